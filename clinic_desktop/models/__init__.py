@@ -1,0 +1,59 @@
+"""peewee models of the clinical record, bound late to SQLite or PostgreSQL."""
+from clinic_desktop.models.appointments import Appointment
+from clinic_desktop.models.audit import AuditEvent
+from clinic_desktop.models.database import bind_database, database_proxy, is_sqlite, make_database
+from clinic_desktop.models.episodes import (
+    Episode,
+    Medication,
+    PathwayWarning,
+    RadicularStatus,
+    RedFlagRecord,
+    StartBackAssessment,
+    TwelveWeekOutcome,
+)
+from clinic_desktop.models.patients import Patient
+from clinic_desktop.models.referrals import LetterVersion, Referral
+from clinic_desktop.models.settings import ClinicSetting, SchemaVersion
+from clinic_desktop.models.users import User
+
+# In dependency order: a table comes after every table it points to.
+ALL_MODELS = (
+    User,
+    Patient,
+    Episode,
+    Medication,
+    RadicularStatus,
+    RedFlagRecord,
+    StartBackAssessment,
+    TwelveWeekOutcome,
+    PathwayWarning,
+    Appointment,
+    Referral,
+    LetterVersion,
+    AuditEvent,
+    ClinicSetting,
+    SchemaVersion,
+)
+
+__all__ = [
+    "ALL_MODELS",
+    "Appointment",
+    "AuditEvent",
+    "ClinicSetting",
+    "Episode",
+    "LetterVersion",
+    "Medication",
+    "PathwayWarning",
+    "Patient",
+    "RadicularStatus",
+    "RedFlagRecord",
+    "Referral",
+    "SchemaVersion",
+    "StartBackAssessment",
+    "TwelveWeekOutcome",
+    "User",
+    "bind_database",
+    "database_proxy",
+    "is_sqlite",
+    "make_database",
+]

@@ -1,0 +1,46 @@
+"""Rules the database itself enforces, beyond what peewee declares.
+
+A clinician must never be double-booked, even when two workstations book the same slot
+at the same moment, so the check lives in the database: an exclusion constraint on
+PostgreSQL, triggers on SQLite (whose writers are serialised by BEGIN IMMEDIATE).
+"""
+from __future__ import annotations
+
+from clinic_desktop.models.appointments import slot_statuses_sql
+
+DOUBLE_BOOKING_MESSAGE = "clinician double-booked"
+
+_SQLITE_OVERLAP = f"""
+    NEW.status IN ({slot_statuses_sql}) AND EXISTS (
+        SELECT 1 FROM appointment AS other
+        WHERE other.clinician_id = NEW.clinician_id
+          AND other.id IS NOT NEW.id
+          AND other.status IN ({slot_statuses_sql})
+          AND other.starts_at < NEW.ends_at
+          AND NEW.starts_at < other.ends_at)
+"""
+
+SQLITE_STATEMENTS = (
+    f"""CREATE TRIGGER IF NOT EXISTS appointment_no_double_booking_insert
+        BEFORE INSERT ON appointment WHEN {_SQLITE_OVERLAP}
+        BEGIN SELECT RAISE(ABORT, '{DOUBLE_BOOKING_MESSAGE}'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS appointment_no_double_booking_update
+        BEFORE UPDATE OF status, clinician_id, starts_at, ends_at ON appointment
+        WHEN {_SQLITE_OVERLAP}
+        BEGIN SELECT RAISE(ABORT, '{DOUBLE_BOOKING_MESSAGE}'); END""",
+)
+
+# int4range on the clinician id lets plain GiST (no btree_gist extension) compare
+# clinicians for equality while tstzrange compares the times for overlap.
+POSTGRES_STATEMENTS = (
+    f"""ALTER TABLE appointment ADD CONSTRAINT appointment_no_double_booking
+        EXCLUDE USING gist (
+            int4range(clinician_id, clinician_id, '[]') WITH &&,
+            tstzrange(starts_at, ends_at) WITH &&
+        ) WHERE (status IN ({slot_statuses_sql}))""",
+)
+
+
+def install(database, sqlite: bool) -> None:
+    for statement in SQLITE_STATEMENTS if sqlite else POSTGRES_STATEMENTS:
+        database.execute_sql(statement)

@@ -1,0 +1,97 @@
+"""Where the clinic's data lives and how a connection to it is opened.
+
+The models are bound late through one proxy, so the same code runs on the embedded
+SQLite file, a file in a test, or the clinic's PostgreSQL server.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlparse
+
+import platformdirs
+from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+
+from clinic_desktop.models.fields import FIELD_TYPES_POSTGRES, FIELD_TYPES_SQLITE
+
+database_proxy = DatabaseProxy()
+
+DATABASE_ENV = "CLINIC_DESKTOP_DATABASE"
+APP_NAME = "clinic-desktop"
+
+# A committed clinical record must survive a power cut, not only a crash (DESIGN.md):
+# synchronous=FULL with WAL; writers take the lock up front via BEGIN IMMEDIATE.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",
+    "foreign_keys": 1,
+    "busy_timeout": 15000,
+}
+
+
+class DatabaseUrlError(ValueError):
+    """The database location given on the command line or in the environment is unusable."""
+
+
+def default_database_path() -> Path:
+    """The embedded database in the user's data directory (created when missing)."""
+    folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return folder / "clinic.sqlite3"
+
+
+def database_location(explicit: str | None = None) -> str:
+    """The location to use: the explicit one, then the environment, then the default."""
+    return explicit or os.environ.get(DATABASE_ENV) or str(default_database_path())
+
+
+def make_database(location: str):
+    """An unconnected peewee database for a file path, ``sqlite:///path`` or ``postgresql://…``."""
+    if location.startswith(("postgresql://", "postgres://")):
+        return _postgres_from_url(location)
+    if location.startswith("sqlite:///"):
+        location = unquote(location[len("sqlite:///") - 1:])
+    elif "://" in location:
+        scheme = location.split("://", 1)[0]
+        raise DatabaseUrlError(
+            f"unsupported database URL scheme '{scheme}': use a file path, sqlite:///path "
+            "or postgresql://user@host:port/dbname"
+        )
+    path = Path(location).expanduser()
+    if path.is_dir():
+        raise DatabaseUrlError(f"{path} is a folder, not a database file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteDatabase(
+        str(path),
+        pragmas=SQLITE_PRAGMAS,
+        lock_type="IMMEDIATE",
+        field_types=FIELD_TYPES_SQLITE,
+        check_same_thread=False,
+    )
+
+
+def _postgres_from_url(url: str) -> PostgresqlDatabase:
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if not name:
+        raise DatabaseUrlError(f"the PostgreSQL URL names no database: {url}")
+    options = dict(parse_qsl(parsed.query))
+    if parsed.username:
+        options["user"] = unquote(parsed.username)
+    if parsed.password:
+        options["password"] = unquote(parsed.password)
+    if parsed.hostname:
+        options["host"] = parsed.hostname
+    if parsed.port:
+        options["port"] = parsed.port
+    options.setdefault("connect_timeout", 10)
+    return PostgresqlDatabase(unquote(name), field_types=FIELD_TYPES_POSTGRES, **options)
+
+
+def is_sqlite(database=None) -> bool:
+    database = database or database_proxy
+    return isinstance(getattr(database, "obj", database), SqliteDatabase)
+
+
+def bind_database(database) -> None:
+    """Point every model at ``database`` (a peewee database, connected lazily)."""
+    database_proxy.initialize(database)

@@ -1,0 +1,128 @@
+"""Creating a new database and upgrading an older one.
+
+A new database gets today's schema in one go. An older one is upgraded one numbered step
+at a time (playhouse.migrate), all steps in one transaction, after a backup copy has been
+taken. A database written by a newer version of the app is refused untouched: this
+version cannot know what the newer one stored.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from peewee import Database
+from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
+
+from clinic_desktop.models import ALL_MODELS, SchemaVersion, constraints
+from clinic_desktop.models.database import is_sqlite
+
+SCHEMA_VERSION = 1
+
+# MIGRATIONS[n] upgrades a database from version n - 1 to n. Never edit a released
+# step: add the next one. Each takes the migrator and the database.
+MigrationStep = Callable[[SchemaMigrator, Database], None]
+MIGRATIONS: dict[int, MigrationStep] = {}
+
+
+class SchemaError(RuntimeError):
+    """The database cannot be used by this version of the app; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    created: bool
+    upgraded_from: int | None
+    backup: Path | None
+
+
+def stored_version(database: Database) -> int | None:
+    if not database.table_exists(SchemaVersion._meta.table_name):
+        return None
+    row = SchemaVersion.select().first()
+    return row.version if row else None
+
+
+def prepare_database(database: Database, target: int = SCHEMA_VERSION, steps=None,
+                     backup_folder: Path | None = None) -> SchemaReport:
+    """Make ``database`` ready for this version of the app, or raise SchemaError."""
+    steps = MIGRATIONS if steps is None else steps
+    version = stored_version(database)
+    if version is None:
+        if database.get_tables():
+            raise SchemaError(
+                "the database holds tables but no Clinic Desktop schema version: "
+                "it is not a Clinic Desktop database, so it was left untouched"
+            )
+        _create(database, target)
+        return SchemaReport(created=True, upgraded_from=None, backup=None)
+    if version > target:
+        raise SchemaError(
+            f"the database was written by a newer Clinic Desktop (schema {version}; this "
+            f"version knows up to {target}). It was left untouched: install the newer version."
+        )
+    if version == target:
+        return SchemaReport(created=False, upgraded_from=None, backup=None)
+    missing = [number for number in range(version + 1, target + 1) if number not in steps]
+    if missing:
+        raise SchemaError(f"no upgrade step to schema {missing[0]}; the database was left untouched")
+    backup = take_backup(database, version, backup_folder)
+    migrator = SchemaMigrator.from_database(database)
+    with database.atomic():
+        for number in range(version + 1, target + 1):
+            steps[number](migrator, database)
+        SchemaVersion.update(version=target).execute()
+    return SchemaReport(created=False, upgraded_from=version, backup=backup)
+
+
+def _create(database: Database, version: int) -> None:
+    with database.atomic():
+        database.create_tables(ALL_MODELS)
+        constraints.install(database, sqlite=is_sqlite(database))
+        SchemaVersion.create(version=version)
+
+
+def take_backup(database: Database, version: int, folder: Path | None = None) -> Path:
+    """Copy the whole database aside before an upgrade; raise SchemaError if that fails."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    if is_sqlite(database):
+        source = Path(database.database)
+        target = (folder or source.parent) / f"{source.stem}.schema-{version}.{stamp}.backup.sqlite3"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(target) as copy:
+            database.connection().backup(copy)
+        copy.close()
+        return target
+    return _pg_dump(database, version, stamp, folder)
+
+
+def _pg_dump(database: Database, version: int, stamp: str, folder: Path | None) -> Path:
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise SchemaError(
+            "upgrading a PostgreSQL database needs a backup first, and pg_dump was not found: "
+            "install the PostgreSQL client tools, or back the database up and upgrade again"
+        )
+    from clinic_desktop.models.database import default_database_path
+
+    params = database.connect_params
+    target = (folder or default_database_path().parent) / (
+        f"{database.database}.schema-{version}.{stamp}.backup.pgdump"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    command = [pg_dump, "--format=custom", f"--file={target}", f"--dbname={database.database}"]
+    for option, flag in (("host", "--host"), ("port", "--port"), ("user", "--username")):
+        if params.get(option):
+            command.append(f"{flag}={params[option]}")
+    environment = dict(os.environ)
+    if params.get("password"):
+        environment["PGPASSWORD"] = str(params["password"])
+    result = subprocess.run(command, capture_output=True, text=True, env=environment)
+    if result.returncode != 0:
+        raise SchemaError(f"the backup before the upgrade failed, nothing was changed: {result.stderr.strip()}")
+    return target

@@ -1,0 +1,19 @@
+"""Staff accounts: who may sign in, in which role."""
+from __future__ import annotations
+
+from peewee import BooleanField, CharField
+
+from clinic_desktop.models.base import BaseModel, one_of
+from clinic_desktop.models.fields import UTCDateTimeField
+
+ROLES = ("receptionist", "clinician", "practice_manager")
+
+
+class User(BaseModel):
+    username = CharField(max_length=64, unique=True)
+    full_name = CharField(max_length=200)
+    role = CharField(max_length=32, constraints=[one_of("role", ROLES)])
+    password_hash = CharField(max_length=255)
+    registration_number = CharField(max_length=64, null=True)
+    active = BooleanField(default=True)
+    created_at = UTCDateTimeField()

@@ -1,0 +1,36 @@
+"""Who is acting: the signed-in user, or the command line on the clinic's own machine."""
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    full_name: str
+    role: str
+    registration_number: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.full_name} ({self.username})"
+
+    @classmethod
+    def command_line(cls) -> "Actor":
+        """The command line: reports and exports for scheduled jobs, no clinical changes."""
+        user = _os_user()
+        return cls(user_id=None, username=f"cli:{user}", full_name=f"command line ({user})", role="command_line")
+
+    @classmethod
+    def demo_builder(cls) -> "Actor":
+        """Fills an empty database with synthetic demo data; refused on a database with patients."""
+        return cls(user_id=None, username="demo", full_name="demo data generator", role="demo_builder")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,53 @@
+"""The one table of who may do what. Every service checks it before doing anything."""
+from __future__ import annotations
+
+from clinic_desktop.services.errors import PermissionDenied
+
+RECEPTIONIST = "receptionist"
+CLINICIAN = "clinician"
+MANAGER = "practice_manager"
+COMMAND_LINE = "command_line"
+DEMO = "demo_builder"
+
+_STAFF = frozenset({RECEPTIONIST, CLINICIAN, MANAGER})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # patients
+    "register_patient": _STAFF,
+    "edit_patient": _STAFF,
+    "view_patient": _STAFF,
+    # clinical record: clinicians only
+    "open_episode": frozenset({CLINICIAN}),
+    "record_clinical_fact": frozenset({CLINICIAN}),
+    "acknowledge_warning": frozenset({CLINICIAN}),
+    "discharge_episode": frozenset({CLINICIAN}),
+    # appointments: the front desk books; clinicians may too
+    "book_appointment": _STAFF,
+    "cancel_appointment": _STAFF,
+    "record_attendance": _STAFF,
+    # referrals
+    "raise_referral": frozenset({CLINICIAN}),
+    "draft_referral": frozenset({CLINICIAN}),
+    "sign_referral": frozenset({CLINICIAN}),
+    "send_referral": frozenset({RECEPTIONIST, MANAGER}),
+    "record_referral_reply": _STAFF,
+    "cancel_referral": frozenset({CLINICIAN, MANAGER}),
+    # reading worklists and reports
+    "view_worklists": _STAFF | {COMMAND_LINE},
+    # administration
+    "manage_users": frozenset({MANAGER}),
+    "manage_settings": frozenset({MANAGER}),
+    "create_demo_data": frozenset({DEMO, MANAGER}),
+}
+
+
+def allowed(role: str, permission: str) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    return role in PERMISSIONS[permission]
+
+
+def require(actor, permission: str) -> None:
+    if not allowed(actor.role, permission):
+        readable = permission.replace("_", " ")
+        raise PermissionDenied(f"{actor.full_name} ({actor.role.replace('_', ' ')}) may not {readable}")

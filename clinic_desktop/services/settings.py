@@ -1,0 +1,95 @@
+"""Clinic-wide settings: identity, time zone, holiday region, closure days, hours."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import date, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from clinic_desktop.models import ClinicSetting
+from clinic_desktop.pathway.calendar import WorkingCalendar
+from clinic_desktop.services import audit
+from clinic_desktop.services.errors import ValidationError
+from clinic_desktop.services.transaction import service
+
+_KEY = "clinic"
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    name: str = "Clinic"
+    address: str = ""
+    telephone: str = ""
+    time_zone: str = "Europe/London"
+    holiday_region: str = "GB-ENG"
+    closure_days: tuple[date, ...] = ()
+    opens_at: time = time(8, 30)
+    closes_at: time = time(17, 30)
+    slot_minutes: int = 20
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(self.holiday_region, frozenset(self.closure_days))
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["closure_days"] = [day.isoformat() for day in self.closure_days]
+        data["opens_at"] = self.opens_at.isoformat("minutes")
+        data["closes_at"] = self.closes_at.isoformat("minutes")
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ClinicSettings":
+        data = json.loads(text)
+        data["closure_days"] = tuple(date.fromisoformat(day) for day in data.get("closure_days", ()))
+        for name in ("opens_at", "closes_at"):
+            if name in data:
+                data[name] = time.fromisoformat(data[name])
+        known = {field_name for field_name in cls.__dataclass_fields__}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
+def load_settings() -> ClinicSettings:
+    """The stored settings (defaults when none were saved). Internal: no permission needed."""
+    row = ClinicSetting.get_or_none(ClinicSetting.name == _KEY)
+    return ClinicSettings.from_json(row.value) if row else ClinicSettings()
+
+
+def validate(settings: ClinicSettings) -> None:
+    if not settings.name.strip():
+        raise ValidationError("the clinic needs a name", field="name")
+    try:
+        ZoneInfo(settings.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"unknown time zone {settings.time_zone!r}", field="time_zone") from None
+    try:
+        settings.calendar()
+    except ValueError as error:
+        raise ValidationError(str(error), field="holiday_region") from None
+    if settings.opens_at >= settings.closes_at:
+        raise ValidationError("the clinic must open before it closes", field="opens_at")
+    if not 5 <= settings.slot_minutes <= 240:
+        raise ValidationError("a slot lasts between 5 and 240 minutes", field="slot_minutes")
+
+
+@service("manage_settings")
+def update_clinic_settings(actor, **changes) -> ClinicSettings:
+    """Change some settings; the rest keep their values."""
+    current = load_settings()
+    unknown = set(changes) - set(ClinicSettings.__dataclass_fields__)
+    if unknown:
+        raise ValidationError(f"unknown setting {sorted(unknown)[0]!r}")
+    if "closure_days" in changes:
+        changes["closure_days"] = tuple(sorted(set(changes["closure_days"])))
+    updated = replace(current, **changes)
+    validate(updated)
+    ClinicSetting.insert(name=_KEY, value=updated.to_json()).on_conflict(
+        conflict_target=[ClinicSetting.name], update={ClinicSetting.value: updated.to_json()}
+    ).execute()
+    audit.record(actor, "update_clinic_settings", "clinic_setting", None,
+                 f"changed clinic settings: {', '.join(sorted(changes))}", **{
+                     key: str(value) for key, value in changes.items()})
+    return updated

@@ -1,0 +1,87 @@
+"""The wrapper every public service function runs in.
+
+It checks the acting user's permission, runs the function in one transaction, makes
+sure a change wrote its audit event, and turns database trouble into a message a user
+can act on. PostgreSQL serialization failures and deadlocks are retried.
+"""
+from __future__ import annotations
+
+import functools
+import time
+
+from peewee import IntegrityError, InternalError, OperationalError
+
+from clinic_desktop.models import User, database_proxy
+from clinic_desktop.services import audit
+from clinic_desktop.services.errors import DatabaseBusy, PermissionDenied
+from clinic_desktop.services.permissions import require
+
+_RETRYABLE_PGCODES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_ATTEMPTS = 4
+
+
+def service(permission: str, *, changes: bool = True):
+    """Decorate a service function ``fn(actor, ...)``.
+
+    ``changes`` says the function changes data and so must write exactly one audit event.
+    """
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(actor, *args, **kwargs):
+            require(actor, permission)
+            for attempt in range(1, _ATTEMPTS + 1):
+                try:
+                    return _run_once(function, changes, actor, args, kwargs)
+                except (OperationalError, InternalError) as error:
+                    if _pgcode(error) in _RETRYABLE_PGCODES and attempt < _ATTEMPTS:
+                        time.sleep(0.02 * attempt)
+                        continue
+                    if "database is locked" in str(error):
+                        raise DatabaseBusy(
+                            "the database is busy with another workstation's change; "
+                            "nothing was saved, please try again"
+                        ) from error
+                    raise
+
+        run.permission = permission
+        return run
+
+    return decorate
+
+
+def _run_once(function, changes, actor, args, kwargs):
+    counter, token = audit.counting()
+    try:
+        with database_proxy.atomic():
+            _check_still_allowed(actor)
+            result = function(actor, *args, **kwargs)
+            if changes and counter[0] != 1:
+                raise AssertionError(
+                    f"{function.__qualname__} wrote {counter[0]} audit events; a change writes exactly one"
+                )
+        return result
+    finally:
+        audit.stop_counting(token)
+
+
+def _check_still_allowed(actor) -> None:
+    """An account deactivated or re-roled on another workstation stops acting at once."""
+    if actor.user_id is None:
+        return
+    user = User.get_or_none(User.id == actor.user_id)
+    if user is None or not user.active or user.role != actor.role:
+        raise PermissionDenied(f"the account {actor.username} is no longer active in this role: sign in again")
+
+
+def _pgcode(error: Exception) -> str | None:
+    for candidate in (error.args[0] if error.args else None, error.__cause__, error.__context__):
+        code = getattr(candidate, "pgcode", None)
+        if code:
+            return code
+    return None
+
+
+def is_unique_violation(error: IntegrityError, constraint_text: str) -> bool:
+    """Whether an IntegrityError came from the named constraint, on either database."""
+    return constraint_text in str(error)

@@ -1,0 +1,95 @@
+"""Staff accounts: the first manager, signing in, and the users a manager keeps."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from clinic_desktop.models import User, database_proxy
+from clinic_desktop.models.users import ROLES
+from clinic_desktop.services import audit
+from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.clock import now_utc
+from clinic_desktop.services.errors import Conflict, PermissionDenied, ValidationError
+from clinic_desktop.services.transaction import service
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended costs
+MIN_PASSWORD_LENGTH = 10
+
+
+class SignInFailed(PermissionDenied):
+    """Wrong username or password, or an inactive account (not said which, on purpose)."""
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(user_id=user.id, username=user.username, full_name=user.full_name,
+                 role=user.role, registration_number=user.registration_number)
+
+
+def has_users() -> bool:
+    """Whether any account exists yet: the first run asks for the first manager."""
+    return User.select().exists()
+
+
+def create_first_manager(username: str, full_name: str, password: str) -> Actor:
+    """First run only: create the practice-manager account that creates everyone else."""
+    with database_proxy.atomic():
+        if User.select().exists():
+            raise PermissionDenied("the first account already exists: ask a practice manager to add you")
+        user = _new_user(username, full_name, "practice_manager", password, None)
+        actor = actor_for(user)
+        audit.record(actor, "create_first_manager", "user", user.id,
+                     f"created the first practice manager account {user.username}")
+    return actor
+
+
+@service("manage_users")
+def create_user(actor, username: str, full_name: str, role: str, password: str,
+                registration_number: str | None = None) -> Actor:
+    user = _new_user(username, full_name, role, password, registration_number)
+    audit.record(actor, "create_user", "user", user.id, f"created {role.replace('_', ' ')} account {user.username}",
+                 role=role, registration_number=registration_number)
+    return actor_for(user)
+
+
+def authenticate(username: str, password: str) -> Actor:
+    """The actor for a correct username and password of an active account."""
+    user = User.get_or_none(User.username == username.strip().lower())
+    if user is None or not user.active or not _verify(user.password_hash, password):
+        raise SignInFailed("wrong username or password, or the account is not active")
+    if _hasher.check_needs_rehash(user.password_hash):
+        User.update(password_hash=_hasher.hash(password)).where(User.id == user.id).execute()
+    return actor_for(user)
+
+
+def verify_password(actor: Actor, password: str) -> bool:
+    """Re-check the signed-in user's password (unlocking, signing a letter)."""
+    user = User.get_or_none(User.id == actor.user_id)
+    return bool(user and user.active and _verify(user.password_hash, password))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _new_user(username, full_name, role, password, registration_number) -> User:
+    username = (username or "").strip().lower()
+    full_name = (full_name or "").strip()
+    if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise ValidationError("a username is letters, digits, dots, dashes or underscores", field="username")
+    if not full_name:
+        raise ValidationError("enter the person's full name", field="full_name")
+    if role not in ROLES:
+        raise ValidationError(f"unknown role {role!r}", field="role")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"a password has at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    if role == "clinician" and not (registration_number or "").strip():
+        raise ValidationError("a clinician needs a professional registration number", field="registration_number")
+    if User.select().where(User.username == username).exists():
+        raise Conflict(f"the username {username} is taken")
+    return User.create(username=username, full_name=full_name, role=role,
+                       password_hash=_hasher.hash(password),
+                       registration_number=(registration_number or "").strip() or None,
+                       created_at=now_utc())

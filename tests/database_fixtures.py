@@ -1,0 +1,88 @@
+"""Fixtures that give a test a real, empty clinic database and its staff.
+
+``database`` runs a test twice: on an SQLite file and on the throw-away PostgreSQL
+server (see conftest.py). ``sqlite_database`` is for tests about the file itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from argon2 import PasswordHasher
+
+from clinic_desktop.models import bind_database, make_database
+from clinic_desktop.models.schema import prepare_database
+from clinic_desktop.services import users
+from clinic_desktop.services.actor import Actor
+
+PASSWORD = "correct horse battery"
+
+
+def _open(location: str):
+    database = make_database(location)
+    bind_database(database)
+    database.connect(reuse_if_open=True)
+    return database
+
+
+def empty_postgres(url: str):
+    """Bind to the test PostgreSQL database with every table dropped."""
+    database = _open(url)
+    database.execute_sql("DROP SCHEMA public CASCADE")
+    database.execute_sql("CREATE SCHEMA public")
+    return database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request, tmp_path):
+    if request.param == "sqlite":
+        database = _open(str(tmp_path / "clinic.sqlite3"))
+    else:
+        database = empty_postgres(request.getfixturevalue("postgres_url"))
+    prepare_database(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path):
+    database = _open(str(tmp_path / "clinic.sqlite3"))
+    prepare_database(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """argon2id with small costs: the real costs take ~50 ms a hash, too slow for hundreds of tests."""
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@dataclass(frozen=True)
+class Staff:
+    manager: Actor
+    receptionist: Actor
+    clinician: Actor
+    other_clinician: Actor
+
+
+def make_staff() -> Staff:
+    manager = users.create_first_manager("manager", "Morag Manager", PASSWORD)
+    return Staff(
+        manager=manager,
+        receptionist=users.create_user(manager, "reception", "Rita Reception", "receptionist", PASSWORD),
+        clinician=users.create_user(manager, "drjones", "Dr Alys Jones", "clinician", PASSWORD,
+                                    registration_number="GMC 7012345"),
+        other_clinician=users.create_user(manager, "physio", "Sam Physio", "clinician", PASSWORD,
+                                          registration_number="HCPC PH123456"),
+    )
+
+
+@pytest.fixture
+def staff(database) -> Staff:
+    return make_staff()
+
+
+@pytest.fixture
+def sqlite_staff(sqlite_database) -> Staff:
+    return make_staff()
