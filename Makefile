@@ -1,0 +1,47 @@
+# Clinic Desktop — developer and CI entry points (GNU make).
+#
+#   make run         install (if needed) and open the app; an empty embedded
+#                    database is filled with demo data
+#   make test        the whole test suite, Qt on the offscreen platform
+#   make bench       the benchmarks (pytest-benchmark), with their tables
+#   make screenshot  docs/screenshots/main-window.png, rendered offscreen
+#   make clean       remove the venv and caches
+
+PYTHON ?= python3
+VENV = .venv
+VENV_PY = $(VENV)/bin/python
+STAMP = $(VENV)/.installed
+
+.DEFAULT_GOAL := test
+
+# (Re)install whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install --upgrade pip
+	$(VENV_PY) -m pip install -e '.[dev]'
+	touch $@
+
+.PHONY: install
+install: $(STAMP)
+
+.PHONY: run
+run: $(STAMP)
+	$(VENV)/bin/clinic-desktop --demo-if-empty
+
+.PHONY: test
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest
+
+.PHONY: bench
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest benchmarks --benchmark-enable --benchmark-only -p no:randomly
+
+.PHONY: screenshot
+screenshot: $(STAMP)
+	mkdir -p docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --screenshot docs/screenshots/main-window.png
+
+.PHONY: clean
+clean:
+	rm -rf $(VENV) .pytest_cache .benchmarks .hypothesis .bench-data build dist *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,81 @@
+import os
+
+# Must come before anything imports Qt: without a display, Qt's default (xcb)
+# platform aborts the process. `QT_QPA_PLATFORM=xcb pytest` still overrides it.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+# Test directories have no __init__.py; make the helpers next to this file
+# importable whatever --import-mode is used.
+_TESTS_DIR = str(Path(__file__).resolve().parent)
+if _TESTS_DIR not in sys.path:
+    sys.path.insert(0, _TESTS_DIR)
+
+from postgres_server import ThrowawayPostgres  # noqa: E402
+
+POSTGRES_FIXTURES = {"postgres_server", "postgres_url"}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests that use the PostgreSQL fixtures get the `postgres` marker, so
+    # `pytest -m "not postgres"` deselects them.
+    for item in items:
+        if POSTGRES_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+
+
+_started_servers: list[ThrowawayPostgres] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for server in _started_servers:
+        if server.external_url:
+            terminalreporter.write_line(f"PostgreSQL: external server ({server.reason})")
+        else:
+            terminalreporter.write_line(
+                f"PostgreSQL: throw-away server {server.version} on "
+                f"{server.host}:{server.port}, initdb+start took {server.start_seconds:.2f}s"
+            )
+
+
+# --- PostgreSQL server ---
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A started ThrowawayPostgres (private server on a free port), stopped at session end.
+
+    Skips when PostgreSQL's binaries are missing, except under CI (CI=true),
+    where that is a failure. CLINIC_TEST_POSTGRES_URL selects an external server.
+    """
+    server = ThrowawayPostgres()
+    if not server.available():
+        message = f"PostgreSQL binaries not found (install Debian's postgresql): {server.reason}"
+        if _in_ci():
+            pytest.fail(f"{message} -- CI must run the PostgreSQL tests", pytrace=False)
+        pytest.skip(message)
+    server.start()
+    _started_servers.append(server)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server):
+    """URL of an empty database `clinic_test` on the session's PostgreSQL server."""
+    return postgres_server.create_database("clinic_test")
+
+
+# --- application database fixtures ---
+# `database`, `staff` and friends: a real SQLite file or the PostgreSQL database above.
+pytest_plugins = ["database_fixtures"]
