@@ -1,0 +1,67 @@
+"""The pathway's timings in days, kept in one file the practice manager can edit.
+
+The defaults are DESIGN.md's ("The pathway, as rules"); the file
+resources/pathway_timings.json holds the values the clinic actually uses. Besides the
+timings it may hold one "_comment" key, a note for whoever edits it, which is ignored.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+COMMENT_KEY = "_comment"
+
+
+@dataclass(frozen=True)
+class PathwayTimings:
+    """Days from the event that starts each clock to the item's deadline."""
+
+    two_week_review_days: int = 14
+    medication_review_days: int = 21
+    early_radicular_referral_days: int = 14
+    red_flag_referral_days: int = 0
+    stratified_referral_days: int = 14
+    twelve_week_check_days: int = 84
+    escalation_referral_days: int = 14
+
+    def __post_init__(self) -> None:
+        for timing in fields(self):
+            value = getattr(self, timing.name)
+            lowest = 0 if timing.name == "red_flag_referral_days" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+                raise ValueError(
+                    f"{timing.name} must be a whole number of days, {lowest} or more, got {value!r}"
+                )
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object], source: str = "pathway timings") -> "PathwayTimings":
+        """Timings from a mapping that names every timing exactly once; source names it in errors."""
+        known = {timing.name for timing in fields(cls)}
+        given = set(values) - {COMMENT_KEY}
+        unknown = sorted(map(repr, given - known))
+        if unknown:
+            raise ValueError(f"{source}: unknown timing {', '.join(unknown)}")
+        missing = sorted(map(repr, known - given))
+        if missing:
+            raise ValueError(f"{source}: missing timing {', '.join(missing)}")
+        try:
+            return cls(**{key: values[key] for key in known})
+        except ValueError as error:
+            raise ValueError(f"{source}: {error}") from None
+
+
+def load_timings(path: str | Path | None = None) -> PathwayTimings:
+    """Read the timings file (the packaged resources/pathway_timings.json by default)."""
+    if path is None:
+        file = resources.files("clinic_desktop").joinpath("resources", "pathway_timings.json")
+    else:
+        file = Path(path)
+    try:
+        values = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"{file}: cannot read pathway timings: {error}") from None
+    if not isinstance(values, dict):
+        raise ValueError(f"{file}: pathway timings must be a JSON object of timing names to days")
+    return PathwayTimings.from_mapping(values, source=str(file))
