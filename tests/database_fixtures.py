@@ -18,7 +18,7 @@ from clinic_desktop.services.actor import Actor
 PASSWORD = "correct horse battery"
 
 
-def _open(location: str):
+def open_test_database(location: str):
     database = make_database(location)
     bind_database(database)
     database.connect(reuse_if_open=True)
@@ -27,7 +27,7 @@ def _open(location: str):
 
 def empty_postgres(url: str):
     """Bind to the test PostgreSQL database with every table dropped."""
-    database = _open(url)
+    database = open_test_database(url)
     database.execute_sql("DROP SCHEMA public CASCADE")
     database.execute_sql("CREATE SCHEMA public")
     return database
@@ -36,7 +36,7 @@ def empty_postgres(url: str):
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database(request, tmp_path):
     if request.param == "sqlite":
-        database = _open(str(tmp_path / "clinic.sqlite3"))
+        database = open_test_database(str(tmp_path / "clinic.sqlite3"))
     else:
         database = empty_postgres(request.getfixturevalue("postgres_url"))
     prepare_database(database)
@@ -46,7 +46,7 @@ def database(request, tmp_path):
 
 @pytest.fixture
 def sqlite_database(tmp_path):
-    database = _open(str(tmp_path / "clinic.sqlite3"))
+    database = open_test_database(str(tmp_path / "clinic.sqlite3"))
     prepare_database(database)
     yield database
     database.close()

@@ -1,4 +1,4 @@
-"""Rules the database itself enforces, beyond what peewee declares.
+"""Rules and indexes the database itself keeps, beyond what peewee declares.
 
 A clinician must never be double-booked, even when two workstations book the same slot
 at the same moment, so the check lives in the database: an exclusion constraint on
@@ -38,6 +38,8 @@ POSTGRES_STATEMENTS = (
             int4range(clinician_id, clinician_id, '[]') WITH &&,
             tstzrange(starts_at, ends_at) WITH &&
         ) WHERE (status IN ({slot_statuses_sql}))""",
+    # A name search is a prefix LIKE; under a non-C collation only a pattern_ops index serves it.
+    """CREATE INDEX patient_family_name_key_prefix ON patient (family_name_key text_pattern_ops)""",
 )
 
 

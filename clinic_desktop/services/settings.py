@@ -65,13 +65,15 @@ def validate(settings: ClinicSettings) -> None:
         ZoneInfo(settings.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(f"unknown time zone {settings.time_zone!r}", field="time_zone") from None
+    if any(type(day) is not date for day in settings.closure_days):
+        raise ValidationError("closure days must be dates", field="closure_days")
     try:
         settings.calendar()
     except ValueError as error:
         raise ValidationError(str(error), field="holiday_region") from None
     if settings.opens_at >= settings.closes_at:
         raise ValidationError("the clinic must open before it closes", field="opens_at")
-    if not 5 <= settings.slot_minutes <= 240:
+    if type(settings.slot_minutes) is not int or not 5 <= settings.slot_minutes <= 240:
         raise ValidationError("a slot lasts between 5 and 240 minutes", field="slot_minutes")
 
 
@@ -83,13 +85,15 @@ def update_clinic_settings(actor, **changes) -> ClinicSettings:
     if unknown:
         raise ValidationError(f"unknown setting {sorted(unknown)[0]!r}")
     if "closure_days" in changes:
-        changes["closure_days"] = tuple(sorted(set(changes["closure_days"])))
+        changes["closure_days"] = tuple(changes["closure_days"])
     updated = replace(current, **changes)
     validate(updated)
+    if "closure_days" in changes:  # sorted only once known to be dates
+        changes["closure_days"] = tuple(sorted(set(changes["closure_days"])))
+        updated = replace(updated, closure_days=changes["closure_days"])
     ClinicSetting.insert(name=_KEY, value=updated.to_json()).on_conflict(
         conflict_target=[ClinicSetting.name], update={ClinicSetting.value: updated.to_json()}
     ).execute()
     audit.record(actor, "update_clinic_settings", "clinic_setting", None,
-                 f"changed clinic settings: {', '.join(sorted(changes))}", **{
-                     key: str(value) for key, value in changes.items()})
+                 f"changed clinic settings: {', '.join(sorted(changes))}", **changes)  # dates as ISO text
     return updated

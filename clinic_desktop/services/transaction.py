@@ -34,10 +34,11 @@ def service(permission: str, *, changes: bool = True):
                 try:
                     return _run_once(function, changes, actor, args, kwargs)
                 except (OperationalError, InternalError) as error:
-                    if _pgcode(error) in _RETRYABLE_PGCODES and attempt < _ATTEMPTS:
+                    retryable = _pgcode(error) in _RETRYABLE_PGCODES
+                    if retryable and attempt < _ATTEMPTS:
                         time.sleep(0.02 * attempt)
                         continue
-                    if "database is locked" in str(error):
+                    if retryable or "database is locked" in str(error):
                         raise DatabaseBusy(
                             "the database is busy with another workstation's change; "
                             "nothing was saved, please try again"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import IntegrityError
 
-from clinic_desktop.models import User, database_proxy
+from clinic_desktop.models import User, database_proxy, is_sqlite
 from clinic_desktop.models.users import ROLES
 from clinic_desktop.services import audit
 from clinic_desktop.services.actor import Actor
@@ -33,6 +34,7 @@ def has_users() -> bool:
 def create_first_manager(username: str, full_name: str, password: str) -> Actor:
     """First run only: create the practice-manager account that creates everyone else."""
     with database_proxy.atomic():
+        _lock_user_table()
         if User.select().exists():
             raise PermissionDenied("the first account already exists: ask a practice manager to add you")
         user = _new_user(username, full_name, "practice_manager", password, None)
@@ -67,6 +69,13 @@ def verify_password(actor: Actor, password: str) -> bool:
     return bool(user and user.active and _verify(user.password_hash, password))
 
 
+def _lock_user_table() -> None:
+    """Two first runs at once must not both create a manager: SQLite's BEGIN IMMEDIATE
+    already serialises them; PostgreSQL needs the table locked against other writers."""
+    if not is_sqlite():
+        database_proxy.execute_sql('LOCK TABLE "user" IN SHARE ROW EXCLUSIVE MODE')
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
@@ -87,9 +96,21 @@ def _new_user(username, full_name, role, password, registration_number) -> User:
         raise ValidationError(f"a password has at least {MIN_PASSWORD_LENGTH} characters", field="password")
     if role == "clinician" and not (registration_number or "").strip():
         raise ValidationError("a clinician needs a professional registration number", field="registration_number")
+    taken = Conflict(f"the username {username} is taken")
     if User.select().where(User.username == username).exists():
-        raise Conflict(f"the username {username} is taken")
-    return User.create(username=username, full_name=full_name, role=role,
-                       password_hash=_hasher.hash(password),
-                       registration_number=(registration_number or "").strip() or None,
-                       created_at=now_utc())
+        raise taken
+    try:
+        with database_proxy.atomic():  # a savepoint: a clash on another workstation is a Conflict
+            return User.create(username=username, full_name=full_name, role=role,
+                               password_hash=_hasher.hash(password),
+                               registration_number=(registration_number or "").strip() or None,
+                               created_at=now_utc())
+    except IntegrityError:
+        raise taken from None
+
+
+def first_active_manager() -> Actor | None:
+    """The first active practice manager, for rendering the window in a screenshot."""
+    user = (User.select().where(User.role == "practice_manager", User.active == True)  # noqa: E712
+            .order_by(User.id).first())
+    return actor_for(user) if user else None

@@ -1,0 +1,416 @@
+"""Patients: registering, finding and correcting the people the clinic cares for.
+
+A patient registered twice has their pathway split across two records, and a review due
+on one is invisible from the other. So registration refuses a second record with the same
+NHS number, and asks for confirmation when the name and date of birth match someone
+already registered.
+"""
+from __future__ import annotations
+
+import functools
+import operator
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import OP, SQL, Expression, IntegrityError, NodeList, Value
+
+from clinic_desktop.models import Episode, Patient, database_proxy, is_sqlite
+from clinic_desktop.models.patients import HEPATIC_IMPAIRMENT
+from clinic_desktop.services import audit, clock
+from clinic_desktop.services.clinic_time import format_date
+from clinic_desktop.services.errors import Conflict, NotFound, ValidationError
+from clinic_desktop.services.settings import load_settings
+from clinic_desktop.services.transaction import service
+
+NAME_MAX_LENGTH = 100
+OLDEST_AGE_YEARS = 120
+SEX_MAX_LENGTH = 16
+TELEPHONE_MAX_LENGTH = 40
+
+_SEPARATORS = re.compile(r"[\s-]+")
+# Outward code (A9, A9A, A99, AA9, AA9A, AA99) then inward code (9AA); GIR 0AA is Girobank's.
+_POSTCODE = re.compile(r"(GIR|[A-Z]{1,2}[0-9][A-Z0-9]?)[0-9][A-Z]{2}")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def normalise_nhs_number(text) -> str:
+    """The ten digits of an NHS number typed with or without spaces or dashes.
+
+    Raises ValueError saying what is wrong: a mistyped digit is caught by the Modulus 11
+    check digit, which is why a number is never stored without passing it.
+    """
+    shown = "" if text is None else str(text).strip()
+    digits = _SEPARATORS.sub("", shown)
+    if not digits:
+        raise ValueError("Enter the NHS number (10 digits)")
+    if any(character.isalpha() for character in digits):
+        raise ValueError(f"An NHS number is 10 digits; '{shown}' contains letters")
+    if not re.fullmatch(r"[0-9]+", digits):
+        raise ValueError(f"An NHS number is 10 digits (spaces or dashes allowed); '{shown}' contains other characters")
+    if len(digits) != 10:
+        raise ValueError(f"An NHS number is 10 digits; '{shown}' has {len(digits)}")
+    if _check_digit(digits[:9]) != int(digits[9]):
+        raise ValueError(f"{format_nhs_number(digits)} is not a valid NHS number (its check digit does not match): "
+                         "check it for a mistyped digit")
+    return digits
+
+
+def _check_digit(first_nine: str) -> int | None:
+    """NHS Modulus 11: weights 10..2, 11 - (sum mod 11); 11 means 0 and 10 means no valid number."""
+    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        return 0
+    return None if check == 10 else check
+
+
+def format_nhs_number(digits: str) -> str:
+    """The 3-3-4 form people read aloud and type: "943 476 5919"."""
+    compact = _SEPARATORS.sub("", str(digits))
+    if not re.fullmatch(r"[0-9]{10}", compact):
+        raise ValueError(f"An NHS number is 10 digits, not {digits!r}")
+    return f"{compact[:3]} {compact[3:6]} {compact[6:]}"
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """A patient as the screens show them; plain data, so a view never queries lazily."""
+
+    id: int
+    nhs_number: str | None
+    nhs_number_display: str
+    family_name: str
+    given_name: str
+    display_name: str
+    date_of_birth: date
+    age: int
+    sex: str | None
+    address: str
+    postcode: str
+    telephone: str
+    hepatic_impairment: str
+
+
+class PossibleDuplicate(Conflict):
+    """The patient may already be registered; ``matches`` are the records they may duplicate."""
+
+    def __init__(self, message: str, matches):
+        super().__init__(message)
+        self.matches: tuple[PatientRecord, ...] = tuple(matches)
+
+
+def _record(patient: Patient, today: date) -> PatientRecord:
+    born = patient.date_of_birth
+    return PatientRecord(
+        id=patient.id, nhs_number=patient.nhs_number,
+        nhs_number_display=format_nhs_number(patient.nhs_number) if patient.nhs_number else "",
+        family_name=patient.family_name, given_name=patient.given_name, display_name=patient.display_name,
+        date_of_birth=born, age=today.year - born.year - ((today.month, today.day) < (born.month, born.day)),
+        sex=patient.sex, address=patient.address, postcode=patient.postcode, telephone=patient.telephone,
+        hepatic_impairment=patient.hepatic_impairment)
+
+
+def _describe(record: PatientRecord) -> str:
+    nhs = f", NHS number {record.nhs_number_display}" if record.nhs_number else ""
+    return f"{record.display_name}, born {format_date(record.date_of_birth)}{nhs}"
+
+
+# Validation: each returns the value to store or raises ValidationError(field=...).
+def _name(value, field: str, label: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise ValidationError(f"Enter the patient's {label}", field=field)
+    if len(text) > NAME_MAX_LENGTH:
+        raise ValidationError(f"The {label} is {len(text)} characters long; at most {NAME_MAX_LENGTH} fit",
+                              field=field)
+    return text
+
+
+def _date_of_birth(value, today: date) -> date:
+    if type(value) is not date:  # a datetime or text here is a caller's mistake, not a birth date
+        raise ValidationError("Enter the date of birth", field="date_of_birth")
+    if value > today:
+        raise ValidationError(f"The date of birth {format_date(value)} is in the future", field="date_of_birth")
+    try:
+        oldest = today.replace(year=today.year - OLDEST_AGE_YEARS)
+    except ValueError:  # today is 29 February and that year had none
+        oldest = date(today.year - OLDEST_AGE_YEARS, 2, 28)
+    if value < oldest:
+        raise ValidationError(
+            f"The date of birth {format_date(value)} is more than {OLDEST_AGE_YEARS} years ago: check the year",
+            field="date_of_birth")
+    return value
+
+
+def _nhs_number(value) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return normalise_nhs_number(value)
+    except ValueError as error:
+        raise ValidationError(str(error), field="nhs_number") from None
+
+
+def _postcode(value) -> str:
+    compact = "".join(str(value or "").split()).upper()
+    if not compact:
+        return ""
+    if not _POSTCODE.fullmatch(compact):
+        raise ValidationError(f"'{str(value).strip()}' does not look like a UK postcode (for example SW1A 1AA)",
+                              field="postcode")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def _short_text(value, field: str, label: str, longest: int) -> str:
+    text = str(value or "").strip()
+    if len(text) > longest:
+        raise ValidationError(f"The {label} is {len(text)} characters long; at most {longest} fit", field=field)
+    return text
+
+
+def _hepatic_impairment(value) -> str:
+    if value not in HEPATIC_IMPAIRMENT:
+        raise ValidationError(f"Hepatic impairment is one of {', '.join(HEPATIC_IMPAIRMENT)}, not {value!r}",
+                              field="hepatic_impairment")
+    return value
+
+
+_CLEANERS = {
+    "family_name": lambda value, today: _name(value, "family_name", "family name"),
+    "given_name": lambda value, today: _name(value, "given_name", "given name"),
+    "date_of_birth": _date_of_birth,
+    "nhs_number": lambda value, today: _nhs_number(value),
+    "sex": lambda value, today: _short_text(value, "sex", "sex", SEX_MAX_LENGTH) or None,
+    "address": lambda value, today: str(value or "").strip(),
+    "postcode": lambda value, today: _postcode(value),
+    "telephone": lambda value, today: _short_text(value, "telephone", "telephone number", TELEPHONE_MAX_LENGTH),
+    "hepatic_impairment": lambda value, today: _hepatic_impairment(value),
+}
+
+
+def _name_key(name: str) -> str:
+    """The lower-case form the indexed key columns hold and a search compares against."""
+    return " ".join(name.split()).casefold()
+
+
+def _clinic_today() -> date:
+    return clock.today(load_settings().zone)
+
+
+def _records(query, today: date) -> tuple[PatientRecord, ...]:
+    ordered = query.order_by(Patient.family_name_key, Patient.given_name_key, Patient.date_of_birth, Patient.id)
+    return tuple(_record(patient, today) for patient in ordered)
+
+
+def _with_nhs_number(nhs_number: str | None, today: date, except_id: int | None = None):
+    if nhs_number is None:
+        return ()
+    query = Patient.select().where(Patient.nhs_number == nhs_number)
+    if except_id is not None:
+        query = query.where(Patient.id != except_id)
+    return _records(query, today)
+
+
+def _same_name_and_birth(family_name: str, given_name: str, born: date):
+    return ((Patient.family_name_key == _name_key(family_name)) & (Patient.given_name_key == _name_key(given_name))
+            & (Patient.date_of_birth == born))
+
+
+def _nhs_number_taken(nhs_number: str, matches) -> PossibleDuplicate:
+    return PossibleDuplicate(
+        f"NHS number {format_nhs_number(nhs_number)} is already registered to {_describe(matches[0])}: "
+        "open that record rather than registering the patient again", matches)
+
+
+@service("view_patient", changes=False)
+def find_possible_duplicates(actor, family_name, given_name, date_of_birth,
+                             nhs_number=None) -> tuple[PatientRecord, ...]:
+    """Patients a registration form should warn about before saving.
+
+    A half-filled form is not an error here: an unusable NHS number or a missing name or
+    date simply matches nothing (saving will say what is wrong).
+    """
+    try:
+        conditions = [Patient.nhs_number == normalise_nhs_number(nhs_number)] if nhs_number else []
+    except ValueError:
+        conditions = []
+    if _name_key(str(family_name or "")) and _name_key(str(given_name or "")) and type(date_of_birth) is date:
+        conditions.append(_same_name_and_birth(str(family_name), str(given_name), date_of_birth))
+    if not conditions:
+        return ()
+    return _records(Patient.select().where(functools.reduce(operator.or_, conditions)), _clinic_today())
+
+
+def _store(patient: Patient, nhs_number: str | None, today: date) -> None:
+    """Save ``patient``; a number registered meanwhile on another workstation is a duplicate, not a crash."""
+    try:
+        with database_proxy.atomic():  # a savepoint: PostgreSQL's transaction survives the refusal
+            patient.save()
+    except IntegrityError:
+        matches = _with_nhs_number(nhs_number, today, except_id=patient.id)
+        if matches:
+            raise _nhs_number_taken(nhs_number, matches) from None
+        raise
+
+
+@service("register_patient")
+def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_number=None, sex=None, address="",
+                     postcode="", telephone="", hepatic_impairment="none",
+                     confirm_not_duplicate=False) -> PatientRecord:
+    """Register a new patient; the same NHS number is always refused, the same name and birth date asked about."""
+    today = _clinic_today()
+    given = dict(family_name=family_name, given_name=given_name, date_of_birth=date_of_birth,
+                 nhs_number=nhs_number, sex=sex, address=address, postcode=postcode, telephone=telephone,
+                 hepatic_impairment=hepatic_impairment)
+    values = {field: _CLEANERS[field](value, today) for field, value in given.items()}
+    same_number = _with_nhs_number(values["nhs_number"], today)
+    if same_number:
+        raise _nhs_number_taken(values["nhs_number"], same_number)
+    same_person = _records(Patient.select().where(
+        _same_name_and_birth(values["family_name"], values["given_name"], values["date_of_birth"])), today)
+    if same_person and not confirm_not_duplicate:
+        raise PossibleDuplicate(
+            f"{values['family_name'].upper()}, {values['given_name']}, born {format_date(values['date_of_birth'])}, "
+            f"may already be registered: {'; '.join(_describe(match) for match in same_person)}. "
+            "Open that record, or confirm that this is a different person", same_person)
+    now = clock.now_utc()
+    patient = Patient(**values, family_name_key=_name_key(values["family_name"]),
+                      given_name_key=_name_key(values["given_name"]), created_at=now, updated_at=now)
+    _store(patient, values["nhs_number"], today)
+    record = _record(patient, today)
+    nhs = f", NHS number {record.nhs_number_display}" if record.nhs_number else ", no NHS number"
+    audit.record(actor, "register_patient", "patient", patient.id,
+                 f"registered {record.display_name}, born {format_date(record.date_of_birth)}{nhs}",
+                 patient_id=patient.id, confirmed_different_from=[match.id for match in same_person])
+    return record
+
+
+def _shown(value) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _quoted(value) -> str:
+    return f"'{_shown(value)}'" if value else "(blank)"
+
+
+@service("edit_patient")
+def edit_patient(actor, patient_id: int, **changes) -> PatientRecord:
+    """Correct a patient's details; the audit event keeps each changed value's old and new form."""
+    unknown = sorted(set(changes) - set(_CLEANERS))
+    if unknown:
+        raise ValidationError(f"'{unknown[0]}' is not a patient detail that can be changed", field=unknown[0])
+    patient = _patient(patient_id)
+    today = _clinic_today()
+    cleaned = {field: _CLEANERS[field](value, today) for field, value in changes.items()}
+    changed = {field: (getattr(patient, field), value) for field, value in cleaned.items()
+               if getattr(patient, field) != value}
+    if changed.get("nhs_number", (None, None))[1]:
+        others = _with_nhs_number(cleaned["nhs_number"], today, except_id=patient.id)
+        if others:
+            raise _nhs_number_taken(cleaned["nhs_number"], others)
+    name_before = patient.display_name
+    for field, (_, new) in changed.items():
+        setattr(patient, field, new)
+    patient.family_name_key = _name_key(patient.family_name)
+    patient.given_name_key = _name_key(patient.given_name)
+    patient.updated_at = clock.now_utc()
+    _store(patient, patient.nhs_number, today)
+    pathway = _resynchronise(actor, patient.id) if "hepatic_impairment" in changed else []
+    described = "; ".join(f"{field.replace('_', ' ')} {_quoted(old)} → {_quoted(new)}"
+                          for field, (old, new) in changed.items())
+    summary = (f"changed {name_before}'s details: {described}" if changed
+               else f"saved {name_before}'s details with no changes")
+    audit.record(actor, "edit_patient", "patient", patient.id, summary, patient_id=patient.id,
+                 changes={field: {"old": _shown(old), "new": _shown(new)} for field, (old, new) in changed.items()},
+                 pathway=pathway)
+    return _record(patient, today)
+
+
+def _resynchronise(actor, patient_id: int) -> list[str]:
+    """Re-run the pathway of the patient's open episodes: hepatic impairment changes prescribing warnings."""
+    if not Episode.select().where((Episode.patient == patient_id) & (Episode.status == "open")).exists():
+        return []
+    try:
+        from clinic_desktop.services import pathway_sync
+    except ModuleNotFoundError as error:
+        if error.name != "clinic_desktop.services.pathway_sync":
+            raise
+        return []
+    synchronise = getattr(pathway_sync, "synchronise_patient_episodes", None)
+    return list(synchronise(actor, patient_id)) if synchronise else []
+
+
+def _patient(patient_id) -> Patient:
+    patient = None
+    if isinstance(patient_id, int) and not isinstance(patient_id, bool):
+        patient = Patient.get_or_none(Patient.id == patient_id)
+    if patient is None:
+        raise NotFound(f"There is no patient with record number {patient_id}")
+    return patient
+
+
+@service("view_patient", changes=False)
+def get_patient(actor, patient_id: int) -> PatientRecord:
+    return _record(_patient(patient_id), _clinic_today())
+
+
+@service("view_patient", changes=False)
+def search_patients(actor, text, limit: int = 20) -> tuple[PatientRecord, ...]:
+    """Patients matching an NHS number, a date of birth, or the start of "family[, ]given" names."""
+    text = " ".join(str(text or "").split())
+    condition = _search_condition(text) if text and limit > 0 else None
+    if condition is None:
+        return ()
+    return _records(Patient.select().where(condition).limit(limit), _clinic_today())
+
+
+def _search_condition(text: str):
+    """The WHERE clause for what was typed, or None when it can match nobody."""
+    born = _typed_date(text)
+    if born is not None:
+        return Patient.date_of_birth == born if born else None
+    digits = _SEPARATORS.sub("", text)
+    if re.fullmatch(r"[0-9]+", digits):
+        return Patient.nhs_number == digits if len(digits) == 10 else None
+    family, _, given = text.partition(",") if "," in text else text.partition(" ")
+    family, given = _name_key(family), _name_key(given)
+    if not family:
+        return _starts_with(Patient.given_name_key, given) if given else None
+    if not given:
+        return _starts_with(Patient.family_name_key, family)
+    condition = _starts_with(Patient.family_name_key, family) & _starts_with(Patient.given_name_key, given)
+    if "," not in text:  # "de la cruz" is one family name, not family "de", given "la cruz"
+        condition |= _starts_with(Patient.family_name_key, _name_key(text))
+    return condition
+
+
+def _typed_date(text: str) -> date | bool | None:
+    """A date typed as dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd; False when shaped like one but impossible."""
+    if match := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return False
+
+
+def _starts_with(column, prefix: str):
+    """``column`` starts with ``prefix``, in a form each database answers from the column's index.
+
+    SQLite: a range on the binary-ordered index (its LIKE would ignore an index without
+    NOCASE). PostgreSQL: LIKE, whose meaning does not depend on the database's collation
+    (a range would, outside the C collation); its index serves it under the C collation.
+    """
+    following = ord(prefix[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:  # surrogates cannot be stored; the next character is U+E000
+        following = 0xE000
+    if is_sqlite() and following <= 0x10FFFF:
+        return (column >= prefix) & (column < prefix[:-1] + chr(following))
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Expression(column, OP.LIKE, NodeList((Value(escaped + "%"), SQL("ESCAPE"), Value("\\"))))

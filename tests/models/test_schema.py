@@ -1,0 +1,236 @@
+"""Creating, re-opening, refusing and upgrading the database schema (models/schema.py)."""
+import hashlib
+import shutil
+import sqlite3
+import subprocess
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import psycopg2
+import pytest
+from peewee import CharField, IntegrityError
+from playhouse.migrate import migrate
+
+from clinic_desktop.models import (
+    ALL_MODELS,
+    Appointment,
+    Episode,
+    Patient,
+    SchemaVersion,
+    User,
+    bind_database,
+    is_sqlite,
+    make_database,
+)
+from clinic_desktop.models import schema
+from clinic_desktop.models.schema import SCHEMA_VERSION, SchemaError, prepare_database, stored_version
+
+from database_fixtures import empty_postgres
+
+NOW = datetime(2025, 6, 16, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def blank_database(request, tmp_path):
+    """A connected database with nothing in it, not yet prepared."""
+    if request.param == "sqlite":
+        database = make_database(str(tmp_path / "clinic.sqlite3"))
+        bind_database(database)
+        database.connect()
+    else:
+        database = empty_postgres(request.getfixturevalue("postgres_url"))
+    yield database
+    database.close()
+
+
+def structure(database):
+    """Tables with their columns and indexes, triggers/constraints, and the version rows."""
+    tables = {table: ([column.name for column in database.get_columns(table)],
+                      sorted(index.name for index in database.get_indexes(table)))
+              for table in database.get_tables()}
+    if is_sqlite(database):
+        rules = database.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    else:
+        rules = database.execute_sql("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                                     "WHERE connamespace = 'public'::regnamespace ORDER BY conname")
+    versions = database.execute_sql("SELECT version FROM schema_version").fetchall() if "schema_version" in tables \
+        else None
+    return tables, list(rules.fetchall()), versions
+
+
+def fingerprint(database):
+    """What must not change: the structure, and for SQLite the file's bytes too."""
+    if not is_sqlite(database):
+        return structure(database), None
+    database.close()  # the last connection out folds the WAL into the file
+    path = Path(database.database)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert not Path(f"{path}-wal").exists()
+    database.connect()
+    return structure(database), digest
+
+
+def add_nickname(migrator, database):
+    migrate(migrator.add_column("patient", "nickname", CharField(null=True)))
+
+
+def add_nickname_then_fail(migrator, database):
+    add_nickname(migrator, database)
+    raise RuntimeError("step 2 went wrong")
+
+
+def patient_columns(database):
+    return [column.name for column in database.get_columns("patient")]
+
+
+# --- a new database ---
+
+
+def test_a_new_database_is_created_at_the_current_version(blank_database):
+    report = prepare_database(blank_database)
+    assert (report.created, report.upgraded_from, report.backup) == (True, None, None)
+    assert stored_version(blank_database) == SCHEMA_VERSION
+    assert set(blank_database.get_tables()) == {model._meta.table_name for model in ALL_MODELS}
+
+
+def test_a_new_database_holds_the_double_booking_guard(blank_database):
+    prepare_database(blank_database)
+    names = [name for name, _ in structure(blank_database)[1]]
+    if is_sqlite(blank_database):
+        assert {"appointment_no_double_booking_insert", "appointment_no_double_booking_update"} <= set(names)
+    else:
+        assert "appointment_no_double_booking" in names
+
+
+@pytest.fixture
+def clinician_episode(database):
+    clinician = User.create(username="drjones", full_name="Dr Alys Jones", role="clinician", password_hash="x",
+                            created_at=NOW)
+    patient = Patient.create(family_name="Smith", given_name="Ann", family_name_key="smith", given_name_key="ann",
+                             date_of_birth=date(1980, 2, 1), created_at=NOW, updated_at=NOW)
+    episode = Episode.create(patient=patient, first_contact_on=date(2025, 6, 2), presentation="non_specific",
+                             severity="mild", clinician=clinician, created_at=NOW)
+    return clinician, episode
+
+
+def book(clinician, episode, hour, minute, status="booked"):
+    starts = NOW.replace(hour=hour, minute=minute)
+    return Appointment.create(episode=episode, kind="two_week_review", status=status, due_by=date(2025, 6, 16),
+                              clinician=clinician, starts_at=starts, ends_at=starts.replace(minute=minute + 20),
+                              created_at=NOW, updated_at=NOW)
+
+
+def test_the_database_refuses_to_double_book_a_clinician(clinician_episode, database):
+    book(*clinician_episode, 10, 0)
+    with pytest.raises(IntegrityError), database.atomic():
+        book(*clinician_episode, 10, 10)
+    assert Appointment.select().count() == 1
+
+
+def test_back_to_back_and_cancelled_appointments_are_not_double_bookings(clinician_episode):
+    book(*clinician_episode, 10, 0)
+    book(*clinician_episode, 10, 20)
+    book(*clinician_episode, 10, 10, status="cancelled")
+    assert Appointment.select().count() == 3
+
+
+def test_opening_again_changes_nothing(blank_database):
+    prepare_database(blank_database)
+    before = fingerprint(blank_database)
+    report = prepare_database(blank_database)
+    assert (report.created, report.upgraded_from, report.backup) == (False, None, None)
+    assert fingerprint(blank_database) == before
+
+
+# --- databases this version must not touch ---
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(blank_database):
+    prepare_database(blank_database)
+    SchemaVersion.update(version=SCHEMA_VERSION + 1).execute()
+    before = fingerprint(blank_database)
+    with pytest.raises(SchemaError, match=f"written by a newer Clinic Desktop .schema {SCHEMA_VERSION + 1}"):
+        prepare_database(blank_database)
+    assert fingerprint(blank_database) == before
+
+
+def test_a_database_of_someone_elses_tables_is_refused_untouched(blank_database):
+    blank_database.execute_sql("CREATE TABLE inventory (id INTEGER PRIMARY KEY, item TEXT)")
+    blank_database.execute_sql("INSERT INTO inventory (id, item) VALUES (1, 'gloves')")
+    before = fingerprint(blank_database)
+    with pytest.raises(SchemaError, match="not a Clinic Desktop database, so it was left untouched"):
+        prepare_database(blank_database)
+    assert fingerprint(blank_database) == before
+    assert blank_database.get_tables() == ["inventory"]
+
+
+def test_an_upgrade_without_a_step_is_refused_untouched(blank_database, tmp_path):
+    prepare_database(blank_database)
+    before = fingerprint(blank_database)
+    with pytest.raises(SchemaError, match="no upgrade step to schema 3"):
+        prepare_database(blank_database, target=3, steps={2: add_nickname}, backup_folder=tmp_path / "backups")
+    assert fingerprint(blank_database) == before
+    assert not (tmp_path / "backups").exists()
+
+
+# --- upgrading an older database ---
+
+
+def test_an_older_database_is_upgraded_step_by_step(blank_database, tmp_path):
+    prepare_database(blank_database)
+    report = prepare_database(blank_database, target=2, steps={2: add_nickname}, backup_folder=tmp_path / "backups")
+    assert (report.created, report.upgraded_from) == (False, 1)
+    assert "nickname" in patient_columns(blank_database)
+    assert stored_version(blank_database) == 2
+    assert report.backup.parent == tmp_path / "backups" and report.backup.stat().st_size > 0
+
+
+def test_an_sqlite_backup_beside_the_file_opens_as_the_old_schema(sqlite_database):
+    report = prepare_database(sqlite_database, target=2, steps={2: add_nickname})
+    assert report.backup.parent == Path(sqlite_database.database).parent
+    with sqlite3.connect(report.backup) as backup:
+        assert backup.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        assert "nickname" not in [row[1] for row in backup.execute("PRAGMA table_info(patient)")]
+    backup.close()
+
+
+def test_a_postgresql_backup_restores_as_the_old_schema(tmp_path, postgres_server):
+    database = empty_postgres(postgres_server.create_database("clinic_upgrade"))
+    try:
+        prepare_database(database)
+        report = prepare_database(database, target=2, steps={2: add_nickname}, backup_folder=tmp_path)
+    finally:
+        database.close()
+    assert report.backup.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    restored = postgres_server.create_database("clinic_restored")
+    subprocess.run([shutil.which("pg_restore"), "--no-owner", f"--dbname={restored}", str(report.backup)],
+                   check=True, capture_output=True)
+    connection = psycopg2.connect(restored)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM schema_version")
+            assert cursor.fetchall() == [(1,)]
+            cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'patient'")
+            assert "nickname" not in {row[0] for row in cursor.fetchall()}
+    finally:
+        connection.close()
+
+
+def test_a_failing_step_leaves_the_old_schema_and_version(blank_database, tmp_path):
+    prepare_database(blank_database)
+    before = structure(blank_database)
+    with pytest.raises(RuntimeError, match="step 2 went wrong"):
+        prepare_database(blank_database, target=2, steps={2: add_nickname_then_fail}, backup_folder=tmp_path)
+    assert structure(blank_database) == before
+    assert stored_version(blank_database) == 1
+    assert "nickname" not in patient_columns(blank_database)
+
+
+@pytest.mark.parametrize("blank_database", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_postgresql_upgrade_without_pg_dump_is_refused_untouched(blank_database, tmp_path, monkeypatch):
+    prepare_database(blank_database)
+    before = structure(blank_database)
+    monkeypatch.setattr(schema.shutil, "which", lambda name: None)
+    with pytest.raises(SchemaError, match="pg_dump was not found"):
+        prepare_database(blank_database, target=2, steps={2: add_nickname}, backup_folder=tmp_path)
+    assert structure(blank_database) == before
