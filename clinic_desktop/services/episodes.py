@@ -1,0 +1,381 @@
+"""The clinical record of an episode of back pain, as clinicians record it.
+
+Each change stores one clinical fact, then re-runs the pathway rules in the same
+transaction (pathway_sync), so the reviews, referrals and warnings the fact calls for
+exist the moment it is saved; the notices saying what the pathway did go back to the
+clinician and into the change's one audit event.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Sequence
+
+from clinic_desktop.models import (
+    Episode,
+    Medication,
+    PathwayWarning,
+    Patient,
+    RadicularStatus,
+    RedFlagRecord,
+    StartBackAssessment,
+    TwelveWeekOutcome,
+    User,
+    is_sqlite,
+)
+from clinic_desktop.models.episodes import MEDICATION_CATEGORIES, PRESENTATIONS, SEVERITIES
+from clinic_desktop.pathway.rules import hepatic_warning
+from clinic_desktop.pathway.start_back import score_start_back
+from clinic_desktop.services import audit
+from clinic_desktop.services.clinic_time import format_day
+from clinic_desktop.services.clock import now_utc, today
+from clinic_desktop.services.errors import (
+    AcknowledgementRequired,
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    ValidationError,
+)
+from clinic_desktop.services.pathway_sync import lock_episode, store_warning, synchronise
+from clinic_desktop.services.settings import load_settings
+from clinic_desktop.services.transaction import service
+
+
+@dataclass(frozen=True)
+class EpisodeUpdate:
+    """What a change did: the episode, and what the pathway did about it, in words."""
+
+    episode_id: int
+    notices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MedicationInput:
+    name: str
+    category: str
+    dose: str = ""
+    started_on: date | None = None  # None: the first contact date
+
+
+@dataclass(frozen=True)
+class MedicationRecord:
+    id: int
+    name: str
+    category: str
+    dose: str
+    started_on: date
+    stopped_on: date | None
+
+
+@dataclass(frozen=True)
+class StartBackResult:
+    total: int
+    psychosocial: int
+    risk: str
+    assessed_on: date
+
+
+@dataclass(frozen=True)
+class OutcomeRecord:
+    recorded_on: date
+    improved: bool
+    notes: str
+
+
+@dataclass(frozen=True)
+class WarningRecord:
+    id: int
+    kind: str
+    message: str
+    requires_acknowledgement: bool
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    id: int
+    patient_id: int
+    patient_name: str
+    status: str
+    first_contact_on: date
+    presentation: str
+    severity: str
+    advised_stay_active: bool
+    advised_no_bed_rest: bool
+    self_care_education: bool
+    notes: str
+    discharged_on: date | None
+    discharge_reason: str | None
+    clinician_id: int
+    clinician_name: str
+    medications: tuple[MedicationRecord, ...]
+    start_back: StartBackResult | None  # the latest stratification
+    outcome: OutcomeRecord | None  # the latest 12-week outcome
+    open_warnings: tuple[WarningRecord, ...]  # not yet acknowledged
+
+
+@service("open_episode")
+def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation: str, severity: str,
+                 advised_stay_active: bool = False, advised_no_bed_rest: bool = False,
+                 self_care_education: bool = False, medications: Sequence[MedicationInput] = (),
+                 severe_radicular_pain: bool = False, neurological_deficit: bool = False,
+                 red_flags: Sequence[str] = (), notes: str = "",
+                 acknowledge_warnings: bool = False) -> EpisodeUpdate:
+    """Record a first contact: day 0 of a new episode, with its initial management."""
+    patient = _lock_patient(patient_id)
+    current = Episode.get_or_none((Episode.patient == patient.id) & (Episode.status == "open"))
+    if current is not None:
+        raise Conflict(f"{patient.display_name} already has an open episode of back pain (first contact "
+                       f"{format_day(current.first_contact_on)}): discharge it before opening another")
+    _check_day(first_contact_on, "The first contact date", "first_contact_on")
+    _check_choice(presentation, PRESENTATIONS, "presentation")
+    _check_choice(severity, SEVERITIES, "severity")
+    flags = _clean_flags(red_flags, required=False)
+    moment = now_utc()
+    episode = Episode.create(
+        patient=patient.id, first_contact_on=first_contact_on, status="open", presentation=presentation,
+        severity=severity, advised_stay_active=advised_stay_active, advised_no_bed_rest=advised_no_bed_rest,
+        self_care_education=self_care_education, notes=notes.strip(), clinician=actor.user_id, created_at=moment)
+    notices: list[str] = []
+    for item in medications:
+        notices += _add_medication(actor, episode, patient, item.name, item.category, item.dose,
+                                   item.started_on or first_contact_on, acknowledge_warnings)
+    if severe_radicular_pain or neurological_deficit or presentation == "radicular":
+        RadicularStatus.create(episode=episode.id, recorded_on=first_contact_on, notes="",
+                               severe_radicular_pain=severe_radicular_pain,
+                               neurological_deficit=neurological_deficit, **_recorded(actor))
+    if flags:
+        RedFlagRecord.create(episode=episode.id, recorded_on=first_contact_on, flags="\n".join(flags),
+                             notes="", **_recorded(actor))
+    return _finish(actor, episode, "open_episode",
+                   f"opened an episode of back pain for {patient.display_name}, first contact "
+                   f"{format_day(first_contact_on)}", notices,
+                   presentation=presentation, severity=severity, red_flags=list(flags),
+                   medications=[item.name for item in medications])
+
+
+@service("record_clinical_fact")
+def record_medication(actor, episode_id: int, *, name: str, category: str, started_on: date, dose: str = "",
+                      acknowledge_warning: bool = False) -> EpisodeUpdate:
+    """A medicine started; a muscle relaxant brings its review and any hepatic warning."""
+    episode = _changeable_episode(episode_id)
+    notices = _add_medication(actor, episode, episode.patient, name, category, dose, started_on,
+                              acknowledge_warning)
+    return _finish(actor, episode, "record_medication",
+                   f"recorded {name.strip()} started {format_day(started_on)}", notices,
+                   category=category, dose=dose.strip())
+
+
+@service("record_clinical_fact")
+def stop_medication(actor, medication_id: int, stopped_on: date) -> EpisodeUpdate:
+    medication = Medication.get_or_none(Medication.id == medication_id)
+    if medication is None:
+        raise NotFound("That medication is not on record")
+    episode = _changeable_episode(medication.episode_id)
+    if medication.stopped_on is not None:
+        raise InvalidTransition(f"{medication.name} was already stopped on {format_day(medication.stopped_on)}")
+    _check_day(stopped_on, "The date it stopped", "stopped_on", not_before=(medication.started_on, "it started"))
+    Medication.update(stopped_on=stopped_on).where(Medication.id == medication.id).execute()
+    return _finish(actor, episode, "stop_medication", f"recorded {medication.name} stopped {format_day(stopped_on)}",
+                   [], medication_id=medication.id)
+
+
+@service("record_clinical_fact")
+def record_radicular_status(actor, episode_id: int, *, recorded_on: date, severe_radicular_pain: bool,
+                            neurological_deficit: bool, notes: str = "") -> EpisodeUpdate:
+    episode = _changeable_episode(episode_id)
+    _check_fact_day(episode, recorded_on, "recorded_on")
+    RadicularStatus.create(episode=episode.id, recorded_on=recorded_on, severe_radicular_pain=severe_radicular_pain,
+                           neurological_deficit=neurological_deficit, notes=notes.strip(), **_recorded(actor))
+    return _finish(actor, episode, "record_radicular_status", f"recorded radicular status on {format_day(recorded_on)}",
+                   [], severe_radicular_pain=severe_radicular_pain, neurological_deficit=neurological_deficit)
+
+
+@service("record_clinical_fact")
+def record_red_flags(actor, episode_id: int, *, recorded_on: date, flags: Sequence[str],
+                     notes: str = "") -> EpisodeUpdate:
+    episode = _changeable_episode(episode_id)
+    _check_fact_day(episode, recorded_on, "recorded_on")
+    cleaned = _clean_flags(flags, required=True)
+    RedFlagRecord.create(episode=episode.id, recorded_on=recorded_on, flags="\n".join(cleaned),
+                         notes=notes.strip(), **_recorded(actor))
+    return _finish(actor, episode, "record_red_flags", f"recorded red flags: {', '.join(cleaned)}", [],
+                   flags=list(cleaned))
+
+
+@service("record_clinical_fact")
+def record_start_back(actor, episode_id: int, *, assessed_on: date, answers: Sequence[int]) -> EpisodeUpdate:
+    """A STarT Back stratification; the risk decides the referral (DESIGN.md rule 5)."""
+    episode = _changeable_episode(episode_id)
+    _check_fact_day(episode, assessed_on, "assessed_on")
+    try:
+        score = score_start_back(answers)
+    except ValueError as error:
+        raise ValidationError(str(error), field="answers") from None
+    items = {f"item_{number}": answer for number, answer in enumerate(answers, 1)}
+    StartBackAssessment.create(episode=episode.id, assessed_on=assessed_on, total=score.total,
+                               psychosocial=score.psychosocial, risk=score.risk, **items, **_recorded(actor))
+    return _finish(actor, episode, "record_start_back",
+                   f"recorded STarT Back {score.total}/9 (psychosocial {score.psychosocial}/5): {score.risk} risk",
+                   [], total=score.total, psychosocial=score.psychosocial, risk=score.risk)
+
+
+@service("record_clinical_fact")
+def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, improved: bool,
+                               notes: str = "") -> EpisodeUpdate:
+    episode = _changeable_episode(episode_id)
+    _check_fact_day(episode, recorded_on, "recorded_on")
+    TwelveWeekOutcome.create(episode=episode.id, recorded_on=recorded_on, improved=improved, notes=notes.strip(),
+                             **_recorded(actor))
+    wording = "improved" if improved else "not improved"
+    return _finish(actor, episode, "record_twelve_week_outcome", f"recorded the 12-week outcome: {wording}", [],
+                   improved=improved)
+
+
+@service("discharge_episode")
+def discharge_episode(actor, episode_id: int, *, discharged_on: date, reason: str) -> EpisodeUpdate:
+    """Close the episode: unbooked reviews are cancelled; booked ones and open referrals stay."""
+    episode = _changeable_episode(episode_id)
+    _check_fact_day(episode, discharged_on, "discharged_on")
+    if not (reason or "").strip():
+        raise ValidationError("Give the reason for the discharge", field="reason")
+    Episode.update(status="discharged", discharged_on=discharged_on, discharge_reason=reason.strip()).where(
+        Episode.id == episode.id).execute()
+    return _finish(actor, episode, "discharge_episode",
+                   f"discharged {episode.patient.display_name} on {format_day(discharged_on)}", [],
+                   reason=reason.strip())
+
+
+@service("acknowledge_warning")
+def acknowledge_warning(actor, warning_id: int) -> EpisodeUpdate:
+    """The clinician has read the warning; allowed after discharge, it changes no clinical fact."""
+    warning = PathwayWarning.get_or_none(PathwayWarning.id == warning_id)
+    if warning is None:
+        raise NotFound("That warning is not on record")
+    if warning.acknowledged_at is not None:
+        raise InvalidTransition(f"{warning.acknowledged_by.full_name} already acknowledged this warning")
+    PathwayWarning.update(acknowledged_by=actor.user_id, acknowledged_at=now_utc()).where(
+        PathwayWarning.id == warning.id).execute()
+    return _finish(actor, warning.episode, "acknowledge_warning", f"acknowledged: {warning.message}", [],
+                   warning_id=warning.id)
+
+
+@service("view_patient", changes=False)
+def get_episode(actor, episode_id: int) -> EpisodeRecord:
+    episode = Episode.get_or_none(Episode.id == episode_id)
+    if episode is None:
+        raise NotFound("That episode is not on record")
+    return _episode_record(episode)
+
+
+@service("view_patient", changes=False)
+def open_episode_for(actor, patient_id: int) -> EpisodeRecord | None:
+    """The patient's open episode, if there is one (there is at most one)."""
+    episode = Episode.get_or_none((Episode.patient == patient_id) & (Episode.status == "open"))
+    return _episode_record(episode) if episode else None
+
+
+def _episode_record(episode: Episode) -> EpisodeRecord:
+    medications = Medication.select().where(Medication.episode == episode.id).order_by(Medication.id)
+    start_back = (StartBackAssessment.select().where(StartBackAssessment.episode == episode.id)
+                  .order_by(StartBackAssessment.id.desc()).first())
+    outcome = (TwelveWeekOutcome.select().where(TwelveWeekOutcome.episode == episode.id)
+               .order_by(TwelveWeekOutcome.recorded_on.desc(), TwelveWeekOutcome.id.desc()).first())
+    warnings = (PathwayWarning.select().where((PathwayWarning.episode == episode.id)
+                                              & PathwayWarning.acknowledged_at.is_null())
+                .order_by(PathwayWarning.id))
+    return EpisodeRecord(
+        id=episode.id, patient_id=episode.patient_id, patient_name=episode.patient.display_name,
+        status=episode.status, first_contact_on=episode.first_contact_on, presentation=episode.presentation,
+        severity=episode.severity, advised_stay_active=episode.advised_stay_active,
+        advised_no_bed_rest=episode.advised_no_bed_rest, self_care_education=episode.self_care_education,
+        notes=episode.notes, discharged_on=episode.discharged_on, discharge_reason=episode.discharge_reason,
+        clinician_id=episode.clinician_id, clinician_name=User.get_by_id(episode.clinician_id).full_name,
+        medications=tuple(MedicationRecord(row.id, row.name, row.category, row.dose, row.started_on, row.stopped_on)
+                          for row in medications),
+        start_back=(StartBackResult(start_back.total, start_back.psychosocial, start_back.risk,
+                                    start_back.assessed_on) if start_back else None),
+        outcome=OutcomeRecord(outcome.recorded_on, outcome.improved, outcome.notes) if outcome else None,
+        open_warnings=tuple(WarningRecord(row.id, row.kind, row.message, row.requires_acknowledgement)
+                            for row in warnings),
+    )
+
+
+def _finish(actor, episode: Episode, action: str, summary: str, notices: list[str], **details) -> EpisodeUpdate:
+    """Run the pathway, then write the change's one audit event with what the pathway did."""
+    notices = [*notices, *synchronise(actor, episode)]
+    audit.record(actor, action, "episode", episode.id, summary, patient_id=episode.patient_id,
+                 notices=notices, **details)
+    return EpisodeUpdate(episode.id, tuple(notices))
+
+
+def _add_medication(actor, episode: Episode, patient: Patient, name: str, category: str, dose: str,
+                    started_on: date, acknowledged: bool) -> list[str]:
+    """Store a medicine; a warning that needs acknowledging stops it unless acknowledged (rule 2)."""
+    name, dose = (name or "").strip(), (dose or "").strip()
+    if not name:
+        raise ValidationError("Enter the medicine's name", field="name")
+    _check_choice(category, MEDICATION_CATEGORIES, "category")
+    _check_fact_day(episode, started_on, "started_on")
+    medication = Medication.create(episode=episode.id, name=name, category=category, dose=dose,
+                                   started_on=started_on, **_recorded(actor))
+    warning = hepatic_warning(medication.id, patient.hepatic_impairment) if category == "muscle_relaxant" else None
+    if warning is None or not warning.requires_acknowledgement:
+        return []  # a warning needing no acknowledgement is stored by the pathway run
+    if not acknowledged:
+        raise AcknowledgementRequired(f"{warning.message} Acknowledge to proceed.")
+    store_warning(episode, warning.key, warning.kind, warning.message, True, acknowledged_by=actor.user_id)
+    return [f"{warning.message} Acknowledged by {actor.full_name}."]
+
+
+def _changeable_episode(episode_id: int) -> Episode:
+    lock_episode(episode_id)
+    episode = Episode.get_or_none(Episode.id == episode_id)
+    if episode is None:
+        raise NotFound("That episode is not on record")
+    if episode.status == "discharged":
+        raise InvalidTransition(f"This episode was discharged on {format_day(episode.discharged_on)}: "
+                                "open a new episode to record anything more")
+    return episode
+
+
+def _lock_patient(patient_id: int) -> Patient:
+    """The patient, locked on PostgreSQL so two workstations cannot open two episodes at once."""
+    query = Patient.select().where(Patient.id == patient_id)
+    patient = (query if is_sqlite() else query.for_update()).first()
+    if patient is None:
+        raise NotFound("That patient is not on record")
+    return patient
+
+
+def _check_fact_day(episode: Episode, day: date, field: str) -> None:
+    _check_day(day, "The date", field, not_before=(episode.first_contact_on, "the first contact"))
+
+
+def _check_day(day, what: str, field: str, not_before: tuple[date, str] | None = None) -> None:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise ValidationError(f"{what} must be a date", field=field)
+    current = today(load_settings().zone)
+    if day > current:
+        raise ValidationError(f"{what} {format_day(day)} is in the future", field=field)
+    if not_before and day < not_before[0]:
+        raise ValidationError(f"{what} {format_day(day)} is before {not_before[1]} on {format_day(not_before[0])}",
+                              field=field)
+
+
+def _check_choice(value: str, choices: Sequence[str], field: str) -> None:
+    if value not in choices:
+        raise ValidationError(f"{field.replace('_', ' ')} must be one of {', '.join(choices)}", field=field)
+
+
+def _clean_flags(flags: Sequence[str], required: bool) -> tuple[str, ...]:
+    """Flags are stored one a line: each tidied onto one line, blanks dropped."""
+    if isinstance(flags, str):
+        flags = [flags]
+    cleaned = tuple(" ".join(flag.split()) for flag in flags if flag and flag.strip())
+    if required and not cleaned:
+        raise ValidationError("Enter at least one red flag", field="flags")
+    return cleaned
+
+
+def _recorded(actor) -> dict:
+    return {"recorded_by": actor.user_id, "recorded_at": now_utc()}

@@ -1,0 +1,243 @@
+"""Reconciling what the pathway rules require of an episode with what is stored.
+
+The rules (clinic_desktop.pathway) are a pure function of the episode's facts; this module
+builds those facts from the rows, evaluates them and creates only what is missing, by
+key, whatever state a stored item is in, so running it twice changes nothing and an item
+someone cancelled is never raised again. It writes no audit event: the calling service
+lists the notices it returns in its own event.
+"""
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from clinic_desktop.models import (
+    Appointment,
+    Episode,
+    Medication,
+    PathwayWarning,
+    RadicularStatus,
+    RedFlagRecord,
+    Referral,
+    StartBackAssessment,
+    TwelveWeekOutcome,
+    is_sqlite,
+)
+from clinic_desktop.pathway.rules import (
+    EpisodeFacts,
+    MedicationFact,
+    OutcomeFact,
+    PathwayActions,
+    RadicularFact,
+    RedFlagFact,
+    StartBackFact,
+    evaluate,
+)
+from clinic_desktop.pathway.timings import PathwayTimings, load_timings
+from clinic_desktop.services.clinic_time import format_date, format_day
+from clinic_desktop.services.clock import now_utc, today
+from clinic_desktop.services.settings import load_settings
+
+APPOINTMENT_LABELS = {
+    "two_week_review": "2-week review",
+    "medication_review": "medication review",
+    "twelve_week_review": "12-week check",
+    "follow_up": "follow-up",
+}
+REFERRAL_LABELS = {
+    "standard_physiotherapy": "standard physiotherapy referral",
+    "biopsychosocial": "biopsychosocial assessment / specialised physiotherapy referral",
+    "pain_spinal_centre": "specialist pain / spinal centre referral",
+    "spinal_surgical": "spinal surgical referral",
+    "early_radicular": "early radicular referral",
+    "urgent_red_flag": "urgent red-flag referral",
+}
+# DESIGN.md lifecycles: only a raised or drafted referral may be cancelled.
+CANCELLABLE_REFERRAL_STATUSES = ("raised", "drafted")
+
+
+@cache
+def pathway_timings() -> PathwayTimings:
+    """The timings file, read once per process (a change to it applies after a restart)."""
+    return load_timings()
+
+
+def load_facts(episode: Episode) -> EpisodeFacts:
+    """The facts the rules read, from the episode's stored rows."""
+    medications = Medication.select().where(Medication.episode == episode.id).order_by(Medication.id)
+    radicular = RadicularStatus.select().where(RadicularStatus.episode == episode.id).order_by(RadicularStatus.id)
+    red_flags = RedFlagRecord.select().where(RedFlagRecord.episode == episode.id).order_by(RedFlagRecord.id)
+    start_back = (StartBackAssessment.select().where(StartBackAssessment.episode == episode.id)
+                  .order_by(StartBackAssessment.id))
+    outcome = (TwelveWeekOutcome.select().where(TwelveWeekOutcome.episode == episode.id)
+               .order_by(TwelveWeekOutcome.recorded_on.desc(), TwelveWeekOutcome.id.desc()).first())
+    return EpisodeFacts(
+        first_contact_on=episode.first_contact_on,
+        discharged_on=episode.discharged_on,
+        hepatic_impairment=episode.patient.hepatic_impairment,
+        medications=tuple(MedicationFact(row.id, row.category, row.name, row.started_on, row.stopped_on)
+                          for row in medications),
+        radicular=tuple(RadicularFact(row.id, row.recorded_on, row.severe_radicular_pain, row.neurological_deficit)
+                        for row in radicular),
+        red_flags=tuple(RedFlagFact(row.id, row.recorded_on, split_flags(row.flags)) for row in red_flags),
+        start_back=tuple(StartBackFact(row.id, row.assessed_on, row.risk) for row in start_back),
+        outcome=OutcomeFact(outcome.id, outcome.recorded_on, outcome.improved) if outcome else None,
+    )
+
+
+def split_flags(stored: str) -> tuple[str, ...]:
+    """Red flags are stored one a line."""
+    return tuple(line.strip() for line in stored.splitlines() if line.strip())
+
+
+def synchronise(actor, episode: Episode) -> list[str]:
+    """Bring the episode's stored items in line with the rules; return notices for the user."""
+    lock_episode(episode.id)
+    episode = Episode.get_by_id(episode.id)
+    facts = load_facts(episode)
+    actions = evaluate(facts, pathway_timings(), load_settings().calendar())
+    return [
+        *_create_appointments(episode, actions),
+        *_raise_referrals(episode, actions),
+        *_create_warnings(episode, actions),
+        *_supersede_referrals(episode, actions, facts),
+        *_cancel_unbooked(episode, actions),
+    ]
+
+
+def synchronise_patient_episodes(actor, patient_id: int) -> list[str]:
+    """Re-run the rules for every open episode of a patient (e.g. hepatic impairment changed).
+
+    Runs inside the caller's service transaction and writes no audit event of its own.
+    """
+    notices: list[str] = []
+    episodes = Episode.select().where((Episode.patient == patient_id) & (Episode.status == "open"))
+    for episode in episodes.order_by(Episode.id):
+        notices.extend(synchronise(actor, episode))
+    return notices
+
+
+def lock_episode(episode_id: int) -> None:
+    """Serialise changes to one episode between workstations (PostgreSQL; SQLite writers already are)."""
+    if not is_sqlite():
+        list(Episode.select(Episode.id).where(Episode.id == episode_id).for_update())
+
+
+def due_wording(due_by: date) -> str:
+    """", due by Thu 10 Dec 2026", or ": due today" / ": overdue, was due by …" when it already matters."""
+    current = today(load_settings().zone)
+    if due_by == current:
+        return ": due today"
+    if due_by < current:
+        return f": overdue, was due by {format_day(due_by)}"
+    return f", due by {format_day(due_by)}"
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _create_appointments(episode: Episode, actions: PathwayActions) -> list[str]:
+    notices = []
+    for required in _not_stored(Appointment, episode, actions.appointments):
+        moment = now_utc()
+        Appointment.create(episode=episode.id, kind=required.kind, pathway_key=required.key,
+                           reason=required.reason, status="to_book", due_by=required.due_by,
+                           created_at=moment, updated_at=moment)
+        notices.append(f"{capitalised(APPOINTMENT_LABELS[required.kind])} to book{due_wording(required.due_by)}")
+    return notices
+
+
+def _raise_referrals(episode: Episode, actions: PathwayActions) -> list[str]:
+    notices = []
+    for required in _not_stored(Referral, episode, actions.referrals):
+        moment = now_utc()
+        # raised_by None: the pathway raised it, not a person.
+        Referral.create(episode=episode.id, kind=required.kind, pathway_key=required.key,
+                        reason=required.reason, urgent=required.urgent, status="raised",
+                        due_by=required.due_by, raised_by=None, raised_at=moment, updated_at=moment)
+        notices.append(f"{capitalised(REFERRAL_LABELS[required.kind])} raised{due_wording(required.due_by)}")
+    return notices
+
+
+def _create_warnings(episode: Episode, actions: PathwayActions) -> list[str]:
+    missing = _not_stored(PathwayWarning, episode, actions.warnings)
+    for warning in missing:
+        store_warning(episode, warning.key, warning.kind, warning.message, warning.requires_acknowledgement)
+    return [warning.message for warning in missing]
+
+
+def store_warning(episode: Episode, key: str, kind: str, message: str, requires_acknowledgement: bool,
+                  acknowledged_by: int | None = None) -> PathwayWarning:
+    moment = now_utc()
+    return PathwayWarning.create(
+        episode=episode.id, pathway_key=key, kind=kind, message=message,
+        requires_acknowledgement=requires_acknowledgement, raised_at=moment,
+        acknowledged_by=acknowledged_by, acknowledged_at=moment if acknowledged_by else None,
+    )
+
+
+def _supersede_referrals(episode: Episode, actions: PathwayActions, facts: EpisodeFacts) -> list[str]:
+    if not actions.superseded_referral_keys:
+        return []
+    changes = _risk_changes(facts)
+    latest = max(facts.start_back, key=lambda fact: fact.id)
+    notices = []
+    stored_warnings = _stored_keys(PathwayWarning, episode)
+    superseded = (Referral.select()
+                  .where((Referral.episode == episode.id)
+                         & Referral.pathway_key.in_(actions.superseded_referral_keys))
+                  .order_by(Referral.id))
+    for referral in superseded:
+        risk, changed_on = changes.get(referral.pathway_key, (latest.risk, latest.assessed_on))
+        label = REFERRAL_LABELS[referral.kind]
+        change = f"risk changed to {risk} on {format_date(changed_on)}"
+        if referral.status in CANCELLABLE_REFERRAL_STATUSES:
+            Referral.update(status="cancelled", cancel_reason=f"superseded: {change}", updated_at=now_utc()).where(
+                (Referral.id == referral.id) & Referral.status.in_(CANCELLABLE_REFERRAL_STATUSES)).execute()
+            notices.append(f"Superseded: {label} cancelled")
+        elif referral.status == "signed" and f"superseded-signed:{referral.id}" not in stored_warnings:
+            # A signed letter never changes and may not be cancelled (DESIGN.md lifecycles):
+            # the clinician decides whether it should still go.
+            message = (f"The STarT Back {change}, after the {label} was signed but before it was sent: "
+                       "check whether it should still be sent.")
+            store_warning(episode, f"superseded-signed:{referral.id}", "superseded_signed", message, True)
+            notices.append(message)
+    return notices
+
+
+def _risk_changes(facts: EpisodeFacts) -> dict[str, tuple[str, date]]:
+    """For each STarT Back key, the risk and date of the stratification that changed it next."""
+    ordered = sorted(facts.start_back, key=lambda fact: fact.id)
+    changes: dict[str, tuple[str, date]] = {}
+    run_start = None
+    for fact in ordered:
+        if run_start is None or fact.risk != run_start.risk:
+            if run_start is not None:
+                changes[f"start_back:{run_start.id}"] = (fact.risk, fact.assessed_on)
+            run_start = fact
+    return changes
+
+
+def _cancel_unbooked(episode: Episode, actions: PathwayActions) -> list[str]:
+    notices = []
+    for cancel in actions.cancel_unbooked:
+        unbooked = Appointment.select().where((Appointment.episode == episode.id) & (Appointment.status == "to_book"))
+        if cancel.key is not None:
+            unbooked = unbooked.where(Appointment.pathway_key == cancel.key)
+        for appointment in unbooked.order_by(Appointment.due_by, Appointment.id):
+            Appointment.update(status="cancelled", cancel_reason=cancel.reason, updated_at=now_utc()).where(
+                (Appointment.id == appointment.id) & (Appointment.status == "to_book")).execute()
+            notices.append(f"{capitalised(APPOINTMENT_LABELS[appointment.kind])} cancelled: {cancel.reason}")
+    return notices
+
+
+def _not_stored(model, episode: Episode, required: tuple) -> list:
+    """The required items whose key no stored item of the episode has, in any state."""
+    stored = _stored_keys(model, episode)
+    return [item for item in required if item.key not in stored]
+
+
+def _stored_keys(model, episode: Episode) -> set[str]:
+    query = model.select(model.pathway_key).where((model.episode == episode.id) & model.pathway_key.is_null(False))
+    return {row.pathway_key for row in query}

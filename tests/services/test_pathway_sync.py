@@ -1,0 +1,152 @@
+"""Reconciling the pathway rules with the stored record: by key, once, never re-raising."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from clinic_desktop.models import Appointment, Episode, PathwayWarning, Patient, Referral
+from clinic_desktop.pathway.rules import MedicationFact, OutcomeFact, RadicularFact, StartBackFact
+from clinic_desktop.services import episodes, pathway_sync
+from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.episodes import MedicationInput
+
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)  # Thu 3 Dec 2026
+FIRST_CONTACT = date(2026, 11, 26)
+MEDIUM, HIGH = (1, 1, 1, 1, 0, 0, 0, 0, 0), (1, 1, 1, 1, 1, 1, 1, 1, 4)
+
+
+@pytest.fixture(autouse=True)
+def clinic_now():
+    with frozen_at(NOW):
+        yield
+
+
+@pytest.fixture
+def patient(database):
+    return Patient.create(family_name="Smith", given_name="Ann", family_name_key="smith", given_name_key="ann",
+                          date_of_birth=date(1970, 5, 1), created_at=NOW, updated_at=NOW)
+
+
+@pytest.fixture
+def episode_id(staff, patient):
+    return episodes.open_episode(staff.clinician, patient.id, first_contact_on=FIRST_CONTACT,
+                                 presentation="non_specific", severity="severe").episode_id
+
+
+def stored_rows():
+    """Everything the pathway may create, as comparable tuples."""
+    return (
+        sorted((row.pathway_key, row.status, row.due_by) for row in Appointment.select()),
+        sorted((row.pathway_key, row.status, row.due_by) for row in Referral.select()),
+        sorted((row.pathway_key, row.message) for row in PathwayWarning.select()),
+    )
+
+
+def stratify(staff, episode_id, answers, on):
+    return episodes.record_start_back(staff.clinician, episode_id, assessed_on=on, answers=answers)
+
+
+def test_load_facts_reads_every_fact_from_the_rows(staff, patient):
+    update = episodes.open_episode(
+        staff.clinician, patient.id, first_contact_on=FIRST_CONTACT, presentation="radicular", severity="severe",
+        medications=[MedicationInput("cyclobenzaprine", "muscle_relaxant")], severe_radicular_pain=True,
+        red_flags=["suspected cauda equina", "urinary retention"])
+    stratify(staff, update.episode_id, MEDIUM, date(2026, 12, 1))
+    episodes.record_twelve_week_outcome(staff.clinician, update.episode_id, recorded_on=date(2026, 12, 2),
+                                        improved=False)
+    facts = pathway_sync.load_facts(Episode.get_by_id(update.episode_id))
+    (medication,) = facts.medications
+    assert medication == MedicationFact(medication.id, "muscle_relaxant", "cyclobenzaprine", FIRST_CONTACT, None)
+    assert [fact.flags for fact in facts.red_flags] == [("suspected cauda equina", "urinary retention")]
+    assert facts.radicular == (RadicularFact(facts.radicular[0].id, FIRST_CONTACT, True, False),)
+    assert facts.start_back == (StartBackFact(facts.start_back[0].id, date(2026, 12, 1), "medium"),)
+    assert facts.outcome == OutcomeFact(facts.outcome.id, date(2026, 12, 2), False)
+    assert (facts.hepatic_impairment, facts.discharged_on) == ("none", None)
+
+
+def test_load_facts_takes_the_latest_outcome(staff, episode_id):
+    for day, improved in ((date(2026, 12, 2), False), (date(2026, 12, 3), True)):
+        episodes.record_twelve_week_outcome(staff.clinician, episode_id, recorded_on=day, improved=improved)
+    assert pathway_sync.load_facts(Episode.get_by_id(episode_id)).outcome.improved is True
+
+
+def test_red_flags_stored_one_a_line_come_back_as_a_tuple():
+    assert pathway_sync.split_flags("cauda equina\n\n  fever \n") == ("cauda equina", "fever")
+
+
+def test_synchronising_twice_changes_nothing_the_second_time(staff, episode_id):
+    stratify(staff, episode_id, MEDIUM, date(2026, 12, 1))
+    stratify(staff, episode_id, HIGH, date(2026, 12, 3))
+    before = stored_rows()
+    assert pathway_sync.synchronise(staff.clinician, Episode.get_by_id(episode_id)) == []
+    assert pathway_sync.synchronise(staff.clinician, Episode.get_by_id(episode_id)) == []
+    assert stored_rows() == before
+
+
+def test_a_cancelled_review_is_never_raised_again(staff, episode_id):
+    Appointment.update(status="cancelled", cancel_reason="patient moved away").where(
+        Appointment.pathway_key == "two_week_review").execute()
+    assert pathway_sync.synchronise(staff.clinician, Episode.get_by_id(episode_id)) == []
+    assert Appointment.select().where(Appointment.pathway_key == "two_week_review").count() == 1
+
+
+def test_a_missed_review_rebooked_under_the_same_key_is_not_duplicated(staff, episode_id):
+    old = Appointment.get(Appointment.pathway_key == "two_week_review")
+    Appointment.update(status="did_not_attend", clinician=staff.clinician.user_id, starts_at=NOW,
+                       ends_at=NOW.replace(minute=20)).where(Appointment.id == old.id).execute()
+    Appointment.create(episode=episode_id, kind="two_week_review", pathway_key="two_week_review", status="to_book",
+                       due_by=old.due_by, rebooked_from=old.id, created_at=NOW, updated_at=NOW)
+    assert pathway_sync.synchronise(staff.clinician, Episode.get_by_id(episode_id)) == []
+
+
+def test_superseded_referral_is_cancelled_with_the_risk_change_in_its_reason(staff, episode_id):
+    stratify(staff, episode_id, MEDIUM, date(2026, 12, 1))
+    Referral.update(status="drafted").execute()
+    high = stratify(staff, episode_id, HIGH, date(2026, 12, 3))
+    physiotherapy = Referral.get(Referral.kind == "standard_physiotherapy")
+    assert (physiotherapy.status, physiotherapy.cancel_reason) == (
+        "cancelled", "superseded: risk changed to high on 3 Dec 2026")
+    assert high.notices == ("Biopsychosocial assessment / specialised physiotherapy referral raised, "
+                            "due by Thu 17 Dec 2026", "Superseded: standard physiotherapy referral cancelled")
+
+
+def test_a_signed_unsent_superseded_referral_stays_signed_and_warns_the_clinician(staff, episode_id):
+    stratify(staff, episode_id, MEDIUM, date(2026, 12, 1))
+    Referral.update(status="signed", signed_by=staff.clinician.user_id, signed_at=NOW).execute()
+    physiotherapy = Referral.get(Referral.kind == "standard_physiotherapy")
+    stratify(staff, episode_id, HIGH, date(2026, 12, 3))
+    assert Referral.get_by_id(physiotherapy.id).status == "signed"
+    warning = PathwayWarning.get(PathwayWarning.pathway_key == f"superseded-signed:{physiotherapy.id}")
+    assert warning.requires_acknowledgement
+    assert warning.message == ("The STarT Back risk changed to high on 3 Dec 2026, after the standard physiotherapy "
+                               "referral was signed but before it was sent: check whether it should still be sent.")
+
+
+def test_the_signed_referral_warning_is_raised_once(staff, episode_id):
+    stratify(staff, episode_id, MEDIUM, date(2026, 12, 1))
+    Referral.update(status="signed").execute()
+    stratify(staff, episode_id, HIGH, date(2026, 12, 3))
+    assert pathway_sync.synchronise(staff.clinician, Episode.get_by_id(episode_id)) == []
+    assert PathwayWarning.select().count() == 1
+
+
+def test_hepatic_impairment_found_later_warns_on_every_open_episode(staff, patient, episode_id):
+    episodes.record_medication(staff.clinician, episode_id, name="cyclobenzaprine", category="muscle_relaxant",
+                               started_on=date(2026, 12, 1))
+    Patient.update(hepatic_impairment="moderate").where(Patient.id == patient.id).execute()
+    notices = pathway_sync.synchronise_patient_episodes(staff.clinician, patient.id)
+    assert notices == ["Moderate hepatic impairment: muscle relaxant not recommended."]
+    (warning,) = episodes.get_episode(staff.clinician, episode_id).open_warnings
+    assert warning.requires_acknowledgement
+
+
+def test_discharged_episodes_are_left_alone_when_the_patient_changes(staff, patient, episode_id):
+    episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2026, 12, 3), reason="better")
+    before = stored_rows()
+    assert pathway_sync.synchronise_patient_episodes(staff.clinician, patient.id) == []
+    assert stored_rows() == before
+
+
+def test_a_backdated_red_flag_referral_is_announced_as_overdue(staff, episode_id):
+    flagged = episodes.record_red_flags(staff.clinician, episode_id, recorded_on=date(2026, 12, 1),
+                                        flags=["fever"])
+    assert flagged.notices == ("Urgent red-flag referral raised: overdue, was due by Tue 1 Dec 2026",)
