@@ -1,0 +1,352 @@
+"""Referrals from raised to closed, and the signed letters that carry them.
+
+Lifecycle (DESIGN.md): raised → drafted → signed → sent → acknowledged → closed; raised or
+drafted → cancelled with a reason. Only a clinician signs, after re-entering the password.
+A signed letter's PDF bytes are stored with their SHA-256 and never regenerated: a change
+after signing is a new version with a reason, and every earlier version is kept.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from clinic_desktop.letters.referral_letter import render_referral_letter
+from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, User
+from clinic_desktop.models.referrals import REFERRAL_KINDS
+from clinic_desktop.services import audit, clock
+from clinic_desktop.services.clinic_time import format_day
+from clinic_desktop.services.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationError,
+)
+from clinic_desktop.services.letter_content import kind_title, referral_letter, signer_for
+from clinic_desktop.services.pathway_sync import lock_episode, pathway_timings
+from clinic_desktop.services.permissions import CLINICIAN
+from clinic_desktop.services.settings import load_settings
+from clinic_desktop.services.transaction import service
+from clinic_desktop.services.users import verify_password
+
+WRONG_PASSWORD = "The password is not right; the letter was not signed."
+
+# The pathway timing that sets a hand-raised referral's default due-by date, by kind.
+_DUE_BY_TIMING = {
+    "standard_physiotherapy": "stratified_referral_days",
+    "biopsychosocial": "stratified_referral_days",
+    "pain_spinal_centre": "escalation_referral_days",
+    "spinal_surgical": "escalation_referral_days",
+    "early_radicular": "early_radicular_referral_days",
+    "urgent_red_flag": "red_flag_referral_days",
+}
+
+
+@dataclass(frozen=True)
+class LetterVersionInfo:
+    version: int
+    sha256: str
+    signed_at: datetime
+    signer_name: str
+    amendment_reason: str | None
+
+
+@dataclass(frozen=True)
+class ReferralRecord:
+    id: int
+    episode_id: int
+    patient_id: int
+    patient_name: str
+    kind: str
+    kind_title: str
+    urgent: bool
+    status: str
+    due_by: date
+    reason: str
+    clinician_text: str
+    raised_at: datetime
+    signed_by_name: str | None
+    signed_at: datetime | None
+    sent_at: datetime | None
+    acknowledged_at: datetime | None
+    closed_at: datetime | None
+    cancel_reason: str | None
+    versions: tuple[LetterVersionInfo, ...]
+
+
+@service("raise_referral")
+def raise_referral(actor, episode_id: int, *, kind: str, reason: str, due_by: date | None = None) -> ReferralRecord:
+    """A clinician's own referral (e.g. spinal surgical after a 12-week "not improved")."""
+    if kind not in REFERRAL_KINDS:
+        raise ValidationError(f"There is no referral kind {kind!r}.", field="kind")
+    reason = _required(reason, "Give the reason for the referral.", "reason")
+    lock_episode(episode_id)
+    episode = Episode.get_or_none(Episode.id == episode_id)
+    if episode is None:
+        raise NotFound(f"There is no episode {episode_id}.")
+    patient = episode.patient
+    if episode.status != "open":
+        raise InvalidTransition(f"The episode for {patient.display_name} is {episode.status}; "
+                                "a referral needs an open episode.")
+    due_by = _due_by(kind, due_by)
+    already = (Referral.select().where(Referral.episode == episode, Referral.kind == kind,
+                                       Referral.status.in_(("raised", "drafted", "signed"))).first())
+    if already is not None:
+        raise Conflict(f"{patient.display_name} already has an open {kind_title(kind).lower()} referral "
+                       f"(referral {already.id}, {already.status}); use that one or cancel it first.")
+    now = clock.now_utc()
+    referral = Referral.create(episode=episode, kind=kind, pathway_key=None, reason=reason,
+                               urgent=kind == "urgent_red_flag", status="raised", due_by=due_by,
+                               raised_by=actor.user_id, raised_at=now, updated_at=now)
+    audit.record(actor, "raise_referral", "referral", referral.id,
+                 f"raised a {kind_title(kind).lower()} referral for {patient.display_name}, "
+                 f"due by {format_day(due_by)}", patient_id=patient.id, kind=kind, due_by=due_by, reason=reason)
+    return _record(referral.id)
+
+
+@service("draft_referral")
+def draft_referral(actor, referral_id: int, clinician_text: str) -> ReferralRecord:
+    """Save the clinician's letter text; a draft can be rewritten until it is signed."""
+    referral = _referral(referral_id)
+    _require_status(referral, ("raised", "drafted"), "be drafted")
+    text = _required(clinician_text, "Write the letter text before saving the draft.", "clinician_text")
+    _move(referral, ("raised", "drafted"), status="drafted", clinician_text=text, drafted_by=actor.user_id)
+    _audit(actor, "draft_referral", referral, "saved the draft letter of")
+    return _record(referral.id)
+
+
+@service("view_patient", changes=False)
+def preview_letter(actor, referral_id: int, *, clinician_text: str | None = None,
+                   amendment_reason: str | None = None) -> bytes:
+    """The unsigned letter that signing now would produce; nothing is stored.
+
+    A raised or drafted referral previews version 1 (the stored text unless other text is
+    given); a signed or sent one previews the next amended version.
+    """
+    referral = _referral(referral_id)
+    _require_status(referral, ("raised", "drafted", "signed", "sent"), "be previewed")
+    text = referral.clinician_text if clinician_text is None else clinician_text
+    if referral.status in ("raised", "drafted"):
+        return render_referral_letter(referral_letter(referral, clinician_text=text))
+    return render_referral_letter(referral_letter(referral, clinician_text=text, version=_latest_version(referral) + 1,
+                                                  amendment_reason=amendment_reason))
+
+
+@service("sign_referral")
+def sign_referral(actor, referral_id: int, password: str) -> ReferralRecord:
+    """Sign the drafted letter: its PDF is rendered once, stored and bound to its SHA-256."""
+    _require_clinician(actor)
+    referral = _referral(referral_id)
+    _require_status(referral, ("drafted",), "be signed")
+    signer = _signing_user(actor, password)
+    now = clock.now_utc()
+    _move(referral, ("drafted",), status="signed", signed_by=signer.id, signed_at=now)
+    stored = _store_version(referral, signer, now, referral.clinician_text, None)
+    _audit(actor, "sign_referral", referral, f"signed letter version {stored.version} of",
+           version=stored.version, sha256=stored.sha256)
+    return _record(referral.id)
+
+
+@service("sign_referral")
+def amend_referral(actor, referral_id: int, *, clinician_text: str, reason: str, password: str) -> ReferralRecord:
+    """A signed or sent letter changed: a new signed version with its reason; it must be sent again."""
+    _require_clinician(actor)
+    referral = _referral(referral_id)
+    _require_status(referral, ("signed", "sent"), "be amended")
+    text = _required(clinician_text, "Write the letter text of the amended version.", "clinician_text")
+    why = _required(reason, "Give the reason for amending a signed letter.", "reason")
+    signer = _signing_user(actor, password)
+    now = clock.now_utc()
+    _move(referral, ("signed", "sent"), status="signed", clinician_text=text, signed_by=signer.id,
+          signed_at=now, sent_at=None)
+    stored = _store_version(referral, signer, now, text, why)
+    _audit(actor, "amend_referral", referral, f"signed amended letter version {stored.version} of",
+           version=stored.version, sha256=stored.sha256, amendment_reason=why)
+    return _record(referral.id)
+
+
+@service("view_patient", changes=False)
+def letter_pdf(actor, referral_id: int, version: int | None = None) -> bytes:
+    """A signed letter's stored bytes exactly (the latest version by default), checked against its hash."""
+    referral = _referral(referral_id)
+    versions = LetterVersion.select().where(LetterVersion.referral == referral)
+    if version is None:
+        stored = versions.order_by(LetterVersion.version.desc()).first()
+        if stored is None:
+            raise NotFound(f"Referral {referral.id} has no signed letter yet.")
+    else:
+        stored = versions.where(LetterVersion.version == version).first()
+        if stored is None:
+            raise NotFound(f"Referral {referral.id} has no letter version {version}.")
+    pdf = bytes(stored.pdf)
+    if hashlib.sha256(pdf).hexdigest() != stored.sha256:
+        raise ServiceError(f"letter version {stored.version} of referral {referral.id} does not match its "
+                           "signature hash; do not send it, and tell the practice manager")
+    return pdf
+
+
+@service("send_referral")
+def mark_referral_sent(actor, referral_id: int) -> ReferralRecord:
+    return _advance(actor, referral_id, "mark_referral_sent", "signed", "sent", "be marked as sent",
+                    "sent letter version {version} of", "sent_at")
+
+
+@service("record_referral_reply")
+def record_referral_acknowledged(actor, referral_id: int) -> ReferralRecord:
+    return _advance(actor, referral_id, "record_referral_acknowledged", "sent", "acknowledged", "be acknowledged",
+                    "recorded the acknowledgement of letter version {version} of", "acknowledged_at")
+
+
+@service("record_referral_reply")
+def close_referral(actor, referral_id: int) -> ReferralRecord:
+    return _advance(actor, referral_id, "close_referral", "acknowledged", "closed", "be closed", "closed",
+                    "closed_at")
+
+
+@service("cancel_referral")
+def cancel_referral(actor, referral_id: int, reason: str) -> ReferralRecord:
+    """Cancel a referral not yet signed; a signed letter is kept and goes on to be sent."""
+    referral = _referral(referral_id)
+    _require_status(referral, ("raised", "drafted"), "be cancelled")
+    why = _required(reason, "Give the reason for cancelling the referral.", "reason")
+    _move(referral, ("raised", "drafted"), status="cancelled", cancel_reason=why)
+    _audit(actor, "cancel_referral", referral, "cancelled", reason=why)
+    return _record(referral.id)
+
+
+@service("view_patient", changes=False)
+def get_referral(actor, referral_id: int) -> ReferralRecord:
+    return _record(_referral(referral_id).id)
+
+
+@service("view_patient", changes=False)
+def referrals_for_episode(actor, episode_id: int) -> tuple[ReferralRecord, ...]:
+    """Every referral of an episode, urgent first, then by due date (history included)."""
+    rows = (Referral.select(Referral.id).where(Referral.episode == episode_id)
+            .order_by(Referral.urgent.desc(), Referral.due_by, Referral.id))
+    return tuple(_record(row.id) for row in rows)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _referral(referral_id: int) -> Referral:
+    referral = Referral.get_or_none(Referral.id == referral_id)
+    if referral is None:
+        raise NotFound(f"There is no referral {referral_id}.")
+    return referral
+
+
+def _required(text: str | None, message: str, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message, field=field)
+    return text
+
+
+def _advance(actor, referral_id: int, action: str, source: str, target: str, verb: str, did: str,
+             stamp: str) -> ReferralRecord:
+    """One step after signing (sent, acknowledged, closed), stamped with when it happened."""
+    referral = _referral(referral_id)
+    _require_status(referral, (source,), verb)
+    _move(referral, (source,), status=target, **{stamp: clock.now_utc()})
+    version = _latest_version(referral)
+    _audit(actor, action, referral, did.format(version=version), version=version)
+    return _record(referral.id)
+
+
+def _require_status(referral: Referral, allowed: tuple[str, ...], verb: str) -> None:
+    if referral.status not in allowed:
+        states = " or ".join(allowed) if len(allowed) < 3 else ", ".join(allowed[:-1]) + " or " + allowed[-1]
+        raise InvalidTransition(f"Referral {referral.id} is {referral.status}; only {states} referrals can {verb}.")
+
+
+def _move(referral: Referral, allowed: tuple[str, ...], **changes) -> None:
+    """Change the referral only if it is still in an allowed state (another workstation may have moved it)."""
+    changes["updated_at"] = clock.now_utc()
+    changed = (Referral.update(**changes)
+               .where(Referral.id == referral.id, Referral.status.in_(allowed)).execute())
+    if changed != 1:
+        raise Conflict(f"Referral {referral.id} was changed on another workstation; open it again and retry.")
+    for name, value in changes.items():
+        setattr(referral, name, value)
+
+
+def _due_by(kind: str, due_by: date | None) -> date:
+    settings = load_settings()
+    today = clock.today(settings.zone)
+    if due_by is None:
+        days = getattr(pathway_timings(), _DUE_BY_TIMING[kind])
+        # As in pathway.rules: a same-day deadline is not moved back, or it would be overdue at once.
+        return today if days == 0 else settings.calendar().deadline(today, days)
+    if isinstance(due_by, datetime) or not isinstance(due_by, date):
+        raise ValidationError("The due-by date must be a date.", field="due_by")
+    if due_by < today:
+        raise ValidationError(f"The due-by date {format_day(due_by)} has passed; choose today or later.",
+                              field="due_by")
+    return due_by
+
+
+def _require_clinician(actor) -> None:
+    """Only a clinician signs, whatever the permission table says (DESIGN.md)."""
+    if actor.role != CLINICIAN:
+        raise PermissionDenied(f"{actor.full_name} is not a clinician; only a clinician signs a referral letter.")
+
+
+def _signing_user(actor, password: str) -> User:
+    if not verify_password(actor, password or ""):
+        raise PermissionDenied(WRONG_PASSWORD)
+    user = User.get_by_id(actor.user_id)
+    if not (user.registration_number or "").strip():
+        raise PermissionDenied(f"{user.full_name} has no professional registration number on record, so "
+                               "cannot sign letters; ask the practice manager to add it.")
+    return user
+
+
+def _latest_version(referral: Referral) -> int:
+    latest = (LetterVersion.select(LetterVersion.version).where(LetterVersion.referral == referral)
+              .order_by(LetterVersion.version.desc()).first())
+    return latest.version if latest else 0
+
+
+def _store_version(referral: Referral, signer: User, signed_at: datetime, text: str,
+                   amendment_reason: str | None) -> LetterVersion:
+    version = _latest_version(referral) + 1
+    letter = referral_letter(referral, clinician_text=text, version=version, amendment_reason=amendment_reason,
+                             signer=signer_for(signer, signed_at))
+    pdf = render_referral_letter(letter)
+    return LetterVersion.create(
+        referral=referral, version=version, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+        signed_by=signer, signed_at=signed_at, signer_name=letter.signer.name, signer_role=signer.role,
+        signer_registration=letter.signer.registration_number, meaning=letter.signer.meaning,
+        amendment_reason=amendment_reason,
+    )
+
+
+def _audit(actor, action: str, referral: Referral, did: str, **details) -> None:
+    patient = referral.episode.patient
+    audit.record(actor, action, "referral", referral.id,
+                 f"{did} the {kind_title(referral.kind).lower()} referral for {patient.display_name}",
+                 patient_id=patient.id, **details)
+
+
+def _record(referral_id: int) -> ReferralRecord:
+    referral = (Referral.select(Referral, Episode, Patient).join(Episode).join(Patient)
+                .where(Referral.id == referral_id).get())
+    signer = User.get_by_id(referral.signed_by_id) if referral.signed_by_id else None
+    versions = (LetterVersion.select(LetterVersion.version, LetterVersion.sha256, LetterVersion.signed_at,
+                                     LetterVersion.signer_name, LetterVersion.amendment_reason)
+                .where(LetterVersion.referral == referral).order_by(LetterVersion.version))
+    return ReferralRecord(
+        id=referral.id, episode_id=referral.episode_id, patient_id=referral.episode.patient_id,
+        patient_name=referral.episode.patient.display_name, kind=referral.kind,
+        kind_title=kind_title(referral.kind), urgent=referral.urgent, status=referral.status,
+        due_by=referral.due_by, reason=referral.reason, clinician_text=referral.clinician_text,
+        raised_at=referral.raised_at, signed_by_name=signer.full_name if signer else None,
+        signed_at=referral.signed_at, sent_at=referral.sent_at, acknowledged_at=referral.acknowledged_at,
+        closed_at=referral.closed_at, cancel_reason=referral.cancel_reason,
+        versions=tuple(LetterVersionInfo(row.version, row.sha256, row.signed_at, row.signer_name,
+                                         row.amendment_reason) for row in versions),
+    )
