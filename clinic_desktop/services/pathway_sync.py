@@ -97,6 +97,7 @@ def synchronise(actor, episode: Episode) -> list[str]:
     facts = load_facts(episode)
     actions = evaluate(facts, pathway_timings(), load_settings().calendar())
     return [
+        *_refresh_waiting_items(episode, actions),
         *_create_appointments(episode, actions),
         *_raise_referrals(episode, actions),
         *_create_warnings(episode, actions),
@@ -135,6 +136,34 @@ def due_wording(due_by: date) -> str:
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _refresh_waiting_items(episode: Episode, actions: PathwayActions) -> list[str]:
+    """Keep the due-by date and reason of items nobody has acted on yet in line with the rules.
+
+    A review still to book, or a referral only raised, carries no one's decision yet, so when
+    the rules now say something else (a high-risk stratification adds its reason to the
+    12-week check; a changed calendar moves a deadline) the stored item follows them.
+    """
+    notices = []
+    for model, required_items, waiting, labels in (
+        (Appointment, actions.appointments, "to_book", APPOINTMENT_LABELS),
+        (Referral, actions.referrals, "raised", REFERRAL_LABELS),
+    ):
+        wanted = {item.key: item for item in required_items}
+        if not wanted:
+            continue
+        stored = model.select().where((model.episode == episode.id) & (model.status == waiting)
+                                      & model.pathway_key.in_(list(wanted)))
+        for row in stored:
+            item = wanted[row.pathway_key]
+            if (row.due_by, row.reason) == (item.due_by, item.reason):
+                continue
+            model.update(due_by=item.due_by, reason=item.reason, updated_at=now_utc()).where(
+                (model.id == row.id) & (model.status == waiting)).execute()
+            if row.due_by != item.due_by:
+                notices.append(f"{capitalised(labels[row.kind])} now due by {format_day(item.due_by)}")
+    return notices
 
 
 def _create_appointments(episode: Episode, actions: PathwayActions) -> list[str]:

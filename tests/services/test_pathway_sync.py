@@ -150,3 +150,18 @@ def test_a_backdated_red_flag_referral_is_announced_as_overdue(staff, episode_id
     flagged = episodes.record_red_flags(staff.clinician, episode_id, recorded_on=date(2026, 12, 1),
                                         flags=["fever"])
     assert flagged.notices == ("Urgent red-flag referral raised: overdue, was due by Tue 1 Dec 2026",)
+
+
+def test_high_risk_stratification_is_written_into_the_waiting_12_week_check(staff, episode_id):
+    stratify(staff, episode_id, HIGH, date(2026, 12, 3))
+    check = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "twelve_week_review"))
+    assert check.status == "to_book"
+    assert "high risk: review no later than day 84" in check.reason
+
+
+def test_a_review_someone_acted_on_keeps_its_reason_when_the_rules_change_it(staff, episode_id):
+    Appointment.update(reason="as booked").where(Appointment.kind == "twelve_week_review").execute()
+    Appointment.update(status="cancelled").where(Appointment.kind == "twelve_week_review").execute()
+    stratify(staff, episode_id, HIGH, date(2026, 12, 3))
+    check = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "twelve_week_review"))
+    assert check.reason == "as booked"
