@@ -47,11 +47,16 @@ class Appointment(BaseModel):
 open_statuses_sql = ", ".join(f"'{status}'" for status in OPEN_APPOINTMENT_STATUSES)
 slot_statuses_sql = ", ".join(f"'{status}'" for status in SLOT_HOLDING_STATUSES)
 
-# Worklist indexes: "to book"/"overdue" read open rows by due date; the book and
-# "today" read a clinician's (or everyone's) slots by start time.
+# Worklist indexes: "overdue" reads open rows by due date (kind rides along, so
+# counting them by kind never reads the table), "to book" its own rows by due date with
+# their episode; the book and "today" read a clinician's (or everyone's) slots by start.
 Appointment.add_index(
-    Appointment.index(Appointment.due_by, Appointment.status, name="appointment_open_due_by")
+    Appointment.index(Appointment.due_by, Appointment.status, Appointment.kind, name="appointment_open_due_by")
     .where(SQL(f"status IN ({open_statuses_sql})"))
+)
+Appointment.add_index(
+    Appointment.index(Appointment.due_by, Appointment.episode, name="appointment_to_book_due_by")
+    .where(SQL("status = 'to_book'"))
 )
 Appointment.add_index(
     Appointment.index(Appointment.clinician, Appointment.starts_at, name="appointment_clinician_slots")
@@ -59,5 +64,9 @@ Appointment.add_index(
 )
 Appointment.add_index(
     Appointment.index(Appointment.starts_at, name="appointment_starts_at")
+    .where(SQL("starts_at IS NOT NULL"))
+)
+Appointment.add_index(
+    Appointment.index(Appointment.clinician, Appointment.starts_at, name="appointment_clinician_starts_at")
     .where(SQL("starts_at IS NOT NULL"))
 )

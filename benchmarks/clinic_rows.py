@@ -1,0 +1,260 @@
+"""The rows of a generated clinic: deterministic, and shaped like a busy clinic after four years.
+
+Most appointments were attended or cancelled long ago, about 1.5 % are still open past
+their due-by date, a few percent are booked or to book ahead; about 0.3 referrals an
+episode, a handful of them urgent red-flag referrals. Each table draws from its own
+seeded random.Random, so the same scale always gives the same rows.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+from clinic_desktop.models import Appointment, Episode, Patient, Referral, User
+
+# Bump when the generated rows change, so cached files built by an older generator go unused.
+GENERATOR_VERSION = 2
+SEED = 20260601
+# "Today" of the generated clinic; benchmarks pass it as as_of.
+BENCH_TODAY = date(2026, 6, 1)
+ZONE = ZoneInfo("Europe/London")
+CREATED = datetime(2022, 1, 1, tzinfo=timezone.utc)
+
+YEARS_OF_HISTORY = 4
+STILL_OPEN_DAYS = 120  # episodes younger than this are still open
+LOST_TO_FOLLOW_UP = 0.03  # older episodes never discharged: where overdue items pile up
+OPEN_PAST_DUE = 0.22  # share of past-due appointments of open episodes left open
+SLOT_MINUTES = 20
+SLOTS_PER_DAY = 24  # 09:00 to 17:00
+
+TABLES = (User, Patient, Episode, Appointment, Referral)
+
+FAMILY_NAMES = ("Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
+                "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
+                "Khan", "Lewis", "Harris", "Clarke", "Jackson", "Wood", "Turner", "Hill", "Moore", "Cooper")
+GIVEN_NAMES = ("Ann", "John", "Mary", "David", "Sarah", "James", "Fatima", "Peter", "Emma", "Mohammed",
+               "Olivia", "George", "Amelia", "Harry", "Isla", "Jack", "Grace", "Oliver", "Ava", "Noah")
+APPOINTMENT_KINDS = (("two_week_review", 0.30), ("medication_review", 0.15),
+                     ("twelve_week_review", 0.25), ("follow_up", 0.30))
+REFERRAL_KINDS = (("standard_physiotherapy", 0.35), ("biopsychosocial", 0.2), ("early_radicular", 0.2),
+                  ("pain_spinal_centre", 0.2), ("spinal_surgical", 0.05))
+DUE_OFFSETS = {"two_week_review": 14, "medication_review": 21, "twelve_week_review": 84}
+
+
+@dataclass(frozen=True)
+class Scale:
+    patients: int
+    appointments: int
+
+    @property
+    def episodes(self) -> int:
+        return self.patients
+
+    @property
+    def clinicians(self) -> int:
+        return max(4, self.appointments // 20_000)
+
+    @property
+    def label(self) -> str:
+        return f"{self.patients:,} patients / {self.appointments:,} appointments"
+
+
+ONE_MILLION = Scale(100_000, 1_000_000)
+
+
+@dataclass(frozen=True)
+class _Episode:
+    id: int
+    first_contact_on: date
+    discharged_on: date | None
+
+
+def table_rows(scale: Scale):
+    """(model, rows) for each of TABLES in dependency order, a row's values in sorted_fields order.
+
+    Consume them in that order: the episode rows fill the list the later tables read.
+    """
+    episodes: list[_Episode] = []
+    yield User, _users(scale)
+    yield Patient, _patients(scale)
+    yield Episode, _episodes(scale, episodes)
+    yield Appointment, _appointments(scale, episodes)
+    yield Referral, _referrals(scale, episodes)
+
+
+def _rng(table: str) -> random.Random:
+    return random.Random(f"{SEED}-{table}")
+
+
+def _users(scale: Scale) -> Iterator[tuple]:
+    # id, username, full_name, role, password_hash, registration_number, active, created_at
+    yield 1, "manager", "Morag Manager", "practice_manager", "!", None, True, CREATED
+    yield 2, "reception", "Rita Reception", "receptionist", "!", None, True, CREATED
+    for number in range(scale.clinicians):
+        yield (3 + number, f"clinician{number}", f"Dr Clinician {number}", "clinician", "!",
+               f"GMC {7000000 + number}", True, CREATED)
+
+
+def _patients(scale: Scale) -> Iterator[tuple]:
+    rng = _rng("patients")
+    for patient_id in range(1, scale.patients + 1):
+        family, given = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES)
+        born = date(1940, 1, 1) + timedelta(days=rng.randrange(65 * 365))
+        # id, nhs_number, family_name, given_name, family_name_key, given_name_key, date_of_birth,
+        # sex, address, postcode, telephone, hepatic_impairment, created_at, updated_at
+        yield (patient_id, _nhs_number(patient_id), family, given, family.lower(), given.lower(), born,
+               rng.choice(("female", "male")), f"{rng.randrange(1, 200)} High Street", "AB1 2CD",
+               "01632 960000", "none", CREATED, CREATED)
+
+
+def _nhs_number(patient_id: int) -> str | None:
+    """A valid (modulus 11) NHS number, or None for the one patient in eleven whose digits have none."""
+    digits = str(400_000_000 + patient_id * 7)
+    check = 11 - sum(int(digit) * (10 - position) for position, digit in enumerate(digits)) % 11
+    if check == 10:
+        return None
+    return digits + str(0 if check == 11 else check)
+
+
+def _episodes(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
+    rng = _rng("episodes")
+    for episode_id in range(1, scale.episodes + 1):
+        first = BENCH_TODAY - timedelta(days=rng.randrange(YEARS_OF_HISTORY * 365))
+        discharged = None
+        age = (BENCH_TODAY - first).days
+        if age > STILL_OPEN_DAYS and rng.random() >= LOST_TO_FOLLOW_UP:
+            discharged = min(first + timedelta(days=rng.randint(60, STILL_OPEN_DAYS)), BENCH_TODAY)
+        episodes.append(_Episode(episode_id, first, discharged))
+        # id, patient, first_contact_on, status, presentation, severity, advised_stay_active,
+        # advised_no_bed_rest, self_care_education, notes, discharged_on, discharge_reason, clinician, created_at
+        yield (episode_id, rng.randrange(1, scale.patients + 1), first, "discharged" if discharged else "open",
+               rng.choice(("non_specific", "radicular")), rng.choice(("mild", "moderate", "severe")),
+               True, True, True, "", discharged, "improved" if discharged else None,
+               rng.randrange(3, 3 + scale.clinicians), _at(first, 9))
+
+
+def _appointments(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
+    rng = _rng("appointments")
+    per_episode = [0] * len(episodes)
+    for _ in range(scale.appointments):
+        per_episode[rng.randrange(len(episodes))] += 1
+    slots = _SlotBook(scale.clinicians, rng)
+    kinds, weights = zip(*APPOINTMENT_KINDS)
+    appointment_id = 0
+    for episode, count in zip(episodes, per_episode):
+        missed: tuple[int, str, date] | None = None
+        for _ in range(count):
+            appointment_id += 1
+            if missed:  # the did-not-attend before it put this one back on the list
+                rebooked_from, kind, due_by = missed
+            else:
+                rebooked_from, kind = None, rng.choices(kinds, weights)[0]
+                due_by = episode.first_contact_on + timedelta(days=DUE_OFFSETS.get(kind) or rng.randint(7, 120))
+            status, cancel_reason = _appointment_status(rng, episode, due_by)
+            clinician = starts = ends = None
+            if status not in ("to_book", "cancelled"):
+                clinician, starts = slots.take(due_by, future=due_by >= BENCH_TODAY and status == "booked")
+                ends = starts + timedelta(minutes=SLOT_MINUTES)
+            missed = (appointment_id, kind, due_by) if status == "did_not_attend" else None
+            created = _at(episode.first_contact_on, 10)
+            # id, episode, kind, pathway_key, reason, status, due_by, clinician, starts_at, ends_at,
+            # late_booking_reason, cancel_reason, rebooked_from, created_at, updated_at
+            yield (appointment_id, episode.id, kind, None, "", status, due_by, clinician, starts, ends,
+                   None, cancel_reason, rebooked_from, created, starts or created)
+
+
+def _appointment_status(rng: random.Random, episode: _Episode, due_by: date) -> tuple[str, str | None]:
+    if episode.discharged_on and due_by > episode.discharged_on:
+        return "cancelled", "discharged"
+    if due_by >= BENCH_TODAY:
+        return ("to_book", None) if rng.random() < 0.45 else ("booked", None)
+    if episode.discharged_on is None and rng.random() < OPEN_PAST_DUE:
+        return ("to_book", None) if rng.random() < 2 / 3 else ("booked", None)
+    draw = rng.random()
+    if draw < 0.78:
+        return "attended", None
+    if draw < 0.90:
+        return "cancelled", "patient cancelled"
+    return "did_not_attend", None
+
+
+class _SlotBook:
+    """Hands out 20-minute slots that never overlap for a clinician (PostgreSQL checks)."""
+
+    def __init__(self, clinicians: int, rng: random.Random):
+        self.clinicians = clinicians
+        self.rng = rng
+        self.next_slot: dict[tuple[int, date], int] = {}
+
+    def take(self, due_by: date, future: bool) -> tuple[int, datetime]:
+        if future:  # booked ahead: from today up to the due date, later when those days are full
+            day = BENCH_TODAY + timedelta(days=self.rng.randint(0, max(0, (due_by - BENCH_TODAY).days)))
+            step = timedelta(days=1)
+        else:  # seen in the week before the due date, earlier when those days are full
+            day = due_by - timedelta(days=self.rng.randint(0, 6))
+            step = timedelta(days=-1)
+        first = self.rng.randrange(self.clinicians)
+        while True:
+            while day.weekday() > 4:  # clinics open Monday to Friday
+                day += step
+            for offset in range(self.clinicians):
+                clinician = (first + offset) % self.clinicians
+                slot = self.next_slot.get((clinician, day), 0)
+                if slot < SLOTS_PER_DAY:
+                    self.next_slot[(clinician, day)] = slot + 1
+                    local = datetime.combine(day, time(9), ZONE) + timedelta(minutes=SLOT_MINUTES * slot)
+                    return 3 + clinician, local.astimezone(timezone.utc)
+            day += step
+
+
+def _referrals(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
+    rng = _rng("referrals")
+    kinds, weights = zip(*REFERRAL_KINDS)
+    referral_id = 0
+    for episode in episodes:
+        if rng.random() >= 0.3:
+            continue
+        referral_id += 1
+        due_by = episode.first_contact_on + timedelta(days=rng.randint(14, 98))
+        yield _referral(rng, referral_id, episode, rng.choices(kinds, weights)[0], due_by,
+                        _referral_status(rng, episode, due_by), urgent=False, scale=scale)
+    open_episodes = [episode for episode in episodes if episode.discharged_on is None]
+    for episode in rng.sample(open_episodes, min(len(open_episodes), max(3, scale.episodes // 20_000))):
+        referral_id += 1
+        due_by = BENCH_TODAY - timedelta(days=rng.randint(0, 3))  # some overdue, some due today
+        yield _referral(rng, referral_id, episode, "urgent_red_flag", due_by,
+                        rng.choice(("raised", "drafted")), urgent=True, scale=scale)
+
+
+def _referral_status(rng: random.Random, episode: _Episode, due_by: date) -> str:
+    if due_by >= BENCH_TODAY:
+        return rng.choice(("raised", "drafted", "drafted", "signed"))
+    if episode.discharged_on is None and rng.random() < 0.3 or rng.random() < 0.01:
+        return rng.choice(("raised", "drafted", "signed"))
+    return rng.choice(("sent", "acknowledged", "closed", "closed", "cancelled"))
+
+
+_REFERRAL_STEPS = ("raised", "drafted", "signed", "sent", "acknowledged", "closed")
+
+
+def _referral(rng, referral_id, episode, kind, due_by, status, urgent, scale) -> tuple:
+    raised = _at(max(episode.first_contact_on, due_by - timedelta(days=14)), 11)
+    step = _REFERRAL_STEPS.index(status) if status != "cancelled" else 1
+    clinician = rng.randrange(3, 3 + scale.clinicians)
+
+    def when(reached: int, days: int):
+        return raised + timedelta(days=days) if step >= reached else None
+
+    # id, episode, kind, pathway_key, reason, urgent, status, due_by, clinician_text, raised_by,
+    # raised_at, drafted_by, signed_by, signed_at, sent_at, acknowledged_at, closed_at,
+    # cancel_reason, updated_at
+    return (referral_id, episode.id, kind, None, "", urgent, status, due_by, "", clinician, raised,
+            clinician if step >= 1 else None, clinician if step >= 2 else None, when(2, 1), when(3, 2),
+            when(4, 9), when(5, 30), "superseded" if status == "cancelled" else None, raised)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), timezone.utc)
