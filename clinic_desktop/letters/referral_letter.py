@@ -32,7 +32,6 @@ from reportlab.platypus import (
 
 from clinic_desktop.letters.fonts import BOLD, REGULAR, register_fonts
 
-UK_TIME = ZoneInfo("Europe/London")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DRAFT_MARK = "DRAFT – not signed"
@@ -62,6 +61,7 @@ class LetterClinic:
     name: str
     address: str
     telephone: str
+    time_zone: str = "Europe/London"  # times on the letter read as the clinic's staff read them
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,9 @@ def day_text(day: date | None, weekday: bool = False) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
 
-def uk_time_text(moment: datetime) -> str:
+def clinic_time_text(moment: datetime, time_zone: str) -> str:
     """'14 Mar 2025 at 10:32 GMT': an instant as the clinic's staff read it."""
-    local = moment.astimezone(UK_TIME)
+    local = moment.astimezone(ZoneInfo(time_zone))
     return f"{day_text(local.date())} at {local:%H:%M} {local.tzname()}"
 
 
@@ -184,7 +184,7 @@ def _amendment_banner(letter: ReferralLetter, styles, width: float) -> Table:
 
 def _addressing(letter: ReferralLetter, styles, width: float) -> list:
     if letter.signer:
-        dated = day_text(letter.signer.signed_at_utc.astimezone(UK_TIME).date())
+        dated = day_text(letter.signer.signed_at_utc.astimezone(ZoneInfo(letter.clinic.time_zone)).date())
     else:
         dated = "(set when signed)"
     recipient = RECIPIENTS.get(letter.referral_kind, letter.kind_title)
@@ -240,7 +240,7 @@ def _signature_block(letter: ReferralLetter, styles, width: float):
         [Paragraph(f"Name: {_literal(signer.name)}", body),
          Paragraph(f"Registration number: {_literal(signer.registration_number)}", body)],
         [Paragraph(f"Role: {_literal(signer.role)}", body),
-         Paragraph(f"Signed: {escape(uk_time_text(signer.signed_at_utc))} (UK time)", body)],
+         Paragraph(f"Signed: {escape(clinic_time_text(signer.signed_at_utc, letter.clinic.time_zone))}", body)],
     ]
     table = Table(cells, colWidths=[width * 0.42, width * 0.58])
     table.setStyle(TableStyle([

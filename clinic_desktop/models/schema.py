@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from peewee import Database
-from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
+from playhouse.migrate import SchemaMigrator
 
 from clinic_desktop.models import ALL_MODELS, SchemaVersion, constraints
 from clinic_desktop.models.database import is_sqlite

@@ -5,7 +5,7 @@ clinic's region or a closure day moves to the previous working day (DESIGN.md).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 

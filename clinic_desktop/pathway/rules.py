@@ -41,6 +41,7 @@ __all__ = [
     "StartBackFact",
     "evaluate",
     "hepatic_warning",
+    "referral_due",
 ]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -94,15 +95,43 @@ def hepatic_warning(medication_id: int, hepatic_impairment: str) -> PathwayWarni
     # severe (reference/back-pain-stepped-care.txt, "Pharmacological Options"; DESIGN.md rule 2).
     if hepatic_impairment == "none":
         return None
-    key = f"hepatic:{medication_id}"
     if hepatic_impairment == "mild":
-        return PathwayWarning(key, "hepatic_impairment", "Mild hepatic impairment: start at 5 mg.", False)
+        return PathwayWarning(
+            f"hepatic:{medication_id}:caution", "hepatic_impairment", "Mild hepatic impairment: start at 5 mg.", False
+        )
+    # A separate key from the mild caution: impairment found to be worse later must still
+    # raise the warning that needs acknowledging.
     return PathwayWarning(
-        key,
+        f"hepatic:{medication_id}:not_recommended",
         "hepatic_impairment",
         f"{hepatic_impairment.capitalize()} hepatic impairment: muscle relaxant not recommended.",
         True,
     )
+
+
+def referral_due(kind: str, raised_on: date, timings: PathwayTimings, calendar: WorkingCalendar,
+                 requested: date | None = None) -> date:
+    """The due-by date of a referral a clinician raises by hand.
+
+    The pathway's deadline for that kind of referral, or an earlier date the clinician asks
+    for (moved to the previous working day); never later than the pathway allows.
+    """
+    if kind not in _HAND_RAISED_DAYS:
+        raise ValueError(f"unknown referral kind {kind!r}")
+    days = getattr(timings, _HAND_RAISED_DAYS[kind])
+    # Same-day urgent referrals are not moved to a working day (see _red_flag_referral).
+    latest = raised_on if kind == "urgent_red_flag" and days == 0 else calendar.deadline(raised_on, days)
+    if requested is None:
+        return latest
+    if requested < raised_on:
+        raise ValueError(f"a referral cannot be due before it is raised ({_day(raised_on)})")
+    if requested > latest:
+        raise ValueError(f"this referral is due no later than {_day(latest)} ({days} days by the pathway)")
+    if kind == "urgent_red_flag":
+        return requested
+    moved = calendar.deadline(requested, 0)
+    # Moving a weekend raise day back to Friday would make it overdue before it exists.
+    return moved if moved >= raised_on else requested
 
 
 def _two_week_review(facts: EpisodeFacts, timings: PathwayTimings, calendar: WorkingCalendar) -> list[_Item]:
@@ -191,9 +220,19 @@ def _twelve_week_check(
             f"Not improved at the 12-week check on {_day(outcome.recorded_on)}: "
             "specialist pain / spinal centre"
         )
-        key = f"escalation:{outcome.id}"
-        items.append(RequiredReferral("pain_spinal_centre", key, due, reason, urgent=False))
+        # One escalation per episode: a later "not improved" (a correction) must not raise a second.
+        items.append(RequiredReferral("pain_spinal_centre", "escalation", due, reason, urgent=False))
     return items
+
+
+_HAND_RAISED_DAYS = {
+    "standard_physiotherapy": "stratified_referral_days",
+    "biopsychosocial": "stratified_referral_days",
+    "pain_spinal_centre": "escalation_referral_days",
+    "spinal_surgical": "escalation_referral_days",
+    "early_radicular": "early_radicular_referral_days",
+    "urgent_red_flag": "red_flag_referral_days",
+}
 
 
 def _relaxants(facts: EpisodeFacts) -> list[MedicationFact]:

@@ -22,10 +22,9 @@ from clinic_desktop.models import (
     RedFlagRecord,
     Referral,
     StartBackAssessment,
-    TwelveWeekOutcome,
     User,
 )
-from clinic_desktop.services.pathway_sync import REFERRAL_LABELS, capitalised
+from clinic_desktop.services.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome
 from clinic_desktop.services.patients import format_nhs_number
 from clinic_desktop.services.settings import load_settings
 
@@ -61,7 +60,7 @@ def referral_letter(referral: Referral, *, clinician_text: str, version: int = 1
     settings = load_settings()
     episode = referral.episode
     return ReferralLetter(
-        clinic=LetterClinic(settings.name, settings.address, settings.telephone),
+        clinic=LetterClinic(settings.name, settings.address, settings.telephone, settings.time_zone),
         patient=_letter_patient(episode.patient),
         referral_kind=referral.kind,
         kind_title=kind_title(referral.kind),
@@ -159,8 +158,7 @@ def _start_back_line(episode: Episode) -> str:
 
 
 def _outcome_line(episode: Episode) -> str:
-    outcome = (TwelveWeekOutcome.select().where(TwelveWeekOutcome.episode == episode)
-               .order_by(TwelveWeekOutcome.recorded_on.desc(), TwelveWeekOutcome.id.desc()).first())
+    outcome = latest_outcome(episode.id)
     if outcome is None:
         return "12-week outcome: not yet recorded"
     result = "improved" if outcome.improved else "not improved"

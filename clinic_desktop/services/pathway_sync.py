@@ -69,8 +69,7 @@ def load_facts(episode: Episode) -> EpisodeFacts:
     red_flags = RedFlagRecord.select().where(RedFlagRecord.episode == episode.id).order_by(RedFlagRecord.id)
     start_back = (StartBackAssessment.select().where(StartBackAssessment.episode == episode.id)
                   .order_by(StartBackAssessment.id))
-    outcome = (TwelveWeekOutcome.select().where(TwelveWeekOutcome.episode == episode.id)
-               .order_by(TwelveWeekOutcome.recorded_on.desc(), TwelveWeekOutcome.id.desc()).first())
+    outcome = latest_outcome(episode.id)
     return EpisodeFacts(
         first_contact_on=episode.first_contact_on,
         discharged_on=episode.discharged_on,
@@ -83,6 +82,13 @@ def load_facts(episode: Episode) -> EpisodeFacts:
         start_back=tuple(StartBackFact(row.id, row.assessed_on, row.risk) for row in start_back),
         outcome=OutcomeFact(outcome.id, outcome.recorded_on, outcome.improved) if outcome else None,
     )
+
+
+def latest_outcome(episode_id: int) -> TwelveWeekOutcome | None:
+    """The 12-week outcome recorded last stands, whatever date it gives: a correction of a
+    mistaken outcome is a new record, and it may well carry an earlier date."""
+    return (TwelveWeekOutcome.select().where(TwelveWeekOutcome.episode == episode_id)
+            .order_by(TwelveWeekOutcome.id.desc()).first())
 
 
 def split_flags(stored: str) -> tuple[str, ...]:
@@ -114,6 +120,27 @@ def synchronise_patient_episodes(actor, patient_id: int) -> list[str]:
     notices: list[str] = []
     episodes = Episode.select().where((Episode.patient == patient_id) & (Episode.status == "open"))
     for episode in episodes.order_by(Episode.id):
+        notices.extend(synchronise(actor, episode))
+    return notices
+
+
+def resynchronise_waiting_items(actor, due_from: date | None = None, due_to: date | None = None) -> list[str]:
+    """Re-run the rules for open episodes with an item nobody has acted on yet, due in the window.
+
+    Used when the clinic calendar changes (closure days, holiday region): a deadline that now
+    falls on a closed day must move to the working day before. Runs inside the caller's
+    service transaction and writes no audit event of its own.
+    """
+    episode_ids: set[int] = set()
+    for model, waiting in ((Appointment, "to_book"), (Referral, "raised")):
+        query = model.select(model.episode).where(model.status == waiting)
+        if due_from is not None:
+            query = query.where(model.due_by >= due_from)
+        if due_to is not None:
+            query = query.where(model.due_by <= due_to)
+        episode_ids.update(row.episode_id for row in query.distinct())
+    notices: list[str] = []
+    for episode in Episode.select().where(Episode.id.in_(sorted(episode_ids)) & (Episode.status == "open")):
         notices.extend(synchronise(actor, episode))
     return notices
 

@@ -15,9 +15,9 @@ from datetime import date
 
 from peewee import OP, SQL, Expression, IntegrityError, NodeList, Value
 
-from clinic_desktop.models import Episode, Patient, database_proxy, is_sqlite
+from clinic_desktop.models import Patient, database_proxy, is_sqlite
 from clinic_desktop.models.patients import HEPATIC_IMPAIRMENT
-from clinic_desktop.services import audit, clock
+from clinic_desktop.services import audit, clock, pathway_sync
 from clinic_desktop.services.clinic_time import format_date
 from clinic_desktop.services.errors import Conflict, NotFound, ValidationError
 from clinic_desktop.services.settings import load_settings
@@ -301,7 +301,7 @@ def edit_patient(actor, patient_id: int, **changes) -> PatientRecord:
     unknown = sorted(set(changes) - set(_CLEANERS))
     if unknown:
         raise ValidationError(f"'{unknown[0]}' is not a patient detail that can be changed", field=unknown[0])
-    patient = _patient(patient_id)
+    patient = _patient(patient_id, lock=True)
     today = _clinic_today()
     cleaned = {field: _CLEANERS[field](value, today) for field, value in changes.items()}
     changed = {field: (getattr(patient, field), value) for field, value in cleaned.items()
@@ -330,22 +330,19 @@ def edit_patient(actor, patient_id: int, **changes) -> PatientRecord:
 
 def _resynchronise(actor, patient_id: int) -> list[str]:
     """Re-run the pathway of the patient's open episodes: hepatic impairment changes prescribing warnings."""
-    if not Episode.select().where((Episode.patient == patient_id) & (Episode.status == "open")).exists():
-        return []
-    try:
-        from clinic_desktop.services import pathway_sync
-    except ModuleNotFoundError as error:
-        if error.name != "clinic_desktop.services.pathway_sync":
-            raise
-        return []
-    synchronise = getattr(pathway_sync, "synchronise_patient_episodes", None)
-    return list(synchronise(actor, patient_id)) if synchronise else []
+    return list(pathway_sync.synchronise_patient_episodes(actor, patient_id))
 
 
-def _patient(patient_id) -> Patient:
+def _patient(patient_id, *, lock: bool = False) -> Patient:
+    """The patient row; ``lock`` holds it against other workstations until the transaction ends,
+    so an edit never writes back values someone else changed meanwhile (PostgreSQL; SQLite's
+    writers are already serialised)."""
     patient = None
     if isinstance(patient_id, int) and not isinstance(patient_id, bool):
-        patient = Patient.get_or_none(Patient.id == patient_id)
+        query = Patient.select().where(Patient.id == patient_id)
+        if lock and not is_sqlite():
+            query = query.for_update()
+        patient = query.first()
     if patient is None:
         raise NotFound(f"There is no patient with record number {patient_id}")
     return patient

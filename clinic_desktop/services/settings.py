@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from clinic_desktop.models import ClinicSetting
@@ -94,6 +94,26 @@ def update_clinic_settings(actor, **changes) -> ClinicSettings:
     ClinicSetting.insert(name=_KEY, value=updated.to_json()).on_conflict(
         conflict_target=[ClinicSetting.name], update={ClinicSetting.value: updated.to_json()}
     ).execute()
+    pathway = _move_deadlines_for_new_calendar(actor, current, updated)
     audit.record(actor, "update_clinic_settings", "clinic_setting", None,
-                 f"changed clinic settings: {', '.join(sorted(changes))}", **changes)  # dates as ISO text
+                 f"changed clinic settings: {', '.join(sorted(changes))}",
+                 pathway=pathway, **changes)  # dates as ISO text
     return updated
+
+
+# A deadline that a closure day moved earlier sits at most this many days before it
+# (a run of closures over Christmas and New Year, plus the weekends around it).
+_CLOSURE_REACH_DAYS = 21
+
+
+def _move_deadlines_for_new_calendar(actor, before: ClinicSettings, after: ClinicSettings) -> list[str]:
+    """Deadlines of items nobody has acted on yet follow a changed clinic calendar at once."""
+    from clinic_desktop.services import pathway_sync  # pathway_sync reads settings: imported late
+
+    if before.holiday_region != after.holiday_region:
+        return pathway_sync.resynchronise_waiting_items(actor)
+    changed = set(before.closure_days) ^ set(after.closure_days)
+    if not changed:
+        return []
+    return pathway_sync.resynchronise_waiting_items(
+        actor, min(changed) - timedelta(days=_CLOSURE_REACH_DAYS), max(changed))

@@ -12,10 +12,10 @@ from clinic_desktop.pathway.rules import (
     RadicularFact,
     RedFlagFact,
     RequiredAppointment,
-    RequiredReferral,
     StartBackFact,
     evaluate,
     hepatic_warning,
+    referral_due,
 )
 from clinic_desktop.pathway.timings import PathwayTimings
 
@@ -99,7 +99,7 @@ def test_relaxant_stopped_after_its_review_due_date_still_needs_the_review():
 
 def test_mild_hepatic_impairment_warns_to_start_at_5_mg():
     warning = hepatic_warning(4, "mild")
-    assert warning == PathwayWarning("hepatic:4", "hepatic_impairment", "Mild hepatic impairment: start at 5 mg.", False)
+    assert warning == PathwayWarning("hepatic:4:caution", "hepatic_impairment", "Mild hepatic impairment: start at 5 mg.", False)
 
 
 @pytest.mark.parametrize("impairment", ["moderate", "severe"])
@@ -233,7 +233,7 @@ def test_open_episode_requires_twelve_week_review_by_day_84():
 
 def test_not_improved_at_twelve_weeks_raises_pain_spinal_centre_referral():
     actions = evaluated(outcome=OutcomeFact(3, date(2027, 1, 26), improved=False))
-    referral = keyed(actions.referrals)["escalation:3"]
+    referral = keyed(actions.referrals)["escalation"]
     assert (referral.kind, referral.due_by, referral.urgent) == ("pain_spinal_centre", date(2027, 2, 9), False)
 
 
@@ -295,3 +295,31 @@ def test_required_items_are_ordered_by_due_date_then_key():
         (TWO_WEEKS_LATER, "early_radicular"), (TWO_WEEKS_LATER, "red_flag:1")
     ]
 
+
+
+def test_worse_hepatic_impairment_gets_its_own_warning_key():
+    assert hepatic_warning(4, "mild").key != hepatic_warning(4, "severe").key
+
+
+def test_hand_raised_spinal_surgical_referral_is_due_by_the_escalation_deadline():
+    timings, calendar = PathwayTimings(), WorkingCalendar("GB-ENG")
+    # Raised Thu 19 Nov 2026 + 14 days = Thu 3 Dec 2026.
+    assert referral_due("spinal_surgical", date(2026, 11, 19), timings, calendar) == date(2026, 12, 3)
+
+
+def test_hand_raised_referral_asked_for_a_saturday_is_due_the_friday_before():
+    timings, calendar = PathwayTimings(), WorkingCalendar("GB-ENG")
+    due = referral_due("spinal_surgical", date(2026, 11, 19), timings, calendar, requested=date(2026, 11, 28))
+    assert due == date(2026, 11, 27)
+
+
+def test_hand_raised_referral_may_not_be_due_later_than_the_pathway_allows():
+    timings, calendar = PathwayTimings(), WorkingCalendar("GB-ENG")
+    with pytest.raises(ValueError, match="no later than 19 Nov 2026"):
+        referral_due("urgent_red_flag", date(2026, 11, 19), timings, calendar, requested=date(2027, 6, 1))
+
+
+def test_hand_raised_referral_due_the_saturday_it_is_raised_stays_on_that_day():
+    timings, calendar = PathwayTimings(), WorkingCalendar("GB-ENG")
+    saturday = date(2026, 11, 28)
+    assert referral_due("spinal_surgical", saturday, timings, calendar, requested=saturday) == saturday

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from clinic_desktop.models import AuditEvent, Episode, Medication, Patient, PathwayWarning, User
-from clinic_desktop.services import clock, patients, users
+from clinic_desktop.services import clock, pathway_sync, patients, users
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.patients import PossibleDuplicate, format_nhs_number, normalise_nhs_number
@@ -312,7 +312,6 @@ def _on_muscle_relaxant(staff, record):
 
 
 def test_hepatic_impairment_change_warns_on_an_open_episode(staff):
-    pytest.importorskip("clinic_desktop.services.pathway_sync")
     record = register(staff.receptionist)
     episode = _on_muscle_relaxant(staff, record)
     patients.edit_patient(staff.receptionist, record.id, hepatic_impairment="moderate")
@@ -322,8 +321,17 @@ def test_hepatic_impairment_change_warns_on_an_open_episode(staff):
     assert message in json.loads(last_event().details)["pathway"]
 
 
+def test_worse_hepatic_impairment_raises_the_warning_that_needs_acknowledging(staff):
+    record = register(staff.receptionist)
+    episode = _on_muscle_relaxant(staff, record)
+    patients.edit_patient(staff.receptionist, record.id, hepatic_impairment="mild")
+    patients.edit_patient(staff.receptionist, record.id, hepatic_impairment="severe")
+    needing = PathwayWarning.select().where((PathwayWarning.episode == episode)
+                                            & PathwayWarning.requires_acknowledgement)
+    assert [warning.message for warning in needing] == ["Severe hepatic impairment: muscle relaxant not recommended."]
+
+
 def test_other_changes_do_not_rerun_the_pathway(staff, monkeypatch):
-    pathway_sync = pytest.importorskip("clinic_desktop.services.pathway_sync")
     calls = []
     monkeypatch.setattr(pathway_sync, "synchronise_patient_episodes", lambda *args: calls.append(args) or [])
     record = register(staff.receptionist)

@@ -1,10 +1,12 @@
 """Clinic-wide settings kept by the practice manager (services/settings.py)."""
 import json
-from datetime import date, time
+from datetime import date, datetime, time, timezone
 
 import pytest
 
-from clinic_desktop.models import AuditEvent
+from clinic_desktop.models import Appointment, AuditEvent
+from clinic_desktop.services import episodes, patients
+from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import PermissionDenied, ValidationError
 from clinic_desktop.services.settings import ClinicSettings, load_settings, update_clinic_settings
 
@@ -31,7 +33,7 @@ def test_the_change_is_audited_with_its_new_values(staff):
         "update_clinic_settings", staff.manager.user_id,
         "changed clinic settings: closure_days, name, opens_at, slot_minutes")
     assert json.loads(event.details) == {"name": "Riverside MSK", "slot_minutes": 30, "opens_at": "08:00:00",
-                                         "closure_days": ["2025-12-24", "2025-12-31"]}
+                                         "closure_days": ["2025-12-24", "2025-12-31"], "pathway": []}
 
 
 @pytest.mark.parametrize("who", ["receptionist", "clinician"])
@@ -77,3 +79,24 @@ def test_a_closure_day_is_not_a_working_day(staff):
     calendar = load_settings().calendar()
     assert not calendar.is_working_day(BOXING_DAY_AFTER)
     assert calendar.is_working_day(date(2025, 12, 30))
+
+
+def _episode_first_seen(staff, first_contact: date) -> int:
+    patient = patients.register_patient(staff.receptionist, family_name="Khan", given_name="Aisha",
+                                        date_of_birth=date(1980, 3, 4))
+    return episodes.open_episode(staff.clinician, patient.id, first_contact_on=first_contact,
+                                 presentation="non_specific", severity="mild").episode_id
+
+
+def _two_week_due(episode_id: int) -> date:
+    return Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review")).due_by
+
+
+def test_a_new_closure_day_moves_a_waiting_deadline_to_the_working_day_before(staff):
+    with frozen_at(datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)):
+        episode_id = _episode_first_seen(staff, date(2026, 11, 26))  # 2-week review due Thu 10 Dec
+        assert _two_week_due(episode_id) == date(2026, 12, 10)
+        update_clinic_settings(staff.manager, closure_days=[date(2026, 12, 10)])
+        assert _two_week_due(episode_id) == date(2026, 12, 9)
+        update_clinic_settings(staff.manager, closure_days=[])
+        assert _two_week_due(episode_id) == date(2026, 12, 10)
