@@ -2,7 +2,10 @@
 
 A review the pathway requires never simply disappears: cancelling its booking puts it
 back on the list, a did-not-attend adds a new "to book" row with the original due-by
-date, and only discharge or the pathway itself cancels it outright. A clinician is never
+date, and only discharge or the pathway itself cancels it outright (a booking cancelled
+after discharge is cancelled for that reason). A change that depends on the episode being
+open takes the episode's lock first, as discharge does, and reads its status after
+that, so it cannot slip past a discharge on another workstation. A clinician is never
 double-booked: the service checks, and the database refuses a booking that slips past
 the check from another workstation at the same moment (models/constraints.py).
 """
@@ -16,11 +19,11 @@ from peewee import IntegrityError
 from clinic_desktop.models import Appointment, Episode, User, database_proxy, is_sqlite
 from clinic_desktop.models.appointments import SLOT_HOLDING_STATUSES
 from clinic_desktop.models.constraints import DOUBLE_BOOKING_MESSAGE
-from clinic_desktop.services import audit
+from clinic_desktop.services import audit, validation
 from clinic_desktop.services.clinic_time import format_day, format_short_day, format_time, to_local, to_utc
 from clinic_desktop.services.clock import now_utc, today
 from clinic_desktop.services.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from clinic_desktop.services.pathway_sync import APPOINTMENT_LABELS, capitalised
+from clinic_desktop.services.pathway_sync import APPOINTMENT_LABELS, capitalised, lock_episode
 from clinic_desktop.services.settings import ClinicSettings, load_settings
 from clinic_desktop.services.transaction import service
 
@@ -60,6 +63,7 @@ def book_appointment(actor, appointment_id: int, *, clinician_id: int, starts_lo
                      minutes: int | None = None, late_reason: str | None = None,
                      ambiguous: str | None = None) -> AppointmentRecord:
     """Book a "to book" appointment with a clinician at a clinic wall time."""
+    appointment_id, clinician_id, late_reason = _slot_input(appointment_id, clinician_id, late_reason)
     appointment = _appointment_in(appointment_id, ("to_book",))
     slot = _check_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
     _take_slot(appointment, slot)
@@ -74,6 +78,7 @@ def reschedule_appointment(actor, appointment_id: int, *, clinician_id: int, sta
                            minutes: int | None = None, late_reason: str | None = None,
                            ambiguous: str | None = None) -> AppointmentRecord:
     """Move a booked appointment to another time or clinician; the same rules as booking."""
+    appointment_id, clinician_id, late_reason = _slot_input(appointment_id, clinician_id, late_reason)
     appointment = _appointment_in(appointment_id, ("booked",))
     was = _when(appointment.starts_at)
     slot = _check_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
@@ -87,14 +92,25 @@ def reschedule_appointment(actor, appointment_id: int, *, clinician_id: int, sta
 
 @service("cancel_appointment")
 def cancel_booking(actor, appointment_id: int, reason: str) -> AppointmentRecord:
-    """Give up the booked time: the appointment goes back on the "to book" list, due date unchanged."""
-    appointment = _appointment_in(appointment_id, ("booked",))
+    """Give up the booked time: the appointment goes back on the "to book" list, due date unchanged.
+
+    After discharge nothing is to be booked any more, so the appointment is cancelled
+    ("discharged", as discharge cancels the unbooked ones) rather than left to book.
+    """
+    appointment_id = validation.record_id(appointment_id, "appointment")
     reason = _required_reason(reason)
+    appointment, episode = _appointment_of_locked_episode(appointment_id, ("booked",))
     was = f"{_when(appointment.starts_at)} with {appointment.clinician.full_name}"
-    Appointment.update(status="to_book", clinician=None, starts_at=None, ends_at=None, late_booking_reason=None,
-                       updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
+    if episode.status == "open":
+        Appointment.update(status="to_book", clinician=None, starts_at=None, ends_at=None, late_booking_reason=None,
+                           updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
+        outcome = "back on the to-book list"
+    else:
+        Appointment.update(status="cancelled", cancel_reason="discharged", updated_at=now_utc()).where(
+            Appointment.id == appointment.id).execute()
+        outcome = f"cancelled, as the episode was discharged on {format_day(episode.discharged_on)}"
     audit.record(actor, "cancel_booking", "appointment", appointment.id,
-                 f"cancelled the booking of {_describe(appointment)} ({was}); back on the to-book list",
+                 f"cancelled the booking of {_describe(appointment)} ({was}); {outcome}",
                  patient_id=_patient_id(appointment), reason=reason, was=was)
     return _record(Appointment.get_by_id(appointment.id))
 
@@ -102,13 +118,14 @@ def cancel_booking(actor, appointment_id: int, reason: str) -> AppointmentRecord
 @service("cancel_appointment")
 def cancel_appointment(actor, appointment_id: int, reason: str) -> AppointmentRecord:
     """Cancel a follow-up outright. A pathway review is never cancelled this way."""
+    appointment_id = validation.record_id(appointment_id, "appointment")
+    reason = _required_reason(reason)
     appointment = _appointment(appointment_id)
     if appointment.pathway_key is not None:
         raise InvalidTransition(
             f"{capitalised(_describe(appointment))} is required by the pathway: it is cancelled only by "
             "discharge or by the pathway itself. Cancel the booking instead to put it back on the to-book list.")
     _require_status(appointment, ("to_book", "booked"))
-    reason = _required_reason(reason)
     Appointment.update(status="cancelled", cancel_reason=reason, updated_at=now_utc()).where(
         Appointment.id == appointment.id).execute()
     audit.record(actor, "cancel_appointment", "appointment", appointment.id, f"cancelled {_describe(appointment)}",
@@ -118,7 +135,7 @@ def cancel_appointment(actor, appointment_id: int, reason: str) -> AppointmentRe
 
 @service("record_attendance")
 def record_attended(actor, appointment_id: int) -> AppointmentRecord:
-    appointment = _started_appointment(appointment_id)
+    appointment = _started(_appointment_in(validation.record_id(appointment_id, "appointment"), ("booked",)))
     Appointment.update(status="attended", updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
     audit.record(actor, "record_attended", "appointment", appointment.id,
                  f"recorded {_describe(appointment)} at {_when(appointment.starts_at)} as attended",
@@ -134,11 +151,13 @@ def record_did_not_attend(actor, appointment_id: int) -> AppointmentRecord:
     points back to the missed one. An episode discharged meanwhile needs no new row:
     then the missed appointment itself is returned.
     """
-    appointment = _started_appointment(appointment_id)
+    appointment_id = validation.record_id(appointment_id, "appointment")
+    appointment, episode = _appointment_of_locked_episode(appointment_id, ("booked",))
+    _started(appointment)
     moment = now_utc()
     Appointment.update(status="did_not_attend", updated_at=moment).where(Appointment.id == appointment.id).execute()
     rebooking = None
-    if appointment.episode.status == "open":
+    if episode.status == "open":
         rebooking = Appointment.create(
             episode=appointment.episode_id, kind=appointment.kind, pathway_key=appointment.pathway_key,
             reason=appointment.reason, status="to_book", due_by=appointment.due_by,
@@ -153,16 +172,17 @@ def record_did_not_attend(actor, appointment_id: int) -> AppointmentRecord:
 @service("book_appointment")
 def add_follow_up(actor, episode_id: int, *, due_by: date, reason: str) -> AppointmentRecord:
     """A follow-up someone asks for beyond the pathway's reviews, put on the "to book" list."""
+    episode_id = validation.record_id(episode_id, "episode")
+    due_by = validation.day(due_by, "due_by", label="due-by date")
+    reason = _required_reason(reason)
+    lock_episode(episode_id)
     episode = Episode.get_or_none(Episode.id == episode_id)
     if episode is None:
         raise NotFound("That episode is not on record")
     if episode.status != "open":
         raise InvalidTransition(f"This episode was discharged on {format_day(episode.discharged_on)}: "
                                 "a follow-up cannot be added to it")
-    reason = _required_reason(reason)
     settings = load_settings()
-    if not isinstance(due_by, date) or isinstance(due_by, datetime):
-        raise ValidationError("The due-by date must be a date", field="due_by")
     due = settings.calendar().deadline(due_by, 0)
     if due < today(settings.zone):
         raise ValidationError(f"A follow-up due by {format_day(due_by)} would already be overdue", field="due_by")
@@ -177,12 +197,13 @@ def add_follow_up(actor, episode_id: int, *, due_by: date, reason: str) -> Appoi
 
 @service("view_patient", changes=False)
 def get_appointment(actor, appointment_id: int) -> AppointmentRecord:
-    return _record(_appointment(appointment_id, lock=False))
+    return _record(_appointment(validation.record_id(appointment_id, "appointment"), lock=False))
 
 
 @service("view_patient", changes=False)
 def appointments_for_episode(actor, episode_id: int) -> tuple[AppointmentRecord, ...]:
     """Every appointment of an episode, in due-date order (history included)."""
+    episode_id = validation.record_id(episode_id, "episode")
     rows = Appointment.select().where(Appointment.episode == episode_id).order_by(Appointment.due_by, Appointment.id)
     return tuple(_record(row) for row in rows)
 
@@ -204,7 +225,6 @@ def _check_slot(appointment: Appointment, clinician_id: int, starts_local: datet
     if starts_at < now_utc():
         raise ValidationError(f"{format_time(starts_local)} on {format_day(starts_local.date())} has already passed",
                               field="starts_local")
-    late_reason = (late_reason or "").strip() or None
     if starts_local.date() <= appointment.due_by:
         late_reason = None
     elif late_reason is None:
@@ -262,9 +282,25 @@ def _clash_message(clinician: User, clash: Appointment) -> str:
             f"{format_time(starts)}–{format_time(ends)} on {format_short_day(starts.date())}")
 
 
-def _started_appointment(appointment_id: int) -> Appointment:
+def _slot_input(appointment_id, clinician_id, late_reason) -> tuple[int, int, str | None]:
+    """The record numbers and late-booking reason of a booking, checked before anything is read."""
+    return (validation.record_id(appointment_id, "appointment"), validation.record_id(clinician_id, "clinician"),
+            validation.text(late_reason, "late_reason", label="reason for booking late") or None)
+
+
+def _appointment_of_locked_episode(appointment_id: int, statuses: tuple[str, ...]) -> tuple[Appointment, Episode]:
+    """The appointment and its episode, locked in the order discharge takes them (episode
+    first), both read after the locks so a discharge committed meanwhile is seen."""
+    found = Appointment.select(Appointment.episode).where(Appointment.id == appointment_id).first()
+    if found is None:
+        raise NotFound("That appointment is not on record")
+    lock_episode(found.episode_id)
+    appointment = _appointment_in(appointment_id, statuses)
+    return appointment, Episode.get_by_id(appointment.episode_id)
+
+
+def _started(appointment: Appointment) -> Appointment:
     """A booked appointment whose time has come: attendance is a fact only once it has started."""
-    appointment = _appointment_in(appointment_id, ("booked",))
     if now_utc() < appointment.starts_at:
         raise InvalidTransition(f"{capitalised(_describe(appointment))} starts at {_when(appointment.starts_at)}: "
                                 "attendance can be recorded once it has started")
@@ -320,10 +356,7 @@ def _slot_details(slot: _Slot) -> dict:
 
 
 def _required_reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("Give a reason", field="reason")
-    return reason
+    return validation.text(reason, "reason", required="Give a reason")
 
 
 def _patient_id(appointment: Appointment) -> int:

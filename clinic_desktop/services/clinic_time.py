@@ -24,7 +24,10 @@ def to_utc(local: datetime, zone: ZoneInfo, *, ambiguous: str | None = None) -> 
     time; without it a repeated time is refused, as is a time that does not exist.
     """
     if local.tzinfo is not None:
-        raise ValueError(f"a clinic wall time is naive (no tzinfo), got {local!r}")
+        # A time typed at the clinic is its own wall time; one carrying a zone came from
+        # elsewhere, and converting it silently could move the appointment by hours.
+        raise ValidationError(f"{format_time(local)} on {format_day(local.date())} was given with a time zone "
+                              f"({local.tzname()}): give the clinic's own wall time", field="starts_local")
     if ambiguous not in (None, *AMBIGUOUS_CHOICES):
         raise ValidationError(f"choose the earlier or the later time, not {ambiguous!r}", field="ambiguous")
     earlier = local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)

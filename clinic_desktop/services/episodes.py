@@ -8,7 +8,7 @@ clinician and into the change's one audit event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Sequence
 
 from clinic_desktop.models import (
@@ -25,8 +25,8 @@ from clinic_desktop.models import (
 )
 from clinic_desktop.models.episodes import MEDICATION_CATEGORIES, PRESENTATIONS, SEVERITIES
 from clinic_desktop.pathway.rules import hepatic_warning
-from clinic_desktop.pathway.start_back import score_start_back
-from clinic_desktop.services import audit
+from clinic_desktop.pathway.start_back import ITEM_COUNT, score_start_back
+from clinic_desktop.services import audit, validation
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.clock import now_utc, today
 from clinic_desktop.services.errors import (
@@ -36,7 +36,7 @@ from clinic_desktop.services.errors import (
     NotFound,
     ValidationError,
 )
-from clinic_desktop.services.pathway_sync import lock_episode, store_warning, synchronise
+from clinic_desktop.services.pathway_sync import latest_outcome, lock_episode, store_warning, synchronise
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 
@@ -121,24 +121,32 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
                  red_flags: Sequence[str] = (), notes: str = "",
                  acknowledge_warnings: bool = False) -> EpisodeUpdate:
     """Record a first contact: day 0 of a new episode, with its initial management."""
-    patient = _lock_patient(patient_id)
+    patient_id = validation.record_id(patient_id, "patient")
+    first_contact_on = validation.day(first_contact_on, "first_contact_on", label="first contact date")
+    _check_day(first_contact_on, "first contact date", "first_contact_on")
+    validation.choice(presentation, PRESENTATIONS, "presentation")
+    validation.choice(severity, SEVERITIES, "severity")
+    _yes_no(advised_stay_active=advised_stay_active, advised_no_bed_rest=advised_no_bed_rest,
+            self_care_education=self_care_education, severe_radicular_pain=severe_radicular_pain,
+            neurological_deficit=neurological_deficit, acknowledge_warnings=acknowledge_warnings)
+    medicines = _medication_inputs(medications, first_contact_on)
+    flags = _clean_flags(red_flags, required=False)
+    notes = validation.text(notes, "notes")
+    patient = _locked(Patient, patient_id)
+    if patient is None:
+        raise NotFound("That patient is not on record")
     current = Episode.get_or_none((Episode.patient == patient.id) & (Episode.status == "open"))
     if current is not None:
         raise Conflict(f"{patient.display_name} already has an open episode of back pain (first contact "
                        f"{format_day(current.first_contact_on)}): discharge it before opening another")
-    _check_day(first_contact_on, "The first contact date", "first_contact_on")
-    _check_choice(presentation, PRESENTATIONS, "presentation")
-    _check_choice(severity, SEVERITIES, "severity")
-    flags = _clean_flags(red_flags, required=False)
     moment = now_utc()
     episode = Episode.create(
         patient=patient.id, first_contact_on=first_contact_on, status="open", presentation=presentation,
         severity=severity, advised_stay_active=advised_stay_active, advised_no_bed_rest=advised_no_bed_rest,
-        self_care_education=self_care_education, notes=notes.strip(), clinician=actor.user_id, created_at=moment)
+        self_care_education=self_care_education, notes=notes, clinician=actor.user_id, created_at=moment)
     notices: list[str] = []
-    for item in medications:
-        notices += _add_medication(actor, episode, patient, item.name, item.category, item.dose,
-                                   item.started_on or first_contact_on, acknowledge_warnings)
+    for medicine in medicines:
+        notices += _add_medication(actor, episode, patient, medicine, acknowledge_warnings)
     if severe_radicular_pain or neurological_deficit or presentation == "radicular":
         RadicularStatus.create(episode=episode.id, recorded_on=first_contact_on, notes="",
                                severe_radicular_pain=severe_radicular_pain,
@@ -150,30 +158,35 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
                    f"opened an episode of back pain for {patient.display_name}, first contact "
                    f"{format_day(first_contact_on)}", notices,
                    presentation=presentation, severity=severity, red_flags=list(flags),
-                   medications=[item.name for item in medications])
+                   medications=[medicine.name for medicine in medicines])
 
 
 @service("record_clinical_fact")
 def record_medication(actor, episode_id: int, *, name: str, category: str, started_on: date, dose: str = "",
                       acknowledge_warning: bool = False) -> EpisodeUpdate:
     """A medicine started; a muscle relaxant brings its review and any hepatic warning."""
+    episode_id = validation.record_id(episode_id, "episode")
+    medicine = _medication_input(name, category, dose, started_on)
+    _yes_no(acknowledge_warning=acknowledge_warning)
     episode = _changeable_episode(episode_id)
-    notices = _add_medication(actor, episode, episode.patient, name, category, dose, started_on,
-                              acknowledge_warning)
+    notices = _add_medication(actor, episode, episode.patient, medicine, acknowledge_warning)
     return _finish(actor, episode, "record_medication",
-                   f"recorded {name.strip()} started {format_day(started_on)}", notices,
-                   category=category, dose=dose.strip())
+                   f"recorded {medicine.name} started {format_day(medicine.started_on)}", notices,
+                   category=medicine.category, dose=medicine.dose)
 
 
 @service("record_clinical_fact")
 def stop_medication(actor, medication_id: int, stopped_on: date) -> EpisodeUpdate:
+    medication_id = validation.record_id(medication_id, "medication")
+    stopped_on = validation.day(stopped_on, "stopped_on", label="date it stopped")
     medication = Medication.get_or_none(Medication.id == medication_id)
     if medication is None:
         raise NotFound("That medication is not on record")
     episode = _changeable_episode(medication.episode_id)
+    medication = Medication.get_by_id(medication_id)  # read again under the episode's lock
     if medication.stopped_on is not None:
         raise InvalidTransition(f"{medication.name} was already stopped on {format_day(medication.stopped_on)}")
-    _check_day(stopped_on, "The date it stopped", "stopped_on", not_before=(medication.started_on, "it started"))
+    _check_day(stopped_on, "date it stopped", "stopped_on", not_before=(medication.started_on, "it started"))
     Medication.update(stopped_on=stopped_on).where(Medication.id == medication.id).execute()
     return _finish(actor, episode, "stop_medication", f"recorded {medication.name} stopped {format_day(stopped_on)}",
                    [], medication_id=medication.id)
@@ -182,10 +195,14 @@ def stop_medication(actor, medication_id: int, stopped_on: date) -> EpisodeUpdat
 @service("record_clinical_fact")
 def record_radicular_status(actor, episode_id: int, *, recorded_on: date, severe_radicular_pain: bool,
                             neurological_deficit: bool, notes: str = "") -> EpisodeUpdate:
+    episode_id = validation.record_id(episode_id, "episode")
+    recorded_on = validation.day(recorded_on, "recorded_on", label="date")
+    _yes_no(severe_radicular_pain=severe_radicular_pain, neurological_deficit=neurological_deficit)
+    notes = validation.text(notes, "notes")
     episode = _changeable_episode(episode_id)
     _check_fact_day(episode, recorded_on, "recorded_on")
     RadicularStatus.create(episode=episode.id, recorded_on=recorded_on, severe_radicular_pain=severe_radicular_pain,
-                           neurological_deficit=neurological_deficit, notes=notes.strip(), **_recorded(actor))
+                           neurological_deficit=neurological_deficit, notes=notes, **_recorded(actor))
     return _finish(actor, episode, "record_radicular_status", f"recorded radicular status on {format_day(recorded_on)}",
                    [], severe_radicular_pain=severe_radicular_pain, neurological_deficit=neurological_deficit)
 
@@ -193,11 +210,14 @@ def record_radicular_status(actor, episode_id: int, *, recorded_on: date, severe
 @service("record_clinical_fact")
 def record_red_flags(actor, episode_id: int, *, recorded_on: date, flags: Sequence[str],
                      notes: str = "") -> EpisodeUpdate:
+    episode_id = validation.record_id(episode_id, "episode")
+    recorded_on = validation.day(recorded_on, "recorded_on", label="date")
+    cleaned = _clean_flags(flags, required=True)
+    notes = validation.text(notes, "notes")
     episode = _changeable_episode(episode_id)
     _check_fact_day(episode, recorded_on, "recorded_on")
-    cleaned = _clean_flags(flags, required=True)
     RedFlagRecord.create(episode=episode.id, recorded_on=recorded_on, flags="\n".join(cleaned),
-                         notes=notes.strip(), **_recorded(actor))
+                         notes=notes, **_recorded(actor))
     return _finish(actor, episode, "record_red_flags", f"recorded red flags: {', '.join(cleaned)}", [],
                    flags=list(cleaned))
 
@@ -205,12 +225,19 @@ def record_red_flags(actor, episode_id: int, *, recorded_on: date, flags: Sequen
 @service("record_clinical_fact")
 def record_start_back(actor, episode_id: int, *, assessed_on: date, answers: Sequence[int]) -> EpisodeUpdate:
     """A STarT Back stratification; the risk decides the referral (DESIGN.md rule 5)."""
-    episode = _changeable_episode(episode_id)
-    _check_fact_day(episode, assessed_on, "assessed_on")
+    episode_id = validation.record_id(episode_id, "episode")
+    assessed_on = validation.day(assessed_on, "assessed_on", label="date")
     try:
+        # Read once: scoring and storing both need them, and a generator is empty the second time.
+        answers = tuple(answers)
         score = score_start_back(answers)
+    except TypeError:
+        raise ValidationError(f"STarT Back needs {ITEM_COUNT} answers, one for each question",
+                              field="answers") from None
     except ValueError as error:
         raise ValidationError(str(error), field="answers") from None
+    episode = _changeable_episode(episode_id)
+    _check_fact_day(episode, assessed_on, "assessed_on")
     items = {f"item_{number}": answer for number, answer in enumerate(answers, 1)}
     StartBackAssessment.create(episode=episode.id, assessed_on=assessed_on, total=score.total,
                                psychosocial=score.psychosocial, risk=score.risk, **items, **_recorded(actor))
@@ -222,9 +249,13 @@ def record_start_back(actor, episode_id: int, *, assessed_on: date, answers: Seq
 @service("record_clinical_fact")
 def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, improved: bool,
                                notes: str = "") -> EpisodeUpdate:
+    episode_id = validation.record_id(episode_id, "episode")
+    recorded_on = validation.day(recorded_on, "recorded_on", label="date")
+    _yes_no(improved=improved)
+    notes = validation.text(notes, "notes")
     episode = _changeable_episode(episode_id)
     _check_fact_day(episode, recorded_on, "recorded_on")
-    TwelveWeekOutcome.create(episode=episode.id, recorded_on=recorded_on, improved=improved, notes=notes.strip(),
+    TwelveWeekOutcome.create(episode=episode.id, recorded_on=recorded_on, improved=improved, notes=notes,
                              **_recorded(actor))
     wording = "improved" if improved else "not improved"
     return _finish(actor, episode, "record_twelve_week_outcome", f"recorded the 12-week outcome: {wording}", [],
@@ -234,23 +265,31 @@ def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, imp
 @service("discharge_episode")
 def discharge_episode(actor, episode_id: int, *, discharged_on: date, reason: str) -> EpisodeUpdate:
     """Close the episode: unbooked reviews are cancelled; booked ones and open referrals stay."""
+    episode_id = validation.record_id(episode_id, "episode")
+    discharged_on = validation.day(discharged_on, "discharged_on", label="discharge date")
+    reason = validation.text(reason, "reason", required="Give the reason for the discharge",
+                             label="reason for the discharge")
     episode = _changeable_episode(episode_id)
     _check_fact_day(episode, discharged_on, "discharged_on")
-    if not (reason or "").strip():
-        raise ValidationError("Give the reason for the discharge", field="reason")
-    Episode.update(status="discharged", discharged_on=discharged_on, discharge_reason=reason.strip()).where(
+    Episode.update(status="discharged", discharged_on=discharged_on, discharge_reason=reason).where(
         Episode.id == episode.id).execute()
     return _finish(actor, episode, "discharge_episode",
-                   f"discharged {episode.patient.display_name} on {format_day(discharged_on)}", [],
-                   reason=reason.strip())
+                   f"discharged {episode.patient.display_name} on {format_day(discharged_on)}", [], reason=reason)
 
 
 @service("acknowledge_warning")
 def acknowledge_warning(actor, warning_id: int) -> EpisodeUpdate:
-    """The clinician has read the warning; allowed after discharge, it changes no clinical fact."""
+    """The clinician has read the warning; allowed after discharge, it changes no clinical fact.
+
+    The warning is locked (after its episode, the order every change takes them in) and
+    read again, so of two clinicians acknowledging at once the second is told who did.
+    """
+    warning_id = validation.record_id(warning_id, "warning")
     warning = PathwayWarning.get_or_none(PathwayWarning.id == warning_id)
     if warning is None:
         raise NotFound("That warning is not on record")
+    lock_episode(warning.episode_id)
+    warning = _locked(PathwayWarning, warning_id)
     if warning.acknowledged_at is not None:
         raise InvalidTransition(f"{warning.acknowledged_by.full_name} already acknowledged this warning")
     PathwayWarning.update(acknowledged_by=actor.user_id, acknowledged_at=now_utc()).where(
@@ -261,6 +300,7 @@ def acknowledge_warning(actor, warning_id: int) -> EpisodeUpdate:
 
 @service("view_patient", changes=False)
 def get_episode(actor, episode_id: int) -> EpisodeRecord:
+    episode_id = validation.record_id(episode_id, "episode")
     episode = Episode.get_or_none(Episode.id == episode_id)
     if episode is None:
         raise NotFound("That episode is not on record")
@@ -270,6 +310,7 @@ def get_episode(actor, episode_id: int) -> EpisodeRecord:
 @service("view_patient", changes=False)
 def open_episode_for(actor, patient_id: int) -> EpisodeRecord | None:
     """The patient's open episode, if there is one (there is at most one)."""
+    patient_id = validation.record_id(patient_id, "patient")
     episode = Episode.get_or_none((Episode.patient == patient_id) & (Episode.status == "open"))
     return _episode_record(episode) if episode else None
 
@@ -278,8 +319,7 @@ def _episode_record(episode: Episode) -> EpisodeRecord:
     medications = Medication.select().where(Medication.episode == episode.id).order_by(Medication.id)
     start_back = (StartBackAssessment.select().where(StartBackAssessment.episode == episode.id)
                   .order_by(StartBackAssessment.id.desc()).first())
-    outcome = (TwelveWeekOutcome.select().where(TwelveWeekOutcome.episode == episode.id)
-               .order_by(TwelveWeekOutcome.recorded_on.desc(), TwelveWeekOutcome.id.desc()).first())
+    outcome = latest_outcome(episode.id)
     warnings = (PathwayWarning.select().where((PathwayWarning.episode == episode.id)
                                               & PathwayWarning.acknowledged_at.is_null())
                 .order_by(PathwayWarning.id))
@@ -308,17 +348,36 @@ def _finish(actor, episode: Episode, action: str, summary: str, notices: list[st
     return EpisodeUpdate(episode.id, tuple(notices))
 
 
-def _add_medication(actor, episode: Episode, patient: Patient, name: str, category: str, dose: str,
-                    started_on: date, acknowledged: bool) -> list[str]:
-    """Store a medicine; a warning that needs acknowledging stops it unless acknowledged (rule 2)."""
-    name, dose = (name or "").strip(), (dose or "").strip()
-    if not name:
-        raise ValidationError("Enter the medicine's name", field="name")
-    _check_choice(category, MEDICATION_CATEGORIES, "category")
-    _check_fact_day(episode, started_on, "started_on")
-    medication = Medication.create(episode=episode.id, name=name, category=category, dose=dose,
-                                   started_on=started_on, **_recorded(actor))
-    warning = hepatic_warning(medication.id, patient.hepatic_impairment) if category == "muscle_relaxant" else None
+def _medication_inputs(medications, first_contact_on: date) -> tuple[MedicationInput, ...]:
+    """The medicines of a first contact, checked; one given no start date started that day."""
+    try:
+        given = tuple(medications or ())
+    except TypeError:
+        given = (medications,)
+    if not all(isinstance(item, MedicationInput) for item in given):
+        raise ValidationError("Give each medicine with its name, category, dose and start date", field="medications")
+    return tuple(_medication_input(item.name, item.category, item.dose, item.started_on or first_contact_on)
+                 for item in given)
+
+
+def _medication_input(name, category, dose, started_on) -> MedicationInput:
+    """A medicine's details checked and tidied before anything is stored."""
+    return MedicationInput(
+        name=validation.text(name, "name", required="Enter the medicine's name", label="medicine name",
+                             max_length=Medication.name.max_length),
+        category=validation.choice(category, MEDICATION_CATEGORIES, "category", label="medicine category"),
+        dose=validation.text(dose, "dose", max_length=Medication.dose.max_length),
+        started_on=validation.day(started_on, "started_on", label="date it started"))
+
+
+def _add_medication(actor, episode: Episode, patient: Patient, medicine: MedicationInput,
+                    acknowledged: bool) -> list[str]:
+    """Store a checked medicine; a warning that needs acknowledging stops it unless acknowledged (rule 2)."""
+    _check_fact_day(episode, medicine.started_on, "started_on")
+    medication = Medication.create(episode=episode.id, name=medicine.name, category=medicine.category,
+                                   dose=medicine.dose, started_on=medicine.started_on, **_recorded(actor))
+    relaxant = medicine.category == "muscle_relaxant"
+    warning = hepatic_warning(medication.id, patient.hepatic_impairment) if relaxant else None
     if warning is None or not warning.requires_acknowledgement:
         return []  # a warning needing no acknowledgement is stored by the pathway run
     if not acknowledged:
@@ -338,40 +397,55 @@ def _changeable_episode(episode_id: int) -> Episode:
     return episode
 
 
-def _lock_patient(patient_id: int) -> Patient:
-    """The patient, locked on PostgreSQL so two workstations cannot open two episodes at once."""
-    query = Patient.select().where(Patient.id == patient_id)
-    patient = (query if is_sqlite() else query.for_update()).first()
-    if patient is None:
-        raise NotFound("That patient is not on record")
-    return patient
+def _locked(model, row_id: int):
+    """The row or None, locked on PostgreSQL so two workstations change it one after the other
+    (two episodes opened for one patient, one warning acknowledged twice); SQLite's writers
+    are serialised already."""
+    query = model.select().where(model.id == row_id)
+    return (query if is_sqlite() else query.for_update()).first()
 
 
 def _check_fact_day(episode: Episode, day: date, field: str) -> None:
-    _check_day(day, "The date", field, not_before=(episode.first_contact_on, "the first contact"))
+    _check_day(day, "date", field, not_before=(episode.first_contact_on, "the first contact"))
 
 
-def _check_day(day, what: str, field: str, not_before: tuple[date, str] | None = None) -> None:
-    if not isinstance(day, date) or isinstance(day, datetime):
-        raise ValidationError(f"{what} must be a date", field=field)
+def _check_day(day: date, label: str, field: str, not_before: tuple[date, str] | None = None) -> None:
+    """A day already checked to be a date (validation.day) that is not in the future nor too early."""
     current = today(load_settings().zone)
     if day > current:
-        raise ValidationError(f"{what} {format_day(day)} is in the future", field=field)
+        raise ValidationError(f"The {label} {format_day(day)} is in the future", field=field)
     if not_before and day < not_before[0]:
-        raise ValidationError(f"{what} {format_day(day)} is before {not_before[1]} on {format_day(not_before[0])}",
-                              field=field)
+        raise ValidationError(f"The {label} {format_day(day)} is before {not_before[1]} on "
+                              f"{format_day(not_before[0])}", field=field)
 
 
-def _check_choice(value: str, choices: Sequence[str], field: str) -> None:
-    if value not in choices:
-        raise ValidationError(f"{field.replace('_', ' ')} must be one of {', '.join(choices)}", field=field)
+_QUESTIONS = {
+    "advised_stay_active": "whether the patient was advised to stay active",
+    "advised_no_bed_rest": "whether the patient was advised against bed rest",
+    "self_care_education": "whether self-care education was given",
+    "severe_radicular_pain": "whether there is severe radicular pain",
+    "neurological_deficit": "whether there is a neurological deficit",
+    "acknowledge_warning": "whether the warning is acknowledged",
+    "acknowledge_warnings": "whether the warnings are acknowledged",
+    "improved": "whether the patient improved",
+}
 
 
-def _clean_flags(flags: Sequence[str], required: bool) -> tuple[str, ...]:
+def _yes_no(**answers) -> None:
+    for field, value in answers.items():
+        validation.yes_no(value, field, question=_QUESTIONS[field])
+
+
+def _clean_flags(flags: Sequence[str] | None, required: bool) -> tuple[str, ...]:
     """Flags are stored one a line: each tidied onto one line, blanks dropped."""
     if isinstance(flags, str):
         flags = [flags]
-    cleaned = tuple(" ".join(flag.split()) for flag in flags if flag and flag.strip())
+    try:
+        given = tuple(flags or ())
+    except TypeError:
+        raise ValidationError("List the red flags, one for each", field="flags") from None
+    tidied = (" ".join(validation.text(flag, "flags", label="red flag").split()) for flag in given)
+    cleaned = tuple(flag for flag in tidied if flag)
     if required and not cleaned:
         raise ValidationError("Enter at least one red flag", field="flags")
     return cleaned

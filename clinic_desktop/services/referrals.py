@@ -14,7 +14,8 @@ from datetime import date, datetime
 from clinic_desktop.letters.referral_letter import render_referral_letter
 from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, User
 from clinic_desktop.models.referrals import REFERRAL_KINDS
-from clinic_desktop.services import audit, clock
+from clinic_desktop.pathway.rules import referral_due
+from clinic_desktop.services import audit, clock, validation
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.errors import (
     Conflict,
@@ -32,16 +33,6 @@ from clinic_desktop.services.transaction import service
 from clinic_desktop.services.users import verify_password
 
 WRONG_PASSWORD = "The password is not right; the letter was not signed."
-
-# The pathway timing that sets a hand-raised referral's default due-by date, by kind.
-_DUE_BY_TIMING = {
-    "standard_physiotherapy": "stratified_referral_days",
-    "biopsychosocial": "stratified_referral_days",
-    "pain_spinal_centre": "escalation_referral_days",
-    "spinal_surgical": "escalation_referral_days",
-    "early_radicular": "early_radicular_referral_days",
-    "urgent_red_flag": "red_flag_referral_days",
-}
 
 
 @dataclass(frozen=True)
@@ -79,9 +70,12 @@ class ReferralRecord:
 @service("raise_referral")
 def raise_referral(actor, episode_id: int, *, kind: str, reason: str, due_by: date | None = None) -> ReferralRecord:
     """A clinician's own referral (e.g. spinal surgical after a 12-week "not improved")."""
-    if kind not in REFERRAL_KINDS:
-        raise ValidationError(f"There is no referral kind {kind!r}.", field="kind")
-    reason = _required(reason, "Give the reason for the referral.", "reason")
+    episode_id = validation.record_id(episode_id, "episode")
+    kind = validation.choice(kind, REFERRAL_KINDS, "kind", label="referral kind")
+    reason = validation.text(reason, "reason", required="Give the reason for the referral.",
+                             label="reason for the referral")
+    if due_by is not None:
+        due_by = validation.day(due_by, "due_by", label="due-by date")
     lock_episode(episode_id)
     episode = Episode.get_or_none(Episode.id == episode_id)
     if episode is None:
@@ -110,8 +104,9 @@ def raise_referral(actor, episode_id: int, *, kind: str, reason: str, due_by: da
 def draft_referral(actor, referral_id: int, clinician_text: str) -> ReferralRecord:
     """Save the clinician's letter text; a draft can be rewritten until it is signed."""
     referral = _referral(referral_id)
+    text = validation.text(clinician_text, "clinician_text", required="Write the letter text before saving the draft.",
+                           label="letter text")
     _require_status(referral, ("raised", "drafted"), "be drafted")
-    text = _required(clinician_text, "Write the letter text before saving the draft.", "clinician_text")
     _move(referral, ("raised", "drafted"), status="drafted", clinician_text=text, drafted_by=actor.user_id)
     _audit(actor, "draft_referral", referral, "saved the draft letter of")
     return _record(referral.id)
@@ -126,8 +121,10 @@ def preview_letter(actor, referral_id: int, *, clinician_text: str | None = None
     given); a signed or sent one previews the next amended version.
     """
     referral = _referral(referral_id)
+    text = (referral.clinician_text if clinician_text is None
+            else validation.text(clinician_text, "clinician_text", label="letter text"))
+    amendment_reason = validation.text(amendment_reason, "amendment_reason", label="reason for amending") or None
     _require_status(referral, ("raised", "drafted", "signed", "sent"), "be previewed")
-    text = referral.clinician_text if clinician_text is None else clinician_text
     if referral.status in ("raised", "drafted"):
         return render_referral_letter(referral_letter(referral, clinician_text=text))
     return render_referral_letter(referral_letter(referral, clinician_text=text, version=_latest_version(referral) + 1,
@@ -154,9 +151,11 @@ def amend_referral(actor, referral_id: int, *, clinician_text: str, reason: str,
     """A signed or sent letter changed: a new signed version with its reason; it must be sent again."""
     _require_clinician(actor)
     referral = _referral(referral_id)
+    text = validation.text(clinician_text, "clinician_text", required="Write the letter text of the amended version.",
+                           label="letter text")
+    why = validation.text(reason, "reason", required="Give the reason for amending a signed letter.",
+                          label="reason for amending")
     _require_status(referral, ("signed", "sent"), "be amended")
-    text = _required(clinician_text, "Write the letter text of the amended version.", "clinician_text")
-    why = _required(reason, "Give the reason for amending a signed letter.", "reason")
     signer = _signing_user(actor, password)
     now = clock.now_utc()
     _move(referral, ("signed", "sent"), status="signed", clinician_text=text, signed_by=signer.id,
@@ -170,6 +169,8 @@ def amend_referral(actor, referral_id: int, *, clinician_text: str, reason: str,
 @service("view_patient", changes=False)
 def letter_pdf(actor, referral_id: int, version: int | None = None) -> bytes:
     """A signed letter's stored bytes exactly (the latest version by default), checked against its hash."""
+    if version is not None:
+        version = validation.record_id(version, "letter version")
     referral = _referral(referral_id)
     versions = LetterVersion.select().where(LetterVersion.referral == referral)
     if version is None:
@@ -209,8 +210,9 @@ def close_referral(actor, referral_id: int) -> ReferralRecord:
 def cancel_referral(actor, referral_id: int, reason: str) -> ReferralRecord:
     """Cancel a referral not yet signed; a signed letter is kept and goes on to be sent."""
     referral = _referral(referral_id)
+    why = validation.text(reason, "reason", required="Give the reason for cancelling the referral.",
+                          label="reason for cancelling")
     _require_status(referral, ("raised", "drafted"), "be cancelled")
-    why = _required(reason, "Give the reason for cancelling the referral.", "reason")
     _move(referral, ("raised", "drafted"), status="cancelled", cancel_reason=why)
     _audit(actor, "cancel_referral", referral, "cancelled", reason=why)
     return _record(referral.id)
@@ -224,6 +226,7 @@ def get_referral(actor, referral_id: int) -> ReferralRecord:
 @service("view_patient", changes=False)
 def referrals_for_episode(actor, episode_id: int) -> tuple[ReferralRecord, ...]:
     """Every referral of an episode, urgent first, then by due date (history included)."""
+    episode_id = validation.record_id(episode_id, "episode")
     rows = (Referral.select(Referral.id).where(Referral.episode == episode_id)
             .order_by(Referral.urgent.desc(), Referral.due_by, Referral.id))
     return tuple(_record(row.id) for row in rows)
@@ -233,17 +236,12 @@ def referrals_for_episode(actor, episode_id: int) -> tuple[ReferralRecord, ...]:
 
 
 def _referral(referral_id: int) -> Referral:
+    """The referral every service starts from; its number is checked first (validation)."""
+    referral_id = validation.record_id(referral_id, "referral")
     referral = Referral.get_or_none(Referral.id == referral_id)
     if referral is None:
         raise NotFound(f"There is no referral {referral_id}.")
     return referral
-
-
-def _required(text: str | None, message: str, field: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(message, field=field)
-    return text
 
 
 def _advance(actor, referral_id: int, action: str, source: str, target: str, verb: str, did: str,
@@ -274,19 +272,16 @@ def _move(referral: Referral, allowed: tuple[str, ...], **changes) -> None:
         setattr(referral, name, value)
 
 
-def _due_by(kind: str, due_by: date | None) -> date:
+def _due_by(kind: str, requested: date | None) -> date:
+    """The pathway's deadline for this kind raised today, or the earlier day the clinician asked for."""
     settings = load_settings()
-    today = clock.today(settings.zone)
-    if due_by is None:
-        days = getattr(pathway_timings(), _DUE_BY_TIMING[kind])
-        # As in pathway.rules: a same-day deadline is not moved back, or it would be overdue at once.
-        return today if days == 0 else settings.calendar().deadline(today, days)
-    if isinstance(due_by, datetime) or not isinstance(due_by, date):
-        raise ValidationError("The due-by date must be a date.", field="due_by")
-    if due_by < today:
-        raise ValidationError(f"The due-by date {format_day(due_by)} has passed; choose today or later.",
-                              field="due_by")
-    return due_by
+    try:
+        return referral_due(kind, clock.today(settings.zone), pathway_timings(), settings.calendar(), requested)
+    except ValueError as error:
+        if requested is None:
+            raise  # only an unknown kind, which raise_referral has refused already
+        raise ValidationError(f"The due-by date {format_day(requested)} cannot be used: {error}.",
+                              field="due_by") from None
 
 
 def _require_clinician(actor) -> None:
@@ -296,7 +291,8 @@ def _require_clinician(actor) -> None:
 
 
 def _signing_user(actor, password: str) -> User:
-    if not verify_password(actor, password or ""):
+    # A password given as anything but text is simply not the password (and is never stripped).
+    if not isinstance(password, str) or not verify_password(actor, password):
         raise PermissionDenied(WRONG_PASSWORD)
     user = User.get_by_id(actor.user_id)
     if not (user.registration_number or "").strip():

@@ -2,22 +2,26 @@
 
 It checks the acting user's permission, runs the function in one transaction, makes
 sure a change wrote its audit event, and turns database trouble into a message a user
-can act on. PostgreSQL serialization failures and deadlocks are retried.
+can act on. PostgreSQL serialization failures and deadlocks are retried. A value or a
+clash the service's own checks missed is still refused with a sentence, never SQL.
 """
 from __future__ import annotations
 
 import functools
+import re
 import time
 
-from peewee import IntegrityError, InternalError, OperationalError
+from peewee import DataError, IntegrityError, InternalError, OperationalError
 
 from clinic_desktop.models import User, database_proxy
 from clinic_desktop.services import audit
-from clinic_desktop.services.errors import DatabaseBusy, PermissionDenied
+from clinic_desktop.services.errors import Conflict, DatabaseBusy, PermissionDenied, ValidationError
 from clinic_desktop.services.permissions import require
 
 _RETRYABLE_PGCODES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 _ATTEMPTS = 4
+# SQLite names the column in its message ("UNIQUE constraint failed: patient.nhs_number").
+_SQLITE_CONSTRAINT = re.compile(r"constraint failed: ([\w.]{1,63})")
 
 
 def service(permission: str, *, changes: bool = True):
@@ -44,6 +48,13 @@ def service(permission: str, *, changes: bool = True):
                             "nothing was saved, please try again"
                         ) from error
                     raise
+                except DataError as error:
+                    raise ValidationError("A value was too long or of the wrong kind; nothing was saved.") from error
+                except IntegrityError as error:
+                    # A clash the service maps itself (a double booking) never gets here.
+                    name = _constraint_name(error)
+                    which = f" ({name})" if name else ""
+                    raise Conflict(f"The change clashes with the stored record{which}; nothing was saved.") from error
 
         run.permission = permission
         return run
@@ -75,12 +86,27 @@ def _check_still_allowed(actor) -> None:
         raise PermissionDenied(f"the account {actor.username} is no longer active in this role: sign in again")
 
 
+def _driver_errors(error: Exception) -> tuple:
+    """Where the database driver's own exception may sit behind peewee's wrapper."""
+    return (error.args[0] if error.args else None, error.__cause__, error.__context__)
+
+
 def _pgcode(error: Exception) -> str | None:
-    for candidate in (error.args[0] if error.args else None, error.__cause__, error.__context__):
+    for candidate in _driver_errors(error):
         code = getattr(candidate, "pgcode", None)
         if code:
             return code
     return None
+
+
+def _constraint_name(error: IntegrityError) -> str | None:
+    """The constraint's short name: PostgreSQL reports it, SQLite names the column."""
+    for candidate in _driver_errors(error):
+        name = getattr(getattr(candidate, "diag", None), "constraint_name", None)
+        if name:
+            return name
+    found = _SQLITE_CONSTRAINT.search(str(error))
+    return found.group(1) if found else None
 
 
 def is_unique_violation(error: IntegrityError, constraint_text: str) -> bool:

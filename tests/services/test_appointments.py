@@ -258,6 +258,15 @@ def test_cancelling_needs_a_reason(staff, review):
     assert status_of(review) == "booked"
 
 
+def test_cancelling_a_booking_after_discharge_cancels_the_review(staff, review):
+    # Back on the to-book list it would be hidden (discharged episode) yet show as overdue later.
+    book(staff, review)
+    episode_id = Appointment.get_by_id(review).episode_id
+    episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2026, 11, 30), reason="resolved")
+    record = appointments.cancel_booking(staff.receptionist, review, "patient no longer needs it")
+    assert (record.status, record.cancel_reason) == ("cancelled", "discharged")
+
+
 def test_a_follow_up_due_on_a_saturday_is_due_the_friday_before(staff, review):
     follow_up = add_follow_up(staff, review, due_by=date(2026, 12, 19))
     assert (follow_up.kind, follow_up.pathway_key, follow_up.due_by) == ("follow_up", None, date(2026, 12, 18))

@@ -142,9 +142,25 @@ def test_a_second_open_referral_of_the_same_kind_is_refused(staff, episode_id, r
 
 
 def test_a_due_by_date_in_the_past_is_refused(staff, episode_id):
-    with pytest.raises(ValidationError, match="Fri 30 May 2025 has passed"):
+    with pytest.raises(ValidationError, match="^The due-by date Fri 30 May 2025 cannot be used: a referral cannot "
+                                              r"be due before it is raised \(2 Jun 2025\)\.$") as refused:
         referrals.raise_referral(staff.clinician, episode_id, kind="spinal_surgical", reason="x",
                                  due_by=date(2025, 5, 30))
+    assert refused.value.field == "due_by"
+
+
+def test_a_referral_asked_for_a_saturday_is_due_the_friday_before(staff, episode_id):
+    record = referrals.raise_referral(staff.clinician, episode_id, kind="spinal_surgical", reason="x",
+                                      due_by=date(2025, 6, 14))
+    assert record.due_by == date(2025, 6, 13)
+
+
+def test_an_urgent_referral_may_not_be_due_months_away(staff, episode_id):
+    with pytest.raises(ValidationError, match="this referral is due no later than 2 Jun 2025") as refused:
+        referrals.raise_referral(staff.clinician, episode_id, kind="urgent_red_flag", reason="Saddle anaesthesia",
+                                 due_by=date(2025, 9, 1))
+    assert refused.value.field == "due_by"
+    assert "urgent_red_flag" not in [r.kind for r in referrals.referrals_for_episode(staff.clinician, episode_id)]
 
 
 # --- drafting and previewing -------------------------------------------------------------
@@ -201,7 +217,7 @@ def test_signed_letter_carries_the_signature(staff, signed):
     text = pdf_text(referrals.letter_pdf(staff.receptionist, signed.id))
     assert "Signed electronically by Dr Alys Jones as referring clinician" in text
     assert "Registration number: GMC 7012345" in text
-    assert "Signed: 2 Jun 2025 at 10:00 BST (UK time)" in text
+    assert "Signed: 2 Jun 2025 at 10:00 BST" in text
     assert "DRAFT" not in text
 
 

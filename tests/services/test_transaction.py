@@ -1,12 +1,15 @@
 """The wrapper every service runs in: permission, one transaction, exactly one audit event."""
 import sqlite3
+import threading
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
+import psycopg2
 import pytest
 
-from clinic_desktop.models import AuditEvent, Patient, User
-from clinic_desktop.services import audit, clock, patients, users
-from clinic_desktop.services.errors import DatabaseBusy, PermissionDenied, ValidationError
+from clinic_desktop.models import Appointment, AuditEvent, PathwayWarning, Patient, User, is_sqlite
+from clinic_desktop.services import appointments, audit, clock, episodes, patients, users
+from clinic_desktop.services.errors import Conflict, DatabaseBusy, InvalidTransition, PermissionDenied, ValidationError
 from clinic_desktop.services.transaction import service
 
 from database_fixtures import PASSWORD
@@ -158,3 +161,131 @@ def test_a_database_locked_by_another_workstation_is_reported_as_busy(sqlite_sta
         other_workstation.rollback()
         other_workstation.close()
     assert Patient.select().count() == 0
+
+
+# --- database refusals no service foresaw: a message, never SQL ---
+
+
+@service("register_patient")
+def register_with_a_name_too_long(actor):
+    """A family name longer than its column, slipping past every check a real service makes."""
+    patient = _add_patient("Longer" * 100)
+    audit.record(actor, "register_patient", "patient", patient.id, "registered a long name")
+
+
+@service("register_patient")
+def register_the_same_nhs_number_twice(actor):
+    for family_name in ("First", "Second"):
+        patient = _add_patient(family_name)
+        Patient.update(nhs_number="9434765919").where(Patient.id == patient.id).execute()
+    audit.record(actor, "register_patient", "patient", patient.id, "registered twice")
+
+
+def test_a_value_the_database_refuses_as_too_long_is_a_validation_error(staff, database):
+    if is_sqlite(database):
+        # SQLite stores any length: lower its limit below the name so it refuses it too.
+        database.connection().setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 400)
+    try:
+        with pytest.raises(ValidationError) as refused:
+            register_with_a_name_too_long(staff.receptionist)
+    finally:
+        if is_sqlite(database):
+            database.connection().setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000_000)
+    assert str(refused.value) == "A value was too long or of the wrong kind; nothing was saved."
+    assert Patient.select().count() == 0
+
+
+def test_a_clash_with_a_stored_record_no_service_foresaw_is_a_conflict_naming_the_constraint(staff, database):
+    with pytest.raises(Conflict) as refused:
+        register_the_same_nhs_number_twice(staff.receptionist)
+    constraint = "patient.nhs_number" if is_sqlite(database) else "patient_nhs_number"
+    assert str(refused.value) == f"The change clashes with the stored record ({constraint}); nothing was saved."
+    assert Patient.select().count() == 0
+
+
+# --- two workstations changing one episode at once (PostgreSQL row locks) ---
+# The change made second must wait for the first's lock and then see what it did. Each
+# test holds another workstation's change open 0.5 s; unlocked, the service would not
+# wait and would act on what it read before that change committed.
+
+
+@contextmanager
+def another_workstation_committing_soon(postgres_url, sql: str, parameters: tuple):
+    """Another workstation's change, not yet committed when the block starts; it commits 0.5 s later."""
+    connection = psycopg2.connect(postgres_url)
+    try:
+        connection.cursor().execute(sql, parameters)
+        commit = threading.Timer(0.5, connection.commit)
+        commit.start()
+        try:
+            yield
+        finally:
+            commit.join()
+    finally:
+        connection.close()
+
+
+def open_episode(staff, hepatic_impairment="none", medications=()) -> int:
+    """An episode of SMITH, Ann, first contact today (Mon 16 Jun 2025)."""
+    patient = Patient.create(family_name="Smith", given_name="Ann", family_name_key="smith", given_name_key="ann",
+                             date_of_birth=date(1970, 1, 1), hepatic_impairment=hepatic_impairment, created_at=NOW,
+                             updated_at=NOW)
+    with clock.frozen_at(NOW):
+        return episodes.open_episode(staff.clinician, patient.id, first_contact_on=NOW.date(),
+                                     presentation="non_specific", severity="mild",
+                                     medications=medications).episode_id
+
+
+DISCHARGING = ("UPDATE episode SET status = 'discharged', discharged_on = %s, discharge_reason = 'resolved' "
+               "WHERE id = %s")
+
+
+@ON_POSTGRES
+def test_two_clinicians_acknowledging_one_warning_at_once_acknowledge_it_once(staff, postgres_url):
+    open_episode(staff, "mild", [episodes.MedicationInput("baclofen", "muscle_relaxant")])
+    (warning,) = PathwayWarning.select()
+    acknowledging = "UPDATE pathway_warning SET acknowledged_by_id = %s, acknowledged_at = now() WHERE id = %s"
+    with (another_workstation_committing_soon(postgres_url, acknowledging, (staff.clinician.user_id, warning.id)),
+          pytest.raises(InvalidTransition, match="^Dr Alys Jones already acknowledged this warning$")):
+        episodes.acknowledge_warning(staff.other_clinician, warning.id)
+    assert PathwayWarning.get_by_id(warning.id).acknowledged_by_id == staff.clinician.user_id
+    assert AuditEvent.select().where(AuditEvent.action == "acknowledge_warning").count() == 0
+
+
+@ON_POSTGRES
+def test_a_follow_up_added_while_another_workstation_discharges_is_refused(staff, postgres_url):
+    episode_id = open_episode(staff)
+    with (another_workstation_committing_soon(postgres_url, DISCHARGING, (NOW.date(), episode_id)),
+          clock.frozen_at(NOW),
+          pytest.raises(InvalidTransition, match="was discharged on Mon 16 Jun 2025")):
+        appointments.add_follow_up(staff.clinician, episode_id, due_by=date(2025, 6, 27), reason="review")
+    assert Appointment.select().where(Appointment.kind == "follow_up").count() == 0
+
+
+def booked_review(staff) -> tuple[int, int]:
+    """The episode and its 2-week review, booked for 10:20 today in London (an hour from now)."""
+    episode_id = open_episode(staff)
+    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review")).id
+    with clock.frozen_at(NOW):  # 10:00 in London
+        appointments.book_appointment(staff.receptionist, review, clinician_id=staff.clinician.user_id,
+                                      starts_local=datetime(2025, 6, 16, 10, 20))
+    return episode_id, review
+
+
+@ON_POSTGRES
+def test_did_not_attend_while_another_workstation_discharges_books_nothing_new(staff, postgres_url):
+    episode_id, review = booked_review(staff)
+    with (another_workstation_committing_soon(postgres_url, DISCHARGING, (NOW.date(), episode_id)),
+          clock.frozen_at(datetime(2025, 6, 16, 10, 0, tzinfo=timezone.utc))):
+        record = appointments.record_did_not_attend(staff.receptionist, review)
+    assert (record.id, record.status) == (review, "did_not_attend")
+    assert Appointment.select().where(Appointment.rebooked_from == review).count() == 0
+
+
+@ON_POSTGRES
+def test_a_booking_cancelled_while_another_workstation_discharges_is_cancelled_not_put_back(staff, postgres_url):
+    episode_id, review = booked_review(staff)
+    with (another_workstation_committing_soon(postgres_url, DISCHARGING, (NOW.date(), episode_id)),
+          clock.frozen_at(NOW)):
+        record = appointments.cancel_booking(staff.receptionist, review, "patient rang to cancel")
+    assert (record.status, record.cancel_reason) == ("cancelled", "discharged")
