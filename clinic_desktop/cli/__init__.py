@@ -1,0 +1,50 @@
+"""The command line: opens the window, or runs one command for a script or scheduled job.
+
+Every command calls services only. Bad input ends with a one-line reason on stderr and a
+non-zero exit status, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from clinic_desktop.cli import demo_command, user_commands, window_command, worklist_command
+from clinic_desktop.cli.errors import CommandError
+from clinic_desktop.models.database import DATABASE_ENV, DatabaseUrlError
+from clinic_desktop.models.schema import SchemaError
+from clinic_desktop.services.errors import ServiceError
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clinic-desktop",
+        description="Clinic Desktop: the stepped-care pathway for back pain. "
+        "Without a command it opens the window.",
+    )
+    parser.add_argument(
+        "--database", metavar="URL",
+        help=f"SQLite file path, sqlite:///path or postgresql://user@host:port/db "
+        f"(default: ${DATABASE_ENV}, else the embedded file in your data folder)",
+    )
+    window_command.add_window_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo_command.register(commands)
+    worklist_command.register(commands)
+    user_commands.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        arguments = parser.parse_args(argv)
+        if arguments.command is None:
+            return window_command.run(arguments)
+        return arguments.run(arguments)
+    except (CommandError, DatabaseUrlError, SchemaError, ServiceError, ValueError) as error:
+        print(f"clinic-desktop: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130

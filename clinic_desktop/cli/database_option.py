@@ -1,0 +1,20 @@
+"""Opening the database a command was pointed at, with a one-line report of what happened."""
+from __future__ import annotations
+
+import sys
+
+from clinic_desktop.services.startup import open_clinic_database
+
+
+def open_database(arguments) -> str:
+    """Open and prepare the database; tell the user when it was created or upgraded."""
+    where, report = open_clinic_database(arguments.database)
+    if report.created:
+        print(f"clinic-desktop: created a new database at {where}", file=sys.stderr)
+    elif report.upgraded_from is not None:
+        print(
+            f"clinic-desktop: upgraded the database from schema {report.upgraded_from}; "
+            f"backup copy at {report.backup}",
+            file=sys.stderr,
+        )
+    return where

@@ -1,0 +1,50 @@
+"""Opening the window, or rendering it to a PNG with ``--screenshot``."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from clinic_desktop.cli.database_option import open_database
+from clinic_desktop.cli.errors import CommandError
+
+
+def add_window_options(parser) -> None:
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="render the main window offscreen to a PNG and exit")
+    parser.add_argument("--demo-if-empty", action="store_true",
+                        help="fill a database that has no patients with demo data first")
+
+
+def _check_display() -> None:
+    """Qt's own failure without a display is a plugin traceback: say it plainly instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise CommandError(
+            "no display found (DISPLAY is not set): run it in a desktop session, "
+            "under a virtual display with 'xvfb-run -a clinic-desktop', "
+            "or take a picture with 'clinic-desktop --screenshot FILE.png'"
+        )
+
+
+def run(arguments) -> int:
+    if arguments.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        target = Path(arguments.screenshot)
+        if target.suffix.lower() != ".png":
+            raise CommandError(f"--screenshot writes a PNG: give a file name ending in .png, not {target.name!r}")
+    else:
+        _check_display()
+    where = open_database(arguments)
+    if arguments.demo_if_empty:
+        from clinic_desktop.cli.demo_command import fill_if_empty
+
+        fill_if_empty()
+    from clinic_desktop.ui.app import run_application, save_screenshot
+
+    if arguments.screenshot:
+        save_screenshot(Path(arguments.screenshot), where)
+        print(f"Saved {arguments.screenshot}")
+        return 0
+    return run_application(where)

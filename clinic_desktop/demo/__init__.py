@@ -1,0 +1,1 @@
+"""Synthetic demo clinics: believable patients at every stage of the pathway."""

@@ -1,0 +1,224 @@
+"""Demo data made the way a real clinic makes it: through the services, day by day.
+
+Each patient's episode is played forward from its first contact with the clock set to
+the moment each thing happened, so the audit trail, deadlines and worklists are exactly
+what the app itself would have produced. The story is fixed by the seed.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from clinic_desktop.demo.people import make_person
+from clinic_desktop.demo.staff import DEMO_PASSWORDS, DemoStaff, create_staff
+from clinic_desktop.models import Patient, User, database_proxy
+from clinic_desktop.services import appointments, episodes, patients, referrals
+from clinic_desktop.services.clock import frozen_at, today
+from clinic_desktop.services.errors import Conflict, ValidationError
+from clinic_desktop.services.episodes import MedicationInput
+from clinic_desktop.services.settings import load_settings
+
+DEFAULT_PATIENTS = 120
+_BATCH = 50
+# Twenty-minute slots from 09:00 to 16:00.
+_SLOT_TIMES = tuple(time(9 + (20 * n) // 60, (20 * n) % 60) for n in range(22))
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    patients: int
+    usernames: dict[str, str]
+
+
+def build_demo(patient_count: int = DEFAULT_PATIENTS, seed: int = 7) -> DemoSummary:
+    """Fill an empty database with a demo clinic; refuse one that already has people in it."""
+    if patient_count < 1:
+        raise ValidationError("the demo needs at least one patient")
+    if not database_is_empty():
+        raise ValidationError("demo data goes only into an empty database; this one already has users or patients")
+    rng = random.Random(seed)
+    story = _ClinicStory(rng)
+    with database_proxy.atomic():
+        story.staff = create_staff()
+    for start in range(0, patient_count, _BATCH):
+        with database_proxy.atomic():
+            for _ in range(start, min(start + _BATCH, patient_count)):
+                story.patient()
+    return DemoSummary(patients=patient_count, usernames=dict(DEMO_PASSWORDS))
+
+
+def database_is_empty() -> bool:
+    """No staff and no patients yet: the only kind of database demo data may go into."""
+    return not (User.select().exists() or Patient.select().exists())
+
+
+class _ClinicStory:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.settings = load_settings()
+        self.calendar = self.settings.calendar()
+        self.zone = self.settings.zone
+        self.today = today(self.zone)
+        self.staff: DemoStaff | None = None
+        self.taken: set[tuple[int, date, time]] = set()
+
+    def at(self, day: date, clock: time = time(9, 0)):
+        """Set the clock to a local moment of the clinic (the story only plays days before today)."""
+        return frozen_at(datetime.combine(day, clock, self.zone).astimezone(timezone.utc))
+
+    def patient(self) -> None:
+        rng = self.rng
+        first_contact = self._working_day_before(self.today - timedelta(days=rng.randint(1, 130)))
+        person = make_person(rng, self.today)
+        clinician = rng.choice(self.staff.clinicians)
+        with self.at(first_contact, time(8, 45)):
+            record = patients.register_patient(
+                self.staff.receptionist, confirm_not_duplicate=True,
+                hepatic_impairment=rng.choices(("none", "mild", "moderate"), (90, 7, 3))[0],
+                **{field: getattr(person, field) for field in (
+                    "family_name", "given_name", "date_of_birth", "sex", "nhs_number", "address", "postcode",
+                    "telephone")},
+            )
+        episode_id = self._first_contact(record.id, first_contact, clinician)
+        self._referral_paperwork(episode_id, clinician)  # red-flag and early radicular referrals
+        self._book_and_hold(episode_id, "medication_review", first_contact + timedelta(days=7), clinician)
+        review_day = self._book_and_hold(episode_id, "two_week_review", first_contact, clinician)
+        if review_day is None:
+            return
+        self._stratify(episode_id, review_day, clinician)
+        self._referral_paperwork(episode_id, clinician)
+        twelve_week_day = self._book_and_hold(episode_id, "twelve_week_review", first_contact + timedelta(days=70),
+                                              clinician)
+        if twelve_week_day is not None:
+            self._outcome(episode_id, twelve_week_day, clinician)
+            self._referral_paperwork(episode_id, clinician)
+
+    def _first_contact(self, patient_id: int, day: date, clinician) -> int:
+        rng = self.rng
+        radicular = rng.random() < 0.25
+        medications = [MedicationInput(name="Ibuprofen", category="nsaid", dose="400 mg three times a day")]
+        relaxant = rng.random() < 0.2
+        if relaxant:
+            medications.append(MedicationInput(name="Cyclobenzaprine", category="muscle_relaxant", dose="5 mg at night"))
+        with self.at(day, time(9, 30)):
+            update = episodes.open_episode(
+                clinician, patient_id, first_contact_on=day,
+                presentation="radicular" if radicular else "non_specific",
+                severity=rng.choices(("mild", "moderate", "severe"), (40, 45, 15))[0],
+                advised_stay_active=True, advised_no_bed_rest=True, self_care_education=rng.random() < 0.9,
+                medications=medications,
+                severe_radicular_pain=radicular and rng.random() < 0.3,
+                neurological_deficit=radicular and rng.random() < 0.1,
+                red_flags=("Suspected cauda equina: saddle anaesthesia",) if rng.random() < 0.02 else (),
+                acknowledge_warnings=True,
+            )
+        return update.episode_id
+
+    def _book_and_hold(self, episode_id: int, kind: str, earliest: date, clinician) -> date | None:
+        """Book the review the pathway asked for; play the visit if its day has come.
+
+        Returns the day it was attended, or None when the story stops here (not yet
+        booked, not yet happened, or did not attend).
+        """
+        rng = self.rng
+        appointment = self._to_book(episode_id, kind)
+        if appointment is None:
+            return None
+        booked_on = earliest + timedelta(days=rng.randint(1, 3))
+        if booked_on >= self.today or rng.random() < self._neglect(appointment.due_by):
+            return None
+        visit_from = max(booked_on + timedelta(days=1),
+                         min(booked_on + timedelta(days=rng.randint(2, 7)), appointment.due_by))
+        slot = self._free_slot(clinician.user_id, visit_from, appointment.due_by)
+        if slot is None:
+            return None
+        with self.at(booked_on, time(8, 40)):
+            try:
+                appointments.book_appointment(self.staff.receptionist, appointment.id,
+                                              clinician_id=clinician.user_id, starts_local=slot)
+            except (Conflict, ValidationError):
+                return None
+        visit_end = slot + timedelta(minutes=self.settings.slot_minutes)
+        if visit_end.date() >= self.today:
+            return None
+        with self.at(visit_end.date(), visit_end.time()):
+            if rng.random() < 0.1:
+                appointments.record_did_not_attend(self.staff.receptionist, appointment.id)
+                return None
+            appointments.record_attended(self.staff.receptionist, appointment.id)
+        return visit_end.date()
+
+    def _to_book(self, episode_id: int, kind: str):
+        for appointment in appointments.appointments_for_episode(self.staff.receptionist, episode_id):
+            if appointment.kind == kind and appointment.status == "to_book":
+                return appointment
+        return None
+
+    def _stratify(self, episode_id: int, day: date, clinician) -> None:
+        rng = self.rng
+        leaning = rng.random()
+        answers = [1 if rng.random() < leaning else 0 for _ in range(8)] + [rng.randint(0, 4)]
+        with self.at(day, time(16, 30)):
+            episodes.record_start_back(clinician, episode_id, assessed_on=day, answers=answers)
+
+    def _referral_paperwork(self, episode_id: int, clinician) -> None:
+        """Clinicians draft and sign some referrals; reception sends some signed ones."""
+        rng = self.rng
+        for referral in referrals.referrals_for_episode(clinician, episode_id):
+            if referral.status != "raised":
+                continue
+            step_day = referral.raised_at.astimezone(self.zone).date() + timedelta(days=rng.randint(1, 9))
+            if step_day >= self.today:
+                continue  # its paperwork has not happened yet
+            neglect = self._neglect(referral.due_by)
+            if rng.random() < neglect:
+                continue  # still just raised: some of these become overdue
+            with self.at(step_day, time(12, 15)):
+                referrals.draft_referral(clinician, referral.id, _letter_text(referral.kind_title))
+            if rng.random() < neglect:
+                continue  # awaiting signature
+            with self.at(step_day, time(12, 40)):
+                referrals.sign_referral(clinician, referral.id, DEMO_PASSWORDS[clinician.username])
+            if rng.random() < neglect:
+                continue  # signed, waiting to be sent
+            with self.at(step_day, time(15, 0)):
+                referrals.mark_referral_sent(self.staff.receptionist, referral.id)
+
+    def _outcome(self, episode_id: int, day: date, clinician) -> None:
+        rng = self.rng
+        improved = rng.random() < 0.7
+        with self.at(day, time(16, 45)):
+            episodes.record_twelve_week_outcome(clinician, episode_id, recorded_on=day, improved=improved)
+        if improved and rng.random() < 0.6:
+            with self.at(day, time(16, 50)):
+                episodes.discharge_episode(clinician, episode_id, discharged_on=day,
+                                           reason="Improved at the 12-week check; self-management")
+
+    def _neglect(self, due_by: date) -> float:
+        """How likely a step is left undone: recent work often, long-overdue work rarely."""
+        return 0.15 if due_by >= self.today - timedelta(days=14) else 0.03
+
+    def _free_slot(self, clinician_id: int, earliest: date, due_by: date) -> datetime | None:
+        """The first free slot of this clinician from ``earliest``, preferably by the due-by date."""
+        day = earliest
+        for _ in range(30):
+            if self.calendar.is_working_day(day):
+                for slot_time in self.rng.sample(_SLOT_TIMES, len(_SLOT_TIMES)):
+                    if (clinician_id, day, slot_time) not in self.taken:
+                        self.taken.add((clinician_id, day, slot_time))
+                        return datetime.combine(day, slot_time)
+            day += timedelta(days=1)
+            if day > due_by:
+                return None
+        return None
+
+    def _working_day_before(self, day: date) -> date:
+        while not self.calendar.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+
+def _letter_text(kind_title: str) -> str:
+    return (f"Thank you for seeing this patient for {kind_title.lower()}. They have followed the "
+            "stepped-care pathway for low back pain in our clinic; the history below is from our record.")

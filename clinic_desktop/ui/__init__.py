@@ -1,0 +1,1 @@
+"""PySide6 windows and Qt item models. No SQL here: everything goes through services."""

@@ -1,0 +1,145 @@
+"""The worklists the main window shows, and the columns each one has.
+
+Each list is a PagedTableModel fed by one worklist service; which lists come first
+depends on the signed-in role, so each user sees their own work first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+from typing import Callable
+
+from clinic_desktop.services import worklists
+from clinic_desktop.services.assessments_due import assessments_due
+from clinic_desktop.services.actor import Actor
+from clinic_desktop.ui.paged_table_model import Column
+from clinic_desktop.ui.time_format import local_time, short_date
+
+
+def _days_left(row) -> str:
+    if row.days_left < 0:
+        return f"OVERDUE {-row.days_left} d"
+    if row.days_left == 0:
+        return "DUE TODAY"
+    return f"{row.days_left} d"
+
+
+def _due_attention(row) -> str | None:
+    if row.days_left < 0:
+        return "overdue"
+    return "today" if row.days_left == 0 else None
+
+
+def _overdue_attention(row) -> str:
+    return "urgent" if row.urgent else "overdue"
+
+
+def _patient_columns() -> list[Column]:
+    return [
+        Column("Patient", lambda row: row.patient_name),
+        Column("NHS number", lambda row: row.nhs_number),
+        Column("Date of birth", lambda row: short_date(row.date_of_birth)),
+    ]
+
+
+@dataclass(frozen=True)
+class WorklistView:
+    key: str
+    title: str
+    columns: list[Column]
+    fetch: Callable[[Actor, int, int], worklists.Page]
+
+
+OVERDUE = WorklistView(
+    "overdue",
+    "Overdue",
+    [
+        Column("Overdue", lambda row: ("URGENT · " if row.urgent else "") + f"{row.days_overdue} d",
+               _overdue_attention),
+        Column("Kind", lambda row: row.kind_title, _overdue_attention),
+        Column("Due by", lambda row: short_date(row.due_by)),
+        *_patient_columns(),
+        Column("Status", lambda row: row.status.replace("_", " ")),
+    ],
+    lambda actor, offset, limit: worklists.overdue(actor, offset=offset, limit=limit),
+)
+
+TO_BOOK = WorklistView(
+    "to_book",
+    "To book",
+    [
+        Column("Review", lambda row: row.kind_title + (" (after did not attend)" if row.after_did_not_attend else "")),
+        Column("Due by", lambda row: short_date(row.due_by)),
+        Column("Days left", _days_left, _due_attention),
+        *_patient_columns(),
+    ],
+    lambda actor, offset, limit: worklists.to_book(actor, offset=offset, limit=limit),
+)
+
+
+def _paged(whole_list: Callable[[Actor], tuple]) -> Callable[[Actor, int, int], worklists.Page]:
+    """Pages cut from a list that is short by nature (one day's book, reviews awaiting a finding)."""
+
+    def page(actor: Actor, offset: int, limit: int) -> worklists.Page:
+        rows = whole_list(actor)
+        return worklists.Page(rows=rows[offset:offset + limit], total=len(rows), offset=offset, limit=limit)
+
+    return page
+
+
+def _mine(actor: Actor) -> int | None:
+    """A clinician's lists show their own work; everyone else sees the whole clinic's."""
+    return actor.user_id if actor.role == "clinician" else None
+
+
+def _today(zone: ZoneInfo) -> WorklistView:
+    return WorklistView(
+        "today",
+        "Today",
+        [
+            Column("Time", lambda row: local_time(row.starts_at, zone)),
+            Column("Review", lambda row: row.kind_title),
+            Column("Clinician", lambda row: row.clinician_name),
+            *_patient_columns(),
+            Column("Status", lambda row: row.status.replace("_", " ")),
+        ],
+        _paged(lambda actor: worklists.todays_appointments(actor, clinician_id=_mine(actor))),
+    )
+
+
+AWAITING_SIGNATURE = WorklistView(
+    "awaiting_signature",
+    "Awaiting signature",
+    [
+        Column("Referral", lambda row: ("URGENT · " if row.urgent else "") + row.kind_title,
+               lambda row: "urgent" if row.urgent else None),
+        Column("Due by", lambda row: short_date(row.due_by)),
+        *_patient_columns(),
+    ],
+    lambda actor, offset, limit: worklists.awaiting_signature(actor, clinician_id=_mine(actor), offset=offset,
+                                                              limit=limit),
+)
+
+ASSESSMENTS_DUE = WorklistView(
+    "assessments_due",
+    "Assessments due",
+    [
+        Column("Record", lambda row: row.assessment),
+        Column("Seen on", lambda row: short_date(row.seen_on)),
+        Column("Waiting", lambda row: f"{row.days_waiting} d", lambda row: "overdue" if row.days_waiting else "today"),
+        *_patient_columns(),
+    ],
+    _paged(lambda actor: assessments_due(actor, clinician_id=_mine(actor))),
+)
+
+_ORDER_BY_ROLE = {
+    "receptionist": ("to_book", "today", "overdue", "awaiting_signature"),
+    "clinician": ("today", "assessments_due", "awaiting_signature", "overdue", "to_book"),
+    "practice_manager": ("overdue", "to_book", "today", "awaiting_signature"),
+}
+
+
+def views_for(role: str, zone: ZoneInfo) -> tuple[WorklistView, ...]:
+    """The lists in the order this role works through them; times in the clinic's zone."""
+    views = {view.key: view for view in (OVERDUE, TO_BOOK, _today(zone), AWAITING_SIGNATURE, ASSESSMENTS_DUE)}
+    return tuple(views[key] for key in _ORDER_BY_ROLE.get(role, _ORDER_BY_ROLE["practice_manager"]))

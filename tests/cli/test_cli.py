@@ -1,0 +1,126 @@
+"""The command line as a script or a scheduled job uses it: exit codes and one-line reasons."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from clinic_desktop.cli import main
+from clinic_desktop.services.clock import frozen_at
+
+NOW = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def demo_file(tmp_path, capsys):
+    path = tmp_path / "clinic.sqlite3"
+    with frozen_at(NOW):
+        assert main(["--database", str(path), "demo", "--patients", "25", "--seed", "5"]) == 0
+    capsys.readouterr()
+    return path
+
+
+def test_demo_prints_the_accounts_to_sign_in_with(tmp_path, capsys):
+    with frozen_at(NOW):
+        assert main(["--database", str(tmp_path / "c.sqlite3"), "demo", "--patients", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Demo clinic ready: 3 patients" in out
+    assert "reception" in out and "demo-reception-2026" in out
+
+
+def test_demo_into_a_database_with_patients_is_refused_in_one_line(demo_file, capsys):
+    assert main(["--database", str(demo_file), "demo"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == ("clinic-desktop: demo data goes only into an empty database; "
+                       "this one already has users or patients")
+
+
+def test_overdue_worklist_as_csv_lists_what_is_overdue(demo_file, capsys):
+    with frozen_at(NOW):
+        assert main(["--database", str(demo_file), "worklist", "overdue", "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][:3] == ["days overdue", "due by", "kind"]
+    assert len(rows) > 1
+    days = [int(row[0]) for row in rows[1:] if row[7] != "URGENT"]
+    assert days == sorted(days, reverse=True) and all(day > 0 for day in days)
+
+
+def test_overdue_as_of_a_date_before_everything_is_empty(demo_file, capsys):
+    assert main(["--database", str(demo_file), "worklist", "overdue", "--as-of", "2020-01-01"]) == 0
+    assert capsys.readouterr().out.strip() == "Nothing is overdue."
+
+
+def test_overdue_table_ends_with_the_count(demo_file, capsys):
+    with frozen_at(NOW):
+        assert main(["--database", str(demo_file), "worklist", "overdue"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("days overdue")
+    assert lines[-1].endswith(" overdue") and lines[-2] == "" and int(lines[-1].split()[0]) == len(lines) - 4
+
+
+def test_a_bad_as_of_date_is_a_one_line_error(demo_file, capsys):
+    assert main(["--database", str(demo_file), "worklist", "overdue", "--as-of", "25/11/2026"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "clinic-desktop: --as-of needs a date as YYYY-MM-DD, got '25/11/2026'")
+
+
+def test_an_unknown_kind_is_a_one_line_error(demo_file, capsys):
+    assert main(["--database", str(demo_file), "worklist", "overdue", "--kind", "massage"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("clinic-desktop: ") and "massage" in err and "\n" not in err
+
+
+def test_an_unsupported_database_url_is_a_one_line_error(capsys):
+    assert main(["--database", "mysql://clinic@localhost/clinic", "worklist", "overdue"]) == 2
+    assert "unsupported database URL scheme 'mysql'" in capsys.readouterr().err
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(demo_file, capsys):
+    with sqlite3.connect(demo_file) as connection:
+        connection.execute("UPDATE schema_version SET version = 99")
+    connection.close()
+    before = demo_file.read_bytes()
+    assert main(["--database", str(demo_file), "worklist", "overdue"]) == 2
+    assert "newer Clinic Desktop" in capsys.readouterr().err
+    assert demo_file.read_bytes() == before
+
+
+def test_create_manager_reads_the_password_from_stdin(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough password\n"))
+    path = tmp_path / "new.sqlite3"
+    assert main(["--database", str(path), "create-manager", "--username", "Morag",
+                 "--full-name", "Morag Macleod", "--password-stdin"]) == 0
+    assert "Created practice manager morag" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another long password\n"))
+    assert main(["--database", str(path), "create-manager", "--username", "second",
+                 "--full-name", "Second", "--password-stdin"]) == 2
+    assert "the first account already exists" in capsys.readouterr().err
+
+
+def test_screenshot_writes_a_png_of_the_main_window(demo_file, tmp_path, capsys):
+    target = tmp_path / "shot.png"
+    assert main(["--database", str(demo_file), "--screenshot", str(target)]) == 0
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_screenshot_needs_a_png_name(demo_file, tmp_path, capsys):
+    assert main(["--database", str(demo_file), "--screenshot", str(tmp_path / "shot.jpg")]) == 2
+    assert "ending in .png" in capsys.readouterr().err
+
+
+def test_without_a_display_the_window_says_how_to_run_it(tmp_path):
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "clinic_desktop", "--database", str(tmp_path / "c.sqlite3")],
+                            env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "clinic-desktop: no display found (DISPLAY is not set): run it in a desktop session, under a "
+        "virtual display with 'xvfb-run -a clinic-desktop', or take a picture with "
+        "'clinic-desktop --screenshot FILE.png'"]

@@ -1,0 +1,66 @@
+"""The demo clinic: every pathway stage present, the same clinic for the same seed."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from clinic_desktop.demo.clinic_story import build_demo
+from clinic_desktop.models import Appointment, AuditEvent, LetterVersion, Patient, Referral
+from clinic_desktop.services import users
+from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.errors import ValidationError
+from clinic_desktop.services.worklists import overdue, to_book
+from clinic_desktop.models.schema import prepare_database
+from database_fixtures import open_test_database
+
+NOW = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
+
+
+def _snapshot():
+    patients = [(p.family_name, p.given_name, p.date_of_birth, p.nhs_number) for p in Patient.select().order_by(Patient.id)]
+    appointments = [(a.kind, a.status, a.due_by) for a in Appointment.select().order_by(Appointment.id)]
+    return patients, appointments
+
+
+def test_demo_reaches_every_stage_of_the_pathway(database):
+    with frozen_at(NOW):
+        summary = build_demo(40, seed=3)
+        late = overdue(Actor.command_line())
+        waiting = to_book(Actor.command_line())
+    assert summary.patients == 40 == Patient.select().count()
+    statuses = {row.status for row in Appointment.select(Appointment.status)}
+    assert {"attended", "to_book", "did_not_attend"} <= statuses
+    referral_statuses = {row.status for row in Referral.select(Referral.status)}
+    assert {"sent", "drafted"} <= referral_statuses
+    assert LetterVersion.select().count() > 0
+    assert late.total > 0 and waiting.total > 0
+    assert AuditEvent.select().count() > 40
+
+
+def test_demo_staff_can_sign_in_with_the_printed_passwords(database):
+    with frozen_at(NOW):
+        summary = build_demo(2, seed=1)
+    for username, password in summary.usernames.items():
+        assert users.authenticate(username, password).username == username
+
+
+def test_the_same_seed_gives_the_same_clinic(tmp_path):
+    snapshots = []
+    for name in ("a", "b"):
+        database = open_test_database(str(tmp_path / f"{name}.sqlite3"))
+        prepare_database(database)
+        with frozen_at(NOW):
+            build_demo(15, seed=11)
+        snapshots.append(_snapshot())
+        database.close()
+    assert snapshots[0] == snapshots[1]
+
+
+def test_demo_data_goes_only_into_an_empty_database(database):
+    with frozen_at(NOW):
+        build_demo(1, seed=1)
+        with pytest.raises(ValidationError, match="only into an empty database"):
+            build_demo(1, seed=1)
+    assert Patient.select().count() == 1
