@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from clinic_desktop.models import Appointment, AuditEvent, Medication, PathwayWarning, Patient, Referral
-from clinic_desktop.services import episodes
+from clinic_desktop.services import episode_records, episodes
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.episodes import MedicationInput
 from clinic_desktop.services.errors import (
@@ -109,7 +109,7 @@ def test_acknowledged_severe_hepatic_warning_is_stored_acknowledged_by_the_clini
     warning = PathwayWarning.get(PathwayWarning.episode == update.episode_id)
     assert warning.message == "Severe hepatic impairment: muscle relaxant not recommended."
     assert warning.acknowledged_by_id == staff.clinician.user_id
-    assert episodes.get_episode(staff.clinician, update.episode_id).open_warnings == ()
+    assert episode_records.get_episode(staff.clinician, update.episode_id).open_warnings == ()
 
 
 def test_severe_radicular_pain_raises_an_early_radicular_referral_due_in_14_days(staff):
@@ -246,14 +246,14 @@ def test_a_discharged_episode_refuses_new_facts(staff):
 def test_a_warning_can_be_acknowledged_after_discharge(staff):
     update = open_for(staff, register(hepatic="mild"), medications=[RELAXANT])
     episodes.discharge_episode(staff.clinician, update.episode_id, discharged_on=date(2026, 11, 30), reason="better")
-    (warning,) = episodes.get_episode(staff.clinician, update.episode_id).open_warnings
+    (warning,) = episode_records.get_episode(staff.clinician, update.episode_id).open_warnings
     episodes.acknowledge_warning(staff.clinician, warning.id)
-    assert episodes.get_episode(staff.clinician, update.episode_id).open_warnings == ()
+    assert episode_records.get_episode(staff.clinician, update.episode_id).open_warnings == ()
 
 
 def test_a_warning_is_acknowledged_only_once(staff):
     update = open_for(staff, register(hepatic="mild"), medications=[RELAXANT])
-    (warning,) = episodes.get_episode(staff.clinician, update.episode_id).open_warnings
+    (warning,) = episode_records.get_episode(staff.clinician, update.episode_id).open_warnings
     episodes.acknowledge_warning(staff.clinician, warning.id)
     with pytest.raises(InvalidTransition, match="Dr Alys Jones already acknowledged"):
         episodes.acknowledge_warning(staff.other_clinician, warning.id)
@@ -271,7 +271,7 @@ def test_a_new_episode_may_open_after_discharge(staff):
     first = open_for(staff, patient_id)
     episodes.discharge_episode(staff.clinician, first.episode_id, discharged_on=date(2026, 11, 30), reason="better")
     second = open_for(staff, patient_id, first_contact_on=date(2026, 11, 30))
-    assert episodes.open_episode_for(staff.receptionist, patient_id).id == second.episode_id
+    assert episode_records.open_episode_for(staff.receptionist, patient_id).id == second.episode_id
 
 
 def test_first_contact_in_the_future_is_refused(staff):
@@ -319,7 +319,7 @@ def test_the_episode_shows_its_latest_start_back_and_its_medications(staff):
     update = open_for(staff, medications=[RELAXANT])
     episodes.record_start_back(staff.clinician, update.episode_id, assessed_on=date(2026, 11, 27), answers=MEDIUM)
     episodes.record_start_back(staff.clinician, update.episode_id, assessed_on=date(2026, 11, 30), answers=HIGH)
-    record = episodes.get_episode(staff.receptionist, update.episode_id)
+    record = episode_records.get_episode(staff.receptionist, update.episode_id)
     assert (record.start_back.total, record.start_back.psychosocial, record.start_back.risk) == (9, 5, "high")
     assert [(med.name, med.started_on) for med in record.medications] == [("cyclobenzaprine", FIRST_CONTACT)]
     assert (record.patient_name, record.clinician_name) == ("SMITH, Ann", "Dr Alys Jones")

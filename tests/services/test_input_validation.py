@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clinic_desktop.models import Medication, Patient, RadicularStatus, StartBackAssessment
-from clinic_desktop.services import appointments, episodes, referrals, validation
+from clinic_desktop.services import appointments, episode_records, episodes, referrals, validation
 from clinic_desktop.services.clinic_time import to_utc
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import NotFound, ValidationError
@@ -123,14 +123,14 @@ def test_notes_given_as_none_are_stored_empty(staff, episode_id):
 def test_an_episode_opened_with_notes_given_as_none_has_empty_notes(staff, patient_id):
     update = episodes.open_episode(staff.clinician, patient_id, first_contact_on=FIRST_CONTACT,
                                    presentation="non_specific", severity="mild", notes=None)
-    assert episodes.get_episode(staff.clinician, update.episode_id).notes == ""
+    assert episode_records.get_episode(staff.clinician, update.episode_id).notes == ""
 
 
 def test_a_discharge_reason_that_is_not_text_is_refused(staff, episode_id):
     with pytest.raises(ValidationError, match="reason for the discharge must be written as text") as error:
         episodes.discharge_episode(staff.clinician, episode_id, discharged_on=TODAY, reason=5)
     assert error.value.field == "reason"
-    assert episodes.get_episode(staff.clinician, episode_id).status == "open"
+    assert episode_records.get_episode(staff.clinician, episode_id).status == "open"
 
 
 def test_a_red_flag_that_is_not_text_is_refused(staff, episode_id):
@@ -161,13 +161,13 @@ def test_an_outcome_given_as_a_word_instead_of_yes_or_no_is_refused(staff, episo
 
 def test_an_episode_number_that_is_not_a_number_is_refused_on_both_databases(staff):
     with pytest.raises(ValidationError, match="^'abc' is not an episode number.$") as error:
-        episodes.get_episode(staff.clinician, "abc")
+        episode_records.get_episode(staff.clinician, "abc")
     assert error.value.field == "episode_id"
 
 
 def test_an_episode_number_that_does_not_exist_is_still_not_found(staff):
     with pytest.raises(NotFound):
-        episodes.get_episode(staff.clinician, 999)
+        episode_records.get_episode(staff.clinician, 999)
 
 
 def test_a_medicine_that_is_not_a_medication_input_is_refused(staff, patient_id):

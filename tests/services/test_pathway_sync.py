@@ -5,7 +5,7 @@ import pytest
 
 from clinic_desktop.models import Appointment, Episode, PathwayWarning, Patient, Referral
 from clinic_desktop.pathway.rules import MedicationFact, OutcomeFact, RadicularFact, StartBackFact
-from clinic_desktop.services import episodes, pathway_sync
+from clinic_desktop.services import episode_records, episodes, pathway_sync
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.episodes import MedicationInput
 
@@ -135,7 +135,7 @@ def test_hepatic_impairment_found_later_warns_on_every_open_episode(staff, patie
     Patient.update(hepatic_impairment="moderate").where(Patient.id == patient.id).execute()
     notices = pathway_sync.synchronise_patient_episodes(staff.clinician, patient.id)
     assert notices == ["Moderate hepatic impairment: muscle relaxant not recommended."]
-    (warning,) = episodes.get_episode(staff.clinician, episode_id).open_warnings
+    (warning,) = episode_records.get_episode(staff.clinician, episode_id).open_warnings
     assert warning.requires_acknowledgement
 
 
