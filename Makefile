@@ -4,7 +4,7 @@
 #                    database is filled with demo data
 #   make test        the whole test suite, Qt on the offscreen platform
 #   make bench       the benchmarks (pytest-benchmark), with their tables
-#   make screenshot  docs/screenshots/main-window.png, rendered offscreen
+#   make screenshot  docs/screenshots/main-window.png of a demo clinic, rendered offscreen
 #   make clean       remove the venv and caches
 
 PYTHON ?= python3
@@ -39,7 +39,11 @@ bench: $(STAMP)
 .PHONY: screenshot
 screenshot: $(STAMP)
 	mkdir -p docs/screenshots
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --screenshot docs/screenshots/main-window.png
+	rm -f .screenshot-demo.sqlite3*
+	$(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 demo > /dev/null
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 \
+		--screenshot docs/screenshots/main-window.png
+	rm -f .screenshot-demo.sqlite3*
 
 .PHONY: clean
 clean:

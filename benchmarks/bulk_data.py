@@ -16,12 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from clinic_rows import (
+    BENCH_TODAY,
+    GENERATOR_VERSION,
+    ONE_MILLION,
+    TABLES,
+    Scale,
+    table_rows,
+)
 from peewee import SqliteDatabase
 
 from clinic_desktop.models import ALL_MODELS, bind_database, constraints, make_database
 from clinic_desktop.models.fields import FIELD_TYPES_SQLITE
 from clinic_desktop.models.schema import SCHEMA_VERSION, prepare_database
-from clinic_rows import BENCH_TODAY, GENERATOR_VERSION, ONE_MILLION, TABLES, Scale, table_rows
 
 __all__ = ["BENCH_TODAY", "ONE_MILLION", "POSTGRES_SCALE", "BuiltDatabase", "Scale", "build_postgres",
            "cached_sqlite"]

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
 import bulk_data
+import pytest
+from measuring import (
+    FIGURES,
+    GROWTH_NAME,
+    HAND_PAGE_AND_TOTAL,
+    SERVICE_PAGE_AND_TOTAL,
+    plans,
+    record,
+)
+
 from clinic_desktop.services import worklists
 from clinic_desktop.services.actor import Actor
-from measuring import GROWTH_NAME, HAND_PAGE_AND_TOTAL, SERVICE_PAGE_AND_TOTAL, FIGURES, plans, record
 
 ONE_MILLION = bulk_data.ONE_MILLION
 GROWTH = {"10k": bulk_data.Scale(1_000, 10_000), "100k": bulk_data.Scale(10_000, 100_000), "1M": ONE_MILLION}

@@ -3,7 +3,6 @@
 import os
 
 import psycopg2
-
 from postgres_server import ENV_URL
 
 

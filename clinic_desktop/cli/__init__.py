@@ -8,7 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from clinic_desktop.cli import demo_command, user_commands, window_command, worklist_command
+from clinic_desktop.cli import (
+    demo_command,
+    user_commands,
+    window_command,
+    worklist_command,
+)
 from clinic_desktop.cli.errors import CommandError
 from clinic_desktop.models.database import DATABASE_ENV, DatabaseUrlError
 from clinic_desktop.models.schema import SchemaError

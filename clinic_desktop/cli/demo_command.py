@@ -5,7 +5,11 @@ import sys
 
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.demo.clinic_story import DEFAULT_PATIENTS, build_demo, database_is_empty
+from clinic_desktop.demo.clinic_story import (
+    DEFAULT_PATIENTS,
+    build_demo,
+    database_is_empty,
+)
 
 
 def register(commands) -> None:

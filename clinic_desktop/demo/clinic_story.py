@@ -15,8 +15,8 @@ from clinic_desktop.demo.staff import DEMO_PASSWORDS, DemoStaff, create_staff
 from clinic_desktop.models import Patient, User, database_proxy
 from clinic_desktop.services import appointments, episodes, patients, referrals
 from clinic_desktop.services.clock import frozen_at, today
-from clinic_desktop.services.errors import Conflict, ValidationError
 from clinic_desktop.services.episodes import MedicationInput
+from clinic_desktop.services.errors import Conflict, ValidationError
 from clinic_desktop.services.settings import load_settings
 
 DEFAULT_PATIENTS = 120
@@ -168,10 +168,12 @@ class _ClinicStory:
         for referral in referrals.referrals_for_episode(clinician, episode_id):
             if referral.status != "raised":
                 continue
-            step_day = referral.raised_at.astimezone(self.zone).date() + timedelta(days=rng.randint(1, 9))
+            raised_on = referral.raised_at.astimezone(self.zone).date()
+            # An urgent referral is written, signed and sent the day it is raised.
+            step_day = raised_on if referral.urgent else raised_on + timedelta(days=rng.randint(1, 9))
             if step_day >= self.today:
                 continue  # its paperwork has not happened yet
-            neglect = self._neglect(referral.due_by)
+            neglect = 0.0 if referral.urgent else self._neglect(referral.due_by)
             if rng.random() < neglect:
                 continue  # still just raised: some of these become overdue
             with self.at(step_day, time(12, 15)):

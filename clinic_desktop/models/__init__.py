@@ -1,7 +1,12 @@
 """peewee models of the clinical record, bound late to SQLite or PostgreSQL."""
 from clinic_desktop.models.appointments import Appointment
 from clinic_desktop.models.audit import AuditEvent
-from clinic_desktop.models.database import bind_database, database_proxy, is_sqlite, make_database
+from clinic_desktop.models.database import (
+    bind_database,
+    database_proxy,
+    is_sqlite,
+    make_database,
+)
 from clinic_desktop.models.episodes import (
     Episode,
     Medication,

@@ -5,7 +5,14 @@ pathway rules can be re-run from the record at any time and the timeline can sho
 """
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from clinic_desktop.models.base import BaseModel, one_of
 from clinic_desktop.models.fields import UTCDateTimeField

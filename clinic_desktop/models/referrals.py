@@ -1,7 +1,16 @@
 """Referrals the pathway raises and the signed letter versions that carry them."""
 from __future__ import annotations
 
-from peewee import SQL, BlobField, BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    SQL,
+    BlobField,
+    BooleanField,
+    CharField,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from clinic_desktop.models.base import BaseModel, one_of
 from clinic_desktop.models.episodes import Episode

@@ -20,10 +20,25 @@ from clinic_desktop.models import Appointment, Episode, User, database_proxy, is
 from clinic_desktop.models.appointments import SLOT_HOLDING_STATUSES
 from clinic_desktop.models.constraints import DOUBLE_BOOKING_MESSAGE
 from clinic_desktop.services import audit, validation
-from clinic_desktop.services.clinic_time import format_day, format_short_day, format_time, to_local, to_utc
+from clinic_desktop.services.clinic_time import (
+    format_day,
+    format_short_day,
+    format_time,
+    to_local,
+    to_utc,
+)
 from clinic_desktop.services.clock import now_utc, today
-from clinic_desktop.services.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from clinic_desktop.services.pathway_sync import APPOINTMENT_LABELS, capitalised, lock_episode
+from clinic_desktop.services.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    ValidationError,
+)
+from clinic_desktop.services.pathway_sync import (
+    APPOINTMENT_LABELS,
+    capitalised,
+    lock_episode,
+)
 from clinic_desktop.services.settings import ClinicSettings, load_settings
 from clinic_desktop.services.transaction import service
 

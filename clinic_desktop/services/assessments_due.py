@@ -11,11 +11,21 @@ from datetime import date
 
 from peewee import fn
 
-from clinic_desktop.models import Appointment, Episode, Patient, StartBackAssessment, TwelveWeekOutcome
+from clinic_desktop.models import (
+    Appointment,
+    Episode,
+    Patient,
+    StartBackAssessment,
+    TwelveWeekOutcome,
+)
 from clinic_desktop.services import clock
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
-from clinic_desktop.services.worklists import PatientColumns, patient_columns, patient_fields
+from clinic_desktop.services.worklists import (
+    PatientColumns,
+    patient_columns,
+    patient_fields,
+)
 
 # The finding each review exists to record (DESIGN.md rules 5 and 6).
 MISSING_FINDING = {

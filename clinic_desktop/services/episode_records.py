@@ -7,7 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from clinic_desktop.models import Episode, Medication, PathwayWarning, StartBackAssessment, User
+from clinic_desktop.models import (
+    Episode,
+    Medication,
+    PathwayWarning,
+    StartBackAssessment,
+    User,
+)
 from clinic_desktop.services import validation
 from clinic_desktop.services.errors import NotFound
 from clinic_desktop.services.pathway_sync import latest_outcome

@@ -22,7 +22,11 @@ from clinic_desktop.models import (
     TwelveWeekOutcome,
     is_sqlite,
 )
-from clinic_desktop.models.episodes import MEDICATION_CATEGORIES, PRESENTATIONS, SEVERITIES
+from clinic_desktop.models.episodes import (
+    MEDICATION_CATEGORIES,
+    PRESENTATIONS,
+    SEVERITIES,
+)
 from clinic_desktop.pathway.rules import hepatic_warning
 from clinic_desktop.pathway.start_back import ITEM_COUNT, score_start_back
 from clinic_desktop.services import audit, validation
@@ -35,7 +39,11 @@ from clinic_desktop.services.errors import (
     NotFound,
     ValidationError,
 )
-from clinic_desktop.services.pathway_sync import lock_episode, store_warning, synchronise
+from clinic_desktop.services.pathway_sync import (
+    lock_episode,
+    store_warning,
+    synchronise,
+)
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 

@@ -24,7 +24,11 @@ from clinic_desktop.models import (
     StartBackAssessment,
     User,
 )
-from clinic_desktop.services.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome
+from clinic_desktop.services.pathway_sync import (
+    REFERRAL_LABELS,
+    capitalised,
+    latest_outcome,
+)
 from clinic_desktop.services.patients import format_nhs_number
 from clinic_desktop.services.settings import load_settings
 

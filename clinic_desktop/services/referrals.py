@@ -25,7 +25,11 @@ from clinic_desktop.services.errors import (
     ServiceError,
     ValidationError,
 )
-from clinic_desktop.services.letter_content import kind_title, referral_letter, signer_for
+from clinic_desktop.services.letter_content import (
+    kind_title,
+    referral_letter,
+    signer_for,
+)
 from clinic_desktop.services.pathway_sync import lock_episode, pathway_timings
 from clinic_desktop.services.permissions import CLINICIAN
 from clinic_desktop.services.settings import load_settings

@@ -108,7 +108,9 @@ _CLOSURE_REACH_DAYS = 21
 
 def _move_deadlines_for_new_calendar(actor, before: ClinicSettings, after: ClinicSettings) -> list[str]:
     """Deadlines of items nobody has acted on yet follow a changed clinic calendar at once."""
-    from clinic_desktop.services import pathway_sync  # pathway_sync reads settings: imported late
+    from clinic_desktop.services import (
+        pathway_sync,  # pathway_sync reads settings: imported late
+    )
 
     if before.holiday_region != after.holiday_region:
         return pathway_sync.resynchronise_waiting_items(actor)

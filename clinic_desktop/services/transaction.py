@@ -15,7 +15,12 @@ from peewee import DataError, IntegrityError, InternalError, OperationalError
 
 from clinic_desktop.models import User, database_proxy
 from clinic_desktop.services import audit
-from clinic_desktop.services.errors import Conflict, DatabaseBusy, PermissionDenied, ValidationError
+from clinic_desktop.services.errors import (
+    Conflict,
+    DatabaseBusy,
+    PermissionDenied,
+    ValidationError,
+)
 from clinic_desktop.services.permissions import require
 
 _RETRYABLE_PGCODES = {"40001", "40P01"}  # serialization_failure, deadlock_detected

@@ -13,12 +13,23 @@ from typing import Generic, TypeVar
 
 from peewee import JOIN, SQL, Select, Value, fn
 
-from clinic_desktop.models import Appointment, Episode, Patient, Referral, User, database_proxy
+from clinic_desktop.models import (
+    Appointment,
+    Episode,
+    Patient,
+    Referral,
+    User,
+    database_proxy,
+)
 from clinic_desktop.models.appointments import open_statuses_sql
 from clinic_desktop.models.referrals import open_referral_sql
 from clinic_desktop.services import clock
 from clinic_desktop.services.errors import ValidationError
-from clinic_desktop.services.pathway_sync import APPOINTMENT_LABELS, REFERRAL_LABELS, capitalised
+from clinic_desktop.services.pathway_sync import (
+    APPOINTMENT_LABELS,
+    REFERRAL_LABELS,
+    capitalised,
+)
 from clinic_desktop.services.patients import format_nhs_number
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service

@@ -1,7 +1,14 @@
 """First run: the clinic's name and the first practice-manager account."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
 
 from clinic_desktop.services import settings, users
 from clinic_desktop.services.errors import ServiceError

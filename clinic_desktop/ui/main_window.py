@@ -4,6 +4,8 @@ Urgent red-flag referrals are pinned above every list until someone acts on them
 """
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -32,7 +34,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Clinic Desktop — {settings.name}")
         self.resize(1180, 720)
 
-        self._signed_in = QLabel(f"Signed in as <b>{_escape(actor.full_name)}</b> "
+        self._signed_in = QLabel(f"Signed in as <b>{escape(actor.full_name)}</b> "
                                  f"({actor.role.replace('_', ' ')})")
         self._urgent = QLabel()
         self._urgent.setObjectName("urgentBanner")
@@ -84,7 +86,7 @@ class MainWindow(QMainWindow):
             self._urgent.hide()
             return
         lines = [f"⚠ URGENT red-flag referral{'s' if len(referrals) > 1 else ''} awaiting action:"]
-        lines += [f"• {_escape(row.patient_name)} — due {short_date(row.due_by)} ({row.status})" for row in referrals[:5]]
+        lines += [f"• {escape(row.patient_name)} — due {short_date(row.due_by)} ({row.status})" for row in referrals[:5]]
         if len(referrals) > 5:
             lines.append(f"… and {len(referrals) - 5} more")
         self._urgent.setText("<br>".join(lines))
@@ -107,7 +109,3 @@ def _table(model: PagedTableModel, title: str) -> QTableView:
     table.setWordWrap(False)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,7 +1,16 @@
 """Signing in: username and password, checked by the users service."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from html import escape
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
 
 from clinic_desktop.services import users
 from clinic_desktop.services.errors import ServiceError
@@ -27,7 +36,9 @@ class SignInDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
         buttons.accepted.connect(self.sign_in)
         buttons.rejected.connect(self.reject)
+        heading = QLabel(f"<b>{escape(clinic_name)}</b><br>Sign in to Clinic Desktop")
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)

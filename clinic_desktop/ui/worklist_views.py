@@ -6,12 +6,12 @@ depends on the signed-in role, so each user sees their own work first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from clinic_desktop.services import worklists
-from clinic_desktop.services.assessments_due import assessments_due
 from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.assessments_due import assessments_due
 from clinic_desktop.ui.paged_table_model import Column
 from clinic_desktop.ui.time_format import local_time, short_date
 

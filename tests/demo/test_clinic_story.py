@@ -4,16 +4,22 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from database_fixtures import open_test_database
 
 from clinic_desktop.demo.clinic_story import build_demo
-from clinic_desktop.models import Appointment, AuditEvent, LetterVersion, Patient, Referral
+from clinic_desktop.models import (
+    Appointment,
+    AuditEvent,
+    LetterVersion,
+    Patient,
+    Referral,
+)
+from clinic_desktop.models.schema import prepare_database
 from clinic_desktop.services import users
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import ValidationError
 from clinic_desktop.services.worklists import overdue, to_book
-from clinic_desktop.models.schema import prepare_database
-from database_fixtures import open_test_database
 
 NOW = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
 

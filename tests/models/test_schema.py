@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from database_fixtures import empty_postgres
 from peewee import CharField, IntegrityError
 from playhouse.migrate import migrate
 
@@ -21,11 +22,14 @@ from clinic_desktop.models import (
     bind_database,
     is_sqlite,
     make_database,
+    schema,
 )
-from clinic_desktop.models import schema
-from clinic_desktop.models.schema import SCHEMA_VERSION, SchemaError, prepare_database, stored_version
-
-from database_fixtures import empty_postgres
+from clinic_desktop.models.schema import (
+    SCHEMA_VERSION,
+    SchemaError,
+    prepare_database,
+    stored_version,
+)
 
 NOW = datetime(2025, 6, 16, 8, 0, tzinfo=timezone.utc)
 

@@ -2,7 +2,11 @@ from datetime import date
 
 import pytest
 
-from clinic_desktop.pathway.actions import REFERRAL_KINDS, RequiredAppointment, RequiredReferral
+from clinic_desktop.pathway.actions import (
+    REFERRAL_KINDS,
+    RequiredAppointment,
+    RequiredReferral,
+)
 
 DAY = date(2026, 11, 3)
 

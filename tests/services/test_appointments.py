@@ -8,7 +8,12 @@ from clinic_desktop.models import Appointment, Patient
 from clinic_desktop.services import appointments, episodes, settings
 from clinic_desktop.services.clinic_time import to_local, to_utc
 from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from clinic_desktop.services.errors import (
+    Conflict,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationError,
+)
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London (GMT)
 TUESDAY_10AM = datetime(2026, 12, 1, 10, 0)

@@ -7,10 +7,10 @@ workstations, that book the same clinician at the same moment.
 import multiprocessing
 from datetime import date, datetime, timedelta, timezone
 
+import booking_worker
 import pytest
 from peewee import IntegrityError
 
-import booking_worker
 from clinic_desktop.models import Appointment, Patient, is_sqlite
 from clinic_desktop.services import appointments, episodes
 from clinic_desktop.services.clock import frozen_at

@@ -4,7 +4,14 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.models import Appointment, AuditEvent, Medication, PathwayWarning, Patient, Referral
+from clinic_desktop.models import (
+    Appointment,
+    AuditEvent,
+    Medication,
+    PathwayWarning,
+    Patient,
+    Referral,
+)
 from clinic_desktop.services import episode_records, episodes
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.episodes import MedicationInput

@@ -9,8 +9,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clinic_desktop.models import Medication, Patient, RadicularStatus, StartBackAssessment
-from clinic_desktop.services import appointments, episode_records, episodes, referrals, validation
+from clinic_desktop.models import (
+    Medication,
+    Patient,
+    RadicularStatus,
+    StartBackAssessment,
+)
+from clinic_desktop.services import (
+    appointments,
+    episode_records,
+    episodes,
+    referrals,
+    validation,
+)
 from clinic_desktop.services.clinic_time import to_utc
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import NotFound, ValidationError

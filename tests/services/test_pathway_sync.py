@@ -3,8 +3,19 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.models import Appointment, Episode, PathwayWarning, Patient, Referral
-from clinic_desktop.pathway.rules import MedicationFact, OutcomeFact, RadicularFact, StartBackFact
+from clinic_desktop.models import (
+    Appointment,
+    Episode,
+    PathwayWarning,
+    Patient,
+    Referral,
+)
+from clinic_desktop.pathway.rules import (
+    MedicationFact,
+    OutcomeFact,
+    RadicularFact,
+    StartBackFact,
+)
 from clinic_desktop.services import episode_records, episodes, pathway_sync
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.episodes import MedicationInput

@@ -4,11 +4,22 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.models import AuditEvent, Episode, Medication, Patient, PathwayWarning, User
+from clinic_desktop.models import (
+    AuditEvent,
+    Episode,
+    Medication,
+    PathwayWarning,
+    Patient,
+    User,
+)
 from clinic_desktop.services import clock, pathway_sync, patients, users
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.patients import PossibleDuplicate, format_nhs_number, normalise_nhs_number
+from clinic_desktop.services.patients import (
+    PossibleDuplicate,
+    format_nhs_number,
+    normalise_nhs_number,
+)
 
 # Clinic's today is Sunday 15 June 2025 (Europe/London).
 NOW = datetime(2025, 6, 15, 10, 0, tzinfo=timezone.utc)

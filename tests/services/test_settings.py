@@ -8,7 +8,11 @@ from clinic_desktop.models import Appointment, AuditEvent
 from clinic_desktop.services import episodes, patients
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import PermissionDenied, ValidationError
-from clinic_desktop.services.settings import ClinicSettings, load_settings, update_clinic_settings
+from clinic_desktop.services.settings import (
+    ClinicSettings,
+    load_settings,
+    update_clinic_settings,
+)
 
 CHRISTMAS_EVE, BOXING_DAY_AFTER, NEW_YEARS_EVE = date(2025, 12, 24), date(2025, 12, 29), date(2025, 12, 31)
 

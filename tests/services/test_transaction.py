@@ -6,13 +6,32 @@ from datetime import date, datetime, timezone
 
 import psycopg2
 import pytest
-
-from clinic_desktop.models import Appointment, AuditEvent, PathwayWarning, Patient, User, is_sqlite
-from clinic_desktop.services import appointments, audit, clock, episodes, patients, users
-from clinic_desktop.services.errors import Conflict, DatabaseBusy, InvalidTransition, PermissionDenied, ValidationError
-from clinic_desktop.services.transaction import service
-
 from database_fixtures import PASSWORD
+
+from clinic_desktop.models import (
+    Appointment,
+    AuditEvent,
+    PathwayWarning,
+    Patient,
+    User,
+    is_sqlite,
+)
+from clinic_desktop.services import (
+    appointments,
+    audit,
+    clock,
+    episodes,
+    patients,
+    users,
+)
+from clinic_desktop.services.errors import (
+    Conflict,
+    DatabaseBusy,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationError,
+)
+from clinic_desktop.services.transaction import service
 
 NOW = datetime(2025, 6, 16, 9, 0, tzinfo=timezone.utc)
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from clinic_desktop.services import episodes, patients
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings
+from clinic_desktop.services.worklists import Page
 from clinic_desktop.ui.main_window import MainWindow
 from clinic_desktop.ui.paged_table_model import PAGE_SIZE, Column, PagedTableModel
-from clinic_desktop.services.worklists import Page
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
