@@ -23,11 +23,6 @@ class Actor:
         user = _os_user()
         return cls(user_id=None, username=f"cli:{user}", full_name=f"command line ({user})", role="command_line")
 
-    @classmethod
-    def demo_builder(cls) -> "Actor":
-        """Fills an empty database with synthetic demo data; refused on a database with patients."""
-        return cls(user_id=None, username="demo", full_name="demo data generator", role="demo_builder")
-
 
 def _os_user() -> str:
     try:

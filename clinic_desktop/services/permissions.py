@@ -7,7 +7,6 @@ RECEPTIONIST = "receptionist"
 CLINICIAN = "clinician"
 MANAGER = "practice_manager"
 COMMAND_LINE = "command_line"
-DEMO = "demo_builder"
 
 _STAFF = frozenset({RECEPTIONIST, CLINICIAN, MANAGER})
 
@@ -37,7 +36,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # administration
     "manage_users": frozenset({MANAGER}),
     "manage_settings": frozenset({MANAGER}),
-    "create_demo_data": frozenset({DEMO, MANAGER}),
 }
 
 

@@ -372,7 +372,7 @@ def test_the_command_line_may_read_every_worklist(database, worklist):
 
 def test_an_actor_without_a_staff_role_may_not_read_worklists(database):
     with pytest.raises(PermissionDenied, match="may not view worklists"):
-        worklists.overdue(Actor.demo_builder())
+        worklists.overdue(Actor(user_id=None, username="visitor", full_name="A visitor", role="visitor"))
 
 
 # --- how the lists reach the rows ---
