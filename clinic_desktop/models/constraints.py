@@ -2,13 +2,20 @@
 
 A clinician must never be double-booked, even when two workstations book the same slot
 at the same moment, so the check lives in the database: an exclusion constraint on
-PostgreSQL, triggers on SQLite (whose writers are serialised by BEGIN IMMEDIATE).
+PostgreSQL, triggers on SQLite (whose writers are serialised by BEGIN IMMEDIATE). The
+audit log is append-only and a signed letter never changes (DESIGN.md), so the database
+refuses to update or delete either, whatever program is connected to it.
 """
 from __future__ import annotations
 
 from clinic_desktop.models.appointments import slot_statuses_sql
 
 DOUBLE_BOOKING_MESSAGE = "clinician double-booked"
+# Tables whose rows, once written, stay exactly as they are: table -> why.
+WRITE_ONCE_TABLES = {
+    "audit_event": "the audit log is append-only",
+    "letter_version": "a signed letter never changes",
+}
 
 _SQLITE_OVERLAP = f"""
     NEW.status IN ({slot_statuses_sql}) AND EXISTS (
@@ -28,6 +35,12 @@ SQLITE_STATEMENTS = (
         BEFORE UPDATE OF status, clinician_id, starts_at, ends_at ON appointment
         WHEN {_SQLITE_OVERLAP}
         BEGIN SELECT RAISE(ABORT, '{DOUBLE_BOOKING_MESSAGE}'); END""",
+    *(
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_write_once_{event.lower()}
+            BEFORE {event} ON {table} BEGIN SELECT RAISE(ABORT, '{why}'); END"""
+        for table, why in WRITE_ONCE_TABLES.items()
+        for event in ("UPDATE", "DELETE")
+    ),
 )
 
 # int4range on the clinician id lets plain GiST (no btree_gist extension) compare
@@ -40,6 +53,20 @@ POSTGRES_STATEMENTS = (
         ) WHERE (status IN ({slot_statuses_sql}))""",
     # A name search is a prefix LIKE; under a non-C collation only a pattern_ops index serves it.
     """CREATE INDEX patient_family_name_key_prefix ON patient (family_name_key text_pattern_ops)""",
+    """CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation';
+        END $$""",
+    *(
+        statement
+        for table, why in WRITE_ONCE_TABLES.items()
+        for statement in (
+            f"""CREATE TRIGGER {table}_write_once BEFORE UPDATE OR DELETE ON {table}
+                FOR EACH ROW EXECUTE FUNCTION refuse_change('{why}')""",
+            f"""CREATE TRIGGER {table}_write_once_truncate BEFORE TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('{why}')""",
+        )
+    ),
 )
 
 
