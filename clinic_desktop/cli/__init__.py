@@ -6,6 +6,7 @@ non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from clinic_desktop.cli import (
@@ -20,10 +21,18 @@ from clinic_desktop.models.schema import SchemaError
 from clinic_desktop.services.errors import ServiceError
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse prints the usage and exits on bad input; we say what is wrong in one line."""
+
+    def error(self, message: str):
+        raise CommandError(f"{message} (see '{self.prog} --help')")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="clinic-desktop",
         description="Clinic Desktop: the stepped-care pathway for back pain. "
         "Without a command it opens the window.",
@@ -45,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         arguments = parser.parse_args(argv)
+        arguments.invocation = list(sys.argv[1:] if argv is None else argv)
         if arguments.command is None:
             return window_command.run(arguments)
         return arguments.run(arguments)
@@ -53,3 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) has all it wants; stop writing without a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE

@@ -6,9 +6,9 @@ import sys
 from clinic_desktop.services.startup import open_clinic_database
 
 
-def open_database(arguments) -> str:
+def open_database(arguments, *, must_exist: bool = False) -> str:
     """Open and prepare the database; tell the user when it was created or upgraded."""
-    where, report = open_clinic_database(arguments.database)
+    where, report = open_clinic_database(arguments.database, must_exist=must_exist)
     if report.created:
         print(f"clinic-desktop: created a new database at {where}", file=sys.stderr)
     elif report.upgraded_from is not None:

@@ -9,6 +9,7 @@ from clinic_desktop.demo.clinic_story import (
     DEFAULT_PATIENTS,
     build_demo,
     database_is_empty,
+    require_empty_database,
 )
 
 
@@ -24,6 +25,7 @@ def run_demo(arguments) -> int:
     if arguments.patients < 1:
         raise CommandError("--patients needs a number of at least 1")
     where = open_database(arguments)
+    require_empty_database()  # before announcing the work
     _build_and_report(arguments.patients, arguments.seed, where)
     return 0
 

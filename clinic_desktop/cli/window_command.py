@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -16,16 +17,25 @@ def add_window_options(parser) -> None:
                         help="fill a database that has no patients with demo data first")
 
 
-def _check_display() -> None:
+def _check_display(invocation: list[str]) -> None:
     """Qt's own failure without a display is a plugin traceback: say it plainly instead."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        command = " ".join([_program(), shlex.join(invocation)]).strip()
         raise CommandError(
             "no display found (DISPLAY is not set): run it in a desktop session, "
-            "under a virtual display with 'xvfb-run -a clinic-desktop', "
-            "or take a picture with 'clinic-desktop --screenshot FILE.png'"
+            f"under a virtual display with 'xvfb-run -a {command}', "
+            f"or take a picture with '{_program()} --screenshot FILE.png'"
         )
+
+
+def _program() -> str:
+    """How this program was started, so the advice can be pasted as it is."""
+    started = sys.argv[0]
+    if started.endswith("__main__.py"):
+        return "python -m clinic_desktop"
+    return os.path.relpath(started) if os.path.isabs(started) and not started.startswith("/usr") else started
 
 
 def run(arguments) -> int:
@@ -35,7 +45,7 @@ def run(arguments) -> int:
         if target.suffix.lower() != ".png":
             raise CommandError(f"--screenshot writes a PNG: give a file name ending in .png, not {target.name!r}")
     else:
-        _check_display()
+        _check_display(arguments.invocation)
     where = open_database(arguments)
     if arguments.demo_if_empty:
         from clinic_desktop.cli.demo_command import fill_if_empty

@@ -35,22 +35,26 @@ def build_demo(patient_count: int = DEFAULT_PATIENTS, seed: int = 7) -> DemoSumm
     """Fill an empty database with a demo clinic; refuse one that already has people in it."""
     if patient_count < 1:
         raise ValidationError("the demo needs at least one patient")
-    if not database_is_empty():
-        raise ValidationError("demo data goes only into an empty database; this one already has users or patients")
+    require_empty_database()
     rng = random.Random(seed)
     story = _ClinicStory(rng)
     with database_proxy.atomic():
         story.staff = create_staff()
     for start in range(0, patient_count, _BATCH):
         with database_proxy.atomic():
-            for _ in range(start, min(start + _BATCH, patient_count)):
-                story.patient()
+            for number in range(start, min(start + _BATCH, patient_count)):
+                story.patient(red_flag_yesterday=number == patient_count - 1)
     return DemoSummary(patients=patient_count, usernames=dict(DEMO_PASSWORDS))
 
 
 def database_is_empty() -> bool:
     """No staff and no patients yet: the only kind of database demo data may go into."""
     return not (User.select().exists() or Patient.select().exists())
+
+
+def require_empty_database() -> None:
+    if not database_is_empty():
+        raise ValidationError("demo data goes only into an empty database; this one already has users or patients")
 
 
 class _ClinicStory:
@@ -67,9 +71,12 @@ class _ClinicStory:
         """Set the clock to a local moment of the clinic (the story only plays days before today)."""
         return frozen_at(datetime.combine(day, clock, self.zone).astimezone(timezone.utc))
 
-    def patient(self) -> None:
+    def patient(self, red_flag_yesterday: bool = False) -> None:
+        """One patient's story; the last one was seen yesterday with red flags, not yet referred,
+        so that the demo shows what the app does with an urgent referral still to send."""
         rng = self.rng
-        first_contact = self._working_day_before(self.today - timedelta(days=rng.randint(1, 130)))
+        days_ago = 1 if red_flag_yesterday else rng.randint(1, 130)
+        first_contact = self._working_day_before(self.today - timedelta(days=days_ago))
         person = make_person(rng, self.today)
         clinician = rng.choice(self.staff.clinicians)
         with self.at(first_contact, time(8, 45)):
@@ -80,7 +87,9 @@ class _ClinicStory:
                     "family_name", "given_name", "date_of_birth", "sex", "nhs_number", "address", "postcode",
                     "telephone")},
             )
-        episode_id = self._first_contact(record.id, first_contact, clinician)
+        episode_id = self._first_contact(record.id, first_contact, clinician, red_flag_yesterday)
+        if red_flag_yesterday:
+            return
         self._referral_paperwork(episode_id, clinician)  # red-flag and early radicular referrals
         self._book_and_hold(episode_id, "medication_review", first_contact + timedelta(days=7), clinician)
         review_day = self._book_and_hold(episode_id, "two_week_review", first_contact, clinician)
@@ -94,7 +103,7 @@ class _ClinicStory:
             self._outcome(episode_id, twelve_week_day, clinician)
             self._referral_paperwork(episode_id, clinician)
 
-    def _first_contact(self, patient_id: int, day: date, clinician) -> int:
+    def _first_contact(self, patient_id: int, day: date, clinician, red_flags: bool) -> int:
         rng = self.rng
         radicular = rng.random() < 0.25
         medications = [MedicationInput(name="Ibuprofen", category="nsaid", dose="400 mg three times a day")]
@@ -110,7 +119,7 @@ class _ClinicStory:
                 medications=medications,
                 severe_radicular_pain=radicular and rng.random() < 0.3,
                 neurological_deficit=radicular and rng.random() < 0.1,
-                red_flags=("Suspected cauda equina: saddle anaesthesia",) if rng.random() < 0.02 else (),
+                red_flags=("Suspected cauda equina: saddle anaesthesia",) if red_flags or rng.random() < 0.02 else (),
                 acknowledge_warnings=True,
             )
         return update.episode_id

@@ -41,25 +41,48 @@ def default_database_path() -> Path:
 
 def database_location(explicit: str | None = None) -> str:
     """The location to use: the explicit one, then the environment, then the default."""
-    return explicit or os.environ.get(DATABASE_ENV) or str(default_database_path())
+    if explicit is not None:
+        if not explicit.strip():
+            raise DatabaseUrlError("the database location is empty: give a file path or a postgresql:// URL")
+        return explicit
+    return os.environ.get(DATABASE_ENV) or str(default_database_path())
+
+
+def sqlite_path(location: str) -> Path | None:
+    """The file an SQLite location names, or None for a server URL."""
+    if location.startswith(("postgresql://", "postgres://")) or (
+            "://" in location and not location.startswith("sqlite:///")):
+        return None
+    if location.startswith("sqlite:///"):
+        location = unquote(location[len("sqlite:///") - 1:])
+    return Path(location).expanduser()
+
+
+def shown_location(location: str) -> str:
+    """The location fit to print: a server URL without its password."""
+    parsed = urlparse(location)
+    if parsed.password:
+        return location.replace(f":{parsed.password}@", ":***@", 1)
+    return location
 
 
 def make_database(location: str):
     """An unconnected peewee database for a file path, ``sqlite:///path`` or ``postgresql://…``."""
     if location.startswith(("postgresql://", "postgres://")):
         return _postgres_from_url(location)
-    if location.startswith("sqlite:///"):
-        location = unquote(location[len("sqlite:///") - 1:])
-    elif "://" in location:
+    path = sqlite_path(location)
+    if path is None:
         scheme = location.split("://", 1)[0]
         raise DatabaseUrlError(
             f"unsupported database URL scheme '{scheme}': use a file path, sqlite:///path "
             "or postgresql://user@host:port/dbname"
         )
-    path = Path(location).expanduser()
     if path.is_dir():
         raise DatabaseUrlError(f"{path} is a folder, not a database file")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUrlError(f"cannot make the folder for {path}: {error.strerror}") from None
     return SqliteDatabase(
         str(path),
         pragmas=SQLITE_PRAGMAS,

@@ -55,17 +55,11 @@ def prepare_database(database: Database, target: int = SCHEMA_VERSION, steps=Non
     version = stored_version(database)
     if version is None:
         if database.get_tables():
-            raise SchemaError(
-                "the database holds tables but no Clinic Desktop schema version: "
-                "it is not a Clinic Desktop database, so it was left untouched"
-            )
+            raise _not_ours()
         _create(database, target)
         return SchemaReport(created=True, upgraded_from=None, backup=None)
     if version > target:
-        raise SchemaError(
-            f"the database was written by a newer Clinic Desktop (schema {version}; this "
-            f"version knows up to {target}). It was left untouched: install the newer version."
-        )
+        raise _newer(version, target)
     if version == target:
         return SchemaReport(created=False, upgraded_from=None, backup=None)
     missing = [number for number in range(version + 1, target + 1) if number not in steps]
@@ -78,6 +72,51 @@ def prepare_database(database: Database, target: int = SCHEMA_VERSION, steps=Non
             steps[number](migrator, database)
         SchemaVersion.update(version=target).execute()
     return SchemaReport(created=False, upgraded_from=version, backup=backup)
+
+
+def check_sqlite_file(path: Path, target: int = SCHEMA_VERSION) -> None:
+    """Refuse a file that is not ours before opening it the usual way.
+
+    Opening an SQLite file for use switches it to WAL mode, which rewrites its header, so a
+    file that is not an SQLite database, or someone else's database, or one from a newer
+    version of the app, is turned away here, read-only, and so truly left untouched.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as file:
+        if file.read(16) != b"SQLite format 3\x00":
+            raise SchemaError(f"{path} is not an SQLite database file; it was left untouched")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # not readable read-only (e.g. a WAL file without its index): the usual open decides
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version_table = SchemaVersion._meta.table_name
+        if tables and version_table not in tables:
+            raise _not_ours()
+        if version_table in tables:
+            row = connection.execute(f'SELECT version FROM "{version_table}"').fetchone()
+            if row and row[0] > target:
+                raise _newer(row[0], target)
+    except sqlite3.Error:
+        return
+    finally:
+        connection.close()
+
+
+def _not_ours() -> SchemaError:
+    return SchemaError(
+        "the database holds tables but no Clinic Desktop schema version: "
+        "it is not a Clinic Desktop database, so it was left untouched"
+    )
+
+
+def _newer(version: int, target: int) -> SchemaError:
+    return SchemaError(
+        f"the database was written by a newer Clinic Desktop (schema {version}; this "
+        f"version knows up to {target}). It was left untouched: install the newer version."
+    )
 
 
 def _create(database: Database, version: int) -> None:

@@ -1,18 +1,41 @@
 """Opening the clinic's database: bind the models, create or upgrade the schema."""
 from __future__ import annotations
 
+from peewee import DatabaseError
+
 from clinic_desktop.models import bind_database, make_database
-from clinic_desktop.models.database import database_location
-from clinic_desktop.models.schema import SchemaReport, prepare_database
+from clinic_desktop.models.database import (
+    DatabaseUrlError,
+    database_location,
+    shown_location,
+    sqlite_path,
+)
+from clinic_desktop.models.schema import (
+    SchemaReport,
+    check_sqlite_file,
+    prepare_database,
+)
 
 
-def open_clinic_database(location: str | None = None) -> tuple[str, SchemaReport]:
+def open_clinic_database(location: str | None = None, *, must_exist: bool = False) -> tuple[str, SchemaReport]:
     """Open the database at ``location`` (or the configured default) and make it ready.
 
-    Raises DatabaseUrlError or SchemaError with a message fit for the user.
+    ``must_exist`` is for commands that only read: a mistyped file name must not quietly
+    become a new, empty clinic whose lists say nothing is overdue. Raises DatabaseUrlError
+    or SchemaError with a message fit for the user; returns the location as fit to print.
     """
     where = database_location(location)
+    shown = shown_location(where)
+    path = sqlite_path(where)
+    if path is not None:
+        if must_exist and not path.is_file():
+            raise DatabaseUrlError(f"there is no database at {path}: check the file name")
+        check_sqlite_file(path)
     database = make_database(where)
     bind_database(database)
-    database.connect(reuse_if_open=True)
-    return where, prepare_database(database)
+    try:
+        database.connect(reuse_if_open=True)
+        return shown, prepare_database(database)
+    except DatabaseError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DatabaseUrlError(f"cannot open the database at {shown}: {reason}") from None

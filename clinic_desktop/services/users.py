@@ -11,6 +11,7 @@ from clinic_desktop.services import audit
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import now_utc
 from clinic_desktop.services.errors import Conflict, PermissionDenied, ValidationError
+from clinic_desktop.services.settings import update_clinic_settings
 from clinic_desktop.services.transaction import service
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
@@ -31,8 +32,12 @@ def has_users() -> bool:
     return User.select().exists()
 
 
-def create_first_manager(username: str, full_name: str, password: str) -> Actor:
-    """First run only: create the practice-manager account that creates everyone else."""
+def create_first_manager(username: str, full_name: str, password: str, clinic_name: str | None = None) -> Actor:
+    """First run only: create the practice-manager account that creates everyone else.
+
+    With ``clinic_name`` the clinic is named in the same transaction, so a first run that
+    fails half-way leaves nothing behind to trip over the next attempt.
+    """
     with database_proxy.atomic():
         _lock_user_table()
         if User.select().exists():
@@ -41,6 +46,8 @@ def create_first_manager(username: str, full_name: str, password: str) -> Actor:
         actor = actor_for(user)
         audit.record(actor, "create_first_manager", "user", user.id,
                      f"created the first practice manager account {user.username}")
+        if clinic_name is not None:
+            update_clinic_settings(actor, name=clinic_name)
     return actor
 
 

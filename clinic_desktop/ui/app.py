@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.services import users
@@ -32,8 +33,15 @@ def run_application(database_location: str) -> int:
     return app.exec()
 
 
+def _quiet_offscreen_notes(kind, context, message: str) -> None:
+    """The offscreen platform reports window-manager hints it cannot honour; nobody needs them."""
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")
+
+
 def save_screenshot(target: Path, database_location: str) -> None:
     """Render the main window as the first practice manager would see it (for docs and checks)."""
+    qInstallMessageHandler(_quiet_offscreen_notes)
     app = _application()
     actor = users.first_active_manager()
     if actor is None:

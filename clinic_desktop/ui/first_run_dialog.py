@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from clinic_desktop.services import settings, users
+from clinic_desktop.services import users
 from clinic_desktop.services.errors import ServiceError
 
 
@@ -57,8 +57,8 @@ class FirstRunDialog(QDialog):
             self.message.setText("The two passwords differ.")
             return
         try:
-            actor = users.create_first_manager(self.username.text(), self.full_name.text(), self.password.text())
-            settings.update_clinic_settings(actor, name=self.clinic_name.text().strip())
+            actor = users.create_first_manager(self.username.text(), self.full_name.text(), self.password.text(),
+                                               clinic_name=self.clinic_name.text().strip())
         except ServiceError as error:
             self.message.setText(str(error).capitalize() + ".")
             return

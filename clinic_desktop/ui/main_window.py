@@ -106,6 +106,7 @@ def _table(model: PagedTableModel, title: str) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setMaximumSectionSize(320)  # a long referral name elides; its tooltip has it all
     table.setWordWrap(False)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table

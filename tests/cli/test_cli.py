@@ -10,6 +10,7 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
+from PySide6.QtGui import QImage
 
 from clinic_desktop.cli import main
 from clinic_desktop.services.clock import frozen_at
@@ -103,15 +104,58 @@ def test_create_manager_reads_the_password_from_stdin(tmp_path, monkeypatch, cap
     assert "the first account already exists" in capsys.readouterr().err
 
 
-def test_screenshot_writes_a_png_of_the_main_window(demo_file, tmp_path, capsys):
+def test_screenshot_is_a_picture_of_the_main_window(demo_file, tmp_path, capsys):
     target = tmp_path / "shot.png"
     assert main(["--database", str(demo_file), "--screenshot", str(target)]) == 0
-    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1180, 720)
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}) > 5
+
+
+def test_demo_if_empty_fills_a_new_database_once(tmp_path, capsys):
+    path, target = tmp_path / "new.sqlite3", tmp_path / "shot.png"
+    with frozen_at(NOW):
+        assert main(["--database", str(path), "--demo-if-empty", "--screenshot", str(target)]) == 0
+        assert "Demo clinic ready: 120 patients" in capsys.readouterr().out
+        assert main(["--database", str(path), "--demo-if-empty", "--screenshot", str(target)]) == 0
+    assert "Demo clinic ready" not in capsys.readouterr().out
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM patient").fetchone() == (120,)
+    connection.close()
 
 
 def test_screenshot_needs_a_png_name(demo_file, tmp_path, capsys):
     assert main(["--database", str(demo_file), "--screenshot", str(tmp_path / "shot.jpg")]) == 2
     assert "ending in .png" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["demo", "--patients", "abc"], "argument --patients: invalid int value: 'abc' (see 'clinic-desktop demo --help')"),
+    (["worklist", "overdue", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    (["worklist"], "the following arguments are required: LIST"),
+    (["massage"], "argument COMMAND: invalid choice: 'massage'"),
+])
+def test_usage_mistakes_are_one_line(arguments, message, capsys):
+    assert main(arguments) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("clinic-desktop: ") and message in err
+
+
+def test_a_mistyped_database_file_is_refused_not_created(tmp_path, capsys):
+    assert main(["--database", str(tmp_path / "clinc.sqlite3"), "worklist", "overdue"]) == 2
+    assert "there is no database at" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_goes_away_ends_the_csv_quietly(demo_file):
+    """Like `| head`: the reader has closed the pipe before the first row is written."""
+    child = subprocess.Popen([sys.executable, "-m", "clinic_desktop", "--database", str(demo_file), "worklist",
+                              "overdue", "--as-of", "2027-06-01", "--format", "csv"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.close()
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 141
+    assert stderr == ""
 
 
 def test_without_a_display_the_window_says_how_to_run_it(tmp_path):
@@ -122,5 +166,5 @@ def test_without_a_display_the_window_says_how_to_run_it(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "clinic-desktop: no display found (DISPLAY is not set): run it in a desktop session, under a "
-        "virtual display with 'xvfb-run -a clinic-desktop', or take a picture with "
-        "'clinic-desktop --screenshot FILE.png'"]
+        f"virtual display with 'xvfb-run -a python -m clinic_desktop --database {tmp_path / 'c.sqlite3'}', "
+        "or take a picture with 'python -m clinic_desktop --screenshot FILE.png'"]

@@ -64,6 +64,18 @@ def test_the_same_seed_gives_the_same_clinic(tmp_path):
     assert snapshots[0] == snapshots[1]
 
 
+def test_another_seed_gives_another_clinic(tmp_path):
+    names = []
+    for seed in (11, 12):
+        database = open_test_database(str(tmp_path / f"{seed}.sqlite3"))
+        prepare_database(database)
+        with frozen_at(NOW):
+            build_demo(15, seed=seed)
+        names.append(_snapshot()[0])
+        database.close()
+    assert names[0] != names[1]
+
+
 def test_demo_data_goes_only_into_an_empty_database(database):
     with frozen_at(NOW):
         build_demo(1, seed=1)

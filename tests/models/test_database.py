@@ -93,7 +93,12 @@ def test_an_explicit_location_wins(monkeypatch):
 def test_the_environment_is_used_without_an_explicit_location(monkeypatch):
     monkeypatch.setenv(DATABASE_ENV, "postgresql://clinic@server/clinic")
     assert database_location() == "postgresql://clinic@server/clinic"
-    assert database_location("") == "postgresql://clinic@server/clinic"
+
+
+def test_an_empty_explicit_location_is_refused_rather_than_replaced(monkeypatch):
+    monkeypatch.setenv(DATABASE_ENV, "postgresql://clinic@server/clinic")
+    with pytest.raises(DatabaseUrlError, match="the database location is empty"):
+        database_location("")
 
 
 def test_the_user_data_folder_is_the_default(monkeypatch, platformdirs_isolated):
