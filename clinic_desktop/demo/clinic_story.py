@@ -66,15 +66,18 @@ class _ClinicStory:
         self.today = today(self.zone)
         self.staff: DemoStaff | None = None
         self.taken: set[tuple[int, date, time]] = set()
+        self.latest: datetime = datetime.min  # local moment; a patient's paperwork never goes back in time
 
     def at(self, day: date, clock: time = time(9, 0)):
         """Set the clock to a local moment of the clinic (the story only plays days before today)."""
+        self.latest = max(self.latest, datetime.combine(day, clock))
         return frozen_at(datetime.combine(day, clock, self.zone).astimezone(timezone.utc))
 
     def patient(self, red_flag_yesterday: bool = False) -> None:
         """One patient's story; the last one was seen yesterday with red flags, not yet referred,
         so that the demo shows what the app does with an urgent referral still to send."""
         rng = self.rng
+        self.latest = datetime.min
         days_ago = 1 if red_flag_yesterday else rng.randint(1, 130)
         first_contact = self._working_day_before(self.today - timedelta(days=days_ago))
         person = make_person(rng, self.today)
@@ -180,6 +183,8 @@ class _ClinicStory:
             raised_on = referral.raised_at.astimezone(self.zone).date()
             # An urgent referral is written, signed and sent the day it is raised.
             step_day = raised_on if referral.urgent else raised_on + timedelta(days=rng.randint(1, 9))
+            if datetime.combine(step_day, time(12, 15)) <= self.latest:
+                step_day = self.latest.date() + timedelta(days=1)  # after what the letter will report
             if step_day >= self.today:
                 continue  # its paperwork has not happened yet
             neglect = 0.0 if referral.urgent else self._neglect(referral.due_by)

@@ -1,10 +1,12 @@
 """The demo clinic: every pathway stage present, the same clinic for the same seed."""
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
 
 import pytest
 from database_fixtures import open_test_database
+from pypdf import PdfReader
 
 from clinic_desktop.demo.clinic_story import build_demo
 from clinic_desktop.models import (
@@ -13,6 +15,7 @@ from clinic_desktop.models import (
     LetterVersion,
     Patient,
     Referral,
+    TwelveWeekOutcome,
 )
 from clinic_desktop.models.schema import prepare_database
 from clinic_desktop.services import users
@@ -82,3 +85,18 @@ def test_demo_data_goes_only_into_an_empty_database(database):
         with pytest.raises(ValidationError, match="only into an empty database"):
             build_demo(1, seed=1)
     assert Patient.select().count() == 1
+
+
+def test_a_signed_demo_letter_never_reports_an_outcome_recorded_after_it_was_signed(sqlite_database):
+    with frozen_at(NOW):
+        build_demo(120, seed=7)  # the default clinic, where this once happened
+    checked = 0
+    for version in LetterVersion.select():
+        episode_id = version.referral.episode_id
+        later = (TwelveWeekOutcome.select().where((TwelveWeekOutcome.episode == episode_id)
+                                                  & (TwelveWeekOutcome.recorded_at > version.signed_at)))
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(version.pdf))).pages)
+        for outcome in later:
+            checked += 1
+            assert f"12-week outcome {outcome.recorded_on.day} " not in text
+    assert checked > 0
