@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
 )
 
 from clinic_desktop.services import users
 from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 
 
 class FirstRunDialog(QDialog):
@@ -35,18 +34,7 @@ class FirstRunDialog(QDialog):
                              ("Password &again", self.repeat)):
             field.setAccessibleName(label.replace("&", ""))
             form.addRow(label, field)
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create account")
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = lay_out_form_dialog(self, intro, form, "Create account", self.create)
         self.setMinimumWidth(440)
 
     def create(self) -> None:

@@ -5,15 +5,14 @@ from html import escape
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
 )
 
 from clinic_desktop.services import users
 from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 
 
 class SignInDialog(QDialog):
@@ -26,22 +25,11 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Password")
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow("&Username", self.username)
         form.addRow("&Password", self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
-        buttons.accepted.connect(self.sign_in)
-        buttons.rejected.connect(self.reject)
         heading = QLabel(f"<b>{escape(clinic_name)}</b><br>Sign in to Clinic Desktop")
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = lay_out_form_dialog(self, heading, form, "Sign in", self.sign_in)
         self.setMinimumWidth(360)
 
     def sign_in(self) -> None:
