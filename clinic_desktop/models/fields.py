@@ -45,8 +45,3 @@ class UTCDateTimeField(Field):
 
 FIELD_TYPES_SQLITE = {"UTC_TIMESTAMP": "TEXT"}
 FIELD_TYPES_POSTGRES = {"UTC_TIMESTAMP": "TIMESTAMPTZ"}
-
-
-def utc_text(value: datetime) -> str:
-    """The stored SQLite form of an instant, for raw SQL written against the text column."""
-    return value.astimezone(timezone.utc).strftime(_SQLITE_FORMAT)

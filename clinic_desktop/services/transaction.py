@@ -112,8 +112,3 @@ def _constraint_name(error: IntegrityError) -> str | None:
             return name
     found = _SQLITE_CONSTRAINT.search(str(error))
     return found.group(1) if found else None
-
-
-def is_unique_violation(error: IntegrityError, constraint_text: str) -> bool:
-    """Whether an IntegrityError came from the named constraint, on either database."""
-    return constraint_text in str(error)

@@ -50,9 +50,6 @@ class PagedTableModel(QAbstractTableModel):
         self._total = page.total
         self.endResetModel()
 
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
