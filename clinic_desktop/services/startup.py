@@ -5,16 +5,21 @@ from peewee import DatabaseError
 
 from clinic_desktop.models import bind_database, make_database
 from clinic_desktop.models.database import (
+    DATABASE_ENV,
     DatabaseUrlError,
     database_location,
     shown_location,
     sqlite_path,
 )
 from clinic_desktop.models.schema import (
+    SchemaError,
     SchemaReport,
     check_sqlite_file,
     prepare_database,
 )
+
+# What the command line and the window need to know of opening a database, from here only.
+__all__ = ["DATABASE_ENV", "DatabaseUrlError", "SchemaError", "open_clinic_database"]
 
 
 def open_clinic_database(location: str | None = None, *, must_exist: bool = False) -> tuple[str, SchemaReport]:
