@@ -36,3 +36,7 @@ class AcknowledgementRequired(ServiceError):
 
 class DatabaseBusy(ServiceError):
     """Another workstation held the database for too long; try again."""
+
+
+class DatabaseUnavailable(ServiceError):
+    """The database server could not be reached; nothing was saved."""

@@ -26,6 +26,7 @@ class ClinicSettings:
     opens_at: time = time(8, 30)
     closes_at: time = time(17, 30)
     slot_minutes: int = 20
+    lock_after_minutes: int = 10  # an unattended workstation locks itself after this long
 
     @property
     def zone(self) -> ZoneInfo:
@@ -75,6 +76,8 @@ def validate(settings: ClinicSettings) -> None:
         raise ValidationError("the clinic must open before it closes", field="opens_at")
     if type(settings.slot_minutes) is not int or not 5 <= settings.slot_minutes <= 240:
         raise ValidationError("a slot lasts between 5 and 240 minutes", field="slot_minutes")
+    if type(settings.lock_after_minutes) is not int or not 1 <= settings.lock_after_minutes <= 120:
+        raise ValidationError("the screen locks after between 1 and 120 idle minutes", field="lock_after_minutes")
 
 
 @service("manage_settings")

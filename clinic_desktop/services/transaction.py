@@ -11,13 +11,14 @@ import functools
 import re
 import time
 
-from peewee import DataError, IntegrityError, InternalError, OperationalError
+from peewee import DataError, IntegrityError, InterfaceError, InternalError, OperationalError
 
 from clinic_desktop.models import User, database_proxy
 from clinic_desktop.services import audit
 from clinic_desktop.services.errors import (
     Conflict,
     DatabaseBusy,
+    DatabaseUnavailable,
     PermissionDenied,
     ValidationError,
 )
@@ -42,7 +43,7 @@ def service(permission: str, *, changes: bool = True):
             for attempt in range(1, _ATTEMPTS + 1):
                 try:
                     return _run_once(function, changes, actor, args, kwargs)
-                except (OperationalError, InternalError) as error:
+                except (OperationalError, InternalError, InterfaceError) as error:
                     retryable = _pgcode(error) in _RETRYABLE_PGCODES
                     if retryable and attempt < _ATTEMPTS:
                         time.sleep(0.02 * attempt)
@@ -51,6 +52,11 @@ def service(permission: str, *, changes: bool = True):
                         raise DatabaseBusy(
                             "the database is busy with another workstation's change; "
                             "nothing was saved, please try again"
+                        ) from error
+                    if _connection_lost():
+                        raise DatabaseUnavailable(
+                            "the connection to the database was lost; nothing was saved. "
+                            "Check the network or the database server, then try again"
                         ) from error
                     raise
                 except DataError as error:
@@ -80,6 +86,20 @@ def _run_once(function, changes, actor, args, kwargs):
         return result
     finally:
         audit.stop_counting(token)
+
+
+def _connection_lost() -> bool:
+    """Whether the server went away (PostgreSQL restarted, network down).
+
+    The broken connection is closed, so that the next service call connects afresh
+    instead of failing forever on a dead socket.
+    """
+    database = database_proxy.obj
+    connection = None if database is None or database.is_closed() else database.connection()
+    if connection is None or not getattr(connection, "closed", 0):
+        return False
+    database.close()
+    return True
 
 
 def _check_still_allowed(actor) -> None:

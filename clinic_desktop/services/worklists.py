@@ -113,11 +113,17 @@ class OverdueRow(PatientColumns):
 
 
 @service("view_worklists", changes=False)
-def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 50) -> Page[ToBookRow]:
-    """Reviews waiting to be booked in open episodes, the nearest deadline first."""
+def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 50,
+            did_not_attend_only: bool = False) -> Page[ToBookRow]:
+    """Reviews waiting to be booked in open episodes, the nearest deadline first.
+
+    ``did_not_attend_only``: just the reviews to rebook after the patient did not attend.
+    """
     _check_paging(offset, limit)
     today = as_of or _clinic_today()
     where = (Appointment.status == SQL("'to_book'")) & (Episode.status == "open")
+    if did_not_attend_only:
+        where &= Appointment.rebooked_from.is_null(False)
     total = Appointment.select(fn.COUNT(SQL("*"))).join(Episode).where(where).scalar()
     query = (
         Appointment.select(Appointment.id, Appointment.kind, Appointment.due_by, Appointment.rebooked_from,

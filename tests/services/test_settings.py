@@ -59,6 +59,8 @@ def test_only_a_manager_changes_settings(staff, who):
     (dict(slot_minutes=4), "slot_minutes", "a slot lasts between 5 and 240 minutes"),
     (dict(slot_minutes=241), "slot_minutes", "a slot lasts between 5 and 240 minutes"),
     (dict(slot_minutes="20"), "slot_minutes", "a slot lasts between 5 and 240 minutes"),
+    (dict(lock_after_minutes=0), "lock_after_minutes", "the screen locks after between 1 and 120 idle minutes"),
+    (dict(lock_after_minutes=121), "lock_after_minutes", "the screen locks after between 1 and 120 idle minutes"),
     (dict(closure_days=["2025-12-24"]), "closure_days", "closure days must be dates"),
     (dict(closure_days=[CHRISTMAS_EVE, "2025-12-31"]), "closure_days", "closure days must be dates"),
     (dict(colour="blue"), None, "unknown setting 'colour'"),

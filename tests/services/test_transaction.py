@@ -27,6 +27,7 @@ from clinic_desktop.services import (
 from clinic_desktop.services.errors import (
     Conflict,
     DatabaseBusy,
+    DatabaseUnavailable,
     InvalidTransition,
     PermissionDenied,
     ValidationError,
@@ -308,3 +309,22 @@ def test_a_booking_cancelled_while_another_workstation_discharges_is_cancelled_n
           clock.frozen_at(NOW)):
         record = appointments.cancel_booking(staff.receptionist, review, "patient rang to cancel")
     assert (record.status, record.cancel_reason) == ("cancelled", "discharged")
+
+
+@ON_POSTGRES
+def test_a_lost_server_connection_is_reported_and_the_next_call_reconnects(staff, postgres_url):
+    """A PostgreSQL restart or a network drop: one clear message, then work goes on."""
+    patients.register_patient(staff.receptionist, family_name="Before", given_name="Ann",
+                              date_of_birth=date(1970, 1, 1))
+    backend = Patient._meta.database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    admin = psycopg2.connect(postgres_url)
+    admin.autocommit = True
+    admin.cursor().execute("SELECT pg_terminate_backend(%s)", (backend,))
+    admin.close()
+    with pytest.raises(DatabaseUnavailable, match="the connection to the database was lost; nothing was saved"):
+        patients.register_patient(staff.receptionist, family_name="During", given_name="Ann",
+                                  date_of_birth=date(1970, 1, 1))
+    after = patients.register_patient(staff.receptionist, family_name="After", given_name="Ann",
+                                      date_of_birth=date(1970, 1, 1))
+    assert [row.family_name for row in Patient.select().order_by(Patient.id)] == ["Before", "After"]
+    assert after.display_name == "AFTER, Ann"

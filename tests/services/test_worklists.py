@@ -246,6 +246,17 @@ def test_to_book_flags_a_review_back_after_did_not_attend(staff, clinic):
     assert row.after_did_not_attend
 
 
+def test_to_book_can_show_only_reviews_to_rebook_after_did_not_attend(staff, clinic):
+    episode = clinic.episode()
+    missed = clinic.appointment(episode, due_by=TODAY, status="did_not_attend")
+    rebook = clinic.appointment(episode, due_by=TODAY, rebooked_from=missed)
+    clinic.appointment(clinic.episode(), due_by=TODAY)
+
+    page = worklists.to_book(staff.receptionist, did_not_attend_only=True)
+
+    assert ([row.appointment_id for row in page.rows], page.total) == ([rebook.id], 1)
+
+
 def test_to_book_leaves_out_reviews_of_discharged_episodes(staff, clinic):
     clinic.appointment(clinic.episode(status="discharged"), due_by=TODAY)
     kept = clinic.appointment(clinic.episode(), due_by=TODAY)

@@ -1,0 +1,36 @@
+"""Warnings waiting for a clinician's acknowledgement."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from clinic_desktop.services import episodes, patients
+from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.episodes import MedicationInput
+from clinic_desktop.services.episode_records import get_episode
+from clinic_desktop.services.warnings_due import warnings_to_acknowledge
+
+
+@pytest.fixture(autouse=True)
+def monday():
+    with frozen_at(datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)):
+        yield
+
+
+def test_a_warning_that_needs_acknowledgement_waits_on_the_clinicians_list(staff):
+    """Hepatic impairment recorded after a muscle relaxant was started: the clinician must confirm."""
+    patient = patients.register_patient(staff.receptionist, family_name="Liver", given_name="Ann",
+                                        date_of_birth=date(1960, 5, 1))
+    update = episodes.open_episode(
+        staff.clinician, patient.id, first_contact_on=date(2026, 11, 20), presentation="non_specific",
+        severity="moderate", medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")])
+    assert warnings_to_acknowledge(staff.clinician) == ()
+    patients.edit_patient(staff.receptionist, patient.id, hepatic_impairment="moderate")
+    rows = warnings_to_acknowledge(staff.clinician, clinician_id=staff.clinician.user_id)
+    assert [(row.patient_name, row.days_waiting) for row in rows] == [("LIVER, Ann", 0)]
+    assert "not recommended" in rows[0].message
+    assert warnings_to_acknowledge(staff.other_clinician, clinician_id=staff.other_clinician.user_id) == ()
+    episodes.acknowledge_warning(staff.clinician, rows[0].warning_id)
+    assert warnings_to_acknowledge(staff.clinician) == ()
+    assert get_episode(staff.clinician, update.episode_id).open_warnings == ()
