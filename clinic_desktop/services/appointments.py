@@ -150,7 +150,8 @@ def cancel_appointment(actor, appointment_id: int, reason: str) -> AppointmentRe
 
 @service("record_attendance")
 def record_attended(actor, appointment_id: int) -> AppointmentRecord:
-    appointment = _started(_appointment_in(validation.record_id(appointment_id, "appointment"), ("booked",)))
+    """The patient arrived: reception checks them in on the day, often before the start time."""
+    appointment = _on_its_day(_appointment_in(validation.record_id(appointment_id, "appointment"), ("booked",)))
     Appointment.update(status="attended", updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
     audit.record(actor, "record_attended", "appointment", appointment.id,
                  f"recorded {_describe(appointment)} at {_when(appointment.starts_at)} as attended",
@@ -319,6 +320,15 @@ def _started(appointment: Appointment) -> Appointment:
     if now_utc() < appointment.starts_at:
         raise InvalidTransition(f"{capitalised(_describe(appointment))} starts at {_when(appointment.starts_at)}: "
                                 "attendance can be recorded once it has started")
+    return appointment
+
+
+def _on_its_day(appointment: Appointment) -> Appointment:
+    """A patient can be checked in from the start of the appointment's clinic day, not before."""
+    zone = load_settings().zone
+    if today(zone) < to_local(appointment.starts_at, zone).date():
+        raise InvalidTransition(f"{capitalised(_describe(appointment))} is on {_when(appointment.starts_at)}: "
+                                "a patient can be checked in on the day of the appointment")
     return appointment
 
 

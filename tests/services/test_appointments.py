@@ -285,10 +285,23 @@ def test_attendance_is_recorded_once_the_appointment_has_started(staff, review):
     assert appointments.record_attended(staff.receptionist, review).status == "attended"
 
 
-def test_attendance_before_the_start_is_refused(staff, review):
+def test_attendance_before_the_day_of_the_appointment_is_refused(staff, review):
+    book(staff, review)
+    with pytest.raises(InvalidTransition, match="a patient can be checked in on the day of the appointment"):
+        appointments.record_attended(staff.receptionist, review)
+    assert status_of(review) == "booked"
+
+
+def test_a_patient_arriving_early_on_the_day_is_checked_in(staff, review):
+    booked_now(staff, review)
+    with frozen_at(NOW - timedelta(minutes=40)):
+        assert appointments.record_attended(staff.receptionist, review).status == "attended"
+
+
+def test_did_not_attend_before_the_start_is_refused(staff, review):
     book(staff, review)
     with pytest.raises(InvalidTransition, match="attendance can be recorded once it has started"):
-        appointments.record_attended(staff.receptionist, review)
+        appointments.record_did_not_attend(staff.receptionist, review)
     assert status_of(review) == "booked"
 
 
