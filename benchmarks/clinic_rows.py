@@ -90,12 +90,12 @@ def _rng(table: str) -> random.Random:
 
 
 def _users(scale: Scale) -> Iterator[tuple]:
-    # id, username, full_name, role, password_hash, registration_number, active, created_at
-    yield 1, "manager", "Morag Manager", "practice_manager", "!", None, True, CREATED
-    yield 2, "reception", "Rita Reception", "receptionist", "!", None, True, CREATED
+    # id, username, full_name, role, password_hash, registration_number, active, created_at, professional_title
+    yield 1, "manager", "Morag Manager", "practice_manager", "!", None, True, CREATED, None
+    yield 2, "reception", "Rita Reception", "receptionist", "!", None, True, CREATED, None
     for number in range(scale.clinicians):
         yield (3 + number, f"clinician{number}", f"Dr Clinician {number}", "clinician", "!",
-               f"GMC {7000000 + number}", True, CREATED)
+               f"GMC {7000000 + number}", True, CREATED, "General practitioner")
 
 
 def _patients(scale: Scale) -> Iterator[tuple]:

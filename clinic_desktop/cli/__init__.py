@@ -11,6 +11,7 @@ import sys
 
 from clinic_desktop.cli import (
     demo_command,
+    letters_command,
     user_commands,
     window_command,
     worklist_command,
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_command.register(commands)
     worklist_command.register(commands)
     user_commands.register(commands)
+    letters_command.register(commands)
     return parser
 
 

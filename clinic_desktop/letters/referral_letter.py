@@ -6,62 +6,43 @@ comes in with the letter. Everything a user typed is printed literally, never as
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    KeepTogether,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
+
+from clinic_desktop.letters.fonts import BOLD, REGULAR, draw_text, fit, text_width
+from clinic_desktop.letters.layout import (
+    AMBER,
+    AMBER_EDGE,
+    MARGIN,
+    MUTED,
+    RED,
+    RULE,
+    SHADE,
+    LetterClinic,
+    boxed,
+    build_pdf,
+    clinic_time_text,
+    day_text,
+    letterhead,
+    literal,
+    paragraphs,
+    styles,
+    table_style,
+    text_width_available,
 )
+from clinic_desktop.letters.wording import wording
 
-from clinic_desktop.letters.fonts import BOLD, REGULAR, register_fonts
+__all__ = ["DRAFT_MARK", "HistoryEntry", "LetterClinic", "LetterPatient", "LetterRecipient", "LetterSigner",
+           "ReferralLetter", "clinic_time_text", "day_text", "render_referral_letter"]
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DRAFT_MARK = "DRAFT – not signed"
-
-# Who the letter is addressed to, by referral kind (DESIGN.md, "The pathway, as rules").
-RECIPIENTS = {
-    "standard_physiotherapy": "Physiotherapy service",
-    "biopsychosocial": "Biopsychosocial assessment / specialised physiotherapy",
-    "pain_spinal_centre": "Specialist pain centre / spinal centre",
-    "spinal_surgical": "Spinal surgical service",
-    "early_radicular": "Early radicular referral",
-    "urgent_red_flag": "URGENT: red-flag referral",
-}
-
-_MARGIN = 20 * mm
-_INK = colors.HexColor("#1a1a1a")
-_MUTED = colors.HexColor("#555555")
-_RED = colors.HexColor("#b00020")
-_RULE = colors.HexColor("#9a9a9a")
-_SHADE = colors.HexColor("#f1f3f5")
-_AMBER = colors.HexColor("#fff4d6")
-_AMBER_EDGE = colors.HexColor("#c98a00")
-
-
-@dataclass(frozen=True)
-class LetterClinic:
-    name: str
-    address: str
-    telephone: str
-    time_zone: str = "Europe/London"  # times on the letter read as the clinic's staff read them
 
 
 @dataclass(frozen=True)
@@ -73,9 +54,28 @@ class LetterPatient:
 
 
 @dataclass(frozen=True)
+class LetterRecipient:
+    """A destination from the practice manager's directory, as the letter addresses it."""
+
+    name: str
+    department: str = ""
+    address: str = ""
+    telephone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of the pathway history: a label and its lines ("Medication", one line a medicine)."""
+
+    label: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class LetterSigner:
     name: str
-    role: str
+    role: str  # as printed: the professional title ("Physiotherapist"), else the role
     registration_number: str
     signed_at_utc: datetime
     meaning: str = "referring clinician"
@@ -92,129 +92,104 @@ class ReferralLetter:
     urgent: bool
     due_by: date | None
     reason: str
-    history_lines: tuple[str, ...]
+    history: tuple[HistoryEntry, ...]
     clinician_text: str
+    recipient: LetterRecipient | None = None  # None: addressed to the kind's service by name
+    referral_id: int | None = None
     version: int = 1
     amendment_reason: str | None = None
     signer: LetterSigner | None = None
 
 
-def day_text(day: date | None, weekday: bool = False) -> str:
-    """'3 Mar 2025' (or 'Mon 3 Mar 2025'), the same on every locale: Qt sets the C locale's %b."""
-    if day is None:
-        return "not recorded"
-    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    return f"{_WEEKDAYS[day.weekday()]} {text}" if weekday else text
-
-
-def clinic_time_text(moment: datetime, time_zone: str) -> str:
-    """'14 Mar 2025 at 10:32 GMT': an instant as the clinic's staff read it."""
-    local = moment.astimezone(ZoneInfo(time_zone))
-    return f"{day_text(local.date())} at {local:%H:%M} {local.tzname()}"
-
-
 def render_referral_letter(letter: ReferralLetter) -> bytes:
     """The letter as A4 PDF bytes; equal letters give identical bytes."""
-    register_fonts()
-    styles = _styles()
-    buffer = io.BytesIO()
-    document = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=_MARGIN,
-        rightMargin=_MARGIN,
-        topMargin=16 * mm,
-        bottomMargin=22 * mm,
-        title=f"Referral letter: {letter.kind_title}",
-        author=letter.clinic.name,
-        subject=f"Referral letter version {letter.version}",
-        creator="Clinic Desktop",
-        invariant=1,
-    )
-    # No frame padding: tables and paragraphs share one left edge, the margin.
-    frame = Frame(document.leftMargin, document.bottomMargin, document.width, document.height,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    document.addPageTemplates([PageTemplate("letter", frames=[frame])])
-    document.build(_story(letter, styles, document.width), canvasmaker=_footer_canvas(letter))
-    return buffer.getvalue()
+    story = _story(letter, styles(), text_width_available())
+    return build_pdf(story, _footer(letter), title=f"Referral letter: {letter.kind_title}",
+                     author=letter.clinic.name, subject=f"Referral letter version {letter.version}")
 
 
-def _story(letter: ReferralLetter, styles: dict[str, ParagraphStyle], width: float) -> list:
-    story = [_letterhead(letter.clinic, styles, width), Spacer(1, 5 * mm)]
+def _story(letter: ReferralLetter, style, width: float) -> list:
+    story = [letterhead(letter.clinic, style, width), Spacer(1, 4 * mm)]
     if letter.version > 1:
-        story += [_amendment_banner(letter, styles, width), Spacer(1, 4 * mm)]
-    story += _addressing(letter, styles, width)
-    story += [_patient_block(letter.patient, styles, width), Spacer(1, 4 * mm)]
-    story += _section("Reason for referral", _paragraphs(letter.reason, styles["body"]), styles)
-    story.append(Paragraph(_urgency_text(letter), styles["urgent" if letter.urgent else "body"]))
-    history = letter.history_lines or ("No pathway history recorded.",)
-    story += _section("Pathway history", [Paragraph(_literal(line), styles["bullet"], bulletText="•")
-                                          for line in history], styles)
-    text = _paragraphs(letter.clinician_text, styles["body"]) or [
-        Paragraph("(No letter text written yet.)", styles["muted"])]
-    story += _section("Clinical summary and request", text, styles)
-    story += [Spacer(1, 4 * mm), _signature_block(letter, styles, width)]
+        story += [_amendment_banner(letter, style, width), Spacer(1, 4 * mm)]
+    story += _addressing(letter, style, width)
+    story += [_patient_block(letter.patient, style, width), Spacer(1, 2.5 * mm)]
+    story.append(Paragraph(literal(wording(letter.referral_kind).request), style["body"]))
+    story += _section("Reason for referral", paragraphs(letter.reason, style["body"]), style)
+    story.append(Paragraph(_urgency_text(letter), style["urgent" if letter.urgent else "body"]))
+    story += _section("Pathway history", [_history_table(letter.history, style, width)], style)
+    text = paragraphs(letter.clinician_text, style["body"]) or [
+        Paragraph("(No letter text written yet.)", style["muted"])]
+    # The closing words go over the page with the signature, which never stands alone.
+    story += _section("From the referring clinician", text[:-1], style)
+    story.append(KeepTogether([text[-1], Spacer(1, 3 * mm), _signature_block(letter, style, width)]))
     return story
 
 
-def _letterhead(clinic: LetterClinic, styles, width: float) -> Table:
-    contact = _literal(clinic.address)
-    if clinic.telephone.strip():
-        contact += ("<br/>" if contact else "") + "Telephone: " + _literal(clinic.telephone)
-    table = Table(
-        [[Paragraph(_literal(clinic.name), styles["clinic"]), Paragraph(contact, styles["contact"])]],
-        colWidths=[width * 0.55, width * 0.45],
-    )
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, _RULE),
-    ]))
-    return table
-
-
-def _amendment_banner(letter: ReferralLetter, styles, width: float) -> Table:
-    reason = _literal(letter.amendment_reason or "") or "(no reason given)"
-    text = (f"<b>AMENDED LETTER – version {letter.version}.</b> This version replaces version "
+def _amendment_banner(letter: ReferralLetter, style, width: float) -> Table:
+    reason = literal(letter.amendment_reason) or "(no reason given)"
+    text = (f"<b>AMENDMENT – version {letter.version} of this letter.</b> It replaces version "
             f"{letter.version - 1}, which is kept on record.<br/><b>Reason for amendment:</b> {reason}")
-    return _boxed(Paragraph(text, styles["body"]), width, _AMBER, _AMBER_EDGE)
+    return boxed(Paragraph(text, style["tight"]), width, AMBER, AMBER_EDGE)
 
 
-def _addressing(letter: ReferralLetter, styles, width: float) -> list:
+def _addressing(letter: ReferralLetter, style, width: float) -> list:
+    to = [Paragraph("To", style["label"])] + _recipient_lines(letter, style, width * 0.62)
     if letter.signer:
         dated = day_text(letter.signer.signed_at_utc.astimezone(ZoneInfo(letter.clinic.time_zone)).date())
     else:
         dated = "(set when signed)"
-    recipient = RECIPIENTS.get(letter.referral_kind, letter.kind_title)
-    to = [Paragraph("To", styles["label"]),
-          Paragraph(_literal(recipient), styles["recipient_urgent" if letter.urgent else "recipient"])]
-    row = Table([[to, Paragraph(f"Date: {escape(dated)}", styles["right"])]],
-                colWidths=[width * 0.62, width * 0.38])
-    row.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    right = [Paragraph(f"Date: {dated}", style["right"])]
+    if letter.referral_id is not None:
+        right.append(Paragraph(f"Our reference: referral {letter.referral_id}", style["right"]))
+    row = Table([[to, right]], colWidths=[width * 0.62, width * 0.38])
+    row.setStyle(table_style([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (1, 0), (1, 0), 11),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return [row, Spacer(1, 2 * mm), Paragraph(f"Referral: {_literal(letter.kind_title)}", styles["title"])]
+    title = f"URGENT referral: {literal(letter.kind_title)}" if letter.urgent else \
+        f"Referral: {literal(letter.kind_title)}"
+    return [row, Spacer(1, 3 * mm), Paragraph(title, style["title_urgent" if letter.urgent else "title"])]
 
 
-def _patient_block(patient: LetterPatient, styles, width: float) -> Table:
-    rows = [
-        ("Patient", patient.name),
-        ("Date of birth", day_text(patient.date_of_birth)),
-        ("NHS number", patient.nhs_number_display or "not recorded"),
-        ("Address", patient.address or "not recorded"),
+def _recipient_lines(letter: ReferralLetter, style, room: float) -> list[Paragraph]:
+    recipient = letter.recipient
+    if recipient is None:
+        return [Paragraph(literal(wording(letter.referral_kind).service), style["recipient"])]
+    lines = [Paragraph(literal(recipient.name), style["recipient"])]
+    contact = [literal(text) for text in (recipient.department, recipient.address) if text.strip()]
+    reach = [f"{label}: {text.strip()}" for label, text in (("Telephone", recipient.telephone),
+                                                            ("Email", recipient.email)) if text.strip()]
+    address = style["address"]
+    if len(reach) == 2 and text_width(" · ".join(reach), address.fontName, address.fontSize) < room:
+        reach = [" · ".join(reach)]
+    contact += [literal(line) for line in reach]
+    if contact:
+        lines.append(Paragraph("<br/>".join(contact), style["address"]))
+    return lines
+
+
+def _patient_block(patient: LetterPatient, style, width: float) -> Table:
+    label, value = style["label_cell"], style["tight"]
+    cells = [
+        [Paragraph("Patient", label), Paragraph(literal(patient.name), value), "", ""],
+        [Paragraph("Date of birth", label), Paragraph(day_text(patient.date_of_birth), value),
+         Paragraph("NHS number", label), Paragraph(literal(patient.nhs_number_display or "not recorded"), value)],
+        [Paragraph("Address", label), Paragraph(literal(patient.address or "not recorded"), value), "", ""],
     ]
-    table = Table([[Paragraph(label, styles["label_cell"]), Paragraph(_literal(value), styles["body"])]
-                   for label, value in rows], colWidths=[32 * mm, width - 32 * mm])
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), _SHADE),
-        ("BOX", (0, 0), (-1, -1), 0.5, _RULE),
+    table = Table(cells, colWidths=[30 * mm, 45 * mm, 31 * mm, width - 106 * mm])
+    table.setStyle(table_style([
+        ("SPAN", (1, 0), (-1, 0)),
+        ("SPAN", (1, -1), (-1, -1)),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, 0), 5),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
         ("LEFTPADDING", (0, 0), (-1, -1), 6),
     ]))
     return table
@@ -227,151 +202,96 @@ def _urgency_text(letter: ReferralLetter) -> str:
     return f"<b>Urgency:</b> routine – please see the patient no later than {due}."
 
 
-def _signature_block(letter: ReferralLetter, styles, width: float):
+def _history_table(history: tuple[HistoryEntry, ...], style, width: float):
+    if not history:
+        return Paragraph("No pathway history recorded.", style["muted"])
+    rows = [[Paragraph(literal(entry.label), style["label_cell"]),
+             Paragraph("<br/>".join(literal(line) for line in entry.lines) or "–", style["tight"])]
+            for entry in history]
+    table = Table(rows, colWidths=[46 * mm, width - 46 * mm])
+    table.setStyle(table_style([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.3, colors.HexColor("#d5d8dc")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (0, -1), 6),
+    ]))
+    return table
+
+
+def _signature_block(letter: ReferralLetter, style, width: float):
     signer = letter.signer
     if signer is None:
         text = (f"<b>{DRAFT_MARK}</b><br/>This letter must not be sent until the referring clinician "
                 "has signed it electronically.")
-        return KeepTogether([_boxed(Paragraph(text, styles["draft"]), width, colors.white, _RED)])
-    body = styles["tight"]
+        return boxed(Paragraph(text, style["draft"]), width, colors.white, RED)
+    body = style["tight"]
+    meaning = literal(signer.meaning)
     cells = [
-        [Paragraph(f"<b>Signed electronically by {_literal(signer.name)} as {_literal(signer.meaning)}</b>",
-                   body), ""],
-        [Paragraph(f"Name: {_literal(signer.name)}", body),
-         Paragraph(f"Registration number: {_literal(signer.registration_number)}", body)],
-        [Paragraph(f"Role: {_literal(signer.role)}", body),
-         Paragraph(f"Signed: {escape(clinic_time_text(signer.signed_at_utc, letter.clinic.time_zone))}", body)],
+        [Paragraph(f"<b>Signed electronically by {literal(signer.name)} as {meaning}</b>", body), ""],
+        [Paragraph(f"Role: {literal(signer.role)}", body),
+         Paragraph(f"Registration number: {literal(signer.registration_number)}", body)],
+        [Paragraph(f"Signed: {clinic_time_text(signer.signed_at_utc, letter.clinic.time_zone)}", body), ""],
+        [Paragraph(f"Signed electronically: the {meaning} re-entered their password in Clinic Desktop to sign "
+                   f"letter version {letter.version}, whose SHA-256 fingerprint the clinic keeps on record; a "
+                   "changed file no longer matches it.", style["small"]), ""],
     ]
     table = Table(cells, colWidths=[width * 0.42, width * 0.58])
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("SPAN", (0, 0), (-1, 0)),
-        ("BACKGROUND", (0, 0), (-1, -1), _SHADE),
-        ("BOX", (0, 0), (-1, -1), 1, _RULE),
+        ("SPAN", (0, -1), (-1, -1)),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("BOX", (0, 0), (-1, -1), 1, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("TOPPADDING", (0, -1), (-1, -1), 5),
         ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-    ]))
-    return KeepTogether([table])
-
-
-def _boxed(paragraph: Paragraph, width: float, background, edge) -> Table:
-    table = Table([[paragraph]], colWidths=[width])
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), background),
-        ("BOX", (0, 0), (-1, -1), 1, edge),
-        ("TOPPADDING", (0, 0), (-1, -1), 6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
         ("LEFTPADDING", (0, 0), (-1, -1), 8),
         ("RIGHTPADDING", (0, 0), (-1, -1), 8),
     ]))
     return table
 
 
-def _section(heading: str, flowables: list, styles) -> list:
-    return [Paragraph(heading, styles["heading"]), *flowables]
+def _section(heading: str, flowables: list, style) -> list:
+    return [Paragraph(heading, style["heading"]), *flowables]
 
 
-def _paragraphs(text: str, style: ParagraphStyle) -> list[Paragraph]:
-    """Blank lines separate paragraphs; a single line break is kept as typed."""
-    blocks = _normalised(text).split("\n\n")
-    return [Paragraph(_literal(block.strip("\n")), style) for block in blocks if block.strip()]
-
-
-def _literal(text: str) -> str:
-    """Text as Paragraph markup that prints exactly what was typed (no tags, no entities)."""
-    return escape(_normalised(text).strip()).replace("\n", "<br/>")
-
-
-def _normalised(text: str | None) -> str:
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("body", fontName=REGULAR, fontSize=10.5, leading=14.5, textColor=_INK,
-                          spaceAfter=5)
-    return {
-        "body": body,
-        "muted": ParagraphStyle("muted", body, textColor=_MUTED),
-        "tight": ParagraphStyle("tight", body, spaceAfter=0),
-        "clinic": ParagraphStyle("clinic", body, fontName=BOLD, fontSize=16, leading=20),
-        "contact": ParagraphStyle("contact", body, fontSize=9.5, leading=12.5, alignment=TA_RIGHT,
-                                  textColor=_MUTED, spaceAfter=0),
-        "right": ParagraphStyle("right", body, alignment=TA_RIGHT),
-        "label": ParagraphStyle("label", body, fontSize=9, leading=11, textColor=_MUTED, spaceAfter=1),
-        "label_cell": ParagraphStyle("label_cell", body, fontName=BOLD, spaceAfter=0),
-        "recipient": ParagraphStyle("recipient", body, fontName=BOLD, fontSize=12, leading=15),
-        "recipient_urgent": ParagraphStyle("recipient_urgent", body, fontName=BOLD, fontSize=12,
-                                           leading=15, textColor=_RED),
-        "title": ParagraphStyle("title", body, fontName=BOLD, fontSize=13, leading=17, spaceAfter=6),
-        "heading": ParagraphStyle("heading", body, fontName=BOLD, fontSize=11, leading=14,
-                                  spaceBefore=7, spaceAfter=3),
-        "urgent": ParagraphStyle("urgent", body, textColor=_RED),
-        "bullet": ParagraphStyle("bullet", body, leftIndent=12, bulletIndent=2, spaceAfter=2),
-        "draft": ParagraphStyle("draft", body, textColor=_RED, fontSize=11, leading=15, spaceAfter=0),
-    }
-
-
-def _footer_canvas(letter: ReferralLetter):
-    """A canvas class that holds back every page until the end, then stamps "Page x of y"."""
+def _footer(letter: ReferralLetter):
+    """Patient identity on the left; draft mark, amendment or version, then the page number, on the right."""
     identity = f"{letter.patient.name} · NHS number {letter.patient.nhs_number_display or 'not recorded'}"
-    middle = DRAFT_MARK if letter.signer is None else f"Letter version {letter.version}"
-
-    class FooterCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for number, page in enumerate(self._pages, start=1):
-                self.__dict__.update(page)
-                _draw_footer(self, identity, middle, f"Page {number} of {total}", letter.signer is None)
-                super().showPage()
-            super().save()
-
-    return FooterCanvas
-
-
-def _draw_footer(canvas: Canvas, identity: str, middle: str, page: str, draft: bool) -> None:
-    """Patient identity on the left; draft mark or version, then the page number, on the right."""
-    width, _ = A4
-    y = 14 * mm
-    size = 8.5
-    canvas.saveState()
-    canvas.setStrokeColor(_RULE)
-    canvas.setLineWidth(0.5)
-    canvas.line(_MARGIN, y + 4.5 * mm, width - _MARGIN, y + 4.5 * mm)
-    canvas.setFont(REGULAR, size)
-    canvas.setFillColor(_MUTED)
-    right = width - _MARGIN
-    canvas.drawRightString(right, y, page)
-    right -= stringWidth(page, REGULAR, size) + 6 * mm
-    middle_font = BOLD if draft else REGULAR
-    canvas.setFont(middle_font, size)
-    canvas.setFillColor(_RED if draft else _MUTED)
-    canvas.drawRightString(right, y, middle)
-    right -= stringWidth(middle, middle_font, size) + 6 * mm
-    canvas.setFont(REGULAR, size)
-    canvas.setFillColor(_MUTED)
-    canvas.drawString(_MARGIN, y, _fit(identity, REGULAR, size, right - _MARGIN))
+    draft = letter.signer is None
     if draft:
-        canvas.setFont(BOLD, 10)
-        canvas.setFillColor(_RED)
-        canvas.drawRightString(width - _MARGIN, A4[1] - 9 * mm, DRAFT_MARK)
-    canvas.restoreState()
+        middle = DRAFT_MARK
+    elif letter.version > 1:
+        middle = f"Amendment · letter version {letter.version}"
+    else:
+        middle = f"Letter version {letter.version}"
 
+    def footer(canvas: Canvas, number: int, total: int) -> None:
+        page = f"Page {number} of {total}"
+        width, height = A4
+        y = 14 * mm
+        size = 8.5
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, y + 4.5 * mm, width - MARGIN, y + 4.5 * mm)
+        canvas.setFillColor(MUTED)
+        right = width - MARGIN
+        draw_text(canvas, right, y, page, REGULAR, size, right=True)
+        right -= text_width(page, REGULAR, size) + 6 * mm
+        middle_font = BOLD if draft else REGULAR
+        canvas.setFillColor(RED if draft else MUTED)
+        draw_text(canvas, right, y, middle, middle_font, size, right=True)
+        right -= text_width(middle, middle_font, size) + 6 * mm
+        canvas.setFillColor(MUTED)
+        draw_text(canvas, MARGIN, y, fit(identity, REGULAR, size, right - MARGIN), REGULAR, size)
+        if draft:
+            canvas.setFillColor(RED)
+            draw_text(canvas, width - MARGIN, height - 9 * mm, DRAFT_MARK, BOLD, 10, right=True)
+        canvas.restoreState()
 
-def _fit(text: str, font: str, size: float, room: float) -> str:
-    """text cut with an ellipsis to fit room points, so a long name never runs into the page number."""
-    if stringWidth(text, font, size) <= room:
-        return text
-    while text and stringWidth(text + "…", font, size) > room:
-        text = text[:-1]
-    return text + "…"
+    return footer

@@ -7,6 +7,7 @@ from clinic_desktop.models.database import (
     is_sqlite,
     make_database,
 )
+from clinic_desktop.models.destinations import DestinationKind, ReferralDestination, ReferralRecipient
 from clinic_desktop.models.episodes import (
     Episode,
     Medication,
@@ -35,6 +36,9 @@ ALL_MODELS = (
     Appointment,
     Referral,
     LetterVersion,
+    ReferralDestination,
+    DestinationKind,
+    ReferralRecipient,
     AuditEvent,
     ClinicSetting,
     SchemaVersion,
@@ -45,6 +49,7 @@ __all__ = [
     "Appointment",
     "AuditEvent",
     "ClinicSetting",
+    "DestinationKind",
     "Episode",
     "LetterVersion",
     "Medication",
@@ -53,6 +58,8 @@ __all__ = [
     "RadicularStatus",
     "RedFlagRecord",
     "Referral",
+    "ReferralDestination",
+    "ReferralRecipient",
     "SchemaVersion",
     "StartBackAssessment",
     "TwelveWeekOutcome",

@@ -16,18 +16,68 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from peewee import Database
-from playhouse.migrate import SchemaMigrator
+from peewee import SQL, BooleanField, CharField, Database, ForeignKeyField, Model, TextField
+from playhouse.migrate import SchemaMigrator, migrate
 
-from clinic_desktop.models import ALL_MODELS, SchemaVersion, constraints
+from clinic_desktop.models import ALL_MODELS, SchemaVersion, User, constraints
+from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
+from clinic_desktop.models.fields import UTCDateTimeField
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # MIGRATIONS[n] upgrades a database from version n - 1 to n. Never edit a released
 # step: add the next one. Each takes the migrator and the database.
 MigrationStep = Callable[[SchemaMigrator, Database], None]
-MIGRATIONS: dict[int, MigrationStep] = {}
+
+
+def _step_2_referral_destinations(migrator: SchemaMigrator, database: Database) -> None:
+    """Schema 2: the directory of referral destinations, where each referral goes, and staff titles.
+
+    The tables are declared here as they stood at schema 2, not taken from the live models,
+    so this step stays the same when a later step changes them.
+    """
+    from clinic_desktop.models.referrals import REFERRAL_KINDS, Referral
+
+    class Step2(Model):
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+
+    class ReferralDestination(Step2):
+        name = CharField(max_length=200)
+        department = CharField(max_length=200, default="")
+        address = TextField(default="")
+        telephone = CharField(max_length=40, default="")
+        email = CharField(max_length=200, default="")
+        active = BooleanField(default=True)
+        created_at = UTCDateTimeField()
+        updated_at = UTCDateTimeField()
+
+    class DestinationKind(Step2):
+        destination = ForeignKeyField(ReferralDestination, backref="kinds")
+        kind = CharField(max_length=32, constraints=[one_of("kind", REFERRAL_KINDS)])
+        is_default = BooleanField(default=False)
+
+        class Meta:
+            indexes = ((("destination", "kind"), True),)
+
+    DestinationKind.add_index(DestinationKind.index(DestinationKind.kind, unique=True,
+                                                    name="destination_kind_one_default").where(SQL("is_default")))
+
+    class ReferralRecipient(Step2):
+        referral = ForeignKeyField(Referral, unique=True, backref="+")
+        destination = ForeignKeyField(ReferralDestination, backref="+")
+        chosen_by = ForeignKeyField(User, backref="+")
+        chosen_at = UTCDateTimeField()
+
+    database.create_tables([ReferralDestination, DestinationKind, ReferralRecipient])
+    migrate(migrator.add_column("user", "professional_title", CharField(max_length=100, null=True)))
+
+
+MIGRATIONS: dict[int, MigrationStep] = {
+    2: _step_2_referral_destinations,
+}
 
 
 class SchemaError(RuntimeError):

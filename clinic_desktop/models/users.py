@@ -17,3 +17,5 @@ class User(BaseModel):
     registration_number = CharField(max_length=64, null=True)
     active = BooleanField(default=True)
     created_at = UTCDateTimeField()
+    # What a signed letter calls them ("Physiotherapist", "General practitioner"); schema 2.
+    professional_title = CharField(max_length=100, null=True)

@@ -31,6 +31,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "send_referral": frozenset({RECEPTIONIST, MANAGER}),
     "record_referral_reply": _STAFF,
     "cancel_referral": frozenset({CLINICIAN, MANAGER}),
+    # letters: signed, unsent letters exported in a batch (also by a scheduled job)
+    "export_letters": frozenset({RECEPTIONIST, MANAGER, COMMAND_LINE}),
+    # the directory of referral destinations: kept by the manager, read by everyone
+    "view_destinations": _STAFF,
+    "manage_destinations": frozenset({MANAGER}),
     # reading worklists and reports
     "view_worklists": _STAFF | {COMMAND_LINE},
     # administration

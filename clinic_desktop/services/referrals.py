@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from clinic_desktop.letters.referral_letter import render_referral_letter
-from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, User
+from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, ReferralDestination, User
 from clinic_desktop.models.referrals import REFERRAL_KINDS
 from clinic_desktop.pathway.rules import referral_due
-from clinic_desktop.services import audit, clock, validation
+from clinic_desktop.services import audit, clock, destinations, validation
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.errors import (
     Conflict,
@@ -69,6 +69,8 @@ class ReferralRecord:
     closed_at: datetime | None
     cancel_reason: str | None
     versions: tuple[LetterVersionInfo, ...]
+    destination_id: int | None = None  # where the letter goes, recorded when drafted
+    destination_name: str | None = None
 
 
 @service("raise_referral")
@@ -105,34 +107,44 @@ def raise_referral(actor, episode_id: int, *, kind: str, reason: str, due_by: da
 
 
 @service("draft_referral")
-def draft_referral(actor, referral_id: int, clinician_text: str) -> ReferralRecord:
-    """Save the clinician's letter text; a draft can be rewritten until it is signed."""
+def draft_referral(actor, referral_id: int, clinician_text: str, *,
+                   destination_id: int | None = None) -> ReferralRecord:
+    """Save the clinician's letter text and where it goes; a draft can be rewritten until it is signed.
+
+    Without ``destination_id`` the letter keeps the destination it has, else gets the
+    default the practice manager set for its kind (none: addressed to the service by name).
+    """
     referral = _referral(referral_id)
     text = validation.text(clinician_text, "clinician_text", required="Write the letter text before saving the draft.",
                            label="letter text")
     _require_status(referral, ("raised", "drafted"), "be drafted")
+    destination = destinations.destination_for_letter(referral, destination_id)
     _move(referral, ("raised", "drafted"), status="drafted", clinician_text=text, drafted_by=actor.user_id)
-    _audit(actor, "draft_referral", referral, "saved the draft letter of")
+    destinations.record_destination(actor, referral.id, destination)
+    _audit(actor, "draft_referral", referral, "saved the draft letter of",
+           destination=destination.name if destination else None)
     return _record(referral.id)
 
 
 @service("view_patient", changes=False)
 def preview_letter(actor, referral_id: int, *, clinician_text: str | None = None,
-                   amendment_reason: str | None = None) -> bytes:
+                   amendment_reason: str | None = None, destination_id: int | None = None) -> bytes:
     """The unsigned letter that signing now would produce; nothing is stored.
 
     A raised or drafted referral previews version 1 (the stored text unless other text is
-    given); a signed or sent one previews the next amended version.
+    given); a signed or sent one previews the next amended version. The destination is
+    the one given, else the one recorded, else the kind's default.
     """
     referral = _referral(referral_id)
     text = (referral.clinician_text if clinician_text is None
             else validation.text(clinician_text, "clinician_text", label="letter text"))
     amendment_reason = validation.text(amendment_reason, "amendment_reason", label="reason for amending") or None
     _require_status(referral, ("raised", "drafted", "signed", "sent"), "be previewed")
+    destination = destinations.destination_for_letter(referral, destination_id)
     if referral.status in ("raised", "drafted"):
-        return render_referral_letter(referral_letter(referral, clinician_text=text))
+        return render_referral_letter(referral_letter(referral, clinician_text=text, destination=destination))
     return render_referral_letter(referral_letter(referral, clinician_text=text, version=_latest_version(referral) + 1,
-                                                  amendment_reason=amendment_reason))
+                                                  amendment_reason=amendment_reason, destination=destination))
 
 
 @service("sign_referral")
@@ -142,17 +154,24 @@ def sign_referral(actor, referral_id: int, password: str) -> ReferralRecord:
     referral = _referral(referral_id)
     _require_status(referral, ("drafted",), "be signed")
     signer = _signing_user(actor, password)
+    destination = destinations.destination_for_letter(referral, None)  # as the preview showed it
+    destinations.require_in_use(destination)
     now = clock.now_utc()
     _move(referral, ("drafted",), status="signed", signed_by=signer.id, signed_at=now)
-    stored = _store_version(referral, signer, now, referral.clinician_text, None)
+    destinations.record_destination(actor, referral.id, destination)
+    stored = _store_version(referral, signer, now, referral.clinician_text, None, destination)
     _audit(actor, "sign_referral", referral, f"signed letter version {stored.version} of",
            version=stored.version, sha256=stored.sha256)
     return _record(referral.id)
 
 
 @service("sign_referral")
-def amend_referral(actor, referral_id: int, *, clinician_text: str, reason: str, password: str) -> ReferralRecord:
-    """A signed or sent letter changed: a new signed version with its reason; it must be sent again."""
+def amend_referral(actor, referral_id: int, *, clinician_text: str, reason: str, password: str,
+                   destination_id: int | None = None) -> ReferralRecord:
+    """A signed or sent letter changed: a new signed version with its reason; it must be sent again.
+
+    ``destination_id`` readdresses it; without it the amendment goes where the letter went.
+    """
     _require_clinician(actor)
     referral = _referral(referral_id)
     text = validation.text(clinician_text, "clinician_text", required="Write the letter text of the amended version.",
@@ -161,10 +180,13 @@ def amend_referral(actor, referral_id: int, *, clinician_text: str, reason: str,
                           label="reason for amending")
     _require_status(referral, ("signed", "sent"), "be amended")
     signer = _signing_user(actor, password)
+    destination = destinations.destination_for_letter(referral, destination_id)
+    destinations.require_in_use(destination)
     now = clock.now_utc()
     _move(referral, ("signed", "sent"), status="signed", clinician_text=text, signed_by=signer.id,
           signed_at=now, sent_at=None)
-    stored = _store_version(referral, signer, now, text, why)
+    destinations.record_destination(actor, referral.id, destination)
+    stored = _store_version(referral, signer, now, text, why, destination)
     _audit(actor, "amend_referral", referral, f"signed amended letter version {stored.version} of",
            version=stored.version, sha256=stored.sha256, amendment_reason=why)
     return _record(referral.id)
@@ -175,7 +197,14 @@ def letter_pdf(actor, referral_id: int, version: int | None = None) -> bytes:
     """A signed letter's stored bytes exactly (the latest version by default), checked against its hash."""
     if version is not None:
         version = validation.record_id(version, "letter version")
-    referral = _referral(referral_id)
+    return stored_letter(_referral(referral_id), version)
+
+
+def stored_letter(referral: Referral, version: int | None = None) -> bytes:
+    """The stored bytes of a letter version (the latest by default), refused if they no longer match their hash.
+
+    For services that have checked their own permission (letter_pdf, the batch export).
+    """
     versions = LetterVersion.select().where(LetterVersion.referral == referral)
     if version is None:
         stored = versions.order_by(LetterVersion.version.desc()).first()
@@ -312,14 +341,15 @@ def _latest_version(referral: Referral) -> int:
 
 
 def _store_version(referral: Referral, signer: User, signed_at: datetime, text: str,
-                   amendment_reason: str | None) -> LetterVersion:
+                   amendment_reason: str | None, destination: ReferralDestination | None) -> LetterVersion:
     version = _latest_version(referral) + 1
     letter = referral_letter(referral, clinician_text=text, version=version, amendment_reason=amendment_reason,
-                             signer=signer_for(signer, signed_at))
+                             signer=signer_for(signer, signed_at), destination=destination)
     pdf = render_referral_letter(letter)
+    # The signer's name, role and registration number as the letter prints them.
     return LetterVersion.create(
         referral=referral, version=version, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
-        signed_by=signer, signed_at=signed_at, signer_name=letter.signer.name, signer_role=signer.role,
+        signed_by=signer, signed_at=signed_at, signer_name=letter.signer.name, signer_role=letter.signer.role,
         signer_registration=letter.signer.registration_number, meaning=letter.signer.meaning,
         amendment_reason=amendment_reason,
     )
@@ -335,6 +365,7 @@ def _audit(actor, action: str, referral: Referral, did: str, **details) -> None:
 def _record(referral_id: int) -> ReferralRecord:
     referral = (Referral.select(Referral, Episode, Patient).join(Episode).join(Patient)
                 .where(Referral.id == referral_id).get())
+    destination = destinations.recorded_destination(referral.id)
     signer = User.get_by_id(referral.signed_by_id) if referral.signed_by_id else None
     versions = (LetterVersion.select(LetterVersion.version, LetterVersion.sha256, LetterVersion.signed_at,
                                      LetterVersion.signer_name, LetterVersion.amendment_reason)
@@ -349,4 +380,6 @@ def _record(referral_id: int) -> ReferralRecord:
         closed_at=referral.closed_at, cancel_reason=referral.cancel_reason,
         versions=tuple(LetterVersionInfo(row.version, row.sha256, row.signed_at, row.signer_name,
                                          row.amendment_reason) for row in versions),
+        destination_id=destination.id if destination else None,
+        destination_name=destinations.destination_label(destination) if destination else None,
     )

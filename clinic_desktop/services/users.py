@@ -7,10 +7,10 @@ from peewee import IntegrityError
 
 from clinic_desktop.models import User, database_proxy, is_sqlite
 from clinic_desktop.models.users import ROLES
-from clinic_desktop.services import audit
+from clinic_desktop.services import audit, validation
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import now_utc
-from clinic_desktop.services.errors import Conflict, PermissionDenied, ValidationError
+from clinic_desktop.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.settings import update_clinic_settings
 from clinic_desktop.services.transaction import service
 
@@ -53,11 +53,30 @@ def create_first_manager(username: str, full_name: str, password: str, clinic_na
 
 @service("manage_users")
 def create_user(actor, username: str, full_name: str, role: str, password: str,
-                registration_number: str | None = None) -> Actor:
-    user = _new_user(username, full_name, role, password, registration_number)
+                registration_number: str | None = None, *, professional_title: str | None = None) -> Actor:
+    title = _title(professional_title)
+    user = _new_user(username, full_name, role, password, registration_number, title)
     audit.record(actor, "create_user", "user", user.id, f"created {role.replace('_', ' ')} account {user.username}",
-                 role=role, registration_number=registration_number)
+                 role=role, registration_number=registration_number, professional_title=title)
     return actor_for(user)
+
+
+@service("manage_users")
+def set_professional_title(actor, user_id: int, professional_title: str | None) -> None:
+    """What signed letters call this person ("Physiotherapist"); empty prints their role instead."""
+    user_id = validation.record_id(user_id, "user")
+    title = _title(professional_title)
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFound(f"There is no user {user_id}.")
+    User.update(professional_title=title).where(User.id == user_id).execute()
+    audit.record(actor, "set_professional_title", "user", user_id,
+                 f"set the professional title of {user.username} to {title or '(none: the role is printed)'}",
+                 professional_title=title)
+
+
+def _title(professional_title: str | None) -> str | None:
+    return validation.text(professional_title, "professional_title", max_length=100) or None
 
 
 def authenticate(username: str, password: str) -> Actor:
@@ -90,7 +109,7 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _new_user(username, full_name, role, password, registration_number) -> User:
+def _new_user(username, full_name, role, password, registration_number, professional_title=None) -> User:
     username = (username or "").strip().lower()
     full_name = (full_name or "").strip()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
@@ -111,13 +130,14 @@ def _new_user(username, full_name, role, password, registration_number) -> User:
             return User.create(username=username, full_name=full_name, role=role,
                                password_hash=_hasher.hash(password),
                                registration_number=(registration_number or "").strip() or None,
+                               professional_title=professional_title,
                                created_at=now_utc())
     except IntegrityError:
         raise taken from None
 
 
-def first_active_manager() -> Actor | None:
-    """The first active practice manager, for rendering the window in a screenshot."""
-    user = (User.select().where(User.role == "practice_manager", User.active == True)  # noqa: E712
+def first_active_user(role: str = "practice_manager") -> Actor | None:
+    """The first active user with this role, for rendering a window in a screenshot."""
+    user = (User.select().where(User.role == role, User.active == True)  # noqa: E712
             .order_by(User.id).first())
     return actor_for(user) if user else None

@@ -3,6 +3,7 @@ import hashlib
 import shutil
 import sqlite3
 import subprocess
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -15,8 +16,12 @@ from playhouse.migrate import migrate
 from clinic_desktop.models import (
     ALL_MODELS,
     Appointment,
+    DestinationKind,
     Episode,
     Patient,
+    Referral,
+    ReferralDestination,
+    ReferralRecipient,
     SchemaVersion,
     User,
     bind_database,
@@ -32,6 +37,8 @@ from clinic_desktop.models.schema import (
 )
 
 NOW = datetime(2025, 6, 16, 8, 0, tzinfo=timezone.utc)
+# A made-up step after today's schema, for testing the upgrade machinery itself.
+NEXT = SCHEMA_VERSION + 1
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -80,7 +87,7 @@ def add_nickname(migrator, database):
 
 def add_nickname_then_fail(migrator, database):
     add_nickname(migrator, database)
-    raise RuntimeError("step 2 went wrong")
+    raise RuntimeError("the next step went wrong")
 
 
 def patient_columns(database):
@@ -171,8 +178,9 @@ def test_a_database_of_someone_elses_tables_is_refused_untouched(blank_database)
 def test_an_upgrade_without_a_step_is_refused_untouched(blank_database, tmp_path):
     prepare_database(blank_database)
     before = fingerprint(blank_database)
-    with pytest.raises(SchemaError, match="no upgrade step to schema 3"):
-        prepare_database(blank_database, target=3, steps={2: add_nickname}, backup_folder=tmp_path / "backups")
+    with pytest.raises(SchemaError, match=f"no upgrade step to schema {NEXT + 1}"):
+        prepare_database(blank_database, target=NEXT + 1, steps={NEXT: add_nickname},
+                         backup_folder=tmp_path / "backups")
     assert fingerprint(blank_database) == before
     assert not (tmp_path / "backups").exists()
 
@@ -182,18 +190,19 @@ def test_an_upgrade_without_a_step_is_refused_untouched(blank_database, tmp_path
 
 def test_an_older_database_is_upgraded_step_by_step(blank_database, tmp_path):
     prepare_database(blank_database)
-    report = prepare_database(blank_database, target=2, steps={2: add_nickname}, backup_folder=tmp_path / "backups")
-    assert (report.created, report.upgraded_from) == (False, 1)
+    report = prepare_database(blank_database, target=NEXT, steps={NEXT: add_nickname},
+                              backup_folder=tmp_path / "backups")
+    assert (report.created, report.upgraded_from) == (False, SCHEMA_VERSION)
     assert "nickname" in patient_columns(blank_database)
-    assert stored_version(blank_database) == 2
+    assert stored_version(blank_database) == NEXT
     assert report.backup.parent == tmp_path / "backups" and report.backup.stat().st_size > 0
 
 
 def test_an_sqlite_backup_beside_the_file_opens_as_the_old_schema(sqlite_database):
-    report = prepare_database(sqlite_database, target=2, steps={2: add_nickname})
+    report = prepare_database(sqlite_database, target=NEXT, steps={NEXT: add_nickname})
     assert report.backup.parent == Path(sqlite_database.database).parent
     with sqlite3.connect(report.backup) as backup:
-        assert backup.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        assert backup.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         assert "nickname" not in [row[1] for row in backup.execute("PRAGMA table_info(patient)")]
     backup.close()
 
@@ -202,7 +211,7 @@ def test_a_postgresql_backup_restores_as_the_old_schema(tmp_path, postgres_serve
     database = empty_postgres(postgres_server.create_database("clinic_upgrade"))
     try:
         prepare_database(database)
-        report = prepare_database(database, target=2, steps={2: add_nickname}, backup_folder=tmp_path)
+        report = prepare_database(database, target=NEXT, steps={NEXT: add_nickname}, backup_folder=tmp_path)
     finally:
         database.close()
     assert report.backup.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
@@ -213,7 +222,7 @@ def test_a_postgresql_backup_restores_as_the_old_schema(tmp_path, postgres_serve
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT version FROM schema_version")
-            assert cursor.fetchall() == [(1,)]
+            assert cursor.fetchall() == [(SCHEMA_VERSION,)]
             cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'patient'")
             assert "nickname" not in {row[0] for row in cursor.fetchall()}
     finally:
@@ -223,10 +232,10 @@ def test_a_postgresql_backup_restores_as_the_old_schema(tmp_path, postgres_serve
 def test_a_failing_step_leaves_the_old_schema_and_version(blank_database, tmp_path):
     prepare_database(blank_database)
     before = structure(blank_database)
-    with pytest.raises(RuntimeError, match="step 2 went wrong"):
-        prepare_database(blank_database, target=2, steps={2: add_nickname_then_fail}, backup_folder=tmp_path)
+    with pytest.raises(RuntimeError, match="the next step went wrong"):
+        prepare_database(blank_database, target=NEXT, steps={NEXT: add_nickname_then_fail}, backup_folder=tmp_path)
     assert structure(blank_database) == before
-    assert stored_version(blank_database) == 1
+    assert stored_version(blank_database) == SCHEMA_VERSION
     assert "nickname" not in patient_columns(blank_database)
 
 
@@ -236,5 +245,99 @@ def test_a_postgresql_upgrade_without_pg_dump_is_refused_untouched(blank_databas
     before = structure(blank_database)
     monkeypatch.setattr(schema.shutil, "which", lambda name: None)
     with pytest.raises(SchemaError, match="pg_dump was not found"):
-        prepare_database(blank_database, target=2, steps={2: add_nickname}, backup_folder=tmp_path)
+        prepare_database(blank_database, target=NEXT, steps={NEXT: add_nickname}, backup_folder=tmp_path)
     assert structure(blank_database) == before
+
+
+# --- schema 2: referral destinations and professional titles ---
+
+SCHEMA_2_TABLES = (ReferralDestination, DestinationKind, ReferralRecipient)
+
+
+@contextmanager
+def schema_1_models():
+    """The models as schema 1 had them: no destination tables, no professional title."""
+    title = User._meta.fields["professional_title"]
+    User._meta.remove_field("professional_title")
+    try:
+        yield tuple(model for model in ALL_MODELS if model not in SCHEMA_2_TABLES)
+    finally:
+        User._meta.add_field("professional_title", title)
+
+
+def make_schema_1(database, monkeypatch):
+    """A database exactly as the release with schema 1 created it, holding a signed letter's rows."""
+    with schema_1_models() as models, monkeypatch.context() as patch:
+        patch.setattr(schema, "ALL_MODELS", models)
+        prepare_database(database, target=1)
+        clinician, episode = _clinician_and_episode()
+        referral = Referral.create(episode=episode, kind="spinal_surgical", reason="not improved", status="drafted",
+                                   due_by=date(2025, 6, 30), raised_at=NOW, updated_at=NOW)
+    assert stored_version(database) == 1
+    return clinician.id, referral.id
+
+
+def _clinician_and_episode():
+    clinician = User.create(username="drjones", full_name="Dr Alys Jones", role="clinician", password_hash="x",
+                            registration_number="GMC 7012345", created_at=NOW)
+    patient = Patient.create(family_name="Smith", given_name="Ann", family_name_key="smith", given_name_key="ann",
+                             date_of_birth=date(1980, 2, 1), created_at=NOW, updated_at=NOW)
+    episode = Episode.create(patient=patient, first_contact_on=date(2025, 6, 2), presentation="non_specific",
+                             severity="mild", clinician=clinician, created_at=NOW)
+    return clinician, episode
+
+
+def test_schema_2_upgrades_a_schema_1_database_to_what_a_new_one_holds(blank_database, tmp_path, monkeypatch,
+                                                                          request):
+    make_schema_1(blank_database, monkeypatch)
+    report = prepare_database(blank_database, backup_folder=tmp_path)
+    assert (report.upgraded_from, stored_version(blank_database)) == (1, 2)
+    upgraded = structure(blank_database), typed_columns(blank_database)
+    fresh = _fresh_structure(blank_database, tmp_path, request)
+    assert upgraded == fresh
+
+
+def test_schema_2_keeps_the_rows_and_lets_them_use_the_new_tables(blank_database, tmp_path, monkeypatch):
+    clinician_id, referral_id = make_schema_1(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    clinician = User.get_by_id(clinician_id)
+    assert (clinician.full_name, clinician.professional_title) == ("Dr Alys Jones", None)
+    User.update(professional_title="Physiotherapist").where(User.id == clinician_id).execute()
+    destination = ReferralDestination.create(name="Spinal surgery", created_at=NOW, updated_at=NOW)
+    DestinationKind.create(destination=destination, kind="spinal_surgical", is_default=True)
+    ReferralRecipient.create(referral=referral_id, destination=destination, chosen_by=clinician_id, chosen_at=NOW)
+    assert User.get_by_id(clinician_id).professional_title == "Physiotherapist"
+    assert ReferralRecipient.get(ReferralRecipient.referral == referral_id).destination.name == "Spinal surgery"
+
+
+def test_the_database_keeps_one_default_destination_per_kind(database):
+    first = ReferralDestination.create(name="A", created_at=NOW, updated_at=NOW)
+    second = ReferralDestination.create(name="B", created_at=NOW, updated_at=NOW)
+    DestinationKind.create(destination=first, kind="biopsychosocial", is_default=True)
+    DestinationKind.create(destination=second, kind="biopsychosocial", is_default=False)
+    with pytest.raises(IntegrityError), database.atomic():
+        DestinationKind.update(is_default=True).where(DestinationKind.destination == second).execute()
+    assert [row.destination.name for row in DestinationKind.select().where(DestinationKind.is_default)] == ["A"]
+
+
+def typed_columns(database):
+    """Every column with its declared type and whether it may be empty."""
+    return {table: sorted((column.name, column.data_type.lower(), column.null)
+                          for column in database.get_columns(table))
+            for table in database.get_tables()}
+
+
+def _fresh_structure(database, tmp_path, request):
+    """The structure of a database made new at today's schema, of the same kind as ``database``."""
+    if is_sqlite(database):
+        fresh = make_database(str(tmp_path / "fresh.sqlite3"))
+    else:
+        fresh = make_database(request.getfixturevalue("postgres_server").create_database("clinic_fresh"))
+    bind_database(fresh)
+    fresh.connect()
+    try:
+        prepare_database(fresh)
+        return structure(fresh), typed_columns(fresh)
+    finally:
+        fresh.close()
+        bind_database(database)

@@ -190,13 +190,13 @@ def test_letter_history_comes_from_the_record(staff, drafted):
     for expected in (
         "Riverside Health Centre", "Telephone: 0113 496 0000",
         "SMITH, Ann", "9 Feb 1961", "943 476 5919", "4 Station Road", "LS2 9ZZ",
-        "First contact: 3 Mar 2025 – non-specific low back pain (moderate)",
-        "Advice given: stay active; no bed rest",
-        "Medication: Naproxen 500 mg twice daily (NSAID), started 3 Mar 2025",
-        "latest 17 Mar 2025: total 7 of 9, psychosocial 4 of 5 – high risk",
+        "First contact 3 Mar 2025 – non-specific low back pain, moderate severity",
+        "Treatments tried Advice given: stay active; no bed rest",
+        "Medication Naproxen 500 mg twice daily (NSAID), started 3 Mar 2025",
+        "STarT Back 17 Mar 2025: total 7 of 9, psychosocial 4 of 5 – high risk (Keele University)",
         "12-week outcome 26 May 2025: not improved",
-        "Red flags: none recorded",
-        "Spinal surgical service", "no later than Mon 16 Jun 2025",
+        "Red flags none recorded", "Neurological findings none recorded",
+        "To Spinal surgical service", "no later than Mon 16 Jun 2025", f"Our reference: referral {drafted.id}",
     ):
         assert expected in text
 
@@ -291,7 +291,7 @@ def test_amending_signs_version_2_and_keeps_version_1(staff, signed):
     latest = referrals.letter_pdf(staff.receptionist, signed.id)
     assert hashlib.sha256(latest).hexdigest() == amended.versions[1].sha256
     text = pdf_text(latest)
-    assert "AMENDED LETTER – version 2" in text
+    assert "AMENDMENT – version 2 of this letter" in text
     assert "Reason for amendment: Added the MRI request" in text
     assert "Signed electronically by Sam Physio as referring clinician" in text
 

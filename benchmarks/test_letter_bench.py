@@ -1,0 +1,141 @@
+"""How fast a letter renders, and that a batch export of 1,000 letters keeps memory flat.
+
+The batch is built straight into an SQLite file (rows by insert_many, each letter's PDF
+rendered by the real renderer), not through the services, which would take minutes of
+password hashing. Memory is measured with tracemalloc (Python allocations, peak during
+the export) and the process's resident set, exporting 100 and then 1,000 letters.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+import tracemalloc
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from measuring import record
+from sample_letter import LETTER
+
+from clinic_desktop.letters.referral_letter import render_referral_letter
+from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, User, bind_database, make_database
+from clinic_desktop.models.schema import prepare_database
+from clinic_desktop.services import letter_batch
+from clinic_desktop.services.actor import Actor
+
+TARGET_MS = 50
+BATCH = 1_000
+SMALL_BATCH = 100
+# Growth of the export's peak Python memory from 100 to 1,000 letters; holding the PDFs
+# (about 45 kB each) would grow it by some 40 MB.
+FLAT_GROWTH_BYTES = 2 * 1024 * 1024
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
+RECEPTION = Actor(user_id=2, username="reception", full_name="Rita Reception", role="receptionist")
+
+def _built(label: str, seconds: float = 0.0):
+    return SimpleNamespace(scale=SimpleNamespace(label=label), build_seconds=seconds, reused=False)
+
+
+def test_one_letter_renders_in_under_50_ms(benchmark):
+    pdf = benchmark(render_referral_letter, LETTER)
+    figures = record(benchmark, "letter: render one signed letter", _built("one letter"), target_ms=TARGET_MS,
+                     pdf_bytes=len(pdf))
+    if "median_ms" in figures:
+        assert figures["median_ms"] < TARGET_MS, figures
+
+
+def test_one_letter_with_a_chinese_name_renders_in_under_50_ms(benchmark):
+    letter = replace(LETTER, patient=replace(LETTER.patient, name="WANG, 王芳"))
+    render_referral_letter(letter)  # the CJK font is loaded once per process, not per letter
+    benchmark(render_referral_letter, letter)
+    figures = record(benchmark, "letter: render one letter, CJK name", _built("one letter"), target_ms=TARGET_MS)
+    if "median_ms" in figures:
+        assert figures["median_ms"] < TARGET_MS, figures
+
+
+@pytest.fixture(scope="module")
+def signed_letters(tmp_path_factory):
+    """An SQLite clinic holding 1,000 signed, unsent letters, each rendered for its own patient."""
+    began = time.perf_counter()
+    database = make_database(str(tmp_path_factory.mktemp("letters") / "clinic.sqlite3"))
+    bind_database(database)
+    database.connect()
+    prepare_database(database)
+    with database.atomic():
+        User.insert_many([
+            dict(id=1, username="drjones", full_name="Dr Alys Jones", role="clinician", password_hash="!",
+                 registration_number="GMC 7012345", created_at=NOW),
+            dict(id=2, username="reception", full_name="Rita Reception", role="receptionist", password_hash="!",
+                 created_at=NOW),
+        ]).execute()
+        for number in range(1, BATCH + 1):
+            _add_signed_letter(number)
+    yield database, time.perf_counter() - began
+    database.close()
+
+
+def _add_signed_letter(number: int) -> None:
+    family = f"Patient{number:04d}"
+    patient = Patient.create(id=number, family_name=family, given_name="Ann", family_name_key=family.lower(),
+                             given_name_key="ann", date_of_birth=date(1961, 2, 9), created_at=NOW, updated_at=NOW)
+    episode = Episode.create(id=number, patient=patient, first_contact_on=date(2026, 5, 18),
+                             presentation="non_specific", severity="moderate", clinician=1, created_at=NOW)
+    referral = Referral.create(id=number, episode=episode, kind=LETTER.referral_kind, reason=LETTER.reason,
+                               status="signed", due_by=LETTER.due_by, clinician_text=LETTER.clinician_text,
+                               raised_at=NOW, signed_by=1, signed_at=NOW, updated_at=NOW)
+    pdf = render_referral_letter(replace(LETTER, referral_id=number,
+                                         patient=replace(LETTER.patient, name=f"{family.upper()}, Ann")))
+    LetterVersion.create(referral=referral, version=1, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+                         signed_by=1, signed_at=NOW + timedelta(seconds=number), signer_name="Dr Alys Jones",
+                         signer_role="General practitioner", signer_registration="GMC 7012345")
+
+
+def _export_measured(folder: Path) -> tuple[int, int, int]:
+    """(letters written, peak traced bytes during the export, resident set growth in bytes)."""
+    folder.mkdir()
+    rss_before = _rss()
+    tracemalloc.start()
+    try:
+        report = letter_batch.export_signed_unsent(RECEPTION, folder)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return len(report.written), peak, _rss() - rss_before
+
+
+def _rss() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def test_exporting_1000_letters_keeps_memory_flat(benchmark, signed_letters, tmp_path):
+    database, build_seconds = signed_letters
+    bind_database(database)
+    # 100 letters: the rest set aside as sent for the measurement, then put back.
+    Referral.update(status="sent").where(Referral.id > SMALL_BATCH).execute()
+    try:
+        small, small_peak, small_rss = _export_measured(tmp_path / "hundred")
+    finally:
+        Referral.update(status="signed").where(Referral.id > SMALL_BATCH).execute()
+    large, large_peak, large_rss = _export_measured(tmp_path / "thousand")
+    assert (small, large) == (SMALL_BATCH, BATCH)
+    rounds = iter(range(1000))
+    report = benchmark.pedantic(lambda: letter_batch.export_signed_unsent(RECEPTION, _fresh(tmp_path, next(rounds))),
+                                rounds=3, iterations=1)
+    assert len(report.written) == BATCH
+    figures = record(benchmark, "letters: export 1,000 signed letters", _built("1,000 signed letters", build_seconds),
+                     peak_traced_100=small_peak, peak_traced_1000=large_peak,
+                     peak_growth_bytes=large_peak - small_peak, rss_growth_100=small_rss, rss_growth_1000=large_rss,
+                     pdf_bytes_total=sum(path.stat().st_size for path in report.written))
+    assert large_peak - small_peak < FLAT_GROWTH_BYTES, figures
+
+
+def _fresh(tmp_path: Path, number: int) -> Path:
+    folder = tmp_path / f"round-{number}"
+    folder.mkdir()
+    return folder

@@ -1,0 +1,161 @@
+"""The one-page self-management leaflet a patient takes home after their first contact.
+
+The advice is the first step of the stepped-care pathway (reference/back-pain-stepped-care.txt,
+"Initial Management" and "Lifestyle Modifications"), written for the patient: stay active,
+no bed rest, heat, simple pain relief, and when to get help at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, Spacer, Table
+
+from clinic_desktop.letters.fonts import BOLD, REGULAR, draw_text, fit
+from clinic_desktop.letters.layout import (
+    MARGIN,
+    MUTED,
+    RED,
+    RULE,
+    SHADE,
+    LetterClinic,
+    boxed,
+    build_pdf,
+    day_text,
+    letterhead,
+    literal,
+    styles,
+    table_style,
+    text_width_available,
+)
+
+TITLE = "Looking after your back"
+
+# (heading, paragraphs): the pathway's first-step advice in plain words.
+ADVICE = (
+    ("Keep moving", (
+        "Most back pain gets better within a few weeks. Staying active is the best thing you can do: "
+        "keep up your daily activities and work if you can, even if you have to do a little less at "
+        "first. Walking and gentle movement help; take regular breaks rather than standing or "
+        "sitting still for long.",
+    )),
+    ("Do not stay in bed", (
+        "Resting in bed for days makes back pain last longer. Lie down for short spells if you need "
+        "to, then get up and move again.",
+    )),
+    ("Heat can ease the pain", (
+        "A warm (not hot) heat pad, or a hot-water bottle wrapped in a towel, on the sore area for "
+        "15 to 20 minutes can relax the muscles for a while. Never sleep on a heat pad.",
+    )),
+    ("Simple pain relief", (
+        "Anti-inflammatory painkillers such as ibuprofen, or a pain-relief gel rubbed on the sore "
+        "area, can help you keep moving. Ask a pharmacist whether they are safe for you and take them "
+        "as the packet or your clinician says. A muscle relaxant, if you were given one, is for a "
+        "short time only (2 to 3 weeks).",
+    )),
+    ("What happens next", (
+        "We will see you again within 2 weeks to check how you are doing and ask a few questions about "
+        "how the pain affects you. If it is not getting better, we will talk about physiotherapy or "
+        "other help.",
+    )),
+)
+
+URGENT_SIGNS = (
+    "numbness or tingling around your bottom or genitals",
+    "difficulty passing urine, or you cannot control when you pass urine or open your bowels",
+    "weakness or numbness in both legs, or a leg that is getting weaker",
+    "you feel unsteady on your feet and this is new",
+)
+SAME_DAY_SIGNS = (
+    "a high temperature, or you feel very unwell",
+    "the pain started after a fall or an accident",
+    "you have had cancer, or you are losing weight without trying",
+    "the pain is getting much worse, or it stops you sleeping night after night",
+)
+
+
+@dataclass(frozen=True)
+class PatientLeaflet:
+    clinic: LetterClinic
+    patient_name: str  # as the patient reads it: "Ann Smith"
+    patient_identity: str  # for the footer: "SMITH, Ann · NHS number 943 476 5919"
+    printed_on: date
+
+
+def render_patient_leaflet(leaflet: PatientLeaflet) -> bytes:
+    """The leaflet as one A4 page of PDF bytes; equal leaflets give identical bytes."""
+    style = _leaflet_styles()
+    width = text_width_available()
+    story = [letterhead(leaflet.clinic, style, width), Spacer(1, 5 * mm),
+             Paragraph(TITLE, style["leaflet_title"]),
+             Paragraph(f"For {literal(leaflet.patient_name)}, from {literal(leaflet.clinic.name)}, "
+                       f"{day_text(leaflet.printed_on)}", style["muted"]),
+             Spacer(1, 1 * mm)]
+    for heading, texts in ADVICE:
+        story.append(Paragraph(heading, style["heading"]))
+        story += [Paragraph(text, style["body"]) for text in texts]
+    story += [Spacer(1, 2 * mm), _urgent_box(style, width), Spacer(1, 3 * mm), _same_day_box(leaflet, style, width)]
+    return build_pdf(story, _footer(leaflet), title=f"{TITLE}: {leaflet.patient_name}", author=leaflet.clinic.name,
+                     subject="Self-management advice for back pain", bottom_margin=20 * mm)
+
+
+def _leaflet_styles() -> dict[str, ParagraphStyle]:
+    style = styles()
+    body = ParagraphStyle("leaflet_body", style["body"], fontSize=10.5, leading=14, spaceAfter=2)
+    style.update(
+        body=body,
+        heading=ParagraphStyle("leaflet_heading", style["heading"], fontSize=12, leading=15, spaceBefore=6,
+                               spaceAfter=2),
+        leaflet_title=ParagraphStyle("leaflet_title", body, fontName=BOLD, fontSize=18, leading=23, spaceAfter=2),
+        muted=ParagraphStyle("leaflet_muted", body, textColor=MUTED),
+        sign=ParagraphStyle("sign", body, leftIndent=12, bulletIndent=2, spaceAfter=1),
+        box_heading=ParagraphStyle("box_heading", body, fontName=BOLD, fontSize=11.5, leading=15, spaceAfter=3),
+        note=ParagraphStyle("note", style["small"], spaceBefore=3),
+        closing=ParagraphStyle("closing", body, spaceBefore=3, spaceAfter=0),
+    )
+    return style
+
+
+def _urgent_box(style, width: float) -> Table:
+    heading = ParagraphStyle("urgent_heading", style["box_heading"], textColor=RED)
+    content = [Paragraph("Call 999 or go to A&amp;E straight away if you have back pain and:", heading)]
+    content += [Paragraph(sign, style["sign"], bulletText="•") for sign in URGENT_SIGNS]
+    content.append(Paragraph("These can be signs of pressure on the nerves at the base of the spine "
+                             "(cauda equina syndrome), which needs treatment the same day.", style["note"]))
+    return boxed(content, width, colors.HexColor("#fdecee"), RED, padding=10)
+
+
+def _same_day_box(leaflet: PatientLeaflet, style, width: float) -> Table:
+    content = [Paragraph("Contact us or NHS 111 the same day if you have back pain and:", style["box_heading"])]
+    content += [Paragraph(sign, style["sign"], bulletText="•") for sign in SAME_DAY_SIGNS]
+    telephone = leaflet.clinic.telephone.strip()
+    call = f"{literal(leaflet.clinic.name)} on {literal(telephone)}" if telephone else literal(leaflet.clinic.name)
+    content.append(Paragraph(f"Call {call} if you are worried, or if you are no better after 2 weeks.",
+                             style["closing"]))
+    table = boxed(content, width, SHADE, RULE, padding=10)
+    table.setStyle(table_style([("BOX", (0, 0), (-1, -1), 0.6, RULE)]))
+    return table
+
+
+def _footer(leaflet: PatientLeaflet):
+    def footer(canvas: Canvas, number: int, total: int) -> None:
+        width, _ = A4
+        y = 12 * mm
+        size = 8.5
+        page = f"Page {number} of {total}"
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, y + 4.5 * mm, width - MARGIN, y + 4.5 * mm)
+        canvas.setFillColor(MUTED)
+        draw_text(canvas, width - MARGIN, y, page, REGULAR, size, right=True)
+        draw_text(canvas, MARGIN, y, fit(leaflet.patient_identity, REGULAR, size, width - 2 * MARGIN - 30 * mm),
+                  REGULAR, size)
+        canvas.restoreState()
+
+    return footer
