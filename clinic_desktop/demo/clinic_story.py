@@ -13,16 +13,35 @@ from datetime import date, datetime, time, timedelta, timezone
 from clinic_desktop.demo.people import make_person
 from clinic_desktop.demo.staff import DEMO_PASSWORDS, DemoStaff, create_staff
 from clinic_desktop.models import Patient, User, database_proxy
-from clinic_desktop.services import appointments, episodes, patients, referrals
+from clinic_desktop.services import appointments, destinations, episodes, patients, referrals, users
 from clinic_desktop.services.clock import frozen_at, today
 from clinic_desktop.services.episodes import MedicationInput
 from clinic_desktop.services.errors import Conflict, ValidationError
 from clinic_desktop.services.settings import load_settings
 
 DEFAULT_PATIENTS = 120
+# The practice manager's directory of where letters go (telephone numbers from Ofcom's drama range).
+DEMO_DESTINATIONS = (
+    dict(name="Bristol Community Physiotherapy", department="Musculoskeletal physiotherapy",
+         address="Southmead Health Centre\nBristol BS10 5NQ", telephone="0117 496 0200",
+         email="msk.physio@example.org", kinds=("standard_physiotherapy", "biopsychosocial"),
+         default_for=("standard_physiotherapy",)),
+    dict(name="Avon Back Pain Service", department="Biopsychosocial assessment and specialised physiotherapy",
+         address="Cossham Hospital\nBristol BS16 2NA", telephone="0117 496 0310", email="backpain@example.org",
+         kinds=("biopsychosocial",), default_for=("biopsychosocial",)),
+    dict(name="Severn Pain Management Centre", department="Specialist pain centre",
+         address="Frenchay Road\nBristol BS16 1LE", telephone="0117 496 0420", email="pain.centre@example.org",
+         kinds=("pain_spinal_centre",), default_for=("pain_spinal_centre",)),
+    dict(name="Bristol Royal Infirmary", department="Spinal surgery", address="Upper Maudlin Street\nBristol BS2 8HW",
+         telephone="0117 496 0530", email="spinal.referrals@example.org",
+         kinds=("spinal_surgical", "early_radicular", "pain_spinal_centre"),
+         default_for=("spinal_surgical", "early_radicular")),
+    dict(name="Bristol Royal Infirmary", department="Emergency spinal on-call (same day)",
+         address="Upper Maudlin Street\nBristol BS2 8HW", telephone="0117 496 0999", email="",
+         kinds=("urgent_red_flag",), default_for=("urgent_red_flag",)),
+)
+DEMO_TITLES = {"drjones": "General practitioner", "physio": "Physiotherapist"}
 _BATCH = 50
-# Twenty-minute slots from 09:00 to 16:00.
-_SLOT_TIMES = tuple(time(9 + (20 * n) // 60, (20 * n) % 60) for n in range(22))
 
 
 @dataclass(frozen=True)
@@ -37,9 +56,10 @@ def build_demo(patient_count: int = DEFAULT_PATIENTS, seed: int = 7) -> DemoSumm
         raise ValidationError("the demo needs at least one patient")
     require_empty_database()
     rng = random.Random(seed)
-    story = _ClinicStory(rng)
+    story = _ClinicStory(rng, random.Random(f"{seed}-amendments"))
     with database_proxy.atomic():
         story.staff = create_staff()
+        _letter_details(story.staff)
     for start in range(0, patient_count, _BATCH):
         with database_proxy.atomic():
             for number in range(start, min(start + _BATCH, patient_count)):
@@ -57,9 +77,18 @@ def require_empty_database() -> None:
         raise ValidationError("demo data goes only into an empty database; this one already has users or patients")
 
 
+def _letter_details(staff: DemoStaff) -> None:
+    """What letters need besides the story: the clinicians' titles and the directory of destinations."""
+    for clinician in staff.clinicians:
+        users.set_professional_title(staff.manager, clinician.user_id, DEMO_TITLES[clinician.username])
+    for destination in DEMO_DESTINATIONS:
+        destinations.create_destination(staff.manager, **destination)
+
+
 class _ClinicStory:
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, amendments: random.Random):
         self.rng = rng
+        self.amendments = amendments  # a stream of its own, so the rest of a seed's story stays the same
         self.settings = load_settings()
         self.calendar = self.settings.calendar()
         self.zone = self.settings.zone
@@ -200,6 +229,16 @@ class _ClinicStory:
                 continue  # signed, waiting to be sent
             with self.at(step_day, time(15, 0)):
                 referrals.mark_referral_sent(self.staff.receptionist, referral.id)
+            self._maybe_amend(referral, step_day + timedelta(days=1), clinician)
+
+    def _maybe_amend(self, referral, day: date, clinician) -> None:
+        """Now and then a sent letter is corrected the next day: version 2, signed and waiting to go again."""
+        if self.amendments.random() >= 0.08 or day >= self.today or referral.urgent:
+            return
+        with self.at(day, time(9, 20)):
+            referrals.amend_referral(clinician, referral.id, password=DEMO_PASSWORDS[clinician.username],
+                                     clinician_text=_letter_text(referral.kind_title) + _AMENDMENT,
+                                     reason="Added the result of the lumbar spine MRI")
 
     def _outcome(self, episode_id: int, day: date, clinician) -> None:
         rng = self.rng
@@ -220,7 +259,8 @@ class _ClinicStory:
         day = earliest
         for _ in range(30):
             if self.calendar.is_working_day(day):
-                for slot_time in self.rng.sample(_SLOT_TIMES, len(_SLOT_TIMES)):
+                slot_times = self._slot_times()
+                for slot_time in self.rng.sample(slot_times, len(slot_times)):
                     if (clinician_id, day, slot_time) not in self.taken:
                         self.taken.add((clinician_id, day, slot_time))
                         return datetime.combine(day, slot_time)
@@ -229,12 +269,23 @@ class _ClinicStory:
                 return None
         return None
 
+    def _slot_times(self) -> list[time]:
+        """The clinic's slot grid (opening time plus whole slots), as the appointment book draws it."""
+        slot = timedelta(minutes=self.settings.slot_minutes)
+        start = datetime.combine(self.today, self.settings.opens_at)
+        last = datetime.combine(self.today, self.settings.closes_at) - slot
+        return [(start + number * slot).time() for number in range(int((last - start) / slot) + 1)]
+
     def _working_day_before(self, day: date) -> date:
         while not self.calendar.is_working_day(day):
             day -= timedelta(days=1)
         return day
 
 
+_AMENDMENT = ("\n\nAddendum: the lumbar spine MRI reported since my letter shows a broad-based disc bulge at "
+              "L4/5 without nerve root compression.")
+
+
 def _letter_text(kind_title: str) -> str:
-    return (f"Thank you for seeing this patient for {kind_title.lower()}. They have followed the "
+    return (f"Thank you for seeing this patient ({kind_title.lower()} referral). They have followed the "
             "stepped-care pathway for low back pain in our clinic; the history below is from our record.")

@@ -4,10 +4,11 @@ A deadline is "no later than": one that falls on a weekend, a public holiday of 
 clinic's region or a closure day moves to the previous working day (DESIGN.md).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 
 import holidays
 
@@ -52,6 +53,22 @@ class WorkingCalendar:
             day -= _ONE_DAY
         return day
 
+    def closed_reason(self, day: date) -> str | None:
+        """Why the clinic is shut on day, in the words the appointment book shows; None when open.
+
+        A closure day says "Closed" even on a holiday or weekend (the clinic chose it); a
+        holiday is named even on a weekend ("Bank holiday" in the UK, "Public holiday"
+        elsewhere), so the substitute day off that follows makes sense to the reader.
+        """
+        if self.is_working_day(day):
+            return None
+        if day in self.closures:
+            return "Closed"
+        holiday = _public_holidays(self.region, day.year).get(day)
+        if holiday:
+            return f"{'Bank' if self.region.startswith('GB') else 'Public'} holiday: {holiday}"
+        return "Weekend" if day.weekday() >= _SATURDAY else "Closed"  # "Closed": a holiday with no name
+
 
 def due_date(start: date, days: int, region: str = "GB-ENG", closures: Iterable[date] = ()) -> date:
     """The deadline start + days on the working calendar of region and closures."""
@@ -80,9 +97,10 @@ def _check_region(region: str) -> None:
 
 
 @lru_cache(maxsize=None)
-def _public_holidays(region: str, year: int) -> frozenset[date]:
+def _public_holidays(region: str, year: int) -> Mapping[date, str]:
+    """The region's holidays in year, by name; read-only, as every caller shares the cached copy."""
     country, subdivision = _split_region(region)
-    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+    return MappingProxyType(dict(holidays.country_holidays(country, subdiv=subdivision, years=year)))
 
 
 def _check_date(day: object) -> None:

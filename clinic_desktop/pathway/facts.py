@@ -12,6 +12,15 @@ from clinic_desktop.pathway.start_back import RISK_GROUPS
 
 MEDICATION_CATEGORIES = ("nsaid", "topical", "muscle_relaxant", "other")
 HEPATIC_IMPAIRMENTS = ("none", "mild", "moderate", "severe")
+# The red flags a first-contact or later assessment checks for, offered as a checklist; a
+# clinician may record others in their own words. Any red flag raises the urgent referral
+# (DESIGN.md rule 4). Stored one a line, so none may contain a line break.
+RECOGNISED_RED_FLAGS = (
+    "suspected cauda equina syndrome",
+    "suspected spinal fracture",
+    "suspected cancer",
+    "suspected spinal infection",
+)
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def referral_due(kind: str, raised_on: date, timings: PathwayTimings, calendar: 
 
 def _two_week_review(facts: EpisodeFacts, timings: PathwayTimings, calendar: WorkingCalendar) -> list[_Item]:
     if facts.start_back:
-        return [CancelUnbooked("two_week_review", "2-week review done: STarT Back recorded")]
+        return [CancelUnbooked("two_week_review", "STarT Back recorded")]
     due = calendar.deadline(facts.first_contact_on, timings.two_week_review_days)
     reason = f"2-week review after first contact on {_day(facts.first_contact_on)}"
     return [RequiredAppointment("two_week_review", "two_week_review", due, reason)]

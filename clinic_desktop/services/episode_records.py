@@ -11,9 +11,12 @@ from clinic_desktop.models import (
     Episode,
     Medication,
     PathwayWarning,
+    Patient,
     StartBackAssessment,
     User,
 )
+from clinic_desktop.models.episodes import MEDICATION_CATEGORIES
+from clinic_desktop.pathway.rules import hepatic_warning
 from clinic_desktop.services import validation
 from clinic_desktop.services.errors import NotFound
 from clinic_desktop.services.pathway_sync import latest_outcome
@@ -49,6 +52,14 @@ class OutcomeRecord:
 class WarningRecord:
     id: int
     kind: str
+    message: str
+    requires_acknowledgement: bool
+
+
+@dataclass(frozen=True)
+class PrescribingCaution:
+    """A warning a medicine would bring if it were recorded now."""
+
     message: str
     requires_acknowledgement: bool
 
@@ -91,6 +102,23 @@ def open_episode_for(actor, patient_id: int) -> EpisodeRecord | None:
     patient_id = validation.record_id(patient_id, "patient")
     episode = Episode.get_or_none((Episode.patient == patient_id) & (Episode.status == "open"))
     return _episode_record(episode) if episode else None
+
+
+@service("view_patient", changes=False)
+def prescribing_caution(actor, patient_id: int, category: str) -> PrescribingCaution | None:
+    """The hepatic warning recording a medicine of this category would bring (DESIGN.md rule 2).
+
+    A form shows it before saving, worded as the save words it, so the clinician knows what
+    they will be asked to acknowledge; only a muscle relaxant meets hepatic impairment.
+    """
+    patient_id = validation.record_id(patient_id, "patient")
+    category = validation.choice(category, MEDICATION_CATEGORIES, "category", label="medicine category")
+    patient = Patient.get_or_none(Patient.id == patient_id)
+    if patient is None:
+        raise NotFound("That patient is not on record")
+    # Not stored: the key a real warning gets from its medication does not matter here.
+    warning = hepatic_warning(0, patient.hepatic_impairment) if category == "muscle_relaxant" else None
+    return PrescribingCaution(warning.message, warning.requires_acknowledgement) if warning else None
 
 
 def _episode_record(episode: Episode) -> EpisodeRecord:

@@ -29,7 +29,7 @@ from clinic_desktop.models.episodes import (
 )
 from clinic_desktop.pathway.rules import hepatic_warning
 from clinic_desktop.pathway.start_back import ITEM_COUNT, score_start_back
-from clinic_desktop.services import audit, validation
+from clinic_desktop.services import audit, referrals, validation
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.clock import now_utc, today
 from clinic_desktop.services.errors import (
@@ -40,6 +40,9 @@ from clinic_desktop.services.errors import (
     ValidationError,
 )
 from clinic_desktop.services.pathway_sync import (
+    REFERRAL_LABELS,
+    capitalised,
+    due_wording,
     lock_episode,
     store_warning,
     synchronise,
@@ -199,18 +202,31 @@ def record_start_back(actor, episode_id: int, *, assessed_on: date, answers: Seq
 
 @service("record_clinical_fact")
 def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, improved: bool,
-                               notes: str = "") -> EpisodeUpdate:
+                               notes: str = "", spinal_surgical_reason: str | None = None) -> EpisodeUpdate:
+    """The 12-week outcome; not improved raises the pain / spinal centre referral (DESIGN.md rule 6).
+
+    With ``spinal_surgical_reason`` the clinician adds a spinal surgical referral in the same
+    transaction (the referral writes its own audit event): both are recorded, or neither.
+    """
     episode_id = validation.record_id(episode_id, "episode")
     recorded_on = validation.day(recorded_on, "recorded_on", label="date")
     _yes_no(improved=improved)
     notes = validation.text(notes, "notes")
+    if improved and spinal_surgical_reason is not None:
+        raise ValidationError("A spinal surgical referral is added only when the patient has not improved",
+                              field="spinal_surgical_reason")
     episode = _changeable_episode(episode_id)
     _check_fact_day(episode, recorded_on, "recorded_on")
     TwelveWeekOutcome.create(episode=episode.id, recorded_on=recorded_on, improved=improved, notes=notes,
                              **_recorded(actor))
     wording = "improved" if improved else "not improved"
-    return _finish(actor, episode, "record_twelve_week_outcome", f"recorded the 12-week outcome: {wording}", [],
-                   improved=improved)
+    update = _finish(actor, episode, "record_twelve_week_outcome", f"recorded the 12-week outcome: {wording}", [],
+                     improved=improved)
+    if spinal_surgical_reason is None:
+        return update
+    referral = referrals.raise_referral(actor, episode.id, kind="spinal_surgical", reason=spinal_surgical_reason)
+    raised = f"{capitalised(REFERRAL_LABELS[referral.kind])} raised{due_wording(referral.due_by)}"
+    return EpisodeUpdate(update.episode_id, (*update.notices, raised))
 
 
 @service("discharge_episode")

@@ -151,14 +151,31 @@ def lock_episode(episode_id: int) -> None:
         list(Episode.select(Episode.id).where(Episode.id == episode_id).for_update())
 
 
+_DUE_TODAY = ": due today"
+_OVERDUE = ": overdue, was due by "
+
+
 def due_wording(due_by: date) -> str:
     """", due by Thu 10 Dec 2026", or ": due today" / ": overdue, was due by …" when it already matters."""
     current = today(load_settings().zone)
     if due_by == current:
-        return ": due today"
+        return _DUE_TODAY
     if due_by < current:
-        return f": overdue, was due by {format_day(due_by)}"
+        return f"{_OVERDUE}{format_day(due_by)}"
     return f", due by {format_day(due_by)}"
+
+
+def notice_attention(notice: str) -> str | None:
+    """"urgent", "overdue", "today" or None: how much a notice worded here needs noticing.
+
+    Read from the wording this module gives notices, so a screen can make an urgent
+    referral or a deadline already reached stand out without parsing dates itself.
+    """
+    if notice.startswith(capitalised(REFERRAL_LABELS["urgent_red_flag"])):
+        return "urgent"
+    if _OVERDUE in notice:
+        return "overdue"
+    return "today" if notice.endswith(_DUE_TODAY) else None
 
 
 def capitalised(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from clinic_desktop.models import Episode, Patient, PathwayWarning
+from clinic_desktop.models import Episode, PathwayWarning, Patient
 from clinic_desktop.services import clock
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service

@@ -121,6 +121,51 @@ def test_due_date_refuses_unknown_region():
         due_date(date(2026, 11, 3), 14, "XX")
 
 
+def test_an_open_day_has_no_closed_reason():
+    assert ENGLAND.closed_reason(date(2026, 12, 1)) is None
+
+
+def test_a_weekend_day_is_closed_for_the_weekend():
+    assert ENGLAND.closed_reason(date(2026, 12, 5)) == "Weekend"
+
+
+def test_an_english_bank_holiday_is_named():
+    assert ENGLAND.closed_reason(date(2026, 12, 25)) == "Bank holiday: Christmas Day"
+
+
+def test_a_holiday_on_a_weekend_is_named_rather_than_weekend():
+    assert ENGLAND.closed_reason(date(2027, 12, 25)) == "Bank holiday: Christmas Day"  # a Saturday
+
+
+def test_the_substitute_day_after_a_weekend_holiday_is_named():
+    assert ENGLAND.closed_reason(date(2027, 12, 27)) == "Bank holiday: Christmas Day (observed)"
+
+
+def test_a_holiday_outside_the_uk_is_a_public_holiday():
+    assert WorkingCalendar("US").closed_reason(date(2026, 7, 3)) == "Public holiday: Independence Day (observed)"
+
+
+def test_a_scottish_holiday_is_a_bank_holiday_too():
+    assert WorkingCalendar("GB-SCT").closed_reason(date(2026, 1, 2)) == "Bank holiday: New Year Holiday"
+
+
+def test_a_closure_day_is_closed():
+    assert WorkingCalendar("GB-ENG", [date(2026, 12, 2)]).closed_reason(date(2026, 12, 2)) == "Closed"
+
+
+def test_a_closure_day_on_a_bank_holiday_says_closed():
+    assert WorkingCalendar("GB-ENG", [date(2026, 12, 25)]).closed_reason(date(2026, 12, 25)) == "Closed"
+
+
+def test_a_closure_day_on_a_weekend_says_closed():
+    assert WorkingCalendar("GB-ENG", [date(2026, 12, 5)]).closed_reason(date(2026, 12, 5)) == "Closed"
+
+
+def test_closed_reason_of_a_datetime_is_refused():
+    with pytest.raises(TypeError, match="expected a date"):
+        ENGLAND.closed_reason(datetime(2026, 12, 5, 9, 0))
+
+
 days_2020_to_2035 = st.dates(date(2020, 1, 1), date(2035, 12, 31))
 
 
@@ -139,3 +184,10 @@ def test_due_date_is_a_working_day_no_later_than_the_raw_deadline_in_every_regio
     due = due_date(start, days, region)
     assert due <= start + timedelta(days=days)
     assert WorkingCalendar(region).is_working_day(due)
+
+
+@given(day=days_2020_to_2035, region=st.sampled_from(["GB-ENG", "GB-SCT", "DE-BY", "US"]),
+       closures=st.frozensets(days_2020_to_2035, max_size=30))
+def test_a_day_has_a_closed_reason_exactly_when_it_is_not_a_working_day(day, region, closures):
+    calendar = WorkingCalendar(region, closures)
+    assert (calendar.closed_reason(day) is None) == calendar.is_working_day(day)

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from clinic_desktop.pathway.facts import (
+    RECOGNISED_RED_FLAGS,
     EpisodeFacts,
     MedicationFact,
     RadicularFact,
@@ -42,3 +43,10 @@ def test_facts_with_the_same_id_are_refused():
 def test_facts_are_hashable_so_they_can_be_compared_and_cached():
     facts = EpisodeFacts(DAY, None, "none", medications=[MedicationFact(1, "nsaid", "ibuprofen", DAY)])
     assert hash(facts) == hash(EpisodeFacts(DAY, None, "none", medications=(MedicationFact(1, "nsaid", "ibuprofen", DAY),)))
+
+
+def test_recognised_red_flags_are_distinct_single_lines_a_record_can_hold():
+    # Red flags are stored one a line: a flag with a line break would come back as two.
+    assert len(set(RECOGNISED_RED_FLAGS)) == len(RECOGNISED_RED_FLAGS)
+    assert all(flag == " ".join(flag.split()) and flag for flag in RECOGNISED_RED_FLAGS)
+    assert "suspected cauda equina syndrome" in RECOGNISED_RED_FLAGS  # DESIGN.md rule 4's example

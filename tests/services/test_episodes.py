@@ -157,7 +157,7 @@ def test_red_flags_need_at_least_one_flag(staff):
 def test_low_risk_start_back_raises_no_referral_and_closes_the_unbooked_two_week_review(staff):
     update = open_for(staff)
     low = episodes.record_start_back(staff.clinician, update.episode_id, assessed_on=date(2026, 11, 30), answers=LOW)
-    assert low.notices == ("2-week review cancelled: 2-week review done: STarT Back recorded",)
+    assert low.notices == ("2-week review cancelled: STarT Back recorded",)
     assert open_items(Referral, update) == {}
 
 
@@ -215,6 +215,33 @@ def test_not_improved_at_twelve_weeks_raises_a_pain_or_spinal_centre_referral(st
     assert "Specialist pain / spinal centre referral raised, due by Mon 14 Dec 2026" in outcome.notices
     assert "12-week check cancelled: 12-week outcome recorded" in outcome.notices
     assert [row.kind for row in open_items(Referral, update).values()] == ["pain_spinal_centre"]
+
+
+def test_not_improved_may_add_a_spinal_surgical_referral_in_the_same_save(staff):
+    update = open_for(staff)
+    outcome = episodes.record_twelve_week_outcome(staff.clinician, update.episode_id, recorded_on=date(2026, 11, 30),
+                                                  improved=False, spinal_surgical_reason="Persistent L5 radiculopathy")
+    assert outcome.notices[-1] == "Spinal surgical referral raised, due by Mon 14 Dec 2026"
+    stored = {row.kind: row for row in Referral.select().where(Referral.episode == update.episode_id)}
+    assert set(stored) == {"pain_spinal_centre", "spinal_surgical"}
+    surgical = stored["spinal_surgical"]
+    assert (surgical.reason, surgical.raised_by_id) == ("Persistent L5 radiculopathy", staff.clinician.user_id)
+
+
+def test_a_refused_spinal_surgical_referral_leaves_the_outcome_unrecorded(staff):
+    update = open_for(staff)
+    with pytest.raises(ValidationError, match="Give the reason for the referral"):
+        episodes.record_twelve_week_outcome(staff.clinician, update.episode_id, recorded_on=date(2026, 11, 30),
+                                            improved=False, spinal_surgical_reason=" ")
+    assert episode_records.get_episode(staff.clinician, update.episode_id).outcome is None
+    assert Referral.select().count() == 0
+
+
+def test_an_improved_patient_gets_no_spinal_surgical_referral(staff):
+    update = open_for(staff)
+    with pytest.raises(ValidationError, match="only when the patient has not improved"):
+        episodes.record_twelve_week_outcome(staff.clinician, update.episode_id, recorded_on=date(2026, 11, 30),
+                                            improved=True, spinal_surgical_reason="asked for it")
 
 
 def test_improved_at_twelve_weeks_raises_no_referral(staff):

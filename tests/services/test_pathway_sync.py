@@ -176,3 +176,20 @@ def test_a_review_someone_acted_on_keeps_its_reason_when_the_rules_change_it(sta
     stratify(staff, episode_id, HIGH, date(2026, 12, 3))
     check = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "twelve_week_review"))
     assert check.reason == "as booked"
+
+
+def test_an_urgent_referral_notice_needs_urgent_attention(staff, episode_id):
+    flagged = episodes.record_red_flags(staff.clinician, episode_id, recorded_on=date(2026, 12, 3),
+                                        flags=["suspected cauda equina syndrome"])
+    assert [pathway_sync.notice_attention(notice) for notice in flagged.notices] == ["urgent"]
+
+
+@pytest.mark.parametrize(("first_contact", "attention"), [
+    (date(2026, 11, 12), ["overdue", None]),  # 2-week review was due Thu 26 Nov
+    (date(2026, 11, 19), ["today", None]),  # due Thu 3 Dec, today
+    (date(2026, 11, 26), [None, None]),
+])
+def test_a_deadline_already_reached_shows_in_the_notices_attention(staff, patient, first_contact, attention):
+    update = episodes.open_episode(staff.clinician, patient.id, first_contact_on=first_contact,
+                                   presentation="non_specific", severity="mild")
+    assert [pathway_sync.notice_attention(notice) for notice in update.notices] == attention

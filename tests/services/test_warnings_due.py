@@ -7,8 +7,8 @@ import pytest
 
 from clinic_desktop.services import episodes, patients
 from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.episodes import MedicationInput
 from clinic_desktop.services.episode_records import get_episode
+from clinic_desktop.services.episodes import MedicationInput
 from clinic_desktop.services.warnings_due import warnings_to_acknowledge
 
 
