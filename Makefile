@@ -4,7 +4,7 @@
 #                    database is filled with demo data
 #   make test        the whole test suite, Qt on the offscreen platform
 #   make bench       the benchmarks (pytest-benchmark), with their tables
-#   make screenshot  docs/screenshots/main-window.png of a demo clinic, rendered offscreen
+#   make screenshot  docs/screenshots/<view>.png of each main view of a demo clinic, rendered offscreen
 #   make clean       remove the venv and caches
 
 PYTHON ?= python3
@@ -36,13 +36,18 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest benchmarks --benchmark-enable --benchmark-only -p no:randomly
 
+SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician patient-search patient \
+	appointment-book patient-details booking first-contact start-back medication outcome discharge lock
+
 .PHONY: screenshot
 screenshot: $(STAMP)
 	mkdir -p docs/screenshots
 	rm -f .screenshot-demo.sqlite3*
 	$(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 demo > /dev/null
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 \
-		--screenshot docs/screenshots/main-window.png
+	for view in $(SCREENSHOT_VIEWS); do \
+		QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 \
+			--screenshot docs/screenshots/$$view.png --view $$view || exit 1; \
+	done
 	rm -f .screenshot-demo.sqlite3*
 
 .PHONY: clean

@@ -79,3 +79,11 @@ def postgres_url(postgres_server):
 # --- application database fixtures ---
 # `database`, `staff` and friends: a real SQLite file or the PostgreSQL database above.
 pytest_plugins = ["database_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def private_window_layout(tmp_path):
+    """Remembered window layouts go to the test's own folder, never the developer's settings."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))

@@ -9,10 +9,19 @@ from pathlib import Path
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
 
+# The views --screenshot can draw (ui/screenshots.py VIEWS; kept here so that parsing the
+# command line never loads Qt).
+SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "patient-search", "patient",
+                    "appointment-book", "patient-details", "booking", "first-contact", "start-back", "medication",
+                    "outcome", "discharge", "lock")
+
 
 def add_window_options(parser) -> None:
     parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="render the main window offscreen to a PNG and exit")
+                        help="render a view offscreen to a PNG and exit")
+    parser.add_argument("--view", choices=SCREENSHOT_VIEWS, metavar="NAME",
+                        help=f"which view --screenshot draws: {', '.join(SCREENSHOT_VIEWS)} "
+                             "(default: worklists-manager)")
     parser.add_argument("--demo-if-empty", action="store_true",
                         help="fill a database that has no patients with demo data first")
 
@@ -39,6 +48,8 @@ def _program() -> str:
 
 
 def run(arguments) -> int:
+    if arguments.view and not arguments.screenshot:
+        raise CommandError("--view chooses what --screenshot draws: add --screenshot FILE.png")
     if arguments.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         target = Path(arguments.screenshot)
@@ -51,10 +62,12 @@ def run(arguments) -> int:
         from clinic_desktop.cli.demo_command import fill_if_empty
 
         fill_if_empty()
-    from clinic_desktop.ui.app import run_application, save_screenshot
-
     if arguments.screenshot:
-        save_screenshot(Path(arguments.screenshot), where)
+        from clinic_desktop.ui.screenshots import save_screenshot
+
+        save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager")
         print(f"Saved {arguments.screenshot}")
         return 0
+    from clinic_desktop.ui.app import run_application
+
     return run_application(where)

@@ -5,12 +5,19 @@ from typing import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from clinic_desktop.ui.palette import attention_colour
+
+
+def show_as_refusal(label: QLabel) -> None:
+    """Red text that stays readable on the dark palette too."""
+    label.setStyleSheet(f"color: {attention_colour('urgent').name()};")
+
 
 def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QFormLayout, ok_text: str,
                         on_ok: Callable[[], None]) -> QLabel:
     """Arrange the dialog; returns the label where a refusal is explained (in red, wrapped)."""
     message = QLabel()
-    message.setStyleSheet("color: #b00020;")
+    show_as_refusal(message)
     message.setWordWrap(True)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)

@@ -1,19 +1,19 @@
-"""The main window: the signed-in user's worklists, their own first, with counts.
+"""The main window: the signed-in user's worklists, patients, the appointment book.
 
-Urgent red-flag referrals are pinned above every list until someone acts on them.
+Fixed tabs come first (Worklists, Patients, Appointment book), then one closable tab per
+open patient. Widgets never reach for the window: they ask for a patient with a signal and
+the window opens that patient's tab. Urgent red-flag referrals are pinned above every tab
+until someone acts on them.
 """
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMainWindow,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -21,92 +21,211 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services import worklists
 from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.settings import ClinicSettings
-from clinic_desktop.ui.paged_table_model import PagedTableModel
+from clinic_desktop.ui.appointment_book import AppointmentBookView
+from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.messages import show_refusal
+from clinic_desktop.ui.palette import banner_style
+from clinic_desktop.ui.pathway_notices import PathwayNoticeBar
+from clinic_desktop.ui.patient_search import PatientSearch
+from clinic_desktop.ui.patient_view import PatientView
 from clinic_desktop.ui.time_format import short_date
-from clinic_desktop.ui.worklist_views import WorklistView, views_for
+from clinic_desktop.ui.window_layout import restore_window, save_window
+from clinic_desktop.ui.worklists_panel import WorklistsPanel
+
+_LAYOUT_KEY = "main_window"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, actor: Actor, settings: ClinicSettings, parent=None):
-        super().__init__(parent)
-        self._actor = actor
-        self.setWindowTitle(f"Clinic Desktop — {settings.name}")
-        self.resize(1180, 720)
+    lock_requested = Signal()
+    sign_out_requested = Signal()
 
-        self._signed_in = QLabel(f"Signed in as <b>{escape(actor.full_name)}</b> "
+    def __init__(self, actor: Actor, settings: ClinicSettings, location: str = "", hub: ChangeHub | None = None,
+                 parent=None):
+        super().__init__(parent)
+        self.actor = actor
+        self._settings = settings
+        self._location = location
+        self.hub = hub or ChangeHub(actor, parent=self)
+        self.setWindowTitle(f"Clinic Desktop — {settings.name}")
+        self.setObjectName("mainWindow")
+
+        self._signed_in = QLabel(f"<b>{escape(settings.name)}</b> · signed in as <b>{escape(actor.full_name)}</b> "
                                  f"({actor.role.replace('_', ' ')})")
-        self._urgent = QLabel()
-        self._urgent.setObjectName("urgentBanner")
-        self._urgent.setWordWrap(True)
-        self._urgent.setStyleSheet(
-            "#urgentBanner { background: #fde7e9; color: #8a0015; border: 1px solid #b00020;"
-            " border-radius: 4px; padding: 8px; font-weight: bold; }"
-        )
-        self._urgent.setAccessibleName("Urgent red-flag referrals")
+        self.urgent = QLabel()
+        self.urgent.setObjectName("urgentBanner")
+        self.urgent.setWordWrap(True)
+        self.urgent.setTextFormat(Qt.TextFormat.RichText)
+        self.urgent.setAccessibleName("Urgent red-flag referrals")
+        self.urgent.linkActivated.connect(lambda link: self.open_patient(int(link.removeprefix("patient:"))))
+
+        self.worklists = WorklistsPanel(actor, settings, self.hub)
+        self.notices = PathwayNoticeBar()
+        self.worklists.row_actions.pathway_updated.connect(self.notices.show_update)
+        home = QWidget()
+        home_layout = QVBoxLayout(home)
+        home_layout.setContentsMargins(0, 0, 0, 0)
+        home_layout.addWidget(self.notices)
+        home_layout.addWidget(self.worklists, 1)
+        self.patient_search = PatientSearch(actor, settings=settings, hub=self.hub)
+        self.book = AppointmentBookView(actor, settings, self.hub)
+
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self._models: list[tuple[WorklistView, PagedTableModel]] = []
-        for view in views_for(actor.role, settings.zone):
-            model = PagedTableModel(view.columns, lambda offset, limit, v=view: v.fetch(actor, offset, limit))
-            self._models.append((view, model))
-            self.tabs.addTab(_table(model, view.title), "")
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self._close_patient_tab)
+        for widget, title in ((home, "&Worklists"), (self.patient_search, "&Patients"),
+                              (self.book, "Appointment &book")):
+            index = self.tabs.addTab(widget, title)
+            self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self._fixed_tabs = self.tabs.count()
+        self._patients: dict[int, PatientView] = {}
+
+        for source in (self.worklists, self.book, self.worklists.row_actions):
+            source.patient_requested.connect(self.open_patient)
+        self.patient_search.patient_chosen.connect(self.open_patient)
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self._signed_in)
-        layout.addWidget(self._urgent)
+        layout.addWidget(self.urgent)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._add_actions()
-        self.refresh()
+        self._apply_palette()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_palette())
+        self.hub.changed.connect(lambda _changes: self._show_urgent())
+        self.hub.unreachable.connect(self._database_unreachable)
+        self.hub.reachable.connect(lambda: self._status("Connected to the database again; lists up to date"))
+        self._show_urgent()
+        self._status("Lists up to date")
+        if not restore_window(self, _LAYOUT_KEY):
+            self.resize(1240, 760)
+
+    # --- actions and menus ---
 
     def _add_actions(self) -> None:
-        self.refresh_action = QAction("&Refresh", self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_action.triggered.connect(self.refresh)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        menu = self.menuBar().addMenu("&File")
-        menu.addAction(self.refresh_action)
-        menu.addSeparator()
-        menu.addAction(quit_action)
+        def action(text: str, shortcut, slot, menu) -> QAction:
+            made = QAction(text, self)
+            made.setShortcut(QKeySequence(shortcut))
+            made.triggered.connect(slot)
+            menu.addAction(made)
+            return made
+
+        file_menu = self.menuBar().addMenu("&File")
+        self.refresh_action = action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh, file_menu)
+        file_menu.addSeparator()
+        self.lock_action = action("&Lock screen", "Ctrl+L", self.lock_requested.emit, file_menu)
+        action("Sign &out", "Ctrl+Shift+Q", self.sign_out_requested.emit, file_menu)
+        action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
+
+        go_menu = self.menuBar().addMenu("&Go")
+        action("&Worklists", "Ctrl+1", lambda: self.tabs.setCurrentIndex(0), go_menu)
+        self.find_action = action("&Find patient", QKeySequence.StandardKey.Find, self.find_patient, go_menu)
+        action("Appointment &book", "Ctrl+3", lambda: self.tabs.setCurrentWidget(self.book), go_menu)
+        go_menu.addSeparator()
+        action("&Next tab", "Ctrl+Tab", lambda: self._step_tab(1), go_menu)
+        action("&Previous tab", "Ctrl+Shift+Tab", lambda: self._step_tab(-1), go_menu)
+        action("&Close patient tab", QKeySequence.StandardKey.Close,
+               lambda: self._close_patient_tab(self.tabs.currentIndex()), go_menu)
+
+        patient_menu = self.menuBar().addMenu("&Patient")
+        action("&Register new patient…", QKeySequence.StandardKey.New, self.register_patient, patient_menu)
+
+    def find_patient(self) -> None:
+        self.tabs.setCurrentWidget(self.patient_search)
+        self.patient_search.focus_search()
+
+    def register_patient(self) -> None:
+        self.tabs.setCurrentWidget(self.patient_search)
+        self.patient_search.register_new()
+
+    def _step_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    # --- patients ---
+
+    def open_patient(self, patient_id: int) -> PatientView | None:
+        """Show the patient's tab, opening it if needed."""
+        view = self._patients.get(patient_id)
+        if view is None:
+            try:
+                view = PatientView(self.actor, self._settings, self.hub, patient_id)
+            except ServiceError as error:
+                show_refusal(self, str(error))
+                return None
+            self._patients[patient_id] = view
+            index = self.tabs.addTab(view, view.title())
+            self.tabs.setTabToolTip(index, view.title())
+            view.title_changed.connect(lambda title, shown=view: self._retitle(shown, title))
+        self.tabs.setCurrentWidget(view)
+        return view
+
+    def _retitle(self, view: PatientView, title: str) -> None:
+        index = self.tabs.indexOf(view)
+        self.tabs.setTabText(index, title)
+        self.tabs.setTabToolTip(index, title)
+
+    def _close_patient_tab(self, index: int) -> None:
+        if index < self._fixed_tabs:
+            return
+        view = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self._patients = {key: value for key, value in self._patients.items() if value is not view}
+        view.deleteLater()
+
+    def open_patient_ids(self) -> list[int]:
+        return list(self._patients)
+
+    # --- refreshing ---
 
     def refresh(self) -> None:
-        """Re-read every list and the urgent banner from the database."""
-        for index, (view, model) in enumerate(self._models):
-            model.reload()
-            self.tabs.setTabText(index, f"{view.title} ({model.total})")
-        self._show_urgent(worklists.urgent_red_flags(self._actor))
-        self.statusBar().showMessage("Lists up to date")
+        """Read everything again now (the hub also does this by itself every few seconds)."""
+        self.hub.poll()
+        self.worklists.reload()
+        self.book.reload()
+        self._show_urgent()
+        self._status("Lists up to date")
 
-    def _show_urgent(self, referrals) -> None:
-        if not referrals:
-            self._urgent.hide()
+    def _show_urgent(self) -> None:
+        try:
+            referrals = worklists.urgent_red_flags(self.actor)
+        except ServiceError as error:
+            self._database_unreachable(str(error))
             return
-        lines = [f"⚠ URGENT red-flag referral{'s' if len(referrals) > 1 else ''} awaiting action:"]
-        lines += [f"• {escape(row.patient_name)} — due {short_date(row.due_by)} ({row.status})" for row in referrals[:5]]
+        if not referrals:
+            self.urgent.hide()
+            return
+        lines = [f"⚠ URGENT red-flag referral{'s' if len(referrals) > 1 else ''} awaiting action "
+                 f"(select a name to open the patient):"]
+        lines += [f"• <a href='patient:{row.patient_id}'>{escape(row.patient_name)}</a> — {escape(row.kind_title)}, "
+                  f"due {short_date(row.due_by)} ({row.status.replace('_', ' ')})" for row in referrals[:5]]
         if len(referrals) > 5:
-            lines.append(f"… and {len(referrals) - 5} more")
-        self._urgent.setText("<br>".join(lines))
-        self._urgent.show()
+            lines.append(f"… and {len(referrals) - 5} more: see the Overdue and Awaiting signature lists")
+        self.urgent.setText("<br>".join(lines))
+        self.urgent.show()
+
+    def _database_unreachable(self, reason: str) -> None:
+        self._status(f"⚠ The database cannot be reached — lists may be out of date. {reason}")
+
+    def _status(self, text: str) -> None:
+        where = f" · Database: {self._location}" if self._location else ""
+        self.statusBar().showMessage(text + where)
+
+    def _apply_palette(self) -> None:
+        self.urgent.setStyleSheet(banner_style("urgentBanner", "urgent") + " #urgentBanner { font-weight: bold; }")
 
     def tab_titles(self) -> list[str]:
-        return [self.tabs.tabText(index) for index in range(self.tabs.count())]
+        return self.worklists.titles()
 
+    # --- closing ---
 
-def _table(model: PagedTableModel, title: str) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setAccessibleName(title)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setMaximumSectionSize(320)  # a long referral name elides; its tooltip has it all
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    return table
+    def save_layout(self) -> None:
+        save_window(self, _LAYOUT_KEY)
+        self.worklists.save_layout()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.hub.stop()
+        super().closeEvent(event)

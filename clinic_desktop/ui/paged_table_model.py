@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
+
+from clinic_desktop.ui.palette import attention_colour
 
 PAGE_SIZE = 100
+MOST_KEPT_ON_RELOAD = 1000  # a reload re-reads the rows already scrolled through, up to this many
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -23,8 +26,6 @@ class Column:
     # Rows that need attention get a colour AND a word in their text, never colour alone.
     attention: Callable[[Any], str | None] = lambda row: None
 
-
-ATTENTION_COLOURS = {"urgent": QColor("#b00020"), "overdue": QColor("#a34700"), "today": QColor("#0b5394")}
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -43,12 +44,16 @@ class PagedTableModel(QAbstractTableModel):
         return self._total
 
     def reload(self) -> None:
-        """Start again from the first page (the list may have changed anywhere)."""
+        """Read the list again (it may have changed anywhere), as far as the user had scrolled."""
         self.beginResetModel()
-        page = self._fetch_page(0, PAGE_SIZE)
+        page = self._fetch_page(0, min(MOST_KEPT_ON_RELOAD, max(PAGE_SIZE, len(self._rows))))
         self._rows = list(page.rows)
         self._total = page.total
         self.endResetModel()
+
+    def row_at(self, row_number: int) -> Any:
+        """The service's row object behind a table row (what an action acts on)."""
+        return self._rows[row_number]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -84,5 +89,5 @@ class PagedTableModel(QAbstractTableModel):
             return column.text(row)
         if role == Qt.ItemDataRole.ForegroundRole:
             attention = column.attention(row)
-            return QBrush(ATTENTION_COLOURS[attention]) if attention else None
+            return QBrush(attention_colour(attention)) if attention else None
         return None

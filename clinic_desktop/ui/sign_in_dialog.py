@@ -15,19 +15,25 @@ from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 
 
+def credential_fields(username: str = "") -> tuple[QLineEdit, QLineEdit, QFormLayout]:
+    """Username and password boxes in a form: the sign-in dialog and the lock screen share them."""
+    username_box = QLineEdit(username)
+    username_box.setAccessibleName("Username")
+    password_box = QLineEdit()
+    password_box.setEchoMode(QLineEdit.EchoMode.Password)
+    password_box.setAccessibleName("Password")
+    form = QFormLayout()
+    form.addRow("&Username", username_box)
+    form.addRow("&Password", password_box)
+    return username_box, password_box, form
+
+
 class SignInDialog(QDialog):
     def __init__(self, clinic_name: str, parent=None):
         super().__init__(parent)
         self.actor = None
         self.setWindowTitle(f"Sign in — {clinic_name}")
-        self.username = QLineEdit()
-        self.username.setAccessibleName("Username")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Password")
-        form = QFormLayout()
-        form.addRow("&Username", self.username)
-        form.addRow("&Password", self.password)
+        self.username, self.password, form = credential_fields()
         heading = QLabel(f"<b>{escape(clinic_name)}</b><br>Sign in to Clinic Desktop")
         self.message = lay_out_form_dialog(self, heading, form, "Sign in", self.sign_in)
         self.setMinimumWidth(360)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from clinic_desktop.services.clinic_time import format_short_day
+
 
 def short_date(day: date | None) -> str:
     return day.strftime("%d %b %Y") if day else ""
@@ -12,3 +14,8 @@ def short_date(day: date | None) -> str:
 def local_time(instant: datetime | None, zone: ZoneInfo) -> str:
     """An instant stored in UTC, shown in the clinic's time zone."""
     return instant.astimezone(zone).strftime("%H:%M") if instant else ""
+
+
+def weekday_date(day: date | None) -> str:
+    """Thu 10 Dec: a day in the coming weeks, worded the same whatever locale Qt set for the process."""
+    return format_short_day(day) if day else ""

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from clinic_desktop.services import worklists
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.assessments_due import assessments_due
+from clinic_desktop.services.warnings_due import warnings_to_acknowledge
 from clinic_desktop.ui.paged_table_model import Column
 from clinic_desktop.ui.time_format import local_time, short_date
 
@@ -48,6 +49,8 @@ class WorklistView:
     title: str
     columns: list[Column]
     fetch: Callable[[Actor, int, int], worklists.Page]
+    row_key: Callable[[object], object]  # what a row is about, to keep it selected across a reload
+    empty: str  # what an empty list means, in words
 
 
 OVERDUE = WorklistView(
@@ -62,18 +65,35 @@ OVERDUE = WorklistView(
         Column("Status", lambda row: row.status.replace("_", " ")),
     ],
     lambda actor, offset, limit: worklists.overdue(actor, offset=offset, limit=limit),
+    lambda row: (row.item_type, row.item_id),
+    "Nothing is overdue.",
 )
 
-TO_BOOK = WorklistView(
-    "to_book",
-    "To book",
-    [
+def _to_book_columns() -> list[Column]:
+    return [
         Column("Review", lambda row: row.kind_title + (" (after did not attend)" if row.after_did_not_attend else "")),
         Column("Due by", lambda row: short_date(row.due_by)),
         Column("Days left", _days_left, _due_attention),
         *_patient_columns(),
-    ],
+    ]
+
+
+TO_BOOK = WorklistView(
+    "to_book",
+    "To book",
+    _to_book_columns(),
     lambda actor, offset, limit: worklists.to_book(actor, offset=offset, limit=limit),
+    lambda row: row.appointment_id,
+    "No reviews are waiting to be booked.",
+)
+
+DID_NOT_ATTEND = WorklistView(
+    "did_not_attend",
+    "Did not attend",
+    _to_book_columns(),
+    lambda actor, offset, limit: worklists.to_book(actor, offset=offset, limit=limit, did_not_attend_only=True),
+    lambda row: row.appointment_id,
+    "No one who missed a review is waiting to be rebooked.",
 )
 
 
@@ -104,6 +124,8 @@ def _today(zone: ZoneInfo) -> WorklistView:
             Column("Status", lambda row: row.status.replace("_", " ")),
         ],
         _paged(lambda actor: worklists.todays_appointments(actor, clinician_id=_mine(actor))),
+        lambda row: row.appointment_id,
+        "No appointments today.",
     )
 
 
@@ -118,6 +140,8 @@ AWAITING_SIGNATURE = WorklistView(
     ],
     lambda actor, offset, limit: worklists.awaiting_signature(actor, clinician_id=_mine(actor), offset=offset,
                                                               limit=limit),
+    lambda row: row.referral_id,
+    "No referral letters are waiting to be signed.",
 )
 
 ASSESSMENTS_DUE = WorklistView(
@@ -130,16 +154,33 @@ ASSESSMENTS_DUE = WorklistView(
         *_patient_columns(),
     ],
     _paged(lambda actor: assessments_due(actor, clinician_id=_mine(actor))),
+    lambda row: (row.appointment_id, row.assessment),
+    "Every attended review has its finding recorded.",
+)
+
+WARNINGS = WorklistView(
+    "warnings",
+    "Warnings to acknowledge",
+    [
+        Column("Warning", lambda row: "⚠ " + row.message, lambda row: "urgent"),
+        Column("Raised", lambda row: short_date(row.raised_on)),
+        Column("Waiting", lambda row: f"{row.days_waiting} d"),
+        *_patient_columns(),
+    ],
+    _paged(lambda actor: warnings_to_acknowledge(actor, clinician_id=_mine(actor))),
+    lambda row: row.warning_id,
+    "No warnings are waiting for acknowledgement.",
 )
 
 _ORDER_BY_ROLE = {
-    "receptionist": ("to_book", "today", "overdue", "awaiting_signature"),
-    "clinician": ("today", "assessments_due", "awaiting_signature", "overdue", "to_book"),
+    "receptionist": ("to_book", "today", "did_not_attend", "overdue"),
+    "clinician": ("today", "assessments_due", "awaiting_signature", "warnings"),
     "practice_manager": ("overdue", "to_book", "today", "awaiting_signature"),
 }
 
 
 def views_for(role: str, zone: ZoneInfo) -> tuple[WorklistView, ...]:
     """The lists in the order this role works through them; times in the clinic's zone."""
-    views = {view.key: view for view in (OVERDUE, TO_BOOK, _today(zone), AWAITING_SIGNATURE, ASSESSMENTS_DUE)}
+    views = {view.key: view for view in (OVERDUE, TO_BOOK, DID_NOT_ATTEND, _today(zone), AWAITING_SIGNATURE,
+                                         ASSESSMENTS_DUE, WARNINGS)}
     return tuple(views[key] for key in _ORDER_BY_ROLE.get(role, _ORDER_BY_ROLE["practice_manager"]))

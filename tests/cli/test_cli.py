@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from clinic_desktop.cli import main
+from clinic_desktop.cli.window_command import SCREENSHOT_VIEWS
 from clinic_desktop.services.clock import frozen_at
 
 NOW = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
@@ -104,12 +105,33 @@ def test_create_manager_reads_the_password_from_stdin(tmp_path, monkeypatch, cap
     assert "the first account already exists" in capsys.readouterr().err
 
 
+def _is_a_picture(target) -> QImage:
+    image = QImage(str(target))
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 5)}) > 5
+    return image
+
+
 def test_screenshot_is_a_picture_of_the_main_window(demo_file, tmp_path, capsys):
     target = tmp_path / "shot.png"
     assert main(["--database", str(demo_file), "--screenshot", str(target)]) == 0
-    image = QImage(str(target))
-    assert (image.width(), image.height()) == (1180, 720)
-    assert len({image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}) > 5
+    assert (_is_a_picture(target).width(), QImage(str(target)).height()) == (1280, 800)
+
+
+def test_every_view_can_be_pictured(demo_file, tmp_path, capsys):
+    from clinic_desktop.ui.screenshots import VIEWS
+
+    assert set(VIEWS) == set(SCREENSHOT_VIEWS)  # the command line offers exactly what can be drawn
+    for view in SCREENSHOT_VIEWS:
+        target = tmp_path / f"{view}.png"
+        with frozen_at(NOW):
+            assert main(["--database", str(demo_file), "--screenshot", str(target), "--view", view]) == 0, view
+        image = _is_a_picture(target)
+        assert image.width() >= 300 and image.height() >= 150, view
+
+
+def test_view_without_screenshot_is_refused(demo_file, capsys):
+    assert main(["--database", str(demo_file), "--view", "patient"]) == 2
+    assert "--view chooses what --screenshot draws" in capsys.readouterr().err
 
 
 def test_demo_if_empty_fills_a_new_database_once(tmp_path, capsys):

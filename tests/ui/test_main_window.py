@@ -10,6 +10,7 @@ from clinic_desktop.services import episodes, patients
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.worklists import Page
+from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.main_window import MainWindow
 from clinic_desktop.ui.paged_table_model import PAGE_SIZE, Column, PagedTableModel
 
@@ -29,44 +30,82 @@ def _patient_with_episode(staff, family_name: str, first_contact: date, red_flag
                           presentation="non_specific", severity="moderate", red_flags=red_flags)
 
 
-def test_receptionist_sees_the_to_book_list_first_with_its_count(qtbot, sqlite_staff):
+def _window(qtbot, actor) -> MainWindow:
+    window = MainWindow(actor, load_settings(), "clinic.sqlite3", ChangeHub(actor, poll_seconds=3600))
+    qtbot.addWidget(window)
+    return window
+
+
+def test_the_fixed_tabs_come_first_with_the_roles_own_list_on_top(qtbot, sqlite_staff):
     _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 2))
-    window = MainWindow(sqlite_staff.receptionist, load_settings())
-    qtbot.addWidget(window)
+    window = _window(qtbot, sqlite_staff.receptionist)
+    assert [window.tabs.tabText(index) for index in range(window.tabs.count())] == [
+        "&Worklists", "&Patients", "Appointment &book"]
     assert window.tab_titles()[0] == "To book (2)"  # the 2-week review and the 12-week check
-    table = window.tabs.widget(0)
-    assert table.model().index(0, 0).data() == "2-week review"
-    assert table.model().index(0, 3).data() == "SMITH, Ann"
+    assert window.worklists.list_for("to_book").model.index(0, 0).data() == "2-week review"
 
 
-def test_manager_sees_overdue_first_with_the_days_overdue(qtbot, sqlite_staff):
-    _patient_with_episode(sqlite_staff, "Jones", date(2026, 10, 1))  # 2-week review due 15 Oct
-    window = MainWindow(sqlite_staff.manager, load_settings())
-    qtbot.addWidget(window)
-    assert window.tab_titles()[0] == "Overdue (1)"
-    model = window.tabs.widget(0).model()
-    assert model.index(0, 0).data() == "39 d"
-    assert model.index(0, 1).data() == "2-week review"
-    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
-
-
-def test_urgent_red_flag_referral_is_pinned_above_every_list(qtbot, sqlite_staff):
+def test_urgent_red_flag_referral_is_pinned_above_every_tab_and_opens_its_patient(qtbot, sqlite_staff):
     _patient_with_episode(sqlite_staff, "Brown", date(2026, 11, 23), red_flags=["suspected cauda equina"])
-    window = MainWindow(sqlite_staff.clinician, load_settings())
-    qtbot.addWidget(window)
+    window = _window(qtbot, sqlite_staff.clinician)
     window.show()
-    banner = window.findChild(type(window._urgent), "urgentBanner")
-    assert banner.isVisible()
-    assert "URGENT red-flag referral" in banner.text() and "BROWN, Ann" in banner.text()
+    window.tabs.setCurrentWidget(window.book)
+    assert window.urgent.isVisible()
+    assert "URGENT red-flag referral" in window.urgent.text() and "BROWN, Ann" in window.urgent.text()
+    link = window.urgent.text().split("href='")[1].split("'")[0]
+    window.urgent.linkActivated.emit(link)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "BROWN, Ann"
 
 
 def test_refresh_shows_a_change_made_meanwhile(qtbot, sqlite_staff):
-    window = MainWindow(sqlite_staff.receptionist, load_settings())
-    qtbot.addWidget(window)
+    window = _window(qtbot, sqlite_staff.receptionist)
     assert window.tab_titles()[0] == "To book (0)"
     _patient_with_episode(sqlite_staff, "Taylor", date(2026, 11, 20))
     window.refresh_action.trigger()
     assert window.tab_titles()[0] == "To book (2)"
+
+
+def test_a_patient_opens_once_in_its_own_tab_and_closes(qtbot, sqlite_staff):
+    _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 20))
+    window = _window(qtbot, sqlite_staff.receptionist)
+    patient_id = window.worklists.list_for("to_book").model.row_at(0).patient_id
+    first = window.open_patient(patient_id)
+    assert window.open_patient(patient_id) is first
+    assert window.tabs.count() == 4 and window.tabs.currentWidget() is first
+    window.tabs.tabCloseRequested.emit(window.tabs.currentIndex())
+    assert window.tabs.count() == 3 and window.open_patient_ids() == []
+
+
+def test_the_fixed_tabs_cannot_be_closed(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.receptionist)
+    window.tabs.tabCloseRequested.emit(0)
+    assert window.tabs.count() == 3
+
+
+def test_find_patient_goes_to_the_search_box(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.receptionist)
+    window.show()
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.tabs.currentWidget() is window.patient_search
+
+
+def test_the_window_comes_back_the_size_it_was_left(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.receptionist)
+    window.show()
+    window.resize(780, 520)  # the offscreen screen is 800 x 600
+    left = (window.width(), window.height())
+    window.close()
+    again = _window(qtbot, sqlite_staff.receptionist)
+    assert (again.width(), again.height()) == left != (800, 600)
+
+
+def test_an_unreachable_database_is_said_in_the_status_bar(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.receptionist)
+    window.hub.unreachable.emit("The connection to the database was lost.")
+    assert "The database cannot be reached" in window.statusBar().currentMessage()
+    window.hub.reachable.emit()
+    assert "Connected to the database again" in window.statusBar().currentMessage()
 
 
 def test_a_long_list_is_fetched_a_page_at_a_time():
@@ -86,10 +125,3 @@ def test_a_long_list_is_fetched_a_page_at_a_time():
     assert asked == [(0, PAGE_SIZE), (PAGE_SIZE, PAGE_SIZE), (2 * PAGE_SIZE, PAGE_SIZE)]
     assert model.index(249, 0).data() == "row 249"
     assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
-
-
-def test_clinician_sees_their_day_then_the_assessments_they_owe(qtbot, sqlite_staff):
-    window = MainWindow(sqlite_staff.clinician, load_settings())
-    qtbot.addWidget(window)
-    assert window.tab_titles() == ["Today (0)", "Assessments due (0)", "Awaiting signature (0)", "Overdue (0)",
-                                   "To book (0)"]

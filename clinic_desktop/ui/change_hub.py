@@ -1,0 +1,73 @@
+"""One place that tells every open view what changed, whoever changed it.
+
+After a write made in this window, and every few seconds for writes made on other
+workstations, the hub reads the new audit events and announces a ``Changes``; each view
+decides for itself whether it is concerned (Anki's ``OpChanges``, fed by the database).
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from clinic_desktop.services import changes as change_feed
+from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.errors import ServiceError
+
+POLL_SECONDS = 3
+_REMEMBERED = 2 * change_feed.LOOK_BACK
+
+
+@dataclass(frozen=True)
+class Changes:
+    patient_ids: frozenset[int]
+    entities: frozenset[str]
+    everything: bool = False
+
+    def touches_patient(self, patient_id: int) -> bool:
+        return self.everything or patient_id in self.patient_ids
+
+
+class ChangeHub(QObject):
+    changed = Signal(object)  # a Changes
+    unreachable = Signal(str)  # the database could not be read; the reason, in words
+    reachable = Signal()
+
+    def __init__(self, actor: Actor, poll_seconds: float = POLL_SECONDS, parent=None):
+        super().__init__(parent)
+        self._actor = actor
+        start = change_feed.starting_point(actor)
+        self._newest = start.newest_id
+        self._seen: deque[int] = deque(sorted(start.event_ids), maxlen=_REMEMBERED)
+        self._failing = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(poll_seconds * 1000))
+        self._timer.timeout.connect(self.poll)
+        self._timer.start()
+
+    def after_change(self) -> None:
+        """Call after every successful write made here: the views redraw at once."""
+        self.poll()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def poll(self) -> None:
+        try:
+            feed = change_feed.changes_since(self._actor, self._newest, frozenset(self._seen))
+        except ServiceError as error:
+            self._report_failure(str(error))
+            return
+        if self._failing:
+            self._failing = False
+            self.reachable.emit()
+        self._newest = feed.newest_id
+        self._seen.extend(sorted(feed.event_ids))
+        if feed.event_ids:
+            self.changed.emit(Changes(feed.patient_ids, feed.entities, feed.everything))
+
+    def _report_failure(self, reason: str) -> None:
+        if not self._failing:
+            self._failing = True
+            self.unreachable.emit(reason)

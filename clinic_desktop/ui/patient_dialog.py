@@ -1,0 +1,428 @@
+"""Registering a patient, or correcting their details, with the mistakes shown as they happen.
+
+A mistyped NHS number is caught by its check digit under the field, before saving; the
+same person registered twice splits their pathway across two records, so a possible
+duplicate is shown inline with the records it matches. The service decides what may
+go ahead: the same NHS number never, the same name and date of birth only after an
+explicit "Register anyway".
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.services import clock, patients
+from clinic_desktop.services.clinic_time import format_day
+from clinic_desktop.services.errors import ServiceError, ValidationError
+from clinic_desktop.services.patients import HEPATIC_IMPAIRMENT, PatientRecord, PossibleDuplicate
+from clinic_desktop.ui.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.palette import attention_colour, banner_style
+from clinic_desktop.ui.time_format import short_date
+
+SEXES = (("", "Not recorded"), ("female", "Female"), ("male", "Male"), ("other", "Other"))
+HEPATIC_LABELS = {"none": "None known", "mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_WORDED_DATE = re.compile(r"(\d{1,2})\s*([a-z]{3,9})\s*(\d{2,4})")
+SHOWN_MATCHES = 3
+
+
+@contextmanager
+def busy_cursor():
+    """The wait cursor while a change is written (UI-PLAN: every write shows it)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+def parse_date_of_birth(text: str) -> date:
+    """A birth date typed UK style (01/02/1970, 1 Feb 1970) or as 1970-02-01; ValueError says what is wrong."""
+    typed = " ".join(text.split()).lower()
+    if not typed:
+        raise ValueError("Enter the date of birth")
+    if match := _ISO_DATE.fullmatch(typed):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _NUMERIC_DATE.fullmatch(typed):
+        day, month, year = (int(part) for part in match.groups())
+    elif (match := _WORDED_DATE.fullmatch(typed)) and match.group(2)[:3] in _MONTHS:
+        day, month, year = int(match.group(1)), _MONTHS.index(match.group(2)[:3]) + 1, int(match.group(3))
+    else:
+        raise ValueError(f"'{text.strip()}' is not a date: type it as 01/02/1970 or 1 Feb 1970")
+    if year < 1000:
+        raise ValueError("Type the year in full (1970, not 70)")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a date that exists") from None
+
+
+class FieldNote(QLabel):
+    """The line under a field: a problem in the urgent colour (with ⚠), or a quiet confirmation."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.setWordWrap(True)
+        self.setAccessibleName(f"{name} message")
+        self.is_error = False
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self._show(f"⚠ {text}", "urgent", True)
+
+    def show_hint(self, text: str) -> None:
+        self._show(text, "quiet", False)
+
+    def clear_note(self) -> None:
+        self.is_error = False
+        self.setText("")
+        self.hide()
+
+    def _show(self, text: str, kind: str, error: bool) -> None:
+        self.is_error = error
+        self.setStyleSheet(f"color: {attention_colour(kind).name()};")
+        self.setText(text)
+        self.show()
+
+
+class PatientDialog(QDialog):
+    """Register (``patient_id`` None) or edit a patient; ``saved`` carries the PatientRecord.
+
+    ``patient_requested`` carries a matching record the user chose to open instead.
+    """
+
+    saved = Signal(object)
+    patient_requested = Signal(int)
+
+    def __init__(self, actor, settings, patient_id: int | None = None, parent=None):
+        super().__init__(parent)
+        self._actor = actor
+        self._settings = settings
+        self._existing = patients.get_patient(actor, patient_id) if patient_id is not None else None
+        self._matches: tuple[PatientRecord, ...] = ()
+        editing = self._existing is not None
+        self.setWindowTitle(f"Edit {self._existing.display_name}" if editing else "Register a new patient")
+        intro = QLabel("Correct the patient's details; every change is kept in the audit log." if editing else
+                       "Register a new patient. The NHS number is checked as you type; "
+                       "a patient who may already be registered is shown before saving.")
+        intro.setWordWrap(True)
+        self.family_name = QLineEdit()
+        self.given_name = QLineEdit()
+        self.date_of_birth = QLineEdit()
+        self.date_of_birth.setPlaceholderText("01/02/1970 or 1 Feb 1970")
+        self.nhs_number = QLineEdit()
+        self.nhs_number.setPlaceholderText("943 476 5919 (if known)")
+        self.sex = _combo(SEXES)
+        self.address = QPlainTextEdit()
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 3 + 12)
+        self.postcode = QLineEdit()
+        self.telephone = QLineEdit()
+        self.hepatic_impairment = _combo(tuple((value, HEPATIC_LABELS.get(value, value.capitalize()))
+                                               for value in HEPATIC_IMPAIRMENT))
+        self.notes: dict[str, FieldNote] = {}
+        form = QFormLayout()
+        for label, field, name in (("&Family name", self.family_name, "family_name"),
+                                   ("&Given name", self.given_name, "given_name"),
+                                   ("Date of &birth", self.date_of_birth, "date_of_birth"),
+                                   ("&NHS number", self.nhs_number, "nhs_number"), ("&Sex", self.sex, "sex"),
+                                   ("&Address", self.address, "address"), ("&Postcode", self.postcode, "postcode"),
+                                   ("&Telephone", self.telephone, "telephone"),
+                                   ("&Hepatic impairment", self.hepatic_impairment, "hepatic_impairment")):
+            self._add_row(form, label, field, name)
+        self.notes["hepatic_impairment"].show_hint("Changes the warnings given when a muscle relaxant is started.")
+        self.duplicates = DuplicatePanel(register_mode=not editing)
+        self.duplicates.open_requested.connect(self._open_match)
+        self.message = lay_out_form_dialog(self, intro, form, "Save changes" if editing else "&Register", self.save)
+        self.layout().insertWidget(self.layout().indexOf(self.message), self.duplicates)
+        self.layout().insertStretch(self.layout().indexOf(self.message), 1)
+        self.setMinimumWidth(560)
+        if editing:
+            self._fill(self._existing)
+        self._connect_checks()
+
+    def _add_row(self, form: QFormLayout, label_text: str, field: QWidget, name: str) -> None:
+        note = FieldNote(label_text.replace("&", ""))
+        self.notes[name] = note
+        field.setAccessibleName(label_text.replace("&", ""))
+        holder = QWidget()
+        holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        column.addWidget(note)
+        label = QLabel(label_text)
+        label.setBuddy(field)
+        form.addRow(label, holder)
+
+    def _fill(self, record: PatientRecord) -> None:
+        self.family_name.setText(record.family_name)
+        self.given_name.setText(record.given_name)
+        self.date_of_birth.setText(short_date(record.date_of_birth))
+        self.nhs_number.setText(record.nhs_number_display)
+        _choose(self.sex, record.sex or "")
+        self.address.setPlainText(record.address)
+        self.postcode.setText(record.postcode)
+        self.telephone.setText(record.telephone)
+        _choose(self.hepatic_impairment, record.hepatic_impairment)
+
+    def _connect_checks(self) -> None:
+        for name, field in (("family_name", self.family_name), ("given_name", self.given_name)):
+            field.textEdited.connect(self.notes[name].clear_note)
+            field.editingFinished.connect(lambda name=name: self._check_name(name))
+            field.editingFinished.connect(self.check_duplicates)
+        self.date_of_birth.textEdited.connect(lambda: self._check_date_of_birth(finished=False))
+        self.date_of_birth.editingFinished.connect(lambda: self._check_date_of_birth(finished=True))
+        self.date_of_birth.editingFinished.connect(self.check_duplicates)
+        self.nhs_number.textEdited.connect(lambda: self._check_nhs_number(finished=False))
+        self.nhs_number.editingFinished.connect(lambda: self._check_nhs_number(finished=True))
+        self.nhs_number.editingFinished.connect(self.check_duplicates)
+
+    # --- checks as the user types or leaves a field ---------------------------------------
+
+    def _check_name(self, name: str) -> str | None:
+        field = self.family_name if name == "family_name" else self.given_name
+        if not field.text().strip():
+            self.notes[name].show_error(f"Enter the patient's {name.replace('_', ' ')}")
+            return None
+        self.notes[name].clear_note()
+        return field.text()
+
+    def _check_date_of_birth(self, finished: bool) -> date | None:
+        note = self.notes["date_of_birth"]
+        try:
+            born = parse_date_of_birth(self.date_of_birth.text())
+        except ValueError as error:
+            if finished:
+                note.show_error(str(error))
+            else:
+                note.clear_note()
+            return None
+        today = clock.today(self._settings.zone)
+        if born > today:
+            note.show_error(f"The date of birth {format_day(born)} is in the future")
+            return None
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        note.show_hint(f"{format_day(born)} — {age} year{'' if age == 1 else 's'} old")
+        return born
+
+    def _check_nhs_number(self, finished: bool) -> str | None | bool:
+        """The ten digits, None when left blank (it is optional), False when wrong."""
+        text = self.nhs_number.text()
+        note = self.notes["nhs_number"]
+        if not text.strip():
+            note.clear_note()
+            return None
+        digits = re.sub(r"[\s-]", "", text)
+        try:
+            number = patients.normalise_nhs_number(text)
+        except ValueError as error:
+            # While typing, a number still too short is not yet wrong; letters, or ten bad digits, are.
+            if finished or len(digits) >= 10 or not digits.isdigit():
+                note.show_error(str(error))
+            else:
+                note.clear_note()
+            return False
+        note.show_hint(f"NHS number {patients.format_nhs_number(number)} — check digit correct")
+        if not finished:
+            self.check_duplicates()
+        return number
+
+    def check_duplicates(self) -> None:
+        """Ask the service who this might already be, and show them inline."""
+        try:
+            number = patients.normalise_nhs_number(self.nhs_number.text()) if self.nhs_number.text().strip() else None
+        except ValueError:
+            number = None
+        matches = patients.find_possible_duplicates(
+            self._actor, self.family_name.text(), self.given_name.text(), self._quiet_date_of_birth(), number)
+        own_id = self._existing.id if self._existing else None
+        matches = tuple(match for match in matches if match.id != own_id)
+        if {match.id for match in matches} != {match.id for match in self._matches}:
+            self._matches = matches
+            self.duplicates.show_matches(matches, number)
+
+    def _quiet_date_of_birth(self) -> date | None:
+        try:
+            return parse_date_of_birth(self.date_of_birth.text())
+        except ValueError:
+            return None
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def _values(self) -> dict | None:
+        """The form's values, or None after marking every field that is wrong."""
+        for name in ("sex", "address", "postcode", "telephone"):  # only the service checks these: ask it again
+            if self.notes[name].is_error:
+                self.notes[name].clear_note()
+        family = self._check_name("family_name")
+        given = self._check_name("given_name")
+        born = self._check_date_of_birth(finished=True)
+        number = self._check_nhs_number(finished=True)
+        wrong = [name for name, note in self.notes.items() if note.is_error]
+        if wrong or family is None or given is None or born is None or number is False:
+            self.message.setText("Correct the details marked ⚠ before saving.")
+            self._field(wrong[0] if wrong else "family_name").setFocus()
+            return None
+        return dict(family_name=family, given_name=given, date_of_birth=born, nhs_number=number,
+                    sex=self.sex.currentData() or None, address=self.address.toPlainText(), postcode=self.postcode.text(),
+                    telephone=self.telephone.text(), hepatic_impairment=self.hepatic_impairment.currentData())
+
+    def save(self) -> None:
+        values = self._values()
+        if values is None:
+            return
+        self.message.setText("")
+        try:
+            with busy_cursor():
+                if self._existing is not None:
+                    record = patients.edit_patient(self._actor, self._existing.id, **values)
+                else:
+                    record = patients.register_patient(self._actor, **values,
+                                                       confirm_not_duplicate=self.duplicates.register_anyway())
+        except PossibleDuplicate as error:
+            self._matches = error.matches
+            self.duplicates.show_matches(error.matches, values["nhs_number"], refusal=str(error))
+            return
+        except ValidationError as error:
+            if error.field in self.notes:
+                self.notes[error.field].show_error(str(error))
+                self._field(error.field).setFocus()
+            self.message.setText(str(error))
+            return
+        except ServiceError as error:
+            self.message.setText(str(error))
+            return
+        self.saved.emit(record)
+        self.accept()
+
+    def _field(self, name: str) -> QWidget:
+        return getattr(self, name)
+
+    def _open_match(self, patient_id: int) -> None:
+        self.patient_requested.emit(patient_id)
+        self.reject()
+
+
+class DuplicatePanel(QFrame):
+    """The records the patient may duplicate, each with a button to open it instead.
+
+    "Register anyway" is offered only for a matching name and date of birth: the same NHS
+    number is always refused by the service, so offering it there would only mislead.
+    """
+
+    open_requested = Signal(int)
+
+    def __init__(self, register_mode: bool):
+        super().__init__()
+        self.setObjectName("duplicateWarning")
+        self._register_mode = register_mode
+        self.setAccessibleName("Possible duplicate")
+        self._layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setObjectName("duplicateHeading")
+        self.anyway = QCheckBox("Register &anyway: I have checked, this is a different person")
+        self._rows: list[QWidget] = []
+        self._layout.addWidget(self.heading)
+        self._layout.addWidget(self.anyway)
+        self.hide()
+
+    def register_anyway(self) -> bool:
+        return self.anyway.isVisible() and self.anyway.isChecked()
+
+    def show_matches(self, matches, nhs_number: str | None, refusal: str = "") -> None:
+        for row in self._rows:
+            row.deleteLater()
+        self._rows = []
+        self.anyway.setChecked(False)  # a confirmation given for other matches does not carry over
+        if not matches:
+            self.hide()
+            return
+        same_number = bool(nhs_number) and any(match.nhs_number == nhs_number for match in matches)
+        self.setStyleSheet(banner_style(self.objectName(), "urgent"))
+        heading = ("⚠ This NHS number is already registered: open that record instead." if same_number else
+                   "⚠ This patient may already be registered (same name and date of birth).")
+        self.heading.setText(f"<b>{heading}</b>" + (f"<br>{escape(refusal)}." if refusal else ""))
+        for match in matches[:SHOWN_MATCHES]:
+            self._add_match(match)
+        if len(matches) > SHOWN_MATCHES:
+            self._add_widget(QLabel(f"… and {len(matches) - SHOWN_MATCHES} more"))
+        self.anyway.setVisible(self._register_mode and not same_number)
+        self.show()
+
+    def _add_match(self, match: PatientRecord) -> None:
+        nhs = f"NHS {match.nhs_number_display}" if match.nhs_number else "no NHS number"
+        where = ", ".join(" ".join(part.split()) for part in (match.address.replace("\n", ", "), match.postcode)
+                          if part.strip())
+        text = QLabel(f"{match.display_name}, born {short_date(match.date_of_birth)} ({match.age} y), {nhs}"
+                      + (f", {where}" if where else ""))
+        text.setWordWrap(True)
+        button = QPushButton(f"Open {match.display_name}")
+        button.setAccessibleName(f"Open the record of {match.display_name}")
+        button.clicked.connect(lambda _checked=False, patient_id=match.id: self.open_requested.emit(patient_id))
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(text, 1)
+        line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self._add_widget(row)
+
+    def _add_widget(self, widget: QWidget) -> None:
+        self._rows.append(widget)
+        self._layout.insertWidget(self._layout.indexOf(self.anyway), widget)
+
+
+def _combo(choices) -> QComboBox:
+    combo = QComboBox()
+    for value, label in choices:
+        combo.addItem(label, value)
+    return combo
+
+
+def _choose(combo: QComboBox, value: str) -> None:
+    index = combo.findData(value)
+    if index < 0:  # a value stored before the list had it: keep it, do not lose it on save
+        combo.addItem(value, value)
+        index = combo.count() - 1
+    combo.setCurrentIndex(index)
+
+
+def for_screenshot(actor, settings, hub) -> QWidget:
+    """Registering someone with the name and birth date of a registered patient: the warning shows."""
+    dialog = PatientDialog(actor, settings)
+    for letter in "smbjwhrtcpgdlkn":
+        found = patients.search_patients(actor, letter, limit=1)
+        if found:
+            match = found[0]
+            dialog.family_name.setText(match.family_name)
+            dialog.given_name.setText(match.given_name)
+            dialog.date_of_birth.setText(match.date_of_birth.strftime("%d/%m/%Y"))
+            dialog._check_date_of_birth(finished=True)
+            dialog.check_duplicates()
+            break
+    dialog.resize(600, dialog.sizeHint().height())
+    return dialog

@@ -1,0 +1,146 @@
+"""What can be done to a worklist row, as named actions (Anki's one verb per operation).
+
+Each list gets its own QAction objects (text, shortcut, enabled state), shown as buttons
+above the list and in its context menu. An action is offered only to a role the service
+layer would allow; the service still checks, and a refusal is shown, never swallowed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
+
+from clinic_desktop.services import appointments
+from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.episode_records import WarningRecord
+from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.services.permissions import allowed
+from clinic_desktop.services.settings import ClinicSettings
+from clinic_desktop.ui.booking_dialog import BookingDialog
+from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.messages import show_refusal
+from clinic_desktop.ui.outcome_form import TwelveWeekOutcomeForm
+from clinic_desktop.ui.start_back_form import StartBackForm
+from clinic_desktop.ui.warning_dialog import AcknowledgeWarningDialog
+
+
+@dataclass(frozen=True)
+class _Verb:
+    text: str
+    shortcut: str
+    permission: str
+    lists: tuple[str, ...]
+    applies: Callable[[object], bool]
+    run: str  # the RowActions method that carries it out
+
+
+def _bookable(row) -> bool:
+    if getattr(row, "item_type", "appointment") != "appointment":
+        return False
+    return getattr(row, "status", "to_book") == "to_book"
+
+
+_VERBS = (
+    _Verb("&Open patient", "Ctrl+O", "view_patient",
+          ("to_book", "did_not_attend", "today", "overdue", "awaiting_signature", "assessments_due", "warnings"),
+          lambda row: True, "open_patient"),
+    _Verb("&Book review…", "Ctrl+B", "book_appointment", ("to_book", "did_not_attend", "overdue"),
+          _bookable, "book"),
+    _Verb("&Arrived", "Ctrl+Shift+A", "record_attendance", ("today",),
+          lambda row: row.status == "booked", "arrived"),
+    _Verb("&Did not attend", "Ctrl+Shift+D", "record_attendance", ("today",),
+          lambda row: row.status == "booked", "did_not_attend"),
+    _Verb("&Record finding…", "Ctrl+T", "record_clinical_fact", ("assessments_due",),
+          lambda row: True, "record_finding"),
+    _Verb("A&cknowledge…", "Ctrl+K", "acknowledge_warning", ("warnings",),
+          lambda row: True, "acknowledge"),
+)
+
+
+class RowActions(QObject):
+    patient_requested = Signal(int)
+    pathway_updated = Signal(object)  # an EpisodeUpdate, for the "what the pathway did" strip
+
+    def __init__(self, actor: Actor, settings: ClinicSettings, hub: ChangeHub, window: QWidget):
+        super().__init__(window)
+        self._actor = actor
+        self._settings = settings
+        self._hub = hub
+        self._window = window
+        self._made: dict[str, list[tuple[QAction, _Verb]]] = {}
+        self._current: dict[str, object] = {}
+
+    def for_list(self, list_key: str, owner: QWidget) -> list[QAction]:
+        """New actions for one list (each list has its own, so shortcuts work where the focus is)."""
+        made = []
+        for verb in _VERBS:
+            if list_key not in verb.lists or not allowed(self._actor.role, verb.permission):
+                continue
+            action = QAction(verb.text, owner)
+            action.setShortcut(QKeySequence(verb.shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setEnabled(False)
+            action.triggered.connect(lambda _=False, key=list_key, v=verb: self._run(key, v))
+            made.append((action, verb))
+        self._made[list_key] = made
+        return [action for action, _ in made]
+
+    def update_enabled(self, list_key: str, row) -> None:
+        self._current[list_key] = row
+        for action, verb in self._made.get(list_key, ()):
+            action.setEnabled(row is not None and verb.applies(row))
+
+    def _run(self, list_key: str, verb: _Verb) -> None:
+        row = self._current.get(list_key)
+        if row is not None and verb.applies(row):
+            getattr(self, verb.run)(row)
+
+    # --- the verbs ---
+
+    def open_patient(self, row) -> None:
+        self.patient_requested.emit(row.patient_id)
+
+    def book(self, row) -> None:
+        appointment_id = getattr(row, "appointment_id", None) or row.item_id
+        dialog = BookingDialog(self._actor, self._settings, appointment_id, self._window)
+        dialog.booked.connect(lambda _record: self._hub.after_change())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def arrived(self, row) -> None:
+        self._change(lambda: appointments.record_attended(self._actor, row.appointment_id))
+
+    def did_not_attend(self, row) -> None:
+        self._change(lambda: appointments.record_did_not_attend(self._actor, row.appointment_id))
+
+    def record_finding(self, row) -> None:
+        form_class = StartBackForm if row.assessment == "STarT Back" else TwelveWeekOutcomeForm
+        self._open_form(form_class(self._actor, self._settings, row.episode_id, self._window))
+
+    def acknowledge(self, row) -> None:
+        warning = WarningRecord(id=row.warning_id, kind=row.kind, message=row.message, requires_acknowledgement=True)
+        self._open_form(AcknowledgeWarningDialog(self._actor, warning, self._window))
+
+    def _open_form(self, form) -> None:
+        form.saved.connect(self._saved)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.open()
+
+    def _saved(self, update) -> None:
+        self.pathway_updated.emit(update)
+        self._hub.after_change()
+
+    def _change(self, call: Callable[[], object]) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            call()
+        except ServiceError as error:
+            QApplication.restoreOverrideCursor()
+            show_refusal(self._window, str(error))
+            self._hub.after_change()  # what stopped it may be someone else's change: show it
+            return
+        QApplication.restoreOverrideCursor()
+        self._hub.after_change()

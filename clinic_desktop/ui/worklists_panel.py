@@ -1,0 +1,208 @@
+"""The home tab: the signed-in role's worklists, each with its count and its row actions.
+
+A row opens its patient (double-click or Enter). The actions a list needs sit in a bar
+above it (book, arrived, did not attend, record the finding, acknowledge), enabled for the
+selected row. The lists redraw whenever the change hub reports a change, keeping the
+selected row and the scroll position, so a receptionist's place survives another
+workstation's booking.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.services import worklists
+from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.settings import ClinicSettings
+from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.paged_table_model import PagedTableModel
+from clinic_desktop.ui.row_actions import RowActions
+from clinic_desktop.ui.tables import read_only_table
+from clinic_desktop.ui.window_layout import restore_header, save_header
+from clinic_desktop.ui.worklist_views import OVERDUE, WorklistView, views_for
+
+
+class WorklistTable(QWidget):
+    """One list: its action bar, the table, and a line saying what an empty list means."""
+
+    patient_requested = Signal(int)
+    total_changed = Signal()
+
+    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, fetch=None, parent=None):
+        super().__init__(parent)
+        self.view = view
+        self._actor = actor
+        self.model = PagedTableModel(view.columns, fetch or (lambda offset, limit: view.fetch(actor, offset, limit)))
+        self.table = read_only_table(self.model, view.title)
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
+        self.table.activated.connect(lambda index: self._open(index.row()))
+        self._empty = QLabel(view.empty)
+        self._empty.setObjectName("emptyList")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.actions_bar = QHBoxLayout()
+        self.buttons: dict[str, QToolButton] = {}
+        self._row_actions = actions
+        for action in actions.for_list(view.key, self):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.actions_bar.addWidget(button)
+            self.table.addAction(action)
+            self.buttons[action.text().replace("&", "").rstrip(".…")] = button
+        self.actions_bar.addStretch(1)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(self.actions_bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self._empty)
+        self._sized = restore_header(self.table.horizontalHeader(), f"worklist/{view.key}")
+
+    def selected_row(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def reload(self) -> None:
+        """Read the list again, keeping the selected row (by what it is about) and the scroll position."""
+        selected = self.selected_row()
+        keep = self.view.row_key(selected) if selected is not None else None
+        scrolled = self.table.verticalScrollBar().value()
+        self.model.reload()
+        if keep is not None:
+            for number in range(self.model.rowCount()):
+                if self.view.row_key(self.model.row_at(number)) == keep:
+                    self.table.selectionModel().select(
+                        self.model.index(number, 0),
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                    break
+        self.table.verticalScrollBar().setValue(scrolled)
+        self._empty.setVisible(self.model.total == 0)
+        if not self._sized and self.model.rowCount():
+            self.table.resizeColumnsToContents()  # the first time only: after that, the user's widths
+            self._sized = True
+        self._selection_changed()
+        self.total_changed.emit()
+
+    def save_layout(self) -> None:
+        save_header(self.table.horizontalHeader(), f"worklist/{self.view.key}")
+
+    def _open(self, row_number: int) -> None:
+        self.patient_requested.emit(self.model.row_at(row_number).patient_id)
+
+    def _selection_changed(self, *_) -> None:
+        self._row_actions.update_enabled(self.view.key, self.selected_row())
+
+
+class OverdueByKind(QWidget):
+    """The practice manager's list: everything overdue, grouped by kind (the left list picks one)."""
+
+    def __init__(self, actor: Actor, actions: RowActions, parent=None):
+        super().__init__(parent)
+        self._actor = actor
+        self._kind: str | None = None
+        self.kinds = QListWidget()
+        self.kinds.setAccessibleName("Overdue by kind")
+        self.kinds.setWordWrap(True)  # "Biopsychosocial assessment / specialised physiotherapy referral (4)"
+        self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.kinds.setSpacing(2)
+        self.kinds.currentItemChanged.connect(self._kind_chosen)
+        self.list = WorklistTable(OVERDUE, actor, actions, fetch=self._fetch)
+        self.patient_requested = self.list.patient_requested
+        self.total_changed = self.list.total_changed
+        self.view = OVERDUE
+        self.model = self.list.model
+        self.table = self.list.table
+        splitter = QSplitter()
+        splitter.addWidget(self.kinds)
+        splitter.addWidget(self.list)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def _fetch(self, offset: int, limit: int) -> worklists.Page:
+        return worklists.overdue(self._actor, kind=self._kind, offset=offset, limit=limit)
+
+    def reload(self) -> None:
+        counts = worklists.overdue_counts(self._actor)
+        if self._kind is not None and self._kind not in counts:
+            self._kind = None
+        self.kinds.blockSignals(True)
+        self.kinds.clear()
+        everything = QListWidgetItem(f"All overdue ({sum(counts.values())})")
+        self.kinds.addItem(everything)
+        current = everything
+        for kind, count in sorted(counts.items(), key=lambda item: (-item[1], worklists.KIND_TITLES[item[0]])):
+            item = QListWidgetItem(f"{worklists.KIND_TITLES[kind]} ({count})")
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            self.kinds.addItem(item)
+            if kind == self._kind:
+                current = item
+        self.kinds.setCurrentItem(current)
+        self.kinds.blockSignals(False)
+        self.list.reload()
+
+    def save_layout(self) -> None:
+        self.list.save_layout()
+
+    def selected_row(self):
+        return self.list.selected_row()
+
+    def _kind_chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
+        self._kind = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        self.list.reload()
+
+
+class WorklistsPanel(QTabWidget):
+    """The role's lists as tabs, their counts in the tab titles, the role's own work first."""
+
+    patient_requested = Signal(int)
+
+    def __init__(self, actor: Actor, settings: ClinicSettings, hub: ChangeHub, parent=None):
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self.setAccessibleName("Worklists")
+        self.row_actions = RowActions(actor, settings, hub, self)
+        self.lists: list[WorklistTable | OverdueByKind] = []
+        for view in views_for(actor.role, settings.zone):
+            if view.key == "overdue":
+                widget = OverdueByKind(actor, self.row_actions)
+            else:
+                widget = WorklistTable(view, actor, self.row_actions)
+            widget.patient_requested.connect(self.patient_requested)
+            widget.total_changed.connect(self._update_titles)
+            self.lists.append(widget)
+            self.addTab(widget, view.title)
+        self.row_actions.patient_requested.connect(self.patient_requested)
+        hub.changed.connect(lambda _changes: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        for widget in self.lists:
+            widget.reload()
+
+    def save_layout(self) -> None:
+        for widget in self.lists:
+            widget.save_layout()
+
+    def titles(self) -> list[str]:
+        return [self.tabText(index) for index in range(self.count())]
+
+    def list_for(self, key: str):
+        return next(widget for widget in self.lists if widget.view.key == key)
+
+    def _update_titles(self) -> None:
+        for index, widget in enumerate(self.lists):
+            self.setTabText(index, f"{widget.view.title} ({widget.model.total})")

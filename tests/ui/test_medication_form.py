@@ -1,0 +1,55 @@
+"""Starting and stopping medicines through the real form, with the hepatic warning before saving."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from test_pathway_notices import clinic_now, episode_form, tick  # noqa: F401 (clinic_now: autouse)
+
+from clinic_desktop.services import episode_records
+from clinic_desktop.services.episodes import MedicationInput
+from clinic_desktop.ui.medication_form import CATEGORY_LABELS, MedicationForm
+
+
+def fill_relaxant(qtbot, form):
+    qtbot.keyClicks(form.name, "cyclobenzaprine")
+    qtbot.keyClicks(form.dose, "5 mg at night")
+    form.category.setCurrentIndex(list(CATEGORY_LABELS).index("muscle_relaxant"))
+
+
+def medicines(staff, episode_id):
+    return [(row.name, row.stopped_on) for row in episode_records.get_episode(staff.clinician, episode_id).medications]
+
+
+def test_a_relaxant_with_moderate_hepatic_impairment_is_not_saved_without_acknowledgement(qtbot, sqlite_staff):
+    form = episode_form(qtbot, sqlite_staff, MedicationForm, hepatic="moderate")
+    episode_id = form.episode_id
+    fill_relaxant(qtbot, form)
+    assert form.caution.isVisible() and form.caution.acknowledge.isVisible()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.message.text().endswith("Acknowledge to proceed.")
+    assert medicines(sqlite_staff, episode_id) == [] and form.announced == []
+    tick(qtbot, form.caution.acknowledge)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert medicines(sqlite_staff, episode_id) == [("cyclobenzaprine", None)]
+    (update,) = form.announced
+    assert "Medication review to book, due by Mon 21 Dec 2026" in update.notices
+
+
+def test_a_medicine_needs_its_category(qtbot, sqlite_staff):
+    form = episode_form(qtbot, sqlite_staff, MedicationForm)
+    qtbot.keyClicks(form.name, "naproxen")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.message.text() == "Choose the medicine's category."
+
+
+def test_stopping_the_relaxant_cancels_its_unbooked_review(qtbot, sqlite_staff):
+    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
+    form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[relaxant])
+    episode_id = form.episode_id
+    assert form.current.item(0).text() == "cyclobenzaprine 5 mg at night — Muscle relaxant, since 26 Nov 2026"
+    form.stopped_on.setDate(QDate(2026, 11, 30))
+    qtbot.mouseClick(form.stop_button, Qt.MouseButton.LeftButton)
+    assert medicines(sqlite_staff, episode_id) == [("cyclobenzaprine", date(2026, 11, 30))]
+    (update,) = form.announced
+    assert update.notices == ("Medication review cancelled: medication stopped",)

@@ -1,0 +1,166 @@
+"""The home tab's worklists: each role's own lists, the row actions, redrawing on changes."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from clinic_desktop.services import appointments, episodes, patients, worklists
+from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.settings import load_settings
+from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.worklists_panel import WorklistsPanel
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def monday():
+    with frozen_at(MONDAY):
+        yield
+
+
+def _episode(staff, family_name: str, first_contact: date, **facts) -> int:
+    patient = patients.register_patient(staff.receptionist, family_name=family_name, given_name="Ann",
+                                        date_of_birth=date(1970, 1, 1))
+    return episodes.open_episode(staff.clinician, patient.id, first_contact_on=first_contact,
+                                 presentation="non_specific", severity="moderate", **facts).episode_id
+
+
+def _booked_today(staff, family_name: str) -> int:
+    """A 2-week review booked for 11:00 today with the clinician."""
+    episode_id = _episode(staff, family_name, date(2026, 11, 16))
+    review = next(row for row in worklists.to_book(staff.receptionist).rows
+                  if row.episode_id == episode_id and row.kind == "two_week_review")
+    appointments.book_appointment(staff.receptionist, review.appointment_id, clinician_id=staff.clinician.user_id,
+                                  starts_local=datetime(2026, 11, 23, 11, 0))
+    return review.appointment_id
+
+
+def _panel(qtbot, actor, poll_seconds=60):
+    hub = ChangeHub(actor, poll_seconds=poll_seconds)
+    panel = WorklistsPanel(actor, load_settings(), hub)
+    qtbot.addWidget(panel)
+    return panel, hub
+
+
+def _select(table_widget, row: int) -> None:
+    table_widget.table.selectRow(row)
+
+
+def test_each_role_sees_its_own_lists_first(qtbot, sqlite_staff):
+    titles = {role: _panel(qtbot, getattr(sqlite_staff, role))[0].titles()
+              for role in ("receptionist", "clinician", "manager")}
+    assert titles["receptionist"] == ["To book (0)", "Today (0)", "Did not attend (0)", "Overdue (0)"]
+    assert titles["clinician"] == ["Today (0)", "Assessments due (0)", "Awaiting signature (0)",
+                                   "Warnings to acknowledge (0)"]
+    assert titles["manager"][0] == "Overdue (0)"
+
+
+def test_an_empty_list_says_what_empty_means(qtbot, sqlite_staff):
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    panel.show()
+    empty = panel.list_for("to_book").findChild(type(panel.list_for("to_book")._empty), "emptyList")
+    assert empty.isVisible() and empty.text() == "No reviews are waiting to be booked."
+
+
+def test_receptionist_records_arrival_from_todays_list(qtbot, sqlite_staff):
+    appointment_id = _booked_today(sqlite_staff, "Smith")
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    today = panel.list_for("today")
+    _select(today, 0)
+    assert today.buttons["Arrived"].isEnabled()
+    today.buttons["Arrived"].click()
+    assert appointments.get_appointment(sqlite_staff.receptionist, appointment_id).status == "attended"
+    assert today.model.index(0, 6).data() == "attended"
+    assert not today.buttons["Arrived"].isEnabled()  # the same row stays selected, now attended
+
+
+def test_did_not_attend_puts_the_review_on_the_rebook_list(qtbot, sqlite_staff):
+    _booked_today(sqlite_staff, "Smith")
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    _select(panel.list_for("today"), 0)
+    with frozen_at(MONDAY.replace(hour=11, minute=30)):  # the 11:00 review has started
+        panel.list_for("today").buttons["Did not attend"].click()
+    assert panel.titles()[2] == "Did not attend (1)"
+    rebook = panel.list_for("did_not_attend").model
+    assert rebook.index(0, 0).data() == "2-week review (after did not attend)"
+
+
+def test_a_refused_action_is_explained_and_the_list_catches_up(qtbot, sqlite_staff):
+    appointment_id = _booked_today(sqlite_staff, "Smith")
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    today = panel.list_for("today")
+    _select(today, 0)
+    appointments.record_attended(sqlite_staff.clinician, appointment_id)  # another workstation, meanwhile
+    today.buttons["Did not attend"].click()
+    box = panel.findChild(QMessageBox, "refusal")
+    assert box is not None and box.isVisible() and "attended" in box.text()
+    assert today.model.index(0, 6).data() == "attended"
+
+
+def test_a_change_from_another_workstation_shows_within_seconds(qtbot, sqlite_staff):
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist, poll_seconds=0.2)
+    assert panel.titles()[0] == "To book (0)"
+    _episode(sqlite_staff, "Taylor", date(2026, 11, 20))  # as if typed on another workstation
+    qtbot.waitUntil(lambda: panel.titles()[0] == "To book (2)", timeout=3000)
+
+
+def test_a_reload_keeps_the_selected_row(qtbot, sqlite_staff):
+    _episode(sqlite_staff, "Adams", date(2026, 11, 10))
+    _episode(sqlite_staff, "Baker", date(2026, 11, 12))
+    panel, hub = _panel(qtbot, sqlite_staff.receptionist)
+    to_book = panel.list_for("to_book")
+    baker_row = next(number for number in range(to_book.model.rowCount())
+                     if to_book.model.row_at(number).patient_name == "BAKER, Ann")
+    _select(to_book, baker_row)
+    _episode(sqlite_staff, "Aaron", date(2026, 11, 9))  # sorts above everyone
+    hub.after_change()
+    assert to_book.selected_row().patient_name == "BAKER, Ann"
+
+
+def test_a_row_opens_its_patient(qtbot, sqlite_staff):
+    episode_id = _episode(sqlite_staff, "Smith", date(2026, 11, 20))
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    table = panel.list_for("to_book").table
+    with qtbot.waitSignal(panel.patient_requested) as opened:
+        table.doubleClicked.emit(table.model().index(0, 0))
+    assert opened.args == [episodes_patient(sqlite_staff, episode_id)]
+
+
+def episodes_patient(staff, episode_id: int) -> int:
+    from clinic_desktop.services.episode_records import get_episode
+
+    return get_episode(staff.clinician, episode_id).patient_id
+
+
+def test_manager_sees_overdue_grouped_by_kind_and_picks_one(qtbot, sqlite_staff):
+    _episode(sqlite_staff, "Jones", date(2026, 10, 1))  # 2-week review overdue since 15 Oct
+    _episode(sqlite_staff, "Early", date(2026, 8, 3))  # and its 12-week check too
+    panel, _ = _panel(qtbot, sqlite_staff.manager)
+    overdue = panel.list_for("overdue")
+    kinds = [overdue.kinds.item(number).text() for number in range(overdue.kinds.count())]
+    assert kinds == ["All overdue (3)", "2-week review (2)", "12-week check (1)"]
+    overdue.kinds.setCurrentRow(2)
+    assert overdue.model.total == 1
+    assert overdue.model.index(0, 1).data() == "12-week check"
+    assert panel.titles()[0] == "Overdue (1)"
+
+
+def test_overdue_rows_say_so_in_words_as_well_as_colour(qtbot, sqlite_staff):
+    _episode(sqlite_staff, "Jones", date(2026, 10, 1))
+    panel, _ = _panel(qtbot, sqlite_staff.manager)
+    model = panel.list_for("overdue").model
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Overdue"
+    assert model.index(0, 0).data() == "39 d"
+    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_clinicians_today_shows_only_their_own_appointments(qtbot, sqlite_staff):
+    _booked_today(sqlite_staff, "Smith")
+    mine, _ = _panel(qtbot, sqlite_staff.clinician)
+    theirs, _ = _panel(qtbot, sqlite_staff.other_clinician)
+    assert mine.titles()[0] == "Today (1)" and theirs.titles()[0] == "Today (0)"
+    assert mine.list_for("today").model.index(0, 0).data() == "11:00"  # London time = UTC in November
