@@ -92,6 +92,10 @@ def make_database(location: str):
     )
 
 
+_NETWORK_TIMEOUTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                     "keepalives_count": 3, "tcp_user_timeout": 15_000}
+
+
 def _postgres_from_url(url: str) -> PostgresqlDatabase:
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
@@ -106,7 +110,11 @@ def _postgres_from_url(url: str) -> PostgresqlDatabase:
         options["host"] = parsed.hostname
     if parsed.port:
         options["port"] = parsed.port
-    options.setdefault("connect_timeout", 10)
+    # A workstation must notice a dead server or network within seconds, not after the
+    # operating system's TCP timeout of many minutes, or its window would hang (the URL's
+    # own values win).
+    for option, value in _NETWORK_TIMEOUTS.items():
+        options.setdefault(option, value)
     return PostgresqlDatabase(unquote(name), field_types=FIELD_TYPES_POSTGRES, **options)
 
 

@@ -36,18 +36,29 @@ def test_an_sqlite_url_names_the_file(tmp_path):
     assert database.database == str(tmp_path / "clinic data.sqlite3")
 
 
+NETWORK_TIMEOUTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                    "keepalives_count": 3, "tcp_user_timeout": 15_000}
+
+
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
 def test_a_postgresql_url_gives_user_password_host_port_and_database(scheme):
     database = make_database(f"{scheme}://clinic%40desk:s3cr%2Ft@db.example.org:5433/clinic?sslmode=require")
     assert isinstance(database, PostgresqlDatabase)
     assert database.database == "clinic"
     assert database.connect_params == {"user": "clinic@desk", "password": "s3cr/t", "host": "db.example.org",
-                                       "port": 5433, "sslmode": "require", "connect_timeout": 10}
+                                       "port": 5433, "sslmode": "require", **NETWORK_TIMEOUTS}
 
 
 def test_a_postgresql_url_may_leave_out_password_and_port():
     database = make_database("postgresql://clinic@localhost/clinic")
-    assert database.connect_params == {"user": "clinic", "host": "localhost", "connect_timeout": 10}
+    assert database.connect_params == {"user": "clinic", "host": "localhost", **NETWORK_TIMEOUTS}
+
+
+def test_a_dead_server_is_noticed_in_seconds_unless_the_url_says_otherwise():
+    database = make_database("postgresql://clinic@localhost/clinic?connect_timeout=3")
+    assert database.connect_params["connect_timeout"] == "3"
+    assert database.connect_params["tcp_user_timeout"] == 15_000  # ms: an unanswered query fails after 15 s
+    assert database.connect_params["keepalives_idle"] == 10
 
 
 def test_a_postgresql_url_without_a_database_is_refused():
