@@ -318,10 +318,15 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
 def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:
     """Today's book of the clinician with the most appointments today (the demo's busiest)."""
     view = AppointmentBookView(actor, settings, hub)
+    show_busiest_day(view, actor, settings)
+    return view
+
+
+def show_busiest_day(view: AppointmentBookView, actor: Actor, settings: ClinicSettings) -> None:
+    """Turn the book to today's busiest clinician (for pictures of the book)."""
     rows = worklists.todays_appointments(actor)
     if rows:
         counts: dict[int, int] = {}
         for row in rows:
             counts[row.clinician_id] = counts.get(row.clinician_id, 0) + 1
         view.show_day(today(settings.zone), max(counts, key=counts.get))
-    return view

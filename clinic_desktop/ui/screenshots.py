@@ -38,7 +38,10 @@ def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
 
             window.open_patient(pick_demo_patient(actor))
         elif tab == "book":
+            from clinic_desktop.ui.appointment_book import show_busiest_day
+
             window.tabs.setCurrentWidget(window.book)
+            show_busiest_day(window.book, actor, settings)
         elif tab == "search":
             from clinic_desktop.ui.patient_search import fill_for_screenshot
 
