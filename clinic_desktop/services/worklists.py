@@ -158,7 +158,7 @@ def todays_appointments(actor, *, day: date | None = None,
         where &= Appointment.clinician == clinician_id
     query = (
         Appointment.select(Appointment.id, Appointment.kind, Appointment.starts_at, Appointment.ends_at,
-                           Appointment.clinician, Appointment.status, User.full_name, *patient_fields())
+                           Appointment.status, User.id, User.full_name, *patient_fields())
         .join(User, on=(Appointment.clinician == User.id))
         .switch(Appointment).join(Episode).join(Patient)
         .where(where)
@@ -172,7 +172,7 @@ def todays_appointments(actor, *, day: date | None = None,
             kind_title=KIND_TITLES[row.kind],
             starts_at=row.starts_at,
             ends_at=row.ends_at,
-            clinician_id=row.clinician_id,
+            clinician_id=row.clinician.id,
             clinician_name=row.clinician.full_name,
             status=row.status,
         )

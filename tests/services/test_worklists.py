@@ -330,6 +330,16 @@ def test_today_for_one_clinician_leaves_out_the_others(staff, clinic):
     assert [row.appointment_id for row in shown] == [theirs.id]
 
 
+def test_today_names_each_appointments_clinician(staff, clinic):
+    episode = clinic.episode()
+    at = datetime(2026, 6, 1, 8, tzinfo=timezone.utc)
+    clinic.appointment(episode, due_by=TODAY, status="booked", starts_at=at, clinician=staff.other_clinician.user_id)
+
+    row, = worklists.todays_appointments(staff.receptionist)
+
+    assert (row.clinician_id, row.clinician_name) == (staff.other_clinician.user_id, staff.other_clinician.full_name)
+
+
 # --- awaiting signature and urgent red flags ---
 
 
