@@ -134,6 +134,7 @@ def build_postgres(url: str, scale: Scale) -> BuiltDatabase:
     database.execute_sql("CREATE SCHEMA public")
     prepare_database(database)
     database.execute_sql("ALTER TABLE appointment DROP CONSTRAINT appointment_no_double_booking")
+    database.execute_sql("DROP FUNCTION refuse_change() CASCADE")  # install() below recreates it and its triggers
     tables = tuple(model._meta.table_name for model in TABLES)
     for name, in database.execute_sql(
         "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename IN %s "

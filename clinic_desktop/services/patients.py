@@ -377,10 +377,14 @@ def _search_condition(text: str):
         return _starts_with(Patient.given_name_key, given) if given else None
     if not given:
         return _starts_with(Patient.family_name_key, family)
-    condition = _starts_with(Patient.family_name_key, family) & _starts_with(Patient.given_name_key, given)
-    if "," not in text:  # "de la cruz" is one family name, not family "de", given "la cruz"
-        condition |= _starts_with(Patient.family_name_key, _name_key(text))
-    return condition
+    if "," in text:
+        return _starts_with(Patient.family_name_key, family) & _starts_with(Patient.given_name_key, given)
+    # "de la cruz" may be one family name rather than family "de", given "la cruz". Both
+    # readings start with the first word's family prefix, so the index range stays one
+    # condition (with an OR beside it, PostgreSQL would filter every patient row).
+    whole = _name_key(text)
+    return _starts_with(Patient.family_name_key, family) & (
+        _starts_with(Patient.given_name_key, given) | _starts_with(Patient.family_name_key, whole))
 
 
 def _typed_date(text: str) -> date | bool | None:
