@@ -149,6 +149,20 @@ def todays_appointments(actor, *, day: date | None = None,
     The bounds come from the clinic zone, so on a clock-change day (23 or 25 hours)
     an appointment at 00:30 local time still belongs to that day.
     """
+    return _day_rows(_day_where(day, clinician_id))
+
+
+@service("view_worklists", changes=False)
+def todays_page(actor, *, day: date | None = None, clinician_id: int | None = None, offset: int = 0,
+                limit: int = 50) -> Page[DayAppointmentRow]:
+    """One page of the day's book and the day's count (a big clinic books 1,200 a day)."""
+    _check_paging(offset, limit)
+    where = _day_where(day, clinician_id)
+    total = Appointment.select(fn.COUNT(SQL("*"))).where(where).scalar()
+    return Page(rows=_day_rows(where, offset, limit), total=total, offset=offset, limit=limit)
+
+
+def _day_where(day: date | None, clinician_id: int | None):
     zone = load_settings().zone
     day = day or clock.today(zone)
     starts = datetime.combine(day, time.min, zone).astimezone(timezone.utc)
@@ -156,6 +170,10 @@ def todays_appointments(actor, *, day: date | None = None,
     where = (Appointment.starts_at >= starts) & (Appointment.starts_at < ends) & Appointment.status.in_(DAY_STATUSES)
     if clinician_id is not None:
         where &= Appointment.clinician == clinician_id
+    return where
+
+
+def _day_rows(where, offset: int = 0, limit: int | None = None) -> tuple[DayAppointmentRow, ...]:
     query = (
         Appointment.select(Appointment.id, Appointment.kind, Appointment.starts_at, Appointment.ends_at,
                            Appointment.status, User.id, User.full_name, *patient_fields())
@@ -163,6 +181,7 @@ def todays_appointments(actor, *, day: date | None = None,
         .switch(Appointment).join(Episode).join(Patient)
         .where(where)
         .order_by(Appointment.starts_at, Appointment.id)
+        .offset(offset).limit(limit)
     )
     return tuple(
         DayAppointmentRow(

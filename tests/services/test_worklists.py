@@ -417,3 +417,15 @@ def test_no_worklist_scans_the_whole_appointment_table(sqlite_staff, sqlite_data
             plan = [row[-1] for row in run("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
             full_scans += [sql for line in plan if line == f"SCAN {alias}"]
     assert full_scans == []
+
+
+def test_todays_page_counts_the_whole_day_and_pages_it(staff, clinic):
+    episode = clinic.episode()
+    at = datetime(2026, 6, 1, 8, tzinfo=timezone.utc)
+    booked = [clinic.appointment(episode, due_by=TODAY, status="booked", starts_at=at + timedelta(minutes=20 * n))
+              for n in range(5)]
+
+    page = worklists.todays_page(staff.receptionist, day=date(2026, 6, 1), offset=2, limit=2)
+
+    assert page.total == 5
+    assert [row.appointment_id for row in page.rows] == [booked[2].id, booked[3].id]
