@@ -69,12 +69,13 @@ def plans(database, call, postgres: bool = False) -> list[str]:
 def summary_lines() -> list[str]:
     if not FIGURES:
         return []
-    lines = ["", "Clinic Desktop worklist figures (ms)"]
+    lines = ["", "Clinic Desktop benchmark figures (ms)"]
     for name, figures in FIGURES.items():
         timing = (f"median {figures['median_ms']:8.3f}  mean {figures['mean_ms']:8.3f}"
                   if "median_ms" in figures else "(not timed)")
         built = "reused" if figures["data_reused"] else f"built in {figures['data_build_seconds']} s"
-        lines.append(f"  {name:50s} {timing}   [{figures['scale']}; data {built}]")
+        note = f"  {figures['note']}" if "note" in figures else ""  # e.g. the worst keystroke of a search
+        lines.append(f"  {name:50s} {timing}   [{figures['scale']}; data {built}]{note}")
     ratio = _ratio(SERVICE_PAGE_AND_TOTAL, HAND_PAGE_AND_TOTAL)
     if ratio:
         lines.append(f"  ORM service / hand SQL (overdue page 1 + total, 1M): {ratio:.1f}x")
