@@ -20,7 +20,6 @@ from clinic_desktop.models import (
     RedFlagRecord,
     StartBackAssessment,
     TwelveWeekOutcome,
-    is_sqlite,
 )
 from clinic_desktop.models.episodes import (
     MEDICATION_CATEGORIES,
@@ -39,6 +38,7 @@ from clinic_desktop.services.errors import (
     NotFound,
     ValidationError,
 )
+from clinic_desktop.services.locking import locked_row
 from clinic_desktop.services.pathway_sync import (
     REFERRAL_LABELS,
     capitalised,
@@ -86,7 +86,7 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
     medicines = _medication_inputs(medications, first_contact_on)
     flags = _clean_flags(red_flags, required=False)
     notes = validation.text(notes, "notes")
-    patient = _locked(Patient, patient_id)
+    patient = locked_row(Patient, patient_id)
     if patient is None:
         raise NotFound("That patient is not on record")
     current = Episode.get_or_none((Episode.patient == patient.id) & (Episode.status == "open"))
@@ -256,7 +256,7 @@ def acknowledge_warning(actor, warning_id: int) -> EpisodeUpdate:
     if warning is None:
         raise NotFound("That warning is not on record")
     lock_episode(warning.episode_id)
-    warning = _locked(PathwayWarning, warning_id)
+    warning = locked_row(PathwayWarning, warning_id)
     if warning.acknowledged_at is not None:
         raise InvalidTransition(f"{warning.acknowledged_by.full_name} already acknowledged this warning")
     PathwayWarning.update(acknowledged_by=actor.user_id, acknowledged_at=now_utc()).where(
@@ -320,14 +320,6 @@ def _changeable_episode(episode_id: int) -> Episode:
         raise InvalidTransition(f"This episode was discharged on {format_day(episode.discharged_on)}: "
                                 "open a new episode to record anything more")
     return episode
-
-
-def _locked(model, row_id: int):
-    """The row or None, locked on PostgreSQL so two workstations change it one after the other
-    (two episodes opened for one patient, one warning acknowledged twice); SQLite's writers
-    are serialised already."""
-    query = model.select().where(model.id == row_id)
-    return (query if is_sqlite() else query.for_update()).first()
 
 
 def _check_fact_day(episode: Episode, day: date, field: str) -> None:

@@ -30,6 +30,7 @@ from clinic_desktop.services.letter_content import (
     referral_letter,
     signer_for,
 )
+from clinic_desktop.services.locking import locked_row
 from clinic_desktop.services.pathway_sync import lock_episode, pathway_timings
 from clinic_desktop.services.permissions import CLINICIAN
 from clinic_desktop.services.settings import load_settings
@@ -148,11 +149,19 @@ def preview_letter(actor, referral_id: int, *, clinician_text: str | None = None
 
 
 @service("sign_referral")
-def sign_referral(actor, referral_id: int, password: str) -> ReferralRecord:
-    """Sign the drafted letter: its PDF is rendered once, stored and bound to its SHA-256."""
+def sign_referral(actor, referral_id: int, password: str, *, as_read: str | None = None) -> ReferralRecord:
+    """Sign the drafted letter: its PDF is rendered once, stored and bound to its SHA-256.
+
+    ``as_read``: the letter text the clinician read before signing. If the draft was
+    rewritten since (on another workstation), nothing is signed: a signature covers only
+    what its signer saw.
+    """
     _require_clinician(actor)
-    referral = _referral(referral_id)
+    referral = _referral(referral_id, lock=True)
     _require_status(referral, ("drafted",), "be signed")
+    if as_read is not None and as_read != referral.clinician_text:
+        raise Conflict(f"The draft letter for {referral.episode.patient.display_name} was changed on another "
+                       "workstation since you read it; nothing was signed. Read it again, then sign.")
     signer = _signing_user(actor, password)
     destination = destinations.destination_for_letter(referral, None)  # as the preview showed it
     destinations.require_in_use(destination)
@@ -268,10 +277,10 @@ def referrals_for_episode(actor, episode_id: int) -> tuple[ReferralRecord, ...]:
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _referral(referral_id: int) -> Referral:
+def _referral(referral_id: int, lock: bool = False) -> Referral:
     """The referral every service starts from; its number is checked first (validation)."""
     referral_id = validation.record_id(referral_id, "referral")
-    referral = Referral.get_or_none(Referral.id == referral_id)
+    referral = locked_row(Referral, referral_id) if lock else Referral.get_or_none(Referral.id == referral_id)
     if referral is None:
         raise NotFound(f"There is no referral {referral_id}.")
     return referral

@@ -213,6 +213,20 @@ def test_signing_stores_version_1_bound_to_its_hash(staff, signed):
     assert version.sha256 == hashlib.sha256(pdf).hexdigest()
 
 
+def test_signing_what_was_read_signs_it(staff, drafted):
+    signed = referrals.sign_referral(staff.clinician, drafted.id, PASSWORD, as_read=TEXT)
+    assert signed.status == "signed" and len(signed.versions) == 1
+
+
+def test_a_draft_rewritten_since_it_was_read_is_not_signed(staff, drafted):
+    referrals.draft_referral(staff.other_clinician, drafted.id, TEXT + " Also: MRI booked.")  # another workstation
+    events = audit_count()
+    with pytest.raises(Conflict, match="was changed on another workstation since you read it; nothing was signed"):
+        referrals.sign_referral(staff.clinician, drafted.id, PASSWORD, as_read=TEXT)
+    assert referrals.get_referral(staff.clinician, drafted.id).status == "drafted"
+    assert audit_count() == events
+
+
 def test_signed_letter_carries_the_signature(staff, signed):
     text = pdf_text(referrals.letter_pdf(staff.receptionist, signed.id))
     assert "Signed electronically by Dr Alys Jones as referring clinician" in text
