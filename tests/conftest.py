@@ -87,3 +87,15 @@ def private_window_layout(tmp_path):
     from PySide6.QtCore import QSettings
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
+@pytest.fixture(autouse=True)
+def quiet_change_hubs(monkeypatch):
+    """A hub in a test polls the database only when the test asks it to (poll_seconds=…).
+
+    Otherwise a window left over from one test would keep reading every 3 s, into the
+    next test's database.
+    """
+    from clinic_desktop.ui import change_hub
+
+    monkeypatch.setattr(change_hub, "POLL_SECONDS", 3600)

@@ -34,7 +34,7 @@ class ChangeHub(QObject):
     unreachable = Signal(str)  # the database could not be read; the reason, in words
     reachable = Signal()
 
-    def __init__(self, actor: Actor, poll_seconds: float = POLL_SECONDS, parent=None):
+    def __init__(self, actor: Actor, poll_seconds: float | None = None, parent=None):
         super().__init__(parent)
         self._actor = actor
         start = change_feed.starting_point(actor)
@@ -42,7 +42,7 @@ class ChangeHub(QObject):
         self._seen: deque[int] = deque(sorted(start.event_ids), maxlen=_REMEMBERED)
         self._failing = False
         self._timer = QTimer(self)
-        self._timer.setInterval(int(poll_seconds * 1000))
+        self._timer.setInterval(int((POLL_SECONDS if poll_seconds is None else poll_seconds) * 1000))
         self._timer.timeout.connect(self.poll)
         self._timer.start()
 

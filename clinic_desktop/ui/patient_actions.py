@@ -39,11 +39,17 @@ from clinic_desktop.ui.discharge_form import DischargeForm
 from clinic_desktop.ui.findings_form import FindingsForm
 from clinic_desktop.ui.first_contact_form import FirstContactForm
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.letter_window import LetterWindow
 from clinic_desktop.ui.medication_form import MedicationForm
 from clinic_desktop.ui.messages import show_refusal
 from clinic_desktop.ui.outcome_form import TwelveWeekOutcomeForm
 from clinic_desktop.ui.patient_dialog import PatientDialog, busy_cursor
-from clinic_desktop.ui.referral_dialogs import CancelReferralDialog, DraftLetterDialog, SignLetterDialog
+from clinic_desktop.ui.referral_dialogs import (
+    AmendLetterDialog,
+    CancelReferralDialog,
+    DraftLetterDialog,
+    SignLetterDialog,
+)
 from clinic_desktop.ui.start_back_form import StartBackForm
 from clinic_desktop.ui.warning_dialog import AcknowledgeWarningDialog
 
@@ -76,6 +82,12 @@ def _referral_in(*statuses: str) -> Callable[[PatientState], bool]:
     return lambda state: state.referral is not None and state.referral.status in statuses
 
 
+def _has_letter(state: PatientState) -> bool:
+    """A signed letter to read, or a draft written and not yet signed."""
+    referral = state.referral
+    return referral is not None and (bool(referral.versions) or (referral.status == "drafted"))
+
+
 def _appointment_in(status: str) -> Callable[[PatientState], bool]:
     return lambda state: state.episode_open and state.appointment is not None and state.appointment.status == status
 
@@ -97,16 +109,19 @@ VERBS = (
     _Verb("rebook", "&Rebook review…", "Ctrl+Shift+B", "book_appointment", "review", _appointment_in("booked")),
     _Verb("write_letter", "&Write letter…", "Ctrl+Shift+L", "draft_referral", "referral", _referral_in("raised", "drafted")),
     _Verb("sign", "&Sign letter…", "Ctrl+Shift+S", "sign_referral", "referral", _referral_in("drafted")),
+    _Verb("view_letter", "&View letter…", "Ctrl+Shift+V", "view_patient", "referral", _has_letter),
+    _Verb("amend_letter", "Ame&nd letter…", "Ctrl+Shift+N", "sign_referral", "referral", _referral_in("signed", "sent")),
     _Verb("mark_sent", "Mark letter s&ent", "", "send_referral", "referral", _referral_in("signed")),
     _Verb("acknowledged", "Record ac&knowledged", "", "record_referral_reply", "referral", _referral_in("sent")),
     _Verb("close", "&Close referral", "", "record_referral_reply", "referral", _referral_in("acknowledged")),
     _Verb("cancel_referral", "Cancel referra&l…", "", "cancel_referral", "referral", _referral_in("raised", "drafted")),
+    _Verb("print_leaflet", "&Print leaflet…", "Ctrl+Shift+P", "view_patient", "patient", lambda state: True),
 )
 
 
 def offered(role: str, verb: _Verb) -> bool:
     """A verb is offered to a role the service would allow; only a clinician signs (DESIGN.md)."""
-    return allowed(role, verb.permission) and (verb.name != "sign" or role == CLINICIAN)
+    return allowed(role, verb.permission) and (verb.name not in ("sign", "amend_letter") or role == CLINICIAN)
 
 
 class PatientActions(QObject):
@@ -230,6 +245,27 @@ class PatientActions(QObject):
 
     def cancel_referral(self) -> None:
         self._referral_dialog(CancelReferralDialog, "cancelled")
+
+    def amend_letter(self) -> None:
+        dialog = AmendLetterDialog(self._actor, self.state.referral, parent=self._owner)
+        self._open(dialog, dialog.saved, lambda record: self._notices.show_notices(
+            [f"{record.kind_title} referral: letter amended and signed as version {record.versions[-1].version}; "
+             "it must be sent again."]))
+
+    def view_letter(self) -> None:
+        self._show_window(LetterWindow.for_referral(self._actor, self._settings, self.state.referral.id,
+                                                    hub=self._hub, parent=self._owner))
+
+    def print_leaflet(self) -> None:
+        self._show_window(LetterWindow.for_leaflet(self._actor, self._settings, self._patient_id,
+                                                   parent=self._owner))
+
+    def _show_window(self, window: LetterWindow) -> None:
+        """A letter window is not modal: the patient's record stays usable beside it."""
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = window
+        window.show()
+        window.activateWindow()
 
     def _referral_dialog(self, dialog_class, did: str) -> None:
         dialog = dialog_class(self._actor, self.state.referral, parent=self._owner)

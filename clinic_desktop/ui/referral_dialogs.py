@@ -1,24 +1,27 @@
-"""The clinician's side of a referral: writing the letter text, signing it, cancelling it.
+"""The clinician's side of a referral: writing the letter, signing it, amending it, cancelling it.
 
-Signing is a clinical signature: the dialog shows exactly what is being signed (the kind,
-the patient, the due date, the reason and the letter text) above the password, and a
-wrong password is refused in the dialog, with nothing signed. The PDF preview and print
-window is a separate piece of work (issue 4); these dialogs deal in the text.
+Signing is a clinical signature: the dialog shows the letter itself, rendered as it will
+print, above the password, and a wrong password is refused in the dialog, with nothing
+signed. Amending a signed letter shows the new version, marked as an amendment with its
+reason, as it is typed; signing it makes the next version and keeps every earlier one.
 """
 from __future__ import annotations
 
 from html import escape
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +30,7 @@ from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.referrals import ReferralRecord
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.letter_preview import LetterPreview
 from clinic_desktop.ui.patient_dialog import busy_cursor
 
 
@@ -58,8 +62,18 @@ class _ReferralDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel()
 
-    def lay_out(self, form: QFormLayout, ok_text: str) -> None:
-        self.message = lay_out_form_dialog(self, self.summary, form, ok_text, self.save)
+    def lay_out(self, form: QFormLayout, ok_text: str, body: QWidget | None = None) -> None:
+        """The summary (and ``body``, which takes the room to spare) above the form, message and buttons."""
+        top = self.summary
+        if body is not None:
+            top = QWidget()
+            column = QVBoxLayout(top)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(self.summary)
+            column.addWidget(body, 1)
+        self.message = lay_out_form_dialog(self, top, form, ok_text, self.save)
+        if body is not None:
+            self.layout().setStretch(0, 1)
         self.message.setAccessibleName("Why it was not done")
         self.ok_button = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setDefault(True)
@@ -108,35 +122,152 @@ class DraftLetterDialog(_ReferralDialog):
 
 
 class SignLetterDialog(_ReferralDialog):
-    """Sign the drafted letter by entering the password again, with the text being signed in view."""
+    """Sign the drafted letter by entering the password again, with the letter being signed in view."""
 
     def __init__(self, actor, referral: ReferralRecord, parent=None):
         super().__init__(actor, referral, "Sign referral letter", parent)
-        intro = QLabel(f"You are signing this letter as the referring clinician, {escape(actor.full_name)}. "
-                       "Once signed it never changes: a later change is a new version with a reason.")
+        intro = QLabel(f"You are signing the letter above as the referring clinician, {escape(actor.full_name)}. "
+                       "Signing adds your name, role, registration number and the time. Once signed it never "
+                       "changes: a later change is a new version with a reason.")
         intro.setWordWrap(True)
-        self.letter = QPlainTextEdit(referral.clinician_text)
-        self.letter.setReadOnly(True)
-        self.letter.setAccessibleName("Letter text being signed")
-        self.letter.setTabChangesFocus(True)
-        self.letter.setMinimumHeight(160)
+        self.preview = LetterPreview(keys_everywhere=True)  # Page Up/Down read on while typing the password
+        self.preview.setMinimumHeight(320)
+        self._previewed = (referral.clinician_text, referral.destination_id)
+        self.show_draft(referral)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Your password")
         form = QFormLayout()
         form.addRow(intro)
-        form.addRow("Letter text", self.letter)
         label = QLabel("Your &password")
         label.setBuddy(self.password)
         form.addRow(label, self.password)
-        self.lay_out(form, "&Sign letter")
+        self.lay_out(form, "&Sign letter", body=self.preview)
+        self.resize(self.sizeHint().expandedTo(QSize(720, 760)).boundedTo(_room_on_screen(self)))
         self.password.setFocus()
+
+    def show_draft(self, referral: ReferralRecord) -> None:
+        """Render the draft as signing it now would print it (without the signature block)."""
+        self._previewed = (referral.clinician_text, referral.destination_id)
+        try:
+            self.preview.set_pdf(referrals.preview_letter(self.actor, referral.id))
+        except ServiceError as error:
+            self.preview.show_message(f"⚠ The letter could not be shown: {error}")
 
     def save(self) -> None:
         password = self.password.text()
-        if not self.run(lambda: referrals.sign_referral(self.actor, self.referral.id, password)):
+        if self._changed_elsewhere():
+            return
+        # as_read: the service itself refuses a draft rewritten after this re-read, too.
+        if not self.run(lambda: referrals.sign_referral(self.actor, self.referral.id, password,
+                                                        as_read=self._previewed[0])):
             self.password.clear()
             self.password.setFocus()
+
+    def _changed_elsewhere(self) -> bool:
+        """A draft rewritten on another workstation is shown again, not signed unseen."""
+        try:
+            current = referrals.get_referral(self.actor, self.referral.id)
+        except ServiceError:
+            return False  # signing reports what is wrong
+        if (current.clinician_text, current.destination_id) == self._previewed:
+            return False
+        self.referral = current
+        self.summary.setText(referral_summary(current))
+        self.show_draft(current)
+        self.message.setText("The draft was changed on another workstation. The letter above is the new "
+                             "version: read it, then sign.")
+        return True
+
+
+class AmendLetterDialog(_ReferralDialog):
+    """Change a signed letter: the new text and the reason make the next version, signed with the password."""
+
+    PREVIEW_DELAY_MS = 400  # the preview follows the typing once it pauses
+
+    def __init__(self, actor, referral: ReferralRecord, parent=None):
+        super().__init__(actor, referral, "Amend signed letter", parent)
+        latest = referral.versions[-1].version if referral.versions else 0
+        intro = QLabel(f"Version {latest} stays on record unchanged. Signing makes version {latest + 1}, marked as "
+                       "an amendment with your reason; it must then be sent again.")
+        intro.setWordWrap(True)
+        self.text = QPlainTextEdit(referral.clinician_text)
+        self.text.setAccessibleName("Letter text of the amended version")
+        self.text.setTabChangesFocus(True)
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason for amending")
+        self.reason.setPlaceholderText("What changed and why, e.g. added the MRI result")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Your password")
+        self.preview = LetterPreview()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.refresh_preview)
+        self.text.textChanged.connect(self._timer.start)
+        self.reason.textChanged.connect(self._timer.start)
+        text_label = QLabel("Letter &text")
+        text_label.setBuddy(self.text)
+        editor = QWidget()
+        column = QVBoxLayout(editor)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(text_label)
+        column.addWidget(self.text, 1)
+        preview_label = QLabel(f"Version {latest + 1} as it will print (Ctrl+0 fits the width)")
+        viewer = QWidget()
+        column = QVBoxLayout(viewer)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(preview_label)
+        column.addWidget(self.preview, 1)
+        beside = QSplitter(Qt.Orientation.Horizontal)
+        beside.addWidget(editor)
+        beside.addWidget(viewer)
+        beside.setStretchFactor(1, 1)
+        beside.setChildrenCollapsible(False)
+        form = QFormLayout()
+        form.addRow(intro)
+        for text, field in (("&Reason for amending", self.reason), ("Your &password", self.password)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.lay_out(form, "&Sign amended version", body=beside)
+        self.resize(QSize(1120, 880).boundedTo(_room_on_screen(self)))
+        beside.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])  # the letter gets the room to be read
+        self.refresh_preview()
+        self.text.setFocus()
+
+    def refresh_preview(self) -> None:
+        """The next version as signing it now would print it, amendment banner and all."""
+        self._timer.stop()
+        try:
+            pdf = referrals.preview_letter(self.actor, self.referral.id, clinician_text=self.text.toPlainText(),
+                                           amendment_reason=self.reason.text())
+        except ServiceError as error:
+            self.preview.show_message(f"⚠ {error}")
+            return
+        place = (self.preview.current_page(), self.preview.zoom(), self.preview.fits_width())
+        self.preview.set_pdf(pdf)
+        if not place[2]:
+            self.preview.set_zoom(place[1])
+        self.preview.go_to_page(place[0])
+
+    def save(self) -> None:
+        if self._timer.isActive():  # typed since the preview was drawn: show what will be signed first
+            self.refresh_preview()
+            self.message.setText("The preview has caught up with your changes: read it, then sign.")
+            return
+        text, reason, password = self.text.toPlainText(), self.reason.text(), self.password.text()
+        if not self.run(lambda: referrals.amend_referral(self.actor, self.referral.id, clinician_text=text,
+                                                         reason=reason, password=password)):
+            self.password.clear()
+
+
+def _room_on_screen(widget: QWidget) -> QSize:
+    """The most a dialog may take of the screen it opens on."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    room = screen.availableGeometry().size() if screen else QSize(1280, 800)
+    return QSize(room.width() - 40, room.height() - 60)
 
 
 class CancelReferralDialog(_ReferralDialog):

@@ -14,13 +14,21 @@ from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.referrals import WRONG_PASSWORD
 from clinic_desktop.ui.booking_dialog import BookingDialog
 from clinic_desktop.ui.discharge_form import DischargeForm
+from clinic_desktop.ui.letter_window import LetterWindow
 from clinic_desktop.ui.patient_actions import FollowUpDialog
 from clinic_desktop.ui.patient_dialog import PatientDialog
-from clinic_desktop.ui.referral_dialogs import SignLetterDialog
+from clinic_desktop.ui.referral_dialogs import AmendLetterDialog, SignLetterDialog
 from clinic_desktop.ui.start_back_form import StartBackForm
 
 CLINICAL = {"first_contact", "start_back", "medication", "findings", "outcome", "discharge", "acknowledge",
-            "write_letter", "sign"}
+            "write_letter", "sign", "amend_letter"}
+
+
+def triggered(qtbot, actor, patient_id: int, action: str):
+    """The patient's view, and what its ``action`` opened."""
+    view = open_view(qtbot, actor, patient_id)
+    view.actions.actions[action].trigger()
+    return view, view.actions.dialog
 
 
 def choose(table, model, column: int, text: str) -> None:
@@ -33,8 +41,9 @@ def test_receptionist_is_not_offered_clinical_actions(qtbot, sqlite_staff):
     story = build_story(sqlite_staff)
     view = open_view(qtbot, sqlite_staff.receptionist, story.patient_id)
     assert not CLINICAL & set(view.actions.actions)
-    assert [action.text() for action in view.toolbar.actions()] == ["&Edit details…"]
-    assert {"book", "rebook", "follow_up", "mark_sent", "acknowledged", "close"} <= set(view.actions.actions)
+    assert [action.text() for action in view.toolbar.actions()] == ["&Edit details…", "&Print leaflet…"]
+    assert {"book", "rebook", "follow_up", "mark_sent", "acknowledged", "close", "view_letter"} <= set(
+        view.actions.actions)
 
 
 def test_clinician_is_offered_the_clinical_record_but_not_sending(qtbot, sqlite_staff):
@@ -48,7 +57,8 @@ def test_clinician_is_offered_the_clinical_record_but_not_sending(qtbot, sqlite_
 def test_manager_may_cancel_a_referral_but_never_sign(qtbot, sqlite_staff):
     story = build_story(sqlite_staff, sign=False)
     view = open_view(qtbot, sqlite_staff.manager, story.patient_id)
-    assert "cancel_referral" in view.actions.actions and "sign" not in view.actions.actions
+    assert "cancel_referral" in view.actions.actions
+    assert not {"sign", "amend_letter"} & set(view.actions.actions)
     assert view.actions.actions["cancel_referral"].isEnabled()
 
 
@@ -110,7 +120,7 @@ def test_signing_with_the_wrong_password_is_refused_inline(qtbot, sqlite_staff):
     view.actions.actions["sign"].trigger()
     dialog = view.actions.dialog
     assert isinstance(dialog, SignLetterDialog)
-    assert dialog.letter.toPlainText() == "Persistent pain; high risk on STarT Back."
+    assert dialog.preview.page_count() >= 1  # the letter being signed, as it will print
     qtbot.keyClicks(dialog.password, "wrong password")
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.isVisible() and dialog.message.text() == WRONG_PASSWORD
@@ -150,3 +160,63 @@ def test_a_step_someone_else_took_meanwhile_is_refused_in_a_box(qtbot, sqlite_st
     box = view.actions.dialog
     assert box.objectName() == "refusal" and "is acknowledged" in box.text()
     box.close()
+
+
+@pytest.mark.parametrize("role", ["receptionist", "clinician", "practice_manager"])
+def test_every_role_may_read_a_signed_letter_in_its_own_window(qtbot, sqlite_staff, role):
+    story = build_story(sqlite_staff)
+    actor = {"receptionist": sqlite_staff.receptionist, "clinician": sqlite_staff.clinician,
+             "practice_manager": sqlite_staff.manager}[role]
+    view, window = triggered(qtbot, actor, story.patient_id, "view_letter")
+    assert view.actions.actions["view_letter"] in view.referrals_table.actions()
+    assert isinstance(window, LetterWindow) and window.isVisible() and not window.isModal()
+    assert window.pdf_bytes() == referrals.letter_pdf(actor, story.referral_id, 1)
+    window.close()
+
+
+def test_a_drafted_letter_can_be_read_before_it_is_signed(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff, sign=False)
+    _view, window = triggered(qtbot, sqlite_staff.clinician, story.patient_id, "view_letter")
+    assert window.choice().label == "Draft — not signed"
+    window.close()
+
+
+def test_a_referral_without_a_letter_has_none_to_view(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff)
+    referrals.raise_referral(sqlite_staff.clinician, story.episode_id, kind="spinal_surgical", reason="Not improved")
+    view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
+    choose(view.referrals_table, view.referrals_model, 0, "Spinal surgical")
+    assert not view.actions.actions["view_letter"].isEnabled()
+
+
+def test_only_a_signed_or_sent_letter_can_be_amended(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff, sign=False)
+    view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
+    assert not view.actions.actions["amend_letter"].isEnabled()  # drafted: rewrite it instead
+    with frozen_at(at(11, 16)):
+        referrals.sign_referral(sqlite_staff.clinician, story.referral_id, PASSWORD)
+    view.reload()
+    assert view.actions.actions["amend_letter"].isEnabled()
+
+
+def test_amending_from_the_patient_view_signs_version_two_and_says_so(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff)
+    view, dialog = triggered(qtbot, sqlite_staff.clinician, story.patient_id, "amend_letter")
+    assert isinstance(dialog, AmendLetterDialog) and dialog.isModal()
+    qtbot.keyClicks(dialog.reason, "Added the MRI result")
+    dialog.refresh_preview()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert view.referrals_model.index(0, 1).data() == "signed"  # to be sent again
+    assert view.referrals_model.index(0, 3).data().startswith("version 2 signed")
+    assert view.notices.texts() == ["• Biopsychosocial assessment / specialised physiotherapy referral: letter "
+                                    "amended and signed as version 2; it must be sent again."]
+
+
+def test_the_leaflet_opens_for_a_receptionist(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff)
+    _view, window = triggered(qtbot, sqlite_staff.receptionist, story.patient_id, "print_leaflet")
+    assert isinstance(window, LetterWindow) and window.isVisible()
+    assert window.windowTitle() == "Self-management leaflet — SMITH, Ann"
+    assert window.preview.page_count() == 1
+    window.close()
