@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import re
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 from peewee import DataError, IntegrityError, InterfaceError, InternalError, OperationalError
 
@@ -53,12 +55,7 @@ def service(permission: str, *, changes: bool = True):
                             "the database is busy with another workstation's change; "
                             "nothing was saved, please try again"
                         ) from error
-                    if _connection_lost():
-                        raise DatabaseUnavailable(
-                            "the connection to the database was lost; nothing was saved. "
-                            "Check the network or the database server, then try again"
-                        ) from error
-                    raise
+                    raise unavailable(error) from error
                 except DataError as error:
                     raise ValidationError("A value was too long or of the wrong kind; nothing was saved.") from error
                 except IntegrityError as error:
@@ -88,6 +85,25 @@ def _run_once(function, changes, actor, args, kwargs):
         audit.stop_counting(token)
 
 
+def unavailable(error: Exception) -> DatabaseUnavailable:
+    """Database trouble that is nobody's input: the server gone, a refused connection, a failing disk."""
+    if _connection_lost():
+        return DatabaseUnavailable("the connection to the database was lost; nothing was saved. "
+                                   "Check the network or the database server, then try again")
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return DatabaseUnavailable(f"the database could not be used ({first_line}); nothing was saved. "
+                               "Check the network or the database server, then try again")
+
+
+@contextmanager
+def database_errors_in_words() -> Iterator[None]:
+    """For the few database reads outside a service (signing in, unlocking): trouble becomes a sentence."""
+    try:
+        yield
+    except (OperationalError, InternalError, InterfaceError) as error:
+        raise unavailable(error) from error
+
+
 def _connection_lost() -> bool:
     """Whether the server went away (PostgreSQL restarted, network down).
 
@@ -95,8 +111,11 @@ def _connection_lost() -> bool:
     instead of failing forever on a dead socket.
     """
     database = database_proxy.obj
-    connection = None if database is None or database.is_closed() else database.connection()
-    if connection is None or not getattr(connection, "closed", 0):
+    if database is None:
+        return False
+    if database.is_closed():
+        return True  # connecting again failed: the server is still out of reach
+    if not getattr(database.connection(), "closed", 0):
         return False
     database.close()
     return True

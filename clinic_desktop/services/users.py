@@ -12,7 +12,7 @@ from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import now_utc
 from clinic_desktop.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.settings import update_clinic_settings
-from clinic_desktop.services.transaction import service
+from clinic_desktop.services.transaction import database_errors_in_words, service
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
 MIN_PASSWORD_LENGTH = 10
@@ -81,17 +81,19 @@ def _title(professional_title: str | None) -> str | None:
 
 def authenticate(username: str, password: str) -> Actor:
     """The actor for a correct username and password of an active account."""
-    user = User.get_or_none(User.username == username.strip().lower())
-    if user is None or not user.active or not _verify(user.password_hash, password):
-        raise SignInFailed("wrong username or password, or the account is not active")
-    if _hasher.check_needs_rehash(user.password_hash):
-        User.update(password_hash=_hasher.hash(password)).where(User.id == user.id).execute()
+    with database_errors_in_words():
+        user = User.get_or_none(User.username == username.strip().lower())
+        if user is None or not user.active or not _verify(user.password_hash, password):
+            raise SignInFailed("wrong username or password, or the account is not active")
+        if _hasher.check_needs_rehash(user.password_hash):
+            User.update(password_hash=_hasher.hash(password)).where(User.id == user.id).execute()
     return actor_for(user)
 
 
 def verify_password(actor: Actor, password: str) -> bool:
     """Re-check the signed-in user's password (unlocking, signing a letter)."""
-    user = User.get_or_none(User.id == actor.user_id)
+    with database_errors_in_words():
+        user = User.get_or_none(User.id == actor.user_id)
     return bool(user and user.active and _verify(user.password_hash, password))
 
 

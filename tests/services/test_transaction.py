@@ -328,3 +328,21 @@ def test_a_lost_server_connection_is_reported_and_the_next_call_reconnects(staff
                                       date_of_birth=date(1970, 1, 1))
     assert [row.family_name for row in Patient.select().order_by(Patient.id)] == ["Before", "After"]
     assert after.display_name == "AFTER, Ann"
+
+
+def test_a_server_that_cannot_be_reached_is_said_in_words_every_time(staff):
+    """Reconnecting to a stopped server fails too: each attempt gets the sentence, never a raw driver error."""
+    from clinic_desktop.models import bind_database, database_proxy, make_database
+
+    working = database_proxy.obj
+    bind_database(make_database("postgresql://clinic@127.0.0.1:1/clinic?connect_timeout=2"))
+    try:
+        for _ in range(2):
+            with pytest.raises(DatabaseUnavailable, match="nothing was saved"):
+                patients.search_patients(staff.receptionist, "smith")
+        with pytest.raises(DatabaseUnavailable):
+            users.authenticate("reception", PASSWORD)
+        with pytest.raises(DatabaseUnavailable):
+            users.verify_password(staff.receptionist, PASSWORD)
+    finally:
+        bind_database(working)
