@@ -96,8 +96,7 @@ class AppointmentBookView(QWidget):
         self.banner.setObjectName("bookBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(banner_style("bookBanner", "info"))
-        QGuiApplication.styleHints().colorSchemeChanged.connect(
-            lambda _scheme: self.banner.setStyleSheet(banner_style("bookBanner", "info")))
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
         self.summary = QLabel()
         self.day_model, self.week_model = DayBookModel(self), WeekBookModel(self)
         self.day_table, self.week_table = _table(self.day_model, "Day"), _table(self.week_model, "Week")
@@ -146,8 +145,21 @@ class AppointmentBookView(QWidget):
         self.clinician.currentIndexChanged.connect(lambda _index: self.reload())
         self.date.dateChanged.connect(lambda _date: self.reload())
         self.day_mode.toggled.connect(lambda _checked: self.reload())
-        hub.changed.connect(lambda _changes: self.reload())
+        hub.changed.connect(self._changed)
+        self._today = today(settings.zone)
         self.reload()
+
+    def _changed(self, changes) -> None:
+        """Redraw; at midnight a book left on "today" moves on to the new day."""
+        if changes.new_day:
+            was_today, self._today = self._today, today(self._settings.zone)
+            if self.shown_day() == was_today:
+                self.step(0)  # the date change redraws the book
+                return
+        self.reload()
+
+    def _apply_palette(self, _scheme=None) -> None:
+        self.banner.setStyleSheet(banner_style("bookBanner", "info"))
 
     # --- what is shown ---
 

@@ -3,6 +3,8 @@
 After a write made in this window, and every few seconds for writes made on other
 workstations, the hub reads the new audit events and announces a ``Changes``; each view
 decides for itself whether it is concerned (Anki's ``OpChanges``, fed by the database).
+The clinic's date changing at midnight is a change too: what was due today is overdue
+now, even if nobody touched anything, and a window is often left open overnight.
 """
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from clinic_desktop.services import changes as change_feed
+from clinic_desktop.services import clock
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.services.settings import load_settings
 
 POLL_SECONDS = 3
 _REMEMBERED = 2 * change_feed.LOOK_BACK
@@ -24,6 +28,7 @@ class Changes:
     patient_ids: frozenset[int]
     entities: frozenset[str]
     everything: bool = False
+    new_day: bool = False  # the clinic's date moved on since the last announcement
 
     def touches_patient(self, patient_id: int) -> bool:
         return self.everything or patient_id in self.patient_ids
@@ -37,6 +42,8 @@ class ChangeHub(QObject):
     def __init__(self, actor: Actor, poll_seconds: float | None = None, parent=None):
         super().__init__(parent)
         self._actor = actor
+        self._zone = load_settings().zone
+        self._day = clock.today(self._zone)
         start = change_feed.starting_point(actor)
         self._newest = start.newest_id
         self._seen: deque[int] = deque(sorted(start.event_ids), maxlen=_REMEMBERED)
@@ -64,7 +71,11 @@ class ChangeHub(QObject):
             self.reachable.emit()
         self._newest = feed.newest_id
         self._seen.extend(sorted(feed.event_ids))
-        if feed.event_ids:
+        day = clock.today(self._zone)
+        if day != self._day:
+            self._day = day
+            self.changed.emit(Changes(feed.patient_ids, feed.entities, everything=True, new_day=True))
+        elif feed.event_ids:
             self.changed.emit(Changes(feed.patient_ids, feed.entities, feed.everything))
 
     def _report_failure(self, reason: str) -> None:

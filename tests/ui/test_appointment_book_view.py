@@ -223,3 +223,10 @@ def test_arrived_is_offered_before_the_start_time_on_the_day(book_view, sqlite_s
     book_view.book_actions["arrived"].trigger()
     assert cells(book_view, "10:10")[STATUS] == "Attended ✓"
     assert Appointment.get_by_id(review).status == "attended"
+
+
+def test_a_book_left_on_today_moves_on_at_midnight(qtbot, book_view):
+    assert book_view.shown_day() == date(2026, 11, 30)
+    with frozen_at(NOW.replace(hour=23, minute=59) + timedelta(minutes=2)):
+        book_view._hub.poll()
+        assert book_view.shown_day() == date(2026, 12, 1)
