@@ -29,7 +29,7 @@ from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.episode_records import EpisodeRecord, MedicationRecord, PrescribingCaution
 from clinic_desktop.services.errors import AcknowledgementRequired, ServiceError
 from clinic_desktop.services.settings import ClinicSettings
-from clinic_desktop.ui.palette import banner_style
+from clinic_desktop.ui.palette import attention_colour, banner_style
 from clinic_desktop.ui.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date, stacked
 from clinic_desktop.ui.time_format import short_date
 
@@ -179,7 +179,13 @@ class MedicationForm(PathwayForm):
             self.refuse("Choose the medicine that stopped")
             return
         medication_id = item.data(Qt.ItemDataRole.UserRole)
-        self.run_save(lambda: episodes.stop_medication(self.actor, medication_id, qdate_to_date(self.stopped_on)))
+        stopped_on = qdate_to_date(self.stopped_on)
+        # The form stays open: a new medicine may be half typed above (a switch from one to another).
+        if self.run_save(lambda: episodes.stop_medication(self.actor, medication_id, stopped_on), close=False):
+            self.current.takeItem(self.current.row(item))
+            self.stop_button.setEnabled(self.current.count() > 0)
+            self.message.setText(f"<span style='color:{attention_colour('ok').name()}'>✓ Stopped "
+                                 f"{escape(item.text().split(' — ')[0])} on {short_date(stopped_on)}.</span>")
 
     def on_refused(self, error: ServiceError) -> None:
         if isinstance(error, AcknowledgementRequired):

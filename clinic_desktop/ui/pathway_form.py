@@ -86,11 +86,12 @@ class PathwayForm(QDialog):
     def refuse(self, text: str) -> None:
         self.message.setText(sentence(text))
 
-    def run_save(self, call: Callable[[], EpisodeUpdate]) -> bool:
-        """Call the service under the wait cursor; announce and close on success, else explain."""
-        return self.run_saves([("", call)]) == [""]
+    def run_save(self, call: Callable[[], EpisodeUpdate], *, close: bool = True) -> bool:
+        """Call the service under the wait cursor; announce (and close) on success, else explain."""
+        return self.run_saves([("", call)], close=close) == [""]
 
-    def run_saves(self, steps: Sequence[tuple[str, Callable[[], EpisodeUpdate]]]) -> list[str]:
+    def run_saves(self, steps: Sequence[tuple[str, Callable[[], EpisodeUpdate]]], *,
+                  close: bool = True) -> list[str]:
         """Several saves in order, each its own transaction; returns the names of those saved.
 
         All saved: ``saved`` gets their notices together and the form closes. One refused: the
@@ -113,7 +114,8 @@ class PathwayForm(QDialog):
             notices = tuple(notice for _, update in done for notice in update.notices)
             self.saved.emit(EpisodeUpdate(done[0][1].episode_id, notices))
         if refused is None:
-            self.accept()
+            if close:
+                self.accept()
         elif done:
             saved = " and ".join(name for name, _ in done)
             self.refuse(f"Saved: {saved}. Not saved: {refused[0]}. {sentence(str(refused[1]))}")

@@ -53,3 +53,15 @@ def test_stopping_the_relaxant_cancels_its_unbooked_review(qtbot, sqlite_staff):
     assert medicines(sqlite_staff, episode_id) == [("cyclobenzaprine", date(2026, 11, 30))]
     (update,) = form.announced
     assert update.notices == ("Medication review cancelled: medication stopped",)
+
+
+def test_stopping_one_medicine_keeps_a_new_one_half_typed(qtbot, sqlite_staff):
+    """Switching medicines: the old one stopped, the new one still in the form to record."""
+    relaxant = MedicationInput("ibuprofen", "nsaid", "400 mg")
+    form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[relaxant])
+    qtbot.keyClicks(form.name, "naproxen")
+    form.stopped_on.setDate(QDate(2026, 11, 30))
+    qtbot.mouseClick(form.stop_button, Qt.MouseButton.LeftButton)
+    assert form.isVisible() and form.name.text() == "naproxen"
+    assert form.current.count() == 0 and "Stopped ibuprofen 400 mg on 30 Nov 2026" in form.message.text()
+    assert medicines(sqlite_staff, form.episode_id) == [("ibuprofen", date(2026, 11, 30))]
