@@ -82,7 +82,8 @@ class WorklistTable(QWidget):
         if keep is not None:
             for number in range(self.model.rowCount()):
                 if self.view.row_key(self.model.row_at(number)) == keep:
-                    self.table.selectionModel().select(
+                    # The current index too, not only the selection: Enter and the arrow keys go from it.
+                    self.table.selectionModel().setCurrentIndex(
                         self.model.index(number, 0),
                         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
                     break
