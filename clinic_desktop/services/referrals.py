@@ -231,9 +231,11 @@ def stored_letter(referral: Referral, version: int | None = None) -> bytes:
 
 
 @service("send_referral")
-def mark_referral_sent(actor, referral_id: int) -> ReferralRecord:
+def mark_referral_sent(actor, referral_id: int, *, version: int | None = None) -> ReferralRecord:
+    """The signed letter went out. ``version``: the one that was printed or exported; if the
+    letter was amended since, that copy is out of date and nothing is marked."""
     return _advance(actor, referral_id, "mark_referral_sent", "signed", "sent", "be marked as sent",
-                    "sent letter version {version} of", "sent_at")
+                    "sent letter version {version} of", "sent_at", expected_version=version)
 
 
 @service("record_referral_reply")
@@ -287,12 +289,16 @@ def _referral(referral_id: int, lock: bool = False) -> Referral:
 
 
 def _advance(actor, referral_id: int, action: str, source: str, target: str, verb: str, did: str,
-             stamp: str) -> ReferralRecord:
+             stamp: str, expected_version: int | None = None) -> ReferralRecord:
     """One step after signing (sent, acknowledged, closed), stamped with when it happened."""
-    referral = _referral(referral_id)
+    referral = _referral(referral_id, lock=expected_version is not None)
     _require_status(referral, (source,), verb)
-    _move(referral, (source,), status=target, **{stamp: clock.now_utc()})
     version = _latest_version(referral)
+    if expected_version is not None and expected_version != version:
+        raise Conflict(f"The letter for {referral.episode.patient.display_name} was amended to version {version} "
+                       f"since version {expected_version} was printed or exported; nothing was marked as sent. "
+                       "Send the new version.")
+    _move(referral, (source,), status=target, **{stamp: clock.now_utc()})
     _audit(actor, action, referral, did.format(version=version), version=version)
     return _record(referral.id)
 

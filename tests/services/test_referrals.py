@@ -227,6 +227,19 @@ def test_a_draft_rewritten_since_it_was_read_is_not_signed(staff, drafted):
     assert audit_count() == events
 
 
+def test_marking_sent_the_version_that_went_out(staff, signed):
+    sent = referrals.mark_referral_sent(staff.receptionist, signed.id, version=1)
+    assert sent.status == "sent"
+
+
+def test_a_copy_made_before_an_amendment_is_not_marked_sent(staff, signed):
+    referrals.amend_referral(staff.clinician, signed.id, clinician_text=TEXT + " Addendum.", reason="MRI result",
+                             password=PASSWORD)
+    with pytest.raises(Conflict, match="was amended to version 2 since version 1 was printed or exported"):
+        referrals.mark_referral_sent(staff.receptionist, signed.id, version=1)
+    assert referrals.get_referral(staff.receptionist, signed.id).status == "signed"
+
+
 def test_signed_letter_carries_the_signature(staff, signed):
     text = pdf_text(referrals.letter_pdf(staff.receptionist, signed.id))
     assert "Signed electronically by Dr Alys Jones as referring clinician" in text
