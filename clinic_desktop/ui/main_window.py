@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services import worklists
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.services.permissions import allowed
 from clinic_desktop.services.settings import ClinicSettings
 from clinic_desktop.ui.appointment_book import AppointmentBookView
 from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.messages import show_refusal
 from clinic_desktop.ui.palette import banner_style
 from clinic_desktop.ui.pathway_notices import PathwayNoticeBar
@@ -132,6 +134,17 @@ class MainWindow(QMainWindow):
 
         patient_menu = self.menuBar().addMenu("&Patient")
         action("&Register new patient…", QKeySequence.StandardKey.New, self.register_patient, patient_menu)
+
+        self.letters_batch_action = None
+        if allowed(self.actor.role, "export_letters"):
+            letters_menu = self.menuBar().addMenu("&Letters")
+            self.letters_batch_action = action("&Print or export signed letters…", "Ctrl+Shift+E",
+                                               self.print_or_export_letters, letters_menu)
+
+    def print_or_export_letters(self) -> None:
+        dialog = LetterBatchDialog(self.actor, self._settings, self.hub, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def find_patient(self) -> None:
         self.tabs.setCurrentWidget(self.patient_search)

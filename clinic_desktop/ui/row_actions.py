@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from clinic_desktop.services import appointments
+from clinic_desktop.services import appointments, referrals
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.episode_records import WarningRecord
 from clinic_desktop.services.errors import ServiceError
@@ -21,6 +21,8 @@ from clinic_desktop.services.permissions import allowed
 from clinic_desktop.services.settings import ClinicSettings
 from clinic_desktop.ui.booking_dialog import BookingDialog
 from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
+from clinic_desktop.ui.letter_window import LetterWindow
 from clinic_desktop.ui.messages import show_refusal
 from clinic_desktop.ui.outcome_form import TwelveWeekOutcomeForm
 from clinic_desktop.ui.start_back_form import StartBackForm
@@ -35,6 +37,7 @@ class _Verb:
     lists: tuple[str, ...]
     applies: Callable[[object], bool]
     run: str  # the RowActions method that carries it out
+    whole_list: bool = False  # acts on the list, not the selected row: always enabled, no row passed
 
 
 def _bookable(row) -> bool:
@@ -45,7 +48,8 @@ def _bookable(row) -> bool:
 
 _VERBS = (
     _Verb("&Open patient", "Ctrl+O", "view_patient",
-          ("to_book", "did_not_attend", "today", "overdue", "awaiting_signature", "assessments_due", "warnings"),
+          ("to_book", "did_not_attend", "today", "overdue", "awaiting_signature", "assessments_due", "warnings",
+           "to_send"),
           lambda row: True, "open_patient"),
     _Verb("&Book review…", "Ctrl+B", "book_appointment", ("to_book", "did_not_attend", "overdue"),
           _bookable, "book"),
@@ -57,6 +61,12 @@ _VERBS = (
           lambda row: True, "record_finding"),
     _Verb("A&cknowledge…", "Ctrl+K", "acknowledge_warning", ("warnings",),
           lambda row: True, "acknowledge"),
+    _Verb("&View letter…", "Ctrl+Shift+L", "view_patient", ("to_send",),
+          lambda row: True, "view_letter"),
+    _Verb("&Mark sent", "Ctrl+Shift+M", "send_referral", ("to_send",),
+          lambda row: row.status == "signed", "mark_sent"),
+    _Verb("&Print or export all…", "Ctrl+P", "export_letters", ("to_send",),
+          lambda row: True, "print_or_export_all", whole_list=True),
 )
 
 
@@ -91,9 +101,12 @@ class RowActions(QObject):
     def update_enabled(self, list_key: str, row) -> None:
         self._current[list_key] = row
         for action, verb in self._made.get(list_key, ()):
-            action.setEnabled(row is not None and verb.applies(row))
+            action.setEnabled(verb.whole_list or (row is not None and verb.applies(row)))
 
     def _run(self, list_key: str, verb: _Verb) -> None:
+        if verb.whole_list:
+            getattr(self, verb.run)()
+            return
         row = self._current.get(list_key)
         if row is not None and verb.applies(row):
             getattr(self, verb.run)(row)
@@ -123,6 +136,25 @@ class RowActions(QObject):
     def acknowledge(self, row) -> None:
         warning = WarningRecord(id=row.warning_id, kind=row.kind, message=row.message, requires_acknowledgement=True)
         self._open_form(AcknowledgeWarningDialog(self._actor, warning, self._window))
+
+    def view_letter(self, row) -> None:
+        """The letter in its own window (not modal): read it, print or save just this one."""
+        try:
+            window = LetterWindow.for_referral(self._actor, self._settings, row.referral_id, version=row.version,
+                                               hub=self._hub, parent=self._window)
+        except ServiceError as error:
+            show_refusal(self._window, str(error))
+            return
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+
+    def mark_sent(self, row) -> None:
+        self._change(lambda: referrals.mark_referral_sent(self._actor, row.referral_id, version=row.version))
+
+    def print_or_export_all(self) -> None:
+        dialog = LetterBatchDialog(self._actor, self._settings, self._hub, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _open_form(self, form) -> None:
         form.saved.connect(self._saved)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from clinic_desktop.services import worklists
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.assessments_due import assessments_due
+from clinic_desktop.services.letters_to_send import to_send
 from clinic_desktop.services.warnings_due import warnings_to_acknowledge
 from clinic_desktop.ui.paged_table_model import Column
 from clinic_desktop.ui.time_format import local_time, short_date
@@ -123,7 +124,8 @@ def _today(zone: ZoneInfo) -> WorklistView:
             *_patient_columns(),
             Column("Status", lambda row: row.status.replace("_", " ")),
         ],
-        _paged(lambda actor: worklists.todays_appointments(actor, clinician_id=_mine(actor))),
+        lambda actor, offset, limit: worklists.todays_page(actor, clinician_id=_mine(actor), offset=offset,
+                                                           limit=limit),
         lambda row: row.appointment_id,
         "No appointments today.",
     )
@@ -158,6 +160,33 @@ ASSESSMENTS_DUE = WorklistView(
     "Every attended review has its finding recorded.",
 )
 
+
+def _signed(row, zone: ZoneInfo) -> str:
+    """"12 Nov 2026 by Dr Alys Jones": the clinic day the letter was signed, and by whom."""
+    return f"{short_date(row.signed_at.astimezone(zone).date())} by {row.signer_name}"
+
+
+def to_send_view(zone: ZoneInfo) -> WorklistView:
+    """Signed letters not yet sent; the batch dialog shows the same columns."""
+    return WorklistView(
+        "to_send",
+        "To send",
+        [
+            Column("Referral", lambda row: ("URGENT · " if row.urgent else "") + row.kind_title,
+                   lambda row: "urgent" if row.urgent else None),
+            Column("Due by", lambda row: short_date(row.due_by)),
+            Column("Days left", _days_left, _due_attention),
+            *_patient_columns(),
+            Column("Letter", lambda row: f"v{row.version}" + (" (amended)" if row.version > 1 else "")),
+            Column("Signed", lambda row: _signed(row, zone)),
+            Column("To", lambda row: row.destination_name or "see the letter"),  # last: long, elided
+        ],
+        lambda actor, offset, limit: to_send(actor, offset=offset, limit=limit),
+        lambda row: row.referral_id,
+        "Every signed letter has been sent.",
+    )
+
+
 WARNINGS = WorklistView(
     "warnings",
     "Warnings to acknowledge",
@@ -173,14 +202,14 @@ WARNINGS = WorklistView(
 )
 
 _ORDER_BY_ROLE = {
-    "receptionist": ("to_book", "today", "did_not_attend", "overdue"),
+    "receptionist": ("to_book", "today", "to_send", "did_not_attend", "overdue"),
     "clinician": ("today", "assessments_due", "awaiting_signature", "warnings"),
-    "practice_manager": ("overdue", "to_book", "today", "awaiting_signature"),
+    "practice_manager": ("overdue", "to_book", "today", "awaiting_signature", "to_send"),
 }
 
 
 def views_for(role: str, zone: ZoneInfo) -> tuple[WorklistView, ...]:
     """The lists in the order this role works through them; times in the clinic's zone."""
     views = {view.key: view for view in (OVERDUE, TO_BOOK, DID_NOT_ATTEND, _today(zone), AWAITING_SIGNATURE,
-                                         ASSESSMENTS_DUE, WARNINGS)}
+                                         ASSESSMENTS_DUE, WARNINGS, to_send_view(zone))}
     return tuple(views[key] for key in _ORDER_BY_ROLE.get(role, _ORDER_BY_ROLE["practice_manager"]))

@@ -5,12 +5,14 @@ from datetime import date, datetime, timezone
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 
 from clinic_desktop.services import episodes, patients
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.worklists import Page
 from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.main_window import MainWindow
 from clinic_desktop.ui.paged_table_model import PAGE_SIZE, Column, PagedTableModel
 
@@ -125,3 +127,27 @@ def test_a_long_list_is_fetched_a_page_at_a_time():
     assert asked == [(0, PAGE_SIZE), (PAGE_SIZE, PAGE_SIZE), (2 * PAGE_SIZE, PAGE_SIZE)]
     assert model.index(249, 0).data() == "row 249"
     assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_the_letters_menu_opens_the_batch_dialog_for_reception(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.receptionist)
+    window.show()
+    assert "&Letters" in [action.text() for action in window.menuBar().actions()]
+    assert window.letters_batch_action.text() == "&Print or export signed letters…"
+    window.letters_batch_action.trigger()
+    dialog = window.findChild(LetterBatchDialog)
+    assert dialog.isVisible() and dialog.windowModality() == Qt.WindowModality.WindowModal
+
+
+def test_a_clinician_has_no_letters_menu(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.clinician)
+    assert window.letters_batch_action is None
+    assert "&Letters" not in [action.text() for action in window.menuBar().actions()]
+
+
+def test_the_letters_shortcut_clashes_with_no_other_window_shortcut(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.receptionist)
+    shortcut = window.letters_batch_action.shortcut()
+    others = [action for action in window.findChildren(QAction)
+              if action is not window.letters_batch_action and action.shortcut() == shortcut]
+    assert shortcut.toString() == "Ctrl+Shift+E" and others == []

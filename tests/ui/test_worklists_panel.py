@@ -4,13 +4,16 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
+from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from clinic_desktop.services import appointments, episodes, patients, worklists
+from clinic_desktop.services import appointments, episodes, patients, referrals, worklists
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
+from clinic_desktop.ui.letter_window import LetterWindow
 from clinic_desktop.ui.worklists_panel import WorklistsPanel
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -42,6 +45,7 @@ def _booked_today(staff, family_name: str) -> int:
 def _panel(qtbot, actor, poll_seconds=60):
     hub = ChangeHub(actor, poll_seconds=poll_seconds)
     panel = WorklistsPanel(actor, load_settings(), hub)
+    hub.setParent(panel)  # goes with the panel: no poll of a later test's database redraws a deleted panel
     qtbot.addWidget(panel)
     return panel, hub
 
@@ -53,7 +57,7 @@ def _select(table_widget, row: int) -> None:
 def test_each_role_sees_its_own_lists_first(qtbot, sqlite_staff):
     titles = {role: _panel(qtbot, getattr(sqlite_staff, role))[0].titles()
               for role in ("receptionist", "clinician", "manager")}
-    assert titles["receptionist"] == ["To book (0)", "Today (0)", "Did not attend (0)", "Overdue (0)"]
+    assert titles["receptionist"] == ["To book (0)", "Today (0)", "To send (0)", "Did not attend (0)", "Overdue (0)"]
     assert titles["clinician"] == ["Today (0)", "Assessments due (0)", "Awaiting signature (0)",
                                    "Warnings to acknowledge (0)"]
     assert titles["manager"][0] == "Overdue (0)"
@@ -84,7 +88,7 @@ def test_did_not_attend_puts_the_review_on_the_rebook_list(qtbot, sqlite_staff):
     _select(panel.list_for("today"), 0)
     with frozen_at(MONDAY.replace(hour=11, minute=30)):  # the 11:00 review has started
         panel.list_for("today").buttons["Did not attend"].click()
-    assert panel.titles()[2] == "Did not attend (1)"
+    assert panel.titles()[3] == "Did not attend (1)"
     rebook = panel.list_for("did_not_attend").model
     assert rebook.index(0, 0).data() == "2-week review (after did not attend)"
 
@@ -119,6 +123,8 @@ def test_a_reload_keeps_the_selected_row(qtbot, sqlite_staff):
     _episode(sqlite_staff, "Aaron", date(2026, 11, 9))  # sorts above everyone
     hub.after_change()
     assert to_book.selected_row().patient_name == "BAKER, Ann"
+    current = to_book.table.currentIndex()  # where Enter and the arrow keys go from
+    assert to_book.model.row_at(current.row()).patient_name == "BAKER, Ann"
 
 
 def test_a_row_opens_its_patient(qtbot, sqlite_staff):
@@ -164,3 +170,67 @@ def test_clinicians_today_shows_only_their_own_appointments(qtbot, sqlite_staff)
     theirs, _ = _panel(qtbot, sqlite_staff.other_clinician)
     assert mine.titles()[0] == "Today (1)" and theirs.titles()[0] == "Today (0)"
     assert mine.list_for("today").model.index(0, 0).data() == "11:00"  # London time = UTC in November
+
+
+# --- the To send list: signed letters waiting to go out ---
+
+
+def _signed_letter(staff, family_name: str, kind: str = "spinal_surgical") -> int:
+    episode_id = _episode(staff, family_name, date(2026, 11, 16))
+    referral = referrals.raise_referral(staff.clinician, episode_id, kind=kind, reason="Seen today")
+    referrals.draft_referral(staff.clinician, referral.id, "Dear colleague,")
+    referrals.sign_referral(staff.clinician, referral.id, PASSWORD)
+    return referral.id
+
+
+def test_to_send_lists_signed_letters_urgent_first(qtbot, sqlite_staff):
+    _signed_letter(sqlite_staff, "Adams")
+    _signed_letter(sqlite_staff, "Brown", kind="urgent_red_flag")
+    panel, _ = _panel(qtbot, sqlite_staff.manager)
+    to_send = panel.list_for("to_send")
+    assert panel.titles()[-1] == "To send (2)"
+    assert to_send.model.index(0, 0).data() == "URGENT · Urgent red-flag referral"
+    assert to_send.model.index(0, 3).data() == "BROWN, Ann"
+    assert to_send.model.index(1, 6).data() == "v1"
+
+
+def test_mark_sent_takes_the_letter_off_the_to_send_list(qtbot, sqlite_staff):
+    referral_id = _signed_letter(sqlite_staff, "Adams")
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    to_send = panel.list_for("to_send")
+    assert not to_send.buttons["Mark sent"].isEnabled()
+    _select(to_send, 0)
+    assert to_send.buttons["Mark sent"].isEnabled()
+    to_send.buttons["Mark sent"].click()
+    assert referrals.get_referral(sqlite_staff.receptionist, referral_id).status == "sent"
+    assert panel.titles()[2] == "To send (0)" and to_send.model.rowCount() == 0
+    assert not to_send.buttons["Mark sent"].isEnabled()
+
+
+def test_view_letter_shows_the_signed_letter_in_its_own_window(qtbot, sqlite_staff):
+    referral_id = _signed_letter(sqlite_staff, "Adams")
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    to_send = panel.list_for("to_send")
+    _select(to_send, 0)
+    to_send.buttons["View letter"].click()
+    window = panel.findChild(LetterWindow)
+    assert window.isVisible() and not window.isModal()
+    assert window.pdf_bytes() == referrals.letter_pdf(sqlite_staff.receptionist, referral_id)
+
+
+def test_print_or_export_all_opens_the_batch_dialog_from_the_list(qtbot, sqlite_staff):
+    _signed_letter(sqlite_staff, "Adams")
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    button = panel.list_for("to_send").buttons["Print or export all"]
+    assert button.isEnabled()  # about the whole list: no row needs to be selected
+    button.click()
+    dialog = panel.findChild(LetterBatchDialog)
+    assert dialog.isVisible() and dialog.windowModality() == Qt.WindowModality.WindowModal
+    assert dialog.model.total == 1
+
+
+def test_a_clinician_has_no_to_send_list_and_no_batch_action(qtbot, sqlite_staff):
+    panel, _ = _panel(qtbot, sqlite_staff.clinician)
+    assert not any(title.startswith("To send") for title in panel.titles())
+    offered = [action.text() for action in panel.row_actions.for_list("to_send", panel)]
+    assert "&Print or export all…" not in offered and "&Mark sent" not in offered
