@@ -56,11 +56,15 @@ class MainWindow(QMainWindow):
         self._signed_in = QLabel(f"<b>{escape(settings.name)}</b> · signed in as <b>{escape(actor.full_name)}</b> "
                                  f"({actor.role.replace('_', ' ')})")
         self.urgent = QLabel()
+        self._urgent_patients: list[int] = []
         self.urgent.setObjectName("urgentBanner")
         self.urgent.setWordWrap(True)
         self.urgent.setTextFormat(Qt.TextFormat.RichText)
         self.urgent.setAccessibleName("Urgent red-flag referrals")
         self.urgent.linkActivated.connect(lambda link: self.open_patient(int(link.removeprefix("patient:"))))
+        # Reachable from the keyboard too: Tab to a name, Enter opens the patient.
+        self.urgent.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.urgent.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         self.worklists = WorklistsPanel(actor, settings, self.hub)
         self.notices = PathwayNoticeBar()
@@ -96,7 +100,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._add_actions()
         self._apply_palette()
-        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_palette())
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
         self.hub.changed.connect(lambda _changes: self._show_urgent())
         self.hub.unreachable.connect(self._database_unreachable)
         self.hub.reachable.connect(lambda: self._status("Connected to the database again; lists up to date"))
@@ -126,13 +130,14 @@ class MainWindow(QMainWindow):
         action("&Worklists", "Ctrl+1", lambda: self.tabs.setCurrentIndex(0), go_menu)
         self.find_action = action("&Find patient", QKeySequence.StandardKey.Find, self.find_patient, go_menu)
         action("Appointment &book", "Ctrl+3", lambda: self.tabs.setCurrentWidget(self.book), go_menu)
+        self.urgent_action = action("&Urgent referral's patient", "Ctrl+U", self.open_urgent_patient, go_menu)
         go_menu.addSeparator()
         action("&Next tab", "Ctrl+Tab", lambda: self._step_tab(1), go_menu)
         action("&Previous tab", "Ctrl+Shift+Tab", lambda: self._step_tab(-1), go_menu)
         action("&Close patient tab", QKeySequence.StandardKey.Close,
                lambda: self._close_patient_tab(self.tabs.currentIndex()), go_menu)
 
-        patient_menu = self.menuBar().addMenu("&Patient")
+        patient_menu = self.menuBar().addMenu("Pa&tient")  # Alt+P is the Patients tab
         action("&Register new patient…", QKeySequence.StandardKey.New, self.register_patient, patient_menu)
 
         self.letters_batch_action = None
@@ -201,17 +206,24 @@ class MainWindow(QMainWindow):
         self._show_urgent()
         self._status("Lists up to date")
 
+    def open_urgent_patient(self) -> None:
+        """The patient of the first urgent red-flag referral awaiting action (the banner's first name)."""
+        if self._urgent_patients:
+            self.open_patient(self._urgent_patients[0])
+
     def _show_urgent(self) -> None:
         try:
             referrals = worklists.urgent_red_flags(self.actor)
         except ServiceError as error:
             self._database_unreachable(str(error))
             return
+        self._urgent_patients = [row.patient_id for row in referrals]
+        self.urgent_action.setEnabled(bool(referrals))
         if not referrals:
             self.urgent.hide()
             return
         lines = [f"⚠ URGENT red-flag referral{'s' if len(referrals) > 1 else ''} awaiting action "
-                 f"(select a name to open the patient):"]
+                 f"(select a name, or Ctrl+U, to open the patient):"]
         lines += [f"• <a href='patient:{row.patient_id}'>{escape(row.patient_name)}</a> — {escape(row.kind_title)}, "
                   f"due {short_date(row.due_by)} ({row.status.replace('_', ' ')})" for row in referrals[:5]]
         if len(referrals) > 5:
@@ -226,7 +238,7 @@ class MainWindow(QMainWindow):
         where = f" · Database: {self._location}" if self._location else ""
         self.statusBar().showMessage(text + where)
 
-    def _apply_palette(self) -> None:
+    def _apply_palette(self, _scheme=None) -> None:
         self.urgent.setStyleSheet(banner_style("urgentBanner", "urgent") + " #urgentBanner { font-weight: bold; }")
 
     def tab_titles(self) -> list[str]:

@@ -45,8 +45,8 @@ class PagedTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Read the list again (it may have changed anywhere), as far as the user had scrolled."""
+        page = self._fetch_page(0, min(MOST_KEPT_ON_RELOAD, max(PAGE_SIZE, len(self._rows))))  # may refuse
         self.beginResetModel()
-        page = self._fetch_page(0, min(MOST_KEPT_ON_RELOAD, max(PAGE_SIZE, len(self._rows))))
         self._rows = list(page.rows)
         self._total = page.total
         self.endResetModel()

@@ -170,9 +170,7 @@ class RowActions(QObject):
         try:
             call()
         except ServiceError as error:
-            QApplication.restoreOverrideCursor()
             show_refusal(self._window, str(error))
-            self._hub.after_change()  # what stopped it may be someone else's change: show it
-            return
-        QApplication.restoreOverrideCursor()
-        self._hub.after_change()
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._hub.after_change()  # after a refusal too: what stopped it may be someone else's change

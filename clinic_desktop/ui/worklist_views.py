@@ -152,7 +152,8 @@ ASSESSMENTS_DUE = WorklistView(
     [
         Column("Record", lambda row: row.assessment),
         Column("Seen on", lambda row: short_date(row.seen_on)),
-        Column("Waiting", lambda row: f"{row.days_waiting} d", lambda row: "overdue" if row.days_waiting else "today"),
+        Column("Waiting", lambda row: f"⚠ WAITING {row.days_waiting} d" if row.days_waiting else "seen today",
+               lambda row: "overdue" if row.days_waiting else "today"),
         *_patient_columns(),
     ],
     _paged(lambda actor: assessments_due(actor, clinician_id=_mine(actor))),

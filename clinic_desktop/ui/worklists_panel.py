@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services import worklists
 from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.settings import ClinicSettings
 from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.paged_table_model import PagedTableModel
 from clinic_desktop.ui.row_actions import RowActions
 from clinic_desktop.ui.tables import read_only_table
@@ -78,7 +80,13 @@ class WorklistTable(QWidget):
         selected = self.selected_row()
         keep = self.view.row_key(selected) if selected is not None else None
         scrolled = self.table.verticalScrollBar().value()
-        self.model.reload()
+        try:
+            self.model.reload()
+        except ServiceError as error:  # the rows shown stay, and the list says it is out of date
+            self._empty.setText(f"⚠ This list could not be read again, so it may be out of date. {sentence(str(error))}")
+            self._empty.show()
+            return
+        self._empty.setText(self.view.empty)
         if keep is not None:
             for number in range(self.model.rowCount()):
                 if self.view.row_key(self.model.row_at(number)) == keep:
@@ -137,7 +145,11 @@ class OverdueByKind(QWidget):
         return worklists.overdue(self._actor, kind=self._kind, offset=offset, limit=limit)
 
     def reload(self) -> None:
-        counts = worklists.overdue_counts(self._actor)
+        try:
+            counts = worklists.overdue_counts(self._actor)
+        except ServiceError:
+            self.list.reload()  # says why in the list
+            return
         if self._kind is not None and self._kind not in counts:
             self._kind = None
         self.kinds.blockSignals(True)

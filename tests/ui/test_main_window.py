@@ -151,3 +151,21 @@ def test_the_letters_shortcut_clashes_with_no_other_window_shortcut(qtbot, sqlit
     others = [action for action in window.findChildren(QAction)
               if action is not window.letters_batch_action and action.shortcut() == shortcut]
     assert shortcut.toString() == "Ctrl+Shift+E" and others == []
+
+
+def test_the_urgent_referrals_patient_opens_from_the_keyboard(qtbot, sqlite_staff):
+    _patient_with_episode(sqlite_staff, "Brown", date(2026, 11, 23), red_flags=["suspected cauda equina"])
+    window = _window(qtbot, sqlite_staff.receptionist)
+    assert window.urgent.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert window.urgent.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    window.urgent_action.trigger()  # Ctrl+U
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "BROWN, Ann"
+
+
+def test_menu_and_tab_mnemonics_do_not_clash(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.manager)
+    def mnemonic(text: str) -> str:
+        return text.split("&")[1][0].lower() if "&" in text else ""
+    menus = [mnemonic(menu_action.text()) for menu_action in window.menuBar().actions()]
+    tabs = [mnemonic(window.tabs.tabText(index)) for index in range(window.tabs.count())]
+    assert len(set(menus + tabs)) == len(menus + tabs), (menus, tabs)

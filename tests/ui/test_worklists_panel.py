@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.services import appointments, episodes, patients, referrals, worklists
 from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.errors import DatabaseUnavailable
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
@@ -234,3 +235,20 @@ def test_a_clinician_has_no_to_send_list_and_no_batch_action(qtbot, sqlite_staff
     assert not any(title.startswith("To send") for title in panel.titles())
     offered = [action.text() for action in panel.row_actions.for_list("to_send", panel)]
     assert "&Print or export all…" not in offered and "&Mark sent" not in offered
+
+
+def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, sqlite_staff, monkeypatch):
+    _episode(sqlite_staff, "Smith", date(2026, 11, 20))
+    panel, hub = _panel(qtbot, sqlite_staff.receptionist)
+    panel.show()
+    to_book = panel.list_for("to_book")
+    assert to_book.model.rowCount() == 2
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseUnavailable("the connection to the database was lost; nothing was saved")
+
+    monkeypatch.setattr(worklists, "to_book", unreachable)
+    panel.reload()
+    assert to_book.model.rowCount() == 2
+    message = to_book.findChild(type(to_book._empty), "emptyList")
+    assert message.isVisible() and "could not be read again, so it may be out of date" in message.text()
