@@ -10,7 +10,7 @@ printer accepts or refuses, so marking each letter sent after its own job is the
 the mark stays true; each letter also starts on a fresh sheet when printing two-sided, and
 a printer that staples staples each letter. Printing to a PDF file therefore writes one file
 per letter, named after the chosen file. The pages are drawn as the letter window prints
-them (ui/letter_preview.print_pages). One letter is handled per pass of the event loop, so
+them (ui/letter_printing.print_pages). One letter is handled per pass of the event loop, so
 the window stays responsive and Stop takes effect after the letter being printed. Letters
 are taken a page of listings and one PDF at a time from the service (never all at once), so
 a thousand letters need no more memory than ten.
@@ -45,7 +45,8 @@ from clinic_desktop.services.letter_batch import UnsentLetter, each_unsent_lette
 from clinic_desktop.services.letters_to_send import export_letter, letter_still_unsent
 from clinic_desktop.services.settings import ClinicSettings
 from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.letter_preview import LetterNotReadable, PdfPages, PrintFailed, prepare_printer, print_pages
+from clinic_desktop.ui.letter_preview import LetterNotReadable, PdfPages
+from clinic_desktop.ui.letter_printing import PrintFailed, prepare_printer, print_pages
 from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.paged_table_model import PagedTableModel
 from clinic_desktop.ui.palette import banner_style

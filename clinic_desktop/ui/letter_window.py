@@ -39,7 +39,8 @@ from clinic_desktop.services.errors import NotFound, ServiceError
 from clinic_desktop.services.referrals import ReferralRecord
 from clinic_desktop.services.timeline import patient_timeline
 from clinic_desktop.ui.form_dialog import show_as_refusal
-from clinic_desktop.ui.letter_preview import LetterPreview, PrintFailed, prepare_printer, print_pages
+from clinic_desktop.ui.letter_preview import LetterPreview
+from clinic_desktop.ui.letter_printing import PrintFailed, prepare_printer, print_pages
 from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.palette import attention_colour
 from clinic_desktop.ui.patient_dialog import busy_cursor
