@@ -4,7 +4,8 @@
 #                    database is filled with demo data
 #   make test        the whole test suite, Qt on the offscreen platform
 #   make bench       the benchmarks (pytest-benchmark), with their tables
-#   make screenshot  docs/screenshots/<view>.png of each main view of a demo clinic, rendered offscreen
+#   make screenshot  docs/screenshots/<view>.png of each main view of a demo clinic, rendered offscreen,
+#                    and the first page of a signed letter (pdftoppm)
 #   make clean       remove the venv and caches
 
 PYTHON ?= python3
@@ -37,7 +38,8 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest benchmarks --benchmark-enable --benchmark-only -p no:randomly
 
 SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician patient-search patient \
-	appointment-book patient-details booking first-contact start-back medication outcome discharge lock
+	appointment-book patient-details booking first-contact start-back medication outcome discharge \
+	letter sign-letter letter-batch lock
 
 .PHONY: screenshot
 screenshot: $(STAMP)
@@ -48,7 +50,10 @@ screenshot: $(STAMP)
 		QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 \
 			--screenshot docs/screenshots/$$view.png --view $$view || exit 1; \
 	done
-	rm -f .screenshot-demo.sqlite3*
+	rm -rf .screenshot-letters && mkdir .screenshot-letters
+	$(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 letters export --signed-unsent .screenshot-letters
+	pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$$(ls .screenshot-letters/*_v2.pdf | head -n 1)" docs/screenshots/letter-page
+	rm -rf .screenshot-letters .screenshot-demo.sqlite3*
 
 .PHONY: clean
 clean:

@@ -288,4 +288,4 @@ _AMENDMENT = ("\n\nAddendum: the lumbar spine MRI reported since my letter shows
 
 def _letter_text(kind_title: str) -> str:
     return (f"Thank you for seeing this patient ({kind_title.lower()} referral). They have followed the "
-            "stepped-care pathway for low back pain in our clinic; the history below is from our record.")
+            "stepped-care pathway for low back pain in our clinic; the pathway history above is from our record.")

@@ -83,6 +83,9 @@ VIEWS: dict[str, ScreenshotView] = {
     "medication": ScreenshotView("clinician", _module_view("medication_form")),
     "outcome": ScreenshotView("clinician", _module_view("outcome_form")),
     "discharge": ScreenshotView("clinician", _module_view("discharge_form")),
+    "letter": ScreenshotView("clinician", _module_view("letter_window"), QSize(900, 1000)),
+    "sign-letter": ScreenshotView("clinician", _module_view("referral_dialogs"), QSize(900, 1000)),
+    "letter-batch": ScreenshotView("receptionist", _module_view("letter_batch_dialog")),
     "lock": ScreenshotView("receptionist", _lock_screen),
 }
 
