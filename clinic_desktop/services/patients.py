@@ -8,14 +8,15 @@ already registered.
 from __future__ import annotations
 
 import functools
+import json
 import operator
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from peewee import OP, SQL, Expression, IntegrityError, NodeList, Value
+from peewee import JOIN, OP, SQL, Expression, IntegrityError, NodeList, Value
 
-from clinic_desktop.models import Patient, database_proxy, is_sqlite
+from clinic_desktop.models import AuditEvent, Patient, User, database_proxy, is_sqlite
 from clinic_desktop.models.patients import HEPATIC_IMPAIRMENT
 from clinic_desktop.services import audit, clock, pathway_sync
 from clinic_desktop.services.clinic_time import format_date
@@ -91,6 +92,15 @@ class PatientRecord:
     postcode: str
     telephone: str
     hepatic_impairment: str
+    updated_at: datetime  # the version an edit form passes back as ``as_read``
+
+
+class ChangedSinceRead(Conflict):
+    """The patient was changed after the caller read them; ``current`` is how they stand now."""
+
+    def __init__(self, message: str, current: PatientRecord):
+        super().__init__(message)
+        self.current = current
 
 
 class PossibleDuplicate(Conflict):
@@ -109,7 +119,7 @@ def _record(patient: Patient, today: date) -> PatientRecord:
         family_name=patient.family_name, given_name=patient.given_name, display_name=patient.display_name,
         date_of_birth=born, age=today.year - born.year - ((today.month, today.day) < (born.month, born.day)),
         sex=patient.sex, address=patient.address, postcode=patient.postcode, telephone=patient.telephone,
-        hepatic_impairment=patient.hepatic_impairment)
+        hepatic_impairment=patient.hepatic_impairment, updated_at=patient.updated_at)
 
 
 def _describe(record: PatientRecord) -> str:
@@ -243,11 +253,12 @@ def find_possible_duplicates(actor, family_name, given_name, date_of_birth,
     return _records(Patient.select().where(functools.reduce(operator.or_, conditions)), _clinic_today())
 
 
-def _store(patient: Patient, nhs_number: str | None, today: date) -> None:
-    """Save ``patient``; a number registered meanwhile on another workstation is a duplicate, not a crash."""
+def _store(patient: Patient, nhs_number: str | None, today: date, only=None) -> None:
+    """Save ``patient`` (``only`` those columns); a number registered meanwhile on another
+    workstation is a duplicate, not a crash."""
     try:
         with database_proxy.atomic():  # a savepoint: PostgreSQL's transaction survives the refusal
-            patient.save()
+            patient.save(only=only)
     except IntegrityError:
         matches = _with_nhs_number(nhs_number, today, except_id=patient.id)
         if matches:
@@ -296,13 +307,24 @@ def _quoted(value) -> str:
 
 
 @service("edit_patient")
-def edit_patient(actor, patient_id: int, **changes) -> PatientRecord:
-    """Correct a patient's details; the audit event keeps each changed value's old and new form."""
+def edit_patient(actor, patient_id: int, *, as_read: datetime | None = None, **changes) -> PatientRecord:
+    """Correct a patient's details; the audit event keeps each changed value's old and new form.
+
+    Only the values that differ from the stored ones are written, so a detail the caller
+    passes unchanged never reverts someone else's correction. ``as_read`` is the
+    ``updated_at`` of the record the caller's form was filled from: if the patient was
+    changed since, nothing is saved (ChangedSinceRead), because a form read before a new
+    hepatic impairment would otherwise drop the prescribing warning it brings.
+    """
     unknown = sorted(set(changes) - set(_CLEANERS))
     if unknown:
         raise ValidationError(f"'{unknown[0]}' is not a patient detail that can be changed", field=unknown[0])
+    if as_read is not None and not (isinstance(as_read, datetime) and as_read.tzinfo):
+        raise ValidationError(f"as_read is the record's updated_at (a timezone-aware instant), not {as_read!r}")
     patient = _patient(patient_id, lock=True)
     today = _clinic_today()
+    if as_read is not None and patient.updated_at != as_read:
+        raise _changed_since(patient, as_read, today)
     cleaned = {field: _CLEANERS[field](value, today) for field, value in changes.items()}
     changed = {field: (getattr(patient, field), value) for field, value in cleaned.items()
                if getattr(patient, field) != value}
@@ -311,12 +333,15 @@ def edit_patient(actor, patient_id: int, **changes) -> PatientRecord:
         if others:
             raise _nhs_number_taken(cleaned["nhs_number"], others)
     name_before = patient.display_name
-    for field, (_, new) in changed.items():
-        setattr(patient, field, new)
-    patient.family_name_key = _name_key(patient.family_name)
-    patient.given_name_key = _name_key(patient.given_name)
-    patient.updated_at = clock.now_utc()
-    _store(patient, patient.nhs_number, today)
+    if changed:
+        for field, (_, new) in changed.items():
+            setattr(patient, field, new)
+        patient.family_name_key = _name_key(patient.family_name)
+        patient.given_name_key = _name_key(patient.given_name)
+        # Every change makes a new version, even within one clock tick or behind a slower clock.
+        patient.updated_at = max(clock.now_utc(), patient.updated_at + timedelta(microseconds=1))
+        _store(patient, patient.nhs_number, today,
+               only=[*changed, "family_name_key", "given_name_key", "updated_at"])
     pathway = _resynchronise(actor, patient.id) if "hepatic_impairment" in changed else []
     described = "; ".join(f"{field.replace('_', ' ')} {_quoted(old)} → {_quoted(new)}"
                           for field, (old, new) in changed.items())
@@ -324,8 +349,30 @@ def edit_patient(actor, patient_id: int, **changes) -> PatientRecord:
                else f"saved {name_before}'s details with no changes")
     audit.record(actor, "edit_patient", "patient", patient.id, summary, patient_id=patient.id,
                  changes={field: {"old": _shown(old), "new": _shown(new)} for field, (old, new) in changed.items()},
-                 pathway=pathway)
+                 pathway=pathway, version=patient.updated_at.isoformat())
     return _record(patient, today)
+
+
+def _changed_since(patient: Patient, as_read: datetime, today: date) -> ChangedSinceRead:
+    """The refusal of an edit read before someone else's, naming who changed what when the audit says."""
+    recent = (AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.user == User.id))
+              .where((AuditEvent.patient == patient.id) & (AuditEvent.action == "edit_patient"))
+              .order_by(AuditEvent.id.desc()).limit(20))  # one patient's edits are serialised by its row lock
+    fields, people = [], []
+    for event in recent:
+        details = json.loads(event.details)
+        version = details.get("version")
+        if version is None or datetime.fromisoformat(version) <= as_read:  # versions only grow
+            break
+        if details.get("changes"):  # a save that changed nothing changed nobody's form
+            fields += [field.replace("_", " ") for field in details["changes"]]
+            people.append(event.user.full_name if event.user_id else event.actor_label)
+    who = f"by {' and '.join(dict.fromkeys(people))}" if people else "on another workstation"
+    what = f" ({', '.join(dict.fromkeys(fields))})" if fields else ""
+    return ChangedSinceRead(
+        f"{patient.display_name}'s details were changed {who} since you opened them{what}; nothing was saved. "
+        "Your changes are still in the form: check them against the new details and save again.",
+        _record(patient, today))
 
 
 def _resynchronise(actor, patient_id: int) -> list[str]:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services import clock, patients
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.errors import ServiceError, ValidationError
-from clinic_desktop.services.patients import HEPATIC_IMPAIRMENT, PatientRecord, PossibleDuplicate
+from clinic_desktop.services.patients import HEPATIC_IMPAIRMENT, ChangedSinceRead, PatientRecord, PossibleDuplicate
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.palette import attention_colour, banner_style
 from clinic_desktop.ui.time_format import short_date
@@ -46,6 +46,7 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _WORDED_DATE = re.compile(r"(\d{1,2})\s*([a-z]{3,9})\s*(\d{2,4})")
 SHOWN_MATCHES = 3
+DUPLICATE_CHECK_FAILED = "Could not check whether this patient is already registered: "
 
 
 @contextmanager
@@ -94,6 +95,10 @@ class FieldNote(QLabel):
 
     def show_hint(self, text: str) -> None:
         self._show(text, "quiet", False)
+
+    def show_notice(self, text: str) -> None:
+        """Something to look at before saving that does not stop the save (amber, with ⚠)."""
+        self._show(f"⚠ {text}", "overdue", False)
 
     def clear_note(self) -> None:
         self.is_error = False
@@ -161,6 +166,7 @@ class PatientDialog(QDialog):
         self.setMinimumWidth(560)
         if editing:
             self._fill(self._existing)
+        self._as_opened = self._form_state()  # what the fields showed before the user typed
         self._connect_checks()
 
     def _add_row(self, form: QFormLayout, label_text: str, field: QWidget, name: str) -> None:
@@ -188,6 +194,13 @@ class PatientDialog(QDialog):
         self.postcode.setText(record.postcode)
         self.telephone.setText(record.telephone)
         _choose(self.hepatic_impairment, record.hepatic_impairment)
+
+    def _form_state(self) -> dict:
+        """What each field shows, to tell the details the user changed from those left as opened."""
+        return dict(family_name=self.family_name.text(), given_name=self.given_name.text(),
+                    date_of_birth=self.date_of_birth.text(), nhs_number=self.nhs_number.text(),
+                    sex=self.sex.currentData(), address=self.address.toPlainText(), postcode=self.postcode.text(),
+                    telephone=self.telephone.text(), hepatic_impairment=self.hepatic_impairment.currentData())
 
     def _connect_checks(self) -> None:
         for name, field in (("family_name", self.family_name), ("given_name", self.given_name)):
@@ -257,8 +270,14 @@ class PatientDialog(QDialog):
             number = patients.normalise_nhs_number(self.nhs_number.text()) if self.nhs_number.text().strip() else None
         except ValueError:
             number = None
-        matches = patients.find_possible_duplicates(
-            self._actor, self.family_name.text(), self.given_name.text(), self._quiet_date_of_birth(), number)
+        try:
+            matches = patients.find_possible_duplicates(
+                self._actor, self.family_name.text(), self.given_name.text(), self._quiet_date_of_birth(), number)
+        except ServiceError as error:  # called on a keystroke: a slot must not let it escape
+            self.message.setText(DUPLICATE_CHECK_FAILED + str(error))
+            return
+        if self.message.text().startswith(DUPLICATE_CHECK_FAILED):
+            self.message.setText("")
         own_id = self._existing.id if self._existing else None
         matches = tuple(match for match in matches if match.id != own_id)
         if {match.id for match in matches} != {match.id for match in self._matches}:
@@ -299,10 +318,15 @@ class PatientDialog(QDialog):
         try:
             with busy_cursor():
                 if self._existing is not None:
-                    record = patients.edit_patient(self._actor, self._existing.id, **values)
+                    record = patients.edit_patient(self._actor, self._existing.id, as_read=self._existing.updated_at,
+                                                   **self._changed(values))
                 else:
                     record = patients.register_patient(self._actor, **values,
                                                        confirm_not_duplicate=self.duplicates.register_anyway())
+        except ChangedSinceRead as error:
+            self._take_new_details(error.current)
+            self.message.setText(str(error))
+            return
         except PossibleDuplicate as error:
             self._matches = error.matches
             self.duplicates.show_matches(error.matches, values["nhs_number"], refusal=str(error))
@@ -318,6 +342,47 @@ class PatientDialog(QDialog):
             return
         self.saved.emit(record)
         self.accept()
+
+    def _changed(self, values: dict) -> dict:
+        """Only the details the user changed: sending the others back would revert a correction
+        saved meanwhile on another workstation."""
+        shown = self._form_state()
+        return {name: value for name, value in values.items() if shown[name] != self._as_opened[name]}
+
+    def _take_new_details(self, current: PatientRecord) -> None:
+        """The patient was changed since the form was opened: keep what the user typed, show the
+        rest as now stored, and say beside each field the other workstation changed what it holds now."""
+        opened, typed = self._as_opened, self._form_state()
+        self._existing = current
+        self.setWindowTitle(f"Edit {current.display_name}")
+        self._fill(current)
+        self._as_opened = now = self._form_state()
+        for name in now:
+            if typed[name] != opened[name]:
+                self._show_in_field(name, typed[name])
+            if now[name] == opened[name]:
+                continue
+            stored = self._stored_text(name, now[name])
+            if typed[name] in (opened[name], now[name]):
+                self.notes[name].show_notice(f"Changed on another workstation: now {stored}")
+            else:
+                self.notes[name].show_notice(f"Changed on another workstation to {stored}; "
+                                             "saving replaces it with what you typed")
+
+    def _show_in_field(self, name: str, shown) -> None:
+        field = self._field(name)
+        if isinstance(field, QComboBox):
+            _choose(field, shown)
+        elif isinstance(field, QPlainTextEdit):
+            field.setPlainText(shown)
+        else:
+            field.setText(shown)
+
+    def _stored_text(self, name: str, shown) -> str:
+        field = self._field(name)
+        if isinstance(field, QComboBox):
+            return field.itemText(field.findData(shown))
+        return f"'{', '.join(shown.splitlines())}'" if shown else "(blank)"
 
     def _field(self, name: str) -> QWidget:
         return getattr(self, name)

@@ -16,6 +16,7 @@ from clinic_desktop.services import clock, pathway_sync, patients, users
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.patients import (
+    ChangedSinceRead,
     PossibleDuplicate,
     format_nhs_number,
     normalise_nhs_number,
@@ -349,6 +350,70 @@ def test_other_changes_do_not_rerun_the_pathway(staff, monkeypatch):
     _on_muscle_relaxant(staff, record)
     patients.edit_patient(staff.receptionist, record.id, telephone="01632 960001", hepatic_impairment="none")
     assert calls == []
+
+
+# --- an edit read before someone else's ---
+
+
+def test_an_edit_read_before_another_change_is_refused_and_saves_nothing(staff):
+    read = register(staff.receptionist)
+    patients.edit_patient(staff.clinician, read.id, hepatic_impairment="severe")  # another workstation, same tick
+    events = AuditEvent.select().count()
+    with pytest.raises(ChangedSinceRead) as refused:
+        patients.edit_patient(staff.receptionist, read.id, as_read=read.updated_at, telephone="01632 960001")
+    stored = patients.get_patient(staff.receptionist, read.id)
+    assert (stored.hepatic_impairment, stored.telephone) == ("severe", "")
+    assert AuditEvent.select().count() == events
+    assert str(refused.value) == (
+        "SMITH, Ann's details were changed by Dr Alys Jones since you opened them (hepatic impairment); "
+        "nothing was saved. Your changes are still in the form: check them against the new details and save again.")
+    assert refused.value.current == stored
+
+
+def test_an_edit_of_the_version_just_refused_with_is_saved(staff):
+    read = register(staff.receptionist)
+    patients.edit_patient(staff.clinician, read.id, hepatic_impairment="severe")
+    with pytest.raises(ChangedSinceRead) as refused:
+        patients.edit_patient(staff.receptionist, read.id, as_read=read.updated_at, telephone="01632 960001")
+    edited = patients.edit_patient(staff.receptionist, read.id, as_read=refused.value.current.updated_at,
+                                   telephone="01632 960001")
+    assert (edited.hepatic_impairment, edited.telephone) == ("severe", "01632 960001")
+
+
+def test_a_save_that_changes_nothing_leaves_other_open_forms_current(staff):
+    read = register(staff.receptionist, telephone="01632 960001")
+    patients.edit_patient(staff.clinician, read.id, telephone=" 01632 960001 ")
+    edited = patients.edit_patient(staff.receptionist, read.id, as_read=read.updated_at, postcode="ls2 9zz")
+    assert edited.postcode == "LS2 9ZZ"
+
+
+def test_an_edit_of_only_the_telephone_keeps_a_hepatic_impairment_set_since_it_was_read(staff):
+    read = register(staff.receptionist)
+    patients.edit_patient(staff.clinician, read.id, hepatic_impairment="severe")
+    patients.edit_patient(staff.receptionist, read.id, telephone="01632 960001")  # no as_read
+    assert patients.get_patient(staff.clinician, read.id).hepatic_impairment == "severe"
+    assert json.loads(last_event().details)["changes"] == {"telephone": {"old": "", "new": "01632 960001"}}
+
+
+def test_a_telephone_edit_writes_only_the_telephone(staff, monkeypatch):
+    record = register(staff.receptionist)
+    real = patients._patient
+
+    def changed_after_reading(patient_id, **kwargs):  # a change the row lock would hold off, had it been taken
+        row = real(patient_id, **kwargs)
+        Patient.update(hepatic_impairment="severe").where(Patient.id == patient_id).execute()
+        return row
+
+    monkeypatch.setattr(patients, "_patient", changed_after_reading)
+    patients.edit_patient(staff.receptionist, record.id, telephone="01632 960001")
+    assert Patient.get_by_id(record.id).hepatic_impairment == "severe"
+
+
+def test_as_read_must_be_an_instant(staff):
+    record = register(staff.receptionist)
+    with pytest.raises(ValidationError, match="as_read is the record's updated_at"):
+        patients.edit_patient(staff.receptionist, record.id, as_read=record.updated_at.replace(tzinfo=None),
+                              telephone="01632 960001")
 
 
 # --- searching ---

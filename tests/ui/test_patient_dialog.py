@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from test_patient_search import monday  # noqa: F401 (the autouse clock: Mon 23 Nov 2026)
 
 from clinic_desktop.services import patients
+from clinic_desktop.services.errors import DatabaseUnavailable
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.patient_dialog import PatientDialog, for_screenshot, parse_date_of_birth
 
@@ -138,12 +139,18 @@ def test_opening_the_matching_record_asks_for_that_patient(qtbot, dialog, sqlite
     assert requested.args == [existing.id]
 
 
-def test_editing_shows_the_details_and_saves_a_change(qtbot, sqlite_staff):
-    record = patients.register_patient(sqlite_staff.receptionist, family_name="Smith", given_name="Ann",
-                                       date_of_birth=date(1970, 2, 1), nhs_number="9434765919")
-    dialog = PatientDialog(sqlite_staff.receptionist, load_settings(), record.id)
+def open_for_editing(qtbot, staff, **details):
+    """SMITH, Ann registered, then 'Edit details' opened on her by reception."""
+    record = patients.register_patient(staff.receptionist, family_name="Smith", given_name="Ann",
+                                       date_of_birth=date(1970, 2, 1), **details)
+    dialog = PatientDialog(staff.receptionist, load_settings(), record.id)
     qtbot.addWidget(dialog)
     dialog.open()
+    return dialog, record
+
+
+def test_editing_shows_the_details_and_saves_a_change(qtbot, sqlite_staff):
+    dialog, _ = open_for_editing(qtbot, sqlite_staff, nhs_number="9434765919")
     assert dialog.nhs_number.text() == "943 476 5919" and dialog.date_of_birth.text() == "01 Feb 1970"
     dialog.hepatic_impairment.setCurrentIndex(dialog.hepatic_impairment.findData("moderate"))
     dialog.check_duplicates()
@@ -173,3 +180,72 @@ def test_a_detail_the_service_refuses_is_marked_under_its_field_until_corrected(
     with qtbot.waitSignal(dialog.saved) as saved:
         click_register(qtbot, dialog)
     assert saved.args[0].postcode == "LS2 9ZZ"
+
+
+# --- saving a form read before another workstation's change ---
+
+
+@pytest.fixture
+def opened_for_editing(qtbot, sqlite_staff):
+    """Reception opens 'Edit details'; then a clinician records severe hepatic impairment elsewhere."""
+    dialog, record = open_for_editing(qtbot, sqlite_staff, telephone="01632 960000")
+    patients.edit_patient(sqlite_staff.clinician, record.id, hepatic_impairment="severe")
+    return dialog, record
+
+
+def retype(qtbot, field, text):
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def test_a_stale_edit_keeps_the_other_change_and_what_was_typed(qtbot, opened_for_editing, sqlite_staff):
+    dialog, record = opened_for_editing
+    retype(qtbot, dialog.telephone, "01632 960001")
+    with qtbot.assertNotEmitted(dialog.saved):
+        QTest.keyClick(dialog.telephone, Qt.Key.Key_Return)
+    stored = patients.get_patient(sqlite_staff.receptionist, record.id)
+    assert (stored.hepatic_impairment, stored.telephone) == ("severe", "01632 960000")
+    assert dialog.isVisible()
+    assert "were changed by Dr Alys Jones since you opened them (hepatic impairment); nothing was saved" in (
+        dialog.message.text())
+    assert dialog.telephone.text() == "01632 960001"
+    assert dialog.hepatic_impairment.currentData() == "severe"
+    assert dialog.notes["hepatic_impairment"].text() == "⚠ Changed on another workstation: now Severe"
+    with qtbot.waitSignal(dialog.saved) as saved:
+        QTest.keyClick(dialog.telephone, Qt.Key.Key_Return)
+    assert (saved.args[0].telephone, saved.args[0].hepatic_impairment) == ("01632 960001", "severe")
+    assert patients.get_patient(sqlite_staff.receptionist, record.id) == saved.args[0]
+
+
+def test_a_field_changed_on_both_workstations_keeps_the_typed_value_and_shows_the_stored_one(
+        qtbot, opened_for_editing, sqlite_staff):
+    dialog, record = opened_for_editing
+    dialog.hepatic_impairment.setCurrentIndex(dialog.hepatic_impairment.findData("mild"))
+    with qtbot.assertNotEmitted(dialog.saved):
+        dialog.save()
+    assert dialog.hepatic_impairment.currentData() == "mild"
+    assert dialog.notes["hepatic_impairment"].text() == (
+        "⚠ Changed on another workstation to Severe; saving replaces it with what you typed")
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save()
+    assert patients.get_patient(sqlite_staff.receptionist, record.id).hepatic_impairment == "mild"
+
+
+def test_an_edit_sends_only_the_details_the_user_changed(qtbot, sqlite_staff, monkeypatch):
+    dialog, record = open_for_editing(qtbot, sqlite_staff)
+    sent = []
+    monkeypatch.setattr(patients, "edit_patient", lambda actor, patient_id, **changes: sent.append(changes) or record)
+    retype(qtbot, dialog.telephone, "01632 960001")
+    dialog.save()
+    assert sent == [dict(as_read=record.updated_at, telephone="01632 960001")]
+
+
+def test_a_database_error_while_checking_for_duplicates_is_shown_not_raised(qtbot, dialog, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise DatabaseUnavailable("The database server could not be reached; nothing was saved.")
+
+    monkeypatch.setattr(patients, "find_possible_duplicates", unreachable)
+    dialog.nhs_number.setFocus()
+    qtbot.keyClicks(dialog.nhs_number, "943 476 5919")  # the check runs on the keystroke completing the number
+    assert dialog.message.text() == ("Could not check whether this patient is already registered: "
+                                     "The database server could not be reached; nothing was saved.")
