@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import referrals, worklists
+from clinic_desktop.services import destinations, referrals, worklists
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.referrals import ReferralRecord
@@ -108,7 +109,18 @@ class DraftLetterDialog(_ReferralDialog):
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("The clinical summary and the question for the receiving service.")
         self.text.setMinimumHeight(180)
+        self.destination = QComboBox()
+        self.destination.setAccessibleName("Send to")
+        for place in destinations.list_destinations(actor, kind=referral.kind):
+            self.destination.addItem(place.label + (" (usual for this kind)" if referral.kind in place.default_for
+                                                   else ""), place.id)
+        if self.destination.count() == 0:
+            self.destination.addItem("No destination in the directory for this kind: the letter is addressed "
+                                     "to the service by name", None)
+        chosen = self.destination.findData(referral.destination_id) if referral.destination_id else -1
+        self.destination.setCurrentIndex(max(chosen, 0))
         form = QFormLayout()
+        form.addRow("Send t&o", self.destination)
         label = QLabel("Letter &text")
         label.setBuddy(self.text)
         form.addRow(label, self.text)
@@ -118,7 +130,8 @@ class DraftLetterDialog(_ReferralDialog):
         self.lay_out(form, "Save &draft")
 
     def save(self) -> None:
-        self.run(lambda: referrals.draft_referral(self.actor, self.referral.id, self.text.toPlainText()))
+        self.run(lambda: referrals.draft_referral(self.actor, self.referral.id, self.text.toPlainText(),
+                                                  destination_id=self.destination.currentData()))
 
 
 class SignLetterDialog(_ReferralDialog):

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from test_letter_window import LONG_TEXT
 from test_patient_view import build_story, monday  # noqa: F401 (the autouse clock)
 
-from clinic_desktop.services import referrals
+from clinic_desktop.services import destinations, referrals
 from clinic_desktop.services.referrals import WRONG_PASSWORD
 from clinic_desktop.ui.referral_dialogs import (
     AmendLetterDialog,
@@ -43,6 +43,21 @@ def test_draft_dialog_saves_the_rewritten_text_with_ctrl_enter(qtbot, sqlite_sta
     with qtbot.waitSignal(dialog.saved) as saved:
         QTest.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert saved.args[0].clinician_text == "Please assess; STarT Back 8/9."
+
+
+def test_the_draft_goes_to_the_destination_chosen_from_the_directory(qtbot, sqlite_staff, drafted):
+    usual = destinations.create_destination(sqlite_staff.manager, name="Avon Back Pain Service",
+                                            kinds=[drafted.kind], default_for=[drafted.kind])
+    other = destinations.create_destination(sqlite_staff.manager, name="Severn Physiotherapy", kinds=[drafted.kind])
+    destinations.create_destination(sqlite_staff.manager, name="Spinal Surgery", kinds=["spinal_surgical"]
+                                    if drafted.kind != "spinal_surgical" else ["urgent_red_flag"])
+    dialog = opened(qtbot, DraftLetterDialog(sqlite_staff.clinician, drafted))
+    offered = [dialog.destination.itemText(index) for index in range(dialog.destination.count())]
+    assert offered == ["Avon Back Pain Service (usual for this kind)", "Severn Physiotherapy"]
+    dialog.destination.setCurrentIndex(1)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save()
+    assert saved.args[0].destination_id == other.id != usual.id
 
 
 def test_an_empty_draft_is_refused_inline(qtbot, sqlite_staff, drafted):
