@@ -23,9 +23,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from clinic_desktop.models import AuditEvent
-from clinic_desktop.services import patients
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.nhs_number import format_nhs_number
+from clinic_desktop.services.patient_search import search_patients
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.patient_search import PatientSearch
@@ -43,7 +44,7 @@ OPENINGS = 15  # rounds of a widget built from nothing (each one is a new window
 TYPINGS = 15  # rounds of typing a whole query, one key at a time
 
 # Patient 4242's NHS number, read aloud and typed in its 3-3-4 groups.
-NHS_NUMBER = patients.format_nhs_number(clinic_rows._nhs_number(4242))
+NHS_NUMBER = format_nhs_number(clinic_rows._nhs_number(4242))
 # What a receptionist types, one key at a time. Every family name has ~3,600 patients;
 # "w" starts 21,000 of them (Walker, White, Williams, Wilson, Wood, Wright), the most of any letter.
 QUERIES = {
@@ -309,8 +310,8 @@ def test_patient_search_keystrokes(benchmark, request, qapp, hub, backend, kind)
 def test_search_patients_service(benchmark, request, backend, text):
     """The service alone, for the same texts: what of a keystroke is the database's."""
     built, database, postgres = _clinic(request, backend)
-    found = benchmark(patients.search_patients, RECEPTION, text, limit=21)
-    plan = plans(database, lambda: patients.search_patients(RECEPTION, text, limit=21), postgres)
+    found = benchmark(search_patients, RECEPTION, text, limit=21)
+    plan = plans(database, lambda: search_patients(RECEPTION, text, limit=21), postgres)
     walks = _patient_index_walks(plan)
     record(benchmark, f"{backend}: search_patients({text!r})", built, target_ms=TARGET_MS, found=len(found),
            plans=plan, patient_index_walks=walks, **({"note": "walks the whole patient index"} if walks else {}))

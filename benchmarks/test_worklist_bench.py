@@ -19,7 +19,7 @@ from measuring import (
     record,
 )
 
-from clinic_desktop.services import worklists
+from clinic_desktop.services import day_book, worklists
 from clinic_desktop.services.actor import Actor
 
 ONE_MILLION = bulk_data.ONE_MILLION
@@ -119,7 +119,7 @@ def test_to_book_first_page(benchmark, sqlite_clinic):
 def test_todays_appointments(benchmark, sqlite_clinic):
     built, database = sqlite_clinic(ONE_MILLION)
     day = timed(benchmark, "sqlite 1M: todays_appointments(), whole clinic", built,
-                lambda: worklists.todays_appointments(MANAGER, day=TODAY), database)
+                lambda: day_book.todays_appointments(MANAGER, day=TODAY), database)
     assert day
 
 

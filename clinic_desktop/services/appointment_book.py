@@ -20,10 +20,11 @@ from clinic_desktop.models.appointments import SLOT_HOLDING_STATUSES
 from clinic_desktop.services import validation
 from clinic_desktop.services.clinic_time import format_short_day, format_time, to_local
 from clinic_desktop.services.clock import now_utc
+from clinic_desktop.services.day_book import DAY_STATUSES
 from clinic_desktop.services.errors import NotFound, ValidationError
 from clinic_desktop.services.settings import ClinicSettings, load_settings
 from clinic_desktop.services.transaction import service
-from clinic_desktop.services.worklists import DAY_STATUSES, KIND_TITLES
+from clinic_desktop.services.worklists import KIND_TITLES
 
 MAX_BOOK_DAYS = 42
 _DAY_STATUSES_SQL = SQL("(" + ", ".join(f"'{status}'" for status in DAY_STATUSES) + ")")

@@ -37,8 +37,8 @@ from clinic_desktop.models import (
 )
 from clinic_desktop.services import audit, clock, validation
 from clinic_desktop.services.errors import NotFound, ValidationError
+from clinic_desktop.services.nhs_number import format_nhs_number
 from clinic_desktop.services.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome
-from clinic_desktop.services.patients import format_nhs_number
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 

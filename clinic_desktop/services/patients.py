@@ -1,9 +1,10 @@
-"""Patients: registering, finding and correcting the people the clinic cares for.
+"""Patients: registering, reading and correcting the people the clinic cares for.
 
 A patient registered twice has their pathway split across two records, and a review due
 on one is invisible from the other. So registration refuses a second record with the same
 NHS number, and asks for confirmation when the name and date of birth match someone
-already registered.
+already registered. The NHS number's own rules are in nhs_number.py; searching for a
+patient is in patient_search.py.
 """
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from peewee import JOIN, OP, SQL, Expression, IntegrityError, NodeList, Value
+from peewee import JOIN, IntegrityError
 
 from clinic_desktop.models import AuditEvent, Patient, User, database_proxy, is_sqlite
 from clinic_desktop.models.patients import HEPATIC_IMPAIRMENT
 from clinic_desktop.services import audit, clock, pathway_sync
 from clinic_desktop.services.clinic_time import format_date
 from clinic_desktop.services.errors import Conflict, NotFound, ValidationError
+from clinic_desktop.services.nhs_number import format_nhs_number, normalise_nhs_number
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 
@@ -29,50 +31,8 @@ OLDEST_AGE_YEARS = 120
 SEX_MAX_LENGTH = 16
 TELEPHONE_MAX_LENGTH = 40
 
-_SEPARATORS = re.compile(r"[\s-]+")
 # Outward code (A9, A9A, A99, AA9, AA9A, AA99) then inward code (9AA); GIR 0AA is Girobank's.
 _POSTCODE = re.compile(r"(GIR|[A-Z]{1,2}[0-9][A-Z0-9]?)[0-9][A-Z]{2}")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def normalise_nhs_number(text) -> str:
-    """The ten digits of an NHS number typed with or without spaces or dashes.
-
-    Raises ValueError saying what is wrong: a mistyped digit is caught by the Modulus 11
-    check digit, which is why a number is never stored without passing it.
-    """
-    shown = "" if text is None else str(text).strip()
-    digits = _SEPARATORS.sub("", shown)
-    if not digits:
-        raise ValueError("Enter the NHS number (10 digits)")
-    if any(character.isalpha() for character in digits):
-        raise ValueError(f"An NHS number is 10 digits; '{shown}' contains letters")
-    if not re.fullmatch(r"[0-9]+", digits):
-        raise ValueError(f"An NHS number is 10 digits (spaces or dashes allowed); '{shown}' contains other characters")
-    if len(digits) != 10:
-        raise ValueError(f"An NHS number is 10 digits; '{shown}' has {len(digits)}")
-    if _check_digit(digits[:9]) != int(digits[9]):
-        raise ValueError(f"{format_nhs_number(digits)} is not a valid NHS number (its check digit does not match): "
-                         "check it for a mistyped digit")
-    return digits
-
-
-def _check_digit(first_nine: str) -> int | None:
-    """NHS Modulus 11: weights 10..2, 11 - (sum mod 11); 11 means 0 and 10 means no valid number."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1)))
-    check = 11 - total % 11
-    if check == 11:
-        return 0
-    return None if check == 10 else check
-
-
-def format_nhs_number(digits: str) -> str:
-    """The 3-3-4 form people read aloud and type: "943 476 5919"."""
-    compact = _SEPARATORS.sub("", str(digits))
-    if not re.fullmatch(r"[0-9]{10}", compact):
-        raise ValueError(f"An NHS number is 10 digits, not {digits!r}")
-    return f"{compact[:3]} {compact[3:6]} {compact[6:]}"
 
 
 @dataclass(frozen=True)
@@ -200,7 +160,7 @@ _CLEANERS = {
 }
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     """The lower-case form the indexed key columns hold and a search compares against."""
     return " ".join(name.split()).casefold()
 
@@ -209,7 +169,8 @@ def _clinic_today() -> date:
     return clock.today(load_settings().zone)
 
 
-def _records(query, today: date) -> tuple[PatientRecord, ...]:
+def records_in_order(query, today: date) -> tuple[PatientRecord, ...]:
+    """The patients ``query`` selects, as records, in the order every list of patients shows them."""
     ordered = query.order_by(Patient.family_name_key, Patient.given_name_key, Patient.date_of_birth, Patient.id)
     return tuple(_record(patient, today) for patient in ordered)
 
@@ -220,11 +181,11 @@ def _with_nhs_number(nhs_number: str | None, today: date, except_id: int | None 
     query = Patient.select().where(Patient.nhs_number == nhs_number)
     if except_id is not None:
         query = query.where(Patient.id != except_id)
-    return _records(query, today)
+    return records_in_order(query, today)
 
 
 def _same_name_and_birth(family_name: str, given_name: str, born: date):
-    return ((Patient.family_name_key == _name_key(family_name)) & (Patient.given_name_key == _name_key(given_name))
+    return ((Patient.family_name_key == name_key(family_name)) & (Patient.given_name_key == name_key(given_name))
             & (Patient.date_of_birth == born))
 
 
@@ -246,11 +207,11 @@ def find_possible_duplicates(actor, family_name, given_name, date_of_birth,
         conditions = [Patient.nhs_number == normalise_nhs_number(nhs_number)] if nhs_number else []
     except ValueError:
         conditions = []
-    if _name_key(str(family_name or "")) and _name_key(str(given_name or "")) and type(date_of_birth) is date:
+    if name_key(str(family_name or "")) and name_key(str(given_name or "")) and type(date_of_birth) is date:
         conditions.append(_same_name_and_birth(str(family_name), str(given_name), date_of_birth))
     if not conditions:
         return ()
-    return _records(Patient.select().where(functools.reduce(operator.or_, conditions)), _clinic_today())
+    return records_in_order(Patient.select().where(functools.reduce(operator.or_, conditions)), _clinic_today())
 
 
 def _store(patient: Patient, nhs_number: str | None, today: date, only=None) -> None:
@@ -279,7 +240,7 @@ def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_numbe
     same_number = _with_nhs_number(values["nhs_number"], today)
     if same_number:
         raise _nhs_number_taken(values["nhs_number"], same_number)
-    same_person = _records(Patient.select().where(
+    same_person = records_in_order(Patient.select().where(
         _same_name_and_birth(values["family_name"], values["given_name"], values["date_of_birth"])), today)
     if same_person and not confirm_not_duplicate:
         raise PossibleDuplicate(
@@ -287,8 +248,8 @@ def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_numbe
             f"may already be registered: {'; '.join(_describe(match) for match in same_person)}. "
             "Open that record, or confirm that this is a different person", same_person)
     now = clock.now_utc()
-    patient = Patient(**values, family_name_key=_name_key(values["family_name"]),
-                      given_name_key=_name_key(values["given_name"]), created_at=now, updated_at=now)
+    patient = Patient(**values, family_name_key=name_key(values["family_name"]),
+                      given_name_key=name_key(values["given_name"]), created_at=now, updated_at=now)
     _store(patient, values["nhs_number"], today)
     record = _record(patient, today)
     nhs = f", NHS number {record.nhs_number_display}" if record.nhs_number else ", no NHS number"
@@ -336,8 +297,8 @@ def edit_patient(actor, patient_id: int, *, as_read: datetime | None = None, **c
     if changed:
         for field, (_, new) in changed.items():
             setattr(patient, field, new)
-        patient.family_name_key = _name_key(patient.family_name)
-        patient.given_name_key = _name_key(patient.given_name)
+        patient.family_name_key = name_key(patient.family_name)
+        patient.given_name_key = name_key(patient.given_name)
         # Every change makes a new version, even within one clock tick or behind a slower clock.
         patient.updated_at = max(clock.now_utc(), patient.updated_at + timedelta(microseconds=1))
         _store(patient, patient.nhs_number, today,
@@ -398,67 +359,3 @@ def _patient(patient_id, *, lock: bool = False) -> Patient:
 @service("view_patient", changes=False)
 def get_patient(actor, patient_id: int) -> PatientRecord:
     return _record(_patient(patient_id), _clinic_today())
-
-
-@service("view_patient", changes=False)
-def search_patients(actor, text, limit: int = 20) -> tuple[PatientRecord, ...]:
-    """Patients matching an NHS number, a date of birth, or the start of "family[, ]given" names."""
-    text = " ".join(str(text or "").split())
-    condition = _search_condition(text) if text and limit > 0 else None
-    if condition is None:
-        return ()
-    return _records(Patient.select().where(condition).limit(limit), _clinic_today())
-
-
-def _search_condition(text: str):
-    """The WHERE clause for what was typed, or None when it can match nobody."""
-    born = _typed_date(text)
-    if born is not None:
-        return Patient.date_of_birth == born if born else None
-    digits = _SEPARATORS.sub("", text)
-    if re.fullmatch(r"[0-9]+", digits):
-        return Patient.nhs_number == digits if len(digits) == 10 else None
-    family, _, given = text.partition(",") if "," in text else text.partition(" ")
-    family, given = _name_key(family), _name_key(given)
-    if not family:
-        return _starts_with(Patient.given_name_key, given) if given else None
-    if not given:
-        return _starts_with(Patient.family_name_key, family)
-    if "," in text:
-        return _starts_with(Patient.family_name_key, family) & _starts_with(Patient.given_name_key, given)
-    # "de la cruz" may be one family name rather than family "de", given "la cruz". Both
-    # readings start with the first word's family prefix, so the index range stays one
-    # condition (with an OR beside it, PostgreSQL would filter every patient row).
-    whole = _name_key(text)
-    return _starts_with(Patient.family_name_key, family) & (
-        _starts_with(Patient.given_name_key, given) | _starts_with(Patient.family_name_key, whole))
-
-
-def _typed_date(text: str) -> date | bool | None:
-    """A date typed as dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd; False when shaped like one but impossible."""
-    if match := _DAY_MONTH_YEAR.fullmatch(text):
-        day, month, year = (int(part) for part in match.groups())
-    elif match := _ISO_DATE.fullmatch(text):
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return False
-
-
-def _starts_with(column, prefix: str):
-    """``column`` starts with ``prefix``, in a form each database answers from the column's index.
-
-    SQLite: a range on the binary-ordered index (its LIKE would ignore an index without
-    NOCASE). PostgreSQL: LIKE, whose meaning does not depend on the database's collation
-    (a range would, outside the C collation); its index serves it under the C collation.
-    """
-    following = ord(prefix[-1]) + 1
-    if 0xD800 <= following <= 0xDFFF:  # surrogates cannot be stored; the next character is U+E000
-        following = 0xE000
-    if is_sqlite() and following <= 0x10FFFF:
-        return (column >= prefix) & (column < prefix[:-1] + chr(following))
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Expression(column, OP.LIKE, NodeList((Value(escaped + "%"), SQL("ESCAPE"), Value("\\"))))

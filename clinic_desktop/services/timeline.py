@@ -27,7 +27,7 @@ from clinic_desktop.models import (
 )
 from clinic_desktop.services.clinic_time import format_day, format_time
 from clinic_desktop.services.errors import NotFound
-from clinic_desktop.services.patients import format_nhs_number
+from clinic_desktop.services.nhs_number import format_nhs_number
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 from clinic_desktop.services.worklists import KIND_TITLES

@@ -1,4 +1,4 @@
-"""The worklists each role works through: to book, today, awaiting signature, overdue.
+"""The worklists each role works through: to book, awaiting signature, overdue (today: day_book.py).
 
 The database counts, sorts and pages every list (COUNT, ORDER BY, LIMIT/OFFSET) through
 the partial indexes declared with the models, so a clinic with a million appointments
@@ -8,7 +8,7 @@ ever reach Python. Urgent red-flag referrals head every list until someone sends
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import Generic, TypeVar
 
 from peewee import JOIN, SQL, Select, Value, fn
@@ -25,19 +25,18 @@ from clinic_desktop.models.appointments import open_statuses_sql
 from clinic_desktop.models.referrals import open_referral_sql
 from clinic_desktop.services import clock
 from clinic_desktop.services.errors import ValidationError
+from clinic_desktop.services.nhs_number import format_nhs_number
 from clinic_desktop.services.pathway_sync import (
     APPOINTMENT_LABELS,
     REFERRAL_LABELS,
     capitalised,
 )
-from clinic_desktop.services.patients import format_nhs_number
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 
 # The labels pathway_sync words its notices with, capitalised for a column.
 KIND_TITLES = {kind: capitalised(label) for kind, label in {**APPOINTMENT_LABELS, **REFERRAL_LABELS}.items()}
 
-DAY_STATUSES = ("booked", "attended", "did_not_attend")
 MAX_PAGE_SIZE = 1000
 
 RowT = TypeVar("RowT")
@@ -73,18 +72,6 @@ class ToBookRow(PatientColumns):
     days_left: int  # negative once overdue
     after_did_not_attend: bool
     reason: str
-
-
-@dataclass(frozen=True)
-class DayAppointmentRow(PatientColumns):
-    appointment_id: int
-    kind: str
-    kind_title: str
-    starts_at: datetime  # UTC
-    ends_at: datetime  # UTC
-    clinician_id: int
-    clinician_name: str
-    status: str
 
 
 @dataclass(frozen=True)
@@ -139,64 +126,6 @@ def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
         for row in query
     )
     return Page(rows=rows, total=total, offset=offset, limit=limit)
-
-
-@service("view_worklists", changes=False)
-def todays_appointments(actor, *, day: date | None = None,
-                        clinician_id: int | None = None) -> tuple[DayAppointmentRow, ...]:
-    """The day's book: appointments starting between the clinic's local midnights.
-
-    The bounds come from the clinic zone, so on a clock-change day (23 or 25 hours)
-    an appointment at 00:30 local time still belongs to that day.
-    """
-    return _day_rows(_day_where(day, clinician_id))
-
-
-@service("view_worklists", changes=False)
-def todays_page(actor, *, day: date | None = None, clinician_id: int | None = None, offset: int = 0,
-                limit: int = 50) -> Page[DayAppointmentRow]:
-    """One page of the day's book and the day's count (a big clinic books 1,200 a day)."""
-    _check_paging(offset, limit)
-    where = _day_where(day, clinician_id)
-    total = Appointment.select(fn.COUNT(SQL("*"))).where(where).scalar()
-    return Page(rows=_day_rows(where, offset, limit), total=total, offset=offset, limit=limit)
-
-
-def _day_where(day: date | None, clinician_id: int | None):
-    zone = load_settings().zone
-    day = day or clock.today(zone)
-    starts = datetime.combine(day, time.min, zone).astimezone(timezone.utc)
-    ends = datetime.combine(day + timedelta(days=1), time.min, zone).astimezone(timezone.utc)
-    where = (Appointment.starts_at >= starts) & (Appointment.starts_at < ends) & Appointment.status.in_(DAY_STATUSES)
-    if clinician_id is not None:
-        where &= Appointment.clinician == clinician_id
-    return where
-
-
-def _day_rows(where, offset: int = 0, limit: int | None = None) -> tuple[DayAppointmentRow, ...]:
-    query = (
-        Appointment.select(Appointment.id, Appointment.kind, Appointment.starts_at, Appointment.ends_at,
-                           Appointment.status, User.id, User.full_name, *patient_fields())
-        .join(User, on=(Appointment.clinician == User.id))
-        .switch(Appointment).join(Episode).join(Patient)
-        .where(where)
-        .order_by(Appointment.starts_at, Appointment.id)
-        .offset(offset).limit(limit)
-    )
-    return tuple(
-        DayAppointmentRow(
-            **patient_columns(row.episode),
-            appointment_id=row.id,
-            kind=row.kind,
-            kind_title=KIND_TITLES[row.kind],
-            starts_at=row.starts_at,
-            ends_at=row.ends_at,
-            clinician_id=row.clinician.id,
-            clinician_name=row.clinician.full_name,
-            status=row.status,
-        )
-        for row in query
-    )
 
 
 @service("view_worklists", changes=False)

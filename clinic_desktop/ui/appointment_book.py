@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import appointment_book, appointments, worklists
+from clinic_desktop.services import appointment_book, appointments, day_book
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.appointment_book import BookSlot
 from clinic_desktop.services.clock import today
@@ -336,7 +336,7 @@ def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:
 
 def show_busiest_day(view: AppointmentBookView, actor: Actor, settings: ClinicSettings) -> None:
     """Turn the book to today's busiest clinician (for pictures of the book)."""
-    rows = worklists.todays_appointments(actor)
+    rows = day_book.todays_appointments(actor)
     if rows:
         counts: dict[int, int] = {}
         for row in rows:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import letter_content, patients, referrals
+from clinic_desktop.services import letter_content, patient_search, patients, referrals
 from clinic_desktop.services.errors import NotFound, ServiceError
 from clinic_desktop.services.referrals import ReferralRecord
 from clinic_desktop.services.timeline import patient_timeline
@@ -385,7 +385,7 @@ def for_screenshot(actor, settings, hub) -> QWidget:
     """A signed demo letter (an amended one if there is one), its first page at a readable width."""
     best: ReferralRecord | None = None
     for letter in "abcdefghijklmnopqrstuvwxyz":
-        for patient in patients.search_patients(actor, letter, limit=50):
+        for patient in patient_search.search_patients(actor, letter, limit=50):
             for referral in _referrals_of(actor, patient.id):
                 if referral.versions and (best is None or len(referral.versions) > len(best.versions)):
                     best = referral

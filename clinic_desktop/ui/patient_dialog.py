@@ -11,32 +11,28 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from datetime import date
-from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from clinic_desktop.services import clock, patients
+from clinic_desktop.services import clock, patient_search, patients
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.errors import ServiceError, ValidationError
+from clinic_desktop.services.nhs_number import format_nhs_number, normalise_nhs_number
 from clinic_desktop.services.patients import HEPATIC_IMPAIRMENT, ChangedSinceRead, PatientRecord, PossibleDuplicate
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
-from clinic_desktop.ui.palette import attention_colour, banner_style
+from clinic_desktop.ui.patient_form_notices import DuplicatePanel, FieldNote
 from clinic_desktop.ui.time_format import short_date
 
 SEXES = (("", "Not recorded"), ("female", "Female"), ("male", "Male"), ("other", "Other"))
@@ -45,7 +41,6 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _WORDED_DATE = re.compile(r"(\d{1,2})\s*([a-z]{3,9})\s*(\d{2,4})")
-SHOWN_MATCHES = 3
 DUPLICATE_CHECK_FAILED = "Could not check whether this patient is already registered: "
 
 
@@ -78,38 +73,6 @@ def parse_date_of_birth(text: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise ValueError(f"'{text.strip()}' is not a date that exists") from None
-
-
-class FieldNote(QLabel):
-    """The line under a field: a problem in the urgent colour (with ⚠), or a quiet confirmation."""
-
-    def __init__(self, name: str):
-        super().__init__()
-        self.setWordWrap(True)
-        self.setAccessibleName(f"{name} message")
-        self.is_error = False
-        self.hide()
-
-    def show_error(self, text: str) -> None:
-        self._show(f"⚠ {text}", "urgent", True)
-
-    def show_hint(self, text: str) -> None:
-        self._show(text, "quiet", False)
-
-    def show_notice(self, text: str) -> None:
-        """Something to look at before saving that does not stop the save (amber, with ⚠)."""
-        self._show(f"⚠ {text}", "overdue", False)
-
-    def clear_note(self) -> None:
-        self.is_error = False
-        self.setText("")
-        self.hide()
-
-    def _show(self, text: str, kind: str, error: bool) -> None:
-        self.is_error = error
-        self.setStyleSheet(f"color: {attention_colour(kind).name()};")
-        self.setText(text)
-        self.show()
 
 
 class PatientDialog(QDialog):
@@ -251,7 +214,7 @@ class PatientDialog(QDialog):
             return None
         digits = re.sub(r"[\s-]", "", text)
         try:
-            number = patients.normalise_nhs_number(text)
+            number = normalise_nhs_number(text)
         except ValueError as error:
             # While typing, a number still too short is not yet wrong; letters, or ten bad digits, are.
             if finished or len(digits) >= 10 or not digits.isdigit():
@@ -259,7 +222,7 @@ class PatientDialog(QDialog):
             else:
                 note.clear_note()
             return False
-        note.show_hint(f"NHS number {patients.format_nhs_number(number)} — check digit correct")
+        note.show_hint(f"NHS number {format_nhs_number(number)} — check digit correct")
         if not finished:
             self.check_duplicates()
         return number
@@ -267,7 +230,7 @@ class PatientDialog(QDialog):
     def check_duplicates(self) -> None:
         """Ask the service who this might already be, and show them inline."""
         try:
-            number = patients.normalise_nhs_number(self.nhs_number.text()) if self.nhs_number.text().strip() else None
+            number = normalise_nhs_number(self.nhs_number.text()) if self.nhs_number.text().strip() else None
         except ValueError:
             number = None
         try:
@@ -392,75 +355,6 @@ class PatientDialog(QDialog):
         self.reject()
 
 
-class DuplicatePanel(QFrame):
-    """The records the patient may duplicate, each with a button to open it instead.
-
-    "Register anyway" is offered only for a matching name and date of birth: the same NHS
-    number is always refused by the service, so offering it there would only mislead.
-    """
-
-    open_requested = Signal(int)
-
-    def __init__(self, register_mode: bool):
-        super().__init__()
-        self.setObjectName("duplicateWarning")
-        self._register_mode = register_mode
-        self.setAccessibleName("Possible duplicate")
-        self._layout = QVBoxLayout(self)
-        self.heading = QLabel()
-        self.heading.setWordWrap(True)
-        self.heading.setObjectName("duplicateHeading")
-        self.anyway = QCheckBox("Register &anyway: I have checked, this is a different person")
-        self._rows: list[QWidget] = []
-        self._layout.addWidget(self.heading)
-        self._layout.addWidget(self.anyway)
-        self.hide()
-
-    def register_anyway(self) -> bool:
-        return self.anyway.isVisible() and self.anyway.isChecked()
-
-    def show_matches(self, matches, nhs_number: str | None, refusal: str = "") -> None:
-        for row in self._rows:
-            row.deleteLater()
-        self._rows = []
-        self.anyway.setChecked(False)  # a confirmation given for other matches does not carry over
-        if not matches:
-            self.hide()
-            return
-        same_number = bool(nhs_number) and any(match.nhs_number == nhs_number for match in matches)
-        self.setStyleSheet(banner_style(self.objectName(), "urgent"))
-        heading = ("⚠ This NHS number is already registered: open that record instead." if same_number else
-                   "⚠ This patient may already be registered (same name and date of birth).")
-        self.heading.setText(f"<b>{heading}</b>" + (f"<br>{escape(refusal)}." if refusal else ""))
-        for match in matches[:SHOWN_MATCHES]:
-            self._add_match(match)
-        if len(matches) > SHOWN_MATCHES:
-            self._add_widget(QLabel(f"… and {len(matches) - SHOWN_MATCHES} more"))
-        self.anyway.setVisible(self._register_mode and not same_number)
-        self.show()
-
-    def _add_match(self, match: PatientRecord) -> None:
-        nhs = f"NHS {match.nhs_number_display}" if match.nhs_number else "no NHS number"
-        where = ", ".join(" ".join(part.split()) for part in (match.address.replace("\n", ", "), match.postcode)
-                          if part.strip())
-        text = QLabel(f"{match.display_name}, born {short_date(match.date_of_birth)} ({match.age} y), {nhs}"
-                      + (f", {where}" if where else ""))
-        text.setWordWrap(True)
-        button = QPushButton(f"Open {match.display_name}")
-        button.setAccessibleName(f"Open the record of {match.display_name}")
-        button.clicked.connect(lambda _checked=False, patient_id=match.id: self.open_requested.emit(patient_id))
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(text, 1)
-        line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        self._add_widget(row)
-
-    def _add_widget(self, widget: QWidget) -> None:
-        self._rows.append(widget)
-        self._layout.insertWidget(self._layout.indexOf(self.anyway), widget)
-
-
 def _combo(choices) -> QComboBox:
     combo = QComboBox()
     for value, label in choices:
@@ -480,7 +374,7 @@ def for_screenshot(actor, settings, hub) -> QWidget:
     """Registering someone with the name and birth date of a registered patient: the warning shows."""
     dialog = PatientDialog(actor, settings)
     for letter in "smbjwhrtcpgdlkn":
-        found = patients.search_patients(actor, letter, limit=1)
+        found = patient_search.search_patients(actor, letter, limit=1)
         if found:
             match = found[0]
             dialog.family_name.setText(match.family_name)

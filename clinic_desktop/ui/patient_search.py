@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import patients
+from clinic_desktop.services import patient_search
 from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.patients import PatientRecord
 from clinic_desktop.services.settings import load_settings
@@ -138,7 +138,7 @@ class PatientSearch(QWidget):
         hint = incomplete_hint(text) if text else HINT
         if hint is None:
             try:
-                rows = patients.search_patients(self._actor, text, limit=SHOWN_AT_MOST + 1)
+                rows = patient_search.search_patients(self._actor, text, limit=SHOWN_AT_MOST + 1)
                 hint = _found(text, len(rows))
             except ServiceError as error:  # the database busy or unreachable: say so, keep what was typed
                 hint = f"⚠ The search could not be made just now: {error}"
@@ -251,7 +251,7 @@ def for_screenshot(actor, settings, hub) -> QWidget:
 def fill_for_screenshot(search: PatientSearch) -> None:
     """Type the start of a family name the database holds, as a receptionist would."""
     for letter in "smbjwhrtcpgdlkn":
-        found = patients.search_patients(search._actor, letter, limit=1)
+        found = patient_search.search_patients(search._actor, letter, limit=1)
         if found:
             search.box.setText(found[0].family_name[:3].lower())
             return

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import clock, episode_records, pathway_sync, patients
+from clinic_desktop.services import clock, episode_records, pathway_sync, patient_search, patients
 from clinic_desktop.services.appointments import appointments_for_episode
 from clinic_desktop.services.errors import NotFound, ServiceError
 from clinic_desktop.services.referrals import referrals_for_episode
@@ -361,7 +361,7 @@ def pick_demo_patient(actor) -> int:
               "appointment_did_not_attend", "medication_started", "appointment_booked", "warning_raised"}
     best, best_score = None, -1
     for letter in "abcdefghijklmnopqrstuvwxyz":
-        for record in patients.search_patients(actor, letter, limit=8):
+        for record in patient_search.search_patients(actor, letter, limit=8):
             timeline = patient_timeline(actor, record.id)
             if not timeline.episodes:
                 continue

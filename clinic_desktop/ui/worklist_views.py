@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from clinic_desktop.services import worklists
+from clinic_desktop.services import day_book, worklists
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.assessments_due import assessments_due
 from clinic_desktop.services.letters_to_send import to_send
@@ -124,8 +124,8 @@ def _today(zone: ZoneInfo) -> WorklistView:
             *_patient_columns(),
             Column("Status", lambda row: row.status.replace("_", " ")),
         ],
-        lambda actor, offset, limit: worklists.todays_page(actor, clinician_id=_mine(actor), offset=offset,
-                                                           limit=limit),
+        lambda actor, offset, limit: day_book.todays_page(actor, clinician_id=_mine(actor), offset=offset,
+                                                          limit=limit),
         lambda row: row.appointment_id,
         "No appointments today.",
     )

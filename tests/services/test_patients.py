@@ -1,4 +1,4 @@
-"""Registering, finding and correcting patients (services/patients.py)."""
+"""Registering, reading and correcting patients (services/patients.py)."""
 import json
 from datetime import date, datetime, timezone
 
@@ -12,15 +12,10 @@ from clinic_desktop.models import (
     Patient,
     User,
 )
-from clinic_desktop.services import clock, pathway_sync, patients, users
+from clinic_desktop.services import clock, pathway_sync, patient_search, patients, users
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.patients import (
-    ChangedSinceRead,
-    PossibleDuplicate,
-    format_nhs_number,
-    normalise_nhs_number,
-)
+from clinic_desktop.services.patients import ChangedSinceRead, PossibleDuplicate
 
 # Clinic's today is Sunday 15 June 2025 (Europe/London).
 NOW = datetime(2025, 6, 15, 10, 0, tzinfo=timezone.utc)
@@ -39,52 +34,6 @@ def register(actor, **details):
 
 def last_event() -> AuditEvent:
     return AuditEvent.select().order_by(AuditEvent.id.desc()).first()
-
-
-# --- NHS numbers ---
-
-
-@pytest.mark.parametrize("typed", ["943 476 5919", "943-476-5919", " 9434765919 ", "9434765919"])
-def test_nhs_number_is_normalised_to_ten_digits(typed):
-    assert normalise_nhs_number(typed) == "9434765919"
-
-
-@pytest.mark.parametrize("number", ["9434765919", "4010232137", "4010232080"])
-def test_known_valid_nhs_numbers_pass_the_check_digit(number):
-    assert normalise_nhs_number(number) == number
-
-
-@pytest.mark.parametrize("typed, message", [
-    ("943 476 591", "An NHS number is 10 digits; '943 476 591' has 9"),
-    ("94347659191", "has 11"),
-    ("943 476 591A", "contains letters"),
-    ("943.476.5919", "contains other characters"),
-    ("", "Enter the NHS number"),
-])
-def test_nhs_number_of_wrong_shape_is_refused(typed, message):
-    with pytest.raises(ValueError, match=message):
-        normalise_nhs_number(typed)
-
-
-@pytest.mark.parametrize("number", ["9434765918", "9434765910", "4010232138"])
-def test_nhs_number_with_wrong_check_digit_is_refused(number):
-    with pytest.raises(ValueError, match="is not a valid NHS number .its check digit does not match"):
-        normalise_nhs_number(number)
-
-
-@pytest.mark.parametrize("last_digit", "0123456789")
-def test_nhs_number_whose_check_digit_computes_to_ten_is_never_valid(last_digit):
-    with pytest.raises(ValueError, match="123 456 789.* is not a valid NHS number"):
-        normalise_nhs_number("123456789" + last_digit)
-
-
-def test_nhs_number_is_formatted_three_three_four():
-    assert format_nhs_number("9434765919") == "943 476 5919"
-
-
-def test_formatting_refuses_anything_but_ten_digits():
-    with pytest.raises(ValueError, match="10 digits"):
-        format_nhs_number("943476591")
 
 
 # --- registering ---
@@ -272,7 +221,7 @@ def test_edited_name_is_found_by_its_new_key(staff):
     record = register(staff.receptionist)
     patients.edit_patient(staff.receptionist, record.id, family_name="O'BRIEN", given_name="Áine")
     assert Patient.get_by_id(record.id).given_name_key == "áine"
-    assert [found.id for found in patients.search_patients(staff.receptionist, "o'brien, ái")] == [record.id]
+    assert [found.id for found in patient_search.search_patients(staff.receptionist, "o'brien, ái")] == [record.id]
 
 
 def test_edit_refuses_a_bad_field_and_changes_nothing(staff):
@@ -414,65 +363,3 @@ def test_as_read_must_be_an_instant(staff):
     with pytest.raises(ValidationError, match="as_read is the record's updated_at"):
         patients.edit_patient(staff.receptionist, record.id, as_read=record.updated_at.replace(tzinfo=None),
                               telephone="01632 960001")
-
-
-# --- searching ---
-
-
-@pytest.fixture
-def registered(staff):
-    """Four patients, registered out of order; SMITH and SMITHERS share a birth date."""
-    return {
-        "ann_younger": register(staff.receptionist, date_of_birth=date(1990, 3, 4), confirm_not_duplicate=True),
-        "bob": register(staff.receptionist, family_name="smithers", given_name="Bob", nhs_number="4010232137"),
-        "ann": register(staff.receptionist, nhs_number="9434765919"),
-        "cruz": register(staff.receptionist, family_name="De la Cruz", given_name="Maria",
-                         date_of_birth=date(1975, 5, 5)),
-    }
-
-
-def _search(staff, text, **kwargs):
-    return [record.id for record in patients.search_patients(staff.receptionist, text, **kwargs)]
-
-
-@pytest.mark.parametrize("text", ["943 476 5919", "9434765919", "943-476-5919"])
-def test_search_by_nhs_number_finds_exactly_that_patient(staff, registered, text):
-    assert _search(staff, text) == [registered["ann"].id]
-
-
-@pytest.mark.parametrize("text", ["01/02/1980", "1/2/1980", "1980-02-01"])
-def test_search_by_date_of_birth(staff, registered, text):
-    assert _search(staff, text) == [registered["ann"].id, registered["bob"].id]
-
-
-@pytest.mark.parametrize("text", ["31/02/1980", "943 476", "9434765918"])
-def test_search_for_an_impossible_date_or_unknown_number_finds_nobody(staff, registered, text):
-    assert _search(staff, text) == []
-
-
-def test_search_by_family_name_prefix_orders_by_family_given_and_birth(staff, registered):
-    assert _search(staff, "SMI") == [registered["ann"].id, registered["ann_younger"].id, registered["bob"].id]
-
-
-@pytest.mark.parametrize("text", ["smith ann", "Smith, Ann", "smith,a", "  smith   an "])
-def test_search_by_family_and_given_name_prefixes(staff, registered, text):
-    assert _search(staff, text) == [registered["ann"].id, registered["ann_younger"].id]
-
-
-def test_search_by_two_words_of_one_family_name(staff, registered):
-    assert _search(staff, "de la") == [registered["cruz"].id]
-
-
-@pytest.mark.parametrize("text", ["", "   ", None, "s%", "_mith", "smith, carl"])
-def test_search_that_matches_nobody_is_empty(staff, registered, text):
-    assert _search(staff, text) == []
-
-
-def test_search_returns_at_most_the_limit(staff, registered):
-    assert len(_search(staff, "s", limit=2)) == 2
-
-
-def test_name_search_reads_the_family_name_key_index(sqlite_database):
-    sql, params = Patient.select().where(patients._search_condition("smith, a")).sql()
-    plan = sqlite_database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
-    assert "USING INDEX patient_family_name_key" in " ".join(row[-1] for row in plan)

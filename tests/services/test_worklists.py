@@ -12,7 +12,7 @@ from itertools import count
 import pytest
 
 from clinic_desktop.models import Appointment, Episode, Patient, Referral
-from clinic_desktop.services import worklists
+from clinic_desktop.services import day_book, worklists
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import PermissionDenied, ValidationError
@@ -288,8 +288,8 @@ def test_a_half_past_midnight_appointment_on_the_clocks_back_day_belongs_to_that
     last_hour = clinic.appointment(episode, due_by=TODAY, status="booked",
                                    starts_at=datetime(2026, 10, 25, 23, 30, tzinfo=timezone.utc))
 
-    on_the_day = worklists.todays_appointments(staff.receptionist, day=date(2026, 10, 25))
-    day_before = worklists.todays_appointments(staff.receptionist, day=date(2026, 10, 24))
+    on_the_day = day_book.todays_appointments(staff.receptionist, day=date(2026, 10, 25))
+    day_before = day_book.todays_appointments(staff.receptionist, day=date(2026, 10, 24))
 
     assert [row.appointment_id for row in on_the_day] == [half_past_midnight.id, last_hour.id]
     assert day_before == ()
@@ -299,7 +299,7 @@ def test_today_defaults_to_the_clinic_date(staff, clinic):
     appointment = clinic.appointment(clinic.episode(), due_by=TODAY, status="booked",
                                      starts_at=datetime(2026, 6, 1, 8, 20, tzinfo=timezone.utc))
 
-    row, = worklists.todays_appointments(staff.clinician)
+    row, = day_book.todays_appointments(staff.clinician)
 
     assert (row.appointment_id, row.starts_at, row.ends_at, row.clinician_name, row.status) == (
         appointment.id, datetime(2026, 6, 1, 8, 20, tzinfo=timezone.utc),
@@ -313,7 +313,7 @@ def test_today_shows_attended_and_did_not_attend_but_not_cancelled(staff, clinic
     clinic.appointment(episode, due_by=TODAY, status="did_not_attend", starts_at=at + timedelta(hours=1))
     clinic.appointment(episode, due_by=TODAY, status="cancelled", starts_at=at + timedelta(hours=2))
 
-    shown = worklists.todays_appointments(staff.receptionist)
+    shown = day_book.todays_appointments(staff.receptionist)
 
     assert [row.status for row in shown] == ["attended", "did_not_attend"]
 
@@ -325,7 +325,7 @@ def test_today_for_one_clinician_leaves_out_the_others(staff, clinic):
     theirs = clinic.appointment(episode, due_by=TODAY, status="booked", starts_at=at,
                                 clinician=staff.other_clinician.user_id)
 
-    shown = worklists.todays_appointments(staff.other_clinician, clinician_id=staff.other_clinician.user_id)
+    shown = day_book.todays_appointments(staff.other_clinician, clinician_id=staff.other_clinician.user_id)
 
     assert [row.appointment_id for row in shown] == [theirs.id]
 
@@ -335,7 +335,7 @@ def test_today_names_each_appointments_clinician(staff, clinic):
     at = datetime(2026, 6, 1, 8, tzinfo=timezone.utc)
     clinic.appointment(episode, due_by=TODAY, status="booked", starts_at=at, clinician=staff.other_clinician.user_id)
 
-    row, = worklists.todays_appointments(staff.receptionist)
+    row, = day_book.todays_appointments(staff.receptionist)
 
     assert (row.clinician_id, row.clinician_name) == (staff.other_clinician.user_id, staff.other_clinician.full_name)
 
@@ -386,7 +386,7 @@ def test_urgent_red_flags_are_pinned_until_sent_whatever_the_due_date(staff, cli
 
 @pytest.mark.parametrize("worklist", [worklists.overdue, worklists.to_book, worklists.awaiting_signature,
                                       worklists.overdue_counts, worklists.urgent_red_flags,
-                                      worklists.todays_appointments])
+                                      day_book.todays_appointments])
 def test_the_command_line_may_read_every_worklist(database, worklist):
     worklist(Actor.command_line())
 
@@ -406,9 +406,9 @@ def test_no_worklist_scans_the_whole_appointment_table(sqlite_staff, sqlite_data
     monkeypatch.setattr(sqlite_database, "execute_sql",
                         lambda sql, params=None, **options: statements.append((sql, params)) or run(sql, params))
     for worklist in (worklists.overdue, worklists.overdue_counts, worklists.to_book,
-                     worklists.todays_appointments, worklists.awaiting_signature, worklists.urgent_red_flags):
+                     day_book.todays_appointments, worklists.awaiting_signature, worklists.urgent_red_flags):
         worklist(sqlite_staff.manager)
-    worklists.todays_appointments(sqlite_staff.manager, clinician_id=sqlite_staff.clinician.user_id)
+    day_book.todays_appointments(sqlite_staff.manager, clinician_id=sqlite_staff.clinician.user_id)
     worklists.overdue(sqlite_staff.manager, kind="two_week_review")
 
     full_scans = []
@@ -425,7 +425,7 @@ def test_todays_page_counts_the_whole_day_and_pages_it(staff, clinic):
     booked = [clinic.appointment(episode, due_by=TODAY, status="booked", starts_at=at + timedelta(minutes=20 * n))
               for n in range(5)]
 
-    page = worklists.todays_page(staff.receptionist, day=date(2026, 6, 1), offset=2, limit=2)
+    page = day_book.todays_page(staff.receptionist, day=date(2026, 6, 1), offset=2, limit=2)
 
     assert page.total == 5
     assert [row.appointment_id for row in page.rows] == [booked[2].id, booked[3].id]

@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QPushButton
 from test_patient_search import monday  # noqa: F401 (the autouse clock: Mon 23 Nov 2026)
 
-from clinic_desktop.services import patients
+from clinic_desktop.services import patient_search, patients
 from clinic_desktop.services.errors import DatabaseUnavailable
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.patient_dialog import PatientDialog, for_screenshot, parse_date_of_birth
@@ -41,7 +41,7 @@ def test_registering_saves_the_patient_and_emits_the_record(qtbot, dialog, sqlit
     with qtbot.waitSignal(dialog.saved) as saved:
         click_register(qtbot, dialog)
     assert saved.args[0].display_name == "SMITH, Ann"
-    assert patients.search_patients(sqlite_staff.receptionist, "9434765919")[0].date_of_birth == date(1970, 2, 1)
+    assert patient_search.search_patients(sqlite_staff.receptionist, "9434765919")[0].date_of_birth == date(1970, 2, 1)
     assert not dialog.isVisible()
 
 
@@ -66,7 +66,7 @@ def test_register_with_a_bad_nhs_number_stores_nothing(qtbot, dialog, sqlite_sta
         click_register(qtbot, dialog)
     assert dialog.isVisible()
     assert "Correct the details marked" in dialog.message.text()
-    assert patients.search_patients(sqlite_staff.receptionist, "smith") == ()
+    assert patient_search.search_patients(sqlite_staff.receptionist, "smith") == ()
 
 
 def test_missing_family_name_is_said_when_the_field_is_left(qtbot, dialog):
@@ -114,7 +114,7 @@ def test_same_name_and_birth_date_shows_the_match_and_needs_register_anyway(qtbo
     with qtbot.waitSignal(dialog.saved) as saved:
         click_register(qtbot, dialog)
     assert saved.args[0].id != existing.id
-    assert len(patients.search_patients(sqlite_staff.receptionist, "smith, ann")) == 2
+    assert len(patient_search.search_patients(sqlite_staff.receptionist, "smith, ann")) == 2
 
 
 def test_same_nhs_number_is_shown_without_register_anyway(qtbot, dialog, sqlite_staff):

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from clinic_desktop.services import patients
+from clinic_desktop.services import patient_search, patients
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.ui.patient_search import PatientSearch, for_screenshot
 
@@ -132,8 +132,9 @@ def test_typing_in_the_list_carries_on_in_the_box(qtbot, search):
 
 def test_each_keystroke_makes_at_most_one_search(qtbot, search, monkeypatch):
     calls = []
-    real = patients.search_patients
-    monkeypatch.setattr(patients, "search_patients", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+    real = patient_search.search_patients
+    monkeypatch.setattr(patient_search, "search_patients",
+                        lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
     qtbot.keyClicks(search.box, "smit")
     assert len(calls) == 4
 
