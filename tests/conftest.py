@@ -99,3 +99,17 @@ def quiet_change_hubs(monkeypatch):
     from clinic_desktop.ui import change_hub
 
     monkeypatch.setattr(change_hub, "POLL_SECONDS", 3600)
+
+
+@pytest.fixture(autouse=True)
+def windows_deleted_within_their_test():
+    """Widgets a test closed or scheduled for deletion go before the next test starts.
+
+    Qt deletes them only when an event loop next runs; left pending, they would be
+    deleted inside some later test's wait, and a fault would point at the wrong test.
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from database_fixtures import PASSWORD
-from PySide6.QtWidgets import QApplication, QRadioButton
+from PySide6.QtWidgets import QRadioButton
 
 from clinic_desktop.services import episodes, patients
 from clinic_desktop.services.clock import frozen_at
@@ -27,9 +27,10 @@ def session(qtbot, sqlite_staff):
     session = DesktopSession(load_settings(), "clinic.sqlite3", idle_ms=300)
     yield session
     session._idle.stop()
-    for widget in QApplication.topLevelWidgets():
-        widget.hide()
-        widget.deleteLater()
+    for widget in (session.window, session.lock_screen, session.sign_in):
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
 
 
 def _episode(staff) -> int:
