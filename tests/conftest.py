@@ -113,3 +113,25 @@ def windows_deleted_within_their_test():
 
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_windows_left_at_exit():
+    """Every window still open is deleted before Python shuts down.
+
+    Left to the interpreter's final clean-up, Qt objects go in no particular order, some
+    after the application object they need; that ended a fully passed run with a fault.
+    """
+    yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSize, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, qInstallMessageHandler
 from PySide6.QtWidgets import QWidget
 
 from clinic_desktop.services import users
@@ -96,6 +96,16 @@ def _quiet_offscreen_notes(kind, context, message: str) -> None:
         sys.stderr.write(message + "\n")
 
 
+def _delete_now(*objects) -> None:
+    """Gone before returning: a caller drawing several views in one process (the tests) must
+    not leave windows for the interpreter's shutdown to delete in no particular order."""
+    for thing in objects:
+        if isinstance(thing, QWidget):
+            thing.close()
+        thing.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def save_screenshot(target: Path, database_location: str, view_name: str = "worklists-manager") -> None:
     """Render one view to a PNG file."""
     view = VIEWS[view_name]
@@ -114,7 +124,6 @@ def save_screenshot(target: Path, database_location: str, view_name: str = "work
         app.processEvents()
     target.parent.mkdir(parents=True, exist_ok=True)
     saved = widget.grab().save(str(target), "PNG")
-    widget.close()
-    hub.stop()
+    _delete_now(widget, hub)
     if not saved:
         raise ServiceError(f"could not write {target}")

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.cli import main
 from clinic_desktop.cli.window_command import SCREENSHOT_VIEWS
@@ -121,12 +122,14 @@ def test_every_view_can_be_pictured(demo_file, tmp_path, capsys):
     from clinic_desktop.ui.screenshots import VIEWS
 
     assert set(VIEWS) == set(SCREENSHOT_VIEWS)  # the command line offers exactly what can be drawn
+    windows_before = len(QApplication.topLevelWidgets())
     for view in SCREENSHOT_VIEWS:
         target = tmp_path / f"{view}.png"
         with frozen_at(NOW):
             assert main(["--database", str(demo_file), "--screenshot", str(target), "--view", view]) == 0, view
         image = _is_a_picture(target)
         assert image.width() >= 300 and image.height() >= 150, view
+    assert len(QApplication.topLevelWidgets()) == windows_before  # each picture's windows are gone
 
 
 def test_view_without_screenshot_is_refused(demo_file, capsys):
