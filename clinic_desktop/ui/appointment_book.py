@@ -15,7 +15,6 @@ from PySide6.QtCore import QAbstractTableModel, QDate, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QButtonGroup,
     QComboBox,
     QDateEdit,
@@ -41,6 +40,7 @@ from clinic_desktop.ui.booking_dialog import BookingDialog, CancelBookingDialog
 from clinic_desktop.ui.messages import show_refusal
 from clinic_desktop.ui.palette import banner_style
 from clinic_desktop.ui.time_format import weekday_date
+from clinic_desktop.ui.writes import write_and_redraw
 
 _ACTIONS = (  # text, shortcut, permission, method, enabled for the selected appointment's status
     ("&Open patient", "Ctrl+O", "view_patient", "open_patient", ("booked", "attended", "did_not_attend")),
@@ -286,16 +286,7 @@ class AppointmentBookView(QWidget):
         self._write(lambda: appointments.record_did_not_attend(self._actor, appointment_id))
 
     def _write(self, call) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            call()
-        except ServiceError as error:
-            QApplication.restoreOverrideCursor()
-            show_refusal(self, str(error))
-            self._hub.after_change()  # what stopped it may be another workstation's change: show it
-            return
-        QApplication.restoreOverrideCursor()
-        self._hub.after_change()
+        write_and_redraw(self, self._hub, call)
 
 
 def _toggle(text: str) -> QToolButton:

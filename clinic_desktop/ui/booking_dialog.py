@@ -11,7 +11,6 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -37,6 +36,7 @@ from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.palette import attention_colour
 from clinic_desktop.ui.time_format import local_time, weekday_date
+from clinic_desktop.ui.writes import busy_cursor
 
 _WHICH = (("earlier", "the earlier one (before the clocks go back)"),
           ("later", "the later one (after the clocks go back)"))
@@ -205,14 +205,12 @@ class BookingDialog(QDialog):
             chosen = dict(clinician_id=slot.clinician_id, starts_local=slot.wall_time, ambiguous=slot.ambiguous)
         late_reason = self.late_reason.text() if self.form.isRowVisible(self.late_reason) else None
         verb = appointments.reschedule_appointment if self._reschedule else appointments.book_appointment
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            record = verb(self._actor, self._appointment_id, late_reason=late_reason, **chosen)
+            with busy_cursor():
+                record = verb(self._actor, self._appointment_id, late_reason=late_reason, **chosen)
         except ServiceError as error:
-            QApplication.restoreOverrideCursor()
             self._refused(error)
             return
-        QApplication.restoreOverrideCursor()
         self.booked.emit(record)
         self.accept()
 
@@ -262,15 +260,13 @@ class CancelBookingDialog(QDialog):
         self.setMinimumWidth(460)
 
     def save(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            record = appointments.cancel_booking(self._actor, self._appointment_id, self.reason.text())
+            with busy_cursor():
+                record = appointments.cancel_booking(self._actor, self._appointment_id, self.reason.text())
         except ServiceError as error:
-            QApplication.restoreOverrideCursor()
             self.message.setText(sentence(str(error)))
             self.reason.setFocus()
             return
-        QApplication.restoreOverrideCursor()
         self.cancelled.emit(record)
         self.accept()
 

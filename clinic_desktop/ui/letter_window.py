@@ -43,9 +43,9 @@ from clinic_desktop.ui.letter_preview import LetterPreview
 from clinic_desktop.ui.letter_printing import PrintFailed, prepare_printer, print_pages
 from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.palette import attention_colour
-from clinic_desktop.ui.patient_dialog import busy_cursor
 from clinic_desktop.ui.referral_dialogs import referral_summary
 from clinic_desktop.ui.time_format import local_time, short_date
+from clinic_desktop.ui.writes import busy_cursor
 
 _UNSAFE = re.compile(r"[^\w]+")  # as the batch export names its files: Zoë and 王芳 stay as they are
 _REASON_SHOWN = 60  # characters of an amendment reason in the version list (all of it below)

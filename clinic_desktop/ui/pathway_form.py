@@ -8,9 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Sequence
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -32,6 +31,7 @@ from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.settings import ClinicSettings
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.messages import sentence
+from clinic_desktop.ui.writes import busy_cursor
 
 
 class PathwayForm(QDialog):
@@ -100,16 +100,13 @@ class PathwayForm(QDialog):
         self.message.clear()
         done: list[tuple[str, EpisodeUpdate]] = []
         refused = None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
+        with busy_cursor():
             for name, call in steps:
                 try:
                     done.append((name, call()))
                 except ServiceError as error:
                     refused = (name, error)
                     break
-        finally:
-            QApplication.restoreOverrideCursor()
         if done:
             notices = tuple(notice for _, update in done for notice in update.notices)
             self.saved.emit(EpisodeUpdate(done[0][1].episode_id, notices))

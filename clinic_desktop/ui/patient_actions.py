@@ -43,7 +43,7 @@ from clinic_desktop.ui.letter_window import LetterWindow
 from clinic_desktop.ui.medication_form import MedicationForm
 from clinic_desktop.ui.messages import show_refusal
 from clinic_desktop.ui.outcome_form import TwelveWeekOutcomeForm
-from clinic_desktop.ui.patient_dialog import PatientDialog, busy_cursor
+from clinic_desktop.ui.patient_dialog import PatientDialog
 from clinic_desktop.ui.referral_dialogs import (
     AmendLetterDialog,
     CancelReferralDialog,
@@ -52,6 +52,7 @@ from clinic_desktop.ui.referral_dialogs import (
 )
 from clinic_desktop.ui.start_back_form import StartBackForm
 from clinic_desktop.ui.warning_dialog import AcknowledgeWarningDialog
+from clinic_desktop.ui.writes import busy_cursor
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,10 @@ explicit "Register anyway".
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -34,6 +32,7 @@ from clinic_desktop.services.patients import HEPATIC_IMPAIRMENT, ChangedSinceRea
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.patient_form_notices import DuplicatePanel, FieldNote
 from clinic_desktop.ui.time_format import short_date
+from clinic_desktop.ui.writes import busy_cursor
 
 SEXES = (("", "Not recorded"), ("female", "Female"), ("male", "Male"), ("other", "Other"))
 HEPATIC_LABELS = {"none": "None known", "mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
@@ -42,16 +41,6 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _WORDED_DATE = re.compile(r"(\d{1,2})\s*([a-z]{3,9})\s*(\d{2,4})")
 DUPLICATE_CHECK_FAILED = "Could not check whether this patient is already registered: "
-
-
-@contextmanager
-def busy_cursor():
-    """The wait cursor while a change is written (UI-PLAN: every write shows it)."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
 
 
 def parse_date_of_birth(text: str) -> date:

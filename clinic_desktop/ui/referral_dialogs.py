@@ -32,7 +32,7 @@ from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.referrals import ReferralRecord
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.letter_preview import LetterPreview
-from clinic_desktop.ui.patient_dialog import busy_cursor
+from clinic_desktop.ui.writes import busy_cursor
 
 
 def referral_summary(referral: ReferralRecord) -> str:

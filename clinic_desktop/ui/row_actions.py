@@ -11,7 +11,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from clinic_desktop.services import appointments, referrals
 from clinic_desktop.services.actor import Actor
@@ -27,6 +27,7 @@ from clinic_desktop.ui.messages import show_refusal
 from clinic_desktop.ui.outcome_form import TwelveWeekOutcomeForm
 from clinic_desktop.ui.start_back_form import StartBackForm
 from clinic_desktop.ui.warning_dialog import AcknowledgeWarningDialog
+from clinic_desktop.ui.writes import write_and_redraw
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,4 @@ class RowActions(QObject):
         self._hub.after_change()
 
     def _change(self, call: Callable[[], object]) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            call()
-        except ServiceError as error:
-            show_refusal(self._window, str(error))
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._hub.after_change()  # after a refusal too: what stopped it may be someone else's change
+        write_and_redraw(self._window, self._hub, call)
