@@ -20,7 +20,7 @@ from clinic_desktop.services.worklists import (
     KIND_TITLES,
     Page,
     PatientColumns,
-    _check_paging,
+    check_paging,
     patient_columns,
     patient_fields,
 )
@@ -55,7 +55,7 @@ def todays_appointments(actor, *, day: date | None = None,
 def todays_page(actor, *, day: date | None = None, clinician_id: int | None = None, offset: int = 0,
                 limit: int = 50) -> Page[DayAppointmentRow]:
     """One page of the day's book and the day's count (a big clinic books 1,200 a day)."""
-    _check_paging(offset, limit)
+    check_paging(offset, limit)
     where = _day_where(day, clinician_id)
     total = Appointment.select(fn.COUNT(SQL("*"))).where(where).scalar()
     return Page(rows=_day_rows(where, offset, limit), total=total, offset=offset, limit=limit)

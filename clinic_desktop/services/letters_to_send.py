@@ -25,7 +25,7 @@ from clinic_desktop.services.worklists import (
     KIND_TITLES,
     Page,
     PatientColumns,
-    _check_paging,
+    check_paging,
     patient_columns,
     patient_fields,
 )
@@ -54,7 +54,7 @@ _SIGNED = Referral.status == SQL("'signed'")
 @service("view_worklists", changes=False)
 def to_send(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 50) -> Page[ToSendRow]:
     """Signed, unsent letters: urgent first, then by due-by date, each with its latest signed version."""
-    _check_paging(offset, limit)
+    check_paging(offset, limit)
     today = as_of or clock.today(load_settings().zone)
     total = Referral.select(fn.COUNT(SQL("*"))).where(_SIGNED).scalar()
     latest = LetterVersion.alias("latest")

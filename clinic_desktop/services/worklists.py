@@ -106,7 +106,7 @@ def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
 
     ``did_not_attend_only``: just the reviews to rebook after the patient did not attend.
     """
-    _check_paging(offset, limit)
+    check_paging(offset, limit)
     today = as_of or _clinic_today()
     where = (Appointment.status == SQL("'to_book'")) & (Episode.status == "open")
     if did_not_attend_only:
@@ -132,7 +132,7 @@ def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
 def awaiting_signature(actor, *, clinician_id: int | None = None, as_of: date | None = None,
                        offset: int = 0, limit: int = 50) -> Page[ReferralRow]:
     """Drafted letters waiting for a clinician's signature, urgent ones first."""
-    _check_paging(offset, limit)
+    check_paging(offset, limit)
     where = Referral.status == "drafted"
     if clinician_id is not None:
         where &= Referral.drafted_by == clinician_id
@@ -158,7 +158,7 @@ def overdue(actor, *, as_of: date | None = None, kind: str | None = None,
     Urgent referrals first, then the most overdue, so the longest wait is never
     below the fold; ``kind`` narrows the list to one kind of item.
     """
-    _check_paging(offset, limit)
+    check_paging(offset, limit)
     _check_kind(kind)
     today = as_of or _clinic_today()
     rows = overdue_page(today, kind, offset, limit)
@@ -340,7 +340,7 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _check_paging(offset: int, limit: int) -> None:
+def check_paging(offset: int, limit: int) -> None:
     if offset < 0:
         raise ValidationError("A list starts at row 0 or later.", field="offset")
     if not 1 <= limit <= MAX_PAGE_SIZE:
