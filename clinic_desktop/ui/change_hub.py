@@ -60,12 +60,14 @@ class ChangeHub(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
-    def poll(self) -> None:
+    def poll(self, everything: bool = False) -> bool:
+        """Read what changed and announce it; ``everything``: announce a full redraw anyway (F5).
+        False when the database could not be read (``unreachable`` says why)."""
         try:
             feed = change_feed.changes_since(self._actor, self._newest, frozenset(self._seen))
         except ServiceError as error:
             self._report_failure(str(error))
-            return
+            return False
         if self._failing:
             self._failing = False
             self.reachable.emit()
@@ -75,8 +77,9 @@ class ChangeHub(QObject):
         if day != self._day:
             self._day = day
             self.changed.emit(Changes(feed.patient_ids, feed.entities, everything=True, new_day=True))
-        elif feed.event_ids:
-            self.changed.emit(Changes(feed.patient_ids, feed.entities, feed.everything))
+        elif feed.event_ids or everything:
+            self.changed.emit(Changes(feed.patient_ids, feed.entities, feed.everything or everything))
+        return True
 
     def _report_failure(self, reason: str) -> None:
         if not self._failing:

@@ -199,12 +199,10 @@ class MainWindow(QMainWindow):
     # --- refreshing ---
 
     def refresh(self) -> None:
-        """Read everything again now (the hub also does this by itself every few seconds)."""
-        self.hub.poll()
-        self.worklists.reload()
-        self.book.reload()
-        self._show_urgent()
-        self._status("Lists up to date")
+        """Read everything again now: every open view redraws once (the hub's own polls redraw
+        only what changed)."""
+        if self.hub.poll(everything=True):
+            self._status("Lists up to date")
 
     def open_urgent_patient(self) -> None:
         """The patient of the first urgent red-flag referral awaiting action (the banner's first name)."""
