@@ -41,6 +41,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # administration
     "manage_users": frozenset({MANAGER}),
     "manage_settings": frozenset({MANAGER}),
+    # practice manager's reports: the dashboard, its lists and their exports (also scheduled jobs)
+    "view_reports": frozenset({MANAGER, COMMAND_LINE}),
+    # the audit trail: read and exported by the manager; its hash chain checked by a job too
+    "view_audit": frozenset({MANAGER, COMMAND_LINE}),
+    # backups: taken by the manager or a scheduled job; a restore replaces every record
+    "back_up_database": frozenset({MANAGER, COMMAND_LINE}),
+    "restore_database": frozenset({MANAGER, COMMAND_LINE}),
+    # data exchange with other systems
+    "export_calendar": _STAFF | {COMMAND_LINE},
+    "export_patient_record": frozenset({CLINICIAN, MANAGER, COMMAND_LINE}),
+    "import_patients": frozenset({MANAGER, COMMAND_LINE}),
 }
 
 
