@@ -70,6 +70,16 @@ POSTGRES_STATEMENTS = (
 )
 
 
+def restore_write_once(database, table: str, sqlite: bool) -> None:
+    """Put back a write-once table's triggers after a migration lifted them (schema.lift_write_once)."""
+    if not sqlite:
+        database.execute_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        return
+    for statement in SQLITE_STATEMENTS:
+        if f" ON {table} " in statement and "_write_once_" in statement:
+            database.execute_sql(statement)
+
+
 def install(database, sqlite: bool) -> None:
     for statement in SQLITE_STATEMENTS if sqlite else POSTGRES_STATEMENTS:
         database.execute_sql(statement)

@@ -1,4 +1,9 @@
-"""Writing the audit trail: one event for every change a service makes."""
+"""Writing the audit trail: one event for every change a service makes.
+
+Each event is linked into the trail's hash chain as it is saved (models/audit.py): the
+chain's tail is locked for the rest of the service's transaction, so events are chained
+in commit order and two workstations never fork the chain.
+"""
 from __future__ import annotations
 
 import json
@@ -14,7 +19,7 @@ _written: ContextVar[list[int] | None] = ContextVar("audit_written", default=Non
 
 def record(actor: Actor, action: str, entity: str, entity_id: int | None, summary: str,
            patient_id: int | None = None, **details) -> AuditEvent:
-    """Append the event describing what ``actor`` just changed, in the same transaction."""
+    """Append the event describing what ``actor`` just changed, in the same transaction, to the hash chain."""
     event = AuditEvent.create(
         at=now_utc(),
         user=actor.user_id,

@@ -16,6 +16,7 @@ from playhouse.migrate import migrate
 from clinic_desktop.models import (
     ALL_MODELS,
     Appointment,
+    AuditEvent,
     DestinationKind,
     Episode,
     Patient,
@@ -24,11 +25,13 @@ from clinic_desktop.models import (
     ReferralRecipient,
     SchemaVersion,
     User,
+    backup_files,
     bind_database,
     is_sqlite,
     make_database,
     schema,
 )
+from clinic_desktop.models import audit as audit_model
 from clinic_desktop.models.schema import (
     SCHEMA_VERSION,
     SchemaError,
@@ -57,7 +60,7 @@ def blank_database(request, tmp_path):
 def structure(database):
     """Tables with their columns and indexes, triggers/constraints, and the version rows."""
     tables = {table: ([column.name for column in database.get_columns(table)],
-                      sorted(index.name for index in database.get_indexes(table)))
+                      sorted((index.name, tuple(index.columns)) for index in database.get_indexes(table)))
               for table in database.get_tables()}
     if is_sqlite(database):
         rules = database.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
@@ -243,7 +246,7 @@ def test_a_failing_step_leaves_the_old_schema_and_version(blank_database, tmp_pa
 def test_a_postgresql_upgrade_without_pg_dump_is_refused_untouched(blank_database, tmp_path, monkeypatch):
     prepare_database(blank_database)
     before = structure(blank_database)
-    monkeypatch.setattr(schema.shutil, "which", lambda name: None)
+    monkeypatch.setattr(backup_files, "pg_tool", lambda name: None)
     with pytest.raises(SchemaError, match="pg_dump was not found"):
         prepare_database(blank_database, target=NEXT, steps={NEXT: add_nickname}, backup_folder=tmp_path)
     assert structure(blank_database) == before
@@ -255,12 +258,29 @@ SCHEMA_2_TABLES = (ReferralDestination, DestinationKind, ReferralRecipient)
 
 
 @contextmanager
+def schema_2_models():
+    """The models as schema 2 had them: audit events without their hash chain."""
+    hashes = {name: AuditEvent._meta.fields[name] for name in ("previous_hash", "entry_hash")}
+    indexes = AuditEvent._meta.indexes
+    for name in hashes:
+        AuditEvent._meta.remove_field(name)
+    AuditEvent._meta.indexes = [index for index in indexes if index[0] != ("action", "at")]
+    try:
+        yield ALL_MODELS
+    finally:
+        for name, field in hashes.items():
+            AuditEvent._meta.add_field(name, field)
+        AuditEvent._meta.indexes = indexes
+
+
+@contextmanager
 def schema_1_models():
-    """The models as schema 1 had them: no destination tables, no professional title."""
+    """The models as schema 1 had them: no destination tables, no professional title (nor schema 3)."""
     title = User._meta.fields["professional_title"]
     User._meta.remove_field("professional_title")
     try:
-        yield tuple(model for model in ALL_MODELS if model not in SCHEMA_2_TABLES)
+        with schema_2_models():
+            yield tuple(model for model in ALL_MODELS if model not in SCHEMA_2_TABLES)
     finally:
         User._meta.add_field("professional_title", title)
 
@@ -291,7 +311,7 @@ def test_schema_2_upgrades_a_schema_1_database_to_what_a_new_one_holds(blank_dat
                                                                           request):
     make_schema_1(blank_database, monkeypatch)
     report = prepare_database(blank_database, backup_folder=tmp_path)
-    assert (report.upgraded_from, stored_version(blank_database)) == (1, 2)
+    assert (report.upgraded_from, stored_version(blank_database)) == (1, SCHEMA_VERSION)
     upgraded = structure(blank_database), typed_columns(blank_database)
     fresh = _fresh_structure(blank_database, tmp_path, request)
     assert upgraded == fresh
@@ -341,3 +361,57 @@ def _fresh_structure(database, tmp_path, request):
     finally:
         fresh.close()
         bind_database(database)
+
+
+# --- schema 3: the audit trail's hash chain ---
+
+
+def make_schema_2_with_events(database, monkeypatch):
+    """A database as schema 2 made it, holding three audit events written before the chain existed."""
+    with schema_2_models() as models, monkeypatch.context() as patch:
+        patch.setattr(schema, "ALL_MODELS", models)
+        prepare_database(database, target=2)
+        for number in range(1, 4):
+            AuditEvent.insert(at=NOW.replace(minute=number), actor_label="Morag (manager)", action="edit_patient",
+                              entity="patient", entity_id=number, summary=f"corrected record {number} – Zoë",
+                              details='{"field": "given_name"}').execute()
+    assert stored_version(database) == 2
+
+
+def test_schema_3_links_the_events_already_stored_into_one_chain(blank_database, tmp_path, monkeypatch):
+    from clinic_desktop.services import audit_chain
+    from clinic_desktop.services.actor import Actor
+
+    make_schema_2_with_events(blank_database, monkeypatch)
+    monkeypatch.setattr(audit_model, "FILL_BATCH", 2)  # the chain carries on from one batch to the next
+    report = prepare_database(blank_database, backup_folder=tmp_path)
+    assert (report.upgraded_from, stored_version(blank_database)) == (2, SCHEMA_VERSION)
+    events = list(AuditEvent.select().order_by(AuditEvent.id))
+    assert events[0].previous_hash == "0" * 64
+    assert [event.previous_hash for event in events[1:]] == [event.entry_hash for event in events[:-1]]
+    assert audit_chain.verify_chain(Actor.command_line()).checked == 3
+
+
+def test_schema_3_puts_the_write_once_triggers_back(blank_database, tmp_path, monkeypatch):
+    make_schema_2_with_events(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    with pytest.raises(IntegrityError, match="append-only"), blank_database.atomic():
+        AuditEvent.update(summary="rewritten").execute()
+    with pytest.raises(IntegrityError, match="append-only"), blank_database.atomic():
+        AuditEvent.delete().execute()
+    assert [event.summary[-3:] for event in AuditEvent.select()] == ["Zoë"] * 3
+
+
+def test_schema_3_upgrades_to_what_a_new_database_holds(blank_database, tmp_path, monkeypatch, request):
+    make_schema_2_with_events(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    upgraded = structure(blank_database), typed_columns(blank_database)
+    assert upgraded == _fresh_structure(blank_database, tmp_path, request)
+
+
+def test_an_event_written_after_schema_3_continues_the_chain(blank_database, tmp_path, monkeypatch):
+    make_schema_2_with_events(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    event = AuditEvent.create(at=NOW, actor_label="Morag (manager)", action="edit_patient", entity="patient",
+                              summary="after the upgrade")
+    assert (event.id, event.previous_hash) == (4, AuditEvent.get_by_id(3).entry_hash)
