@@ -7,9 +7,10 @@ bytes are bound to their SHA-256). Everything a user typed goes through ``litera
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable
+from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
@@ -21,7 +22,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate, Paragraph, Table, TableStyle
 
-from clinic_desktop.letters.fonts import BOLD, REGULAR, markup, register_fonts, text_width
+from clinic_desktop.letters.fonts import BOLD, REGULAR, draw_text, fit, markup, register_fonts, text_width
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -163,6 +164,38 @@ def boxed(content, width: float, background, edge, padding: float = 8) -> Table:
 
 # footer(canvas, page_number, page_count) draws what every page carries.
 Footer = Callable[[Canvas, int, int], None]
+FOOTER_SIZE = 8.5
+
+
+@contextmanager
+def ruled_footer(canvas: Canvas, y: float, page: str) -> Iterator[float]:
+    """Every page's footer: a rule, then "Page x of y" at the right, in the muted colour.
+
+    Yields where the page number starts, so the caller fits its own words to the left of
+    it; the canvas is restored afterwards.
+    """
+    width, _ = A4
+    canvas.saveState()
+    try:
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, y + 4.5 * mm, width - MARGIN, y + 4.5 * mm)
+        canvas.setFillColor(MUTED)
+        draw_text(canvas, width - MARGIN, y, page, REGULAR, FOOTER_SIZE, right=True)
+        yield width - MARGIN - text_width(page, REGULAR, FOOTER_SIZE)
+    finally:
+        canvas.restoreState()
+
+
+def identity_footer(text: str) -> Footer:
+    """A footer naming the document (and the patient, if any) on every page, beside its number."""
+    def footer(canvas: Canvas, number: int, total: int) -> None:
+        y = 12 * mm
+        with ruled_footer(canvas, y, f"Page {number} of {total}"):
+            room = A4[0] - 2 * MARGIN - 30 * mm
+            draw_text(canvas, MARGIN, y, fit(text, REGULAR, FOOTER_SIZE, room), REGULAR, FOOTER_SIZE)
+
+    return footer
 
 
 def build_pdf(story: list, footer: Footer, *, title: str, author: str, subject: str,

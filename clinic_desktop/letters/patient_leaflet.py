@@ -10,15 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Spacer, Table
 
-from clinic_desktop.letters.fonts import BOLD, REGULAR, draw_text, fit
+from clinic_desktop.letters.fonts import BOLD
 from clinic_desktop.letters.layout import (
-    MARGIN,
     MUTED,
     RED,
     RULE,
@@ -27,6 +24,7 @@ from clinic_desktop.letters.layout import (
     boxed,
     build_pdf,
     day_text,
+    identity_footer,
     letterhead,
     literal,
     styles,
@@ -143,19 +141,4 @@ def _same_day_box(leaflet: PatientLeaflet, style, width: float) -> Table:
 
 
 def _footer(leaflet: PatientLeaflet):
-    def footer(canvas: Canvas, number: int, total: int) -> None:
-        width, _ = A4
-        y = 12 * mm
-        size = 8.5
-        page = f"Page {number} of {total}"
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, y + 4.5 * mm, width - MARGIN, y + 4.5 * mm)
-        canvas.setFillColor(MUTED)
-        draw_text(canvas, width - MARGIN, y, page, REGULAR, size, right=True)
-        draw_text(canvas, MARGIN, y, fit(leaflet.patient_identity, REGULAR, size, width - 2 * MARGIN - 30 * mm),
-                  REGULAR, size)
-        canvas.restoreState()
-
-    return footer
+    return identity_footer(leaflet.patient_identity)

@@ -20,6 +20,7 @@ from clinic_desktop.letters.fonts import BOLD, REGULAR, draw_text, fit, text_wid
 from clinic_desktop.letters.layout import (
     AMBER,
     AMBER_EDGE,
+    FOOTER_SIZE,
     MARGIN,
     MUTED,
     RED,
@@ -33,6 +34,7 @@ from clinic_desktop.letters.layout import (
     letterhead,
     literal,
     paragraphs,
+    ruled_footer,
     styles,
     table_style,
     text_width_available,
@@ -271,27 +273,19 @@ def _footer(letter: ReferralLetter):
         middle = f"Letter version {letter.version}"
 
     def footer(canvas: Canvas, number: int, total: int) -> None:
-        page = f"Page {number} of {total}"
         width, height = A4
         y = 14 * mm
-        size = 8.5
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, y + 4.5 * mm, width - MARGIN, y + 4.5 * mm)
-        canvas.setFillColor(MUTED)
-        right = width - MARGIN
-        draw_text(canvas, right, y, page, REGULAR, size, right=True)
-        right -= text_width(page, REGULAR, size) + 6 * mm
-        middle_font = BOLD if draft else REGULAR
-        canvas.setFillColor(RED if draft else MUTED)
-        draw_text(canvas, right, y, middle, middle_font, size, right=True)
-        right -= text_width(middle, middle_font, size) + 6 * mm
-        canvas.setFillColor(MUTED)
-        draw_text(canvas, MARGIN, y, fit(identity, REGULAR, size, right - MARGIN), REGULAR, size)
-        if draft:
-            canvas.setFillColor(RED)
-            draw_text(canvas, width - MARGIN, height - 9 * mm, DRAFT_MARK, BOLD, 10, right=True)
-        canvas.restoreState()
+        size = FOOTER_SIZE
+        with ruled_footer(canvas, y, f"Page {number} of {total}") as right:
+            right -= 6 * mm
+            middle_font = BOLD if draft else REGULAR
+            canvas.setFillColor(RED if draft else MUTED)
+            draw_text(canvas, right, y, middle, middle_font, size, right=True)
+            right -= text_width(middle, middle_font, size) + 6 * mm
+            canvas.setFillColor(MUTED)
+            draw_text(canvas, MARGIN, y, fit(identity, REGULAR, size, right - MARGIN), REGULAR, size)
+            if draft:
+                canvas.setFillColor(RED)
+                draw_text(canvas, width - MARGIN, height - 9 * mm, DRAFT_MARK, BOLD, 10, right=True)
 
     return footer

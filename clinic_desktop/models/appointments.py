@@ -47,12 +47,19 @@ class Appointment(BaseModel):
 open_statuses_sql = ", ".join(f"'{status}'" for status in OPEN_APPOINTMENT_STATUSES)
 slot_statuses_sql = ", ".join(f"'{status}'" for status in SLOT_HOLDING_STATUSES)
 
-# Worklist indexes: "overdue" reads open rows by due date (kind rides along, so
-# counting them by kind never reads the table), "to book" its own rows by due date with
-# their episode; the book and "today" read a clinician's (or everyone's) slots by start.
+# Worklist indexes: "overdue" reads open rows by due date (kind and episode ride along, so
+# counting them by kind or by the episode's clinician never reads the table), "to book" its
+# own rows by due date with their episode; the book and "today" read a clinician's (or
+# everyone's) slots by start; the dashboard's measures read attended and missed visits by start.
 Appointment.add_index(
-    Appointment.index(Appointment.due_by, Appointment.status, Appointment.kind, name="appointment_open_due_by")
+    Appointment.index(Appointment.due_by, Appointment.status, Appointment.kind, Appointment.episode,
+                      name="appointment_open_due_by")
     .where(SQL(f"status IN ({open_statuses_sql})"))
+)
+Appointment.add_index(
+    Appointment.index(Appointment.starts_at, Appointment.status, Appointment.kind, Appointment.due_by,
+                      Appointment.episode, name="appointment_outcome_starts_at")
+    .where(SQL("status IN ('attended', 'did_not_attend')"))
 )
 Appointment.add_index(
     Appointment.index(Appointment.due_by, Appointment.episode, name="appointment_to_book_due_by")

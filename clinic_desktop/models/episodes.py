@@ -115,3 +115,8 @@ class PathwayWarning(BaseModel):
 
     class Meta:
         indexes = ((("episode", "pathway_key"), True),)
+
+
+# The dashboard's high-risk measure reads high-risk stratifications by date.
+StartBackAssessment.add_index(StartBackAssessment.index(StartBackAssessment.risk, StartBackAssessment.assessed_on,
+                                                        name="start_back_assessment_risk_assessed_on"))

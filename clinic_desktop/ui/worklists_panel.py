@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services import worklists
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.services.permissions import allowed
 from clinic_desktop.services.settings import ClinicSettings
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.paged_table_model import PagedTableModel
+from clinic_desktop.ui.report_files import choose_report_file, file_stem, list_writer
 from clinic_desktop.ui.row_actions import RowActions
 from clinic_desktop.ui.tables import read_only_table
 from clinic_desktop.ui.window_layout import restore_header, save_header
@@ -44,7 +46,9 @@ class WorklistTable(QWidget):
         super().__init__(parent)
         self.view = view
         self._actor = actor
-        self.model = PagedTableModel(view.columns, fetch or (lambda offset, limit: view.fetch(actor, offset, limit)))
+        self._fetch = fetch or (lambda offset, limit: view.fetch(actor, offset, limit))
+        self.model = PagedTableModel(view.columns, self._fetch)
+        self.export_title = lambda: view.title  # what the exported list is called (the overdue list adds its kind)
         self.table = read_only_table(self.model, view.title)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
@@ -62,6 +66,13 @@ class WorklistTable(QWidget):
             self.table.addAction(action)
             self.buttons[action.text().replace("&", "").rstrip(".…")] = button
         self.actions_bar.addStretch(1)
+        self.export_button: QToolButton | None = None
+        if allowed(actor.role, "view_reports"):  # the manager's reports: any list to PDF or CSV
+            self.export_button = QToolButton()
+            self.export_button.setText("&Export…")
+            self.export_button.setToolTip("Save this whole list as a PDF report or a CSV spreadsheet")
+            self.export_button.clicked.connect(self.export)
+            self.actions_bar.addWidget(self.export_button)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout = QVBoxLayout(self)
@@ -106,6 +117,12 @@ class WorklistTable(QWidget):
     def save_layout(self) -> None:
         save_header(self.table.horizontalHeader(), f"worklist/{self.view.key}")
 
+    def export(self):
+        """Ask for a file, then write every row of the list as the table words it."""
+        title = self.export_title()
+        return choose_report_file(self, file_stem(title), list_writer(self._actor, title, self.view.columns,
+                                                                        self._fetch))
+
     def _open(self, row_number: int) -> None:
         self.patient_requested.emit(self.model.row_at(row_number).patient_id)
 
@@ -127,6 +144,7 @@ class OverdueByKind(QWidget):
         self.kinds.setSpacing(2)
         self.kinds.currentItemChanged.connect(self._kind_chosen)
         self.list = WorklistTable(OVERDUE, actor, actions, fetch=self._fetch)
+        self.list.export_title = lambda: "Overdue" + (f" – {worklists.KIND_TITLES[self._kind]}" if self._kind else "")
         self.patient_requested = self.list.patient_requested
         self.total_changed = self.list.total_changed
         self.view = OVERDUE
