@@ -9,7 +9,6 @@ lists the notices it returns in its own event.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 
 from clinic_desktop.models import (
     Appointment,
@@ -33,9 +32,10 @@ from clinic_desktop.pathway.rules import (
     StartBackFact,
     evaluate,
 )
-from clinic_desktop.pathway.timings import PathwayTimings, load_timings
+from clinic_desktop.pathway.timings import PathwayTimings
 from clinic_desktop.services.clinic_time import format_date, format_day
 from clinic_desktop.services.clock import now_utc, today
+from clinic_desktop.services.pathway_settings import load_pathway_timings
 from clinic_desktop.services.settings import load_settings
 
 APPOINTMENT_LABELS = {
@@ -56,10 +56,10 @@ REFERRAL_LABELS = {
 CANCELLABLE_REFERRAL_STATUSES = ("raised", "drafted")
 
 
-@cache
 def pathway_timings() -> PathwayTimings:
-    """The timings file, read once per process (a change to it applies after a restart)."""
-    return load_timings()
+    """The timings the practice manager saved (else the packaged file's), read for each episode
+    so a change made on another workstation applies here at once."""
+    return load_pathway_timings()
 
 
 def load_facts(episode: Episode) -> EpisodeFacts:

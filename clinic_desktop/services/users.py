@@ -1,6 +1,9 @@
 """Staff accounts: the first manager, signing in, and the users a manager keeps."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
@@ -10,12 +13,32 @@ from clinic_desktop.models.users import ROLES
 from clinic_desktop.services import audit, validation
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import now_utc
-from clinic_desktop.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.settings import update_clinic_settings
 from clinic_desktop.services.transaction import database_errors_in_words, service
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
 MIN_PASSWORD_LENGTH = 10
+ROLE_LABELS = {"receptionist": "receptionist", "clinician": "clinician", "practice_manager": "practice manager"}
+_MANAGER = "practice_manager"
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A staff account as the manager's list shows it (never its password hash)."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    registration_number: str | None
+    professional_title: str | None
+    active: bool
+    created_at: datetime
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
 
 
 class SignInFailed(PermissionDenied):
@@ -75,6 +98,110 @@ def set_professional_title(actor, user_id: int, professional_title: str | None) 
                  professional_title=title)
 
 
+@service("manage_users", changes=False)
+def list_users(actor) -> tuple[UserRecord, ...]:
+    """Every account, active ones first, each group by name: deactivated people stay listed."""
+    query = User.select().order_by(User.active.desc(), User.full_name, User.id)
+    return tuple(_user_record(user) for user in query)
+
+
+@service("manage_users")
+def edit_user(actor, user_id: int, *, full_name: str | None = None, role: str | None = None,
+              registration_number: str | None = None, professional_title: str | None = None) -> UserRecord:
+    """Change some details (None keeps one; "" clears the registration number or title).
+
+    Nobody changes their own role, and the last active practice manager keeps the role:
+    otherwise nobody would be left to manage accounts.
+    """
+    user = _locked_user(actor, user_id)
+    role = user.role if role is None else _role(role)
+    wanted = {
+        "full_name": user.full_name if full_name is None else _full_name(full_name),
+        "role": role,
+        "registration_number": _registration(role, user.registration_number if registration_number is None
+                                             else registration_number),
+        "professional_title": user.professional_title if professional_title is None else _title(professional_title),
+    }
+    changed = [name for name, value in wanted.items() if value != getattr(user, name)]
+    if "role" in changed:
+        if user.id == actor.user_id:
+            raise PermissionDenied("You cannot change your own role; ask another practice manager to do it.")
+        if user.role == _MANAGER and user.active:
+            _refuse_leaving_no_manager(user, f"change {user.full_name}'s role")
+    User.update(**wanted).where(User.id == user.id).execute()
+    words = [f"role {ROLE_LABELS[user.role]} → {ROLE_LABELS[role]}" if name == "role" else name.replace("_", " ")
+             for name in changed]
+    audit.record(actor, "edit_user", "user", user.id,
+                 f"changed the account {user.username}: {', '.join(words) or 'nothing'}", **wanted)
+    return _user_record(User.get_by_id(user.id))
+
+
+@service("manage_users")
+def deactivate_user(actor, user_id: int) -> UserRecord:
+    """Stop someone signing in; the account and everything it recorded stay (never deleted)."""
+    user = _locked_user(actor, user_id)
+    if user.id == actor.user_id:
+        raise PermissionDenied("You cannot deactivate your own account; another practice manager can.")
+    if not user.active:
+        raise InvalidTransition(f"The account {user.username} ({user.full_name}) is already deactivated.")
+    if user.role == _MANAGER:
+        _refuse_leaving_no_manager(user, f"deactivate {user.full_name}")
+    User.update(active=False).where(User.id == user.id).execute()
+    audit.record(actor, "deactivate_user", "user", user.id,
+                 f"deactivated the {ROLE_LABELS[user.role]} account {user.username}")
+    return _user_record(User.get_by_id(user.id))
+
+
+@service("manage_users")
+def reactivate_user(actor, user_id: int) -> UserRecord:
+    user = _locked_user(actor, user_id)
+    if user.active:
+        raise InvalidTransition(f"The account {user.username} ({user.full_name}) is already active.")
+    User.update(active=True).where(User.id == user.id).execute()
+    audit.record(actor, "reactivate_user", "user", user.id,
+                 f"reactivated the {ROLE_LABELS[user.role]} account {user.username}")
+    return _user_record(User.get_by_id(user.id))
+
+
+@service("manage_users")
+def reset_password(actor, user_id: int, new_password: str) -> None:
+    """Give someone a new password (told to them in person); the old one stops working at once."""
+    user = _locked_user(actor, user_id)
+    _check_password(new_password)
+    User.update(password_hash=_hasher.hash(new_password)).where(User.id == user.id).execute()
+    audit.record(actor, "reset_password", "user", user.id, f"reset the password of {user.username}")
+
+
+def _locked_user(actor, user_id: int) -> User:
+    """The account to change, read after other managers' changes to accounts have finished.
+
+    Two managers deactivating each other at once on PostgreSQL would otherwise each see the
+    other still active and leave nobody; with the lock the second sees the first's change.
+    """
+    user_id = validation.record_id(user_id, "user")
+    _lock_user_table()
+    me = User.get_or_none(User.id == actor.user_id)
+    if me is None or not me.active or me.role != _MANAGER:
+        raise PermissionDenied(f"the account {actor.username} is no longer an active practice manager: sign in again")
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFound(f"There is no user {user_id}.")
+    return user
+
+
+def _refuse_leaving_no_manager(user: User, doing: str) -> None:
+    others = User.select().where(User.role == _MANAGER, User.active == True, User.id != user.id)  # noqa: E712
+    if not others.exists():
+        raise Conflict(f"You cannot {doing}: {user.full_name} is the only active practice manager, and someone "
+                       "must be able to manage accounts. Make another person a practice manager first.")
+
+
+def _user_record(user: User) -> UserRecord:
+    return UserRecord(id=user.id, username=user.username, full_name=user.full_name, role=user.role,
+                      registration_number=user.registration_number, professional_title=user.professional_title,
+                      active=user.active, created_at=user.created_at)
+
+
 def _title(professional_title: str | None) -> str | None:
     return validation.text(professional_title, "professional_title", max_length=100) or None
 
@@ -113,17 +240,12 @@ def _verify(password_hash: str, password: str) -> bool:
 
 def _new_user(username, full_name, role, password, registration_number, professional_title=None) -> User:
     username = (username or "").strip().lower()
-    full_name = (full_name or "").strip()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise ValidationError("a username is letters, digits, dots, dashes or underscores", field="username")
-    if not full_name:
-        raise ValidationError("enter the person's full name", field="full_name")
-    if role not in ROLES:
-        raise ValidationError(f"unknown role {role!r}", field="role")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"a password has at least {MIN_PASSWORD_LENGTH} characters", field="password")
-    if role == "clinician" and not (registration_number or "").strip():
-        raise ValidationError("a clinician needs a professional registration number", field="registration_number")
+    full_name = _full_name(full_name)
+    role = _role(role)
+    _check_password(password)
+    registration_number = _registration(role, registration_number)
     taken = Conflict(f"the username {username} is taken")
     if User.select().where(User.username == username).exists():
         raise taken
@@ -131,11 +253,39 @@ def _new_user(username, full_name, role, password, registration_number, professi
         with database_proxy.atomic():  # a savepoint: a clash on another workstation is a Conflict
             return User.create(username=username, full_name=full_name, role=role,
                                password_hash=_hasher.hash(password),
-                               registration_number=(registration_number or "").strip() or None,
+                               registration_number=registration_number,
                                professional_title=professional_title,
                                created_at=now_utc())
     except IntegrityError:
         raise taken from None
+
+
+def _full_name(full_name) -> str:
+    if full_name is not None and not isinstance(full_name, str):
+        raise ValidationError("enter the person's full name", field="full_name")
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError("enter the person's full name", field="full_name")
+    return validation.text(full_name, "full_name", max_length=200)
+
+
+def _role(role) -> str:
+    if role not in ROLES:
+        raise ValidationError(f"unknown role {role!r}", field="role")
+    return role
+
+
+def _check_password(password) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"a password has at least {MIN_PASSWORD_LENGTH} characters", field="password")
+
+
+def _registration(role: str, registration_number) -> str | None:
+    """A clinician signs letters, so their registration number is required (DESIGN.md: signatures)."""
+    registration_number = validation.text(registration_number, "registration_number", max_length=64) or None
+    if role == "clinician" and registration_number is None:
+        raise ValidationError("a clinician needs a professional registration number", field="registration_number")
+    return registration_number
 
 
 def first_active_user(role: str = "practice_manager") -> Actor | None:

@@ -1,0 +1,21 @@
+"""The letterhead preview for the manager (services/letterhead_preview.py)."""
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from clinic_desktop.services.errors import PermissionDenied
+from clinic_desktop.services.letterhead_preview import letterhead_preview_pdf
+from clinic_desktop.services.settings import update_clinic_settings
+
+
+def test_the_preview_shows_the_stored_clinic_details(staff):
+    update_clinic_settings(staff.manager, name="Riverside MSK Clinic", telephone="0117 496 0123")
+    text = PdfReader(io.BytesIO(letterhead_preview_pdf(staff.manager))).pages[0].extract_text()
+    assert "Riverside MSK Clinic" in text and "0117 496 0123" in text
+
+
+@pytest.mark.parametrize("who", ["receptionist", "clinician"])
+def test_only_a_manager_previews_the_letterhead(staff, who):
+    with pytest.raises(PermissionDenied, match="may not manage settings"):
+        letterhead_preview_pdf(getattr(staff, who))

@@ -1,0 +1,62 @@
+"""The Letterhead page: choose, preview and remove the logo printed on new letters."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from admin_helpers import shown
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from clinic_desktop.services import letter_content
+from clinic_desktop.ui.admin_letterhead import LetterheadPage
+from clinic_desktop.ui.change_hub import ChangeHub
+
+
+@pytest.fixture
+def page(qtbot, sqlite_staff):
+    return shown(qtbot, LetterheadPage(sqlite_staff.manager, ChangeHub(sqlite_staff.manager)))
+
+
+@pytest.fixture
+def logo_file(tmp_path):
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 200), (20, 90, 160)).save(buffer, "PNG")
+    path = tmp_path / "riverside-logo.png"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_without_a_logo_the_preview_says_what_letters_print(page):
+    assert page.logo_state.text() == "No logo: letters print the clinic's name and address only."
+    assert not page.preview.pixmap().isNull()  # the letterhead with the clinic's details
+    assert not page.remove_button.isEnabled()
+
+
+def test_a_chosen_logo_is_stored_and_previewed(qtbot, page, logo_file):
+    without_logo = page.preview.pixmap().toImage()
+    qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
+    assert page.file_dialog.isVisible()  # opened with open(), so the idle lock can hide it
+    page.file_dialog.fileSelected.emit(str(logo_file))
+    assert letter_content.letterhead_logo() == logo_file.read_bytes()
+    assert page.logo_state.text() == ""
+    assert page.preview.pixmap().toImage() != without_logo  # the letterhead drawn again, with the logo
+    assert page.message.text() == "The logo from riverside-logo.png is now printed on new letters."
+    assert page.remove_button.isEnabled()
+    page.file_dialog.close()
+
+
+def test_a_file_that_is_not_an_image_is_refused_in_words(page, tmp_path):
+    text = tmp_path / "notes.png"
+    text.write_text("not really a picture")
+    page.use_file(str(text))
+    assert page.message.text() == "The logo is not a PNG or JPEG image that can be read."
+    assert letter_content.letterhead_logo() is None
+
+
+def test_the_logo_is_removed(qtbot, page, logo_file):
+    page.use_file(str(logo_file))
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert letter_content.letterhead_logo() is None
+    assert page.logo_state.text().startswith("No logo")
+    assert page.message.text() == "The logo was removed: new letters print the clinic's name and address only."

@@ -1,0 +1,91 @@
+"""The Pathway timings page: a change says how many deadlines it moves, asks, then moves them."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from admin_helpers import shown
+from database_fixtures import PASSWORD
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from clinic_desktop.models import Appointment
+from clinic_desktop.services import episodes, patients, users
+from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.pathway_settings import current_timings, load_pathway_timings
+from clinic_desktop.services.settings import load_settings
+from clinic_desktop.ui.admin_timings import TimingsPage
+from clinic_desktop.ui.change_hub import ChangeHub
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)  # Thu 26 Nov 2026: first contact
+
+
+@pytest.fixture
+def page(qtbot, sqlite_staff):
+    with frozen_at(NOW):
+        widget = shown(qtbot, TimingsPage(sqlite_staff.manager, load_settings(), ChangeHub(sqlite_staff.manager)))
+        yield widget
+
+
+@pytest.fixture
+def waiting_review(sqlite_staff):
+    """An episode first seen today whose 2-week review (due Thu 10 Dec) nobody has booked."""
+    patient = patients.register_patient(sqlite_staff.receptionist, family_name="Khan", given_name="Aisha",
+                                        date_of_birth=date(1980, 3, 4))
+    episode_id = episodes.open_episode(sqlite_staff.clinician, patient.id, first_contact_on=NOW.date(),
+                                       presentation="non_specific", severity="mild").episode_id
+    return lambda: Appointment.get((Appointment.episode == episode_id)
+                                   & (Appointment.kind == "two_week_review")).due_by
+
+
+def save(qtbot, page) -> QMessageBox | None:
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    box = page.confirmation
+    return box if box is not None and box.isVisible() else None
+
+
+def test_the_packaged_defaults_are_shown_until_the_clinic_saves_its_own(page):
+    assert page.days["two_week_review_days"].value() == 14
+    assert page.days["twelve_week_check_days"].value() == 84
+    assert page.source.text().startswith("These are the packaged defaults")
+
+
+def test_a_change_that_moves_deadlines_asks_first_and_then_moves_them(qtbot, page, waiting_review):
+    page.days["two_week_review_days"].setValue(10)
+    box = save(qtbot, page)
+    assert box.text().startswith("Saving moves 1 deadline of reviews still to book and referrals only raised.")
+    assert waiting_review() == date(2026, 12, 10)  # nothing moved yet
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert waiting_review() == date(2026, 12, 4)  # Sun 6 Dec -> Fri 4 Dec
+    assert page.message.text() == "Saved the new timings. 1 deadline of items nobody has acted on moved."
+    assert page.source.text() == "These are the clinic's own timings."
+
+
+def test_cancelling_the_question_saves_nothing(qtbot, page, waiting_review):
+    page.days["two_week_review_days"].setValue(10)
+    box = save(qtbot, page)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert waiting_review() == date(2026, 12, 10)
+    assert load_pathway_timings().two_week_review_days == 14
+    assert page.days["two_week_review_days"].value() == 10  # still there to save or undo
+
+
+def test_a_change_that_moves_nothing_is_saved_at_once(qtbot, page, sqlite_staff):
+    page.days["medication_review_days"].setValue(14)
+    assert save(qtbot, page) is None
+    assert current_timings(sqlite_staff.manager).timings.medication_review_days == 14
+    assert page.message.text() == "Saved the new timings. No deadline of an item nobody has acted on had to move."
+
+
+def test_saving_with_nothing_changed_says_so(qtbot, page):
+    assert save(qtbot, page) is None
+    assert page.message.text() == "Nothing to save: no timing was changed."
+
+
+def test_a_manager_re_roled_elsewhere_is_refused_in_words(qtbot, page, sqlite_staff):
+    deputy = users.create_user(sqlite_staff.manager, "deputy", "Dee Deputy", "practice_manager", PASSWORD)
+    users.edit_user(deputy, sqlite_staff.manager.user_id, role="receptionist")
+    page.days["medication_review_days"].setValue(14)
+    save(qtbot, page)
+    assert page.message.text() == "The account manager is no longer active in this role: sign in again."
+    assert load_pathway_timings().medication_review_days == 21
