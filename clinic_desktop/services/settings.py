@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, replace
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +28,11 @@ class ClinicSettings:
     closes_at: time = time(17, 30)
     slot_minutes: int = 20
     lock_after_minutes: int = 10  # an unattended workstation locks itself after this long
+    # The daily automatic backup (services/backup_schedule.py); an empty folder means the
+    # "backups" folder beside the database file (PostgreSQL: in the user's data folder).
+    daily_backup: bool = True
+    backup_folder: str = ""
+    backup_copies_kept: int = 14
 
     @property
     def zone(self) -> ZoneInfo:
@@ -78,6 +84,18 @@ def validate(settings: ClinicSettings) -> None:
         raise ValidationError("a slot lasts between 5 and 240 minutes", field="slot_minutes")
     if type(settings.lock_after_minutes) is not int or not 1 <= settings.lock_after_minutes <= 120:
         raise ValidationError("the screen locks after between 1 and 120 idle minutes", field="lock_after_minutes")
+    _validate_backup(settings)
+
+
+def _validate_backup(settings: ClinicSettings) -> None:
+    if type(settings.daily_backup) is not bool:
+        raise ValidationError("the daily backup is either on or off", field="daily_backup")
+    folder = settings.backup_folder
+    if type(folder) is not str or (folder.strip() and not os.path.isabs(os.path.expanduser(folder.strip()))):
+        raise ValidationError("the backup folder must be a full path, such as /srv/clinic-backups or "
+                              "D:\\Backups (or empty for the usual folder)", field="backup_folder")
+    if type(settings.backup_copies_kept) is not int or not 1 <= settings.backup_copies_kept <= 366:
+        raise ValidationError("keep between 1 and 366 daily backup copies", field="backup_copies_kept")
 
 
 @service("manage_settings")
