@@ -7,9 +7,7 @@ stay "signed" until someone marks them sent.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +19,7 @@ from peewee import fn
 from clinic_desktop.models import Episode, LetterVersion, Patient, Referral
 from clinic_desktop.services import validation
 from clinic_desktop.services.errors import ValidationError
+from clinic_desktop.services.export_files import write_whole_file
 from clinic_desktop.services.letter_content import kind_title
 from clinic_desktop.services.referrals import stored_letter
 from clinic_desktop.services.transaction import service
@@ -123,21 +122,8 @@ def export_signed_unsent(actor, folder: Path, *, page_size: int = PAGE_SIZE,
             skipped.append(letter.referral_id)
             continue
         target = folder / letter.file_name
-        _write_whole(target, pdf)
+        write_whole_file(target, pdf)
         written.append(target)
         if progress is not None:
             progress(letter)
     return ExportReport(folder=folder, written=tuple(written), skipped=tuple(skipped))
-
-
-def _write_whole(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

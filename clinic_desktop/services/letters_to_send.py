@@ -18,7 +18,8 @@ from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, Ref
 from clinic_desktop.services import clock, validation
 from clinic_desktop.services.destinations import destination_label
 from clinic_desktop.services.errors import ServiceError
-from clinic_desktop.services.letter_batch import UnsentLetter, _write_whole
+from clinic_desktop.services.export_files import write_whole_file
+from clinic_desktop.services.letter_batch import UnsentLetter
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 from clinic_desktop.services.worklists import (
@@ -108,7 +109,7 @@ def export_letter(folder: Path, letter: UnsentLetter, pdf: bytes) -> Path:
     """
     target = Path(folder) / letter.file_name
     try:
-        _write_whole(target, pdf)
+        write_whole_file(target, pdf)
         written = target.read_bytes()
     except OSError as error:
         raise ServiceError(f"{letter.patient_name}'s letter could not be written to {folder}: "

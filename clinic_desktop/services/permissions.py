@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_calendar": _STAFF | {COMMAND_LINE},
     "export_patient_record": frozenset({CLINICIAN, MANAGER, COMMAND_LINE}),
     "import_patients": frozenset({MANAGER, COMMAND_LINE}),
+    "export_patients": frozenset({MANAGER, COMMAND_LINE}),  # every patient's details at once: a bulk disclosure
 }
 
 

@@ -9,7 +9,6 @@ leaflet uses the same window. The window is not modal: staff keep working beside
 from __future__ import annotations
 
 import atexit
-import os
 import re
 import shutil
 import tempfile
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services import letter_content, patient_search, patients, referrals
 from clinic_desktop.services.errors import NotFound, ServiceError
+from clinic_desktop.services.export_files import write_whole_file
 from clinic_desktop.services.referrals import ReferralRecord
 from clinic_desktop.services.timeline import patient_timeline
 from clinic_desktop.ui.form_dialog import show_as_refusal
@@ -323,7 +323,7 @@ class LetterWindow(QDialog):
             return False
         path = Path(path)
         try:
-            _write_whole(path, self._pdf)
+            write_whole_file(path, self._pdf)
         except OSError as error:
             self._tell(f"The letter was not saved to {path}: {error.strerror or error}.", refused=True)
             return False
@@ -336,7 +336,7 @@ class LetterWindow(QDialog):
             return False
         try:
             path = _viewer_folder() / f"{self.choice().file_stem}.pdf"
-            _write_whole(path, self._pdf)
+            write_whole_file(path, self._pdf)
         except OSError as error:
             self._tell(f"The letter could not be handed to a viewer: {error.strerror or error}.", refused=True)
             return False
@@ -359,18 +359,6 @@ class LetterWindow(QDialog):
         screen = self.screen().availableGeometry() if self.screen() else None
         height = min(980, screen.height() - 40) if screen else 980
         return QSize(860, max(height, 520))
-
-
-def _write_whole(target: Path, data: bytes) -> None:
-    """Written aside, then renamed: a failure never leaves half a letter behind."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @cache

@@ -121,7 +121,7 @@ def test_a_write_failing_part_way_leaves_the_first_two_sent_and_the_rest_to_send
                                                                                  monkeypatch):
     ids = signed_letters(sqlite_staff, "Adams", "Baker", "Cole", "Dixon")
     writes = []
-    real_write = letters_to_send._write_whole
+    real_write = letters_to_send.write_whole_file
 
     def disk_fills_up(target, data):
         writes.append(target)
@@ -129,7 +129,7 @@ def test_a_write_failing_part_way_leaves_the_first_two_sent_and_the_rest_to_send
             raise OSError(errno.ENOSPC, "No space left on device")
         real_write(target, data)
 
-    monkeypatch.setattr(letters_to_send, "_write_whole", disk_fills_up)
+    monkeypatch.setattr(letters_to_send, "write_whole_file", disk_fills_up)
     dialog = _dialog(qtbot, sqlite_staff.receptionist)
 
     _run(qtbot, dialog, lambda: dialog.export_to(folder))
