@@ -39,7 +39,7 @@ bench: $(STAMP)
 
 SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician patient-search patient \
 	appointment-book patient-details booking first-contact start-back medication outcome discharge \
-	letter sign-letter letter-batch lock
+	letter sign-letter letter-batch lock dashboard audit administration import-patients
 
 .PHONY: screenshot
 screenshot: $(STAMP)

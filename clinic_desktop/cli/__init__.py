@@ -10,8 +10,12 @@ import os
 import sys
 
 from clinic_desktop.cli import (
+    audit_command,
+    backup_command,
     demo_command,
+    exchange_commands,
     letters_command,
+    report_command,
     user_commands,
     window_command,
     worklist_command,
@@ -48,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     worklist_command.register(commands)
     user_commands.register(commands)
     letters_command.register(commands)
+    audit_command.register(commands)
+    exchange_commands.register(commands)
+    report_command.register(commands)
+    backup_command.register(commands)
     return parser
 
 

@@ -13,7 +13,8 @@ from clinic_desktop.cli.errors import CommandError
 # command line never loads Qt).
 SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "patient-search", "patient",
                     "appointment-book", "patient-details", "booking", "first-contact", "start-back", "medication",
-                    "outcome", "discharge", "letter", "sign-letter", "letter-batch", "lock")
+                    "outcome", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
+                    "administration", "import-patients")
 
 
 def add_window_options(parser) -> None:

@@ -26,4 +26,8 @@ def run_application(database_location: str) -> int:
         return 0
     session = DesktopSession(load_settings(), database_location)
     session.start(dialog.actor)
-    return app.exec()
+    session.start_daily_backup()
+    try:
+        return app.exec()
+    finally:
+        session.stop_daily_backup()

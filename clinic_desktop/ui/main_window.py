@@ -1,7 +1,7 @@
 """The main window: the signed-in user's worklists, patients, the appointment book.
 
-Fixed tabs come first (Worklists, Patients, Appointment book), then one closable tab per
-open patient. Widgets never reach for the window: they ask for a patient with a signal and
+Fixed tabs come first (Worklists, Patients, Appointment book, and for the practice manager
+Dashboard, Audit and Administration), then one closable tab per open patient. Widgets never reach for the window: they ask for a patient with a signal and
 the window opens that patient's tab. Urgent red-flag referrals are pinned above every tab
 until someone acts on them.
 """
@@ -24,9 +24,11 @@ from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.permissions import allowed
 from clinic_desktop.services.settings import ClinicSettings
+from clinic_desktop.ui import exchange_actions
 from clinic_desktop.ui.appointment_book import AppointmentBookView
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
+from clinic_desktop.ui.manager_tabs import build_manager_tabs
 from clinic_desktop.ui.messages import show_refusal
 from clinic_desktop.ui.palette import banner_style
 from clinic_desktop.ui.pathway_notices import PathwayNoticeBar
@@ -42,6 +44,8 @@ _LAYOUT_KEY = "main_window"
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     sign_out_requested = Signal()
+    settings_changed = Signal(object)  # the clinic's new ClinicSettings, saved on the Administration tab
+    database_restored = Signal()  # every record was replaced from a backup: whoever is signed in starts again
 
     def __init__(self, actor: Actor, settings: ClinicSettings, location: str = "", hub: ChangeHub | None = None,
                  parent=None):
@@ -50,11 +54,9 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._location = location
         self.hub = hub or ChangeHub(actor, parent=self)
-        self.setWindowTitle(f"Clinic Desktop — {settings.name}")
         self.setObjectName("mainWindow")
-
-        self._signed_in = QLabel(f"<b>{escape(settings.name)}</b> · signed in as <b>{escape(actor.full_name)}</b> "
-                                 f"({actor.role.replace('_', ' ')})")
+        self._signed_in = QLabel()
+        self._show_clinic_name()
         self.urgent = QLabel()
         self._urgent_patients: list[int] = []
         self.urgent.setObjectName("urgentBanner")
@@ -81,15 +83,22 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._close_patient_tab)
+        self.manager = build_manager_tabs(actor, settings, self.hub)
         for widget, title in ((home, "&Worklists"), (self.patient_search, "&Patients"),
-                              (self.book, "Appointment &book")):
+                              (self.book, "Appointment &book"), *self.manager.titled()):
             index = self.tabs.addTab(widget, title)
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self._fixed_tabs = self.tabs.count()
         self._patients: dict[int, PatientView] = {}
 
-        for source in (self.worklists, self.book, self.worklists.row_actions):
-            source.patient_requested.connect(self.open_patient)
+        for source in (self.worklists, self.book, self.worklists.row_actions, self.manager.dashboard,
+                       self.manager.audit):
+            if source is not None:
+                source.patient_requested.connect(self.open_patient)
+        if self.manager.admin is not None:
+            self.manager.admin.settings_changed.connect(self._settings_saved)
+        if self.manager.backups is not None:
+            self.manager.backups.restored.connect(self.database_restored)
         self.patient_search.patient_chosen.connect(self.open_patient)
 
         central = QWidget()
@@ -103,9 +112,9 @@ class MainWindow(QMainWindow):
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
         self.hub.changed.connect(lambda _changes: self._show_urgent())
         self.hub.unreachable.connect(self._database_unreachable)
-        self.hub.reachable.connect(lambda: self._status("Connected to the database again; lists up to date"))
+        self.hub.reachable.connect(lambda: self.show_status("Connected to the database again; lists up to date"))
         self._show_urgent()
-        self._status("Lists up to date")
+        self.show_status("Lists up to date")
         if not restore_window(self, _LAYOUT_KEY):
             self.resize(1240, 760)
 
@@ -122,6 +131,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.refresh_action = action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh, file_menu)
         file_menu.addSeparator()
+        self._add_exchange_actions(file_menu)
+        file_menu.addSeparator()
         self.lock_action = action("&Lock screen", "Ctrl+L", self.lock_requested.emit, file_menu)
         action("Sign &out", "Ctrl+Shift+Q", self.sign_out_requested.emit, file_menu)
         action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
@@ -130,6 +141,8 @@ class MainWindow(QMainWindow):
         action("&Worklists", "Ctrl+1", lambda: self.tabs.setCurrentIndex(0), go_menu)
         self.find_action = action("&Find patient", QKeySequence.StandardKey.Find, self.find_patient, go_menu)
         action("Appointment &book", "Ctrl+3", lambda: self.tabs.setCurrentWidget(self.book), go_menu)
+        for number, (widget, title) in enumerate(self.manager.titled(), start=4):
+            action(title, f"Ctrl+{number}", lambda _=False, shown=widget: self.tabs.setCurrentWidget(shown), go_menu)
         self.urgent_action = action("&Urgent referral's patient", "Ctrl+U", self.open_urgent_patient, go_menu)
         go_menu.addSeparator()
         action("&Next tab", "Ctrl+Tab", lambda: self._step_tab(1), go_menu)
@@ -146,6 +159,38 @@ class MainWindow(QMainWindow):
             self.letters_batch_action = action("&Print or export signed letters…", "Ctrl+Shift+E",
                                                self.print_or_export_letters, letters_menu)
 
+    def _add_exchange_actions(self, file_menu) -> None:
+        """Import and export, each offered only to a role that may use it."""
+        role = self.actor.role
+        if allowed(role, "import_patients"):
+            import_action = file_menu.addAction("&Import patients from CSV…")
+            import_action.triggered.connect(lambda: exchange_actions.import_patients(
+                self, self.actor, self._settings, lambda _result: self.hub.after_change()))
+        export_menu = file_menu.addMenu("&Export")
+        calendar = "My &calendar (iCalendar)…" if role == "clinician" else "A clinician's &calendar (iCalendar)…"
+        if allowed(role, "export_calendar"):
+            export_menu.addAction(calendar).triggered.connect(
+                lambda: exchange_actions.export_calendar(self, self.actor, self._settings))
+        self.export_record_action = None
+        if allowed(role, "export_patient_record"):
+            self.export_record_action = export_menu.addAction("This patient's &record (FHIR)…")
+            self.export_record_action.triggered.connect(self.export_patient_record)
+            self.tabs.currentChanged.connect(
+                lambda _index: self.export_record_action.setEnabled(self._current_patient() is not None))
+            self.export_record_action.setEnabled(False)
+        if allowed(role, "export_patients"):
+            export_menu.addAction("All &patients (CSV)…").triggered.connect(
+                lambda: exchange_actions.export_patients(self, self.actor))
+
+    def export_patient_record(self) -> None:
+        patient_id = self._current_patient()
+        if patient_id is not None:
+            exchange_actions.export_patient_record(self, self.actor, patient_id)
+
+    def _current_patient(self) -> int | None:
+        current = self.tabs.currentWidget()
+        return next((patient_id for patient_id, view in self._patients.items() if view is current), None)
+
     def print_or_export_letters(self) -> None:
         dialog = LetterBatchDialog(self.actor, self._settings, self.hub, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -161,6 +206,17 @@ class MainWindow(QMainWindow):
 
     def _step_tab(self, step: int) -> None:
         self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    def _settings_saved(self, settings: ClinicSettings) -> None:
+        self._settings = settings
+        self._show_clinic_name()
+        self.settings_changed.emit(settings)
+
+    def _show_clinic_name(self) -> None:
+        name, actor = self._settings.name, self.actor
+        self.setWindowTitle(f"Clinic Desktop — {name}")
+        self._signed_in.setText(f"<b>{escape(name)}</b> · signed in as <b>{escape(actor.full_name)}</b> "
+                                f"({actor.role.replace('_', ' ')})")
 
     # --- patients ---
 
@@ -202,7 +258,7 @@ class MainWindow(QMainWindow):
         """Read everything again now: every open view redraws once (the hub's own polls redraw
         only what changed)."""
         if self.hub.poll(everything=True):
-            self._status("Lists up to date")
+            self.show_status("Lists up to date")
 
     def open_urgent_patient(self) -> None:
         """The patient of the first urgent red-flag referral awaiting action (the banner's first name)."""
@@ -230,9 +286,9 @@ class MainWindow(QMainWindow):
         self.urgent.show()
 
     def _database_unreachable(self, reason: str) -> None:
-        self._status(f"⚠ The database cannot be reached — lists may be out of date. {reason}")
+        self.show_status(f"⚠ The database cannot be reached — lists may be out of date. {reason}")
 
-    def _status(self, text: str) -> None:
+    def show_status(self, text: str) -> None:
         where = f" · Database: {self._location}" if self._location else ""
         self.statusBar().showMessage(text + where)
 

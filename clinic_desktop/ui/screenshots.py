@@ -42,6 +42,8 @@ def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
 
             window.tabs.setCurrentWidget(window.book)
             show_busiest_day(window.book, actor, settings)
+        elif tab in ("dashboard", "audit", "admin"):
+            window.tabs.setCurrentWidget(getattr(window.manager, tab))
         elif tab == "search":
             from clinic_desktop.ui.patient_search import fill_for_screenshot
 
@@ -87,6 +89,10 @@ VIEWS: dict[str, ScreenshotView] = {
     "sign-letter": ScreenshotView("clinician", _module_view("referral_dialogs"), QSize(900, 1000)),
     "letter-batch": ScreenshotView("receptionist", _module_view("letter_batch_dialog")),
     "lock": ScreenshotView("receptionist", _lock_screen),
+    "dashboard": ScreenshotView("practice_manager", _main_window("dashboard"), _WINDOW),
+    "audit": ScreenshotView("practice_manager", _main_window("audit"), _WINDOW),
+    "administration": ScreenshotView("practice_manager", _main_window("admin"), _WINDOW),
+    "import-patients": ScreenshotView("practice_manager", _module_view("import_dialog")),
 }
 
 

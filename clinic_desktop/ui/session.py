@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services import users
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.errors import ServiceError
-from clinic_desktop.services.settings import ClinicSettings
+from clinic_desktop.services.settings import ClinicSettings, load_settings
+from clinic_desktop.ui.backup_timer import DailyBackupTimer
 from clinic_desktop.ui.form_dialog import show_as_refusal
 from clinic_desktop.ui.main_window import MainWindow
 from clinic_desktop.ui.messages import sentence
@@ -53,6 +54,10 @@ class IdleWatcher(QObject):
         return False
 
     def restart(self) -> None:
+        self._timer.start()
+
+    def set_interval(self, idle_ms: int) -> None:
+        self._timer.setInterval(idle_ms)
         self._timer.start()
 
     def stop(self) -> None:
@@ -121,6 +126,7 @@ class DesktopSession(QObject):
         super().__init__(parent)
         self._settings = settings
         self._location = location
+        self._idle_fixed = idle_ms is not None  # tests choose their own; otherwise the clinic setting
         self._idle_ms = idle_ms if idle_ms is not None else settings.lock_after_minutes * 60_000
         self.window: MainWindow | None = None
         self.lock_screen: LockScreen | None = None
@@ -128,6 +134,7 @@ class DesktopSession(QObject):
         self._hidden: list[QWidget] = []
         self._idle = IdleWatcher(self._idle_ms, self)
         self._idle.idle.connect(self.lock)
+        self.daily_backup: DailyBackupTimer | None = None
 
     @property
     def locked(self) -> bool:
@@ -137,6 +144,8 @@ class DesktopSession(QObject):
         self.window = MainWindow(actor, self._settings, self._location)
         self.window.lock_requested.connect(self.lock)
         self.window.sign_out_requested.connect(self.sign_out)
+        self.window.settings_changed.connect(self._settings_saved)
+        self.window.database_restored.connect(self._database_restored)
         self.window.show()
         self._idle.restart()
         return self.window
@@ -166,9 +175,43 @@ class DesktopSession(QObject):
             self.start(actor)
         self._idle.restart()
 
-    def sign_out(self) -> None:
+    def start_daily_backup(self) -> DailyBackupTimer:
+        """The clinic's daily copy, made by whichever window is open (at start, then after midnight)."""
+        self.daily_backup = DailyBackupTimer(self)
+        self.daily_backup.backed_up.connect(lambda result: self._tell(sentence(result.reason)))
+        self.daily_backup.failed.connect(lambda reason: self._tell(f"⚠ {reason}"))
+        self.daily_backup.start()
+        return self.daily_backup
+
+    def stop_daily_backup(self) -> None:
+        """Closing the app waits for a copy in progress, so no half-written file is left behind."""
+        if self.daily_backup is not None:
+            self.daily_backup.stop()
+            self.daily_backup.wait()
+
+    def _tell(self, text: str) -> None:
+        if self.window is not None:
+            self.window.show_status(text)
+
+    def _settings_saved(self, settings: ClinicSettings) -> None:
+        """A new idle time applies at once on this workstation (others take it when next opened)."""
+        self._settings = settings
+        if not self._idle_fixed:
+            self._idle_ms = settings.lock_after_minutes * 60_000
+            self._idle.set_interval(self._idle_ms)
+
+    def _database_restored(self) -> None:
+        """Every record, accounts included, is now the backup's: nobody stays signed in on the old ones."""
+        try:
+            self._settings = load_settings()
+        except ServiceError:
+            pass  # the sign-in dialog will say what is wrong with the database
+        self.sign_out("The database was restored from a backup. Sign in again; accounts and "
+                      "passwords are those the backup holds.")
+
+    def sign_out(self, notice: str = "") -> None:
         """Close this user's windows and offer the sign-in dialog to whoever comes next."""
-        self.sign_in = SignInDialog(self._settings.name)
+        self.sign_in = SignInDialog(self._settings.name, notice=notice)
         self.sign_in.accepted.connect(lambda: self.start(self.sign_in.actor))
         self.sign_in.rejected.connect(QApplication.instance().quit)
         self.sign_in.show()  # before the window closes, so the application does not quit

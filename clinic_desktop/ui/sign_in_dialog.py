@@ -29,12 +29,15 @@ def credential_fields(username: str = "") -> tuple[QLineEdit, QLineEdit, QFormLa
 
 
 class SignInDialog(QDialog):
-    def __init__(self, clinic_name: str, parent=None):
+    def __init__(self, clinic_name: str, parent=None, *, notice: str = ""):
+        """``notice``: why everyone was signed out (a restored backup), shown above the fields."""
         super().__init__(parent)
         self.actor = None
         self.setWindowTitle(f"Sign in — {clinic_name}")
         self.username, self.password, form = credential_fields()
-        heading = QLabel(f"<b>{escape(clinic_name)}</b><br>Sign in to Clinic Desktop")
+        heading = QLabel(f"<b>{escape(clinic_name)}</b><br>Sign in to Clinic Desktop"
+                         + (f"<p>{escape(notice)}</p>" if notice else ""))
+        heading.setWordWrap(True)
         self.message = lay_out_form_dialog(self, heading, form, "Sign in", self.sign_in)
         self.setMinimumWidth(360)
 

@@ -1,0 +1,48 @@
+"""The practice manager's own tabs: Dashboard, Audit and Administration (with Backups).
+
+Each is built only for a role the permission table lets see it, so a receptionist's
+window never holds the audit trail or the user accounts, not even hidden.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.permissions import allowed
+from clinic_desktop.services.settings import ClinicSettings
+from clinic_desktop.ui.admin_panel import AdminPanel
+from clinic_desktop.ui.audit_viewer import AuditViewer
+from clinic_desktop.ui.backup_page import BackupPage
+from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.dashboard import DashboardView
+
+BACKUP_PAGE = "Backups"
+
+
+@dataclass
+class ManagerTabs:
+    dashboard: DashboardView | None = None
+    audit: AuditViewer | None = None
+    admin: AdminPanel | None = None
+    backups: BackupPage | None = None
+
+    def titled(self) -> list[tuple[QWidget, str]]:
+        """The tabs this role has, in order, with their titles (mnemonics clear of the others')."""
+        tabs = ((self.dashboard, "&Dashboard"), (self.audit, "A&udit"), (self.admin, "Ad&ministration"))
+        return [(widget, title) for widget, title in tabs if widget is not None]
+
+
+def build_manager_tabs(actor: Actor, settings: ClinicSettings, hub: ChangeHub) -> ManagerTabs:
+    tabs = ManagerTabs()
+    if allowed(actor.role, "view_reports"):
+        tabs.dashboard = DashboardView(actor, settings, hub)
+    if allowed(actor.role, "view_audit"):
+        tabs.audit = AuditViewer(actor, settings, hub)
+    if allowed(actor.role, "manage_users"):
+        tabs.admin = AdminPanel(actor, settings, hub)
+        if allowed(actor.role, "back_up_database"):
+            tabs.backups = BackupPage(actor, settings, hub)
+            tabs.admin.add_page(BACKUP_PAGE, tabs.backups)
+    return tabs

@@ -1,0 +1,119 @@
+"""The practice manager's tabs in the main window, and what they set off in the session."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+
+from clinic_desktop.services import backup, patients
+from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.settings import load_settings
+from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.ui.main_window import MainWindow
+from clinic_desktop.ui.session import DesktopSession
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def monday():
+    with frozen_at(MONDAY):
+        yield
+
+
+def _window(qtbot, actor) -> MainWindow:
+    window = MainWindow(actor, load_settings(), "clinic.sqlite3", ChangeHub(actor, poll_seconds=3600))
+    qtbot.addWidget(window)
+    return window
+
+
+def _titles(window: MainWindow) -> list[str]:
+    return [window.tabs.tabText(index) for index in range(window.tabs.count())]
+
+
+def test_the_manager_has_dashboard_audit_and_administration_tabs(qtbot, sqlite_staff):
+    window = _window(qtbot, sqlite_staff.manager)
+    assert _titles(window) == ["&Worklists", "&Patients", "Appointment &book", "&Dashboard", "A&udit",
+                               "Ad&ministration"]
+    pages = window.manager.admin.pages
+    assert [pages.item(row).text() for row in range(pages.count())][-1] == "Backups"
+
+
+@pytest.mark.parametrize("role", ["receptionist", "clinician"])
+def test_other_roles_never_get_the_managers_tabs(qtbot, sqlite_staff, role):
+    window = _window(qtbot, getattr(sqlite_staff, role))
+    assert _titles(window) == ["&Worklists", "&Patients", "Appointment &book"]
+    assert window.manager.audit is None and window.manager.admin is None
+
+
+def test_ctrl_5_goes_to_the_audit_trail_and_its_patient_opens_in_a_tab(qtbot, sqlite_staff):
+    patients.register_patient(sqlite_staff.receptionist, family_name="Smith", given_name="Ann",
+                              date_of_birth=date(1970, 1, 1))
+    window = _window(qtbot, sqlite_staff.manager)
+    go_to_audit = [action for action in window.findChildren(QAction) if action.shortcut().toString() == "Ctrl+5"]
+    assert [action.text() for action in go_to_audit] == ["A&udit"]
+    go_to_audit[0].trigger()
+    assert window.tabs.currentWidget() is window.manager.audit
+    table = window.manager.audit.table
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert window.tabs.tabText(window.tabs.currentIndex()).startswith("SMITH, Ann")
+
+
+def test_the_patient_record_export_is_offered_only_on_a_patients_tab(qtbot, sqlite_staff):
+    patient = patients.register_patient(sqlite_staff.receptionist, family_name="Smith", given_name="Ann",
+                                        date_of_birth=date(1970, 1, 1))
+    window = _window(qtbot, sqlite_staff.clinician)
+    assert not window.export_record_action.isEnabled()
+    window.open_patient(patient.id)
+    assert window.export_record_action.isEnabled()
+    window.tabs.setCurrentIndex(0)
+    assert not window.export_record_action.isEnabled()
+
+
+@pytest.fixture
+def session(qtbot, sqlite_staff):
+    session = DesktopSession(load_settings(), "clinic.sqlite3")
+    yield session
+    session._idle.stop()
+    for widget in (session.window, session.lock_screen, session.sign_in):
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+
+
+def test_a_saved_clinic_name_and_idle_time_apply_to_the_open_window_at_once(qtbot, session, sqlite_staff):
+    window = session.start(sqlite_staff.manager)
+    clinic = window.manager.admin.clinic
+    clinic.name.setText("Riverside Spinal Clinic")
+    clinic.lock_after.setValue(3)
+    clinic.save()
+    assert load_settings().name == "Riverside Spinal Clinic"
+    assert window.windowTitle() == "Clinic Desktop — Riverside Spinal Clinic"
+    assert session._idle._timer.interval() == 3 * 60_000
+
+
+def test_after_a_restore_everyone_signs_in_again_on_the_restored_accounts(qtbot, session, sqlite_staff, tmp_path):
+    copy = tmp_path / "before.sqlite3"
+    backup.back_up(sqlite_staff.manager, copy)
+    window = session.start(sqlite_staff.manager)
+    qtbot.addWidget(window)
+    assert window.manager.backups.restore_from(copy)
+    assert session.window is None
+    assert session.sign_in.isVisible()
+    assert "restored from a backup" in session.sign_in.findChildren(type(window._signed_in))[0].text()
+
+
+def test_the_open_app_makes_the_days_backup_and_says_so(qtbot, session, sqlite_staff, sqlite_database):
+    window = session.start(sqlite_staff.receptionist)
+    timer = session.start_daily_backup()
+    timer.wait()
+    qtbot.waitUntil(lambda: "backup was written to" in window.statusBar().currentMessage(), timeout=5000)
+    session.stop_daily_backup()
+    copies = list((Path(sqlite_database.database).parent / "backups").glob("*2026-11-23*"))
+    assert len(copies) == 1 and copies[0].stat().st_size > 0
