@@ -257,7 +257,20 @@ def _writable_target(target: Path) -> Path:
     live = live_database_file()
     if live is not None and target.resolve() == live:
         raise ValidationError("the backup cannot replace the database itself: choose another file name")
+    if target.is_file() and target.stat().st_size and not _is_replaceable_backup(target):
+        raise ValidationError(f"{target} already exists and is not a database backup, so it was left as it "
+                              "was: choose another file name")
     return target
+
+
+def _is_replaceable_backup(target: Path) -> bool:
+    """Only an earlier backup (an SQLite file, or pg_dump's archive) is replaced by a new one."""
+    try:
+        with target.open("rb") as file:
+            start = file.read(16)
+    except OSError:
+        return False
+    return start == b"SQLite format 3\x00" or start.startswith(b"PGDMP")
 
 
 def _pg_dump(target: Path) -> list[str]:

@@ -122,7 +122,12 @@ def _run_daily(actor: Actor, even_if_off: bool) -> DailyResult:
     today = clock.today(settings.zone)
     target = folder / daily_file_name(today)
     if target.is_file():
-        return DailyResult(None, (), kept_copies(folder), f"today's backup is already in {folder}")
+        # A lowered "copies kept" takes effect today, not only with tomorrow's copy.
+        deleted = _delete_beyond(folder, settings.backup_copies_kept)
+        if deleted:
+            _note_daily(actor, f"deleted {len(deleted)} daily backups beyond the newest "
+                        f"{settings.backup_copies_kept} kept", deleted=[path.name for path in deleted])
+        return DailyResult(None, deleted, kept_copies(folder), f"today's backup is already in {folder}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -84,10 +84,19 @@ def test_a_backup_taken_while_another_connection_writes_is_whole(sqlite_clinic, 
     assert family_names_in(tmp_path / "copy-4.sqlite3") == ["Smith", "Wang"]
 
 
-def test_a_backup_replaces_an_older_file_of_the_same_name(sqlite_clinic, tmp_path):
-    (tmp_path / "copy.sqlite3").write_text("last week's notes")
+def test_a_backup_replaces_an_older_backup_of_the_same_name(sqlite_clinic, tmp_path):
     backup.back_up(sqlite_clinic.manager, tmp_path / "copy.sqlite3")
-    assert family_names_in(tmp_path / "copy.sqlite3") == ["Smith", "Wang"]
+    register(sqlite_clinic, "Later", "9876543210")
+    backup.back_up(sqlite_clinic.manager, tmp_path / "copy.sqlite3")
+    assert family_names_in(tmp_path / "copy.sqlite3") == ["Later", "Smith", "Wang"]
+
+
+def test_a_file_that_is_not_a_backup_is_never_overwritten(sqlite_clinic, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("last week's notes")
+    with pytest.raises(ValidationError, match="already exists and is not a database backup"):
+        backup.back_up(sqlite_clinic.manager, notes)
+    assert notes.read_text() == "last week's notes"
 
 
 def test_backing_up_over_the_database_itself_is_refused(sqlite_clinic, sqlite_database):

@@ -57,6 +57,16 @@ def test_exactly_the_newest_copies_are_kept(sqlite_staff, folder):
     assert [path.name for path in result.deleted] == ["clinic-daily-2026-11-25.sqlite3"]
 
 
+def test_fewer_copies_kept_takes_effect_the_same_day(sqlite_staff, folder):
+    for day in range(3):
+        daily(sqlite_staff, MORNING + timedelta(days=day))
+    settings.update_clinic_settings(sqlite_staff.manager, backup_copies_kept=1)
+    again = daily(sqlite_staff, MORNING + timedelta(days=2, hours=4))
+    assert again.made is None
+    assert [path.name for path in folder.iterdir()] == ["clinic-daily-2026-11-25.sqlite3"]
+    assert len(again.deleted) == 2
+
+
 def test_files_that_are_not_our_daily_copies_are_never_deleted(sqlite_staff, folder):
     folder.mkdir()
     others = ["notes.txt", "clinic-daily-2020-01-01.sqlite3.bak", "other-daily-2020-01-01.sqlite3",
