@@ -38,6 +38,7 @@ class ChangeHub(QObject):
     changed = Signal(object)  # a Changes
     unreachable = Signal(str)  # the database could not be read; the reason, in words
     reachable = Signal()
+    replaced = Signal()  # another database is in place (a restored backup): nothing shown can be trusted
 
     def __init__(self, actor: Actor, poll_seconds: float | None = None, parent=None):
         super().__init__(parent)
@@ -46,6 +47,7 @@ class ChangeHub(QObject):
         self._day = clock.today(self._zone)
         start = change_feed.starting_point(actor)
         self._newest = start.newest_id
+        self._newest_hash = start.newest_hash
         self._seen: deque[int] = deque(sorted(start.event_ids), maxlen=_REMEMBERED)
         self._failing = False
         self._timer = QTimer(self)
@@ -64,14 +66,19 @@ class ChangeHub(QObject):
         """Read what changed and announce it; ``everything``: announce a full redraw anyway (F5).
         False when the database could not be read (``unreachable`` says why)."""
         try:
-            feed = change_feed.changes_since(self._actor, self._newest, frozenset(self._seen))
+            feed = change_feed.changes_since(self._actor, self._newest, frozenset(self._seen), self._newest_hash)
         except ServiceError as error:
             self._report_failure(str(error))
             return False
         if self._failing:
             self._failing = False
             self.reachable.emit()
-        self._newest = feed.newest_id
+        self._newest, self._newest_hash = feed.newest_id, feed.newest_hash
+        if feed.replaced:
+            self._seen.clear()
+            self._seen.extend(sorted(feed.event_ids))
+            self.replaced.emit()
+            return True
         self._seen.extend(sorted(feed.event_ids))
         day = clock.today(self._zone)
         if day != self._day:

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
         self.hub.changed.connect(lambda _changes: self._show_urgent())
         self.hub.unreachable.connect(self._database_unreachable)
+        self.hub.replaced.connect(self.database_restored)  # e.g. `clinic-desktop restore` while this was open
         self.hub.reachable.connect(lambda: self.show_status("Connected to the database again; lists up to date"))
         self._show_urgent()
         self.show_status("Lists up to date")

@@ -202,6 +202,8 @@ class DesktopSession(QObject):
 
     def _database_restored(self) -> None:
         """Every record, accounts included, is now the backup's: nobody stays signed in on the old ones."""
+        if self.window is None:
+            return  # already signed out: the restore is announced by the page and by the change feed
         try:
             self._settings = load_settings()
         except ServiceError:

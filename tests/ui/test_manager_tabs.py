@@ -8,13 +8,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.services import backup, patients
+from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.main_window import MainWindow
 from clinic_desktop.ui.session import DesktopSession
+from clinic_desktop.ui.sign_in_dialog import SignInDialog
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
@@ -106,6 +109,8 @@ def test_after_a_restore_everyone_signs_in_again_on_the_restored_accounts(qtbot,
     assert window.manager.backups.restore_from(copy)
     assert session.window is None
     assert session.sign_in.isVisible()
+    assert len([widget for widget in QApplication.topLevelWidgets()
+                if isinstance(widget, SignInDialog) and widget.isVisible()]) == 1
     assert "restored from a backup" in session.sign_in.findChildren(type(window._signed_in))[0].text()
 
 
@@ -117,3 +122,16 @@ def test_the_open_app_makes_the_days_backup_and_says_so(qtbot, session, sqlite_s
     session.stop_daily_backup()
     copies = list((Path(sqlite_database.database).parent / "backups").glob("*2026-11-23*"))
     assert len(copies) == 1 and copies[0].stat().st_size > 0
+
+
+def test_a_restore_from_the_command_line_signs_the_open_window_out(qtbot, session, sqlite_staff, tmp_path):
+    copy = tmp_path / "before.sqlite3"
+    backup.back_up(sqlite_staff.manager, copy)
+    window = session.start(sqlite_staff.receptionist)
+    qtbot.addWidget(window)
+    backup.restore(Actor.command_line(), copy)  # as `clinic-desktop restore` would, elsewhere
+    window.hub.poll()
+    assert session.window is None
+    assert "restored from a backup" in session.sign_in.findChildren(type(window._signed_in))[0].text()
+    assert len([widget for widget in QApplication.topLevelWidgets()
+                if isinstance(widget, SignInDialog) and widget.isVisible()]) == 1
