@@ -3,12 +3,14 @@
 Until the practice manager saves timings, the packaged resources/pathway_timings.json
 applies. A change applies at once to every item nobody has acted on yet (a review still
 to book, a referral only raised): its deadline follows the new timing, and the manager
-is told how many moved. Items someone has booked, drafted or sent keep their dates.
+is told how many moved, how many became overdue and how many stopped being overdue. Items
+someone has booked, drafted or sent keep their dates. The urgent red-flag referral is due the
+same day (the clinical guidance) and no saved value changes that.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from functools import cache
 
@@ -27,11 +29,17 @@ TIMING_WORDS: dict[str, tuple[str, str]] = {
     "medication_review_days": ("Medication review", "after a muscle relaxant is started"),
     "early_radicular_referral_days": ("Early radicular referral",
                                       "after severe radicular pain or a neurological deficit is recorded"),
-    "red_flag_referral_days": ("Urgent red-flag referral", "after red flags are recorded (0 = the same day)"),
+    "red_flag_referral_days": ("Urgent red-flag referral", "after red flags are recorded: always the same day"),
     "stratified_referral_days": ("Physiotherapy / biopsychosocial referral", "after STarT Back medium or high risk"),
     "twelve_week_check_days": ("12-week check", "after first contact"),
     "escalation_referral_days": ("Pain / spinal centre referral", "after a 12-week outcome of not improved"),
 }
+# The stepped-care guidance (DESIGN.md, reference/back-pain-stepped-care.txt): an urgent
+# red-flag referral is due the same day. A later deadline would hide a raised one from every
+# overdue list for weeks, so this timing is fixed and nobody can change it.
+FIXED_TIMINGS: dict[str, int] = {"red_flag_referral_days": 0}
+RED_FLAG_REASON = ("An urgent red-flag referral is always due the same day the red flags are recorded "
+                   "(the stepped-care guidance), so this timing cannot be changed.")
 _WAITING = {Appointment: "to_book", Referral: "raised"}  # nobody has acted on these yet
 # The stored items whose deadline each timing sets (clinic_desktop.pathway.rules), so that a
 # change re-runs the rules only for episodes holding such an item nobody has acted on yet.
@@ -57,15 +65,20 @@ class DeadlineMoves:
     """What a change did (or, previewed, would do) to the deadlines of items nobody has acted on."""
 
     moved: int  # deadlines that moved
-    now_overdue: int  # of those, how many are before today
+    newly_overdue: int  # of those, how many were not overdue before and are now
+    no_longer_overdue: int  # of those, how many were overdue before and are not now
 
     @property
     def in_words(self) -> str:
         if not self.moved:
             return "No deadline of an item nobody has acted on had to move."
         items = "deadline" if self.moved == 1 else "deadlines"
-        overdue = f"; {self.now_overdue} of them now overdue" if self.now_overdue else ""
-        return f"{self.moved} {items} of items nobody has acted on moved{overdue}."
+        now = f"{self.newly_overdue} {'is' if self.newly_overdue == 1 else 'are'} now overdue"
+        no_longer = f"{self.no_longer_overdue} {'is' if self.no_longer_overdue == 1 else 'are'} no longer overdue"
+        crossed = " and ".join(words for count, words in ((self.newly_overdue, now),
+                                                          (self.no_longer_overdue, no_longer)) if count)
+        return f"{self.moved} {items} of items nobody has acted on moved" + (
+            f"; of them, {crossed}." if crossed else ".")
 
 
 @dataclass(frozen=True)
@@ -77,8 +90,9 @@ class TimingsChange(DeadlineMoves):
 def load_pathway_timings() -> PathwayTimings:
     """The timings the rules use now. Internal: no permission needed (one keyed read)."""
     row = ClinicSetting.get_or_none(ClinicSetting.name == TIMINGS_SETTING)
-    return PathwayTimings.from_mapping(json.loads(row.value), source="saved pathway timings") if row \
+    timings = PathwayTimings.from_mapping(json.loads(row.value), source="saved pathway timings") if row \
         else packaged_timings()
+    return replace(timings, **FIXED_TIMINGS)  # a value saved before they were fixed never applies
 
 
 @cache
@@ -100,7 +114,8 @@ def update_pathway_timings(actor, **days: int) -> TimingsChange:
     words = ", ".join(f"{TIMING_WORDS[name][0]} {getattr(change.timings, name)} days" for name in change.changed)
     audit.record(actor, "update_pathway_timings", "clinic_setting", None,
                  f"changed pathway timings: {words or 'nothing'}; {change.in_words}",
-                 moved=change.moved, now_overdue=change.now_overdue, **asdict(change.timings))
+                 moved=change.moved, newly_overdue=change.newly_overdue,
+                 no_longer_overdue=change.no_longer_overdue, **asdict(change.timings))
     return change
 
 
@@ -131,8 +146,12 @@ def preview_clinic_settings(actor, **changes) -> DeadlineMoves:
 def _apply(actor, days: dict) -> TimingsChange:
     from clinic_desktop.services import pathway_sync  # pathway_sync reads the timings from here
 
-    before = load_pathway_timings()
-    timings = _checked(before, days)
+    row = ClinicSetting.get_or_none(ClinicSetting.name == TIMINGS_SETTING)
+    # As saved, so that a fixed timing saved with another value before it was fixed counts as
+    # changed and the items it timed follow the fixed value.
+    before = PathwayTimings.from_mapping(json.loads(row.value), source="saved pathway timings") if row \
+        else packaged_timings()
+    timings = replace(_checked(before, days), **FIXED_TIMINGS)
     value = json.dumps(asdict(timings), sort_keys=True)
     ClinicSetting.insert(name=TIMINGS_SETTING, value=value).on_conflict(
         conflict_target=[ClinicSetting.name], update={ClinicSetting.value: value}).execute()
@@ -144,20 +163,28 @@ def _apply(actor, days: dict) -> TimingsChange:
     for episode in Episode.select().where(Episode.id.in_(episode_ids) & (Episode.status == "open")):
         pathway_sync.synchronise(actor, episode)
     moves = _moves(deadlines, _waiting_deadlines(affected))
-    return TimingsChange(moves.moved, moves.now_overdue, timings, changed)
+    return TimingsChange(moves.moved, moves.newly_overdue, moves.no_longer_overdue, timings, changed)
 
 
 def _moves(before: dict, after: dict) -> DeadlineMoves:
-    moved = [due for key, (_, due) in after.items() if key in before and before[key][1] != due]
+    """How many deadlines moved, and how many of those crossed today either way (due before today is overdue)."""
+    moved = [(before[key][1], due) for key, (_, due) in after.items() if key in before and before[key][1] != due]
     today = clock.today(load_settings().zone)
-    return DeadlineMoves(len(moved), sum(due < today for due in moved))
+    return DeadlineMoves(len(moved), sum(was >= today > due for was, due in moved),
+                         sum(was < today <= due for was, due in moved))
 
 
 def _checked(before: PathwayTimings, days: dict) -> PathwayTimings:
     for name, value in days.items():
         if name not in TIMING_WORDS:
             raise ValidationError(f"There is no pathway timing {name!r}.", field=name)
-        lowest = 0 if name == "red_flag_referral_days" else 1
+        if name in FIXED_TIMINGS:
+            if type(value) is not int or value != FIXED_TIMINGS[name]:
+                raise ValidationError(f"The {TIMING_WORDS[name][0].lower()} timing stays at {FIXED_TIMINGS[name]} "
+                                      f"days, not {value!r}: {RED_FLAG_REASON[0].lower()}{RED_FLAG_REASON[1:]}",
+                                      field=name)
+            continue
+        lowest = 1
         if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= 365:
             raise ValidationError(f"The {TIMING_WORDS[name][0]} timing is a whole number of days from {lowest} "
                                   f"to 365, not {value!r}.", field=name)

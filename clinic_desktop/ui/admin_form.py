@@ -63,8 +63,13 @@ class StatusLine(QLabel):
 def confirm_moving_deadlines(parent: QWidget, title: str, moves, on_save: Callable[[], None]) -> QMessageBox:
     """Ask before a change moves deadlines (``moves``: a previewed DeadlineMoves); Save calls ``on_save``."""
     items = "deadline" if moves.moved == 1 else "deadlines"
-    overdue = (f" {moves.now_overdue} of them would then be overdue and show at once on the overdue lists."
-               if moves.now_overdue else "")
+    overdue = ""
+    if moves.newly_overdue:  # only those not overdue already: the manager weighs what the change does
+        overdue += (f" {moves.newly_overdue} of them would become overdue and show at once on the overdue "
+                    "lists.")
+    if moves.no_longer_overdue:
+        overdue += (f" {moves.no_longer_overdue} of them would no longer be overdue and leave the overdue "
+                    "lists.")
     box = QMessageBox(QMessageBox.Icon.Question, title,
                       f"Saving moves {moves.moved} {items} of reviews still to book and referrals only raised."
                       f"{overdue}\n\nSave the change?",

@@ -2,12 +2,15 @@
 
 A change applies at once to every review still to book and every referral only raised:
 their deadlines follow the new timing. Before saving, the page works out how many
-deadlines would move (and how many would become overdue) and asks the manager to confirm.
+deadlines would move (how many would become overdue, and how many would stop being overdue)
+and asks the manager to confirm. The urgent red-flag referral's timing is shown but fixed at
+the same day, as the clinical guidance says.
 """
 from __future__ import annotations
 
 from dataclasses import asdict
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -22,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services import pathway_settings
 from clinic_desktop.services.errors import ServiceError
-from clinic_desktop.services.pathway_settings import TIMING_WORDS, TimingsRecord
+from clinic_desktop.services.pathway_settings import FIXED_TIMINGS, RED_FLAG_REASON, TIMING_WORDS, TimingsRecord
 from clinic_desktop.ui.admin_form import StatusLine, confirm_moving_deadlines
 
 _INTRO = ("Each timing is the number of days from the event that starts its clock to the item's deadline. A "
@@ -35,7 +38,7 @@ _MNEMONIC_LABELS = {
     "two_week_review_days": "2-&week review",
     "medication_review_days": "&Medication review",
     "early_radicular_referral_days": "&Early radicular referral",
-    "red_flag_referral_days": "Urgent &red-flag referral",
+    "red_flag_referral_days": "Urgent red-flag referral",  # fixed: nothing to jump to
     "stratified_referral_days": "Physiotherapy / &biopsychosocial referral",
     "twelve_week_check_days": "1&2-week check",
     "escalation_referral_days": "Pain / spinal &centre referral",
@@ -49,17 +52,29 @@ class TimingsPage(QWidget):
         self.record: TimingsRecord | None = None
         self.confirmation: QMessageBox | None = None
         self.days: dict[str, QSpinBox] = {}
+        self.fixed_reason: QLabel | None = None
         grid = QGridLayout()
         for row, (name, (item, clock_start)) in enumerate(TIMING_WORDS.items()):
             box = QSpinBox()
-            box.setRange(0 if name == "red_flag_referral_days" else 1, 365)
+            box.setRange(1, 365)
             box.setSuffix(" days")
             box.setAccessibleName(f"{item}: days {clock_start}")
+            explanation = QLabel(clock_start)
+            if name in FIXED_TIMINGS:  # shown, never editable: the guidance fixes it
+                box.setRange(FIXED_TIMINGS[name], FIXED_TIMINGS[name])
+                box.setReadOnly(True)
+                box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+                box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                box.setAccessibleDescription(RED_FLAG_REASON)
+                box.setToolTip(RED_FLAG_REASON)
+                explanation.setText(f"{clock_start}. {RED_FLAG_REASON}")
+                explanation.setWordWrap(True)
+                self.fixed_reason = explanation
             label = QLabel(_MNEMONIC_LABELS[name])
             label.setBuddy(box)
             grid.addWidget(label, row, 0)
             grid.addWidget(box, row, 1)
-            grid.addWidget(QLabel(clock_start), row, 2)
+            grid.addWidget(explanation, row, 2)
             self.days[name] = box
         grid.setColumnStretch(2, 1)
         intro = QLabel(_INTRO)
@@ -105,7 +120,8 @@ class TimingsPage(QWidget):
         if self.record is None:
             return {}
         stored = asdict(self.record.timings)
-        return {name: box.value() for name, box in self.days.items() if box.value() != stored[name]}
+        return {name: box.value() for name, box in self.days.items()
+                if box.value() != stored[name] and name not in FIXED_TIMINGS}
 
     def save(self) -> None:
         """Work out what would move, then ask before moving anything."""
@@ -143,6 +159,7 @@ def for_screenshot(actor, settings, hub) -> QWidget:
     page.days["two_week_review_days"].setValue(10)
     preview = pathway_settings.preview_pathway_timings(actor, **page.changes())
     page.message.tell(f"Not saved yet. Saving would move {preview.moved} deadlines of reviews still to book and "
-              f"referrals only raised ({preview.now_overdue} of them would then be overdue).")
+                      f"referrals only raised ({preview.newly_overdue} of them would become overdue, "
+                      f"{preview.no_longer_overdue} would no longer be overdue).")
     page.resize(900, 560)
     return page

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.models import Appointment, AuditEvent
+from clinic_desktop.models import Appointment, AuditEvent, ClinicSetting
 from clinic_desktop.models.appointments import APPOINTMENT_KINDS
 from clinic_desktop.models.referrals import REFERRAL_KINDS
 from clinic_desktop.pathway.calendar import WorkingCalendar
@@ -70,7 +70,7 @@ def test_a_shorter_timing_moves_the_deadline_of_a_review_still_to_book(staff, at
     assert two_week_review(episode_id).due_by == date(2026, 12, 10)
     change = update_pathway_timings(staff.manager, two_week_review_days=10)  # Sun 6 Dec -> Fri 4 Dec
     assert two_week_review(episode_id).due_by == date(2026, 12, 4)
-    assert (change.moved, change.now_overdue, change.changed) == (1, 0, ("two_week_review_days",))
+    assert (change.moved, change.newly_overdue, change.changed) == (1, 0, ("two_week_review_days",))
     assert change.in_words == "1 deadline of items nobody has acted on moved."
 
 
@@ -84,13 +84,27 @@ def test_a_booked_review_keeps_its_deadline(staff, at_first_contact):
     assert change.moved == 1
 
 
-def test_deadlines_moved_into_the_past_are_counted_as_overdue(staff):
+@pytest.mark.parametrize("today, days, counts, words", [
+    pytest.param(date(2026, 12, 8), 7, (1, 0), "; of them, 1 is now overdue", id="newly-overdue"),
+    pytest.param(date(2026, 12, 11), 7, (0, 0), "", id="already-overdue-stays-overdue-not-counted"),
+    pytest.param(date(2026, 12, 11), 20, (0, 1), "; of them, 1 is no longer overdue", id="no-longer-overdue"),
+])
+def test_a_moved_deadline_is_counted_only_when_it_crosses_today(staff, today, days, counts, words):
+    """The 2-week review due Thu 10 Dec moves to Thu 3 Dec (7 days) or Wed 16 Dec (20 days)."""
     with frozen_at(THURSDAY):
         first_seen(staff, "Early")
-    with frozen_at(datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc)):
-        change = update_pathway_timings(staff.manager, two_week_review_days=7)  # Thu 3 Dec
-    assert (change.moved, change.now_overdue) == (1, 1)
-    assert change.in_words == "1 deadline of items nobody has acted on moved; 1 of them now overdue."
+    with frozen_at(datetime.combine(today, datetime.min.time(), tzinfo=timezone.utc)):
+        change = update_pathway_timings(staff.manager, two_week_review_days=days)
+    assert (change.moved, change.newly_overdue, change.no_longer_overdue) == (1, *counts)
+    assert change.in_words == f"1 deadline of items nobody has acted on moved{words}."
+
+
+def test_a_closure_day_preview_counts_deadlines_newly_overdue_only(staff):
+    with frozen_at(THURSDAY):
+        first_seen(staff, "Early")  # 2-week review due Thu 10 Dec
+    with frozen_at(datetime(2026, 12, 10, 9, 0, tzinfo=timezone.utc)):  # due today: not yet overdue
+        moves = preview_clinic_settings(staff.manager, closure_days=[date(2026, 12, 10)])  # -> Wed 9 Dec
+    assert (moves.moved, moves.newly_overdue, moves.no_longer_overdue) == (1, 1, 0)
 
 
 def test_a_new_episode_follows_the_new_timing(staff, at_first_contact):
@@ -124,7 +138,7 @@ def test_a_preview_of_a_new_closure_day_tells_what_would_move_and_changes_nothin
     episode_id = first_seen(staff)
     events = AuditEvent.select().count()
     moves = preview_clinic_settings(staff.manager, closure_days=[date(2026, 12, 10)])
-    assert (moves.moved, moves.now_overdue) == (1, 0)
+    assert (moves.moved, moves.newly_overdue, moves.no_longer_overdue) == (1, 0, 0)
     assert two_week_review(episode_id).due_by == date(2026, 12, 10)
     assert load_settings().closure_days == ()
     assert AuditEvent.select().count() == events
@@ -138,7 +152,7 @@ def test_a_preview_of_impossible_clinic_settings_is_refused_like_the_change(staf
 @pytest.mark.parametrize("changes, field, message", [
     (dict(two_week_review_days=0), "two_week_review_days", "The 2-week review timing is a whole number of days "
                                                            "from 1 to 365, not 0"),
-    (dict(red_flag_referral_days=-1), "red_flag_referral_days", "from 0 to 365"),
+    (dict(red_flag_referral_days=-1), "red_flag_referral_days", "stays at 0 days, not -1"),
     (dict(twelve_week_check_days=366), "twelve_week_check_days", "not 366"),
     (dict(medication_review_days="21"), "medication_review_days", "not '21'"),
     (dict(medication_review_days=True), "medication_review_days", "not True"),
@@ -155,6 +169,30 @@ def test_impossible_timings_are_refused_and_nothing_is_saved(staff, changes, fie
 
 def test_a_same_day_red_flag_referral_may_be_kept(staff):
     assert update_pathway_timings(staff.manager, red_flag_referral_days=0).timings.red_flag_referral_days == 0
+
+
+@pytest.mark.parametrize("days", [1, 30, True])
+def test_the_red_flag_referral_stays_due_the_same_day(staff, days):
+    events = AuditEvent.select().count()
+    with pytest.raises(ValidationError) as refused:
+        update_pathway_timings(staff.manager, red_flag_referral_days=days)
+    assert str(refused.value) == (
+        f"The urgent red-flag referral timing stays at 0 days, not {days!r}: an urgent red-flag referral is always "
+        "due the same day the red flags are recorded (the stepped-care guidance), so this timing cannot be "
+        "changed.")
+    assert refused.value.field == "red_flag_referral_days"
+    assert load_pathway_timings().red_flag_referral_days == 0
+    assert AuditEvent.select().count() == events
+
+
+def test_a_red_flag_timing_saved_before_it_was_fixed_never_applies(staff):
+    ClinicSetting.create(name=pathway_settings.TIMINGS_SETTING,
+                         value=json.dumps({**asdict(PathwayTimings()), "red_flag_referral_days": 30}))
+    assert load_pathway_timings().red_flag_referral_days == 0
+    change = update_pathway_timings(staff.manager, medication_review_days=14)
+    assert "red_flag_referral_days" in change.changed
+    stored = ClinicSetting.get(ClinicSetting.name == pathway_settings.TIMINGS_SETTING).value
+    assert json.loads(stored)["red_flag_referral_days"] == 0
 
 
 @pytest.mark.parametrize("who", ["receptionist", "clinician"])

@@ -89,3 +89,43 @@ def test_a_manager_re_roled_elsewhere_is_refused_in_words(qtbot, page, sqlite_st
     save(qtbot, page)
     assert page.message.text() == "The account manager is no longer active in this role: sign in again."
     assert load_pathway_timings().medication_review_days == 21
+
+
+def test_the_red_flag_referral_timing_is_shown_fixed_at_the_same_day_with_the_reason(page):
+    box = page.days["red_flag_referral_days"]
+    assert (box.value(), box.isReadOnly(), box.minimum(), box.maximum()) == (0, True, 0, 0)
+    assert page.fixed_reason.text() == (
+        "after red flags are recorded: always the same day. An urgent red-flag referral is always due the same day "
+        "the red flags are recorded (the stepped-care guidance), so this timing cannot be changed.")
+    assert page.changes() == {}
+
+
+def test_the_question_counts_only_deadlines_that_would_become_overdue_or_stop_being(qtbot, sqlite_staff):
+    """Two reviews already overdue move earlier (still overdue, not counted); one due later becomes overdue."""
+    for family_name, seen in (("Early", date(2026, 11, 2)), ("Earlier", date(2026, 11, 3)),
+                              ("Later", date(2026, 11, 12))):
+        with frozen_at(datetime.combine(seen, datetime.min.time(), tzinfo=timezone.utc)):
+            patient = patients.register_patient(sqlite_staff.receptionist, family_name=family_name,
+                                                given_name="Aisha", date_of_birth=date(1980, 3, 4))
+            episodes.open_episode(sqlite_staff.clinician, patient.id, first_contact_on=seen,
+                                  presentation="non_specific", severity="mild")
+    with frozen_at(NOW):  # Thu 26 Nov: the reviews were due 16, 17 and 26 Nov
+        page = shown(qtbot, TimingsPage(sqlite_staff.manager, load_settings(), ChangeHub(sqlite_staff.manager)))
+        question, said = saved_after_asking(qtbot, page, 10)  # due 12, 13 and 20 Nov
+        assert question == ("Saving moves 3 deadlines of reviews still to book and referrals only raised. 1 of them "
+                            "would become overdue and show at once on the overdue lists.\n\nSave the change?")
+        assert said == "Saved the new timings. 3 deadlines of items nobody has acted on moved; of them, 1 is now overdue."
+        question, said = saved_after_asking(qtbot, page, 30)  # due 2, 3 and 11 Dec
+        assert question == ("Saving moves 3 deadlines of reviews still to book and referrals only raised. 3 of them "
+                            "would no longer be overdue and leave the overdue lists.\n\nSave the change?")
+        assert said == ("Saved the new timings. 3 deadlines of items nobody has acted on moved; of them, 3 are no "
+                        "longer overdue.")
+
+
+def saved_after_asking(qtbot, page, two_week_review_days: int) -> tuple[str, str]:
+    """The question a new 2-week review timing asks, and what the page says once Save is clicked."""
+    page.days["two_week_review_days"].setValue(two_week_review_days)
+    box = save(qtbot, page)
+    question = box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    return question, page.message.text()
