@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from clinic_desktop.models import ClinicSetting
+from clinic_desktop.models import Appointment, ClinicSetting
 from clinic_desktop.pathway.calendar import WorkingCalendar
-from clinic_desktop.services import audit
+from clinic_desktop.services import audit, clock
+from clinic_desktop.services.clinic_time import format_day, format_time, to_local
 from clinic_desktop.services.errors import ValidationError
 from clinic_desktop.services.transaction import service
 
@@ -112,6 +113,7 @@ def update_clinic_settings(actor, **changes) -> ClinicSettings:
     if "closure_days" in changes:  # sorted only once known to be dates
         changes["closure_days"] = tuple(sorted(set(changes["closure_days"])))
         updated = replace(updated, closure_days=changes["closure_days"])
+    _refuse_closing_on_bookings(current, updated)
     ClinicSetting.insert(name=_KEY, value=updated.to_json()).on_conflict(
         conflict_target=[ClinicSetting.name], update={ClinicSetting.value: updated.to_json()}
     ).execute()
@@ -120,6 +122,53 @@ def update_clinic_settings(actor, **changes) -> ClinicSettings:
                  f"changed clinic settings: {', '.join(sorted(changes))}",
                  pathway=pathway, **changes)  # dates as ISO text
     return updated
+
+
+def _refuse_closing_on_bookings(before: ClinicSettings, after: ClinicSettings) -> None:
+    """A new closure day, or shorter opening hours, must not shut the clinic on a booked patient:
+    the book would show "Closed" above the booking and nobody would think to move it."""
+    added = set(after.closure_days) - set(before.closure_days)
+    narrowed = after.opens_at > before.opens_at or after.closes_at < before.closes_at
+    if not (added or narrowed):
+        return
+    zone = after.zone
+    query = Appointment.select(Appointment.starts_at, Appointment.ends_at).where(
+        (Appointment.status == "booked") & (Appointment.starts_at >= start_of_clinic_day(clock.today(zone), zone)))
+    if not narrowed:  # only the new closure days matter
+        query = query.where(Appointment.starts_at < start_of_clinic_day(max(added) + timedelta(days=1), zone))
+    booked = [(to_local(starts, zone), to_local(ends, zone))
+              for starts, ends in query.order_by(Appointment.starts_at).tuples()]
+    on_closure = [starts for starts, _ in booked if starts.date() in added]
+    if on_closure:
+        first, count = on_closure[0], len(on_closure)
+        if len({starts.date() for starts in on_closure}) > 1:
+            raise ValidationError(f"{count} appointments are booked on the new closure days, the first on "
+                           f"{format_day(first.date())} at {format_time(first)}: move them before closing "
+                           "those days.", field="closure_days")
+        booked_on = (f"1 appointment is booked on {format_day(first.date())} (at {format_time(first)}): move it"
+                     if count == 1 else f"{count} appointments are booked on {format_day(first.date())} "
+                                        f"(the first at {format_time(first)}): move them")
+        raise ValidationError(f"{booked_on} before closing that day.", field="closure_days")
+    outside = [starts for starts, ends in booked if _outside(after, starts, ends) and not
+               _outside(before, starts, ends)]
+    if outside:
+        first, count = outside[0], len(outside)
+        hours = f"{after.opens_at.isoformat('minutes')}–{after.closes_at.isoformat('minutes')}"
+        them = (f"1 booked appointment falls outside the new opening hours {hours}, on" if count == 1 else
+                f"{count} booked appointments fall outside the new opening hours {hours}, the first on")
+        raise ValidationError(f"{them} {format_day(first.date())} at {format_time(first)}: move "
+                       f"{'it' if count == 1 else 'them'} before changing the hours.",
+                       field="opens_at" if after.opens_at > before.opens_at else "closes_at")
+
+
+def start_of_clinic_day(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC instant the clinic's day begins (appointment starts are stored in UTC)."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(timezone.utc)
+
+
+def _outside(settings: ClinicSettings, starts: datetime, ends: datetime) -> bool:
+    return (starts.time() < settings.opens_at or ends.time() > settings.closes_at
+            or ends.date() != starts.date())
 
 
 # A deadline that a closure day moved earlier sits at most this many days before it

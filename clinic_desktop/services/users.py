@@ -8,13 +8,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
 
-from clinic_desktop.models import User, database_proxy, is_sqlite
+from clinic_desktop.models import Appointment, User, database_proxy, is_sqlite
 from clinic_desktop.models.users import ROLES
 from clinic_desktop.services import audit, validation
 from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import now_utc
+from clinic_desktop.services.clinic_time import format_day, to_local
+from clinic_desktop.services.clock import now_utc, today
 from clinic_desktop.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.settings import update_clinic_settings
+from clinic_desktop.services.settings import load_settings, start_of_clinic_day, update_clinic_settings
 from clinic_desktop.services.transaction import database_errors_in_words, service
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
@@ -146,6 +147,7 @@ def deactivate_user(actor, user_id: int) -> UserRecord:
         raise InvalidTransition(f"The account {user.username} ({user.full_name}) is already deactivated.")
     if user.role == _MANAGER:
         _refuse_leaving_no_manager(user, f"deactivate {user.full_name}")
+    _refuse_stranding_bookings(user)
     User.update(active=False).where(User.id == user.id).execute()
     audit.record(actor, "deactivate_user", "user", user.id,
                  f"deactivated the {ROLE_LABELS[user.role]} account {user.username}")
@@ -194,6 +196,21 @@ def _refuse_leaving_no_manager(user: User, doing: str) -> None:
     if not others.exists():
         raise Conflict(f"You cannot {doing}: {user.full_name} is the only active practice manager, and someone "
                        "must be able to manage accounts. Make another person a practice manager first.")
+
+
+def _refuse_stranding_bookings(user: User) -> None:
+    """The appointment book lists only active clinicians: a deactivated one's bookings from today on
+    would vanish from it, and reception could no longer find those patients to move them."""
+    zone = load_settings().zone
+    booked = Appointment.select(Appointment.starts_at).where(
+        (Appointment.clinician == user.id) & (Appointment.status == "booked")
+        & (Appointment.starts_at >= start_of_clinic_day(today(zone), zone))).order_by(Appointment.starts_at)
+    count = booked.count()
+    if count:
+        first = format_day(to_local(booked.first().starts_at, zone).date())
+        appointments = (f"1 booked appointment, on {first}: move or cancel it" if count == 1 else
+                        f"{count} booked appointments, the first on {first}: move or cancel them")
+        raise Conflict(f"{user.full_name} still has {appointments} in the Appointment book first.")
 
 
 def _user_record(user: User) -> UserRecord:

@@ -6,7 +6,8 @@ say so before anyone tries.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from clinic_desktop.services import users
 from clinic_desktop.services.actor import Actor
@@ -30,6 +31,7 @@ class UsersPage(AdminListPage):
                          "who did what; reactivate one to let the person sign in again.", "Staff accounts",
                          _COLUMNS, frozenset({"user"}), parent)
         self.actor = actor
+        self.confirmation: QMessageBox | None = None  # the open "Deactivate …?" question
         self.new_button = self.add_button("&New user…", self.new_user, needs_selection=False)
         self.edit_button = self.add_button("&Edit…", self.edit_selected)
         self.password_button = self.add_button("Reset &password…", self.reset_password)
@@ -60,12 +62,26 @@ class UsersPage(AdminListPage):
             self.open_dialog(PasswordDialog(self.actor, user, self))
 
     def deactivate(self, user: UserRecord) -> None:
-        self.write(lambda: users.deactivate_user(self.actor, user.id),
-                   lambda done: f"Deactivated {done.username} ({done.full_name}): they can no longer sign in")
+        """Ask first: the person is stopped at once, wherever they are signed in."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Deactivate account",
+                          f"Deactivate {user.username} ({user.full_name})? They can no longer sign in, and a "
+                          "session they have open stops at their next action. The account and everything it "
+                          "recorded are kept; you can reactivate it later.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmDeactivation")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        confirm = box.addButton("&Deactivate", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        confirm.clicked.connect(lambda: self.write(
+            lambda: users.deactivate_user(self.actor, user.id),
+            lambda done: f"Deactivated {done.username} ({done.full_name}): they can no longer sign in"))
+        self.confirmation = box
+        box.open()
 
     def reactivate(self, user: UserRecord) -> None:
         self.write(lambda: users.reactivate_user(self.actor, user.id),
                    lambda done: f"Reactivated {done.username} ({done.full_name}): they can sign in again")
+
 
 def for_screenshot(actor, settings, hub) -> QWidget:
     page = UsersPage(actor, hub)

@@ -196,8 +196,7 @@ class AppointmentBookView(QWidget):
             if table is self.day_table:
                 (book_day,) = appointment_book.clinician_book(self._actor, clinician_id, self.shown_day(), 1)
                 self.day_model.set_day(book_day)
-                self._show_banner(None if book_day.open else
-                                  f"Closed on {weekday_date(book_day.day)} — {book_day.closed_reason}.")
+                self._show_banner(None if book_day.open else _closed_banner(book_day))
                 self._summarise(book_day.slots)
             else:
                 week = appointment_book.clinician_week(self._actor, clinician_id, self.shown_day())
@@ -316,6 +315,12 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
+
+
+def _closed_banner(book_day) -> str:
+    """"Closed on Sat 28 Nov — Weekend."; a closure day's reason is just "Closed", said once."""
+    reason = "" if book_day.closed_reason == "Closed" else f" — {book_day.closed_reason}"
+    return f"Closed on {weekday_date(book_day.day)}{reason}."
 
 
 def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:

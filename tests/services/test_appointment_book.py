@@ -128,8 +128,10 @@ def test_a_closure_day_is_closed(staff):
 
 
 def test_a_booking_on_a_day_closed_afterwards_still_shows(staff):
+    """Closing a day with bookings is refused now; a day closed once it is past keeps them."""
     book(staff, review_of(staff), datetime(2026, 12, 1, 10, 10))
-    settings.update_clinic_settings(staff.manager, closure_days=(TUESDAY,))
+    with frozen_at(datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)):
+        settings.update_clinic_settings(staff.manager, closure_days=(TUESDAY,))
     tuesday = day_of(staff, TUESDAY)
     assert not tuesday.open
     assert [(each.label, each.appointment.patient_name) for each in tuesday.slots] == [("10:10–10:30", "SMITH, Ann")]

@@ -106,3 +106,81 @@ def test_a_new_closure_day_moves_a_waiting_deadline_to_the_working_day_before(st
         assert _two_week_due(episode_id) == date(2026, 12, 9)
         update_clinic_settings(staff.manager, closure_days=[])
         assert _two_week_due(episode_id) == date(2026, 12, 10)
+
+
+# --- closing the clinic on booked patients is refused ---
+
+BOOKED_DAY = date(2026, 11, 27)  # Fri
+SEEN = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)  # Thu: first contact, and when they were booked
+
+
+def _book_review(staff, family_name: str, starts_local: datetime) -> int:
+    """A new patient's 2-week review booked with Dr Jones at a clinic wall time."""
+    from clinic_desktop.services import appointments
+
+    patient = patients.register_patient(staff.receptionist, family_name=family_name, given_name="Aisha",
+                                        date_of_birth=date(1980, 3, 4))
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=SEEN.date(),
+                                       presentation="non_specific", severity="mild").episode_id
+    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review"))
+    return appointments.book_appointment(staff.receptionist, review.id, clinician_id=staff.clinician.user_id,
+                                         starts_local=starts_local).id
+
+
+@pytest.fixture
+def booked(staff):
+    """Three reviews booked on Fri 27 Nov 2026 at 10:00, 09:10 and 16:40 clinic time (20 minutes each)."""
+    with frozen_at(SEEN):
+        for family_name, at in (("Ahmed", time(10, 0)), ("Brown", time(9, 10)), ("Clark", time(16, 40))):
+            _book_review(staff, family_name, datetime.combine(BOOKED_DAY, at))
+
+
+def refused_unchanged(staff, message: str, field: str, **changes) -> None:
+    events = AuditEvent.select().count()
+    with frozen_at(datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)):
+        with pytest.raises(ValidationError) as refused:
+            update_clinic_settings(staff.manager, **changes)
+    assert (str(refused.value), refused.value.field) == (message, field)
+    assert load_settings() == ClinicSettings()
+    assert AuditEvent.select().count() == events
+
+
+def test_a_closure_day_with_booked_appointments_is_refused(staff, booked):
+    refused_unchanged(staff, "3 appointments are booked on Fri 27 Nov 2026 (the first at 09:10): move them before "
+                      "closing that day.", "closure_days", closure_days=[BOOKED_DAY])
+
+
+def test_closure_days_over_booked_appointments_on_several_days_are_refused(staff, booked):
+    with frozen_at(SEEN):
+        _book_review(staff, "Davies", datetime(2026, 11, 30, 11, 0))
+    refused_unchanged(staff, "4 appointments are booked on the new closure days, the first on Fri 27 Nov 2026 at "
+                      "09:10: move them before closing those days.", "closure_days",
+                      closure_days=[BOOKED_DAY, date(2026, 11, 30)])
+
+
+def test_opening_later_than_a_booked_appointment_is_refused(staff, booked):
+    refused_unchanged(staff, "1 booked appointment falls outside the new opening hours 09:30–17:30, on Fri 27 Nov "
+                      "2026 at 09:10: move it before changing the hours.", "opens_at", opens_at=time(9, 30))
+
+
+def test_closing_before_booked_appointments_end_is_refused(staff, booked):
+    refused_unchanged(staff, "2 booked appointments fall outside the new opening hours 08:30–10:15, the first on "
+                      "Fri 27 Nov 2026 at 10:00: move them before changing the hours.", "closes_at",
+                      closes_at=time(10, 15))  # 10:00-10:20 and 16:40-17:00 end after it
+
+
+def test_a_closure_day_over_a_cancelled_appointment_is_accepted(staff):
+    from clinic_desktop.services import appointments
+
+    with frozen_at(SEEN):
+        episode_id = _episode_first_seen(staff, SEEN.date())
+        follow_up = appointments.add_follow_up(staff.clinician, episode_id, due_by=BOOKED_DAY, reason="Check")
+        appointments.book_appointment(staff.receptionist, follow_up.id, clinician_id=staff.clinician.user_id,
+                                      starts_local=datetime.combine(BOOKED_DAY, time(9, 10)))
+        appointments.cancel_appointment(staff.receptionist, follow_up.id, reason="Patient asked")
+        assert update_clinic_settings(staff.manager, closure_days=[BOOKED_DAY]).closure_days == (BOOKED_DAY,)
+
+
+def test_bookings_in_the_past_do_not_stop_a_change_of_hours(staff, booked):
+    with frozen_at(datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)):  # the day after they were booked for
+        assert update_clinic_settings(staff.manager, opens_at=time(9, 30)).opens_at == time(9, 30)

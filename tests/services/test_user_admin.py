@@ -1,11 +1,13 @@
 """The practice manager keeps staff accounts: list, edit, deactivate, reactivate, reset passwords."""
 import json
+from datetime import date, datetime, timezone
 
 import pytest
 from database_fixtures import PASSWORD
 
-from clinic_desktop.models import AuditEvent, User
-from clinic_desktop.services import destinations, users
+from clinic_desktop.models import Appointment, AuditEvent, User
+from clinic_desktop.services import appointments, destinations, episodes, patients, users
+from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.users import SignInFailed
 
@@ -189,3 +191,43 @@ def test_only_a_manager_changes_accounts(staff, who):
             with pytest.raises(PermissionDenied, match="may not manage users"):
                 call()
         unchanged(refused)
+
+
+# --- a clinician with bookings ahead keeps their account until the bookings are moved ---
+
+def _booked_with_sam(staff, family_name: str, starts_local) -> int:
+    patient = patients.register_patient(staff.receptionist, family_name=family_name, given_name="Aisha",
+                                        date_of_birth=date(1980, 3, 4))
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2026, 11, 20),
+                                       presentation="non_specific", severity="mild").episode_id
+    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review"))
+    return appointments.book_appointment(staff.receptionist, review.id, clinician_id=staff.other_clinician.user_id,
+                                         starts_local=starts_local).id
+
+
+def test_a_clinician_with_booked_appointments_ahead_cannot_be_deactivated(staff):
+    with frozen_at(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)):  # Wed 25 Nov
+        _booked_with_sam(staff, "Ahmed", datetime(2026, 11, 27, 9, 0))
+        _booked_with_sam(staff, "Brown", datetime(2026, 11, 25, 15, 0))  # later today
+
+        def refused():
+            with pytest.raises(Conflict) as refusal:
+                users.deactivate_user(staff.manager, staff.other_clinician.user_id)
+            assert str(refusal.value) == ("Sam Physio still has 2 booked appointments, the first on Wed 25 Nov 2026: "
+                                          "move or cancel them in the Appointment book first.")
+        unchanged(refused)
+
+
+def test_one_booked_appointment_is_named_on_its_own(staff):
+    with frozen_at(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)):
+        _booked_with_sam(staff, "Ahmed", datetime(2026, 11, 27, 9, 0))
+        with pytest.raises(Conflict, match="^Sam Physio still has 1 booked appointment, on Fri 27 Nov 2026: move or "
+                                           "cancel it in the Appointment book first.$"):
+            users.deactivate_user(staff.manager, staff.other_clinician.user_id)
+
+
+def test_appointments_booked_before_today_do_not_stop_a_deactivation(staff):
+    with frozen_at(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)):
+        _booked_with_sam(staff, "Ahmed", datetime(2026, 11, 26, 9, 0))
+    with frozen_at(datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)):
+        assert not users.deactivate_user(staff.manager, staff.other_clinician.user_id).active

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services import episodes, patients
+from clinic_desktop.services import appointments, episodes, patients
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings, update_clinic_settings
 from clinic_desktop.ui.admin_clinic import ClinicPage
@@ -136,3 +136,37 @@ def test_a_change_made_elsewhere_does_not_overwrite_what_is_being_typed(qtbot, p
     update_clinic_settings(sqlite_staff.manager, telephone="0117 496 0999")
     page.hub.poll()
     assert page.name.text() == "Riverside Spinal"
+
+
+def _booked_on_friday(sqlite_staff, family_name: str, at: time) -> None:
+    """A 2-week review booked with Dr Jones on Fri 27 Nov 2026 at a clinic wall time."""
+    patient = patients.register_patient(sqlite_staff.receptionist, family_name=family_name, given_name="Aisha",
+                                        date_of_birth=date(1980, 3, 4))
+    episode_id = episodes.open_episode(sqlite_staff.clinician, patient.id, first_contact_on=date(2026, 11, 26),
+                                       presentation="non_specific", severity="mild").episode_id
+    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review"))
+    appointments.book_appointment(sqlite_staff.receptionist, review.id, clinician_id=sqlite_staff.clinician.user_id,
+                                  starts_local=datetime.combine(date(2026, 11, 27), at))
+
+
+def test_a_closure_day_with_booked_appointments_is_refused_in_words(qtbot, page, sqlite_staff):
+    with frozen_at(NOW):
+        _booked_on_friday(sqlite_staff, "Khan", time(9, 10))
+        _booked_on_friday(sqlite_staff, "Lee", time(11, 0))
+        page.new_closure.setDate(QDate(2026, 11, 27))
+        click(qtbot, page.add_closure)
+        click(qtbot, page.save_button)
+    assert page.confirmation is None
+    assert page.message.text() == ("2 appointments are booked on Fri 27 Nov 2026 (the first at 09:10): move them "
+                                   "before closing that day.")
+    assert load_settings().closure_days == (date(2026, 12, 24),)
+
+
+def test_opening_hours_that_leave_out_a_booked_appointment_are_refused_in_words(qtbot, page, sqlite_staff):
+    with frozen_at(NOW):
+        _booked_on_friday(sqlite_staff, "Khan", time(9, 10))
+        page.opens_at.setTime(QTime(9, 30))
+        click(qtbot, page.save_button)
+    assert page.message.text() == ("1 booked appointment falls outside the new opening hours 09:30–17:30, on Fri 27 "
+                                   "Nov 2026 at 09:10: move it before changing the hours.")
+    assert load_settings().opens_at == time(8, 30)

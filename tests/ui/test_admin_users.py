@@ -1,12 +1,17 @@
 """The Users page: the manager creates, edits, deactivates and reactivates accounts and resets passwords."""
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 import pytest
 from admin_helpers import cells, click_row, press_enter, refusal_box, row_of, shown, type_into
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
-from clinic_desktop.services import users
+from clinic_desktop.models import Appointment
+from clinic_desktop.services import appointments, episodes, patients, users
+from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.users import SignInFailed
 from clinic_desktop.ui.admin_user_dialogs import PasswordDialog, UserDialog
 from clinic_desktop.ui.admin_users import UsersPage
@@ -74,10 +79,29 @@ def test_two_different_passwords_are_refused_before_anything_is_saved(qtbot, pag
     assert "Tess Temp" not in cells(page, 0)
 
 
+def confirm_deactivation(qtbot, page, answer: str = "Deactivate") -> QMessageBox:
+    """Click Deactivate, then answer the question it asks (the box is left for the test to read)."""
+    qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+    box = page.confirmation
+    assert box is not None and box.isVisible() and box.isModal()
+    text = box.text()
+    chosen = next(button for button in box.buttons() if button.text().replace("&", "") == answer)
+    qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton)
+    return text
+
+
+def test_deactivating_asks_first_and_cancelling_keeps_the_account(qtbot, page):
+    click_row(qtbot, page, "Dr Alys Jones")
+    question = confirm_deactivation(qtbot, page, "Cancel")
+    assert question.startswith("Deactivate drjones (Dr Alys Jones)? They can no longer sign in")
+    assert row_of(page, "Dr Alys Jones")[-1] == "active"
+    assert users.authenticate("drjones", PASSWORD).username == "drjones"
+
+
 def test_deactivating_greys_the_account_and_stops_its_sign_in(qtbot, page):
     click_row(qtbot, page, "Dr Alys Jones")
     assert page.active_button.text() == "&Deactivate"
-    qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+    confirm_deactivation(qtbot, page)
     assert page.status.text() == "Deactivated drjones (Dr Alys Jones): they can no longer sign in."
     assert row_of(page, "Dr Alys Jones")[-1] == "deactivated: cannot sign in"
     assert cells(page, 0)[-1] == "Dr Alys Jones"  # deactivated accounts come last
@@ -106,7 +130,7 @@ def test_the_manager_cannot_deactivate_or_re_role_themself(qtbot, page):
 def test_a_refusal_from_the_list_is_shown_in_words(qtbot, page, sqlite_staff):
     click_row(qtbot, page, "Sam Physio")
     users.deactivate_user(sqlite_staff.manager, sqlite_staff.other_clinician.user_id)  # another workstation
-    qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+    confirm_deactivation(qtbot, page)
     box = refusal_box()
     assert box is not None and box.text() == "The account physio (Sam Physio) is already deactivated."
     box.close()
@@ -149,3 +173,22 @@ def test_an_account_changed_on_another_workstation_is_redrawn(page, sqlite_staff
     users.deactivate_user(sqlite_staff.manager, sqlite_staff.receptionist.user_id)
     page.hub.poll()
     assert row_of(page, "Rita Reception")[-1] == "deactivated: cannot sign in"
+
+
+def test_a_clinician_with_bookings_ahead_is_not_deactivated_and_the_page_says_why(qtbot, page, sqlite_staff):
+    patient = patients.register_patient(sqlite_staff.receptionist, family_name="Khan", given_name="Aisha",
+                                        date_of_birth=date(1980, 3, 4))
+    with frozen_at(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)):
+        episode_id = episodes.open_episode(sqlite_staff.clinician, patient.id, first_contact_on=date(2026, 11, 20),
+                                           presentation="non_specific", severity="mild").episode_id
+        review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review"))
+        appointments.book_appointment(sqlite_staff.receptionist, review.id,
+                                      clinician_id=sqlite_staff.other_clinician.user_id,
+                                      starts_local=datetime(2026, 11, 25, 14, 0))
+        click_row(qtbot, page, "Sam Physio")
+        confirm_deactivation(qtbot, page)
+    box = refusal_box()
+    assert box is not None and box.text() == ("Sam Physio still has 1 booked appointment, on Wed 25 Nov 2026: move or "
+                                              "cancel it in the Appointment book first.")
+    box.close()
+    assert row_of(page, "Sam Physio")[-1] == "active"

@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services import appointments, episodes, patients, worklists
+from clinic_desktop.services import appointments, episodes, patients, settings, worklists
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.appointment_book import AppointmentBookView
@@ -126,6 +126,12 @@ def test_a_closed_day_says_why(book_view):
     assert book_view.banner.isVisible()
     assert book_view.banner.text() == "Closed on Fri 25 Dec — Bank holiday: Christmas Day."
     assert book_view.day_model.rowCount() == 0
+
+
+def test_a_closure_day_says_closed_once(book_view, sqlite_staff):
+    settings.update_clinic_settings(sqlite_staff.manager, closure_days=(date(2026, 12, 2),))
+    book_view.show_day(date(2026, 12, 2))
+    assert book_view.banner.text() == "Closed on Wed 2 Dec."
 
 
 def test_the_week_view_shows_a_bank_holiday_as_closed(book_view):
