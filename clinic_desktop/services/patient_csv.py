@@ -4,7 +4,9 @@ No database here: this turns bytes into cleaned values or problems ("line 7, NHS
 943 476 5918 is not a valid NHS number…"), using the very checks registration uses
 (patients.py, nhs_number.py), so an import never lets in a patient the registration form
 would refuse. Duplicates against the stored patients are patient_import.py's.
-The columns are those the patients export writes, so an export imports again unchanged.
+The columns are those the patients export writes, so an export imports again unchanged:
+the export writes a cell a spreadsheet would run as a formula (=HYPERLINK(…), +44 …) with an
+apostrophe first, and reading takes exactly that apostrophe off again.
 """
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ MAX_BYTES = 50 * 1024 * 1024
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d+)")
+# A cell a spreadsheet runs as a formula starts with one of =, +, -, @, tab or carriage return.
+# The export puts an apostrophe before it (and before one already there, so a value that really
+# starts with an apostrophe and such a character comes back whole); the import takes one off.
+_NEEDS_APOSTROPHE = re.compile(r"'*[=+\-@\t\r]")
+_HAS_EXPORT_APOSTROPHE = re.compile(r"'+[=+\-@\t\r]")
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,12 @@ class CsvRow:
     """One patient line of the file: what it says, what it would store, what is wrong with it."""
 
     line: int  # the file's line number where the row starts (the header is line 1)
-    values: tuple[str, ...]  # as written, one per COLUMNS entry ("" where the file has no such column)
+    values: tuple[str, ...]  # as written (less an export's apostrophe), one per COLUMNS entry ("" if no such column)
     cleaned: dict | None = field(default=None, compare=False)  # the values to store; None when a check failed
     problems: tuple[RowProblem, ...] = ()
+    # The date of birth as read (02/03/1980 is 2 March), kept when other checks fail, so a preview can
+    # show it with the month in words; None when the text is not a date at all.
+    birth_date: date | None = None
 
     def value(self, column: str) -> str:
         return self.values[COLUMNS.index(column)]
@@ -57,7 +67,7 @@ class CsvRow:
                          for p in self.problems)
 
     def with_problems(self, *problems: RowProblem) -> "CsvRow":
-        return CsvRow(self.line, self.values, None, self.problems + problems)
+        return CsvRow(self.line, self.values, None, self.problems + problems, self.birth_date)
 
 
 @dataclass(frozen=True)
@@ -126,18 +136,39 @@ def _columns(name: str, header: list[str]) -> tuple[str, ...]:
 
 
 def _row(line: int, columns: tuple[str, ...], cells: list[str], today: date) -> CsvRow:
+    cells = [_without_export_apostrophe(cell) for cell in cells]
     given = dict(zip(columns, cells))
     values = tuple(given.get(column, "") for column in COLUMNS)
+    birth_date = _birth_date_as_read(values[COLUMNS.index("date_of_birth")])
     if len(cells) != len(columns):
         return CsvRow(line, values, None, (RowProblem(None, f"The line has {len(cells)} values but the first line "
-                                                            f"names {len(columns)} columns"),))
+                                                            f"names {len(columns)} columns"),), birth_date)
     cleaned, problems = {}, []
     for column in COLUMNS:
         try:
             cleaned[column] = _clean(column, given.get(column, ""), today)
         except ValidationError as error:
             problems.append(RowProblem(column, str(error)))
-    return CsvRow(line, values, None if problems else cleaned, tuple(problems))
+    return CsvRow(line, values, None if problems else cleaned, tuple(problems), birth_date)
+
+
+def _birth_date_as_read(text: str) -> date | None:
+    try:
+        return read_date(text.strip())
+    except ValidationError:
+        return None
+
+
+def _without_export_apostrophe(cell: str) -> str:
+    """The cell as it was before the export kept a spreadsheet from running it: one apostrophe fewer."""
+    return cell[1:] if _HAS_EXPORT_APOSTROPHE.match(cell) else cell
+
+
+def as_inert_cell(value):
+    """Text a spreadsheet would run as a formula, with an apostrophe first so it opens as text."""
+    if isinstance(value, str) and _NEEDS_APOSTROPHE.match(value):
+        return f"'{value}"
+    return value
 
 
 def _clean(column: str, text: str, today: date):
@@ -185,9 +216,10 @@ def same_person_key(cleaned: dict) -> tuple[str, str, date]:
 
 
 def csv_bytes(rows) -> bytes:
-    """A patients file (UTF-8 with the mark spreadsheets look for) with every column, from rows of values."""
+    """A patients file (UTF-8 with the mark spreadsheets look for) with every column, from rows of values;
+    no cell is run as a formula by the spreadsheet that opens it (reading it back restores each value)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows(tuple(as_inert_cell(value) for value in row) for row in rows)
     return out.getvalue().encode("utf-8-sig")

@@ -6,7 +6,8 @@ same name and date of birth), and says for each bad row what is wrong. The confi
 import reads the file again and checks again inside its one transaction, because the
 file or the database may have changed since the preview: if any row would now be
 treated differently from what the user confirmed, nothing is imported. A bad row is
-left out whole; a good one is written whole; one audit event covers the import.
+left out whole; a good one is written whole; one audit event covers the import, and lists
+the new patients' record numbers in its details (linked to the patient when there is just one).
 The patients export writes the same columns, so an export imports again unchanged.
 """
 from __future__ import annotations
@@ -118,10 +119,11 @@ def import_patients(actor, preview: ImportPreview) -> ImportResult:
                            "registered on another workstation meanwhile; nothing was imported: preview the file "
                            "again") from None
     result = ImportResult(preview.path, len(rows), len(current.bad_rows), tuple(patient_ids))
-    audit.record(actor, "import_patients", "patient", None,
+    only_patient = patient_ids[0] if len(patient_ids) == 1 else None
+    audit.record(actor, "import_patients", "patient", only_patient,
                  f"imported {_count(len(rows), 'patient', 'patients')} from {name}"
                  + (f" ({_count(result.left_out, 'row', 'rows')} with problems left out)" if result.left_out else ""),
-                 file=str(preview.path), sha256=preview.sha256, patient_ids=patient_ids,
+                 patient_id=only_patient, file=str(preview.path), sha256=preview.sha256, patient_ids=patient_ids,
                  left_out_lines=[row.line for row in current.bad_rows])
     return result
 

@@ -3,7 +3,8 @@
 Nothing is written until "Import N patients" is pressed, and N is the number the preview
 showed: the service refuses the import if the file or the stored patients changed since.
 Each bad row says in words what is wrong (line, column, problem); the dialog stays open
-afterwards to show what was imported and what was left out.
+afterwards to show what was imported and what was left out. A date of birth shows as read,
+with the month in words (02/03/1980 is "02 Mar 1980"), so month-first dates are caught here.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from clinic_desktop.services.patient_import import ImportPreview, ImportResult
 from clinic_desktop.ui.form_dialog import show_as_refusal
 from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.palette import attention_colour, banner_style
+from clinic_desktop.ui.time_format import short_date
 from clinic_desktop.ui.writes import busy_cursor
 
 _SHOWN = ("nhs_number", "family_name", "given_name", "date_of_birth", "postcode")
@@ -80,9 +82,11 @@ class ImportPreviewModel(QAbstractTableModel):
                 return "⚠ Left out" if row.problems else "To import"
             if column == PROBLEM_COLUMN:
                 return row.problem_text()
-            return row.value(_SHOWN[column - 2])
+            shown = _SHOWN[column - 2]
+            return short_date(row.birth_date) if shown == "date_of_birth" and row.birth_date else row.value(shown)
         if role == Qt.ItemDataRole.ToolTipRole:
-            details = "\n".join(f"{COLUMN_LABELS[name]}: {value}" for name, value in zip(COLUMNS, row.values) if value)
+            details = "\n".join(f"{COLUMN_LABELS[name]}: {_as_read(row, name, value)}"
+                                for name, value in zip(COLUMNS, row.values) if value)
             problem = f"\n\nProblem: {row.problem_text()}" if row.problems else ""
             return f"Line {row.line}\n{details}{problem}"
         if role == Qt.ItemDataRole.ForegroundRole and row.problems and column in (STATUS_COLUMN, PROBLEM_COLUMN):
@@ -251,7 +255,7 @@ class PatientImportDialog(QDialog):
         if not current.isValid():
             return
         row = self.model.rows[current.row()]
-        values = ", ".join(f"{COLUMN_LABELS[name]} {' '.join(value.split())}"
+        values = ", ".join(f"{COLUMN_LABELS[name]} {_as_read(row, name, ' '.join(value.split()))}"
                            for name, value in zip(COLUMNS, row.values) if value)
         verdict = f"left out: {row.problem_text()}" if row.problems else "will be imported"
         self.detail.setText(f"Line {row.line} ({values}) {verdict}.")
@@ -259,6 +263,13 @@ class PatientImportDialog(QDialog):
     def _refuse(self, text: str) -> None:
         self.message.setText(sentence(text))
         self.message.show()
+
+
+def _as_read(row: CsvRow, column: str, written: str) -> str:
+    """A value as the file has it; a date of birth as read, then as written: '02 Mar 1980 (written 02/03/1980)'."""
+    if column == "date_of_birth" and row.birth_date:
+        return f"{short_date(row.birth_date)} (written {written.strip()})"
+    return written
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:

@@ -103,6 +103,21 @@ def test_export_patients_then_import_into_an_empty_database_round_trips(clinic, 
     assert Patient.get(Patient.nhs_number == "9434765919").display_name == "SMITH, Ann"
 
 
+def test_export_patients_writes_formulas_as_text_and_they_import_back_unchanged(clinic, sqlite_staff, tmp_path):
+    path, _ = clinic
+    with frozen_at(NOW):
+        patients.register_patient(sqlite_staff.receptionist, family_name='=HYPERLINK("http://x")', given_name="Eve",
+                                  date_of_birth=date(1980, 3, 2), telephone="+44 117 496 0000")
+    out = tmp_path / "patients.csv"
+    assert run(path, "export", "patients", str(out)) == 0
+    assert "'=HYPERLINK(\"\"http://x\"\")\",Eve,1980-03-02,,,,'+44 117 496 0000," in out.read_text("utf-8-sig")
+    empty = str(tmp_path / "empty.sqlite3")
+    prepare_database(open_test_database(empty))
+    assert run(empty, "import", "patients", str(out)) == 0
+    eve = Patient.get(Patient.given_name == "Eve")
+    assert (eve.family_name, eve.telephone) == ('=HYPERLINK("http://x")', "+44 117 496 0000")
+
+
 def write_csv(tmp_path, body):
     out = tmp_path / "new.csv"
     out.write_text(",".join(COLUMNS) + "\n" + body, encoding="utf-8")

@@ -1,4 +1,6 @@
 """Importing patients from CSV: a preview that names every problem, then all good rows or nothing."""
+import csv
+import json
 import time
 from datetime import date, datetime, timezone
 
@@ -7,7 +9,7 @@ from database_fixtures import open_test_database
 
 from clinic_desktop.models import AuditEvent, Patient, bind_database
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services import patient_import, patients
+from clinic_desktop.services import audit_log, patient_import, patients
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import Conflict, PermissionDenied, ValidationError
@@ -77,6 +79,31 @@ def test_one_audit_event_covers_the_whole_import(staff, tmp_path):
     assert AuditEvent.select().count() == before + 1
     assert (event.action, event.summary) == ("import_patients", "imported 2 patients from patients.csv")
     assert str(list(result.patient_ids)) in event.details
+
+
+def test_the_import_event_lists_every_imported_patients_record_number(staff, tmp_path):
+    result = patient_import.import_patients(staff.manager, preview(staff, write(tmp_path, GOOD)))
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert json.loads(event.details)["patient_ids"] == list(result.patient_ids)
+
+
+def test_a_one_patient_import_is_found_by_the_audit_trails_patient_filter(staff, tmp_path):
+    result = patient_import.import_patients(staff.manager,
+                                            preview(staff, write(tmp_path, ",Smith,Ann,1961-02-09,,,,,\n")))
+    [patient_id] = result.patient_ids
+    found = audit_log.search_events(staff.manager, patient_id=patient_id)
+    assert [(row.action, row.summary) for row in found.rows] == [
+        ("import_patients", "imported 1 patient from patients.csv")]
+
+
+def test_a_day_first_date_of_birth_is_kept_as_read_for_the_preview(staff, tmp_path):
+    found = preview(staff, write(tmp_path, ",Patel,Rita,02/03/1980,,,,,\n"))
+    assert found.rows[0].birth_date == date(1980, 3, 2)
+
+
+def test_a_left_out_row_still_shows_its_date_of_birth_as_read(staff, tmp_path):
+    found = preview(staff, write(tmp_path, "9434765918,Patel,Rita,02/03/1980,,,,,\n,Jones,Bob,1980-13-01,,,,,\n"))
+    assert [row.birth_date for row in found.bad_rows] == [date(1980, 3, 2), None]
 
 
 @pytest.mark.parametrize("row, problem", [
@@ -208,6 +235,20 @@ def test_a_missing_file_is_refused_in_words(staff, tmp_path):
         preview(staff, tmp_path / "nothing.csv")
 
 
+def imported_into_an_empty_database(database, tmp_path, path):
+    """The patients a new clinic's database holds after importing the file, every row of which must be good."""
+    empty = open_test_database(str(tmp_path / "empty.sqlite3"))
+    prepare_database(empty)
+    try:
+        found = patient_import.preview_patient_import(Actor.command_line(), path)
+        assert found.bad_rows == ()
+        patient_import.import_patients(Actor.command_line(), found)
+        return stored()
+    finally:
+        empty.close()
+        bind_database(database)
+
+
 def test_an_export_imported_into_an_empty_database_gives_the_same_patients(database, staff, tmp_path):
     for family, given, nhs, sex, address in (("Smith", "Ann", "9434765919", "female", "1 High St\nBristol"),
                                              ("O'Brien, Jr", "Seán", None, None, 'Flat "B", 2 Quay'),
@@ -218,16 +259,37 @@ def test_an_export_imported_into_an_empty_database_gives_the_same_patients(datab
     before = stored()
     path = tmp_path / "all.csv"
     assert patient_import.export_patients_csv(staff.manager, path).patients == 3
-    empty = open_test_database(str(tmp_path / "empty.sqlite3"))
-    prepare_database(empty)
-    try:
-        found = patient_import.preview_patient_import(Actor.command_line(), path)
-        assert found.bad_rows == ()
-        patient_import.import_patients(Actor.command_line(), found)
-        assert stored() == before
-    finally:
-        empty.close()
-        bind_database(database)
+    assert imported_into_an_empty_database(database, tmp_path, path) == before
+
+
+FORMULA_LIKE = (("=HYPERLINK(\"http://x\")", "+Ann", "-1 Flat\n=Mill Lane", "+44 117 496 0000"),
+                ("@SUM(A1)", "Bob", "'=already quoted", "-"),
+                ("Smith", "'Cathy", "'plain", "0117 496 0000"))
+
+
+def register_formula_like_patients(staff):
+    for family, given, address, telephone in FORMULA_LIKE:
+        patients.register_patient(staff.receptionist, family_name=family, given_name=given,
+                                  date_of_birth=date(1975, 2, 9), address=address, telephone=telephone)
+
+
+def test_an_export_writes_cells_a_spreadsheet_would_run_as_text(staff, tmp_path):
+    register_formula_like_patients(staff)
+    path = tmp_path / "all.csv"
+    patient_import.export_patients_csv(staff.manager, path)
+    rows = list(csv.DictReader(path.read_text("utf-8-sig").splitlines(keepends=True)))
+    assert sorted((row["family_name"], row["given_name"], row["address"], row["telephone"]) for row in rows) == [
+        ("'=HYPERLINK(\"http://x\")", "'+Ann", "'-1 Flat\n=Mill Lane", "'+44 117 496 0000"),
+        ("'@SUM(A1)", "Bob", "''=already quoted", "'-"),
+        ("Smith", "'Cathy", "'plain", "0117 496 0000")]
+
+
+def test_an_export_of_formula_like_values_imports_again_exactly(database, staff, tmp_path):
+    register_formula_like_patients(staff)
+    before = stored()
+    path = tmp_path / "all.csv"
+    patient_import.export_patients_csv(staff.manager, path)
+    assert imported_into_an_empty_database(database, tmp_path, path) == before
 
 
 def test_a_receptionist_may_not_import_or_export_every_patient(staff, tmp_path):

@@ -14,7 +14,7 @@ from clinic_desktop.services.patient_csv import COLUMNS
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui import import_dialog
 from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.import_dialog import PROBLEM_COLUMN, STATUS_COLUMN, PatientImportDialog
+from clinic_desktop.ui.import_dialog import HEADERS, PROBLEM_COLUMN, STATUS_COLUMN, PatientImportDialog
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 ROWS = ("9434765919,Smith,Ann,1961-02-09,female,,BS1 4DJ,,none\n"
@@ -68,6 +68,27 @@ def test_the_preview_names_each_bad_rows_line_column_and_problem(dialog, csv_fil
         ("3", "⚠ Left out", "NHS number: 401 023 2138 is not a valid NHS number (its check digit does not match): "
                             "check it for a mistyped digit"),
         ("4", "⚠ Left out", "Date of birth: '31/02/1980' is not a date in the calendar (day 31, month 2, year 1980)")]
+
+
+def test_the_preview_shows_each_date_of_birth_as_read_with_the_month_in_words(dialog, tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text(",".join(COLUMNS) + "\n,Patel,Rita,02/03/1980,,,,,\n,Smith,Ann,1961-02-09,,,,,\n"
+                    "9434765918,Jones,Bob,12/01/1970,,,,,\n,Wang,Fang,31/02/1980,,,,,\n", encoding="utf-8")
+    dialog.load(path)
+    born = HEADERS.index("Date of birth")
+    assert [cell(dialog, row, born) for row in range(dialog.model.rowCount())] == [
+        "02 Mar 1980", "09 Feb 1961", "12 Jan 1970", "31/02/1980"]
+
+
+def test_selecting_a_row_shows_its_date_of_birth_as_read_and_as_written(dialog, tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text(",".join(COLUMNS) + "\n,Patel,Rita,02/03/1980,,,,,\n", encoding="utf-8")
+    dialog.load(path)
+    dialog.table.selectRow(0)
+    assert dialog.detail.text() == ("Line 2 (family name Patel, given name Rita, date of birth 02 Mar 1980 (written "
+                                    "02/03/1980)) will be imported.")
+    assert "date of birth: 02 Mar 1980 (written 02/03/1980)" in dialog.model.index(0, 0).data(
+        Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_bad_row_is_coloured_as_well_as_worded(dialog, csv_file):
