@@ -2,6 +2,9 @@
 
 ``verify`` walks the hash chain and exits 0 when it is intact, 1 when it is broken (with
 where and how on one line), so a nightly job can raise the alarm; bad input exits 2.
+Deleting the newest entries leaves a shorter chain that is still intact, so ``verify``
+prints the newest entry's ``--expect ID:HASH`` for the job to keep outside the database
+and give back next time: an entry that was there and is gone is then found.
 ``export`` writes the entries matching the filters to a CSV file, oldest first.
 """
 from __future__ import annotations
@@ -18,10 +21,13 @@ from clinic_desktop.services.settings import load_settings
 EXIT_BROKEN = 1
 
 _VERIFY_DESCRIPTION = (
-    "Check the audit trail's hash chain, oldest entry first. Prints 'Audit trail intact: N entries "
+    "Check the audit trail's hash chain, oldest entry first, and that the newest patient and "
+    "account still have the entries that created them. Prints 'Audit trail intact: N entries "
     "checked' and exits 0, or names the first broken entry (altered, deleted or out of order) and "
-    "exits 1. Keep the newest entry's hash it prints: if later entries were ever removed, the "
-    "shorter chain would still be intact, but that hash would no longer be its newest."
+    "exits 1. On success its last line is 'Next check: clinic-desktop audit verify --expect ID:HASH': "
+    "keep that ID:HASH somewhere other than the database (a scheduled job's own file) and pass it "
+    "with --expect next time. Deleting the newest entries leaves a shorter chain that is still "
+    "intact; with --expect the check fails (exit 1) when that entry is gone or was changed."
 )
 _EXPORT_DESCRIPTION = (
     "Write the audit entries matching every filter given to FILE as CSV (UTF-8), oldest first, with "
@@ -35,6 +41,9 @@ def register(commands) -> None:
     actions = parser.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
     verify = actions.add_parser("verify", help="check the audit trail's hash chain (exit 1 if broken)",
                                 description=_VERIFY_DESCRIPTION)
+    verify.add_argument("--expect", metavar="ID:HASH", type=_anchor,
+                        help="the newest entry an earlier check printed (ID:HASH, or the HASH alone); "
+                             "exit 1 if the trail no longer holds it")
     verify.set_defaults(run=run_verify)
     export = actions.add_parser("export", help="write audit entries to a CSV file", description=_EXPORT_DESCRIPTION)
     export.add_argument("--patient", metavar="ID", type=_patient_id, help="only entries about this patient (number)")
@@ -51,10 +60,11 @@ def register(commands) -> None:
 def run_verify(arguments) -> int:
     open_database(arguments, must_exist=True)
     actor = Actor.command_line()
-    report = audit_log.verify_chain(actor)
+    report = audit_log.verify_chain(actor, expect=arguments.expect)
     print(report.message(load_settings().zone))
     if report.newest_id is not None:
         print(f"Newest entry #{report.newest_id}, hash {report.newest_hash}")
+        print(f"Next check: clinic-desktop audit verify --expect {report.newest_id}:{report.newest_hash}")
     return 0 if report.intact else EXIT_BROKEN
 
 
@@ -81,6 +91,14 @@ def _patient_id(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise CommandError(f"--patient needs a patient's number (for example 12), got {text!r}")
     return int(text)
+
+
+def _anchor(text: str) -> audit_log.Anchor:
+    try:
+        return audit_log.Anchor.parse(text)
+    except ValueError:
+        raise CommandError(f"--expect needs the ID:HASH an earlier 'audit verify' printed (or the 64-character "
+                           f"HASH alone), got {text!r}") from None
 
 
 def _date(option: str):

@@ -15,14 +15,23 @@ entered later (the demo's story, an import) is legitimately dated before the ent
 around it; the chain, not the clock, says what was written after what.
 
 An intact chain proves nothing was changed in the middle; deleting the newest entries
-leaves a shorter intact chain, which is why the report gives the newest entry's hash for
-a scheduled job to keep elsewhere and compare next time.
+leaves a shorter intact chain. Two checks catch that:
+
+- the records: every patient and every account was created by an audit entry, so the
+  newest patient's and the newest account's creating entries must still be there, and a
+  trail with no entries at all is broken while any patient, account or appointment
+  exists (a few indexed reads, however long the trail);
+- an anchor kept outside the database: the newest entry's id and hash an earlier check
+  printed, which a scheduled job keeps elsewhere and passes back (``Anchor``); the walk
+  must meet that entry, unchanged.
 
 The log is read a batch at a time, each batch in its own short read, so a check of a
 million entries never holds the database away from the workstations.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -30,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import fn
 
-from clinic_desktop.models import AuditEvent, database_proxy, is_sqlite
+from clinic_desktop.models import Appointment, AuditEvent, Patient, User, database_proxy, is_sqlite
 from clinic_desktop.models.audit import CHAIN_COLUMNS, GENESIS_HASH, entry_hash_of, stored_time
 from clinic_desktop.services.clinic_time import format_date, format_time
 from clinic_desktop.services.permissions import require
@@ -38,14 +47,41 @@ from clinic_desktop.services.transaction import service
 
 BATCH = 5000
 ALTERED, DELETED, OUT_OF_ORDER = "altered", "deleted", "out of order"
+TRUNCATED = "deleted from the end"  # the chain is intact but shorter than it was
+_ANCHOR = re.compile(r"(?:#?(\d{1,12}):)?([0-9a-fA-F]{64})")
 
 
 @dataclass(frozen=True)
 class ChainBreak:
-    entry_id: int
+    entry_id: int | None  # TRUNCATED: the newest entry left, None when none is
     at: datetime | None  # None when the entry's time itself is unreadable
-    kind: str  # ALTERED, DELETED or OUT_OF_ORDER
+    kind: str  # ALTERED, DELETED, OUT_OF_ORDER or TRUNCATED
     what: str  # "its contents were changed after it was written", worded for the manager
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The newest entry an earlier check saw ("972:3f2a…", or the hash alone), kept outside the database."""
+
+    entry_id: int | None
+    entry_hash: str
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        """``ID:HASH`` or ``HASH`` as ``audit verify`` printed them; ValueError when it is neither."""
+        found = _ANCHOR.fullmatch(text.strip())
+        if found is None or (found.group(1) is not None and int(found.group(1)) < 1):
+            raise ValueError(text)
+        return cls(int(found.group(1)) if found.group(1) else None, found.group(2).lower())
+
+    def __str__(self) -> str:
+        return self.entry_hash if self.entry_id is None else f"{self.entry_id}:{self.entry_hash}"
+
+    @property
+    def named(self) -> str:
+        """ "the entry #972 with hash 3f2a9c81d0e4…" """
+        number = "" if self.entry_id is None else f" #{self.entry_id}"
+        return f"the entry{number} with hash {self.entry_hash[:12]}…"
 
 
 @dataclass(frozen=True)
@@ -63,6 +99,9 @@ class ChainReport:
         """One line: "Audit trail intact: N entries checked" or where and how it is broken."""
         if self.broken is None:
             return f"Audit trail intact: {_entries(self.checked)} checked"
+        if self.broken.kind == TRUNCATED:
+            intact = f" ({_entries(self.checked)} intact)" if self.checked else ""
+            return f"Audit trail broken: {self.broken.what}{intact}"
         return (f"Audit trail broken at entry #{self.broken.entry_id} ({local_when(self.broken.at, zone)}): "
                 f"{self.broken.what} ({_entries(self.checked)} before it intact)")
 
@@ -74,13 +113,17 @@ def local_when(at: datetime | None, zone: ZoneInfo) -> str:
     return f"{format_date(local.date())} {format_time(local)}"
 
 
-def verify_chain(actor, progress: Callable[[int], None] | None = None) -> ChainReport:
-    """Walk the whole audit trail oldest first; stop at the first break. ``progress(checked)`` per batch."""
+def verify_chain(actor, progress: Callable[[int], None] | None = None,
+                 expect: Anchor | None = None) -> ChainReport:
+    """Walk the whole audit trail oldest first; stop at the first break. ``progress(checked)`` per batch.
+
+    An intact chain is then held against the records and, when given, the ``expect``ed anchor.
+    """
     require(actor, "view_audit")
     newest = _newest(actor)
+    walk = _Walk(expect)
     if newest is None:
-        return ChainReport(0, None, None, None)
-    walk = _Walk()
+        return ChainReport(0, _empty_but_records(actor) or walk.anchor_missing(), None, None)
     after = 0
     while after < newest:
         rows = _rows_after(actor, after, newest, BATCH)
@@ -93,15 +136,20 @@ def verify_chain(actor, progress: Callable[[int], None] | None = None) -> ChainR
         after = rows[-1][0]
         if progress is not None:
             progress(walk.checked)
+    broken = walk.anchor_missing() or _creation_missing(actor, walk.last_id, walk.last_at)
+    if broken is not None:
+        return ChainReport(walk.checked, broken, None, None)
     return ChainReport(walk.checked, None, walk.last_id, walk.last_hash)
 
 
 class _Walk:
     """The state of a walk along the chain: the last intact entry."""
 
-    def __init__(self):
+    def __init__(self, expect: Anchor | None = None):
         self.checked = 0
-        self.last_id, self.last_hash = 0, GENESIS_HASH
+        self.last_id, self.last_hash, self.last_at = 0, GENESIS_HASH, None
+        self.expect, self.met = expect, expect is None
+        self.rewritten_at: int | None = None  # the anchor's id, when that entry's hash is another now
 
     def step(self, row: tuple, written_after: Callable[[str], int | None]) -> ChainBreak | None:
         event_id, raw_at, *fields, previous_hash, stored_hash = row
@@ -121,8 +169,29 @@ class _Walk:
         if previous_hash != self.last_hash:
             return self._link_broken(event_id, at, previous_hash, written_after)
         self.checked += 1
-        self.last_id, self.last_hash = event_id, stored_hash
+        self.last_id, self.last_hash, self.last_at = event_id, stored_hash, at
+        if self.expect is not None:
+            self._meet(event_id, stored_hash)
         return None
+
+    def _meet(self, event_id: int, stored_hash: str) -> None:
+        if stored_hash == self.expect.entry_hash and self.expect.entry_id in (None, event_id):
+            self.met = True
+        elif event_id == self.expect.entry_id:
+            self.rewritten_at = event_id
+
+    def anchor_missing(self) -> ChainBreak | None:
+        """After an intact walk: the anchor's entry was not met, so the trail lost its end (or was rewritten)."""
+        if self.met:
+            return None
+        if self.rewritten_at is not None:
+            what = (f"entry #{self.rewritten_at} no longer has the hash {self.expect.entry_hash[:12]}… that an "
+                    f"earlier check saw: the trail was rewritten from entry #{self.rewritten_at} on")
+        else:
+            now = f"the newest entry is now #{self.last_id}" if self.last_id else "the trail is empty"
+            what = (f"{self.expect.named} that an earlier check saw is gone ({now}): entries were deleted "
+                    "from the end of the trail")
+        return ChainBreak(self.last_id, self.last_at, TRUNCATED, what)
 
     def _link_broken(self, event_id, at, previous_hash, written_after) -> ChainBreak:
         """The entry is itself intact but does not follow the entry stored before it."""
@@ -136,6 +205,57 @@ class _Walk:
         return ChainBreak(event_id, at, OUT_OF_ORDER,
                           f"it was not written after entry #{self.last_id}: entries were moved, or "
                           f"#{self.last_id} was changed and its hash recomputed")
+
+
+@service("view_audit", changes=False)
+def _empty_but_records(actor) -> ChainBreak | None:
+    """No entries at all: broken if the database holds anything an entry must have created."""
+    held = [(Patient.select().count(), "patient"), (User.select().count(), "user"),
+            (Appointment.select().count(), "appointment")]
+    held = [f"{count:,} {noun}{'' if count == 1 else 's'}" for count, noun in held if count]
+    if not held:
+        return None
+    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} and {held[-1]}"
+    return ChainBreak(None, None, TRUNCATED,
+                      f"the audit trail is empty but the database holds {listed}: entries were deleted")
+
+
+@service("view_audit", changes=False)
+def _creation_missing(actor, newest_id: int, newest_at: datetime | None) -> ChainBreak | None:
+    """The newest patient and the newest account must each have the entry that created them.
+
+    A few indexed reads: the patient's own entries (patient+time index), the imports and the
+    account creations (action+time index; there are few of either).
+    """
+    patient_id = Patient.select(fn.MAX(Patient.id)).scalar()
+    user_id = User.select(fn.MAX(User.id)).scalar()
+    missing = None
+    if patient_id is not None and not _patient_created(patient_id):
+        missing = f"no entry registered patient #{patient_id}"
+    elif user_id is not None and not (AuditEvent.select().where(
+            AuditEvent.action.in_(("create_user", "create_first_manager")) & (AuditEvent.entity == "user")
+            & (AuditEvent.entity_id == user_id)).exists()):
+        missing = f"no entry created user #{user_id} ({User.get_by_id(user_id).username})"
+    if missing is None:
+        return None
+    return ChainBreak(newest_id, newest_at, TRUNCATED,
+                      f"the newest entry is #{newest_id}, yet {missing}: entries were deleted from the end "
+                      "of the trail")
+
+
+def _patient_created(patient_id: int) -> bool:
+    if AuditEvent.select().where((AuditEvent.patient == patient_id)
+                                 & (AuditEvent.action == "register_patient")).exists():
+        return True
+    imports = AuditEvent.select(AuditEvent.details).where(AuditEvent.action == "import_patients").tuples()
+    for (details,) in imports:
+        try:
+            imported = json.loads(details).get("patient_ids") or ()
+        except (ValueError, AttributeError):
+            continue  # an altered entry: the walk would have stopped at it
+        if patient_id in imported:
+            return True
+    return False
 
 
 @service("view_audit", changes=False)

@@ -19,7 +19,7 @@ from peewee import JOIN, SQL
 
 from clinic_desktop.models import AuditEvent, Patient, User, database_proxy
 from clinic_desktop.services import audit
-from clinic_desktop.services.audit_chain import ChainReport, local_when, verify_chain
+from clinic_desktop.services.audit_chain import Anchor, ChainReport, local_when, verify_chain
 from clinic_desktop.services.clinic_time import format_date
 from clinic_desktop.services.errors import NotFound, ValidationError
 from clinic_desktop.services.nhs_number import format_nhs_number
@@ -28,7 +28,7 @@ from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 from clinic_desktop.services.worklists import Page, check_paging
 
-__all__ = ["CSV_COLUMNS", "NO_USER", "AuditFilters", "AuditRow", "AuditUser", "ChainReport", "action_title",
+__all__ = ["CSV_COLUMNS", "NO_USER", "Anchor", "AuditFilters", "AuditRow", "AuditUser", "ChainReport", "action_title",
            "audit_actions", "audit_users", "describe_filters", "export_events_csv", "local_when", "search_events",
            "user_named", "verify_chain"]
 
@@ -91,6 +91,10 @@ def search_events(actor, *, patient_id: int | None = None, user_id: int | None =
 @service("view_audit", changes=False)
 def audit_actions(actor) -> tuple[str, ...]:
     """Every action the trail holds, in alphabetical order (a skip scan of the action index)."""
+    return _recorded_actions()
+
+
+def _recorded_actions() -> tuple[str, ...]:
     cursor = database_proxy.execute_sql(
         "WITH RECURSIVE seen(action) AS ("
         " SELECT MIN(action) FROM audit_event"
@@ -185,7 +189,11 @@ def _targets_exist(actor, filters: AuditFilters) -> None:
 
 
 def _check_targets(filters: AuditFilters) -> None:
-    """A filter naming a patient or an account that does not exist is a mistake, not "no entries"."""
+    """A filter naming a patient, an account or an action that does not exist is a mistake, not "no entries"."""
+    if filters.action is not None and not AuditEvent.select().where(AuditEvent.action == filters.action).exists():
+        known = _recorded_actions()
+        listed = f"the actions recorded are {', '.join(known)}" if known else "the trail records no action yet"
+        raise NotFound(f"No audit entry has the action {filters.action!r}: {listed}.")
     if filters.patient_id is not None and Patient.get_or_none(Patient.id == filters.patient_id) is None:
         raise NotFound(f"There is no patient #{filters.patient_id}.")
     if filters.user_id not in (None, NO_USER) and User.get_or_none(User.id == filters.user_id) is None:

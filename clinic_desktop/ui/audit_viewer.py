@@ -2,7 +2,9 @@
 
 Filters (patient, user, action, clinic dates) narrow a paged, read-only table that the
 database fills a page at a time, newest first. "Verify chain" checks the trail's hash
-chain and says the answer in words; "Export CSV…" writes what the filters select. A
+chain and says the answer in words; "Export CSV…" writes what the filters select and
+says so beside its button, leaving the chain's verdict as it was (an export is no
+check, and the manager may export right after reading the verdict). A
 row about a patient opens that patient. The table redraws on every change reported by
 the hub, since every change writes an audit entry.
 """
@@ -161,8 +163,14 @@ class AuditViewer(QWidget):
         self.verdict.setObjectName("chainVerdict")
         self.verdict.setWordWrap(True)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_result = QLabel()
+        self.export_result.setObjectName("exportResult")
+        self.export_result.setWordWrap(True)
+        self.export_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_result.hide()
         bar.addWidget(self.verify_button)
         bar.addWidget(self.verdict, 1)
+        bar.addWidget(self.export_result, 1)
         bar.addWidget(self.export_button)
         return bar
 
@@ -308,8 +316,8 @@ class AuditViewer(QWidget):
             return None
         finally:
             self._hub.after_change()  # the export is itself an audit entry
-        self.verdict.setStyleSheet("")
-        self.verdict.setText(f"Wrote {count:,} {'entry' if count == 1 else 'entries'} to {path}.")
+        self.export_result.setText(f"Wrote {count:,} {'entry' if count == 1 else 'entries'} to {path}.")
+        self.export_result.show()
         return count
 
 

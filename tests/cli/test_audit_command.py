@@ -38,6 +38,56 @@ def test_verify_says_the_trail_is_intact_and_exits_0(clinic, capsys):
     assert lines[1] == f"Newest entry #6, hash {AuditEvent.get_by_id(6).entry_hash}"
 
 
+def test_verify_prints_the_line_a_job_keeps_for_the_next_check(clinic, capsys):
+    _, location = clinic
+    assert run(location, "verify") == 0
+    assert capsys.readouterr().out.splitlines()[2] == (
+        f"Next check: clinic-desktop audit verify --expect 6:{AuditEvent.get_by_id(6).entry_hash}")
+
+
+def test_verify_with_the_kept_anchor_passes_while_it_is_still_there(clinic, capsys):
+    _, location = clinic
+    kept = f"6:{AuditEvent.get_by_id(6).entry_hash}"
+    with frozen_at(NOW):
+        patients.register_patient(clinic[0].receptionist, family_name="Brown", given_name="Ann",
+                                  date_of_birth=date(1970, 1, 1))
+    assert run(location, "verify", "--expect", kept) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Audit trail intact: 7 entries checked"
+
+
+def test_verify_fails_when_the_entry_a_previous_check_saw_was_deleted_from_the_end(clinic, capsys):
+    _, location = clinic
+    newest = AuditEvent.get_by_id(6).entry_hash
+    tamper("DELETE FROM audit_event WHERE id = ?", 6)
+    assert run(location, "verify", "--expect", newest) == 1
+    assert capsys.readouterr().out == (
+        f"Audit trail broken: the entry with hash {newest[:12]}… that an earlier check saw is gone (the newest "
+        "entry is now #5): entries were deleted from the end of the trail (5 entries intact)\n")
+
+
+def test_verify_fails_on_an_emptied_trail_while_patients_remain(clinic, capsys):
+    _, location = clinic
+    tamper("DELETE FROM audit_event")
+    assert run(location, "verify") == 1
+    assert capsys.readouterr().out == ("Audit trail broken: the audit trail is empty but the database holds "
+                                       "2 patients and 4 users: entries were deleted\n")
+
+
+def test_verify_refuses_an_anchor_it_cannot_read_and_exits_2(clinic, capsys):
+    _, location = clinic
+    assert run(location, "verify", "--expect", "6:abc") == 2
+    assert capsys.readouterr().err == ("clinic-desktop: --expect needs the ID:HASH an earlier 'audit verify' "
+                                       "printed (or the 64-character HASH alone), got '6:abc'\n")
+
+
+def test_verify_help_tells_a_scheduled_job_to_keep_the_anchor(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["audit", "verify", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--expect ID:HASH" in help_text
+    assert "keep that ID:HASH somewhere other than the database" in help_text
+
+
 def test_verify_names_an_altered_entry_and_exits_1(clinic, capsys):
     _, location = clinic
     tamper("UPDATE audit_event SET summary = ? WHERE id = ?", "registered nobody", 5)
@@ -80,6 +130,8 @@ def test_export_by_patient_number(clinic, tmp_path, capsys):
     (["--patient", "9999"], "There is no patient #9999."),
     (["--user", "nobody"], "There is no user called 'nobody'."),
     (["--action", "Drop Table"], "'Drop Table' is not an action name (they read like book_appointment)."),
+    (["--action", "bogus"], "No audit entry has the action 'bogus': the actions recorded are create_first_manager, "
+                            "create_user, register_patient."),
     (["--from", "2026-12-01", "--to", "2026-11-01"],
      "The 'from' date (1 Dec 2026) is after the 'to' date (1 Nov 2026)."),
 ])

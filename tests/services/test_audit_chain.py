@@ -174,3 +174,94 @@ def test_entries_appended_in_bulk_continue_the_chain(trail):
                  entity_id=number, summary=f"booked review {number}") for number in range(2500)]
     assert AuditEvent.append_many(rows) == 2500
     assert audit_chain.verify_chain(trail.manager).message(LONDON) == "Audit trail intact: 2,509 entries checked"
+
+
+def test_deleting_the_newest_registration_is_found_by_the_patient_it_leaves_behind(trail):
+    hughes = AuditEvent.get_by_id(9).patient_id
+    tamper("DELETE FROM audit_event WHERE id = ?", 9)
+    report = verify(trail)
+    assert (report.intact, report.broken.kind, report.newest_hash) == (False, "deleted from the end", None)
+    assert report.message(LONDON) == (f"Audit trail broken: the newest entry is #8, yet no entry registered patient "
+                                      f"#{hughes}: entries were deleted from the end of the trail (8 entries intact)")
+
+
+def test_deleting_the_newest_account_creation_is_found_by_the_account_it_leaves_behind(staff):
+    tamper("DELETE FROM audit_event WHERE id = ?", 4)
+    assert verify(staff).message(LONDON) == (
+        f"Audit trail broken: the newest entry is #3, yet no entry created user #{staff.other_clinician.user_id} "
+        "(physio): entries were deleted from the end of the trail (3 entries intact)")
+
+
+def test_an_emptied_trail_is_broken_while_the_database_holds_patients_and_accounts(trail):
+    tamper("DELETE FROM audit_event")
+    report = verify(trail)
+    assert (report.intact, report.checked, report.newest_id) == (False, 0, None)
+    assert report.message(LONDON) == ("Audit trail broken: the audit trail is empty but the database holds "
+                                      "5 patients and 4 users: entries were deleted")
+
+
+def test_imported_patients_count_as_created_by_their_import(staff, tmp_path):
+    from clinic_desktop.services import patient_import
+    from clinic_desktop.services.patient_csv import COLUMNS
+
+    path = tmp_path / "patients.csv"
+    path.write_text(",".join(COLUMNS) + "\n9434765919,Smith,Ann,1961-02-09,,,,,\n4010232137,Wang,Fang,1975-02-09,,,,,\n",
+                    encoding="utf-8")
+    with frozen_at(NOW):
+        patient_import.import_patients(staff.manager, patient_import.preview_patient_import(staff.manager, path))
+    assert verify(staff).message(LONDON) == "Audit trail intact: 5 entries checked"
+
+
+def anchor_at(event_id: int) -> audit_chain.Anchor:
+    return audit_chain.Anchor(event_id, AuditEvent.get_by_id(event_id).entry_hash)
+
+
+def test_an_anchor_still_in_the_trail_keeps_it_intact(trail):
+    kept = anchor_at(7)
+    register(trail, "Lloyd")
+    assert audit_chain.verify_chain(trail.manager, expect=kept).message(LONDON) == (
+        "Audit trail intact: 10 entries checked")
+
+
+def test_deleting_newest_entries_no_record_misses_is_found_by_the_anchor_kept_elsewhere(trail, tmp_path):
+    audit_log.export_events_csv(trail.manager, tmp_path / "all.csv")  # entry #10 creates no record
+    kept = anchor_at(10)
+    tamper("DELETE FROM audit_event WHERE id = ?", 10)
+    assert verify(trail).intact  # what the records alone can tell
+    report = audit_chain.verify_chain(trail.manager, expect=kept)
+    assert (report.intact, report.broken.kind) == (False, "deleted from the end")
+    assert report.message(LONDON) == (
+        f"Audit trail broken: the entry #10 with hash {kept.entry_hash[:12]}… that an earlier check saw is gone "
+        "(the newest entry is now #9): entries were deleted from the end of the trail (9 entries intact)")
+
+
+def test_an_anchor_given_as_its_hash_alone_is_found_or_missed(trail, tmp_path):
+    audit_log.export_events_csv(trail.manager, tmp_path / "all.csv")
+    kept = audit_chain.Anchor.parse(AuditEvent.get_by_id(10).entry_hash.upper())
+    assert audit_chain.verify_chain(trail.manager, expect=kept).intact
+    tamper("DELETE FROM audit_event WHERE id = ?", 10)
+    assert audit_chain.verify_chain(trail.manager, expect=kept).broken.what.startswith(
+        f"the entry with hash {kept.entry_hash[:12]}… that an earlier check saw is gone")
+
+
+def test_an_anchored_entry_rewritten_with_a_recomputed_hash_is_found(trail):
+    kept = anchor_at(9)
+    rehash(9, summary="registered nobody")
+    assert verify(trail).intact  # the newest entry has no successor whose link would break
+    assert audit_chain.verify_chain(trail.manager, expect=kept).broken.what == (
+        f"entry #9 no longer has the hash {kept.entry_hash[:12]}… that an earlier check saw: the trail was "
+        "rewritten from entry #9 on")
+
+
+@pytest.mark.parametrize("text, anchor", [
+    ("972:" + "ab" * 32, (972, "ab" * 32)), ("AB" * 32, (None, "ab" * 32)), (" #12:" + "0f" * 32 + "\n", (12, "0f" * 32)),
+])
+def test_an_anchor_is_read_as_the_check_printed_it(text, anchor):
+    parsed = audit_chain.Anchor.parse(text)
+    assert (parsed.entry_id, parsed.entry_hash) == anchor
+
+
+@pytest.mark.parametrize("text", ["", "abc", "0:" + "ab" * 32, "12:" + "zz" * 32, "12-" + "ab" * 32])
+def test_text_that_is_no_anchor_is_refused(text):
+    with pytest.raises(ValueError):
+        audit_chain.Anchor.parse(text)

@@ -167,3 +167,25 @@ def test_a_failed_export_leaves_the_old_file_as_it_was(clinic, tmp_path, monkeyp
         audit_log.export_events_csv(staff.manager, target)
     assert target.read_text() == "yesterday's export"
     assert [path.name for path in folder.iterdir()] == ["all.csv"]
+
+
+UNKNOWN_ACTION = ("No audit entry has the action 'bogus': the actions recorded are create_first_manager, "
+                  "create_user, edit_patient, register_patient.")
+
+
+def test_an_action_no_entry_has_is_refused_not_shown_as_no_entries(clinic):
+    staff, *_ = clinic
+    with pytest.raises(NotFound) as refused:
+        audit_log.search_events(staff.manager, action="bogus")
+    assert str(refused.value) == UNKNOWN_ACTION
+
+
+def test_an_export_of_an_action_no_entry_has_is_refused_and_writes_nothing(clinic, tmp_path):
+    staff, *_ = clinic
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with pytest.raises(NotFound) as refused:
+        audit_log.export_events_csv(staff.manager, folder / "bogus.csv", AuditFilters(action="bogus"))
+    assert str(refused.value) == UNKNOWN_ACTION
+    assert list(folder.iterdir()) == []
+    assert audit_log.audit_actions(staff.manager)[-1] == "register_patient"  # no export recorded

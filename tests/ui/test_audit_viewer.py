@@ -144,10 +144,18 @@ def test_export_writes_what_the_filters_show_and_says_where(viewer, qtbot, tmp_p
     QTest.keyClick(viewer.patient_box, Qt.Key.Key_Return)
     target = tmp_path / "jones.csv"
     assert viewer.export_to(target) == 1
-    assert viewer.verdict.text() == f"Wrote 1 entry to {target}."
+    assert viewer.export_result.text() == f"Wrote 1 entry to {target}."
     with target.open(encoding="utf-8", newline="") as file:
         assert [row["summary"].split(",")[0] for row in csv.DictReader(file)] == ["registered JONES"]
     assert cells(viewer, 2)[0] == "Export audit"  # the export is in the trail, and the list redrew
+
+
+def test_an_export_leaves_the_chain_verdict_and_says_its_own_result_beside_it(viewer, qtbot, tmp_path):
+    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
+    viewer.export_to(tmp_path / "all.csv")
+    assert viewer.verdict.text() == "✔ Audit trail intact: 7 entries checked."
+    assert viewer.export_result.isVisible()
+    assert viewer.export_result.text() == f"Wrote 7 entries to {tmp_path / 'all.csv'}."
 
 
 def test_export_csv_opens_a_save_dialog_named_for_today(viewer):
