@@ -76,7 +76,7 @@ class ClinicPage(QWidget):
         details = QFormLayout()
         details.addRow("Clinic &name", self.name)
         details.addRow("&Address", self.address)
-        details.addRow("&Telephone", self.telephone)
+        details.addRow("T&elephone", self.telephone)
 
         self.opens_at, self.closes_at = time_edit("Opens at"), time_edit("Closes at")
         self.slot_minutes = spin_box("Slot length", 5, 240, " minutes")
@@ -85,7 +85,7 @@ class ClinicPage(QWidget):
         hours.addRow("&Opens at", self.opens_at)
         hours.addRow("&Closes at", self.closes_at)
         hours.addRow("&Slot length", self.slot_minutes)
-        hours.addRow("&Lock the screen after", self.lock_after)
+        hours.addRow("Lock the sc&reen after", self.lock_after)
 
         self.region = QComboBox()
         self.region.setEditable(True)

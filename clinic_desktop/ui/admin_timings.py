@@ -35,11 +35,11 @@ _INTRO = ("Each timing is the number of days from the event that starts its cloc
 
 # Each label's own access key, none shared with another label or the page's buttons.
 _MNEMONIC_LABELS = {
-    "two_week_review_days": "2-&week review",
+    "two_week_review_days": "2-week rev&iew",
     "medication_review_days": "&Medication review",
     "early_radicular_referral_days": "&Early radicular referral",
     "red_flag_referral_days": "Urgent red-flag referral",  # fixed: nothing to jump to
-    "stratified_referral_days": "Physiotherapy / &biopsychosocial referral",
+    "stratified_referral_days": "P&hysiotherapy / biopsychosocial referral",
     "twelve_week_check_days": "1&2-week check",
     "escalation_referral_days": "Pain / spinal &centre referral",
 }

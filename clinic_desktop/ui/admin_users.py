@@ -34,7 +34,7 @@ class UsersPage(AdminListPage):
         self.confirmation: QMessageBox | None = None  # the open "Deactivate …?" question
         self.new_button = self.add_button("&New user…", self.new_user, needs_selection=False)
         self.edit_button = self.add_button("&Edit…", self.edit_selected)
-        self.password_button = self.add_button("Reset &password…", self.reset_password)
+        self.password_button = self.add_button("Re&set password…", self.reset_password)
         self.add_active_toggle()
         self.buttons.addStretch(1)
         self.reload()

@@ -71,7 +71,7 @@ class AppointmentBookView(QWidget):
             modes.addButton(button)
         self.day_mode.setChecked(True)
         navigation = QHBoxLayout()
-        clinician_label = QLabel("C&linician")
+        clinician_label = QLabel("Cli&nician")
         clinician_label.setBuddy(self.clinician)
         navigation.addWidget(clinician_label)
         navigation.addWidget(self.clinician)

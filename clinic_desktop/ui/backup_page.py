@@ -98,7 +98,7 @@ class BackupPage(QWidget):
         if not self._sqlite:
             self.dump_command = CommandLabel(backup.pg_dump_command(Path("clinic.pgdump")), "pg_dump command")
             layout.addLayout(with_copy_button(self.dump_command))
-        self.back_up_button = QPushButton("&Back up now…")
+        self.back_up_button = QPushButton("Back &up now…")
         self.back_up_button.setEnabled(self._sqlite or backup.pg_dump_available())
         self.back_up_button.clicked.connect(self.choose_backup_file)
         layout.addWidget(self.back_up_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -141,7 +141,7 @@ class BackupPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.folder_edit, 1)
         row.addWidget(choose)
-        folder_label = QLabel("&Folder")
+        folder_label = QLabel("F&older")
         folder_label.setBuddy(self.folder_edit)
         form.addRow(folder_label, row)
         self.copies_spin = QSpinBox()

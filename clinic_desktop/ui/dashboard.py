@@ -233,7 +233,7 @@ class DashboardView(QWidget):
         measures.setFrameShape(QScrollArea.Shape.NoFrame)
         self.tabs = QTabWidget()
         self.tabs.addTab(measures, "Pathway &measures")
-        self.tabs.addTab(self.list, "Overdue &list")
+        self.tabs.addTab(self.list, "&Overdue list")
         self.tabs.currentChanged.connect(self._tab_shown)
         self._build(hub)
         self.reload()

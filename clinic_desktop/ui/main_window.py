@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self._close_patient_tab)
         self.manager = build_manager_tabs(actor, settings, self.hub)
         for widget, title in ((home, "&Worklists"), (self.patient_search, "&Patients"),
-                              (self.book, "Appointment &book"), *self.manager.titled()):
+                              (self.book, "Appointment &book"),
+                              *((widget, title) for widget, title, _entry in self.manager.titled())):
             index = self.tabs.addTab(widget, title)
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self._fixed_tabs = self.tabs.count()
@@ -142,8 +143,8 @@ class MainWindow(QMainWindow):
         action("&Worklists", "Ctrl+1", lambda: self.tabs.setCurrentIndex(0), go_menu)
         self.find_action = action("&Find patient", QKeySequence.StandardKey.Find, self.find_patient, go_menu)
         action("Appointment &book", "Ctrl+3", lambda: self.tabs.setCurrentWidget(self.book), go_menu)
-        for number, (widget, title) in enumerate(self.manager.titled(), start=4):
-            action(title, f"Ctrl+{number}", lambda _=False, shown=widget: self.tabs.setCurrentWidget(shown), go_menu)
+        for number, (widget, _title, entry) in enumerate(self.manager.titled(), start=4):
+            action(entry, f"Ctrl+{number}", lambda _=False, shown=widget: self.tabs.setCurrentWidget(shown), go_menu)
         self.urgent_action = action("&Urgent referral's patient", "Ctrl+U", self.open_urgent_patient, go_menu)
         go_menu.addSeparator()
         action("&Next tab", "Ctrl+Tab", lambda: self._step_tab(1), go_menu)

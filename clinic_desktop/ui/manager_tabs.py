@@ -28,10 +28,15 @@ class ManagerTabs:
     admin: AdminPanel | None = None
     backups: BackupPage | None = None
 
-    def titled(self) -> list[tuple[QWidget, str]]:
-        """The tabs this role has, in order, with their titles (mnemonics clear of the others')."""
-        tabs = ((self.dashboard, "&Dashboard"), (self.audit, "A&udit"), (self.admin, "Ad&ministration"))
-        return [(widget, title) for widget, title in tabs if widget is not None]
+    def titled(self) -> list[tuple[QWidget, str, str]]:
+        """The tabs this role has, in order: (widget, tab title, Go menu entry).
+
+        The tab titles carry no Alt-letter: every letter a tab takes is one the pages' own
+        buttons and fields may not use, and these tabs have Ctrl+4 to Ctrl+6 instead.
+        """
+        tabs = ((self.dashboard, "Dashboard", "&Dashboard"), (self.audit, "Audit", "&Audit"),
+                (self.admin, "Administration", "Ad&ministration"))
+        return [(widget, title, entry) for widget, title, entry in tabs if widget is not None]
 
 
 def build_manager_tabs(actor: Actor, settings: ClinicSettings, hub: ChangeHub) -> ManagerTabs:

@@ -93,7 +93,7 @@ class PatientView(QWidget):
         self.reviews_table = read_only_table(self.reviews_model, "Reviews", fit_contents=True, widest=360)
         self.referrals_table = read_only_table(self.referrals_model, "Referrals", fit_contents=True, widest=360)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.timeline_table, "&Time line")
+        self.tabs.addTab(self.timeline_table, "Ti&me line")
         self.tabs.addTab(self.actions.list_with_buttons(self.reviews_table, "review"), "Re&views")
         self.tabs.addTab(self.actions.list_with_buttons(self.referrals_table, "referral"), "&Referrals")
         self._lay_out()

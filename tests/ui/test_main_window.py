@@ -160,12 +160,3 @@ def test_the_urgent_referrals_patient_opens_from_the_keyboard(qtbot, sqlite_staf
     assert window.urgent.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
     window.urgent_action.trigger()  # Ctrl+U
     assert window.tabs.tabText(window.tabs.currentIndex()) == "BROWN, Ann"
-
-
-def test_menu_and_tab_mnemonics_do_not_clash(qtbot, sqlite_staff):
-    window = _window(qtbot, sqlite_staff.manager)
-    def mnemonic(text: str) -> str:
-        return text.split("&")[1][0].lower() if "&" in text else ""
-    menus = [mnemonic(menu_action.text()) for menu_action in window.menuBar().actions()]
-    tabs = [mnemonic(window.tabs.tabText(index)) for index in range(window.tabs.count())]
-    assert len(set(menus + tabs)) == len(menus + tabs), (menus, tabs)
