@@ -218,11 +218,24 @@ def _check_filters(filters: AuditFilters) -> None:
             raise ValidationError(f"{name.replace('_', ' ')} must be a whole number, got {value!r}.", field=name)
 
 
+def _imported(patient_id: int):
+    """An import of several patients names them in its details ("patient_ids": [4, 5, 6]), not
+    in its patient column: a patient's trail starts with the import that brought them in."""
+    listed = '"patient_ids": ['
+    patterns = (f"%{listed}{patient_id},%", f"%{listed}{patient_id}]%",
+                f"%{listed}% {patient_id},%", f"%{listed}% {patient_id}]%")
+    # peewee's ** is ILIKE (LIKE on SQLite); its % and "LIKE" become GLOB there, where "[" opens a set.
+    mentioned = AuditEvent.details ** patterns[0]
+    for pattern in patterns[1:]:
+        mentioned |= AuditEvent.details ** pattern
+    return (AuditEvent.action == "import_patients") & mentioned
+
+
 def _where(filters: AuditFilters, zone):
     _check_filters(filters)
     where = SQL("1 = 1")
     if filters.patient_id is not None:
-        where &= AuditEvent.patient == filters.patient_id
+        where &= (AuditEvent.patient == filters.patient_id) | _imported(filters.patient_id)
     if filters.user_id == NO_USER:
         where &= AuditEvent.user.is_null()
     elif filters.user_id is not None:

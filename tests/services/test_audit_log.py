@@ -6,12 +6,13 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.models import AuditEvent
-from clinic_desktop.services import audit_log, patients, users
+from clinic_desktop.models import AuditEvent, Patient
+from clinic_desktop.services import audit_log, patient_import, patients, users
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.audit_log import NO_USER, AuditFilters
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.patient_csv import COLUMNS
 
 # British Summer Time: 23:30 UTC on 1 Jul is 00:30 on 2 Jul at the clinic.
 LATE_EVENING = datetime(2026, 7, 1, 23, 30, tzinfo=timezone.utc)
@@ -189,3 +190,13 @@ def test_an_export_of_an_action_no_entry_has_is_refused_and_writes_nothing(clini
     assert str(refused.value) == UNKNOWN_ACTION
     assert list(folder.iterdir()) == []
     assert audit_log.audit_actions(staff.manager)[-1] == "register_patient"  # no export recorded
+
+
+def test_a_patient_brought_in_by_an_import_of_several_finds_that_import(staff, tmp_path):
+    path = tmp_path / "patients.csv"
+    path.write_text(",".join(COLUMNS) + "\n9434765919,Smith,Ann,1961-02-09,,,,,\n"
+                    "4010232137,Wang,Fang,1975-02-09,,,,,\n9876543210,Jones,Bob,1970-01-02,,,,,\n", encoding="utf-8")
+    patient_import.import_patients(staff.manager, patient_import.preview_patient_import(staff.manager, path))
+    for patient in Patient.select():
+        assert summaries(audit_log.search_events(staff.manager, patient_id=patient.id)) == [
+            "imported 3 patients from patients.csv"], patient.family_name
