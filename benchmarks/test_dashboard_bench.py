@@ -8,54 +8,32 @@ list behind a figure, as a click asks for it.
 """
 from __future__ import annotations
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 import bulk_data
 import pytest
 from measuring import plans, record
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
+from window_clinic import (  # noqa: F401 - the fixtures are used by name
+    BACKENDS,
+    MANAGER,
+    ONE_MILLION,
+    clinic_morning,
+    million_clinic,
+    private_window_layout,
+)
 
 from clinic_desktop.services import dashboard
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.dashboard import DashboardView
 
 TARGET_MS = 300
-ONE_MILLION = bulk_data.ONE_MILLION
 TODAY = bulk_data.BENCH_TODAY
-MANAGER = Actor(user_id=1, username="manager", full_name="Morag Manager", role="practice_manager")
-MORNING = datetime.combine(TODAY, time(9), ZoneInfo("Europe/London"))
 OPENINGS = 15
-BACKENDS = ["sqlite", "postgres"]
-
-
-@pytest.fixture(autouse=True)
-def clinic_morning():
-    with frozen_at(MORNING):
-        yield
-
-
-@pytest.fixture(scope="module", autouse=True)
-def private_window_layout(tmp_path_factory):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      str(tmp_path_factory.mktemp("qsettings")))
-
-
-def _clinic(request, backend: str):
-    if backend == "sqlite":
-        built, database = request.getfixturevalue("sqlite_clinic")(ONE_MILLION)
-    else:
-        built, database = request.getfixturevalue("postgres_clinic")
-    return built, database, backend == "postgres"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_opening_the_dashboard(benchmark, request, qapp, backend):
-    built, database, postgres = _clinic(request, backend)
+    built, database, postgres = million_clinic(request, backend)
     settings = load_settings()
     hub = ChangeHub(MANAGER, poll_seconds=3600)
     windows: list[QWidget] = []
@@ -85,7 +63,7 @@ def test_opening_the_dashboard(benchmark, request, qapp, backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_dashboard_service(benchmark, request, backend):
-    built, database, postgres = _clinic(request, backend)
+    built, database, postgres = million_clinic(request, backend)
     board = benchmark(lambda: dashboard.dashboard(MANAGER, as_of=TODAY))
     record(benchmark, f"{backend}: dashboard() service", built,
            plans=plans(database, lambda: dashboard.dashboard(MANAGER, as_of=TODAY), postgres))
@@ -95,7 +73,7 @@ def test_dashboard_service(benchmark, request, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("figure", [{"band": "8-14"}, {"kind": "two_week_review"}, {"clinician_id": 5}])
 def test_list_behind_a_figure(benchmark, request, backend, figure):
-    built, database, postgres = _clinic(request, backend)
+    built, database, postgres = million_clinic(request, backend)
     page = benchmark(lambda: dashboard.overdue_list(MANAGER, as_of=TODAY, limit=100, **figure))
     record(benchmark, f"{backend}: overdue_list({figure}) page 1 + total", built,
            plans=plans(database, lambda: dashboard.overdue_list(MANAGER, as_of=TODAY, limit=100, **figure), postgres))

@@ -11,20 +11,25 @@ from __future__ import annotations
 
 import statistics
 import time as timer
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import timedelta, timezone
 
-import bulk_data
 import clinic_rows
 import pytest
 from measuring import plans, record, statements_run
-from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+from window_clinic import (  # noqa: F401 - the fixtures are used by name
+    BACKENDS,
+    MANAGER,
+    MORNING,
+    ONE_MILLION,
+    clinic_morning,
+    million_clinic,
+    private_window_layout,
+)
 
 from clinic_desktop.models import AuditEvent
 from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.nhs_number import format_nhs_number
 from clinic_desktop.services.patient_search import search_patients
 from clinic_desktop.services.settings import load_settings
@@ -34,12 +39,8 @@ from clinic_desktop.ui.row_actions import RowActions
 from clinic_desktop.ui.worklists_panel import OverdueByKind, WorklistsPanel
 
 TARGET_MS = 100
-ONE_MILLION = bulk_data.ONE_MILLION
-# Users 1 and 2 of the generated clinic (clinic_rows._users); services check they are active.
-MANAGER = Actor(user_id=1, username="manager", full_name="Morag Manager", role="practice_manager")
+# User 2 of the generated clinic (clinic_rows._users); services check the account is active.
 RECEPTION = Actor(user_id=2, username="reception", full_name="Rita Reception", role="receptionist")
-# 09:00 on the generated clinic's "today", so the lists read as they would that morning.
-MORNING = datetime.combine(bulk_data.BENCH_TODAY, time(9), ZoneInfo("Europe/London"))
 OPENINGS = 15  # rounds of a widget built from nothing (each one is a new window)
 TYPINGS = 15  # rounds of typing a whole query, one key at a time
 
@@ -53,29 +54,6 @@ QUERIES = {
     "NHS number": NHS_NUMBER,
     "date of birth": "12/03/1961",
 }
-BACKENDS = ["sqlite", "postgres"]
-
-
-@pytest.fixture(autouse=True)
-def clinic_morning():
-    with frozen_at(MORNING):
-        yield
-
-
-@pytest.fixture(scope="module", autouse=True)
-def private_window_layout(tmp_path_factory):
-    """Column widths the widgets remember come from an empty folder, never the developer's settings."""
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      str(tmp_path_factory.mktemp("qsettings")))
-
-
-def _clinic(request, backend: str):
-    """(built, database, postgres?) for the million-appointment clinic on ``backend``, bound."""
-    if backend == "sqlite":
-        built, database = request.getfixturevalue("sqlite_clinic")(ONE_MILLION)
-    else:
-        built, database = request.getfixturevalue("postgres_clinic")
-    return built, database, backend == "postgres"
 
 
 @pytest.fixture
@@ -138,7 +116,7 @@ def _overdue_window(actor, settings, hub_):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_opening_the_overdue_list(benchmark, request, qapp, hub, backend):
-    built, database, postgres = _clinic(request, backend)
+    built, database, postgres = million_clinic(request, backend)
     settings, manager_hub = load_settings(), hub(MANAGER)
     name = f"{backend}: open manager's overdue list (widget)"
     window = _opened(benchmark, qapp, lambda: _overdue_window(MANAGER, settings, manager_hub))
@@ -154,7 +132,7 @@ def test_opening_the_overdue_list(benchmark, request, qapp, hub, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_opening_the_managers_worklists_panel(benchmark, request, qapp, hub, backend):
     """Context: the whole home tab (overdue, to book, today's 1,200 appointments, awaiting signature)."""
-    built, _database, _postgres = _clinic(request, backend)
+    built, _database, _postgres = million_clinic(request, backend)
     settings, manager_hub = load_settings(), hub(MANAGER)
     panel = _opened(benchmark, qapp, lambda: WorklistsPanel(MANAGER, settings, manager_hub))
     record(benchmark, f"{backend}: open manager's worklists panel (4 tabs)", built, tabs=panel.titles())
@@ -164,7 +142,7 @@ def test_opening_the_managers_worklists_panel(benchmark, request, qapp, hub, bac
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_overdue_list_auto_refresh(benchmark, request, qapp, hub, backend):
     """What the list costs each time the hub reports a change: counts, first page, reset, repaint."""
-    built, database, postgres = _clinic(request, backend)
+    built, database, postgres = million_clinic(request, backend)
     window = _shown(_overdue_window(MANAGER, load_settings(), hub(MANAGER)), qapp)
     window.overdue.table.selectRow(3)
     selected = window.overdue.selected_row()
@@ -184,7 +162,7 @@ def test_overdue_list_auto_refresh(benchmark, request, qapp, hub, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_worklists_panel_auto_refresh(benchmark, request, qapp, hub, backend):
     """Context: what a change costs the manager's home tab, which redraws all four lists."""
-    built, _database, _postgres = _clinic(request, backend)
+    built, _database, _postgres = million_clinic(request, backend)
     panel = _shown(WorklistsPanel(MANAGER, load_settings(), hub(MANAGER)), qapp)
 
     def refresh():
@@ -216,7 +194,7 @@ def test_change_hub_poll_with_nothing_new(benchmark, request, qapp, hub, backend
     That gives the poll its real work: the 200 ids of the look-back window are read every
     time (for late PostgreSQL commits) and skipped as already seen.
     """
-    built, database, postgres = _clinic(request, backend)
+    built, database, postgres = million_clinic(request, backend)
     with database.atomic() as added:
         events = AuditEvent.append_many(_audit_rows(20_000))  # chained, as every audit event must be
         if postgres:  # statistics that know the rows are there (ANALYZE sees its own transaction's rows)
@@ -263,7 +241,7 @@ def _patient_index_walks(plan: list[str]) -> list[str]:
 @pytest.mark.parametrize("kind", list(QUERIES))
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_patient_search_keystrokes(benchmark, request, qapp, hub, backend, kind):
-    built, database, postgres = _clinic(request, backend)
+    built, database, postgres = million_clinic(request, backend)
     query = QUERIES[kind]
     search = _shown(PatientSearch(RECEPTION, settings=load_settings(), hub=hub(RECEPTION)), qapp)
     search.box.setFocus()
@@ -307,7 +285,7 @@ def test_patient_search_keystrokes(benchmark, request, qapp, hub, backend, kind)
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_search_patients_service(benchmark, request, backend, text):
     """The service alone, for the same texts: what of a keystroke is the database's."""
-    built, database, postgres = _clinic(request, backend)
+    built, database, postgres = million_clinic(request, backend)
     found = benchmark(search_patients, RECEPTION, text, limit=21)
     plan = plans(database, lambda: search_patients(RECEPTION, text, limit=21), postgres)
     walks = _patient_index_walks(plan)

@@ -1,0 +1,46 @@
+"""What the window benchmarks share: the generated clinic's morning, and its database bound.
+
+The widgets remember column widths and read the clinic's "today", so every timed window
+starts from an empty settings folder at 09:00 on the generated clinic's today. A test
+module imports the two fixtures by name to use them.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import bulk_data
+import pytest
+from PySide6.QtCore import QSettings
+
+from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.clock import frozen_at
+
+ONE_MILLION = bulk_data.ONE_MILLION
+BACKENDS = ["sqlite", "postgres"]
+# User 1 of the generated clinic (clinic_rows._users); services check the account is active.
+MANAGER = Actor(user_id=1, username="manager", full_name="Morag Manager", role="practice_manager")
+# 09:00 on the generated clinic's "today", so the lists read as they would that morning.
+MORNING = datetime.combine(bulk_data.BENCH_TODAY, time(9), ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def clinic_morning():
+    with frozen_at(MORNING):
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_window_layout(tmp_path_factory):
+    """Column widths the widgets remember come from an empty folder, never the developer's settings."""
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path_factory.mktemp("qsettings")))
+
+
+def million_clinic(request, backend: str):
+    """(built, database, postgres?) for the million-appointment clinic on ``backend``, bound."""
+    if backend == "sqlite":
+        built, database = request.getfixturevalue("sqlite_clinic")(ONE_MILLION)
+    else:
+        built, database = request.getfixturevalue("postgres_clinic")
+    return built, database, backend == "postgres"
