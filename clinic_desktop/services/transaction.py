@@ -85,6 +85,15 @@ def _run_once(function, changes, actor, args, kwargs):
         audit.stop_counting(token)
 
 
+def close_thread_connection() -> None:
+    """Close the calling thread's own database connection (peewee keeps one per thread).
+
+    For work run on a thread of its own (a backup copy): its connection would otherwise stay
+    open after the thread ends, holding an SQLite file handle or a PostgreSQL session.
+    """
+    database_proxy.obj.close()
+
+
 def unavailable(error: Exception) -> DatabaseUnavailable:
     """Database trouble that is nobody's input: the server gone, a refused connection, a failing disk."""
     if _connection_lost():

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QLabel, QPlainTextEdit, QWidget
 
-from clinic_desktop.models.referrals import REFERRAL_KINDS
 from clinic_desktop.services import destinations
 from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.destinations import DestinationRecord
+from clinic_desktop.services.destinations import REFERRAL_KINDS, DestinationRecord
 from clinic_desktop.services.letter_content import kind_title
 from clinic_desktop.ui.admin_form import AdminDialog, AdminListPage
 from clinic_desktop.ui.admin_user_dialogs import line_edit

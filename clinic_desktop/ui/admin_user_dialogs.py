@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 
-from clinic_desktop.models.users import ROLES
 from clinic_desktop.services import users
 from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.users import MIN_PASSWORD_LENGTH, ROLE_LABELS, UserRecord
+from clinic_desktop.services.users import MIN_PASSWORD_LENGTH, ROLE_LABELS, ROLES, UserRecord
 from clinic_desktop.ui.admin_form import AdminDialog
 
 

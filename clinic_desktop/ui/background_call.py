@@ -13,8 +13,8 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from clinic_desktop.models import database_proxy
 from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.services.transaction import close_thread_connection
 
 
 class BackgroundCall(QObject):
@@ -55,7 +55,7 @@ class BackgroundCall(QObject):
         except Exception as failure:  # noqa: BLE001 - a thread's failure must reach the window, not vanish
             error = f"an unexpected error: {failure}"
         finally:
-            database_proxy.obj.close()  # this thread's own connection only
+            close_thread_connection()
         try:
             self._done.emit(result, error)
         except RuntimeError:
