@@ -19,6 +19,7 @@ from clinic_desktop.services.letter_content import LOGO_MAX_BYTES
 from clinic_desktop.services.letterhead_preview import letterhead_preview_pdf
 from clinic_desktop.services.transaction import database_errors_in_words
 from clinic_desktop.ui.admin_form import StatusLine
+from clinic_desktop.ui.file_dialogs import open_file_dialog
 from clinic_desktop.ui.letter_preview import PdfPages
 
 PREVIEW_SCALE = 1.25  # pixels a point: an A4-wide letterhead about 740 pixels across
@@ -79,11 +80,8 @@ class LetterheadPage(QWidget):
             pages.close()
 
     def choose_file(self) -> None:
-        self.file_dialog = dialog = QFileDialog(self, "Choose the letterhead logo", str(Path.home()),
-                                                "Images (*.png *.jpg *.jpeg)")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(self.use_file)
-        dialog.open()
+        self.file_dialog = open_file_dialog(self, "Choose the letterhead logo", Path.home(),
+                                            "Images (*.png *.jpg *.jpeg)", self.use_file)
 
     def use_file(self, path: str) -> None:
         try:

@@ -37,9 +37,11 @@ from clinic_desktop.services.clinic_time import format_date, format_time
 from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.patients import get_patient
 from clinic_desktop.services.worklists import Page
+from clinic_desktop.ui.file_dialogs import save_file_dialog
 from clinic_desktop.ui.messages import sentence, show_refusal
 from clinic_desktop.ui.paged_table_model import Column, PagedTableModel
 from clinic_desktop.ui.palette import attention_colour
+from clinic_desktop.ui.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.tables import read_only_table
 from clinic_desktop.ui.writes import busy_cursor
 
@@ -47,7 +49,7 @@ _PATIENT_NUMBER = re.compile(r"#?\s*(\d{1,9})")
 DATE_FORMAT = "dd MMM yyyy"
 
 
-class AuditViewer(QWidget):
+class AuditViewer(RedrawWhenSeen, QWidget):
     """``AuditViewer(actor, settings, hub)``; emits ``patient_requested(patient_id)``."""
 
     patient_requested = Signal(int)
@@ -94,7 +96,7 @@ class AuditViewer(QWidget):
                          self.table)
         for before, after in zip(reading_order, reading_order[1:]):
             QWidget.setTabOrder(before, after)
-        hub.changed.connect(lambda _changes: self.reload())
+        hub.changed.connect(self.redraw_for)  # every change is an entry here
         self.reload()
 
     # --- building ---
@@ -209,6 +211,7 @@ class AuditViewer(QWidget):
             return Page(rows=(), total=0, offset=offset, limit=limit)
 
     def reload(self, *_args) -> None:
+        self._stale = False
         self._refused = None
         try:
             self._fill_choices()
@@ -296,15 +299,9 @@ class AuditViewer(QWidget):
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
     def choose_export_file(self) -> None:
-        dialog = QFileDialog(self, "Export the audit entries shown")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("CSV files (*.csv)")
-        dialog.setDefaultSuffix("csv")
-        dialog.selectFile(f"audit-{clock.today(self._settings.zone).isoformat()}.csv")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
-        self._file_dialog = dialog
-        dialog.open()
+        self._file_dialog = save_file_dialog(self, "Export the audit entries shown",
+                                             f"audit-{clock.today(self._settings.zone).isoformat()}.csv",
+                                             "CSV files (*.csv)", "csv", self.export_to)
 
     def export_to(self, path: Path) -> int | None:
         """Write the entries the filters select to ``path``; say how many and where."""

@@ -39,6 +39,7 @@ from clinic_desktop.services.settings import ClinicSettings, load_settings, upda
 from clinic_desktop.ui.background_call import BackgroundCall
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.command_label import CommandLabel, with_copy_button
+from clinic_desktop.ui.file_dialogs import open_file_dialog, save_file_dialog
 from clinic_desktop.ui.form_dialog import show_as_refusal
 from clinic_desktop.ui.messages import sentence, show_refusal
 from clinic_desktop.ui.time_format import short_date
@@ -198,10 +199,8 @@ class BackupPage(QWidget):
         suffix = ".sqlite3" if self._sqlite else ".pgdump"
         name = f"clinic-backup-{clock.today(self._settings.zone).isoformat()}{suffix}"
         start = folder if folder.is_dir() else Path.home()
-        self.file_dialog = _file_dialog(self, "Back up the database to", str(start / name),
-                                        QFileDialog.AcceptMode.AcceptSave)
-        self.file_dialog.fileSelected.connect(lambda path: self.back_up_to(Path(path)))
-        self.file_dialog.open()
+        self.file_dialog = save_file_dialog(self, "Back up the database to", start / name, _FILTER, suffix[1:],
+                                            self.back_up_to)
 
     def back_up_to(self, path: Path) -> bool:
         """Start the copy in the background (a large one takes seconds); False while one runs."""
@@ -239,12 +238,8 @@ class BackupPage(QWidget):
 
     def choose_restore_file(self) -> None:
         folder = backup_schedule.backup_folder(load_settings())
-        self.file_dialog = _file_dialog(self, "Restore the database from", str(folder if folder.is_dir()
-                                                                                 else Path.home()),
-                                        QFileDialog.AcceptMode.AcceptOpen)
-        self.file_dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        self.file_dialog.fileSelected.connect(lambda path: self.check_restore(Path(path)))
-        self.file_dialog.open()
+        self.file_dialog = open_file_dialog(self, "Restore the database from",
+                                            folder if folder.is_dir() else Path.home(), _FILTER, self.check_restore)
 
     def check_restore(self, path: Path) -> QMessageBox | None:
         """Check the file; if it can be restored, ask (naming what is replaced) before doing it."""
@@ -330,8 +325,10 @@ class BackupPage(QWidget):
         self.refresh_copies()
         return True
 
-    def _redraw(self, _changes) -> None:
-        self.refresh_copies()  # a daily backup made by the timer or a scheduled job is a change too
+    def _redraw(self, changes) -> None:
+        # A daily backup made by the timer or a scheduled job is a change too; nothing else is.
+        if changes.everything or changes.entities & {"database", "clinic_setting"}:
+            self.refresh_copies()
 
     def refresh_copies(self) -> None:
         try:
@@ -351,13 +348,6 @@ class BackupPage(QWidget):
                 if column == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.copies_table.setItem(row, column, item)
-
-
-def _file_dialog(parent: QWidget, title: str, start: str, mode: QFileDialog.AcceptMode) -> QFileDialog:
-    dialog = QFileDialog(parent, title, start, _FILTER)
-    dialog.setAcceptMode(mode)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)  # a native one cannot be hidden by the lock
-    return dialog
 
 
 def _answer_label(name: str) -> QLabel:

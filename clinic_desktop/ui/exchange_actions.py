@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services import calendar_export, clock, fhir_export, patient_import, patients
 from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.ui.file_dialogs import save_file_dialog
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.import_dialog import PatientImportDialog
 from clinic_desktop.ui.messages import sentence, show_refusal
@@ -123,15 +124,10 @@ class CalendarExportDialog(QDialog):
 def _save_dialog(parent: QWidget, title: str, default_name: str, filters: str, suffix: str,
                  write: Callable[[Path], object], said: Callable[[object], str],
                  after: Callable[[], None] | None = None) -> QFileDialog:
-    dialog = QFileDialog(parent, title, str(Path.home() / default_name), filters)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setDefaultSuffix(suffix)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-    def save(path: str) -> None:
+    def save(path: Path) -> None:
         try:
             with busy_cursor():
-                done = write(Path(path))
+                done = write(path)
         except ServiceError as error:
             show_refusal(parent, str(error), title="Not exported")
             return
@@ -141,9 +137,7 @@ def _save_dialog(parent: QWidget, title: str, default_name: str, filters: str, s
         else:
             _tell(parent, said(done))
 
-    dialog.fileSelected.connect(save)
-    dialog.open()
-    return dialog
+    return save_file_dialog(parent, title, Path.home() / default_name, filters, suffix, save)
 
 
 def _tell(parent: QWidget | None, text: str) -> QMessageBox:

@@ -31,6 +31,7 @@ from clinic_desktop.services import patient_import, patient_search
 from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.patient_csv import COLUMN_LABELS, COLUMNS, CsvRow
 from clinic_desktop.services.patient_import import ImportPreview, ImportResult
+from clinic_desktop.ui.file_dialogs import open_file_dialog
 from clinic_desktop.ui.form_dialog import show_as_refusal
 from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.palette import attention_colour, banner_style
@@ -186,11 +187,8 @@ class PatientImportDialog(QDialog):
 
     def choose_file(self) -> None:
         folder = str(self.preview.path.parent) if self.preview else str(Path.home())
-        self.file_dialog = dialog = QFileDialog(self, "Choose the patients CSV file", folder,
-                                                "CSV files (*.csv *.txt);;All files (*)")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(self.load)
-        dialog.open()
+        self.file_dialog = open_file_dialog(self, "Choose the patients CSV file", folder,
+                                            "CSV files (*.csv *.txt);;All files (*)", self.load)
 
     def load(self, path) -> None:
         """Preview the file; nothing is written."""

@@ -25,7 +25,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -38,6 +37,7 @@ from clinic_desktop.services.errors import NotFound, ServiceError
 from clinic_desktop.services.export_files import write_whole_file
 from clinic_desktop.services.referrals import ReferralRecord
 from clinic_desktop.services.timeline import patient_timeline
+from clinic_desktop.ui.file_dialogs import save_file_dialog
 from clinic_desktop.ui.form_dialog import show_as_refusal
 from clinic_desktop.ui.letter_preview import LetterPreview
 from clinic_desktop.ui.letter_printing import PrintFailed, prepare_printer, print_pages
@@ -308,14 +308,8 @@ class LetterWindow(QDialog):
         if self._pdf is None:
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        dialog = QFileDialog(self, "Save letter as PDF", str(Path(folder) / f"{self.choice().file_stem}.pdf"),
-                             "PDF documents (*.pdf)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.fileSelected.connect(self.save_to)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = save_file_dialog(self, "Save letter as PDF", Path(folder) / f"{self.choice().file_stem}.pdf",
+                                       "PDF documents (*.pdf)", "pdf", self.save_to)
 
     def save_to(self, path: str | Path) -> bool:
         """Write the letter's bytes, exactly as stored, to ``path`` (whole or not at all)."""
