@@ -37,6 +37,7 @@ from clinic_desktop.ui.measure_charts import MeasureChart, empty_weeks_text
 from clinic_desktop.ui.messages import sentence
 from clinic_desktop.ui.paged_table_model import PagedTableModel
 from clinic_desktop.ui.palette import attention_colour
+from clinic_desktop.ui.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.report_files import choose_report_file, file_stem
 from clinic_desktop.ui.tables import read_only_table
 from clinic_desktop.ui.time_format import short_date
@@ -201,7 +202,7 @@ class OverdueListPanel(QWidget):
         self.patient_requested.emit(self.model.row_at(row_number).patient_id)
 
 
-class DashboardView(QWidget):
+class DashboardView(RedrawWhenSeen, QWidget):
     """The dashboard tab. ``patient_requested`` asks the main window to open a patient."""
 
     patient_requested = Signal(int)
@@ -211,7 +212,6 @@ class DashboardView(QWidget):
         self.setAccessibleName("Dashboard")
         self._actor = actor
         self._settings = settings
-        self._stale = False
         self.board: dashboard.Dashboard | None = None
         self.heading = bold_label(1.3)
         self.summary = QLabel()
@@ -267,7 +267,7 @@ class DashboardView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        hub.changed.connect(self._changed)
+        hub.changed.connect(self.redraw_for)
 
     def reload(self) -> None:
         """Read every figure again (one service call, one transaction)."""
@@ -323,16 +323,6 @@ class DashboardView(QWidget):
         if self.tabs.currentWidget() is self.list and self.list.stale:
             self.list.reload()
 
-    def _changed(self, _changes) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
 
 
 def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:

@@ -178,6 +178,16 @@ def test_a_change_anywhere_redraws_the_list(viewer, clinic):
     assert cells(viewer, 3)[0] == "HUGHES, Dai"
 
 
+def test_a_hidden_viewer_reads_changes_when_it_is_next_shown(viewer, clinic):
+    viewer.hide()
+    patients.register_patient(clinic.receptionist, family_name="Hughes", given_name="Dai",
+                              date_of_birth=date(1980, 1, 1))
+    viewer._hub.after_change()
+    assert cells(viewer, 3)[0] == "JONES, Cat"  # not read while nobody can see it
+    viewer.show()
+    assert cells(viewer, 3)[0] == "HUGHES, Dai"
+
+
 def test_a_long_check_says_how_far_it_has_got(viewer, qtbot, monkeypatch):
     monkeypatch.setattr(audit_chain, "BATCH", 3)
     shown = []
