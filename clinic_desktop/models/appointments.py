@@ -35,6 +35,10 @@ class Appointment(BaseModel):
     rebooked_from = ForeignKeyField("self", null=True, backref="rebookings")
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
+    # Schema 5: an attended 2-week or 12-week review owes its finding until these are set,
+    # by recording the finding or, at discharge, by a clinician's stated reason.
+    finding_closed_at = UTCDateTimeField(null=True)
+    finding_note = TextField(null=True)
 
     class Meta:
         constraints = [
@@ -44,6 +48,10 @@ class Appointment(BaseModel):
         ]
 
 
+# The reviews that exist to record a finding (STarT Back, the 12-week outcome).
+FINDING_KINDS = ("two_week_review", "twelve_week_review")
+FINDING_DUE_SQL = ("status = 'attended' AND finding_closed_at IS NULL AND kind IN ("
+                   + ", ".join(f"'{kind}'" for kind in FINDING_KINDS) + ")")
 open_statuses_sql = ", ".join(f"'{status}'" for status in OPEN_APPOINTMENT_STATUSES)
 slot_statuses_sql = ", ".join(f"'{status}'" for status in SLOT_HOLDING_STATUSES)
 
@@ -68,6 +76,15 @@ Appointment.add_index(
 Appointment.add_index(
     Appointment.index(Appointment.clinician, Appointment.starts_at, name="appointment_clinician_slots")
     .where(SQL(f"status IN ({slot_statuses_sql})"))
+)
+# Schema 5: "outcome to record" (a booked slot that has ended) and "finding to record".
+Appointment.add_index(
+    Appointment.index(Appointment.ends_at, Appointment.episode, name="appointment_booked_ends_at")
+    .where(SQL("status = 'booked'"))
+)
+Appointment.add_index(
+    Appointment.index(Appointment.starts_at, Appointment.episode, name="appointment_finding_due")
+    .where(SQL(FINDING_DUE_SQL))
 )
 Appointment.add_index(
     Appointment.index(Appointment.starts_at, name="appointment_starts_at")

@@ -38,8 +38,11 @@ class Episode(BaseModel):
     notes = TextField(default="")
     discharged_on = DateField(null=True)
     discharge_reason = TextField(null=True)
-    clinician = ForeignKeyField(User, backref="episodes")
+    clinician = ForeignKeyField(User, backref="episodes")  # who recorded the first contact
     created_at = UTCDateTimeField()
+    # Schema 5: the clinician whose lists carry the episode's clinical work (letters to write,
+    # warnings, findings); None, or an inactive user, puts that work on the unassigned list.
+    responsible_clinician = ForeignKeyField(User, null=True, backref="+", index=True)
 
 
 class Recorded(BaseModel):
@@ -56,6 +59,9 @@ class Medication(Recorded):
     dose = CharField(max_length=120, default="")
     started_on = DateField()
     stopped_on = DateField(null=True)
+    # Schema 5: a clinician's decision to keep a muscle relaxant on past its review, with why.
+    continued_on = DateField(null=True)
+    continued_reason = TextField(null=True)
 
 
 class RadicularStatus(Recorded):

@@ -49,6 +49,9 @@ class Referral(BaseModel):
     closed_at = UTCDateTimeField(null=True)
     cancel_reason = TextField(null=True)
     updated_at = UTCDateTimeField()
+    # Schema 5: who cancelled it and when, so a cancelled urgent referral is shown to the manager.
+    cancelled_by = ForeignKeyField(User, null=True, backref="+")
+    cancelled_at = UTCDateTimeField(null=True)
 
 
 class LetterVersion(BaseModel):

@@ -13,15 +13,26 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from peewee import SQL, BooleanField, CharField, Database, FixedCharField, ForeignKeyField, Model, TextField
+from peewee import (
+    SQL,
+    BooleanField,
+    CharField,
+    Database,
+    DateField,
+    FixedCharField,
+    ForeignKeyField,
+    Model,
+    TextField,
+)
 from playhouse.migrate import SchemaMigrator, migrate
 
 from clinic_desktop.models import ALL_MODELS, SchemaVersion, User, constraints
+from clinic_desktop.models.appointments import FINDING_DUE_SQL
 from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
 from clinic_desktop.models.fields import UTCDateTimeField
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # MIGRATIONS[n] upgrades a database from version n - 1 to n. Never edit a released
 # step: add the next one. Each takes the migrator and the database.
@@ -125,10 +136,47 @@ def _step_4_dashboard_indexes(migrator: SchemaMigrator, database: Database) -> N
         database.execute_sql(statement)
 
 
+def _step_5_obligation_owners(migrator: SchemaMigrator, database: Database) -> None:
+    """Schema 5: what the safety net needs to say who owes what (DESIGN.md, "The safety net").
+
+    Each episode gets a responsible clinician (at first whoever recorded its first contact);
+    an attended review records when its finding was closed; a muscle relaxant kept on past its
+    review records why; a cancelled referral records who cancelled it. Reviews whose episode
+    already holds a finding of their kind count as found, as they did before this step.
+    """
+    migrate(
+        migrator.add_column("episode", "responsible_clinician_id",
+                            ForeignKeyField(User, null=True, field=User.id, backref="+")),
+        migrator.add_column("medication", "continued_on", DateField(null=True)),
+        migrator.add_column("medication", "continued_reason", TextField(null=True)),
+        migrator.add_column("appointment", "finding_closed_at", UTCDateTimeField(null=True)),
+        migrator.add_column("appointment", "finding_note", TextField(null=True)),
+        migrator.add_column("referral", "cancelled_by_id",
+                            ForeignKeyField(User, null=True, field=User.id, backref="+")),
+        migrator.add_column("referral", "cancelled_at", UTCDateTimeField(null=True)),
+    )
+    database.execute_sql("UPDATE episode SET responsible_clinician_id = clinician_id")
+    for kind, finding in (("two_week_review", "start_back_assessment"), ("twelve_week_review", "twelve_week_outcome")):
+        database.execute_sql(
+            "UPDATE appointment SET finding_closed_at = updated_at, finding_note = 'recorded before schema 5' "
+            f"WHERE status = 'attended' AND kind = '{kind}' "
+            f"AND EXISTS (SELECT 1 FROM {finding} f WHERE f.episode_id = appointment.episode_id)"
+        )
+    for statement in (
+        'CREATE INDEX IF NOT EXISTS "episode_responsible_clinician_id" ON "episode" ("responsible_clinician_id")',
+        'CREATE INDEX IF NOT EXISTS "appointment_booked_ends_at" ON "appointment" ("ends_at", "episode_id") '
+        "WHERE status = 'booked'",
+        f'CREATE INDEX IF NOT EXISTS "appointment_finding_due" ON "appointment" ("starts_at", "episode_id") '
+        f"WHERE {FINDING_DUE_SQL}",
+    ):
+        database.execute_sql(statement)
+
+
 MIGRATIONS: dict[int, MigrationStep] = {
     2: _step_2_referral_destinations,
     3: _step_3_audit_hash_chain,
     4: _step_4_dashboard_indexes,
+    5: _step_5_obligation_owners,
 }
 
 

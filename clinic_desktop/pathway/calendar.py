@@ -53,6 +53,21 @@ class WorkingCalendar:
             day -= _ONE_DAY
         return day
 
+    def working_days_before(self, day: date, count: int) -> date:
+        """The working day ``count`` working days before ``day`` (which need not be one itself).
+
+        Something due "within N working days" of an event on day E is late on ``day`` when
+        E falls before ``working_days_before(day, N)``.
+        """
+        _check_date(day)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"count must be a whole number of working days, 0 or more, got {count!r}")
+        for _ in range(count):
+            day -= _ONE_DAY
+            while not self.is_working_day(day):
+                day -= _ONE_DAY
+        return day
+
     def closed_reason(self, day: date) -> str | None:
         """Why the clinic is shut on day, in the words the appointment book shows; None when open.
 

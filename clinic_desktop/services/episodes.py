@@ -39,6 +39,7 @@ from clinic_desktop.services.errors import (
     ValidationError,
 )
 from clinic_desktop.services.locking import locked_row
+from clinic_desktop.services.obligations import close_findings
 from clinic_desktop.services.pathway_sync import (
     REFERRAL_LABELS,
     capitalised,
@@ -97,7 +98,8 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
     episode = Episode.create(
         patient=patient.id, first_contact_on=first_contact_on, status="open", presentation=presentation,
         severity=severity, advised_stay_active=advised_stay_active, advised_no_bed_rest=advised_no_bed_rest,
-        self_care_education=self_care_education, notes=notes, clinician=actor.user_id, created_at=moment)
+        self_care_education=self_care_education, notes=notes, clinician=actor.user_id,
+        responsible_clinician=actor.user_id, created_at=moment)
     notices: list[str] = []
     for medicine in medicines:
         notices += _add_medication(actor, episode, patient, medicine, acknowledge_warnings)
@@ -195,6 +197,7 @@ def record_start_back(actor, episode_id: int, *, assessed_on: date, answers: Seq
     items = {f"item_{number}": answer for number, answer in enumerate(answers, 1)}
     StartBackAssessment.create(episode=episode.id, assessed_on=assessed_on, total=score.total,
                                psychosocial=score.psychosocial, risk=score.risk, **items, **_recorded(actor))
+    close_findings(episode.id, "two_week_review", "STarT Back recorded")
     return _finish(actor, episode, "record_start_back",
                    f"recorded STarT Back {score.total}/9 (psychosocial {score.psychosocial}/5): {score.risk} risk",
                    [], total=score.total, psychosocial=score.psychosocial, risk=score.risk)
@@ -219,6 +222,7 @@ def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, imp
     _check_fact_day(episode, recorded_on, "recorded_on")
     TwelveWeekOutcome.create(episode=episode.id, recorded_on=recorded_on, improved=improved, notes=notes,
                              **_recorded(actor))
+    close_findings(episode.id, "twelve_week_review", "12-week outcome recorded")
     wording = "improved" if improved else "not improved"
     update = _finish(actor, episode, "record_twelve_week_outcome", f"recorded the 12-week outcome: {wording}", [],
                      improved=improved)

@@ -34,6 +34,9 @@ class ClinicSettings:
     daily_backup: bool = True
     backup_folder: str = ""
     backup_copies_kept: int = 14
+    # A sent referral not acknowledged by the receiving service within this many working days
+    # goes on reception's list to chase (DESIGN.md, "The safety net").
+    referral_acknowledgement_working_days: int = 10
 
     @property
     def zone(self) -> ZoneInfo:
@@ -85,6 +88,10 @@ def validate(settings: ClinicSettings) -> None:
         raise ValidationError("a slot lasts between 5 and 240 minutes", field="slot_minutes")
     if type(settings.lock_after_minutes) is not int or not 1 <= settings.lock_after_minutes <= 120:
         raise ValidationError("the screen locks after between 1 and 120 idle minutes", field="lock_after_minutes")
+    days = settings.referral_acknowledgement_working_days
+    if type(days) is not int or not 1 <= days <= 60:
+        raise ValidationError("a referral is chased after between 1 and 60 working days without acknowledgement",
+                              field="referral_acknowledgement_working_days")
     _validate_backup(settings)
 
 

@@ -19,11 +19,13 @@ from clinic_desktop.models import (
     AuditEvent,
     DestinationKind,
     Episode,
+    Medication,
     Patient,
     Referral,
     ReferralDestination,
     ReferralRecipient,
     SchemaVersion,
+    StartBackAssessment,
     User,
     backup_files,
     bind_database,
@@ -257,16 +259,45 @@ def test_a_postgresql_upgrade_without_pg_dump_is_refused_untouched(blank_databas
 SCHEMA_2_TABLES = (ReferralDestination, DestinationKind, ReferralRecipient)
 
 
+# Schema 5's columns and indexes, by model.
+SCHEMA_5_FIELDS = {
+    Episode: ("responsible_clinician",),
+    Medication: ("continued_on", "continued_reason"),
+    Appointment: ("finding_closed_at", "finding_note"),
+    Referral: ("cancelled_by", "cancelled_at"),
+}
+SCHEMA_5_INDEXES = ("appointment_booked_ends_at", "appointment_finding_due")
+
+
+@contextmanager
+def schema_4_models():
+    """The models as schema 4 had them: no obligation owners, finding closures or cancellers."""
+    removed = {model: {name: model._meta.fields[name] for name in names} for model, names in SCHEMA_5_FIELDS.items()}
+    indexes = Appointment._meta.indexes
+    for model, fields in removed.items():
+        for name in fields:
+            model._meta.remove_field(name)
+    Appointment._meta.indexes = [index for index in indexes if getattr(index, "_name", None) not in SCHEMA_5_INDEXES]
+    try:
+        yield ALL_MODELS
+    finally:
+        for model, fields in removed.items():
+            for name, field in fields.items():
+                model._meta.add_field(name, field)
+        Appointment._meta.indexes = indexes
+
+
 @contextmanager
 def schema_2_models():
-    """The models as schema 2 had them: audit events without their hash chain."""
+    """The models as schema 2 had them: audit events without their hash chain (nor schema 5)."""
     hashes = {name: AuditEvent._meta.fields[name] for name in ("previous_hash", "entry_hash")}
     indexes = AuditEvent._meta.indexes
     for name in hashes:
         AuditEvent._meta.remove_field(name)
     AuditEvent._meta.indexes = [index for index in indexes if index[0] != ("action", "at")]
     try:
-        yield ALL_MODELS
+        with schema_4_models():
+            yield ALL_MODELS
     finally:
         for name, field in hashes.items():
             AuditEvent._meta.add_field(name, field)
@@ -415,3 +446,40 @@ def test_an_event_written_after_schema_3_continues_the_chain(blank_database, tmp
     event = AuditEvent.create(at=NOW, actor_label="Morag (manager)", action="edit_patient", entity="patient",
                               summary="after the upgrade")
     assert (event.id, event.previous_hash) == (4, AuditEvent.get_by_id(3).entry_hash)
+
+
+# --- schema 5: who owes what ---
+
+
+def make_schema_4(database, monkeypatch):
+    """A database as schema 4 made it: one episode with an attended 2-week review and its STarT Back,
+    and an attended 12-week check without an outcome."""
+    with schema_4_models() as models, monkeypatch.context() as patch:
+        patch.setattr(schema, "ALL_MODELS", models)
+        prepare_database(database, target=4)
+        clinician, episode = _clinician_and_episode()
+        for kind, hour in (("two_week_review", 9), ("twelve_week_review", 10)):
+            Appointment.create(episode=episode, kind=kind, status="attended", due_by=date(2025, 6, 16),
+                               clinician=clinician, starts_at=NOW.replace(hour=hour),
+                               ends_at=NOW.replace(hour=hour, minute=20), created_at=NOW, updated_at=NOW)
+        StartBackAssessment.create(episode=episode, assessed_on=date(2025, 6, 16), recorded_by=clinician,
+                                   recorded_at=NOW, total=1, psychosocial=0, risk="low",
+                                   **{f"item_{number}": 0 for number in range(1, 10)})
+    assert stored_version(database) == 4
+    return clinician.id, episode.id
+
+
+def test_schema_5_upgrades_to_what_a_new_database_holds(blank_database, tmp_path, monkeypatch, request):
+    make_schema_4(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    upgraded = structure(blank_database), typed_columns(blank_database)
+    assert upgraded == _fresh_structure(blank_database, tmp_path, request)
+
+
+def test_schema_5_makes_the_first_contact_clinician_responsible_and_keeps_recorded_findings(
+        blank_database, tmp_path, monkeypatch):
+    clinician_id, episode_id = make_schema_4(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    assert Episode.get_by_id(episode_id).responsible_clinician_id == clinician_id
+    owed = {row.kind: row.finding_closed_at is None for row in Appointment.select()}
+    assert owed == {"two_week_review": False, "twelve_week_review": True}
