@@ -51,6 +51,8 @@ def run_export(arguments) -> int:
     if report.skipped:
         print(f"clinic-desktop: {_letters(len(report.skipped))} sent or amended during the export "
               "were left out", file=sys.stderr)
+    for held in report.held:
+        print(f"clinic-desktop: left out: {held}", file=sys.stderr)
     return 0
 
 

@@ -14,7 +14,7 @@ from clinic_desktop.cli.errors import CommandError
 SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "patient-search", "patient",
                     "appointment-book", "patient-details", "booking", "first-contact", "start-back", "medication",
                     "outcome", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
-                    "administration", "import-patients")
+                    "administration", "import-patients", "deactivate-user")
 
 
 def add_window_options(parser) -> None:

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from clinic_desktop.demo.people import make_person
 from clinic_desktop.demo.staff import DEMO_PASSWORDS, DemoStaff, create_staff
 from clinic_desktop.models import Patient, User, database_proxy
-from clinic_desktop.services import appointments, destinations, episodes, patients, referrals, users
+from clinic_desktop.services import appointments, destinations, discharge, episodes, patients, referrals, users
 from clinic_desktop.services.clock import frozen_at, today
 from clinic_desktop.services.episodes import MedicationInput
 from clinic_desktop.services.errors import Conflict, ValidationError
@@ -247,8 +247,7 @@ class _ClinicStory:
             episodes.record_twelve_week_outcome(clinician, episode_id, recorded_on=day, improved=improved)
         if improved and rng.random() < 0.6:
             with self.at(day, time(16, 50)):
-                episodes.discharge_episode(clinician, episode_id, discharged_on=day,
-                                           reason="Improved at the 12-week check; self-management")
+                _discharge(clinician, episode_id, day)
 
     def _neglect(self, due_by: date) -> float:
         """How likely a step is left undone: recent work often, long-overdue work rarely."""
@@ -289,3 +288,13 @@ _AMENDMENT = ("\n\nAddendum: the lumbar spine MRI reported since my letter shows
 def _letter_text(kind_title: str) -> str:
     return (f"Thank you for seeing this patient ({kind_title.lower()} referral). They have followed the "
             "stepped-care pathway for low back pain in our clinic; the pathway history above is from our record.")
+
+
+def _discharge(clinician, episode_id: int, day: date) -> None:
+    """Improved at 12 weeks: what is still open stays on the clinician's lists, booked visits are kept."""
+    preferred = (discharge.HAND_OVER, discharge.KEEP, discharge.STOP)
+    decisions = [discharge.ItemDecision(item.kind, item.item_id, next(c for c in preferred if c in item.choices))
+                 for item in discharge.discharge_items(clinician, episode_id) if item.needs_decision]
+    discharge.discharge_episode(clinician, episode_id, discharged_on=day, decisions=decisions,
+                                reason="Improved at the 12-week check; self-management",
+                                hand_over_to=clinician.user_id)

@@ -233,19 +233,12 @@ def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, imp
     return EpisodeUpdate(update.episode_id, (*update.notices, raised))
 
 
-@service("discharge_episode")
-def discharge_episode(actor, episode_id: int, *, discharged_on: date, reason: str) -> EpisodeUpdate:
-    """Close the episode: unbooked reviews are cancelled; booked ones and open referrals stay."""
-    episode_id = validation.record_id(episode_id, "episode")
-    discharged_on = validation.day(discharged_on, "discharged_on", label="discharge date")
-    reason = validation.text(reason, "reason", required="Give the reason for the discharge",
-                             label="reason for the discharge")
-    episode = _changeable_episode(episode_id)
-    _check_fact_day(episode, discharged_on, "discharged_on")
-    Episode.update(status="discharged", discharged_on=discharged_on, discharge_reason=reason).where(
-        Episode.id == episode.id).execute()
-    return _finish(actor, episode, "discharge_episode",
-                   f"discharged {episode.patient.display_name} on {format_day(discharged_on)}", [], reason=reason)
+def discharge_episode(actor, episode_id: int, **details) -> EpisodeUpdate:
+    """Close the episode, deciding what becomes of each open item: see services/discharge.py,
+    which builds on this module's helpers (hence imported here, when called)."""
+    from clinic_desktop.services import discharge
+
+    return discharge.discharge_episode(actor, episode_id, **details)
 
 
 @service("acknowledge_warning")

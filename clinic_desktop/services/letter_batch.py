@@ -3,7 +3,9 @@
 A batch may hold a thousand letters, so their PDFs are never loaded together: a page
 lists what to do (no bytes), then each letter's stored bytes are read on their own,
 checked against their hash, handed on and let go. Exporting changes nothing: the letters
-stay "signed" until someone marks them sent.
+stay "signed" until someone marks them sent. A letter held for a clinician's decision (its
+referral was superseded: referral_checks.py) is listed with the reason and its bytes are not
+handed out, so no batch prints, exports or marks it sent.
 """
 from __future__ import annotations
 
@@ -16,11 +18,12 @@ from typing import Callable, Iterator
 
 from peewee import fn
 
-from clinic_desktop.models import Episode, LetterVersion, Patient, Referral
+from clinic_desktop.models import Episode, LetterVersion, PathwayWarning, Patient, Referral
 from clinic_desktop.services import validation
 from clinic_desktop.services.errors import ValidationError
 from clinic_desktop.services.export_files import write_whole_file
 from clinic_desktop.services.letter_content import kind_title
+from clinic_desktop.services.referral_checks import superseded_key, why_held
 from clinic_desktop.services.referrals import stored_letter
 from clinic_desktop.services.transaction import service
 
@@ -40,6 +43,7 @@ class UnsentLetter:
     due_by: date
     signed_at: datetime
     sha256: str
+    held: str | None = None  # why it may not be sent yet, in a sentence (None: nothing holds it)
 
     @property
     def file_name(self) -> str:
@@ -54,6 +58,7 @@ class ExportReport:
     folder: Path
     written: tuple[Path, ...]
     skipped: tuple[int, ...]  # referrals sent or amended while the batch ran: left to the next one
+    held: tuple[str, ...] = ()  # letters held for a clinician's decision, each with why and who decides
 
 
 @service("export_letters", changes=False)
@@ -73,20 +78,34 @@ def signed_unsent_letters(actor, *, after_referral_id: int = 0, limit: int = PAG
             .join(Referral).join(Episode).join(Patient)
             .where(Referral.status == "signed", Referral.id > after_referral_id, is_latest)
             .order_by(Referral.id).limit(limit))
+    rows = list(rows)
+    held = _held({row.referral.id for row in rows})
     return tuple(UnsentLetter(referral_id=row.referral.id, version=row.version,
                               patient_name=row.referral.episode.patient.display_name,
                               kind_title=kind_title(row.referral.kind), urgent=row.referral.urgent,
-                              due_by=row.referral.due_by, signed_at=row.signed_at, sha256=row.sha256)
+                              due_by=row.referral.due_by, signed_at=row.signed_at, sha256=row.sha256,
+                              held=held.get(row.referral.id))
                  for row in rows)
+
+
+def _held(referral_ids: set[int]) -> dict[int, str]:
+    """Why each held letter of a page is held; one query finds them (held letters are rare)."""
+    if not referral_ids:
+        return {}
+    keys = {superseded_key(referral_id): referral_id for referral_id in referral_ids}
+    waiting = (PathwayWarning.select(PathwayWarning.pathway_key)
+               .where(PathwayWarning.pathway_key.in_(sorted(keys)) & PathwayWarning.acknowledged_at.is_null()))
+    return {keys[row.pathway_key]: why_held(Referral.get_by_id(keys[row.pathway_key])) for row in waiting}
 
 
 @service("export_letters", changes=False)
 def unsent_letter_pdf(actor, referral_id: int, version: int) -> bytes | None:
-    """One letter's stored bytes, or None if it was sent or amended since its page was read."""
+    """One letter's stored bytes, or None if it was sent or amended since its page was read, or is
+    held for a clinician's decision (referral_checks.why_held)."""
     referral_id = validation.record_id(referral_id, "referral")
     version = validation.record_id(version, "letter version")
     referral = Referral.get_or_none(Referral.id == referral_id)
-    if referral is None or referral.status != "signed":
+    if referral is None or referral.status != "signed" or why_held(referral) is not None:
         return None
     latest = (LetterVersion.select(LetterVersion.version).where(LetterVersion.referral == referral)
               .order_by(LetterVersion.version.desc()).first())
@@ -111,13 +130,19 @@ def export_signed_unsent(actor, folder: Path, *, page_size: int = PAGE_SIZE,
                          progress: Callable[[UnsentLetter], None] | None = None) -> ExportReport:
     """Write each signed, unsent letter into ``folder`` as a PDF; mark none of them sent.
 
+    A held letter is left out and reported with why (an upload to a referral service is a send).
+
     Each file appears whole or not at all (written aside, then renamed), so a run stopped
     part-way leaves only complete letters behind; running again rewrites the same names.
     """
     folder = Path(folder)
     written: list[Path] = []
     skipped: list[int] = []
+    held: list[str] = []
     for letter, pdf in each_unsent_letter(actor, page_size):
+        if letter.held is not None:
+            held.append(letter.held)
+            continue
         if pdf is None:
             skipped.append(letter.referral_id)
             continue
@@ -126,4 +151,4 @@ def export_signed_unsent(actor, folder: Path, *, page_size: int = PAGE_SIZE,
         written.append(target)
         if progress is not None:
             progress(letter)
-    return ExportReport(folder=folder, written=tuple(written), skipped=tuple(skipped))
+    return ExportReport(folder=folder, written=tuple(written), skipped=tuple(skipped), held=tuple(held))

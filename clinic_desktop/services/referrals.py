@@ -31,6 +31,7 @@ from clinic_desktop.services.letter_content import (
     signer_for,
 )
 from clinic_desktop.services.locking import locked_row
+from clinic_desktop.services.referral_checks import SendingHeld, cancellation_reason, why_held
 from clinic_desktop.services.pathway_sync import lock_episode, pathway_timings
 from clinic_desktop.services.permissions import CLINICIAN
 from clinic_desktop.services.settings import load_settings
@@ -72,6 +73,8 @@ class ReferralRecord:
     versions: tuple[LetterVersionInfo, ...]
     destination_id: int | None = None  # where the letter goes, recorded when drafted
     destination_name: str | None = None
+    cancelled_by_name: str | None = None  # who cancelled it (None: the pathway, or not cancelled)
+    cancelled_at: datetime | None = None
 
 
 @service("raise_referral")
@@ -234,8 +237,19 @@ def stored_letter(referral: Referral, version: int | None = None) -> bytes:
 def mark_referral_sent(actor, referral_id: int, *, version: int | None = None) -> ReferralRecord:
     """The signed letter went out. ``version``: the one that was printed or exported; if the
     letter was amended since, that copy is out of date and nothing is marked."""
+    held = why_held(_referral(referral_id))
+    if held is not None:
+        raise SendingHeld(held)
     return _advance(actor, referral_id, "mark_referral_sent", "signed", "sent", "be marked as sent",
                     "sent letter version {version} of", "sent_at", expected_version=version)
+
+
+@service("view_patient", changes=False)
+def sending_held(actor, referral_id: int) -> str | None:
+    """Why this signed letter may not be sent yet, in a sentence; None when nothing holds it."""
+    return why_held(_referral(referral_id))
+
+
 
 
 @service("record_referral_reply")
@@ -252,14 +266,25 @@ def close_referral(actor, referral_id: int) -> ReferralRecord:
 
 @service("cancel_referral")
 def cancel_referral(actor, referral_id: int, reason: str) -> ReferralRecord:
-    """Cancel a referral not yet signed; a signed letter is kept and goes on to be sent."""
+    """Cancel a referral not yet signed; a signed letter is kept and goes on to be sent.
+
+    Who cancelled it and when are stored, so the manager's lists can show a cancelled urgent referral.
+    """
     referral = _referral(referral_id)
-    why = validation.text(reason, "reason", required="Give the reason for cancelling the referral.",
-                          label="reason for cancelling")
+    why = cancellation_reason(actor, referral, reason)
     _require_status(referral, ("raised", "drafted"), "be cancelled")
-    _move(referral, ("raised", "drafted"), status="cancelled", cancel_reason=why)
+    cancel(actor, referral, why)
     _audit(actor, "cancel_referral", referral, "cancelled", reason=why)
     return _record(referral.id)
+
+
+def cancel(actor, referral: Referral, why: str) -> None:
+    """Cancel a raised or drafted referral with its checked reason, stamped with who and when.
+
+    For services that have checked their own permission and write their own audit event (discharge).
+    """
+    _move(referral, ("raised", "drafted"), status="cancelled", cancel_reason=why, cancelled_by=actor.user_id,
+          cancelled_at=clock.now_utc())
 
 
 @service("view_patient", changes=False)
@@ -382,6 +407,7 @@ def _record(referral_id: int) -> ReferralRecord:
                 .where(Referral.id == referral_id).get())
     destination = destinations.recorded_destination(referral.id)
     signer = User.get_by_id(referral.signed_by_id) if referral.signed_by_id else None
+    canceller = User.get_by_id(referral.cancelled_by_id) if referral.cancelled_by_id else None
     versions = (LetterVersion.select(LetterVersion.version, LetterVersion.sha256, LetterVersion.signed_at,
                                      LetterVersion.signer_name, LetterVersion.amendment_reason)
                 .where(LetterVersion.referral == referral).order_by(LetterVersion.version))
@@ -397,4 +423,5 @@ def _record(referral_id: int) -> ReferralRecord:
                                          row.amendment_reason) for row in versions),
         destination_id=destination.id if destination else None,
         destination_name=destinations.destination_label(destination) if destination else None,
+        cancelled_by_name=canceller.full_name if canceller else None, cancelled_at=referral.cancelled_at,
     )

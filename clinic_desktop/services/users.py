@@ -1,4 +1,9 @@
-"""Staff accounts: the first manager, signing in, and the users a manager keeps."""
+"""Staff accounts: the first manager, signing in, and the users a manager keeps.
+
+Deactivating a clinician hands their open work on (DESIGN.md, "The safety net"): the episodes
+they are responsible for go to a colleague the manager names, or to the unassigned list, so
+every item they owned is on an active clinician's list the moment they stop signing in.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,9 +13,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
 
-from clinic_desktop.models import Appointment, User, database_proxy, is_sqlite
+from clinic_desktop.models import Appointment, Episode, User, database_proxy, is_sqlite
 from clinic_desktop.models.users import ROLES
-from clinic_desktop.services import audit, validation
+from clinic_desktop.services import audit, handover, validation
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clinic_time import format_day, to_local
 from clinic_desktop.services.clock import now_utc, today
@@ -40,6 +45,19 @@ class UserRecord:
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    """What a person owns now, for the deactivation dialog: their open items and their open episodes."""
+
+    items: int
+    by_kind: dict[str, int]  # obligation kind -> how many
+    open_episodes: int  # open episodes they are the responsible clinician of
+
+    @property
+    def needs_handover(self) -> bool:
+        return bool(self.items or self.open_episodes)
 
 
 class SignInFailed(PermissionDenied):
@@ -137,9 +155,26 @@ def edit_user(actor, user_id: int, *, full_name: str | None = None, role: str | 
     return _user_record(User.get_by_id(user.id))
 
 
+@service("manage_users", changes=False)
+def open_work_of(actor, user_id: int) -> OpenWork:
+    """The open items on someone's own list and the open episodes they are responsible for."""
+    user_id = validation.record_id(user_id, "user")
+    rows = handover.owned_by(actor, user_id)
+    by_kind: dict[str, int] = {}
+    for row in rows:
+        by_kind[row.kind] = by_kind.get(row.kind, 0) + 1
+    return OpenWork(items=len(rows), by_kind=by_kind, open_episodes=_responsible_for(user_id, open_only=True).count())
+
+
 @service("manage_users")
-def deactivate_user(actor, user_id: int) -> UserRecord:
-    """Stop someone signing in; the account and everything it recorded stay (never deleted)."""
+def deactivate_user(actor, user_id: int, *, hand_over_to=None) -> UserRecord:
+    """Stop someone signing in; the account and everything it recorded stay (never deleted).
+
+    A clinician with open work names who takes it: ``hand_over_to`` is an active clinician's
+    user id or handover.UNASSIGNED. The episodes they were responsible for get that clinician
+    (or nobody), and their drafted letters and unrecorded findings follow through the owner
+    rules (obligations.py); the audit event says how many items went where.
+    """
     user = _locked_user(actor, user_id)
     if user.id == actor.user_id:
         raise PermissionDenied("You cannot deactivate your own account; another practice manager can.")
@@ -148,21 +183,54 @@ def deactivate_user(actor, user_id: int) -> UserRecord:
     if user.role == _MANAGER:
         _refuse_leaving_no_manager(user, f"deactivate {user.full_name}")
     _refuse_stranding_bookings(user)
+    owned = handover.owned_by(actor, user.id)
+    episodes = [episode.id for episode in _responsible_for(user.id)]
+    has_work = bool(owned) or _responsible_for(user.id, open_only=True).exists()
+    target = handover.hand_over_target(hand_over_to, leaving=user) if has_work else None
+    handover.set_responsible(episodes, target)
     User.update(active=False).where(User.id == user.id).execute()
+    went = handover.count_by_owner(handover.where_they_are((row.kind, row.item_id, row.episode_id)
+                                                           for row in owned).values())
     audit.record(actor, "deactivate_user", "user", user.id,
-                 f"deactivated the {ROLE_LABELS[user.role]} account {user.username}")
+                 f"deactivated the {ROLE_LABELS[user.role]} account {user.username}{_where_it_went(went)}",
+                 handed_to=handover.target_name(target) if has_work else None, items_went=went,
+                 episodes_handed=len(episodes))
     return _user_record(User.get_by_id(user.id))
 
 
 @service("manage_users")
 def reactivate_user(actor, user_id: int) -> UserRecord:
+    """Let someone sign in again. Work handed on when they left stays where it went: the episodes
+    keep their new responsible clinician. Only what they drafted or saw themselves comes back to
+    their list (the owner rules), and the audit event says how much."""
     user = _locked_user(actor, user_id)
     if user.active:
         raise InvalidTransition(f"The account {user.username} ({user.full_name}) is already active.")
     User.update(active=True).where(User.id == user.id).execute()
+    back = handover.owned_by(actor, user.id)
+    returning = ""
+    if back:
+        items = "item they drafted or saw returns" if len(back) == 1 else "items they drafted or saw return"
+        returning = f"; {len(back)} open {items} to their list"
     audit.record(actor, "reactivate_user", "user", user.id,
-                 f"reactivated the {ROLE_LABELS[user.role]} account {user.username}")
+                 f"reactivated the {ROLE_LABELS[user.role]} account {user.username}{returning}",
+                 items_returning=len(back))
     return _user_record(User.get_by_id(user.id))
+
+
+def _responsible_for(user_id: int, open_only: bool = False):
+    query = Episode.select(Episode.id).where(Episode.responsible_clinician == user_id)
+    return query.where(Episode.status == "open") if open_only else query
+
+
+def _where_it_went(went: dict[str, int]) -> str:
+    """"; 3 open items handed on: 2 to Sam Physio, 1 to the unassigned list" (nothing when there were none)."""
+    if not went:
+        return ""
+    total = sum(went.values())
+    places = ", ".join(f"{count} to {'the unassigned list' if owner == handover.UNASSIGNED_OWNER else owner}"
+                       for owner, count in sorted(went.items()))
+    return f"; {total} open {'item' if total == 1 else 'items'} handed on: {places}"
 
 
 @service("manage_users")

@@ -1,14 +1,18 @@
-"""The forms for one staff account: new or edited details, and a new password.
+"""The forms for one staff account: new or edited details, a new password, and deactivation.
 
 Passwords are typed twice and never shown; the service checks length and everything
-else, and a refusal stays in the form under the fields.
+else, and a refusal stays in the form under the fields. Deactivating a clinician with open
+work asks who takes it (a named colleague or the unassigned list) and cannot go ahead until
+that is chosen: nothing they owned may be left on nobody's list.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from clinic_desktop.services import users
+from clinic_desktop.services import appointment_book, users
 from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.handover import UNASSIGNED, counted
 from clinic_desktop.services.users import MIN_PASSWORD_LENGTH, ROLE_LABELS, ROLES, UserRecord
 from clinic_desktop.ui.admin_form import AdminDialog
 
@@ -109,3 +113,73 @@ class PasswordDialog(AdminDialog):
             return
         self.run(lambda: users.reset_password(self.actor, self.user.id, self.password.text()),
                  lambda _: f"Reset the password of {self.user.username} ({self.user.full_name})")
+
+
+class DeactivateDialog(AdminDialog):
+    """Deactivate an account; a clinician's open items go to the colleague (or list) chosen here."""
+
+    refused = Signal()  # the service said no: what stopped it may be another workstation's change
+
+    def __init__(self, actor: Actor, user: UserRecord, parent=None):
+        super().__init__(f"Deactivate {user.full_name}", parent)
+        self.setObjectName("confirmDeactivation")
+        self.actor, self.user = actor, user
+        self.work = users.open_work_of(actor, user.id)
+        self.hand_to = QComboBox()
+        self.hand_to.setAccessibleName("Hand their open items to")
+        self.hand_to.addItem("Choose…", None)
+        for clinician in appointment_book.clinicians(actor):
+            if clinician.id != user.id:
+                self.hand_to.addItem(clinician.full_name, clinician.id)
+        self.hand_to.addItem("The unassigned list (every clinician sees it)", UNASSIGNED)
+        self.fields = {"hand_over_to": self.hand_to}
+        form = QFormLayout()
+        if self.work.needs_handover:
+            self.open_work = QLabel(_open_work_words(user, self.work))
+            self.open_work.setWordWrap(True)
+            form.addRow(self.open_work)
+            form.addRow("&Hand their open items to", self.hand_to)
+        self.lay_out(f"Deactivate {user.username} ({user.full_name})? They can no longer sign in, and a session "
+                     "they have open stops at their next action. The account and everything it recorded are kept; "
+                     "you can reactivate it later.", form, "Deactivate")
+        self.hand_to.currentIndexChanged.connect(lambda _index: self._update_save())
+        self.setMinimumWidth(560)
+        self._update_save()
+
+    def _update_save(self) -> None:
+        self.save_button.setEnabled(not self.work.needs_handover or self.hand_to.currentData() is not None)
+
+    def save(self) -> None:
+        target = self.hand_to.currentData() if self.work.needs_handover else None
+        if self.work.needs_handover and target is None:
+            self.refuse("Choose who takes over their open items: a colleague, or the unassigned list.", "hand_over_to")
+            return
+        went = "" if target is None else f"; their open work went to {self.hand_to.currentText()}"
+        if not self.run(lambda: users.deactivate_user(self.actor, self.user.id, hand_over_to=target),
+                        lambda done: f"Deactivated {done.username} ({done.full_name}): they can no longer sign "
+                                     f"in{went}"):
+            self.refused.emit()
+
+
+def _open_work_words(user: UserRecord, work: users.OpenWork) -> str:
+    """"Dr Alys Jones has 3 open items on their list (referrals to write 2, …) and is responsible for 4 open
+    episodes." """
+    parts = []
+    if work.items:
+        parts.append(f"has {work.items} open {'item' if work.items == 1 else 'items'} on their list "
+                     f"({counted(work.by_kind)})")
+    if work.open_episodes:
+        episodes = "episode" if work.open_episodes == 1 else "episodes"
+        parts.append(f"is responsible for {work.open_episodes} open {episodes}")
+    return (f"{user.full_name} {' and '.join(parts)}. Choose who takes them over: the episodes get that clinician "
+            "as responsible, and every open item moves to their list (or to the unassigned list).")
+
+
+def for_screenshot(actor, settings, hub) -> QWidget:
+    """Deactivating the demo clinic's busiest clinician, a colleague chosen to take their work."""
+    clinicians = appointment_book.clinicians(actor)
+    busiest = max(clinicians, key=lambda clinician: users.open_work_of(actor, clinician.id).items)
+    record = next(user for user in users.list_users(actor) if user.id == busiest.id)
+    dialog = DeactivateDialog(actor, record)
+    dialog.hand_to.setCurrentIndex(1)
+    return dialog

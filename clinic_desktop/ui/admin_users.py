@@ -2,18 +2,20 @@
 
 Accounts are deactivated, never deleted, so the audit trail and signed letters keep
 naming real people. The service refuses deactivating or re-roling yourself; the buttons
-say so before anyone tries.
+say so before anyone tries. Deactivating asks in a dialog, which also names who takes the
+person's open work (admin_user_dialogs.DeactivateDialog).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from clinic_desktop.services import users
+from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.users import UserRecord
 from clinic_desktop.ui.admin_form import AdminListPage
-from clinic_desktop.ui.admin_user_dialogs import PasswordDialog, UserDialog
+from clinic_desktop.ui.admin_user_dialogs import DeactivateDialog, PasswordDialog, UserDialog
+from clinic_desktop.ui.messages import show_refusal
 
 _COLUMNS = (
     ("Name", lambda user: user.full_name),
@@ -31,7 +33,7 @@ class UsersPage(AdminListPage):
                          "who did what; reactivate one to let the person sign in again.", "Staff accounts",
                          _COLUMNS, frozenset({"user"}), parent)
         self.actor = actor
-        self.confirmation: QMessageBox | None = None  # the open "Deactivate …?" question
+        self.confirmation: DeactivateDialog | None = None  # the open "Deactivate …?" dialog
         self.new_button = self.add_button("&New user…", self.new_user, needs_selection=False)
         self.edit_button = self.add_button("&Edit…", self.edit_selected)
         self.password_button = self.add_button("Re&set password…", self.reset_password)
@@ -62,25 +64,32 @@ class UsersPage(AdminListPage):
             self.open_dialog(PasswordDialog(self.actor, user, self))
 
     def deactivate(self, user: UserRecord) -> None:
-        """Ask first: the person is stopped at once, wherever they are signed in."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Deactivate account",
-                          f"Deactivate {user.username} ({user.full_name})? They can no longer sign in, and a "
-                          "session they have open stops at their next action. The account and everything it "
-                          "recorded are kept; you can reactivate it later.",
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("confirmDeactivation")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        confirm = box.addButton("&Deactivate", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        confirm.clicked.connect(lambda: self.write(
-            lambda: users.deactivate_user(self.actor, user.id),
-            lambda done: f"Deactivated {done.username} ({done.full_name}): they can no longer sign in"))
-        self.confirmation = box
-        box.open()
+        """Ask first, and for a clinician with open work, who takes it: the person is stopped at once."""
+        try:
+            dialog = DeactivateDialog(self.actor, user, self)
+        except ServiceError as error:
+            show_refusal(self, str(error))
+            return
+        dialog.refused.connect(self._refused_meanwhile)
+        self.confirmation = dialog
+        self.open_dialog(dialog)
+
+    def _refused_meanwhile(self) -> None:
+        self.hub.after_change()
+        self.reload()
 
     def reactivate(self, user: UserRecord) -> None:
         self.write(lambda: users.reactivate_user(self.actor, user.id),
-                   lambda done: f"Reactivated {done.username} ({done.full_name}): they can sign in again")
+                   lambda done: f"Reactivated {done.username} ({done.full_name}): they can sign in again"
+                                f"{_returning(users.open_work_of(self.actor, done.id).items)}")
+
+
+def _returning(items: int) -> str:
+    """Work handed on when they left stays where it went; only what they drafted or saw comes back."""
+    if not items:
+        return ""
+    return f"; {items} open {'item they drafted or saw is' if items == 1 else 'items they drafted or saw are'} " \
+           "on their list again"
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:

@@ -3,7 +3,9 @@
 A letter is marked sent (one transaction of its own) only right after its own output
 succeeded: its file written whole and read back, or its print job accepted by the printer.
 So a failure or a cancel part-way leaves every letter's state true: those that went out are
-sent, the rest are still signed and still on the To send list, ready for the next run.
+sent, the rest are still signed and still on the To send list, ready for the next run. A letter
+held for a clinician's decision (its referral was superseded after it was signed) is neither
+printed nor saved nor marked: the summary names it, the warning and who must decide.
 
 Printing makes one print job per letter, not one for the batch. A job is the unit a
 printer accepts or refuses, so marking each letter sent after its own job is the only way
@@ -66,9 +68,15 @@ class BatchOutcome:
     total: int  # signed, unsent letters when the run started
     sent: int = 0
     skipped: list[str] = field(default_factory=list)  # "JONES, Ann (amended meanwhile …)"
+    held: list[str] = field(default_factory=list)  # each held letter's sentence: the warning, who decides
     failure: str | None = None
     cancelled: bool = False
     folder: Path | None = None
+
+    @property
+    def done(self) -> int:
+        """Letters dealt with so far, whatever became of them."""
+        return self.sent + len(self.skipped) + len(self.held)
 
     def summary(self) -> str:
         """"Printed 7 letters and marked them sent; 1 skipped: …; cancelled after 7 of 12."""
@@ -83,6 +91,10 @@ class BatchOutcome:
             named = "; ".join(self.skipped[:MOST_NAMED])
             more = f"; and {len(self.skipped) - MOST_NAMED} more" if len(self.skipped) > MOST_NAMED else ""
             parts.append(f"{len(self.skipped)} skipped: {named}{more}")
+        if self.held:
+            named = " ".join(sentence(held) for held in self.held[:MOST_NAMED]).rstrip(".")
+            more = f"; and {len(self.held) - MOST_NAMED} more" if len(self.held) > MOST_NAMED else ""
+            parts.append(f"{len(self.held)} held for a clinician's decision, not sent: {named}{more}")
         if self.failure:
             parts.append(f"stopped: {self.failure.rstrip('.')}")
         if self.cancelled:
@@ -90,6 +102,8 @@ class BatchOutcome:
         text = "; ".join(parts) + "."
         if self.failure or self.cancelled:
             text += " The letters not marked sent are still on the To send list."
+        elif self.held:
+            text += " Held letters stay on the To send list until their warning is acknowledged."
         return text
 
 
@@ -257,15 +271,17 @@ class LetterBatchDialog(QDialog):
         except ServiceError as error:
             run.failure = str(error)
             return self._finish()
-        done = run.sent + len(run.skipped)
+        done = run.done
         self.progress.setMaximum(max(run.total, done + 1))  # a letter signed meanwhile may join the run
         self.progress.setLabelText(f"{'Printing' if run.printing else 'Saving'} letter {done + 1} of "
                                    f"{self.progress.maximum()}:\n{letter.patient_name} — {letter.kind_title}")
-        if pdf is None:
-            run.skipped.append(f"{letter.patient_name} ({self._why_not_sent(letter)})")
+        if letter.held is not None:
+            run.held.append(letter.held)
+        elif pdf is None:
+            self._not_sent(run, letter)
         elif not self._send(run, letter, pdf):
             return self._finish()
-        self.progress.setValue(run.sent + len(run.skipped))
+        self.progress.setValue(run.done)
         QTimer.singleShot(0, self, self._next_letter)
 
     def _send(self, run: BatchOutcome, letter: UnsentLetter, pdf: bytes) -> bool:
@@ -283,8 +299,7 @@ class LetterBatchDialog(QDialog):
         except (Conflict, InvalidTransition):
             if isinstance(written, Path):
                 written.unlink(missing_ok=True)  # the folder holds only letters this run marked sent
-            discard = "discard the printed copy" if run.printing else "its file was removed"
-            run.skipped.append(f"{letter.patient_name} ({self._why_not_sent(letter)}; {discard})")
+            self._not_sent(run, letter, "discard the printed copy" if run.printing else "its file was removed")
             return True
         except ServiceError as error:
             run.failure = (f"{letter.patient_name}'s letter was {done_with} but could not be marked sent "
@@ -293,6 +308,17 @@ class LetterBatchDialog(QDialog):
         run.sent += 1
         self.letter_sent.emit(letter)
         return True
+
+    def _not_sent(self, run: BatchOutcome, letter: UnsentLetter, discard: str = "") -> None:
+        """Count a letter that did not go: held for a decision (said in full), or changed meanwhile."""
+        try:
+            held = referrals.sending_held(self._actor, letter.referral_id)
+        except ServiceError:
+            held = None
+        if held is not None:
+            run.held.append(f"{held.rstrip('.')} ({discard})" if discard else held)
+        else:
+            run.skipped.append(f"{letter.patient_name} ({self._why_not_sent(letter)}{'; ' + discard if discard else ''})")
 
     def _why_not_sent(self, letter: UnsentLetter) -> str:
         try:

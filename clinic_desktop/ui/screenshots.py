@@ -92,6 +92,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "dashboard": ScreenshotView("practice_manager", _main_window("dashboard"), _WINDOW),
     "audit": ScreenshotView("practice_manager", _main_window("audit"), _WINDOW),
     "administration": ScreenshotView("practice_manager", _main_window("admin"), _WINDOW),
+    "deactivate-user": ScreenshotView("practice_manager", _module_view("admin_user_dialogs")),
     "import-patients": ScreenshotView("practice_manager", _module_view("import_dialog"), QSize(1080, 700)),
 }
 

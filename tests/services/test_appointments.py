@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clinic_desktop.models import Appointment, Patient
-from clinic_desktop.services import appointments, episodes, settings
+from clinic_desktop.services import appointments, discharge, episodes, settings
 from clinic_desktop.services.clinic_time import to_local, to_utc
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import (
@@ -267,7 +267,8 @@ def test_cancelling_a_booking_after_discharge_cancels_the_review(staff, review):
     # Back on the to-book list it would be hidden (discharged episode) yet show as overdue later.
     book(staff, review)
     episode_id = Appointment.get_by_id(review).episode_id
-    episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2026, 11, 30), reason="resolved")
+    episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2026, 11, 30), reason="resolved",
+                               decisions=[discharge.ItemDecision("booked_visit", review, "keep")])
     record = appointments.cancel_booking(staff.receptionist, review, "patient no longer needs it")
     assert (record.status, record.cancel_reason) == ("cancelled", "discharged")
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.services import appointments, episodes, patients
+from clinic_desktop.services import appointments, discharge, episodes, patients
 from clinic_desktop.services.assessments_due import assessments_due
 from clinic_desktop.services.clock import frozen_at
 
@@ -50,8 +50,10 @@ def test_recording_the_start_back_takes_it_off_the_list(staff, seen_at_two_weeks
 
 def test_a_discharged_episode_needs_no_assessment(staff, seen_at_two_weeks):
     with _at(2026, 11, 20):
+        (finding,) = discharge.discharge_items(staff.clinician, seen_at_two_weeks)[:1]
         episodes.discharge_episode(staff.clinician, seen_at_two_weeks, discharged_on=date(2026, 11, 20),
-                                   reason="moved away")
+                                   reason="moved away", decisions=[
+                                       discharge.ItemDecision(finding.kind, finding.item_id, "close", "moved away")])
         assert assessments_due(staff.clinician) == ()
 
 

@@ -12,8 +12,9 @@ from clinic_desktop.models import (
     Patient,
     Referral,
 )
-from clinic_desktop.services import episode_records, episodes
+from clinic_desktop.services import discharge, episode_records, episodes
 from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.discharge import ItemDecision
 from clinic_desktop.services.episodes import MedicationInput
 from clinic_desktop.services.errors import (
     AcknowledgementRequired,
@@ -255,9 +256,15 @@ def test_discharge_cancels_unbooked_reviews_but_keeps_booked_ones_and_open_refer
     update = open_for(staff, red_flags=["suspected cauda equina"])
     Appointment.update(status="booked", clinician=staff.clinician.user_id, starts_at=NOW, ends_at=NOW.replace(
         minute=20)).where(Appointment.pathway_key == "two_week_review").execute()
+    decisions = [ItemDecision(item.kind, item.item_id, "keep" if item.kind == "booked_visit" else "hand_over")
+                 for item in discharge.discharge_items(staff.clinician, update.episode_id) if item.needs_decision]
     discharged = episodes.discharge_episode(staff.clinician, update.episode_id, discharged_on=date(2026, 11, 30),
-                                            reason="resolved")
-    assert discharged.notices == ("12-week check cancelled: discharged",)
+                                            reason="resolved", decisions=decisions,
+                                            hand_over_to=staff.clinician.user_id)
+    assert discharged.notices == (
+        "2-week review booked Mon 30 Nov 2026 09:00 with Dr Alys Jones: kept",
+        "Handed over: Urgent red-flag referral: letter not written, now on Dr Alys Jones's list",
+        "12-week check cancelled: discharged")
     appointments = open_items(Appointment, update)
     assert appointments["two_week_review"].status == "booked"
     assert appointments["twelve_week_review"].cancel_reason == "discharged"
