@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from database_fixtures import PASSWORD
+from held_letters import signed_then_superseded
 
 from clinic_desktop.services import destinations, episodes, letter_batch, patients, referrals
 from clinic_desktop.services.clock import frozen_at
@@ -153,3 +154,22 @@ def test_the_list_is_read_through_the_referral_status_index(sqlite_staff, sqlite
     assert len(plans) == 2  # the count and the page
     assert "USING COVERING INDEX referral_status_due_by (status=?)" in plans[0]
     assert "SEARCH t1 USING INDEX referral_status_due_by (status=?)" in plans[1]
+
+
+def test_a_letter_held_for_a_clinicians_decision_is_listed_with_why_and_its_bytes_are_not_given_out(staff):
+    held = signed_then_superseded(staff)
+    (letter,) = letter_batch.signed_unsent_letters(staff.receptionist)
+    assert letter.referral_id == held
+    assert letter.held.startswith("JONES, Bryn's standard physiotherapy letter is held, not sent: the warning")
+    assert letter_batch.unsent_letter_pdf(staff.receptionist, held, letter.version) is None
+
+
+def test_an_export_leaves_a_held_letter_out_and_says_why_while_the_others_are_written(staff, tmp_path):
+    held = signed_then_superseded(staff)
+    other = signed(staff, referral_for(staff, "Other"))
+    report = letter_batch.export_signed_unsent(staff.receptionist, tmp_path)
+    assert [path.name for path in report.written] == [f"OTHER-Ann_referral-{other}_v1.pdf"]
+    assert report.skipped == ()
+    assert [reason.split(":")[0] for reason in report.held] == ["JONES, Bryn's standard physiotherapy letter is held, "
+                                                                 "not sent"]
+    assert referrals.get_referral(staff.receptionist, held).status == "signed"

@@ -10,6 +10,7 @@ from database_fixtures import PASSWORD, make_staff
 from clinic_desktop.services import appointments, episodes, obligations, referrals, users
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.handover import UNASSIGNED
 from clinic_desktop.services.patients import register_patient
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 10:00 in London (BST)
@@ -58,13 +59,13 @@ def test_a_referral_raised_by_the_pathway_is_on_its_clinicians_list_at_once(staf
 def test_a_deactivated_clinicians_referrals_fall_to_the_unassigned_list(staff):
     first_contact(staff, red_flags=["suspected spinal fracture"])
     with frozen_at(NOW):
-        users.deactivate_user(staff.manager, staff.clinician.user_id)
+        users.deactivate_user(staff.manager, staff.clinician.user_id, hand_over_to=UNASSIGNED)
         page = obligations.obligation_list(staff.other_clinician, "referral_to_write",
                                            owner_user_id=staff.other_clinician.user_id)
         alone = obligations.obligation_list(staff.other_clinician, "referral_to_write",
                                             owner_user_id=staff.other_clinician.user_id, include_unassigned=False)
         everything = obligations.open_work(staff.manager, unassigned_only=True)
-    assert [row.owner_name for row in page.rows] == ["Unassigned (Dr Alys Jones is inactive)"]
+    assert [row.owner_name for row in page.rows] == ["Unassigned"]
     assert alone.total == 0
     assert [row.kind for row in everything.rows] == ["referral_to_write"]
 

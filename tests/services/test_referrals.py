@@ -9,8 +9,10 @@ from datetime import date, datetime, timezone
 import pytest
 from pypdf import PdfReader
 
+from held_letters import signed_then_superseded
+
 from clinic_desktop.models import AuditEvent, LetterVersion, User, database_proxy, is_sqlite
-from clinic_desktop.services import episodes, patients, permissions, referrals
+from clinic_desktop.services import discharge, episode_records, episodes, patients, permissions, referrals
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import (
     Conflict,
@@ -129,7 +131,10 @@ def test_receptionist_may_not_raise_a_referral(staff, episode_id):
 
 
 def test_raising_needs_an_open_episode(staff, episode_id):
-    episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2025, 6, 2), reason="improved")
+    handed = [discharge.ItemDecision(item.kind, item.item_id, "hand_over")
+              for item in discharge.discharge_items(staff.clinician, episode_id) if item.needs_decision]
+    episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2025, 6, 2), reason="improved",
+                               decisions=handed, hand_over_to=staff.clinician.user_id)
     before = audit_count()
     with pytest.raises(InvalidTransition, match="SMITH, Ann is discharged; a referral needs an open episode"):
         referrals.raise_referral(staff.clinician, episode_id, kind="spinal_surgical", reason="late")
@@ -405,3 +410,58 @@ def test_an_episodes_referrals_list_the_pathways_and_the_hand_raised_ones(staff,
     assert kinds.count("spinal_surgical") == 1
     assert "biopsychosocial" in kinds and "pain_spinal_centre" in kinds
     assert [r.due_by for r in listed if not r.urgent] == sorted(r.due_by for r in listed if not r.urgent)
+
+
+# --- cancelling the urgent referral, and letters held for a clinician's decision --------
+
+
+@pytest.fixture
+def urgent(staff, episode_id):
+    return referrals.raise_referral(staff.clinician, episode_id, kind="urgent_red_flag",
+                                    reason="Saddle anaesthesia reported")
+
+
+def test_a_cancellation_records_who_cancelled_and_when(staff, drafted):
+    cancelled = referrals.cancel_referral(staff.manager, drafted.id, "Patient declined referral")
+    assert (cancelled.cancelled_by_name, cancelled.cancelled_at) == ("Morag Manager", MONDAY_2_JUNE)
+
+
+def test_a_practice_manager_cannot_cancel_the_urgent_red_flag_referral(staff, urgent):
+    with refused_without_change(staff, urgent.id, PermissionDenied) as refused:
+        referrals.cancel_referral(staff.manager, urgent.id, "duplicate of the referral already sent by phone")
+    assert str(refused.value) == ("Morag Manager is not a clinician: only a clinician cancels an urgent red-flag "
+                                  "referral, with a clinical reason. Ask the clinician responsible for the patient.")
+
+
+def test_the_urgent_red_flag_referral_needs_a_clinical_reason_of_a_few_words(staff, urgent):
+    with refused_without_change(staff, urgent.id, ValidationError, "in a few words"):
+        referrals.cancel_referral(staff.clinician, urgent.id, "not needed")
+
+
+def test_a_clinician_cancels_the_urgent_referral_with_a_clinical_reason(staff, urgent):
+    cancelled = referrals.cancel_referral(staff.clinician, urgent.id, "Red flags excluded on examination today")
+    assert (cancelled.status, cancelled.cancel_reason, cancelled.cancelled_by_name) == (
+        "cancelled", "Red flags excluded on examination today", "Dr Alys Jones")
+
+
+@pytest.fixture
+def superseded(staff):
+    return referrals.get_referral(staff.clinician, signed_then_superseded(staff))
+
+
+def test_a_letter_whose_referral_was_superseded_is_not_sent_until_a_clinician_decides(staff, superseded):
+    with refused_without_change(staff, superseded.id, referrals.SendingHeld) as refused:
+        referrals.mark_referral_sent(staff.receptionist, superseded.id)
+    assert str(refused.value) == (
+        "JONES, Bryn's standard physiotherapy letter is held, not sent: the warning “The STarT Back risk changed "
+        "to low on 2 Jun 2025, after the standard physiotherapy referral was signed but before it was sent: check "
+        "whether it should still be sent.” is not acknowledged. Dr Alys Jones, the clinician responsible for the "
+        "episode, must decide whether it should still go and acknowledge the warning before it can be sent.")
+
+
+def test_a_held_letter_is_sent_once_the_warning_is_acknowledged(staff, superseded):
+    (warning,) = episode_records.get_episode(staff.clinician, superseded.episode_id).open_warnings
+    episodes.acknowledge_warning(staff.clinician, warning.id)
+    assert referrals.sending_held(staff.receptionist, superseded.id) is None
+    assert referrals.mark_referral_sent(staff.receptionist, superseded.id).status == "sent"
+

@@ -6,9 +6,10 @@ import pytest
 from database_fixtures import PASSWORD
 
 from clinic_desktop.models import Appointment, AuditEvent, User
-from clinic_desktop.services import appointments, destinations, episodes, patients, users
+from clinic_desktop.services import appointments, destinations, episodes, obligations, patients, referrals, users
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.handover import UNASSIGNED
 from clinic_desktop.services.users import SignInFailed
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -231,3 +232,121 @@ def test_appointments_booked_before_today_do_not_stop_a_deactivation(staff):
         _booked_with_sam(staff, "Ahmed", datetime(2026, 11, 26, 9, 0))
     with frozen_at(datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)):
         assert not users.deactivate_user(staff.manager, staff.other_clinician.user_id).active
+
+
+# --- deactivation hands a clinician's open work on (DESIGN.md, "The safety net") ---
+
+AFTER_THE_REVIEW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)  # Wed 25 Nov, the 09:00 review seen
+
+
+def _dr_jones_work(staff) -> dict[str, int]:
+    """An episode of Dr Jones's with an urgent referral to write, a drafted letter to sign and an
+    attended review whose finding is owed: the item ids by kind."""
+    with frozen_at(datetime(2026, 11, 25, 8, 45, tzinfo=timezone.utc)):
+        patient = patients.register_patient(staff.receptionist, family_name="Khan", given_name="Aisha",
+                                            date_of_birth=date(1980, 3, 4))
+        episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2026, 11, 20),
+                                           presentation="radicular", severity="severe", neurological_deficit=True,
+                                           red_flags=["suspected cauda equina"]).episode_id
+        urgent, radicular = sorted(referrals.referrals_for_episode(staff.clinician, episode_id),
+                                   key=lambda referral: not referral.urgent)
+        referrals.draft_referral(staff.clinician, radicular.id, "Please assess.")
+        review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review"))
+        appointments.book_appointment(staff.receptionist, review.id, clinician_id=staff.clinician.user_id,
+                                      starts_local=datetime(2026, 11, 25, 9, 0))
+    with frozen_at(datetime(2026, 11, 25, 9, 5, tzinfo=timezone.utc)):
+        appointments.record_attended(staff.receptionist, review.id)
+    return {"referral_to_write": urgent.id, "letter_to_sign": radicular.id, "finding_to_record": review.id}
+
+
+def _owners(actor, work: dict[str, int]) -> dict[str, str]:
+    """Whose list each item is on, read through the worklists' own query, as ``actor`` sees their list."""
+    with frozen_at(AFTER_THE_REVIEW):
+        found = {}
+        for kind, item_id in work.items():
+            rows = obligations.obligation_list(actor, kind, owner_user_id=actor.user_id).rows
+            found[kind] = next((row.owner_name for row in rows if row.item_id == item_id), "not on the list")
+        return found
+
+
+def _deactivate(staff, user, **options):
+    with frozen_at(AFTER_THE_REVIEW):
+        return users.deactivate_user(staff.manager, user.user_id, **options)
+
+
+def test_a_clinician_with_open_work_is_deactivated_only_once_someone_is_named_to_take_it(staff):
+    _dr_jones_work(staff)
+
+    def refused():
+        with pytest.raises(ValidationError, match="Choose who takes over the open items"):
+            _deactivate(staff, staff.clinician)
+    unchanged(refused)
+
+
+def test_the_dialog_is_told_how_much_open_work_a_clinician_has(staff):
+    _dr_jones_work(staff)
+    with frozen_at(AFTER_THE_REVIEW):
+        work = users.open_work_of(staff.manager, staff.clinician.user_id)
+        nothing = users.open_work_of(staff.manager, staff.receptionist.user_id)
+    assert (work.items, work.by_kind, work.open_episodes, work.needs_handover) == (
+        3, {"referral_to_write": 1, "letter_to_sign": 1, "finding_to_record": 1}, 1, True)
+    assert not nothing.needs_handover
+
+
+def test_a_deactivated_clinicians_open_work_goes_to_the_colleague_named(staff):
+    work = _dr_jones_work(staff)
+    _deactivate(staff, staff.clinician, hand_over_to=staff.other_clinician.user_id)
+    assert _owners(staff.other_clinician, work) == dict.fromkeys(work, "Sam Physio")
+    assert last_event().summary == ("deactivated the clinician account drjones; 3 open items handed on: "
+                                    "3 to Sam Physio")
+    assert json.loads(last_event().details)["items_went"] == {"Sam Physio": 3}
+
+
+def test_a_deactivated_clinicians_open_work_may_go_to_the_unassigned_list(staff):
+    work = _dr_jones_work(staff)
+    _deactivate(staff, staff.clinician, hand_over_to=UNASSIGNED)
+    assert _owners(staff.other_clinician, work) == dict.fromkeys(work, "Unassigned")
+    assert last_event().summary.endswith("; 3 open items handed on: 3 to the unassigned list")
+
+
+def test_after_a_deactivation_every_open_item_is_on_an_active_users_list(staff):
+    _dr_jones_work(staff)
+    _deactivate(staff, staff.clinician, hand_over_to=UNASSIGNED)
+    active = {user.full_name for user in users.list_users(staff.manager) if user.active}
+    with frozen_at(AFTER_THE_REVIEW):
+        rows = obligations.open_work(staff.manager, limit=1000).rows
+        for row in rows:
+            if obligations.KINDS[row.kind].personal:
+                listed = obligations.obligation_list(staff.other_clinician, row.kind,
+                                                     owner_user_id=staff.other_clinician.user_id).rows
+                assert row.item_id in [item.item_id for item in listed], row
+            else:
+                assert row.owner_name in ("Reception", "Clinicians", "Practice manager") or row.owner_name in active
+    assert {row.kind for row in rows} >= {"referral_to_write", "letter_to_sign", "finding_to_record"}
+
+
+def test_reactivating_does_not_take_back_the_work_handed_on(staff):
+    work = _dr_jones_work(staff)
+    _deactivate(staff, staff.clinician, hand_over_to=staff.other_clinician.user_id)
+    with frozen_at(AFTER_THE_REVIEW):
+        users.reactivate_user(staff.manager, staff.clinician.user_id)
+    owners = _owners(staff.other_clinician, work)
+    assert owners["referral_to_write"] == "Sam Physio"  # the episode stays Sam's
+    # What Dr Jones drafted or saw is theirs again, and the audit event says so.
+    assert _owners(staff.clinician, work) | {"referral_to_write": "-"} == {
+        "referral_to_write": "-", "letter_to_sign": "Dr Alys Jones", "finding_to_record": "Dr Alys Jones"}
+    assert last_event().summary == ("reactivated the clinician account drjones; 2 open items they drafted or saw "
+                                    "return to their list")
+
+
+def test_open_work_is_not_handed_to_the_person_leaving_nor_to_a_receptionist(staff):
+    _dr_jones_work(staff)
+    with pytest.raises(ValidationError, match="Dr Alys Jones is the one leaving"):
+        _deactivate(staff, staff.clinician, hand_over_to=staff.clinician.user_id)
+    with pytest.raises(ValidationError, match="Rita Reception is not a clinician"):
+        _deactivate(staff, staff.clinician, hand_over_to=staff.receptionist.user_id)
+
+
+def test_someone_with_no_open_work_is_deactivated_without_naming_anyone(staff):
+    assert not users.deactivate_user(staff.manager, staff.receptionist.user_id).active
+    assert "handed_to" in json.loads(last_event().details)
