@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services import destinations, referrals, worklists
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.errors import ServiceError
+from clinic_desktop.services.permissions import CLINICIAN
 from clinic_desktop.services.referrals import ReferralRecord
 from clinic_desktop.ui.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.letter_preview import LetterPreview
@@ -276,6 +277,14 @@ class AmendLetterDialog(_ReferralDialog):
             self.password.clear()
 
 
+def _urgent_rule(actor) -> str:
+    if actor.role != CLINICIAN:
+        return ("This is the urgent red-flag referral: only a clinician may cancel it, with a clinical reason. "
+                "Ask the clinician responsible for the patient.")
+    return ("This is the urgent red-flag referral. Cancel it only for a clinical reason, given in a few words; "
+            "the practice manager sees who cancelled it and why.")
+
+
 def _room_on_screen(widget: QWidget) -> QSize:
     """The most a dialog may take of the screen it opens on."""
     screen = widget.screen() or QApplication.primaryScreen()
@@ -284,18 +293,33 @@ def _room_on_screen(widget: QWidget) -> QSize:
 
 
 class CancelReferralDialog(_ReferralDialog):
-    """Cancel a referral not yet signed, with the reason kept on the record."""
+    """Cancel a referral not yet signed, with the reason kept on the record (and who cancelled it).
+
+    The urgent red-flag referral is cancelled only by a clinician, with a clinical reason
+    (services/referral_checks.py): the dialog says so before anyone types, and offers a
+    practice manager nothing to press.
+    """
 
     def __init__(self, actor, referral: ReferralRecord, parent=None):
         super().__init__(actor, referral, "Cancel referral", parent)
+        urgent = referral.kind == "urgent_red_flag"
         self.reason = QLineEdit()
-        self.reason.setAccessibleName("Reason for cancelling")
+        self.reason.setAccessibleName("Clinical reason for cancelling" if urgent else "Reason for cancelling")
         form = QFormLayout()
-        label = QLabel("&Reason for cancelling")
+        label = QLabel("Clinical &reason for cancelling" if urgent else "&Reason for cancelling")
         label.setBuddy(self.reason)
+        self.rule = QLabel(_urgent_rule(actor) if urgent else "")
+        self.rule.setWordWrap(True)
+        self.rule.setVisible(urgent)
+        form.addRow(self.rule)
         form.addRow(label, self.reason)
+        if urgent:
+            self.reason.setPlaceholderText("for example: red flags excluded on examination")
         self.lay_out(form, "Cancel &referral")
         self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep it")
+        if urgent and actor.role != CLINICIAN:
+            self.reason.setEnabled(False)
+            self.ok_button.setEnabled(False)
 
     def save(self) -> None:
         self.run(lambda: referrals.cancel_referral(self.actor, self.referral.id, self.reason.text()))

@@ -7,10 +7,10 @@ import pytest
 from admin_helpers import cells, click_row, press_enter, refusal_box, row_of, shown, type_into
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services import appointments, episodes, patients, users
+from clinic_desktop.services import appointments, episodes, obligations, patients, referrals, users
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.users import SignInFailed
 from clinic_desktop.ui.admin_user_dialogs import PasswordDialog, UserDialog
@@ -79,13 +79,14 @@ def test_two_different_passwords_are_refused_before_anything_is_saved(qtbot, pag
     assert "Tess Temp" not in cells(page, 0)
 
 
-def confirm_deactivation(qtbot, page, answer: str = "Deactivate") -> QMessageBox:
-    """Click Deactivate, then answer the question it asks (the box is left for the test to read)."""
+def confirm_deactivation(qtbot, page, answer: str = "Deactivate") -> str:
+    """Click Deactivate, then answer the dialog it opens (left open after a refusal, for the test to read)."""
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
-    box = page.confirmation
-    assert box is not None and box.isVisible() and box.isModal()
-    text = box.text()
-    chosen = next(button for button in box.buttons() if button.text().replace("&", "") == answer)
+    dialog = page.confirmation
+    assert dialog is not None and dialog.isVisible() and dialog.isModal()
+    text = next(label.text() for label in dialog.findChildren(QLabel) if label.text().startswith("Deactivate "))
+    chosen = next(button for button in dialog.findChild(QDialogButtonBox).buttons()
+                  if button.text().replace("&", "") == answer)
     qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton)
     return text
 
@@ -131,9 +132,7 @@ def test_a_refusal_from_the_list_is_shown_in_words(qtbot, page, sqlite_staff):
     click_row(qtbot, page, "Sam Physio")
     users.deactivate_user(sqlite_staff.manager, sqlite_staff.other_clinician.user_id)  # another workstation
     confirm_deactivation(qtbot, page)
-    box = refusal_box()
-    assert box is not None and box.text() == "The account physio (Sam Physio) is already deactivated."
-    box.close()
+    assert page.confirmation.message.text() == "The account physio (Sam Physio) is already deactivated."
     assert row_of(page, "Sam Physio")[-1] == "deactivated: cannot sign in"  # redrawn
 
 
@@ -187,8 +186,41 @@ def test_a_clinician_with_bookings_ahead_is_not_deactivated_and_the_page_says_wh
                                       starts_local=datetime(2026, 11, 25, 14, 0))
         click_row(qtbot, page, "Sam Physio")
         confirm_deactivation(qtbot, page)
-    box = refusal_box()
-    assert box is not None and box.text() == ("Sam Physio still has 1 booked appointment, on Wed 25 Nov 2026: move or "
-                                              "cancel it in the Appointment book first.")
-    box.close()
+    assert page.confirmation.message.text() == ("Sam Physio still has 1 booked appointment, on Wed 25 Nov 2026: "
+                                                "move or cancel it in the Appointment book first.")
     assert row_of(page, "Sam Physio")[-1] == "active"
+
+
+def _urgent_referral_for_dr_jones(staff) -> int:
+    patient = patients.register_patient(staff.receptionist, family_name="Khan", given_name="Aisha",
+                                        date_of_birth=date(1980, 3, 4))
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2026, 11, 20),
+                                       presentation="non_specific", severity="mild",
+                                       red_flags=["suspected cauda equina"]).episode_id
+    return referrals.referrals_for_episode(staff.clinician, episode_id)[0].id
+
+
+def test_deactivating_a_clinician_with_open_work_asks_who_takes_it(qtbot, page, sqlite_staff):
+    with frozen_at(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)):
+        referral_id = _urgent_referral_for_dr_jones(sqlite_staff)
+        click_row(qtbot, page, "Dr Alys Jones")
+        qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+        dialog = page.confirmation
+        assert dialog.open_work.text().startswith("Dr Alys Jones has 1 open item on their list (referrals to write 1)"
+                                                  " and is responsible for 1 open episode.")
+        assert not dialog.save_button.isEnabled()
+        assert [dialog.hand_to.itemText(index) for index in range(dialog.hand_to.count())] == [
+            "Choose…", "Sam Physio", "The unassigned list (every clinician sees it)"]
+        dialog.hand_to.setCurrentIndex(1)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert page.status.text() == ("Deactivated drjones (Dr Alys Jones): they can no longer sign in; their open "
+                                      "work went to Sam Physio.")
+        listed = obligations.obligation_list(sqlite_staff.other_clinician, "referral_to_write",
+                                             owner_user_id=sqlite_staff.other_clinician.user_id).rows
+    assert [(row.item_id, row.owner_name) for row in listed] == [(referral_id, "Sam Physio")]
+
+
+def test_someone_without_open_work_is_deactivated_without_being_asked_who_takes_it(qtbot, page):
+    click_row(qtbot, page, "Rita Reception")
+    qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+    assert page.confirmation.save_button.isEnabled() and not page.confirmation.hand_to.isVisible()

@@ -1,10 +1,11 @@
-"""Discharge through the real form: a reason is required, and the form says what discharge does."""
+"""Discharge through the real form: a reason is required, the form says what discharge does, and it
+cannot be saved until every open item has its decision."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from test_pathway_notices import clinic_now, episode_form  # noqa: F401 (clinic_now: autouse)
 
-from clinic_desktop.services import episode_records
+from clinic_desktop.services import episode_records, obligations
 from clinic_desktop.ui.discharge_form import DischargeForm
 
 
@@ -33,7 +34,46 @@ def test_a_typed_reason_discharges_and_cancels_the_reviews_not_yet_booked(qtbot,
     assert (record.status, record.discharge_reason) == ("discharged", "Back to work, pain free")
 
 
-def test_the_form_names_the_referrals_that_stay_open(qtbot, sqlite_staff):
+def choose(combo, label: str) -> None:
+    combo.setCurrentIndex(combo.findText(label))
+
+
+def test_an_open_referral_needs_a_decision_before_the_discharge_can_be_saved(qtbot, sqlite_staff):
     form = discharge_form(qtbot, sqlite_staff, red_flags=["suspected spinal fracture"])
-    assert "Urgent red-flag referral — raised, due by 26 Nov 2026 (URGENT)" in form.staying.text()
-    assert "Open referrals stay open until they are sent, or cancelled with a reason" in form.what.text()
+    (row,) = form.rows
+    assert row.title.text().startswith("<b>Urgent red-flag referral: letter not written</b> <b>(URGENT)</b>")
+    qtbot.keyClicks(form.reason.lineEdit(), "Care continues with the spinal service")
+    assert not form.save_button.isEnabled()
+    assert form.still_needed.text() == ("Still to decide before discharging: a decision for "
+                                        "“Urgent red-flag referral: letter not written”.")
+    choose(row.choice, "Hand over")
+    assert not form.save_button.isEnabled() and form.hand_to.isEnabled()
+    assert form.still_needed.text().endswith("who the handed-over items go to.")
+    choose(form.hand_to, "Sam Physio")
+    assert form.save_button.isEnabled() and form.still_needed.text() == ""
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    (update,) = form.announced
+    assert "Handed over: Urgent red-flag referral: letter not written, now on Sam Physio's list" in update.notices
+    page = obligations.obligation_list(sqlite_staff.other_clinician, "referral_to_write",
+                                       owner_user_id=sqlite_staff.other_clinician.user_id)
+    assert [row.owner_name for row in page.rows] == ["Sam Physio"]
+
+
+def test_cancelling_an_item_needs_its_reason_before_the_discharge_can_be_saved(qtbot, sqlite_staff):
+    form = discharge_form(qtbot, sqlite_staff, red_flags=["suspected spinal fracture"])
+    (row,) = form.rows
+    qtbot.keyClicks(form.reason.lineEdit(), "Symptoms resolved")
+    assert not row.reason.isEnabled()
+    choose(row.choice, "Cancel with a reason")
+    assert row.reason.isEnabled() and not form.save_button.isEnabled() and not form.hand_to.isEnabled()
+    qtbot.keyClicks(row.reason, "Red flags excluded on examination")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert status(sqlite_staff, form.episode_id) == "discharged"
+    assert "Urgent red-flag referral cancelled: Red flags excluded on examination" in form.announced[0].notices
+
+
+def test_items_needing_no_decision_say_what_becomes_of_them(qtbot, sqlite_staff):
+    form = discharge_form(qtbot, sqlite_staff)
+    assert form.rows == [] and form.save_button.isEnabled()
+    assert "2-week review: not booked — cancelled by discharge (reason “discharged”)" in form.staying.text()
+    assert "Nothing else is closed silently" in form.what.text()

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from database_fixtures import PASSWORD
+from held_letters import lower_the_risk, signed_at_medium_risk, signed_then_superseded
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -260,3 +261,40 @@ def test_an_unexpected_error_ends_the_run_with_the_letter_still_to_send(qtbot, s
     assert [str(error) for _, error, _ in raised] == ["a bug"]
     assert status(sqlite_staff, adams) == "signed" and not dialog.running and dialog.progress is None
     assert "stopped: an unexpected error (a bug)." in dialog.summary.text()
+
+
+HELD = ("JONES, Bryn's standard physiotherapy letter is held, not sent: the warning “The STarT Back risk changed to "
+        "low on 23 Nov 2026, after the standard physiotherapy referral was signed but before it was sent: check "
+        "whether it should still be sent.” is not acknowledged. Dr Alys Jones, the clinician responsible for the "
+        "episode, must decide whether it should still go and acknowledge the warning before it can be sent")
+
+
+def test_a_letter_held_for_a_clinicians_decision_is_not_saved_nor_marked_while_the_others_are_sent(
+        qtbot, sqlite_staff, folder):
+    adams, cole = signed_letters(sqlite_staff, "Adams", "Cole")
+    held = signed_then_superseded(sqlite_staff, assessed_on=date(2026, 11, 23))
+    dialog = _dialog(qtbot, sqlite_staff.receptionist)
+
+    outcome = _run(qtbot, dialog, lambda: dialog.export_to(folder))
+
+    assert (outcome.sent, status(sqlite_staff, adams), status(sqlite_staff, cole)) == (2, "sent", "sent")
+    assert status(sqlite_staff, held) == "signed"
+    assert sorted(path.name for path in folder.iterdir()) == [f"ADAMS-Ann_referral-{adams}_v1.pdf",
+                                                               f"COLE-Ann_referral-{cole}_v1.pdf"]
+    assert dialog.summary.text() == (
+        f"Saved 2 letters to {folder} and marked them sent; 1 held for a clinician's decision, not sent: {HELD}. "
+        "Held letters stay on the To send list until their warning is acknowledged.")
+    assert dialog.model.total == 1
+
+
+def test_a_letter_superseded_while_the_run_works_is_held_not_reported_as_amended(qtbot, sqlite_staff, folder):
+    (adams,) = signed_letters(sqlite_staff, "Adams")
+    jones, episode_id = signed_at_medium_risk(sqlite_staff, "Jones", date(2026, 11, 23))
+    dialog = _dialog(qtbot, sqlite_staff.receptionist)
+    dialog.letter_sent.connect(lambda letter: letter.referral_id == adams and lower_the_risk(
+        sqlite_staff, episode_id, date(2026, 11, 23)))  # the clinician, on another workstation
+
+    outcome = _run(qtbot, dialog, lambda: dialog.export_to(folder))
+
+    assert (outcome.sent, outcome.skipped, outcome.held) == (1, [], [HELD + "."])
+    assert status(sqlite_staff, jones) == "signed"

@@ -202,3 +202,28 @@ def test_screenshot_shows_a_letter_awaiting_signature(qtbot, sqlite_staff, draft
     dialog = for_screenshot(sqlite_staff.clinician, None, None)
     qtbot.addWidget(dialog)
     assert isinstance(dialog, SignLetterDialog) and dialog.referral.id == drafted.id
+
+
+@pytest.fixture
+def urgent(sqlite_staff, drafted):
+    raised = referrals.raise_referral(sqlite_staff.clinician, drafted.episode_id, kind="urgent_red_flag",
+                                      reason="Saddle anaesthesia reported")
+    return referrals.get_referral(sqlite_staff.clinician, raised.id)
+
+
+def test_a_practice_manager_is_told_only_a_clinician_cancels_the_urgent_referral(qtbot, sqlite_staff, urgent):
+    dialog = opened(qtbot, CancelReferralDialog(sqlite_staff.manager, urgent))
+    assert dialog.rule.text().startswith("This is the urgent red-flag referral: only a clinician may cancel it")
+    assert not dialog.ok_button.isEnabled() and not dialog.reason.isEnabled()
+
+
+def test_a_clinician_cancels_the_urgent_referral_only_with_a_clinical_reason(qtbot, sqlite_staff, urgent):
+    dialog = opened(qtbot, CancelReferralDialog(sqlite_staff.clinician, urgent))
+    assert dialog.reason.accessibleName() == "Clinical reason for cancelling"
+    qtbot.keyClicks(dialog.reason, "not needed")
+    dialog.save()
+    assert dialog.message.text().startswith("Give the clinical reason for cancelling the urgent red-flag referral")
+    dialog.reason.setText("Red flags excluded on examination")
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save()
+    assert (saved.args[0].status, saved.args[0].cancelled_by_name) == ("cancelled", "Dr Alys Jones")
