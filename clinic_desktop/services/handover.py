@@ -15,10 +15,10 @@ from typing import Iterable
 from clinic_desktop.models import Episode, User
 from clinic_desktop.services import validation
 from clinic_desktop.services.errors import ValidationError
-from clinic_desktop.services.obligations import UNASSIGNED as UNASSIGNED_OWNER
 from clinic_desktop.services.obligations import KINDS, ObligationRow, episode_obligations, open_work
-from clinic_desktop.services.worklists import MAX_PAGE_SIZE
+from clinic_desktop.services.obligations import UNASSIGNED as UNASSIGNED_OWNER
 from clinic_desktop.services.permissions import CLINICIAN
+from clinic_desktop.services.worklists import MAX_PAGE_SIZE
 
 UNASSIGNED = "unassigned"  # what a caller passes to hand work to the unassigned list
 FIELD = "hand_over_to"

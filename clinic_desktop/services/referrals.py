@@ -31,9 +31,9 @@ from clinic_desktop.services.letter_content import (
     signer_for,
 )
 from clinic_desktop.services.locking import locked_row
-from clinic_desktop.services.referral_checks import SendingHeld, cancellation_reason, why_held
 from clinic_desktop.services.pathway_sync import lock_episode, pathway_timings
 from clinic_desktop.services.permissions import CLINICIAN
+from clinic_desktop.services.referral_checks import SendingHeld, cancellation_reason, why_held
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 from clinic_desktop.services.users import verify_password

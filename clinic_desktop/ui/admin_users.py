@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from clinic_desktop.services import users
-from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.errors import ServiceError
 from clinic_desktop.services.users import UserRecord
 from clinic_desktop.ui.admin_form import AdminListPage
 from clinic_desktop.ui.admin_user_dialogs import DeactivateDialog, PasswordDialog, UserDialog

@@ -318,7 +318,8 @@ class LetterBatchDialog(QDialog):
         if held is not None:
             run.held.append(f"{held.rstrip('.')} ({discard})" if discard else held)
         else:
-            run.skipped.append(f"{letter.patient_name} ({self._why_not_sent(letter)}{'; ' + discard if discard else ''})")
+            then = f"; {discard}" if discard else ""
+            run.skipped.append(f"{letter.patient_name} ({self._why_not_sent(letter)}{then})")
 
     def _why_not_sent(self, letter: UnsentLetter) -> str:
         try:

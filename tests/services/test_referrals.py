@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
 import pytest
-from pypdf import PdfReader
-
 from held_letters import signed_then_superseded
+from pypdf import PdfReader
 
 from clinic_desktop.models import AuditEvent, LetterVersion, User, database_proxy, is_sqlite
 from clinic_desktop.services import discharge, episode_records, episodes, patients, permissions, referrals

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from admin_helpers import cells, click_row, press_enter, refusal_box, row_of, shown, type_into
+from admin_helpers import cells, click_row, press_enter, row_of, shown, type_into
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
