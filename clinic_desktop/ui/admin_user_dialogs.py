@@ -171,8 +171,9 @@ def _open_work_words(user: UserRecord, work: users.OpenWork) -> str:
     if work.open_episodes:
         episodes = "episode" if work.open_episodes == 1 else "episodes"
         parts.append(f"is responsible for {work.open_episodes} open {episodes}")
-    return (f"{user.full_name} {' and '.join(parts)}. Choose who takes them over: the episodes get that clinician "
-            "as responsible, and every open item moves to their list (or to the unassigned list).")
+    return (f"{user.full_name} {' and '.join(parts)}. Choose who takes them over: their episodes get that "
+            "clinician as responsible, and their open items move with the episodes (a letter they drafted or a "
+            "finding they owe on someone else's episode goes to that episode's clinician).")
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:

@@ -8,7 +8,7 @@ import pytest
 from database_fixtures import PASSWORD
 from test_patient_search import monday  # noqa: F401 (the autouse clock: Mon 23 Nov 2026)
 
-from clinic_desktop.services import appointments, episodes, patients, referrals
+from clinic_desktop.services import appointments, discharge, episodes, patients, referrals
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.change_hub import ChangeHub
@@ -175,8 +175,7 @@ def test_view_ignores_changes_to_other_patients(qtbot, sqlite_staff, story, monk
 
 def test_several_episodes_offer_a_choice_latest_first(qtbot, sqlite_staff, story):
     with frozen_at(at(11, 20)):
-        episodes.discharge_episode(sqlite_staff.clinician, story.episode_id, discharged_on=date(2026, 11, 20),
-                                   reason="Improved")
+        discharged_keeping_the_booking(sqlite_staff, story.episode_id)
         episodes.open_episode(sqlite_staff.clinician, story.patient_id, first_contact_on=date(2026, 11, 20),
                               presentation="radicular", severity="mild")
     view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
@@ -218,8 +217,7 @@ def test_a_warning_awaiting_acknowledgement_shows_as_a_chip_and_can_be_acknowled
 
 def test_an_episode_opened_while_the_view_is_open_is_shown(qtbot, sqlite_staff, story):
     with frozen_at(at(11, 20)):
-        episodes.discharge_episode(sqlite_staff.clinician, story.episode_id, discharged_on=date(2026, 11, 20),
-                                   reason="Improved")
+        discharged_keeping_the_booking(sqlite_staff, story.episode_id)
     view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
     assert view.actions.actions["first_contact"].isEnabled()
     episodes.open_episode(sqlite_staff.clinician, story.patient_id, first_contact_on=date(2026, 11, 23),
@@ -227,3 +225,11 @@ def test_an_episode_opened_while_the_view_is_open_is_shown(qtbot, sqlite_staff, 
     view._hub.after_change()
     assert view.episode_choice.currentText() == "First contact 23 Nov 2026 — open"
     assert not view.actions.actions["first_contact"].isEnabled() and view.actions.actions["start_back"].isEnabled()
+
+
+def discharged_keeping_the_booking(staff, episode_id: int) -> None:
+    """Discharged on 20 Nov, the 12-week check's booking kept (discharge asks about each open item)."""
+    kept = [discharge.ItemDecision(item.kind, item.item_id, "keep")
+            for item in discharge.discharge_items(staff.clinician, episode_id) if item.needs_decision]
+    episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2026, 11, 20), reason="Improved",
+                               decisions=kept)
