@@ -10,6 +10,7 @@ from database_fixtures import PASSWORD
 from clinic_desktop.services import destinations, episodes, letter_batch, patients, referrals
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import PermissionDenied, ServiceError, ValidationError
+from clinic_desktop.services.episode_records import get_episode
 from clinic_desktop.services.letters_to_send import export_letter, letter_still_unsent, to_send
 
 MONDAY_2_JUNE = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
@@ -153,3 +154,23 @@ def test_the_list_is_read_through_the_referral_status_index(sqlite_staff, sqlite
     assert len(plans) == 2  # the count and the page
     assert "USING COVERING INDEX referral_status_due_by (status=?)" in plans[0]
     assert "SEARCH t1 USING INDEX referral_status_due_by (status=?)" in plans[1]
+
+
+def test_a_letter_superseded_after_signing_says_to_check_with_the_clinician(staff):
+    """The risk changed after the standard physiotherapy letter was signed: To send says so in words."""
+    patient = patients.register_patient(staff.receptionist, family_name="Moved", given_name="Ann",
+                                        date_of_birth=date(1961, 2, 9))
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2025, 5, 12),
+                                       presentation="non_specific", severity="moderate").episode_id
+    episodes.record_start_back(staff.clinician, episode_id, assessed_on=date(2025, 5, 26),
+                               answers=(1, 1, 1, 1, 0, 0, 0, 0, 0))  # medium
+    physiotherapy = signed(staff, referrals.referrals_for_episode(staff.clinician, episode_id)[0].id)
+    other = signed(staff, referral_for(staff, "Steady"))
+    assert not any(row.check_with_clinician for row in to_send(staff.receptionist).rows)
+    episodes.record_start_back(staff.clinician, episode_id, assessed_on=date(2025, 6, 2),
+                               answers=(1, 1, 1, 1, 1, 1, 1, 1, 4))  # high
+    held = {row.referral_id: row.check_with_clinician for row in to_send(staff.receptionist).rows}
+    assert held == {physiotherapy: True, other: False}
+    warning = next(warning for warning in get_episode(staff.clinician, episode_id).open_warnings)
+    episodes.acknowledge_warning(staff.clinician, warning.id)
+    assert not any(row.check_with_clinician for row in to_send(staff.receptionist).rows)

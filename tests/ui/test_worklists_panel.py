@@ -58,10 +58,12 @@ def _select(table_widget, row: int) -> None:
 def test_each_role_sees_its_own_lists_first(qtbot, sqlite_staff):
     titles = {role: _panel(qtbot, getattr(sqlite_staff, role))[0].titles()
               for role in ("receptionist", "clinician", "manager")}
-    assert titles["receptionist"] == ["To book (0)", "Today (0)", "To send (0)", "Did not attend (0)", "Overdue (0)"]
-    assert titles["clinician"] == ["Today (0)", "Assessments due (0)", "Awaiting signature (0)",
-                                   "Warnings to acknowledge (0)"]
-    assert titles["manager"][0] == "Overdue (0)"
+    assert titles["receptionist"] == ["To book (0)", "Today (0)", "Outcome to record (0)", "To send (0)",
+                                      "Acknowledgements to chase (0)", "Did not attend (0)", "Overdue (0)"]
+    assert titles["clinician"] == ["Today (0)", "Referrals to write (0)", "Assessments due (0)",
+                                   "Awaiting signature (0)", "Warnings to acknowledge (0)",
+                                   "Muscle relaxants to review (0)"]
+    assert titles["manager"][:3] == ["Overdue (0)", "All open work (0)", "Red flags cancelled (0)"]
 
 
 def test_an_empty_list_says_what_empty_means(qtbot, sqlite_staff):
@@ -89,7 +91,7 @@ def test_did_not_attend_puts_the_review_on_the_rebook_list(qtbot, sqlite_staff):
     _select(panel.list_for("today"), 0)
     with frozen_at(MONDAY.replace(hour=11, minute=30)):  # the 11:00 review has started
         panel.list_for("today").buttons["Did not attend"].click()
-    assert panel.titles()[3] == "Did not attend (1)"
+    assert "Did not attend (1)" in panel.titles()
     rebook = panel.list_for("did_not_attend").model
     assert rebook.index(0, 0).data() == "2-week review (after did not attend)"
 
@@ -204,7 +206,7 @@ def test_mark_sent_takes_the_letter_off_the_to_send_list(qtbot, sqlite_staff):
     assert to_send.buttons["Mark sent"].isEnabled()
     to_send.buttons["Mark sent"].click()
     assert referrals.get_referral(sqlite_staff.receptionist, referral_id).status == "sent"
-    assert panel.titles()[2] == "To send (0)" and to_send.model.rowCount() == 0
+    assert "To send (0)" in panel.titles() and to_send.model.rowCount() == 0
     assert not to_send.buttons["Mark sent"].isEnabled()
 
 
