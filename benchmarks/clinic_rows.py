@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from clinic_desktop.models import Appointment, Episode, Medication, PathwayWarning, Patient, Referral, User
 
 # Bump when the generated rows change, so cached files built by an older generator go unused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 SEED = 20260601
 # "Today" of the generated clinic; benchmarks pass it as as_of.
 BENCH_TODAY = date(2026, 6, 1)
@@ -34,7 +34,7 @@ OPEN_PAST_DUE = 0.22  # share of past-due appointments of open episodes left ope
 SLOT_MINUTES = 20
 SLOTS_PER_DAY = 24  # 09:00 to 17:00
 NO_RESPONSIBLE_CLINICIAN = 0.02  # episodes whose clinical work is on the unassigned list
-FINDING_LEFT_OPEN = 0.01  # attended 2-week and 12-week reviews whose finding was never recorded
+FINDING_LEFT_OPEN = 0.05  # attended reviews of open episodes whose finding was never recorded
 FINDING_KINDS = ("two_week_review", "twelve_week_review")
 
 TABLES = (User, Patient, Episode, Appointment, Referral, Medication, PathwayWarning)
@@ -173,7 +173,9 @@ def _appointments(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
             missed = (appointment_id, kind, due_by) if status == "did_not_attend" else None
             created = _at(episode.first_contact_on, 10)
             finding_closed = None
-            if status == "attended" and kind in FINDING_KINDS and rng.random() >= FINDING_LEFT_OPEN:
+            # Discharge resolves a finding still owed (the safety net), so only episodes left open owe one.
+            if status == "attended" and kind in FINDING_KINDS and (episode.discharged_on is not None
+                                                                    or rng.random() >= FINDING_LEFT_OPEN):
                 finding_closed = ends
             # id, episode, kind, pathway_key, reason, status, due_by, clinician, starts_at, ends_at,
             # late_booking_reason, cancel_reason, rebooked_from, created_at, updated_at,

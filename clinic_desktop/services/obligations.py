@@ -112,7 +112,7 @@ class ObligationRow(PatientColumns):
 
 _ROLE_NAMES = {RECEPTIONIST: "Reception", CLINICIAN: "Clinicians", MANAGER: "Practice manager"}
 # The columns every side gives, in the same order.
-_COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id", "patient_id",
+_COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id",
             "named_user_id", "named_active", "title_extra", "since")
 
 
@@ -228,7 +228,7 @@ def _narrowed(side, kind: str, *, owner_user_id: int | None = None, include_unas
     if unassigned_only:
         query = query.where(unassigned)
     if patient_id is not None:
-        query = query.where(inner.c.patient_id == patient_id)
+        query = query.where(inner.c.episode_id.in_(Episode.select(Episode.id).where(Episode.patient == patient_id)))
     if episode_id is not None:
         query = query.where(inner.c.episode_id == episode_id)
     return query
@@ -320,7 +320,7 @@ def _columns(kind: str, item_type: str, item_id, item_kind, due_by, urgent, epis
              named_user=None, named_active=None, title_extra=None, since=None) -> tuple:
     return (Value(kind).alias("kind"), Value(item_type).alias("item_type"), item_id.alias("item_id"),
             item_kind.alias("item_kind"), due_by.alias("due_by"), urgent.alias("urgent"),
-            episode_id.alias("episode_id"), Episode.patient.alias("patient_id"),
+            episode_id.alias("episode_id"),
             (named_user if named_user is not None else SQL("CAST(NULL AS INTEGER)")).alias("named_user_id"),
             (named_active if named_active is not None else Value(True)).alias("named_active"),
             (title_extra if title_extra is not None else Value("")).alias("title_extra"),
@@ -363,15 +363,16 @@ def _finding_due():
 
 
 def _to_book(settings, today, moment):
-    return (Appointment.select(*_appointment_columns("appointment_to_book")).join(Episode)
-            .where((Appointment.status == SQL("'to_book'")) & (Episode.status == "open")))
+    # Whatever the episode: discharge cancels the reviews still to book, so one left on a
+    # discharged episode is a gap to surface, not to hide (as on the overdue list).
+    return Appointment.select(*_appointment_columns("appointment_to_book")).where(
+        Appointment.status == SQL("'to_book'"))
 
 
 def _outcome_to_record(settings, today, moment):
     # From the end of the slot, not from the due-by date: a visit whose time has passed with
     # nothing recorded is the gap between "should be seen" and "was seen".
     return (Appointment.select(*_appointment_columns("outcome_to_record", since=Appointment.starts_at))
-            .join(Episode)
             .where((Appointment.status == SQL("'booked'")) & (Appointment.ends_at <= moment)))
 
 
@@ -398,7 +399,7 @@ def _letter_to_sign(settings, today, moment):
 
 
 def _letter_to_send(settings, today, moment):
-    return (Referral.select(*_referral_columns("letter_to_send", since=Referral.signed_at)).join(Episode)
+    return (Referral.select(*_referral_columns("letter_to_send", since=Referral.signed_at))
             .where(Referral.status == "signed"))
 
 
@@ -412,7 +413,7 @@ def _acknowledgement_to_chase(settings, today, moment):
     days = settings.referral_acknowledgement_working_days
     roughly_due = _plus_days(fn.DATE(Referral.sent_at), days + 2 * (days // 5))
     return (Referral.select(*_columns("acknowledgement_to_chase", "referral", Referral.id, Referral.kind, roughly_due,
-                                      Referral.urgent, Referral.episode, since=Referral.sent_at)).join(Episode)
+                                      Referral.urgent, Referral.episode, since=Referral.sent_at))
             .where((Referral.status == "sent") & (Referral.sent_at < sent_before)))
 
 

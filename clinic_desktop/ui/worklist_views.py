@@ -134,6 +134,11 @@ def _obligation_key(row) -> tuple:
     return row.item_type, row.item_id
 
 
+def _owed_view(key: str, title: str, kind: str, columns: list[Column], empty: str) -> WorklistView:
+    """The list of one kind of obligation, a row kept selected by the item it is about."""
+    return WorklistView(key, title, columns, _owed(kind), _obligation_key, empty)
+
+
 def _referral_column() -> Column:
     return Column("Referral", lambda row: ("URGENT · " if row.urgent else "") + row.item_title,
                   lambda row: "urgent" if row.urgent else None)
@@ -158,81 +163,60 @@ def _waiting(zone: ZoneInfo) -> Column:
                   lambda row: "overdue" if days(row) else "today")
 
 
-REFERRALS_TO_WRITE = WorklistView(
-    "referrals_to_write",
-    "Referrals to write",
+REFERRALS_TO_WRITE = _owed_view(
+    "referrals_to_write", "Referrals to write", "referral_to_write",
     [_referral_column(), Column("Due by", lambda row: short_date(row.due_by)),
      Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
-    _owed("referral_to_write"),
-    _obligation_key,
     "Every referral the pathway raised has its letter written.",
 )
 
-AWAITING_SIGNATURE = WorklistView(
-    "awaiting_signature",
-    "Awaiting signature",
+AWAITING_SIGNATURE = _owed_view(
+    "awaiting_signature", "Awaiting signature", "letter_to_sign",
     [_referral_column(), Column("Due by", lambda row: short_date(row.due_by)),
      Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
-    _owed("letter_to_sign"),
-    _obligation_key,
     "No referral letters are waiting to be signed.",
 )
 
-RELAXANTS = WorklistView(
-    "relaxants",
-    "Muscle relaxants to review",
+RELAXANTS = _owed_view(
+    "relaxants", "Muscle relaxants to review", "relaxant_to_review",
     [Column("Medicine", lambda row: row.item_title), Column("Review by", lambda row: short_date(row.due_by)),
      Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
-    _owed("relaxant_to_review"),
-    _obligation_key,
     "No muscle relaxant has run past its review.",
 )
 
 
 def _findings(zone: ZoneInfo) -> WorklistView:
-    return WorklistView(
-        "assessments_due",
-        "Assessments due",
+    return _owed_view(
+        "assessments_due", "Assessments due", "finding_to_record",
         [Column("Record", lambda row: FINDING_NAMES[row.item_kind]), Column("Seen on", _since_day(zone)),
          _waiting(zone), *_patient_columns(), _owner_column()],
-        _owed("finding_to_record"),
-        _obligation_key,
         "Every attended review has its finding recorded.",
     )
 
 
 def _warnings(zone: ZoneInfo) -> WorklistView:
-    return WorklistView(
-        "warnings",
-        "Warnings to acknowledge",
+    return _owed_view(
+        "warnings", "Warnings to acknowledge", "warning_to_acknowledge",
         [Column("Warning", lambda row: "⚠ " + row.item_title, lambda row: "urgent"),
          Column("Raised", _since_day(zone)), _waiting(zone), *_patient_columns(), _owner_column()],
-        _owed("warning_to_acknowledge"),
-        _obligation_key,
         "No warnings are waiting for acknowledgement.",
     )
 
 
 def _outcomes(zone: ZoneInfo) -> WorklistView:
     """Booked visits whose slot has ended with neither arrival nor did-not-attend recorded."""
-    return WorklistView(
-        "outcome_to_record",
-        "Outcome to record",
+    return _owed_view(
+        "outcome_to_record", "Outcome to record", "outcome_to_record",
         [Column("Slot", lambda row: f"{_since_day(zone)(row)} {local_time(row.since, zone)}"),
          Column("Review", lambda row: row.item_title), _waiting(zone), *_patient_columns()],
-        _owed("outcome_to_record"),
-        _obligation_key,
         "Every visit that has ended has its arrival or did-not-attend recorded.",
     )
 
 
 def _acknowledgements(zone: ZoneInfo) -> WorklistView:
-    return WorklistView(
-        "acknowledgements",
-        "Acknowledgements to chase",
+    return _owed_view(
+        "acknowledgements", "Acknowledgements to chase", "acknowledgement_to_chase",
         [_referral_column(), Column("Sent on", _since_day(zone)), _waiting(zone), *_patient_columns()],
-        _owed("acknowledgement_to_chase"),
-        _obligation_key,
         "Every sent referral was acknowledged in time.",
     )
 
