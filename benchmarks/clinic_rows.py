@@ -2,8 +2,12 @@
 
 Most appointments were attended or cancelled long ago, about 1.5 % are still open past
 their due-by date, a few percent are booked or to book ahead; about 0.3 referrals an
-episode, a handful of them urgent red-flag referrals. Each table draws from its own
-seeded random.Random, so the same scale always gives the same rows.
+episode, a handful of them urgent red-flag referrals (and a few cancelled in the last month).
+For the safety net's lists (schema 5): a few episodes have no responsible clinician, a few
+attended reviews still lack their finding, booked slots in the past lack their outcome, sent
+referrals wait for acknowledgement, muscle relaxants run on and warnings wait to be
+acknowledged. Each table draws from its own seeded random.Random, so the same scale always
+gives the same rows.
 """
 from __future__ import annotations
 
@@ -13,10 +17,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from clinic_desktop.models import Appointment, Episode, Patient, Referral, User
+from clinic_desktop.models import Appointment, Episode, Medication, PathwayWarning, Patient, Referral, User
 
 # Bump when the generated rows change, so cached files built by an older generator go unused.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 4
 SEED = 20260601
 # "Today" of the generated clinic; benchmarks pass it as as_of.
 BENCH_TODAY = date(2026, 6, 1)
@@ -29,8 +33,11 @@ LOST_TO_FOLLOW_UP = 0.03  # older episodes never discharged: where overdue items
 OPEN_PAST_DUE = 0.22  # share of past-due appointments of open episodes left open
 SLOT_MINUTES = 20
 SLOTS_PER_DAY = 24  # 09:00 to 17:00
+NO_RESPONSIBLE_CLINICIAN = 0.02  # episodes whose clinical work is on the unassigned list
+FINDING_LEFT_OPEN = 0.05  # attended reviews of open episodes whose finding was never recorded
+FINDING_KINDS = ("two_week_review", "twelve_week_review")
 
-TABLES = (User, Patient, Episode, Appointment, Referral)
+TABLES = (User, Patient, Episode, Appointment, Referral, Medication, PathwayWarning)
 
 FAMILY_NAMES = ("Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
                 "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
@@ -83,6 +90,8 @@ def table_rows(scale: Scale):
     yield Episode, _episodes(scale, episodes)
     yield Appointment, _appointments(scale, episodes)
     yield Referral, _referrals(scale, episodes)
+    yield Medication, _medications(scale, episodes)
+    yield PathwayWarning, _warnings(scale, episodes)
 
 
 def _rng(table: str) -> random.Random:
@@ -128,12 +137,15 @@ def _episodes(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
         if age > STILL_OPEN_DAYS and rng.random() >= LOST_TO_FOLLOW_UP:
             discharged = min(first + timedelta(days=rng.randint(60, STILL_OPEN_DAYS)), BENCH_TODAY)
         episodes.append(_Episode(episode_id, first, discharged))
+        clinician = rng.randrange(3, 3 + scale.clinicians)
+        responsible = None if rng.random() < NO_RESPONSIBLE_CLINICIAN else clinician
         # id, patient, first_contact_on, status, presentation, severity, advised_stay_active,
-        # advised_no_bed_rest, self_care_education, notes, discharged_on, discharge_reason, clinician, created_at
+        # advised_no_bed_rest, self_care_education, notes, discharged_on, discharge_reason, clinician, created_at,
+        # responsible_clinician
         yield (episode_id, rng.randrange(1, scale.patients + 1), first, "discharged" if discharged else "open",
                rng.choice(("non_specific", "radicular")), rng.choice(("mild", "moderate", "severe")),
                True, True, True, "", discharged, "improved" if discharged else None,
-               rng.randrange(3, 3 + scale.clinicians), _at(first, 9))
+               clinician, _at(first, 9), responsible)
 
 
 def _appointments(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
@@ -160,10 +172,17 @@ def _appointments(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
                 ends = starts + timedelta(minutes=SLOT_MINUTES)
             missed = (appointment_id, kind, due_by) if status == "did_not_attend" else None
             created = _at(episode.first_contact_on, 10)
+            finding_closed = None
+            # Discharge resolves a finding still owed (the safety net), so only episodes left open owe one.
+            if status == "attended" and kind in FINDING_KINDS and (episode.discharged_on is not None
+                                                                    or rng.random() >= FINDING_LEFT_OPEN):
+                finding_closed = ends
             # id, episode, kind, pathway_key, reason, status, due_by, clinician, starts_at, ends_at,
-            # late_booking_reason, cancel_reason, rebooked_from, created_at, updated_at
+            # late_booking_reason, cancel_reason, rebooked_from, created_at, updated_at,
+            # finding_closed_at, finding_note
             yield (appointment_id, episode.id, kind, None, "", status, due_by, clinician, starts, ends,
-                   None, cancel_reason, rebooked_from, created, starts or created)
+                   None, cancel_reason, rebooked_from, created, starts or created,
+                   finding_closed, "recorded" if finding_closed else None)
 
 
 def _appointment_status(rng: random.Random, episode: _Episode, due_by: date) -> tuple[str, str | None]:
@@ -227,6 +246,10 @@ def _referrals(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
         due_by = BENCH_TODAY - timedelta(days=rng.randint(0, 3))  # some overdue, some due today
         yield _referral(rng, referral_id, episode, "urgent_red_flag", due_by,
                         rng.choice(("raised", "drafted")), urgent=True, scale=scale)
+    for episode in rng.sample(episodes, max(3, scale.episodes // 20_000)):  # cancelled by a clinician lately
+        referral_id += 1
+        due_by = BENCH_TODAY - timedelta(days=rng.randint(1, 40))
+        yield _referral(rng, referral_id, episode, "urgent_red_flag", due_by, "cancelled", urgent=True, scale=scale)
 
 
 def _referral_status(rng: random.Random, episode: _Episode, due_by: date) -> str:
@@ -248,12 +271,54 @@ def _referral(rng, referral_id, episode, kind, due_by, status, urgent, scale) ->
     def when(reached: int, days: int):
         return raised + timedelta(days=days) if step >= reached else None
 
+    cancelled = status == "cancelled"
     # id, episode, kind, pathway_key, reason, urgent, status, due_by, clinician_text, raised_by,
     # raised_at, drafted_by, signed_by, signed_at, sent_at, acknowledged_at, closed_at,
-    # cancel_reason, updated_at
+    # cancel_reason, updated_at, cancelled_by, cancelled_at
     return (referral_id, episode.id, kind, None, "", urgent, status, due_by, "", clinician, raised,
-            clinician if step >= 1 else None, clinician if step >= 2 else None, when(2, 1), when(3, 2),
-            when(4, 9), when(5, 30), "superseded" if status == "cancelled" else None, raised)
+            clinician if step >= 1 else None, clinician if step >= 2 and not cancelled else None,
+            when(2, 1) if not cancelled else None, when(3, 2) if not cancelled else None,
+            when(4, 9), when(5, 30), "superseded" if cancelled else None, raised,
+            clinician if cancelled else None, raised + timedelta(hours=2) if cancelled else None)
+
+
+MEDICINES = (("naproxen", "nsaid"), ("ibuprofen gel", "topical"), ("paracetamol", "other"),
+             ("cyclobenzaprine", "muscle_relaxant"), ("methocarbamol", "muscle_relaxant"))
+
+
+def _medications(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
+    """About half the episodes started a medicine at first contact; most have stopped it since."""
+    rng = _rng("medications")
+    medication_id = 0
+    for episode in episodes:
+        if rng.random() >= 0.5:
+            continue
+        medication_id += 1
+        name, category = rng.choice(MEDICINES)
+        running = episode.discharged_on is None and rng.random() < 0.3
+        stopped = None if running else min(episode.first_contact_on + timedelta(days=rng.randint(5, 20)),
+                                           BENCH_TODAY)
+        # id, recorded_by, recorded_at, episode, name, category, dose, started_on, stopped_on,
+        # continued_on, continued_reason
+        yield (medication_id, rng.randrange(3, 3 + scale.clinicians), _at(episode.first_contact_on, 9),
+               episode.id, name, category, "", episode.first_contact_on, stopped, None, None)
+
+
+def _warnings(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
+    """Hepatic warnings for one episode in fifty; those of open episodes sometimes still unread."""
+    rng = _rng("warnings")
+    warning_id = 0
+    for episode in episodes:
+        if rng.random() >= 0.02:
+            continue
+        warning_id += 1
+        raised = _at(episode.first_contact_on, 9)
+        unread = episode.discharged_on is None and rng.random() < 0.3
+        # id, episode, pathway_key, kind, message, requires_acknowledgement, raised_at, acknowledged_by,
+        # acknowledged_at
+        yield (warning_id, episode.id, "hepatic:1", "hepatic_impairment",
+               "Moderate hepatic impairment: muscle relaxant not recommended.", True, raised,
+               None if unread else 3, None if unread else raised + timedelta(hours=1))
 
 
 def _at(day: date, hour: int) -> datetime:

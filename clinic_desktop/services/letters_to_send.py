@@ -8,13 +8,21 @@ referral (status, due_by) index; only one page of rows, with their patients, rea
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from peewee import JOIN, SQL, fn
 
-from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, ReferralDestination, ReferralRecipient
+from clinic_desktop.models import (
+    Episode,
+    LetterVersion,
+    PathwayWarning,
+    Patient,
+    Referral,
+    ReferralDestination,
+    ReferralRecipient,
+)
 from clinic_desktop.services import clock, validation
 from clinic_desktop.services.destinations import destination_label
 from clinic_desktop.services.errors import ServiceError
@@ -45,7 +53,12 @@ class ToSendRow(PatientColumns):
     signed_at: datetime  # UTC
     signer_name: str
     destination_name: str  # "" when the letter is addressed to the service by name
+    # The risk changed after signing and the clinician has not yet said whether it should go.
+    check_with_clinician: bool = False
 
+
+# The warning pathway_sync raises for a signed letter whose referral was superseded: "…:<referral id>".
+SUPERSEDED_SIGNED = "superseded-signed:"
 
 # Written out literally, so that the planner matches it against the (status, due_by) index
 # exactly as it would a constant typed by hand.
@@ -84,7 +97,22 @@ def to_send(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
         )
         for row in query
     )
+    held = _superseded_unconfirmed(rows)
+    rows = tuple(replace(row, check_with_clinician=True) if row.referral_id in held else row for row in rows)
     return Page(rows=rows, total=total, offset=offset, limit=limit)
+
+
+def _superseded_unconfirmed(rows: tuple[ToSendRow, ...]) -> set[int]:
+    """The referrals of the page whose "superseded after signing" warning (pathway_sync) is still
+    unacknowledged, read on the warning's (episode, pathway_key) index."""
+    if not rows:
+        return set()
+    keys = {f"{SUPERSEDED_SIGNED}{row.referral_id}": row.referral_id for row in rows}
+    open_keys = (PathwayWarning.select(PathwayWarning.pathway_key)
+                 .where(PathwayWarning.episode.in_(sorted({row.episode_id for row in rows}))
+                        & PathwayWarning.pathway_key.in_(sorted(keys))
+                        & PathwayWarning.acknowledged_at.is_null()).tuples())
+    return {keys[key] for key, in open_keys}
 
 
 @service("export_letters", changes=False)

@@ -105,12 +105,15 @@ class ObligationRow(PatientColumns):
     owner_user_id: int | None  # None: unassigned (nobody named, or the named person is inactive)
     owner_name: str  # "Dr Alys Jones", "Unassigned (Dr Alys Jones is inactive)", "Reception"
     action_label: str
+    # When the fact behind it happened (UTC), where a list shows it: the visit's start for an
+    # outcome or a finding, when a letter was raised, signed or sent, when a warning was raised.
+    since: datetime | None
 
 
 _ROLE_NAMES = {RECEPTIONIST: "Reception", CLINICIAN: "Clinicians", MANAGER: "Practice manager"}
 # The columns every side gives, in the same order.
-_COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id", "patient_id",
-            "named_user_id", "named_active", "title_extra")
+_COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id",
+            "named_user_id", "named_active", "title_extra", "since")
 
 
 @service("view_worklists", changes=False)
@@ -122,6 +125,16 @@ def obligation_list(actor, kind: str, *, owner_user_id: int | None = None, inclu
     For a personal kind, ``owner_user_id`` narrows it to that person's items, plus the
     unassigned ones unless ``include_unassigned`` is False.
     """
+    return obligation_page(kind, owner_user_id=owner_user_id, include_unassigned=include_unassigned,
+                           patient_id=patient_id, as_of=as_of, now=now, offset=offset, limit=limit)
+
+
+def obligation_page(kind: str, *, owner_user_id: int | None = None, include_unassigned: bool = True,
+                    patient_id: int | None = None, as_of: date | None = None, now: datetime | None = None,
+                    offset: int = 0, limit: int = 50) -> Page[ObligationRow]:
+    """obligation_list inside a service that has checked its own permission (one transaction):
+    the lists with rows of their own (warnings_due, assessments_due, awaiting signature) read
+    which items are open, and whose, from here."""
     _check_kind(kind)
     return _open_work(kinds=(kind,), owner_user_id=owner_user_id, include_unassigned=include_unassigned,
                       unassigned_first=False, patient_id=patient_id, as_of=as_of, now=now,
@@ -215,7 +228,7 @@ def _narrowed(side, kind: str, *, owner_user_id: int | None = None, include_unas
     if unassigned_only:
         query = query.where(unassigned)
     if patient_id is not None:
-        query = query.where(inner.c.patient_id == patient_id)
+        query = query.where(inner.c.episode_id.in_(Episode.select(Episode.id).where(Episode.patient == patient_id)))
     if episode_id is not None:
         query = query.where(inner.c.episode_id == episode_id)
     return query
@@ -259,7 +272,8 @@ def _rows(items: list[dict], settings: ClinicSettings, today: date) -> tuple[Obl
     rows = []
     for item in items:
         kind = KINDS[item["kind"]]
-        due_by = _as_date(item["due_by"])
+        since = _SINCE.python_value(item["since"])
+        due_by = _reply_due(since, settings) if kind.name == "acknowledgement_to_chase" else _as_date(item["due_by"])
         owner_id, owner_name = _owner(kind, item, names)
         patient = {key: value for key, value in patients[item["episode_id"]].items()}
         rows.append(ObligationRow(
@@ -267,6 +281,7 @@ def _rows(items: list[dict], settings: ClinicSettings, today: date) -> tuple[Obl
             item_kind=item["item_kind"], item_title=_item_title(item), due_by=due_by,
             days_left=(due_by - today).days, urgent=bool(item["urgent"]), owner_role=kind.owner_role,
             owner_user_id=owner_id, owner_name=owner_name, action_label=kind.action_label,
+            since=since,
         ))
     return tuple(rows)
 
@@ -302,28 +317,42 @@ def _side(kind: str, settings: ClinicSettings, today: date, moment: datetime):
 
 
 def _columns(kind: str, item_type: str, item_id, item_kind, due_by, urgent, episode_id,
-             named_user=None, named_active=None, title_extra=None) -> tuple:
+             named_user=None, named_active=None, title_extra=None, since=None) -> tuple:
     return (Value(kind).alias("kind"), Value(item_type).alias("item_type"), item_id.alias("item_id"),
             item_kind.alias("item_kind"), due_by.alias("due_by"), urgent.alias("urgent"),
-            episode_id.alias("episode_id"), Episode.patient.alias("patient_id"),
+            episode_id.alias("episode_id"),
             (named_user if named_user is not None else SQL("CAST(NULL AS INTEGER)")).alias("named_user_id"),
             (named_active if named_active is not None else Value(True)).alias("named_active"),
-            (title_extra if title_extra is not None else Value("")).alias("title_extra"))
+            (title_extra if title_extra is not None else Value("")).alias("title_extra"),
+            (since if since is not None else _no_time()).alias("since"))
 
 
-def _appointment_columns(kind: str, named_user=None, named_active=None) -> tuple:
+# Any UTC moment column reads the "since" column back (text on SQLite, timestamptz on PostgreSQL).
+_SINCE = Appointment.starts_at
+
+
+def _no_time():
+    """A NULL of the type every side's "since" has, so PostgreSQL can merge the sides."""
+    return SQL("NULL") if is_sqlite() else SQL("CAST(NULL AS TIMESTAMPTZ)")
+
+
+def _appointment_columns(kind: str, named_user=None, named_active=None, since=None) -> tuple:
     return _columns(kind, "appointment", Appointment.id, Appointment.kind, Appointment.due_by, Value(False),
-                    Appointment.episode, named_user, named_active)
+                    Appointment.episode, named_user, named_active, since=since)
 
 
-def _referral_columns(kind: str, named_user=None, named_active=None) -> tuple:
+def _referral_columns(kind: str, named_user=None, named_active=None, since=None) -> tuple:
     return _columns(kind, "referral", Referral.id, Referral.kind, Referral.due_by, Referral.urgent,
-                    Referral.episode, named_user, named_active)
+                    Referral.episode, named_user, named_active, since=since)
 
 
 def _first_active(*candidates):
-    """SQL for the first of (user id column, user alias) pairs whose user is active, else NULL."""
-    return Case(None, [(alias.active == True, column) for column, alias in candidates], None)  # noqa: E712
+    """SQL for the first of (user id column, user alias) pairs whose user is active, and whether
+    there is one: with none, the first person named (so the row can say who has left) and false."""
+    named = Case(None, [(alias.active == True, column) for column, alias in candidates],  # noqa: E712
+                 candidates[0][0])
+    active = Case(None, [(alias.active == True, Value(True)) for _, alias in candidates], Value(False))  # noqa: E712
+    return named, active
 
 
 def _finding_due():
@@ -334,21 +363,23 @@ def _finding_due():
 
 
 def _to_book(settings, today, moment):
-    return (Appointment.select(*_appointment_columns("appointment_to_book")).join(Episode)
-            .where((Appointment.status == SQL("'to_book'")) & (Episode.status == "open")))
+    # Whatever the episode: discharge cancels the reviews still to book, so one left on a
+    # discharged episode is a gap to surface, not to hide (as on the overdue list).
+    return Appointment.select(*_appointment_columns("appointment_to_book")).where(
+        Appointment.status == SQL("'to_book'"))
 
 
 def _outcome_to_record(settings, today, moment):
     # From the end of the slot, not from the due-by date: a visit whose time has passed with
     # nothing recorded is the gap between "should be seen" and "was seen".
-    return (Appointment.select(*_appointment_columns("outcome_to_record")).join(Episode)
+    return (Appointment.select(*_appointment_columns("outcome_to_record", since=Appointment.starts_at))
             .where((Appointment.status == SQL("'booked'")) & (Appointment.ends_at <= moment)))
 
 
 def _referral_to_write(settings, today, moment):
     responsible = User.alias("responsible")
     return (Referral.select(*_referral_columns("referral_to_write", Episode.responsible_clinician,
-                                               responsible.active))
+                                               responsible.active, since=Referral.raised_at))
             .join(Episode)
             .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
             .where(Referral.status == "raised"))
@@ -357,8 +388,9 @@ def _referral_to_write(settings, today, moment):
 def _letter_to_sign(settings, today, moment):
     # The clinician who drafted it signs it; if they have left, the episode's responsible clinician.
     drafter, responsible = User.alias("drafter"), User.alias("responsible")
-    named = _first_active((Referral.drafted_by, drafter), (Episode.responsible_clinician, responsible))
-    return (Referral.select(*_referral_columns("letter_to_sign", named, named.is_null(False)))
+    named, active = _first_active((Referral.drafted_by, drafter), (Episode.responsible_clinician, responsible))
+    return (Referral.select(*_referral_columns("letter_to_sign", named, active,
+                                                     since=Referral.raised_at))
             .join(Episode)
             .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
             .switch(Referral)
@@ -367,7 +399,7 @@ def _letter_to_sign(settings, today, moment):
 
 
 def _letter_to_send(settings, today, moment):
-    return (Referral.select(*_referral_columns("letter_to_send")).join(Episode)
+    return (Referral.select(*_referral_columns("letter_to_send", since=Referral.signed_at))
             .where(Referral.status == "signed"))
 
 
@@ -376,8 +408,23 @@ def _acknowledgement_to_chase(settings, today, moment):
     # working days is chased by reception.
     since = settings.calendar().working_days_before(today, settings.referral_acknowledgement_working_days)
     sent_before = datetime.combine(since, time(0), settings.zone).astimezone(timezone.utc)
-    return (Referral.select(*_referral_columns("acknowledgement_to_chase")).join(Episode)
+    # Sorted by about when the reply was due (sending day + the working days, as calendar days
+    # with weekends); _rows puts the exact day, from the clinic's calendar, on each row.
+    days = settings.referral_acknowledgement_working_days
+    roughly_due = _plus_days(fn.DATE(Referral.sent_at), days + 2 * (days // 5))
+    return (Referral.select(*_columns("acknowledgement_to_chase", "referral", Referral.id, Referral.kind, roughly_due,
+                                      Referral.urgent, Referral.episode, since=Referral.sent_at))
             .where((Referral.status == "sent") & (Referral.sent_at < sent_before)))
+
+
+def _reply_due(sent_at: datetime, settings: ClinicSettings) -> date:
+    """The last day a reply to a letter sent at ``sent_at`` was expected: the day before the
+    chase begins (when the sending day falls before the Nth working day back)."""
+    sent_on = sent_at.astimezone(settings.zone).date()
+    calendar, days, day = settings.calendar(), settings.referral_acknowledgement_working_days, sent_on
+    while calendar.working_days_before(day + timedelta(days=1), days) <= sent_on:
+        day += timedelta(days=1)
+    return day
 
 
 def _warning_to_acknowledge(settings, today, moment):
@@ -386,7 +433,7 @@ def _warning_to_acknowledge(settings, today, moment):
     return (PathwayWarning.select(*_columns(
         "warning_to_acknowledge", "warning", PathwayWarning.id, PathwayWarning.kind, fn.DATE(PathwayWarning.raised_at),
         Value(False), PathwayWarning.episode, Episode.responsible_clinician, responsible.active,
-        PathwayWarning.message))
+        PathwayWarning.message, PathwayWarning.raised_at))
         .join(Episode)
         .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
         .where((PathwayWarning.requires_acknowledgement == True)  # noqa: E712
@@ -397,8 +444,9 @@ def _finding_to_record(settings, today, moment):
     # The clinician who saw the patient records what they found; if they have left, the
     # episode's responsible clinician; else it is unassigned.
     seen_by, responsible = User.alias("seen_by"), User.alias("responsible")
-    named = _first_active((Appointment.clinician, seen_by), (Episode.responsible_clinician, responsible))
-    return (Appointment.select(*_appointment_columns("finding_to_record", named, named.is_null(False)))
+    named, active = _first_active((Appointment.clinician, seen_by), (Episode.responsible_clinician, responsible))
+    return (Appointment.select(*_appointment_columns("finding_to_record", named, active,
+                                                             since=Appointment.starts_at))
             .join(Episode)
             .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
             .switch(Appointment)

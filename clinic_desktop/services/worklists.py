@@ -62,6 +62,10 @@ class PatientColumns:
     date_of_birth: date
     episode_id: int
 
+    def patient_columns(self) -> dict:
+        """These fields alone, to build another kind of row about the same patient."""
+        return {name: getattr(self, name) for name in PatientColumns.__dataclass_fields__}
+
 
 @dataclass(frozen=True)
 class ToBookRow(PatientColumns):
@@ -131,15 +135,19 @@ def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
 @service("view_worklists", changes=False)
 def awaiting_signature(actor, *, clinician_id: int | None = None, as_of: date | None = None,
                        offset: int = 0, limit: int = 50) -> Page[ReferralRow]:
-    """Drafted letters waiting for a clinician's signature, urgent ones first."""
-    check_paging(offset, limit)
-    where = Referral.status == "drafted"
-    if clinician_id is not None:
-        where &= Referral.drafted_by == clinician_id
-    query = _referral_rows_query(where).order_by(Referral.urgent.desc(), Referral.due_by, Referral.id)
-    rows = _referral_rows(query.offset(offset).limit(limit), as_of or _clinic_today())
-    total = Referral.select(fn.COUNT(SQL("*"))).where(where).scalar()
-    return Page(rows=rows, total=total, offset=offset, limit=limit)
+    """Drafted letters waiting for a clinician's signature, urgent ones first.
+
+    ``clinician_id``: the letters that clinician drafted, plus those whose drafter (and the
+    episode's responsible clinician) is no longer active: the safety net's owner rules
+    (obligations.py), so a letter drafted by someone who left is still signed by someone.
+    """
+    from clinic_desktop.services.obligations import obligation_page  # it builds on this module
+
+    owed = obligation_page("letter_to_sign", owner_user_id=clinician_id, as_of=as_of, offset=offset, limit=limit)
+    ids = [row.item_id for row in owed.rows]
+    found = {row.id: row for row in _referral_rows_query(Referral.id.in_(ids))} if ids else {}
+    rows = _referral_rows((found[referral_id] for referral_id in ids), as_of or _clinic_today())
+    return Page(rows=rows, total=owed.total, offset=offset, limit=limit)
 
 
 @service("view_worklists", changes=False)

@@ -23,8 +23,10 @@ from clinic_desktop.ui.booking_dialog import BookingDialog
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.letter_window import LetterWindow
+from clinic_desktop.ui.medication_form import MedicationForm
 from clinic_desktop.ui.messages import show_refusal
 from clinic_desktop.ui.outcome_form import TwelveWeekOutcomeForm
+from clinic_desktop.ui.referral_dialogs import DraftLetterDialog
 from clinic_desktop.ui.start_back_form import StartBackForm
 from clinic_desktop.ui.warning_dialog import AcknowledgeWarningDialog
 from clinic_desktop.ui.writes import write_and_redraw
@@ -47,28 +49,44 @@ def _bookable(row) -> bool:
     return getattr(row, "status", "to_book") == "to_book"
 
 
+def _booked(row) -> bool:
+    return getattr(row, "status", "booked") == "booked"  # an outcome-to-record row is booked by definition
+
+
 _VERBS = (
     _Verb("&Open patient", "Ctrl+O", "view_patient",
           ("to_book", "did_not_attend", "today", "overdue", "awaiting_signature", "assessments_due", "warnings",
-           "to_send"),
+           "to_send", "outcome_to_record", "acknowledgements", "referrals_to_write", "relaxants", "open_work",
+           "cancelled_red_flags"),
           lambda row: True, "open_patient"),
     _Verb("&Book review…", "Ctrl+B", "book_appointment", ("to_book", "did_not_attend", "overdue"),
           _bookable, "book"),
-    _Verb("&Arrived", "Ctrl+Shift+A", "record_attendance", ("today",),
-          lambda row: row.status == "booked", "arrived"),
-    _Verb("&Did not attend", "Ctrl+Shift+D", "record_attendance", ("today",),
-          lambda row: row.status == "booked", "did_not_attend"),
+    _Verb("&Arrived", "Ctrl+Shift+A", "record_attendance", ("today", "outcome_to_record"), _booked, "arrived"),
+    _Verb("&Did not attend", "Ctrl+Shift+D", "record_attendance", ("today", "outcome_to_record"), _booked,
+          "did_not_attend"),
+    _Verb("Write the &letter…", "Ctrl+Shift+W", "draft_referral", ("referrals_to_write",),
+          lambda row: True, "write_letter"),
     _Verb("&Record finding…", "Ctrl+T", "record_clinical_fact", ("assessments_due",),
           lambda row: True, "record_finding"),
     _Verb("A&cknowledge…", "Ctrl+K", "acknowledge_warning", ("warnings",),
           lambda row: True, "acknowledge"),
+    _Verb("&Stop or keep on…", "Ctrl+Shift+S", "record_clinical_fact", ("relaxants",),
+          lambda row: True, "review_medicine"),
+    _Verb("Record ac&knowledgement", "Ctrl+K", "record_referral_reply", ("acknowledgements",),
+          lambda row: True, "record_acknowledgement"),
     _Verb("&View letter…", "Ctrl+Shift+L", "view_patient", ("to_send",),
           lambda row: True, "view_letter"),
+    # A letter whose referral was superseded after signing waits for the clinician's decision.
     _Verb("&Mark sent", "Ctrl+Shift+M", "send_referral", ("to_send",),
-          lambda row: row.status == "signed", "mark_sent"),
+          lambda row: row.status == "signed" and not row.check_with_clinician, "mark_sent"),
     _Verb("&Print or export all…", "Ctrl+P", "export_letters", ("to_send",),
           lambda row: True, "print_or_export_all", whole_list=True),
 )
+
+
+def _appointment_id(row) -> int:
+    """Today's rows name their appointment; an obligation's row names its item."""
+    return getattr(row, "appointment_id", None) or row.item_id
 
 
 class RowActions(QObject):
@@ -118,25 +136,44 @@ class RowActions(QObject):
         self.patient_requested.emit(row.patient_id)
 
     def book(self, row) -> None:
-        appointment_id = getattr(row, "appointment_id", None) or row.item_id
-        dialog = BookingDialog(self._actor, self._settings, appointment_id, self._window)
+        dialog = BookingDialog(self._actor, self._settings, _appointment_id(row), self._window)
         dialog.booked.connect(lambda _record: self._hub.after_change())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def arrived(self, row) -> None:
-        self._change(lambda: appointments.record_attended(self._actor, row.appointment_id))
+        self._change(lambda: appointments.record_attended(self._actor, _appointment_id(row)))
 
     def did_not_attend(self, row) -> None:
-        self._change(lambda: appointments.record_did_not_attend(self._actor, row.appointment_id))
+        self._change(lambda: appointments.record_did_not_attend(self._actor, _appointment_id(row)))
+
+    def write_letter(self, row) -> None:
+        """The referral's draft dialog, as the patient view opens it."""
+        try:
+            referral = referrals.get_referral(self._actor, row.item_id)
+        except ServiceError as error:
+            show_refusal(self._window, str(error))
+            return
+        dialog = DraftLetterDialog(self._actor, referral, self._window)
+        dialog.saved.connect(lambda _record: self._hub.after_change())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def record_finding(self, row) -> None:
-        form_class = StartBackForm if row.assessment == "STarT Back" else TwelveWeekOutcomeForm
+        form_class = StartBackForm if row.item_kind == "two_week_review" else TwelveWeekOutcomeForm
         self._open_form(form_class(self._actor, self._settings, row.episode_id, self._window))
 
     def acknowledge(self, row) -> None:
-        warning = WarningRecord(id=row.warning_id, kind=row.kind, message=row.message, requires_acknowledgement=True)
+        warning = WarningRecord(id=row.item_id, kind=row.item_kind, message=row.item_title,
+                                requires_acknowledgement=True)
         self._open_form(AcknowledgeWarningDialog(self._actor, warning, self._window))
+
+    def review_medicine(self, row) -> None:
+        """The episode's medicines form, where the relaxant is stopped (or kept on, with a reason)."""
+        self._open_form(MedicationForm(self._actor, self._settings, row.episode_id, self._window))
+
+    def record_acknowledgement(self, row) -> None:
+        self._change(lambda: referrals.record_referral_acknowledged(self._actor, row.item_id))
 
     def view_letter(self, row) -> None:
         """The letter in its own window (not modal): read it, print or save just this one."""

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from clinic_desktop.services import day_book, worklists
+from clinic_desktop.services import clock, day_book, obligations, worklists
 from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.assessments_due import assessments_due
+from clinic_desktop.services.assessments_due import FINDING_NAMES
+from clinic_desktop.services.cancelled_red_flags import cancelled_red_flags
 from clinic_desktop.services.letters_to_send import to_send
-from clinic_desktop.services.warnings_due import warnings_to_acknowledge
 from clinic_desktop.ui.paged_table_model import Column
 from clinic_desktop.ui.time_format import local_time, short_date
 
@@ -98,16 +98,6 @@ DID_NOT_ATTEND = WorklistView(
 )
 
 
-def _paged(whole_list: Callable[[Actor], tuple]) -> Callable[[Actor, int, int], worklists.Page]:
-    """Pages cut from a list that is short by nature (one day's book, reviews awaiting a finding)."""
-
-    def page(actor: Actor, offset: int, limit: int) -> worklists.Page:
-        rows = whole_list(actor)
-        return worklists.Page(rows=rows[offset:offset + limit], total=len(rows), offset=offset, limit=limit)
-
-    return page
-
-
 def _mine(actor: Actor) -> int | None:
     """A clinician's lists show their own work; everyone else sees the whole clinic's."""
     return actor.user_id if actor.role == "clinician" else None
@@ -131,40 +121,145 @@ def _today(zone: ZoneInfo) -> WorklistView:
     )
 
 
-AWAITING_SIGNATURE = WorklistView(
-    "awaiting_signature",
-    "Awaiting signature",
-    [
-        Column("Referral", lambda row: ("URGENT · " if row.urgent else "") + row.kind_title,
-               lambda row: "urgent" if row.urgent else None),
-        Column("Due by", lambda row: short_date(row.due_by)),
-        *_patient_columns(),
-    ],
-    lambda actor, offset, limit: worklists.awaiting_signature(actor, clinician_id=_mine(actor), offset=offset,
-                                                              limit=limit),
-    lambda row: row.referral_id,
+# --- the safety net's lists (services/obligations.py): a clinician's own items and the unassigned ---
+
+
+def _owed(kind: str) -> Callable[[Actor, int, int], worklists.Page]:
+    """One kind of open obligation: a clinician's own plus the unassigned, everyone else the clinic's."""
+    return lambda actor, offset, limit: obligations.obligation_list(actor, kind, owner_user_id=_mine(actor),
+                                                                   offset=offset, limit=limit)
+
+
+def _obligation_key(row) -> tuple:
+    return row.item_type, row.item_id
+
+
+def _owed_view(key: str, title: str, kind: str, columns: list[Column], empty: str) -> WorklistView:
+    """The list of one kind of obligation, a row kept selected by the item it is about."""
+    return WorklistView(key, title, columns, _owed(kind), _obligation_key, empty)
+
+
+def _referral_column() -> Column:
+    return Column("Referral", lambda row: ("URGENT · " if row.urgent else "") + row.item_title,
+                  lambda row: "urgent" if row.urgent else None)
+
+
+def _owner_column() -> Column:
+    """Whose it is: "Unassigned (… is inactive)" says in words why it is on everyone's list."""
+    return Column("Owner", lambda row: row.owner_name,
+                  lambda row: "overdue" if row.owner_user_id is None and row.owner_role == "clinician" else None)
+
+
+def _since_day(zone: ZoneInfo) -> Callable[[object], str]:
+    return lambda row: short_date(row.since.astimezone(zone).date()) if row.since else ""
+
+
+def _waiting(zone: ZoneInfo) -> Column:
+    """Days since the fact (the visit, the letter sent, the warning raised), in words."""
+    def days(row) -> int:
+        return (clock.today(zone) - row.since.astimezone(zone).date()).days if row.since else 0
+
+    return Column("Waiting", lambda row: f"⚠ WAITING {days(row)} d" if days(row) else "today",
+                  lambda row: "overdue" if days(row) else "today")
+
+
+REFERRALS_TO_WRITE = _owed_view(
+    "referrals_to_write", "Referrals to write", "referral_to_write",
+    [_referral_column(), Column("Due by", lambda row: short_date(row.due_by)),
+     Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
+    "Every referral the pathway raised has its letter written.",
+)
+
+AWAITING_SIGNATURE = _owed_view(
+    "awaiting_signature", "Awaiting signature", "letter_to_sign",
+    [_referral_column(), Column("Due by", lambda row: short_date(row.due_by)),
+     Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
     "No referral letters are waiting to be signed.",
 )
 
-ASSESSMENTS_DUE = WorklistView(
-    "assessments_due",
-    "Assessments due",
-    [
-        Column("Record", lambda row: row.assessment),
-        Column("Seen on", lambda row: short_date(row.seen_on)),
-        Column("Waiting", lambda row: f"⚠ WAITING {row.days_waiting} d" if row.days_waiting else "seen today",
-               lambda row: "overdue" if row.days_waiting else "today"),
-        *_patient_columns(),
-    ],
-    _paged(lambda actor: assessments_due(actor, clinician_id=_mine(actor))),
-    lambda row: (row.appointment_id, row.assessment),
-    "Every attended review has its finding recorded.",
+RELAXANTS = _owed_view(
+    "relaxants", "Muscle relaxants to review", "relaxant_to_review",
+    [Column("Medicine", lambda row: row.item_title), Column("Review by", lambda row: short_date(row.due_by)),
+     Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
+    "No muscle relaxant has run past its review.",
 )
+
+
+def _findings(zone: ZoneInfo) -> WorklistView:
+    return _owed_view(
+        "assessments_due", "Assessments due", "finding_to_record",
+        [Column("Record", lambda row: FINDING_NAMES[row.item_kind]), Column("Seen on", _since_day(zone)),
+         _waiting(zone), *_patient_columns(), _owner_column()],
+        "Every attended review has its finding recorded.",
+    )
+
+
+def _warnings(zone: ZoneInfo) -> WorklistView:
+    return _owed_view(
+        "warnings", "Warnings to acknowledge", "warning_to_acknowledge",
+        [Column("Warning", lambda row: "⚠ " + row.item_title, lambda row: "urgent"),
+         Column("Raised", _since_day(zone)), _waiting(zone), *_patient_columns(), _owner_column()],
+        "No warnings are waiting for acknowledgement.",
+    )
+
+
+def _outcomes(zone: ZoneInfo) -> WorklistView:
+    """Booked visits whose slot has ended with neither arrival nor did-not-attend recorded."""
+    return _owed_view(
+        "outcome_to_record", "Outcome to record", "outcome_to_record",
+        [Column("Slot", lambda row: f"{_since_day(zone)(row)} {local_time(row.since, zone)}"),
+         Column("Review", lambda row: row.item_title), _waiting(zone), *_patient_columns()],
+        "Every visit that has ended has its arrival or did-not-attend recorded.",
+    )
+
+
+def _acknowledgements(zone: ZoneInfo) -> WorklistView:
+    return _owed_view(
+        "acknowledgements", "Acknowledgements to chase", "acknowledgement_to_chase",
+        [_referral_column(), Column("Sent on", _since_day(zone)), _waiting(zone), *_patient_columns()],
+        "Every sent referral was acknowledged in time.",
+    )
+
+
+OPEN_WORK = WorklistView(
+    "open_work",
+    "All open work",
+    [_owner_column(), Column("List", lambda row: row.kind_title),
+     Column("Item", lambda row: ("URGENT · " if row.urgent else "") + row.item_title,
+            lambda row: "urgent" if row.urgent else None),
+     Column("Due by", lambda row: short_date(row.due_by)), Column("Days left", _days_left, _due_attention),
+     *_patient_columns()],
+    lambda actor, offset, limit: obligations.open_work(actor, offset=offset, limit=limit),
+    _obligation_key,
+    "Nothing is open: every obligation has been closed.",
+)
+
+
+def _cancelled_red_flags(zone: ZoneInfo) -> WorklistView:
+    """The manager's review of urgent red-flag referrals cancelled in the last 30 days."""
+    return WorklistView(
+        "cancelled_red_flags",
+        "Red flags cancelled",
+        [Column("Cancelled", lambda row: f"{short_date(row.cancelled_at.astimezone(zone).date())} "
+                                         f"{local_time(row.cancelled_at, zone)}", lambda row: "urgent"),
+         Column("By", lambda row: row.cancelled_by_name or "not recorded"),
+         Column("Reason", lambda row: row.reason),
+         Column("Raised on", lambda row: short_date(row.raised_on)), *_patient_columns()],
+        lambda actor, offset, limit: cancelled_red_flags(actor, offset=offset, limit=limit),
+        lambda row: row.referral_id,
+        "No urgent red-flag referral was cancelled in the last 30 days.",
+    )
 
 
 def _signed(row, zone: ZoneInfo) -> str:
     """"12 Nov 2026 by Dr Alys Jones": the clinic day the letter was signed, and by whom."""
     return f"{short_date(row.signed_at.astimezone(zone).date())} by {row.signer_name}"
+
+
+def _to_send_referral(row) -> str:
+    """The kind, after what holds the letter back: the risk changed after it was signed."""
+    held = "⚠ Check with clinician before sending · " if row.check_with_clinician else ""
+    return held + ("URGENT · " if row.urgent else "") + row.kind_title
 
 
 def to_send_view(zone: ZoneInfo) -> WorklistView:
@@ -173,8 +268,8 @@ def to_send_view(zone: ZoneInfo) -> WorklistView:
         "to_send",
         "To send",
         [
-            Column("Referral", lambda row: ("URGENT · " if row.urgent else "") + row.kind_title,
-                   lambda row: "urgent" if row.urgent else None),
+            Column("Referral", _to_send_referral, lambda row: "urgent" if row.urgent or row.check_with_clinician
+                   else None),
             Column("Due by", lambda row: short_date(row.due_by)),
             Column("Days left", _days_left, _due_attention),
             *_patient_columns(),
@@ -188,29 +283,19 @@ def to_send_view(zone: ZoneInfo) -> WorklistView:
     )
 
 
-WARNINGS = WorklistView(
-    "warnings",
-    "Warnings to acknowledge",
-    [
-        Column("Warning", lambda row: "⚠ " + row.message, lambda row: "urgent"),
-        Column("Raised", lambda row: short_date(row.raised_on)),
-        Column("Waiting", lambda row: f"{row.days_waiting} d"),
-        *_patient_columns(),
-    ],
-    _paged(lambda actor: warnings_to_acknowledge(actor, clinician_id=_mine(actor))),
-    lambda row: row.warning_id,
-    "No warnings are waiting for acknowledgement.",
-)
-
 _ORDER_BY_ROLE = {
-    "receptionist": ("to_book", "today", "to_send", "did_not_attend", "overdue"),
-    "clinician": ("today", "assessments_due", "awaiting_signature", "warnings"),
-    "practice_manager": ("overdue", "to_book", "today", "awaiting_signature", "to_send"),
+    "receptionist": ("to_book", "today", "outcome_to_record", "to_send", "acknowledgements", "did_not_attend",
+                     "overdue"),
+    "clinician": ("today", "referrals_to_write", "assessments_due", "awaiting_signature", "warnings", "relaxants"),
+    "practice_manager": ("overdue", "open_work", "cancelled_red_flags", "to_book", "today", "awaiting_signature",
+                         "to_send"),
 }
 
 
 def views_for(role: str, zone: ZoneInfo) -> tuple[WorklistView, ...]:
     """The lists in the order this role works through them; times in the clinic's zone."""
-    views = {view.key: view for view in (OVERDUE, TO_BOOK, DID_NOT_ATTEND, _today(zone), AWAITING_SIGNATURE,
-                                         ASSESSMENTS_DUE, WARNINGS, to_send_view(zone))}
+    views = {view.key: view for view in (
+        OVERDUE, TO_BOOK, DID_NOT_ATTEND, _today(zone), AWAITING_SIGNATURE, REFERRALS_TO_WRITE, RELAXANTS,
+        OPEN_WORK, _findings(zone), _warnings(zone), _outcomes(zone), _acknowledgements(zone),
+        _cancelled_red_flags(zone), to_send_view(zone))}
     return tuple(views[key] for key in _ORDER_BY_ROLE.get(role, _ORDER_BY_ROLE["practice_manager"]))

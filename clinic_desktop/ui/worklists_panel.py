@@ -130,24 +130,30 @@ class WorklistTable(QWidget):
         self._row_actions.update_enabled(self.view.key, self.selected_row())
 
 
-class OverdueByKind(QWidget):
-    """The practice manager's list: everything overdue, grouped by kind (the left list picks one)."""
+class ListByKind(QWidget):
+    """A list grouped by kind: the left list picks one kind (with its count), the table shows it.
 
-    def __init__(self, actor: Actor, actions: RowActions, parent=None):
+    A subclass says what is counted (``counts``), what a kind is called and how a page is read.
+    """
+
+    all_label = "All"
+
+    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, parent=None):
         super().__init__(parent)
         self._actor = actor
         self._kind: str | None = None
         self.kinds = QListWidget()
-        self.kinds.setAccessibleName("Overdue by kind")
+        self.kinds.setAccessibleName(f"{view.title} by kind")
         self.kinds.setWordWrap(True)  # "Biopsychosocial assessment / specialised physiotherapy referral (4)"
         self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.kinds.setSpacing(2)
         self.kinds.currentItemChanged.connect(self._kind_chosen)
-        self.list = WorklistTable(OVERDUE, actor, actions, fetch=self._fetch)
-        self.list.export_title = lambda: "Overdue" + (f" – {worklists.KIND_TITLES[self._kind]}" if self._kind else "")
+        self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit: self.fetch(self._kind, offset,
+                                                                                              limit))
+        self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
         self.patient_requested = self.list.patient_requested
         self.total_changed = self.list.total_changed
-        self.view = OVERDUE
+        self.view = view
         self.model = self.list.model
         self.table = self.list.table
         splitter = QSplitter()
@@ -159,12 +165,18 @@ class OverdueByKind(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-    def _fetch(self, offset: int, limit: int) -> worklists.Page:
-        return worklists.overdue(self._actor, kind=self._kind, offset=offset, limit=limit)
+    def counts(self) -> dict[str, int]:  # pragma: no cover - each list defines its own
+        raise NotImplementedError
+
+    def kind_title(self, kind: str) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:  # pragma: no cover
+        raise NotImplementedError
 
     def reload(self) -> None:
         try:
-            counts = worklists.overdue_counts(self._actor)
+            counts = self.counts()
         except ServiceError:
             self.list.reload()  # says why in the list
             return
@@ -172,11 +184,11 @@ class OverdueByKind(QWidget):
             self._kind = None
         self.kinds.blockSignals(True)
         self.kinds.clear()
-        everything = QListWidgetItem(f"All overdue ({sum(counts.values())})")
+        everything = QListWidgetItem(f"{self.all_label} ({sum(counts.values())})")
         self.kinds.addItem(everything)
         current = everything
-        for kind, count in sorted(counts.items(), key=lambda item: (-item[1], worklists.KIND_TITLES[item[0]])):
-            item = QListWidgetItem(f"{worklists.KIND_TITLES[kind]} ({count})")
+        for kind, count in sorted(counts.items(), key=lambda item: (-item[1], self.kind_title(item[0]))):
+            item = QListWidgetItem(f"{self.kind_title(kind)} ({count})")
             item.setData(Qt.ItemDataRole.UserRole, kind)
             self.kinds.addItem(item)
             if kind == self._kind:
@@ -196,6 +208,24 @@ class OverdueByKind(QWidget):
         self.list.reload()
 
 
+class OverdueByKind(ListByKind):
+    """The practice manager's list: everything overdue, grouped by kind."""
+
+    all_label = "All overdue"
+
+    def __init__(self, actor: Actor, actions: RowActions, parent=None):
+        super().__init__(OVERDUE, actor, actions, parent)
+
+    def counts(self) -> dict[str, int]:
+        return worklists.overdue_counts(self._actor)
+
+    def kind_title(self, kind: str) -> str:
+        return worklists.KIND_TITLES[kind]
+
+    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:
+        return worklists.overdue(self._actor, kind=kind, offset=offset, limit=limit)
+
+
 class WorklistsPanel(QTabWidget):
     """The role's lists as tabs, their counts in the tab titles, the role's own work first."""
 
@@ -206,10 +236,14 @@ class WorklistsPanel(QTabWidget):
         self.setDocumentMode(True)
         self.setAccessibleName("Worklists")
         self.row_actions = RowActions(actor, settings, hub, self)
-        self.lists: list[WorklistTable | OverdueByKind] = []
+        self.lists: list[WorklistTable | ListByKind] = []
         for view in views_for(actor.role, settings.zone):
             if view.key == "overdue":
                 widget = OverdueByKind(actor, self.row_actions)
+            elif view.key == "open_work":
+                from clinic_desktop.ui.open_work_panel import OpenWorkByOwner  # it builds on this module
+
+                widget = OpenWorkByOwner(view, actor, self.row_actions)
             else:
                 widget = WorklistTable(view, actor, self.row_actions)
             widget.patient_requested.connect(self.patient_requested)

@@ -5,8 +5,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.services import appointments, discharge, episodes, patients
+from clinic_desktop.services import appointments, discharge, episodes, patients, users
 from clinic_desktop.services.assessments_due import assessments_due
+from clinic_desktop.services.handover import UNASSIGNED
 from clinic_desktop.services.clock import frozen_at
 
 FIRST_CONTACT = date(2026, 11, 2)  # Mon
@@ -48,7 +49,7 @@ def test_recording_the_start_back_takes_it_off_the_list(staff, seen_at_two_weeks
         assert assessments_due(staff.clinician) == ()
 
 
-def test_a_discharged_episode_needs_no_assessment(staff, seen_at_two_weeks):
+def test_a_finding_closed_with_a_reason_at_discharge_leaves_the_list(staff, seen_at_two_weeks):
     with _at(2026, 11, 20):
         (finding,) = discharge.discharge_items(staff.clinician, seen_at_two_weeks)[:1]
         episodes.discharge_episode(staff.clinician, seen_at_two_weeks, discharged_on=date(2026, 11, 20),
@@ -57,7 +58,15 @@ def test_a_discharged_episode_needs_no_assessment(staff, seen_at_two_weeks):
         assert assessments_due(staff.clinician) == ()
 
 
+def test_a_finding_owed_by_a_clinician_who_left_is_on_every_clinicians_list(staff, seen_at_two_weeks):
+    with _at(2026, 11, 20):
+        users.deactivate_user(staff.manager, staff.clinician.user_id, hand_over_to=UNASSIGNED)
+        rows = assessments_due(staff.other_clinician, clinician_id=staff.other_clinician.user_id)
+    assert [(row.assessment, row.owner_name) for row in rows] == [
+        ("STarT Back", "Unassigned (Dr Alys Jones is inactive)")]
+
+
 def test_the_list_can_be_narrowed_to_one_clinician(staff, seen_at_two_weeks):
     with _at(2026, 11, 20):
-        assert assessments_due(staff.clinician, clinician_id=staff.other_clinician.user_id) == ()
+        assert assessments_due(staff.clinician, clinician_id=staff.other_clinician.user_id) == ()  # not unassigned
         assert len(assessments_due(staff.clinician, clinician_id=staff.clinician.user_id)) == 1

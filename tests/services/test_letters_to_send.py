@@ -11,6 +11,7 @@ from held_letters import signed_then_superseded
 from clinic_desktop.services import destinations, episodes, letter_batch, patients, referrals
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import PermissionDenied, ServiceError, ValidationError
+from clinic_desktop.services.episode_records import get_episode
 from clinic_desktop.services.letters_to_send import export_letter, letter_still_unsent, to_send
 
 MONDAY_2_JUNE = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
@@ -173,3 +174,23 @@ def test_an_export_leaves_a_held_letter_out_and_says_why_while_the_others_are_wr
     assert [reason.split(":")[0] for reason in report.held] == ["JONES, Bryn's standard physiotherapy letter is held, "
                                                                  "not sent"]
     assert referrals.get_referral(staff.receptionist, held).status == "signed"
+
+
+def test_a_letter_superseded_after_signing_says_to_check_with_the_clinician(staff):
+    """The risk changed after the standard physiotherapy letter was signed: To send says so in words."""
+    patient = patients.register_patient(staff.receptionist, family_name="Moved", given_name="Ann",
+                                        date_of_birth=date(1961, 2, 9))
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2025, 5, 12),
+                                       presentation="non_specific", severity="moderate").episode_id
+    episodes.record_start_back(staff.clinician, episode_id, assessed_on=date(2025, 5, 26),
+                               answers=(1, 1, 1, 1, 0, 0, 0, 0, 0))  # medium
+    physiotherapy = signed(staff, referrals.referrals_for_episode(staff.clinician, episode_id)[0].id)
+    other = signed(staff, referral_for(staff, "Steady"))
+    assert not any(row.check_with_clinician for row in to_send(staff.receptionist).rows)
+    episodes.record_start_back(staff.clinician, episode_id, assessed_on=date(2025, 6, 2),
+                               answers=(1, 1, 1, 1, 1, 1, 1, 1, 4))  # high
+    held = {row.referral_id: row.check_with_clinician for row in to_send(staff.receptionist).rows}
+    assert held == {physiotherapy: True, other: False}
+    warning = next(warning for warning in get_episode(staff.clinician, episode_id).open_warnings)
+    episodes.acknowledge_warning(staff.clinician, warning.id)
+    assert not any(row.check_with_clinician for row in to_send(staff.receptionist).rows)

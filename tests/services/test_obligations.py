@@ -121,3 +121,28 @@ def test_the_command_line_may_not_read_a_persons_work_without_a_role(staff):
     from clinic_desktop.services.actor import Actor
     with pytest.raises(PermissionDenied):
         obligations.open_work(Actor(user_id=None, username="x", full_name="X", role="nobody"))
+
+
+def test_a_chased_acknowledgement_is_due_the_last_working_day_of_the_wait(staff):
+    episode_id = first_contact(staff, red_flags=["suspected cancer"])
+    with frozen_at(NOW):
+        referral = referrals.referrals_for_episode(staff.clinician, episode_id)[0]
+        referrals.draft_referral(staff.clinician, referral.id, "Please see urgently.")
+        referrals.sign_referral(staff.clinician, referral.id, PASSWORD)
+        referrals.mark_referral_sent(staff.receptionist, referral.id)
+    with frozen_at(datetime(2026, 6, 17, 9, tzinfo=timezone.utc)):
+        row = obligations.obligation_list(staff.receptionist, "acknowledgement_to_chase").rows[0]
+    assert (row.due_by, row.days_left, row.since) == (date(2026, 6, 15), -2, NOW)
+
+
+def test_a_booked_visit_says_when_its_slot_was(staff):
+    episode_id = first_contact(staff)
+    with frozen_at(NOW):
+        review = next(item for item in appointments.appointments_for_episode(staff.clinician, episode_id))
+        appointments.book_appointment(staff.receptionist, review.id, clinician_id=staff.clinician.user_id,
+                                      starts_local=datetime(2026, 6, 2, 9, 0))
+    with frozen_at(datetime(2026, 6, 3, 9, tzinfo=timezone.utc)):
+        row = obligations.obligation_list(staff.receptionist, "outcome_to_record").rows[0]
+        appointments.record_did_not_attend(staff.receptionist, review.id)  # still allowed the day after
+        assert obligations.obligation_list(staff.receptionist, "outcome_to_record").total == 0
+    assert row.since == datetime(2026, 6, 2, 8, 0, tzinfo=timezone.utc)

@@ -305,7 +305,10 @@ def test_a_deactivated_clinicians_open_work_goes_to_the_colleague_named(staff):
 def test_a_deactivated_clinicians_open_work_may_go_to_the_unassigned_list(staff):
     work = _dr_jones_work(staff)
     _deactivate(staff, staff.clinician, hand_over_to=UNASSIGNED)
-    assert _owners(staff.other_clinician, work) == dict.fromkeys(work, "Unassigned")
+    # The letter she drafted and the finding of the visit she saw still name her, so the list says who left.
+    assert _owners(staff.other_clinician, work) == {
+        "referral_to_write": "Unassigned", "letter_to_sign": "Unassigned (Dr Alys Jones is inactive)",
+        "finding_to_record": "Unassigned (Dr Alys Jones is inactive)"}
     assert last_event().summary.endswith("; 3 open items handed on: 3 to the unassigned list")
 
 

@@ -12,10 +12,11 @@ from itertools import count
 import pytest
 
 from clinic_desktop.models import Appointment, Episode, Patient, Referral
-from clinic_desktop.services import day_book, worklists
+from clinic_desktop.services import day_book, users, worklists
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.handover import UNASSIGNED
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 10:00 in London (BST)
 TODAY = date(2026, 6, 1)
@@ -367,6 +368,17 @@ def test_awaiting_signature_for_one_clinician_shows_only_their_drafts(staff, cli
     page = worklists.awaiting_signature(staff.other_clinician, clinician_id=staff.other_clinician.user_id)
 
     assert ([row.referral_id for row in page.rows], page.total) == ([theirs.id], 1)
+
+
+def test_a_draft_whose_clinician_left_awaits_any_clinicians_signature(staff, clinic):
+    episode = clinic.episode()  # its responsible clinician is nobody: the drafter's leaving orphans it
+    left = clinic.referral(episode, due_by=TODAY, status="drafted", drafted_by=staff.clinician.user_id)
+    users.deactivate_user(staff.manager, staff.clinician.user_id, hand_over_to=UNASSIGNED)
+
+    page = worklists.awaiting_signature(staff.other_clinician, clinician_id=staff.other_clinician.user_id)
+
+    assert ([row.referral_id for row in page.rows], page.total) == ([left.id], 1)
+    assert page.rows[0].drafted_by_name == "Dr Alys Jones"
 
 
 def test_urgent_red_flags_are_pinned_until_sent_whatever_the_due_date(staff, clinic):

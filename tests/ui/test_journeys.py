@@ -76,8 +76,8 @@ def _attended_two_week_review(staff) -> int:
 def test_clinician_records_a_high_risk_start_back_and_sees_the_referral_raised(qtbot, sqlite_staff):
     episode_id = _attended_two_week_review(sqlite_staff)
     window = _window(qtbot, sqlite_staff.clinician)
-    assert window.tab_titles()[1] == "Assessments due (1)"
-    window.worklists.setCurrentIndex(1)
+    assert window.tab_titles()[1:3] == ["Referrals to write (0)", "Assessments due (1)"]
+    window.worklists.setCurrentIndex(2)
     due = window.worklists.list_for("assessments_due")
     due.table.selectRow(0)
     due.buttons["Record finding"].click()
@@ -90,7 +90,10 @@ def test_clinician_records_a_high_risk_start_back_and_sees_the_referral_raised(q
     form.save_button.click()
     assert not form.isVisible()
     assert any("Biopsychosocial" in line for line in window.notices.texts())
-    assert window.tab_titles()[1] == "Assessments due (0)"
+    # The referral the pathway raised is on the clinician's list at once, with its action.
+    assert window.tab_titles()[1:3] == ["Referrals to write (1)", "Assessments due (0)"]
+    to_write = window.worklists.list_for("referrals_to_write")
+    assert to_write.model.index(0, 0).data() == "Biopsychosocial assessment / specialised physiotherapy referral"
     raised = referrals.referrals_for_episode(sqlite_staff.clinician, episode_id)
     assert [referral.kind for referral in raised] == ["biopsychosocial"]
 

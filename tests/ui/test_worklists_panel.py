@@ -8,13 +8,17 @@ from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from clinic_desktop.services import appointments, episodes, patients, referrals, worklists
+from clinic_desktop.services import appointments, episodes, patients, referrals, users, worklists
 from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.episodes import MedicationInput
 from clinic_desktop.services.errors import DatabaseUnavailable
+from clinic_desktop.services.handover import UNASSIGNED
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.ui.change_hub import ChangeHub
 from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.letter_window import LetterWindow
+from clinic_desktop.ui.medication_form import MedicationForm
+from clinic_desktop.ui.referral_dialogs import DraftLetterDialog
 from clinic_desktop.ui.worklists_panel import WorklistsPanel
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -58,10 +62,12 @@ def _select(table_widget, row: int) -> None:
 def test_each_role_sees_its_own_lists_first(qtbot, sqlite_staff):
     titles = {role: _panel(qtbot, getattr(sqlite_staff, role))[0].titles()
               for role in ("receptionist", "clinician", "manager")}
-    assert titles["receptionist"] == ["To book (0)", "Today (0)", "To send (0)", "Did not attend (0)", "Overdue (0)"]
-    assert titles["clinician"] == ["Today (0)", "Assessments due (0)", "Awaiting signature (0)",
-                                   "Warnings to acknowledge (0)"]
-    assert titles["manager"][0] == "Overdue (0)"
+    assert titles["receptionist"] == ["To book (0)", "Today (0)", "Outcome to record (0)", "To send (0)",
+                                      "Acknowledgements to chase (0)", "Did not attend (0)", "Overdue (0)"]
+    assert titles["clinician"] == ["Today (0)", "Referrals to write (0)", "Assessments due (0)",
+                                   "Awaiting signature (0)", "Warnings to acknowledge (0)",
+                                   "Muscle relaxants to review (0)"]
+    assert titles["manager"][:3] == ["Overdue (0)", "All open work (0)", "Red flags cancelled (0)"]
 
 
 def test_an_empty_list_says_what_empty_means(qtbot, sqlite_staff):
@@ -89,7 +95,7 @@ def test_did_not_attend_puts_the_review_on_the_rebook_list(qtbot, sqlite_staff):
     _select(panel.list_for("today"), 0)
     with frozen_at(MONDAY.replace(hour=11, minute=30)):  # the 11:00 review has started
         panel.list_for("today").buttons["Did not attend"].click()
-    assert panel.titles()[3] == "Did not attend (1)"
+    assert "Did not attend (1)" in panel.titles()
     rebook = panel.list_for("did_not_attend").model
     assert rebook.index(0, 0).data() == "2-week review (after did not attend)"
 
@@ -204,7 +210,7 @@ def test_mark_sent_takes_the_letter_off_the_to_send_list(qtbot, sqlite_staff):
     assert to_send.buttons["Mark sent"].isEnabled()
     to_send.buttons["Mark sent"].click()
     assert referrals.get_referral(sqlite_staff.receptionist, referral_id).status == "sent"
-    assert panel.titles()[2] == "To send (0)" and to_send.model.rowCount() == 0
+    assert "To send (0)" in panel.titles() and to_send.model.rowCount() == 0
     assert not to_send.buttons["Mark sent"].isEnabled()
 
 
@@ -252,3 +258,93 @@ def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, sqlite_sta
     assert to_book.model.rowCount() == 2
     message = to_book.findChild(type(to_book._empty), "emptyList")
     assert message.isVisible() and "could not be read again, so it may be out of date" in message.text()
+
+
+# --- the safety net's lists: each offers the action that closes its item ---
+
+
+def test_a_referral_the_pathway_raised_offers_write_the_letter(qtbot, sqlite_staff):
+    _episode(sqlite_staff, "Flag", date(2026, 11, 23), red_flags=["suspected cauda equina syndrome"])
+    panel, _ = _panel(qtbot, sqlite_staff.clinician)
+    to_write = panel.list_for("referrals_to_write")
+    assert "Referrals to write (1)" in panel.titles()
+    assert to_write.model.index(0, 0).data() == "URGENT · Urgent red-flag referral"
+    _select(to_write, 0)
+    to_write.buttons["Write the letter"].click()
+    dialog = panel.findChild(DraftLetterDialog)
+    assert dialog.isVisible()
+    dialog.text.setPlainText("Please see today.")
+    dialog.save()
+    assert "Referrals to write (0)" in panel.titles() and "Awaiting signature (1)" in panel.titles()
+
+
+def test_reception_records_an_outcome_after_the_slot_has_ended(qtbot, sqlite_staff):
+    appointment_id = _booked_today(sqlite_staff, "Smith")  # 11:00 to 11:20
+    with frozen_at(MONDAY.replace(hour=11, minute=30)):
+        panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+        outcomes = panel.list_for("outcome_to_record")
+        assert "Outcome to record (1)" in panel.titles()
+        assert outcomes.model.index(0, 0).data() == "23 Nov 2026 11:00"
+        _select(outcomes, 0)
+        outcomes.buttons["Did not attend"].click()
+    assert appointments.get_appointment(sqlite_staff.receptionist, appointment_id).status == "did_not_attend"
+    assert "Outcome to record (0)" in panel.titles()
+
+
+def test_reception_records_a_late_acknowledgement_from_the_chase_list(qtbot, sqlite_staff):
+    referral_id = _signed_letter(sqlite_staff, "Adams")
+    referrals.mark_referral_sent(sqlite_staff.receptionist, referral_id)
+    with frozen_at(datetime(2026, 12, 9, 9, tzinfo=timezone.utc)):  # eleven working days on
+        panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+        chase = panel.list_for("acknowledgements")
+        assert "Acknowledgements to chase (1)" in panel.titles()
+        assert chase.model.index(0, 1).data() == "23 Nov 2026"
+        _select(chase, 0)
+        chase.buttons["Record acknowledgement"].click()
+    assert referrals.get_referral(sqlite_staff.receptionist, referral_id).status == "acknowledged"
+    assert "Acknowledgements to chase (0)" in panel.titles()
+
+
+def test_a_relaxant_past_its_review_opens_the_medicines_form(qtbot, sqlite_staff):
+    _episode(sqlite_staff, "Relax", date(2026, 10, 26),
+             medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")])
+    panel, _ = _panel(qtbot, sqlite_staff.clinician)
+    relaxants = panel.list_for("relaxants")
+    assert "Muscle relaxants to review (1)" in panel.titles()
+    assert relaxants.model.index(0, 0).data() == "Cyclobenzaprine"
+    _select(relaxants, 0)
+    relaxants.buttons["Stop or keep on"].click()
+    assert panel.findChild(MedicationForm).isVisible()
+
+
+def test_to_send_holds_back_a_letter_superseded_after_signing(qtbot, sqlite_staff):
+    episode_id = _episode(sqlite_staff, "Moved", date(2026, 11, 2))
+    episodes.record_start_back(sqlite_staff.clinician, episode_id, assessed_on=date(2026, 11, 16),
+                               answers=(1, 1, 1, 1, 0, 0, 0, 0, 0))  # medium: standard physiotherapy
+    referral_id = referrals.referrals_for_episode(sqlite_staff.clinician, episode_id)[0].id
+    referrals.draft_referral(sqlite_staff.clinician, referral_id, "Dear colleague,")
+    referrals.sign_referral(sqlite_staff.clinician, referral_id, PASSWORD)
+    episodes.record_start_back(sqlite_staff.clinician, episode_id, assessed_on=date(2026, 11, 23),
+                               answers=(1, 1, 1, 1, 1, 1, 1, 1, 4))  # high
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    to_send = panel.list_for("to_send")
+    assert to_send.model.index(0, 0).data() == ("⚠ Check with clinician before sending · "
+                                                "Standard physiotherapy referral")
+    _select(to_send, 0)
+    assert not to_send.buttons["Mark sent"].isEnabled()
+
+
+def test_the_manager_sees_all_open_work_and_narrows_it_to_the_unassigned(qtbot, sqlite_staff):
+    _episode(sqlite_staff, "Flag", date(2026, 11, 23), red_flags=["suspected spinal fracture"])
+    _episode(sqlite_staff, "Other", date(2026, 11, 23))
+    users.deactivate_user(sqlite_staff.manager, sqlite_staff.clinician.user_id, hand_over_to=UNASSIGNED)
+    panel, _ = _panel(qtbot, sqlite_staff.manager)
+    work = panel.list_for("open_work")
+    kinds = [work.kinds.item(number).text() for number in range(work.kinds.count())]
+    assert kinds == ["All open work (5)", "Reviews to book (4)", "Referrals to write (1)"]
+    assert "All open work (5)" in panel.titles()
+    assert work.model.index(0, 0).data() == "Unassigned"  # the handed-over referral first
+    work.unassigned_only.setChecked(True)
+    assert work.model.total == 1 and work.model.index(0, 1).data() == "Referrals to write"
+    with qtbot.waitSignal(panel.patient_requested):
+        work.table.doubleClicked.emit(work.model.index(0, 0))
