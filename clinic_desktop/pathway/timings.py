@@ -1,8 +1,11 @@
 """The pathway's timings in days, kept in one file the practice manager can edit.
 
-The defaults are DESIGN.md's ("The pathway, as rules"); the file
-resources/pathway_timings.json holds the values the clinic actually uses. Besides the
-timings it may hold one "_comment" key, a note for whoever edits it, which is ignored.
+The defaults are DESIGN.md's ("The pathway, as rules"), which are the source's own
+deadlines (reference/back-pain-stepped-care.txt): a clinic may make a timing stricter,
+never later, because a later deadline would keep an item off every overdue list while the
+patient waits past what the guidance allows. The file resources/pathway_timings.json holds
+the values the clinic actually uses. Besides the timings it may hold one "_comment" key, a
+note for whoever edits it, which is ignored.
 """
 
 import json
@@ -12,6 +15,19 @@ from importlib import resources
 from pathlib import Path
 
 COMMENT_KEY = "_comment"
+# The source's deadlines, the latest each timing may be: 2-week review by day 14, medication
+# review 21 days after a muscle relaxant starts ("beyond 2–3 weeks" is a listed pitfall),
+# early radicular and stratified referrals within 14 days, the 12-week check by day 84, the
+# escalation referral within 14 days, and the urgent red-flag referral the same day.
+SOURCE_LIMITS: dict[str, int] = {
+    "two_week_review_days": 14,
+    "medication_review_days": 21,
+    "early_radicular_referral_days": 14,
+    "red_flag_referral_days": 0,
+    "stratified_referral_days": 14,
+    "twelve_week_check_days": 84,
+    "escalation_referral_days": 14,
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,11 @@ class PathwayTimings:
             if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
                 raise ValueError(
                     f"{timing.name} must be a whole number of days, {lowest} or more, got {value!r}"
+                )
+            if value > SOURCE_LIMITS[timing.name]:
+                raise ValueError(
+                    f"{timing.name} may be made stricter but never later than the source's "
+                    f"{SOURCE_LIMITS[timing.name]} days, got {value!r}"
                 )
 
     @classmethod
