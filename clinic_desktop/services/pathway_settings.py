@@ -23,6 +23,8 @@ from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 
 TIMINGS_SETTING = "pathway_timings"
+# The latest each timing may be, the source's own deadline: a clinic may be stricter, never later.
+TIMING_LIMITS: dict[str, int] = dict(SOURCE_LIMITS)
 
 # What each timing is, in the manager's words: (item, the event that starts its clock).
 TIMING_WORDS: dict[str, tuple[str, str]] = {
@@ -194,7 +196,7 @@ def _checked(before: PathwayTimings, days: dict) -> PathwayTimings:
                                       f"days, not {value!r}: {RED_FLAG_REASON[0].lower()}{RED_FLAG_REASON[1:]}",
                                       field=name)
             continue
-        latest = SOURCE_LIMITS[name]
+        latest = TIMING_LIMITS[name]
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= latest:
             raise ValidationError(f"The {TIMING_WORDS[name][0]} timing is a whole number of days from 1 to "
                                   f"{latest}, not {value!r}: it may be made stricter than the stepped-care "
