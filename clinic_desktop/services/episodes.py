@@ -26,7 +26,7 @@ from clinic_desktop.models.episodes import (
     PRESENTATIONS,
     SEVERITIES,
 )
-from clinic_desktop.pathway.medicines import listed_medicine, medicine_category
+from clinic_desktop.pathway.medicines import medicine_category
 from clinic_desktop.pathway.rules import hepatic_warning
 from clinic_desktop.pathway.start_back import ITEM_COUNT, score_start_back
 from clinic_desktop.services import audit, pathway_sync, referrals, validation
@@ -324,15 +324,15 @@ def _medication_inputs(medications, first_contact_on: date) -> tuple[MedicationI
 def _medication_input(name, category, dose, started_on) -> MedicationInput:
     """A medicine's details checked and tidied before anything is stored.
 
-    A listed medicine is stored under the list's name and class (pathway/medicines.py), so a
-    muscle relaxant typed in any case, or under another category, still meets its rules.
+    The name is kept as typed (spaces tidied); its class comes from the list of medicines
+    (pathway/medicines.py), matched in any case or spacing, so a muscle relaxant filed under
+    another category still meets its rules. An unlisted name keeps the category typed.
     """
     name = " ".join(validation.text(name, "name", required="Enter the medicine's name", label="medicine name",
                                     max_length=Medication.name.max_length).split())
     category = validation.choice(category, MEDICATION_CATEGORIES, "category", label="medicine category")
-    listed = listed_medicine(name)
     return MedicationInput(
-        name=listed.name if listed else name, category=medicine_category(name, category),
+        name=name, category=medicine_category(name, category),
         dose=validation.text(dose, "dose", max_length=Medication.dose.max_length),
         started_on=validation.day(started_on, "started_on", label="date it started"))
 

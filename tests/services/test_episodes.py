@@ -382,7 +382,7 @@ def test_a_relaxant_typed_as_other_is_stored_as_a_muscle_relaxant_with_its_revie
     recorded = episodes.record_medication(staff.clinician, update.episode_id, name="  Methocarbamol ",
                                           category="other", started_on=date(2026, 11, 30))
     medication = Medication.get(Medication.episode == update.episode_id)
-    assert (medication.name, medication.category) == ("methocarbamol", "muscle_relaxant")
+    assert (medication.name, medication.category) == ("Methocarbamol", "muscle_relaxant")
     assert "Medication review to book, due by Mon 21 Dec 2026" in recorded.notices
 
 
