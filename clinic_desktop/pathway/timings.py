@@ -15,24 +15,17 @@ from importlib import resources
 from pathlib import Path
 
 COMMENT_KEY = "_comment"
-# The source's deadlines, the latest each timing may be: 2-week review by day 14, medication
-# review 21 days after a muscle relaxant starts ("beyond 2–3 weeks" is a listed pitfall),
-# early radicular and stratified referrals within 14 days, the 12-week check by day 84, the
-# escalation referral within 14 days, and the urgent red-flag referral the same day.
-SOURCE_LIMITS: dict[str, int] = {
-    "two_week_review_days": 14,
-    "medication_review_days": 21,
-    "early_radicular_referral_days": 14,
-    "red_flag_referral_days": 0,
-    "stratified_referral_days": 14,
-    "twelve_week_check_days": 84,
-    "escalation_referral_days": 14,
-}
 
 
 @dataclass(frozen=True)
 class PathwayTimings:
-    """Days from the event that starts each clock to the item's deadline."""
+    """Days from the event that starts each clock to the item's deadline; the defaults are the source's.
+
+    The source's deadlines are also the latest each timing may be (SOURCE_LIMITS): 2-week review
+    by day 14, medication review 21 days after a muscle relaxant starts ("beyond 2–3 weeks" is a
+    listed pitfall), early radicular and stratified referrals within 14 days, the 12-week check
+    by day 84, the escalation referral within 14 days, the urgent red-flag referral the same day.
+    """
 
     two_week_review_days: int = 14
     medication_review_days: int = 21
@@ -71,6 +64,9 @@ class PathwayTimings:
             return cls(**{key: values[key] for key in known})
         except ValueError as error:
             raise ValueError(f"{source}: {error}") from None
+
+
+SOURCE_LIMITS: dict[str, int] = {timing.name: timing.default for timing in fields(PathwayTimings)}
 
 
 def load_timings(path: str | Path | None = None) -> PathwayTimings:

@@ -136,13 +136,7 @@ def record_medication(actor, episode_id: int, *, name: str, category: str, start
 def stop_medication(actor, medication_id: int, stopped_on: date) -> EpisodeUpdate:
     medication_id = validation.record_id(medication_id, "medication")
     stopped_on = validation.day(stopped_on, "stopped_on", label="date it stopped")
-    medication = Medication.get_or_none(Medication.id == medication_id)
-    if medication is None:
-        raise NotFound("That medication is not on record")
-    episode = _changeable_episode(medication.episode_id)
-    medication = Medication.get_by_id(medication_id)  # read again under the episode's lock
-    if medication.stopped_on is not None:
-        raise InvalidTransition(f"{medication.name} was already stopped on {format_day(medication.stopped_on)}")
+    episode, medication = _running_medication(medication_id, "was already stopped on {}")
     _check_day(stopped_on, "date it stopped", "stopped_on", not_before=(medication.started_on, "it started"))
     Medication.update(stopped_on=stopped_on).where(Medication.id == medication.id).execute()
     return _finish(actor, episode, "stop_medication", f"recorded {medication.name} stopped {format_day(stopped_on)}",
@@ -160,14 +154,7 @@ def keep_medication_on(actor, medication_id: int, *, reason: str, decided_on: da
     reason = validation.text(reason, "reason", required="Give the reason for keeping it on",
                              label="reason for keeping it on")
     decided_on = validation.day(decided_on, "decided_on", label="date of the decision")
-    medication = Medication.get_or_none(Medication.id == medication_id)
-    if medication is None:
-        raise NotFound("That medication is not on record")
-    episode = _changeable_episode(medication.episode_id)
-    medication = Medication.get_by_id(medication_id)  # read again under the episode's lock
-    if medication.stopped_on is not None:
-        raise InvalidTransition(f"{medication.name} was stopped on {format_day(medication.stopped_on)}: "
-                                "there is nothing to keep on")
+    episode, medication = _running_medication(medication_id, "was stopped on {}: there is nothing to keep on")
     if medication.category != "muscle_relaxant":
         raise InvalidTransition(f"{medication.name} is not a muscle relaxant: only those need a decision to "
                                 "keep them on")
@@ -364,6 +351,18 @@ def _add_medication(actor, episode: Episode, patient: Patient, medicine: Medicat
         raise AcknowledgementRequired(f"{warning.message} Acknowledge to proceed.")
     store_warning(episode, warning.key, warning.kind, warning.message, True, acknowledged_by=actor.user_id)
     return [f"{warning.message} Acknowledged by {actor.full_name}."]
+
+
+def _running_medication(medication_id: int, stopped_wording: str) -> tuple[Episode, Medication]:
+    """The medication and its open episode, locked and read again; refused once it has stopped."""
+    medication = Medication.get_or_none(Medication.id == medication_id)
+    if medication is None:
+        raise NotFound("That medication is not on record")
+    episode = _changeable_episode(medication.episode_id)
+    medication = Medication.get_by_id(medication_id)  # read again under the episode's lock
+    if medication.stopped_on is not None:
+        raise InvalidTransition(f"{medication.name} {stopped_wording.format(format_day(medication.stopped_on))}")
+    return episode, medication
 
 
 def _changeable_episode(episode_id: int) -> Episode:

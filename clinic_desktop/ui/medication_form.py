@@ -234,6 +234,9 @@ class MedicationForm(PathwayForm):
         dialog.setLabelText(f"Why should {name} stay on? Muscle relaxants beyond 2–3 weeks are a listed pitfall; "
                             "you will be asked again in 21 days.")
         dialog.setOkButtonText("Keep it on")
+        dialog.findChild(QLabel).setWordWrap(True)
+        dialog.setMinimumWidth(460)
+        dialog.resize(480, dialog.sizeHint().height())
         dialog.textValueSelected.connect(lambda reason: self._keep(item, reason))
         self.keep_dialog = dialog
         dialog.open()
