@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from clinic_desktop.models import Appointment
 from clinic_desktop.services import appointments, episodes, patients, referrals
 from clinic_desktop.services.clock import frozen_at
 from clinic_desktop.services.episodes import MedicationInput
@@ -128,6 +129,12 @@ class DashboardClinic:
     def start_back(self, episode_id: int, day: date, answers) -> None:
         with frozen_at(noon(day)):
             episodes.record_start_back(self.staff.clinician, episode_id, assessed_on=day, answers=answers)
+        # The figures below were built when a STarT Back closed the unbooked 2-week review. The
+        # pathway now keeps that review until attended (issue 10); these patients are set up as
+        # seen at it, so their review is closed here rather than rebooking every episode.
+        Appointment.update(status="cancelled", cancel_reason="seen at the 2-week review").where(
+            (Appointment.episode == episode_id) & (Appointment.kind == "two_week_review")
+            & (Appointment.status == "to_book")).execute()
 
     def high_risk(self, family: str, first_contact: date, assessed: date, sent_on: date | None) -> int:
         episode_id = self.open(family, first_contact)

@@ -2,7 +2,11 @@
 
 Each required item carries a key, its identity for reconciliation: the service creates an
 item only when no stored item of the episode (in any state) has that key, so a key stays
-the same across evaluations and a cancelled item is never raised again.
+the same across evaluations and evaluating twice never duplicates anything. An action that
+a new fact calls for again (an early radicular, red-flag or escalation referral) is keyed by
+the fact that raised it ("early_radicular:12"), so a later qualifying fact brings a new key
+once none of that kind is open, while an item someone cancelled keeps its own key and is
+not raised again for the same fact.
 """
 
 from dataclasses import dataclass
@@ -78,3 +82,5 @@ class PathwayActions:
     warnings: tuple[PathwayWarning, ...]
     superseded_referral_keys: tuple[str, ...]
     cancel_unbooked: tuple[CancelUnbooked, ...]
+    # Escalation referrals not yet sent whose 12-week outcome was corrected to "improved".
+    superseded_escalation_keys: tuple[str, ...] = ()

@@ -12,6 +12,10 @@ from clinic_desktop.pathway.start_back import RISK_GROUPS
 
 MEDICATION_CATEGORIES = ("nsaid", "topical", "muscle_relaxant", "other")
 HEPATIC_IMPAIRMENTS = ("none", "mild", "moderate", "severe")
+# DESIGN.md lifecycles: a referral owes the patient something until it is sent; an
+# appointment until it is attended, missed or cancelled.
+OPEN_REFERRAL_STATUSES = ("raised", "drafted", "signed")
+OPEN_APPOINTMENT_STATUSES = ("to_book", "booked")
 # The red flags a first-contact or later assessment checks for, offered as a checklist; a
 # clinician may record others in their own words. Any red flag raises the urgent referral
 # (DESIGN.md rule 4). Stored one a line, so none may contain a line break.
@@ -81,8 +85,32 @@ class OutcomeFact:
 
 
 @dataclass(frozen=True)
+class StoredItem:
+    """An appointment or referral already on record, as far as the rules need to know it.
+
+    The rules raise an action again when a new fact calls for it and none of that kind is
+    open (DESIGN.md, "The safety net"), so they are told what is stored: its kind, the key
+    it was created under (None when a person raised it by hand) and its status.
+    """
+
+    kind: str
+    key: str | None
+    status: str
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES + OPEN_APPOINTMENT_STATUSES
+
+
+@dataclass(frozen=True)
 class EpisodeFacts:
-    """Everything the rules need about one episode; day 0 is first_contact_on."""
+    """Everything the rules need about one episode; day 0 is first_contact_on.
+
+    Besides the clinical facts, what is already on record: the stored appointments and
+    referrals and the keys of the stored warnings. A fact that raised an item, or was
+    noted as covered by one already open, is answered by that item's key, so evaluating
+    again never raises it twice, whatever became of the item since.
+    """
 
     first_contact_on: date
     discharged_on: date | None
@@ -92,9 +120,15 @@ class EpisodeFacts:
     red_flags: tuple[RedFlagFact, ...] = ()
     start_back: tuple[StartBackFact, ...] = ()
     outcome: OutcomeFact | None = None
+    appointments: tuple[StoredItem, ...] = ()
+    referrals: tuple[StoredItem, ...] = ()
+    warning_keys: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         _require_one_of("hepatic impairment", self.hepatic_impairment, HEPATIC_IMPAIRMENTS)
+        object.__setattr__(self, "appointments", tuple(self.appointments))
+        object.__setattr__(self, "referrals", tuple(self.referrals))
+        object.__setattr__(self, "warning_keys", frozenset(self.warning_keys))
         for name in ("medications", "radicular", "red_flags", "start_back"):
             records = tuple(getattr(self, name))
             object.__setattr__(self, name, records)

@@ -1,8 +1,11 @@
 """The pathway's timings in days, kept in one file the practice manager can edit.
 
-The defaults are DESIGN.md's ("The pathway, as rules"); the file
-resources/pathway_timings.json holds the values the clinic actually uses. Besides the
-timings it may hold one "_comment" key, a note for whoever edits it, which is ignored.
+The defaults are DESIGN.md's ("The pathway, as rules"), which are the source's own
+deadlines (reference/back-pain-stepped-care.txt): a clinic may make a timing stricter,
+never later, because a later deadline would keep an item off every overdue list while the
+patient waits past what the guidance allows. The file resources/pathway_timings.json holds
+the values the clinic actually uses. Besides the timings it may hold one "_comment" key, a
+note for whoever edits it, which is ignored.
 """
 
 import json
@@ -16,7 +19,13 @@ COMMENT_KEY = "_comment"
 
 @dataclass(frozen=True)
 class PathwayTimings:
-    """Days from the event that starts each clock to the item's deadline."""
+    """Days from the event that starts each clock to the item's deadline; the defaults are the source's.
+
+    The source's deadlines are also the latest each timing may be (SOURCE_LIMITS): 2-week review
+    by day 14, medication review 21 days after a muscle relaxant starts ("beyond 2–3 weeks" is a
+    listed pitfall), early radicular and stratified referrals within 14 days, the 12-week check
+    by day 84, the escalation referral within 14 days, the urgent red-flag referral the same day.
+    """
 
     two_week_review_days: int = 14
     medication_review_days: int = 21
@@ -34,6 +43,11 @@ class PathwayTimings:
                 raise ValueError(
                     f"{timing.name} must be a whole number of days, {lowest} or more, got {value!r}"
                 )
+            if value > SOURCE_LIMITS[timing.name]:
+                raise ValueError(
+                    f"{timing.name} may be made stricter but never later than the source's "
+                    f"{SOURCE_LIMITS[timing.name]} days, got {value!r}"
+                )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object], source: str = "pathway timings") -> "PathwayTimings":
@@ -50,6 +64,9 @@ class PathwayTimings:
             return cls(**{key: values[key] for key in known})
         except ValueError as error:
             raise ValueError(f"{source}: {error}") from None
+
+
+SOURCE_LIMITS: dict[str, int] = {timing.name: timing.default for timing in fields(PathwayTimings)}
 
 
 def load_timings(path: str | Path | None = None) -> PathwayTimings:

@@ -26,9 +26,10 @@ from clinic_desktop.models.episodes import (
     PRESENTATIONS,
     SEVERITIES,
 )
+from clinic_desktop.pathway.medicines import medicine_category
 from clinic_desktop.pathway.rules import hepatic_warning
 from clinic_desktop.pathway.start_back import ITEM_COUNT, score_start_back
-from clinic_desktop.services import audit, referrals, validation
+from clinic_desktop.services import audit, pathway_sync, referrals, validation
 from clinic_desktop.services.clinic_time import format_day
 from clinic_desktop.services.clock import now_utc, today
 from clinic_desktop.services.errors import (
@@ -135,17 +136,35 @@ def record_medication(actor, episode_id: int, *, name: str, category: str, start
 def stop_medication(actor, medication_id: int, stopped_on: date) -> EpisodeUpdate:
     medication_id = validation.record_id(medication_id, "medication")
     stopped_on = validation.day(stopped_on, "stopped_on", label="date it stopped")
-    medication = Medication.get_or_none(Medication.id == medication_id)
-    if medication is None:
-        raise NotFound("That medication is not on record")
-    episode = _changeable_episode(medication.episode_id)
-    medication = Medication.get_by_id(medication_id)  # read again under the episode's lock
-    if medication.stopped_on is not None:
-        raise InvalidTransition(f"{medication.name} was already stopped on {format_day(medication.stopped_on)}")
+    episode, medication = _running_medication(medication_id, "was already stopped on {}")
     _check_day(stopped_on, "date it stopped", "stopped_on", not_before=(medication.started_on, "it started"))
     Medication.update(stopped_on=stopped_on).where(Medication.id == medication.id).execute()
     return _finish(actor, episode, "stop_medication", f"recorded {medication.name} stopped {format_day(stopped_on)}",
                    [], medication_id=medication.id)
+
+
+@service("record_clinical_fact")
+def keep_medication_on(actor, medication_id: int, *, reason: str, decided_on: date) -> EpisodeUpdate:
+    """A clinician's decision to keep a muscle relaxant going past its review, with why.
+
+    Use beyond 2–3 weeks is a listed pitfall (reference, "Muscle relaxants"), so the decision
+    is asked for again 21 days after each one (services/obligations.py, relaxant_to_review).
+    """
+    medication_id = validation.record_id(medication_id, "medication")
+    reason = validation.text(reason, "reason", required="Give the reason for keeping it on",
+                             label="reason for keeping it on")
+    decided_on = validation.day(decided_on, "decided_on", label="date of the decision")
+    episode, medication = _running_medication(medication_id, "was stopped on {}: there is nothing to keep on")
+    if medication.category != "muscle_relaxant":
+        raise InvalidTransition(f"{medication.name} is not a muscle relaxant: only those need a decision to "
+                                "keep them on")
+    _check_day(decided_on, "date of the decision", "decided_on", not_before=(
+        medication.continued_on or medication.started_on,
+        "it started" if medication.continued_on is None else "the last decision to keep it on"))
+    Medication.update(continued_on=decided_on, continued_reason=reason).where(Medication.id == medication.id).execute()
+    return _finish(actor, episode, "keep_medication_on",
+                   f"kept {medication.name} on from {format_day(decided_on)}: {reason}", [],
+                   medication_id=medication.id, reason=reason)
 
 
 @service("record_clinical_fact")
@@ -224,8 +243,8 @@ def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, imp
                              **_recorded(actor))
     close_findings(episode.id, "twelve_week_review", "12-week outcome recorded")
     wording = "improved" if improved else "not improved"
-    update = _finish(actor, episode, "record_twelve_week_outcome", f"recorded the 12-week outcome: {wording}", [],
-                     improved=improved)
+    update = _finish(actor, episode, "record_twelve_week_outcome", f"recorded the 12-week outcome: {wording}",
+                     _early_outcome_notice(episode, recorded_on), improved=improved)
     if spinal_surgical_reason is None:
         return update
     referral = referrals.raise_referral(actor, episode.id, kind="spinal_surgical", reason=spinal_surgical_reason)
@@ -283,13 +302,32 @@ def _medication_inputs(medications, first_contact_on: date) -> tuple[MedicationI
 
 
 def _medication_input(name, category, dose, started_on) -> MedicationInput:
-    """A medicine's details checked and tidied before anything is stored."""
+    """A medicine's details checked and tidied before anything is stored.
+
+    The name is kept as typed (spaces tidied); its class comes from the list of medicines
+    (pathway/medicines.py), matched in any case or spacing, so a muscle relaxant filed under
+    another category still meets its rules. An unlisted name keeps the category typed.
+    """
+    name = " ".join(validation.text(name, "name", required="Enter the medicine's name", label="medicine name",
+                                    max_length=Medication.name.max_length).split())
+    category = validation.choice(category, MEDICATION_CATEGORIES, "category", label="medicine category")
     return MedicationInput(
-        name=validation.text(name, "name", required="Enter the medicine's name", label="medicine name",
-                             max_length=Medication.name.max_length),
-        category=validation.choice(category, MEDICATION_CATEGORIES, "category", label="medicine category"),
+        name=name, category=medicine_category(name, category),
         dose=validation.text(dose, "dose", max_length=Medication.dose.max_length),
         started_on=validation.day(started_on, "started_on", label="date it started"))
+
+
+def _early_outcome_notice(episode: Episode, recorded_on: date) -> list[str]:
+    """Said when an outcome is dated before the 12-week window, which keeps the 12-week check open.
+
+    Accepted rather than refused: a 12-week review may be booked and held early (its date is a
+    deadline), and its finding must be recordable; the rules keep the check required.
+    """
+    opens = pathway_sync.twelve_week_window_opens_for(episode)
+    if recorded_on >= opens:
+        return []
+    return [f"This 12-week outcome is dated {format_day(recorded_on)}, before the 12-week window opened on "
+            f"{format_day(opens)}: the 12-week check stays required"]
 
 
 def _add_medication(actor, episode: Episode, patient: Patient, medicine: MedicationInput,
@@ -306,6 +344,18 @@ def _add_medication(actor, episode: Episode, patient: Patient, medicine: Medicat
         raise AcknowledgementRequired(f"{warning.message} Acknowledge to proceed.")
     store_warning(episode, warning.key, warning.kind, warning.message, True, acknowledged_by=actor.user_id)
     return [f"{warning.message} Acknowledged by {actor.full_name}."]
+
+
+def _running_medication(medication_id: int, stopped_wording: str) -> tuple[Episode, Medication]:
+    """The medication and its open episode, locked and read again; refused once it has stopped."""
+    medication = Medication.get_or_none(Medication.id == medication_id)
+    if medication is None:
+        raise NotFound("That medication is not on record")
+    episode = _changeable_episode(medication.episode_id)
+    medication = Medication.get_by_id(medication_id)  # read again under the episode's lock
+    if medication.stopped_on is not None:
+        raise InvalidTransition(f"{medication.name} {stopped_wording.format(format_day(medication.stopped_on))}")
+    return episode, medication
 
 
 def _changeable_episode(episode_id: int) -> Episode:

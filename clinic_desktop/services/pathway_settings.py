@@ -4,8 +4,9 @@ Until the practice manager saves timings, the packaged resources/pathway_timings
 applies. A change applies at once to every item nobody has acted on yet (a review still
 to book, a referral only raised): its deadline follows the new timing, and the manager
 is told how many moved, how many became overdue and how many stopped being overdue. Items
-someone has booked, drafted or sent keep their dates. The urgent red-flag referral is due the
-same day (the clinical guidance) and no saved value changes that.
+someone has booked, drafted or sent keep their dates. A timing may be made stricter than the
+source's, never later (pathway/timings.py SOURCE_LIMITS); the urgent red-flag referral is due
+the same day (the clinical guidance) and no saved value changes that.
 """
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from datetime import date
 from functools import cache
 
 from clinic_desktop.models import Appointment, ClinicSetting, Episode, Referral, database_proxy
-from clinic_desktop.pathway.timings import PathwayTimings, load_timings
+from clinic_desktop.pathway.timings import SOURCE_LIMITS, PathwayTimings, load_timings
 from clinic_desktop.services import audit, clock
 from clinic_desktop.services.errors import ValidationError
 from clinic_desktop.services.settings import load_settings
 from clinic_desktop.services.transaction import service
 
 TIMINGS_SETTING = "pathway_timings"
+# The latest each timing may be, the source's own deadline: a clinic may be stricter, never later.
+TIMING_LIMITS: dict[str, int] = dict(SOURCE_LIMITS)
 
 # What each timing is, in the manager's words: (item, the event that starts its clock).
 TIMING_WORDS: dict[str, tuple[str, str]] = {
@@ -89,10 +92,20 @@ class TimingsChange(DeadlineMoves):
 
 def load_pathway_timings() -> PathwayTimings:
     """The timings the rules use now. Internal: no permission needed (one keyed read)."""
+    return replace(_saved_timings(), **FIXED_TIMINGS)  # a value saved before they were fixed never applies
+
+
+def _saved_timings() -> PathwayTimings:
+    """As saved (else the packaged file's), each held to the source's limit: a value saved
+    before the limits were enforced never applies later than the source allows."""
+    held = {name: min(value, SOURCE_LIMITS[name]) if name in SOURCE_LIMITS and type(value) is int else value
+            for name, value in _saved_values().items()}
+    return PathwayTimings.from_mapping(held, source="saved pathway timings")
+
+
+def _saved_values() -> dict:
     row = ClinicSetting.get_or_none(ClinicSetting.name == TIMINGS_SETTING)
-    timings = PathwayTimings.from_mapping(json.loads(row.value), source="saved pathway timings") if row \
-        else packaged_timings()
-    return replace(timings, **FIXED_TIMINGS)  # a value saved before they were fixed never applies
+    return json.loads(row.value) if row else asdict(packaged_timings())
 
 
 @cache
@@ -146,17 +159,16 @@ def preview_clinic_settings(actor, **changes) -> DeadlineMoves:
 def _apply(actor, days: dict) -> TimingsChange:
     from clinic_desktop.services import pathway_sync  # pathway_sync reads the timings from here
 
-    row = ClinicSetting.get_or_none(ClinicSetting.name == TIMINGS_SETTING)
-    # As saved, so that a fixed timing saved with another value before it was fixed counts as
-    # changed and the items it timed follow the fixed value.
-    before = PathwayTimings.from_mapping(json.loads(row.value), source="saved pathway timings") if row \
-        else packaged_timings()
+    # Compared as saved, so that a timing saved later than the source allows before the limits
+    # (or a fixed one with another value) counts as changed and the items it timed follow it.
+    saved = _saved_values()
+    before = _saved_timings()
     timings = replace(_checked(before, days), **FIXED_TIMINGS)
     value = json.dumps(asdict(timings), sort_keys=True)
     ClinicSetting.insert(name=TIMINGS_SETTING, value=value).on_conflict(
         conflict_target=[ClinicSetting.name], update={ClinicSetting.value: value}).execute()
     changed = tuple(item.name for item in fields(PathwayTimings)
-                    if getattr(before, item.name) != getattr(timings, item.name))
+                    if saved.get(item.name) != getattr(timings, item.name))
     affected = [TIMED_ITEMS[name] for name in changed]
     deadlines = _waiting_deadlines(affected)
     episode_ids = sorted({episode_id for episode_id, _ in deadlines.values()})
@@ -184,10 +196,11 @@ def _checked(before: PathwayTimings, days: dict) -> PathwayTimings:
                                       f"days, not {value!r}: {RED_FLAG_REASON[0].lower()}{RED_FLAG_REASON[1:]}",
                                       field=name)
             continue
-        lowest = 1
-        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= 365:
-            raise ValidationError(f"The {TIMING_WORDS[name][0]} timing is a whole number of days from {lowest} "
-                                  f"to 365, not {value!r}.", field=name)
+        latest = TIMING_LIMITS[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= latest:
+            raise ValidationError(f"The {TIMING_WORDS[name][0]} timing is a whole number of days from 1 to "
+                                  f"{latest}, not {value!r}: it may be made stricter than the stepped-care "
+                                  f"guidance's {latest} days, never later.", field=name)
     return PathwayTimings(**{**asdict(before), **days})
 
 

@@ -1,10 +1,13 @@
 """Reconciling what the pathway rules require of an episode with what is stored.
 
 The rules (clinic_desktop.pathway) are a pure function of the episode's facts; this module
-builds those facts from the rows, evaluates them and creates only what is missing, by
-key, whatever state a stored item is in, so running it twice changes nothing and an item
-someone cancelled is never raised again. It writes no audit event: the calling service
-lists the notices it returns in its own event.
+builds those facts from the rows, together with what is already stored (each appointment's
+and referral's kind, key and status, and the warnings' keys), evaluates them and creates
+only what is missing, by key, whatever state a stored item is in. The rules are told which
+kinds are open, so a new qualifying fact raises its referral again once none of that kind
+is open, under a key of its own; running this twice changes nothing, and an item someone
+cancelled is never raised again for the same fact. It writes no audit event: the calling
+service lists the notices it returns in its own event.
 """
 from __future__ import annotations
 
@@ -30,7 +33,9 @@ from clinic_desktop.pathway.rules import (
     RadicularFact,
     RedFlagFact,
     StartBackFact,
+    StoredItem,
     evaluate,
+    twelve_week_window_opens,
 )
 from clinic_desktop.pathway.timings import PathwayTimings
 from clinic_desktop.services.clinic_time import format_date, format_day
@@ -62,6 +67,11 @@ def pathway_timings() -> PathwayTimings:
     return load_pathway_timings()
 
 
+def twelve_week_window_opens_for(episode: Episode) -> date:
+    """The first day a 12-week outcome answers the episode's 12-week check (pathway.rules)."""
+    return twelve_week_window_opens(episode.first_contact_on, pathway_timings())
+
+
 def load_facts(episode: Episode) -> EpisodeFacts:
     """The facts the rules read, from the episode's stored rows."""
     medications = Medication.select().where(Medication.episode == episode.id).order_by(Medication.id)
@@ -81,7 +91,16 @@ def load_facts(episode: Episode) -> EpisodeFacts:
         red_flags=tuple(RedFlagFact(row.id, row.recorded_on, split_flags(row.flags)) for row in red_flags),
         start_back=tuple(StartBackFact(row.id, row.assessed_on, row.risk) for row in start_back),
         outcome=OutcomeFact(outcome.id, outcome.recorded_on, outcome.improved) if outcome else None,
+        appointments=_stored_items(Appointment, episode),
+        referrals=_stored_items(Referral, episode),
+        warning_keys=frozenset(_stored_keys(PathwayWarning, episode)),
     )
+
+
+def _stored_items(model, episode: Episode) -> tuple[StoredItem, ...]:
+    query = (model.select(model.kind, model.pathway_key, model.status).where(model.episode == episode.id)
+             .order_by(model.id))
+    return tuple(StoredItem(kind, key, status) for kind, key, status in query.tuples())
 
 
 def latest_outcome(episode_id: int) -> TwelveWeekOutcome | None:
@@ -251,32 +270,49 @@ def store_warning(episode: Episode, key: str, kind: str, message: str, requires_
 
 
 def _supersede_referrals(episode: Episode, actions: PathwayActions, facts: EpisodeFacts) -> list[str]:
-    if not actions.superseded_referral_keys:
-        return []
-    changes = _risk_changes(facts)
-    latest = max(facts.start_back, key=lambda fact: fact.id)
-    notices = []
+    """Referrals the facts no longer call for: of an old STarT Back risk, or an escalation whose
+    12-week outcome was corrected to "improved"."""
+    notices: list[str] = []
     stored_warnings = _stored_keys(PathwayWarning, episode)
-    superseded = (Referral.select()
-                  .where((Referral.episode == episode.id)
-                         & Referral.pathway_key.in_(actions.superseded_referral_keys))
-                  .order_by(Referral.id))
-    for referral in superseded:
-        risk, changed_on = changes.get(referral.pathway_key, (latest.risk, latest.assessed_on))
-        label = REFERRAL_LABELS[referral.kind]
-        change = f"risk changed to {risk} on {format_date(changed_on)}"
-        if referral.status in CANCELLABLE_REFERRAL_STATUSES:
-            Referral.update(status="cancelled", cancel_reason=f"superseded: {change}", updated_at=now_utc()).where(
-                (Referral.id == referral.id) & Referral.status.in_(CANCELLABLE_REFERRAL_STATUSES)).execute()
-            notices.append(f"Superseded: {label} cancelled")
-        elif referral.status == "signed" and f"superseded-signed:{referral.id}" not in stored_warnings:
-            # A signed letter never changes and may not be cancelled (DESIGN.md lifecycles):
-            # the clinician decides whether it should still go.
-            message = (f"The STarT Back {change}, after the {label} was signed but before it was sent: "
-                       "check whether it should still be sent.")
-            store_warning(episode, f"superseded-signed:{referral.id}", "superseded_signed", message, True)
-            notices.append(message)
+    if actions.superseded_referral_keys:
+        changes = _risk_changes(facts)
+        latest = max(facts.start_back, key=lambda fact: fact.id)
+        for referral in _referrals_keyed(episode, actions.superseded_referral_keys):
+            risk, changed_on = changes.get(referral.pathway_key, (latest.risk, latest.assessed_on))
+            change = f"risk changed to {risk} on {format_date(changed_on)}"
+            notices += _supersede(episode, referral, change, f"The STarT Back {change}", stored_warnings)
+    if actions.superseded_escalation_keys:
+        corrected_on = format_date(facts.outcome.recorded_on)
+        for referral in _referrals_keyed(episode, actions.superseded_escalation_keys):
+            notices += _supersede(episode, referral, f"12-week outcome corrected to improved on {corrected_on}",
+                                  f"The 12-week outcome was corrected to improved on {corrected_on}",
+                                  stored_warnings)
     return notices
+
+
+def _referrals_keyed(episode: Episode, keys: tuple[str, ...]):
+    return Referral.select().where((Referral.episode == episode.id) & Referral.pathway_key.in_(keys)).order_by(
+        Referral.id)
+
+
+def _supersede(episode: Episode, referral: Referral, change: str, sentence: str, stored_warnings: set[str]) -> list[str]:
+    """Cancel a superseded referral nobody has signed; warn about a signed one; leave a sent one."""
+    label = REFERRAL_LABELS[referral.kind]
+    if referral.status in CANCELLABLE_REFERRAL_STATUSES:
+        moment = now_utc()
+        # cancelled_by None: the pathway cancelled it, not a person.
+        Referral.update(status="cancelled", cancel_reason=f"superseded: {change}", cancelled_at=moment,
+                        updated_at=moment).where(
+            (Referral.id == referral.id) & Referral.status.in_(CANCELLABLE_REFERRAL_STATUSES)).execute()
+        return [f"Superseded: {label} cancelled"]
+    if referral.status == "signed" and f"superseded-signed:{referral.id}" not in stored_warnings:
+        # A signed letter never changes and may not be cancelled (DESIGN.md lifecycles):
+        # the clinician decides whether it should still go.
+        message = (f"{sentence}, after the {label} was signed but before it was sent: "
+                   "check whether it should still be sent.")
+        store_warning(episode, f"superseded-signed:{referral.id}", "superseded_signed", message, True)
+        return [message]
+    return []
 
 
 def _risk_changes(facts: EpisodeFacts) -> dict[str, tuple[str, date]]:

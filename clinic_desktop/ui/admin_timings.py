@@ -3,8 +3,9 @@
 A change applies at once to every review still to book and every referral only raised:
 their deadlines follow the new timing. Before saving, the page works out how many
 deadlines would move (how many would become overdue, and how many would stop being overdue)
-and asks the manager to confirm. The urgent red-flag referral's timing is shown but fixed at
-the same day, as the clinical guidance says.
+and asks the manager to confirm. Each timing shows its limit, the stepped-care guidance's own
+deadline: it may be made stricter, never later. The urgent red-flag referral's timing is shown
+but fixed at the same day, as the clinical guidance says.
 """
 from __future__ import annotations
 
@@ -25,13 +26,20 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services import pathway_settings
 from clinic_desktop.services.errors import ServiceError
-from clinic_desktop.services.pathway_settings import FIXED_TIMINGS, RED_FLAG_REASON, TIMING_WORDS, TimingsRecord
+from clinic_desktop.services.pathway_settings import (
+    FIXED_TIMINGS,
+    RED_FLAG_REASON,
+    TIMING_LIMITS,
+    TIMING_WORDS,
+    TimingsRecord,
+)
 from clinic_desktop.ui.admin_form import StatusLine, confirm_moving_deadlines
 
 _INTRO = ("Each timing is the number of days from the event that starts its clock to the item's deadline. A "
           "deadline on a weekend, public holiday or closure day moves to the working day before. Saving moves "
           "the deadlines of reviews still to book and referrals only raised; booked reviews and drafted, "
-          "signed or sent referrals keep theirs.")
+          "signed or sent referrals keep theirs. A timing may be made stricter than the stepped-care guidance, "
+          "never later: each says its limit.")
 
 # Each label's own access key, none shared with another label or the page's buttons.
 _MNEMONIC_LABELS = {
@@ -56,10 +64,11 @@ class TimingsPage(QWidget):
         grid = QGridLayout()
         for row, (name, (item, clock_start)) in enumerate(TIMING_WORDS.items()):
             box = QSpinBox()
-            box.setRange(1, 365)
+            box.setRange(1, TIMING_LIMITS[name])
             box.setSuffix(" days")
             box.setAccessibleName(f"{item}: days {clock_start}")
-            explanation = QLabel(clock_start)
+            explanation = QLabel(f"{clock_start}; at most {TIMING_LIMITS[name]} days")
+            explanation.setObjectName(f"{name}_limit")
             if name in FIXED_TIMINGS:  # shown, never editable: the guidance fixes it
                 box.setRange(FIXED_TIMINGS[name], FIXED_TIMINGS[name])
                 box.setReadOnly(True)

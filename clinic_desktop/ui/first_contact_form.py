@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import episode_records, episodes, patients
+from clinic_desktop.services import episode_records, episodes, medications, patients
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.episodes import PRESENTATIONS, SEVERITIES, MedicationInput
 from clinic_desktop.services.errors import AcknowledgementRequired, ServiceError
 from clinic_desktop.services.settings import ClinicSettings
 from clinic_desktop.ui.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
-from clinic_desktop.ui.medication_form import HepaticCaution
+from clinic_desktop.ui.medication_form import HepaticCaution, medicine_name_edit
 from clinic_desktop.ui.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
 from clinic_desktop.ui.time_format import short_date
 
@@ -50,9 +50,7 @@ class AnalgesiaRow:
         self.category = category
         plain = label.replace("&", "")
         self.given = check_box(label, f"{plain} given")
-        self.name = QLineEdit()
-        self.name.setPlaceholderText(name_hint)
-        self.name.setAccessibleName(f"{plain} name")
+        self.name = medicine_name_edit(f"{plain} name", name_hint)
         self.dose = QLineEdit()
         self.dose.setPlaceholderText(dose_hint)
         self.dose.setAccessibleName(f"{plain} dose")
@@ -69,6 +67,12 @@ class AnalgesiaRow:
         if not self.given.isChecked():
             return None
         return MedicationInput(self.name.text(), self.category, self.dose.text())
+
+    @property
+    def gives_relaxant(self) -> bool:
+        """Ticked with a muscle relaxant: the relaxant row, or a relaxant named in another (recorded as one)."""
+        return self.given.isChecked() and (
+            self.category == "muscle_relaxant" or medications.category_of(self.name.text()) == "muscle_relaxant")
 
 
 def choice_group(labels: dict[str, str], accessible: str, parent: QWidget) -> tuple[QButtonGroup, QWidget]:
@@ -114,7 +118,9 @@ class FirstContactForm(PathwayForm):
         self.caution = HepaticCaution()
         grid.addWidget(self.caution, len(ANALGESIA), 0, 1, 3)
         self._relaxant_caution = episode_records.prescribing_caution(actor, patient_id, "muscle_relaxant")
-        self._relaxant.given.toggled.connect(self._show_caution)
+        for row in self.analgesia:
+            row.given.toggled.connect(self._show_caution)
+            row.name.textChanged.connect(self._show_caution)
 
         self.presentation, presentation_box = choice_group(
             {code: PRESENTATION_LABELS[code] for code in PRESENTATIONS}, "Presentation", self)
@@ -154,12 +160,9 @@ class FirstContactForm(PathwayForm):
                      form, "Save first contact")
         self.setMinimumWidth(900)
 
-    @property
-    def _relaxant(self) -> AnalgesiaRow:
-        return next(row for row in self.analgesia if row.category == "muscle_relaxant")
-
     def _show_caution(self) -> None:
-        self.caution.show_caution(self._relaxant_caution if self._relaxant.given.isChecked() else None)
+        relaxant = any(row.gives_relaxant for row in self.analgesia)
+        self.caution.show_caution(self._relaxant_caution if relaxant else None)
 
     def save(self) -> None:
         presentation, severity = chosen(self.presentation), chosen(self.severity)

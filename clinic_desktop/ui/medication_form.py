@@ -1,9 +1,12 @@
-"""Starting and stopping an episode's medicines, with the hepatic warning shown before saving.
+"""Starting, stopping and keeping on an episode's medicines, with the hepatic warning shown before saving.
 
 A muscle relaxant meeting hepatic impairment on record brings a warning (DESIGN.md rule 2):
 mild, a caution to start at 5 mg; moderate or severe, "not recommended", which the
-clinician must acknowledge before it can be recorded. The form shows the warning as soon
-as the category is chosen, worded as the core words it, so nothing is a surprise at Save.
+clinician must acknowledge before it can be recorded. The name completes from the clinic's
+list of medicines, and a listed name sets its own category (a relaxant is a relaxant however
+it is filed), so the warning shows as soon as the medicine is named, worded as the core
+words it, and nothing is a surprise at Save. A relaxant still running past its review is
+stopped or, with a reason, kept on.
 """
 from __future__ import annotations
 
@@ -12,9 +15,11 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -24,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services import episode_records, episodes, patients
+from clinic_desktop.services import episode_records, episodes, medications, patients
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.episode_records import EpisodeRecord, MedicationRecord, PrescribingCaution
 from clinic_desktop.services.errors import AcknowledgementRequired, ServiceError
@@ -82,6 +87,18 @@ def category_combo(accessible_name: str) -> QComboBox:
     return combo
 
 
+def medicine_name_edit(accessible_name: str, hint: str) -> QLineEdit:
+    """A medicine's name, completing from the clinic's list of medicines as it is typed."""
+    edit = QLineEdit()
+    edit.setAccessibleName(accessible_name)
+    edit.setPlaceholderText(hint)
+    completer = QCompleter(list(medications.listed_medicine_names()), edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    edit.setCompleter(completer)
+    return edit
+
+
 def medicine_text(medicine: MedicationRecord) -> str:
     dose = f" {medicine.dose}" if medicine.dose else ""
     return (f"{medicine.name}{dose} — {CATEGORY_LABELS[medicine.category]}, "
@@ -96,9 +113,7 @@ class MedicationForm(PathwayForm):
         self.episode: EpisodeRecord = episode_records.get_episode(actor, episode_id)
         hepatic = patients.get_patient(actor, self.episode.patient_id).hepatic_impairment
         first = self.episode.first_contact_on
-        self.name = QLineEdit()
-        self.name.setAccessibleName("Medicine name")
-        self.name.setPlaceholderText("e.g. cyclobenzaprine")
+        self.name = medicine_name_edit("Medicine name", "e.g. cyclobenzaprine")
         self.category = category_combo("Medicine category")
         self.dose = QLineEdit()
         self.dose.setAccessibleName("Dose")
@@ -106,6 +121,8 @@ class MedicationForm(PathwayForm):
         self.started_on = self.date_edit("Date it started", earliest=first)
         self.caution = HepaticCaution()
         self.category.currentIndexChanged.connect(self._show_caution)
+        self.name.textChanged.connect(self._category_from_name)
+        self.keep_dialog: QInputDialog | None = None
 
         start = QFormLayout()
         start.addRow("&Name", self.name)
@@ -122,20 +139,29 @@ class MedicationForm(PathwayForm):
             if medicine.stopped_on is None:
                 item = QListWidgetItem(medicine_text(medicine))
                 item.setData(Qt.ItemDataRole.UserRole, medicine.id)
+                item.setData(Qt.ItemDataRole.UserRole + 1, medicine.category)
                 self.current.addItem(item)
         self.current.setMaximumHeight(24 * max(3, min(self.current.count(), 6)))
         self.stopped_on = self.date_edit("Date it stopped", earliest=first)
         self.stop_button = QPushButton("&Stop selected medicine")
         self.stop_button.setAutoDefault(False)
         self.stop_button.clicked.connect(self.stop_selected)
+        self.keep_button = QPushButton("&Keep on…")
+        self.keep_button.setAutoDefault(False)
+        self.keep_button.setToolTip("Keep the selected muscle relaxant on past its review, with the reason; "
+                                    "it is asked about again 21 days later")
+        self.keep_button.clicked.connect(self.keep_selected)
+        self.current.currentItemChanged.connect(self._enable_keep)
         stop_row = QHBoxLayout()
         stopped_label = QLabel("Stopped &on")
         stopped_label.setBuddy(self.stopped_on)
         stop_row.addWidget(stopped_label)
         stop_row.addWidget(self.stopped_on)
         stop_row.addWidget(self.stop_button)
+        stop_row.addWidget(self.keep_button)
         stop_row.addStretch(1)
         current_layout = QVBoxLayout()
+        self._enable_keep()
         if self.current.count():
             self.current.setCurrentRow(0)
             current_layout.addWidget(self.current)
@@ -153,6 +179,16 @@ class MedicationForm(PathwayForm):
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — episode from {short_date(first)}. "
                      f"Hepatic impairment on record: <b>{impairment}</b>.", form, "&Record medicine")
         self.setMinimumWidth(560)
+
+    def _category_from_name(self, name: str) -> None:
+        """A listed medicine files itself: a relaxant typed under another category cannot dodge its warning."""
+        category = medications.category_of(name)
+        if category is not None:
+            self.category.setCurrentIndex(list(CATEGORY_LABELS).index(category))
+
+    def _enable_keep(self, *_) -> None:
+        item = self.current.currentItem()
+        self.keep_button.setEnabled(item is not None and item.data(Qt.ItemDataRole.UserRole + 1) == "muscle_relaxant")
 
     def _show_caution(self) -> None:
         code = self.category.currentData()
@@ -186,6 +222,31 @@ class MedicationForm(PathwayForm):
             self.stop_button.setEnabled(self.current.count() > 0)
             self.message.setText(f"<span style='color:{attention_colour('ok').name()}'>✓ Stopped "
                                  f"{escape(item.text().split(' — ')[0])} on {short_date(stopped_on)}.</span>")
+
+    def keep_selected(self) -> None:
+        """Ask why the selected relaxant stays on; the decision is recorded as made today."""
+        item = self.current.currentItem()
+        if item is None:
+            return
+        name = item.text().split(" — ")[0]
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Keep on")
+        dialog.setLabelText(f"Why should {name} stay on? Muscle relaxants beyond 2–3 weeks are a listed pitfall; "
+                            "you will be asked again in 21 days.")
+        dialog.setOkButtonText("Keep it on")
+        dialog.findChild(QLabel).setWordWrap(True)
+        dialog.setMinimumWidth(460)
+        dialog.resize(480, dialog.sizeHint().height())
+        dialog.textValueSelected.connect(lambda reason: self._keep(item, reason))
+        self.keep_dialog = dialog
+        dialog.open()
+
+    def _keep(self, item: QListWidgetItem, reason: str) -> None:
+        medication_id, today = item.data(Qt.ItemDataRole.UserRole), self.clinic_today()
+        if self.run_save(lambda: episodes.keep_medication_on(self.actor, medication_id, reason=reason,
+                                                             decided_on=today), close=False):
+            self.message.setText(f"<span style='color:{attention_colour('ok').name()}'>✓ Keeping "
+                                 f"{escape(item.text().split(' — ')[0])} on: {escape(reason.strip())}.</span>")
 
     def on_refused(self, error: ServiceError) -> None:
         if isinstance(error, AcknowledgementRequired):

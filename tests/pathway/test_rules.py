@@ -56,10 +56,11 @@ def test_two_week_review_landing_on_saturday_is_due_the_friday_before():
     assert review.due_by == date(2026, 11, 20)
 
 
-def test_start_back_recorded_cancels_unbooked_two_week_review():
-    actions = evaluated(start_back=stratified("low"))
-    assert "two_week_review" not in keyed(actions.appointments)
-    assert CancelUnbooked("two_week_review", "STarT Back recorded") in actions.cancel_unbooked
+def test_start_back_recorded_before_the_two_week_review_keeps_it():
+    # The 2-week review is a review of improvement, not only the STarT Back: it stays until attended.
+    actions = evaluated(start_back=stratified("low", assessed_on=date(2026, 11, 5)))
+    assert keyed(actions.appointments)["two_week_review"].due_by == TWO_WEEKS_LATER
+    assert actions.cancel_unbooked == ()
 
 
 def test_muscle_relaxant_requires_medication_review_by_day_21():
@@ -130,14 +131,14 @@ def test_hepatic_impairment_without_muscle_relaxant_gives_no_warning():
 
 def test_severe_radicular_pain_raises_early_radicular_referral_within_14_days():
     actions = evaluated(radicular=(RadicularFact(1, FIRST_CONTACT, True, False),))
-    referral = keyed(actions.referrals)["early_radicular"]
+    referral = keyed(actions.referrals)["early_radicular:1"]
     assert (referral.kind, referral.due_by, referral.urgent) == ("early_radicular", TWO_WEEKS_LATER, False)
     assert "severe radicular pain recorded on 3 Nov 2026" in referral.reason
 
 
 def test_neurological_deficit_raises_early_radicular_referral():
     actions = evaluated(radicular=(RadicularFact(1, FIRST_CONTACT, False, True),))
-    assert "neurological deficit" in keyed(actions.referrals)["early_radicular"].reason
+    assert "neurological deficit" in keyed(actions.referrals)["early_radicular:1"].reason
 
 
 def test_radicular_pain_neither_severe_nor_with_deficit_raises_no_referral():
@@ -146,9 +147,10 @@ def test_radicular_pain_neither_severe_nor_with_deficit_raises_no_referral():
 
 def test_early_radicular_referral_is_raised_once_from_the_first_qualifying_record():
     radicular = (RadicularFact(2, date(2026, 11, 20), True, True), RadicularFact(1, date(2026, 11, 10), True, False))
-    referrals = evaluated(radicular=radicular).referrals
-    assert [r.key for r in referrals] == ["early_radicular"]
-    assert referrals[0].due_by == date(2026, 11, 24)
+    actions = evaluated(radicular=radicular)
+    assert [r.key for r in actions.referrals] == ["early_radicular:1"]
+    assert actions.referrals[0].due_by == date(2026, 11, 24)
+    assert [w.key for w in actions.warnings] == ["covered:early_radicular:2"]
 
 
 def test_red_flags_raise_urgent_referral_due_the_same_day():
@@ -163,15 +165,11 @@ def test_same_day_red_flag_referral_stays_on_a_weekend_day():
     assert referral.due_by == saturday
 
 
-def test_red_flag_referral_given_days_moves_to_a_working_day():
-    friday = date(2026, 11, 6)
-    actions = evaluated(PathwayTimings(red_flag_referral_days=1), red_flags=(RedFlagFact(9, friday, ("fever",)),))
-    assert actions.referrals[0].due_by == friday
-
-
-def test_each_red_flag_record_raises_its_own_referral():
+def test_red_flags_recorded_together_raise_one_urgent_referral():
     red_flags = (RedFlagFact(1, FIRST_CONTACT, ("fever",)), RedFlagFact(2, TWO_WEEKS_LATER, ("weight loss",)))
-    assert [r.key for r in evaluated(red_flags=red_flags).referrals] == ["red_flag:1", "red_flag:2"]
+    actions = evaluated(red_flags=red_flags)
+    assert [r.key for r in actions.referrals] == ["red_flag:1"]
+    assert [w.key for w in actions.warnings] == ["covered:red_flag:2"]
 
 
 def test_assessment_without_red_flags_raises_no_referral():
@@ -233,7 +231,7 @@ def test_open_episode_requires_twelve_week_review_by_day_84():
 
 def test_not_improved_at_twelve_weeks_raises_pain_spinal_centre_referral():
     actions = evaluated(outcome=OutcomeFact(3, date(2027, 1, 26), improved=False))
-    referral = keyed(actions.referrals)["escalation"]
+    referral = keyed(actions.referrals)["escalation:3"]
     assert (referral.kind, referral.due_by, referral.urgent) == ("pain_spinal_centre", date(2027, 2, 9), False)
 
 
@@ -292,7 +290,7 @@ def test_required_items_are_ordered_by_due_date_then_key():
         "two_week_review", "medication_review:1", "medication_review:2", "twelve_week_review"
     ]
     assert [(r.due_by, r.key) for r in actions.referrals] == [
-        (TWO_WEEKS_LATER, "early_radicular"), (TWO_WEEKS_LATER, "red_flag:1")
+        (TWO_WEEKS_LATER, "early_radicular:1"), (TWO_WEEKS_LATER, "red_flag:1")
     ]
 
 

@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 import pytest
 
-from clinic_desktop.pathway.timings import PathwayTimings, load_timings
+from clinic_desktop.pathway.timings import SOURCE_LIMITS, PathwayTimings, load_timings
 
 DEFAULTS = {
     "two_week_review_days": 14,
@@ -36,8 +36,24 @@ def test_packaged_file_holds_the_defaults():
 
 
 def test_file_at_a_path_is_loaded(write_timings):
-    path = write_timings({**DEFAULTS, "twelve_week_check_days": 90})
-    assert load_timings(path).twelve_week_check_days == 90
+    path = write_timings({**DEFAULTS, "twelve_week_check_days": 70})
+    assert load_timings(path).twelve_week_check_days == 70
+
+
+def test_the_defaults_are_the_sources_limits():
+    assert SOURCE_LIMITS == DEFAULTS
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULTS))
+def test_a_timing_later_than_the_source_is_refused_in_the_file(write_timings, name):
+    path = write_timings({**DEFAULTS, name: DEFAULTS[name] + 1})
+    with pytest.raises(ValueError, match=rf"{name} may be made stricter but never later than the source's "
+                                         rf"{DEFAULTS[name]} days, got {DEFAULTS[name] + 1}"):
+        load_timings(path)
+
+
+def test_a_stricter_timing_is_allowed():
+    assert PathwayTimings(medication_review_days=14).medication_review_days == 14
 
 
 def test_file_path_may_be_given_as_text(write_timings):

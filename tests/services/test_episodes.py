@@ -10,6 +10,7 @@ from clinic_desktop.models import (
     Medication,
     PathwayWarning,
     Patient,
+    RadicularStatus,
     Referral,
 )
 from clinic_desktop.services import discharge, episode_records, episodes
@@ -49,6 +50,11 @@ def open_for(staff, patient_id=None, **changes):
 
 def open_items(model, update):
     return {row.pathway_key: row for row in model.select().where(model.episode == update.episode_id)}
+
+
+def radicular_id(update):
+    return RadicularStatus.select().where(RadicularStatus.episode == update.episode_id).order_by(
+        RadicularStatus.id).first().id
 
 
 def test_first_contact_schedules_the_two_week_review_and_the_twelve_week_check(staff):
@@ -125,13 +131,14 @@ def test_severe_radicular_pain_raises_an_early_radicular_referral_due_in_14_days
     radicular = episodes.record_radicular_status(staff.clinician, update.episode_id, recorded_on=date(2026, 11, 30),
                                                  severe_radicular_pain=True, neurological_deficit=False)
     assert radicular.notices == ("Early radicular referral raised, due by Mon 14 Dec 2026",)
-    referral = open_items(Referral, update)["early_radicular"]
+    (referral,) = open_items(Referral, update).values()
+    assert (referral.kind, referral.pathway_key) == ("early_radicular", f"early_radicular:{radicular_id(update)}")
     assert (referral.status, referral.due_by, referral.raised_by_id) == ("raised", date(2026, 12, 14), None)
 
 
 def test_neurological_deficit_at_first_contact_raises_the_early_radicular_referral(staff):
     update = open_for(staff, presentation="radicular", neurological_deficit=True)
-    assert open_items(Referral, update)["early_radicular"].due_by == date(2026, 12, 10)
+    assert open_items(Referral, update)[f"early_radicular:{radicular_id(update)}"].due_by == date(2026, 12, 10)
 
 
 def test_radicular_pain_without_severity_or_deficit_raises_no_referral(staff):
@@ -155,11 +162,12 @@ def test_red_flags_need_at_least_one_flag(staff):
         episodes.record_red_flags(staff.clinician, update.episode_id, recorded_on=date(2026, 11, 30), flags=[" "])
 
 
-def test_low_risk_start_back_raises_no_referral_and_closes_the_unbooked_two_week_review(staff):
+def test_low_risk_start_back_before_the_two_week_review_raises_nothing_and_keeps_the_review(staff):
     update = open_for(staff)
     low = episodes.record_start_back(staff.clinician, update.episode_id, assessed_on=date(2026, 11, 30), answers=LOW)
-    assert low.notices == ("2-week review cancelled: STarT Back recorded",)
+    assert low.notices == ()
     assert open_items(Referral, update) == {}
+    assert open_items(Appointment, update)["two_week_review"].status == "to_book"
 
 
 def test_medium_risk_raises_a_standard_physiotherapy_referral(staff):
@@ -214,8 +222,16 @@ def test_not_improved_at_twelve_weeks_raises_a_pain_or_spinal_centre_referral(st
     outcome = episodes.record_twelve_week_outcome(staff.clinician, update.episode_id,
                                                   recorded_on=date(2026, 11, 30), improved=False)
     assert "Specialist pain / spinal centre referral raised, due by Mon 14 Dec 2026" in outcome.notices
-    assert "12-week check cancelled: 12-week outcome recorded" in outcome.notices
     assert [row.kind for row in open_items(Referral, update).values()] == ["pain_spinal_centre"]
+
+
+def test_an_outcome_dated_before_the_12_week_window_is_kept_and_the_check_stays(staff):
+    update = open_for(staff)
+    outcome = episodes.record_twelve_week_outcome(staff.clinician, update.episode_id,
+                                                  recorded_on=date(2026, 11, 30), improved=True)
+    assert outcome.notices == ("This 12-week outcome is dated Mon 30 Nov 2026, before the 12-week window opened "
+                               "on Thu 4 Feb 2027: the 12-week check stays required",)
+    assert open_items(Appointment, update)["twelve_week_review"].status == "to_book"
 
 
 def test_not_improved_may_add_a_spinal_surgical_referral_in_the_same_save(staff):
@@ -364,3 +380,97 @@ def test_the_episode_shows_its_latest_start_back_and_its_medications(staff):
     assert (record.start_back.total, record.start_back.psychosocial, record.start_back.risk) == (9, 5, "high")
     assert [(med.name, med.started_on) for med in record.medications] == [("cyclobenzaprine", FIRST_CONTACT)]
     assert (record.patient_name, record.clinician_name) == ("SMITH, Ann", "Dr Alys Jones")
+
+
+# --- medicines that know their class, and keeping a relaxant on ---
+
+def test_a_relaxant_typed_as_other_is_stored_as_a_muscle_relaxant_with_its_review(staff):
+    update = open_for(staff)
+    recorded = episodes.record_medication(staff.clinician, update.episode_id, name="  Methocarbamol ",
+                                          category="other", started_on=date(2026, 11, 30))
+    medication = Medication.get(Medication.episode == update.episode_id)
+    assert (medication.name, medication.category) == ("Methocarbamol", "muscle_relaxant")
+    assert "Medication review to book, due by Mon 21 Dec 2026" in recorded.notices
+
+
+def test_a_relaxant_typed_as_other_still_needs_the_hepatic_warning_acknowledged(staff):
+    update = open_for(staff, register(hepatic="severe"))
+    with pytest.raises(AcknowledgementRequired, match="muscle relaxant not recommended"):
+        episodes.record_medication(staff.clinician, update.episode_id, name="Diazepam 2 mg", category="other",
+                                   started_on=date(2026, 11, 30))
+    assert Medication.select().count() == 0
+
+
+def test_an_unlisted_medicine_keeps_the_category_typed(staff):
+    update = open_for(staff)
+    episodes.record_medication(staff.clinician, update.episode_id, name="Devil's  claw", category="other",
+                               started_on=date(2026, 11, 30))
+    assert (Medication.get().name, Medication.get().category) == ("Devil's claw", "other")
+
+
+def relaxant_started(staff, started_on=FIRST_CONTACT):
+    update = open_for(staff, medications=[MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg",
+                                                          started_on)])
+    return update, Medication.get(Medication.episode == update.episode_id).id
+
+
+def test_a_relaxant_kept_on_records_the_decision_and_its_reason(staff):
+    update, medication_id = relaxant_started(staff)
+    kept = episodes.keep_medication_on(staff.clinician, medication_id, reason=" spasm still limiting walking ",
+                                       decided_on=date(2026, 11, 30))
+    medication = Medication.get_by_id(medication_id)
+    assert (medication.continued_on, medication.continued_reason) == (date(2026, 11, 30),
+                                                                      "spasm still limiting walking")
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert (event.action, event.entity_id, event.user_id) == ("keep_medication_on", update.episode_id,
+                                                              staff.clinician.user_id)
+    assert event.summary == "kept cyclobenzaprine on from Mon 30 Nov 2026: spasm still limiting walking"
+    assert kept.episode_id == update.episode_id
+
+
+def test_keeping_a_relaxant_on_needs_a_reason(staff):
+    _, medication_id = relaxant_started(staff)
+    with pytest.raises(ValidationError, match="Give the reason for keeping it on"):
+        episodes.keep_medication_on(staff.clinician, medication_id, reason="  ", decided_on=date(2026, 11, 30))
+    assert Medication.get_by_id(medication_id).continued_on is None
+
+
+def test_only_a_clinician_keeps_a_relaxant_on(staff):
+    _, medication_id = relaxant_started(staff)
+    with pytest.raises(PermissionDenied):
+        episodes.keep_medication_on(staff.receptionist, medication_id, reason="asked", decided_on=date(2026, 11, 30))
+
+
+@pytest.mark.parametrize(("decided_on", "message"), [(date(2026, 12, 1), "in the future"),
+                                                      (date(2026, 11, 25), "before it started")])
+def test_a_keep_on_decision_date_must_make_sense(staff, decided_on, message):
+    _, medication_id = relaxant_started(staff)
+    with pytest.raises(ValidationError, match=message):
+        episodes.keep_medication_on(staff.clinician, medication_id, reason="spasm", decided_on=decided_on)
+
+
+def test_a_stopped_medicine_cannot_be_kept_on(staff):
+    _, medication_id = relaxant_started(staff)
+    episodes.stop_medication(staff.clinician, medication_id, date(2026, 11, 30))
+    with pytest.raises(InvalidTransition, match="was stopped on Mon 30 Nov 2026"):
+        episodes.keep_medication_on(staff.clinician, medication_id, reason="spasm", decided_on=date(2026, 11, 30))
+
+
+def test_only_a_muscle_relaxant_is_kept_on(staff):
+    update = open_for(staff, medications=[MedicationInput("ibuprofen", "nsaid", "400 mg")])
+    medication_id = Medication.get(Medication.episode == update.episode_id).id
+    with pytest.raises(InvalidTransition, match="not a muscle relaxant"):
+        episodes.keep_medication_on(staff.clinician, medication_id, reason="pain", decided_on=date(2026, 11, 30))
+
+
+def test_a_relaxant_kept_on_leaves_the_review_list_until_21_days_after_the_decision(staff):
+    from clinic_desktop.services.obligations import obligation_list
+
+    with frozen_at(datetime(2026, 12, 21, 9, 0, tzinfo=timezone.utc)):
+        _, medication_id = relaxant_started(staff, started_on=FIRST_CONTACT)
+        assert obligation_list(staff.clinician, "relaxant_to_review").total == 1
+        episodes.keep_medication_on(staff.clinician, medication_id, reason="spasm", decided_on=date(2026, 12, 21))
+        assert obligation_list(staff.clinician, "relaxant_to_review").total == 0
+    with frozen_at(datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)):
+        (row,) = obligation_list(staff.clinician, "relaxant_to_review").rows
+    assert (row.item_id, row.due_by) == (medication_id, date(2027, 1, 11))

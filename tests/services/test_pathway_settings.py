@@ -87,7 +87,6 @@ def test_a_booked_review_keeps_its_deadline(staff, at_first_contact):
 @pytest.mark.parametrize("today, days, counts, words", [
     pytest.param(date(2026, 12, 8), 7, (1, 0), "; of them, 1 is now overdue", id="newly-overdue"),
     pytest.param(date(2026, 12, 11), 7, (0, 0), "", id="already-overdue-stays-overdue-not-counted"),
-    pytest.param(date(2026, 12, 11), 20, (0, 1), "; of them, 1 is no longer overdue", id="no-longer-overdue"),
 ])
 def test_a_moved_deadline_is_counted_only_when_it_crosses_today(staff, today, days, counts, words):
     """The 2-week review due Thu 10 Dec moves to Thu 3 Dec (7 days) or Wed 16 Dec (20 days)."""
@@ -99,6 +98,33 @@ def test_a_moved_deadline_is_counted_only_when_it_crosses_today(staff, today, da
     assert change.in_words == f"1 deadline of items nobody has acted on moved{words}."
 
 
+def test_a_timing_made_less_strict_again_counts_deadlines_no_longer_overdue(staff):
+    with frozen_at(THURSDAY):
+        first_seen(staff, "Early")  # 2-week review due Thu 10 Dec
+    with frozen_at(datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc)):
+        update_pathway_timings(staff.manager, two_week_review_days=7)  # -> Thu 3 Dec, overdue
+        change = update_pathway_timings(staff.manager, two_week_review_days=14)  # back to Thu 10 Dec
+    assert (change.moved, change.newly_overdue, change.no_longer_overdue) == (1, 0, 1)
+    assert change.in_words == "1 deadline of items nobody has acted on moved; of them, 1 is no longer overdue."
+
+
+def test_a_timing_later_than_the_source_is_refused_with_its_limit(staff):
+    with pytest.raises(ValidationError) as refused:
+        update_pathway_timings(staff.manager, medication_review_days=28)
+    assert str(refused.value) == ("The Medication review timing is a whole number of days from 1 to 21, not 28: it "
+                                  "may be made stricter than the stepped-care guidance's 21 days, never later.")
+    assert refused.value.field == "medication_review_days"
+    assert not current_timings(staff.manager).saved_by_clinic
+
+
+def test_a_timing_saved_later_than_the_source_before_the_limits_never_applies(staff):
+    ClinicSetting.create(name=pathway_settings.TIMINGS_SETTING,
+                         value=json.dumps({**asdict(PathwayTimings()), "two_week_review_days": 28}))
+    assert load_pathway_timings().two_week_review_days == 14
+    change = update_pathway_timings(staff.manager, medication_review_days=14)
+    assert "two_week_review_days" in change.changed
+
+
 def test_a_closure_day_preview_counts_deadlines_newly_overdue_only(staff):
     with frozen_at(THURSDAY):
         first_seen(staff, "Early")  # 2-week review due Thu 10 Dec
@@ -108,10 +134,10 @@ def test_a_closure_day_preview_counts_deadlines_newly_overdue_only(staff):
 
 
 def test_a_new_episode_follows_the_new_timing(staff, at_first_contact):
-    update_pathway_timings(staff.manager, twelve_week_check_days=90)
+    update_pathway_timings(staff.manager, twelve_week_check_days=70)
     episode_id = first_seen(staff)
     check = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "twelve_week_review"))
-    assert check.due_by == date(2027, 2, 24)  # Thu 26 Nov + 90 days
+    assert check.due_by == date(2027, 2, 4)  # Thu 26 Nov + 70 days
 
 
 def test_the_change_is_audited_with_how_many_moved(staff, at_first_contact):
@@ -151,9 +177,9 @@ def test_a_preview_of_impossible_clinic_settings_is_refused_like_the_change(staf
 
 @pytest.mark.parametrize("changes, field, message", [
     (dict(two_week_review_days=0), "two_week_review_days", "The 2-week review timing is a whole number of days "
-                                                           "from 1 to 365, not 0"),
+                                                           "from 1 to 14, not 0"),
     (dict(red_flag_referral_days=-1), "red_flag_referral_days", "stays at 0 days, not -1"),
-    (dict(twelve_week_check_days=366), "twelve_week_check_days", "not 366"),
+    (dict(twelve_week_check_days=85), "twelve_week_check_days", "from 1 to 84, not 85: it may be made stricter"),
     (dict(medication_review_days="21"), "medication_review_days", "not '21'"),
     (dict(medication_review_days=True), "medication_review_days", "not True"),
     (dict(coffee_break_days=1), "coffee_break_days", "There is no pathway timing 'coffee_break_days'"),
@@ -221,12 +247,12 @@ def _deadlines(facts: EpisodeFacts, timings: PathwayTimings) -> dict[str, date]:
     return {item.kind: item.due_by for item in (*actions.appointments, *actions.referrals)}
 
 
-@pytest.mark.parametrize("timing", list(TIMED_ITEMS))
+@pytest.mark.parametrize("timing", [name for name in TIMED_ITEMS if name not in pathway_settings.FIXED_TIMINGS])
 def test_each_timing_moves_exactly_the_kinds_of_item_it_is_said_to(timing):
-    longer = PathwayTimings(**{**asdict(PathwayTimings()), timing: getattr(PathwayTimings(), timing) + 7})
+    stricter = PathwayTimings(**{**asdict(PathwayTimings()), timing: getattr(PathwayTimings(), timing) - 7})
     moved = set()
     for facts in (_BEFORE_STRATIFICATION, _AFTER_OUTCOME):
-        before, after = _deadlines(facts, PathwayTimings()), _deadlines(facts, longer)
+        before, after = _deadlines(facts, PathwayTimings()), _deadlines(facts, stricter)
         moved |= {kind for kind in before if before[kind] != after[kind]}
     model, kinds = TIMED_ITEMS[timing]
     assert moved and moved <= set(kinds)

@@ -193,3 +193,131 @@ def test_a_deadline_already_reached_shows_in_the_notices_attention(staff, patien
     update = episodes.open_episode(staff.clinician, patient.id, first_contact_on=first_contact,
                                    presentation="non_specific", severity="mild")
     assert [pathway_sync.notice_attention(notice) for notice in update.notices] == attention
+
+
+# --- rules that fire again, and facts out of order ---
+
+LATER = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)  # Mon 1 Mar 2027, past day 84 (Thu 18 Feb)
+
+
+def referrals_of(kind):
+    return list(Referral.select().where(Referral.kind == kind).order_by(Referral.id))
+
+
+def deficit(staff, episode_id, on):
+    return episodes.record_radicular_status(staff.clinician, episode_id, recorded_on=on, severe_radicular_pain=False,
+                                            neurological_deficit=True)
+
+
+def outcome(staff, episode_id, on, improved):
+    return episodes.record_twelve_week_outcome(staff.clinician, episode_id, recorded_on=on, improved=improved)
+
+
+def test_a_new_deficit_after_the_early_radicular_referral_was_sent_raises_it_again(staff, episode_id):
+    deficit(staff, episode_id, date(2026, 11, 30))
+    Referral.update(status="sent", sent_at=NOW).execute()
+    again = deficit(staff, episode_id, date(2026, 12, 3))
+    assert again.notices == ("Early radicular referral raised, due by Thu 17 Dec 2026",)
+    assert [row.status for row in referrals_of("early_radicular")] == ["sent", "raised"]
+
+
+def test_a_new_deficit_after_the_early_radicular_referral_was_cancelled_raises_it_again(staff, episode_id):
+    deficit(staff, episode_id, date(2026, 11, 30))
+    Referral.update(status="cancelled", cancel_reason="seen privately").execute()
+    deficit(staff, episode_id, date(2026, 12, 3))
+    assert [row.status for row in referrals_of("early_radicular")] == ["cancelled", "raised"]
+
+
+def test_a_new_deficit_while_the_referral_is_open_raises_no_second_and_says_so(staff, episode_id):
+    deficit(staff, episode_id, date(2026, 11, 30))
+    covered = deficit(staff, episode_id, date(2026, 12, 3))
+    assert covered.notices == ("Neurological deficit recorded on 3 Dec 2026: an early radicular referral is already "
+                               "open, so no second one is raised; make sure its letter says so.",)
+    assert len(referrals_of("early_radicular")) == 1
+    Referral.update(status="sent", sent_at=NOW).execute()
+    assert pathway_sync.synchronise(staff.clinician, Episode.get_by_id(episode_id)) == []  # not raised late
+
+
+def test_a_new_deficit_after_the_open_letter_was_signed_must_be_acknowledged(staff, episode_id):
+    deficit(staff, episode_id, date(2026, 11, 30))
+    Referral.update(status="signed", signed_by=staff.clinician.user_id, signed_at=NOW).execute()
+    deficit(staff, episode_id, date(2026, 12, 3))
+    (warning,) = episode_records.get_episode(staff.clinician, episode_id).open_warnings
+    assert warning.requires_acknowledgement
+    assert "after the early radicular referral letter was signed but before it was sent" in warning.message
+
+
+def test_a_new_red_flag_after_the_urgent_referral_was_sent_raises_it_again(staff, episode_id):
+    episodes.record_red_flags(staff.clinician, episode_id, recorded_on=date(2026, 12, 1), flags=["fever"])
+    Referral.update(status="sent", sent_at=NOW).execute()
+    again = episodes.record_red_flags(staff.clinician, episode_id, recorded_on=date(2026, 12, 3),
+                                      flags=["suspected cauda equina syndrome"])
+    assert again.notices == ("Urgent red-flag referral raised: due today",)
+    assert [row.status for row in referrals_of("urgent_red_flag")] == ["sent", "raised"]
+
+
+def test_a_later_not_improved_after_the_escalation_was_sent_raises_it_again(staff, episode_id):
+    with frozen_at(LATER):
+        outcome(staff, episode_id, date(2027, 2, 18), improved=False)
+        Referral.update(status="sent", sent_at=LATER).execute()
+        again = outcome(staff, episode_id, date(2027, 3, 1), improved=False)
+    assert "Specialist pain / spinal centre referral raised, due by Mon 15 Mar 2027" in again.notices
+    assert [row.status for row in referrals_of("pain_spinal_centre")] == ["sent", "raised"]
+
+
+def test_an_outcome_corrected_to_improved_supersedes_the_unsent_escalation(staff, episode_id):
+    with frozen_at(LATER):
+        outcome(staff, episode_id, date(2027, 2, 18), improved=False)
+        Referral.update(status="drafted").execute()
+        corrected = outcome(staff, episode_id, date(2027, 2, 18), improved=True)
+    (escalation,) = referrals_of("pain_spinal_centre")
+    assert (escalation.status, escalation.cancel_reason) == (
+        "cancelled", "superseded: 12-week outcome corrected to improved on 18 Feb 2027")
+    assert (escalation.cancelled_by_id, escalation.cancelled_at) == (None, LATER)
+    assert corrected.notices == ("Superseded: specialist pain / spinal centre referral cancelled",)
+
+
+def test_a_signed_escalation_corrected_to_improved_warns_the_clinician(staff, episode_id):
+    with frozen_at(LATER):
+        outcome(staff, episode_id, date(2027, 2, 18), improved=False)
+        Referral.update(status="signed", signed_by=staff.clinician.user_id, signed_at=LATER).execute()
+        corrected = outcome(staff, episode_id, date(2027, 2, 18), improved=True)
+    (escalation,) = referrals_of("pain_spinal_centre")
+    assert escalation.status == "signed"
+    assert corrected.notices == ("The 12-week outcome was corrected to improved on 18 Feb 2027, after the specialist "
+                                 "pain / spinal centre referral was signed but before it was sent: check whether it "
+                                 "should still be sent.",)
+
+
+def test_not_improved_again_after_a_superseded_escalation_raises_a_new_one(staff, episode_id):
+    with frozen_at(LATER):
+        outcome(staff, episode_id, date(2027, 2, 18), improved=False)
+        outcome(staff, episode_id, date(2027, 2, 18), improved=True)
+        outcome(staff, episode_id, date(2027, 2, 19), improved=False)
+    assert [row.status for row in referrals_of("pain_spinal_centre")] == ["cancelled", "raised"]
+
+
+def test_an_early_outcome_then_high_risk_still_has_a_review_by_day_84(staff, episode_id):
+    check = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "twelve_week_review"))
+    Appointment.update(status="attended", clinician=staff.clinician.user_id, starts_at=NOW,
+                       ends_at=NOW.replace(minute=20)).where(Appointment.id == check.id).execute()
+    early = outcome(staff, episode_id, date(2026, 12, 3), improved=True)
+    assert "12-week check to book, due by Thu 18 Feb 2027" in early.notices
+    stratify(staff, episode_id, HIGH, date(2026, 12, 3))
+    (waiting,) = Appointment.select().where((Appointment.kind == "twelve_week_review")
+                                            & (Appointment.status == "to_book"))
+    assert waiting.due_by == date(2027, 2, 18)
+    assert "high risk: review no later than day 84" in waiting.reason
+
+
+def test_start_back_before_the_two_week_review_leaves_it_to_book(staff, episode_id):
+    stratify(staff, episode_id, MEDIUM, date(2026, 12, 1))
+    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review"))
+    assert (review.status, review.due_by) == ("to_book", date(2026, 12, 10))
+
+
+def test_an_outcome_in_the_12_week_window_closes_the_unbooked_reviews(staff, episode_id):
+    with frozen_at(LATER):
+        done = outcome(staff, episode_id, date(2027, 2, 18), improved=True)
+    assert set(done.notices) == {"2-week review cancelled: 12-week outcome recorded",
+                                 "12-week check cancelled: 12-week outcome recorded"}

@@ -7,7 +7,7 @@ import pytest
 from admin_helpers import shown
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from clinic_desktop.models import Appointment
 from clinic_desktop.services import episodes, patients, users
@@ -115,11 +115,21 @@ def test_the_question_counts_only_deadlines_that_would_become_overdue_or_stop_be
         assert question == ("Saving moves 3 deadlines of reviews still to book and referrals only raised. 1 of them "
                             "would become overdue and show at once on the overdue lists.\n\nSave the change?")
         assert said == "Saved the new timings. 3 deadlines of items nobody has acted on moved; of them, 1 is now overdue."
-        question, said = saved_after_asking(qtbot, page, 30)  # due 2, 3 and 11 Dec
-        assert question == ("Saving moves 3 deadlines of reviews still to book and referrals only raised. 3 of them "
+        question, said = saved_after_asking(qtbot, page, 14)  # back to 16, 17 and 26 Nov (today)
+        assert question == ("Saving moves 3 deadlines of reviews still to book and referrals only raised. 1 of them "
                             "would no longer be overdue and leave the overdue lists.\n\nSave the change?")
-        assert said == ("Saved the new timings. 3 deadlines of items nobody has acted on moved; of them, 3 are no "
+        assert said == ("Saved the new timings. 3 deadlines of items nobody has acted on moved; of them, 1 is no "
                         "longer overdue.")
+
+
+def test_each_timing_shows_its_limit_and_cannot_be_set_later(qtbot, page):
+    limits = {"two_week_review_days": 14, "medication_review_days": 21, "early_radicular_referral_days": 14,
+              "stratified_referral_days": 14, "twelve_week_check_days": 84, "escalation_referral_days": 14}
+    for name, limit in limits.items():
+        assert page.days[name].maximum() == limit
+        assert page.findChild(QLabel, f"{name}_limit").text().endswith(f"; at most {limit} days")
+    page.days["medication_review_days"].setValue(28)
+    assert page.days["medication_review_days"].value() == 21
 
 
 def saved_after_asking(qtbot, page, two_week_review_days: int) -> tuple[str, str]:

@@ -86,3 +86,13 @@ def test_a_recognised_red_flag_raises_the_urgent_referral(qtbot, sqlite_staff):
                    if row.urgent]
     assert "suspected cauda equina syndrome, new urinary retention" in referral.reason
     assert referral.due_by == date(2026, 11, 30)
+
+
+def test_a_relaxant_named_in_another_row_shows_the_hepatic_warning(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff, hepatic="moderate")
+    nsaid = form.analgesia[0]
+    tick(qtbot, nsaid.given)
+    assert not form.caution.isVisible()
+    qtbot.keyClicks(nsaid.name, "Diazepam")
+    assert form.caution.isVisible() and form.caution.acknowledge.isVisible()
+    assert nsaid.name.completer().model().rowCount() > 0
