@@ -81,11 +81,15 @@ class ClinicPage(QWidget):
         self.opens_at, self.closes_at = time_edit("Opens at"), time_edit("Closes at")
         self.slot_minutes = spin_box("Slot length", 5, 240, " minutes")
         self.lock_after = spin_box("Lock after idle minutes", 1, 120, " idle minutes")
+        self.chase_after = spin_box("Chase an unacknowledged referral after working days", 1, 60, " working days")
+        self.chase_after.setToolTip("A sent referral that the receiving service has not acknowledged by then "
+                                    "goes on reception's Acknowledgements to chase list.")
         hours = QFormLayout()
         hours.addRow("&Opens at", self.opens_at)
         hours.addRow("&Closes at", self.closes_at)
         hours.addRow("&Slot length", self.slot_minutes)
         hours.addRow("Lock the sc&reen after", self.lock_after)
+        hours.addRow("Chase a sent referral's reply after", self.chase_after)
 
         self.region = QComboBox()
         self.region.setEditable(True)
@@ -146,6 +150,7 @@ class ClinicPage(QWidget):
         self.closes_at.setTime(QTime(settings.closes_at.hour, settings.closes_at.minute))
         self.slot_minutes.setValue(settings.slot_minutes)
         self.lock_after.setValue(settings.lock_after_minutes)
+        self.chase_after.setValue(settings.referral_acknowledgement_working_days)
         self.region.setCurrentText(settings.holiday_region)
         self.show_closure_days(settings.closure_days)
         self.new_closure.setDate(QDate(clock.today(settings.zone)))
@@ -155,7 +160,9 @@ class ClinicPage(QWidget):
         return dict(name=self.name.text(), address=self.address.toPlainText().strip(),
                     telephone=self.telephone.text().strip(), opens_at=self.opens_at.time().toPython(),
                     closes_at=self.closes_at.time().toPython(), slot_minutes=self.slot_minutes.value(),
-                    lock_after_minutes=self.lock_after.value(), holiday_region=self.region.currentText().strip(),
+                    lock_after_minutes=self.lock_after.value(),
+                    referral_acknowledgement_working_days=self.chase_after.value(),
+                    holiday_region=self.region.currentText().strip(),
                     closure_days=tuple(self.closure_days()))
 
     def changes(self) -> dict:

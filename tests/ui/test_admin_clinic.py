@@ -50,6 +50,15 @@ def test_changed_details_are_saved_and_passed_on(qtbot, page):
     assert page.message.text() == "Saved: name, slot minutes."
 
 
+def test_the_wait_before_chasing_a_referral_reply_is_saved(qtbot, page):
+    assert page.chase_after.value() == 10
+    page.chase_after.setValue(5)
+    with qtbot.waitSignal(page.settings_changed):
+        click(qtbot, page.save_button)
+    assert load_settings().referral_acknowledgement_working_days == 5
+    assert page.message.text() == "Saved: referral acknowledgement working days."
+
+
 def test_a_new_closure_day_moves_a_waiting_deadline(qtbot, page, sqlite_staff):
     patient = patients.register_patient(sqlite_staff.receptionist, family_name="Khan", given_name="Aisha",
                                         date_of_birth=date(1980, 3, 4))
