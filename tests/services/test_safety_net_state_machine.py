@@ -374,6 +374,7 @@ class SafetyNet(RuleBasedStateMachine):
         if not open_check.exists():
             self.call(referrals.mark_referral_sent, actor, referral_id)
         elif not self.hole("superseded_letter_sent"):
+            self.figures.changes["sending tried while the superseded letter's warning is open"] += 1
             sent = self.call(referrals.mark_referral_sent, actor, referral_id)
             assert sent is None, f"referral {referral_id} was sent while 'check whether it should still be sent' is open"
 
