@@ -82,5 +82,6 @@ def test_a_renamed_test_or_an_unverified_control_is_caught():
            "- **C-01.3** Elsewhere. `tests/no_such_file.py::test_x`\n"
            "- **C-01.4** Trust me.\n"
            "## H-02 Nothing done about it\n")
-    assert missing_tests(log) == ["tests/test_hazard_log.py::test_that_was_renamed", "tests/no_such_file.py (no such file)"]
+    assert missing_tests(log) == ["tests/test_hazard_log.py::test_that_was_renamed",
+                                  "tests/no_such_file.py (no such file)"]
     assert unverified_controls(log) == ["H-01 C-01.4 names no test and is not marked pending", "H-02 has no control"]

@@ -166,8 +166,9 @@ def unanswered_facts(settings: ClinicSettings) -> list[tuple[str, str]]:
                 (RadicularStatus.episode == episode.id)
                 & (RadicularStatus.severe_radicular_pain | RadicularStatus.neurological_deficit)):
             if not _answered(referrals, "early_radicular", fact.recorded_at):
-                faults.append(("radicular_not_refiring", f"episode {episode.id}: radicular finding {fact.id} recorded at {fact.recorded_at} "
-                              "has no early radicular referral open then or raised since"))
+                faults.append(("radicular_not_refiring", f"episode {episode.id}: radicular finding {fact.id} "
+                               f"recorded at {fact.recorded_at} "
+                               "has no early radicular referral open then or raised since"))
         outcome = _latest_outcome(episode.id)  # a correction stands: only the latest calls for escalation
         if outcome is not None and not outcome.improved \
                 and not _answered(referrals, "pain_spinal_centre", outcome.recorded_at):

@@ -370,13 +370,15 @@ class SafetyNet(RuleBasedStateMachine):
     def send(self, actor: Actor, referral_id: int) -> None:
         """A letter whose referral was superseded waits for the clinician's decision (issue 10)."""
         open_check = PathwayWarning.select().where(
-            (PathwayWarning.pathway_key == f"superseded-signed:{referral_id}") & PathwayWarning.acknowledged_at.is_null())
+            (PathwayWarning.pathway_key == f"superseded-signed:{referral_id}")
+            & PathwayWarning.acknowledged_at.is_null())
         if not open_check.exists():
             self.call(referrals.mark_referral_sent, actor, referral_id)
         elif not self.hole("superseded_letter_sent"):
             self.figures.changes["sending tried while the superseded letter's warning is open"] += 1
             sent = self.call(referrals.mark_referral_sent, actor, referral_id)
-            assert sent is None, f"referral {referral_id} was sent while 'check whether it should still be sent' is open"
+            assert sent is None, \
+                f"referral {referral_id} was sent while 'check whether it should still be sent' is open"
 
     @rule(who=st.sampled_from((0, 2, 3, 1)), referral=pick)
     def cancel_referral(self, who, referral):
