@@ -93,6 +93,12 @@ KNOWN_HOLES: dict[str, str] = {
         "(medium risk) on 1 Jun: standard physiotherapy referral due Mon 15 Jun; discharge the episode; the "
         "manager closes 15 Jun (update_clinic_settings(closure_days=[15 Jun])); the referral stays due on "
         "15 Jun. Switched off: the closed-day check for discharged episodes' items."),
+    "radicular_not_refiring": (
+        "a new severe radicular pain or neurological deficit raises nothing once the episode's early radicular "
+        "referral was cancelled (its pathway key is taken; issue 10 part 2): record_radicular_status("
+        "neurological_deficit=True): referral raised; a clinician cancels it; later record_radicular_status("
+        "severe_radicular_pain=True, neurological_deficit=True): no referral is open or raised. Found by the "
+        "soak. Switched off: that check of the_facts_get_what_they_require."),
 }
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 09:00 in London
