@@ -99,6 +99,12 @@ KNOWN_HOLES: dict[str, str] = {
         "neurological_deficit=True): referral raised; a clinician cancels it; later record_radicular_status("
         "severe_radicular_pain=True, neurological_deficit=True): no referral is open or raised. Found by the "
         "soak. Switched off: that check of the_facts_get_what_they_require."),
+    "escalation_not_refiring": (
+        "a later 12-week 'not improved' raises nothing once the episode's pain / spinal centre referral was "
+        "cancelled (one 'escalation' key per episode; issue 10 part 2): first contact 1 Jun 2026; on 1 Sep "
+        "record_twelve_week_outcome(24 Aug, improved=False): referral raised; the clinician cancels it; on 8 Sep "
+        "record improved (7 Sep), then not improved (8 Sep): no referral is open or raised. Switched off: that "
+        "check of the_facts_get_what_they_require."),
 }
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 09:00 in London
