@@ -4,6 +4,8 @@
 #                    database is filled with demo data
 #   make test        the whole test suite, Qt on the offscreen platform
 #   make bench       the benchmarks (pytest-benchmark), with their tables
+#   make soak        the safety-net state machine at 10,000 examples (SOAK_EXAMPLES=…); long,
+#                    not part of make test; prints what it did and the holes switched off
 #   make screenshot  docs/screenshots/<view>.png of each main view of a demo clinic, rendered offscreen,
 #                    and the first page of a signed letter (pdftoppm)
 #   make clean       remove the venv and caches
@@ -32,6 +34,13 @@ run: $(STAMP)
 .PHONY: test
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest
+
+SOAK_EXAMPLES ?= 10000
+
+.PHONY: soak
+soak: $(STAMP)
+	SAFETY_NET_EXAMPLES=$(SOAK_EXAMPLES) QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest \
+		tests/services/test_safety_net_state_machine.py -p no:randomly -s -q
 
 .PHONY: bench
 bench: $(STAMP)
