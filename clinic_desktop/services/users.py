@@ -15,7 +15,7 @@ from peewee import IntegrityError
 
 from clinic_desktop.models import Appointment, Episode, User, database_proxy, is_sqlite
 from clinic_desktop.models.users import ROLES
-from clinic_desktop.services import audit, handover, validation
+from clinic_desktop.services import audit, handover, obligations, validation
 from clinic_desktop.services.actor import Actor
 from clinic_desktop.services.clinic_time import format_day, to_local
 from clinic_desktop.services.clock import now_utc, today
@@ -27,6 +27,7 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended co
 MIN_PASSWORD_LENGTH = 10
 ROLE_LABELS = {"receptionist": "receptionist", "clinician": "clinician", "practice_manager": "practice manager"}
 _MANAGER = "practice_manager"
+_CLINICIAN = "clinician"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,9 @@ def edit_user(actor, user_id: int, *, full_name: str | None = None, role: str | 
             raise PermissionDenied("You cannot change your own role; ask another practice manager to do it.")
         if user.role == _MANAGER and user.active:
             _refuse_leaving_no_manager(user, f"change {user.full_name}'s role")
+        if user.role == _CLINICIAN and user.active:
+            _refuse_role_change_with_clinical_work(actor, user)
+            _refuse_leaving_no_clinician(actor, user, f"change {user.full_name}'s role")
     User.update(**wanted).where(User.id == user.id).execute()
     words = [f"role {ROLE_LABELS[user.role]} → {ROLE_LABELS[role]}" if name == "role" else name.replace("_", " ")
              for name in changed]
@@ -182,6 +186,8 @@ def deactivate_user(actor, user_id: int, *, hand_over_to=None) -> UserRecord:
         raise InvalidTransition(f"The account {user.username} ({user.full_name}) is already deactivated.")
     if user.role == _MANAGER:
         _refuse_leaving_no_manager(user, f"deactivate {user.full_name}")
+    if user.role == _CLINICIAN:
+        _refuse_leaving_no_clinician(actor, user, f"deactivate {user.full_name}")
     _refuse_stranding_bookings(user)
     owned = handover.owned_by(actor, user.id)
     episodes = [episode.id for episode in _responsible_for(user.id)]
@@ -264,6 +270,32 @@ def _refuse_leaving_no_manager(user: User, doing: str) -> None:
     if not others.exists():
         raise Conflict(f"You cannot {doing}: {user.full_name} is the only active practice manager, and someone "
                        "must be able to manage accounts. Make another person a practice manager first.")
+
+
+def _refuse_leaving_no_clinician(actor, user: User, doing: str) -> None:
+    """Clinical work (letters to write and sign, warnings, findings, relaxants) is on clinicians'
+    lists only: with no active clinician left it would be on nobody's (DESIGN.md, "The safety net")."""
+    others = User.select().where(User.role == _CLINICIAN, User.active == True, User.id != user.id)  # noqa: E712
+    if others.exists():
+        return
+    counts = {kind: count for kind, count in obligations.open_work_counts(actor).items()
+              if obligations.KINDS[kind].owner_role == _CLINICIAN}
+    if counts:
+        raise Conflict(f"You cannot {doing}: {user.full_name} is the only active clinician and clinical work is "
+                       f"open ({handover.counted(counts)}), which only a clinician can do. Add or reactivate "
+                       "another clinician first.")
+
+
+def _refuse_role_change_with_clinical_work(actor, user: User) -> None:
+    """A clinician who owns open work keeps it on their list whatever their role, where a
+    receptionist or manager could not act on it: the work is handed on by deactivating the account."""
+    work = open_work_of(actor, user.id)
+    if work.needs_handover:
+        raise Conflict(
+            f"You cannot change {user.full_name}'s role while they own clinical work ({work.items} open items, "
+            f"responsible for {work.open_episodes} open episodes): it would stay on a list they cannot act on. "
+            "Deactivate the clinician account, which hands the work to a colleague or the unassigned list, "
+            "and create an account in the new role.")
 
 
 def _refuse_stranding_bookings(user: User) -> None:

@@ -353,3 +353,25 @@ def test_open_work_is_not_handed_to_the_person_leaving_nor_to_a_receptionist(sta
 def test_someone_with_no_open_work_is_deactivated_without_naming_anyone(staff):
     assert not users.deactivate_user(staff.manager, staff.receptionist.user_id).active
     assert "handed_to" in json.loads(last_event().details)
+
+
+def test_the_last_active_clinician_is_not_deactivated_while_clinical_work_is_open(staff):
+    _dr_jones_work(staff)
+    _deactivate(staff, staff.other_clinician, hand_over_to=UNASSIGNED)
+    with pytest.raises(Conflict, match="Dr Alys Jones is the only active clinician and clinical work is open "
+                                       r"\(referrals to write 1, letters to sign 1, findings to record 1\)"):
+        _deactivate(staff, staff.clinician, hand_over_to=UNASSIGNED)
+    assert User.get_by_id(staff.clinician.user_id).active
+
+
+def test_a_clinician_who_owns_open_work_keeps_their_role_until_it_is_handed_on(staff):
+    _dr_jones_work(staff)
+    with pytest.raises(Conflict, match="You cannot change Dr Alys Jones's role while they own clinical work"):
+        users.edit_user(staff.manager, staff.clinician.user_id, role="receptionist")
+    assert User.get_by_id(staff.clinician.user_id).role == "clinician"
+
+
+def test_a_clinician_without_open_work_may_change_role(staff):
+    with frozen_at(datetime(2026, 11, 25, 8, 45, tzinfo=timezone.utc)):
+        record = users.edit_user(staff.manager, staff.other_clinician.user_id, role="receptionist")
+    assert record.role == "receptionist"
