@@ -144,23 +144,44 @@ def synchronise_patient_episodes(actor, patient_id: int) -> list[str]:
 
 
 def resynchronise_waiting_items(actor, due_from: date | None = None, due_to: date | None = None) -> list[str]:
-    """Re-run the rules for open episodes with an item nobody has acted on yet, due in the window.
+    """Re-run the rules for episodes with an open deadline in the window.
 
     Used when the clinic calendar changes (closure days, holiday region): a deadline that now
-    falls on a closed day must move to the working day before. Runs inside the caller's
-    service transaction and writes no audit event of its own.
+    falls on a closed day must move to the working day before. An open episode's items follow
+    its rules (a drafted or signed letter only ever earlier); a discharged episode has no rules
+    left, so its open items are moved to the working day before directly. Runs inside the
+    caller's service transaction and writes no audit event of its own.
     """
     episode_ids: set[int] = set()
-    for model, waiting in ((Appointment, "to_book"), (Referral, "raised")):
-        query = model.select(model.episode).where(model.status == waiting)
+    for model, statuses in ((Appointment, ("to_book",)), (Referral, CANCELLABLE_REFERRAL_STATUSES + ("signed",))):
+        query = model.select(model.episode).where(model.status.in_(statuses))
         if due_from is not None:
             query = query.where(model.due_by >= due_from)
         if due_to is not None:
             query = query.where(model.due_by <= due_to)
         episode_ids.update(row.episode_id for row in query.distinct())
     notices: list[str] = []
-    for episode in Episode.select().where(Episode.id.in_(sorted(episode_ids)) & (Episode.status == "open")):
-        notices.extend(synchronise(actor, episode))
+    for episode in Episode.select().where(Episode.id.in_(sorted(episode_ids))).order_by(Episode.id):
+        if episode.status == "open":
+            notices.extend(synchronise(actor, episode))
+        else:
+            notices.extend(_keep_off_closed_days(episode))
+    return notices
+
+
+def _keep_off_closed_days(episode: Episode) -> list[str]:
+    """A discharged episode's open items with a deadline on a day the clinic is now shut move
+    to the working day before (never later); the same-day urgent referral stays on its day."""
+    calendar = load_settings().calendar()
+    notices = []
+    for model, statuses, labels in ((Appointment, ("to_book",), APPOINTMENT_LABELS),
+                                    (Referral, CANCELLABLE_REFERRAL_STATUSES + ("signed",), REFERRAL_LABELS)):
+        for row in model.select().where((model.episode == episode.id) & model.status.in_(statuses)):
+            if row.kind == "urgent_red_flag" or calendar.is_working_day(row.due_by):
+                continue
+            due_by = calendar.deadline(row.due_by, 0)
+            model.update(due_by=due_by, updated_at=now_utc()).where(model.id == row.id).execute()
+            notices.append(f"{capitalised(labels[row.kind])} now due by {format_day(due_by)}")
     return notices
 
 
@@ -226,6 +247,26 @@ def _refresh_waiting_items(episode: Episode, actions: PathwayActions) -> list[st
                 (model.id == row.id) & (model.status == waiting)).execute()
             if row.due_by != item.due_by:
                 notices.append(f"{capitalised(labels[row.kind])} now due by {format_day(item.due_by)}")
+    return notices + _bring_forward_acted_on_referrals(episode, actions)
+
+
+def _bring_forward_acted_on_referrals(episode: Episode, actions: PathwayActions) -> list[str]:
+    """A drafted or signed referral keeps its reason (a clinician wrote to it), but a finding
+    recorded since that makes it due sooner (a deficit dated before the pain that raised it)
+    brings its deadline forward: never later than the source allows, never moved later."""
+    wanted = {item.key: item for item in actions.referrals}
+    if not wanted:
+        return []
+    acted_on = ("drafted", "signed")
+    stored = Referral.select().where((Referral.episode == episode.id) & Referral.status.in_(acted_on)
+                                     & Referral.pathway_key.in_(list(wanted)))
+    notices = []
+    for row in stored:
+        due_by = wanted[row.pathway_key].due_by
+        if due_by < row.due_by:
+            Referral.update(due_by=due_by, updated_at=now_utc()).where(
+                (Referral.id == row.id) & Referral.status.in_(acted_on)).execute()
+            notices.append(f"{capitalised(REFERRAL_LABELS[row.kind])} now due by {format_day(due_by)}")
     return notices
 
 

@@ -228,6 +228,16 @@ def test_a_new_deficit_after_the_early_radicular_referral_was_cancelled_raises_i
     assert [row.status for row in referrals_of("early_radicular")] == ["cancelled", "raised"]
 
 
+def test_a_finding_dated_earlier_brings_a_drafted_referrals_deadline_forward_never_back(staff, episode_id):
+    deficit(staff, episode_id, date(2026, 12, 1))  # due Tue 15 Dec
+    Referral.update(status="drafted").execute()
+    earlier = deficit(staff, episode_id, date(2026, 11, 27))  # recorded now, dated before: the source allows 11 Dec
+    assert "Early radicular referral now due by Fri 11 Dec 2026" in earlier.notices
+    assert [(row.status, row.due_by) for row in referrals_of("early_radicular")] == [("drafted", date(2026, 12, 11))]
+    deficit(staff, episode_id, date(2026, 12, 3))  # a later finding never moves it back
+    assert [row.due_by for row in referrals_of("early_radicular")] == [date(2026, 12, 11)]
+
+
 def test_a_new_deficit_while_the_referral_is_open_raises_no_second_and_says_so(staff, episode_id):
     deficit(staff, episode_id, date(2026, 11, 30))
     covered = deficit(staff, episode_id, date(2026, 12, 3))

@@ -87,8 +87,8 @@ def test_a_closure_day_is_not_a_working_day(staff):
     assert calendar.is_working_day(date(2025, 12, 30))
 
 
-def _episode_first_seen(staff, first_contact: date) -> int:
-    patient = patients.register_patient(staff.receptionist, family_name="Khan", given_name="Aisha",
+def _episode_first_seen(staff, first_contact: date, family_name: str = "Khan") -> int:
+    patient = patients.register_patient(staff.receptionist, family_name=family_name, given_name="Aisha",
                                         date_of_birth=date(1980, 3, 4))
     return episodes.open_episode(staff.clinician, patient.id, first_contact_on=first_contact,
                                  presentation="non_specific", severity="mild").episode_id
@@ -106,6 +106,26 @@ def test_a_new_closure_day_moves_a_waiting_deadline_to_the_working_day_before(st
         assert _two_week_due(episode_id) == date(2026, 12, 9)
         update_clinic_settings(staff.manager, closure_days=[])
         assert _two_week_due(episode_id) == date(2026, 12, 10)
+
+
+def test_a_new_closure_day_moves_a_discharged_episodes_open_referral_and_a_drafted_letter(staff):
+    from clinic_desktop.models import Referral
+    from clinic_desktop.services import discharge
+
+    with frozen_at(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)):
+        medium = (1, 1, 1, 1, 0, 0, 0, 0, 0)  # a standard physiotherapy referral, due Mon 15 Jun
+        kept = _episode_first_seen(staff, date(2026, 6, 1))
+        episodes.record_start_back(staff.clinician, kept, assessed_on=date(2026, 6, 1), answers=medium)
+        left = _episode_first_seen(staff, date(2026, 6, 1), family_name="Left")
+        episodes.record_start_back(staff.clinician, left, assessed_on=date(2026, 6, 1), answers=medium)
+        decisions = [discharge.ItemDecision(item.kind, item.item_id, discharge.HAND_OVER)
+                     for item in discharge.discharge_items(staff.clinician, left) if item.needs_decision]
+        episodes.discharge_episode(staff.clinician, left, discharged_on=date(2026, 6, 1), reason="moved away",
+                                   decisions=decisions, hand_over_to=staff.clinician.user_id)
+        Referral.update(status="drafted").where(Referral.episode == kept).execute()
+        update_clinic_settings(staff.manager, closure_days=[date(2026, 6, 15)])
+    due = {row.episode_id: (row.status, row.due_by) for row in Referral.select()}
+    assert due == {kept: ("drafted", date(2026, 6, 12)), left: ("raised", date(2026, 6, 12))}
 
 
 # --- closing the clinic on booked patients is refused ---
