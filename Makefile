@@ -46,9 +46,10 @@ soak: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest benchmarks --benchmark-enable --benchmark-only -p no:randomly
 
-SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician patient-search patient \
+SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician open-work referrals-to-write \
+	patient-search patient \
 	appointment-book patient-details booking first-contact start-back medication outcome discharge \
-	letter sign-letter letter-batch lock dashboard audit administration import-patients
+	letter sign-letter letter-batch lock dashboard audit administration import-patients deactivate-user
 
 .PHONY: screenshot
 screenshot: $(STAMP)

@@ -11,7 +11,8 @@ from clinic_desktop.cli.errors import CommandError
 
 # The views --screenshot can draw (ui/screenshots.py VIEWS; kept here so that parsing the
 # command line never loads Qt).
-SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "patient-search", "patient",
+SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "open-work",
+                    "referrals-to-write", "patient-search", "patient",
                     "appointment-book", "patient-details", "booking", "first-contact", "start-back", "medication",
                     "outcome", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
                     "administration", "import-patients", "deactivate-user")

@@ -15,6 +15,7 @@ from clinic_desktop.demo.staff import DEMO_PASSWORDS, DemoStaff, create_staff
 from clinic_desktop.models import Patient, User, database_proxy
 from clinic_desktop.services import appointments, destinations, discharge, episodes, patients, referrals, users
 from clinic_desktop.services.clock import frozen_at, today
+from clinic_desktop.services.episode_records import get_episode
 from clinic_desktop.services.episodes import MedicationInput
 from clinic_desktop.services.errors import Conflict, ValidationError
 from clinic_desktop.services.settings import load_settings
@@ -123,7 +124,10 @@ class _ClinicStory:
         if red_flag_yesterday:
             return
         self._referral_paperwork(episode_id, clinician)  # red-flag and early radicular referrals
-        self._book_and_hold(episode_id, "medication_review", first_contact + timedelta(days=7), clinician)
+        reviewed_on = self._book_and_hold(episode_id, "medication_review", first_contact + timedelta(days=7),
+                                          clinician)
+        if reviewed_on is not None:
+            self._relaxant_decision(episode_id, reviewed_on, clinician)
         review_day = self._book_and_hold(episode_id, "two_week_review", first_contact, clinician)
         if review_day is None:
             return
@@ -230,6 +234,29 @@ class _ClinicStory:
             with self.at(step_day, time(15, 0)):
                 referrals.mark_referral_sent(self.staff.receptionist, referral.id)
             self._maybe_amend(referral, step_day + timedelta(days=1), clinician)
+            self._maybe_acknowledged(referral.id, step_day + timedelta(days=rng.randint(2, 12)))
+
+    def _maybe_acknowledged(self, referral_id: int, day: date) -> None:
+        """Most receiving services acknowledge a referral within two weeks; a few never do, and
+        those are the ones reception chases."""
+        if day >= self.today or self.rng.random() < 0.1:
+            return
+        with self.at(day, time(10, 30)):
+            if referrals.get_referral(self.staff.receptionist, referral_id).status == "sent":
+                referrals.record_referral_acknowledged(self.staff.receptionist, referral_id)
+
+    def _relaxant_decision(self, episode_id: int, day: date, clinician) -> None:
+        """At the medication review the clinician stops the muscle relaxant, or now and then
+        keeps it on with a reason (it comes back on their list three weeks later)."""
+        for medicine in get_episode(clinician, episode_id).medications:
+            if medicine.category != "muscle_relaxant" or medicine.stopped_on is not None:
+                continue
+            with self.at(day, time(16, 40)):
+                if self.rng.random() < 0.85:
+                    episodes.stop_medication(clinician, medicine.id, day)
+                else:
+                    episodes.keep_medication_on(clinician, medicine.id, decided_on=day,
+                                                reason="Spasm still limiting sleep; review again in three weeks")
 
     def _maybe_amend(self, referral, day: date, clinician) -> None:
         """Now and then a sent letter is corrected the next day: version 2, signed and waiting to go again."""

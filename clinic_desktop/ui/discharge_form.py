@@ -103,7 +103,7 @@ class DischargeForm(PathwayForm):
         self.staying = QLabel(_staying_text([item for item in items if not item.needs_decision]))
         self.staying.setWordWrap(True)
         self.staying.setAccessibleName("What happens to the other open items")
-        self.hand_to = QComboBox()
+        self.hand_to = QComboBox(self)  # owned by the form even when nothing is open to hand over
         self.hand_to.setAccessibleName("Hand remaining items to")
         self.hand_to.addItem(NO_CHOICE, None)
         for clinician in appointment_book.clinicians(actor):
@@ -124,6 +124,8 @@ class DischargeForm(PathwayForm):
                                f"{'item needs' if len(self.rows) == 1 else 'items need'} your decision</b>"))
             form.addRow(self._decision_area())
             form.addRow("&Hand remaining items to", self.hand_to)
+        else:
+            self.hand_to.hide()
         form.addRow(self.staying)
         form.addRow(self.still_needed)
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — episode from "

@@ -44,6 +44,8 @@ def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
             show_busiest_day(window.book, actor, settings)
         elif tab in ("dashboard", "audit", "admin"):
             window.tabs.setCurrentWidget(getattr(window.manager, tab))
+        elif tab in ("open_work", "referrals_to_write"):
+            window.worklists.setCurrentWidget(window.worklists.list_for(tab))
         elif tab == "search":
             from clinic_desktop.ui.patient_search import fill_for_screenshot
 
@@ -75,6 +77,8 @@ VIEWS: dict[str, ScreenshotView] = {
     "worklists-manager": ScreenshotView("practice_manager", _main_window(), _WINDOW),
     "worklists-reception": ScreenshotView("receptionist", _main_window(), _WINDOW),
     "worklists-clinician": ScreenshotView("clinician", _main_window(), _WINDOW),
+    "open-work": ScreenshotView("practice_manager", _main_window("open_work"), _WINDOW),
+    "referrals-to-write": ScreenshotView("clinician", _main_window("referrals_to_write"), _WINDOW),
     "patient-search": ScreenshotView("receptionist", _main_window("search"), _WINDOW),
     "patient": ScreenshotView("clinician", _main_window("patient"), _WINDOW),
     "appointment-book": ScreenshotView("receptionist", _main_window("book"), _WINDOW),
