@@ -1,0 +1,238 @@
+"""The sides of the safety net's one query: for each kind of obligation, the select of its open items.
+
+obligations.py narrows each side (an owner, a patient, an episode), counts it, cuts it to the
+rows a page can need and merges the cuts with UNION ALL. For that to cost the same at a million
+appointments as at a thousand, every side here is a flat select on its own partial index:
+
+- each WHERE repeats its index's condition term for term, with the statuses written as SQL
+  literals (SQLite uses a partial index only when the query's WHERE implies the index's
+  condition literally, and a bound parameter never does);
+- each side names its own sort keys (``Side.order``), the columns of its index, so the cut of
+  its first rows reads the index in order or sorts only the side's own small set;
+- the episode and the users that decide who owns a personal item are LEFT OUTER joins: the
+  episode is never missing (the foreign key is NOT NULL), so the result is the same, and
+  SQLite and PostgreSQL both drop a LEFT JOIN to a primary key that nothing reads; a count
+  without an owner filter reads the index alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from peewee import JOIN, SQL, Case, ColumnBase, Value, fn
+
+from clinic_desktop.models import (
+    Appointment,
+    Episode,
+    Medication,
+    PathwayWarning,
+    Referral,
+    User,
+    is_sqlite,
+)
+from clinic_desktop.models.appointments import FINDING_KINDS
+from clinic_desktop.services.settings import ClinicSettings
+
+# DESIGN.md rule 2 and the reference's "Muscle relaxants beyond 2–3 weeks" pitfall: a relaxant
+# still running this long after it started (or after the last decision to keep it on) needs a
+# clinician's decision again.
+RELAXANT_DECISION_DAYS = 21
+
+# The columns every side gives, in the same order.
+COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id",
+           "named_user_id", "named_active", "title_extra", "since")
+
+# Any UTC moment column reads the "since" column back (text on SQLite, timestamptz on PostgreSQL).
+SINCE = Appointment.starts_at
+
+
+@dataclass(frozen=True)
+class Side:
+    """One kind's open items: the select (with COLUMNS) and the expressions the narrowing needs.
+
+    ``named``/``active`` are None for a role's work (nobody is named). ``order`` is the side's
+    share of the lists' order (urgent first, nearest deadline, then id; the kind is the same
+    on every row of a side), written on the columns of its index.
+    """
+
+    query: object  # a ModelSelect
+    episode_id: ColumnBase
+    order: tuple
+    named: ColumnBase | None = None
+    active: ColumnBase | None = None
+
+
+def side(kind: str, settings: ClinicSettings, today: date, moment: datetime) -> Side:
+    """The select of one kind's open obligations."""
+    return _SIDES[kind](settings, today, moment)
+
+
+def reply_due(sent_at: datetime, settings: ClinicSettings) -> date:
+    """The last day a reply to a letter sent at ``sent_at`` was expected: the day before the
+    chase begins (when the sending day falls before the Nth working day back)."""
+    sent_on = sent_at.astimezone(settings.zone).date()
+    calendar, days, day = settings.calendar(), settings.referral_acknowledgement_working_days, sent_on
+    while calendar.working_days_before(day + timedelta(days=1), days) <= sent_on:
+        day += timedelta(days=1)
+    return day
+
+
+def finding_due():
+    """FINDING_DUE_SQL as column expressions, so it stays unambiguous in a join (the partial
+    index's condition, repeated term for term so SQLite uses it)."""
+    return ((Appointment.status == SQL("'attended'")) & Appointment.finding_closed_at.is_null()
+            & Appointment.kind.in_(SQL("(" + ", ".join(f"'{kind}'" for kind in FINDING_KINDS) + ")")))
+
+
+def _select(query, kind: str, item_type: str, item_id, item_kind, due_by, urgent, episode_id,
+            named=None, active=None, title_extra=None, since=None):
+    """``query`` with the COLUMNS, in order; a role's work names nobody."""
+    return query.select(
+        Value(kind).alias("kind"), Value(item_type).alias("item_type"), item_id.alias("item_id"),
+        item_kind.alias("item_kind"), due_by.alias("due_by"), urgent.alias("urgent"), episode_id.alias("episode_id"),
+        (named if named is not None else SQL("CAST(NULL AS INTEGER)")).alias("named_user_id"),
+        (active if active is not None else Value(True)).alias("named_active"),
+        (title_extra if title_extra is not None else Value("")).alias("title_extra"),
+        (since if since is not None else _no_time()).alias("since"))
+
+
+def _no_time():
+    """A NULL of the type every side's "since" has, so PostgreSQL can merge the sides."""
+    return SQL("NULL") if is_sqlite() else SQL("CAST(NULL AS TIMESTAMPTZ)")
+
+
+def _appointments(kind: str, where, named=None, active=None, since=None, query=None) -> Side:
+    """A side of appointments, never urgent, in due-by order."""
+    query = (Appointment.select() if query is None else query).where(where)
+    return Side(_select(query, kind, "appointment", Appointment.id, Appointment.kind, Appointment.due_by,
+                        Value(False), Appointment.episode, named, active, since=since),
+                Appointment.episode, (Appointment.due_by, Appointment.id), named, active)
+
+
+def _referrals(kind: str, status: str, named=None, active=None, since=None, query=None) -> Side:
+    """The referrals of one status, urgent first, then by due-by date."""
+    query = (Referral.select() if query is None else query).where(Referral.status == SQL(f"'{status}'"))
+    return Side(_select(query, kind, "referral", Referral.id, Referral.kind, Referral.due_by, Referral.urgent,
+                        Referral.episode, named, active, since=since),
+                Referral.episode, (Referral.urgent.desc(), Referral.due_by, Referral.id), named, active)
+
+
+def _responsible(model):
+    """``model`` joined to its episode's responsible clinician, and that user's alias."""
+    responsible = User.alias("responsible")
+    query = (model.select().join(Episode, JOIN.LEFT_OUTER)
+             .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id)))
+    return query, responsible
+
+
+def _first_active(*candidates):
+    """SQL for the first of (user id column, user alias) pairs whose user is active, and whether
+    there is one: with none, the first person named (so the row can say who has left) and false."""
+    named = Case(None, [(alias.active == True, column) for column, alias in candidates],  # noqa: E712
+                 candidates[0][0])
+    active = Case(None, [(alias.active == True, Value(True)) for _, alias in candidates], Value(False))  # noqa: E712
+    return named, active
+
+
+def _to_book(settings, today, moment):
+    # Whatever the episode: discharge cancels the reviews still to book, so one left on a
+    # discharged episode is a gap to surface, not to hide (as on the overdue list).
+    return _appointments("appointment_to_book", Appointment.status == SQL("'to_book'"))
+
+
+def _outcome_to_record(settings, today, moment):
+    # From the end of the slot, not from the due-by date: a visit whose time has passed with
+    # nothing recorded is the gap between "should be seen" and "was seen".
+    return _appointments("outcome_to_record", (Appointment.status == SQL("'booked'")) & (Appointment.ends_at <= moment),
+                         since=Appointment.starts_at)
+
+
+def _referral_to_write(settings, today, moment):
+    query, responsible = _responsible(Referral)
+    return _referrals("referral_to_write", "raised", Episode.responsible_clinician, responsible.active,
+                      since=Referral.raised_at, query=query)
+
+
+def _letter_to_sign(settings, today, moment):
+    # The clinician who drafted it signs it; if they have left, the episode's responsible clinician.
+    query, responsible = _responsible(Referral)
+    drafter = User.alias("drafter")
+    query = query.switch(Referral).join(drafter, JOIN.LEFT_OUTER, on=(Referral.drafted_by == drafter.id))
+    named, active = _first_active((Referral.drafted_by, drafter), (Episode.responsible_clinician, responsible))
+    return _referrals("letter_to_sign", "drafted", named, active, since=Referral.raised_at, query=query)
+
+
+def _letter_to_send(settings, today, moment):
+    return _referrals("letter_to_send", "signed", since=Referral.signed_at)
+
+
+def _acknowledgement_to_chase(settings, today, moment):
+    # A referral the receiving service has not acknowledged within the clinic's number of
+    # working days is chased by reception.
+    since = settings.calendar().working_days_before(today, settings.referral_acknowledgement_working_days)
+    sent_before = datetime.combine(since, time(0), settings.zone).astimezone(timezone.utc)
+    # Sorted by about when the reply was due (sending day + the working days, as calendar days
+    # with weekends); obligations._rows puts the exact day, from the clinic's calendar, on each row.
+    days = settings.referral_acknowledgement_working_days
+    roughly_due = _plus_days(fn.DATE(Referral.sent_at), days + 2 * (days // 5))
+    query = Referral.select().where((Referral.status == SQL("'sent'")) & (Referral.sent_at < sent_before))
+    return Side(_select(query, "acknowledgement_to_chase", "referral", Referral.id, Referral.kind, roughly_due,
+                        Referral.urgent, Referral.episode, since=Referral.sent_at),
+                Referral.episode, (Referral.urgent.desc(), roughly_due, Referral.id))
+
+
+def _warning_to_acknowledge(settings, today, moment):
+    # A warning is due the day it is raised: nothing the clinician does next should wait on it.
+    query, responsible = _responsible(PathwayWarning)
+    due_by = fn.DATE(PathwayWarning.raised_at)
+    query = query.where((PathwayWarning.requires_acknowledgement == True)  # noqa: E712
+                        & PathwayWarning.acknowledged_at.is_null())
+    return Side(_select(query, "warning_to_acknowledge", "warning", PathwayWarning.id, PathwayWarning.kind, due_by,
+                        Value(False), PathwayWarning.episode, Episode.responsible_clinician, responsible.active,
+                        PathwayWarning.message, PathwayWarning.raised_at),
+                PathwayWarning.episode, (due_by, PathwayWarning.id), Episode.responsible_clinician, responsible.active)
+
+
+def _finding_to_record(settings, today, moment):
+    # The clinician who saw the patient records what they found; if they have left, the
+    # episode's responsible clinician; else it is unassigned.
+    query, responsible = _responsible(Appointment)
+    seen_by = User.alias("seen_by")
+    query = query.switch(Appointment).join(seen_by, JOIN.LEFT_OUTER, on=(Appointment.clinician == seen_by.id))
+    named, active = _first_active((Appointment.clinician, seen_by), (Episode.responsible_clinician, responsible))
+    return _appointments("finding_to_record", finding_due(), named, active, since=Appointment.starts_at, query=query)
+
+
+def _relaxant_to_review(settings, today, moment):
+    responsible = User.alias("responsible")
+    last_decided = fn.COALESCE(Medication.continued_on, Medication.started_on)
+    due_by = _plus_days(last_decided, RELAXANT_DECISION_DAYS)
+    query = (Medication.select().join(Episode)
+             .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
+             .where((Medication.category == SQL("'muscle_relaxant'")) & Medication.stopped_on.is_null()
+                    & (Episode.status == "open")
+                    & (last_decided <= today - timedelta(days=RELAXANT_DECISION_DAYS))))
+    return Side(_select(query, "relaxant_to_review", "medication", Medication.id, Medication.category, due_by,
+                        Value(False), Medication.episode, Episode.responsible_clinician, responsible.active,
+                        Medication.name),
+                Medication.episode, (due_by, Medication.id), Episode.responsible_clinician, responsible.active)
+
+
+def _plus_days(day_column, days: int):
+    """A date column plus whole days, in the database's own words."""
+    if is_sqlite():
+        return fn.DATE(day_column, f"+{days} days")
+    return day_column + SQL(f"{days}")
+
+
+_SIDES = {
+    "appointment_to_book": _to_book,
+    "outcome_to_record": _outcome_to_record,
+    "referral_to_write": _referral_to_write,
+    "letter_to_sign": _letter_to_sign,
+    "letter_to_send": _letter_to_send,
+    "acknowledgement_to_chase": _acknowledgement_to_chase,
+    "warning_to_acknowledge": _warning_to_acknowledge,
+    "finding_to_record": _finding_to_record,
+    "relaxant_to_review": _relaxant_to_review,
+}
