@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from peewee import JOIN, SQL, Case, ColumnBase, Value, fn
+from peewee import JOIN, SQL, Case, ColumnBase, NodeList, Value, fn
 
 from clinic_desktop.models import (
     Appointment,
@@ -117,20 +117,32 @@ def _referrals(kind: str, status: str, named=None, active=None, since=None, quer
                 Referral.episode, (Referral.urgent.desc(), Referral.due_by, Referral.id), named, active)
 
 
-def _responsible(model):
-    """``model`` joined to its episode's responsible clinician, and that user's alias."""
-    responsible = User.alias("responsible")
-    query = (model.select().join(Episode, JOIN.LEFT_OUTER)
-             .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id)))
-    return query, responsible
+def _responsible(episode_id) -> tuple:
+    """The responsible clinician of the episode ``episode_id`` names, and whether they are active.
+
+    Correlated subqueries rather than joins: a side holds a few hundred rows, and a join to
+    the episode table tempts PostgreSQL into hashing all 100,000 episodes (its estimate of a
+    partial index's rows can be a hundred times too high); a lookup by primary key for each
+    row costs the same whatever the clinic's size. Neither is read by a count without an
+    owner filter. NULL, as from an outer join, when the episode names nobody.
+    """
+    episode, user = Episode.alias("owner_episode"), User.alias("owner_user")
+    named = episode.select(episode.responsible_clinician).where(episode.id == episode_id)
+    active = user.select(user.active).where(user.id == _scalar(named))
+    return _scalar(named), _scalar(active)
+
+
+def _scalar(subquery):
+    """A one-value subquery as an expression that can be compared and tested for NULL."""
+    return NodeList((SQL("("), subquery, SQL(")")), glue="")
 
 
 def _first_active(*candidates):
-    """SQL for the first of (user id column, user alias) pairs whose user is active, and whether
+    """SQL for the first of (user id, whether active) pairs whose user is active, and whether
     there is one: with none, the first person named (so the row can say who has left) and false."""
-    named = Case(None, [(alias.active == True, column) for column, alias in candidates],  # noqa: E712
+    named = Case(None, [(active == True, column) for column, active in candidates],  # noqa: E712
                  candidates[0][0])
-    active = Case(None, [(alias.active == True, Value(True)) for _, alias in candidates], Value(False))  # noqa: E712
+    active = Case(None, [(active == True, Value(True)) for _, active in candidates], Value(False))  # noqa: E712
     return named, active
 
 
@@ -148,17 +160,15 @@ def _outcome_to_record(settings, today, moment):
 
 
 def _referral_to_write(settings, today, moment):
-    query, responsible = _responsible(Referral)
-    return _referrals("referral_to_write", "raised", Episode.responsible_clinician, responsible.active,
-                      since=Referral.raised_at, query=query)
+    named, active = _responsible(Referral.episode)
+    return _referrals("referral_to_write", "raised", named, active, since=Referral.raised_at)
 
 
 def _letter_to_sign(settings, today, moment):
     # The clinician who drafted it signs it; if they have left, the episode's responsible clinician.
-    query, responsible = _responsible(Referral)
     drafter = User.alias("drafter")
-    query = query.switch(Referral).join(drafter, JOIN.LEFT_OUTER, on=(Referral.drafted_by == drafter.id))
-    named, active = _first_active((Referral.drafted_by, drafter), (Episode.responsible_clinician, responsible))
+    query = Referral.select().join(drafter, JOIN.LEFT_OUTER, on=(Referral.drafted_by == drafter.id))
+    named, active = _first_active((Referral.drafted_by, drafter.active), _responsible(Referral.episode))
     return _referrals("letter_to_sign", "drafted", named, active, since=Referral.raised_at, query=query)
 
 
@@ -183,23 +193,22 @@ def _acknowledgement_to_chase(settings, today, moment):
 
 def _warning_to_acknowledge(settings, today, moment):
     # A warning is due the day it is raised: nothing the clinician does next should wait on it.
-    query, responsible = _responsible(PathwayWarning)
+    named, active = _responsible(PathwayWarning.episode)
     due_by = fn.DATE(PathwayWarning.raised_at)
-    query = query.where((PathwayWarning.requires_acknowledgement == True)  # noqa: E712
-                        & PathwayWarning.acknowledged_at.is_null())
+    query = PathwayWarning.select().where((PathwayWarning.requires_acknowledgement == True)  # noqa: E712
+                                          & PathwayWarning.acknowledged_at.is_null())
     return Side(_select(query, "warning_to_acknowledge", "warning", PathwayWarning.id, PathwayWarning.kind, due_by,
-                        Value(False), PathwayWarning.episode, Episode.responsible_clinician, responsible.active,
-                        PathwayWarning.message, PathwayWarning.raised_at),
-                PathwayWarning.episode, (due_by, PathwayWarning.id), Episode.responsible_clinician, responsible.active)
+                        Value(False), PathwayWarning.episode, named, active, PathwayWarning.message,
+                        PathwayWarning.raised_at),
+                PathwayWarning.episode, (due_by, PathwayWarning.id), named, active)
 
 
 def _finding_to_record(settings, today, moment):
     # The clinician who saw the patient records what they found; if they have left, the
     # episode's responsible clinician; else it is unassigned.
-    query, responsible = _responsible(Appointment)
     seen_by = User.alias("seen_by")
-    query = query.switch(Appointment).join(seen_by, JOIN.LEFT_OUTER, on=(Appointment.clinician == seen_by.id))
-    named, active = _first_active((Appointment.clinician, seen_by), (Episode.responsible_clinician, responsible))
+    query = Appointment.select().join(seen_by, JOIN.LEFT_OUTER, on=(Appointment.clinician == seen_by.id))
+    named, active = _first_active((Appointment.clinician, seen_by.active), _responsible(Appointment.episode))
     return _appointments("finding_to_record", finding_due(), named, active, since=Appointment.starts_at, query=query)
 
 
