@@ -164,10 +164,16 @@ def _step_5_obligation_owners(migrator: SchemaMigrator, database: Database) -> N
         )
     for statement in (
         'CREATE INDEX IF NOT EXISTS "episode_responsible_clinician_id" ON "episode" ("responsible_clinician_id")',
-        'CREATE INDEX IF NOT EXISTS "appointment_booked_ends_at" ON "appointment" ("ends_at", "episode_id") '
+        'CREATE INDEX IF NOT EXISTS "appointment_booked_ends_at" ON "appointment" '
+        '("ends_at", "due_by", "id", "kind", "episode_id", "starts_at") '
         "WHERE status = 'booked'",
-        f'CREATE INDEX IF NOT EXISTS "appointment_finding_due" ON "appointment" ("starts_at", "episode_id") '
-        f"WHERE {FINDING_DUE_SQL}",
+        'CREATE INDEX IF NOT EXISTS "appointment_finding_due" ON "appointment" '
+        f'("due_by", "id", "kind", "episode_id", "clinician_id", "starts_at") WHERE {FINDING_DUE_SQL}',
+        'CREATE INDEX IF NOT EXISTS "referral_sent_awaiting_reply" ON "referral" '
+        '("status", "sent_at", "urgent", "id", "kind", "episode_id")',
+        'CREATE INDEX IF NOT EXISTS "medication_relaxant_running" ON "medication" '
+        '("episode_id", "started_on", "continued_on", "id") '
+        "WHERE category = 'muscle_relaxant' AND stopped_on IS NULL",
     ):
         database.execute_sql(statement)
 

@@ -17,6 +17,8 @@ appointments as at a thousand, every side here is a flat select on its own parti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
 from datetime import date, datetime, time, timedelta, timezone
 
 from peewee import JOIN, SQL, Case, ColumnBase, NodeList, Value, fn
@@ -67,14 +69,23 @@ def side(kind: str, settings: ClinicSettings, today: date, moment: datetime) -> 
     return _SIDES[kind](settings, today, moment)
 
 
-def reply_due(sent_at: datetime, settings: ClinicSettings) -> date:
-    """The last day a reply to a letter sent at ``sent_at`` was expected: the day before the
-    chase begins (when the sending day falls before the Nth working day back)."""
-    sent_on = sent_at.astimezone(settings.zone).date()
-    calendar, days, day = settings.calendar(), settings.referral_acknowledgement_working_days, sent_on
-    while calendar.working_days_before(day + timedelta(days=1), days) <= sent_on:
-        day += timedelta(days=1)
-    return day
+def reply_due(settings: ClinicSettings) -> Callable[[datetime], date]:
+    """For a page of rows: the last day a reply to a letter sent at a given moment was expected,
+    the day before the chase begins (when the sending day falls before the Nth working day back).
+
+    Each row walks the fortnight after its sending day, and the rows of a page were sent days
+    apart, so each day's "N working days back" is worked out once for the whole page.
+    """
+    calendar, days = settings.calendar(), settings.referral_acknowledgement_working_days
+    chase_from = lru_cache(maxsize=None)(lambda day: calendar.working_days_before(day, days))
+
+    def due(sent_at: datetime) -> date:
+        sent_on = day = sent_at.astimezone(settings.zone).date()
+        while chase_from(day + timedelta(days=1)) <= sent_on:
+            day += timedelta(days=1)
+        return day
+
+    return due
 
 
 def finding_due():
