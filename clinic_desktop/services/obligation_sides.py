@@ -9,17 +9,17 @@ appointments as at a thousand, every side here is a flat select on its own parti
   condition literally, and a bound parameter never does);
 - each side names its own sort keys (``Side.order``), the columns of its index, so the cut of
   its first rows reads the index in order or sorts only the side's own small set;
-- the episode and the users that decide who owns a personal item are LEFT OUTER joins: the
-  episode is never missing (the foreign key is NOT NULL), so the result is the same, and
-  SQLite and PostgreSQL both drop a LEFT JOIN to a primary key that nothing reads; a count
-  without an owner filter reads the index alone.
+- who owns a personal item is looked up by primary key for each row (``_responsible``), never
+  by a join the planner may answer by hashing the episode table; a count without an owner
+  filter drops the columns and reads the index alone (the users of a LEFT JOIN on a primary
+  key that nothing reads are dropped by SQLite and PostgreSQL alike).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Callable
-from datetime import date, datetime, time, timedelta, timezone
 
 from peewee import JOIN, SQL, Case, ColumnBase, NodeList, Value, fn
 

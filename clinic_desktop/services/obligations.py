@@ -24,7 +24,6 @@ from clinic_desktop.services import clock
 from clinic_desktop.services.errors import ValidationError
 from clinic_desktop.services.obligation_sides import (
     COLUMNS,
-    RELAXANT_DECISION_DAYS,  # noqa: F401  (part of this module's interface)
     SINCE,
     Side,
     finding_due,

@@ -272,7 +272,8 @@ SCHEMA_5_INDEXES = ("appointment_booked_ends_at", "appointment_finding_due", "re
 
 @contextmanager
 def schema_4_models():
-    """The models as schema 4 had them: no obligation owners, finding closures or cancellers."""
+    """The models as schema 4 had them: no obligation owners, finding closures or cancellers,
+    nor the indexes of the safety net's lists."""
     removed = {model: {name: model._meta.fields[name] for name in names} for model, names in SCHEMA_5_FIELDS.items()}
     indexed = (Appointment, Referral, Medication)
     indexes = {model: model._meta.indexes for model in indexed}
@@ -280,7 +281,8 @@ def schema_4_models():
         for name in fields:
             model._meta.remove_field(name)
     for model in indexed:
-        model._meta.indexes = [index for index in indexes[model] if getattr(index, "_name", None) not in SCHEMA_5_INDEXES]
+        model._meta.indexes = [index for index in indexes[model]
+                               if getattr(index, "_name", None) not in SCHEMA_5_INDEXES]
     try:
         yield ALL_MODELS
     finally:
