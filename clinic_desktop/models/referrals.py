@@ -88,3 +88,7 @@ Referral.add_index(
     Referral.index(Referral.status, Referral.sent_at, Referral.urgent, Referral.id, Referral.kind, Referral.episode,
                    name="referral_sent_awaiting_reply")
 )
+# Schema 5: the manager's "red flags cancelled" reads the latest cancellations of one kind.
+Referral.add_index(
+    Referral.index(Referral.status, Referral.kind, Referral.cancelled_at, name="referral_cancelled_kind_at")
+)

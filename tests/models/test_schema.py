@@ -267,7 +267,7 @@ SCHEMA_5_FIELDS = {
     Referral: ("cancelled_by", "cancelled_at"),
 }
 SCHEMA_5_INDEXES = ("appointment_booked_ends_at", "appointment_finding_due", "referral_sent_awaiting_reply",
-                    "medication_relaxant_running")
+                    "referral_cancelled_kind_at", "medication_relaxant_running")
 
 
 @contextmanager
