@@ -9,10 +9,11 @@ appointments as at a thousand, every side here is a flat select on its own parti
   condition literally, and a bound parameter never does);
 - each side names its own sort keys (``Side.order``), the columns of its index, so the cut of
   its first rows reads the index in order or sorts only the side's own small set;
-- who owns a personal item is looked up by primary key for each row (``_responsible``), never
-  by a join the planner may answer by hashing the episode table; a count without an owner
-  filter drops the columns and reads the index alone (the users of a LEFT JOIN on a primary
-  key that nothing reads are dropped by SQLite and PostgreSQL alike).
+- who owns a personal item (the episode's responsible clinician, the drafter, who saw the
+  patient, and whether each is active) is looked up by primary key for each row, never by a
+  join: a join tempts the planner into hashing the episode table, and SQLite keeps a LEFT
+  JOIN a count does not need. A side is its own table alone (the relaxants also join their
+  episode, which must be open), so a count reads its partial index and nothing else.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Callable
 
-from peewee import JOIN, SQL, Case, ColumnBase, NodeList, Value, fn
+from peewee import SQL, Case, ColumnBase, NodeList, Value, fn
 
 from clinic_desktop.models import (
     Appointment,
@@ -50,14 +51,16 @@ SINCE = Appointment.starts_at
 
 @dataclass(frozen=True)
 class Side:
-    """One kind's open items: the select (with COLUMNS) and the expressions the narrowing needs.
+    """One kind's open items: the select (its FROM and WHERE), its COLUMNS by name, and the
+    expressions the narrowing needs.
 
     ``named``/``active`` are None for a role's work (nobody is named). ``order`` is the side's
     share of the lists' order (urgent first, nearest deadline, then id; the kind is the same
     on every row of a side), written on the columns of its index.
     """
 
-    query: object  # a ModelSelect
+    query: object  # a ModelSelect, projected by whoever reads it (a page's keys, its rows, a count)
+    columns: dict
     episode_id: ColumnBase
     order: tuple
     named: ColumnBase | None = None
@@ -95,16 +98,17 @@ def finding_due():
             & Appointment.kind.in_(SQL("(" + ", ".join(f"'{kind}'" for kind in FINDING_KINDS) + ")")))
 
 
-def _select(query, kind: str, item_type: str, item_id, item_kind, due_by, urgent, episode_id,
-            named=None, active=None, title_extra=None, since=None):
-    """``query`` with the COLUMNS, in order; a role's work names nobody."""
-    return query.select(
-        Value(kind).alias("kind"), Value(item_type).alias("item_type"), item_id.alias("item_id"),
-        item_kind.alias("item_kind"), due_by.alias("due_by"), urgent.alias("urgent"), episode_id.alias("episode_id"),
-        (named if named is not None else SQL("CAST(NULL AS INTEGER)")).alias("named_user_id"),
-        (active if active is not None else Value(True)).alias("named_active"),
-        (title_extra if title_extra is not None else Value("")).alias("title_extra"),
-        (since if since is not None else _no_time()).alias("since"))
+def _columns(kind: str, item_type: str, item_id, item_kind, due_by, urgent, episode_id,
+             named=None, active=None, title_extra=None, since=None) -> dict:
+    """The COLUMNS of a side, by name; a role's work names nobody."""
+    return {
+        "kind": Value(kind), "item_type": Value(item_type), "item_id": item_id, "item_kind": item_kind,
+        "due_by": due_by, "urgent": urgent, "episode_id": episode_id,
+        "named_user_id": named if named is not None else SQL("CAST(NULL AS INTEGER)"),
+        "named_active": active if active is not None else Value(True),
+        "title_extra": title_extra if title_extra is not None else Value(""),
+        "since": since if since is not None else _no_time(),
+    }
 
 
 def _no_time():
@@ -112,19 +116,19 @@ def _no_time():
     return SQL("NULL") if is_sqlite() else SQL("CAST(NULL AS TIMESTAMPTZ)")
 
 
-def _appointments(kind: str, where, named=None, active=None, since=None, query=None) -> Side:
+def _appointments(kind: str, where, named=None, active=None, since=None) -> Side:
     """A side of appointments, never urgent, in due-by order."""
-    query = (Appointment.select() if query is None else query).where(where)
-    return Side(_select(query, kind, "appointment", Appointment.id, Appointment.kind, Appointment.due_by,
-                        Value(False), Appointment.episode, named, active, since=since),
+    query = Appointment.select().where(where)
+    return Side(query, _columns(kind, "appointment", Appointment.id, Appointment.kind, Appointment.due_by,
+                                Value(False), Appointment.episode, named, active, since=since),
                 Appointment.episode, (Appointment.due_by, Appointment.id), named, active)
 
 
-def _referrals(kind: str, status: str, named=None, active=None, since=None, query=None) -> Side:
+def _referrals(kind: str, status: str, named=None, active=None, since=None) -> Side:
     """The referrals of one status, urgent first, then by due-by date."""
-    query = (Referral.select() if query is None else query).where(Referral.status == SQL(f"'{status}'"))
-    return Side(_select(query, kind, "referral", Referral.id, Referral.kind, Referral.due_by, Referral.urgent,
-                        Referral.episode, named, active, since=since),
+    query = Referral.select().where(Referral.status == SQL(f"'{status}'"))
+    return Side(query, _columns(kind, "referral", Referral.id, Referral.kind, Referral.due_by, Referral.urgent,
+                                Referral.episode, named, active, since=since),
                 Referral.episode, (Referral.urgent.desc(), Referral.due_by, Referral.id), named, active)
 
 
@@ -137,10 +141,15 @@ def _responsible(episode_id) -> tuple:
     row costs the same whatever the clinic's size. Neither is read by a count without an
     owner filter. NULL, as from an outer join, when the episode names nobody.
     """
-    episode, user = Episode.alias("owner_episode"), User.alias("owner_user")
-    named = episode.select(episode.responsible_clinician).where(episode.id == episode_id)
-    active = user.select(user.active).where(user.id == _scalar(named))
-    return _scalar(named), _scalar(active)
+    episode = Episode.alias("owner_episode")
+    named = _scalar(episode.select(episode.responsible_clinician).where(episode.id == episode_id))
+    return named, _active(named)
+
+
+def _active(user_id):
+    """Whether the user ``user_id`` names is active (NULL when it names nobody), by primary key."""
+    user = User.alias("owner_user")
+    return _scalar(user.select(user.active).where(user.id == user_id))
 
 
 def _scalar(subquery):
@@ -177,10 +186,8 @@ def _referral_to_write(settings, today, moment):
 
 def _letter_to_sign(settings, today, moment):
     # The clinician who drafted it signs it; if they have left, the episode's responsible clinician.
-    drafter = User.alias("drafter")
-    query = Referral.select().join(drafter, JOIN.LEFT_OUTER, on=(Referral.drafted_by == drafter.id))
-    named, active = _first_active((Referral.drafted_by, drafter.active), _responsible(Referral.episode))
-    return _referrals("letter_to_sign", "drafted", named, active, since=Referral.raised_at, query=query)
+    named, active = _first_active((Referral.drafted_by, _active(Referral.drafted_by)), _responsible(Referral.episode))
+    return _referrals("letter_to_sign", "drafted", named, active, since=Referral.raised_at)
 
 
 def _letter_to_send(settings, today, moment):
@@ -197,8 +204,8 @@ def _acknowledgement_to_chase(settings, today, moment):
     days = settings.referral_acknowledgement_working_days
     roughly_due = _plus_days(fn.DATE(Referral.sent_at), days + 2 * (days // 5))
     query = Referral.select().where((Referral.status == SQL("'sent'")) & (Referral.sent_at < sent_before))
-    return Side(_select(query, "acknowledgement_to_chase", "referral", Referral.id, Referral.kind, roughly_due,
-                        Referral.urgent, Referral.episode, since=Referral.sent_at),
+    return Side(query, _columns("acknowledgement_to_chase", "referral", Referral.id, Referral.kind, roughly_due,
+                                Referral.urgent, Referral.episode, since=Referral.sent_at),
                 Referral.episode, (Referral.urgent.desc(), roughly_due, Referral.id))
 
 
@@ -208,34 +215,33 @@ def _warning_to_acknowledge(settings, today, moment):
     due_by = fn.DATE(PathwayWarning.raised_at)
     query = PathwayWarning.select().where((PathwayWarning.requires_acknowledgement == True)  # noqa: E712
                                           & PathwayWarning.acknowledged_at.is_null())
-    return Side(_select(query, "warning_to_acknowledge", "warning", PathwayWarning.id, PathwayWarning.kind, due_by,
-                        Value(False), PathwayWarning.episode, named, active, PathwayWarning.message,
-                        PathwayWarning.raised_at),
+    return Side(query, _columns("warning_to_acknowledge", "warning", PathwayWarning.id, PathwayWarning.kind, due_by,
+                                Value(False), PathwayWarning.episode, named, active, PathwayWarning.message,
+                                PathwayWarning.raised_at),
                 PathwayWarning.episode, (due_by, PathwayWarning.id), named, active)
 
 
 def _finding_to_record(settings, today, moment):
     # The clinician who saw the patient records what they found; if they have left, the
     # episode's responsible clinician; else it is unassigned.
-    seen_by = User.alias("seen_by")
-    query = Appointment.select().join(seen_by, JOIN.LEFT_OUTER, on=(Appointment.clinician == seen_by.id))
-    named, active = _first_active((Appointment.clinician, seen_by.active), _responsible(Appointment.episode))
-    return _appointments("finding_to_record", finding_due(), named, active, since=Appointment.starts_at, query=query)
+    named, active = _first_active((Appointment.clinician, _active(Appointment.clinician)),
+                                  _responsible(Appointment.episode))
+    return _appointments("finding_to_record", finding_due(), named, active, since=Appointment.starts_at)
 
 
 def _relaxant_to_review(settings, today, moment):
-    responsible = User.alias("responsible")
+    # Only while the episode is open: the join to the episode filters, and names its clinician.
+    named = Episode.responsible_clinician
+    active = _active(named)
     last_decided = fn.COALESCE(Medication.continued_on, Medication.started_on)
     due_by = _plus_days(last_decided, RELAXANT_DECISION_DAYS)
     query = (Medication.select().join(Episode)
-             .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
              .where((Medication.category == SQL("'muscle_relaxant'")) & Medication.stopped_on.is_null()
                     & (Episode.status == "open")
                     & (last_decided <= today - timedelta(days=RELAXANT_DECISION_DAYS))))
-    return Side(_select(query, "relaxant_to_review", "medication", Medication.id, Medication.category, due_by,
-                        Value(False), Medication.episode, Episode.responsible_clinician, responsible.active,
-                        Medication.name),
-                Medication.episode, (due_by, Medication.id), Episode.responsible_clinician, responsible.active)
+    return Side(query, _columns("relaxant_to_review", "medication", Medication.id, Medication.category, due_by,
+                                Value(False), Medication.episode, named, active, Medication.name),
+                Medication.episode, (due_by, Medication.id), named, active)
 
 
 def _plus_days(day_column, days: int):

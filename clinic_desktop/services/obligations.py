@@ -155,7 +155,7 @@ def open_work_counts(actor, *, owner_user_id: int | None = None, include_unassig
     for kind in KINDS:
         narrowed = _narrowed_sides((kind,), settings, today, moment, owner_user_id=owner_user_id,
                                    include_unassigned=include_unassigned)
-        count = sum(_count(query) for query, _order in narrowed)
+        count = sum(side.count() for side in narrowed)
         if count:
             counts[kind] = count
     return counts
@@ -191,7 +191,7 @@ def _open_work(*, kinds, owner_user_id, include_unassigned, unassigned_first, pa
     sides = _narrowed_sides(kinds, settings, today, moment, owner_user_id=owner_user_id,
                             include_unassigned=include_unassigned, unassigned_only=unassigned_only,
                             patient_id=patient_id)
-    total = sum(_count(query) for query, _order in sides)
+    total = sum(side.count() for side in sides)
     rows = _page(sides, unassigned_first=unassigned_first, offset=offset, limit=limit)
     return Page(rows=_rows(rows, settings, today), total=total, offset=offset, limit=limit)
 
@@ -211,9 +211,9 @@ def _when(as_of: date | None, now: datetime | None) -> tuple[ClinicSettings, dat
     return settings, as_of or clock.today(settings.zone), now or clock.now_utc()
 
 
-def _narrowed_sides(kinds, settings: ClinicSettings, today: date, moment: datetime, **filters) -> list[tuple]:
-    """Each kind's side narrowed as asked, as (query, [owner order key] + its sort keys); kinds
-    that cannot hold a row under the filters (a role's work asked for an owner) are left out."""
+def _narrowed_sides(kinds, settings: ClinicSettings, today: date, moment: datetime, **filters) -> list[_Narrowed]:
+    """Each kind's side narrowed as asked; kinds that cannot hold a row under the filters (a
+    role's work asked for an owner) are left out."""
     sides = []
     for kind in kinds:
         narrowed = _narrowed(side(kind, settings, today, moment), KINDS[kind].personal, **filters)
@@ -222,8 +222,44 @@ def _narrowed_sides(kinds, settings: ClinicSettings, today: date, moment: dateti
     return sides
 
 
+@dataclass(frozen=True)
+class _Narrowed:
+    """One side filtered as asked, read three ways: counted, its first rows' sort keys, its rows."""
+
+    query: object  # the side's FROM and WHERE with the filters
+    columns: dict  # COLUMNS and "order_owner", by name
+    owner_order: tuple  # the owner key of All open work's order, when the side has owners
+    order: tuple
+
+    @property
+    def kind(self) -> str:
+        return self.columns["kind"].value
+
+    def count(self) -> int:
+        """How many rows the side holds: no columns, so the database reads only what the WHERE
+        needs (the partial index alone when nothing is filtered by owner)."""
+        return self.query.select(fn.COUNT(SQL("*"))).scalar()
+
+    def first_keys(self, wanted: int, unassigned_first: bool):
+        """The sort keys of the side's first ``wanted`` rows, as a select that can stand in a UNION."""
+        keys = (*self.owner_order, *self.order) if unassigned_first else self.order
+        first = (self.query.select(*(self.columns[name].alias(name) for name in _KEYS))
+                 .order_by(*keys).limit(wanted).alias(f"first_{self.kind}"))
+        return Select([first], [first.c[name] for name in _KEYS])
+
+    def rows(self, item_ids: list[int]):
+        """The rows with these ids, every column."""
+        return (self.query.select(*(self.columns[name].alias(name) for name in COLUMNS))
+                .where(self.columns["item_id"].in_(item_ids)))
+
+
+# What a page is sorted by: each side's first rows are cut on these alone.
+_KEYS = ("kind", "item_id", "urgent", "due_by", "order_owner")
+
+
 def _narrowed(found: Side, personal: bool, *, owner_user_id: int | None = None, include_unassigned: bool = True,
-              unassigned_only: bool = False, patient_id: int | None = None, episode_id: int | None = None):
+              unassigned_only: bool = False, patient_id: int | None = None,
+              episode_id: int | None = None) -> _Narrowed | None:
     """One side filtered as asked, on its own columns (not through a subquery, so the filter
     and the order reach the side's index), with its "order_owner" column: 0 for an unassigned
     item, 1 otherwise. None when nothing can match."""
@@ -235,7 +271,7 @@ def _narrowed(found: Side, personal: bool, *, owner_user_id: int | None = None, 
     if not personal:
         if owner_user_id is not None or unassigned_only:
             return None  # a role's work has no named owner, and is never unassigned
-        return query.select_extend(Value(1).alias("order_owner")), ((), found.order)
+        return _Narrowed(query, {**found.columns, "order_owner": Value(1)}, (), found.order)
     # Unassigned: nobody named, or nobody active. A side's "active" is true only for an active
     # user it names, so "not true" (false, or NULL when nobody is named) says both, and the
     # owner's lookups are written (and run) once less.
@@ -245,36 +281,45 @@ def _narrowed(found: Side, personal: bool, *, owner_user_id: int | None = None, 
         query = query.where(mine | unassigned if include_unassigned else mine)
     if unassigned_only:
         query = query.where(unassigned)
-    order_owner = Case(None, [(unassigned, 0)], 1)
     # Sorted by the output column's name, so the expression is neither written nor run twice.
-    return query.select_extend(order_owner.alias("order_owner")), ((SQL('"order_owner"'),), found.order)
+    return _Narrowed(query, {**found.columns, "order_owner": Case(None, [(unassigned, 0)], 1)},
+                     (SQL('"order_owner"'),), found.order)
 
 
-def _page(sides, *, unassigned_first: bool, offset: int, limit: int) -> list[dict]:
-    """Each side cut to its first offset + limit rows, merged, ordered and cut to the page."""
-    names = (*COLUMNS, "order_owner")
-    wanted = offset + limit
-    firsts = []
-    for number, (query, (owner_order, order)) in enumerate(sides):
-        keys = (*owner_order, *order) if unassigned_first else order
-        cut = query.order_by(*keys).limit(wanted).alias(f"first_{number}")
-        firsts.append(Select([cut], [cut.c[name] for name in names]))
-    if not firsts:
+def _page(sides: list[_Narrowed], *, unassigned_first: bool, offset: int, limit: int) -> list[dict]:
+    """One page of the merged sides, in two steps.
+
+    First the sort keys alone: each side cut to its first offset + limit rows, merged with
+    UNION ALL, ordered and cut to the page. Then the page's rows, by id. A side's order may
+    have to weigh every row it holds (All open work puts each side's unassigned items first),
+    and the owner and title of a row cost lookups the keys do not need: they are read for the
+    rows shown, not for every row weighed.
+    """
+    if not sides:
         return []
-    union = firsts[0]
-    for first in firsts[1:]:
-        union = union.union_all(first)
-    items = union.alias("item")
-    keys = [items.c.urgent.desc(), items.c.due_by, items.c.kind, items.c.item_id]
-    query = (Select([items], [items.c[name] for name in names])
-             .order_by(*([items.c.order_owner, *keys] if unassigned_first else keys)).offset(offset).limit(limit))
-    return list(query.bind(database_proxy).dicts())
+    items = _union_all([found.first_keys(offset + limit, unassigned_first) for found in sides]).alias("item")
+    order = [items.c.urgent.desc(), items.c.due_by, items.c.kind, items.c.item_id]
+    page = list(Select([items], [items.c.kind, items.c.item_id])
+                .order_by(*([items.c.order_owner, *order] if unassigned_first else order))
+                .offset(offset).limit(limit).bind(database_proxy).tuples())
+    if not page:
+        return []
+    wanted: dict[str, list[int]] = {}
+    for kind, item_id in page:
+        wanted.setdefault(kind, []).append(item_id)
+    shown = _union_all([found.rows(wanted[found.kind]) for found in sides if found.kind in wanted]).alias("shown")
+    # Read through a subquery, as the keys were: raw values (_rows converts them), not each
+    # side's field converters, which would differ from side to side for the same column.
+    read = Select([shown], [shown.c[name] for name in COLUMNS]).bind(database_proxy)
+    found_rows = {(row["kind"], row["item_id"]): row for row in read.dicts()}
+    return [found_rows[key] for key in page]
 
 
-def _count(query) -> int:
-    """How many rows a side holds: its columns dropped, so the database reads only what the
-    WHERE needs (the partial index alone when nothing is filtered by owner)."""
-    return query.select(fn.COUNT(SQL("*"))).order_by().scalar()
+def _union_all(selects: list):
+    union = selects[0]
+    for select in selects[1:]:
+        union = union.union_all(select)
+    return union
 
 
 def _rows(items: list[dict], settings: ClinicSettings, today: date) -> tuple[ObligationRow, ...]:
