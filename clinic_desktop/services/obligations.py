@@ -312,7 +312,8 @@ def _page(sides: list[_Narrowed], *, unassigned_first: bool, offset: int, limit:
     # side's field converters, which would differ from side to side for the same column.
     read = Select([shown], [shown.c[name] for name in COLUMNS]).bind(database_proxy)
     found_rows = {(row["kind"], row["item_id"]): row for row in read.dicts()}
-    return [found_rows[key] for key in page]
+    # On PostgreSQL each statement sees the latest commits: an item closed in between is gone.
+    return [found_rows[key] for key in page if key in found_rows]
 
 
 def _union_all(selects: list):
