@@ -9,11 +9,10 @@ appointments as at a thousand, every side here is a flat select on its own parti
   condition literally, and a bound parameter never does);
 - each side names its own sort keys (``Side.order``), the columns of its index, so the cut of
   its first rows reads the index in order or sorts only the side's own small set;
-- who owns a personal item (the episode's responsible clinician, the drafter, who saw the
-  patient, and whether each is active) is looked up by primary key for each row, never by a
-  join: a join tempts the planner into hashing the episode table, and SQLite keeps a LEFT
-  JOIN a count does not need. A side is its own table alone (the relaxants also join their
-  episode, which must be open), so a count reads its partial index and nothing else.
+- the episode's responsible clinician is looked up by primary key for each row, never by a
+  join: a join to the episode table tempts PostgreSQL into hashing all of it. The users who
+  drafted a letter or saw the patient are LEFT JOINs (the user table is a few dozen rows,
+  hashed or searched by primary key at no cost), dropped by a count that reads no column.
 """
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Callable
 
-from peewee import SQL, Case, ColumnBase, NodeList, Value, fn
+from peewee import JOIN, SQL, Case, ColumnBase, NodeList, Value, fn
 
 from clinic_desktop.models import (
     Appointment,
@@ -116,17 +115,17 @@ def _no_time():
     return SQL("NULL") if is_sqlite() else SQL("CAST(NULL AS TIMESTAMPTZ)")
 
 
-def _appointments(kind: str, where, named=None, active=None, since=None) -> Side:
+def _appointments(kind: str, where, named=None, active=None, since=None, query=None) -> Side:
     """A side of appointments, never urgent, in due-by order."""
-    query = Appointment.select().where(where)
+    query = (Appointment.select() if query is None else query).where(where)
     return Side(query, _columns(kind, "appointment", Appointment.id, Appointment.kind, Appointment.due_by,
                                 Value(False), Appointment.episode, named, active, since=since),
                 Appointment.episode, (Appointment.due_by, Appointment.id), named, active)
 
 
-def _referrals(kind: str, status: str, named=None, active=None, since=None) -> Side:
+def _referrals(kind: str, status: str, named=None, active=None, since=None, query=None) -> Side:
     """The referrals of one status, urgent first, then by due-by date."""
-    query = Referral.select().where(Referral.status == SQL(f"'{status}'"))
+    query = (Referral.select() if query is None else query).where(Referral.status == SQL(f"'{status}'"))
     return Side(query, _columns(kind, "referral", Referral.id, Referral.kind, Referral.due_by, Referral.urgent,
                                 Referral.episode, named, active, since=since),
                 Referral.episode, (Referral.urgent.desc(), Referral.due_by, Referral.id), named, active)
@@ -139,17 +138,13 @@ def _responsible(episode_id) -> tuple:
     the episode table tempts PostgreSQL into hashing all 100,000 episodes (its estimate of a
     partial index's rows can be a hundred times too high); a lookup by primary key for each
     row costs the same whatever the clinic's size. Neither is read by a count without an
-    owner filter. NULL, as from an outer join, when the episode names nobody.
+    owner filter. Both NULL when the episode names nobody.
     """
-    episode = Episode.alias("owner_episode")
+    episode, user = Episode.alias("owner_episode"), User.alias("active_user")
     named = _scalar(episode.select(episode.responsible_clinician).where(episode.id == episode_id))
-    return named, _active(named)
-
-
-def _active(user_id):
-    """Whether the user ``user_id`` names is active (NULL when it names nobody), by primary key."""
-    user = User.alias("owner_user")
-    return _scalar(user.select(user.active).where(user.id == user_id))
+    # Among the active users: a set read once (the user table is a few dozen rows), where a
+    # lookup for each row has PostgreSQL scan the whole little table each time.
+    return named, named.in_(user.select(user.id).where(user.active == True))  # noqa: E712
 
 
 def _scalar(subquery):
@@ -186,8 +181,10 @@ def _referral_to_write(settings, today, moment):
 
 def _letter_to_sign(settings, today, moment):
     # The clinician who drafted it signs it; if they have left, the episode's responsible clinician.
-    named, active = _first_active((Referral.drafted_by, _active(Referral.drafted_by)), _responsible(Referral.episode))
-    return _referrals("letter_to_sign", "drafted", named, active, since=Referral.raised_at)
+    drafter = User.alias("drafter")
+    query = Referral.select().join(drafter, JOIN.LEFT_OUTER, on=(Referral.drafted_by == drafter.id))
+    named, active = _first_active((Referral.drafted_by, drafter.active), _responsible(Referral.episode))
+    return _referrals("letter_to_sign", "drafted", named, active, since=Referral.raised_at, query=query)
 
 
 def _letter_to_send(settings, today, moment):
@@ -224,21 +221,23 @@ def _warning_to_acknowledge(settings, today, moment):
 def _finding_to_record(settings, today, moment):
     # The clinician who saw the patient records what they found; if they have left, the
     # episode's responsible clinician; else it is unassigned.
-    named, active = _first_active((Appointment.clinician, _active(Appointment.clinician)),
-                                  _responsible(Appointment.episode))
-    return _appointments("finding_to_record", finding_due(), named, active, since=Appointment.starts_at)
+    seen_by = User.alias("seen_by")
+    query = Appointment.select().join(seen_by, JOIN.LEFT_OUTER, on=(Appointment.clinician == seen_by.id))
+    named, active = _first_active((Appointment.clinician, seen_by.active), _responsible(Appointment.episode))
+    return _appointments("finding_to_record", finding_due(), named, active, since=Appointment.starts_at, query=query)
 
 
 def _relaxant_to_review(settings, today, moment):
     # Only while the episode is open: the join to the episode filters, and names its clinician.
-    named = Episode.responsible_clinician
-    active = _active(named)
+    responsible = User.alias("responsible")
     last_decided = fn.COALESCE(Medication.continued_on, Medication.started_on)
     due_by = _plus_days(last_decided, RELAXANT_DECISION_DAYS)
     query = (Medication.select().join(Episode)
+             .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
              .where((Medication.category == SQL("'muscle_relaxant'")) & Medication.stopped_on.is_null()
                     & (Episode.status == "open")
                     & (last_decided <= today - timedelta(days=RELAXANT_DECISION_DAYS))))
+    named, active = Episode.responsible_clinician, responsible.active
     return Side(query, _columns("relaxant_to_review", "medication", Medication.id, Medication.category, due_by,
                                 Value(False), Medication.episode, named, active, Medication.name),
                 Medication.episode, (due_by, Medication.id), named, active)
