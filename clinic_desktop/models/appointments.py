@@ -79,8 +79,10 @@ Appointment.add_index(
 )
 # Schema 5: "outcome to record" (a booked slot that has ended) and "finding to record", each
 # holding every column its list reads, so a list's count and first page never read the table.
+# The booked slots in the list's order (due by, id), so its first page is the first entries
+# whose slot has ended, not a sort of every one that has.
 Appointment.add_index(
-    Appointment.index(Appointment.ends_at, Appointment.due_by, Appointment.id, Appointment.kind, Appointment.episode,
+    Appointment.index(Appointment.due_by, Appointment.id, Appointment.ends_at, Appointment.kind, Appointment.episode,
                       Appointment.starts_at, name="appointment_booked_ends_at")
     .where(SQL("status = 'booked'"))
 )

@@ -168,7 +168,7 @@ def _step_5_obligation_owners(migrator: SchemaMigrator, database: Database) -> N
     for statement in (
         'CREATE INDEX IF NOT EXISTS "episode_responsible_clinician_id" ON "episode" ("responsible_clinician_id")',
         'CREATE INDEX IF NOT EXISTS "appointment_booked_ends_at" ON "appointment" '
-        '("ends_at", "due_by", "id", "kind", "episode_id", "starts_at") '
+        '("due_by", "id", "ends_at", "kind", "episode_id", "starts_at") '
         "WHERE status = 'booked'",
         'CREATE INDEX IF NOT EXISTS "appointment_finding_due" ON "appointment" '
         f'("due_by", "id", "kind", "episode_id", "clinician_id", "starts_at") WHERE {FINDING_DUE_SQL}',

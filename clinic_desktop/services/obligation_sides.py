@@ -199,7 +199,10 @@ def _acknowledgement_to_chase(settings, today, moment):
     # Sorted by about when the reply was due (sending day + the working days, as calendar days
     # with weekends); obligations._rows puts the exact day, from the clinic's calendar, on each row.
     days = settings.referral_acknowledgement_working_days
-    roughly_due = _plus_days(fn.DATE(Referral.sent_at), days + 2 * (days // 5))
+    # SQLite's DATE(sent_at, '+N days') is the sending day plus N in one call (half the cost of
+    # two, for each of thousands of sent letters sorted); PostgreSQL adds days to a date.
+    sent_on = Referral.sent_at if is_sqlite() else fn.DATE(Referral.sent_at)
+    roughly_due = _plus_days(sent_on, days + 2 * (days // 5))
     query = Referral.select().where((Referral.status == SQL("'sent'")) & (Referral.sent_at < sent_before))
     return Side(query, _columns("acknowledgement_to_chase", "referral", Referral.id, Referral.kind, roughly_due,
                                 Referral.urgent, Referral.episode, since=Referral.sent_at),
@@ -244,7 +247,8 @@ def _relaxant_to_review(settings, today, moment):
 
 
 def _plus_days(day_column, days: int):
-    """A date column plus whole days, in the database's own words."""
+    """A date column plus whole days, in the database's own words (on SQLite, the day of a
+    moment column too)."""
     if is_sqlite():
         return fn.DATE(day_column, f"+{days} days")
     return day_column + SQL(f"{days}")

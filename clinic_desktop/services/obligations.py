@@ -155,7 +155,7 @@ def open_work_counts(actor, *, owner_user_id: int | None = None, include_unassig
     for kind in KINDS:
         narrowed = _narrowed_sides((kind,), settings, today, moment, owner_user_id=owner_user_id,
                                    include_unassigned=include_unassigned)
-        count = sum(side.count() for side in narrowed)
+        count = sum(_counts(narrowed))
         if count:
             counts[kind] = count
     return counts
@@ -191,7 +191,7 @@ def _open_work(*, kinds, owner_user_id, include_unassigned, unassigned_first, pa
     sides = _narrowed_sides(kinds, settings, today, moment, owner_user_id=owner_user_id,
                             include_unassigned=include_unassigned, unassigned_only=unassigned_only,
                             patient_id=patient_id)
-    total = sum(side.count() for side in sides)
+    total = sum(_counts(sides))
     rows = _page(sides, unassigned_first=unassigned_first, offset=offset, limit=limit)
     return Page(rows=_rows(rows, settings, today), total=total, offset=offset, limit=limit)
 
@@ -235,10 +235,10 @@ class _Narrowed:
     def kind(self) -> str:
         return self.columns["kind"].value
 
-    def count(self) -> int:
-        """How many rows the side holds: no columns, so the database reads only what the WHERE
-        needs (the partial index alone when nothing is filtered by owner)."""
-        return self.query.select(fn.COUNT(SQL("*"))).scalar()
+    def count(self):
+        """How many rows the side holds, as a subquery: no columns, so the database reads only
+        what the WHERE needs (the partial index alone when nothing is filtered by owner)."""
+        return self.query.select(fn.COUNT(SQL("*")))
 
     def first_keys(self, wanted: int, unassigned_first: bool):
         """The sort keys of the side's first ``wanted`` rows, as a select that can stand in a UNION."""
@@ -284,6 +284,13 @@ def _narrowed(found: Side, personal: bool, *, owner_user_id: int | None = None, 
     # Sorted by the output column's name, so the expression is neither written nor run twice.
     return _Narrowed(query, {**found.columns, "order_owner": Case(None, [(unassigned, 0)], 1)},
                      (SQL('"order_owner"'),), found.order)
+
+
+def _counts(sides: list[_Narrowed]) -> list[int]:
+    """How many rows each side holds, in one statement (one round trip, not one a kind)."""
+    if not sides:
+        return []
+    return list(Select(columns=[found.count() for found in sides]).bind(database_proxy).tuples()[0])
 
 
 def _page(sides: list[_Narrowed], *, unassigned_first: bool, offset: int, limit: int) -> list[dict]:
