@@ -77,13 +77,18 @@ Appointment.add_index(
     Appointment.index(Appointment.clinician, Appointment.starts_at, name="appointment_clinician_slots")
     .where(SQL(f"status IN ({slot_statuses_sql})"))
 )
-# Schema 5: "outcome to record" (a booked slot that has ended) and "finding to record".
+# Schema 5: "outcome to record" (a booked slot that has ended) and "finding to record", each
+# holding every column its list reads, so a list's count and first page never read the table.
+# The booked slots in the list's order (due by, id), so its first page is the first entries
+# whose slot has ended, not a sort of every one that has.
 Appointment.add_index(
-    Appointment.index(Appointment.ends_at, Appointment.episode, name="appointment_booked_ends_at")
+    Appointment.index(Appointment.due_by, Appointment.id, Appointment.ends_at, Appointment.kind, Appointment.episode,
+                      Appointment.starts_at, name="appointment_booked_ends_at")
     .where(SQL("status = 'booked'"))
 )
 Appointment.add_index(
-    Appointment.index(Appointment.starts_at, Appointment.episode, name="appointment_finding_due")
+    Appointment.index(Appointment.due_by, Appointment.id, Appointment.kind, Appointment.episode,
+                      Appointment.clinician, Appointment.starts_at, name="appointment_finding_due")
     .where(SQL(FINDING_DUE_SQL))
 )
 Appointment.add_index(

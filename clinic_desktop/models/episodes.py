@@ -6,6 +6,7 @@ pathway rules can be re-run from the record at any time and the timeline can sho
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DateField,
@@ -126,3 +127,9 @@ class PathwayWarning(BaseModel):
 # The dashboard's high-risk measure reads high-risk stratifications by date.
 StartBackAssessment.add_index(StartBackAssessment.index(StartBackAssessment.risk, StartBackAssessment.assessed_on,
                                                         name="start_back_assessment_risk_assessed_on"))
+# Schema 5: "muscle relaxants to review" reads the relaxants still running, not every medicine.
+Medication.add_index(
+    Medication.index(Medication.episode, Medication.started_on, Medication.continued_on, Medication.id,
+                     name="medication_relaxant_running")
+    .where(SQL("category = 'muscle_relaxant' AND stopped_on IS NULL"))
+)

@@ -81,3 +81,14 @@ Referral.add_index(
 Referral.add_index(Referral.index(Referral.status, Referral.due_by, name="referral_status_due_by"))
 # The dashboard's "days from raised to sent", by the week each referral was sent.
 Referral.add_index(Referral.index(Referral.sent_at, name="referral_sent_at").where(SQL("sent_at IS NOT NULL")))
+# Schema 5: "acknowledgements to chase", sent letters by when they were sent, with what the list
+# shows. Not partial: with no statistics, SQLite prefers an index whose leading column the query
+# pins (status) to a partial index's range, so this one leads with the status as the others do.
+Referral.add_index(
+    Referral.index(Referral.status, Referral.sent_at, Referral.urgent, Referral.id, Referral.kind, Referral.episode,
+                   name="referral_sent_awaiting_reply")
+)
+# Schema 5: the manager's "red flags cancelled" reads the latest cancellations of one kind.
+Referral.add_index(
+    Referral.index(Referral.status, Referral.kind, Referral.cancelled_at, name="referral_cancelled_kind_at")
+)

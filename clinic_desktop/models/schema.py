@@ -143,6 +143,9 @@ def _step_5_obligation_owners(migrator: SchemaMigrator, database: Database) -> N
     an attended review records when its finding was closed; a muscle relaxant kept on past its
     review records why; a cancelled referral records who cancelled it. Reviews whose episode
     already holds a finding of their kind count as found, as they did before this step.
+    The indexes are those the safety net's lists read (services/obligation_sides.py), each
+    holding what its list shows, so that a list's first page and count stay under 50 ms at a
+    million appointments (benchmarks/test_obligations_bench.py).
     """
     migrate(
         migrator.add_column("episode", "responsible_clinician_id",
@@ -164,10 +167,17 @@ def _step_5_obligation_owners(migrator: SchemaMigrator, database: Database) -> N
         )
     for statement in (
         'CREATE INDEX IF NOT EXISTS "episode_responsible_clinician_id" ON "episode" ("responsible_clinician_id")',
-        'CREATE INDEX IF NOT EXISTS "appointment_booked_ends_at" ON "appointment" ("ends_at", "episode_id") '
+        'CREATE INDEX IF NOT EXISTS "appointment_booked_ends_at" ON "appointment" '
+        '("due_by", "id", "ends_at", "kind", "episode_id", "starts_at") '
         "WHERE status = 'booked'",
-        f'CREATE INDEX IF NOT EXISTS "appointment_finding_due" ON "appointment" ("starts_at", "episode_id") '
-        f"WHERE {FINDING_DUE_SQL}",
+        'CREATE INDEX IF NOT EXISTS "appointment_finding_due" ON "appointment" '
+        f'("due_by", "id", "kind", "episode_id", "clinician_id", "starts_at") WHERE {FINDING_DUE_SQL}',
+        'CREATE INDEX IF NOT EXISTS "referral_sent_awaiting_reply" ON "referral" '
+        '("status", "sent_at", "urgent", "id", "kind", "episode_id")',
+        'CREATE INDEX IF NOT EXISTS "referral_cancelled_kind_at" ON "referral" ("status", "kind", "cancelled_at")',
+        'CREATE INDEX IF NOT EXISTS "medication_relaxant_running" ON "medication" '
+        '("episode_id", "started_on", "continued_on", "id") '
+        "WHERE category = 'muscle_relaxant' AND stopped_on IS NULL",
     ):
         database.execute_sql(statement)
 

@@ -36,7 +36,7 @@ def cancelled_red_flags(actor, *, now: datetime | None = None, offset: int = 0,
     """Urgent red-flag referrals cancelled in the last 30 days, the latest first."""
     check_paging(offset, limit)
     since = (now or clock.now_utc()) - timedelta(days=RECENT_DAYS)
-    # Literal status, so the planner matches it against the (status, due_by) index.
+    # The (status, kind, cancelled_at) index answers the count alone and gives the page in order.
     where = ((Referral.status == SQL("'cancelled'")) & (Referral.kind == "urgent_red_flag")
              & (Referral.cancelled_at >= since))
     total = Referral.select(fn.COUNT(SQL("*"))).where(where).scalar()

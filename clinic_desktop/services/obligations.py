@@ -8,30 +8,28 @@ unknown or inactive it is *unassigned*, which every clinician's lists show. The 
 obligations (``obligation_list``) and the manager's "All open work" read the one query built
 here, so a list cannot forget a kind the invariant knows about.
 
-Every side is a partial-index range, merged with UNION ALL after each side is cut to the rows a
-page can need, like the overdue list (worklists.py): the first page costs the same at a
-million appointments as at a thousand.
+Every side (obligation_sides.py) is a partial-index range, filtered and cut to the rows a page
+can need on its own columns, then merged with UNION ALL, like the overdue list (worklists.py):
+the first page and the count cost the same at a million appointments as at a thousand.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
-from peewee import JOIN, SQL, Case, Select, Value, fn
+from peewee import SQL, Case, Select, Value, fn
 
-from clinic_desktop.models import (
-    Appointment,
-    Episode,
-    Medication,
-    PathwayWarning,
-    Referral,
-    User,
-    database_proxy,
-    is_sqlite,
-)
-from clinic_desktop.models.appointments import FINDING_KINDS
+from clinic_desktop.models import Appointment, Episode, User, database_proxy, is_sqlite
 from clinic_desktop.services import clock
 from clinic_desktop.services.errors import ValidationError
+from clinic_desktop.services.obligation_sides import (
+    COLUMNS,
+    SINCE,
+    Side,
+    finding_due,
+    reply_due,
+    side,
+)
 from clinic_desktop.services.permissions import CLINICIAN, MANAGER, RECEPTIONIST
 from clinic_desktop.services.settings import ClinicSettings, load_settings
 from clinic_desktop.services.transaction import service
@@ -80,11 +78,6 @@ KINDS: dict[str, ObligationKind] = {kind.name: kind for kind in (
                    "Stop or keep on…", "medication", True),
 )}
 
-# DESIGN.md rule 2 and the reference's "Muscle relaxants beyond 2–3 weeks" pitfall: a relaxant
-# still running this long after it started (or after the last decision to keep it on) needs a
-# clinician's decision again.
-RELAXANT_DECISION_DAYS = 21
-
 UNASSIGNED = "Unassigned"
 
 
@@ -111,9 +104,6 @@ class ObligationRow(PatientColumns):
 
 
 _ROLE_NAMES = {RECEPTIONIST: "Reception", CLINICIAN: "Clinicians", MANAGER: "Practice manager"}
-# The columns every side gives, in the same order.
-_COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id",
-            "named_user_id", "named_active", "title_extra", "since")
 
 
 @service("view_worklists", changes=False)
@@ -163,8 +153,9 @@ def open_work_counts(actor, *, owner_user_id: int | None = None, include_unassig
     settings, today, moment = _when(as_of, now)
     counts = {}
     for kind in KINDS:
-        count = _count(_narrowed(_side(kind, settings, today, moment), kind, owner_user_id=owner_user_id,
-                                 include_unassigned=include_unassigned))
+        narrowed = _narrowed_sides((kind,), settings, today, moment, owner_user_id=owner_user_id,
+                                   include_unassigned=include_unassigned)
+        count = sum(_counts(narrowed))
         if count:
             counts[kind] = count
     return counts
@@ -174,7 +165,7 @@ def episode_obligations(episode_id: int) -> tuple[ObligationRow, ...]:
     """Everything still open on one episode, for a service deciding what becomes of it
     (discharge, handover). Call inside a service (one transaction)."""
     settings, today, moment = _when(None, None)
-    sides = [_narrowed(_side(kind, settings, today, moment), kind, episode_id=episode_id) for kind in KINDS]
+    sides = _narrowed_sides(KINDS, settings, today, moment, episode_id=episode_id)
     return _rows(_page(sides, unassigned_first=False, offset=0, limit=MAX_PAGE_SIZE), settings, today)
 
 
@@ -186,7 +177,7 @@ def close_findings(episode_id: int, review_kind: str, note: str) -> int:
     """
     return (Appointment.update(finding_closed_at=clock.now_utc(), finding_note=note)
             .where((Appointment.episode == episode_id) & (Appointment.kind == review_kind)
-                   & _finding_due())
+                   & finding_due())
             .execute())
 
 
@@ -197,71 +188,146 @@ def _open_work(*, kinds, owner_user_id, include_unassigned, unassigned_first, pa
                offset, limit, unassigned_only=False) -> Page[ObligationRow]:
     check_paging(offset, limit)
     settings, today, moment = _when(as_of, now)
-    sides = [_narrowed(_side(kind, settings, today, moment), kind, owner_user_id=owner_user_id,
-                       include_unassigned=include_unassigned, unassigned_only=unassigned_only,
-                       patient_id=patient_id)
-             for kind in kinds]
-    total = sum(_count(side) for side in sides)
+    sides = _narrowed_sides(kinds, settings, today, moment, owner_user_id=owner_user_id,
+                            include_unassigned=include_unassigned, unassigned_only=unassigned_only,
+                            patient_id=patient_id)
+    total = sum(_counts(sides))
     rows = _page(sides, unassigned_first=unassigned_first, offset=offset, limit=limit)
     return Page(rows=_rows(rows, settings, today), total=total, offset=offset, limit=limit)
 
 
 def _when(as_of: date | None, now: datetime | None) -> tuple[ClinicSettings, date, datetime]:
+    """The settings, the day and the moment the lists are read for; on PostgreSQL, without JIT.
+
+    A side's partial index can hold a thousand rows where the planner, multiplying the
+    selectivities of its terms, expects two hundred thousand; on that estimate PostgreSQL
+    compiles the query (JIT: 30 ms a side at a clinic's scale, seconds for All open work) and
+    starts parallel workers (10 ms) to run a query of one or two milliseconds. SET LOCAL ends
+    with the transaction every service runs in.
+    """
+    if not is_sqlite():
+        database_proxy.execute_sql("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
     settings = load_settings()
     return settings, as_of or clock.today(settings.zone), now or clock.now_utc()
 
 
-def _narrowed(side, kind: str, *, owner_user_id: int | None = None, include_unassigned: bool = True,
-              unassigned_only: bool = False, patient_id: int | None = None, episode_id: int | None = None):
-    """One kind's side as a subquery with its owner worked out, filtered as asked."""
-    inner = side.alias(f"side_{kind}")
-    named, active = inner.c.named_user_id, inner.c.named_active
-    unassigned = Value(KINDS[kind].personal) & (named.is_null() | (active == False))  # noqa: E712
-    if not KINDS[kind].personal:
-        unassigned = Value(False)
-    query = Select([inner], [*(inner.c[name] for name in _COLUMNS), Case(None, [(unassigned, 0)], 1).alias("order_owner")])
-    if owner_user_id is not None and KINDS[kind].personal:
-        mine = (named == owner_user_id) & (active == True)  # noqa: E712
+def _narrowed_sides(kinds, settings: ClinicSettings, today: date, moment: datetime, **filters) -> list[_Narrowed]:
+    """Each kind's side narrowed as asked; kinds that cannot hold a row under the filters (a
+    role's work asked for an owner) are left out."""
+    sides = []
+    for kind in kinds:
+        narrowed = _narrowed(side(kind, settings, today, moment), KINDS[kind].personal, **filters)
+        if narrowed is not None:
+            sides.append(narrowed)
+    return sides
+
+
+@dataclass(frozen=True)
+class _Narrowed:
+    """One side filtered as asked, read three ways: counted, its first rows' sort keys, its rows."""
+
+    query: object  # the side's FROM and WHERE with the filters
+    columns: dict  # COLUMNS and "order_owner", by name
+    owner_order: tuple  # the owner key of All open work's order, when the side has owners
+    order: tuple
+
+    @property
+    def kind(self) -> str:
+        return self.columns["kind"].value
+
+    def count(self):
+        """How many rows the side holds, as a subquery: no columns, so the database reads only
+        what the WHERE needs (the partial index alone when nothing is filtered by owner)."""
+        return self.query.select(fn.COUNT(SQL("*")))
+
+    def first_keys(self, wanted: int, unassigned_first: bool):
+        """The sort keys of the side's first ``wanted`` rows, as a select that can stand in a UNION."""
+        keys = (*self.owner_order, *self.order) if unassigned_first else self.order
+        first = (self.query.select(*(self.columns[name].alias(name) for name in _KEYS))
+                 .order_by(*keys).limit(wanted).alias(f"first_{self.kind}"))
+        return Select([first], [first.c[name] for name in _KEYS])
+
+    def rows(self, item_ids: list[int]):
+        """The rows with these ids, every column."""
+        return (self.query.select(*(self.columns[name].alias(name) for name in COLUMNS))
+                .where(self.columns["item_id"].in_(item_ids)))
+
+
+# What a page is sorted by: each side's first rows are cut on these alone.
+_KEYS = ("kind", "item_id", "urgent", "due_by", "order_owner")
+
+
+def _narrowed(found: Side, personal: bool, *, owner_user_id: int | None = None, include_unassigned: bool = True,
+              unassigned_only: bool = False, patient_id: int | None = None,
+              episode_id: int | None = None) -> _Narrowed | None:
+    """One side filtered as asked, on its own columns (not through a subquery, so the filter
+    and the order reach the side's index), with its "order_owner" column: 0 for an unassigned
+    item, 1 otherwise. None when nothing can match."""
+    query = found.query
+    if patient_id is not None:
+        query = query.where(found.episode_id.in_(Episode.select(Episode.id).where(Episode.patient == patient_id)))
+    if episode_id is not None:
+        query = query.where(found.episode_id == episode_id)
+    if not personal:
+        if owner_user_id is not None or unassigned_only:
+            return None  # a role's work has no named owner, and is never unassigned
+        return _Narrowed(query, {**found.columns, "order_owner": Value(1)}, (), found.order)
+    # Unassigned: nobody named, or nobody active. A side's "active" is true only for an active
+    # user it names, so "not true" (false, or NULL when nobody is named) says both, and the
+    # owner's lookups are written (and run) once less.
+    unassigned = fn.COALESCE(found.active, False) == False  # noqa: E712
+    if owner_user_id is not None:
+        mine = (found.named == owner_user_id) & (found.active == True)  # noqa: E712
         query = query.where(mine | unassigned if include_unassigned else mine)
-    elif owner_user_id is not None:
-        query = query.where(Value(False))  # a role's work has no named owner
     if unassigned_only:
         query = query.where(unassigned)
-    if patient_id is not None:
-        query = query.where(inner.c.episode_id.in_(Episode.select(Episode.id).where(Episode.patient == patient_id)))
-    if episode_id is not None:
-        query = query.where(inner.c.episode_id == episode_id)
-    return query
+    # Sorted by the output column's name, so the expression is neither written nor run twice.
+    return _Narrowed(query, {**found.columns, "order_owner": Case(None, [(unassigned, 0)], 1)},
+                     (SQL('"order_owner"'),), found.order)
 
 
-def _order(columns, unassigned_first: bool) -> list:
-    keys = [columns.urgent.desc(), columns.due_by, columns.kind, columns.item_id]
-    return [columns.order_owner, *keys] if unassigned_first else keys
-
-
-def _page(sides, *, unassigned_first: bool, offset: int, limit: int) -> list[dict]:
-    """Each side cut to its first offset + limit rows, merged, ordered and cut to the page."""
-    wanted = offset + limit
-    firsts = []
-    for number, side in enumerate(sides):
-        ordered = side.alias(f"ordered_{number}")
-        cut = Select([ordered], [ordered.c[name] for name in (*_COLUMNS, "order_owner")]).order_by(
-            *_order(ordered.c, unassigned_first)).limit(wanted).alias(f"first_{number}")
-        firsts.append(Select([cut], [cut.c[name] for name in (*_COLUMNS, "order_owner")]))
-    if not firsts:
+def _counts(sides: list[_Narrowed]) -> list[int]:
+    """How many rows each side holds, in one statement (one round trip, not one a kind)."""
+    if not sides:
         return []
-    union = firsts[0]
-    for first in firsts[1:]:
-        union = union.union_all(first)
-    items = union.alias("item")
-    query = (Select([items], [items.c[name] for name in (*_COLUMNS, "order_owner")])
-             .order_by(*_order(items.c, unassigned_first)).offset(offset).limit(limit))
-    return list(query.bind(database_proxy).dicts())
+    return list(Select(columns=[found.count() for found in sides]).bind(database_proxy).tuples()[0])
 
 
-def _count(side) -> int:
-    counted = side.alias("counted")
-    return Select([counted], [fn.COUNT(SQL("*"))]).bind(database_proxy).scalar()
+def _page(sides: list[_Narrowed], *, unassigned_first: bool, offset: int, limit: int) -> list[dict]:
+    """One page of the merged sides, in two steps.
+
+    First the sort keys alone: each side cut to its first offset + limit rows, merged with
+    UNION ALL, ordered and cut to the page. Then the page's rows, by id. A side's order may
+    have to weigh every row it holds (All open work puts each side's unassigned items first),
+    and the owner and title of a row cost lookups the keys do not need: they are read for the
+    rows shown, not for every row weighed.
+    """
+    if not sides:
+        return []
+    items = _union_all([found.first_keys(offset + limit, unassigned_first) for found in sides]).alias("item")
+    order = [items.c.urgent.desc(), items.c.due_by, items.c.kind, items.c.item_id]
+    page = list(Select([items], [items.c.kind, items.c.item_id])
+                .order_by(*([items.c.order_owner, *order] if unassigned_first else order))
+                .offset(offset).limit(limit).bind(database_proxy).tuples())
+    if not page:
+        return []
+    wanted: dict[str, list[int]] = {}
+    for kind, item_id in page:
+        wanted.setdefault(kind, []).append(item_id)
+    shown = _union_all([found.rows(wanted[found.kind]) for found in sides if found.kind in wanted]).alias("shown")
+    # Read through a subquery, as the keys were: raw values (_rows converts them), not each
+    # side's field converters, which would differ from side to side for the same column.
+    read = Select([shown], [shown.c[name] for name in COLUMNS]).bind(database_proxy)
+    found_rows = {(row["kind"], row["item_id"]): row for row in read.dicts()}
+    # On PostgreSQL each statement sees the latest commits: an item closed in between is gone.
+    return [found_rows[key] for key in page if key in found_rows]
+
+
+def _union_all(selects: list):
+    union = selects[0]
+    for select in selects[1:]:
+        union = union.union_all(select)
+    return union
 
 
 def _rows(items: list[dict], settings: ClinicSettings, today: date) -> tuple[ObligationRow, ...]:
@@ -269,11 +335,11 @@ def _rows(items: list[dict], settings: ClinicSettings, today: date) -> tuple[Obl
     named_ids = {item["named_user_id"] for item in items if item["named_user_id"] is not None}
     names = dict(User.select(User.id, User.full_name).where(User.id.in_(sorted(named_ids))).tuples()) \
         if named_ids else {}
-    rows = []
+    rows, due_of_reply = [], reply_due(settings)
     for item in items:
         kind = KINDS[item["kind"]]
-        since = _SINCE.python_value(item["since"])
-        due_by = _reply_due(since, settings) if kind.name == "acknowledgement_to_chase" else _as_date(item["due_by"])
+        since = SINCE.python_value(item["since"])
+        due_by = due_of_reply(since) if kind.name == "acknowledgement_to_chase" else _as_date(item["due_by"])
         owner_id, owner_name = _owner(kind, item, names)
         patient = {key: value for key, value in patients[item["episode_id"]].items()}
         rows.append(ObligationRow(
@@ -306,183 +372,3 @@ def _item_title(item: dict) -> str:
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValidationError(f"There is no kind of open work called {kind!r}.", field="kind")
-
-
-# --- the sides of the union, one per kind ---
-
-
-def _side(kind: str, settings: ClinicSettings, today: date, moment: datetime):
-    """The select of one kind's open obligations with the _COLUMNS."""
-    return _SIDES[kind](settings, today, moment)
-
-
-def _columns(kind: str, item_type: str, item_id, item_kind, due_by, urgent, episode_id,
-             named_user=None, named_active=None, title_extra=None, since=None) -> tuple:
-    return (Value(kind).alias("kind"), Value(item_type).alias("item_type"), item_id.alias("item_id"),
-            item_kind.alias("item_kind"), due_by.alias("due_by"), urgent.alias("urgent"),
-            episode_id.alias("episode_id"),
-            (named_user if named_user is not None else SQL("CAST(NULL AS INTEGER)")).alias("named_user_id"),
-            (named_active if named_active is not None else Value(True)).alias("named_active"),
-            (title_extra if title_extra is not None else Value("")).alias("title_extra"),
-            (since if since is not None else _no_time()).alias("since"))
-
-
-# Any UTC moment column reads the "since" column back (text on SQLite, timestamptz on PostgreSQL).
-_SINCE = Appointment.starts_at
-
-
-def _no_time():
-    """A NULL of the type every side's "since" has, so PostgreSQL can merge the sides."""
-    return SQL("NULL") if is_sqlite() else SQL("CAST(NULL AS TIMESTAMPTZ)")
-
-
-def _appointment_columns(kind: str, named_user=None, named_active=None, since=None) -> tuple:
-    return _columns(kind, "appointment", Appointment.id, Appointment.kind, Appointment.due_by, Value(False),
-                    Appointment.episode, named_user, named_active, since=since)
-
-
-def _referral_columns(kind: str, named_user=None, named_active=None, since=None) -> tuple:
-    return _columns(kind, "referral", Referral.id, Referral.kind, Referral.due_by, Referral.urgent,
-                    Referral.episode, named_user, named_active, since=since)
-
-
-def _first_active(*candidates):
-    """SQL for the first of (user id column, user alias) pairs whose user is active, and whether
-    there is one: with none, the first person named (so the row can say who has left) and false."""
-    named = Case(None, [(alias.active == True, column) for column, alias in candidates],  # noqa: E712
-                 candidates[0][0])
-    active = Case(None, [(alias.active == True, Value(True)) for _, alias in candidates], Value(False))  # noqa: E712
-    return named, active
-
-
-def _finding_due():
-    """FINDING_DUE_SQL as column expressions, so it stays unambiguous in a join (the partial
-    index's condition, repeated term for term so SQLite uses it)."""
-    return ((Appointment.status == SQL("'attended'")) & Appointment.finding_closed_at.is_null()
-            & Appointment.kind.in_(SQL("(" + ", ".join(f"'{kind}'" for kind in FINDING_KINDS) + ")")))
-
-
-def _to_book(settings, today, moment):
-    # Whatever the episode: discharge cancels the reviews still to book, so one left on a
-    # discharged episode is a gap to surface, not to hide (as on the overdue list).
-    return Appointment.select(*_appointment_columns("appointment_to_book")).where(
-        Appointment.status == SQL("'to_book'"))
-
-
-def _outcome_to_record(settings, today, moment):
-    # From the end of the slot, not from the due-by date: a visit whose time has passed with
-    # nothing recorded is the gap between "should be seen" and "was seen".
-    return (Appointment.select(*_appointment_columns("outcome_to_record", since=Appointment.starts_at))
-            .where((Appointment.status == SQL("'booked'")) & (Appointment.ends_at <= moment)))
-
-
-def _referral_to_write(settings, today, moment):
-    responsible = User.alias("responsible")
-    return (Referral.select(*_referral_columns("referral_to_write", Episode.responsible_clinician,
-                                               responsible.active, since=Referral.raised_at))
-            .join(Episode)
-            .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
-            .where(Referral.status == "raised"))
-
-
-def _letter_to_sign(settings, today, moment):
-    # The clinician who drafted it signs it; if they have left, the episode's responsible clinician.
-    drafter, responsible = User.alias("drafter"), User.alias("responsible")
-    named, active = _first_active((Referral.drafted_by, drafter), (Episode.responsible_clinician, responsible))
-    return (Referral.select(*_referral_columns("letter_to_sign", named, active,
-                                                     since=Referral.raised_at))
-            .join(Episode)
-            .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
-            .switch(Referral)
-            .join(drafter, JOIN.LEFT_OUTER, on=(Referral.drafted_by == drafter.id))
-            .where(Referral.status == "drafted"))
-
-
-def _letter_to_send(settings, today, moment):
-    return (Referral.select(*_referral_columns("letter_to_send", since=Referral.signed_at))
-            .where(Referral.status == "signed"))
-
-
-def _acknowledgement_to_chase(settings, today, moment):
-    # A referral the receiving service has not acknowledged within the clinic's number of
-    # working days is chased by reception.
-    since = settings.calendar().working_days_before(today, settings.referral_acknowledgement_working_days)
-    sent_before = datetime.combine(since, time(0), settings.zone).astimezone(timezone.utc)
-    # Sorted by about when the reply was due (sending day + the working days, as calendar days
-    # with weekends); _rows puts the exact day, from the clinic's calendar, on each row.
-    days = settings.referral_acknowledgement_working_days
-    roughly_due = _plus_days(fn.DATE(Referral.sent_at), days + 2 * (days // 5))
-    return (Referral.select(*_columns("acknowledgement_to_chase", "referral", Referral.id, Referral.kind, roughly_due,
-                                      Referral.urgent, Referral.episode, since=Referral.sent_at))
-            .where((Referral.status == "sent") & (Referral.sent_at < sent_before)))
-
-
-def _reply_due(sent_at: datetime, settings: ClinicSettings) -> date:
-    """The last day a reply to a letter sent at ``sent_at`` was expected: the day before the
-    chase begins (when the sending day falls before the Nth working day back)."""
-    sent_on = sent_at.astimezone(settings.zone).date()
-    calendar, days, day = settings.calendar(), settings.referral_acknowledgement_working_days, sent_on
-    while calendar.working_days_before(day + timedelta(days=1), days) <= sent_on:
-        day += timedelta(days=1)
-    return day
-
-
-def _warning_to_acknowledge(settings, today, moment):
-    # A warning is due the day it is raised: nothing the clinician does next should wait on it.
-    responsible = User.alias("responsible")
-    return (PathwayWarning.select(*_columns(
-        "warning_to_acknowledge", "warning", PathwayWarning.id, PathwayWarning.kind, fn.DATE(PathwayWarning.raised_at),
-        Value(False), PathwayWarning.episode, Episode.responsible_clinician, responsible.active,
-        PathwayWarning.message, PathwayWarning.raised_at))
-        .join(Episode)
-        .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
-        .where((PathwayWarning.requires_acknowledgement == True)  # noqa: E712
-               & PathwayWarning.acknowledged_at.is_null()))
-
-
-def _finding_to_record(settings, today, moment):
-    # The clinician who saw the patient records what they found; if they have left, the
-    # episode's responsible clinician; else it is unassigned.
-    seen_by, responsible = User.alias("seen_by"), User.alias("responsible")
-    named, active = _first_active((Appointment.clinician, seen_by), (Episode.responsible_clinician, responsible))
-    return (Appointment.select(*_appointment_columns("finding_to_record", named, active,
-                                                             since=Appointment.starts_at))
-            .join(Episode)
-            .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
-            .switch(Appointment)
-            .join(seen_by, JOIN.LEFT_OUTER, on=(Appointment.clinician == seen_by.id))
-            .where(_finding_due()))
-
-
-def _relaxant_to_review(settings, today, moment):
-    responsible = User.alias("responsible")
-    last_decided = fn.COALESCE(Medication.continued_on, Medication.started_on)
-    return (Medication.select(*_columns(
-        "relaxant_to_review", "medication", Medication.id, Medication.category,
-        _plus_days(last_decided, RELAXANT_DECISION_DAYS), Value(False), Medication.episode,
-        Episode.responsible_clinician, responsible.active, Medication.name))
-        .join(Episode)
-        .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
-        .where((Medication.category == "muscle_relaxant") & Medication.stopped_on.is_null()
-               & (Episode.status == "open")
-               & (last_decided <= today - timedelta(days=RELAXANT_DECISION_DAYS))))
-
-
-def _plus_days(day_column, days: int):
-    """A date column plus whole days, in the database's own words."""
-    if is_sqlite():
-        return fn.DATE(day_column, f"+{days} days")
-    return day_column + SQL(f"{days}")
-
-
-_SIDES = {
-    "appointment_to_book": _to_book,
-    "outcome_to_record": _outcome_to_record,
-    "referral_to_write": _referral_to_write,
-    "letter_to_sign": _letter_to_sign,
-    "letter_to_send": _letter_to_send,
-    "acknowledgement_to_chase": _acknowledgement_to_chase,
-    "warning_to_acknowledge": _warning_to_acknowledge,
-    "finding_to_record": _finding_to_record,
-    "relaxant_to_review": _relaxant_to_review,
-}

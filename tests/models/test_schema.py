@@ -266,25 +266,31 @@ SCHEMA_5_FIELDS = {
     Appointment: ("finding_closed_at", "finding_note"),
     Referral: ("cancelled_by", "cancelled_at"),
 }
-SCHEMA_5_INDEXES = ("appointment_booked_ends_at", "appointment_finding_due")
+SCHEMA_5_INDEXES = ("appointment_booked_ends_at", "appointment_finding_due", "referral_sent_awaiting_reply",
+                    "referral_cancelled_kind_at", "medication_relaxant_running")
 
 
 @contextmanager
 def schema_4_models():
-    """The models as schema 4 had them: no obligation owners, finding closures or cancellers."""
+    """The models as schema 4 had them: no obligation owners, finding closures or cancellers,
+    nor the indexes of the safety net's lists."""
     removed = {model: {name: model._meta.fields[name] for name in names} for model, names in SCHEMA_5_FIELDS.items()}
-    indexes = Appointment._meta.indexes
+    indexed = (Appointment, Referral, Medication)
+    indexes = {model: model._meta.indexes for model in indexed}
     for model, fields in removed.items():
         for name in fields:
             model._meta.remove_field(name)
-    Appointment._meta.indexes = [index for index in indexes if getattr(index, "_name", None) not in SCHEMA_5_INDEXES]
+    for model in indexed:
+        model._meta.indexes = [index for index in indexes[model]
+                               if getattr(index, "_name", None) not in SCHEMA_5_INDEXES]
     try:
         yield ALL_MODELS
     finally:
         for model, fields in removed.items():
             for name, field in fields.items():
                 model._meta.add_field(name, field)
-        Appointment._meta.indexes = indexes
+        for model in indexed:
+            model._meta.indexes = indexes[model]
 
 
 @contextmanager
