@@ -149,8 +149,9 @@ def resynchronise_waiting_items(actor, due_from: date | None = None, due_to: dat
     Used when the clinic calendar changes (closure days, holiday region): a deadline that now
     falls on a closed day must move to the working day before. An open episode's items follow
     its rules (a drafted or signed letter only ever earlier); a discharged episode has no rules
-    left, so its open items are moved to the working day before directly. Runs inside the
-    caller's service transaction and writes no audit event of its own.
+    left, and whatever else still falls on a closed day (a referral raised by hand) is moved to
+    the working day before directly. Runs inside the caller's service transaction and writes
+    no audit event of its own.
     """
     episode_ids: set[int] = set()
     for model, statuses in ((Appointment, ("to_book",)), (Referral, CANCELLABLE_REFERRAL_STATUSES + ("signed",))):
@@ -164,14 +165,15 @@ def resynchronise_waiting_items(actor, due_from: date | None = None, due_to: dat
     for episode in Episode.select().where(Episode.id.in_(sorted(episode_ids))).order_by(Episode.id):
         if episode.status == "open":
             notices.extend(synchronise(actor, episode))
-        else:
-            notices.extend(_keep_off_closed_days(episode))
+        notices.extend(_keep_off_closed_days(episode))
     return notices
 
 
 def _keep_off_closed_days(episode: Episode) -> list[str]:
-    """A discharged episode's open items with a deadline on a day the clinic is now shut move
-    to the working day before (never later); the same-day urgent referral stays on its day."""
+    """Open items with a deadline on a day the clinic is now shut move to the working day
+    before (never later), whatever set the deadline: a discharged episode has no rules left,
+    a referral raised by hand or one the rules no longer time (a later finding was noted against
+    it) keeps the date it was given. The same-day urgent referral stays on its day."""
     calendar = load_settings().calendar()
     notices = []
     for model, statuses, labels in ((Appointment, ("to_book",), APPOINTMENT_LABELS),

@@ -128,6 +128,17 @@ def test_a_new_closure_day_moves_a_discharged_episodes_open_referral_and_a_draft
     assert due == {kept: ("drafted", date(2026, 6, 12)), left: ("raised", date(2026, 6, 12))}
 
 
+def test_a_new_closure_day_moves_a_referral_raised_by_hand(staff):
+    from clinic_desktop.services import referrals
+
+    with frozen_at(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)):
+        episode_id = _episode_first_seen(staff, date(2026, 6, 1))
+        raised = referrals.raise_referral(staff.clinician, episode_id, kind="spinal_surgical",
+                                          reason="Surgical opinion", due_by=date(2026, 6, 12))
+        update_clinic_settings(staff.manager, closure_days=[date(2026, 6, 12)])
+        assert referrals.get_referral(staff.clinician, raised.id).due_by == date(2026, 6, 11)
+
+
 # --- closing the clinic on booked patients is refused ---
 
 BOOKED_DAY = date(2026, 11, 27)  # Fri
