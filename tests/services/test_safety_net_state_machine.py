@@ -100,14 +100,14 @@ SOURCE_TIMINGS = {"two_week_review_days": 14, "medication_review_days": 21, "ear
                   "red_flag_referral_days": 0, "stratified_referral_days": 14, "twelve_week_check_days": 84,
                   "escalation_referral_days": 14}
 
-EXAMPLES = int(os.environ.get("SAFETY_NET_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("SAFETY_NET_EXAMPLES", "25"))
 STEPS = int(os.environ.get("SAFETY_NET_STEPS", "30"))
 # SAFETY_NET_SHRINK=0 reports the first failure as found, without minutes of shrinking.
 PHASES = tuple(phase for phase in Phase if os.environ.get("SAFETY_NET_SHRINK", "1") != "0" or phase != Phase.shrink)
 SQLITE_RUN = settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, phases=PHASES,
                       suppress_health_check=list(HealthCheck))
 # PostgreSQL proves the same on the other database; a few examples suffice for its SQL.
-POSTGRES_RUN = settings(SQLITE_RUN, max_examples=max(3, EXAMPLES // 5), stateful_step_count=max(10, STEPS * 2 // 3))
+POSTGRES_RUN = settings(SQLITE_RUN, max_examples=max(6, EXAMPLES // 5), stateful_step_count=STEPS)
 
 VISIT_ENDINGS = ("still to come", "attended", "attended", "did not attend", "nothing recorded")
 SPOILS = ("valid",) * 6 + ("a decision missing", "a choice not offered", "a reason left out",
@@ -552,12 +552,17 @@ class SafetyNet(RuleBasedStateMachine):
             self.next_step(referral_id, self.actor(who if who < 4 else 2 + who % 2),
                            self.actor(who if who < 4 else 1), amend)
 
-    @rule(referral=pick, clinician=st.integers(2, 3), steps=st.integers(2, 5))
-    def letter_goes_out(self, referral, clinician, steps):
-        """A letter written, signed, sent and acknowledged in one go, as a clinic does on a good day."""
+    @rule(referral=pick, clinician=st.integers(2, 3), steps=st.integers(2, 5), reply_late=st.booleans())
+    def letter_goes_out(self, referral, clinician, steps, reply_late):
+        """A letter written, signed, sent and acknowledged in one go, as a clinic does on a good day;
+        or (``reply_late``) the reply takes three weeks, and its chase is owed meanwhile."""
         referral_id = self.row(Referral, referral, Referral.status.in_(("raised", "drafted", "signed")))
         for _ in range(steps if referral_id is not None else 0):
-            if not self.next_step(referral_id, self.actor(clinician), self.actor(1), amend=False):
+            if reply_late and Referral.get_by_id(referral_id).status == "sent":
+                self.now += timedelta(weeks=3)
+                self.invariants_now()
+                reply_late = False
+            if not self.next_step(referral_id, self.actor(clinician), self.someone_active(1, 0), amend=False):
                 break
 
     def next_step(self, referral_id: int, clinician: Actor, front_desk: Actor, amend: bool) -> bool:
