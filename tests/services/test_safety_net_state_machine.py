@@ -82,6 +82,15 @@ KNOWN_HOLES: dict[str, str] = {
         "(medium risk) on 1 Jun: standard physiotherapy referral due Mon 15 Jun; discharge the episode; the "
         "manager closes 15 Jun (update_clinic_settings(closure_days=[15 Jun])); the referral stays due on "
         "15 Jun. Switched off: the closed-day check for discharged episodes' items."),
+    "closure_day_strands_noted_escalation": (
+        "a new closure day does not move an open escalation referral once a later 'not improved' was noted "
+        "while it was open (the rules key the escalation by the latest outcome, so the waiting referral, keyed "
+        "by the earlier one, is no longer refreshed): first contact Wed 20 May 2026; on Mon 1 Jun "
+        "record_twelve_week_outcome(26 May, improved=False): pain / spinal centre referral raised, due Tue 9 Jun; "
+        "record_twelve_week_outcome(28 May, improved=False): noted, none raised; the manager closes 9 Jun "
+        "(update_clinic_settings(closure_days=[9 Jun])): the referral stays due on the closed 9 Jun (without the "
+        "second outcome it moves to Mon 8 Jun). Found by the soak of 300. Switched off: the closed-day check for "
+        "an escalation referral with a later 'not improved' recorded."),
 }
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 09:00 in London
@@ -691,7 +700,8 @@ class SafetyNet(RuleBasedStateMachine):
             faults = deadline_faults(
                 clinic_settings.load_settings(),
                 earlier_fact_moves_drafts=not self.hole("earlier_finding_leaves_draft_late"),
-                closures_move_discharged=not self.hole("closure_day_strands_discharged_referral"))
+                closures_move_discharged=not self.hole("closure_day_strands_discharged_referral"),
+                closures_move_noted_escalations=not self.hole("closure_day_strands_noted_escalation"))
         assert not faults, "\n".join(faults)
 
     @invariant()
