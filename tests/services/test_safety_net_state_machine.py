@@ -6,7 +6,11 @@ the clock. After every step the open obligations worked out from the tables
 (safety_net_truth.py) must each be on the list of an active user allowed to act on it, read
 through obligations.obligation_list as the worklists read it; no deadline may be later than
 the source allows or on a closed day; a change writes exactly one audit event, a refusal
-none; the audit chain stays intact.
+none; the audit chain stays intact. Discharge and deactivation decide and hand over at
+random, and sometimes invalidly, which must be refused; nothing handed over may be dropped.
+Composite rules (a visit comes, a letter goes out, a relaxant course) take a chain of steps
+so that every kind of obligation arises within a short run; the figures printed at the end
+say what each service did and refused and after how many steps each kind was open.
 
 ``make test`` runs a few examples; SAFETY_NET_EXAMPLES raises them (``make soak``).
 Where the services still have a hole, the step or check that finds it is switched off in
