@@ -87,7 +87,8 @@ def open_obligations(settings: ClinicSettings, now: datetime, *,
 
 
 def deadline_faults(settings: ClinicSettings, *, earlier_fact_moves_drafts: bool = True,
-                    closures_move_discharged: bool = True) -> list[str]:
+                    closures_move_discharged: bool = True, closures_move_noted_escalations: bool = True,
+                    closures_move_hand_raised: bool = True) -> list[str]:
     """Open deadlines later than the source allows, or on a day the clinic is shut.
 
     An item still to book or a referral not yet sent carries a deadline someone must meet;
@@ -97,6 +98,10 @@ def deadline_faults(settings: ClinicSettings, *, earlier_fact_moves_drafts: bool
     already drafted or signed too (else such a referral is held to its latest finding only).
     ``closures_move_discharged``: a discharged episode's open referral must follow a new
     closure day too (else only open episodes' items are held to the working days).
+    ``closures_move_noted_escalations``: an escalation referral still open when a later "not
+    improved" was noted must follow a new closure day too (else it is left out of that check).
+    ``closures_move_hand_raised``: a referral raised by hand (no pathway key) must follow a new
+    closure day too (else it is left out of that check).
     """
     calendar = settings.calendar()
     faults = []
@@ -107,11 +112,21 @@ def deadline_faults(settings: ClinicSettings, *, earlier_fact_moves_drafts: bool
         name = f"{what} {row.id} ({row.kind}, key {row.pathway_key}, {row.status})"
         if latest is not None and row.due_by > latest:
             faults.append(f"{name} is due by {row.due_by}, later than the source allows ({latest})")
-        held = closures_move_discharged or Episode.get_by_id(row.episode_id).status == "open"
+        held = (closures_move_discharged or Episode.get_by_id(row.episode_id).status == "open") \
+            and (closures_move_noted_escalations or not _noted_again(row)) \
+            and (closures_move_hand_raised or what != "referral" or row.pathway_key is not None)
         if held and row.kind != "urgent_red_flag" and not calendar.is_working_day(row.due_by):
             faults.append(f"{name} is due by {row.due_by}, a day the clinic is shut "
                           f"({calendar.closed_reason(row.due_by)})")
     return faults
+
+
+def _noted_again(row) -> bool:
+    """Whether a "not improved" was recorded after the one this escalation referral answers."""
+    name, _, fact_id = (row.pathway_key or "").partition(":")
+    return name == "escalation" and fact_id.isdigit() and TwelveWeekOutcome.select().where(
+        (TwelveWeekOutcome.episode == row.episode_id) & (TwelveWeekOutcome.id > int(fact_id))
+        & (TwelveWeekOutcome.improved == False)).exists()  # noqa: E712
 
 
 def _latest_allowed(row, what: str, settings: ClinicSettings, earlier_fact_moves_drafts: bool) -> date | None:
