@@ -284,6 +284,12 @@ def _refuse_leaving_no_clinician(actor, user: User, doing: str) -> None:
         raise Conflict(f"You cannot {doing}: {user.full_name} is the only active clinician and clinical work is "
                        f"open ({handover.counted(counts)}), which only a clinician can do. Add or reactivate "
                        "another clinician first.")
+    # An open episode makes clinical work as time passes (a relaxant due for review, a visit's finding).
+    open_episodes = Episode.select().where(Episode.status == "open").count()
+    if open_episodes:
+        raise Conflict(f"You cannot {doing}: {user.full_name} is the only active clinician and {open_episodes} "
+                       f"episode{'s are' if open_episodes != 1 else ' is'} still open, whose reviews and findings "
+                       "only a clinician can act on. Add or reactivate another clinician first.")
 
 
 def _refuse_role_change_with_clinical_work(actor, user: User) -> None:

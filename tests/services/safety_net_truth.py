@@ -86,50 +86,31 @@ def open_obligations(settings: ClinicSettings, now: datetime, *,
     }
 
 
-def deadline_faults(settings: ClinicSettings, *, earlier_fact_moves_drafts: bool = True,
-                    closures_move_discharged: bool = True, closures_move_noted_escalations: bool = True,
-                    closures_move_hand_raised: bool = True) -> list[str]:
+def deadline_faults(settings: ClinicSettings) -> list[str]:
     """Open deadlines later than the source allows, or on a day the clinic is shut.
 
     An item still to book or a referral not yet sent carries a deadline someone must meet;
     the same-day red-flag referral alone may fall on a closed day (a red flag waits for no
     working day). A booked appointment has met its deadline, late or not, with a reason.
-    ``earlier_fact_moves_drafts``: a finding recorded late but dated earlier bounds a referral
-    already drafted or signed too (else such a referral is held to its latest finding only).
-    ``closures_move_discharged``: a discharged episode's open referral must follow a new
-    closure day too (else only open episodes' items are held to the working days).
-    ``closures_move_noted_escalations``: an escalation referral still open when a later "not
-    improved" was noted must follow a new closure day too (else it is left out of that check).
-    ``closures_move_hand_raised``: a referral raised by hand (no pathway key) must follow a new
-    closure day too (else it is left out of that check).
+    A finding recorded late but dated earlier bounds a referral already drafted or signed too;
+    every open item, of a discharged episode or raised by hand included, follows a new closure day.
     """
     calendar = settings.calendar()
     faults = []
     items = [*((row, "appointment") for row in Appointment.select().where(Appointment.status == "to_book")),
              *((row, "referral") for row in Referral.select().where(Referral.status.in_(_UNSENT)))]
     for row, what in items:
-        latest = _latest_allowed(row, what, settings, earlier_fact_moves_drafts)
+        latest = _latest_allowed(row, what, settings)
         name = f"{what} {row.id} ({row.kind}, key {row.pathway_key}, {row.status})"
         if latest is not None and row.due_by > latest:
             faults.append(f"{name} is due by {row.due_by}, later than the source allows ({latest})")
-        held = (closures_move_discharged or Episode.get_by_id(row.episode_id).status == "open") \
-            and (closures_move_noted_escalations or not _noted_again(row)) \
-            and (closures_move_hand_raised or what != "referral" or row.pathway_key is not None)
-        if held and row.kind != "urgent_red_flag" and not calendar.is_working_day(row.due_by):
+        if row.kind != "urgent_red_flag" and not calendar.is_working_day(row.due_by):
             faults.append(f"{name} is due by {row.due_by}, a day the clinic is shut "
                           f"({calendar.closed_reason(row.due_by)})")
     return faults
 
 
-def _noted_again(row) -> bool:
-    """Whether a "not improved" was recorded after the one this escalation referral answers."""
-    name, _, fact_id = (row.pathway_key or "").partition(":")
-    return name == "escalation" and fact_id.isdigit() and TwelveWeekOutcome.select().where(
-        (TwelveWeekOutcome.episode == row.episode_id) & (TwelveWeekOutcome.id > int(fact_id))
-        & (TwelveWeekOutcome.improved == False)).exists()  # noqa: E712
-
-
-def _latest_allowed(row, what: str, settings: ClinicSettings, earlier_fact_moves_drafts: bool) -> date | None:
+def _latest_allowed(row, what: str, settings: ClinicSettings) -> date | None:
     """The latest due-by date the source allows this item, from the fact that called for it."""
     episode = Episode.get_by_id(row.episode_id)
     key = row.pathway_key or ""
@@ -152,8 +133,7 @@ def _latest_allowed(row, what: str, settings: ClinicSettings, earlier_fact_moves
             & (RadicularStatus.severe_radicular_pain | RadicularStatus.neurological_deficit))
         if fact_id:
             facts = facts.where(RadicularStatus.id == int(fact_id))
-        first = min if earlier_fact_moves_drafts or row.status == "raised" else max
-        return first(fact.recorded_on for fact in facts) + timedelta(days=days)
+        return min(fact.recorded_on for fact in facts) + timedelta(days=days)
     if name == "escalation":
         outcomes = TwelveWeekOutcome.select().where((TwelveWeekOutcome.episode == episode.id)
                                                     & (TwelveWeekOutcome.improved == False))  # noqa: E712

@@ -65,44 +65,7 @@ from clinic_desktop.services.worklists import MAX_PAGE_SIZE
 # Each entry: a hole the state machine found in the services, with the steps that show it.
 # While an entry is here the step or check named is switched off and the run warns with the
 # entry; delete it when the fix lands, and the machine checks that case again.
-KNOWN_HOLES: dict[str, str] = {
-    "last_clinician_deactivated": (
-        "deactivate_user lets the manager deactivate the last active clinician while clinical work is open "
-        "(a referral to write, a letter to sign, a warning to acknowledge, a finding to record): a clinician "
-        "opens an episode with a red flag; the manager deactivates both clinicians; the urgent referral is "
-        "then on no list of anyone who may draft it. Decided: the services must refuse that deactivation "
-        "(or take a named active colleague) while any clinician-owned obligation is open. Switched off: "
-        "the machine never deactivates the last active clinician."),
-    "earlier_finding_leaves_draft_late": (
-        "a radicular finding recorded late but dated earlier does not bring forward an early radicular referral "
-        "already drafted (only a raised one follows the rules): open an episode on Thu 21 May 2026; on 1 Jun "
-        "record_radicular_status(recorded_on=22 May, severe_radicular_pain=True): referral due 5 Jun; draft it; "
-        "record_radicular_status(recorded_on=21 May, neurological_deficit=True): the source allows 4 Jun, the "
-        "draft stays due 5 Jun. Switched off: a drafted or signed early radicular referral is held only to "
-        "its latest finding's date."),
-    "closure_day_strands_discharged_referral": (
-        "a new closure day moves the deadlines of open episodes only; a discharged episode's referral still to "
-        "write keeps a deadline on the closed day: open an episode on Mon 1 Jun 2026; record_start_back "
-        "(medium risk) on 1 Jun: standard physiotherapy referral due Mon 15 Jun; discharge the episode; the "
-        "manager closes 15 Jun (update_clinic_settings(closure_days=[15 Jun])); the referral stays due on "
-        "15 Jun. Switched off: the closed-day check for discharged episodes' items."),
-    "closure_day_strands_noted_escalation": (
-        "a new closure day does not move an open escalation referral once a later 'not improved' was noted "
-        "while it was open (the rules key the escalation by the latest outcome, so the waiting referral, keyed "
-        "by the earlier one, is no longer refreshed): first contact Wed 20 May 2026; on Mon 1 Jun "
-        "record_twelve_week_outcome(26 May, improved=False): pain / spinal centre referral raised, due Tue 9 Jun; "
-        "record_twelve_week_outcome(28 May, improved=False): noted, none raised; the manager closes 9 Jun "
-        "(update_clinic_settings(closure_days=[9 Jun])): the referral stays due on the closed 9 Jun (without the "
-        "second outcome it moves to Mon 8 Jun). Found by the soak of 300. Switched off: the closed-day check for "
-        "an escalation referral with a later 'not improved' recorded."),
-    "closure_day_strands_hand_raised_referral": (
-        "a new closure day does not move a referral raised by hand (no pathway key; the calendar change re-runs "
-        "only the rules): open an episode on Mon 1 Jun 2026; raise_referral(kind='standard_physiotherapy', "
-        "reason=...) the same day: due Mon 15 Jun; the manager closes 15 Jun (update_clinic_settings("
-        "closure_days=[15 Jun])): the referral stays due on the closed 15 Jun (the same for spinal_surgical and "
-        "early_radicular raised by hand; a follow-up added by hand is likely the same, the machine adds none). "
-        "Found by the soak of 300. Switched off: the closed-day check for referrals raised by hand."),
-}
+KNOWN_HOLES: dict[str, str] = {}
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 09:00 in London
 JOB = Actor(user_id=None, username="audit-check", full_name="Audit check", role=COMMAND_LINE)
@@ -272,8 +235,6 @@ class SafetyNet(RuleBasedStateMachine):
         list). Naming nobody, themselves or a non-clinician is refused while they have work."""
         user = self.actor(who)
         clinicians = self.active_clinicians()
-        if user.role == "clinician" and clinicians == [user.user_id] and self.hole("last_clinician_deactivated"):
-            return
         colleague = next((self.actor(index).user_id for index in (2, 3) if self.actor(index).user_id != user.user_id),
                          None)
         hand_over_to = {"colleague": colleague, "unassigned": handover.UNASSIGNED, "nobody": None,
@@ -708,12 +669,7 @@ class SafetyNet(RuleBasedStateMachine):
     @invariant()
     def deadlines_keep_to_the_source_and_the_working_days(self):
         with frozen_at(self.now):
-            faults = deadline_faults(
-                clinic_settings.load_settings(),
-                earlier_fact_moves_drafts=not self.hole("earlier_finding_leaves_draft_late"),
-                closures_move_discharged=not self.hole("closure_day_strands_discharged_referral"),
-                closures_move_noted_escalations=not self.hole("closure_day_strands_noted_escalation"),
-                closures_move_hand_raised=not self.hole("closure_day_strands_hand_raised_referral"))
+            faults = deadline_faults(clinic_settings.load_settings())
         assert not faults, "\n".join(faults)
 
     @invariant()

@@ -139,6 +139,18 @@ def test_a_new_closure_day_moves_a_referral_raised_by_hand(staff):
         assert referrals.get_referral(staff.clinician, raised.id).due_by == date(2026, 6, 11)
 
 
+def test_a_new_closure_day_moves_an_escalation_a_later_outcome_was_noted_against(staff):
+    from clinic_desktop.models import Referral
+
+    with frozen_at(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)):
+        episode_id = _episode_first_seen(staff, date(2026, 5, 20))
+        for dated in (date(2026, 5, 26), date(2026, 5, 28)):  # the second is noted against the first's referral
+            episodes.record_twelve_week_outcome(staff.clinician, episode_id, recorded_on=dated, improved=False)
+        assert [row.due_by for row in Referral.select()] == [date(2026, 6, 9)]
+        update_clinic_settings(staff.manager, closure_days=[date(2026, 6, 9)])
+    assert [row.due_by for row in Referral.select()] == [date(2026, 6, 8)]
+
+
 # --- closing the clinic on booked patients is refused ---
 
 BOOKED_DAY = date(2026, 11, 27)  # Fri
