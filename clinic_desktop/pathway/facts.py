@@ -120,6 +120,9 @@ class EpisodeFacts:
     red_flags: tuple[RedFlagFact, ...] = ()
     start_back: tuple[StartBackFact, ...] = ()
     outcome: OutcomeFact | None = None
+    # Every 12-week outcome recorded, oldest first (``outcome`` is the last of them): a "not
+    # improved" recorded later but dated earlier tightens the escalation it is noted against.
+    outcomes: tuple[OutcomeFact, ...] = ()
     appointments: tuple[StoredItem, ...] = ()
     referrals: tuple[StoredItem, ...] = ()
     warning_keys: frozenset[str] = frozenset()
@@ -129,6 +132,7 @@ class EpisodeFacts:
         object.__setattr__(self, "appointments", tuple(self.appointments))
         object.__setattr__(self, "referrals", tuple(self.referrals))
         object.__setattr__(self, "warning_keys", frozenset(self.warning_keys))
+        object.__setattr__(self, "outcomes", tuple(self.outcomes))
         for name in ("medications", "radicular", "red_flags", "start_back"):
             records = tuple(getattr(self, name))
             object.__setattr__(self, name, records)

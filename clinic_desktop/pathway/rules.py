@@ -209,16 +209,24 @@ def _red_flag_referral(facts: EpisodeFacts, timings: PathwayTimings, calendar: W
 def _escalation_referral(facts: EpisodeFacts, timings: PathwayTimings, calendar: WorkingCalendar) -> list[_Item]:
     """DESIGN.md rule 6: not improved at the 12-week check raises the pain / spinal centre referral.
 
-    The outcome recorded last stands (a correction is a new record), so only it can qualify.
+    The outcome recorded last stands (a correction is a new record): nothing qualifies once it
+    says "improved". While it says "not improved", every "not improved" recorded since the last
+    "improved" stands with it, so the escalation one of them raised is due by the earliest.
     """
     outcome = facts.outcome
     if outcome is None or outcome.improved:
         return []
-    due = calendar.deadline(outcome.recorded_on, timings.escalation_referral_days)
-    found = f"Not improved at the 12-week check on {_day(outcome.recorded_on)}"
-    referral = RequiredReferral("pain_spinal_centre", f"escalation:{outcome.id}", due,
-                                f"{found}: specialist pain / spinal centre", urgent=False)
-    return _raise_again(facts, "pain_spinal_centre", [_Qualifying(outcome.id, referral, found)])
+    recorded = facts.outcomes or (outcome,)
+    since_improved = [index for index, earlier in enumerate(recorded) if earlier.improved]
+    standing = recorded[since_improved[-1] + 1:] if since_improved else recorded
+    qualifying = []
+    for fact in standing:
+        due = calendar.deadline(fact.recorded_on, timings.escalation_referral_days)
+        found = f"Not improved at the 12-week check on {_day(fact.recorded_on)}"
+        referral = RequiredReferral("pain_spinal_centre", f"escalation:{fact.id}", due,
+                                    f"{found}: specialist pain / spinal centre", urgent=False)
+        qualifying.append(_Qualifying(fact.id, referral, found))
+    return _raise_again(facts, "pain_spinal_centre", qualifying)
 
 
 def _superseded_escalations(facts: EpisodeFacts) -> tuple[str, ...]:

@@ -79,7 +79,8 @@ def load_facts(episode: Episode) -> EpisodeFacts:
     red_flags = RedFlagRecord.select().where(RedFlagRecord.episode == episode.id).order_by(RedFlagRecord.id)
     start_back = (StartBackAssessment.select().where(StartBackAssessment.episode == episode.id)
                   .order_by(StartBackAssessment.id))
-    outcome = latest_outcome(episode.id)
+    outcomes = tuple(OutcomeFact(row.id, row.recorded_on, row.improved) for row in TwelveWeekOutcome.select()
+                     .where(TwelveWeekOutcome.episode == episode.id).order_by(TwelveWeekOutcome.id))
     return EpisodeFacts(
         first_contact_on=episode.first_contact_on,
         discharged_on=episode.discharged_on,
@@ -90,7 +91,8 @@ def load_facts(episode: Episode) -> EpisodeFacts:
                         for row in radicular),
         red_flags=tuple(RedFlagFact(row.id, row.recorded_on, split_flags(row.flags)) for row in red_flags),
         start_back=tuple(StartBackFact(row.id, row.assessed_on, row.risk) for row in start_back),
-        outcome=OutcomeFact(outcome.id, outcome.recorded_on, outcome.improved) if outcome else None,
+        outcome=outcomes[-1] if outcomes else None,
+        outcomes=outcomes,
         appointments=_stored_items(Appointment, episode),
         referrals=_stored_items(Referral, episode),
         warning_keys=frozenset(_stored_keys(PathwayWarning, episode)),

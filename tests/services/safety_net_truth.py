@@ -135,11 +135,17 @@ def _latest_allowed(row, what: str, settings: ClinicSettings) -> date | None:
             facts = facts.where(RadicularStatus.id == int(fact_id))
         return min(fact.recorded_on for fact in facts) + timedelta(days=days)
     if name == "escalation":
-        outcomes = TwelveWeekOutcome.select().where((TwelveWeekOutcome.episode == episode.id)
-                                                    & (TwelveWeekOutcome.improved == False))  # noqa: E712
-        if fact_id:
-            outcomes = outcomes.where(TwelveWeekOutcome.id == int(fact_id))
-        return max(outcome.recorded_on for outcome in outcomes) + timedelta(days=days)
+        outcomes = list(TwelveWeekOutcome.select().where(TwelveWeekOutcome.episode == episode.id)
+                        .order_by(TwelveWeekOutcome.id))
+        if not fact_id:
+            return max(outcome.recorded_on for outcome in outcomes if not outcome.improved) + timedelta(days=days)
+        # Its own "not improved" and every one recorded after it until an "improved": the earliest date stands.
+        run = []
+        for outcome in (outcome for outcome in outcomes if outcome.id >= int(fact_id)):
+            if outcome.improved:
+                break
+            run.append(outcome.recorded_on)
+        return min(run) + timedelta(days=days)
     # Raised by a person (or a key this module does not know): no later than the kind allows
     # from the day it was raised.
     return row.raised_at.astimezone(settings.zone).date() + timedelta(days=days)

@@ -238,6 +238,13 @@ def test_a_finding_dated_earlier_brings_a_drafted_referrals_deadline_forward_nev
     assert [row.due_by for row in referrals_of("early_radicular")] == [date(2026, 12, 11)]
 
 
+def test_a_not_improved_dated_earlier_brings_the_open_escalation_forward(staff, episode_id):
+    outcome(staff, episode_id, date(2026, 12, 2), improved=False)  # escalation due Wed 16 Dec
+    earlier = outcome(staff, episode_id, date(2026, 11, 27), improved=False)  # the source allows Fri 11 Dec
+    assert "Specialist pain / spinal centre referral now due by Fri 11 Dec 2026" in earlier.notices
+    assert [(row.status, row.due_by) for row in referrals_of("pain_spinal_centre")] == [("raised", date(2026, 12, 11))]
+
+
 def test_a_new_deficit_while_the_referral_is_open_raises_no_second_and_says_so(staff, episode_id):
     deficit(staff, episode_id, date(2026, 11, 30))
     covered = deficit(staff, episode_id, date(2026, 12, 3))
