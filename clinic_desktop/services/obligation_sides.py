@@ -33,12 +33,8 @@ from clinic_desktop.models import (
     is_sqlite,
 )
 from clinic_desktop.models.appointments import FINDING_KINDS
+from clinic_desktop.services.pathway_settings import load_pathway_timings
 from clinic_desktop.services.settings import ClinicSettings
-
-# DESIGN.md rule 2 and the reference's "Muscle relaxants beyond 2–3 weeks" pitfall: a relaxant
-# still running this long after it started (or after the last decision to keep it on) needs a
-# clinician's decision again.
-RELAXANT_DECISION_DAYS = 21
 
 # The columns every side gives, in the same order.
 COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id",
@@ -231,15 +227,19 @@ def _finding_to_record(settings, today, moment):
 
 
 def _relaxant_to_review(settings, today, moment):
-    # Only while the episode is open: the join to the episode filters, and names its clinician.
+    # DESIGN.md rule 2 and the reference's "Muscle relaxants beyond 2–3 weeks" pitfall: a relaxant
+    # still running the clinic's medication-review days (21 at most) after it started, or after
+    # the last decision to keep it on, needs a clinician's decision again. Only while the episode
+    # is open: the join to the episode filters, and names its clinician.
+    days = load_pathway_timings().medication_review_days
     responsible = User.alias("responsible")
     last_decided = fn.COALESCE(Medication.continued_on, Medication.started_on)
-    due_by = _plus_days(last_decided, RELAXANT_DECISION_DAYS)
+    due_by = _plus_days(last_decided, days)
     query = (Medication.select().join(Episode)
              .join(responsible, JOIN.LEFT_OUTER, on=(Episode.responsible_clinician == responsible.id))
              .where((Medication.category == SQL("'muscle_relaxant'")) & Medication.stopped_on.is_null()
                     & (Episode.status == "open")
-                    & (last_decided <= today - timedelta(days=RELAXANT_DECISION_DAYS))))
+                    & (last_decided <= today - timedelta(days=days))))
     named, active = Episode.responsible_clinician, responsible.active
     return Side(query, _columns("relaxant_to_review", "medication", Medication.id, Medication.category, due_by,
                                 Value(False), Medication.episode, named, active, Medication.name),

@@ -21,6 +21,7 @@ from clinic_desktop.models import (
     TwelveWeekOutcome,
 )
 from clinic_desktop.services.clinic_time import to_local
+from clinic_desktop.services.pathway_settings import load_pathway_timings
 from clinic_desktop.services.settings import ClinicSettings
 
 # The source's maxima (reference/back-pain-stepped-care.txt; DESIGN.md "The pathway, as rules").
@@ -41,7 +42,6 @@ REFERRAL_KIND_DAYS = {
 }
 APPOINTMENT_KIND_DAYS = {"two_week_review": TWO_WEEK_REVIEW_DAYS, "medication_review": MEDICATION_REVIEW_DAYS,
                          "twelve_week_review": TWELVE_WEEK_CHECK_DAYS}
-RELAXANT_DECISION_DAYS = 21
 # Muscle relaxants by name (issue 10: "cyclobenzaprine, methocarbamol, diazepam, baclofen…").
 RELAXANT_NAMES = frozenset({"cyclobenzaprine", "methocarbamol", "diazepam", "baclofen", "tizanidine",
                             "carisoprodol", "orphenadrine", "metaxalone", "chlorzoxazone"})
@@ -63,10 +63,11 @@ def open_obligations(settings: ClinicSettings, now: datetime, *,
     relaxant = Medication.category == "muscle_relaxant"
     if relaxants_by_name:
         relaxant |= Medication.name.in_(sorted(RELAXANT_NAMES))
+    # A relaxant is reviewed after the clinic's medication-review days (the source's 21 at most).
+    decision_days = load_pathway_timings().medication_review_days
     relaxants = [medication for medication in Medication.select().join(Episode)
                  .where(relaxant & Medication.stopped_on.is_null() & open_episode)
-                 if (medication.continued_on or medication.started_on)
-                 <= today - timedelta(days=RELAXANT_DECISION_DAYS)]
+                 if (medication.continued_on or medication.started_on) <= today - timedelta(days=decision_days)]
     return {
         "appointment_to_book": _ids(Appointment.select(Appointment.id).join(Episode)
                                     .where((Appointment.status == "to_book") & open_episode)),

@@ -146,3 +146,15 @@ def test_a_booked_visit_says_when_its_slot_was(staff):
         appointments.record_did_not_attend(staff.receptionist, review.id)  # still allowed the day after
         assert obligations.obligation_list(staff.receptionist, "outcome_to_record").total == 0
     assert row.since == datetime(2026, 6, 2, 8, 0, tzinfo=timezone.utc)
+
+
+def test_a_relaxant_comes_up_for_review_after_the_clinics_stricter_medication_review_days(staff):
+    from clinic_desktop.services.episodes import MedicationInput
+    from clinic_desktop.services.pathway_settings import update_pathway_timings
+
+    first_contact(staff, medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")])
+    with frozen_at(NOW + timedelta(days=14)):
+        assert obligations.obligation_list(staff.clinician, "relaxant_to_review").total == 0
+        update_pathway_timings(staff.manager, medication_review_days=14)
+        page = obligations.obligation_list(staff.clinician, "relaxant_to_review")
+    assert [(row.item_title, row.due_by) for row in page.rows] == [("Cyclobenzaprine", date(2026, 6, 15))]
