@@ -21,10 +21,10 @@ from window_clinic import (  # noqa: F401 - the fixtures are used by name
     private_window_layout,
 )
 
-from clinic_desktop.services import dashboard
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.dashboard import DashboardView
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.reporting import dashboard
+from clinic_desktop.ui.manager.dashboard import DashboardView
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 TARGET_MS = 300
 TODAY = bulk_data.BENCH_TODAY

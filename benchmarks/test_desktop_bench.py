@@ -29,14 +29,14 @@ from window_clinic import (  # noqa: F401 - the fixtures are used by name
 )
 
 from clinic_desktop.models import AuditEvent
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.nhs_number import format_nhs_number
-from clinic_desktop.services.patient_search import search_patients
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.patient_search import PatientSearch
-from clinic_desktop.ui.row_actions import RowActions
-from clinic_desktop.ui.worklists_panel import OverdueByKind, WorklistsPanel
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.patients.nhs_number import format_nhs_number
+from clinic_desktop.services.patients.patient_search import search_patients
+from clinic_desktop.ui.patients.patient_search import PatientSearch
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.worklists.row_actions import RowActions
+from clinic_desktop.ui.worklists.worklists_panel import OverdueByKind, WorklistsPanel
 
 TARGET_MS = 100
 # User 2 of the generated clinic (clinic_rows._users); services check the account is active.

@@ -22,8 +22,8 @@ from sample_letter import LETTER
 from clinic_desktop.letters.referral_letter import render_referral_letter
 from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, User, bind_database, make_database
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services import letter_batch
-from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.referrals import letter_batch
 
 TARGET_MS = 50
 BATCH = 1_000

@@ -1,6 +1,6 @@
 """How fast the safety net's lists answer at 100,000 patients / 1,000,000 appointments.
 
-Each list a role sees (services/obligations.py: first page of 50 and its count, as the tab
+Each list a role sees (services/worklists/obligations.py: first page of 50 and its count, as the tab
 title needs) against the 50 ms target, on SQLite and PostgreSQL; every query EXPLAINed, a
 full scan of appointment failing the run. The manager's "All open work" reads every kind at
 once (nine counts and a nine-sided page) and is held to the same target.
@@ -13,9 +13,9 @@ import bulk_data
 import pytest
 from test_worklist_bench import MANAGER, TARGET_MS, timed
 
-from clinic_desktop.services import obligations
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.cancelled_red_flags import cancelled_red_flags
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.referrals.cancelled_red_flags import cancelled_red_flags
+from clinic_desktop.services.worklists import obligations
 
 TODAY = bulk_data.BENCH_TODAY
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)  # noon of the generated clinic's today

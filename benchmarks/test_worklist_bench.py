@@ -19,8 +19,9 @@ from measuring import (
     record,
 )
 
-from clinic_desktop.services import day_book, worklists
-from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.appointments import day_book
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.worklists import worklists
 
 ONE_MILLION = bulk_data.ONE_MILLION
 GROWTH = {"10k": bulk_data.Scale(1_000, 10_000), "100k": bulk_data.Scale(10_000, 100_000), "1M": ONE_MILLION}

@@ -13,8 +13,8 @@ import bulk_data
 import pytest
 from PySide6.QtCore import QSettings
 
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
 
 ONE_MILLION = bulk_data.ONE_MILLION
 BACKENDS = ["sqlite", "postgres"]

@@ -96,7 +96,7 @@ def quiet_change_hubs(monkeypatch):
     Otherwise a window left over from one test would keep reading every 3 s, into the
     next test's database.
     """
-    from clinic_desktop.ui import change_hub
+    from clinic_desktop.ui.shell import change_hub
 
     monkeypatch.setattr(change_hub, "POLL_SECONDS", 3600)
 

@@ -35,9 +35,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services import appointments, episodes, patients, referrals
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.episodes import MedicationInput
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes.episodes import MedicationInput
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
 
 PASSWORD = "correct horse battery"
 AS_OF = date(2026, 11, 25)

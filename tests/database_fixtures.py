@@ -12,8 +12,8 @@ from argon2 import PasswordHasher
 
 from clinic_desktop.models import bind_database, make_database
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services import users
-from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.core.actor import Actor
 
 PASSWORD = "correct horse battery"
 

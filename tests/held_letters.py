@@ -6,7 +6,9 @@ from datetime import date
 
 from database_fixtures import PASSWORD
 
-from clinic_desktop.services import episodes, patients, referrals
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
 
 MEDIUM, LOW = [1, 1, 1, 1, 0, 0, 0, 0, 0], [0] * 9
 

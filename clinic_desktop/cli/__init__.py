@@ -21,8 +21,8 @@ from clinic_desktop.cli import (
     worklist_command,
 )
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.services.errors import ServiceError
-from clinic_desktop.services.startup import DATABASE_ENV, DatabaseUrlError, SchemaError
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.startup import DATABASE_ENV, DatabaseUrlError, SchemaError
 
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away

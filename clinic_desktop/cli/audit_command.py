@@ -14,9 +14,9 @@ from pathlib import Path
 
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.services import audit_log
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.settings import load_settings
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.audit import audit_log
+from clinic_desktop.services.core.actor import Actor
 
 EXIT_BROKEN = 1
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.services import backup, backup_schedule
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.settings import load_settings
+from clinic_desktop.services.admin import backup, backup_schedule
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.actor import Actor
 
 _BACKUP_DESCRIPTION = (
     "Copy the whole database to FILE while the clinic keeps working (SQLite's online backup; on "

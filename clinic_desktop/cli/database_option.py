@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from clinic_desktop.services.startup import open_clinic_database
+from clinic_desktop.services.core.startup import open_clinic_database
 
 
 def open_database(arguments, *, must_exist: bool = False) -> str:

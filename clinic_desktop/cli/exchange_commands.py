@@ -15,9 +15,9 @@ from pathlib import Path
 
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.services import calendar_export, fhir_export, patient_import
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clinic_time import format_date
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clinic_time import format_date
+from clinic_desktop.services.exchange import calendar_export, fhir_export, patient_import
 
 EXIT_ROWS_LEFT_OUT = 1
 

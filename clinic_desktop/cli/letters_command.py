@@ -12,8 +12,8 @@ from pathlib import Path
 
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.services import letter_batch
-from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.referrals import letter_batch
 
 _EXPORT_DESCRIPTION = (
     "Write each signed referral letter that is not yet marked as sent into DIR as a PDF, one "

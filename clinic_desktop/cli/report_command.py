@@ -10,8 +10,8 @@ from pathlib import Path
 
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.services import dashboard, report_export
-from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.reporting import dashboard, report_export
 
 _BANDS = tuple(band.key for band in dashboard.AGE_BANDS)
 

@@ -6,7 +6,7 @@ import sys
 
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.services import users
+from clinic_desktop.services.admin import users
 
 
 def register(commands) -> None:

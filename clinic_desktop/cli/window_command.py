@@ -9,7 +9,7 @@ from pathlib import Path
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
 
-# The views --screenshot can draw (ui/screenshots.py VIEWS; kept here so that parsing the
+# The views --screenshot can draw (ui/shell/screenshots.py VIEWS; kept here so that parsing the
 # command line never loads Qt).
 SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "open-work",
                     "referrals-to-write", "patient-search", "patient",
@@ -65,11 +65,11 @@ def run(arguments) -> int:
 
         fill_if_empty()
     if arguments.screenshot:
-        from clinic_desktop.ui.screenshots import save_screenshot
+        from clinic_desktop.ui.shell.screenshots import save_screenshot
 
         save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager")
         print(f"Saved {arguments.screenshot}")
         return 0
-    from clinic_desktop.ui.app import run_application
+    from clinic_desktop.ui.shell.app import run_application
 
     return run_application(where)

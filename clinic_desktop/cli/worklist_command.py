@@ -7,8 +7,8 @@ from datetime import date
 
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
-from clinic_desktop.services import worklists
-from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.worklists import worklists
 
 _PAGE = 500
 _COLUMNS = ("days overdue", "due by", "kind", "patient", "NHS number", "date of birth", "status", "urgent")

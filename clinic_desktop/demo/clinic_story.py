@@ -13,12 +13,16 @@ from datetime import date, datetime, time, timedelta, timezone
 from clinic_desktop.demo.people import make_person
 from clinic_desktop.demo.staff import DEMO_PASSWORDS, DemoStaff, create_staff
 from clinic_desktop.models import Patient, User, database_proxy
-from clinic_desktop.services import appointments, destinations, discharge, episodes, patients, referrals, users
-from clinic_desktop.services.clock import frozen_at, today
-from clinic_desktop.services.episode_records import get_episode
-from clinic_desktop.services.episodes import MedicationInput
-from clinic_desktop.services.errors import Conflict, ValidationError
-from clinic_desktop.services.settings import load_settings
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at, today
+from clinic_desktop.services.core.errors import Conflict, ValidationError
+from clinic_desktop.services.episodes import discharge, episodes
+from clinic_desktop.services.episodes.episode_records import get_episode
+from clinic_desktop.services.episodes.episodes import MedicationInput
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import destinations, referrals
 
 DEFAULT_PATIENTS = 120
 # The practice manager's directory of where letters go (telephone numbers from Ofcom's drama range).

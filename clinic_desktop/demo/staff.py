@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clinic_desktop.services import settings, users
-from clinic_desktop.services.actor import Actor
+from clinic_desktop.services.admin import settings, users
+from clinic_desktop.services.core.actor import Actor
 
 DEMO_PASSWORDS = {
     "manager": "demo-manager-2026",

@@ -143,7 +143,7 @@ def _step_5_obligation_owners(migrator: SchemaMigrator, database: Database) -> N
     an attended review records when its finding was closed; a muscle relaxant kept on past its
     review records why; a cancelled referral records who cancelled it. Reviews whose episode
     already holds a finding of their kind count as found, as they did before this step.
-    The indexes are those the safety net's lists read (services/obligation_sides.py), each
+    The indexes are those the safety net's lists read (services/worklists/obligation_sides.py), each
     holding what its list shows, so that a list's first page and count stay under 50 ms at a
     million appointments (benchmarks/test_obligations_bench.py).
     """

@@ -9,8 +9,8 @@ from audit_tampering import tamper
 
 from clinic_desktop import cli
 from clinic_desktop.models import AuditEvent, is_sqlite
-from clinic_desktop.services import patients
-from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.patients import patients
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 

@@ -9,7 +9,8 @@ from database_fixtures import empty_postgres
 
 import clinic_desktop.cli as cli
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services import backup, patients
+from clinic_desktop.services.admin import backup
+from clinic_desktop.services.patients import patients
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.cli import main
 from clinic_desktop.cli.window_command import SCREENSHOT_VIEWS
-from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.core.clock import frozen_at
 
 NOW = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
 
@@ -119,7 +119,7 @@ def test_screenshot_is_a_picture_of_the_main_window(demo_file, tmp_path, capsys)
 
 
 def test_every_view_can_be_pictured(demo_file, tmp_path, capsys):
-    from clinic_desktop.ui.screenshots import VIEWS
+    from clinic_desktop.ui.shell.screenshots import VIEWS
 
     assert set(VIEWS) == set(SCREENSHOT_VIEWS)  # the command line offers exactly what can be drawn
     windows_before = len(QApplication.topLevelWidgets())

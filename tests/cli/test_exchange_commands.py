@@ -10,9 +10,11 @@ from fhir.resources.bundle import Bundle
 from clinic_desktop.cli import main
 from clinic_desktop.models import Patient
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services import appointments, episodes, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.patient_csv import COLUMNS
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.exchange.patient_csv import COLUMNS
+from clinic_desktop.services.patients import patients
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 

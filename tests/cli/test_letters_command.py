@@ -8,8 +8,10 @@ import pytest
 
 from clinic_desktop.cli import main
 from clinic_desktop.models import Referral
-from clinic_desktop.services import episodes, patients, referrals
-from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)

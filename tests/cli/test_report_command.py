@@ -8,7 +8,7 @@ from dashboard_clinic import NOW, DashboardClinic
 from pypdf import PdfReader
 
 import clinic_desktop.cli as cli
-from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.core.clock import frozen_at
 
 
 @pytest.fixture

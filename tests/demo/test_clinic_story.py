@@ -18,11 +18,11 @@ from clinic_desktop.models import (
     TwelveWeekOutcome,
 )
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services import users
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import ValidationError
-from clinic_desktop.services.worklists import overdue, to_book
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import ValidationError
+from clinic_desktop.services.worklists.worklists import overdue, to_book
 
 NOW = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
 

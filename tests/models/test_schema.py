@@ -416,8 +416,8 @@ def make_schema_2_with_events(database, monkeypatch):
 
 
 def test_schema_3_links_the_events_already_stored_into_one_chain(blank_database, tmp_path, monkeypatch):
-    from clinic_desktop.services import audit_chain
-    from clinic_desktop.services.actor import Actor
+    from clinic_desktop.services.audit import audit_chain
+    from clinic_desktop.services.core.actor import Actor
 
     make_schema_2_with_events(blank_database, monkeypatch)
     monkeypatch.setattr(audit_model, "FILL_BATCH", 2)  # the chain carries on from one batch to the next

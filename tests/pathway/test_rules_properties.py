@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 

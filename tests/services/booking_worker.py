@@ -11,10 +11,10 @@ import time
 def book_through_the_service(location, barrier, results, actor, appointment_id, clinician_id, starts_local, now):
     """Book one "to book" appointment via book_appointment; report booked, conflict or error."""
     from clinic_desktop.models import database_proxy
-    from clinic_desktop.services.appointments import book_appointment
-    from clinic_desktop.services.clock import frozen_at
-    from clinic_desktop.services.errors import Conflict
-    from clinic_desktop.services.startup import open_clinic_database
+    from clinic_desktop.services.appointments.appointments import book_appointment
+    from clinic_desktop.services.core.clock import frozen_at
+    from clinic_desktop.services.core.errors import Conflict
+    from clinic_desktop.services.core.startup import open_clinic_database
 
     open_clinic_database(location)
     try:
@@ -41,7 +41,7 @@ def insert_raw_row(location, barrier, results, episode_id, clinician_id, starts_
     from peewee import IntegrityError, OperationalError
 
     from clinic_desktop.models import Appointment, database_proxy
-    from clinic_desktop.services.startup import open_clinic_database
+    from clinic_desktop.services.core.startup import open_clinic_database
 
     open_clinic_database(location)
     try:

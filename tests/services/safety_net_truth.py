@@ -2,7 +2,7 @@
 
 The state machine (test_safety_net_state_machine.py) holds the services against this. It
 says what is open, how late each stored deadline may be by the source, and what the facts
-still require, without services/obligations.py or the pathway rules: a kind that query
+still require, without services/worklists/obligations.py or the pathway rules: a kind that query
 forgets, a state it misreads or a rule that stops firing shows as a difference.
 """
 from __future__ import annotations
@@ -20,9 +20,9 @@ from clinic_desktop.models import (
     StartBackAssessment,
     TwelveWeekOutcome,
 )
-from clinic_desktop.services.clinic_time import to_local
-from clinic_desktop.services.pathway_settings import load_pathway_timings
-from clinic_desktop.services.settings import ClinicSettings
+from clinic_desktop.services.admin.pathway_settings import load_pathway_timings
+from clinic_desktop.services.admin.settings import ClinicSettings
+from clinic_desktop.services.core.clinic_time import to_local
 
 # The source's maxima (reference/back-pain-stepped-care.txt; DESIGN.md "The pathway, as rules").
 TWO_WEEK_REVIEW_DAYS = 14  # "Review and assess improvement within 2 weeks"

@@ -4,10 +4,13 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from clinic_desktop.models import Appointment, User
-from clinic_desktop.services import appointment_book, appointments, episodes, patients, settings, slot_offers
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.admin import settings
+from clinic_desktop.services.appointments import appointment_book, appointments, slot_offers
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London (GMT)
 TUESDAY = date(2026, 12, 1)

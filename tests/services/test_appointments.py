@@ -5,15 +5,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clinic_desktop.models import Appointment, Patient
-from clinic_desktop.services import appointments, discharge, episodes, settings
-from clinic_desktop.services.clinic_time import to_local, to_utc
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import (
+from clinic_desktop.services.admin import settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clinic_time import to_local, to_utc
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import (
     Conflict,
     InvalidTransition,
     PermissionDenied,
     ValidationError,
 )
+from clinic_desktop.services.episodes import discharge, episodes
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London (GMT)
 TUESDAY_10AM = datetime(2026, 12, 1, 10, 0)
@@ -354,7 +356,7 @@ def test_a_follow_up_cannot_be_added_to_a_discharged_episode(staff, review):
 
 
 def test_the_command_line_cannot_book(staff, review):
-    from clinic_desktop.services.actor import Actor
+    from clinic_desktop.services.core.actor import Actor
 
     with pytest.raises(PermissionDenied):
         book(staff, review, actor=Actor.command_line())

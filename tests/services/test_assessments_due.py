@@ -5,10 +5,13 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.services import appointments, discharge, episodes, patients, users
-from clinic_desktop.services.assessments_due import assessments_due
-from clinic_desktop.services.handover import UNASSIGNED
-from clinic_desktop.services.clock import frozen_at
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import discharge, episodes
+from clinic_desktop.services.episodes.handover import UNASSIGNED
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.worklists.assessments_due import assessments_due
 
 FIRST_CONTACT = date(2026, 11, 2)  # Mon
 REVIEW_AT = datetime(2026, 11, 12, 10, 0)  # Thu, clinic wall time (GMT)

@@ -11,10 +11,11 @@ from peewee import IntegrityError
 
 from clinic_desktop.models import AuditEvent, database_proxy, is_sqlite
 from clinic_desktop.models.audit import GENESIS_HASH
-from clinic_desktop.services import audit_chain, audit_log, patients
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied
+from clinic_desktop.services.audit import audit_chain, audit_log
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied
+from clinic_desktop.services.patients import patients
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 LONDON = ZoneInfo("Europe/London")
@@ -201,8 +202,8 @@ def test_an_emptied_trail_is_broken_while_the_database_holds_patients_and_accoun
 
 
 def test_imported_patients_count_as_created_by_their_import(staff, tmp_path):
-    from clinic_desktop.services import patient_import
-    from clinic_desktop.services.patient_csv import COLUMNS
+    from clinic_desktop.services.exchange import patient_import
+    from clinic_desktop.services.exchange.patient_csv import COLUMNS
 
     path = tmp_path / "patients.csv"
     path.write_text(",".join(COLUMNS) + "\n9434765919,Smith,Ann,1961-02-09,,,,,\n4010232137,Wang,Fang,1975-02-09,,,,,\n",

@@ -7,12 +7,15 @@ from datetime import date, datetime, timezone
 import pytest
 
 from clinic_desktop.models import AuditEvent, Patient
-from clinic_desktop.services import audit_log, patient_import, patients, users
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.audit_log import NO_USER, AuditFilters
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.patient_csv import COLUMNS
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.audit import audit_log
+from clinic_desktop.services.audit.audit_log import NO_USER, AuditFilters
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.exchange import patient_import
+from clinic_desktop.services.exchange.patient_csv import COLUMNS
+from clinic_desktop.services.patients import patients
 
 # British Summer Time: 23:30 UTC on 1 Jul is 00:30 on 2 Jul at the clinic.
 LATE_EVENING = datetime(2026, 7, 1, 23, 30, tzinfo=timezone.utc)

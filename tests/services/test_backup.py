@@ -13,8 +13,9 @@ import pytest
 
 from clinic_desktop.models import AuditEvent, Patient, schema
 from clinic_desktop.models import backup_files as files
-from clinic_desktop.services import backup, patients
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.admin import backup
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.patients import patients
 
 needs_pg_dump = pytest.mark.skipif(files.pg_tool("pg_dump") is None, reason="pg_dump is not installed")
 

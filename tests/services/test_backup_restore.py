@@ -10,8 +10,9 @@ import pytest
 
 from clinic_desktop.models import AuditEvent, Patient, schema
 from clinic_desktop.models import backup_files as files
-from clinic_desktop.services import backup, patients
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.admin import backup
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.patients import patients
 
 
 def register(staff, family: str, nhs: str) -> int:

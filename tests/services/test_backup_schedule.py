@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from clinic_desktop.models import AuditEvent
-from clinic_desktop.services import backup_schedule, settings
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.admin import backup_schedule, settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
 
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # Monday, London is on UTC
 

@@ -6,10 +6,13 @@ import icalendar
 import pytest
 
 from clinic_desktop.models import Appointment, AuditEvent
-from clinic_desktop.services import appointments, calendar_export, episodes, patients
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.exchange import calendar_export
+from clinic_desktop.services.patients import patients
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 10, 19, 8, 0, tzinfo=timezone.utc)  # Mon 19 Oct 2026; the clocks go back on Sun 25 Oct

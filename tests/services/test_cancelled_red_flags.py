@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from clinic_desktop.models import Referral
-from clinic_desktop.services import episodes, patients, referrals
-from clinic_desktop.services.cancelled_red_flags import cancelled_red_flags
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.referrals.cancelled_red_flags import cancelled_red_flags
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from clinic_desktop.models import AuditEvent
-from clinic_desktop.services import changes, patients
+from clinic_desktop.services.core import changes
+from clinic_desktop.services.patients import patients
 
 
 def _register(staff, family_name: str):

@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from dashboard_clinic import AS_OF, NOW, DashboardClinic
 
-from clinic_desktop.services import dashboard
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.reporting import dashboard
 
 
 @pytest.fixture

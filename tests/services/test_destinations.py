@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from clinic_desktop.models import AuditEvent
-from clinic_desktop.services import destinations
-from clinic_desktop.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.referrals import destinations
 
 PHYSIO = dict(name="Leeds Community Physiotherapy", department="MSK physiotherapy",
               address="St Mary's Hospital\nLeeds LS12 3QE", telephone="0113 496 0500", email="physio@example.org",

@@ -1,4 +1,4 @@
-"""Discharge decides what becomes of every open item (services/discharge.py), on both databases.
+"""Discharge decides what becomes of every open item (services/episodes/discharge.py), on both databases.
 
 Driven through the services as a clinic would: a red flag raises the urgent referral, a booked
 review is attended, a risk change supersedes a signed letter; then the discharge either resolves
@@ -14,13 +14,17 @@ import pytest
 from database_fixtures import PASSWORD
 
 from clinic_desktop.models import Appointment, AuditEvent, Episode, Medication, PathwayWarning, Referral
-from clinic_desktop.services import appointments, discharge, episodes, obligations, referrals, users
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.discharge import ItemDecision
-from clinic_desktop.services.episodes import MedicationInput
-from clinic_desktop.services.errors import Conflict, ValidationError
-from clinic_desktop.services.handover import UNASSIGNED
-from clinic_desktop.services.patients import register_patient
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import Conflict, ValidationError
+from clinic_desktop.services.episodes import discharge, episodes
+from clinic_desktop.services.episodes.discharge import ItemDecision
+from clinic_desktop.services.episodes.episodes import MedicationInput
+from clinic_desktop.services.episodes.handover import UNASSIGNED
+from clinic_desktop.services.patients.patients import register_patient
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.worklists import obligations
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 TODAY = date(2026, 11, 30)

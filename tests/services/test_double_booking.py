@@ -12,9 +12,10 @@ import pytest
 from peewee import IntegrityError
 
 from clinic_desktop.models import Appointment, Patient, is_sqlite
-from clinic_desktop.services import appointments, episodes
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import Conflict
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import Conflict
+from clinic_desktop.services.episodes import episodes
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London (GMT)
 TEN = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)  # Tue 1 Dec 2026, 10:00 in London

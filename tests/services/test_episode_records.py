@@ -4,10 +4,10 @@ from datetime import date, datetime, timezone
 import pytest
 
 from clinic_desktop.models import Patient
-from clinic_desktop.services import episode_records, episodes
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.episode_records import PrescribingCaution
-from clinic_desktop.services.errors import AcknowledgementRequired
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import AcknowledgementRequired
+from clinic_desktop.services.episodes import episode_records, episodes
+from clinic_desktop.services.episodes.episode_records import PrescribingCaution
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 

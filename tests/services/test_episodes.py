@@ -13,17 +13,17 @@ from clinic_desktop.models import (
     RadicularStatus,
     Referral,
 )
-from clinic_desktop.services import discharge, episode_records, episodes
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.discharge import ItemDecision
-from clinic_desktop.services.episodes import MedicationInput
-from clinic_desktop.services.errors import (
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import (
     AcknowledgementRequired,
     Conflict,
     InvalidTransition,
     PermissionDenied,
     ValidationError,
 )
+from clinic_desktop.services.episodes import discharge, episode_records, episodes
+from clinic_desktop.services.episodes.discharge import ItemDecision
+from clinic_desktop.services.episodes.episodes import MedicationInput
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 FIRST_CONTACT = date(2026, 11, 26)  # a Thursday
@@ -464,7 +464,7 @@ def test_only_a_muscle_relaxant_is_kept_on(staff):
 
 
 def test_a_relaxant_kept_on_leaves_the_review_list_until_21_days_after_the_decision(staff):
-    from clinic_desktop.services.obligations import obligation_list
+    from clinic_desktop.services.worklists.obligations import obligation_list
 
     with frozen_at(datetime(2026, 12, 21, 9, 0, tzinfo=timezone.utc)):
         _, medication_id = relaxant_started(staff, started_on=FIRST_CONTACT)

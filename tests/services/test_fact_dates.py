@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from clinic_desktop.models import AuditEvent, Episode, Medication, Patient
-from clinic_desktop.services import episodes
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.episodes import MedicationInput
-from clinic_desktop.services.errors import ValidationError
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes.episodes import MedicationInput
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 TODAY = date(2026, 11, 30)

@@ -8,10 +8,14 @@ import pytest
 from fhir.resources.bundle import Bundle
 
 from clinic_desktop.models import Appointment, AuditEvent, LetterVersion
-from clinic_desktop.services import appointments, episodes, fhir_export, patients, referrals
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.exchange import fhir_export
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # Mon 2 Nov 2026

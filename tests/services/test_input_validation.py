@@ -15,16 +15,13 @@ from clinic_desktop.models import (
     RadicularStatus,
     StartBackAssessment,
 )
-from clinic_desktop.services import (
-    appointments,
-    episode_records,
-    episodes,
-    referrals,
-    validation,
-)
-from clinic_desktop.services.clinic_time import to_utc
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import NotFound, ValidationError
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core import validation
+from clinic_desktop.services.core.clinic_time import to_utc
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import NotFound, ValidationError
+from clinic_desktop.services.episodes import episode_records, episodes
+from clinic_desktop.services.referrals import referrals
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 FIRST_CONTACT = date(2026, 11, 26)

@@ -1,12 +1,12 @@
-"""The letterhead preview for the manager (services/letterhead_preview.py)."""
+"""The letterhead preview for the manager (services/referrals/letterhead_preview.py)."""
 import io
 
 import pytest
 from pypdf import PdfReader
 
-from clinic_desktop.services.errors import PermissionDenied
-from clinic_desktop.services.letterhead_preview import letterhead_preview_pdf
-from clinic_desktop.services.settings import update_clinic_settings
+from clinic_desktop.services.admin.settings import update_clinic_settings
+from clinic_desktop.services.core.errors import PermissionDenied
+from clinic_desktop.services.referrals.letterhead_preview import letterhead_preview_pdf
 
 
 def test_the_preview_shows_the_stored_clinic_details(staff):

@@ -8,11 +8,13 @@ import pytest
 from database_fixtures import PASSWORD
 from held_letters import signed_then_superseded
 
-from clinic_desktop.services import destinations, episodes, letter_batch, patients, referrals
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied, ServiceError, ValidationError
-from clinic_desktop.services.episode_records import get_episode
-from clinic_desktop.services.letters_to_send import export_letter, letter_still_unsent, to_send
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied, ServiceError, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes.episode_records import get_episode
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import destinations, letter_batch, referrals
+from clinic_desktop.services.referrals.letters_to_send import export_letter, letter_still_unsent, to_send
 
 MONDAY_2_JUNE = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
 TEXT = "Dear colleague,\n\nPlease see this patient.\n\nYours sincerely,"

@@ -1,7 +1,7 @@
-"""NHS numbers: normalised to ten digits, checked by Modulus 11, shown 3-3-4 (services/nhs_number.py)."""
+"""NHS numbers: normalised to ten digits, checked by Modulus 11, shown 3-3-4 (services/patients/nhs_number.py)."""
 import pytest
 
-from clinic_desktop.services.nhs_number import format_nhs_number, normalise_nhs_number
+from clinic_desktop.services.patients.nhs_number import format_nhs_number, normalise_nhs_number
 
 
 @pytest.mark.parametrize("typed", ["943 476 5919", "943-476-5919", " 9434765919 ", "9434765919"])

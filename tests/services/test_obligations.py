@@ -1,4 +1,4 @@
-"""The safety net's one query (services/obligations.py): each kind of open obligation, its
+"""The safety net's one query (services/worklists/obligations.py): each kind of open obligation, its
 owner, and the lists and counts read from it, on both databases, driven through the services."""
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from database_fixtures import PASSWORD, make_staff
 
-from clinic_desktop.services import appointments, episodes, obligations, referrals, users
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
-from clinic_desktop.services.handover import UNASSIGNED
-from clinic_desktop.services.patients import register_patient
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes.handover import UNASSIGNED
+from clinic_desktop.services.patients.patients import register_patient
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.worklists import obligations
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 10:00 in London (BST)
 TODAY = date(2026, 6, 1)
@@ -118,7 +122,7 @@ def test_an_unknown_kind_is_refused_in_words(staff):
 
 
 def test_the_command_line_may_not_read_a_persons_work_without_a_role(staff):
-    from clinic_desktop.services.actor import Actor
+    from clinic_desktop.services.core.actor import Actor
     with pytest.raises(PermissionDenied):
         obligations.open_work(Actor(user_id=None, username="x", full_name="X", role="nobody"))
 
@@ -149,8 +153,8 @@ def test_a_booked_visit_says_when_its_slot_was(staff):
 
 
 def test_a_relaxant_comes_up_for_review_after_the_clinics_stricter_medication_review_days(staff):
-    from clinic_desktop.services.episodes import MedicationInput
-    from clinic_desktop.services.pathway_settings import update_pathway_timings
+    from clinic_desktop.services.admin.pathway_settings import update_pathway_timings
+    from clinic_desktop.services.episodes.episodes import MedicationInput
 
     first_contact(staff, medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")])
     with frozen_at(NOW + timedelta(days=14)):

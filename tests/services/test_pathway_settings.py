@@ -1,4 +1,4 @@
-"""Pathway timings kept by the practice manager (services/pathway_settings.py)."""
+"""Pathway timings kept by the practice manager (services/admin/pathway_settings.py)."""
 import json
 from dataclasses import asdict
 from datetime import date, datetime, timezone
@@ -19,10 +19,8 @@ from clinic_desktop.pathway.facts import (
 )
 from clinic_desktop.pathway.rules import evaluate
 from clinic_desktop.pathway.timings import PathwayTimings
-from clinic_desktop.services import appointments, episodes, pathway_settings, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
-from clinic_desktop.services.pathway_settings import (
+from clinic_desktop.services.admin import pathway_settings
+from clinic_desktop.services.admin.pathway_settings import (
     TIMED_ITEMS,
     current_timings,
     load_pathway_timings,
@@ -30,7 +28,12 @@ from clinic_desktop.services.pathway_settings import (
     preview_pathway_timings,
     update_pathway_timings,
 )
-from clinic_desktop.services.settings import load_settings
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
 
 THURSDAY = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)  # first contact; 2-week review due Thu 10 Dec
 

@@ -16,9 +16,9 @@ from clinic_desktop.pathway.rules import (
     RadicularFact,
     StartBackFact,
 )
-from clinic_desktop.services import episode_records, episodes, pathway_sync
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.episodes import MedicationInput
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episode_records, episodes, pathway_sync
+from clinic_desktop.services.episodes.episodes import MedicationInput
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)  # Thu 3 Dec 2026
 FIRST_CONTACT = date(2026, 11, 26)

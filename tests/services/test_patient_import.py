@@ -9,11 +9,13 @@ from database_fixtures import open_test_database
 
 from clinic_desktop.models import AuditEvent, Patient, bind_database
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services import audit_log, patient_import, patients
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import Conflict, PermissionDenied, ValidationError
-from clinic_desktop.services.patient_csv import COLUMNS
+from clinic_desktop.services.audit import audit_log
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import Conflict, PermissionDenied, ValidationError
+from clinic_desktop.services.exchange import patient_import
+from clinic_desktop.services.exchange.patient_csv import COLUMNS
+from clinic_desktop.services.patients import patients
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 HEADER = ",".join(COLUMNS)

@@ -1,11 +1,11 @@
-"""Finding patients by NHS number, birth date or name prefix (services/patient_search.py)."""
+"""Finding patients by NHS number, birth date or name prefix (services/patients/patient_search.py)."""
 from datetime import date
 
 import pytest
 from test_patients import clinic_today, register  # noqa: F401 (the autouse clock: Sun 15 Jun 2025)
 
 from clinic_desktop.models import Patient
-from clinic_desktop.services import patient_search
+from clinic_desktop.services.patients import patient_search
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Registering, reading and correcting patients (services/patients.py)."""
+"""Registering, reading and correcting patients (services/patients/patients.py)."""
 import json
 from datetime import date, datetime, timezone
 
@@ -12,10 +12,13 @@ from clinic_desktop.models import (
     Patient,
     User,
 )
-from clinic_desktop.services import clock, pathway_sync, patient_search, patients, users
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.patients import ChangedSinceRead, PossibleDuplicate
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.core import clock
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import pathway_sync
+from clinic_desktop.services.patients import patient_search, patients
+from clinic_desktop.services.patients.patients import ChangedSinceRead, PossibleDuplicate
 
 # Clinic's today is Sunday 15 June 2025 (Europe/London).
 NOW = datetime(2025, 6, 15, 10, 0, tzinfo=timezone.utc)

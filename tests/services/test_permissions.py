@@ -9,19 +9,20 @@ import pytest
 
 import clinic_desktop.services as services_package
 from clinic_desktop.models import AuditEvent
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.errors import PermissionDenied
-from clinic_desktop.services.permissions import PERMISSIONS
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.errors import PermissionDenied
+from clinic_desktop.services.core.permissions import PERMISSIONS
 
 ROLES = ("receptionist", "clinician", "practice_manager", "command_line", "former_staff")
 
 
 def _service_functions():
-    for module_info in pkgutil.iter_modules(services_package.__path__):
-        module = importlib.import_module(f"{services_package.__name__}.{module_info.name}")
+    """Every decorated function of every module in every feature package, as "module.function"."""
+    for module_info in pkgutil.walk_packages(services_package.__path__, f"{services_package.__name__}."):
+        module = importlib.import_module(module_info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if hasattr(function, "permission") and function.__module__ == module.__name__:
-                yield f"{module_info.name}.{name}", function
+                yield f"{module_info.name.rsplit('.', 1)[-1]}.{name}", function
 
 
 SERVICES = dict(_service_functions())

@@ -9,10 +9,13 @@ from PIL import Image
 from pypdf import PdfReader
 
 from clinic_desktop.models import LetterVersion, Referral, User
-from clinic_desktop.services import destinations, episodes, letter_batch, letter_content, patients, referrals, users
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.settings import update_clinic_settings
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.settings import update_clinic_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import destinations, letter_batch, letter_content, referrals
 
 PASSWORD = "correct horse battery"
 MONDAY_2_JUNE = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)

@@ -11,9 +11,10 @@ from held_letters import signed_then_superseded
 from pypdf import PdfReader
 
 from clinic_desktop.models import AuditEvent, LetterVersion, User, database_proxy, is_sqlite
-from clinic_desktop.services import discharge, episode_records, episodes, patients, permissions, referrals
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import (
+from clinic_desktop.services.admin.settings import update_clinic_settings
+from clinic_desktop.services.core import permissions
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import (
     Conflict,
     InvalidTransition,
     NotFound,
@@ -21,7 +22,9 @@ from clinic_desktop.services.errors import (
     ServiceError,
     ValidationError,
 )
-from clinic_desktop.services.settings import update_clinic_settings
+from clinic_desktop.services.episodes import discharge, episode_records, episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
 
 PASSWORD = "correct horse battery"
 MONDAY_2_JUNE = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)

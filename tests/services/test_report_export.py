@@ -9,9 +9,9 @@ from dashboard_clinic import NOW, DashboardClinic
 from pypdf import PdfReader
 
 from clinic_desktop.models import AuditEvent
-from clinic_desktop.services import report_export
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.reporting import report_export
 
 
 @pytest.fixture

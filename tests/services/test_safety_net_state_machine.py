@@ -42,25 +42,20 @@ from clinic_desktop.models import (
     User,
 )
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services import (
-    appointments,
-    audit_chain,
-    cancelled_red_flags,
-    discharge as discharges,
-    episodes,
-    handover,
-    obligations,
-    pathway_settings,
-    patients,
-    referrals,
-    settings as clinic_settings,
-    users,
-)
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import ServiceError
-from clinic_desktop.services.permissions import COMMAND_LINE, allowed
-from clinic_desktop.services.worklists import MAX_PAGE_SIZE
+from clinic_desktop.services.admin import pathway_settings, users
+from clinic_desktop.services.admin import settings as clinic_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.audit import audit_chain
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.permissions import COMMAND_LINE, allowed
+from clinic_desktop.services.episodes import discharge as discharges
+from clinic_desktop.services.episodes import episodes, handover
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import cancelled_red_flags, referrals
+from clinic_desktop.services.worklists import obligations
+from clinic_desktop.services.worklists.worklists import MAX_PAGE_SIZE
 
 # Each entry: a hole the state machine found in the services, with the steps that show it.
 # While an entry is here the step or check named is switched off and the run warns with the

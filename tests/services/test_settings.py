@@ -1,18 +1,19 @@
-"""Clinic-wide settings kept by the practice manager (services/settings.py)."""
+"""Clinic-wide settings kept by the practice manager (services/admin/settings.py)."""
 import json
 from datetime import date, datetime, time, timezone
 
 import pytest
 
 from clinic_desktop.models import Appointment, AuditEvent
-from clinic_desktop.services import episodes, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
-from clinic_desktop.services.settings import (
+from clinic_desktop.services.admin.settings import (
     ClinicSettings,
     load_settings,
     update_clinic_settings,
 )
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
 
 CHRISTMAS_EVE, BOXING_DAY_AFTER, NEW_YEARS_EVE = date(2025, 12, 24), date(2025, 12, 29), date(2025, 12, 31)
 
@@ -110,7 +111,7 @@ def test_a_new_closure_day_moves_a_waiting_deadline_to_the_working_day_before(st
 
 def test_a_new_closure_day_moves_a_discharged_episodes_open_referral_and_a_drafted_letter(staff):
     from clinic_desktop.models import Referral
-    from clinic_desktop.services import discharge
+    from clinic_desktop.services.episodes import discharge
 
     with frozen_at(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)):
         medium = (1, 1, 1, 1, 0, 0, 0, 0, 0)  # a standard physiotherapy referral, due Mon 15 Jun
@@ -129,7 +130,7 @@ def test_a_new_closure_day_moves_a_discharged_episodes_open_referral_and_a_draft
 
 
 def test_a_new_closure_day_moves_a_referral_raised_by_hand(staff):
-    from clinic_desktop.services import referrals
+    from clinic_desktop.services.referrals import referrals
 
     with frozen_at(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)):
         episode_id = _episode_first_seen(staff, date(2026, 6, 1))
@@ -159,7 +160,7 @@ SEEN = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)  # Thu: first contact, 
 
 def _book_review(staff, family_name: str, starts_local: datetime) -> int:
     """A new patient's 2-week review booked with Dr Jones at a clinic wall time."""
-    from clinic_desktop.services import appointments
+    from clinic_desktop.services.appointments import appointments
 
     patient = patients.register_patient(staff.receptionist, family_name=family_name, given_name="Aisha",
                                         date_of_birth=date(1980, 3, 4))
@@ -213,7 +214,7 @@ def test_closing_before_booked_appointments_end_is_refused(staff, booked):
 
 
 def test_a_closure_day_over_a_cancelled_appointment_is_accepted(staff):
-    from clinic_desktop.services import appointments
+    from clinic_desktop.services.appointments import appointments
 
     with frozen_at(SEEN):
         episode_id = _episode_first_seen(staff, SEEN.date())

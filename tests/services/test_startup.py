@@ -8,7 +8,7 @@ import pytest
 
 from clinic_desktop.models.database import DatabaseUrlError
 from clinic_desktop.models.schema import SCHEMA_VERSION, SchemaError
-from clinic_desktop.services.startup import open_clinic_database
+from clinic_desktop.services.core.startup import open_clinic_database
 
 
 def _foreign_file(path, *statements):

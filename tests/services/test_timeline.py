@@ -23,9 +23,9 @@ from clinic_desktop.models import (
     StartBackAssessment,
     TwelveWeekOutcome,
 )
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.errors import NotFound, PermissionDenied
-from clinic_desktop.services.timeline import patient_timeline
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.errors import NotFound, PermissionDenied
+from clinic_desktop.services.patients.timeline import patient_timeline
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:

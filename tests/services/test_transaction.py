@@ -16,16 +16,11 @@ from clinic_desktop.models import (
     User,
     is_sqlite,
 )
-from clinic_desktop.services import (
-    appointments,
-    audit,
-    clock,
-    episodes,
-    patient_search,
-    patients,
-    users,
-)
-from clinic_desktop.services.errors import (
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.audit import audit
+from clinic_desktop.services.core import clock
+from clinic_desktop.services.core.errors import (
     Conflict,
     DatabaseBusy,
     DatabaseUnavailable,
@@ -33,7 +28,9 @@ from clinic_desktop.services.errors import (
     PermissionDenied,
     ValidationError,
 )
-from clinic_desktop.services.transaction import service
+from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patient_search, patients
 
 NOW = datetime(2025, 6, 16, 9, 0, tzinfo=timezone.utc)
 

@@ -6,11 +6,16 @@ import pytest
 from database_fixtures import PASSWORD
 
 from clinic_desktop.models import Appointment, AuditEvent, User
-from clinic_desktop.services import appointments, destinations, episodes, obligations, patients, referrals, users
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.handover import UNASSIGNED
-from clinic_desktop.services.users import SignInFailed
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.users import SignInFailed
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes.handover import UNASSIGNED
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import destinations, referrals
+from clinic_desktop.services.worklists import obligations
 
 NEW_PASSWORD = "a brand new passphrase"
 

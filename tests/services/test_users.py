@@ -1,12 +1,12 @@
-"""Staff accounts: the first manager, signing in, and the users a manager creates (services/users.py)."""
+"""Staff accounts: the first manager, signing in, and the users a manager creates (services/admin/users.py)."""
 import pytest
 from argon2 import PasswordHasher
 from database_fixtures import PASSWORD
 
 from clinic_desktop.models import AuditEvent, User
-from clinic_desktop.services import users
-from clinic_desktop.services.errors import Conflict, PermissionDenied, ValidationError
-from clinic_desktop.services.users import SignInFailed
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.users import SignInFailed
+from clinic_desktop.services.core.errors import Conflict, PermissionDenied, ValidationError
 
 
 def test_first_manager_is_created_on_an_empty_database(database):

@@ -5,12 +5,14 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from clinic_desktop.services import discharge, episodes, patients, users
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.episode_records import get_episode
-from clinic_desktop.services.episodes import MedicationInput
-from clinic_desktop.services.handover import UNASSIGNED
-from clinic_desktop.services.warnings_due import warnings_to_acknowledge
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import discharge, episodes
+from clinic_desktop.services.episodes.episode_records import get_episode
+from clinic_desktop.services.episodes.episodes import MedicationInput
+from clinic_desktop.services.episodes.handover import UNASSIGNED
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.worklists.warnings_due import warnings_to_acknowledge
 
 
 @pytest.fixture(autouse=True)

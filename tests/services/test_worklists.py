@@ -12,11 +12,13 @@ from itertools import count
 import pytest
 
 from clinic_desktop.models import Appointment, Episode, Patient, Referral
-from clinic_desktop.services import day_book, users, worklists
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import PermissionDenied, ValidationError
-from clinic_desktop.services.handover import UNASSIGNED
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.appointments import day_book
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.episodes.handover import UNASSIGNED
+from clinic_desktop.services.worklists import worklists
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 10:00 in London (BST)
 TODAY = date(2026, 6, 1)

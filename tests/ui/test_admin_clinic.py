@@ -9,11 +9,13 @@ from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services import appointments, episodes, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings, update_clinic_settings
-from clinic_desktop.ui.admin_clinic import ClinicPage
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.admin.settings import load_settings, update_clinic_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.admin.admin_clinic import ClinicPage
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)  # Thu 26 Nov 2026
 

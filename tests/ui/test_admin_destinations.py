@@ -5,9 +5,9 @@ import pytest
 from admin_helpers import cells, click_row, press_enter, row_of, shown, type_into
 from PySide6.QtCore import QPoint, Qt
 
-from clinic_desktop.services import destinations
-from clinic_desktop.ui.admin_destinations import DestinationDialog, DestinationsPage
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.referrals import destinations
+from clinic_desktop.ui.admin.admin_destinations import DestinationDialog, DestinationsPage
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from admin_helpers import shown
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from clinic_desktop.services import letter_content
-from clinic_desktop.ui.admin_letterhead import LetterheadPage
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.referrals import letter_content
+from clinic_desktop.ui.admin.admin_letterhead import LetterheadPage
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 
 @pytest.fixture

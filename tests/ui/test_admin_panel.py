@@ -8,9 +8,9 @@ from admin_helpers import shown, type_into
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.admin_panel import AdminPanel, for_screenshot
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.ui.admin.admin_panel import AdminPanel, for_screenshot
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_the_screenshot_builds_over_the_database(qtbot, sqlite_staff):
 @pytest.mark.parametrize("module", ["admin_users", "admin_clinic", "admin_timings", "admin_destinations",
                                     "admin_letterhead"])
 def test_each_page_pictures_itself_over_the_database(qtbot, sqlite_staff, module):
-    widget = import_module(f"clinic_desktop.ui.{module}").for_screenshot(
+    widget = import_module(f"clinic_desktop.ui.admin.{module}").for_screenshot(
         sqlite_staff.manager, load_settings(), ChangeHub(sqlite_staff.manager))
     qtbot.addWidget(widget)
     assert not widget.grab().isNull()

@@ -10,12 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services import episodes, patients, users
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.pathway_settings import current_timings, load_pathway_timings
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.admin_timings import TimingsPage
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.pathway_settings import current_timings, load_pathway_timings
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.admin.admin_timings import TimingsPage
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)  # Thu 26 Nov 2026: first contact
 

@@ -10,12 +10,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services import appointments, episodes, obligations, patients, referrals, users
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.users import SignInFailed
-from clinic_desktop.ui.admin_user_dialogs import PasswordDialog, UserDialog
-from clinic_desktop.ui.admin_users import UsersPage
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.users import SignInFailed
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.worklists import obligations
+from clinic_desktop.ui.admin.admin_user_dialogs import PasswordDialog, UserDialog
+from clinic_desktop.ui.admin.admin_users import UsersPage
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 NEW_PASSWORD = "a brand new passphrase"
 

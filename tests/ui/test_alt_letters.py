@@ -12,11 +12,12 @@ from datetime import date, datetime, timezone
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
 
-from clinic_desktop.services import episodes, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.main_window import MainWindow
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

@@ -9,12 +9,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services import appointments, episodes, patients, settings, worklists
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.appointment_book import AppointmentBookView
-from clinic_desktop.ui.booking_dialog import BookingDialog, CancelBookingDialog
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.admin import settings
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.worklists import worklists
+from clinic_desktop.ui.book.appointment_book import AppointmentBookView
+from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 TIME, PATIENT, REVIEW, STATUS = range(4)

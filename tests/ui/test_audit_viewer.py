@@ -10,11 +10,12 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
-from clinic_desktop.services import audit_chain, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.audit_viewer import AuditViewer
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.audit import audit_chain
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.manager.audit_viewer import AuditViewer
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 

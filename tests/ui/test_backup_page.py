@@ -10,10 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from clinic_desktop.models import Patient
-from clinic_desktop.services import backup, patients, settings
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.ui.backup_page import BackupPage, for_screenshot
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.admin import backup, settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.admin.backup_page import BackupPage, for_screenshot
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

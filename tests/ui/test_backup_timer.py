@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from clinic_desktop.models import Patient
-from clinic_desktop.services import patients, settings
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.ui.backup_timer import DailyBackupTimer
+from clinic_desktop.services.admin import settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.admin.backup_timer import DailyBackupTimer
 
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from clinic_desktop.services import patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.ui.change_hub import ChangeHub
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 EVENING = datetime(2026, 11, 23, 23, 50, tzinfo=timezone.utc)  # London is on GMT in November
 

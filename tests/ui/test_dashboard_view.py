@@ -9,10 +9,10 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.dashboard import DashboardView, for_screenshot
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.ui.manager.dashboard import DashboardView, for_screenshot
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from test_pathway_notices import clinic_now, episode_form  # noqa: F401 (clinic_now: autouse)
 
-from clinic_desktop.services import episode_records, obligations
-from clinic_desktop.ui.discharge_form import DischargeForm
+from clinic_desktop.services.episodes import episode_records
+from clinic_desktop.services.worklists import obligations
+from clinic_desktop.ui.forms.discharge_form import DischargeForm
 
 
 def discharge_form(qtbot, staff, **facts):

@@ -9,11 +9,13 @@ from fhir.resources.bundle import Bundle
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from clinic_desktop.services import appointments, episodes, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui import exchange_actions
-from clinic_desktop.ui.import_dialog import PatientImportDialog
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.exchange import exchange_actions
+from clinic_desktop.ui.exchange.import_dialog import PatientImportDialog
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from test_pathway_notices import clinic_now, episode_form, tick  # noqa: F401 (clinic_now: autouse)
 
-from clinic_desktop.services import referrals
-from clinic_desktop.services.errors import InvalidTransition
-from clinic_desktop.ui.findings_form import FindingsForm
+from clinic_desktop.services.core.errors import InvalidTransition
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.ui.forms.findings_form import FindingsForm
 
 
 def findings_form(qtbot, staff):
@@ -53,7 +53,7 @@ def test_a_refused_second_save_keeps_the_first_and_says_so(qtbot, sqlite_staff, 
     def refused(*args, **kwargs):  # discharged on another workstation between the two saves
         raise InvalidTransition("This episode was discharged on Mon 30 Nov 2026")
 
-    monkeypatch.setattr("clinic_desktop.services.episodes.record_radicular_status", refused)
+    monkeypatch.setattr("clinic_desktop.services.episodes.episodes.record_radicular_status", refused)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.message.text() == ("Saved: red flags. Not saved: radicular status. "
                                    "This episode was discharged on Mon 30 Nov 2026.")

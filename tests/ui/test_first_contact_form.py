@@ -6,9 +6,10 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from test_pathway_notices import FIRST_CONTACT, clinic_now, register, settings, shown, tick  # noqa: F401 (autouse)
 
-from clinic_desktop.services import episode_records, referrals
-from clinic_desktop.ui.first_contact_form import FirstContactForm
-from clinic_desktop.ui.pathway_notices import PathwayNoticeBar
+from clinic_desktop.services.episodes import episode_records
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.ui.forms.first_contact_form import FirstContactForm
+from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 
 
 def first_contact(qtbot, staff, hepatic="none"):

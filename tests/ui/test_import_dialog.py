@@ -8,13 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from clinic_desktop.models import AuditEvent, Patient
-from clinic_desktop.services import patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.patient_csv import COLUMNS
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui import import_dialog
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.import_dialog import HEADERS, PROBLEM_COLUMN, STATUS_COLUMN, PatientImportDialog
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.exchange.patient_csv import COLUMNS
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.exchange import import_dialog
+from clinic_desktop.ui.exchange.import_dialog import HEADERS, PROBLEM_COLUMN, STATUS_COLUMN, PatientImportDialog
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 ROWS = ("9434765919,Smith,Ann,1961-02-09,female,,BS1 4DJ,,none\n"

@@ -6,14 +6,18 @@ from datetime import date, datetime, timezone
 import pytest
 from PySide6.QtCore import Qt
 
-from clinic_desktop.services import appointments, episodes, patients, referrals, worklists
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.booking_dialog import BookingDialog
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.main_window import MainWindow
-from clinic_desktop.ui.patient_view import PatientView
-from clinic_desktop.ui.start_back_form import StartBackForm
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.worklists import worklists
+from clinic_desktop.ui.book.booking_dialog import BookingDialog
+from clinic_desktop.ui.forms.start_back_form import StartBackForm
+from clinic_desktop.ui.patients.patient_view import PatientView
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.shell.main_window import MainWindow
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

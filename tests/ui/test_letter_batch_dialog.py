@@ -13,12 +13,14 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-from clinic_desktop.services import episodes, letters_to_send, patients, referrals
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui import letter_batch_dialog
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.letter_batch_dialog import BatchOutcome, LetterBatchDialog
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import letters_to_send, referrals
+from clinic_desktop.ui.letters import letter_batch_dialog
+from clinic_desktop.ui.letters.letter_batch_dialog import BatchOutcome, LetterBatchDialog
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

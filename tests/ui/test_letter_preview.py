@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from clinic_desktop.ui.letter_preview import MARGIN, ZOOM_STEPS, LetterPreview
-from clinic_desktop.ui.letter_printing import pages_to_print
+from clinic_desktop.ui.letters.letter_preview import MARGIN, ZOOM_STEPS, LetterPreview
+from clinic_desktop.ui.letters.letter_printing import pages_to_print
 
 
 def pdf_of(pages: int) -> bytes:

@@ -13,12 +13,12 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog
 from test_patient_view import at, build_story, monday  # noqa: F401 (the autouse clock)
 
-from clinic_desktop.services import referrals
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.errors import ServiceError
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.letter_window import LetterWindow, for_screenshot
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.ui.letters.letter_window import LetterWindow, for_screenshot
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 LONG_TEXT = "\n\n".join(f"Paragraph {number}: the pain began after lifting at work and has not settled with "
                         "advice, simple analgesia and staying active; sleep is poor and mood is low."

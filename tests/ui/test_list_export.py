@@ -6,11 +6,11 @@ from dashboard_clinic import NOW, DashboardClinic
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.report_files import file_stem
-from clinic_desktop.ui.worklists_panel import WorklistsPanel
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.ui.manager.report_files import file_stem
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.worklists.worklists_panel import WorklistsPanel
 
 
 @pytest.fixture(autouse=True)

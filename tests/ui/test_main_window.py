@@ -7,14 +7,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from clinic_desktop.services import episodes, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.services.worklists import Page
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
-from clinic_desktop.ui.main_window import MainWindow
-from clinic_desktop.ui.paged_table_model import PAGE_SIZE, Column, PagedTableModel
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.worklists.worklists import Page
+from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.shell.main_window import MainWindow
+from clinic_desktop.ui.widgets.paged_table_model import PAGE_SIZE, Column, PagedTableModel
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

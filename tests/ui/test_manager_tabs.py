@@ -10,14 +10,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from clinic_desktop.services import backup, patients
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.main_window import MainWindow
-from clinic_desktop.ui.session import DesktopSession
-from clinic_desktop.ui.sign_in_dialog import SignInDialog
+from clinic_desktop.services.admin import backup
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.shell.main_window import MainWindow
+from clinic_desktop.ui.shell.session import DesktopSession
+from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

@@ -7,9 +7,9 @@ from PySide6.QtCore import QDate, Qt
 from test_pathway_notices import clinic_now, episode_form, tick  # noqa: F401 (clinic_now: autouse)
 
 from clinic_desktop.models import Medication
-from clinic_desktop.services import episode_records
-from clinic_desktop.services.episodes import MedicationInput
-from clinic_desktop.ui.medication_form import CATEGORY_LABELS, MedicationForm
+from clinic_desktop.services.episodes import episode_records
+from clinic_desktop.services.episodes.episodes import MedicationInput
+from clinic_desktop.ui.forms.medication_form import CATEGORY_LABELS, MedicationForm
 
 
 def fill_relaxant(qtbot, form):

@@ -4,8 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from test_pathway_notices import clinic_now, episode_form, tick  # noqa: F401 (clinic_now: autouse)
 
-from clinic_desktop.services import episode_records, referrals
-from clinic_desktop.ui.outcome_form import TwelveWeekOutcomeForm
+from clinic_desktop.services.episodes import episode_records
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.ui.forms.outcome_form import TwelveWeekOutcomeForm
 
 
 def outcome_form(qtbot, staff):

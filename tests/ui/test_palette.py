@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from clinic_desktop.ui.palette import attention_colour, banner_style, is_dark
+from clinic_desktop.ui.widgets.palette import attention_colour, banner_style, is_dark
 
 
 def _contrast(foreground: QColor, background: QColor) -> float:

@@ -6,11 +6,12 @@ from datetime import date, datetime, timezone
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from clinic_desktop.services import episodes, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.episodes import EpisodeUpdate
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.pathway_notices import NOTHING_NEW, PathwayNoticeBar
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes.episodes import EpisodeUpdate
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.forms.pathway_notices import NOTHING_NEW, PathwayNoticeBar
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 FIRST_CONTACT = date(2026, 11, 26)  # Thu: the 2-week review is due by Thu 10 Dec

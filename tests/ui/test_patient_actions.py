@@ -9,16 +9,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from test_patient_view import at, build_story, monday, open_view  # noqa: F401 (the autouse clock)
 
-from clinic_desktop.services import referrals
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.referrals import WRONG_PASSWORD
-from clinic_desktop.ui.booking_dialog import BookingDialog
-from clinic_desktop.ui.discharge_form import DischargeForm
-from clinic_desktop.ui.letter_window import LetterWindow
-from clinic_desktop.ui.patient_actions import FollowUpDialog
-from clinic_desktop.ui.patient_dialog import PatientDialog
-from clinic_desktop.ui.referral_dialogs import AmendLetterDialog, SignLetterDialog
-from clinic_desktop.ui.start_back_form import StartBackForm
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.referrals.referrals import WRONG_PASSWORD
+from clinic_desktop.ui.book.booking_dialog import BookingDialog
+from clinic_desktop.ui.forms.discharge_form import DischargeForm
+from clinic_desktop.ui.forms.start_back_form import StartBackForm
+from clinic_desktop.ui.letters.letter_window import LetterWindow
+from clinic_desktop.ui.letters.referral_dialogs import AmendLetterDialog, SignLetterDialog
+from clinic_desktop.ui.patients.patient_actions import FollowUpDialog
+from clinic_desktop.ui.patients.patient_dialog import PatientDialog
 
 CLINICAL = {"first_contact", "start_back", "medication", "findings", "outcome", "discharge", "acknowledge",
             "write_letter", "sign", "amend_letter"}

@@ -9,10 +9,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QPushButton
 from test_patient_search import monday  # noqa: F401 (the autouse clock: Mon 23 Nov 2026)
 
-from clinic_desktop.services import patient_search, patients
-from clinic_desktop.services.errors import DatabaseUnavailable
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.patient_dialog import PatientDialog, for_screenshot, parse_date_of_birth
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.errors import DatabaseUnavailable
+from clinic_desktop.services.patients import patient_search, patients
+from clinic_desktop.ui.patients.patient_dialog import PatientDialog, for_screenshot, parse_date_of_birth
 
 
 @pytest.fixture

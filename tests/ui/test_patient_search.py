@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from clinic_desktop.services import patient_search, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.ui.patient_search import PatientSearch, for_screenshot
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.patients import patient_search, patients
+from clinic_desktop.ui.patients.patient_search import PatientSearch, for_screenshot
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # Monday 23 Nov 2026, 09:00 in London
 

@@ -8,11 +8,14 @@ import pytest
 from database_fixtures import PASSWORD
 from test_patient_search import monday  # noqa: F401 (the autouse clock: Mon 23 Nov 2026)
 
-from clinic_desktop.services import appointments, discharge, episodes, patients, referrals
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.patient_view import PatientView, for_screenshot, pick_demo_patient
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import discharge, episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.ui.patients.patient_view import PatientView, for_screenshot, pick_demo_patient
+from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:

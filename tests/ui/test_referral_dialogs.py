@@ -10,9 +10,9 @@ from PySide6.QtTest import QTest
 from test_letter_window import LONG_TEXT
 from test_patient_view import build_story, monday  # noqa: F401 (the autouse clock)
 
-from clinic_desktop.services import destinations, referrals
-from clinic_desktop.services.referrals import WRONG_PASSWORD
-from clinic_desktop.ui.referral_dialogs import (
+from clinic_desktop.services.referrals import destinations, referrals
+from clinic_desktop.services.referrals.referrals import WRONG_PASSWORD
+from clinic_desktop.ui.letters.referral_dialogs import (
     AmendLetterDialog,
     CancelReferralDialog,
     DraftLetterDialog,

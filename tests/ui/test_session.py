@@ -7,11 +7,12 @@ import pytest
 from database_fixtures import PASSWORD
 from PySide6.QtWidgets import QRadioButton
 
-from clinic_desktop.services import episodes, patients
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.session import DesktopSession
-from clinic_desktop.ui.start_back_form import StartBackForm
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.forms.start_back_form import StartBackForm
+from clinic_desktop.ui.shell.session import DesktopSession
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

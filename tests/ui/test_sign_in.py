@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from database_fixtures import PASSWORD
 
-from clinic_desktop.services import users
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.first_run_dialog import FirstRunDialog
-from clinic_desktop.ui.sign_in_dialog import SignInDialog
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.ui.shell.first_run_dialog import FirstRunDialog
+from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog
 
 
 def test_a_wrong_password_is_told_and_cleared(qtbot, sqlite_staff):

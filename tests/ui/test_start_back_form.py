@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from test_pathway_notices import clinic_now, episode_form  # noqa: F401 (clinic_now: autouse)
 
-from clinic_desktop.services import referrals
-from clinic_desktop.ui.start_back_form import StartBackForm
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.ui.forms.start_back_form import StartBackForm
 
 HIGH = (1, 0, 1, 0, 1, 1, 1, 1, 4)  # psychosocial 5/5
 CHOICE_TEXT = {0: "Disagree", 1: "Agree"}

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from clinic_desktop.services.timeline import EpisodeSpan, TimelineEvent
-from clinic_desktop.ui.timeline_chart import (
+from clinic_desktop.services.patients.timeline import EpisodeSpan, TimelineEvent
+from clinic_desktop.ui.patients.timeline_chart import (
     GUTTER,
     LANES,
     TimelineChart,

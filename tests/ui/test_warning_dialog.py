@@ -4,9 +4,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from test_pathway_notices import clinic_now, opened, shown, tick  # noqa: F401 (clinic_now: autouse)
 
-from clinic_desktop.services import episode_records, patients, warnings_due
-from clinic_desktop.services.episodes import MedicationInput
-from clinic_desktop.ui.warning_dialog import AcknowledgeWarningDialog
+from clinic_desktop.services.episodes import episode_records
+from clinic_desktop.services.episodes.episodes import MedicationInput
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.worklists import warnings_due
+from clinic_desktop.ui.forms.warning_dialog import AcknowledgeWarningDialog
 
 RELAXANT = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
 

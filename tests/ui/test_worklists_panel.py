@@ -8,18 +8,23 @@ from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from clinic_desktop.services import appointments, episodes, patients, referrals, users, worklists
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.episodes import MedicationInput
-from clinic_desktop.services.errors import DatabaseUnavailable
-from clinic_desktop.services.handover import UNASSIGNED
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.change_hub import ChangeHub
-from clinic_desktop.ui.letter_batch_dialog import LetterBatchDialog
-from clinic_desktop.ui.letter_window import LetterWindow
-from clinic_desktop.ui.medication_form import MedicationForm
-from clinic_desktop.ui.referral_dialogs import DraftLetterDialog
-from clinic_desktop.ui.worklists_panel import WorklistsPanel
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import DatabaseUnavailable
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes.episodes import MedicationInput
+from clinic_desktop.services.episodes.handover import UNASSIGNED
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.worklists import worklists
+from clinic_desktop.ui.forms.medication_form import MedicationForm
+from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
+from clinic_desktop.ui.letters.letter_window import LetterWindow
+from clinic_desktop.ui.letters.referral_dialogs import DraftLetterDialog
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.worklists.worklists_panel import WorklistsPanel
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
@@ -144,7 +149,7 @@ def test_a_row_opens_its_patient(qtbot, sqlite_staff):
 
 
 def episodes_patient(staff, episode_id: int) -> int:
-    from clinic_desktop.services.episode_records import get_episode
+    from clinic_desktop.services.episodes.episode_records import get_episode
 
     return get_episode(staff.clinician, episode_id).patient_id
 

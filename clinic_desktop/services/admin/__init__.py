@@ -1,0 +1,1 @@
+"""Running the clinic: users, clinic settings, pathway timings and backups."""

@@ -1,0 +1,47 @@
+"""Writing the audit trail: one event for every change a service makes.
+
+Each event is linked into the trail's hash chain as it is saved (models/audit.py): the
+chain's tail is locked for the rest of the service's transaction, so events are chained
+in commit order and two workstations never fork the chain.
+"""
+from __future__ import annotations
+
+import json
+from contextvars import ContextVar
+
+from clinic_desktop.models import AuditEvent
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import now_utc
+
+# How many events the innermost running service has written (see transaction.service).
+_written: ContextVar[list[int] | None] = ContextVar("audit_written", default=None)
+
+
+def record(actor: Actor, action: str, entity: str, entity_id: int | None, summary: str,
+           patient_id: int | None = None, **details) -> AuditEvent:
+    """Append the event describing what ``actor`` just changed, in the same transaction, to the hash chain."""
+    event = AuditEvent.create(
+        at=now_utc(),
+        user=actor.user_id,
+        actor_label=actor.label,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        patient=patient_id,
+        summary=summary,
+        details=json.dumps(details, default=str, sort_keys=True),
+    )
+    counter = _written.get()
+    if counter is not None:
+        counter[0] += 1
+    return event
+
+
+def counting():
+    """Start counting the events a service writes; returns (counter, token for reset)."""
+    counter = [0]
+    return counter, _written.set(counter)
+
+
+def stop_counting(token) -> None:
+    _written.reset(token)

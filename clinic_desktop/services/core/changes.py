@@ -1,0 +1,84 @@
+"""What changed in the database since a window last looked, from the audit log.
+
+Every changing service writes exactly one audit event, so the log is also the feed that
+tells each open window (on this workstation or another) what to redraw.
+
+On PostgreSQL, event ids come from a sequence when the row is inserted, but transactions
+commit in their own order: id 11 can become visible before id 10. So a window asks again
+for a short stretch below the newest id it has seen and skips the ids it already had.
+
+A window also checks that the newest event it saw is still there, unchanged (its hash):
+if not, the whole database was replaced under it (a backup restored, perhaps from the
+command line), and nothing it holds, the signed-in account included, can be trusted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import fn
+
+from clinic_desktop.models import AuditEvent
+from clinic_desktop.services.core.transaction import service
+
+LOOK_BACK = 200  # ids below the newest seen that may still commit late
+MOST_AT_ONCE = 1000  # more new events than this: the caller just redraws everything
+
+
+@dataclass(frozen=True)
+class ChangeFeed:
+    newest_id: int
+    event_ids: frozenset[int]  # the events read this time (to skip them next time)
+    patient_ids: frozenset[int]
+    entities: frozenset[str]
+    everything: bool  # too many to list: treat everything as changed
+    newest_hash: str = ""  # the newest event's hash, to notice a replaced database next time
+    replaced: bool = False  # the event last seen is gone or different: another database is in its place
+
+
+@service("view_worklists", changes=False)
+def starting_point(actor) -> ChangeFeed:
+    """Where a new window starts: the newest event and those just below it, already shown."""
+    return _starting_point()
+
+
+def _starting_point() -> ChangeFeed:
+    newest = AuditEvent.select(fn.MAX(AuditEvent.id)).scalar() or 0
+    recent = AuditEvent.select(AuditEvent.id).where(AuditEvent.id > newest - LOOK_BACK).tuples()
+    return ChangeFeed(newest_id=newest, event_ids=frozenset(row[0] for row in recent),
+                      patient_ids=frozenset(), entities=frozenset(), everything=False,
+                      newest_hash=_hash_of(newest))
+
+
+def _hash_of(event_id: int) -> str:
+    row = AuditEvent.select(AuditEvent.entry_hash).where(AuditEvent.id == event_id).tuples().first()
+    return row[0] if row else ""
+
+
+@service("view_worklists", changes=False)
+def changes_since(actor, newest_seen: int, already_seen: frozenset[int] = frozenset(),
+                  newest_seen_hash: str = "") -> ChangeFeed:
+    """Events after ``newest_seen``, plus late commits just below it that are not in ``already_seen``.
+
+    ``newest_seen_hash``: that event's hash when it was seen; if the event now differs, the
+    feed says ``replaced`` and starts afresh from the database now in place.
+    """
+    if newest_seen and newest_seen_hash and _hash_of(newest_seen) != newest_seen_hash:
+        fresh = _starting_point()
+        return ChangeFeed(fresh.newest_id, fresh.event_ids, frozenset(), frozenset(), everything=True,
+                          newest_hash=fresh.newest_hash, replaced=True)
+    query = (AuditEvent.select(AuditEvent.id, AuditEvent.entity, AuditEvent.patient)
+             .where(AuditEvent.id > max(0, newest_seen - LOOK_BACK))
+             .order_by(AuditEvent.id)
+             .limit(MOST_AT_ONCE + LOOK_BACK + 1)
+             .tuples())
+    rows = [row for row in query if row[0] not in already_seen]
+    everything = len(rows) > MOST_AT_ONCE
+    newest = max([newest_seen, *(row[0] for row in rows)])
+    return ChangeFeed(
+        newest_id=newest,
+        event_ids=frozenset(row[0] for row in rows),
+        patient_ids=frozenset(row[2] for row in rows if row[2] is not None),
+        entities=frozenset(row[1] for row in rows),
+        everything=everything,
+        newest_hash=newest_seen_hash if newest == newest_seen else _hash_of(newest),
+    )

@@ -1,0 +1,1 @@
+"""Patients: registering and finding them, their NHS numbers, their whole timeline."""

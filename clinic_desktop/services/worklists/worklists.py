@@ -1,0 +1,360 @@
+"""The worklists each role works through: to book, awaiting signature, overdue (today: day_book.py).
+
+The database counts, sorts and pages every list (COUNT, ORDER BY, LIMIT/OFFSET) through
+the partial indexes declared with the models, so a clinic with a million appointments
+pages as fast as a new one; only the rows of the page asked for, and their patients,
+ever reach Python. Urgent red-flag referrals head every list until someone sends them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from peewee import JOIN, SQL, Select, Value, fn
+
+from clinic_desktop.models import (
+    Appointment,
+    Episode,
+    Patient,
+    Referral,
+    User,
+    database_proxy,
+)
+from clinic_desktop.models.appointments import open_statuses_sql
+from clinic_desktop.models.referrals import open_referral_sql
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core import clock
+from clinic_desktop.services.core.errors import ValidationError
+from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.pathway_sync import (
+    APPOINTMENT_LABELS,
+    REFERRAL_LABELS,
+    capitalised,
+)
+from clinic_desktop.services.patients.nhs_number import format_nhs_number
+
+# The labels pathway_sync words its notices with, capitalised for a column.
+KIND_TITLES = {kind: capitalised(label) for kind, label in {**APPOINTMENT_LABELS, **REFERRAL_LABELS}.items()}
+
+MAX_PAGE_SIZE = 1000
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True)
+class Page(Generic[RowT]):
+    """One page of a list; ``total`` counts the whole list, not just this page."""
+
+    rows: tuple[RowT, ...]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class PatientColumns:
+    """What every worklist row shows of the patient, ready to display."""
+
+    patient_id: int
+    patient_name: str  # "SMITH, Ann"
+    nhs_number: str  # "943 476 5919", or "" when not known
+    date_of_birth: date
+    episode_id: int
+
+    def patient_columns(self) -> dict:
+        """These fields alone, to build another kind of row about the same patient."""
+        return {name: getattr(self, name) for name in PatientColumns.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class ToBookRow(PatientColumns):
+    appointment_id: int
+    kind: str
+    kind_title: str
+    due_by: date
+    days_left: int  # negative once overdue
+    after_did_not_attend: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReferralRow(PatientColumns):
+    referral_id: int
+    kind: str
+    kind_title: str
+    due_by: date
+    days_left: int
+    urgent: bool
+    status: str
+    reason: str
+    drafted_by_name: str
+
+
+@dataclass(frozen=True)
+class OverdueRow(PatientColumns):
+    item_type: str  # "appointment" | "referral"
+    item_id: int
+    kind: str
+    kind_title: str
+    due_by: date
+    days_overdue: int
+    urgent: bool
+    status: str
+
+
+@service("view_worklists", changes=False)
+def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 50,
+            did_not_attend_only: bool = False) -> Page[ToBookRow]:
+    """Reviews waiting to be booked in open episodes, the nearest deadline first.
+
+    ``did_not_attend_only``: just the reviews to rebook after the patient did not attend.
+    """
+    check_paging(offset, limit)
+    today = as_of or _clinic_today()
+    where = (Appointment.status == SQL("'to_book'")) & (Episode.status == "open")
+    if did_not_attend_only:
+        where &= Appointment.rebooked_from.is_null(False)
+    total = Appointment.select(fn.COUNT(SQL("*"))).join(Episode).where(where).scalar()
+    query = (
+        Appointment.select(Appointment.id, Appointment.kind, Appointment.due_by, Appointment.rebooked_from,
+                           Appointment.reason, *patient_fields())
+        .join(Episode).join(Patient)
+        .where(where)
+        .order_by(Appointment.due_by, Appointment.id)
+        .offset(offset).limit(limit)
+    )
+    rows = tuple(
+        ToBookRow(**_due_columns(row, today), appointment_id=row.id,
+                  after_did_not_attend=row.rebooked_from_id is not None, reason=row.reason)
+        for row in query
+    )
+    return Page(rows=rows, total=total, offset=offset, limit=limit)
+
+
+@service("view_worklists", changes=False)
+def awaiting_signature(actor, *, clinician_id: int | None = None, as_of: date | None = None,
+                       offset: int = 0, limit: int = 50) -> Page[ReferralRow]:
+    """Drafted letters waiting for a clinician's signature, urgent ones first.
+
+    ``clinician_id``: the letters that clinician drafted, plus those whose drafter (and the
+    episode's responsible clinician) is no longer active: the safety net's owner rules
+    (obligations.py), so a letter drafted by someone who left is still signed by someone.
+    """
+    from clinic_desktop.services.worklists.obligations import obligation_page  # it builds on this module
+
+    owed = obligation_page("letter_to_sign", owner_user_id=clinician_id, as_of=as_of, offset=offset, limit=limit)
+    ids = [row.item_id for row in owed.rows]
+    found = {row.id: row for row in _referral_rows_query(Referral.id.in_(ids))} if ids else {}
+    rows = _referral_rows((found[referral_id] for referral_id in ids), as_of or _clinic_today())
+    return Page(rows=rows, total=owed.total, offset=offset, limit=limit)
+
+
+@service("view_worklists", changes=False)
+def urgent_red_flags(actor, *, as_of: date | None = None) -> tuple[ReferralRow, ...]:
+    """Every red-flag referral not yet sent, whatever its due date: pinned above every list."""
+    where = _open_referral() & (Referral.kind == "urgent_red_flag")
+    query = _referral_rows_query(where).order_by(Referral.due_by, Referral.id)
+    return _referral_rows(query, as_of or _clinic_today())
+
+
+@service("view_worklists", changes=False)
+def overdue(actor, *, as_of: date | None = None, kind: str | None = None,
+            offset: int = 0, limit: int = 50) -> Page[OverdueRow]:
+    """Open appointments and referrals past their due-by date, as one list.
+
+    Urgent referrals first, then the most overdue, so the longest wait is never
+    below the fold; ``kind`` narrows the list to one kind of item.
+    """
+    check_paging(offset, limit)
+    _check_kind(kind)
+    today = as_of or _clinic_today()
+    rows = overdue_page(today, kind, offset, limit)
+    return Page(rows=rows, total=overdue_total(today, kind), offset=offset, limit=limit)
+
+
+@service("view_worklists", changes=False)
+def overdue_counts(actor, *, as_of: date | None = None) -> dict[str, int]:
+    """How many overdue items of each kind (kinds with none are left out)."""
+    items = _overdue_items(as_of or _clinic_today(), None, _KIND_ONLY).alias("item")
+    query = Select([items], [items.c.kind, fn.COUNT(SQL("*"))]).group_by(items.c.kind)
+    return dict(query.bind(database_proxy).tuples())
+
+
+# --- the overdue list, also measured on its own by benchmarks/ ---
+
+# The columns both sides of the overdue list give, in the same order.
+_ITEM = ("item_type", "item_id", "kind", "due_by", "urgent", "status", "episode_id")
+_KIND_ONLY = ("kind",)
+_NOTHING = ()
+
+
+def overdue_page(today: date, kind: str | None, offset: int, limit: int) -> tuple[OverdueRow, ...]:
+    """One page of the overdue list; call inside a service (one transaction).
+
+    Each side is cut to its own first offset + limit rows before the two are merged,
+    so a page costs the same with a thousand overdue items as with a hundred thousand.
+    """
+    appointments, referrals = _overdue_sides(today, kind, _ITEM)
+    wanted = offset + limit
+    items = (
+        _first(appointments.order_by(Appointment.due_by, Appointment.id), wanted)
+        .union_all(_first(referrals.order_by(Referral.urgent.desc(), Referral.due_by, Referral.id), wanted))
+        .alias("item")
+    )
+    query = (
+        Select([items], [items.c[name] for name in _ITEM])
+        .order_by(items.c.urgent.desc(), items.c.due_by, items.c.item_type, items.c.item_id)
+        .offset(offset).limit(limit)
+    )
+    page = list(query.bind(database_proxy).dicts())
+    patients = _patients_of_episodes({item["episode_id"] for item in page})
+    rows = []
+    for item in page:
+        due_by = _as_date(item["due_by"])
+        rows.append(OverdueRow(
+            **patients[item["episode_id"]],
+            item_type=item["item_type"],
+            item_id=item["item_id"],
+            kind=item["kind"],
+            kind_title=KIND_TITLES[item["kind"]],
+            due_by=due_by,
+            days_overdue=(today - due_by).days,
+            urgent=bool(item["urgent"]),
+            status=item["status"],
+        ))
+    return tuple(rows)
+
+
+def overdue_total(today: date, kind: str | None) -> int:
+    """How many items the whole overdue list holds, counted by the database."""
+    items = _overdue_items(today, kind, _NOTHING).alias("item")
+    return Select([items], [fn.COUNT(SQL("*"))]).bind(database_proxy).scalar()
+
+
+def _overdue_items(today: date, kind: str | None, columns: tuple[str, ...]):
+    appointments, referrals = _overdue_sides(today, kind, columns)
+    return appointments.union_all(referrals)
+
+
+def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...]):
+    """The appointment and the referral side of the overdue list, each on its partial index.
+
+    Only the status and the due date decide: an open appointment past its due-by date
+    is overdue whatever its episode (discharge cancels unbooked reviews, so one left on
+    a discharged episode is a gap to surface, not to hide), and DESIGN.md keeps a
+    referral open until it is sent or cancelled. ``columns`` picks from _ITEM; counting
+    asks for none, so that SQLite counts from the index without reading the table.
+    """
+    appointment_columns = {
+        "item_type": Value("appointment"), "item_id": Appointment.id, "kind": Appointment.kind,
+        "due_by": Appointment.due_by, "urgent": Value(False), "status": Appointment.status,
+        "episode_id": Appointment.episode,
+    }
+    referral_columns = {
+        "item_type": Value("referral"), "item_id": Referral.id, "kind": Referral.kind,
+        "due_by": Referral.due_by, "urgent": Referral.urgent, "status": Referral.status,
+        "episode_id": Referral.episode,
+    }
+    appointments = Appointment.select(*_named(appointment_columns, columns)).where(
+        _open_appointment() & (Appointment.due_by < today))
+    referrals = Referral.select(*_named(referral_columns, columns)).where(
+        _open_referral() & (Referral.due_by < today))
+    if kind is not None:
+        appointments = appointments.where(Appointment.kind == kind)
+        referrals = referrals.where(Referral.kind == kind)
+    return appointments, referrals
+
+
+def _named(available: dict, columns: tuple[str, ...]) -> list:
+    return [available[name].alias(name) for name in columns] or [Value(1).alias("one")]
+
+
+def _first(side, count: int):
+    """The first ``count`` rows of an ordered side, wrapped so that it can stand in a UNION."""
+    rows = side.limit(count).alias(f"first_{side.model._meta.table_name}")
+    return Select([rows], [rows.c[name] for name in _ITEM])
+
+
+# --- shared pieces ---
+
+
+def _open_appointment():
+    """Statuses written out literally, here and in to_book: SQLite uses a partial index only
+    for a WHERE that repeats the index's own condition, and a bound parameter never does."""
+    return Appointment.status.in_(SQL(f"({open_statuses_sql})"))
+
+
+def _open_referral():
+    return Referral.status.in_(SQL(f"({open_referral_sql})"))
+
+
+def patient_fields():
+    return (Episode.id, Patient.id, Patient.family_name, Patient.given_name,
+            Patient.nhs_number, Patient.date_of_birth)
+
+
+def patient_columns(episode: Episode) -> dict:
+    """The PatientColumns fields of an episode read with ``patient_fields()``."""
+    patient = episode.patient
+    return {
+        "patient_id": patient.id,
+        "patient_name": patient.display_name,
+        "nhs_number": format_nhs_number(patient.nhs_number) if patient.nhs_number else "",
+        "date_of_birth": patient.date_of_birth,
+        "episode_id": episode.id,
+    }
+
+
+def _due_columns(row, today: date) -> dict:
+    """The patient and deadline fields of an appointment or referral read with its patient."""
+    return {**patient_columns(row.episode), "kind": row.kind, "kind_title": KIND_TITLES[row.kind],
+            "due_by": row.due_by, "days_left": (row.due_by - today).days}
+
+
+def _patients_of_episodes(episode_ids: set[int]) -> dict[int, dict]:
+    """PatientColumns fields by episode id, in one query for a whole page."""
+    if not episode_ids:
+        return {}
+    query = Episode.select(*patient_fields()).join(Patient).where(Episode.id.in_(sorted(episode_ids)))
+    return {episode.id: patient_columns(episode) for episode in query}
+
+
+def _referral_rows_query(where):
+    drafter = User.alias("drafter")
+    return (
+        Referral.select(Referral.id, Referral.kind, Referral.due_by, Referral.urgent, Referral.status,
+                        Referral.reason, Referral.drafted_by, drafter.full_name, *patient_fields())
+        .join(drafter, on=(Referral.drafted_by == drafter.id), join_type=JOIN.LEFT_OUTER, attr="drafter")
+        .switch(Referral).join(Episode).join(Patient)
+        .where(where)
+    )
+
+
+def _referral_rows(query, today: date) -> tuple[ReferralRow, ...]:
+    return tuple(
+        ReferralRow(**_due_columns(row, today), referral_id=row.id, urgent=row.urgent, status=row.status,
+                    reason=row.reason, drafted_by_name=row.drafter.full_name if row.drafted_by_id else "")
+        for row in query
+    )
+
+
+def _clinic_today() -> date:
+    return clock.today(load_settings().zone)
+
+
+def _as_date(value) -> date:
+    """A date read through a subquery arrives as text from SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def check_paging(offset: int, limit: int) -> None:
+    if offset < 0:
+        raise ValidationError("A list starts at row 0 or later.", field="offset")
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationError(f"A page holds between 1 and {MAX_PAGE_SIZE} rows.", field="limit")
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in KIND_TITLES:
+        raise ValidationError(f"There is no kind of appointment or referral called {kind!r}.", field="kind")

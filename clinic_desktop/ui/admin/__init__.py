@@ -1,0 +1,1 @@
+"""The Administration tab: clinic settings, users, destinations, letterhead, timings and backups."""

@@ -1,0 +1,278 @@
+"""What the administration pages share: a list page with its buttons, and a form dialog.
+
+A list page shows records from one read service, redraws when the hub reports a change
+to its kind of record, and says what the last action did in a line under the list. A
+form dialog saves through one service call and keeps a refusal inline, in red, with
+the field at fault focused and everything typed kept.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.ui.ops.messages import sentence, show_refusal
+from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog, show_as_refusal
+from clinic_desktop.ui.widgets.tables import read_only_table
+
+Column = tuple[str, Callable[[object], str]]  # header, the cell's text for a record
+
+
+class StatusLine(QLabel):
+    """The line under a page that says what the last action did, or in red why it was refused."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAccessibleName("What happened")
+
+    def refuse(self, text: str) -> None:
+        show_as_refusal(self)
+        self.setText(sentence(text))
+
+    def tell(self, text: str) -> None:
+        self.setStyleSheet("")
+        self.setText(text)
+
+    def attempt(self, call: Callable[[], object]) -> tuple[bool, object]:
+        """Run a service call under the wait cursor: (True, its result), or (False, None) with the
+        refusal shown here."""
+        try:
+            with busy_cursor():
+                return True, call()
+        except ServiceError as error:
+            self.refuse(str(error))
+            return False, None
+
+
+def confirm_moving_deadlines(parent: QWidget, title: str, moves, on_save: Callable[[], None]) -> QMessageBox:
+    """Ask before a change moves deadlines (``moves``: a previewed DeadlineMoves); Save calls ``on_save``."""
+    items = "deadline" if moves.moved == 1 else "deadlines"
+    overdue = ""
+    if moves.newly_overdue:  # only those not overdue already: the manager weighs what the change does
+        overdue += (f" {moves.newly_overdue} of them would become overdue and show at once on the overdue "
+                    "lists.")
+    if moves.no_longer_overdue:
+        overdue += (f" {moves.no_longer_overdue} of them would no longer be overdue and leave the overdue "
+                    "lists.")
+    box = QMessageBox(QMessageBox.Icon.Question, title,
+                      f"Saving moves {moves.moved} {items} of reviews still to book and referrals only raised."
+                      f"{overdue}\n\nSave the change?",
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName("confirmMovingDeadlines")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.button(QMessageBox.StandardButton.Save).clicked.connect(on_save)
+    box.open()
+    return box
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Frozen records as rows; an inactive record (``active`` False) is drawn in the disabled colour."""
+
+    def __init__(self, columns: Sequence[Column], parent=None):
+        super().__init__(parent)
+        self._columns = tuple(columns)
+        self.records: tuple = ()
+
+    def set_records(self, records: Sequence) -> None:
+        self.beginResetModel()
+        self.records = tuple(records)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section][0]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        record = self.records[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._columns[index.column()][1](record)
+        if role == Qt.ItemDataRole.ForegroundRole and not getattr(record, "active", True):
+            return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        return None
+
+
+class AdminListPage(QWidget):
+    """A list of records with buttons under it; subclasses say how to load and what to do."""
+
+    def __init__(self, hub, intro: str, accessible_name: str, columns: Sequence[Column],
+                 entities: frozenset[str], parent=None, *, widest: int = 320):
+        super().__init__(parent)
+        self.hub = hub
+        self._entities = entities
+        self.model = RecordTableModel(columns, self)
+        self.table = read_only_table(self.model, accessible_name, fit_contents=True, widest=widest)
+        self.table.activated.connect(lambda _index: self.edit_selected())  # double-click or Enter
+        self.status = StatusLine()
+        self._selection_buttons: list[QPushButton] = []
+        self.active_button: QPushButton | None = None
+        self.buttons = QHBoxLayout()
+        heading = QLabel(intro)
+        heading.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.status)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
+        hub.changed.connect(self._on_changes)
+
+    def add_button(self, text: str, slot: Callable[[], None], *, needs_selection: bool = True) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.clicked.connect(slot)
+        self.buttons.addWidget(button)
+        if needs_selection:
+            self._selection_buttons.append(button)
+        return button
+
+    def add_active_toggle(self) -> QPushButton:
+        """"Deactivate", or "Reactivate" when the chosen record is deactivated."""
+        self.active_button = self.add_button("&Deactivate", self._toggle_active)
+        return self.active_button
+
+    def load(self) -> Sequence:  # pragma: no cover - every page defines its own
+        raise NotImplementedError
+
+    def edit_dialog(self, record) -> "AdminDialog":  # pragma: no cover - every page defines its own
+        raise NotImplementedError
+
+    def deactivate(self, record) -> None:  # pragma: no cover - pages with add_active_toggle define it
+        raise NotImplementedError
+
+    def reactivate(self, record) -> None:  # pragma: no cover - pages with add_active_toggle define it
+        raise NotImplementedError
+
+    def edit_selected(self) -> None:
+        """Edit the chosen record (a double-click, or the Edit button)."""
+        record = self.selected()
+        if record is not None:
+            self.open_dialog(self.edit_dialog(record))
+
+    def update_buttons(self) -> None:
+        record = self.selected()
+        for button in self._selection_buttons:
+            button.setEnabled(record is not None)
+        if self.active_button is not None:
+            self.active_button.setText("Re&activate" if record is not None and not record.active else "&Deactivate")
+            self.active_button.setAccessibleName(self.active_button.text().replace("&", ""))
+
+    def _toggle_active(self) -> None:
+        record = self.selected()
+        if record is not None:
+            (self.deactivate if record.active else self.reactivate)(record)
+
+    def reload(self) -> None:
+        """Read the records again, keeping the selected one selected."""
+        chosen = self.selected()
+        try:
+            records = self.load()
+        except ServiceError as error:
+            self.status.refuse(str(error))
+            return
+        self.model.set_records(records)
+        if chosen is not None:
+            self.select_id(chosen.id)
+        self.update_buttons()
+
+    def selected(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.records[rows[0].row()] if rows else None
+
+    def select_id(self, record_id: int) -> None:
+        for row, record in enumerate(self.model.records):
+            if record.id == record_id:
+                self.table.selectRow(row)
+                return
+
+    def open_dialog(self, dialog: "AdminDialog") -> None:
+        dialog.saved.connect(self.done)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def done(self, words: str) -> None:
+        """After a successful write: say what happened, tell every view, redraw."""
+        self.status.tell(sentence(words))
+        self.hub.after_change()
+        self.reload()
+
+    def write(self, call: Callable[[], object], words: Callable[[object], str]) -> bool:
+        """A write started from the list; a refusal is shown in a box over the page."""
+        try:
+            with busy_cursor():
+                result = call()
+        except ServiceError as error:
+            show_refusal(self, str(error))
+            self.hub.after_change()  # what stopped it may be another workstation's change
+            self.reload()
+            return False
+        self.done(words(result))
+        return True
+
+    def _on_changes(self, changes) -> None:
+        if changes.everything or changes.entities & self._entities:
+            self.reload()
+
+
+class AdminDialog(QDialog):
+    """A form saved by one service call. On success ``saved`` gets what was done, in words."""
+
+    saved = Signal(str)
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.message = QLabel()
+        self.fields: dict[str, QWidget] = {}  # the service's field name -> its input, focused on a refusal
+        self.save_button: QPushButton | None = None
+
+    def lay_out(self, intro: str, form: QFormLayout, ok_text: str) -> None:
+        heading = QLabel(intro)
+        heading.setWordWrap(True)
+        self.message = lay_out_form_dialog(self, heading, form, ok_text, self.save)
+        self.message.setAccessibleName("Why it was not saved")
+        self.save_button = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        self.save_button.setDefault(True)
+
+    def save(self) -> None:  # pragma: no cover - every dialog defines its own
+        raise NotImplementedError
+
+    def refuse(self, text: str, field: str | None = None) -> None:
+        self.message.setText(sentence(text))
+        if field in self.fields:
+            self.fields[field].setFocus()
+
+    def run(self, call: Callable[[], object], words: Callable[[object], str]) -> bool:
+        """Call the service under the wait cursor; announce and close, or explain and stay."""
+        self.message.clear()
+        try:
+            with busy_cursor():
+                result = call()
+        except ServiceError as error:
+            self.refuse(str(error), getattr(error, "field", None))
+            return False
+        self.saved.emit(words(result))
+        self.accept()
+        return True

@@ -1,0 +1,1 @@
+"""The appointment book and the booking dialog."""

@@ -1,0 +1,340 @@
+"""The appointment book tab: one clinician's day or week, free and booked slots.
+
+The slots, their times and whether they are free all come from services/appointment_book;
+the table models (ui/book/appointment_book_models.py) only lay them out, in words and colour
+together. Actions on the selected appointment (open the patient, reschedule, cancel the
+booking, arrived, did not attend) are QActions shared by the buttons, the context menu
+and their shortcuts; the book redraws on every change the hub reports, this
+workstation's or another's.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QDate, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.services.admin.settings import ClinicSettings
+from clinic_desktop.services.appointments import appointment_book, appointments, day_book
+from clinic_desktop.services.appointments.appointment_book import BookSlot
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import today
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.permissions import allowed
+from clinic_desktop.ui.book.appointment_book_models import DayBookModel, WeekBookModel
+from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
+from clinic_desktop.ui.ops.messages import show_refusal
+from clinic_desktop.ui.ops.writes import write_and_redraw
+from clinic_desktop.ui.widgets.palette import banner_style
+from clinic_desktop.ui.widgets.time_format import weekday_date
+
+_ACTIONS = (  # text, shortcut, permission, method, enabled for the selected appointment's status
+    ("&Open patient", "Ctrl+O", "view_patient", "open_patient", ("booked", "attended", "did_not_attend")),
+    ("&Reschedule…", "Ctrl+Shift+R", "book_appointment", "reschedule", ("booked",)),
+    ("&Cancel booking…", "Delete", "cancel_appointment", "cancel_booking", ("booked",)),
+    ("&Arrived", "Ctrl+Shift+A", "record_attendance", "arrived", ("booked",)),
+    ("Did &not attend", "Ctrl+Shift+D", "record_attendance", "did_not_attend", ("booked",)),
+)
+
+
+class AppointmentBookView(QWidget):
+    patient_requested = Signal(int)
+
+    def __init__(self, actor: Actor, settings: ClinicSettings, hub, parent=None):
+        super().__init__(parent)
+        self._actor, self._settings, self._hub = actor, settings, hub
+        self.setAccessibleName("Appointment book")
+        self.clinician = QComboBox()
+        self.clinician.setAccessibleName("Clinician")
+        self.clinician.setMinimumContentsLength(18)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("ddd dd MMM yyyy")
+        self.date.setAccessibleName("Date")
+        self.day_mode, self.week_mode = _toggle("&Day"), _toggle("W&eek")
+        modes = QButtonGroup(self)
+        for button in (self.day_mode, self.week_mode):
+            modes.addButton(button)
+        self.day_mode.setChecked(True)
+        navigation = QHBoxLayout()
+        clinician_label = QLabel("Cli&nician")
+        clinician_label.setBuddy(self.clinician)
+        navigation.addWidget(clinician_label)
+        navigation.addWidget(self.clinician)
+        navigation.addSpacing(16)
+        self.navigate = {}
+        for text, shortcut, step in (("◀ Pre&vious", "Alt+Left", -1), ("&Today", "Alt+Home", 0),
+                                     ("Ne&xt ▶", "Alt+Right", 1)):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, step=step: self.step(step))
+            self.addAction(action)
+            self.navigate[step] = _button(action)
+            navigation.addWidget(self.navigate[step])
+        navigation.addWidget(self.date)
+        navigation.addSpacing(16)
+        navigation.addWidget(self.day_mode)
+        navigation.addWidget(self.week_mode)
+        navigation.addStretch(1)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("bookBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(banner_style("bookBanner", "info"))
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
+        self.summary = QLabel()
+        self.day_model, self.week_model = DayBookModel(self), WeekBookModel(self)
+        self.day_table, self.week_table = _table(self.day_model, "Day"), _table(self.week_model, "Week")
+        self.day_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.day_table.verticalHeader().hide()
+        header = self.day_table.horizontalHeader()
+        for column, width in ((1, 280), (2, 240)):  # patient, review: room for long names, then the status
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.week_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.week_table.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.day_table)
+        self.stack.addWidget(self.week_table)
+
+        self.actions_bar = QHBoxLayout()
+        self.book_actions: dict[str, QAction] = {}
+        for text, shortcut, permission, method, _statuses in _ACTIONS:
+            if not allowed(actor.role, permission):
+                continue
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, method=method: self._run(method))
+            self.book_actions[method] = action
+            self.actions_bar.addWidget(_button(action))
+            for table in (self.day_table, self.week_table):
+                table.addAction(action)
+        self.actions_bar.addStretch(1)
+        self.actions_bar.addWidget(self.summary)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(navigation)
+        layout.addWidget(self.banner)
+        layout.addLayout(self.actions_bar)
+        layout.addWidget(self.stack, 1)
+
+        for table in (self.day_table, self.week_table):
+            table.doubleClicked.connect(lambda _index: self._run("open_patient"))
+            table.activated.connect(lambda _index: self._run("open_patient"))
+            table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self._fill_clinicians()
+        clinic_today = today(settings.zone)
+        self.date.setDate(QDate(clinic_today.year, clinic_today.month, clinic_today.day))
+        self.clinician.currentIndexChanged.connect(lambda _index: self.reload())
+        self.date.dateChanged.connect(lambda _date: self.reload())
+        self.day_mode.toggled.connect(lambda _checked: self.reload())
+        hub.changed.connect(self._changed)
+        self._today = today(settings.zone)
+        self.reload()
+
+    def _changed(self, changes) -> None:
+        """Redraw; at midnight a book left on "today" moves on to the new day."""
+        if changes.new_day:
+            was_today, self._today = self._today, today(self._settings.zone)
+            if self.shown_day() == was_today:
+                self.step(0)  # the date change redraws the book
+                return
+        self.reload()
+
+    def _apply_palette(self, _scheme=None) -> None:
+        self.banner.setStyleSheet(banner_style("bookBanner", "info"))
+
+    # --- what is shown ---
+
+    def shown_day(self) -> date:
+        return self.date.date().toPython()
+
+    def show_day(self, day: date, clinician_id: int | None = None) -> None:
+        if clinician_id is not None:
+            self.clinician.setCurrentIndex(max(0, self.clinician.findData(clinician_id)))
+        self.date.setDate(QDate(day.year, day.month, day.day))
+
+    def set_week_mode(self, week: bool) -> None:
+        (self.week_mode if week else self.day_mode).setChecked(True)
+
+    def step(self, direction: int) -> None:
+        """Previous or next day (a week in week mode); 0 goes back to today."""
+        if direction == 0:
+            clinic_today = today(self._settings.zone)
+            self.date.setDate(QDate(clinic_today.year, clinic_today.month, clinic_today.day))
+        else:
+            self.date.setDate(self.date.date().addDays(direction * (7 if self.week_mode.isChecked() else 1)))
+
+    def reload(self) -> None:
+        """Read the shown day or week again, keeping the selected time (rows may come and go)."""
+        clinician_id = self.clinician.currentData()
+        table = self.week_table if self.week_mode.isChecked() else self.day_table
+        kept = table.currentIndex()
+        kept_label = table.model().label_at(kept.row()) if kept.isValid() else None
+        self.stack.setCurrentWidget(table)
+        if clinician_id is None:
+            self._show_banner("No clinician is set up yet: a practice manager adds clinicians.")
+            return
+        try:
+            if table is self.day_table:
+                (book_day,) = appointment_book.clinician_book(self._actor, clinician_id, self.shown_day(), 1)
+                self.day_model.set_day(book_day)
+                self._show_banner(None if book_day.open else _closed_banner(book_day))
+                self._summarise(book_day.slots)
+            else:
+                week = appointment_book.clinician_week(self._actor, clinician_id, self.shown_day())
+                self.week_model.set_week(week, today(self._settings.zone))
+                self._span_closed_days()
+                self._show_banner(None)
+                self._summarise(tuple(slot for day in week.days for slot in day.slots))
+        except ServiceError as error:
+            self._show_banner(f"⚠ The book cannot be read: {error}")
+            return
+        row = table.model().row_of(kept_label)
+        if row >= 0:
+            table.setCurrentIndex(table.model().index(row, kept.column()))
+        self._update_actions()
+
+    def _span_closed_days(self) -> None:
+        self.week_table.clearSpans()
+        rows = self.week_model.rowCount()
+        for column, day in enumerate(self.week_model.days):
+            if not day.open and not day.slots and rows > 1:
+                self.week_table.setSpan(0, column, rows, 1)
+
+    def _summarise(self, slots: tuple[BookSlot, ...]) -> None:
+        booked = sum(1 for slot in slots if slot.appointment is not None)
+        free = sum(1 for slot in slots if slot.bookable)
+        self.summary.setText(f"{booked} appointment{'s' if booked != 1 else ''} · {free} free slot"
+                             f"{'s' if free != 1 else ''}")
+
+    def _show_banner(self, text: str | None) -> None:
+        self.banner.setText(text or "")
+        self.banner.setVisible(bool(text))
+
+    def _fill_clinicians(self) -> None:
+        people = appointment_book.clinicians(self._actor)
+        for person in people:
+            self.clinician.addItem(person.full_name, person.id)
+        mine = self.clinician.findData(self._actor.user_id) if self._actor.role == "clinician" else -1
+        self.clinician.setCurrentIndex(mine if mine >= 0 else 0 if people else -1)
+
+    # --- acting on the selected appointment ---
+
+    def selected_slot(self) -> BookSlot | None:
+        if self.week_mode.isChecked():
+            index = self.week_table.currentIndex()
+            return self.week_model.slot_at(index.row(), index.column()) if index.isValid() else None
+        rows = self.day_table.selectionModel().selectedRows()
+        return self.day_model.slot_at(rows[0].row()) if rows else None
+
+    def _update_actions(self) -> None:
+        slot = self.selected_slot()
+        status = slot.appointment.status if slot and slot.appointment else None
+        for text, _shortcut, _permission, method, statuses in _ACTIONS:
+            if method in self.book_actions:
+                self.book_actions[method].setEnabled(status in statuses)
+
+    def _run(self, method: str) -> None:
+        slot = self.selected_slot()
+        action = self.book_actions.get(method)
+        if slot is None or slot.appointment is None or action is None or not action.isEnabled():
+            return
+        getattr(self, method)(slot.appointment.appointment_id)
+
+    def open_patient(self, appointment_id: int) -> None:
+        self.patient_requested.emit(self.selected_slot().appointment.patient_id)
+
+    def reschedule(self, appointment_id: int) -> None:
+        dialog = BookingDialog(self._actor, self._settings, appointment_id, self, reschedule=True)
+        dialog.booked.connect(lambda _record: self._hub.after_change())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def cancel_booking(self, appointment_id: int) -> None:
+        try:
+            dialog = CancelBookingDialog(self._actor, self._settings, appointment_id, self)
+        except ServiceError as error:
+            show_refusal(self, str(error))
+            return
+        dialog.cancelled.connect(lambda _record: self._hub.after_change())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def arrived(self, appointment_id: int) -> None:
+        self._write(lambda: appointments.record_attended(self._actor, appointment_id))
+
+    def did_not_attend(self, appointment_id: int) -> None:
+        self._write(lambda: appointments.record_did_not_attend(self._actor, appointment_id))
+
+    def _write(self, call) -> None:
+        write_and_redraw(self, self._hub, call)
+
+
+def _toggle(text: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setCheckable(True)
+    button.setAccessibleName(text.replace("&", "") + " view")
+    return button
+
+
+def _button(action: QAction) -> QToolButton:
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
+
+
+def _table(model: QAbstractTableModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(f"Appointment book, {name.lower()}")
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def _closed_banner(book_day) -> str:
+    """"Closed on Sat 28 Nov — Weekend."; a closure day's reason is just "Closed", said once."""
+    reason = "" if book_day.closed_reason == "Closed" else f" — {book_day.closed_reason}"
+    return f"Closed on {weekday_date(book_day.day)}{reason}."
+
+
+def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:
+    """Today's book of the clinician with the most appointments today (the demo's busiest)."""
+    view = AppointmentBookView(actor, settings, hub)
+    show_busiest_day(view, actor, settings)
+    return view
+
+
+def show_busiest_day(view: AppointmentBookView, actor: Actor, settings: ClinicSettings) -> None:
+    """Turn the book to today's busiest clinician (for pictures of the book)."""
+    rows = day_book.todays_appointments(actor)
+    if rows:
+        counts: dict[int, int] = {}
+        for row in rows:
+            counts[row.clinician_id] = counts.get(row.clinician_id, 0) + 1
+        view.show_day(today(settings.zone), max(counts, key=counts.get))

@@ -1,0 +1,173 @@
+"""The appointment book's table models: a day as rows, a week as days × times.
+
+Kept apart from the view so the tab's widget code (navigation, actions, dialogs) and
+the models that only lay out what services/appointment_book returns can each be read
+on their own. A state is always shown in words and colour together: slot_status gives
+the words, the colour only repeats them.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QBrush
+
+from clinic_desktop.services.appointments.appointment_book import BookDay, BookSlot, BookWeek
+from clinic_desktop.ui.widgets.palette import attention_colour
+
+Index = QModelIndex | QPersistentModelIndex
+_STATUS_WORDS = {"booked": "Booked", "attended": "Attended ✓", "did_not_attend": "DID NOT ATTEND"}
+_STATUS_COLOURS = {"attended": "ok", "did_not_attend": "overdue"}
+
+
+def slot_status(slot: BookSlot) -> str:
+    """What the slot is, in words (colour only ever repeats it)."""
+    if slot.appointment is not None:
+        words = _STATUS_WORDS[slot.appointment.status]
+        return words + (" (late)" if slot.appointment.status == "booked" and slot.appointment.late_booking_reason
+                        else "")
+    if not slot.free:
+        return "Taken (overlapping)"
+    return "Past" if slot.past else "Free"
+
+
+def _slot_colour(slot: BookSlot) -> str | None:
+    if slot.appointment is not None:
+        return _STATUS_COLOURS.get(slot.appointment.status)
+    return "ok" if slot.bookable else "quiet"
+
+
+def _slot_tooltip(slot: BookSlot) -> str:
+    booked = slot.appointment
+    if booked is None:
+        return f"{slot.label}: {slot_status(slot)}"
+    late = f"\nBooked late: {booked.late_booking_reason}" if booked.late_booking_reason else ""
+    return f"{slot.label}: {booked.patient_name} — {booked.kind_title} ({slot_status(slot)}){late}"
+
+
+class DayBookModel(QAbstractTableModel):
+    """One day of one clinician: a row a slot (time, patient, review, status)."""
+
+    HEADERS = ("Time", "Patient", "Review", "Status")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._slots: tuple[BookSlot, ...] = ()
+
+    def set_day(self, book_day: BookDay | None) -> None:
+        self.beginResetModel()
+        self._slots = book_day.slots if book_day else ()
+        self.endResetModel()
+
+    def slot_at(self, row: int) -> BookSlot | None:
+        return self._slots[row] if 0 <= row < len(self._slots) else None
+
+    def label_at(self, row: int) -> str | None:
+        slot = self.slot_at(row)
+        return slot.label if slot else None
+
+    def row_of(self, label: str | None) -> int:
+        return next((row for row, slot in enumerate(self._slots) if slot.label == label), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._slots)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        slot = self.slot_at(index.row()) if index.isValid() else None
+        if slot is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            booked = slot.appointment
+            return (slot.label, booked.patient_name if booked else "", booked.kind_title if booked else "",
+                    slot_status(slot))[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _slot_tooltip(slot)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() in (0, 3):
+            colour = _slot_colour(slot)
+            return QBrush(attention_colour(colour)) if colour else None
+        return None
+
+
+class WeekBookModel(QAbstractTableModel):
+    """A week of one clinician: a column a day, a row a slot time; a closed day says why."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._week: BookWeek | None = None
+        self._today: date | None = None
+
+    def set_week(self, week: BookWeek | None, clinic_today: date | None = None) -> None:
+        self.beginResetModel()
+        self._week, self._today = week, clinic_today
+        self.endResetModel()
+
+    @property
+    def days(self) -> tuple[BookDay, ...]:
+        return self._week.days if self._week else ()
+
+    def slots_at(self, row: int, column: int) -> tuple[BookSlot, ...]:
+        if not self._week or not 0 <= row < len(self._week.rows) or not 0 <= column < len(self.days):
+            return ()
+        return self.days[column].slots_labelled(self._week.rows[row])
+
+    def label_at(self, row: int) -> str | None:
+        return self._week.rows[row] if self._week and 0 <= row < len(self._week.rows) else None
+
+    def row_of(self, label: str | None) -> int:
+        return self._week.rows.index(label) if self._week and label in self._week.rows else -1
+
+    def slot_at(self, row: int, column: int) -> BookSlot | None:
+        """The slot an action acts on: the one holding an appointment, if any."""
+        slots = sorted(self.slots_at(row, column), key=lambda slot: slot.appointment is None)
+        return slots[0] if slots else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() or not self._week else len(self._week.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.days)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or not self._week:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return self._week.rows[section]
+        day = self.days[section]
+        title = f"{day.title} · today" if day.day == self._today else day.title
+        return title if day.open else f"{title}\nCLOSED"
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        day = self.days[index.column()]
+        slots = self.slots_at(index.row(), index.column())
+        closed_cell = not slots and not day.open and index.row() == 0
+        if role == Qt.ItemDataRole.DisplayRole:
+            if not slots:
+                return f"CLOSED\n{day.closed_reason}" if closed_cell else ""
+            return "; ".join(_week_cell(slot) for slot in slots)
+        if role == Qt.ItemDataRole.SizeHintRole and closed_cell:
+            return QSize(1, 1)  # the reason spans the whole column: it must not make the first row tall
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(_slot_tooltip(slot) for slot in slots) or day.closed_reason
+        if role == Qt.ItemDataRole.ForegroundRole:
+            slot = self.slot_at(index.row(), index.column())
+            colour = _slot_colour(slot) if slot else ("overdue" if not day.open else None)
+            return QBrush(attention_colour(colour)) if colour else None
+        return None
+
+
+def _week_cell(slot: BookSlot) -> str:
+    booked = slot.appointment
+    if booked is None:  # a past free slot stays blank: the week reads as what is booked and what is open
+        return "" if slot.free and slot.past else slot_status(slot).split(" (")[0]
+    state = "" if booked.status == "booked" else f" — {_STATUS_WORDS[booked.status]}"
+    return f"{booked.patient_name} · {booked.kind_title}{state}"

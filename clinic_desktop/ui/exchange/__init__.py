@@ -1,0 +1,1 @@
+"""Importing and exporting patients and appointments (CSV, FHIR, iCalendar) from the window."""

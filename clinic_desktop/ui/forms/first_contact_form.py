@@ -1,0 +1,225 @@
+"""First contact: day 0 of an episode of back pain, its initial management and presentation.
+
+Everything the pathway reads from first contact is on one form (DESIGN.md rule 1): the
+advice and analgesia given, the presentation and severity, and the findings that call for
+an early or urgent referral, so saving it once schedules the 2-week review and raises
+whatever the findings need. A muscle relaxant for a patient with hepatic impairment shows
+its warning before saving and, where the core requires it, needs an explicit acknowledgement.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.services.admin.settings import ClinicSettings
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.errors import AcknowledgementRequired, ServiceError
+from clinic_desktop.services.episodes import episode_records, episodes, medications
+from clinic_desktop.services.episodes.episodes import PRESENTATIONS, SEVERITIES, MedicationInput
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.forms.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
+from clinic_desktop.ui.forms.medication_form import HepaticCaution, medicine_name_edit
+from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
+from clinic_desktop.ui.widgets.time_format import short_date
+
+PRESENTATION_LABELS = {"non_specific": "N&on-specific low back pain", "radicular": "&Radicular pain"}
+SEVERITY_LABELS = {"mild": "M&ild", "moderate": "Mo&derate", "severe": "Se&vere"}
+# The analgesia first contact offers (reference: "Provide appropriate pain relief").
+ANALGESIA = (
+    ("nsaid", "&NSAID", "e.g. naproxen", "e.g. 500 mg twice daily"),
+    ("topical", "&Topical analgesic", "e.g. ibuprofen gel", "e.g. 3 times daily"),
+    ("muscle_relaxant", "&Muscle relaxant", "e.g. cyclobenzaprine", "e.g. 5 mg at night"),
+)
+
+
+class AnalgesiaRow:
+    """One kind of analgesia: ticked when given, with the medicine's name and dose."""
+
+    def __init__(self, grid: QGridLayout, row: int, category: str, label: str, name_hint: str, dose_hint: str):
+        self.category = category
+        plain = label.replace("&", "")
+        self.given = check_box(label, f"{plain} given")
+        self.name = medicine_name_edit(f"{plain} name", name_hint)
+        self.dose = QLineEdit()
+        self.dose.setPlaceholderText(dose_hint)
+        self.dose.setAccessibleName(f"{plain} dose")
+        for column, widget in enumerate((self.given, self.name, self.dose)):
+            grid.addWidget(widget, row, column)
+        self.given.toggled.connect(self._enable)
+        self._enable(False)
+
+    def _enable(self, given: bool) -> None:
+        self.name.setEnabled(given)
+        self.dose.setEnabled(given)
+
+    def medicine(self) -> MedicationInput | None:
+        if not self.given.isChecked():
+            return None
+        return MedicationInput(self.name.text(), self.category, self.dose.text())
+
+    @property
+    def gives_relaxant(self) -> bool:
+        """Ticked with a muscle relaxant: the relaxant row, or a relaxant named in another (recorded as one)."""
+        return self.given.isChecked() and (
+            self.category == "muscle_relaxant" or medications.category_of(self.name.text()) == "muscle_relaxant")
+
+
+def choice_group(labels: dict[str, str], accessible: str, parent: QWidget) -> tuple[QButtonGroup, QWidget]:
+    """Radio buttons for one of a fixed set of codes, none chosen until the clinician chooses."""
+    group = QButtonGroup(parent)
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for number, (code, label) in enumerate(labels.items()):
+        button = QRadioButton(label)
+        button.setAccessibleName(f"{accessible}: {label.replace('&', '')}")
+        button.setProperty("code", code)
+        group.addButton(button, number)
+        layout.addWidget(button)
+    layout.addStretch(1)
+    return group, box
+
+
+def chosen(group: QButtonGroup) -> str | None:
+    button = group.checkedButton()
+    return button.property("code") if button else None
+
+
+class FirstContactForm(PathwayForm):
+    """Open an episode for a patient: first contact, management given, presentation and findings."""
+
+    def __init__(self, actor: Actor, settings: ClinicSettings, patient_id: int, parent=None):
+        super().__init__(actor, settings, "First contact", parent)
+        self.patient = patients.get_patient(actor, patient_id)
+        self.first_contact_on = self.date_edit("First contact date")
+
+        self.stay_active = check_box("Advised to stay &active")
+        self.no_bed_rest = check_box("Advised against &bed rest")
+        self.self_care = check_box("Self-care &education given (leaflets, online resources, helplines)",
+                                   "Self-care education given")
+        management = _group("Management given", self.stay_active, self.no_bed_rest, self.self_care)
+
+        analgesia = QGroupBox("Analgesia given")
+        grid = QGridLayout(analgesia)
+        self.analgesia = [AnalgesiaRow(grid, row, *details) for row, details in enumerate(ANALGESIA)]
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        self.caution = HepaticCaution()
+        grid.addWidget(self.caution, len(ANALGESIA), 0, 1, 3)
+        self._relaxant_caution = episode_records.prescribing_caution(actor, patient_id, "muscle_relaxant")
+        for row in self.analgesia:
+            row.given.toggled.connect(self._show_caution)
+            row.name.textChanged.connect(self._show_caution)
+
+        self.presentation, presentation_box = choice_group(
+            {code: PRESENTATION_LABELS[code] for code in PRESENTATIONS}, "Presentation", self)
+        self.severity, severity_box = choice_group({code: SEVERITY_LABELS[code] for code in SEVERITIES}, "Severity",
+                                                   self)
+        presentation = QGroupBox("Presentation")
+        presentation_form = QFormLayout(presentation)
+        presentation_form.addRow(presentation_box)
+        presentation_form.addRow("Severity", severity_box)
+
+        self.radicular = RadicularFindings()
+        self.red_flags = RedFlagChecklist()
+        self.notes = notes_edit("Notes")
+
+        left = QVBoxLayout()
+        date_row = QFormLayout()
+        date_row.addRow("First &contact date", self.first_contact_on)
+        left.addLayout(date_row)
+        left.addWidget(management)
+        left.addWidget(analgesia)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(presentation)
+        right.addWidget(_group("Radicular status", self.radicular))
+        right.addWidget(_group("Red flags", self.red_flags))
+        notes_label = QLabel("Note&s")
+        notes_label.setBuddy(self.notes)
+        right.addWidget(notes_label)
+        right.addWidget(self.notes)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(12)
+        columns.addLayout(right, 1)
+        form = QFormLayout()
+        form.addRow(columns)
+        self.lay_out(_patient_line(self.patient) + "<br>Saving opens a new episode of back pain: this is its day 0.",
+                     form, "Save first contact")
+        self.setMinimumWidth(900)
+
+    def _show_caution(self) -> None:
+        relaxant = any(row.gives_relaxant for row in self.analgesia)
+        self.caution.show_caution(self._relaxant_caution if relaxant else None)
+
+    def save(self) -> None:
+        presentation, severity = chosen(self.presentation), chosen(self.severity)
+        if presentation is None:
+            self.refuse("Choose the presentation: non-specific low back pain or radicular pain")
+            return
+        if severity is None:
+            self.refuse("Choose the severity: mild, moderate or severe")
+            return
+        medicines = [medicine for medicine in (row.medicine() for row in self.analgesia) if medicine]
+        self.run_save(lambda: episodes.open_episode(
+            self.actor, self.patient.id, first_contact_on=qdate_to_date(self.first_contact_on),
+            presentation=presentation, severity=severity, advised_stay_active=self.stay_active.isChecked(),
+            advised_no_bed_rest=self.no_bed_rest.isChecked(), self_care_education=self.self_care.isChecked(),
+            medications=medicines, severe_radicular_pain=self.radicular.severe_pain.isChecked(),
+            neurological_deficit=self.radicular.deficit.isChecked(), red_flags=self.red_flags.flags(),
+            notes=self.notes.toPlainText(), acknowledge_warnings=self.caution.acknowledged))
+
+    def on_refused(self, error: ServiceError) -> None:
+        if isinstance(error, AcknowledgementRequired):
+            # The impairment on record may have changed since the form opened: show what applies now.
+            self._relaxant_caution = episode_records.prescribing_caution(self.actor, self.patient.id,
+                                                                         "muscle_relaxant")
+            self._show_caution()
+        super().on_refused(error)
+
+
+def _group(title: str, *widgets: QWidget) -> QGroupBox:
+    group = QGroupBox(title)
+    layout = QVBoxLayout(group)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return group
+
+
+def _patient_line(patient: patients.PatientRecord) -> str:
+    nhs = f" · NHS {patient.nhs_number_display}" if patient.nhs_number_display else ""
+    hepatic = "" if patient.hepatic_impairment == "none" else (
+        f" · <b>Hepatic impairment: {patient.hepatic_impairment}</b>")
+    return (f"<b>{escape(patient.display_name)}</b>, {patient.age}, born {short_date(patient.date_of_birth)}"
+            f"{nhs}{hepatic}")
+
+
+def for_screenshot(actor, settings, hub) -> QWidget:
+    """A first contact with a muscle relaxant for a patient whose liver makes it not recommended."""
+    record = demo_episode(actor, lambda episode, patient: patient.hepatic_impairment in ("moderate", "severe"))
+    form = FirstContactForm(actor, settings, record.patient_id)
+    for box in (form.stay_active, form.no_bed_rest, form.self_care):
+        box.setChecked(True)
+    nsaid, _, relaxant = form.analgesia
+    for row, name, dose in ((nsaid, "naproxen", "500 mg twice daily"), (relaxant, "cyclobenzaprine", "5 mg at night")):
+        row.given.setChecked(True)
+        row.name.setText(name)
+        row.dose.setText(dose)
+    form.presentation.button(1).setChecked(True)
+    form.severity.button(1).setChecked(True)
+    form.radicular.severe_pain.setChecked(True)
+    form.notes.setPlainText("Pain down the left leg to the ankle since lifting at work; sleeping poorly.")
+    return form

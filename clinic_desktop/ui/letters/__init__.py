@@ -1,0 +1,1 @@
+"""Referral letters: writing, previewing, signing, printing and the batch of letters to send."""

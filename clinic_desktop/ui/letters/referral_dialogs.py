@@ -1,0 +1,334 @@
+"""The clinician's side of a referral: writing the letter, signing it, amending it, cancelling it.
+
+Signing is a clinical signature: the dialog shows the letter itself, rendered as it will
+print, above the password, and a wrong password is refused in the dialog, with nothing
+signed. Amending a signed letter shows the new version, marked as an amendment with its
+reason, as it is typed; signing it makes the next version and keeps every earlier one.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Callable
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.services.core.clinic_time import format_day
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.permissions import CLINICIAN
+from clinic_desktop.services.referrals import destinations, referrals
+from clinic_desktop.services.referrals.referrals import ReferralRecord
+from clinic_desktop.services.worklists import worklists
+from clinic_desktop.ui.letters.letter_preview import LetterPreview
+from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+
+
+def referral_summary(referral: ReferralRecord) -> str:
+    """Who, what and by when, as rich text for the top of each dialog."""
+    urgent = "⚠ URGENT — " if referral.urgent else ""
+    lines = [f"<b>{urgent}{escape(referral.kind_title)} referral</b> for <b>{escape(referral.patient_name)}</b>",
+             f"Due by {format_day(referral.due_by)} · {referral.status.replace('_', ' ')}"]
+    if referral.reason:
+        lines.append(f"Reason: {escape(referral.reason)}")
+    if referral.versions:
+        latest = referral.versions[-1]
+        lines.append(f"Letter version {latest.version} signed by {escape(latest.signer_name)}")
+    return "<br>".join(lines)
+
+
+class _ReferralDialog(QDialog):
+    """What every referral dialog shares: the summary on top, the refusal inline, ``saved``."""
+
+    saved = Signal(object)  # the ReferralRecord after the change
+
+    def __init__(self, actor, referral: ReferralRecord, title: str, parent=None):
+        super().__init__(parent)
+        self.actor = actor
+        self.referral = referral
+        self.setWindowTitle(f"{title} — {referral.patient_name}")
+        self.summary = QLabel(referral_summary(referral))
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.message = QLabel()
+
+    def lay_out(self, form: QFormLayout, ok_text: str, body: QWidget | None = None) -> None:
+        """The summary (and ``body``, which takes the room to spare) above the form, message and buttons."""
+        top = self.summary
+        if body is not None:
+            top = QWidget()
+            column = QVBoxLayout(top)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(self.summary)
+            column.addWidget(body, 1)
+        self.message = lay_out_form_dialog(self, top, form, ok_text, self.save)
+        if body is not None:
+            self.layout().setStretch(0, 1)
+        self.message.setAccessibleName("Why it was not done")
+        self.ok_button = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setDefault(True)
+        # Enter writes a new line in the letter text; Ctrl+Enter saves from anywhere.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.save)
+        self.setMinimumWidth(560)
+
+    def save(self) -> None:  # pragma: no cover - each dialog defines its own
+        raise NotImplementedError
+
+    def run(self, call: Callable[[], ReferralRecord]) -> bool:
+        self.message.clear()
+        try:
+            with busy_cursor():
+                record = call()
+        except ServiceError as error:
+            self.message.setText(str(error))
+            return False
+        self.saved.emit(record)
+        self.accept()
+        return True
+
+
+class DraftLetterDialog(_ReferralDialog):
+    """Write or rewrite the clinician's text of a referral letter not yet signed."""
+
+    def __init__(self, actor, referral: ReferralRecord, parent=None):
+        super().__init__(actor, referral, "Write referral letter", parent)
+        self.text = QPlainTextEdit(referral.clinician_text)
+        self.text.setAccessibleName("Letter text")
+        self.text.setTabChangesFocus(True)
+        self.text.setPlaceholderText("The clinical summary and the question for the receiving service.")
+        self.text.setMinimumHeight(180)
+        self.destination = QComboBox()
+        self.destination.setAccessibleName("Send to")
+        for place in destinations.list_destinations(actor, kind=referral.kind):
+            self.destination.addItem(place.label + (" (usual for this kind)" if referral.kind in place.default_for
+                                                   else ""), place.id)
+        if self.destination.count() == 0:
+            self.destination.addItem("No destination in the directory for this kind: the letter is addressed "
+                                     "to the service by name", None)
+        chosen = self.destination.findData(referral.destination_id) if referral.destination_id else -1
+        self.destination.setCurrentIndex(max(chosen, 0))
+        form = QFormLayout()
+        form.addRow("Send t&o", self.destination)
+        label = QLabel("Letter &text")
+        label.setBuddy(self.text)
+        form.addRow(label, self.text)
+        hint = QLabel("Ctrl+Enter saves the draft. It can be rewritten until it is signed.")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self.lay_out(form, "Save &draft")
+
+    def save(self) -> None:
+        self.run(lambda: referrals.draft_referral(self.actor, self.referral.id, self.text.toPlainText(),
+                                                  destination_id=self.destination.currentData()))
+
+
+class SignLetterDialog(_ReferralDialog):
+    """Sign the drafted letter by entering the password again, with the letter being signed in view."""
+
+    def __init__(self, actor, referral: ReferralRecord, parent=None):
+        super().__init__(actor, referral, "Sign referral letter", parent)
+        intro = QLabel(f"You are signing the letter above as the referring clinician, {escape(actor.full_name)}. "
+                       "Signing adds your name, role, registration number and the time. Once signed it never "
+                       "changes: a later change is a new version with a reason.")
+        intro.setWordWrap(True)
+        self.preview = LetterPreview(keys_everywhere=True)  # Page Up/Down read on while typing the password
+        self.preview.setMinimumHeight(320)
+        self._previewed = (referral.clinician_text, referral.destination_id)
+        self.show_draft(referral)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Your password")
+        form = QFormLayout()
+        form.addRow(intro)
+        label = QLabel("Your &password")
+        label.setBuddy(self.password)
+        form.addRow(label, self.password)
+        self.lay_out(form, "&Sign letter", body=self.preview)
+        self.resize(self.sizeHint().expandedTo(QSize(720, 760)).boundedTo(_room_on_screen(self)))
+        self.password.setFocus()
+
+    def show_draft(self, referral: ReferralRecord) -> None:
+        """Render the draft as signing it now would print it (without the signature block)."""
+        self._previewed = (referral.clinician_text, referral.destination_id)
+        try:
+            self.preview.set_pdf(referrals.preview_letter(self.actor, referral.id))
+        except ServiceError as error:
+            self.preview.show_message(f"⚠ The letter could not be shown: {error}")
+
+    def save(self) -> None:
+        password = self.password.text()
+        if self._changed_elsewhere():
+            return
+        # as_read: the service itself refuses a draft rewritten after this re-read, too.
+        if not self.run(lambda: referrals.sign_referral(self.actor, self.referral.id, password,
+                                                        as_read=self._previewed[0])):
+            self.password.clear()
+            self.password.setFocus()
+
+    def _changed_elsewhere(self) -> bool:
+        """A draft rewritten on another workstation is shown again, not signed unseen."""
+        try:
+            current = referrals.get_referral(self.actor, self.referral.id)
+        except ServiceError:
+            return False  # signing reports what is wrong
+        if (current.clinician_text, current.destination_id) == self._previewed:
+            return False
+        self.referral = current
+        self.summary.setText(referral_summary(current))
+        self.show_draft(current)
+        self.message.setText("The draft was changed on another workstation. The letter above is the new "
+                             "version: read it, then sign.")
+        return True
+
+
+class AmendLetterDialog(_ReferralDialog):
+    """Change a signed letter: the new text and the reason make the next version, signed with the password."""
+
+    PREVIEW_DELAY_MS = 400  # the preview follows the typing once it pauses
+
+    def __init__(self, actor, referral: ReferralRecord, parent=None):
+        super().__init__(actor, referral, "Amend signed letter", parent)
+        latest = referral.versions[-1].version if referral.versions else 0
+        intro = QLabel(f"Version {latest} stays on record unchanged. Signing makes version {latest + 1}, marked as "
+                       "an amendment with your reason; it must then be sent again.")
+        intro.setWordWrap(True)
+        self.text = QPlainTextEdit(referral.clinician_text)
+        self.text.setAccessibleName("Letter text of the amended version")
+        self.text.setTabChangesFocus(True)
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason for amending")
+        self.reason.setPlaceholderText("What changed and why, e.g. added the MRI result")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Your password")
+        self.preview = LetterPreview()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.refresh_preview)
+        self.text.textChanged.connect(self._timer.start)
+        self.reason.textChanged.connect(self._timer.start)
+        text_label = QLabel("Letter &text")
+        text_label.setBuddy(self.text)
+        editor = QWidget()
+        column = QVBoxLayout(editor)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(text_label)
+        column.addWidget(self.text, 1)
+        preview_label = QLabel(f"Version {latest + 1} as it will print (Ctrl+0 fits the width)")
+        viewer = QWidget()
+        column = QVBoxLayout(viewer)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(preview_label)
+        column.addWidget(self.preview, 1)
+        beside = QSplitter(Qt.Orientation.Horizontal)
+        beside.addWidget(editor)
+        beside.addWidget(viewer)
+        beside.setStretchFactor(1, 1)
+        beside.setChildrenCollapsible(False)
+        form = QFormLayout()
+        form.addRow(intro)
+        for text, field in (("&Reason for amending", self.reason), ("Your &password", self.password)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.lay_out(form, "&Sign amended version", body=beside)
+        self.resize(QSize(1120, 880).boundedTo(_room_on_screen(self)))
+        beside.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])  # the letter gets the room to be read
+        self.refresh_preview()
+        self.text.setFocus()
+
+    def refresh_preview(self) -> None:
+        """The next version as signing it now would print it, amendment banner and all."""
+        self._timer.stop()
+        try:
+            pdf = referrals.preview_letter(self.actor, self.referral.id, clinician_text=self.text.toPlainText(),
+                                           amendment_reason=self.reason.text())
+        except ServiceError as error:
+            self.preview.show_message(f"⚠ {error}")
+            return
+        place = (self.preview.current_page(), self.preview.zoom(), self.preview.fits_width())
+        self.preview.set_pdf(pdf)
+        if not place[2]:
+            self.preview.set_zoom(place[1])
+        self.preview.go_to_page(place[0])
+
+    def save(self) -> None:
+        if self._timer.isActive():  # typed since the preview was drawn: show what will be signed first
+            self.refresh_preview()
+            self.message.setText("The preview has caught up with your changes: read it, then sign.")
+            return
+        text, reason, password = self.text.toPlainText(), self.reason.text(), self.password.text()
+        if not self.run(lambda: referrals.amend_referral(self.actor, self.referral.id, clinician_text=text,
+                                                         reason=reason, password=password)):
+            self.password.clear()
+
+
+def _urgent_rule(actor) -> str:
+    if actor.role != CLINICIAN:
+        return ("This is the urgent red-flag referral: only a clinician may cancel it, with a clinical reason. "
+                "Ask the clinician responsible for the patient.")
+    return ("This is the urgent red-flag referral. Cancel it only for a clinical reason, given in a few words; "
+            "the practice manager sees who cancelled it and why.")
+
+
+def _room_on_screen(widget: QWidget) -> QSize:
+    """The most a dialog may take of the screen it opens on."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    room = screen.availableGeometry().size() if screen else QSize(1280, 800)
+    return QSize(room.width() - 40, room.height() - 60)
+
+
+class CancelReferralDialog(_ReferralDialog):
+    """Cancel a referral not yet signed, with the reason kept on the record (and who cancelled it).
+
+    The urgent red-flag referral is cancelled only by a clinician, with a clinical reason
+    (services/referrals/referral_checks.py): the dialog says so before anyone types, and offers a
+    practice manager nothing to press.
+    """
+
+    def __init__(self, actor, referral: ReferralRecord, parent=None):
+        super().__init__(actor, referral, "Cancel referral", parent)
+        urgent = referral.kind == "urgent_red_flag"
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Clinical reason for cancelling" if urgent else "Reason for cancelling")
+        form = QFormLayout()
+        label = QLabel("Clinical &reason for cancelling" if urgent else "&Reason for cancelling")
+        label.setBuddy(self.reason)
+        self.rule = QLabel(_urgent_rule(actor) if urgent else "")
+        self.rule.setWordWrap(True)
+        self.rule.setVisible(urgent)
+        form.addRow(self.rule)
+        form.addRow(label, self.reason)
+        if urgent:
+            self.reason.setPlaceholderText("for example: red flags excluded on examination")
+        self.lay_out(form, "Cancel &referral")
+        self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep it")
+        if urgent and actor.role != CLINICIAN:
+            self.reason.setEnabled(False)
+            self.ok_button.setEnabled(False)
+
+    def save(self) -> None:
+        self.run(lambda: referrals.cancel_referral(self.actor, self.referral.id, self.reason.text()))
+
+
+def for_screenshot(actor, settings, hub) -> QWidget:
+    """The letter awaiting a signature first on the list, as the clinician signing it sees it."""
+    waiting = worklists.awaiting_signature(actor, limit=1).rows
+    if not waiting:
+        return QLabel("No referral letter awaits a signature in this database")
+    return SignLetterDialog(actor, referrals.get_referral(actor, waiting[0].referral_id))

@@ -1,0 +1,1 @@
+"""Finding a patient, their details form and their record's tab with its time line."""

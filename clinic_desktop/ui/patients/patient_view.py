@@ -1,0 +1,383 @@
+"""One patient: who they are, their alerts, and the episode's story as a time line and a list.
+
+The view reads everything through services (timeline, episode, reviews, referrals) and
+redraws itself whenever the change hub reports a change to this patient, from this
+window or another workstation. What can be done from here lives in patient_actions.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.services.appointments.appointments import appointments_for_episode
+from clinic_desktop.services.core import clock
+from clinic_desktop.services.core.errors import NotFound, ServiceError
+from clinic_desktop.services.episodes import episode_records, pathway_sync
+from clinic_desktop.services.patients import patient_search, patients
+from clinic_desktop.services.patients.timeline import EpisodeSpan, patient_timeline
+from clinic_desktop.services.referrals.referrals import referrals_for_episode
+from clinic_desktop.services.worklists.worklists import KIND_TITLES, Page
+from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
+from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
+from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
+from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
+from clinic_desktop.ui.widgets.palette import banner_style
+from clinic_desktop.ui.widgets.tables import read_only_table
+from clinic_desktop.ui.widgets.time_format import local_time, short_date
+
+_PRESENTATIONS = {"non_specific": "Non-specific low back pain", "radicular": "Radicular pain"}
+
+
+class PatientView(QWidget):
+    """A patient's tab: header with alerts, actions, the notice strip, chart and lists.
+
+    ``title_changed`` carries the new tab title after the patient's name was corrected.
+    """
+
+    title_changed = Signal(str)
+
+    def __init__(self, actor, settings, hub, patient_id: int, parent=None):
+        super().__init__(parent)
+        self._actor, self._settings, self._hub = actor, settings, hub
+        self.patient_id = patient_id
+        self._patient = patients.get_patient(actor, patient_id)
+        self._episodes: tuple[EpisodeSpan, ...] = ()
+        self._events = ()
+        self._episode_record = None
+        timings = pathway_sync.pathway_timings()
+        self._week_marks = (timings.two_week_review_days, timings.twelve_week_check_days)
+
+        self.name = QLabel()
+        font = QFont(self.name.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.name.setFont(font)
+        self.name.setAccessibleName("Patient name")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setAccessibleName("Patient details")
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.alerts = QHBoxLayout()
+        self.alert_chips: list[QLabel] = []
+        self.notices = PathwayNoticeBar()
+        self.actions = PatientActions(actor, settings, hub, patient_id, self, self.notices)
+        self.toolbar = QToolBar("Patient actions")
+        self.toolbar.setAccessibleName("Patient actions")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in self.actions.in_group("patient"):
+            self.toolbar.addAction(action)
+        self.episode_choice = QComboBox()
+        self.episode_choice.setAccessibleName("Episode")
+        self.episode_label = QLabel("&Episode")
+        self.episode_label.setBuddy(self.episode_choice)
+        self.episode_summary = QLabel()
+        self.episode_summary.setWordWrap(True)
+        self.episode_summary.setAccessibleName("Episode summary")
+        self.chart = TimelineChart()
+        self.timeline_model = _ListModel(timeline_columns(settings.zone))
+        self.reviews_model = _ListModel(review_columns(settings.zone, self._today))
+        self.referrals_model = _ListModel(referral_columns(settings.zone, self._today))
+        self.timeline_table = read_only_table(self.timeline_model, "Time line as a list", fit_contents=True,
+                                              widest=360)
+        self.reviews_table = read_only_table(self.reviews_model, "Reviews", fit_contents=True, widest=360)
+        self.referrals_table = read_only_table(self.referrals_model, "Referrals", fit_contents=True, widest=360)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline_table, "Ti&me line")
+        self.tabs.addTab(self.actions.list_with_buttons(self.reviews_table, "review"), "Re&views")
+        self.tabs.addTab(self.actions.list_with_buttons(self.referrals_table, "referral"), "&Referrals")
+        self._lay_out()
+
+        self.episode_choice.currentIndexChanged.connect(lambda _index: self._show_episode())
+        for table in (self.reviews_table, self.referrals_table):
+            table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        hub.changed.connect(self._on_changed)
+        self.reload()
+
+    def _lay_out(self) -> None:
+        self.alerts.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.name)
+        top.addLayout(self.alerts, 1)
+        episode_row = QHBoxLayout()
+        episode_row.addWidget(self.episode_label)
+        episode_row.addWidget(self.episode_choice)
+        episode_row.addWidget(self.episode_summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.notices)
+        layout.addLayout(episode_row)
+        layout.addWidget(self.chart)
+        layout.addWidget(self.tabs, 1)
+
+    def title(self) -> str:
+        return self._patient.display_name
+
+    def _today(self) -> date:
+        return clock.today(self._settings.zone)
+
+    def _on_changed(self, changes) -> None:
+        if changes.touches_patient(self.patient_id):
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the patient again and redraw, keeping the episode and rows chosen."""
+        named = self._patient.display_name
+        try:
+            self._patient = patients.get_patient(self._actor, self.patient_id)
+            timeline = patient_timeline(self._actor, self.patient_id)
+        except ServiceError as error:  # kept as shown; the next change reported reads it again
+            self.details.setText(f"⚠ The record could not be read just now: {error}")
+            return
+        if self._patient.display_name != named:
+            self.title_changed.emit(self._patient.display_name)
+        self._events = timeline.events
+        self._show_header()
+        chosen = self.episode_choice.currentData()
+        if {span.episode_id for span in timeline.episodes} - {span.episode_id for span in self._episodes}:
+            chosen = None  # an episode just opened: show it
+        self._episodes = timeline.episodes
+        self.episode_choice.blockSignals(True)
+        self.episode_choice.clear()
+        for span in reversed(self._episodes):  # the latest first
+            self.episode_choice.addItem(_episode_title(span), span.episode_id)
+        preferred = chosen if chosen in {span.episode_id for span in self._episodes} else _default_episode(
+            self._episodes)
+        self.episode_choice.setCurrentIndex(max(self.episode_choice.findData(preferred), 0))
+        self.episode_choice.blockSignals(False)
+        several = len(self._episodes) > 1
+        self.episode_choice.setVisible(several)
+        self.episode_label.setVisible(several)
+        self._show_episode()
+
+    def _show_header(self) -> None:
+        record = self._patient
+        self.name.setText(record.display_name)
+        parts = [f"Born {short_date(record.date_of_birth)} ({record.age} years)",
+                 f"NHS {record.nhs_number_display}" if record.nhs_number else "No NHS number"]
+        parts += [part for part in ((record.sex or "").capitalize(), _address(record), record.telephone) if part]
+        self.details.setText(" · ".join(parts))
+
+    def _show_alerts(self, episode) -> None:
+        for chip in self.alert_chips:
+            self.alerts.removeWidget(chip)
+            chip.deleteLater()
+        self.alert_chips = []
+        severity = self._patient.hepatic_impairment
+        if severity != "none":
+            caution = episode_records.prescribing_caution(self._actor, self.patient_id, "muscle_relaxant")
+            self._add_chip("hepaticAlert", f"⚠ Hepatic impairment: {severity}",
+                           "urgent" if caution and caution.requires_acknowledgement else "info",
+                           f"Muscle relaxants: {caution.message}" if caution else "")
+        warnings = episode.open_warnings if episode else ()
+        needing = [warning for warning in warnings if warning.requires_acknowledgement]
+        if needing:
+            self._add_chip("warningAlert", f"⚠ {len(needing)} warning{'s' if len(needing) > 1 else ''} to "
+                           "acknowledge", "urgent", "\n".join(warning.message for warning in needing))
+
+    def _add_chip(self, name: str, text: str, kind: str, tooltip: str) -> None:
+        chip = QLabel(text)
+        chip.setObjectName(name)
+        chip.setStyleSheet(banner_style(name, kind).replace("padding: 8px", "padding: 3px 8px"))
+        chip.setToolTip(tooltip)
+        chip.setAccessibleName(text.removeprefix("⚠ "))
+        self.alerts.insertWidget(len(self.alert_chips), chip)
+        self.alert_chips.append(chip)
+
+    def episode(self) -> EpisodeSpan | None:
+        chosen = self.episode_choice.currentData()
+        return next((span for span in self._episodes if span.episode_id == chosen), None)
+
+    def _show_episode(self) -> None:
+        span = self.episode()
+        record = episode_records.get_episode(self._actor, span.episode_id) if span else None
+        self._episode_record = record
+        events = tuple(event for event in self._events if span and event.episode_id == span.episode_id)
+        self.chart.show_episode(span, events, self._today(), self._week_marks)
+        self.episode_summary.setText(_episode_summary(span, record))
+        self._show_alerts(record)
+        self.timeline_model.show(events)
+        self._reselect(self.reviews_table, self.reviews_model,
+                       appointments_for_episode(self._actor, span.episode_id) if span else (),
+                       lambda row: row.status in ("to_book", "booked"))
+        self._reselect(self.referrals_table, self.referrals_model,
+                       referrals_for_episode(self._actor, span.episode_id) if span else (),
+                       lambda row: row.status not in ("closed", "cancelled"))
+        self._update_actions()
+
+    def _reselect(self, table: QTableView, model: "_ListModel", rows, open_item: Callable) -> None:
+        """New rows, with the same item selected as before, else the first still open (else the first)."""
+        current = table.currentIndex()
+        chosen = model.row_at(current.row()).id if current.isValid() else None
+        model.show(rows)
+        ids = [row.id for row in rows]
+        if ids:
+            fallback = next((number for number, row in enumerate(rows) if open_item(row)), 0)
+            table.selectRow(ids.index(chosen) if chosen in ids else fallback)
+
+    def _update_actions(self) -> None:
+        self.actions.set_state(PatientState(
+            episode=self._episode_record,
+            has_open_episode=any(span.status == "open" for span in self._episodes),
+            appointment=_selected(self.reviews_table, self.reviews_model),
+            referral=_selected(self.referrals_table, self.referrals_model)))
+
+
+def timeline_columns(zone) -> list[Column]:
+    def what_attention(event):
+        attention = attention_of(event)
+        return attention if attention in ("urgent", "overdue", "ok") else None
+
+    return [Column("Date", lambda event: short_date(event.on)),
+            Column("Time", lambda event: local_time(event.at, zone)),
+            Column("What", lambda event: event.title, what_attention),
+            Column("Detail", lambda event: event.detail)]
+
+
+def _due_words(due_by: date, today: date) -> str:
+    """Colour is never alone: an open item past or at its deadline says so in words."""
+    if due_by < today:
+        return f" — OVERDUE {(today - due_by).days} d"
+    return " — DUE TODAY" if due_by == today else ""
+
+
+def _due_attention(due_by: date, today: date) -> str | None:
+    return "overdue" if due_by < today else ("today" if due_by == today else None)
+
+
+def review_columns(zone, today: Callable[[], date]) -> list[Column]:
+    def status(row) -> str:
+        if row.status == "to_book":
+            return "to book" + _due_words(row.due_by, today())
+        if row.status == "cancelled":
+            return f"cancelled ({row.cancel_reason})" if row.cancel_reason else "cancelled"
+        return row.status.replace("_", " ")
+
+    def attention(row) -> str | None:
+        if row.status == "did_not_attend":
+            return "overdue"
+        return _due_attention(row.due_by, today()) if row.status == "to_book" else None
+
+    def when(row) -> str:
+        if row.starts_at is None:
+            return ""
+        return f"{short_date(row.starts_at.astimezone(zone).date())} {local_time(row.starts_at, zone)}"
+
+    return [Column("Review", lambda row: KIND_TITLES[row.kind] + (" (after did not attend)" if row.rebooked_from_id
+                                                                  else "")),
+            Column("Status", status, attention),
+            Column("Due by", lambda row: short_date(row.due_by)),
+            Column("Booked for", when),
+            Column("Clinician", lambda row: row.clinician_name or ""),
+            Column("Reason", lambda row: row.late_booking_reason or row.reason or "")]
+
+
+_WAITING_REFERRAL = ("raised", "drafted", "signed")
+
+
+def referral_columns(zone, today: Callable[[], date]) -> list[Column]:
+    def status(row) -> str:
+        late = _due_words(row.due_by, today()) if row.status in _WAITING_REFERRAL else ""
+        return row.status + late + (f" ({row.cancel_reason})" if row.cancel_reason else "")
+
+    def letter(row) -> str:
+        if row.versions:
+            latest = row.versions[-1]
+            return (f"version {latest.version} signed {short_date(latest.signed_at.astimezone(zone).date())} "
+                    f"by {latest.signer_name}")
+        return "draft written" if row.clinician_text else "not written yet"
+
+    return [Column("Referral", lambda row: ("URGENT · " if row.urgent else "") + row.kind_title,
+                   lambda row: "urgent" if row.urgent and row.status in _WAITING_REFERRAL else None),
+            Column("Status", status,
+                   lambda row: _due_attention(row.due_by, today()) if row.status in _WAITING_REFERRAL else None),
+            Column("Due by", lambda row: short_date(row.due_by)),
+            Column("Letter", letter),
+            Column("Reason", lambda row: row.reason)]
+
+
+class _ListModel(PagedTableModel):
+    """A short list held whole (an episode's events, reviews or referrals)."""
+
+    def __init__(self, columns: list[Column]):
+        self._all: tuple = ()
+        super().__init__(columns, lambda offset, limit: Page(self._all[offset:offset + limit], len(self._all),
+                                                             offset, limit))
+
+    def show(self, rows) -> None:
+        self._all = tuple(rows)
+        self.reload()
+
+
+def _selected(table: QTableView, model: _ListModel):
+    index = table.currentIndex()
+    return model.row_at(index.row()) if index.isValid() and index.row() < model.rowCount() else None
+
+
+def _address(record) -> str:
+    return ", ".join(" ".join(part.split()) for part in (record.address.replace("\n", ", "), record.postcode)
+                     if part.strip())
+
+
+def _episode_title(span: EpisodeSpan) -> str:
+    ended = f"discharged {short_date(span.discharged_on)}" if span.discharged_on else span.status
+    return f"First contact {short_date(span.day_zero)} — {ended}"
+
+
+def _default_episode(episodes) -> int | None:
+    """The open episode if there is one, else the latest."""
+    open_ones = [span.episode_id for span in episodes if span.status == "open"]
+    return open_ones[0] if open_ones else (episodes[-1].episode_id if episodes else None)
+
+
+def _episode_summary(span: EpisodeSpan | None, record) -> str:
+    if span is None:
+        return "No episode of back pain on record. A clinician opens one with First contact."
+    parts = [_episode_title(span), f"{_PRESENTATIONS.get(span.presentation, span.presentation)}, {span.severity}",
+             span.clinician_name]
+    if record and record.start_back:
+        result = record.start_back
+        parts.append(f"STarT Back {result.risk} risk ({result.total}/9, psychosocial {result.psychosocial}/5)")
+    if record and record.outcome:
+        parts.append("12-week outcome: " + ("improved" if record.outcome.improved else "not improved"))
+    return " · ".join(part for part in parts if part)
+
+
+def pick_demo_patient(actor) -> int:
+    """The demo patient whose latest episode has the most varied story (for pictures of the view)."""
+    wanted = {"start_back", "referral_signed", "referral_sent", "appointment_attended",
+              "appointment_did_not_attend", "medication_started", "appointment_booked", "warning_raised"}
+    best, best_score = None, -1
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        for record in patient_search.search_patients(actor, letter, limit=8):
+            timeline = patient_timeline(actor, record.id)
+            if not timeline.episodes:
+                continue
+            latest = timeline.episodes[-1]
+            kinds = {event.kind for event in timeline.events if event.episode_id == latest.episode_id}
+            score = 2 * len(kinds & wanted) + len(kinds) + (3 if latest.status == "open" else 0)
+            if score > best_score:
+                best, best_score = record.id, score
+    if best is None:
+        raise NotFound("The database has no patient with an episode to show")
+    return best
+
+
+def for_screenshot(actor, settings, hub) -> QWidget:
+    view = PatientView(actor, settings, hub, pick_demo_patient(actor))
+    view.resize(1240, 820)
+    return view

@@ -1,0 +1,33 @@
+"""Starting the desktop application: first run or sign-in, then the signed-in session."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.ui.shell.first_run_dialog import FirstRunDialog
+from clinic_desktop.ui.shell.session import DesktopSession
+from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Clinic Desktop")
+    app.setOrganizationName("Clinic Desktop")
+    return app
+
+
+def run_application(database_location: str) -> int:
+    app = application()
+    dialog = SignInDialog(load_settings().name) if users.has_users() else FirstRunDialog()
+    if dialog.exec() != dialog.DialogCode.Accepted:
+        return 0
+    session = DesktopSession(load_settings(), database_location)
+    session.start(dialog.actor)
+    session.start_daily_backup()
+    try:
+        return app.exec()
+    finally:
+        session.stop_daily_backup()

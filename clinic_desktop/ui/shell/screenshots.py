@@ -1,0 +1,140 @@
+"""``--screenshot FILE --view NAME``: each main view rendered offscreen, as its user sees it.
+
+For the README and for looking at what we build. Each view is drawn over whatever the
+database holds (the demo clinic), signed in as the first active user of the role that
+works in it. It is a documentation aid, not a way in: the data file is readable anyway.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, qInstallMessageHandler
+from PySide6.QtWidgets import QWidget
+
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.ui.shell.app import application
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+
+
+@dataclass(frozen=True)
+class ScreenshotView:
+    role: str
+    build: Callable[..., QWidget]  # (actor, settings, hub, location) -> the widget to picture
+    size: QSize | None = None  # None: the widget's own size hint
+
+
+def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
+    def build(actor, settings: ClinicSettings, hub: ChangeHub, location: str) -> QWidget:
+        from clinic_desktop.ui.shell.main_window import MainWindow
+
+        window = MainWindow(actor, settings, location, hub)
+        if tab == "patient":
+            from clinic_desktop.ui.patients.patient_view import pick_demo_patient
+
+            window.open_patient(pick_demo_patient(actor))
+        elif tab == "book":
+            from clinic_desktop.ui.book.appointment_book import show_busiest_day
+
+            window.tabs.setCurrentWidget(window.book)
+            show_busiest_day(window.book, actor, settings)
+        elif tab in ("dashboard", "audit", "admin"):
+            window.tabs.setCurrentWidget(getattr(window.manager, tab))
+        elif tab in ("open_work", "referrals_to_write"):
+            window.worklists.setCurrentWidget(window.worklists.list_for(tab))
+        elif tab == "search":
+            from clinic_desktop.ui.patients.patient_search import fill_for_screenshot
+
+            window.tabs.setCurrentWidget(window.patient_search)
+            fill_for_screenshot(window.patient_search)
+        return window
+
+    return build
+
+
+def _module_view(module: str) -> Callable[..., QWidget]:
+    def build(actor, settings: ClinicSettings, hub: ChangeHub, location: str) -> QWidget:
+        from importlib import import_module
+
+        return import_module(f"clinic_desktop.ui.{module}").for_screenshot(actor, settings, hub)
+
+    return build
+
+
+def _lock_screen(actor, settings: ClinicSettings, hub: ChangeHub, location: str) -> QWidget:
+    from clinic_desktop.ui.shell.session import LockScreen
+
+    return LockScreen(settings.name, actor)
+
+
+_WINDOW = QSize(1280, 800)
+
+VIEWS: dict[str, ScreenshotView] = {
+    "worklists-manager": ScreenshotView("practice_manager", _main_window(), _WINDOW),
+    "worklists-reception": ScreenshotView("receptionist", _main_window(), _WINDOW),
+    "worklists-clinician": ScreenshotView("clinician", _main_window(), _WINDOW),
+    "open-work": ScreenshotView("practice_manager", _main_window("open_work"), _WINDOW),
+    "referrals-to-write": ScreenshotView("clinician", _main_window("referrals_to_write"), _WINDOW),
+    "patient-search": ScreenshotView("receptionist", _main_window("search"), _WINDOW),
+    "patient": ScreenshotView("clinician", _main_window("patient"), _WINDOW),
+    "appointment-book": ScreenshotView("receptionist", _main_window("book"), _WINDOW),
+    "patient-details": ScreenshotView("receptionist", _module_view("patients.patient_dialog")),
+    "booking": ScreenshotView("receptionist", _module_view("book.booking_dialog")),
+    "first-contact": ScreenshotView("clinician", _module_view("forms.first_contact_form")),
+    "start-back": ScreenshotView("clinician", _module_view("forms.start_back_form")),
+    "medication": ScreenshotView("clinician", _module_view("forms.medication_form")),
+    "outcome": ScreenshotView("clinician", _module_view("forms.outcome_form")),
+    "discharge": ScreenshotView("clinician", _module_view("forms.discharge_form")),
+    "letter": ScreenshotView("clinician", _module_view("letters.letter_window"), QSize(900, 1000)),
+    "sign-letter": ScreenshotView("clinician", _module_view("letters.referral_dialogs"), QSize(900, 1000)),
+    "letter-batch": ScreenshotView("receptionist", _module_view("letters.letter_batch_dialog")),
+    "lock": ScreenshotView("receptionist", _lock_screen),
+    "dashboard": ScreenshotView("practice_manager", _main_window("dashboard"), _WINDOW),
+    "audit": ScreenshotView("practice_manager", _main_window("audit"), _WINDOW),
+    "administration": ScreenshotView("practice_manager", _main_window("admin"), _WINDOW),
+    "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
+    "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
+}
+
+
+def _quiet_offscreen_notes(kind, context, message: str) -> None:
+    """The offscreen platform reports window-manager hints it cannot honour; nobody needs them."""
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")
+
+
+def _delete_now(*objects) -> None:
+    """Gone before returning: a caller drawing several views in one process (the tests) must
+    not leave windows for the interpreter's shutdown to delete in no particular order."""
+    for thing in objects:
+        if isinstance(thing, QWidget):
+            thing.close()
+        thing.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def save_screenshot(target: Path, database_location: str, view_name: str = "worklists-manager") -> None:
+    """Render one view to a PNG file."""
+    view = VIEWS[view_name]
+    qInstallMessageHandler(_quiet_offscreen_notes)
+    app = application()
+    actor = users.first_active_user(view.role)
+    if actor is None:
+        raise ServiceError(f"the database has no active {view.role.replace('_', ' ')} to show the "
+                           f"{view_name} view for")
+    settings = load_settings()
+    hub = ChangeHub(actor)
+    widget = view.build(actor, settings, hub, database_location)
+    widget.resize(view.size or widget.sizeHint().expandedTo(widget.minimumSizeHint()))
+    widget.show()
+    for _ in range(3):  # layouts settle over a few passes of the event loop
+        app.processEvents()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    saved = widget.grab().save(str(target), "PNG")
+    _delete_now(widget, hub)
+    if not saved:
+        raise ServiceError(f"could not write {target}")

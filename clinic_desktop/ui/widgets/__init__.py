@@ -1,0 +1,1 @@
+"""Small widgets and helpers every view shares: tables, paged models, dialogs' layout, colours, dates."""

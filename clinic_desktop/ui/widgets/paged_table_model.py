@@ -1,0 +1,93 @@
+"""A table model that asks a service for one page at a time.
+
+Qt calls ``fetchMore`` as the user scrolls near the end, so a list of 100,000 rows
+never sits in memory; the database does the sorting, filtering and counting.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
+
+from clinic_desktop.ui.widgets.palette import attention_colour
+
+PAGE_SIZE = 100
+MOST_KEPT_ON_RELOAD = 1000  # a reload re-reads the rows already scrolled through, up to this many
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    text: Callable[[Any], str]
+    # Rows that need attention get a colour AND a word in their text, never colour alone.
+    attention: Callable[[Any], str | None] = lambda row: None
+
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Rows from ``fetch_page(offset, limit) -> Page`` (a services.worklists.Page)."""
+
+    def __init__(self, columns: list[Column], fetch_page: Callable[[int, int], Any], parent=None):
+        super().__init__(parent)
+        self._columns = columns
+        self._fetch_page = fetch_page
+        self._rows: list[Any] = []
+        self._total = 0
+
+    @property
+    def total(self) -> int:
+        """How many rows the whole list has, counted by the database."""
+        return self._total
+
+    def reload(self) -> None:
+        """Read the list again (it may have changed anywhere), as far as the user had scrolled."""
+        page = self._fetch_page(0, min(MOST_KEPT_ON_RELOAD, max(PAGE_SIZE, len(self._rows))))  # may refuse
+        self.beginResetModel()
+        self._rows = list(page.rows)
+        self._total = page.total
+        self.endResetModel()
+
+    def row_at(self, row_number: int) -> Any:
+        """The service's row object behind a table row (what an action acts on)."""
+        return self._rows[row_number]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        page = self._fetch_page(len(self._rows), PAGE_SIZE)
+        if not page.rows:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+        self._rows.extend(page.rows)
+        self._total = page.total
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            attention = column.attention(row)
+            return QBrush(attention_colour(attention)) if attention else None
+        return None

@@ -1,0 +1,64 @@
+"""The practice manager's "All open work": every open obligation, whoever owes it.
+
+DESIGN.md, "The safety net": the manager can see every open obligation by owner. Items
+nobody active owns (unassigned, or their owner has left) come first, then the urgent and
+the nearest deadline; the left list picks one kind, the bar above the table one clinician
+or only the unassigned items. A row opens its patient.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.permissions import CLINICIAN, allowed
+from clinic_desktop.services.worklists import obligations, worklists
+from clinic_desktop.ui.worklists.row_actions import RowActions
+from clinic_desktop.ui.worklists.worklist_views import WorklistView
+from clinic_desktop.ui.worklists.worklists_panel import ListByKind
+
+
+class OpenWorkByOwner(ListByKind):
+    all_label = "All open work"
+
+    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, parent=None):
+        self.owner = QComboBox()
+        self.owner.setAccessibleName("Owner")
+        self.owner.addItem("Anyone", None)
+        self.unassigned_only = QCheckBox("&Unassigned only")
+        self.unassigned_only.setToolTip("Only the items no active clinician owns: nobody named, or they have left")
+        super().__init__(view, actor, actions, parent)
+        for clinician in self._clinicians():
+            self.owner.addItem(clinician.full_name, clinician.id)
+        bar = self.list.actions_bar
+        owner_label = QLabel("O&wner")
+        owner_label.setBuddy(self.owner)
+        for position, widget in enumerate((owner_label, self.owner, self.unassigned_only)):
+            bar.insertWidget(position, widget)
+        self.owner.currentIndexChanged.connect(self._filter_changed)
+        self.unassigned_only.toggled.connect(self._filter_changed)
+
+    def counts(self) -> dict[str, int]:
+        return obligations.open_work_counts(self._actor)
+
+    def kind_title(self, kind: str) -> str:
+        return obligations.KINDS[kind].title
+
+    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:
+        return obligations.open_work(self._actor, kinds=(kind,) if kind else None,
+                                     owner_user_id=self.owner.currentData(),
+                                     unassigned_only=self.unassigned_only.isChecked(), offset=offset, limit=limit)
+
+    def _clinicians(self):
+        """The active clinicians, by name: the people a personal item can belong to."""
+        if not allowed(self._actor.role, "manage_users"):
+            return ()
+        try:
+            return [user for user in users.list_users(self._actor) if user.active and user.role == CLINICIAN]
+        except ServiceError:
+            return ()  # the list still works, unfiltered by person
+
+    def _filter_changed(self, *_) -> None:
+        self.owner.setEnabled(not self.unassigned_only.isChecked())  # unassigned items have no owner to pick
+        self.list.reload()

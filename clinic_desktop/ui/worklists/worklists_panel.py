@@ -1,0 +1,273 @@
+"""The home tab: the signed-in role's worklists, each with its count and its row actions.
+
+A row opens its patient (double-click or Enter). The actions a list needs sit in a bar
+above it (book, arrived, did not attend, record the finding, acknowledge), enabled for the
+selected row. The lists redraw whenever the change hub reports a change, keeping the
+selected row and the scroll position, so a receptionist's place survives another
+workstation's booking.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_desktop.services.admin.settings import ClinicSettings
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.permissions import allowed
+from clinic_desktop.services.worklists import worklists
+from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem, list_writer
+from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
+from clinic_desktop.ui.widgets.tables import read_only_table
+from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
+from clinic_desktop.ui.worklists.row_actions import RowActions
+from clinic_desktop.ui.worklists.worklist_views import OVERDUE, WorklistView, views_for
+
+
+class WorklistTable(QWidget):
+    """One list: its action bar, the table, and a line saying what an empty list means."""
+
+    patient_requested = Signal(int)
+    total_changed = Signal()
+
+    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, fetch=None, parent=None):
+        super().__init__(parent)
+        self.view = view
+        self._actor = actor
+        self._fetch = fetch or (lambda offset, limit: view.fetch(actor, offset, limit))
+        self.model = PagedTableModel(view.columns, self._fetch)
+        self.export_title = lambda: view.title  # what the exported list is called (the overdue list adds its kind)
+        self.table = read_only_table(self.model, view.title)
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
+        self.table.activated.connect(lambda index: self._open(index.row()))
+        self._empty = QLabel(view.empty)
+        self._empty.setObjectName("emptyList")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.actions_bar = QHBoxLayout()
+        self.buttons: dict[str, QToolButton] = {}
+        self._row_actions = actions
+        for action in actions.for_list(view.key, self):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.actions_bar.addWidget(button)
+            self.table.addAction(action)
+            self.buttons[action.text().replace("&", "").rstrip(".…")] = button
+        self.actions_bar.addStretch(1)
+        self.export_button: QToolButton | None = None
+        if allowed(actor.role, "view_reports"):  # the manager's reports: any list to PDF or CSV
+            self.export_button = QToolButton()
+            self.export_button.setText("&Export…")
+            self.export_button.setToolTip("Save this whole list as a PDF report or a CSV spreadsheet")
+            self.export_button.clicked.connect(self.export)
+            self.actions_bar.addWidget(self.export_button)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(self.actions_bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self._empty)
+        self._sized = restore_header(self.table.horizontalHeader(), f"worklist/{view.key}")
+
+    def selected_row(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def reload(self) -> None:
+        """Read the list again, keeping the selected row (by what it is about) and the scroll position."""
+        selected = self.selected_row()
+        keep = self.view.row_key(selected) if selected is not None else None
+        scrolled = self.table.verticalScrollBar().value()
+        try:
+            self.model.reload()
+        except ServiceError as error:  # the rows shown stay, and the list says it is out of date
+            self._empty.setText(f"⚠ This list could not be read again, so it may be out of date. {sentence(str(error))}")
+            self._empty.show()
+            return
+        self._empty.setText(self.view.empty)
+        if keep is not None:
+            for number in range(self.model.rowCount()):
+                if self.view.row_key(self.model.row_at(number)) == keep:
+                    # The current index too, not only the selection: Enter and the arrow keys go from it.
+                    self.table.selectionModel().setCurrentIndex(
+                        self.model.index(number, 0),
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                    break
+        self.table.verticalScrollBar().setValue(scrolled)
+        self._empty.setVisible(self.model.total == 0)
+        if not self._sized and self.model.rowCount():
+            self.table.resizeColumnsToContents()  # the first time only: after that, the user's widths
+            self._sized = True
+        self._selection_changed()
+        self.total_changed.emit()
+
+    def save_layout(self) -> None:
+        save_header(self.table.horizontalHeader(), f"worklist/{self.view.key}")
+
+    def export(self):
+        """Ask for a file, then write every row of the list as the table words it."""
+        title = self.export_title()
+        return choose_report_file(self, file_stem(title), list_writer(self._actor, title, self.view.columns,
+                                                                        self._fetch))
+
+    def _open(self, row_number: int) -> None:
+        self.patient_requested.emit(self.model.row_at(row_number).patient_id)
+
+    def _selection_changed(self, *_) -> None:
+        self._row_actions.update_enabled(self.view.key, self.selected_row())
+
+
+class ListByKind(QWidget):
+    """A list grouped by kind: the left list picks one kind (with its count), the table shows it.
+
+    A subclass says what is counted (``counts``), what a kind is called and how a page is read.
+    """
+
+    all_label = "All"
+
+    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, parent=None):
+        super().__init__(parent)
+        self._actor = actor
+        self._kind: str | None = None
+        self.kinds = QListWidget()
+        self.kinds.setAccessibleName(f"{view.title} by kind")
+        self.kinds.setWordWrap(True)  # "Biopsychosocial assessment / specialised physiotherapy referral (4)"
+        self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.kinds.setSpacing(2)
+        self.kinds.currentItemChanged.connect(self._kind_chosen)
+        self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit: self.fetch(self._kind, offset,
+                                                                                              limit))
+        self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
+        self.patient_requested = self.list.patient_requested
+        self.total_changed = self.list.total_changed
+        self.view = view
+        self.model = self.list.model
+        self.table = self.list.table
+        splitter = QSplitter()
+        splitter.addWidget(self.kinds)
+        splitter.addWidget(self.list)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def counts(self) -> dict[str, int]:  # pragma: no cover - each list defines its own
+        raise NotImplementedError
+
+    def kind_title(self, kind: str) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:  # pragma: no cover
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        try:
+            counts = self.counts()
+        except ServiceError:
+            self.list.reload()  # says why in the list
+            return
+        if self._kind is not None and self._kind not in counts:
+            self._kind = None
+        self.kinds.blockSignals(True)
+        self.kinds.clear()
+        everything = QListWidgetItem(f"{self.all_label} ({sum(counts.values())})")
+        self.kinds.addItem(everything)
+        current = everything
+        for kind, count in sorted(counts.items(), key=lambda item: (-item[1], self.kind_title(item[0]))):
+            item = QListWidgetItem(f"{self.kind_title(kind)} ({count})")
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            self.kinds.addItem(item)
+            if kind == self._kind:
+                current = item
+        self.kinds.setCurrentItem(current)
+        self.kinds.blockSignals(False)
+        self.list.reload()
+
+    def save_layout(self) -> None:
+        self.list.save_layout()
+
+    def selected_row(self):
+        return self.list.selected_row()
+
+    def _kind_chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
+        self._kind = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        self.list.reload()
+
+
+class OverdueByKind(ListByKind):
+    """The practice manager's list: everything overdue, grouped by kind."""
+
+    all_label = "All overdue"
+
+    def __init__(self, actor: Actor, actions: RowActions, parent=None):
+        super().__init__(OVERDUE, actor, actions, parent)
+
+    def counts(self) -> dict[str, int]:
+        return worklists.overdue_counts(self._actor)
+
+    def kind_title(self, kind: str) -> str:
+        return worklists.KIND_TITLES[kind]
+
+    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:
+        return worklists.overdue(self._actor, kind=kind, offset=offset, limit=limit)
+
+
+class WorklistsPanel(QTabWidget):
+    """The role's lists as tabs, their counts in the tab titles, the role's own work first."""
+
+    patient_requested = Signal(int)
+
+    def __init__(self, actor: Actor, settings: ClinicSettings, hub: ChangeHub, parent=None):
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self.setAccessibleName("Worklists")
+        self.row_actions = RowActions(actor, settings, hub, self)
+        self.lists: list[WorklistTable | ListByKind] = []
+        for view in views_for(actor.role, settings.zone):
+            if view.key == "overdue":
+                widget = OverdueByKind(actor, self.row_actions)
+            elif view.key == "open_work":
+                from clinic_desktop.ui.worklists.open_work_panel import OpenWorkByOwner  # it builds on this module
+
+                widget = OpenWorkByOwner(view, actor, self.row_actions)
+            else:
+                widget = WorklistTable(view, actor, self.row_actions)
+            widget.patient_requested.connect(self.patient_requested)
+            widget.total_changed.connect(self._update_titles)
+            self.lists.append(widget)
+            self.addTab(widget, view.title)
+        self.row_actions.patient_requested.connect(self.patient_requested)
+        hub.changed.connect(lambda _changes: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        for widget in self.lists:
+            widget.reload()
+
+    def save_layout(self) -> None:
+        for widget in self.lists:
+            widget.save_layout()
+
+    def titles(self) -> list[str]:
+        return [self.tabText(index) for index in range(self.count())]
+
+    def list_for(self, key: str):
+        return next(widget for widget in self.lists if widget.view.key == key)
+
+    def _update_titles(self) -> None:
+        for index, widget in enumerate(self.lists):
+            self.setTabText(index, f"{widget.view.title} ({widget.model.total})")
