@@ -1,0 +1,221 @@
+"""One way for the window to run a service call (Anki's ``CollectionOp``/``QueryOp``).
+
+An ``Op`` owns everything around the call, so no view writes it by hand:
+
+- the busy state: the wait cursor for a quick call; for a long one, a window-modal
+  progress dialog (after a short delay, so a quick finish shows nothing) that keeps the
+  window painting, with Cancel when the work can stop;
+- the refusal: a ``ServiceError`` becomes the one sentence the user sees, in a box over
+  the window, or wherever ``failure()`` puts it (a form shows it under its fields);
+- the announcement: with a ``hub``, the open views learn what changed once the call is
+  over, whether it went through or not (what stopped it may be another workstation's
+  change);
+- the thread: ``in_background()`` runs the call on a thread of its own with its own
+  database connection (peewee keeps one per thread) and the caller's context (the
+  frozen clock of a test, the progress watcher). The call must not touch widgets; its
+  result comes back to ``success()`` on the window's thread.
+
+    Op(self, lambda: appointments.book(actor, ...), hub=hub).success(self.close).run()
+    Op(self, lambda: audit_chain.verify(actor)).success(self.show_result).in_background("Checking the audit trail…", cancellable=True)
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+import time
+from typing import Any, Callable, ClassVar
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.progress import Cancelled, Watcher, watched_by
+from clinic_desktop.services.core.transaction import close_thread_connection
+from clinic_desktop.ui.ops.messages import show_refusal
+
+__all__ = ["Op", "SHOW_PROGRESS_AFTER_MS"]
+
+_log = logging.getLogger(__name__)
+
+SHOW_PROGRESS_AFTER_MS = 300  # a call done sooner shows no dialog at all
+_REPORT_EVERY_S = 0.05  # the worker's steps reach the dialog at most this often
+
+
+class Op(QObject):
+    """One service call from the window: chain ``success``/``failure``/``cancelled``, then ``run``."""
+
+    finished = Signal()  # after the outcome's callbacks ran (tests wait on it; so may a caller)
+    _done = Signal(object, object)  # (result, the refusal in words or a Cancelled), from the worker thread
+    _progressed = Signal(int, int, str)
+
+    _live: ClassVar[set[Op]] = set()  # ops under way, kept from the garbage collector until they finish
+
+    def __init__(self, parent: QWidget, call: Callable[[], Any], *, hub=None, refusal_title: str = "Not done"):
+        super().__init__(parent)
+        self._parent = parent
+        self._call = call
+        self._hub = hub
+        self._refusal_title = refusal_title
+        self._on_success: Callable[[Any], None] = lambda _result: None
+        self._on_failure: Callable[[str], None] = self._show_refusal
+        self._on_cancelled: Callable[[], None] = lambda: None
+        self._thread: threading.Thread | None = None
+        self._watcher: Watcher | None = None
+        self._dialog: QProgressDialog | None = None
+        self._last_report = 0.0
+        self.ok: bool | None = None  # None while running; then whether the call went through
+
+    # -- what to do with the outcome ---------------------------------------------------------
+
+    def success(self, callback: Callable[[Any], None]) -> Op:
+        """``callback(result)`` on the window's thread when the call went through."""
+        self._on_success = callback
+        return self
+
+    def failure(self, callback: Callable[[str], None]) -> Op:
+        """``callback(sentence)`` instead of the refusal box (a form shows it under its fields)."""
+        self._on_failure = callback
+        return self
+
+    def cancelled(self, callback: Callable[[], None]) -> Op:
+        """``callback()`` when the user stopped a background call (nothing of it was kept)."""
+        self._on_cancelled = callback
+        return self
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run(self) -> bool:
+        """Run now, on the window's thread, under the wait cursor: for calls that take
+        milliseconds at clinic scale (one row written). True when it went through."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result, problem = _outcome(self._call, catch_all=False)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._conclude(result, problem)
+        return self.ok
+
+    def in_background(self, label: str, *, cancellable: bool = False) -> Op:
+        """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while."""
+        Op._live.add(self)
+        self._watcher = Watcher(self._report)
+        self._done.connect(self._conclude)
+        self._progressed.connect(self._show_progress)
+        self._dialog = self._progress_dialog(label, cancellable)
+        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label}", daemon=True)
+        self._thread.start()
+        return self
+
+    def is_running(self) -> bool:
+        return self.ok is None and self._thread is not None
+
+    def cancel(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+
+    def wait(self, seconds: float = 120) -> None:
+        """Block until the thread is done (closing the app, screenshots); the outcome is
+        delivered when the event loop next runs."""
+        if self._thread is not None:
+            self._thread.join(seconds)
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        with watched_by(self._watcher):
+            try:
+                result, problem = _outcome(self._call, catch_all=True)
+            finally:
+                close_thread_connection()
+        try:
+            self._done.emit(result, problem)
+        except RuntimeError:
+            pass  # the window closed meanwhile; the work itself is complete (or rolled back)
+
+    def _report(self, done: int, total: int, text: str) -> None:
+        """From the worker thread: pass a step on, at most every 50 ms (and the last one)."""
+        moment = time.monotonic()
+        if moment - self._last_report >= _REPORT_EVERY_S or (total and done >= total):
+            self._last_report = moment
+            try:
+                self._progressed.emit(done, total, text)
+            except RuntimeError:
+                pass
+
+    def _progress_dialog(self, label: str, cancellable: bool) -> QProgressDialog:
+        dialog = QProgressDialog(label, "Cancel" if cancellable else None, 0, 0, self._parent)
+        dialog.setObjectName("progress")
+        dialog.setWindowTitle("Working")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumWidth(420)
+        dialog.canceled.disconnect()  # QProgressDialog would hide itself; stopping is the worker's to do
+        if cancellable:
+            dialog.canceled.connect(self._ask_to_stop)
+        dialog.hide()
+        return dialog
+
+    def _reveal_dialog(self) -> None:
+        if self.ok is None and self._dialog is not None:
+            self._dialog.show()
+
+    def _ask_to_stop(self) -> None:
+        self.cancel()
+        if self._dialog is not None:
+            self._dialog.setLabelText("Stopping…")
+            self._dialog.setCancelButtonText("Stopping…")
+
+    def _show_progress(self, done: int, total: int, text: str) -> None:
+        if self._dialog is None or self.ok is not None:
+            return
+        if total:
+            self._dialog.setMaximum(total)
+            self._dialog.setValue(min(done, total))
+        if text and not (self._watcher and self._watcher.cancelled):
+            self._dialog.setLabelText(text)
+
+    def _conclude(self, result, problem) -> None:
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+        self.ok = problem is None
+        try:
+            if isinstance(problem, Cancelled):
+                self._on_cancelled()
+            elif problem is not None:
+                self._on_failure(problem)
+            else:
+                self._on_success(result)
+        finally:
+            if self._hub is not None:
+                self._hub.after_change()
+            Op._live.discard(self)
+            self.finished.emit()
+
+    def _show_refusal(self, text: str) -> None:
+        show_refusal(self._parent, text, self._refusal_title)
+
+
+def _outcome(call: Callable[[], Any], catch_all: bool) -> tuple[Any, str | Cancelled | None]:
+    """(result, None), or (None, the refusal in words), or (None, Cancelled).
+
+    ``catch_all``: a bug's exception too becomes a message (a worker thread's exception
+    would otherwise vanish with it); on the window's thread it propagates, as any bug does.
+    """
+    try:
+        return call(), None
+    except ServiceError as refusal:
+        return None, str(refusal)
+    except Cancelled as stop:
+        return None, stop
+    except Exception as failure:
+        if not catch_all:
+            raise
+        _log.exception("an operation failed")
+        return None, f"an unexpected error stopped it ({type(failure).__name__}: {failure}); nothing was saved"
