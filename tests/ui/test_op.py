@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QPushButton,
 
 from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clock import frozen_at, now_utc
-from clinic_desktop.services.core.errors import ValidationError
+from clinic_desktop.services.core.errors import AcknowledgementRequired, ValidationError
 from clinic_desktop.services.patients import patient_search, patients
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.ui.ops.op import SHOW_PROGRESS_AFTER_MS, Op
@@ -72,6 +72,17 @@ def test_a_form_can_show_the_refusal_under_its_fields_instead(window):
 
     Op(window, refused).failure(lambda text: line.setText(text)).run()
     assert line.text() == "the NHS number is not valid"
+    assert window.findChild(QMessageBox, "refusal") is None
+
+
+def test_a_form_can_answer_the_kind_of_refusal(window):
+    seen = []
+
+    def refused():
+        raise AcknowledgementRequired("the muscle relaxant warning must be acknowledged")
+
+    Op(window, refused).refused(seen.append).run()
+    assert [type(error) for error in seen] == [AcknowledgementRequired]
     assert window.findChild(QMessageBox, "refusal") is None
 
 

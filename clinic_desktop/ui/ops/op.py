@@ -46,7 +46,7 @@ class Op(QObject):
     """One service call from the window: chain ``success``/``failure``/``cancelled``, then ``run``."""
 
     finished = Signal()  # after the outcome's callbacks ran (tests wait on it; so may a caller)
-    _done = Signal(object, object)  # (result, the refusal in words or a Cancelled), from the worker thread
+    _done = Signal(object, object)  # (result, the refusal, a failure in words or a Cancelled), from the worker thread
     _progressed = Signal(int, int, str)
 
     _live: ClassVar[set[Op]] = set()  # ops under way, kept from the garbage collector until they finish
@@ -59,6 +59,7 @@ class Op(QObject):
         self._refusal_title = refusal_title
         self._on_success: Callable[[Any], None] = lambda _result: None
         self._on_failure: Callable[[str], None] = self._show_refusal
+        self._on_refused: Callable[[ServiceError], None] | None = None
         self._on_cancelled: Callable[[], None] = lambda: None
         self._thread: threading.Thread | None = None
         self._watcher: Watcher | None = None
@@ -76,6 +77,12 @@ class Op(QObject):
     def failure(self, callback: Callable[[str], None]) -> Op:
         """``callback(sentence)`` instead of the refusal box (a form shows it under its fields)."""
         self._on_failure = callback
+        return self
+
+    def refused(self, callback: Callable[[ServiceError], None]) -> Op:
+        """``callback(error)`` with the service's refusal itself, instead of ``failure``: for a
+        form that answers its kind (a possible duplicate to confirm, a warning to acknowledge)."""
+        self._on_refused = callback
         return self
 
     def cancelled(self, callback: Callable[[], None]) -> Op:
@@ -188,8 +195,10 @@ class Op(QObject):
         try:
             if isinstance(problem, Cancelled):
                 self._on_cancelled()
+            elif isinstance(problem, ServiceError) and self._on_refused is not None:
+                self._on_refused(problem)
             elif problem is not None:
-                self._on_failure(problem)
+                self._on_failure(str(problem))
             else:
                 self._on_success(result)
         finally:
@@ -202,8 +211,8 @@ class Op(QObject):
         show_refusal(self._parent, text, self._refusal_title)
 
 
-def _outcome(call: Callable[[], Any], catch_all: bool) -> tuple[Any, str | Cancelled | None]:
-    """(result, None), or (None, the refusal in words), or (None, Cancelled).
+def _outcome(call: Callable[[], Any], catch_all: bool) -> tuple[Any, ServiceError | str | Cancelled | None]:
+    """(result, None), or (None, the refusal), or (None, a failure in words), or (None, Cancelled).
 
     ``catch_all``: a bug's exception too becomes a message (a worker thread's exception
     would otherwise vanish with it); on the window's thread it propagates, as any bug does.
@@ -211,7 +220,7 @@ def _outcome(call: Callable[[], Any], catch_all: bool) -> tuple[Any, str | Cance
     try:
         return call(), None
     except ServiceError as refusal:
-        return None, str(refusal)
+        return None, refusal
     except Cancelled as stop:
         return None, stop
     except Exception as failure:
