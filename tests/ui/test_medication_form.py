@@ -7,6 +7,7 @@ from PySide6.QtCore import QDate, Qt
 from test_pathway_notices import clinic_now, episode_form, tick  # noqa: F401 (clinic_now: autouse)
 
 from clinic_desktop.models import Medication
+from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.episodes import episode_records
 from clinic_desktop.services.episodes.episodes import MedicationInput
 from clinic_desktop.ui.forms.medication_form import CATEGORY_LABELS, MedicationForm
@@ -107,3 +108,15 @@ def test_keeping_on_without_a_reason_is_refused_in_words(qtbot, sqlite_staff):
 def test_only_a_relaxant_offers_keep_on(qtbot, sqlite_staff):
     form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[MedicationInput("ibuprofen", "nsaid", "")])
     assert not form.keep_button.isEnabled()
+
+
+def test_a_caution_that_cannot_be_read_is_said_in_the_form(qtbot, sqlite_staff, monkeypatch):
+    form = episode_form(qtbot, sqlite_staff, MedicationForm, hepatic="moderate")
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseUnavailable("the database server could not be reached")
+
+    monkeypatch.setattr(episode_records, "prescribing_caution", unreachable)
+    fill_relaxant(qtbot, form)
+    assert form.message.text() == "The database server could not be reached."
+    assert form.isVisible()

@@ -36,6 +36,7 @@ from clinic_desktop.services.episodes import episode_records, episodes, medicati
 from clinic_desktop.services.episodes.episode_records import EpisodeRecord, MedicationRecord, PrescribingCaution
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date, stacked
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.time_format import short_date
 
@@ -196,10 +197,8 @@ class MedicationForm(PathwayForm):
         if code is None:
             self.caution.show_caution(None)
             return
-        try:
-            self.caution.show_caution(episode_records.prescribing_caution(self.actor, self.episode.patient_id, code))
-        except ServiceError as error:
-            self.refuse(str(error))
+        (Op(self, lambda: episode_records.prescribing_caution(self.actor, self.episode.patient_id, code))
+         .success(self.caution.show_caution).failure(self.refuse).run())
 
     def save(self) -> None:
         if self.category.currentData() is None:

@@ -1,7 +1,8 @@
 """The save step every pathway form shares: fields, one service call, refusals inline.
 
-A form calls its service under a wait cursor; on success it emits ``saved`` (the
-EpisodeUpdate) and accepts, and the caller shows the notices and tells the change hub.
+A form calls its service through an ``Op`` (the wait cursor; a refusal stays in the form,
+under its fields); on success it emits ``saved`` (the EpisodeUpdate) and accepts, and the
+caller shows the notices and tells the change hub.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from clinic_desktop.services.episodes.episodes import EpisodeUpdate
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.ops.messages import sentence
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 
 
@@ -89,7 +90,7 @@ class PathwayForm(QDialog):
         self.message.setText(sentence(text))
 
     def run_save(self, call: Callable[[], EpisodeUpdate], *, close: bool = True) -> bool:
-        """Call the service under the wait cursor; announce (and close) on success, else explain."""
+        """Call the service through an Op; announce (and close) on success, else explain."""
         return self.run_saves([("", call)], close=close) == [""]
 
     def run_saves(self, steps: Sequence[tuple[str, Callable[[], EpisodeUpdate]]], *,
@@ -101,25 +102,22 @@ class PathwayForm(QDialog):
         """
         self.message.clear()
         done: list[tuple[str, EpisodeUpdate]] = []
-        refused = None
-        with busy_cursor():
-            for name, call in steps:
-                try:
-                    done.append((name, call()))
-                except ServiceError as error:
-                    refused = (name, error)
-                    break
+        refused: list[tuple[str, ServiceError]] = []
+        for name, call in steps:
+            op = Op(self, call).success(lambda update, name=name: done.append((name, update)))
+            if not op.refused(lambda error, name=name: refused.append((name, error))).run():
+                break
         if done:
             notices = tuple(notice for _, update in done for notice in update.notices)
             self.saved.emit(EpisodeUpdate(done[0][1].episode_id, notices))
-        if refused is None:
+        if not refused:
             if close:
                 self.accept()
         elif done:
             saved = " and ".join(name for name, _ in done)
-            self.refuse(f"Saved: {saved}. Not saved: {refused[0]}. {sentence(str(refused[1]))}")
+            self.refuse(f"Saved: {saved}. Not saved: {refused[0][0]}. {sentence(str(refused[0][1]))}")
         else:
-            self.on_refused(refused[1])
+            self.on_refused(refused[0][1])
         return [name for name, _ in done]
 
     def on_refused(self, error: ServiceError) -> None:
