@@ -35,7 +35,7 @@ from clinic_desktop.services.patients.patients import (
     PatientRecord,
     PossibleDuplicate,
 )
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.patients.patient_form_notices import DuplicatePanel, FieldNote
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.widgets.time_format import short_date
@@ -228,12 +228,12 @@ class PatientDialog(QDialog):
             number = normalise_nhs_number(self.nhs_number.text()) if self.nhs_number.text().strip() else None
         except ValueError:
             number = None
-        try:
-            matches = patients.find_possible_duplicates(
-                self._actor, self.family_name.text(), self.given_name.text(), self._quiet_date_of_birth(), number)
-        except ServiceError as error:  # called on a keystroke: a slot must not let it escape
-            self.message.setText(DUPLICATE_CHECK_FAILED + str(error))
-            return
+        (Op(self, lambda: patients.find_possible_duplicates(
+            self._actor, self.family_name.text(), self.given_name.text(), self._quiet_date_of_birth(), number))
+         .success(lambda matches: self._show_duplicates(matches, number))
+         .failure(lambda text: self.message.setText(DUPLICATE_CHECK_FAILED + text)).run())
+
+    def _show_duplicates(self, matches: tuple[PatientRecord, ...], number: str | None) -> None:
         if self.message.text().startswith(DUPLICATE_CHECK_FAILED):
             self.message.setText("")
         own_id = self._existing.id if self._existing else None
@@ -273,33 +273,32 @@ class PatientDialog(QDialog):
         if values is None:
             return
         self.message.setText("")
-        try:
-            with busy_cursor():
-                if self._existing is not None:
-                    record = patients.edit_patient(self._actor, self._existing.id, as_read=self._existing.updated_at,
-                                                   **self._changed(values))
-                else:
-                    record = patients.register_patient(self._actor, **values,
-                                                       confirm_not_duplicate=self.duplicates.register_anyway())
-        except ChangedSinceRead as error:
+        Op(self, lambda: self._write(values)).success(self._saved).refused(
+            lambda error: self._refused(error, values)).run()
+
+    def _write(self, values: dict) -> PatientRecord:
+        """Register the patient, or save the corrections made to their details."""
+        if self._existing is not None:
+            return patients.edit_patient(self._actor, self._existing.id, as_read=self._existing.updated_at,
+                                         **self._changed(values))
+        return patients.register_patient(self._actor, **values, confirm_not_duplicate=self.duplicates.register_anyway())
+
+    def _saved(self, record: PatientRecord) -> None:
+        self.saved.emit(record)
+        self.accept()
+
+    def _refused(self, error: ServiceError, values: dict) -> None:
+        """Say why under the field it concerns, or beside the records it may duplicate."""
+        if isinstance(error, ChangedSinceRead):
             self._take_new_details(error.current)
-            self.message.setText(str(error))
-            return
-        except PossibleDuplicate as error:
+        elif isinstance(error, PossibleDuplicate):
             self._matches = error.matches
             self.duplicates.show_matches(error.matches, values["nhs_number"], refusal=str(error))
             return
-        except ValidationError as error:
-            if error.field in self.notes:
-                self.notes[error.field].show_error(str(error))
-                self._field(error.field).setFocus()
-            self.message.setText(str(error))
-            return
-        except ServiceError as error:
-            self.message.setText(str(error))
-            return
-        self.saved.emit(record)
-        self.accept()
+        elif isinstance(error, ValidationError) and error.field in self.notes:
+            self.notes[error.field].show_error(str(error))
+            self._field(error.field).setFocus()
+        self.message.setText(str(error))
 
     def _changed(self, values: dict) -> dict:
         """Only the details the user changed: sending the others back would revert a correction
