@@ -37,8 +37,7 @@ from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.appointment_book_models import DayBookModel, WeekBookModel
 from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
-from clinic_desktop.ui.ops.messages import show_refusal
-from clinic_desktop.ui.ops.writes import write_and_redraw
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.time_format import weekday_date
 
@@ -269,11 +268,11 @@ class AppointmentBookView(QWidget):
         dialog.open()
 
     def cancel_booking(self, appointment_id: int) -> None:
-        try:
-            dialog = CancelBookingDialog(self._actor, self._settings, appointment_id, self)
-        except ServiceError as error:
-            show_refusal(self, str(error))
-            return
+        """Ask why, in a dialog that shows the booking as it is now (a refusal if it is gone)."""
+        Op(self, lambda: CancelBookingDialog(self._actor, self._settings, appointment_id, self)).success(
+            self._open_cancel).run()
+
+    def _open_cancel(self, dialog: CancelBookingDialog) -> None:
         dialog.cancelled.connect(lambda _record: self._hub.after_change())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -285,7 +284,7 @@ class AppointmentBookView(QWidget):
         self._write(lambda: appointments.record_did_not_attend(self._actor, appointment_id))
 
     def _write(self, call) -> None:
-        write_and_redraw(self, self._hub, call)
+        Op(self, call, hub=self._hub).run()
 
 
 def _toggle(text: str) -> QToolButton:

@@ -34,7 +34,7 @@ from clinic_desktop.services.core.clock import today
 from clinic_desktop.services.core.errors import Conflict, ServiceError
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.ops.messages import sentence
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
@@ -129,13 +129,15 @@ class BookingDialog(QDialog):
 
     def load_offer(self) -> None:
         """Ask for the earliest free slots again (another clinician chosen, or a slot just taken)."""
-        try:
-            offer = slot_offers.earliest_free_slots(self._actor, self._appointment_id,
-                                                    clinician_id=self.clinician_filter.currentData())
-        except ServiceError as error:
-            self.message.setText(sentence(str(error)))
-            self._ok.setEnabled(False)
-            return
+        (Op(self, lambda: slot_offers.earliest_free_slots(self._actor, self._appointment_id,
+                                                          clinician_id=self.clinician_filter.currentData()))
+         .success(self._show_offer).failure(self._no_offer).run())
+
+    def _no_offer(self, text: str) -> None:
+        self.message.setText(sentence(text))
+        self._ok.setEnabled(False)
+
+    def _show_offer(self, offer: SlotOffer) -> None:
         self._show_heading(offer)
         self._booked_with = offer.booked_with
         self.note.setText(offer.note)
@@ -206,12 +208,10 @@ class BookingDialog(QDialog):
             chosen = dict(clinician_id=slot.clinician_id, starts_local=slot.wall_time, ambiguous=slot.ambiguous)
         late_reason = self.late_reason.text() if self.form.isRowVisible(self.late_reason) else None
         verb = appointments.reschedule_appointment if self._reschedule else appointments.book_appointment
-        try:
-            with busy_cursor():
-                record = verb(self._actor, self._appointment_id, late_reason=late_reason, **chosen)
-        except ServiceError as error:
-            self._refused(error)
-            return
+        (Op(self, lambda: verb(self._actor, self._appointment_id, late_reason=late_reason, **chosen))
+         .success(self._booked).refused(self._refused).run())
+
+    def _booked(self, record) -> None:
         self.booked.emit(record)
         self.accept()
 
@@ -261,15 +261,16 @@ class CancelBookingDialog(QDialog):
         self.setMinimumWidth(460)
 
     def save(self) -> None:
-        try:
-            with busy_cursor():
-                record = appointments.cancel_booking(self._actor, self._appointment_id, self.reason.text())
-        except ServiceError as error:
-            self.message.setText(sentence(str(error)))
-            self.reason.setFocus()
-            return
+        (Op(self, lambda: appointments.cancel_booking(self._actor, self._appointment_id, self.reason.text()))
+         .success(self._cancelled).failure(self._refused).run())
+
+    def _cancelled(self, record) -> None:
         self.cancelled.emit(record)
         self.accept()
+
+    def _refused(self, text: str) -> None:
+        self.message.setText(sentence(text))
+        self.reason.setFocus()
 
 
 def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:
