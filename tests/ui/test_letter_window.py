@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 from pathlib import Path
 
 import pypdf
@@ -29,10 +30,16 @@ def page_count(pdf: bytes) -> int:
     return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
+def drawn(qtbot, preview) -> None:
+    """Wait for the letter asked for to be shown (it is built off the window's thread)."""
+    qtbot.waitUntil(lambda: not preview.is_drawing(), timeout=10_000)
+
+
 def opened(qtbot, window: LetterWindow) -> LetterWindow:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    drawn(qtbot, window.preview)
     return window
 
 
@@ -81,6 +88,7 @@ def test_the_versions_list_the_amendment_with_its_reason_and_show_the_latest(qtb
     assert window.choice().version == 2
     assert window.pdf_bytes() == referrals.letter_pdf(sqlite_staff.clinician, signed, 2)
     window.versions.setCurrentIndex(0)
+    drawn(qtbot, window.preview)
     assert window.pdf_bytes() == referrals.letter_pdf(sqlite_staff.clinician, signed, 1)
 
 
@@ -198,6 +206,7 @@ def test_a_version_signed_meanwhile_joins_the_list_and_the_reader_keeps_their_pl
     window = referral_window(qtbot, sqlite_staff.clinician, signed, hub=hub)
     amend(sqlite_staff, signed)  # another workstation
     hub.after_change()
+    drawn(qtbot, window.preview)
     assert window.versions.count() == 2 and window.choice().version == 1
     assert "Letter version 2 signed by Dr Alys Jones" in window.heading.text()
 
@@ -211,9 +220,11 @@ def test_a_draft_rewritten_meanwhile_is_shown_anew_and_otherwise_keeps_the_reade
     window.preview.go_to_page(2)
     referrals.raise_referral(sqlite_staff.clinician, story.episode_id, kind="spinal_surgical", reason="Not improved")
     hub.after_change()  # the same patient, not this letter
+    drawn(qtbot, window.preview)
     assert window.preview.current_page() == 2
     referrals.draft_referral(sqlite_staff.clinician, story.referral_id, "Short again.")
     hub.after_change()
+    drawn(qtbot, window.preview)
     assert window.preview.current_page() == 1
     assert "Short again." in window.preview.scroll.accessibleDescription()
 
@@ -230,3 +241,23 @@ def test_the_leaflet_opens_for_a_receptionist(qtbot, sqlite_staff, signed):
 def test_screenshot_shows_a_signed_letter(qtbot, sqlite_staff, signed):
     window = opened(qtbot, for_screenshot(sqlite_staff.clinician, load_settings(), None))
     assert window.referral.id == signed and window.preview.page_count() >= 1
+
+
+def test_the_window_answers_while_the_letter_is_drawn_and_offers_nothing_to_print_until_then(
+        qtbot, sqlite_staff, signed, monkeypatch):
+    release, stored = threading.Event(), referrals.letter_pdf
+
+    def slow(actor, referral_id, version=None):
+        release.wait(10)
+        return stored(actor, referral_id, version)
+
+    monkeypatch.setattr(referrals, "letter_pdf", slow)
+    window = LetterWindow.for_referral(sqlite_staff.clinician, load_settings(), signed)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)  # painted while the letter is still being built
+    assert window.preview.message.text() == "Drawing the letter…"
+    assert not any(button.isEnabled() for button in (window.print_button, window.save_button, window.open_button))
+    release.set()
+    qtbot.waitUntil(lambda: window.preview.page_count() == 1, timeout=10_000)
+    assert window.print_button.isEnabled() and window.pdf_bytes() == stored(sqlite_staff.clinician, signed, 1)

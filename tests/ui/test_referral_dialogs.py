@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import pytest
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from test_letter_window import LONG_TEXT
+from PySide6.QtWidgets import QProgressDialog
+from test_letter_window import LONG_TEXT, drawn
 from test_patient_view import build_story, monday  # noqa: F401 (the autouse clock)
 
 from clinic_desktop.services.referrals import destinations, referrals
@@ -32,7 +34,17 @@ def opened(qtbot, dialog):
     dialog.open()
     dialog.activateWindow()  # shortcuts reach the active window only
     qtbot.waitUntil(dialog.isActiveWindow)
+    if hasattr(dialog, "preview"):
+        drawn(qtbot, dialog.preview)
     return dialog
+
+
+def press_sign(qtbot, dialog, field) -> None:
+    """Return in ``field``, then wait for the signature to be checked (off the window's thread)."""
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    if dialog.signing is not None:
+        with qtbot.waitSignal(dialog.signing.finished, timeout=10_000):
+            pass
 
 
 def test_draft_dialog_saves_the_rewritten_text_with_ctrl_enter(qtbot, sqlite_staff, drafted):
@@ -103,8 +115,9 @@ def test_a_draft_rewritten_elsewhere_is_shown_again_before_it_can_be_signed(qtbo
     referrals.draft_referral(sqlite_staff.clinician, drafted.id, "Rewritten on the other workstation.")
     qtbot.keyClicks(dialog.password, PASSWORD)
     with qtbot.assertNotEmitted(dialog.saved):
-        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+        press_sign(qtbot, dialog, dialog.password)
     assert dialog.message.text().startswith("The draft was changed on another workstation.")
+    drawn(qtbot, dialog.preview)
     assert "Rewritten on the other workstation." in letter_text(dialog.preview)
     assert referrals.get_referral(sqlite_staff.clinician, drafted.id).status == "drafted"
     with qtbot.waitSignal(dialog.saved) as saved:
@@ -116,8 +129,9 @@ def test_wrong_password_is_refused_in_the_dialog_and_nothing_is_signed(qtbot, sq
     dialog = opened(qtbot, SignLetterDialog(sqlite_staff.clinician, drafted))
     qtbot.keyClicks(dialog.password, "not it")
     with qtbot.assertNotEmitted(dialog.saved):
-        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+        press_sign(qtbot, dialog, dialog.password)
     assert dialog.message.text() == WRONG_PASSWORD
+    assert dialog.password.text() == "" and dialog.ok_button.isEnabled()
     assert referrals.get_referral(sqlite_staff.clinician, drafted.id).versions == ()
 
 
@@ -127,6 +141,53 @@ def test_right_password_signs_version_one(qtbot, sqlite_staff, drafted):
     with qtbot.waitSignal(dialog.saved) as saved:
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
     assert saved.args[0].status == "signed" and [version.version for version in saved.args[0].versions] == [1]
+
+
+def test_signing_shows_its_progress_keeps_the_window_answering_and_signs_once(qtbot, sqlite_staff, drafted,
+                                                                             monkeypatch):
+    release, sign = threading.Event(), referrals.sign_referral
+
+    def slow_password_check(*args, **kwargs):
+        release.wait(10)
+        return sign(*args, **kwargs)
+
+    monkeypatch.setattr(referrals, "sign_referral", slow_password_check)
+    dialog = opened(qtbot, SignLetterDialog(sqlite_staff.clinician, drafted))
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.findChild(QProgressDialog, "progress").isVisible(), timeout=5000)
+    progress = dialog.findChild(QProgressDialog, "progress")
+    assert progress.labelText() == "Checking your password and signing the letter…"
+    assert not dialog.ok_button.isEnabled()
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)  # pressed again while it signs: no second signature
+    dialog.preview.next_page()  # the window still answers
+    with qtbot.waitSignal(dialog.saved, timeout=10_000) as saved:
+        release.set()
+    assert [version.version for version in saved.args[0].versions] == [1]
+    assert not dialog.isVisible()
+    assert dialog.findChild(QProgressDialog, "progress") is None or not progress.isVisible()
+
+
+def test_a_letter_still_being_drawn_cannot_be_signed(qtbot, sqlite_staff, drafted, monkeypatch):
+    release, preview = threading.Event(), referrals.preview_letter
+
+    def slow_preview(*args, **kwargs):
+        release.wait(10)
+        return preview(*args, **kwargs)
+
+    monkeypatch.setattr(referrals, "preview_letter", slow_preview)
+    dialog = SignLetterDialog(sqlite_staff.clinician, drafted)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.preview.message.text() == "Drawing the letter…"
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    with qtbot.assertNotEmitted(dialog.saved):
+        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.message.text() == "The letter is still being drawn: read it, then sign."
+    assert dialog.signing is None
+    release.set()
+    drawn(qtbot, dialog.preview)
+    assert referrals.get_referral(sqlite_staff.clinician, drafted.id).versions == ()
 
 
 def test_cancelling_needs_a_reason_then_keeps_it(qtbot, sqlite_staff, drafted):
@@ -157,6 +218,7 @@ def test_amending_makes_version_two_with_the_reason_and_keeps_version_one(qtbot,
     dialog = amend_dialog(qtbot, sqlite_staff, signed)
     qtbot.keyClicks(dialog.reason, "Added the MRI result")
     dialog.refresh_preview()
+    drawn(qtbot, dialog.preview)
     qtbot.keyClicks(dialog.password, PASSWORD)
     with qtbot.waitSignal(dialog.saved) as saved:
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -180,9 +242,10 @@ def test_the_amended_version_is_previewed_with_its_banner_and_reason(qtbot, sqli
 def test_an_amendment_without_a_reason_is_refused_inline_and_nothing_changes(qtbot, sqlite_staff, signed):
     dialog = amend_dialog(qtbot, sqlite_staff, signed)
     dialog.refresh_preview()
+    drawn(qtbot, dialog.preview)
     qtbot.keyClicks(dialog.password, PASSWORD)
     with qtbot.assertNotEmitted(dialog.saved):
-        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+        press_sign(qtbot, dialog, dialog.password)
     assert dialog.isVisible() and dialog.message.text() == "Give the reason for amending a signed letter."
     assert len(referrals.get_referral(sqlite_staff.clinician, signed.id).versions) == 1
 
@@ -193,7 +256,9 @@ def test_signing_straight_after_typing_shows_the_new_preview_first(qtbot, sqlite
     qtbot.keyClicks(dialog.password, PASSWORD)
     with qtbot.assertNotEmitted(dialog.saved):
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert dialog.message.text() == "The preview has caught up with your changes: read it, then sign."
+    assert dialog.message.text() == "The preview is catching up with your changes: read it, then sign."
+    assert dialog.signing is None
+    drawn(qtbot, dialog.preview)
     assert "Added the MRI result" in dialog.preview.scroll.accessibleDescription()
     assert len(referrals.get_referral(sqlite_staff.clinician, signed.id).versions) == 1
 

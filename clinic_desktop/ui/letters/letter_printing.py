@@ -11,14 +11,15 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
+from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.letters.letter_preview import PdfPages
 
 PRINT_DPI_LIMIT = 600  # a 1200 dpi printer gets 600 dpi images, scaled by Qt: a letter, not a photograph
 _BAND_ROWS = 1024  # a page is drawn in bands of this many pixel rows, so memory stays small at any dpi
 
 
-class PrintFailed(Exception):
-    """Printing could not start or carry on; the message says why, in words."""
+class PrintFailed(ServiceError):
+    """Printing could not start or carry on; the message says why, in words (and an Op shows it)."""
 
 
 def prepare_printer(printer: QPrinter, pages: PdfPages) -> None:

@@ -32,17 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services.core.errors import NotFound, ServiceError
+from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.export_files import write_whole_file
 from clinic_desktop.services.patients import patient_search, patients
 from clinic_desktop.services.patients.timeline import patient_timeline
 from clinic_desktop.services.referrals import letter_content, referrals
 from clinic_desktop.services.referrals.referrals import ReferralRecord
 from clinic_desktop.ui.letters.letter_preview import LetterPreview
-from clinic_desktop.ui.letters.letter_printing import PrintFailed, prepare_printer, print_pages
+from clinic_desktop.ui.letters.letter_printing import prepare_printer, print_pages
 from clinic_desktop.ui.letters.referral_dialogs import referral_summary
 from clinic_desktop.ui.ops.messages import sentence
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour
@@ -232,30 +232,32 @@ class LetterWindow(QDialog):
         return self._choices[index] if 0 <= index < len(self._choices) else None
 
     def _show_choice(self) -> None:
+        """Load the chosen letter off the window's thread; Print… and the rest wait for it."""
         choice = self.choice()
         shown, self._pdf = self._pdf, None
+        self._enable_buttons()
         if choice is not None:
             self.detail.setText(choice.detail)
-            try:
-                with busy_cursor():
-                    self._pdf = self._load(choice)
-            except ServiceError as error:
-                self.preview.show_message(f"⚠ {sentence(str(error))}")
-            else:
-                if self._pdf != shown or self.preview.page_count() == 0:  # the same draft again: keep the place
-                    self.preview.set_pdf(self._pdf)
-                    self.status.clear()
+            load = self._load
+            self.preview.draw(lambda: load(choice), lambda pdf: self._show_pdf(pdf, shown))
+
+    def _show_pdf(self, pdf: bytes, shown: bytes | None) -> None:
+        self._pdf = pdf
+        if pdf != shown or self.preview.page_count() == 0:  # the same draft again: keep the place
+            self.preview.set_pdf(pdf)
+            self.status.clear()
+        self._enable_buttons()
+
+    def _enable_buttons(self) -> None:
         for button in (self.print_button, self.save_button, self.open_button):
             button.setEnabled(self._pdf is not None)
 
     def _on_changed(self, changes) -> None:
         if self.referral is None or not changes.touches_patient(self.referral.patient_id):
             return
-        try:
-            record = referrals.get_referral(self._actor, self.referral.id)
-        except ServiceError:
-            return  # kept as shown; the next change reported reads it again
-        self.show_referral(record)
+        # Unreadable just now: kept as shown; the next change reported reads it again.
+        Op(self, lambda: referrals.get_referral(self._actor, self.referral.id)).success(self.show_referral).failure(
+            lambda _text: None).run()
 
     def pdf_bytes(self) -> bytes | None:
         """The bytes shown: what Print…, Save as PDF… and Open in viewer use."""
@@ -294,15 +296,13 @@ class LetterWindow(QDialog):
         pages = self.preview.current_pages()
         if pages is None:
             return False
-        try:
-            with busy_cursor():
-                sheets = print_pages(pages, printer, self.preview.current_page())
-        except PrintFailed as error:
-            self._tell(f"Not printed: {sentence(str(error))}", refused=True)
-            return False
+        return (Op(self, lambda: print_pages(pages, printer, self.preview.current_page()))
+                .success(lambda sheets: self._printed(sheets, printer))
+                .failure(lambda text: self._tell(f"Not printed: {sentence(text)}", refused=True)).run())
+
+    def _printed(self, sheets: int, printer: QPrinter) -> None:
         where = printer.outputFileName() or printer.printerName() or "the printer"
         self._tell(f"{sheets} page{'s' if sheets != 1 else ''} sent to {where}.")
-        return True
 
     def save_as(self) -> None:
         """Ask where (a file dialog opened, not exec'd), then write the bytes exactly."""

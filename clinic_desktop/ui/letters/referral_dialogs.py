@@ -4,6 +4,10 @@ Signing is a clinical signature: the dialog shows the letter itself, rendered as
 print, above the password, and a wrong password is refused in the dialog, with nothing
 signed. Amending a signed letter shows the new version, marked as an amendment with its
 reason, as it is typed; signing it makes the next version and keeps every earlier one.
+
+Checking the password (argon2) takes up to half a second, and drawing a letter 40–240 ms:
+both run off the window's thread, so the window keeps answering. The letter is drawn
+before it can be signed: nothing is signed unseen.
 """
 from __future__ import annotations
 
@@ -27,13 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.core.clinic_time import format_day
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.permissions import CLINICIAN
 from clinic_desktop.services.referrals import destinations, referrals
 from clinic_desktop.services.referrals.referrals import ReferralRecord
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.letters.letter_preview import LetterPreview
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 
 
@@ -64,6 +67,7 @@ class _ReferralDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel()
+        self.signing: Op | None = None  # the signature being checked and made
 
     def lay_out(self, form: QFormLayout, ok_text: str, body: QWidget | None = None) -> None:
         """The summary (and ``body``, which takes the room to spare) above the form, message and buttons."""
@@ -88,17 +92,38 @@ class _ReferralDialog(QDialog):
     def save(self) -> None:  # pragma: no cover - each dialog defines its own
         raise NotImplementedError
 
-    def run(self, call: Callable[[], ReferralRecord]) -> bool:
+    def run(self, call: Callable[[], ReferralRecord]) -> None:
+        """Make the change; on success announce it and close, else say why in the dialog."""
         self.message.clear()
-        try:
-            with busy_cursor():
-                record = call()
-        except ServiceError as error:
-            self.message.setText(str(error))
-            return False
+        Op(self, call).success(self._saved).failure(self.message.setText).run()
+
+    def sign(self, call: Callable[[], ReferralRecord], refused: Callable[[], None]) -> None:
+        """Sign off the window's thread (the password check); Sign is pressed once until it is over."""
+        if self.signing is not None:
+            return
+        self.message.clear()
+        self.ok_button.setEnabled(False)
+        self.signing = Op(self, call).success(self._saved).failure(lambda text: self._not_signed(text, refused))
+        self.signing.finished.connect(self._signing_over)
+        self.signing.in_background("Checking your password and signing the letter…")
+
+    def _saved(self, record: ReferralRecord) -> None:
         self.saved.emit(record)
         self.accept()
-        return True
+
+    def _not_signed(self, text: str, refused: Callable[[], None]) -> None:
+        self.message.setText(text)
+        refused()
+
+    def _signing_over(self) -> None:
+        self.signing = None
+        self.ok_button.setEnabled(True)
+
+    def still_drawing(self, preview: LetterPreview) -> bool:
+        """Refuse to sign a letter not yet in view."""
+        if preview.is_drawing():
+            self.message.setText("The letter is still being drawn: read it, then sign.")
+        return preview.is_drawing()
 
 
 class DraftLetterDialog(_ReferralDialog):
@@ -164,28 +189,28 @@ class SignLetterDialog(_ReferralDialog):
     def show_draft(self, referral: ReferralRecord) -> None:
         """Render the draft as signing it now would print it (without the signature block)."""
         self._previewed = (referral.clinician_text, referral.destination_id)
-        try:
-            self.preview.set_pdf(referrals.preview_letter(self.actor, referral.id))
-        except ServiceError as error:
-            self.preview.show_message(f"⚠ The letter could not be shown: {error}")
+        actor, referral_id = self.actor, referral.id
+        self.preview.draw(lambda: referrals.preview_letter(actor, referral_id))
 
     def save(self) -> None:
-        password = self.password.text()
-        if self._changed_elsewhere():
+        if self.signing is not None or self.still_drawing(self.preview) or self._changed_elsewhere():
             return
         # as_read: the service itself refuses a draft rewritten after this re-read, too.
-        if not self.run(lambda: referrals.sign_referral(self.actor, self.referral.id, password,
-                                                        as_read=self._previewed[0])):
-            self.password.clear()
-            self.password.setFocus()
+        actor, referral_id, password, as_read = self.actor, self.referral.id, self.password.text(), self._previewed[0]
+        self.sign(lambda: referrals.sign_referral(actor, referral_id, password, as_read=as_read), self._try_again)
+
+    def _try_again(self) -> None:
+        self.password.clear()
+        self.password.setFocus()
 
     def _changed_elsewhere(self) -> bool:
         """A draft rewritten on another workstation is shown again, not signed unseen."""
-        try:
-            current = referrals.get_referral(self.actor, self.referral.id)
-        except ServiceError:
-            return False  # signing reports what is wrong
-        if (current.clinician_text, current.destination_id) == self._previewed:
+        read: list[ReferralRecord] = []
+        # Unreadable just now: signing says what is wrong (the service checks the draft against as_read too).
+        Op(self, lambda: referrals.get_referral(self.actor, self.referral.id)).success(read.append).failure(
+            lambda _text: None).run()
+        current = read[0] if read else None
+        if current is None or (current.clinician_text, current.destination_id) == self._previewed:
             return False
         self.referral = current
         self.summary.setText(referral_summary(current))
@@ -255,12 +280,12 @@ class AmendLetterDialog(_ReferralDialog):
     def refresh_preview(self) -> None:
         """The next version as signing it now would print it, amendment banner and all."""
         self._timer.stop()
-        try:
-            pdf = referrals.preview_letter(self.actor, self.referral.id, clinician_text=self.text.toPlainText(),
-                                           amendment_reason=self.reason.text())
-        except ServiceError as error:
-            self.preview.show_message(f"⚠ {error}")
-            return
+        actor, referral_id, text, reason = self.actor, self.referral.id, self.text.toPlainText(), self.reason.text()
+        self.preview.draw(lambda: referrals.preview_letter(actor, referral_id, clinician_text=text,
+                                                           amendment_reason=reason), self._show_in_place)
+
+    def _show_in_place(self, pdf: bytes) -> None:
+        """The new rendering at the page and zoom the reader was at."""
         place = (self.preview.current_page(), self.preview.zoom(), self.preview.fits_width())
         self.preview.set_pdf(pdf)
         if not place[2]:
@@ -268,14 +293,18 @@ class AmendLetterDialog(_ReferralDialog):
         self.preview.go_to_page(place[0])
 
     def save(self) -> None:
+        if self.signing is not None:
+            return
         if self._timer.isActive():  # typed since the preview was drawn: show what will be signed first
             self.refresh_preview()
-            self.message.setText("The preview has caught up with your changes: read it, then sign.")
+            self.message.setText("The preview is catching up with your changes: read it, then sign.")
             return
+        if self.still_drawing(self.preview):
+            return
+        actor, referral_id = self.actor, self.referral.id
         text, reason, password = self.text.toPlainText(), self.reason.text(), self.password.text()
-        if not self.run(lambda: referrals.amend_referral(self.actor, self.referral.id, clinician_text=text,
-                                                         reason=reason, password=password)):
-            self.password.clear()
+        self.sign(lambda: referrals.amend_referral(actor, referral_id, clinician_text=text, reason=reason,
+                                                   password=password), self.password.clear)
 
 
 def _urgent_rule(actor) -> str:
