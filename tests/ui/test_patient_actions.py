@@ -7,6 +7,7 @@ import pytest
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from test_letter_window import drawn
 from test_patient_view import at, build_story, monday, open_view  # noqa: F401 (the autouse clock)
 
 from clinic_desktop.services.core.clock import frozen_at
@@ -28,7 +29,10 @@ def triggered(qtbot, actor, patient_id: int, action: str):
     """The patient's view, and what its ``action`` opened."""
     view = open_view(qtbot, actor, patient_id)
     view.actions.actions[action].trigger()
-    return view, view.actions.dialog
+    opened = view.actions.dialog
+    if hasattr(opened, "preview"):
+        drawn(qtbot, opened.preview)  # letters are drawn off the window's thread
+    return view, opened
 
 
 def choose(table, model, column: int, text: str) -> None:
@@ -116,26 +120,23 @@ def test_a_follow_up_without_a_reason_is_refused_in_the_dialog(qtbot, sqlite_sta
 
 def test_signing_with_the_wrong_password_is_refused_inline(qtbot, sqlite_staff):
     story = build_story(sqlite_staff, sign=False)
-    view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
-    view.actions.actions["sign"].trigger()
-    dialog = view.actions.dialog
+    view, dialog = triggered(qtbot, sqlite_staff.clinician, story.patient_id, "sign")
     assert isinstance(dialog, SignLetterDialog)
     assert dialog.preview.page_count() >= 1  # the letter being signed, as it will print
     qtbot.keyClicks(dialog.password, "wrong password")
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert dialog.isVisible() and dialog.message.text() == WRONG_PASSWORD
+    qtbot.waitUntil(lambda: dialog.message.text() == WRONG_PASSWORD, timeout=10_000)  # checked off the window's thread
+    assert dialog.isVisible()
     assert dialog.password.text() == ""
     assert referrals.get_referral(sqlite_staff.clinician, story.referral_id).status == "drafted"
 
 
 def test_signing_with_the_password_signs_and_redraws(qtbot, sqlite_staff):
     story = build_story(sqlite_staff, sign=False)
-    view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
-    view.actions.actions["sign"].trigger()
-    dialog = view.actions.dialog
+    view, dialog = triggered(qtbot, sqlite_staff.clinician, story.patient_id, "sign")
     qtbot.keyClicks(dialog.password, PASSWORD)
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert view.referrals_model.index(0, 1).data() == "signed"
+    qtbot.waitUntil(lambda: view.referrals_model.index(0, 1).data() == "signed", timeout=10_000)
     assert view.notices.texts() == ["• Biopsychosocial assessment / specialised physiotherapy referral: "
                                     "letter signed; it can now be sent."]
     assert not view.actions.actions["sign"].isEnabled()
@@ -205,9 +206,10 @@ def test_amending_from_the_patient_view_signs_version_two_and_says_so(qtbot, sql
     assert isinstance(dialog, AmendLetterDialog) and dialog.isModal()
     qtbot.keyClicks(dialog.reason, "Added the MRI result")
     dialog.refresh_preview()
+    drawn(qtbot, dialog.preview)
     qtbot.keyClicks(dialog.password, PASSWORD)
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert view.referrals_model.index(0, 1).data() == "signed"  # to be sent again
+    qtbot.waitUntil(lambda: view.referrals_model.index(0, 1).data() == "signed", timeout=10_000)  # to be sent again
     assert view.referrals_model.index(0, 3).data().startswith("version 2 signed")
     assert view.notices.texts() == ["• Biopsychosocial assessment / specialised physiotherapy referral: letter "
                                     "amended and signed as version 2; it must be sent again."]
