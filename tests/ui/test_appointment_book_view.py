@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
+from test_booking_dialog import slots_shown
 
 from clinic_desktop.models import Appointment
 from clinic_desktop.services.admin import settings
@@ -103,6 +104,7 @@ def test_the_receptionist_books_a_review_from_the_offered_earliest_slot_and_the_
     dialog = BookingDialog(sqlite_staff.receptionist, load_settings(), review.appointment_id, book_view)
     dialog.booked.connect(lambda _record: book_view._hub.after_change())
     dialog.open()
+    slots_shown(qtbot, dialog)
     with qtbot.waitSignal(dialog.booked, timeout=1000):
         QTest.keyClick(dialog.slots, Qt.Key.Key_Return)
     assert cells(book_view, "09:10") == ["09:10", "SMITH, Ann", "2-week review", "Booked"]
@@ -176,12 +178,13 @@ def test_enter_on_a_booked_slot_opens_the_patient(qtbot, book_view, sqlite_staff
     assert signal.args == [Appointment.get_by_id(1).episode.patient_id]
 
 
-def test_reschedule_from_the_book_moves_the_appointment(book_view, sqlite_staff):
+def test_reschedule_from_the_book_moves_the_appointment(qtbot, book_view, sqlite_staff):
     book(sqlite_staff, review_of(sqlite_staff))
     book_view.reload()
     select(book_view, "10:10")
     book_view.book_actions["reschedule"].trigger()
     dialog = opened(book_view, BookingDialog)
+    slots_shown(qtbot, dialog)
     assert "Now booked for Mon 30 Nov 10:10 with Dr Alys Jones." in dialog.heading.text()
     QTest.keyClick(dialog.slots, Qt.Key.Key_Return)
     assert cells(book_view, "09:10")[PATIENT] == "SMITH, Ann"

@@ -37,7 +37,13 @@ def dialog_for(qtbot, staff, appointment_id, **options) -> BookingDialog:
     dialog = BookingDialog(staff.receptionist, load_settings(), appointment_id, **options)
     qtbot.addWidget(dialog)
     dialog.open()
+    slots_shown(qtbot, dialog)
     return dialog
+
+
+def slots_shown(qtbot, dialog) -> None:
+    """Wait for the free slots to be shown (they are looked for off the window's thread)."""
+    qtbot.waitUntil(lambda: not dialog.finding_slots(), timeout=10_000)
 
 
 def offered(dialog) -> list[str]:
@@ -75,6 +81,8 @@ def test_down_then_enter_books_the_next_slot(qtbot, sqlite_staff):
 def test_the_clinician_filter_offers_only_that_clinicians_slots(qtbot, sqlite_staff):
     dialog = dialog_for(qtbot, sqlite_staff, review_of(sqlite_staff))
     dialog.clinician_filter.setCurrentIndex(dialog.clinician_filter.findText("Sam Physio"))
+    assert offered(dialog) == [] and dialog.note.text() == "Finding the earliest free slots…"
+    slots_shown(qtbot, dialog)
     assert all(text.endswith("Sam Physio") for text in offered(dialog))
     assert press_book(qtbot, dialog).clinician_name == "Sam Physio"
 
@@ -121,6 +129,7 @@ def test_a_clash_is_refused_with_a_clear_message_and_nothing_changes(qtbot, sqli
     assert dialog.message.text() == "Dr Alys Jones already has JONES, Ann 09:10–09:30 on Mon 30 Nov."
     assert Appointment.get_by_id(review).status == "to_book"
     assert dialog.isVisible()
+    slots_shown(qtbot, dialog)
     assert offered(dialog)[0] == "Mon 30 Nov 09:10  —  Sam Physio"  # what is still free
 
 

@@ -7,6 +7,7 @@ import pytest
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from test_letter_window import drawn
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
@@ -227,6 +228,7 @@ def test_view_letter_shows_the_signed_letter_in_its_own_window(qtbot, sqlite_sta
     to_send.buttons["View letter"].click()
     window = panel.findChild(LetterWindow)
     assert window.isVisible() and not window.isModal()
+    drawn(qtbot, window.preview)
     assert window.pdf_bytes() == referrals.letter_pdf(sqlite_staff.receptionist, referral_id)
 
 

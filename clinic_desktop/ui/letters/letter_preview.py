@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.op import Op
 
 SCREEN_PIXELS_PER_POINT = 96 / 72  # 100 %: the paper's real size on a 96 dpi screen
@@ -160,7 +161,7 @@ class LetterPreview(QWidget):
         self._fit = True
         self._current = 0
         self._moving = False
-        self._drawing: Op | None = None  # the build whose letter is to be shown next
+        self._drawing = LatestOp(self, "Drawing the letter…")
         self.canvas = _PageCanvas()
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.canvas)
@@ -255,19 +256,11 @@ class LetterPreview(QWidget):
         """
         if self._pages is None:
             self.show_message("Drawing the letter…")
-        op = self._drawing = Op(self, build)
-        op.success(lambda pdf: self._arrived(op, lambda: (show or self.set_pdf)(pdf)))
-        op.failure(lambda text: self._arrived(op, lambda: self.show_message(f"⚠ {sentence(text)}")))
-        return op.in_background("Drawing the letter…")
-
-    def _arrived(self, op: Op, show: Callable[[], None]) -> None:
-        if self._drawing is op:  # else superseded: a later build's letter is the one to show
-            self._drawing = None
-            show()
+        return self._drawing.run(build, show or self.set_pdf, lambda text: self.show_message(f"⚠ {sentence(text)}"))
 
     def is_drawing(self) -> bool:
         """A letter asked for is still being built: what is shown is not it yet."""
-        return self._drawing is not None
+        return self._drawing.is_running()
 
     def show_message(self, text: str) -> None:
         """A sentence instead of pages (nothing to show, or why the letter could not be shown)."""
