@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.models import Appointment
 from clinic_desktop.services.admin.settings import load_settings
@@ -13,7 +14,7 @@ from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.patients import patients
-from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
+from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog, for_screenshot
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 
@@ -178,3 +179,11 @@ def test_cancelling_a_booking_needs_a_reason_and_puts_the_review_back_to_book(qt
     with qtbot.waitSignal(dialog.cancelled, timeout=1000):
         QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert Appointment.get_by_id(review).status == "to_book"
+
+
+def test_the_screenshot_shows_the_offered_slots(qtbot, sqlite_staff):
+    review_of(sqlite_staff)
+    dialog = for_screenshot(sqlite_staff.receptionist, load_settings(), None)
+    qtbot.addWidget(dialog)
+    QApplication.processEvents()  # the screenshot takes its picture after a few passes, without waiting
+    assert offered(dialog)[0] == "Mon 30 Nov 09:10  —  Dr Alys Jones"

@@ -50,7 +50,8 @@ def test_receptionist_books_a_2_week_review_from_the_to_book_list(qtbot, sqlite_
     to_book.table.selectRow(0)
     to_book.buttons["Book review"].click()
     dialog = window.findChild(BookingDialog)
-    assert dialog.isVisible() and dialog.slots.count() > 0
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.slots.count() > 0, timeout=10_000)  # looked for off the window's thread
     offered = dialog.slots.currentItem().text()
     qtbot.keyClick(dialog.slots, Qt.Key.Key_Return)
     assert not dialog.isVisible()

@@ -11,7 +11,7 @@ import pytest
 from database_fixtures import PASSWORD
 from PySide6.QtGui import QDesktopServices, QPageRanges
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 from test_patient_view import at, build_story, monday  # noqa: F401 (the autouse clock)
 
 from clinic_desktop.services.admin.settings import load_settings
@@ -239,7 +239,9 @@ def test_the_leaflet_opens_for_a_receptionist(qtbot, sqlite_staff, signed):
 
 
 def test_screenshot_shows_a_signed_letter(qtbot, sqlite_staff, signed):
-    window = opened(qtbot, for_screenshot(sqlite_staff.clinician, load_settings(), None))
+    window = for_screenshot(sqlite_staff.clinician, load_settings(), None)
+    qtbot.addWidget(window)
+    QApplication.processEvents()  # the screenshot takes its picture after a few passes, without waiting
     assert window.referral.id == signed and window.preview.page_count() >= 1
 
 

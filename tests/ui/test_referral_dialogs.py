@@ -8,7 +8,7 @@ import pytest
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressDialog
 from test_letter_window import LONG_TEXT, drawn
 from test_patient_view import build_story, monday  # noqa: F401 (the autouse clock)
 
@@ -266,7 +266,9 @@ def test_signing_straight_after_typing_shows_the_new_preview_first(qtbot, sqlite
 def test_screenshot_shows_a_letter_awaiting_signature(qtbot, sqlite_staff, drafted):
     dialog = for_screenshot(sqlite_staff.clinician, None, None)
     qtbot.addWidget(dialog)
+    QApplication.processEvents()  # the screenshot takes its picture after a few passes, without waiting
     assert isinstance(dialog, SignLetterDialog) and dialog.referral.id == drafted.id
+    assert "Persistent pain; high risk on STarT Back." in letter_text(dialog.preview)
 
 
 @pytest.fixture

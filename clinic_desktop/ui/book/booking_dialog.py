@@ -294,4 +294,6 @@ def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:
     page = worklists.to_book(actor, limit=1)
     if not page.rows:
         raise ServiceError("the to-book list is empty: there is nothing to show the booking dialog for")
-    return BookingDialog(actor, settings, page.rows[0].appointment_id)
+    dialog = BookingDialog(actor, settings, page.rows[0].appointment_id)
+    dialog._offers.wait()  # the slots are shown when the event loop next runs, before the picture is taken
+    return dialog

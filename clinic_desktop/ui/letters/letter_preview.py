@@ -258,6 +258,10 @@ class LetterPreview(QWidget):
             self.show_message("Drawing the letter…")
         return self._drawing.run(build, show or self.set_pdf, lambda text: self.show_message(f"⚠ {sentence(text)}"))
 
+    def wait_until_drawn(self) -> None:
+        """Block until the letter asked for is built (a screenshot); it is shown when the event loop next runs."""
+        self._drawing.wait()
+
     def is_drawing(self) -> bool:
         """A letter asked for is still being built: what is shown is not it yet."""
         return self._drawing.is_running()

@@ -376,7 +376,9 @@ def for_screenshot(actor, settings, hub) -> QWidget:
             break
     if best is None:
         raise NotFound("The database has no signed referral letter to show")
-    return LetterWindow.for_referral(actor, settings, best.id, hub=hub)
+    window = LetterWindow.for_referral(actor, settings, best.id, hub=hub)
+    window.preview.wait_until_drawn()
+    return window
 
 
 def _referrals_of(actor, patient_id: int) -> list[ReferralRecord]:

@@ -360,4 +360,6 @@ def for_screenshot(actor, settings, hub) -> QWidget:
     waiting = worklists.awaiting_signature(actor, limit=1).rows
     if not waiting:
         return QLabel("No referral letter awaits a signature in this database")
-    return SignLetterDialog(actor, referrals.get_referral(actor, waiting[0].referral_id))
+    dialog = SignLetterDialog(actor, referrals.get_referral(actor, waiting[0].referral_id))
+    dialog.preview.wait_until_drawn()
+    return dialog

@@ -34,6 +34,12 @@ class LatestOp:
         """The latest read has not come back yet: what is shown is not its answer."""
         return self._current is not None
 
+    def wait(self, seconds: float = 120) -> None:
+        """Block until the latest read is done (a screenshot); its answer is shown when the event
+        loop next runs."""
+        if self._current is not None:
+            self._current.wait(seconds)
+
     def _arrived(self, op: Op, then: Callable[[], None]) -> None:
         if self._current is op:
             self._current = None
