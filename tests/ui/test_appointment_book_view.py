@@ -12,8 +12,9 @@ from test_booking_dialog import slots_shown
 from clinic_desktop.models import Appointment
 from clinic_desktop.services.admin import settings
 from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.appointments import appointment_book, appointments
 from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.worklists import worklists
@@ -202,6 +203,32 @@ def test_cancel_from_the_book_asks_for_a_reason_and_frees_the_slot(book_view, sq
     QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert cells(book_view, "10:10")[STATUS] == "Free"
     assert Appointment.get_by_id(review).status == "to_book"
+
+
+def test_a_booking_that_cannot_be_read_is_refused_in_a_box_before_asking_why(book_view, sqlite_staff, monkeypatch):
+    review = review_of(sqlite_staff)
+    book(sqlite_staff, review)
+    book_view.reload()
+    select(book_view, "10:10")
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseUnavailable("the database server could not be reached")
+
+    monkeypatch.setattr(appointments, "get_appointment", unreachable)
+    QTest.keyClick(book_view.day_table, Qt.Key.Key_Delete)
+    assert opened(book_view, QMessageBox).text() == "The database server could not be reached."
+    assert not [dialog for dialog in book_view.findChildren(CancelBookingDialog) if dialog.isVisible()]
+    assert Appointment.get_by_id(review).status == "booked"
+
+
+def test_a_day_that_cannot_be_read_says_so_above_the_book(book_view, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise DatabaseUnavailable("the database server could not be reached")
+
+    monkeypatch.setattr(appointment_book, "clinician_book", unreachable)
+    book_view.step(1)
+    assert book_view.banner.text() == "⚠ The book cannot be read: the database server could not be reached"
+    assert book_view.banner.isVisible()
 
 
 def test_did_not_attend_is_recorded_from_the_book(book_view, sqlite_staff):

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.patients import patient_search, patients
 from clinic_desktop.ui.patients.patient_search import PatientSearch, for_screenshot
 
@@ -152,3 +153,15 @@ def test_screenshot_shows_results(qtbot, sqlite_staff, people):
     widget = for_screenshot(sqlite_staff.receptionist, None, None)
     qtbot.addWidget(widget)
     assert widget.model.rowCount() >= 1
+
+
+def test_a_search_the_database_cannot_answer_says_so_and_keeps_what_was_typed(qtbot, search, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise DatabaseUnavailable("the database server could not be reached")
+
+    qtbot.keyClicks(search.box, "smi")
+    assert shown_names(search) == ["SMITH, Ann", "SMITHSON, Anna"]
+    monkeypatch.setattr(patient_search, "search_patients", unreachable)
+    qtbot.keyClicks(search.box, "t")
+    assert search.status.text() == "⚠ The search could not be made just now: the database server could not be reached"
+    assert search.box.text() == "smit" and shown_names(search) == []

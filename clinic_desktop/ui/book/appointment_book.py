@@ -33,7 +33,6 @@ from clinic_desktop.services.appointments import appointment_book, appointments,
 from clinic_desktop.services.appointments.appointment_book import BookSlot
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import today
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.appointment_book_models import DayBookModel, WeekBookModel
 from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
@@ -191,21 +190,28 @@ class AppointmentBookView(QWidget):
         if clinician_id is None:
             self._show_banner("No clinician is set up yet: a practice manager adds clinicians.")
             return
-        try:
-            if table is self.day_table:
-                (book_day,) = appointment_book.clinician_book(self._actor, clinician_id, self.shown_day(), 1)
-                self.day_model.set_day(book_day)
-                self._show_banner(None if book_day.open else _closed_banner(book_day))
-                self._summarise(book_day.slots)
-            else:
-                week = appointment_book.clinician_week(self._actor, clinician_id, self.shown_day())
-                self.week_model.set_week(week, today(self._settings.zone))
-                self._span_closed_days()
-                self._show_banner(None)
-                self._summarise(tuple(slot for day in week.days for slot in day.slots))
-        except ServiceError as error:
-            self._show_banner(f"⚠ The book cannot be read: {error}")
-            return
+        day = self.shown_day()
+        if table is self.day_table:
+            op = Op(self, lambda: appointment_book.clinician_book(self._actor, clinician_id, day, 1)[0])
+            op.success(self._show_day)
+        else:
+            op = Op(self, lambda: appointment_book.clinician_week(self._actor, clinician_id, day))
+            op.success(self._show_week)
+        if op.failure(lambda error: self._show_banner(f"⚠ The book cannot be read: {error}")).run():
+            self._keep_selected(table, kept, kept_label)
+
+    def _show_day(self, book_day) -> None:
+        self.day_model.set_day(book_day)
+        self._show_banner(None if book_day.open else _closed_banner(book_day))
+        self._summarise(book_day.slots)
+
+    def _show_week(self, week) -> None:
+        self.week_model.set_week(week, today(self._settings.zone))
+        self._span_closed_days()
+        self._show_banner(None)
+        self._summarise(tuple(slot for day in week.days for slot in day.slots))
+
+    def _keep_selected(self, table, kept, kept_label) -> None:
         row = table.model().row_of(kept_label)
         if row >= 0:
             table.setCurrentIndex(table.model().index(row, kept.column()))

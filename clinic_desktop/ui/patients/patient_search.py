@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.patients import patient_search
 from clinic_desktop.services.patients.patients import PatientRecord
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.patients.patient_dialog import PatientDialog
 from clinic_desktop.ui.widgets.time_format import short_date
 
@@ -134,14 +134,16 @@ class PatientSearch(QWidget):
     def search(self, text: str | None = None) -> None:
         """Show the patients matching what is typed; one service call at most."""
         text = " ".join((self.box.text() if text is None else text).split())
-        rows: tuple[PatientRecord, ...] = ()
         hint = incomplete_hint(text) if text else HINT
-        if hint is None:
-            try:
-                rows = patient_search.search_patients(self._actor, text, limit=SHOWN_AT_MOST + 1)
-                hint = _found(text, len(rows))
-            except ServiceError as error:  # the database busy or unreachable: say so, keep what was typed
-                hint = f"⚠ The search could not be made just now: {error}"
+        if hint is not None:
+            self._show((), hint)
+            return
+        # The database busy or unreachable: say so, keep what was typed.
+        (Op(self, lambda: patient_search.search_patients(self._actor, text, limit=SHOWN_AT_MOST + 1))
+         .success(lambda rows: self._show(rows, _found(text, len(rows))))
+         .failure(lambda error: self._show((), f"⚠ The search could not be made just now: {error}")).run())
+
+    def _show(self, rows: tuple[PatientRecord, ...], hint: str) -> None:
         self.model.set_rows(rows[:SHOWN_AT_MOST])
         self.results.setVisible(bool(rows))
         self.status.setText(hint)
