@@ -11,6 +11,7 @@ from test_patient_search import monday  # noqa: F401 (the autouse clock: Mon 23 
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.episodes import discharge, episodes
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.referrals import referrals
@@ -236,3 +237,17 @@ def discharged_keeping_the_booking(staff, episode_id: int) -> None:
             for item in discharge.discharge_items(staff.clinician, episode_id) if item.needs_decision]
     episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2026, 11, 20), reason="Improved",
                                decisions=kept)
+
+
+def test_a_record_that_cannot_be_read_again_says_so_and_keeps_what_is_shown(qtbot, sqlite_staff, story,
+                                                                            monkeypatch):
+    view = open_view(qtbot, sqlite_staff.receptionist, story.patient_id)
+    shown = listed(view)
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseUnavailable("the database server could not be reached")
+
+    monkeypatch.setattr(patients, "get_patient", unreachable)
+    view.reload()
+    assert view.details.text() == "⚠ The record could not be read just now: the database server could not be reached"
+    assert view.name.text() == "SMITH, Ann" and listed(view) == shown

@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.appointments.appointments import appointments_for_episode
 from clinic_desktop.services.core import clock
-from clinic_desktop.services.core.errors import NotFound, ServiceError
+from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.episodes import episode_records, pathway_sync
 from clinic_desktop.services.patients import patient_search, patients
-from clinic_desktop.services.patients.timeline import EpisodeSpan, patient_timeline
+from clinic_desktop.services.patients.timeline import EpisodeSpan, PatientTimeline, patient_timeline
 from clinic_desktop.services.referrals.referrals import referrals_for_episode
 from clinic_desktop.services.worklists.worklists import KIND_TITLES, Page
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
@@ -136,13 +137,15 @@ class PatientView(QWidget):
 
     def reload(self) -> None:
         """Read the patient again and redraw, keeping the episode and rows chosen."""
+        # Unreadable just now: kept as shown; the next change reported reads it again.
+        (Op(self, lambda: (patients.get_patient(self._actor, self.patient_id),
+                           patient_timeline(self._actor, self.patient_id)))
+         .success(self._show_read)
+         .failure(lambda error: self.details.setText(f"⚠ The record could not be read just now: {error}")).run())
+
+    def _show_read(self, read: tuple[patients.PatientRecord, PatientTimeline]) -> None:
         named = self._patient.display_name
-        try:
-            self._patient = patients.get_patient(self._actor, self.patient_id)
-            timeline = patient_timeline(self._actor, self.patient_id)
-        except ServiceError as error:  # kept as shown; the next change reported reads it again
-            self.details.setText(f"⚠ The record could not be read just now: {error}")
-            return
+        self._patient, timeline = read
         if self._patient.display_name != named:
             self.title_changed.emit(self._patient.display_name)
         self._events = timeline.events
