@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.permissions import CLINICIAN, allowed
 from clinic_desktop.services.worklists import obligations, worklists
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.worklists.row_actions import RowActions
 from clinic_desktop.ui.worklists.worklist_views import WorklistView
 from clinic_desktop.ui.worklists.worklists_panel import ListByKind
@@ -54,10 +54,10 @@ class OpenWorkByOwner(ListByKind):
         """The active clinicians, by name: the people a personal item can belong to."""
         if not allowed(self._actor.role, "manage_users"):
             return ()
-        try:
-            return [user for user in users.list_users(self._actor) if user.active and user.role == CLINICIAN]
-        except ServiceError:
-            return ()  # the list still works, unfiltered by person
+        found = []
+        # Unreadable just now: the list still works, unfiltered by person.
+        Op(self, lambda: users.list_users(self._actor)).success(found.extend).failure(lambda _error: None).run()
+        return [user for user in found if user.active and user.role == CLINICIAN]
 
     def _filter_changed(self, *_) -> None:
         self.owner.setEnabled(not self.unassigned_only.isChecked())  # unassigned items have no owner to pick

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem, list_writer
 from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.tables import read_only_table
@@ -91,11 +91,7 @@ class WorklistTable(QWidget):
         selected = self.selected_row()
         keep = self.view.row_key(selected) if selected is not None else None
         scrolled = self.table.verticalScrollBar().value()
-        try:
-            self.model.reload()
-        except ServiceError as error:  # the rows shown stay, and the list says it is out of date
-            self._empty.setText(f"⚠ This list could not be read again, so it may be out of date. {sentence(str(error))}")
-            self._empty.show()
+        if not Op(self, self.model.reload).failure(self._out_of_date).run():
             return
         self._empty.setText(self.view.empty)
         if keep is not None:
@@ -113,6 +109,11 @@ class WorklistTable(QWidget):
             self._sized = True
         self._selection_changed()
         self.total_changed.emit()
+
+    def _out_of_date(self, error: str) -> None:
+        """The rows shown stay, and the list says it may be out of date."""
+        self._empty.setText(f"⚠ This list could not be read again, so it may be out of date. {sentence(error)}")
+        self._empty.show()
 
     def save_layout(self) -> None:
         save_header(self.table.horizontalHeader(), f"worklist/{self.view.key}")
@@ -175,11 +176,10 @@ class ListByKind(QWidget):
         raise NotImplementedError
 
     def reload(self) -> None:
-        try:
-            counts = self.counts()
-        except ServiceError:
-            self.list.reload()  # says why in the list
-            return
+        # Unreadable: the list's own reload says why.
+        Op(self, self.counts).success(self._show_counts).failure(lambda _error: self.list.reload()).run()
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
         if self._kind is not None and self._kind not in counts:
             self._kind = None
         self.kinds.blockSignals(True)
