@@ -32,6 +32,7 @@ from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.forms.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
 from clinic_desktop.ui.forms.medication_form import HepaticCaution, medicine_name_edit
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.time_format import short_date
 
 PRESENTATION_LABELS = {"non_specific": "N&on-specific low back pain", "radicular": "&Radicular pain"}
@@ -185,10 +186,13 @@ class FirstContactForm(PathwayForm):
     def on_refused(self, error: ServiceError) -> None:
         if isinstance(error, AcknowledgementRequired):
             # The impairment on record may have changed since the form opened: show what applies now.
-            self._relaxant_caution = episode_records.prescribing_caution(self.actor, self.patient.id,
-                                                                         "muscle_relaxant")
-            self._show_caution()
+            (Op(self, lambda: episode_records.prescribing_caution(self.actor, self.patient.id, "muscle_relaxant"))
+             .success(self._caution_now).failure(self.refuse).run())
         super().on_refused(error)
+
+    def _caution_now(self, caution: episode_records.PrescribingCaution | None) -> None:
+        self._relaxant_caution = caution
+        self._show_caution()
 
 
 def _group(title: str, *widgets: QWidget) -> QGroupBox:
