@@ -33,8 +33,8 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import today
 from clinic_desktop.services.core.errors import Conflict, ServiceError
 from clinic_desktop.services.worklists import worklists
-from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.latest import LatestOp
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.widgets.palette import attention_colour

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.latest import LatestOp
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 
 SCREEN_PIXELS_PER_POINT = 96 / 72  # 100 %: the paper's real size on a 96 dpi screen
