@@ -38,7 +38,7 @@ class ActionSpec:
     shortcut: Shortcut
     permission: str | None  # the one the service checks, offered only to a role that has it; None: anyone signed in
     places: tuple[str, ...]
-    enabled: Callable[[Any], bool] | None = None  # on the row or state selected (never None); None: about the whole place
+    enabled: Callable[[Any], bool] | None = None  # on the row or state selected; None: about the whole place
     roles: frozenset[str] | None = None  # offered only to these roles too (a text in the role's own words)
     begins_group: bool = False  # a menu puts a separator above it
     submenu: str | None = None  # not an action: a menu's submenu holding this place's actions
