@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QMenu
 
 from clinic_desktop.services.core.permissions import CLINICIAN, MANAGER, RECEPTIONIST, allowed
 
-__all__ = ["ACTIONS", "ActionSet", "ActionSpec", "offered", "places", "specs_for"]
+__all__ = ["ACTIONS", "MENU_TITLES", "ActionSet", "ActionSpec", "menu_places", "offered", "places", "specs_for"]
 
 Shortcut = str | QKeySequence.StandardKey
 
@@ -183,6 +183,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 
+# The menu bar, left to right. Alt+P is the Patients tab, so the Patient menu is Alt+T.
+MENU_TITLES = {"menu:file": "&File", "menu:go": "&Go", "menu:patient": "Pa&tient", "menu:letters": "&Letters"}
+
+
 def offered(role: str, spec: ActionSpec) -> bool:
     """Offered to a role the service would allow (and, for a role-worded entry, to that role)."""
     return (spec.permission is None or allowed(role, spec.permission)) and (spec.roles is None or role in spec.roles)
@@ -196,6 +200,11 @@ def specs_for(place: str, role: str) -> list[ActionSpec]:
 def places() -> list[str]:
     """Every place the table names (the shortcut and mnemonic checks go through each)."""
     return sorted({place for spec in ACTIONS for place in spec.places})
+
+
+def menu_places() -> list[str]:
+    """The menu bar's menus and their submenus."""
+    return [place for place in places() if place.startswith("menu:")]
 
 
 class ActionSet(QObject):
