@@ -241,14 +241,14 @@ def button_of(view, action):
 
 
 def test_the_patient_menu_its_list_button_and_context_menu_share_one_action(qtbot, sqlite_staff):
-    story = build_story(sqlite_staff, sign=False)
-    window, view = in_window(qtbot, sqlite_staff.clinician, story.patient_id)
-    sign = next(action for action in window.patient_menu.submenus["referral"].actions()
-                if action.text() == "&Sign letter…")
-    assert sign in view.referrals_table.actions()  # its context menu
-    assert button_of(view, sign).isEnabled()
-    sign.trigger()  # as chosen from the menu
-    assert isinstance(view.actions.dialog, SignLetterDialog) and view.actions.dialog.isVisible()
+    story = build_story(sqlite_staff)
+    window, view = in_window(qtbot, sqlite_staff.receptionist, story.patient_id)
+    follow_up = next(action for action in window.patient_menu.submenus["review"].actions()
+                     if action.text() == "Add f&ollow-up…")
+    assert follow_up in view.reviews_table.actions()  # its context menu
+    assert button_of(view, follow_up).isEnabled() and follow_up.shortcut().toString() == "Ctrl+Shift+U"
+    follow_up.trigger()  # as chosen from the menu
+    assert isinstance(view.actions.dialog, FollowUpDialog) and view.actions.dialog.isVisible()
     view.actions.dialog.reject()
 
 
