@@ -261,9 +261,6 @@ class ActionSet(QObject):
             else:
                 menu.addAction(self.actions[spec.id])
 
-    def spec_of(self, action: QAction) -> ActionSpec:
-        return self.specs[action.objectName()]
-
     def update(self, subject) -> None:
         """Enable each action for what is now selected."""
         self.subject = subject
