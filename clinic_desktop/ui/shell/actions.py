@@ -214,7 +214,6 @@ class ActionSet(QObject):
     def __init__(self, role: str, place_names: Iterable[str], owner: QObject, handlers: object,
                  context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut):
         super().__init__(owner)
-        self._handlers = handlers
         self.subject: Any = None
         self.actions: dict[str, QAction] = {}
         self.specs: dict[str, ActionSpec] = {}
@@ -223,12 +222,14 @@ class ActionSet(QObject):
             self._places[place] = []
             for spec in specs_for(place, role):
                 if spec.submenu is None and spec.id not in self.actions:
-                    self.actions[spec.id] = self._make(spec, owner, context)
+                    self.actions[spec.id] = self._make(spec, owner, context, getattr(handlers, spec.id))
                     self.specs[spec.id] = spec
                 self._places[place].append(spec.id)
         self.update(None)
 
-    def _make(self, spec: ActionSpec, owner: QObject, context: Qt.ShortcutContext) -> QAction:
+    def _make(self, spec: ActionSpec, owner: QObject, context: Qt.ShortcutContext,
+              handler: Callable[..., None]) -> QAction:
+        """The handler is held by the connection alone, so a closed window is not kept alive by its actions."""
         action = QAction(spec.text, owner)
         action.setObjectName(spec.id)
         shortcut = QKeySequence(spec.shortcut)
@@ -237,7 +238,7 @@ class ActionSet(QObject):
             action.setShortcutContext(context)
             readable = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{spec.text.replace('&', '').rstrip('…')} ({readable})")
-        action.triggered.connect(lambda _=False, chosen=spec: self._run(chosen))
+        action.triggered.connect(lambda _=False, chosen=spec, run=handler: self._run(chosen, run))
         return action
 
     def in_place(self, place: str) -> list[QAction]:
@@ -267,8 +268,7 @@ class ActionSet(QObject):
         for name, action in self.actions.items():
             action.setEnabled(self._applies(self.specs[name]))
 
-    def _run(self, spec: ActionSpec) -> None:
-        handler = getattr(self._handlers, spec.id)
+    def _run(self, spec: ActionSpec, handler: Callable[..., None]) -> None:
         if spec.enabled is None:
             handler()
         elif self._applies(spec):  # still true: a shortcut may race a redraw
