@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from database_fixtures import PASSWORD
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 from test_patient_view import at, build_story, monday, open_view  # noqa: F401 (the autouse clock)
@@ -272,3 +272,14 @@ def test_the_patient_menu_offers_a_patients_actions_only_with_their_tab_in_front
     window.show_worklists()
     shown = [action.text() for action in window.patient_menu.menu.actions() if action.isVisible()]
     assert shown == ["&Register new patient…"]
+
+
+def test_closing_a_patients_tab_takes_its_actions_off_the_patient_menu(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff)
+    window, _view = in_window(qtbot, sqlite_staff.receptionist, story.patient_id)
+    window.close_patient_tab()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the closed view is gone
+    shown = [action.text() for action in window.patient_menu.menu.actions() if action.isVisible()]
+    assert shown == ["&Register new patient…"]
+    window.open_patient(story.patient_id)  # and back again, with a new view's actions
+    assert "&Edit details…" in [action.text() for action in window.patient_menu.menu.actions()]
