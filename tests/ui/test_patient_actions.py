@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 from database_fixtures import PASSWORD
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolButton
 from test_letter_window import drawn
 from test_patient_view import at, build_story, monday, open_view  # noqa: F401 (the autouse clock)
 
+from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.referrals import WRONG_PASSWORD
@@ -20,6 +22,8 @@ from clinic_desktop.ui.letters.letter_window import LetterWindow
 from clinic_desktop.ui.letters.referral_dialogs import AmendLetterDialog, SignLetterDialog
 from clinic_desktop.ui.patients.patient_actions import FollowUpDialog
 from clinic_desktop.ui.patients.patient_dialog import PatientDialog
+from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.shell.main_window import MainWindow
 
 CLINICAL = {"first_contact", "start_back", "medication", "findings", "outcome", "discharge", "acknowledge",
             "write_letter", "sign", "amend_letter"}
@@ -222,3 +226,62 @@ def test_the_leaflet_opens_for_a_receptionist(qtbot, sqlite_staff):
     assert window.windowTitle() == "Self-management leaflet — SMITH, Ann"
     assert window.preview.page_count() == 1
     window.close()
+
+
+# --- the main window's Patient menu: the same actions as the patient's tab ---
+
+
+def in_window(qtbot, actor, patient_id: int):
+    """The main window with the patient's tab in front."""
+    window = MainWindow(actor, load_settings(), "clinic.sqlite3", ChangeHub(actor, poll_seconds=3600))
+    qtbot.addWidget(window)
+    return window, window.open_patient(patient_id)
+
+
+def button_of(view, action):
+    return next(button for button in view.findChildren(QToolButton) if button.defaultAction() is action)
+
+
+def test_the_patient_menu_its_list_button_and_context_menu_share_one_action(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff)
+    window, view = in_window(qtbot, sqlite_staff.receptionist, story.patient_id)
+    follow_up = next(action for action in window.patient_menu.submenus["review"].actions()
+                     if action.text() == "Add f&ollow-up…")
+    assert follow_up in view.reviews_table.actions()  # its context menu
+    assert button_of(view, follow_up).isEnabled() and follow_up.shortcut().toString() == "Ctrl+Shift+U"
+    follow_up.trigger()  # as chosen from the menu
+    assert isinstance(view.actions.dialog, FollowUpDialog) and view.actions.dialog.isVisible()
+    view.actions.dialog.reject()
+
+
+def test_the_patient_menu_follows_the_selected_review(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff)
+    window, view = in_window(qtbot, sqlite_staff.receptionist, story.patient_id)
+    entries = {action.text(): action for action in window.patient_menu.submenus["review"].actions()}
+    choose(view.reviews_table, view.reviews_model, 1, "to book")
+    assert entries["&Book review…"].isEnabled() and not entries["&Rebook review…"].isEnabled()
+    assert button_of(view, entries["&Book review…"]).isEnabled()
+    choose(view.reviews_table, view.reviews_model, 0, "12-week check")
+    assert entries["&Rebook review…"].isEnabled() and not entries["&Book review…"].isEnabled()
+    assert not button_of(view, entries["&Book review…"]).isEnabled()
+
+
+def test_the_patient_menu_offers_a_patients_actions_only_with_their_tab_in_front(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff)
+    window, view = in_window(qtbot, sqlite_staff.receptionist, story.patient_id)
+    shown = [action.text() for action in window.patient_menu.menu.actions() if action.isVisible()]
+    assert shown[:1] == ["&Register new patient…"] and "&Edit details…" in shown
+    window.show_worklists()
+    shown = [action.text() for action in window.patient_menu.menu.actions() if action.isVisible()]
+    assert shown == ["&Register new patient…"]
+
+
+def test_closing_a_patients_tab_takes_its_actions_off_the_patient_menu(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff)
+    window, _view = in_window(qtbot, sqlite_staff.receptionist, story.patient_id)
+    window.close_patient_tab()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the closed view is gone
+    shown = [action.text() for action in window.patient_menu.menu.actions() if action.isVisible()]
+    assert shown == ["&Register new patient…"]
+    window.open_patient(story.patient_id)  # and back again, with a new view's actions
+    assert "&Edit details…" in [action.text() for action in window.patient_menu.menu.actions()]

@@ -118,6 +118,31 @@ def test_a_refused_action_is_explained_and_the_list_catches_up(qtbot, sqlite_sta
     assert today.model.index(0, 6).data() == "attended"
 
 
+def test_a_refusal_from_a_list_is_one_sentence(qtbot, sqlite_staff):
+    referral_id = _signed_letter(sqlite_staff, "Adams")
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    to_send = panel.list_for("to_send")
+    _select(to_send, 0)
+    referrals.mark_referral_sent(sqlite_staff.manager, referral_id)  # another workstation, meanwhile
+    to_send.buttons["Mark sent"].click()
+    boxes = [box for box in panel.findChildren(QMessageBox, "refusal") if box.isVisible()]
+    assert len(boxes) == 1
+    text = boxes[0].text()
+    assert text[0].isupper() and text.endswith(".") and ". " not in text
+
+
+def test_a_lists_button_and_its_context_menu_entry_are_one_action_enabled_by_the_row(qtbot, sqlite_staff):
+    _booked_today(sqlite_staff, "Smith")
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    today = panel.list_for("today")
+    arrived = today.buttons["Arrived"].defaultAction()
+    assert arrived in today.table.actions()  # the context menu offers the same action
+    assert today.table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert not arrived.isEnabled()  # no row selected yet
+    _select(today, 0)
+    assert arrived.isEnabled() and arrived.shortcut().toString() == "Ctrl+Shift+A"
+
+
 def test_a_change_from_another_workstation_shows_within_seconds(qtbot, sqlite_staff):
     panel, _ = _panel(qtbot, sqlite_staff.receptionist, poll_seconds=0.2)
     assert panel.titles()[0] == "To book (0)"

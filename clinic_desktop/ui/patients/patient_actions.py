@@ -1,10 +1,11 @@
-"""What can be done from a patient's view, as named actions offered per role and state.
+"""What can be done from a patient's view, as named verbs offered per role and state.
 
-An action exists only for a role the permission table allows (a receptionist is never
-offered a clinical form); it is enabled only when the episode, review or referral in view
-is in a state the service would accept. The service still checks. Every successful
-change shows what it did in the notice strip and tells the change hub, so every open
-view (this one included) redraws.
+The actions are entries of the one table in ui/shell/actions: an action exists only for
+a role the permission table allows (a receptionist is never offered a clinical form); it
+is enabled only when the episode, review or referral in view is in a state the service
+would accept. The service still checks, through an Op. Every successful change shows
+what it did in the notice strip and tells the change hub, so every open view (this one
+included) redraws.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -30,8 +31,6 @@ from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.appointments.appointments import AppointmentRecord
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_day, format_time
-from clinic_desktop.services.core.errors import ServiceError
-from clinic_desktop.services.core.permissions import CLINICIAN, allowed
 from clinic_desktop.services.episodes.episode_records import EpisodeRecord
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.referrals import ReferralRecord
@@ -52,8 +51,9 @@ from clinic_desktop.ui.letters.referral_dialogs import (
     SignLetterDialog,
 )
 from clinic_desktop.ui.ops.messages import show_refusal
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.patients.patient_dialog import PatientDialog
+from clinic_desktop.ui.shell.actions import ActionSet
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 
 
@@ -71,60 +71,7 @@ class PatientState:
         return self.episode is not None and self.episode.status == "open"
 
 
-@dataclass(frozen=True)
-class _Verb:
-    name: str
-    text: str
-    shortcut: str
-    permission: str
-    group: str  # "patient" (the toolbar), "review" or "referral" (above those lists)
-    applies: Callable[[PatientState], bool]
-
-
-def _referral_in(*statuses: str) -> Callable[[PatientState], bool]:
-    return lambda state: state.referral is not None and state.referral.status in statuses
-
-
-def _has_letter(state: PatientState) -> bool:
-    """A signed letter to read, or a draft written and not yet signed."""
-    referral = state.referral
-    return referral is not None and (bool(referral.versions) or (referral.status == "drafted"))
-
-
-def _appointment_in(status: str) -> Callable[[PatientState], bool]:
-    return lambda state: state.episode_open and state.appointment is not None and state.appointment.status == status
-
-
-VERBS = (
-    _Verb("edit_details", "&Edit details…", "Ctrl+E", "edit_patient", "patient", lambda state: True),
-    _Verb("first_contact", "&First contact…", "Ctrl+Shift+F", "open_episode", "patient",
-          lambda state: not state.has_open_episode),
-    _Verb("start_back", "&STarT Back…", "Ctrl+T", "record_clinical_fact", "patient", lambda s: s.episode_open),
-    _Verb("medication", "&Medication…", "Ctrl+M", "record_clinical_fact", "patient", lambda s: s.episode_open),
-    _Verb("findings", "F&indings…", "Ctrl+I", "record_clinical_fact", "patient", lambda s: s.episode_open),
-    _Verb("outcome", "12-&week outcome…", "Ctrl+Shift+W", "record_clinical_fact", "patient",
-          lambda s: s.episode_open),
-    _Verb("discharge", "&Discharge…", "Ctrl+Shift+D", "discharge_episode", "patient", lambda s: s.episode_open),
-    _Verb("acknowledge", "&Acknowledge warning…", "Ctrl+K", "acknowledge_warning", "patient",
-          lambda s: s.episode is not None and bool(s.episode.open_warnings)),
-    _Verb("follow_up", "Add f&ollow-up…", "Ctrl+Shift+U", "book_appointment", "review", lambda s: s.episode_open),
-    _Verb("book", "&Book review…", "Ctrl+B", "book_appointment", "review", _appointment_in("to_book")),
-    _Verb("rebook", "&Rebook review…", "Ctrl+Shift+B", "book_appointment", "review", _appointment_in("booked")),
-    _Verb("write_letter", "&Write letter…", "Ctrl+Shift+L", "draft_referral", "referral", _referral_in("raised", "drafted")),
-    _Verb("sign", "&Sign letter…", "Ctrl+Shift+S", "sign_referral", "referral", _referral_in("drafted")),
-    _Verb("view_letter", "&View letter…", "Ctrl+Shift+V", "view_patient", "referral", _has_letter),
-    _Verb("amend_letter", "Ame&nd letter…", "Ctrl+Shift+N", "sign_referral", "referral", _referral_in("signed", "sent")),
-    _Verb("mark_sent", "Mark letter s&ent", "", "send_referral", "referral", _referral_in("signed")),
-    _Verb("acknowledged", "Record ac&knowledged", "", "record_referral_reply", "referral", _referral_in("sent")),
-    _Verb("close", "&Close referral", "", "record_referral_reply", "referral", _referral_in("acknowledged")),
-    _Verb("cancel_referral", "Cancel referra&l…", "", "cancel_referral", "referral", _referral_in("raised", "drafted")),
-    _Verb("print_leaflet", "&Print leaflet…", "Ctrl+Shift+P", "view_patient", "patient", lambda state: True),
-)
-
-
-def offered(role: str, verb: _Verb) -> bool:
-    """A verb is offered to a role the service would allow; only a clinician signs (DESIGN.md)."""
-    return allowed(role, verb.permission) and (verb.name not in ("sign", "amend_letter") or role == CLINICIAN)
+_GROUP_PLACES = {"patient": "patient:toolbar", "review": "patient:reviews", "referral": "patient:referrals"}
 
 
 class PatientActions(QObject):
@@ -138,25 +85,14 @@ class PatientActions(QObject):
         self._notices = notices
         self.state = PatientState()
         self.dialog: QDialog | None = None  # the one last opened (tests and the idle lock find it)
-        self.actions: dict[str, QAction] = {}
-        self._verbs: dict[str, _Verb] = {}
-        for verb in VERBS:
-            if not offered(actor.role, verb):
-                continue
-            action = QAction(verb.text, owner)
-            action.setObjectName(verb.name)
-            if verb.shortcut:
-                action.setShortcut(QKeySequence(verb.shortcut))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                action.setToolTip(f"{verb.text.replace('&', '').rstrip('…')} ({verb.shortcut})")
-            action.triggered.connect(getattr(self, verb.name))
-            owner.addAction(action)
-            self.actions[verb.name] = action
-            self._verbs[verb.name] = verb
+        self._set = ActionSet(actor.role, _GROUP_PLACES.values(), owner, self)
+        self.actions: dict[str, QAction] = self._set.actions
+        owner.addActions(list(self.actions.values()))  # their shortcuts work anywhere in the view
         self.set_state(self.state)
 
     def in_group(self, group: str) -> list[QAction]:
-        return [self.actions[name] for name, verb in self._verbs.items() if verb.group == group]
+        """The actions of the toolbar ("patient") or of the reviews or referrals list."""
+        return self._set.in_place(_GROUP_PLACES[group])
 
     def list_with_buttons(self, table: QTableView, group: str) -> QWidget:
         """The list of reviews or referrals with its actions as buttons above it and in its context menu."""
@@ -178,8 +114,7 @@ class PatientActions(QObject):
 
     def set_state(self, state: PatientState) -> None:
         self.state = state
-        for name, action in self.actions.items():
-            action.setEnabled(self._verbs[name].applies(state))
+        self._set.update(state)
 
     # --- what each action opens -------------------------------------------------------------
 
@@ -202,66 +137,69 @@ class PatientActions(QObject):
         self._open(dialog, dialog.saved,
                    lambda record: self._notices.show_notices([f"Details of {record.display_name} saved."]))
 
-    def first_contact(self) -> None:
+    def first_contact(self, _state: PatientState) -> None:
         self._pathway_form(FirstContactForm, self._patient_id)
 
-    def start_back(self) -> None:
-        self._pathway_form(StartBackForm, self.state.episode.id)
+    def start_back(self, state: PatientState) -> None:
+        self._pathway_form(StartBackForm, state.episode.id)
 
-    def medication(self) -> None:
-        self._pathway_form(MedicationForm, self.state.episode.id)
+    def medication(self, state: PatientState) -> None:
+        self._pathway_form(MedicationForm, state.episode.id)
 
-    def findings(self) -> None:
-        self._pathway_form(FindingsForm, self.state.episode.id)
+    def findings(self, state: PatientState) -> None:
+        self._pathway_form(FindingsForm, state.episode.id)
 
-    def outcome(self) -> None:
-        self._pathway_form(TwelveWeekOutcomeForm, self.state.episode.id)
+    def outcome(self, state: PatientState) -> None:
+        self._pathway_form(TwelveWeekOutcomeForm, state.episode.id)
 
-    def discharge(self) -> None:
-        self._pathway_form(DischargeForm, self.state.episode.id)
+    def discharge(self, state: PatientState) -> None:
+        self._pathway_form(DischargeForm, state.episode.id)
 
-    def acknowledge(self) -> None:
-        warnings = self.state.episode.open_warnings
+    def acknowledge(self, state: PatientState) -> None:
+        warnings = state.episode.open_warnings
         warning = next((item for item in warnings if item.requires_acknowledgement), warnings[0])
         dialog = AcknowledgeWarningDialog(self._actor, warning, parent=self._owner)
         self._open(dialog, dialog.saved, self._notices.show_update)
 
-    def follow_up(self) -> None:
-        dialog = FollowUpDialog(self._actor, self._settings, self.state.episode.id, parent=self._owner)
+    def follow_up(self, state: PatientState) -> None:
+        dialog = FollowUpDialog(self._actor, self._settings, state.episode.id, parent=self._owner)
         self._open(dialog, dialog.saved, lambda record: self._notices.show_notices(
             [f"Follow-up put on the to-book list, due by {format_day(record.due_by)}."]))
 
-    def book(self, reschedule: bool = False) -> None:
-        dialog = BookingDialog(self._actor, self._settings, self.state.appointment.id, parent=self._owner,
+    def book(self, state: PatientState, reschedule: bool = False) -> None:
+        dialog = BookingDialog(self._actor, self._settings, state.appointment.id, parent=self._owner,
                                reschedule=reschedule)
         self._open(dialog, dialog.booked, lambda record: self._notices.show_notices([booked_notice(record,
                                                                                                    self._settings)]))
 
-    def rebook(self) -> None:
-        self.book(reschedule=True)
+    def rebook(self, state: PatientState) -> None:
+        self.book(state, reschedule=True)
 
-    def write_letter(self) -> None:
-        self._referral_dialog(DraftLetterDialog, "letter drafted")
+    def write_letter(self, state: PatientState) -> None:
+        self._referral_dialog(DraftLetterDialog, state, "letter drafted")
 
-    def sign(self) -> None:
-        self._referral_dialog(SignLetterDialog, "letter signed; it can now be sent")
+    def sign(self, state: PatientState) -> None:
+        self._referral_dialog(SignLetterDialog, state, "letter signed; it can now be sent")
 
-    def cancel_referral(self) -> None:
-        self._referral_dialog(CancelReferralDialog, "cancelled")
+    def cancel_referral(self, state: PatientState) -> None:
+        self._referral_dialog(CancelReferralDialog, state, "cancelled")
 
-    def amend_letter(self) -> None:
-        dialog = AmendLetterDialog(self._actor, self.state.referral, parent=self._owner)
+    def amend_letter(self, state: PatientState) -> None:
+        dialog = AmendLetterDialog(self._actor, state.referral, parent=self._owner)
         self._open(dialog, dialog.saved, lambda record: self._notices.show_notices(
             [f"{record.kind_title} referral: letter amended and signed as version {record.versions[-1].version}; "
              "it must be sent again."]))
 
-    def view_letter(self) -> None:
-        self._show_window(LetterWindow.for_referral(self._actor, self._settings, self.state.referral.id,
-                                                    hub=self._hub, parent=self._owner))
+    def view_letter(self, state: PatientState) -> None:
+        self._open_window(lambda: LetterWindow.for_referral(self._actor, self._settings, state.referral.id,
+                                                            hub=self._hub, parent=self._owner))
 
     def print_leaflet(self) -> None:
-        self._show_window(LetterWindow.for_leaflet(self._actor, self._settings, self._patient_id,
-                                                   parent=self._owner))
+        self._open_window(lambda: LetterWindow.for_leaflet(self._actor, self._settings, self._patient_id,
+                                                           parent=self._owner))
+
+    def _open_window(self, make: Callable[[], LetterWindow]) -> None:
+        Op(self._owner, make).success(self._show_window).failure(self._refused).run()
 
     def _show_window(self, window: LetterWindow) -> None:
         """A letter window is not modal: the patient's record stays usable beside it."""
@@ -270,30 +208,29 @@ class PatientActions(QObject):
         window.show()
         window.activateWindow()
 
-    def _referral_dialog(self, dialog_class, did: str) -> None:
-        dialog = dialog_class(self._actor, self.state.referral, parent=self._owner)
+    def _referral_dialog(self, dialog_class, state: PatientState, did: str) -> None:
+        dialog = dialog_class(self._actor, state.referral, parent=self._owner)
         self._open(dialog, dialog.saved,
                    lambda record: self._notices.show_notices([f"{record.kind_title} referral: {did}."]))
 
-    def mark_sent(self) -> None:
-        self._referral_step(referrals.mark_referral_sent, "letter marked as sent")
+    def mark_sent(self, state: PatientState) -> None:
+        self._referral_step(referrals.mark_referral_sent, state, "letter marked as sent")
 
-    def acknowledged(self) -> None:
-        self._referral_step(referrals.record_referral_acknowledged, "receipt acknowledged")
+    def acknowledged(self, state: PatientState) -> None:
+        self._referral_step(referrals.record_referral_acknowledged, state, "receipt acknowledged")
 
-    def close(self) -> None:
-        self._referral_step(referrals.close_referral, "closed")
+    def close(self, state: PatientState) -> None:
+        self._referral_step(referrals.close_referral, state, "closed")
 
-    def _referral_step(self, step: Callable, did: str) -> None:
+    def _referral_step(self, step: Callable, state: PatientState, did: str) -> None:
         """A one-click step after signing; a refusal (someone moved it meanwhile) is shown, not swallowed."""
-        try:
-            with busy_cursor():
-                record = step(self._actor, self.state.referral.id)
-        except ServiceError as error:
-            self.dialog = show_refusal(self._owner, str(error))
-            return
-        self._notices.show_notices([f"{record.kind_title} referral: {did}."])
-        self._hub.after_change()
+        Op(self._owner, lambda: step(self._actor, state.referral.id), hub=self._hub).success(
+            lambda record: self._notices.show_notices([f"{record.kind_title} referral: {did}."])).failure(
+            self._refused).run()
+
+    def _refused(self, text: str) -> None:
+        """The refusal box, kept as the dialog last opened (the idle lock hides it with the window)."""
+        self.dialog = show_refusal(self._owner, text)
 
 
 def booked_notice(record: AppointmentRecord, settings) -> str:
@@ -331,12 +268,11 @@ class FollowUpDialog(QDialog):
         self.setMinimumWidth(420)
 
     def save(self) -> None:
-        try:
-            with busy_cursor():
-                record = appointments.add_follow_up(self._actor, self._episode_id,
-                                                    due_by=self.due_by.date().toPython(), reason=self.reason.text())
-        except ServiceError as error:
-            self.message.setText(str(error))
-            return
+        Op(self, lambda: appointments.add_follow_up(self._actor, self._episode_id,
+                                                    due_by=self.due_by.date().toPython(),
+                                                    reason=self.reason.text())).success(self._added).failure(
+            self.message.setText).run()
+
+    def _added(self, record: AppointmentRecord) -> None:
         self.saved.emit(record)
         self.accept()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import ServiceError
-from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.book.appointment_book import AppointmentBookView
 from clinic_desktop.ui.exchange import exchange_actions
@@ -31,8 +30,10 @@ from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.ops.messages import show_refusal
 from clinic_desktop.ui.patients.patient_search import PatientSearch
 from clinic_desktop.ui.patients.patient_view import PatientView
+from clinic_desktop.ui.shell.actions import MENU_TITLES, ActionSet, menu_places
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.manager_tabs import build_manager_tabs
+from clinic_desktop.ui.shell.patient_menu import PatientMenu
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.time_format import short_date
 from clinic_desktop.ui.widgets.window_layout import restore_window, save_window
@@ -123,66 +124,70 @@ class MainWindow(QMainWindow):
     # --- actions and menus ---
 
     def _add_actions(self) -> None:
-        def action(text: str, shortcut, slot, menu) -> QAction:
-            made = QAction(text, self)
-            made.setShortcut(QKeySequence(shortcut))
-            made.triggered.connect(slot)
-            menu.addAction(made)
-            return made
-
-        file_menu = self.menuBar().addMenu("&File")
-        self.refresh_action = action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh, file_menu)
-        file_menu.addSeparator()
-        self._add_exchange_actions(file_menu)
-        file_menu.addSeparator()
-        self.lock_action = action("&Lock screen", "Ctrl+L", self.lock_requested.emit, file_menu)
-        action("Sign &out", "Ctrl+Shift+Q", self.sign_out_requested.emit, file_menu)
-        action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
-
-        go_menu = self.menuBar().addMenu("&Go")
-        action("&Worklists", "Ctrl+1", lambda: self.tabs.setCurrentIndex(0), go_menu)
-        self.find_action = action("&Find patient", QKeySequence.StandardKey.Find, self.find_patient, go_menu)
-        action("Appointment &book", "Ctrl+3", lambda: self.tabs.setCurrentWidget(self.book), go_menu)
+        """The menus, made from the one table of actions (ui/shell/actions), each entry offered
+        only to a role the services allow."""
+        self.menu_actions = ActionSet(self.actor.role, menu_places(), self, self, Qt.ShortcutContext.WindowShortcut)
+        actions = self.menu_actions.actions
+        menus = {place: self.menuBar().addMenu(title) for place, title in MENU_TITLES.items()
+                 if self.menu_actions.in_place(place)}
+        for place, menu in menus.items():
+            self.menu_actions.fill_menu(menu, place)
+        self.refresh_action, self.lock_action = actions["refresh"], actions["lock"]
+        self.find_action, self.urgent_action = actions["find_patient"], actions["open_urgent_patient"]
+        self.letters_batch_action = actions.get("print_or_export_letters")
+        self.export_record_action = actions.get("export_patient_record")
         for number, (widget, _title, entry) in enumerate(self.manager.titled(), start=4):
-            action(entry, f"Ctrl+{number}", lambda _=False, shown=widget: self.tabs.setCurrentWidget(shown), go_menu)
-        self.urgent_action = action("&Urgent referral's patient", "Ctrl+U", self.open_urgent_patient, go_menu)
-        go_menu.addSeparator()
-        action("&Next tab", "Ctrl+Tab", lambda: self._step_tab(1), go_menu)
-        action("&Previous tab", "Ctrl+Shift+Tab", lambda: self._step_tab(-1), go_menu)
-        action("&Close patient tab", QKeySequence.StandardKey.Close,
-               lambda: self._close_patient_tab(self.tabs.currentIndex()), go_menu)
+            shown = QAction(entry, self)
+            shown.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            shown.triggered.connect(lambda _=False, tab=widget: self.tabs.setCurrentWidget(tab))
+            menus["menu:go"].insertAction(self.urgent_action, shown)
+        self.patient_menu = PatientMenu(menus["menu:patient"])
+        self.tabs.currentChanged.connect(self._patient_in_front)
+        self._patient_in_front()
 
-        patient_menu = self.menuBar().addMenu("Pa&tient")  # Alt+P is the Patients tab
-        action("&Register new patient…", QKeySequence.StandardKey.New, self.register_patient, patient_menu)
+    def _patient_in_front(self, _index=None) -> None:
+        """The menus follow the tab in front: its patient's actions, their record's export."""
+        view = self.tabs.currentWidget()
+        self.patient_menu.show_actions_of(view if isinstance(view, PatientView) else None)
+        if self.export_record_action is not None:
+            self.export_record_action.setEnabled(self._current_patient() is not None)
 
-        self.letters_batch_action = None
-        if allowed(self.actor.role, "export_letters"):
-            letters_menu = self.menuBar().addMenu("&Letters")
-            self.letters_batch_action = action("&Print or export signed letters…", "Ctrl+Shift+E",
-                                               self.print_or_export_letters, letters_menu)
+    # --- what the menus do ---
 
-    def _add_exchange_actions(self, file_menu) -> None:
-        """Import and export, each offered only to a role that may use it."""
-        role = self.actor.role
-        if allowed(role, "import_patients"):
-            import_action = file_menu.addAction("&Import patients from CSV…")
-            import_action.triggered.connect(lambda: exchange_actions.import_patients(
-                self, self.actor, self._settings, lambda _result: self.hub.after_change()))
-        export_menu = file_menu.addMenu("&Export")
-        calendar = "My &calendar (iCalendar)…" if role == "clinician" else "A clinician's &calendar (iCalendar)…"
-        if allowed(role, "export_calendar"):
-            export_menu.addAction(calendar).triggered.connect(
-                lambda: exchange_actions.export_calendar(self, self.actor, self._settings))
-        self.export_record_action = None
-        if allowed(role, "export_patient_record"):
-            self.export_record_action = export_menu.addAction("This patient's &record (FHIR)…")
-            self.export_record_action.triggered.connect(self.export_patient_record)
-            self.tabs.currentChanged.connect(
-                lambda _index: self.export_record_action.setEnabled(self._current_patient() is not None))
-            self.export_record_action.setEnabled(False)
-        if allowed(role, "export_patients"):
-            export_menu.addAction("All &patients (CSV)…").triggered.connect(
-                lambda: exchange_actions.export_patients(self, self.actor))
+    def import_patients(self) -> None:
+        exchange_actions.import_patients(self, self.actor, self._settings, lambda _result: self.hub.after_change())
+
+    def export_calendar(self) -> None:
+        exchange_actions.export_calendar(self, self.actor, self._settings)
+
+    export_my_calendar = export_calendar  # the same export, in a clinician's own words
+
+    def export_patients(self) -> None:
+        exchange_actions.export_patients(self, self.actor)
+
+    def lock(self) -> None:
+        self.lock_requested.emit()
+
+    def sign_out(self) -> None:
+        self.sign_out_requested.emit()
+
+    def quit(self) -> None:
+        self.close()
+
+    def show_worklists(self) -> None:
+        self.tabs.setCurrentIndex(0)
+
+    def show_book(self) -> None:
+        self.tabs.setCurrentWidget(self.book)
+
+    def next_tab(self) -> None:
+        self._step_tab(1)
+
+    def previous_tab(self) -> None:
+        self._step_tab(-1)
+
+    def close_patient_tab(self) -> None:
+        self._close_patient_tab(self.tabs.currentIndex())
 
     def export_patient_record(self) -> None:
         patient_id = self._current_patient()
