@@ -76,14 +76,17 @@ def permission_checked(permission: str):
     """Decorate a public service ``fn(actor, ...)`` that cannot be one transaction.
 
     A file copy, a restore, an export read in batches or a call on to another service opens
-    its own transactions (or must run outside one); its permission is still checked before
-    anything happens, and it is marked as part of the API like any other service.
+    its own transactions (or must run outside one); its permission, and that the account is
+    still active in its role, are still checked before anything happens, and it is marked as
+    part of the API like any other service.
     """
 
     def decorate(function):
         @functools.wraps(function)
         def run(actor, *args, **kwargs):
             require(actor, permission)
+            with database_errors_in_words():
+                _check_still_allowed(actor)
             return function(actor, *args, **kwargs)
 
         run.permission = permission

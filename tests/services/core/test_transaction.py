@@ -16,7 +16,7 @@ from clinic_desktop.models import (
     User,
     is_sqlite,
 )
-from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin import backup, users
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
@@ -104,6 +104,16 @@ def test_a_deactivated_account_is_refused_on_its_next_action(staff):
         patients.register_patient(staff.receptionist, family_name="Smith", given_name="Ann",
                                   date_of_birth=date(1980, 2, 1))
     assert (Patient.select().count(), AuditEvent.select().count()) == (0, events)
+
+
+def test_a_deactivated_manager_cannot_back_up_from_a_window_still_open(staff, tmp_path):
+    """A backup is no single transaction (permission_checked), yet the account is checked as for any service."""
+    User.update(active=False).where(User.id == staff.manager.user_id).execute()
+    events = AuditEvent.select().count()
+    target = tmp_path / "copy.sqlite3"
+    with pytest.raises(PermissionDenied, match="the account .* is no longer active in this role"):
+        backup.back_up(staff.manager, target)
+    assert (target.exists(), AuditEvent.select().count()) == (False, events)
 
 
 def test_an_account_whose_role_changed_is_refused_until_it_signs_in_again(staff):
