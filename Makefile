@@ -40,7 +40,7 @@ SOAK_EXAMPLES ?= 10000
 .PHONY: soak
 soak: $(STAMP)
 	SAFETY_NET_EXAMPLES=$(SOAK_EXAMPLES) QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest \
-		tests/services/test_safety_net_state_machine.py -p no:randomly -s -q
+		tests/services/episodes/test_safety_net_state_machine.py -p no:randomly -s -q
 
 .PHONY: bench
 bench: $(STAMP)

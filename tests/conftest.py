@@ -82,6 +82,25 @@ pytest_plugins = ["database_fixtures"]
 
 
 @pytest.fixture(autouse=True)
+def clinic_clock(request):
+    """The clinic's clock, frozen at the test module's ``CLINIC_TIME`` (an aware datetime) if it sets one.
+
+    What is due, overdue or late depends on today, so a module whose tests read the clinic's
+    day names its moment once (``CLINIC_TIME = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)``)
+    and every test in it runs there; a test moves the clock further with ``frozen_at`` itself.
+    Yields the moment, or None where the clock runs free.
+    """
+    from clinic_desktop.services.core.clock import frozen_at
+
+    moment = getattr(request.module, "CLINIC_TIME", None)
+    if moment is None:
+        yield None
+        return
+    with frozen_at(moment):
+        yield moment
+
+
+@pytest.fixture(autouse=True)
 def private_window_layout(tmp_path):
     """Remembered window layouts go to the test's own folder, never the developer's settings."""
     from PySide6.QtCore import QSettings

@@ -30,11 +30,11 @@ from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import Conflict, ValidationError
 from clinic_desktop.services.core.permissions import require
-from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.core.transaction import permission_checked, service
 
 __all__ = ["BackupResult", "Contents", "RestoreCheck", "RestoreResult", "back_up", "check_restore_file",
-           "describe", "live_database_file", "pg_dump_available", "pg_dump_command", "pg_restore_command", "restore",
-           "seconds_in_words", "size_in_words", "uses_sqlite"]
+           "copy_database", "describe", "live_database_file", "pg_dump_available", "pg_dump_command", "pg_restore_command",
+           "restore", "seconds_in_words", "size_in_words", "uses_sqlite"]
 
 # One copy or restore at a time in this process: the daily backup runs on a thread of its own,
 # and a restore briefly binds the models to its working copy while it upgrades it.
@@ -101,6 +101,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
+@permission_checked("back_up_database")
 def back_up(actor: Actor, target: Path) -> BackupResult:
     """Copy the whole database to ``target`` (replaced if it exists), checked; one audit event."""
     require(actor, "back_up_database")
@@ -142,6 +143,7 @@ def pg_restore_command(source: Path) -> str:
     return files.shown(files.pg_restore_command(database.database, database.connect_params, Path(source)))
 
 
+@permission_checked("restore_database")
 def check_restore_file(actor: Actor, path: Path) -> RestoreCheck:
     """What restoring ``path`` would do; refuses a file that cannot be restored. Changes nothing."""
     require(actor, "restore_database")
@@ -152,6 +154,7 @@ def check_restore_file(actor: Actor, path: Path) -> RestoreCheck:
                             contents.schema_version if contents.schema_version < _schema_version() else None)
 
 
+@permission_checked("restore_database")
 def restore(actor: Actor, path: Path) -> RestoreResult:
     """Replace the whole database with the backup at ``path``, after a safety copy of the current one.
 

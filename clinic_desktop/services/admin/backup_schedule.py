@@ -24,7 +24,10 @@ from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.permissions import COMMAND_LINE, require
-from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.core.transaction import permission_checked, service
+
+__all__ = ["DailyResult", "KeptCopy", "backup_folder", "daily_backup_actor", "daily_file_name", "kept_copies",
+           "list_kept_copies", "run_daily"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ def kept_copies(folder: Path) -> tuple[KeptCopy, ...]:
     return tuple(sorted(copies, key=lambda copy: copy.day, reverse=True))
 
 
+@permission_checked("back_up_database")
 def list_kept_copies(actor: Actor) -> tuple[Path, tuple[KeptCopy, ...]]:
     """The daily backup folder and the copies kept in it, newest first."""
     require(actor, "back_up_database")
@@ -105,6 +109,7 @@ def list_kept_copies(actor: Actor) -> tuple[Path, tuple[KeptCopy, ...]]:
     return folder, kept_copies(folder)
 
 
+@permission_checked("back_up_database")
 def run_daily(actor: Actor, *, even_if_off: bool = False) -> DailyResult:
     """Make today's copy unless there is one, then delete our copies beyond the newest N.
 

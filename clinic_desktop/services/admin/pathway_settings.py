@@ -23,6 +23,10 @@ from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.transaction import service
 
+__all__ = ["FIXED_TIMINGS", "RED_FLAG_REASON", "TIMED_ITEMS", "TIMINGS_SETTING", "TIMING_LIMITS", "TIMING_WORDS",
+           "DeadlineMoves", "TimingsChange", "TimingsRecord", "current_timings", "load_pathway_timings",
+           "packaged_timings", "preview_clinic_settings", "preview_pathway_timings", "update_pathway_timings"]
+
 TIMINGS_SETTING = "pathway_timings"
 # The latest each timing may be, the source's own deadline: a clinic may be stricter, never later.
 TIMING_LIMITS: dict[str, int] = dict(SOURCE_LIMITS)

@@ -15,6 +15,8 @@ from clinic_desktop.services.core.clinic_time import format_day, format_time, to
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.transaction import service
 
+__all__ = ["ClinicSettings", "load_settings", "start_of_clinic_day", "update_clinic_settings", "validate"]
+
 _KEY = "clinic"
 
 

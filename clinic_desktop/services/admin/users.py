@@ -26,6 +26,11 @@ from clinic_desktop.services.core.transaction import database_errors_in_words, s
 from clinic_desktop.services.episodes import handover
 from clinic_desktop.services.worklists import obligations
 
+__all__ = ["MIN_PASSWORD_LENGTH", "ROLE_LABELS", "OpenWork", "SignInFailed", "UserRecord", "actor_for", "authenticate",
+           "create_first_manager", "create_user", "deactivate_user", "edit_user", "first_active_user", "has_users",
+           "list_users", "open_work_of", "reactivate_user", "reset_password", "set_professional_title",
+           "verify_password"]
+
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
 MIN_PASSWORD_LENGTH = 10
 ROLE_LABELS = {"receptionist": "receptionist", "clinician": "clinician", "practice_manager": "practice manager"}

@@ -26,6 +26,10 @@ from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
+__all__ = ["MAX_BOOK_DAYS", "BookDay", "BookSlot", "BookWeek", "BookedAppointment", "ClinicianRecord", "GridSlot",
+           "active_clinicians", "clinician_book", "clinician_week", "clinicians", "day_bounds", "find_clinician",
+           "slot_grid"]
+
 MAX_BOOK_DAYS = 42
 _DAY_STATUSES_SQL = SQL("(" + ", ".join(f"'{status}'" for status in DAY_STATUSES) + ")")
 

@@ -43,6 +43,9 @@ from clinic_desktop.services.episodes.pathway_sync import (
     lock_episode,
 )
 
+__all__ = ["AppointmentRecord", "add_follow_up", "appointments_for_episode", "book_appointment", "cancel_appointment",
+           "cancel_booking", "get_appointment", "record_attended", "record_did_not_attend", "reschedule_appointment"]
+
 _DOUBLE_BOOKING_CONSTRAINTS = (DOUBLE_BOOKING_MESSAGE, "appointment_no_double_booking")
 
 

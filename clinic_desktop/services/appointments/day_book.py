@@ -25,6 +25,8 @@ from clinic_desktop.services.worklists.worklists import (
     patient_fields,
 )
 
+__all__ = ["DAY_STATUSES", "DayAppointmentRow", "todays_appointments", "todays_page"]
+
 DAY_STATUSES = ("booked", "attended", "did_not_attend")
 
 

@@ -30,6 +30,8 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.pathway_sync import APPOINTMENT_LABELS
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
+__all__ = ["MAX_OFFERED", "OfferedSlot", "SlotOffer", "earliest_free_slots"]
+
 MAX_OFFERED = 50
 # The earliest-slot search reads at most this many days a query, and looks this far.
 _SEARCH_WINDOW_DAYS = 14

@@ -13,6 +13,8 @@ from clinic_desktop.models import AuditEvent
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import now_utc
 
+__all__ = ["counting", "record", "stop_counting"]
+
 # How many events the innermost running service has written (see transaction.service).
 _written: ContextVar[list[int] | None] = ContextVar("audit_written", default=None)
 

@@ -43,7 +43,9 @@ from clinic_desktop.models import Appointment, AuditEvent, Patient, User, databa
 from clinic_desktop.models.audit import CHAIN_COLUMNS, GENESIS_HASH, entry_hash_of, stored_time
 from clinic_desktop.services.core.clinic_time import format_date, format_time
 from clinic_desktop.services.core.permissions import require
-from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.core.transaction import permission_checked, service
+
+__all__ = ["BATCH", "TRUNCATED", "Anchor", "ChainBreak", "ChainReport", "local_when", "verify_chain"]
 
 BATCH = 5000
 ALTERED, DELETED, OUT_OF_ORDER = "altered", "deleted", "out of order"
@@ -113,6 +115,7 @@ def local_when(at: datetime | None, zone: ZoneInfo) -> str:
     return f"{format_date(local.date())} {format_time(local)}"
 
 
+@permission_checked("view_audit")
 def verify_chain(actor, progress: Callable[[int], None] | None = None,
                  expect: Anchor | None = None) -> ChainReport:
     """Walk the whole audit trail oldest first; stop at the first break. ``progress(checked)`` per batch.

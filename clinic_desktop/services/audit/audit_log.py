@@ -24,7 +24,7 @@ from clinic_desktop.services.audit.audit_chain import Anchor, ChainReport, local
 from clinic_desktop.services.core.clinic_time import format_date
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.permissions import require
-from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.worklists.worklists import Page, check_paging
 
@@ -121,6 +121,7 @@ def user_named(actor, username: str) -> int:
     return user.id
 
 
+@permission_checked("view_audit")
 def export_events_csv(actor, path: Path, filters: AuditFilters = AuditFilters()) -> int:
     """Write the matching entries, oldest first, to a CSV file; return how many.
 

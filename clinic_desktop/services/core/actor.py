@@ -4,6 +4,8 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 
+__all__ = ["Actor"]
+
 
 @dataclass(frozen=True)
 class Actor:

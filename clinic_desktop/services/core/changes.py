@@ -20,6 +20,8 @@ from peewee import fn
 from clinic_desktop.models import AuditEvent
 from clinic_desktop.services.core.transaction import service
 
+__all__ = ["LOOK_BACK", "MOST_AT_ONCE", "ChangeFeed", "changes_since", "starting_point"]
+
 LOOK_BACK = 200  # ids below the newest seen that may still commit late
 MOST_AT_ONCE = 1000  # more new events than this: the caller just redraws everything
 

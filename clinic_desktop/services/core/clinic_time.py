@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from clinic_desktop.services.core.errors import ValidationError
 
+__all__ = ["AMBIGUOUS_CHOICES", "format_date", "format_day", "format_short_day", "format_time", "to_local", "to_utc"]
+
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 AMBIGUOUS_CHOICES = ("earlier", "later")

@@ -10,6 +10,8 @@ from datetime import date, datetime, timezone
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
+__all__ = ["frozen_at", "now_utc", "today"]
+
 _now: ContextVar[Callable[[], datetime]] = ContextVar("clinic_now", default=lambda: datetime.now(timezone.utc))
 
 

@@ -1,6 +1,9 @@
 """The errors a service raises: each carries a message fit to show the user as is."""
 from __future__ import annotations
 
+__all__ = ["AcknowledgementRequired", "Conflict", "DatabaseBusy", "DatabaseUnavailable", "InvalidTransition",
+           "NotFound", "PermissionDenied", "ServiceError", "ValidationError"]
+
 
 class ServiceError(Exception):
     """A refused or invalid action. Nothing was changed."""

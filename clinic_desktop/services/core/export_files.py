@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+__all__ = ["file_error_in_words", "write_whole_file"]
+
 
 def write_whole_file(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; an existing file is replaced only once the new one is complete."""

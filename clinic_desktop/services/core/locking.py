@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from clinic_desktop.models import is_sqlite
 
+__all__ = ["locked_row"]
+
 
 def locked_row(model, row_id: int):
     """The row or None, locked on PostgreSQL so two workstations change it one after the other

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from clinic_desktop.services.core.errors import PermissionDenied
 
+__all__ = ["CLINICIAN", "COMMAND_LINE", "MANAGER", "PERMISSIONS", "RECEPTIONIST", "allowed", "require"]
+
 RECEPTIONIST = "receptionist"
 CLINICIAN = "clinician"
 MANAGER = "practice_manager"

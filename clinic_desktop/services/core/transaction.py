@@ -26,6 +26,8 @@ from clinic_desktop.services.core.errors import (
 )
 from clinic_desktop.services.core.permissions import require
 
+__all__ = ["close_thread_connection", "database_errors_in_words", "permission_checked", "service", "unavailable"]
+
 _RETRYABLE_PGCODES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 _ATTEMPTS = 4
 # SQLite names the column in its message ("UNIQUE constraint failed: patient.nhs_number").
@@ -63,6 +65,29 @@ def service(permission: str, *, changes: bool = True):
                     name = _constraint_name(error)
                     which = f" ({name})" if name else ""
                     raise Conflict(f"The change clashes with the stored record{which}; nothing was saved.") from error
+
+        run.permission = permission
+        return run
+
+    return decorate
+
+
+def permission_checked(permission: str):
+    """Decorate a public service ``fn(actor, ...)`` that cannot be one transaction.
+
+    A file copy, a restore, an export read in batches or a call on to another service opens
+    its own transactions (or must run outside one); its permission, and that the account is
+    still active in its role, are still checked before anything happens, and it is marked as
+    part of the API like any other service.
+    """
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(actor, *args, **kwargs):
+            require(actor, permission)
+            with database_errors_in_words():
+                _check_still_allowed(actor)
+            return function(actor, *args, **kwargs)
 
         run.permission = permission
         return run

@@ -14,6 +14,8 @@ from typing import Iterable
 
 from clinic_desktop.services.core.errors import ValidationError
 
+__all__ = ["choice", "day", "record_id", "text", "yes_no"]
+
 # Record numbers are PostgreSQL `serial` (int4): a larger number cannot be one, and
 # SQLite cannot even be asked about a number past 64 bits.
 _LARGEST_RECORD_ID = 2**31 - 1

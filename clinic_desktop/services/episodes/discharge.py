@@ -33,6 +33,9 @@ from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.referral_checks import cancellation_reason
 from clinic_desktop.services.worklists.obligations import ObligationRow, episode_obligations
 
+__all__ = ["BOOKED_VISIT", "CHOICE_LABELS", "REASON_NEEDED", "DischargeItem", "ItemDecision", "discharge_episode",
+           "discharge_items"]
+
 # What a clinician may decide for an item.
 ACKNOWLEDGE, CLOSE, CANCEL, KEEP, HAND_OVER, STOP, CONTINUE = (
     "acknowledge", "close", "cancel", "keep", "hand_over", "stop", "continue")

@@ -22,6 +22,9 @@ from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.pathway_sync import latest_outcome
 
+__all__ = ["EpisodeRecord", "MedicationRecord", "OutcomeRecord", "PrescribingCaution", "StartBackResult",
+           "WarningRecord", "get_episode", "open_episode_for", "prescribing_caution"]
+
 
 @dataclass(frozen=True)
 class MedicationRecord:

@@ -42,7 +42,7 @@ from clinic_desktop.services.core.errors import (
     ValidationError,
 )
 from clinic_desktop.services.core.locking import locked_row
-from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.episodes import pathway_sync
 from clinic_desktop.services.episodes.pathway_sync import (
     REFERRAL_LABELS,
@@ -54,6 +54,10 @@ from clinic_desktop.services.episodes.pathway_sync import (
 )
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.worklists.obligations import close_findings
+
+__all__ = ["EpisodeUpdate", "MedicationInput", "acknowledge_warning", "discharge_episode", "keep_medication_on",
+           "open_episode", "record_medication", "record_radicular_status", "record_red_flags", "record_start_back",
+           "record_twelve_week_outcome", "stop_medication"]
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,7 @@ def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, imp
     return EpisodeUpdate(update.episode_id, (*update.notices, raised))
 
 
+@permission_checked("discharge_episode")
 def discharge_episode(actor, episode_id: int, **details) -> EpisodeUpdate:
     """Close the episode, deciding what becomes of each open item: see services/episodes/discharge.py,
     which builds on this module's helpers (hence imported here, when called)."""

@@ -20,6 +20,9 @@ from clinic_desktop.services.worklists.obligations import KINDS, ObligationRow, 
 from clinic_desktop.services.worklists.obligations import UNASSIGNED as UNASSIGNED_OWNER
 from clinic_desktop.services.worklists.worklists import MAX_PAGE_SIZE
 
+__all__ = ["FIELD", "UNASSIGNED", "count_by_owner", "counted", "hand_over_target", "owned_by", "owner_words",
+           "set_responsible", "target_name", "where_they_are"]
+
 UNASSIGNED = "unassigned"  # what a caller passes to hand work to the unassigned list
 FIELD = "hand_over_to"
 

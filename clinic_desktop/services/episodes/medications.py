@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from clinic_desktop.pathway.medicines import MEDICINES, listed_medicine, medicine_category
 
+__all__ = ["category_of", "listed_medicine_names"]
+
 
 def listed_medicine_names() -> tuple[str, ...]:
     """Every listed medicine's name, for completing what is typed."""

@@ -43,6 +43,11 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clinic_time import format_date, format_day
 from clinic_desktop.services.core.clock import now_utc, today
 
+__all__ = ["APPOINTMENT_LABELS", "CANCELLABLE_REFERRAL_STATUSES", "REFERRAL_LABELS", "capitalised", "due_wording",
+           "latest_outcome", "load_facts", "lock_episode", "notice_attention", "pathway_timings",
+           "resynchronise_waiting_items", "split_flags", "store_warning", "synchronise", "synchronise_patient_episodes",
+           "twelve_week_window_opens_for"]
+
 APPOINTMENT_LABELS = {
     "two_week_review": "2-week review",
     "medication_review": "medication review",

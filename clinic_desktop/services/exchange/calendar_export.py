@@ -27,6 +27,8 @@ from clinic_desktop.services.core.export_files import file_error_in_words, write
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
+__all__ = ["PRODUCT_ID", "CalendarExport", "appointment_uid", "calendar_clinicians", "export_calendar"]
+
 PRODUCT_ID = "-//Clinic Desktop//Appointments//EN"
 # Appointments that were given a time: booked, and what became of a booked one.
 _TIMED_STATUSES = ("booked", "attended", "did_not_attend", "cancelled")

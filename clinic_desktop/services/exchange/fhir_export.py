@@ -35,6 +35,8 @@ from clinic_desktop.services.core.export_files import file_error_in_words, write
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.exchange import fhir_resources as fhir
 
+__all__ = ["RecordExport", "RecordNotValid", "bundle_json", "export_patient_record", "patient_bundle"]
+
 
 @dataclass(frozen=True)
 class RecordExport:

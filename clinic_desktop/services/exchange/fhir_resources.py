@@ -27,6 +27,10 @@ from clinic_desktop.pathway.start_back import BOTHERSOMENESS_CHOICES, CREDIT, IT
 from clinic_desktop.services.core.clinic_time import format_date
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
+__all__ = ["APPOINTMENT_STATUS", "NHS_NUMBER_SYSTEM", "SERVICE_REQUEST_STATUS", "appointment_resource",
+           "episode_resource", "full_url", "letter_resource", "patient_resource", "practitioner_resource", "reference",
+           "referral_resource", "resource_uuid", "start_back_resource"]
+
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://clinic-desktop.invalid/fhir")
 

@@ -20,6 +20,9 @@ from pathlib import Path
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.patients.patients import _CLEANERS, name_key
 
+__all__ = ["COLUMNS", "COLUMN_LABELS", "MAX_BYTES", "MAX_ROWS", "REQUIRED_COLUMNS", "SEXES", "CsvFile", "CsvRow",
+           "RowProblem", "as_inert_cell", "csv_bytes", "read_date", "read_patients_csv", "same_person_key"]
+
 # In the order the export writes them; the first three must be there, the rest may be left out.
 COLUMNS = ("nhs_number", "family_name", "given_name", "date_of_birth", "sex", "address", "postcode", "telephone",
            "hepatic_impairment")

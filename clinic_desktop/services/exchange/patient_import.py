@@ -36,6 +36,9 @@ from clinic_desktop.services.exchange.patient_csv import (
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.patients.patients import name_key
 
+__all__ = ["ImportPreview", "ImportResult", "PatientsExport", "export_patients_csv", "import_patients",
+           "preview_patient_import"]
+
 _CHUNK = 500  # values per IN (...) look-up: well under both databases' parameter limits
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["SEPARATORS", "format_nhs_number", "normalise_nhs_number"]
+
 # What may stand between the digits of a typed NHS number ("943 476 5919", "943-476-5919").
 SEPARATORS = re.compile(r"[\s-]+")
 

@@ -18,6 +18,8 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.patients.nhs_number import SEPARATORS
 from clinic_desktop.services.patients.patients import PatientRecord, name_key, records_in_order
 
+__all__ = ["search_patients"]
+
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 

@@ -28,6 +28,10 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes import pathway_sync
 from clinic_desktop.services.patients.nhs_number import format_nhs_number, normalise_nhs_number
 
+__all__ = ["NAME_MAX_LENGTH", "OLDEST_AGE_YEARS", "SEX_MAX_LENGTH", "TELEPHONE_MAX_LENGTH", "ChangedSinceRead",
+           "PatientRecord", "PossibleDuplicate", "edit_patient", "find_possible_duplicates", "get_patient", "name_key",
+           "records_in_order", "register_patient"]
+
 NAME_MAX_LENGTH = 100
 OLDEST_AGE_YEARS = 120
 SEX_MAX_LENGTH = 16

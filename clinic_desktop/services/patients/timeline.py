@@ -32,6 +32,8 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
+__all__ = ["EVENT_KINDS", "EpisodeSpan", "PatientHeader", "PatientTimeline", "TimelineEvent", "patient_timeline"]
+
 # Within one instant, events read in the order the pathway produces them.
 EVENT_KINDS = (
     "first_contact", "medication_started", "radicular_findings", "red_flags", "start_back",

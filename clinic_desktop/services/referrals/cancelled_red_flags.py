@@ -24,6 +24,8 @@ from clinic_desktop.services.worklists.worklists import (
     patient_fields,
 )
 
+__all__ = ["RECENT_DAYS", "CancelledRedFlagRow", "cancelled_red_flags"]
+
 RECENT_DAYS = 30
 
 

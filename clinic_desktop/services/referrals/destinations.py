@@ -18,6 +18,10 @@ from clinic_desktop.services.core.errors import Conflict, InvalidTransition, Not
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS
 
+__all__ = ["DestinationRecord", "create_destination", "deactivate_destination", "default_destination",
+           "destination_for_letter", "destination_label", "edit_destination", "get_destination", "list_destinations",
+           "reactivate_destination", "record_destination", "recorded_destination", "require_in_use"]
+
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _TEXT_FIELDS = {"name": 200, "department": 200, "address": 1000, "telephone": 40, "email": 200}
 

@@ -22,10 +22,13 @@ from clinic_desktop.models import Episode, LetterVersion, PathwayWarning, Patien
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.export_files import write_whole_file
-from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.referrals.letter_content import kind_title
 from clinic_desktop.services.referrals.referral_checks import superseded_key, why_held
 from clinic_desktop.services.referrals.referrals import stored_letter
+
+__all__ = ["PAGE_SIZE", "ExportReport", "UnsentLetter", "each_unsent_letter", "export_signed_unsent",
+           "signed_unsent_letters", "unsent_letter_pdf"]
 
 PAGE_SIZE = 100
 _UNSAFE = re.compile(r"[^\w]+")  # \w is Unicode: Zoë and 王芳 stay as they are
@@ -114,6 +117,7 @@ def unsent_letter_pdf(actor, referral_id: int, version: int) -> bytes | None:
     return stored_letter(referral, version)
 
 
+@permission_checked("export_letters")
 def each_unsent_letter(actor, page_size: int = PAGE_SIZE) -> Iterator[tuple[UnsentLetter, bytes | None]]:
     """Every signed, unsent letter with its bytes, a page of listings and one PDF at a time."""
     after = 0
@@ -126,6 +130,7 @@ def each_unsent_letter(actor, page_size: int = PAGE_SIZE) -> Iterator[tuple[Unse
         after = page[-1].referral_id
 
 
+@permission_checked("export_letters")
 def export_signed_unsent(actor, folder: Path, *, page_size: int = PAGE_SIZE,
                          progress: Callable[[UnsentLetter], None] | None = None) -> ExportReport:
     """Write each signed, unsent letter into ``folder`` as a PDF; mark none of them sent.

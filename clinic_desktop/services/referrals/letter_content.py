@@ -43,6 +43,10 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 
+__all__ = ["LOGO_MAX_BYTES", "LOGO_SETTING", "SIGNATURE_MEANING", "kind_title", "letter_clinic", "letterhead_logo",
+           "pathway_history", "patient_leaflet_pdf", "referral_letter", "set_letterhead_logo", "signed_role",
+           "signer_for"]
+
 SIGNATURE_MEANING = "referring clinician"
 LOGO_SETTING = "letterhead_logo"
 LOGO_MAX_BYTES = 512 * 1024

@@ -5,6 +5,8 @@ from clinic_desktop.letters.letterhead_sample import render_letterhead_sample
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.referrals.letter_content import letter_clinic
 
+__all__ = ["letterhead_preview_pdf"]
+
 
 @service("manage_settings", changes=False)
 def letterhead_preview_pdf(actor) -> bytes:

@@ -39,6 +39,8 @@ from clinic_desktop.services.worklists.worklists import (
     patient_fields,
 )
 
+__all__ = ["SUPERSEDED_SIGNED", "ToSendRow", "export_letter", "letter_still_unsent", "to_send"]
+
 
 @dataclass(frozen=True)
 class ToSendRow(PatientColumns):

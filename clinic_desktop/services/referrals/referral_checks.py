@@ -14,6 +14,8 @@ from clinic_desktop.services.core.errors import InvalidTransition, PermissionDen
 from clinic_desktop.services.core.permissions import CLINICIAN
 from clinic_desktop.services.referrals.letter_content import kind_title
 
+__all__ = ["URGENT_REASON_WORDS", "SendingHeld", "cancellation_reason", "superseded_key", "why_held"]
+
 # An urgent red-flag referral is cancelled only with a clinical reason a reader can weigh.
 URGENT_REASON_WORDS = 3
 

@@ -40,6 +40,11 @@ from clinic_desktop.services.referrals.letter_content import (
 )
 from clinic_desktop.services.referrals.referral_checks import SendingHeld, cancellation_reason, why_held
 
+__all__ = ["WRONG_PASSWORD", "LetterVersionInfo", "ReferralRecord", "amend_referral", "cancel", "cancel_referral",
+           "close_referral", "draft_referral", "get_referral", "letter_pdf", "mark_referral_sent", "preview_letter",
+           "raise_referral", "record_referral_acknowledged", "referrals_for_episode", "sending_held", "sign_referral",
+           "stored_letter"]
+
 WRONG_PASSWORD = "The password is not right; the letter was not signed."
 
 

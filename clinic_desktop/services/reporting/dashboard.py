@@ -31,6 +31,10 @@ from clinic_desktop.services.worklists.worklists import (
     patient_fields,
 )
 
+__all__ = ["AGE_BANDS", "DEFINITIONS", "KIND_ORDER", "AgeBand", "Count", "Dashboard", "OverdueFigures", "OverdueFilter",
+           "clinician_id_for", "dashboard", "describe_filter", "open_appointment", "open_referral", "overdue_list",
+           "read_dashboard", "read_overdue_page"]
+
 
 @dataclass(frozen=True)
 class AgeBand:

@@ -23,6 +23,9 @@ from clinic_desktop.models.appointments import open_statuses_sql
 from clinic_desktop.pathway.calendar import WorkingCalendar
 from clinic_desktop.pathway.timings import PathwayTimings
 
+__all__ = ["WEEKS", "Measure", "WeekValue", "days_to_send_referrals", "did_not_attend_rate",
+           "high_risk_referred_on_time", "pathway_measures", "two_week_reviews_on_time", "week_starts"]
+
 WEEKS = 12
 # Written out literally, as worklists.py does, so a partial index on these statuses can serve.
 _OUTCOME_STATUSES = "'attended', 'did_not_attend'"

@@ -24,7 +24,7 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.errors import ValidationError
-from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.reporting.dashboard import (
     DEFINITIONS,
     Dashboard,
@@ -34,6 +34,8 @@ from clinic_desktop.services.reporting.dashboard import (
     read_overdue_page,
 )
 from clinic_desktop.services.worklists.worklists import MAX_PAGE_SIZE, check_paging
+
+__all__ = ["FORMATS", "OVERDUE_COLUMNS", "ExportResult", "export_dashboard", "export_list", "export_overdue"]
 
 FORMATS = ("csv", "pdf")
 OVERDUE_COLUMNS = ("Days overdue", "Urgent", "Kind", "Due by", "Patient", "NHS number", "Date of birth", "Status")
@@ -60,6 +62,7 @@ class _Report:
     printed: PrintedReport
 
 
+@permission_checked("view_reports")
 def export_overdue(actor, path, file_format: str, *, as_of: date | None = None, kind: str | None = None,
                    band: str | None = None, clinician_id: int | None = None) -> ExportResult:
     """The overdue list (all of it, or the items behind one dashboard figure) to a file."""
@@ -69,6 +72,7 @@ def export_overdue(actor, path, file_format: str, *, as_of: date | None = None, 
     return _write(actor, report, destination, file_format, "items")
 
 
+@permission_checked("view_reports")
 def export_dashboard(actor, path, file_format: str, *, as_of: date | None = None) -> ExportResult:
     """Every dashboard figure and each measure's 12 weeks to a file."""
     destination, file_format = _checked(path, file_format)
@@ -76,6 +80,7 @@ def export_dashboard(actor, path, file_format: str, *, as_of: date | None = None
     return _write(actor, report, destination, file_format, "figures")
 
 
+@permission_checked("view_reports")
 def export_list(actor, path, file_format: str, *, title: str, columns: tuple[str, ...],
                 rows: tuple[tuple[str, ...], ...]) -> ExportResult:
     """Any list the user sees (a worklist), as the screen words it, to a file."""

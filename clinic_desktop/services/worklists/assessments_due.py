@@ -18,6 +18,8 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.worklists import obligations
 from clinic_desktop.services.worklists.worklists import MAX_PAGE_SIZE, PatientColumns
 
+__all__ = ["FINDING_NAMES", "AssessmentDueRow", "assessments_due"]
+
 # The finding each review exists to record (DESIGN.md rules 5 and 6).
 FINDING_NAMES = {"two_week_review": "STarT Back", "twelve_week_review": "12-week outcome"}
 

@@ -36,6 +36,8 @@ from clinic_desktop.models.appointments import FINDING_KINDS
 from clinic_desktop.services.admin.pathway_settings import load_pathway_timings
 from clinic_desktop.services.admin.settings import ClinicSettings
 
+__all__ = ["COLUMNS", "SINCE", "Side", "finding_due", "reply_due", "side"]
+
 # The columns every side gives, in the same order.
 COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id",
            "named_user_id", "named_active", "title_extra", "since")

@@ -43,6 +43,9 @@ from clinic_desktop.services.worklists.worklists import (
     check_paging,
 )
 
+__all__ = ["KINDS", "UNASSIGNED", "ObligationKind", "ObligationRow", "close_findings", "episode_obligations",
+           "obligation_list", "obligation_page", "open_work", "open_work_counts"]
+
 
 @dataclass(frozen=True)
 class ObligationKind:

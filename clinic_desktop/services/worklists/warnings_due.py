@@ -17,6 +17,8 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.worklists import obligations
 from clinic_desktop.services.worklists.worklists import MAX_PAGE_SIZE, PatientColumns
 
+__all__ = ["WarningRow", "warnings_to_acknowledge"]
+
 
 @dataclass(frozen=True)
 class WarningRow(PatientColumns):

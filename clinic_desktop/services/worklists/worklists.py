@@ -34,6 +34,10 @@ from clinic_desktop.services.episodes.pathway_sync import (
 )
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 
+__all__ = ["KIND_TITLES", "MAX_PAGE_SIZE", "OverdueRow", "Page", "PatientColumns", "ReferralRow", "ToBookRow",
+           "awaiting_signature", "check_paging", "overdue", "overdue_counts", "overdue_page", "overdue_total",
+           "patient_columns", "patient_fields", "to_book", "urgent_red_flags"]
+
 # The labels pathway_sync words its notices with, capitalised for a column.
 KIND_TITLES = {kind: capitalised(label) for kind, label in {**APPOINTMENT_LABELS, **REFERRAL_LABELS}.items()}
 

@@ -1,0 +1,149 @@
+"""The main window as each role sees it: their own list first, counts, urgent referrals pinned."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.worklists.worklists import Page
+from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
+from clinic_desktop.ui.widgets.paged_table_model import PAGE_SIZE, Column, PagedTableModel
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+CLINIC_TIME = MONDAY  # every test here runs at this moment (tests/conftest.py: clinic_clock)
+
+
+def _patient_with_episode(staff, family_name: str, first_contact: date, red_flags=()):
+    patient = patients.register_patient(staff.receptionist, family_name=family_name, given_name="Ann",
+                                        date_of_birth=date(1970, 1, 1))
+    episodes.open_episode(staff.clinician, patient.id, first_contact_on=first_contact,
+                          presentation="non_specific", severity="moderate", red_flags=red_flags)
+
+
+def test_the_fixed_tabs_come_first_with_the_roles_own_list_on_top(qtbot, main_window, sqlite_staff):
+    _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 2))
+    window = main_window(sqlite_staff.receptionist)
+    assert [window.tabs.tabText(index) for index in range(window.tabs.count())] == [
+        "&Worklists", "&Patients", "Appointment &book"]
+    assert window.tab_titles()[0] == "To book (2)"  # the 2-week review and the 12-week check
+    assert window.worklists.list_for("to_book").model.index(0, 0).data() == "2-week review"
+
+
+def test_urgent_red_flag_referral_is_pinned_above_every_tab_and_opens_its_patient(qtbot, main_window, sqlite_staff):
+    _patient_with_episode(sqlite_staff, "Brown", date(2026, 11, 23), red_flags=["suspected cauda equina"])
+    window = main_window(sqlite_staff.clinician)
+    window.show()
+    window.tabs.setCurrentWidget(window.book)
+    assert window.urgent.isVisible()
+    assert "URGENT red-flag referral" in window.urgent.text() and "BROWN, Ann" in window.urgent.text()
+    link = window.urgent.text().split("href='")[1].split("'")[0]
+    window.urgent.linkActivated.emit(link)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "BROWN, Ann"
+
+
+def test_refresh_shows_a_change_made_meanwhile(qtbot, main_window, sqlite_staff):
+    window = main_window(sqlite_staff.receptionist)
+    assert window.tab_titles()[0] == "To book (0)"
+    _patient_with_episode(sqlite_staff, "Taylor", date(2026, 11, 20))
+    window.refresh_action.trigger()
+    assert window.tab_titles()[0] == "To book (2)"
+
+
+def test_a_patient_opens_once_in_its_own_tab_and_closes(qtbot, main_window, sqlite_staff):
+    _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 20))
+    window = main_window(sqlite_staff.receptionist)
+    patient_id = window.worklists.list_for("to_book").model.row_at(0).patient_id
+    first = window.open_patient(patient_id)
+    assert window.open_patient(patient_id) is first
+    assert window.tabs.count() == 4 and window.tabs.currentWidget() is first
+    window.tabs.tabCloseRequested.emit(window.tabs.currentIndex())
+    assert window.tabs.count() == 3 and window.open_patient_ids() == []
+
+
+def test_the_fixed_tabs_cannot_be_closed(qtbot, main_window, sqlite_staff):
+    window = main_window(sqlite_staff.receptionist)
+    window.tabs.tabCloseRequested.emit(0)
+    assert window.tabs.count() == 3
+
+
+def test_find_patient_goes_to_the_search_box(qtbot, main_window, sqlite_staff):
+    window = main_window(sqlite_staff.receptionist)
+    window.show()
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.tabs.currentWidget() is window.patient_search
+
+
+def test_the_window_comes_back_the_size_it_was_left(qtbot, main_window, sqlite_staff):
+    window = main_window(sqlite_staff.receptionist)
+    window.show()
+    window.resize(780, 520)  # the offscreen screen is 800 x 600
+    left = (window.width(), window.height())
+    window.close()
+    again = main_window(sqlite_staff.receptionist)
+    assert (again.width(), again.height()) == left != (800, 600)
+
+
+def test_an_unreachable_database_is_said_in_the_status_bar(qtbot, main_window, sqlite_staff):
+    window = main_window(sqlite_staff.receptionist)
+    window.hub.unreachable.emit("The connection to the database was lost.")
+    assert "The database cannot be reached" in window.statusBar().currentMessage()
+    window.hub.reachable.emit()
+    assert "Connected to the database again" in window.statusBar().currentMessage()
+
+
+def test_a_long_list_is_fetched_a_page_at_a_time():
+    rows = [f"row {number}" for number in range(250)]
+    asked = []
+
+    def fetch(offset, limit):
+        asked.append((offset, limit))
+        return Page(rows=tuple(rows[offset:offset + limit]), total=len(rows), offset=offset, limit=limit)
+
+    model = PagedTableModel([Column("Name", lambda row: row)], fetch)
+    model.reload()
+    assert model.rowCount() == PAGE_SIZE and model.total == 250 and model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 250 and not model.canFetchMore()
+    assert asked == [(0, PAGE_SIZE), (PAGE_SIZE, PAGE_SIZE), (2 * PAGE_SIZE, PAGE_SIZE)]
+    assert model.index(249, 0).data() == "row 249"
+    assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_the_letters_menu_opens_the_batch_dialog_for_reception(qtbot, main_window, sqlite_staff):
+    window = main_window(sqlite_staff.receptionist)
+    window.show()
+    assert "&Letters" in [action.text() for action in window.menuBar().actions()]
+    assert window.letters_batch_action.text() == "&Print or export signed letters…"
+    window.letters_batch_action.trigger()
+    dialog = window.findChild(LetterBatchDialog)
+    assert dialog.isVisible() and dialog.windowModality() == Qt.WindowModality.WindowModal
+
+
+def test_a_clinician_has_no_letters_menu(qtbot, main_window, sqlite_staff):
+    window = main_window(sqlite_staff.clinician)
+    assert window.letters_batch_action is None
+    assert "&Letters" not in [action.text() for action in window.menuBar().actions()]
+
+
+def test_the_letters_shortcut_clashes_with_no_other_window_shortcut(qtbot, main_window, sqlite_staff):
+    window = main_window(sqlite_staff.receptionist)
+    shortcut = window.letters_batch_action.shortcut()
+    others = [action for action in window.findChildren(QAction)
+              if action is not window.letters_batch_action and action.shortcut() == shortcut]
+    assert shortcut.toString() == "Ctrl+Shift+E" and others == []
+
+
+def test_the_urgent_referrals_patient_opens_from_the_keyboard(qtbot, main_window, sqlite_staff):
+    _patient_with_episode(sqlite_staff, "Brown", date(2026, 11, 23), red_flags=["suspected cauda equina"])
+    window = main_window(sqlite_staff.receptionist)
+    assert window.urgent.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert window.urgent.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    window.urgent_action.trigger()  # Ctrl+U
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "BROWN, Ann"
