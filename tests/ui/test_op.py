@@ -182,3 +182,14 @@ def test_progress_is_shown_and_cancel_keeps_nothing_of_the_work(qtbot, window, s
         pass
     assert stopped == [True] and op.ok is False
     assert _found(sqlite_staff.receptionist, "Batch") == 0  # rolled back: no half-registered batch
+
+
+def test_background_work_without_a_label_shows_no_dialog_however_long_it_takes(qtbot, window):
+    release, results = threading.Event(), []
+    op = Op(window, lambda: release.wait(10)).success(results.append).in_background(None)
+    qtbot.wait(SHOW_PROGRESS_AFTER_MS + 100)
+    assert op.is_running() and window.findChild(QProgressDialog) is None
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert results == [True]

@@ -51,7 +51,9 @@ class Op(QObject):
 
     _live: ClassVar[set[Op]] = set()  # ops under way, kept from the garbage collector until they finish
 
-    def __init__(self, parent: QWidget, call: Callable[[], Any], *, hub=None, refusal_title: str = "Not done"):
+    def __init__(self, parent: QObject, call: Callable[[], Any], *, hub=None, refusal_title: str = "Not done"):
+        """``parent`` is the window the op shows itself over; a plain ``QObject`` does for an
+        op without a dialog (``in_background(None)``) that handles its own ``failure``."""
         super().__init__(parent)
         self._parent = parent
         self._call = call
@@ -96,14 +98,19 @@ class Op(QObject):
         self._conclude(result, problem)
         return self.ok
 
-    def in_background(self, label: str, *, cancellable: bool = False) -> Op:
-        """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while."""
+    def in_background(self, label: str | None, *, cancellable: bool = False) -> Op:
+        """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while.
+
+        ``label=None``: no dialog at all, for work the user carries on beside (a backup
+        copy told on its page) or that has no window to show one over (the daily backup).
+        """
         Op._live.add(self)
         self._watcher = Watcher(self._report)
         self._done.connect(self._conclude)
         self._progressed.connect(self._show_progress)
-        self._dialog = self._progress_dialog(label, cancellable)
-        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
+        if label is not None:
+            self._dialog = self._progress_dialog(label, cancellable)
+            QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
         context = contextvars.copy_context()
         self._thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label}", daemon=True)
         self._thread.start()
