@@ -193,3 +193,20 @@ def test_background_work_without_a_label_shows_no_dialog_however_long_it_takes(q
     with qtbot.waitSignal(op.finished, timeout=10_000):
         pass
     assert results == [True]
+
+
+def test_a_step_reported_at_once_does_not_bring_the_dialog_before_its_time(qtbot, window):
+    release, shown_early = threading.Event(), []
+
+    def stepped():
+        progress.step(1, 10, "Step 1 of 10")
+        release.wait(10)
+
+    op = Op(window, stepped).in_background("Working…")
+    qtbot.wait(SHOW_PROGRESS_AFTER_MS // 2)
+    shown_early.append(window.findChild(QProgressDialog, "progress").isVisible())
+    qtbot.waitUntil(lambda: window.findChild(QProgressDialog, "progress").isVisible(), timeout=5000)
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert shown_early == [False]

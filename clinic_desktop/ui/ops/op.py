@@ -40,6 +40,7 @@ _log = logging.getLogger(__name__)
 
 SHOW_PROGRESS_AFTER_MS = 300  # a call done sooner shows no dialog at all
 _REPORT_EVERY_S = 0.05  # the worker's steps reach the dialog at most this often
+_NEVER_BY_ITSELF_MS = 2**31 - 1  # QProgressDialog would otherwise show itself on its own timer or first value
 
 
 class Op(QObject):
@@ -157,7 +158,7 @@ class Op(QObject):
         dialog.setObjectName("progress")
         dialog.setWindowTitle("Working")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
+        dialog.setMinimumDuration(_NEVER_BY_ITSELF_MS)  # shown by _reveal_dialog, not by Qt at the first step
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumWidth(420)
