@@ -116,7 +116,8 @@ def test_a_missing_folder_is_refused_and_nothing_is_recorded(staff, tmp_path):
     assert exports() == []
 
 
-@pytest.mark.parametrize("stop_at", ["Reading the overdue list", "Laying out"])  # a stop while laying out: before writing
+# A stop asked for while the file is laid out is honoured before it is written.
+@pytest.mark.parametrize("stop_at", ["Reading the overdue list", "Laying out"])
 def test_a_report_stopped_at_any_step_leaves_no_file_and_no_record(staff, clinic, tmp_path, monkeypatch, stop_at):
     monkeypatch.setattr(report_export, "MAX_PAGE_SIZE", 2)  # several pages, so the reading reports steps
     folder, seen = tmp_path / "reports", []
