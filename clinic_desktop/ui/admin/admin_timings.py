@@ -6,8 +6,9 @@ deadlines would move (how many would become overdue, and how many would stop bei
 and asks the manager to confirm. Working that out, and saving, re-run the pathway for every
 open episode with a waiting item (seconds at clinic scale), so both run off the window's
 thread with a progress dialog and Cancel; of two previews, the newer one wins. Each timing
-shows its limit, the stepped-care guidance's own deadline: it may be made stricter, never later. The urgent red-flag referral's timing is shown
-but fixed at the same day, as the clinical guidance says.
+shows its limit, the stepped-care guidance's own deadline: it may be made stricter, never
+later. The urgent red-flag referral's timing is shown but fixed at the same day, as the
+clinical guidance says.
 """
 from __future__ import annotations
 
