@@ -7,8 +7,10 @@ pg_restore commands instead, since a server is backed up and restored by its own
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
+from typing import Iterator
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -360,7 +362,7 @@ def _answer_label(name: str) -> QLabel:
     return label
 
 
-def for_screenshot(actor, settings, hub) -> QWidget:
+def for_screenshot(actor, settings, hub) -> BackupPage:
     """The page over the demo clinic, just after a backup, with the daily copies listed."""
     try:
         backup_schedule.run_daily(backup_schedule.daily_backup_actor())
@@ -368,9 +370,27 @@ def for_screenshot(actor, settings, hub) -> QWidget:
         pass  # the page then shows no copy for today
     page = BackupPage(actor, settings, hub)
     if page.back_up_button.isEnabled():
-        folder = backup_schedule.backup_folder(load_settings())
-        suffix = ".sqlite3" if backup.uses_sqlite() else ".pgdump"
-        page.back_up_to(folder / f"clinic-backup-{clock.today(settings.zone).isoformat()}{suffix}")
+        page.back_up_to(_screenshot_backup(settings))
         page.wait_for_backup()
     page.resize(860, 900)
     return page
+
+
+@contextmanager
+def checking_for_screenshot(actor, settings, hub) -> Iterator[QWidget]:
+    """The page while it checks the backup just made before a restore: the check is held at
+    its start (the lock one copy or restore at a time takes) until the picture is taken,
+    then stopped, so nothing is restored."""
+    page = for_screenshot(actor, settings, hub)
+    with backup.one_at_a_time:
+        op = page.check_restore(_screenshot_backup(settings))
+        yield page
+        op.cancel()
+    op.wait()
+    QCoreApplication.sendPostedEvents()
+
+
+def _screenshot_backup(settings: ClinicSettings) -> Path:
+    folder = backup_schedule.backup_folder(load_settings())
+    suffix = ".sqlite3" if backup.uses_sqlite() else ".pgdump"
+    return folder / f"clinic-backup-{clock.today(settings.zone).isoformat()}{suffix}"
