@@ -210,3 +210,14 @@ def test_a_step_reported_at_once_does_not_bring_the_dialog_before_its_time(qtbot
     with qtbot.waitSignal(op.finished, timeout=10_000):
         pass
     assert shown_early == [False]
+
+
+def test_a_form_learns_which_field_was_refused(window):
+    said = []
+
+    def refused():
+        raise ValidationError("the NHS number is not valid", field="nhs_number")
+
+    op = Op(window, refused)
+    op.failure(said.append).run()
+    assert said == ["the NHS number is not valid"] and op.refusal.field == "nhs_number"

@@ -47,7 +47,7 @@ class Op(QObject):
     """One service call from the window: chain ``success``/``failure``/``cancelled``, then ``run``."""
 
     finished = Signal()  # after the outcome's callbacks ran (tests wait on it; so may a caller)
-    _done = Signal(object, object)  # (result, the refusal in words or a Cancelled), from the worker thread
+    _done = Signal(object, object)  # (result, the refusal, a failure in words or a Cancelled), from the worker
     _progressed = Signal(int, int, str)
 
     _live: ClassVar[set[Op]] = set()  # ops under way, kept from the garbage collector until they finish
@@ -68,6 +68,7 @@ class Op(QObject):
         self._dialog: QProgressDialog | None = None
         self._last_report = 0.0
         self.ok: bool | None = None  # None while running; then whether the call went through
+        self.refusal: ServiceError | None = None  # what refused it: a form focuses its ``field``
 
     # -- what to do with the outcome ---------------------------------------------------------
 
@@ -197,6 +198,8 @@ class Op(QObject):
             if isinstance(problem, Cancelled):
                 self._on_cancelled()
             elif problem is not None:
+                if isinstance(problem, ServiceError):
+                    self.refusal, problem = problem, str(problem)
                 self._on_failure(problem)
             else:
                 self._on_success(result)
@@ -210,8 +213,8 @@ class Op(QObject):
         show_refusal(self._parent, text, self._refusal_title)
 
 
-def _outcome(call: Callable[[], Any], catch_all: bool) -> tuple[Any, str | Cancelled | None]:
-    """(result, None), or (None, the refusal in words), or (None, Cancelled).
+def _outcome(call: Callable[[], Any], catch_all: bool) -> tuple[Any, ServiceError | Cancelled | str | None]:
+    """(result, None), or (None, the refusal), or (None, Cancelled), or (None, a failure in words).
 
     ``catch_all``: a bug's exception too becomes a message (a worker thread's exception
     would otherwise vanish with it); on the window's thread it propagates, as any bug does.
@@ -219,7 +222,7 @@ def _outcome(call: Callable[[], Any], catch_all: bool) -> tuple[Any, str | Cance
     try:
         return call(), None
     except ServiceError as refusal:
-        return None, str(refusal)
+        return None, refusal
     except Cancelled as stop:
         return None, stop
     except Exception as failure:
