@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.ops.writes import busy_cursor
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog, show_as_refusal
 from clinic_desktop.ui.widgets.tables import read_only_table
 
@@ -258,14 +257,12 @@ class AdminDialog(QDialog):
             self.fields[field].setFocus()
 
     def run(self, call: Callable[[], object], words: Callable[[object], str]) -> bool:
-        """Call the service under the wait cursor; announce and close, or explain and stay."""
+        """Call the service (ui/ops); announce and close, or explain and stay with the field at fault focused."""
         self.message.clear()
-        try:
-            with busy_cursor():
-                result = call()
-        except ServiceError as error:
-            self.refuse(str(error), getattr(error, "field", None))
-            return False
-        self.saved.emit(words(result))
+        op = Op(self, call)
+        return op.success(lambda result: self._saved(words(result))).failure(
+            lambda why: self.refuse(why, getattr(op.refusal, "field", None))).run()
+
+    def _saved(self, words: str) -> None:
+        self.saved.emit(words)
         self.accept()
-        return True
