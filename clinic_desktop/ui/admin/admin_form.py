@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog, show_as_refusal
@@ -184,11 +183,9 @@ class AdminListPage(QWidget):
     def reload(self) -> None:
         """Read the records again, keeping the selected one selected."""
         chosen = self.selected()
-        try:
-            records = self.load()
-        except ServiceError as error:
-            self.status.refuse(str(error))
-            return
+        Op(self, self.load).success(lambda records: self._show(records, chosen)).failure(self.status.refuse).run()
+
+    def _show(self, records: Sequence, chosen) -> None:
         self.model.set_records(records)
         if chosen is not None:
             self.select_id(chosen.id)

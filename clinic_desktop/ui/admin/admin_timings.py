@@ -35,7 +35,6 @@ from clinic_desktop.services.admin.pathway_settings import (
     TIMING_WORDS,
     TimingsRecord,
 )
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.admin.admin_form import StatusLine, confirm_moving_deadlines
 from clinic_desktop.ui.ops.op import Op
 
@@ -117,10 +116,8 @@ class TimingsPage(QWidget):
         hub.changed.connect(self._on_changes)
 
     def reload(self) -> None:
-        try:
-            self.show_timings(pathway_settings.current_timings(self.actor))
-        except ServiceError as error:
-            self.message.refuse(str(error))
+        Op(self, lambda: pathway_settings.current_timings(self.actor)).success(self.show_timings).failure(
+            self.message.refuse).run()
 
     def show_timings(self, record: TimingsRecord) -> None:
         self.record = record

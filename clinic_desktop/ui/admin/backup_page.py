@@ -333,11 +333,11 @@ class BackupPage(QWidget):
             self.refresh_copies()
 
     def refresh_copies(self) -> None:
-        try:
-            folder, copies = backup_schedule.list_kept_copies(self._actor)
-        except ServiceError as error:
-            self.folder_label.setText(sentence(str(error)))
-            return
+        Op(self, lambda: backup_schedule.list_kept_copies(self._actor)).success(self._show_copies).failure(
+            lambda why: self.folder_label.setText(sentence(why))).run()
+
+    def _show_copies(self, kept) -> None:
+        folder, copies = kept
         settings = load_settings()
         state = (f"on, keeping the newest {settings.backup_copies_kept}" if settings.daily_backup
                  else "switched off")
