@@ -30,7 +30,7 @@ from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.exchange import calendar_export, fhir_export, patient_import
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.exchange.import_dialog import PatientImportDialog
-from clinic_desktop.ui.ops.messages import sentence, show_refusal
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
@@ -45,11 +45,10 @@ def export_calendar(parent: QWidget, actor, settings, clinician_username: str | 
 
 def export_patient_record(parent: QWidget, actor, patient_id: int) -> QFileDialog | None:
     """Ask where to save the patient's FHIR record, then write it (checked first) and say where."""
-    try:
-        patient = patients.get_patient(actor, patient_id)
-    except ServiceError as error:
-        show_refusal(parent, str(error))
+    found = []
+    if not Op(parent, lambda: patients.get_patient(actor, patient_id)).success(found.append).run():
         return None
+    patient = found[0]
     name = _file_name(f"{patient.family_name.upper()}-{patient.given_name}-record")
     return _save_dialog(parent, "Save the patient's record (FHIR R4)", f"{name}.json", "FHIR JSON (*.json)", "json",
                         lambda path: fhir_export.export_patient_record(actor, patient_id, path),

@@ -241,13 +241,15 @@ class AuditViewer(RedrawWhenSeen, QWidget):
         if not text:
             self.choose_patient(None)
             return
-        try:
-            number = _PATIENT_NUMBER.fullmatch(text)
-            found = (get_patient(self._actor, int(number.group(1))),) if number and len(number.group(1)) < 10 \
-                else patient_search.search_patients(self._actor, text, limit=20)
-        except ServiceError as error:
-            self._say(str(error))
-            return
+        Op(self, lambda: self._look_up(text)).success(lambda found: self._found(text, found)).failure(self._say).run()
+
+    def _look_up(self, text: str):
+        number = _PATIENT_NUMBER.fullmatch(text)
+        if number and len(number.group(1)) < 10:
+            return (get_patient(self._actor, int(number.group(1))),)
+        return patient_search.search_patients(self._actor, text, limit=20)
+
+    def _found(self, text: str, found) -> None:
         if not found:
             self._say(f"No patient matches {text!r}: type a family name, an NHS number or a patient number.")
         elif len(found) == 1:
