@@ -15,7 +15,7 @@ SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clini
                     "referrals-to-write", "patient-search", "patient",
                     "appointment-book", "patient-details", "booking", "first-contact", "start-back", "medication",
                     "outcome", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
-                    "administration", "import-patients", "deactivate-user")
+                    "administration", "import-patients", "deactivate-user", "backup-check-progress")
 
 
 def add_window_options(parser) -> None:

@@ -30,6 +30,7 @@ from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import Conflict, ValidationError
 from clinic_desktop.services.core.permissions import require
+from clinic_desktop.services.core.progress import step
 from clinic_desktop.services.core.transaction import permission_checked, service
 
 __all__ = ["BackupResult", "Contents", "RestoreCheck", "RestoreResult", "back_up", "check_restore_file",
@@ -149,7 +150,8 @@ def check_restore_file(actor: Actor, path: Path) -> RestoreCheck:
     require(actor, "restore_database")
     live = _live_sqlite_file()
     with one_at_a_time, tempfile.TemporaryDirectory(prefix=".restore-", dir=live.parent) as work:
-        copy, contents = _checked_copy(Path(path), Path(work))
+        copy, contents = _checked_copy(Path(path), Path(work), _CHECK_STEPS)
+        step(2, _CHECK_STEPS, "Counting what the current database holds…")
         return RestoreCheck(Path(path), contents, files.read_contents(live, _schema_version(), live, check=False),
                             contents.schema_version if contents.schema_version < _schema_version() else None)
 
@@ -167,16 +169,19 @@ def restore(actor: Actor, path: Path) -> RestoreResult:
     started = time.perf_counter()
     with one_at_a_time, tempfile.TemporaryDirectory(prefix=".restore-", dir=live.parent) as work:
         _refuse_inside_transaction()
-        copy, contents = _checked_copy(path, Path(work))
+        copy, contents = _checked_copy(path, Path(work), _RESTORE_STEPS)
         upgraded_from = None
         if contents.schema_version < _schema_version():
             upgraded_from = contents.schema_version
+            step(2, _RESTORE_STEPS, f"Upgrading the backup from schema {upgraded_from}…")
             _upgrade(copy, Path(work))
             contents = _read(copy, path)
         replaced = files.read_contents(live, _schema_version(), live, check=False)
         safety = live.with_name(f"{live.stem}.before-restore.{_stamp()}.sqlite3")
         try:
+            step(3, _RESTORE_STEPS, "Keeping a safety copy of the current database…")
             files.copy_sqlite(database_proxy.obj.connection(), safety)
+            step(4, _RESTORE_STEPS, "Replacing the database with the backup…")
             files.copy_into_live(copy, database_proxy.obj.connection())
         except BackupFileError as error:
             raise ValidationError(str(error)) from None
@@ -188,12 +193,20 @@ def restore(actor: Actor, path: Path) -> RestoreResult:
     return RestoreResult(path, replaced, restored, safety, upgraded_from, time.perf_counter() - started)
 
 
-def _checked_copy(path: Path, work: Path) -> tuple[Path, Contents]:
+# A check copies the file aside and checks it (the long step), then counts the current database;
+# a restore, after the same two, upgrades the copy if need be, keeps a safety copy and replaces.
+_CHECK_STEPS = 3
+_RESTORE_STEPS = 5
+
+
+def _checked_copy(path: Path, work: Path, steps: int) -> tuple[Path, Contents]:
     copy = work / "chosen.sqlite3"
+    step(0, steps, f"Copying {path.name} aside to check it…")
     try:
         files.snapshot_chosen_file(path, copy)
     except BackupFileError as error:
         raise ValidationError(str(error)) from None
+    step(1, steps, f"Checking {path.name}: its integrity, then its schema…")
     return copy, _read(copy, path)
 
 

@@ -19,7 +19,7 @@ from clinic_desktop.models import Appointment, ClinicSetting, Episode, Referral,
 from clinic_desktop.pathway.timings import SOURCE_LIMITS, PathwayTimings, load_timings
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
-from clinic_desktop.services.core import clock
+from clinic_desktop.services.core import clock, progress
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.transaction import service
 
@@ -177,8 +177,12 @@ def _apply(actor, days: dict) -> TimingsChange:
     affected = [TIMED_ITEMS[name] for name in changed]
     deadlines = _waiting_deadlines(affected)
     episode_ids = sorted({episode_id for episode_id, _ in deadlines.values()})
-    for episode in Episode.select().where(Episode.id.in_(episode_ids) & (Episode.status == "open")):
+    waiting = list(Episode.select().where(Episode.id.in_(episode_ids) & (Episode.status == "open")))
+    for number, episode in enumerate(waiting):
+        progress.step(number, len(waiting),
+                      f"Working out the deadlines of episode {number + 1:,} of {len(waiting):,}…")
         pathway_sync.synchronise(actor, episode)
+    progress.step(len(waiting), len(waiting), "Counting the deadlines that moved…")  # a stop asked for: honoured
     moves = _moves(deadlines, _waiting_deadlines(affected))
     return TimingsChange(moves.moved, moves.newly_overdue, moves.no_longer_overdue, timings, changed)
 

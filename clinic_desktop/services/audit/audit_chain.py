@@ -41,6 +41,7 @@ from peewee import fn
 
 from clinic_desktop.models import Appointment, AuditEvent, Patient, User, database_proxy, is_sqlite
 from clinic_desktop.models.audit import CHAIN_COLUMNS, GENESIS_HASH, entry_hash_of, stored_time
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clinic_time import format_date, format_time
 from clinic_desktop.services.core.permissions import require
 from clinic_desktop.services.core.transaction import permission_checked, service
@@ -116,9 +117,9 @@ def local_when(at: datetime | None, zone: ZoneInfo) -> str:
 
 
 @permission_checked("view_audit")
-def verify_chain(actor, progress: Callable[[int], None] | None = None,
-                 expect: Anchor | None = None) -> ChainReport:
-    """Walk the whole audit trail oldest first; stop at the first break. ``progress(checked)`` per batch.
+def verify_chain(actor, expect: Anchor | None = None) -> ChainReport:
+    """Walk the whole audit trail oldest first; stop at the first break. A step per batch
+    (services/core/progress.py): how far, and a chance to stop (the check changes nothing).
 
     An intact chain is then held against the records and, when given, the ``expect``ed anchor.
     """
@@ -137,8 +138,7 @@ def verify_chain(actor, progress: Callable[[int], None] | None = None,
             if broken is not None:
                 return ChainReport(walk.checked, broken, None, None)
         after = rows[-1][0]
-        if progress is not None:
-            progress(walk.checked)
+        progress.step(after, newest, f"Checking the audit trail: {_entries(walk.checked)} intact so far…")
     broken = walk.anchor_missing() or _creation_missing(actor, walk.last_id, walk.last_at)
     if broken is not None:
         return ChainReport(walk.checked, broken, None, None)

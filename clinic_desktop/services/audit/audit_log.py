@@ -21,8 +21,10 @@ from clinic_desktop.models import AuditEvent, Patient, User, database_proxy
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.audit.audit_chain import Anchor, ChainReport, local_when, verify_chain
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clinic_time import format_date
 from clinic_desktop.services.core.errors import NotFound, ValidationError
+from clinic_desktop.services.core.export_files import file_error_in_words
 from clinic_desktop.services.core.permissions import require
 from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
@@ -137,19 +139,24 @@ def export_events_csv(actor, path: Path, filters: AuditFilters = AuditFilters())
     if not folder.is_dir():
         raise ValidationError(f"There is no folder {folder} to write the export into.", field="path")
     count, after = 0, 0
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow(CSV_COLUMNS)
-            while rows := _export_batch(actor, filters, after):
-                writer.writerows(_csv_cells(row, zone) for row in rows)
-                count += len(rows)
-                after = rows[-1].id
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        try:
+            with os.fdopen(handle, "w", newline="", encoding="utf-8") as file:
+                writer = csv.writer(file)
+                writer.writerow(CSV_COLUMNS)
+                while rows := _export_batch(actor, filters, after):
+                    writer.writerows(_csv_cells(row, zone) for row in rows)
+                    count += len(rows)
+                    after = rows[-1].id
+                    progress.step(count, 0, f"Exporting the audit trail: {count:,} entries written…")
+            os.replace(temporary, path)
+        except BaseException:  # a cancel or a failure leaves no part of the file behind
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise ValidationError(f"Cannot write the entries to {file_error_in_words(path, error)}; nothing was "
+                              "written.", field="path") from None
     _record_export(actor, filters, count, path)
     return count
 

@@ -19,7 +19,7 @@ from clinic_desktop.models import Appointment, Episode, Patient, User
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments.appointment_book import ClinicianRecord
 from clinic_desktop.services.audit import audit
-from clinic_desktop.services.core import validation
+from clinic_desktop.services.core import progress, validation
 from clinic_desktop.services.core.clinic_time import format_date, to_local
 from clinic_desktop.services.core.clock import now_utc, today
 from clinic_desktop.services.core.errors import NotFound, ValidationError
@@ -112,8 +112,9 @@ def _calendar(clinician: User, rows: list[Appointment], settings) -> icalendar.C
     calendar.add("x-wr-calname", f"{clinician.full_name} — {settings.name}")
     calendar.add("x-wr-timezone", settings.time_zone)
     stamp = now_utc()
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         calendar.add_component(_event(row, settings, stamp))
+        progress.step(number, len(rows), f"Writing appointment {number:,} of {len(rows):,}…")
     if rows:
         calendar.add_missing_timezones()  # the VTIMEZONE a TZID needs, from the same tz database
     return calendar

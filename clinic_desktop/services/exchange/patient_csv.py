@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.patients.patients import _CLEANERS, name_key
 
@@ -107,6 +108,7 @@ def read_patients_csv(path: Path, data: bytes, today: date) -> CsvFile:
                 raise ValidationError(f"The file {name} has more than {MAX_ROWS:,} patients: split it into smaller files",
                                       field="path")
             rows.append(_row(line, columns, cells, today))
+            progress.step(len(rows), 0, f"Reading {name}: {len(rows):,} rows checked…")
     except csv.Error as error:
         raise ValidationError(f"The file {name} line {reader.line_num} cannot be read as CSV ({error})", field="path") from None
     return CsvFile(columns, tuple(rows))

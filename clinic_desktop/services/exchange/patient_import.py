@@ -21,7 +21,7 @@ from peewee import IntegrityError, Tuple
 from clinic_desktop.models import Patient
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
-from clinic_desktop.services.core import clock
+from clinic_desktop.services.core import clock, progress
 from clinic_desktop.services.core.clinic_time import format_date
 from clinic_desktop.services.core.errors import Conflict, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
@@ -112,7 +112,8 @@ def import_patients(actor, preview: ImportPreview) -> ImportResult:
         raise ValidationError(f"No row of {name} can be imported; nothing was imported", field="path")
     now = clock.now_utc()
     patient_ids = []
-    for row in rows:
+    for row in rows:  # a stop midway rolls every one of them back
+        progress.step(len(patient_ids), len(rows), f"Registering patient {len(patient_ids) + 1:,} of {len(rows):,}…")
         values = row.cleaned
         try:
             patient_ids.append(Patient.insert(
@@ -138,9 +139,12 @@ def export_patients_csv(actor, path: Path | str) -> PatientsExport:
     target = Path(path)
     query = Patient.select().order_by(Patient.family_name_key, Patient.given_name_key, Patient.date_of_birth,
                                       Patient.id)
-    rows = [(patient.nhs_number or "", patient.family_name, patient.given_name, patient.date_of_birth.isoformat(),
-             patient.sex or "", patient.address, patient.postcode, patient.telephone, patient.hepatic_impairment)
-            for patient in query]
+    total, rows = query.count(), []
+    for patient in query:
+        rows.append((patient.nhs_number or "", patient.family_name, patient.given_name,
+                     patient.date_of_birth.isoformat(), patient.sex or "", patient.address, patient.postcode,
+                     patient.telephone, patient.hepatic_impairment))
+        progress.step(len(rows), total, f"Reading patient {len(rows):,} of {total:,}…")
     audit.record(actor, "export_patients", "patient", None,
                  f"exported {_count(len(rows), 'patient', 'patients')} as CSV to {target.name}",
                  file=str(target), patients=len(rows))

@@ -22,7 +22,7 @@ from clinic_desktop.letters.report_pdf import PrintedReport, ReportTable, Weekly
 from clinic_desktop.models import User
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
-from clinic_desktop.services.core import clock
+from clinic_desktop.services.core import clock, progress
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.reporting.dashboard import (
@@ -106,6 +106,7 @@ def _read_overdue(actor, as_of: date | None, chosen: OverdueFilter) -> _Report:
         offset += len(page.rows)
         if not page.rows or offset >= page.total:
             break
+        progress.step(offset, page.total, f"Reading the overdue list: {offset:,} of {page.total:,} items…")
     clinician = User.get_or_none(User.id == chosen.clinician_id) if chosen.clinician_id is not None else None
     what = describe_filter(chosen, clinician.full_name if clinician else None)
     table = ReportTable(what, _PRINTED_COLUMNS, tuple(printed_rows), _PRINTED_WIDTHS, note=DEFINITIONS["overdue"],
@@ -145,7 +146,10 @@ def _describe_list(actor, title: str, columns: tuple[str, ...], rows: tuple[tupl
 
 
 def _write(actor, report: _Report, destination: Path, file_format: str, unit: str) -> ExportResult:
+    """A stop asked for while the file is laid out is honoured before anything is written."""
+    progress.step(0, 0, f"Laying out {report.name} as {file_format.upper()}…")
     data = render_report(report.printed) if file_format == "pdf" else _csv_bytes(report.columns, report.rows)
+    progress.step(0, 0, f"Writing {destination.name}…")
     handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
     try:
         with os.fdopen(handle, "wb") as file:

@@ -32,9 +32,9 @@ from clinic_desktop.services.admin import pathway_settings
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings, update_clinic_settings
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_date
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.transaction import database_errors_in_words
 from clinic_desktop.ui.admin.admin_form import StatusLine, confirm_moving_deadlines
+from clinic_desktop.ui.ops.op import Op
 
 # The regions a UK clinic is likely in; any region the holidays package knows may be typed.
 HOLIDAY_REGIONS = ("GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR", "IE")
@@ -226,12 +226,12 @@ class ClinicPage(QWidget):
     def _on_changes(self, changes) -> None:
         """Another workstation's change shows here unless the manager is in the middle of editing."""
         if (changes.everything or "clinic_setting" in changes.entities) and not self.changes():
-            try:
-                with database_errors_in_words():
-                    settings = load_settings()
-                self.show_settings(settings)
-            except ServiceError as error:
-                self.message.refuse(str(error))
+            Op(self, _settings_in_words).success(self.show_settings).failure(self.message.refuse).run()
+
+
+def _settings_in_words() -> ClinicSettings:
+    with database_errors_in_words():
+        return load_settings()
 
 
 def _wrapped(text: str) -> QLabel:

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services.core.errors import ServiceError
-from clinic_desktop.ui.ops.messages import sentence, show_refusal
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog, show_as_refusal
 from clinic_desktop.ui.widgets.tables import read_only_table
 
@@ -50,14 +49,11 @@ class StatusLine(QLabel):
         self.setText(text)
 
     def attempt(self, call: Callable[[], object]) -> tuple[bool, object]:
-        """Run a service call under the wait cursor: (True, its result), or (False, None) with the
+        """Run a quick service call (ui/ops): (True, its result), or (False, None) with the
         refusal shown here."""
-        try:
-            with busy_cursor():
-                return True, call()
-        except ServiceError as error:
-            self.refuse(str(error))
-            return False, None
+        results = []
+        done = Op(self, call).success(results.append).failure(self.refuse).run()
+        return done, results[0] if done else None
 
 
 def confirm_moving_deadlines(parent: QWidget, title: str, moves, on_save: Callable[[], None]) -> QMessageBox:
@@ -187,11 +183,9 @@ class AdminListPage(QWidget):
     def reload(self) -> None:
         """Read the records again, keeping the selected one selected."""
         chosen = self.selected()
-        try:
-            records = self.load()
-        except ServiceError as error:
-            self.status.refuse(str(error))
-            return
+        Op(self, self.load).success(lambda records: self._show(records, chosen)).failure(self.status.refuse).run()
+
+    def _show(self, records: Sequence, chosen) -> None:
         self.model.set_records(records)
         if chosen is not None:
             self.select_id(chosen.id)
@@ -219,17 +213,12 @@ class AdminListPage(QWidget):
         self.reload()
 
     def write(self, call: Callable[[], object], words: Callable[[object], str]) -> bool:
-        """A write started from the list; a refusal is shown in a box over the page."""
-        try:
-            with busy_cursor():
-                result = call()
-        except ServiceError as error:
-            show_refusal(self, str(error))
-            self.hub.after_change()  # what stopped it may be another workstation's change
-            self.reload()
-            return False
-        self.done(words(result))
-        return True
+        """A write started from the list; a refusal is shown in a box over the page. Either way
+        every view hears of it (what stopped it may be another workstation's change)."""
+        went_through = (Op(self, call, hub=self.hub)
+                        .success(lambda result: self.status.tell(sentence(words(result)))).run())
+        self.reload()
+        return went_through
 
     def _on_changes(self, changes) -> None:
         if changes.everything or changes.entities & self._entities:
@@ -265,14 +254,12 @@ class AdminDialog(QDialog):
             self.fields[field].setFocus()
 
     def run(self, call: Callable[[], object], words: Callable[[object], str]) -> bool:
-        """Call the service under the wait cursor; announce and close, or explain and stay."""
+        """Call the service (ui/ops); announce and close, or explain and stay with the field at fault focused."""
         self.message.clear()
-        try:
-            with busy_cursor():
-                result = call()
-        except ServiceError as error:
-            self.refuse(str(error), getattr(error, "field", None))
-            return False
-        self.saved.emit(words(result))
+        op = Op(self, call)
+        return op.success(lambda result: self._saved(words(result))).failure(
+            lambda why: self.refuse(why, getattr(op.refusal, "field", None))).run()
+
+    def _saved(self, words: str) -> None:
+        self.saved.emit(words)
         self.accept()
-        return True

@@ -13,13 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.transaction import database_errors_in_words
 from clinic_desktop.services.referrals import letter_content
 from clinic_desktop.services.referrals.letter_content import LOGO_MAX_BYTES
 from clinic_desktop.services.referrals.letterhead_preview import letterhead_preview_pdf
 from clinic_desktop.ui.admin.admin_form import StatusLine
 from clinic_desktop.ui.letters.letter_preview import PdfPages
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog
 
 PREVIEW_SCALE = 1.25  # pixels a point: an A4-wide letterhead about 740 pixels across
@@ -63,13 +63,15 @@ class LetterheadPage(QWidget):
 
     def reload(self) -> None:
         """Draw the letterhead as stored now (after a change here or on another workstation)."""
-        try:
-            with database_errors_in_words():
-                has_logo = letter_content.letterhead_logo() is not None
-            pdf = letterhead_preview_pdf(self.actor)
-        except ServiceError as error:
-            self.message.refuse(str(error))
-            return
+        Op(self, self._letterhead).success(self._show_letterhead).failure(self.message.refuse).run()
+
+    def _letterhead(self) -> tuple[bool, bytes]:
+        with database_errors_in_words():
+            has_logo = letter_content.letterhead_logo() is not None
+        return has_logo, letterhead_preview_pdf(self.actor)
+
+    def _show_letterhead(self, drawn: tuple[bool, bytes]) -> None:
+        has_logo, pdf = drawn
         self.remove_button.setEnabled(has_logo)
         self.logo_state.setText("" if has_logo else "No logo: letters print the clinic's name and address only.")
         self.logo_state.setVisible(not has_logo)

@@ -3,9 +3,12 @@
 A change applies at once to every review still to book and every referral only raised:
 their deadlines follow the new timing. Before saving, the page works out how many
 deadlines would move (how many would become overdue, and how many would stop being overdue)
-and asks the manager to confirm. Each timing shows its limit, the stepped-care guidance's own
-deadline: it may be made stricter, never later. The urgent red-flag referral's timing is shown
-but fixed at the same day, as the clinical guidance says.
+and asks the manager to confirm. Working that out, and saving, re-run the pathway for every
+open episode with a waiting item (seconds at clinic scale), so both run off the window's
+thread with a progress dialog and Cancel; of two previews, the newer one wins. Each timing
+shows its limit, the stepped-care guidance's own deadline: it may be made stricter, never
+later. The urgent red-flag referral's timing is shown but fixed at the same day, as the
+clinical guidance says.
 """
 from __future__ import annotations
 
@@ -32,8 +35,8 @@ from clinic_desktop.services.admin.pathway_settings import (
     TIMING_WORDS,
     TimingsRecord,
 )
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.admin.admin_form import StatusLine, confirm_moving_deadlines
+from clinic_desktop.ui.ops.op import Op
 
 _INTRO = ("Each timing is the number of days from the event that starts its clock to the item's deadline. A "
           "deadline on a weekend, public holiday or closure day moves to the working day before. Saving moves "
@@ -59,6 +62,7 @@ class TimingsPage(QWidget):
         self.actor, self.hub = actor, hub
         self.record: TimingsRecord | None = None
         self.confirmation: QMessageBox | None = None
+        self._previewing: Op | None = None  # the newest preview asked for, while it runs
         self.days: dict[str, QSpinBox] = {}
         self.fixed_reason: QLabel | None = None
         grid = QGridLayout()
@@ -112,10 +116,8 @@ class TimingsPage(QWidget):
         hub.changed.connect(self._on_changes)
 
     def reload(self) -> None:
-        try:
-            self.show_timings(pathway_settings.current_timings(self.actor))
-        except ServiceError as error:
-            self.message.refuse(str(error))
+        Op(self, lambda: pathway_settings.current_timings(self.actor)).success(self.show_timings).failure(
+            self.message.refuse).run()
 
     def show_timings(self, record: TimingsRecord) -> None:
         self.record = record
@@ -132,31 +134,43 @@ class TimingsPage(QWidget):
         return {name: box.value() for name, box in self.days.items()
                 if box.value() != stored[name] and name not in FIXED_TIMINGS}
 
-    def save(self) -> None:
-        """Work out what would move, then ask before moving anything."""
+    def save(self) -> Op | None:
+        """Work out what would move, then ask before moving anything. A preview still running
+        is stopped: only the newest one's answer is asked about."""
         changes = self.changes()
         if not changes:
             self.message.tell("Nothing to save: no timing was changed.")
-            return
-        worked_out, preview = self.message.attempt(
-            lambda: pathway_settings.preview_pathway_timings(self.actor, **changes))
-        if not worked_out:
-            return
+            return None
+        if self._previewing is not None:
+            self._previewing.cancel()
+        op = Op(self, lambda: pathway_settings.preview_pathway_timings(self.actor, **changes))
+        op.success(lambda preview: self._previewed(op, changes, preview))
+        op.failure(lambda why: op is self._previewing and self.message.refuse(why))
+        op.finished.connect(lambda: self._previewing is op and setattr(self, "_previewing", None))
+        self._previewing = op.in_background("Working out which deadlines the new timings would move…",
+                                            cancellable=True)
+        return op
+
+    def _previewed(self, op: Op, changes: dict[str, int], preview) -> None:
+        if op is not self._previewing:
+            return  # a newer preview was asked for meanwhile: its answer is the one to ask about
         if not preview.moved:
             self.save_now(changes)
             return
         self.confirmation = confirm_moving_deadlines(self, "Save pathway timings", preview,
                                                      lambda: self.save_now(changes))
 
-    def save_now(self, changes: dict[str, int]) -> None:
-        saved, change = self.message.attempt(lambda: pathway_settings.update_pathway_timings(self.actor, **changes))
-        if not saved:
-            self.hub.after_change()  # what stopped it may be another workstation's change
-            return
+    def save_now(self, changes: dict[str, int]) -> Op:
+        """Save and move the deadlines in one transaction: Cancel keeps the old timings and every deadline."""
+        return (Op(self, lambda: pathway_settings.update_pathway_timings(self.actor, **changes), hub=self.hub)
+                .success(self._saved).failure(self.message.refuse)
+                .cancelled(lambda: self.message.tell("Not saved: stopped before any deadline moved."))
+                .in_background("Saving the timings and moving deadlines…", cancellable=True))
+
+    def _saved(self, change) -> None:
         self.record = TimingsRecord(change.timings, True)
         self.show_timings(self.record)
         self.message.tell(f"Saved the new timings. {change.in_words}")
-        self.hub.after_change()
 
     def _on_changes(self, changes) -> None:
         if (changes.everything or "clinic_setting" in changes.entities) and not self.changes():

@@ -12,10 +12,9 @@ from PySide6.QtWidgets import QWidget
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.users import UserRecord
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.admin.admin_form import AdminListPage
 from clinic_desktop.ui.admin.admin_user_dialogs import DeactivateDialog, PasswordDialog, UserDialog
-from clinic_desktop.ui.ops.messages import show_refusal
+from clinic_desktop.ui.ops.op import Op
 
 _COLUMNS = (
     ("Name", lambda user: user.full_name),
@@ -65,11 +64,9 @@ class UsersPage(AdminListPage):
 
     def deactivate(self, user: UserRecord) -> None:
         """Ask first, and for a clinician with open work, who takes it: the person is stopped at once."""
-        try:
-            dialog = DeactivateDialog(self.actor, user, self)
-        except ServiceError as error:
-            show_refusal(self, str(error))
-            return
+        Op(self, lambda: DeactivateDialog(self.actor, user, self)).success(self._ask).run()
+
+    def _ask(self, dialog: DeactivateDialog) -> None:
         dialog.refused.connect(self._refused_meanwhile)
         self.confirmation = dialog
         self.open_dialog(dialog)

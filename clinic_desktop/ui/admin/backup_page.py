@@ -7,8 +7,10 @@ pg_restore commands instead, since a server is backed up and restored by its own
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
+from typing import Iterator
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,10 +38,9 @@ from clinic_desktop.services.admin import backup, backup_schedule
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings, update_clinic_settings
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.errors import ServiceError, ValidationError
-from clinic_desktop.ui.ops.background_call import BackgroundCall
-from clinic_desktop.ui.ops.messages import sentence, show_refusal
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.command_label import CommandLabel, with_copy_button
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog, save_file_dialog
@@ -61,8 +62,7 @@ class BackupPage(QWidget):
         self._sqlite = backup.uses_sqlite()
         self.file_dialog: QFileDialog | None = None
         self.confirmation: QMessageBox | None = None
-        self._copying = BackgroundCall(self)
-        self._copying.finished.connect(self._backed_up)
+        self._copying: Op | None = None
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self._now_group())
@@ -204,36 +204,43 @@ class BackupPage(QWidget):
                                             self.back_up_to)
 
     def back_up_to(self, path: Path) -> bool:
-        """Start the copy in the background (a large one takes seconds); False while one runs."""
-        started = self._copying.start(lambda: backup.back_up(self._actor, path), "back-up-now")
-        if started:
-            self.back_up_button.setEnabled(False)
-            self.restore_button.setEnabled(False)
-            self.backup_result.setStyleSheet("")
-            self.backup_result.setText(f"Backing up to {path}… You can carry on working meanwhile.")
-            self.backup_result.show()
-        return started
+        """Start the copy in the background (a large one takes seconds); False while one runs.
+
+        No progress dialog: the page says the copy is under way and the user carries on working.
+        """
+        if self._copying is not None and self._copying.is_running():
+            return False
+        self.back_up_button.setEnabled(False)
+        self.restore_button.setEnabled(False)
+        self.backup_result.setStyleSheet("")
+        self.backup_result.setText(f"Backing up to {path}… You can carry on working meanwhile.")
+        self.backup_result.show()
+        self._copying = (Op(self, lambda: backup.back_up(self._actor, path), hub=self._hub)
+                         .success(self._backed_up).failure(self._not_backed_up).in_background(None))
+        self._copying.finished.connect(self._copy_over)
+        return True
 
     def wait_for_backup(self, seconds: float = 120) -> None:
         """Block until a running copy is done and its outcome is shown (screenshots, tests)."""
-        self._copying.wait(seconds)
+        if self._copying is not None:
+            self._copying.wait(seconds)
         QCoreApplication.sendPostedEvents()
 
-    def _backed_up(self, result, error: str) -> None:
+    def _copy_over(self) -> None:
         self.back_up_button.setEnabled(self._sqlite or backup.pg_dump_available())
         self.restore_button.setEnabled(self._sqlite)
-        if error:
-            self.backup_result.setText(sentence(f"Not backed up: {error}"))
-            show_as_refusal(self.backup_result)
-            self.backup_finished.emit(False)
-            return
+        self.backup_finished.emit(bool(self._copying.ok))
+
+    def _not_backed_up(self, why: str) -> None:
+        self.backup_result.setText(sentence(f"Not backed up: {why}"))
+        show_as_refusal(self.backup_result)
+
+    def _backed_up(self, result) -> None:
         held = f": {backup.describe(result.contents, self._settings.zone)}" if result.contents else ""
         if not self._sqlite:
             self.dump_command.set_command(backup.pg_dump_command(result.path))
         self.backup_result.setText(f"Backed up to {result.path}{held} ({backup.size_in_words(result.size_bytes)} "
                                    f"in {backup.seconds_in_words(result.seconds)}). The copy was checked.")
-        self._hub.after_change()
-        self.backup_finished.emit(True)
 
     # --- restore ---
 
@@ -242,15 +249,16 @@ class BackupPage(QWidget):
         self.file_dialog = open_file_dialog(self, "Restore the database from",
                                             folder if folder.is_dir() else Path.home(), _FILTER, self.check_restore)
 
-    def check_restore(self, path: Path) -> QMessageBox | None:
-        """Check the file; if it can be restored, ask (naming what is replaced) before doing it."""
-        try:
-            with busy_cursor():
-                check = backup.check_restore_file(self._actor, path)
-        except ServiceError as error:
-            self.restore_result.setText("")
-            show_refusal(self, str(error), "Cannot restore")
-            return None
+    def check_restore(self, path: Path) -> Op:
+        """Check the file in the background (seconds on a large one); if it can be restored, ask,
+        naming what is replaced, before doing it. Cancel stops the check; nothing changes either way."""
+        self.restore_result.setText("")
+        self.confirmation = None
+        return (Op(self, lambda: backup.check_restore_file(self._actor, path), refusal_title="Cannot restore")
+                .success(self._confirm_restore)
+                .in_background(f"Checking {path.name} before restoring it…", cancellable=True))
+
+    def _confirm_restore(self, check: backup.RestoreCheck) -> None:
         zone = self._settings.zone
         upgrade = (f"<p>It was made by an older version (schema {check.upgrade_from}) and will be upgraded.</p>"
                    if check.upgrade_from is not None else "")
@@ -260,33 +268,30 @@ class BackupPage(QWidget):
         box.setObjectName("restoreConfirmation")
         box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 30em; }")
         box.setInformativeText(
-            f"<p>The backup <b>{escape(path.name)}</b> holds {escape(backup.describe(check.contents, zone))}.</p>"
-            f"<p>It replaces the current database, which holds "
+            f"<p>The backup <b>{escape(check.path.name)}</b> holds {escape(backup.describe(check.contents, zone))}."
+            f"</p><p>It replaces the current database, which holds "
             f"{escape(backup.describe(check.current, zone))}. Anything recorded since the backup is lost from "
             f"the database (a safety copy of it is kept).</p>{upgrade}")
         replace = box.addButton("Replace the database", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        replace.clicked.connect(lambda: self.restore_from(path))
+        replace.clicked.connect(lambda: self.restore_from(check.path))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.confirmation = box
         box.open()
-        return box
 
-    def restore_from(self, path: Path) -> bool:
-        try:
-            with busy_cursor():
-                result = backup.restore(self._actor, path)
-        except ServiceError as error:
-            show_refusal(self, str(error), "Not restored")
-            return False
+    def restore_from(self, path: Path) -> Op:
+        """Restore in the background, not cancellable: it is one transaction once confirmed."""
+        return (Op(self, lambda: backup.restore(self._actor, path), refusal_title="Not restored")
+                .success(self._restored).in_background(f"Restoring the database from {path.name}…"))
+
+    def _restored(self, result: backup.RestoreResult) -> None:
         zone = self._settings.zone
         self.restore_result.setText(
-            f"Restored {path}: {backup.describe(result.restored, zone)}. It replaced "
+            f"Restored {result.path}: {backup.describe(result.restored, zone)}. It replaced "
             f"{backup.describe(result.replaced, zone)}; that database was kept at {result.safety_copy}.")
         self.restore_result.show()
         self._hub.after_change()
         self.restored.emit()
-        return True
 
     # --- the daily backup ---
 
@@ -305,26 +310,22 @@ class BackupPage(QWidget):
         self.file_dialog.open()
 
     def save_daily_settings(self) -> bool:
-        try:
-            with busy_cursor():
-                self._settings = update_clinic_settings(
+        return (Op(self, lambda: update_clinic_settings(
                     self._actor, daily_backup=self.daily_check.isChecked(),
-                    backup_folder=self.folder_edit.text().strip(), backup_copies_kept=self.copies_spin.value())
-        except ValidationError as error:
-            self.daily_message.setText(sentence(str(error)))
-            show_as_refusal(self.daily_message)
-            if error.field == "backup_folder":
-                self.folder_edit.setFocus()
-            return False
-        except ServiceError as error:
-            self.daily_message.setText(sentence(str(error)))
-            show_as_refusal(self.daily_message)
-            return False
+                    backup_folder=self.folder_edit.text().strip(), backup_copies_kept=self.copies_spin.value()),
+                   hub=self._hub)
+                .success(self._daily_saved).failure(self._daily_refused).run())
+
+    def _daily_saved(self, saved: ClinicSettings) -> None:
+        self._settings = saved
         self.daily_message.setStyleSheet("")
         self.daily_message.setText("Saved.")
-        self._hub.after_change()
         self.refresh_copies()
-        return True
+
+    def _daily_refused(self, why: str) -> None:
+        self.daily_message.setText(sentence(why))
+        show_as_refusal(self.daily_message)
+        self.folder_edit.setFocus()  # the one field that can hold a wrong value (a box or a bounded number cannot)
 
     def _redraw(self, changes) -> None:
         # A daily backup made by the timer or a scheduled job is a change too; nothing else is.
@@ -332,11 +333,11 @@ class BackupPage(QWidget):
             self.refresh_copies()
 
     def refresh_copies(self) -> None:
-        try:
-            folder, copies = backup_schedule.list_kept_copies(self._actor)
-        except ServiceError as error:
-            self.folder_label.setText(sentence(str(error)))
-            return
+        Op(self, lambda: backup_schedule.list_kept_copies(self._actor)).success(self._show_copies).failure(
+            lambda why: self.folder_label.setText(sentence(why))).run()
+
+    def _show_copies(self, kept) -> None:
+        folder, copies = kept
         settings = load_settings()
         state = (f"on, keeping the newest {settings.backup_copies_kept}" if settings.daily_backup
                  else "switched off")
@@ -361,7 +362,7 @@ def _answer_label(name: str) -> QLabel:
     return label
 
 
-def for_screenshot(actor, settings, hub) -> QWidget:
+def for_screenshot(actor, settings, hub) -> BackupPage:
     """The page over the demo clinic, just after a backup, with the daily copies listed."""
     try:
         backup_schedule.run_daily(backup_schedule.daily_backup_actor())
@@ -369,9 +370,27 @@ def for_screenshot(actor, settings, hub) -> QWidget:
         pass  # the page then shows no copy for today
     page = BackupPage(actor, settings, hub)
     if page.back_up_button.isEnabled():
-        folder = backup_schedule.backup_folder(load_settings())
-        suffix = ".sqlite3" if backup.uses_sqlite() else ".pgdump"
-        page.back_up_to(folder / f"clinic-backup-{clock.today(settings.zone).isoformat()}{suffix}")
+        page.back_up_to(_screenshot_backup(settings))
         page.wait_for_backup()
     page.resize(860, 900)
     return page
+
+
+@contextmanager
+def checking_for_screenshot(actor, settings, hub) -> Iterator[QWidget]:
+    """The page while it checks the backup just made before a restore: the check is held at
+    its start (the lock one copy or restore at a time takes) until the picture is taken,
+    then stopped, so nothing is restored."""
+    page = for_screenshot(actor, settings, hub)
+    with backup.one_at_a_time:
+        op = page.check_restore(_screenshot_backup(settings))
+        yield page
+        op.cancel()
+    op.wait()
+    QCoreApplication.sendPostedEvents()
+
+
+def _screenshot_backup(settings: ClinicSettings) -> Path:
+    folder = backup_schedule.backup_folder(load_settings())
+    suffix = ".sqlite3" if backup.uses_sqlite() else ".pgdump"
+    return folder / f"clinic-backup-{clock.today(settings.zone).isoformat()}{suffix}"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from clinic_desktop.services.admin import backup_schedule
-from clinic_desktop.ui.ops.background_call import BackgroundCall
 from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.op import Op
 
 CHECK_MINUTES = 10
 
@@ -26,8 +26,7 @@ class DailyBackupTimer(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(int(check_minutes * 60_000))
         self._timer.timeout.connect(self.run_now)
-        self._call = BackgroundCall(self)
-        self._call.finished.connect(self._report)
+        self._op: Op | None = None
 
     def start(self) -> None:
         """Look now (the app just opened) and then every few minutes."""
@@ -38,19 +37,24 @@ class DailyBackupTimer(QObject):
         self._timer.stop()
 
     def is_running(self) -> bool:
-        return self._call.is_running()
+        return self._op is not None and self._op.is_running()
 
     def run_now(self) -> bool:
         """Make today's copy in the background unless there is one; False if one is already running."""
-        return self._call.start(lambda: backup_schedule.run_daily(backup_schedule.daily_backup_actor()),
-                                "daily-backup")
+        if self.is_running():
+            return False
+        self._op = (Op(self, lambda: backup_schedule.run_daily(backup_schedule.daily_backup_actor()))
+                    .success(self._made).failure(self._not_made).in_background(None))
+        return True
 
     def wait(self, seconds: float = 120) -> None:
         """Block until a running copy is done (closing the app, tests)."""
-        self._call.wait(seconds)
+        if self._op is not None:
+            self._op.wait(seconds)
 
-    def _report(self, result, error: str) -> None:
-        if error:
-            self.failed.emit(sentence(f"The daily backup was not made: {error}"))
-        elif result is not None and result.made is not None:
+    def _made(self, result) -> None:
+        if result.made is not None:
             self.backed_up.emit(result)
+
+    def _not_made(self, why: str) -> None:
+        self.failed.emit(sentence(f"The daily backup was not made: {why}"))

@@ -1,7 +1,9 @@
 """Save-file flows for the exports, for the main window's menus and a patient's tab.
 
 Each asks where to save with a QFileDialog opened with ``open()`` (so the idle lock can
-hide it), calls the export service, and says where the file went, or why not. Each
+hide it), runs the export service off the window's thread (every patient or a year of
+appointments takes a while; a progress dialog with Cancel shows after a moment, and the
+file is written whole or not at all), and says where the file went, or why not. Each
 returns the dialog it opened, so the caller (or a test) can follow it.
 """
 from __future__ import annotations
@@ -28,8 +30,8 @@ from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.exchange import calendar_export, fhir_export, patient_import
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.exchange.import_dialog import PatientImportDialog
-from clinic_desktop.ui.ops.messages import sentence, show_refusal
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 
@@ -43,11 +45,10 @@ def export_calendar(parent: QWidget, actor, settings, clinician_username: str | 
 
 def export_patient_record(parent: QWidget, actor, patient_id: int) -> QFileDialog | None:
     """Ask where to save the patient's FHIR record, then write it (checked first) and say where."""
-    try:
-        patient = patients.get_patient(actor, patient_id)
-    except ServiceError as error:
-        show_refusal(parent, str(error))
+    found = []
+    if not Op(parent, lambda: patients.get_patient(actor, patient_id)).success(found.append).run():
         return None
+    patient = found[0]
     name = _file_name(f"{patient.family_name.upper()}-{patient.given_name}-record")
     return _save_dialog(parent, "Save the patient's record (FHIR R4)", f"{name}.json", "FHIR JSON (*.json)", "json",
                         lambda path: fhir_export.export_patient_record(actor, patient_id, path),
@@ -126,18 +127,16 @@ class CalendarExportDialog(QDialog):
 def _save_dialog(parent: QWidget, title: str, default_name: str, filters: str, suffix: str,
                  write: Callable[[Path], object], said: Callable[[object], str],
                  after: Callable[[], None] | None = None) -> QFileDialog:
-    def save(path: Path) -> None:
-        try:
-            with busy_cursor():
-                done = write(path)
-        except ServiceError as error:
-            show_refusal(parent, str(error), title="Not exported")
-            return
+    def saved(done) -> None:
         if after is not None:  # the asking dialog closes; the notice shows over what opened it
             after()
             _tell(parent.parentWidget(), said(done))
         else:
             _tell(parent, said(done))
+
+    def save(path: Path) -> Op:
+        return (Op(parent, lambda: write(path), refusal_title="Not exported").success(saved)
+                .in_background(f"Exporting to {path.name}…", cancellable=True))
 
     return save_file_dialog(parent, title, Path.home() / default_name, filters, suffix, save)
 

@@ -1,6 +1,8 @@
 """The practice manager's patient import: choose a CSV file, read the preview, then import.
 
-Nothing is written until "Import N patients" is pressed, and N is the number the preview
+Reading the file and importing it run off the window's thread (a file of thousands of
+patients takes seconds), with a progress dialog and Cancel; a cancelled import keeps no
+patient. Nothing is written until "Import N patients" is pressed, and N is the number the preview
 showed: the service refuses the import if the file or the stored patients changed since.
 Each bad row says in words what is wrong (line, column, problem); the dialog stays open
 afterwards to show what was imported and what was left out. A date of birth shows as read,
@@ -11,7 +13,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,13 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.exchange import patient_import
 from clinic_desktop.services.exchange.patient_csv import COLUMN_LABELS, COLUMNS, CsvRow
 from clinic_desktop.services.exchange.patient_import import ImportPreview, ImportResult
 from clinic_desktop.services.patients import patient_search
 from clinic_desktop.ui.ops.messages import sentence
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
@@ -191,32 +192,38 @@ class PatientImportDialog(QDialog):
         self.file_dialog = open_file_dialog(self, "Choose the patients CSV file", folder,
                                             "CSV files (*.csv *.txt);;All files (*)", self.load)
 
-    def load(self, path) -> None:
-        """Preview the file; nothing is written."""
+    def load(self, path) -> Op | None:
+        """Preview the file in the background (a large file takes seconds to check); nothing is written."""
         if not path:
-            return
+            return None
         self.result = None
         self.result_banner.hide()
         self.file_label.setText(str(path))
-        try:
-            with busy_cursor():
-                preview = patient_import.preview_patient_import(self.actor, Path(path))
-        except ServiceError as error:
-            self._set_preview(None)
-            self._refuse(str(error))
-            return
+        return (Op(self, lambda: patient_import.preview_patient_import(self.actor, Path(path)))
+                .success(self._previewed).failure(self._not_previewed)
+                .in_background(f"Checking {Path(path).name}…", cancellable=True))
+
+    def _previewed(self, preview: ImportPreview) -> None:
         self.message.hide()
         self._set_preview(preview)
 
-    def import_rows(self) -> None:
-        if self.preview is None or not self.preview.good_rows or self.result is not None:
-            return
-        try:
-            with busy_cursor():
-                result = patient_import.import_patients(self.actor, self.preview)
-        except ServiceError as error:
-            self._refuse(str(error))
-            return
+    def _not_previewed(self, why: str) -> None:
+        self._set_preview(None)
+        self._refuse(why)
+
+    def import_rows(self) -> Op | None:
+        """Register the good rows in the background, all or none (Cancel keeps none)."""
+        if not self.import_button.isEnabled():  # no good rows, already imported, or importing now
+            return None
+        good = len(self.preview.good_rows)
+        self.import_button.setEnabled(False)  # pressed twice, it imports once
+        op = (Op(self, lambda: patient_import.import_patients(self.actor, self.preview))
+              .success(self._imported).failure(self._refuse)
+              .in_background(f"Importing {good:,} patient{'' if good == 1 else 's'}…", cancellable=True))
+        op.finished.connect(lambda: self.import_button.setEnabled(self.result is None))
+        return op
+
+    def _imported(self, result) -> None:
         self.result = result
         self.message.hide()
         self.result_banner.setText(f"✔ {result.summary()}")
@@ -290,7 +297,8 @@ def for_screenshot(actor, settings, hub) -> QWidget:
     path = folder / "new-patients.csv"
     path.write_text(",".join(COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     dialog = PatientImportDialog(actor, settings)
-    dialog.load(path)
+    dialog.load(path).wait()
+    QCoreApplication.sendPostedEvents()
     bad = next((number for number, row in enumerate(dialog.model.rows) if row.problems), None)
     if bad is not None:
         dialog.table.selectRow(bad)

@@ -13,7 +13,9 @@ the mark stays true; each letter also starts on a fresh sheet when printing two-
 a printer that staples staples each letter. Printing to a PDF file therefore writes one file
 per letter, named after the chosen file. The pages are drawn as the letter window prints
 them (ui/letter_printing.print_pages). One letter is handled per pass of the event loop, so
-the window stays responsive and Stop takes effect after the letter being printed. Letters
+the window stays responsive and Stop takes effect after the letter being printed; saving to
+a folder handles each letter (read, write, read back, mark sent) on a thread of its own
+(ui/ops), since the printer alone must be driven from the window's thread. Letters
 are taken a page of listings and one PDF at a time from the service (never all at once), so
 a thousand letters need no more memory than ten.
 """
@@ -49,6 +51,7 @@ from clinic_desktop.services.referrals.letters_to_send import export_letter, let
 from clinic_desktop.ui.letters.letter_preview import LetterNotReadable, PdfPages
 from clinic_desktop.ui.letters.letter_printing import PrintFailed, prepare_printer, print_pages
 from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.palette import banner_style
@@ -264,34 +267,57 @@ class LetterBatchDialog(QDialog):
         if self.progress.wasCanceled():
             run.cancelled = True
             return self._finish()
+        if run.printing:  # a printer is driven from the window's thread
+            return self._handled(run, self._one_letter(run))
+        (Op(self, lambda: self._one_letter(run)).success(lambda handled: self._handled(run, handled))
+         .failure(lambda why: self._stopped(run, why)).in_background(None))
+
+    def _one_letter(self, run: BatchOutcome) -> tuple[UnsentLetter, bool] | None:
+        """Take the next letter and deal with it: (the letter, whether it was sent), or None when
+        the run is over (no letter left, or a failure recorded in ``run``). Touches no widget:
+        when saving to a folder it runs on a thread of its own, so the window keeps painting."""
         try:
             letter, pdf = next(self._letters)
         except StopIteration:
-            return self._finish()
+            return None
         except ServiceError as error:
             run.failure = str(error)
-            return self._finish()
-        done = run.done
-        self.progress.setMaximum(max(run.total, done + 1))  # a letter signed meanwhile may join the run
-        self.progress.setLabelText(f"{'Printing' if run.printing else 'Saving'} letter {done + 1} of "
-                                   f"{self.progress.maximum()}:\n{letter.patient_name} — {letter.kind_title}")
+            return None
         if letter.held is not None:
             run.held.append(letter.held)
-        elif pdf is None:
+            return letter, False
+        if pdf is None:
             self._not_sent(run, letter)
-        elif not self._send(run, letter, pdf):
+            return letter, False
+        sent = self._send(run, letter, pdf)
+        return None if sent is None else (letter, sent)
+
+    def _handled(self, run: BatchOutcome, handled: tuple[UnsentLetter, bool] | None) -> None:
+        """Back on the window's thread after a letter: say so, then take the next one."""
+        if handled is None:
             return self._finish()
+        letter, sent = handled
+        if sent:
+            self.letter_sent.emit(letter)
+        self.progress.setMaximum(max(run.total, run.done))  # a letter signed meanwhile may join the run
+        self.progress.setLabelText(f"{'Printed' if run.printing else 'Saved'} letter {run.done} of "
+                                   f"{self.progress.maximum()}:\n{letter.patient_name} — {letter.kind_title}")
         self.progress.setValue(run.done)
         QTimer.singleShot(0, self, self._next_letter)
 
-    def _send(self, run: BatchOutcome, letter: UnsentLetter, pdf: bytes) -> bool:
-        """Output one letter, then mark it sent; False stops the run."""
+    def _stopped(self, run: BatchOutcome, why: str) -> None:
+        run.failure = why
+        self._finish()
+
+    def _send(self, run: BatchOutcome, letter: UnsentLetter, pdf: bytes) -> bool | None:
+        """Output one letter, then mark it sent: True when sent, False when it did not go (counted),
+        None when the run must stop."""
         done_with = "printed" if run.printing else "saved"
         try:
             written = self._output(letter, pdf)
         except ServiceError as error:
             run.failure = str(error)
-            return False
+            return None
         try:
             if not letter_still_unsent(self._actor, letter.referral_id, letter.version):
                 raise Conflict("changed meanwhile")
@@ -300,13 +326,12 @@ class LetterBatchDialog(QDialog):
             if isinstance(written, Path):
                 written.unlink(missing_ok=True)  # the folder holds only letters this run marked sent
             self._not_sent(run, letter, "discard the printed copy" if run.printing else "its file was removed")
-            return True
+            return False
         except ServiceError as error:
             run.failure = (f"{letter.patient_name}'s letter was {done_with} but could not be marked sent "
                            f"({sentence(str(error)).rstrip('.')}); mark it sent from the To send list")
-            return False
+            return None
         run.sent += 1
-        self.letter_sent.emit(letter)
         return True
 
     def _not_sent(self, run: BatchOutcome, letter: UnsentLetter, discard: str = "") -> None:

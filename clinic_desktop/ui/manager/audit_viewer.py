@@ -14,10 +14,9 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEventLoop, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -40,7 +39,7 @@ from clinic_desktop.services.patients import patient_search
 from clinic_desktop.services.patients.patients import get_patient
 from clinic_desktop.services.worklists.worklists import Page
 from clinic_desktop.ui.ops.messages import sentence, show_refusal
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour
@@ -242,13 +241,15 @@ class AuditViewer(RedrawWhenSeen, QWidget):
         if not text:
             self.choose_patient(None)
             return
-        try:
-            number = _PATIENT_NUMBER.fullmatch(text)
-            found = (get_patient(self._actor, int(number.group(1))),) if number and len(number.group(1)) < 10 \
-                else patient_search.search_patients(self._actor, text, limit=20)
-        except ServiceError as error:
-            self._say(str(error))
-            return
+        Op(self, lambda: self._look_up(text)).success(lambda found: self._found(text, found)).failure(self._say).run()
+
+    def _look_up(self, text: str):
+        number = _PATIENT_NUMBER.fullmatch(text)
+        if number and len(number.group(1)) < 10:
+            return (get_patient(self._actor, int(number.group(1))),)
+        return patient_search.search_patients(self._actor, text, limit=20)
+
+    def _found(self, text: str, found) -> None:
         if not found:
             self._say(f"No patient matches {text!r}: type a family name, an NHS number or a patient number.")
         elif len(found) == 1:
@@ -277,47 +278,43 @@ class AuditViewer(RedrawWhenSeen, QWidget):
 
     # --- verify and export ---
 
-    def verify(self) -> None:
-        """Check the chain; a long trail (a second per ~50,000 entries) shows how far it has got."""
+    def verify(self) -> Op:
+        """Check the chain off the window's thread (seconds on a long trail), with how far it
+        has got and Cancel; the window stays usable behind the progress dialog."""
         self.verify_button.setEnabled(False)
         self.verdict.setStyleSheet("")
-        try:
-            with busy_cursor():
-                report = audit_log.verify_chain(self._actor, progress=self._checking)
-        except ServiceError as error:
-            self.verdict.setText("Chain not checked.")
-            show_refusal(self, str(error))
-            return
-        finally:
-            self.verify_button.setEnabled(True)
+        self.verdict.setText("Checking the chain…")
+        op = (Op(self, lambda: audit_log.verify_chain(self._actor)).success(self._show_verdict)
+              .failure(self._not_checked).cancelled(lambda: self.verdict.setText("Chain not checked: stopped.")))
+        op.finished.connect(lambda: self.verify_button.setEnabled(True))
+        return op.in_background("Checking the audit trail…", cancellable=True)
+
+    def _show_verdict(self, report) -> None:
         text = report.message(self._settings.zone)
         kind = "ok" if report.intact else "urgent"
         self.verdict.setText(f"✔ {text}." if report.intact else f"⚠ {text}.")
         self.verdict.setStyleSheet(f"color: {attention_colour(kind).name()}; font-weight: bold")
 
-    def _checking(self, checked: int) -> None:
-        """Between batches: say how far the check has got and let the window repaint (no user input)."""
-        self.verdict.setText(f"Checking… {checked:,} entries intact so far.")
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    def _not_checked(self, why: str) -> None:
+        self.verdict.setText("Chain not checked.")
+        show_refusal(self, why)
 
     def choose_export_file(self) -> None:
         self._file_dialog = save_file_dialog(self, "Export the audit entries shown",
                                              f"audit-{clock.today(self._settings.zone).isoformat()}.csv",
                                              "CSV files (*.csv)", "csv", self.export_to)
 
-    def export_to(self, path: Path) -> int | None:
-        """Write the entries the filters select to ``path``; say how many and where."""
-        try:
-            with busy_cursor():
-                count = audit_log.export_events_csv(self._actor, path, self.filters())
-        except (ServiceError, OSError) as error:
-            show_refusal(self, getattr(error, "strerror", None) or str(error))
-            return None
-        finally:
-            self._hub.after_change()  # the export is itself an audit entry
+    def export_to(self, path: Path) -> Op:
+        """Write the entries the filters select to ``path`` in the background; say how many and where.
+
+        The export is itself an audit entry, so the list redraws afterwards."""
+        return (Op(self, lambda: audit_log.export_events_csv(self._actor, path, self.filters()), hub=self._hub)
+                .success(lambda count: self._exported(count, path))
+                .in_background(f"Exporting audit entries to {path.name}…", cancellable=True))
+
+    def _exported(self, count: int, path: Path) -> None:
         self.export_result.setText(f"Wrote {count:,} {'entry' if count == 1 else 'entries'} to {path}.")
         self.export_result.show()
-        return count
 
 
 def _day(edit: QDateEdit) -> date:
@@ -332,6 +329,7 @@ def _patient_label(record) -> str:
 def for_screenshot(actor, settings, hub) -> QWidget:
     """Every entry of the demo clinic, the chain just verified."""
     viewer = AuditViewer(actor, settings, hub)
-    viewer.verify()
+    viewer.verify().wait()
+    QCoreApplication.sendPostedEvents()
     viewer.resize(1280, 720)
     return viewer

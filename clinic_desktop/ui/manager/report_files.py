@@ -1,7 +1,9 @@
 """Saving a report: choose the file (PDF or CSV), write it through report_export, say where.
 
 The file picker is a QFileDialog object opened with ``open()`` (never the blocking static
-helpers), so the idle lock can hide it with its window. The outcome is told in a
+helpers), so the idle lock can hide it with its window. A long list takes seconds to read
+and lay out, so the writing runs off the window's thread with a progress dialog and
+Cancel (report_export writes the file whole or not at all). The outcome is told in a
 non-blocking box: where the file went, or why nothing was written.
 """
 from __future__ import annotations
@@ -12,10 +14,9 @@ from typing import Callable
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.reporting import report_export
-from clinic_desktop.ui.ops.messages import show_refusal
-from clinic_desktop.ui.ops.writes import busy_cursor
+from clinic_desktop.ui.ops.op import Op
 
 PDF_FILTER = "PDF report (*.pdf)"
 CSV_FILTER = "CSV spreadsheet (*.csv)"
@@ -41,20 +42,21 @@ def choose_report_file(parent: QWidget, suggested_name: str,
 
 
 def save_report(parent: QWidget, path: Path, file_format: str,
-                write: Callable[[Path, str], report_export.ExportResult]) -> report_export.ExportResult | None:
-    """Write the report and tell the user where it went (or why not)."""
-    try:
-        with busy_cursor():
-            result = write(path, file_format)
-    except ServiceError as error:
-        show_refusal(parent, str(error), "Report not saved")
-        return None
+                write: Callable[[Path, str], report_export.ExportResult]) -> Op:
+    """Write the report in the background and tell the user where it went (or why not).
+
+    ``write`` runs on the op's thread: it reads the database, never a widget."""
+    return (Op(parent, lambda: write(path, file_format), refusal_title="Report not saved")
+            .success(lambda result: _tell_saved(parent, result))
+            .in_background(f"Saving the report to {path.name}…", cancellable=True))
+
+
+def _tell_saved(parent: QWidget, result: report_export.ExportResult) -> None:
     box = QMessageBox(QMessageBox.Icon.Information, "Report saved", result.message, QMessageBox.StandardButton.Ok,
                       parent)
     box.setObjectName("reportSaved")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
-    return result
 
 
 def list_writer(actor, title: str, columns, fetch_page) -> Callable[[Path, str], report_export.ExportResult]:
@@ -68,6 +70,7 @@ def list_writer(actor, title: str, columns, fetch_page) -> Callable[[Path, str],
             offset += len(page.rows)
             if not page.rows or offset >= page.total:
                 break
+            progress.step(offset, page.total, f"Reading the list: {offset:,} of {page.total:,} rows…")
         return report_export.export_list(actor, path, file_format, title=title,
                                          columns=tuple(column.header for column in columns), rows=tuple(rows))
 

@@ -27,7 +27,7 @@ import time
 from typing import Any, Callable, ClassVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.progress import Cancelled, Watcher, watched_by
@@ -40,18 +40,21 @@ _log = logging.getLogger(__name__)
 
 SHOW_PROGRESS_AFTER_MS = 300  # a call done sooner shows no dialog at all
 _REPORT_EVERY_S = 0.05  # the worker's steps reach the dialog at most this often
+_NEVER_BY_ITSELF_MS = 2**31 - 1  # QProgressDialog would otherwise show itself on its own timer or first value
 
 
 class Op(QObject):
     """One service call from the window: chain ``success``/``failure``/``cancelled``, then ``run``."""
 
     finished = Signal()  # after the outcome's callbacks ran (tests wait on it; so may a caller)
-    _done = Signal(object, object)  # (result, the refusal, a failure in words or a Cancelled), from the worker thread
+    _done = Signal(object, object)  # (result, the refusal, a failure in words or a Cancelled), from the worker
     _progressed = Signal(int, int, str)
 
     _live: ClassVar[set[Op]] = set()  # ops under way, kept from the garbage collector until they finish
 
-    def __init__(self, parent: QWidget, call: Callable[[], Any], *, hub=None, refusal_title: str = "Not done"):
+    def __init__(self, parent: QObject, call: Callable[[], Any], *, hub=None, refusal_title: str = "Not done"):
+        """``parent`` is the window the op shows itself over; a plain ``QObject`` does for an
+        op without a dialog (``in_background(None)``) that handles its own ``failure``."""
         super().__init__(parent)
         self._parent = parent
         self._call = call
@@ -66,6 +69,7 @@ class Op(QObject):
         self._dialog: QProgressDialog | None = None
         self._last_report = 0.0
         self.ok: bool | None = None  # None while running; then whether the call went through
+        self.refusal: ServiceError | None = None  # what refused it: a form focuses its ``field``
 
     # -- what to do with the outcome ---------------------------------------------------------
 
@@ -103,14 +107,19 @@ class Op(QObject):
         self._conclude(result, problem)
         return self.ok
 
-    def in_background(self, label: str, *, cancellable: bool = False) -> Op:
-        """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while."""
+    def in_background(self, label: str | None, *, cancellable: bool = False) -> Op:
+        """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while.
+
+        ``label=None``: no dialog at all, for work the user carries on beside (a backup
+        copy told on its page) or that has no window to show one over (the daily backup).
+        """
         Op._live.add(self)
         self._watcher = Watcher(self._report)
         self._done.connect(self._conclude)
         self._progressed.connect(self._show_progress)
-        self._dialog = self._progress_dialog(label, cancellable)
-        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
+        if label is not None:
+            self._dialog = self._progress_dialog(label, cancellable)
+            QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
         context = contextvars.copy_context()
         self._thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label}", daemon=True)
         self._thread.start()
@@ -157,7 +166,7 @@ class Op(QObject):
         dialog.setObjectName("progress")
         dialog.setWindowTitle("Working")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
+        dialog.setMinimumDuration(_NEVER_BY_ITSELF_MS)  # shown by _reveal_dialog, not by Qt at the first step
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumWidth(420)
@@ -192,6 +201,8 @@ class Op(QObject):
             self._dialog.deleteLater()
             self._dialog = None
         self.ok = problem is None
+        if isinstance(problem, ServiceError):
+            self.refusal = problem
         try:
             if isinstance(problem, Cancelled):
                 self._on_cancelled()

@@ -7,12 +7,14 @@ works in it. It is a documentation aid, not a way in: the data file is readable 
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, qInstallMessageHandler
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, QSize, qInstallMessageHandler
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog, QWidget
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
@@ -65,6 +67,53 @@ def _module_view(module: str) -> Callable[..., QWidget]:
     return build
 
 
+def _under_way(module: str, size: QSize) -> Callable[..., QWidget]:
+    """A window with its progress dialog over it, while long work runs (ui/ops). The module's
+    ``checking_for_screenshot`` context holds the work under way while the picture is taken;
+    the two windows are drawn into one picture, as the screen shows them."""
+    def build(actor, settings: ClinicSettings, hub: ChangeHub, location: str) -> QWidget:
+        from importlib import import_module
+
+        with import_module(f"clinic_desktop.ui.{module}").checking_for_screenshot(actor, settings, hub) as window:
+            window.resize(size)
+            window.show()
+            picture = _over(window, _progress_shown(window))
+        _delete_now(window)
+        shown = QLabel()
+        shown.setPixmap(picture)
+        return shown
+
+    return build
+
+
+def _over(window: QWidget, dialog: QWidget) -> QPixmap:
+    """The window with the dialog drawn where it stands. Offscreen there is no window manager
+    to frame the dialog, so it gets the edge and shadow a desktop would give it."""
+    picture = window.grab()
+    place = QRect(dialog.pos() - window.pos(), dialog.size())
+    painter = QPainter(picture)
+    painter.fillRect(place.translated(4, 4), QColor(0, 0, 0, 60))
+    painter.drawPixmap(place.topLeft(), dialog.grab())
+    painter.setPen(QColor(0, 0, 0, 150))
+    painter.drawRect(place.adjusted(-1, -1, 0, 0))
+    painter.end()
+    return picture
+
+
+def _progress_shown(window: QWidget) -> QProgressDialog:
+    """Turn the event loop until the window's progress dialog shows (after its short delay)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        dialog = window.findChild(QProgressDialog, "progress")
+        if dialog is not None and dialog.isVisible():
+            for _ in range(3):  # its layout settles over a few passes
+                QApplication.processEvents()
+            return dialog
+        time.sleep(0.01)
+    raise ServiceError("the progress dialog did not appear for the screenshot")
+
+
 def _lock_screen(actor, settings: ClinicSettings, hub: ChangeHub, location: str) -> QWidget:
     from clinic_desktop.ui.shell.session import LockScreen
 
@@ -98,6 +147,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "administration": ScreenshotView("practice_manager", _main_window("admin"), _WINDOW),
     "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
     "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
+    "backup-check-progress": ScreenshotView("practice_manager", _under_way("admin.backup_page", QSize(860, 900))),
 }
 
 

@@ -12,6 +12,7 @@ from peewee import IntegrityError
 from clinic_desktop.models import AuditEvent, database_proxy, is_sqlite
 from clinic_desktop.models.audit import GENESIS_HASH
 from clinic_desktop.services.audit import audit_chain, audit_log
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.errors import PermissionDenied
@@ -144,8 +145,18 @@ def test_a_receptionist_may_not_check_the_trail(trail):
 def test_progress_is_reported_a_batch_at_a_time(trail, monkeypatch):
     monkeypatch.setattr(audit_chain, "BATCH", 4)
     seen = []
-    report = audit_chain.verify_chain(trail.manager, progress=seen.append)
-    assert (seen, report.checked) == ([4, 8, 9], 9)
+    with progress.watched_by(progress.Watcher(lambda done, total, text: seen.append(text))):
+        report = audit_chain.verify_chain(trail.manager)
+    assert report.checked == 9
+    assert seen == [f"Checking the audit trail: {count} entries intact so far…" for count in (4, 8, 9)]
+
+
+def test_a_check_the_user_stopped_ends_at_the_next_batch(trail, monkeypatch):
+    monkeypatch.setattr(audit_chain, "BATCH", 4)
+    watcher = progress.Watcher()
+    watcher.cancel()
+    with progress.watched_by(watcher), pytest.raises(progress.Cancelled):
+        audit_chain.verify_chain(trail.manager)
 
 
 def test_two_workstations_writing_at_once_keep_one_chain(trail):

@@ -10,6 +10,7 @@ from clinic_desktop.models import AuditEvent, Patient
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.audit import audit_log
 from clinic_desktop.services.audit.audit_log import NO_USER, AuditFilters
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
@@ -170,6 +171,34 @@ def test_a_failed_export_leaves_the_old_file_as_it_was(clinic, tmp_path, monkeyp
     with pytest.raises(ZeroDivisionError):
         audit_log.export_events_csv(staff.manager, target)
     assert target.read_text() == "yesterday's export"
+    assert [path.name for path in folder.iterdir()] == ["all.csv"]
+
+
+def test_an_export_stopped_midway_leaves_no_file_and_no_entry(clinic, tmp_path, monkeypatch):
+    staff, *_ = clinic
+    monkeypatch.setattr(audit_log, "_EXPORT_BATCH", 3)
+    folder, written = tmp_path / "exports", []
+    folder.mkdir()
+
+    def stop_after_the_first_batch(done, total, text):
+        written.append(text)
+        watcher.cancel()
+
+    watcher = progress.Watcher(stop_after_the_first_batch)
+    entries = audit_log.search_events(staff.manager).total
+    with progress.watched_by(watcher), pytest.raises(progress.Cancelled):
+        audit_log.export_events_csv(staff.manager, folder / "all.csv")
+    assert written == ["Exporting the audit trail: 3 entries written…"]
+    assert list(folder.iterdir()) == []
+    assert audit_log.search_events(staff.manager).total == entries  # no "exported" entry either
+
+
+def test_a_file_that_cannot_be_written_is_refused_in_words_leaving_nothing(clinic, tmp_path):
+    staff, *_ = clinic
+    folder = tmp_path / "exports"
+    (folder / "all.csv").mkdir(parents=True)  # a folder where the file should go
+    with pytest.raises(ValidationError, match=f"Cannot write the entries to {folder / 'all.csv'}: "):
+        audit_log.export_events_csv(staff.manager, folder / "all.csv")
     assert [path.name for path in folder.iterdir()] == ["all.csv"]
 
 

@@ -10,6 +10,7 @@ from database_fixtures import open_test_database
 from clinic_desktop.models import AuditEvent, Patient, bind_database
 from clinic_desktop.models.schema import prepare_database
 from clinic_desktop.services.audit import audit_log
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import Conflict, PermissionDenied, ValidationError
 from clinic_desktop.services.exchange import patient_import
@@ -309,3 +310,31 @@ def test_ten_thousand_rows_preview_and_import_in_seconds(staff, tmp_path):
     print(f"10,000 rows: preview {previewed - started:.2f} s, import {finished - previewed:.2f} s")
     assert result.imported == Patient.select().count() == 10_000
     assert finished - started < 20
+
+
+def _stopping_at(prefix: str) -> progress.Watcher:
+    """A watcher whose user presses Cancel when a step starting with ``prefix`` is reported."""
+    def report(done, total, text):
+        if text.startswith(prefix):
+            watcher.cancel()
+
+    watcher = progress.Watcher(report)
+    return watcher
+
+
+def test_an_export_stopped_midway_writes_no_file_and_records_nothing(staff, tmp_path):
+    patient_import.import_patients(staff.manager, preview(staff, write(tmp_path, GOOD)))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    events = AuditEvent.select().count()
+    with progress.watched_by(_stopping_at("Reading patient 1 of 2")), pytest.raises(progress.Cancelled):
+        patient_import.export_patients_csv(staff.manager, folder / "all.csv")
+    assert list(folder.iterdir()) == [] and AuditEvent.select().count() == events
+
+
+def test_an_import_stopped_midway_registers_nobody(staff, tmp_path):
+    found = preview(staff, write(tmp_path, GOOD))
+    events = AuditEvent.select().count()
+    with progress.watched_by(_stopping_at("Registering patient 1 of 2")), pytest.raises(progress.Cancelled):
+        patient_import.import_patients(staff.manager, found)
+    assert stored() == [] and AuditEvent.select().count() == events

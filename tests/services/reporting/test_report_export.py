@@ -9,6 +9,7 @@ from dashboard_clinic import NOW, DashboardClinic
 from pypdf import PdfReader
 
 from clinic_desktop.models import AuditEvent
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
 from clinic_desktop.services.reporting import report_export
@@ -113,6 +114,25 @@ def test_a_missing_folder_is_refused_and_nothing_is_recorded(staff, tmp_path):
     with frozen_at(NOW), pytest.raises(ValidationError, match="There is no folder"):
         report_export.export_overdue(staff.manager, tmp_path / "nowhere" / "x.csv", "csv")
     assert exports() == []
+
+
+# A stop asked for while the file is laid out is honoured before it is written.
+@pytest.mark.parametrize("stop_at", ["Reading the overdue list", "Laying out"])
+def test_a_report_stopped_at_any_step_leaves_no_file_and_no_record(staff, clinic, tmp_path, monkeypatch, stop_at):
+    monkeypatch.setattr(report_export, "MAX_PAGE_SIZE", 2)  # several pages, so the reading reports steps
+    folder, seen = tmp_path / "reports", []
+    folder.mkdir()
+
+    def stop_there(done, total, text):
+        seen.append(text)
+        if text.startswith(stop_at):
+            watcher.cancel()
+
+    watcher = progress.Watcher(stop_there)
+    with frozen_at(NOW), progress.watched_by(watcher), pytest.raises(progress.Cancelled):
+        report_export.export_overdue(staff.manager, folder / "overdue.pdf", "pdf")
+    assert seen[0] == "Reading the overdue list: 2 of 7 items…"
+    assert list(folder.iterdir()) == [] and exports() == []
 
 
 def test_reports_are_for_the_practice_manager(staff, tmp_path):

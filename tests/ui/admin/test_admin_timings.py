@@ -1,22 +1,25 @@
 """The Pathway timings page: a change says how many deadlines it moves, asks, then moves them."""
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timezone
 
 import pytest
 from admin_helpers import shown
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QPushButton
 
 from clinic_desktop.models import Appointment
-from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin import pathway_settings, users
 from clinic_desktop.services.admin.pathway_settings import current_timings, load_pathway_timings
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.admin.admin_timings import TimingsPage
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)  # Thu 26 Nov 2026: first contact
@@ -40,8 +43,14 @@ def waiting_review(sqlite_staff):
                                    & (Appointment.kind == "two_week_review")).due_by
 
 
+def settle(qtbot, page) -> None:
+    """Wait for the work a click started (working out the moves, saving them) to be over."""
+    qtbot.waitUntil(lambda: not any(op.is_running() for op in page.findChildren(Op)), timeout=10_000)
+
+
 def save(qtbot, page) -> QMessageBox | None:
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
     box = page.confirmation
     return box if box is not None and box.isVisible() else None
 
@@ -58,6 +67,7 @@ def test_a_change_that_moves_deadlines_asks_first_and_then_moves_them(qtbot, pag
     assert box.text().startswith("Saving moves 1 deadline of reviews still to book and referrals only raised.")
     assert waiting_review() == date(2026, 12, 10)  # nothing moved yet
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
     assert waiting_review() == date(2026, 12, 4)  # Sun 6 Dec -> Fri 4 Dec
     assert page.message.text() == "Saved the new timings. 1 deadline of items nobody has acted on moved."
     assert page.source.text() == "These are the clinic's own timings."
@@ -124,6 +134,49 @@ def test_the_question_counts_only_deadlines_that_would_become_overdue_or_stop_be
                         "longer overdue.")
 
 
+def test_a_newer_preview_wins_over_one_still_running(qtbot, page, waiting_review, monkeypatch):
+    release, answers = threading.Event(), iter(("old", "new"))
+    real_preview = pathway_settings.preview_pathway_timings
+
+    def preview_in_order(actor, **days):
+        if next(answers) == "old":
+            release.wait(10)  # the first preview is still working out its answer
+        return real_preview(actor, **days)
+
+    monkeypatch.setattr(pathway_settings, "preview_pathway_timings", preview_in_order)
+    page.days["two_week_review_days"].setValue(13)
+    first = page.save()
+    page.days["two_week_review_days"].setValue(10)
+    second = page.save()
+    with qtbot.waitSignal(second.finished, timeout=10_000):
+        pass
+    release.set()
+    with qtbot.waitSignal(first.finished, timeout=10_000):
+        pass
+    assert page.confirmation.text().startswith("Saving moves 1 deadline")
+    qtbot.mouseClick(page.confirmation.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+    assert load_pathway_timings().two_week_review_days == 10  # the newer request's timing, asked about once
+    assert waiting_review() == date(2026, 12, 4)
+
+
+def test_the_preview_runs_beside_the_window_counting_episodes_and_cancel_moves_nothing(
+        qtbot, page, waiting_review, monkeypatch):
+    original = progress.Watcher.step
+    monkeypatch.setattr(progress.Watcher, "step", lambda self, *step: (original(self, *step),
+                                                                        threading.Event().wait(0.6)))
+    page.days["two_week_review_days"].setValue(10)
+    op = page.save()
+    qtbot.waitUntil(lambda: (shown := page.findChild(QProgressDialog, "progress")) is not None
+                    and shown.isVisible() and shown.labelText().startswith("Working out"), timeout=5000)
+    dialog = page.findChild(QProgressDialog, "progress")
+    assert dialog.labelText() == "Working out the deadlines of episode 1 of 1…"
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert page.confirmation is None
+    assert waiting_review() == date(2026, 12, 10) and load_pathway_timings().two_week_review_days == 14
+
+
 def test_each_timing_shows_its_limit_and_cannot_be_set_later(qtbot, page):
     limits = {"two_week_review_days": 14, "medication_review_days": 21, "early_radicular_referral_days": 14,
               "stratified_referral_days": 14, "twelve_week_check_days": 84, "escalation_referral_days": 14}
@@ -140,4 +193,5 @@ def saved_after_asking(qtbot, page, two_week_review_days: int) -> tuple[str, str
     box = save(qtbot, page)
     question = box.text()
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
     return question, page.message.text()

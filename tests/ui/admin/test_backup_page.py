@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
 
 from clinic_desktop.models import Patient
 from clinic_desktop.services.admin import backup, settings
@@ -39,6 +40,13 @@ def back_up(qtbot, page, path: Path) -> bool:
     with qtbot.waitSignal(page.backup_finished, timeout=20_000) as finished:
         page.back_up_to(path)
     return finished.args[0]
+
+
+def checked(qtbot, page, path: Path):
+    """Check ``path`` for a restore and wait for the verdict: the confirmation box, or None."""
+    with qtbot.waitSignal(page.check_restore(path).finished, timeout=20_000):
+        pass
+    return page.confirmation
 
 
 def choose_file(qtbot, page, path: Path) -> None:
@@ -77,8 +85,8 @@ def test_restore_asks_first_naming_what_is_replaced(qtbot, page, sqlite_staff, t
     register(sqlite_staff, "Wang", "4010232137")
     qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
     choose_file(qtbot, page, tmp_path / "monday.sqlite3")
+    qtbot.waitUntil(lambda: page.confirmation is not None and page.confirmation.isVisible(), timeout=20_000)
     box = page.confirmation
-    qtbot.waitUntil(box.isVisible)
     assert "monday.sqlite3</b> holds 1 patient, 0 appointments" in box.informativeText()
     assert "the current database, which holds 2 patients, 0 appointments" in box.informativeText()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
@@ -88,9 +96,9 @@ def test_restore_asks_first_naming_what_is_replaced(qtbot, page, sqlite_staff, t
 def test_confirming_restores_and_tells_the_window(qtbot, page, sqlite_staff, tmp_path):
     back_up(qtbot, page, tmp_path / "monday.sqlite3")
     register(sqlite_staff, "Wang", "4010232137")
-    box = page.check_restore(tmp_path / "monday.sqlite3")
+    box = checked(qtbot, page, tmp_path / "monday.sqlite3")
     replace = next(button for button in box.buttons() if button.text() == "Replace the database")
-    with qtbot.waitSignal(page.restored):
+    with qtbot.waitSignal(page.restored, timeout=20_000):
         qtbot.mouseClick(replace, Qt.MouseButton.LeftButton)
     assert [patient.family_name for patient in Patient.select()] == ["Smith"]
     assert page.restore_result.text().startswith(f"Restored {tmp_path / 'monday.sqlite3'}: 1 patient")
@@ -100,7 +108,7 @@ def test_confirming_restores_and_tells_the_window(qtbot, page, sqlite_staff, tmp
 def test_cancelling_the_confirmation_changes_nothing(qtbot, page, sqlite_staff, tmp_path):
     back_up(qtbot, page, tmp_path / "monday.sqlite3")
     register(sqlite_staff, "Wang", "4010232137")
-    box = page.check_restore(tmp_path / "monday.sqlite3")
+    box = checked(qtbot, page, tmp_path / "monday.sqlite3")
     with qtbot.assertNotEmitted(page.restored):
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     assert Patient.select().count() == 2
@@ -108,11 +116,43 @@ def test_cancelling_the_confirmation_changes_nothing(qtbot, page, sqlite_staff, 
 
 def test_a_file_that_is_not_a_backup_is_refused_in_a_box(qtbot, page, tmp_path):
     (tmp_path / "notes.sqlite3").write_text("shopping list")
-    assert page.check_restore(tmp_path / "notes.sqlite3") is None
+    assert checked(qtbot, page, tmp_path / "notes.sqlite3") is None
     box = next(widget for widget in QApplication.topLevelWidgets()
                if widget.objectName() == "refusal" and widget.isVisible())
     assert "is not a Clinic Desktop backup" in box.text()
     assert Patient.select().count() == 1
+
+
+def test_the_check_runs_beside_the_window_with_its_steps_shown_and_cancel_restores_nothing(
+        qtbot, page, sqlite_staff, tmp_path, monkeypatch):
+    back_up(qtbot, page, tmp_path / "monday.sqlite3")
+    register(sqlite_staff, "Wang", "4010232137")
+    release, ticks = threading.Event(), []
+    slow_copy = backup.files.snapshot_chosen_file
+
+    def copy_when_released(path, target):  # a large file: the copy takes as long as the test wants
+        release.wait(10)
+        slow_copy(path, target)
+
+    monkeypatch.setattr(backup.files, "snapshot_chosen_file", copy_when_released)
+    heartbeat = QTimer(page)
+    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.start(10)
+    op = page.check_restore(tmp_path / "monday.sqlite3")
+    qtbot.waitUntil(lambda: page.findChild(QProgressDialog, "progress") is not None
+                    and page.findChild(QProgressDialog, "progress").isVisible(), timeout=5000)
+    dialog = page.findChild(QProgressDialog, "progress")
+    assert dialog.labelText() == "Copying monday.sqlite3 aside to check it…"
+    assert dialog.maximum() == 3
+    assert len(ticks) > 10  # the window's event loop turned all along
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=20_000):
+        pass
+    assert page.confirmation is None and not [widget for widget in QApplication.topLevelWidgets()
+                                              if widget.objectName() == "refusal" and widget.isVisible()]
+    assert Patient.select().count() == 2
+    assert not list(backup.live_database_file().parent.glob(".restore-*"))  # no working copy left behind
 
 
 def test_daily_settings_are_saved_from_the_page(qtbot, page, tmp_path):

@@ -48,6 +48,12 @@ def notices(kind):
             if isinstance(box, QMessageBox) and box.objectName() == kind and box.isVisible()]
 
 
+def told(qtbot, kind):
+    """Wait for the export's outcome (it runs off the window's thread): the notices of ``kind``."""
+    qtbot.waitUntil(lambda: bool(notices(kind)), timeout=10_000)
+    return notices(kind)
+
+
 def test_export_patient_record_suggests_a_file_named_for_the_patient(window, sqlite_staff, ann):
     dialog = exchange_actions.export_patient_record(window, sqlite_staff.clinician, ann)
     assert isinstance(dialog, QFileDialog) and dialog.isVisible()
@@ -55,26 +61,27 @@ def test_export_patient_record_suggests_a_file_named_for_the_patient(window, sql
     assert dialog.selectedFiles()[0].endswith("SMITH-Ann-record.json")
 
 
-def test_saving_the_record_writes_a_valid_bundle_and_says_where(window, sqlite_staff, ann, tmp_path):
+def test_saving_the_record_writes_a_valid_bundle_and_says_where(qtbot, window, sqlite_staff, ann, tmp_path):
     dialog = exchange_actions.export_patient_record(window, sqlite_staff.clinician, ann)
     dialog.fileSelected.emit(str(tmp_path / "ann.json"))
-    assert Bundle.parse_file(tmp_path / "ann.json").entry[0].resource.birthDate == date(1961, 2, 9)
-    assert notices("exported") == [
+    assert told(qtbot, "exported") == [
         f"Saved the record of SMITH, Ann (1 Patient, 1 Practitioner, 1 EpisodeOfCare, 2 Appointment) to "
         f"{tmp_path / 'ann.json'}."]
+    assert Bundle.parse_file(tmp_path / "ann.json").entry[0].resource.birthDate == date(1961, 2, 9)
 
 
-def test_a_refused_record_export_says_why(window, sqlite_staff, ann, tmp_path):
+def test_a_refused_record_export_says_why(qtbot, window, sqlite_staff, ann, tmp_path):
     dialog = exchange_actions.export_patient_record(window, sqlite_staff.clinician, ann)
     dialog.fileSelected.emit(str(tmp_path / "missing" / "ann.json"))
-    [refusal] = [box.text() for box in QApplication.topLevelWidgets()
-                 if isinstance(box, QMessageBox) and box.objectName() == "refusal" and box.isVisible()]
+    [refusal] = told(qtbot, "refusal")
     assert refusal.startswith("Cannot write the record to") and "nothing was exported" in refusal
 
 
-def test_a_receptionist_is_told_they_may_not_export_a_record(window, sqlite_staff, ann, tmp_path):
+def test_a_receptionist_is_told_they_may_not_export_a_record(qtbot, window, sqlite_staff, ann, tmp_path):
     dialog = exchange_actions.export_patient_record(window, sqlite_staff.receptionist, ann)
     dialog.fileSelected.emit(str(tmp_path / "ann.json"))
+    [refusal] = told(qtbot, "refusal")
+    assert "may not" in refusal
     assert not (tmp_path / "ann.json").exists()
 
 
@@ -94,6 +101,7 @@ def test_export_calendar_writes_the_ics_file_and_says_where(qtbot, window, sqlit
     dialog.choose_file()
     assert dialog.file_dialog.selectedFiles()[0].endswith("drjones-appointments.ics")
     dialog.file_dialog.fileSelected.emit(str(tmp_path / "jones.ics"))
+    told(qtbot, "exported")
     [event] = icalendar.Calendar.from_ical((tmp_path / "jones.ics").read_bytes()).events
     assert str(event["SUMMARY"]) == "2-week review: SMITH, Ann"
     assert notices("exported") == [f"Saved 1 appointment of Dr Alys Jones to {tmp_path / 'jones.ics'}."]
@@ -109,9 +117,10 @@ def test_a_calendar_range_ending_before_it_starts_is_refused_inline(qtbot, windo
     assert dialog.file_dialog is None
 
 
-def test_export_patients_writes_the_csv_the_import_reads(window, sqlite_staff, ann, tmp_path):
+def test_export_patients_writes_the_csv_the_import_reads(qtbot, window, sqlite_staff, ann, tmp_path):
     dialog = exchange_actions.export_patients(window, sqlite_staff.manager)
     dialog.fileSelected.emit(str(tmp_path / "all.csv"))
+    told(qtbot, "exported")
     assert (tmp_path / "all.csv").read_text("utf-8-sig").splitlines()[1].startswith("9434765919,Smith,Ann,1961-02-09")
     assert notices("exported") == [f"Saved 1 patient to {tmp_path / 'all.csv'}."]
 
@@ -122,6 +131,8 @@ def test_import_patients_opens_the_dialog_and_passes_on_the_result(qtbot, window
     assert isinstance(dialog, PatientImportDialog) and dialog.isVisible()
     path = tmp_path / "one.csv"
     path.write_text("family_name,given_name,date_of_birth\nBrown,Ben,1980-01-02\n", encoding="utf-8")
-    dialog.load(path)
-    dialog.import_rows()
+    with qtbot.waitSignal(dialog.load(path).finished, timeout=10_000):
+        pass
+    with qtbot.waitSignal(dialog.import_rows().finished, timeout=10_000):
+        pass
     assert [result.imported for result in got] == [1]

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import csv
+import re
+import threading
 from datetime import date, datetime, timezone
 
 import pytest
 from audit_tampering import tamper
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QProgressDialog, QPushButton
 
 from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.audit import audit_chain
+from clinic_desktop.services.audit import audit_chain, audit_log
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.manager.audit_viewer import AuditViewer
 from clinic_desktop.ui.shell.change_hub import ChangeHub
@@ -40,6 +43,18 @@ def viewer(qtbot, clinic):
     widget.resize(1200, 600)
     widget.show()
     return widget
+
+
+def verify(qtbot, viewer) -> str:
+    """Press Verify chain and wait for the verdict."""
+    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(viewer.verify_button.isEnabled, timeout=10_000)
+    return viewer.verdict.text()
+
+
+def export(qtbot, viewer, path):
+    with qtbot.waitSignal(viewer.export_to(path).finished, timeout=10_000):
+        pass
 
 
 def cells(viewer, column: int) -> list[str]:
@@ -125,14 +140,12 @@ def test_opening_a_row_about_a_patient_asks_for_that_patient(viewer, qtbot):
 
 
 def test_verify_chain_says_the_trail_is_intact(viewer, qtbot):
-    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
-    assert viewer.verdict.text() == "✔ Audit trail intact: 7 entries checked."
+    assert verify(qtbot, viewer) == "✔ Audit trail intact: 7 entries checked."
 
 
 def test_verify_chain_names_a_tampered_entry(viewer, qtbot):
     tamper("UPDATE audit_event SET summary = ? WHERE id = ?", "nothing happened", 6)
-    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
-    assert viewer.verdict.text() == ("⚠ Audit trail broken at entry #6 (25 Nov 2026 09:00): its contents were "
+    assert verify(qtbot, viewer) == ("⚠ Audit trail broken at entry #6 (25 Nov 2026 09:00): its contents were "
                                      "changed after it was written (5 entries before it intact).")
 
 
@@ -140,7 +153,7 @@ def test_export_writes_what_the_filters_show_and_says_where(viewer, qtbot, tmp_p
     qtbot.keyClicks(viewer.patient_box, "jones")
     QTest.keyClick(viewer.patient_box, Qt.Key.Key_Return)
     target = tmp_path / "jones.csv"
-    assert viewer.export_to(target) == 1
+    export(qtbot, viewer, target)
     assert viewer.export_result.text() == f"Wrote 1 entry to {target}."
     with target.open(encoding="utf-8", newline="") as file:
         assert [row["summary"].split(",")[0] for row in csv.DictReader(file)] == ["registered JONES"]
@@ -148,8 +161,8 @@ def test_export_writes_what_the_filters_show_and_says_where(viewer, qtbot, tmp_p
 
 
 def test_an_export_leaves_the_chain_verdict_and_says_its_own_result_beside_it(viewer, qtbot, tmp_path):
-    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
-    viewer.export_to(tmp_path / "all.csv")
+    verify(qtbot, viewer)
+    export(qtbot, viewer, tmp_path / "all.csv")
     assert viewer.verdict.text() == "✔ Audit trail intact: 7 entries checked."
     assert viewer.export_result.isVisible()
     assert viewer.export_result.text() == f"Wrote 7 entries to {tmp_path / 'all.csv'}."
@@ -162,8 +175,8 @@ def test_export_csv_opens_a_save_dialog_named_for_today(viewer):
     dialog.reject()
 
 
-def test_an_export_refused_is_shown_in_a_box(viewer, tmp_path):
-    viewer.export_to(tmp_path / "missing" / "out.csv")
+def test_an_export_refused_is_shown_in_a_box(viewer, qtbot, tmp_path):
+    export(qtbot, viewer, tmp_path / "missing" / "out.csv")
     box = viewer.findChild(QMessageBox, "refusal")
     assert box.text().startswith("There is no folder")
 
@@ -185,16 +198,54 @@ def test_a_hidden_viewer_reads_changes_when_it_is_next_shown(viewer, clinic):
     assert cells(viewer, 3)[0] == "HUGHES, Dai"
 
 
-def test_a_long_check_says_how_far_it_has_got(viewer, qtbot, monkeypatch):
-    monkeypatch.setattr(audit_chain, "BATCH", 3)
-    shown = []
-    set_text = viewer.verdict.setText
-    monkeypatch.setattr(viewer.verdict, "setText", lambda text: (shown.append(text), set_text(text)))
+@pytest.fixture
+def slow_steps(monkeypatch):
+    """Each reported step takes a moment, as a batch of 5,000 entries does on a long trail."""
+    original = progress.Watcher.step
+
+    def slow(self, done, total, text):
+        original(self, done, total, text)
+        threading.Event().wait(0.1)
+
+    monkeypatch.setattr(progress.Watcher, "step", slow)
+
+
+def test_a_long_check_runs_beside_the_window_says_how_far_it_has_got_and_can_be_stopped(
+        viewer, qtbot, monkeypatch, slow_steps):
+    monkeypatch.setattr(audit_chain, "BATCH", 1)
+    ticks = []
+    heartbeat = QTimer(viewer)
+    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.start(10)
     qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
-    assert [text for text in shown if text.startswith("Checking")] == [
-        "Checking… 3 entries intact so far.", "Checking… 6 entries intact so far.",
-        "Checking… 7 entries intact so far."]
-    assert viewer.verify_button.isEnabled()
+    assert viewer.verdict.text() == "Checking the chain…" and not viewer.verify_button.isEnabled()
+    qtbot.waitUntil(lambda: progress_dialog(viewer) is not None and progress_dialog(viewer).isVisible()
+                    and "intact so far" in progress_dialog(viewer).labelText(), timeout=5000)
+    dialog = progress_dialog(viewer)
+    assert re.fullmatch(r"Checking the audit trail: \d entr(y|ies) intact so far…", dialog.labelText())
+    assert dialog.maximum() == 7 and 0 < dialog.value() < 7
+    assert len(ticks) > 10  # the window's event loop kept turning
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(viewer.verify_button.isEnabled, timeout=10_000)
+    assert viewer.verdict.text() == "Chain not checked: stopped."
+    assert viewer.findChild(QMessageBox, "refusal") is None
+
+
+def test_an_export_stopped_midway_leaves_no_file(viewer, qtbot, monkeypatch, tmp_path, slow_steps):
+    monkeypatch.setattr(audit_log, "_EXPORT_BATCH", 1)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    op = viewer.export_to(folder / "all.csv")
+    qtbot.waitUntil(lambda: progress_dialog(viewer) is not None and progress_dialog(viewer).isVisible()
+                    and "entries written" in progress_dialog(viewer).labelText(), timeout=5000)
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        qtbot.mouseClick(progress_dialog(viewer).findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert list(folder.iterdir()) == []
+    assert not viewer.export_result.isVisible()
+
+
+def progress_dialog(viewer):
+    return viewer.findChild(QProgressDialog, "progress")
 
 
 def test_tab_goes_through_the_filters_in_reading_order_then_the_table(viewer, qtbot):

@@ -138,9 +138,9 @@ def test_export_dashboard_saves_a_pdf(qtbot, view, tmp_path):
 
     dialog.accept()
 
+    qtbot.waitUntil(lambda: view.findChild(QMessageBox, "reportSaved") is not None, timeout=10_000)
     assert "Overdue dashboard" in PdfReader(path).pages[0].extract_text()
-    saved = view.findChild(QMessageBox, "reportSaved")
-    assert saved is not None and str(path) in saved.text()
+    assert str(path) in view.findChild(QMessageBox, "reportSaved").text()
 
 
 def test_export_list_saves_the_list_shown_as_csv(qtbot, view, tmp_path):
@@ -152,6 +152,7 @@ def test_export_list_saves_the_list_shown_as_csv(qtbot, view, tmp_path):
 
     dialog.accept()
 
+    qtbot.waitUntil(lambda: view.list.findChild(QMessageBox, "reportSaved") is not None, timeout=10_000)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == ["5", "7"]
 

@@ -193,3 +193,42 @@ def test_progress_is_shown_and_cancel_keeps_nothing_of_the_work(qtbot, window, s
         pass
     assert stopped == [True] and op.ok is False
     assert _found(sqlite_staff.receptionist, "Batch") == 0  # rolled back: no half-registered batch
+
+
+def test_background_work_without_a_label_shows_no_dialog_however_long_it_takes(qtbot, window):
+    release, results = threading.Event(), []
+    op = Op(window, lambda: release.wait(10)).success(results.append).in_background(None)
+    qtbot.wait(SHOW_PROGRESS_AFTER_MS + 100)
+    assert op.is_running() and window.findChild(QProgressDialog) is None
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert results == [True]
+
+
+def test_a_step_reported_at_once_does_not_bring_the_dialog_before_its_time(qtbot, window):
+    release, shown_early = threading.Event(), []
+
+    def stepped():
+        progress.step(1, 10, "Step 1 of 10")
+        release.wait(10)
+
+    op = Op(window, stepped).in_background("Working…")
+    qtbot.wait(SHOW_PROGRESS_AFTER_MS // 2)
+    shown_early.append(window.findChild(QProgressDialog, "progress").isVisible())
+    qtbot.waitUntil(lambda: window.findChild(QProgressDialog, "progress").isVisible(), timeout=5000)
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert shown_early == [False]
+
+
+def test_a_form_learns_which_field_was_refused(window):
+    said = []
+
+    def refused():
+        raise ValidationError("the NHS number is not valid", field="nhs_number")
+
+    op = Op(window, refused)
+    op.failure(said.append).run()
+    assert said == ["the NHS number is not valid"] and op.refusal.field == "nhs_number"

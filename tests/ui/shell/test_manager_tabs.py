@@ -96,7 +96,8 @@ def test_after_a_restore_everyone_signs_in_again_on_the_restored_accounts(qtbot,
     backup.back_up(sqlite_staff.manager, copy)
     window = session.start(sqlite_staff.manager)
     qtbot.addWidget(window)
-    assert window.manager.backups.restore_from(copy)
+    with qtbot.waitSignal(window.manager.backups.restore_from(copy).finished, timeout=20_000):
+        pass
     assert session.window is None
     assert session.sign_in.isVisible()
     assert len([widget for widget in QApplication.topLevelWidgets()
