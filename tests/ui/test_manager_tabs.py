@@ -106,7 +106,6 @@ def test_after_a_restore_everyone_signs_in_again_on_the_restored_accounts(qtbot,
     copy = tmp_path / "before.sqlite3"
     backup.back_up(sqlite_staff.manager, copy)
     window = session.start(sqlite_staff.manager)
-    qtbot.addWidget(window)
     assert window.manager.backups.restore_from(copy)
     assert session.window is None
     assert session.sign_in.isVisible()
@@ -129,7 +128,6 @@ def test_a_restore_from_the_command_line_signs_the_open_window_out(qtbot, sessio
     copy = tmp_path / "before.sqlite3"
     backup.back_up(sqlite_staff.manager, copy)
     window = session.start(sqlite_staff.receptionist)
-    qtbot.addWidget(window)
     backup.restore(Actor.command_line(), copy)  # as `clinic-desktop restore` would, elsewhere
     window.hub.poll()
     assert session.window is None
