@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog, QPushButton, QWidget
 
 from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clock import frozen_at, now_utc
@@ -182,3 +182,20 @@ def test_progress_is_shown_and_cancel_keeps_nothing_of_the_work(qtbot, window, s
         pass
     assert stopped == [True] and op.ok is False
     assert _found(sqlite_staff.receptionist, "Batch") == 0  # rolled back: no half-registered batch
+
+
+def test_a_caller_that_shows_the_wait_itself_gets_no_progress_dialog(qtbot, window, sqlite_staff, monkeypatch):
+    import clinic_desktop.services.core.progress as progress_module
+
+    import clinic_desktop.ui.ops.op as op_module
+
+    release = threading.Event()
+    monkeypatch.setattr(progress_module.Watcher, "step", lambda self, done, total, text: release.wait(5))
+    monkeypatch.setattr(op_module, "SHOW_PROGRESS_AFTER_MS", 0)  # a labelled op would show its dialog at once
+    op = Op(window, lambda: progress.step(1)).in_background(None)
+    QApplication.processEvents()
+    assert op.is_running() and window.findChild(QProgressDialog) is None
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass
+    assert op.ok
