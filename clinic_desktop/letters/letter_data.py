@@ -1,4 +1,4 @@
-"""What the printed documents say, as plain data: no drawing library here.
+"""What the printed documents (letters, the leaflet, reports) say, as plain data: no drawing library here.
 
 The services that gather a letter's contents import these at start; reportlab, a quarter
 of a second to import, comes in only with the renderers (``referral_letter``,
@@ -6,7 +6,7 @@ of a second to import, comes in only with the renderers (``referral_letter``,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -99,3 +99,37 @@ class PatientLeaflet:
     patient_name: str  # as the patient reads it: "Ann Smith"
     patient_identity: str  # for the footer: "SMITH, Ann · NHS number 943 476 5919"
     printed_on: date
+
+
+@dataclass(frozen=True)
+class WeeklyChart:
+    """A bar a week; ``None`` leaves the week empty (nothing was counted)."""
+
+    value_label: str  # the y axis: "% of reviews", "days (median)"
+    week_labels: tuple[str, ...]  # "7 Sep"
+    values: tuple[float | None, ...]
+    top: float | None = None  # the axis maximum (100 for a share); None: from the data
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    heading: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]  # relative column widths
+    note: str = ""  # what the figures mean, printed under the heading
+    right_aligned: tuple[int, ...] = ()  # column numbers holding figures
+    compact: bool = False  # many narrow columns (a week each): smaller type, less padding
+    empty: str = "Nothing to list."
+    chart: WeeklyChart | None = None  # drawn above the table
+
+
+@dataclass(frozen=True)
+class PrintedReport:
+    title: str  # "Overdue dashboard"
+    clinic_name: str
+    as_of: date
+    produced_at: datetime  # UTC
+    time_zone: str
+    summary: str = ""
+    tables: tuple[ReportTable, ...] = field(default_factory=tuple)

@@ -38,6 +38,7 @@ class LazyPage(QWidget):
         if self._page is None:
             self._page = self._build()
             self.layout().addWidget(self._page)
+            self._page.show()  # now, not when the layout's queued show comes round: the tab paints it at once
             self.built.emit(self._page)
         return self._page
 
