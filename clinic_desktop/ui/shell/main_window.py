@@ -7,8 +7,8 @@ until someone acts on them.
 
 Only the Worklists tab is built at sign-in; every other fixed tab is built, and reads its
 data, the first time it is shown (``LazyTabs``), so the window appears at once and a change
-announced for a tab nobody opened costs nothing. ``book``, ``patient_search`` and
-``manager.dashboard`` (...) give the tab's page, building it if need be.
+announced for a tab nobody opened costs nothing. ``book``, ``patient_search`` and the
+manager's ``dashboard``, ``audit``, ``admin`` give a tab's page, building it if need be.
 """
 from __future__ import annotations
 
