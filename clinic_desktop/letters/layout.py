@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Callable, Iterator
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -23,9 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate, Paragraph, Table, TableStyle
 
 from clinic_desktop.letters.fonts import BOLD, REGULAR, draw_text, fit, markup, register_fonts, text_width
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from clinic_desktop.letters.letter_data import LetterClinic, clinic_time_text, day_text  # noqa: F401 (also here, where they were)
 
 MARGIN = 20 * mm
 INK = colors.HexColor("#1a1a1a")
@@ -37,29 +32,6 @@ AMBER = colors.HexColor("#fff4d6")
 AMBER_EDGE = colors.HexColor("#c98a00")
 _LOGO_HEIGHT = 18 * mm
 _LOGO_MAX_WIDTH = 45 * mm
-
-
-@dataclass(frozen=True)
-class LetterClinic:
-    name: str
-    address: str
-    telephone: str
-    time_zone: str = "Europe/London"  # times on the letter read as the clinic's staff read them
-    logo: bytes | None = None  # PNG or JPEG bytes, printed at the top left of the letterhead
-
-
-def day_text(day: date | None, weekday: bool = False) -> str:
-    """'3 Mar 2025' (or 'Mon 3 Mar 2025'), the same on every locale: Qt sets the C locale's %b."""
-    if day is None:
-        return "not recorded"
-    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    return f"{_WEEKDAYS[day.weekday()]} {text}" if weekday else text
-
-
-def clinic_time_text(moment: datetime, time_zone: str) -> str:
-    """'14 Mar 2025 at 10:32 GMT': an instant as the clinic's staff read it."""
-    local = moment.astimezone(ZoneInfo(time_zone))
-    return f"{day_text(local.date())} at {local:%H:%M} {local.tzname()}"
 
 
 def literal(text: str | None) -> str:

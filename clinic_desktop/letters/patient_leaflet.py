@@ -6,9 +6,6 @@ no bed rest, heat, simple pain relief, and when to get help at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -20,10 +17,8 @@ from clinic_desktop.letters.layout import (
     RED,
     RULE,
     SHADE,
-    LetterClinic,
     boxed,
     build_pdf,
-    day_text,
     identity_footer,
     letterhead,
     literal,
@@ -31,6 +26,7 @@ from clinic_desktop.letters.layout import (
     table_style,
     text_width_available,
 )
+from clinic_desktop.letters.letter_data import PatientLeaflet, day_text
 
 TITLE = "Looking after your back"
 
@@ -75,14 +71,6 @@ SAME_DAY_SIGNS = (
     "you have had cancer, or you are losing weight without trying",
     "the pain is getting much worse, or it stops you sleeping night after night",
 )
-
-
-@dataclass(frozen=True)
-class PatientLeaflet:
-    clinic: LetterClinic
-    patient_name: str  # as the patient reads it: "Ann Smith"
-    patient_identity: str  # for the footer: "SMITH, Ann · NHS number 943 476 5919"
-    printed_on: date
 
 
 def render_patient_leaflet(leaflet: PatientLeaflet) -> bytes:

@@ -6,8 +6,6 @@ comes in with the letter. Everything a user typed is printed literally, never as
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
@@ -26,11 +24,8 @@ from clinic_desktop.letters.layout import (
     RED,
     RULE,
     SHADE,
-    LetterClinic,
     boxed,
     build_pdf,
-    clinic_time_text,
-    day_text,
     letterhead,
     literal,
     paragraphs,
@@ -39,68 +34,22 @@ from clinic_desktop.letters.layout import (
     table_style,
     text_width_available,
 )
+from clinic_desktop.letters.letter_data import (
+    HistoryEntry,
+    LetterClinic,
+    LetterPatient,
+    LetterRecipient,
+    LetterSigner,
+    ReferralLetter,
+    clinic_time_text,
+    day_text,
+)
 from clinic_desktop.letters.wording import wording
 
 __all__ = ["DRAFT_MARK", "HistoryEntry", "LetterClinic", "LetterPatient", "LetterRecipient", "LetterSigner",
            "ReferralLetter", "clinic_time_text", "day_text", "render_referral_letter"]
 
 DRAFT_MARK = "DRAFT – not signed"
-
-
-@dataclass(frozen=True)
-class LetterPatient:
-    name: str
-    date_of_birth: date | None
-    nhs_number_display: str
-    address: str
-
-
-@dataclass(frozen=True)
-class LetterRecipient:
-    """A destination from the practice manager's directory, as the letter addresses it."""
-
-    name: str
-    department: str = ""
-    address: str = ""
-    telephone: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One row of the pathway history: a label and its lines ("Medication", one line a medicine)."""
-
-    label: str
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class LetterSigner:
-    name: str
-    role: str  # as printed: the professional title ("Physiotherapist"), else the role
-    registration_number: str
-    signed_at_utc: datetime
-    meaning: str = "referring clinician"
-
-
-@dataclass(frozen=True)
-class ReferralLetter:
-    """One version of a referral letter; signer None makes it a draft."""
-
-    clinic: LetterClinic
-    patient: LetterPatient
-    referral_kind: str
-    kind_title: str
-    urgent: bool
-    due_by: date | None
-    reason: str
-    history: tuple[HistoryEntry, ...]
-    clinician_text: str
-    recipient: LetterRecipient | None = None  # None: addressed to the kind's service by name
-    referral_id: int | None = None
-    version: int = 1
-    amendment_reason: str | None = None
-    signer: LetterSigner | None = None
 
 
 def render_referral_letter(letter: ReferralLetter) -> bytes:

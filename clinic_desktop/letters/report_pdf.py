@@ -7,9 +7,6 @@ page of how many it is, so a loose page from a printout is never misread.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.lib import colors
@@ -24,51 +21,18 @@ from clinic_desktop.letters.layout import (
     RULE,
     SHADE,
     build_pdf,
-    clinic_time_text,
-    day_text,
     identity_footer,
     literal,
     styles,
     table_style,
     text_width_available,
 )
+from clinic_desktop.letters.letter_data import PrintedReport, ReportTable, WeeklyChart, clinic_time_text, day_text
+
+__all__ = ["PrintedReport", "ReportTable", "WeeklyChart", "render_report"]
 
 CHART_BLUE = colors.HexColor("#2f6db5")
 _SHORT_TABLE = 15
-
-
-@dataclass(frozen=True)
-class WeeklyChart:
-    """A bar a week; ``None`` leaves the week empty (nothing was counted)."""
-
-    value_label: str  # the y axis: "% of reviews", "days (median)"
-    week_labels: tuple[str, ...]  # "7 Sep"
-    values: tuple[float | None, ...]
-    top: float | None = None  # the axis maximum (100 for a share); None: from the data
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    heading: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...]  # relative column widths
-    note: str = ""  # what the figures mean, printed under the heading
-    right_aligned: tuple[int, ...] = ()  # column numbers holding figures
-    compact: bool = False  # many narrow columns (a week each): smaller type, less padding
-    empty: str = "Nothing to list."
-    chart: WeeklyChart | None = None  # drawn above the table
-
-
-@dataclass(frozen=True)
-class PrintedReport:
-    title: str  # "Overdue dashboard"
-    clinic_name: str
-    as_of: date
-    produced_at: datetime  # UTC
-    time_zone: str
-    summary: str = ""
-    tables: tuple[ReportTable, ...] = field(default_factory=tuple)
 
 
 def render_report(report: PrintedReport) -> bytes:

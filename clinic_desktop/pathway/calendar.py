@@ -10,8 +10,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
-import holidays
-
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
 
@@ -104,6 +102,8 @@ def _split_region(region: str) -> tuple[str, str | None]:
 def _check_region(region: str) -> None:
     if not isinstance(region, str):
         raise ValueError(f"holiday region must be a string like 'GB-ENG', got {region!r}")
+    import holidays  # a quarter of a second to import: only when a calendar is first used
+
     country, subdivision = _split_region(region)
     try:
         holidays.country_holidays(country, subdiv=subdivision)
@@ -114,6 +114,8 @@ def _check_region(region: str) -> None:
 @lru_cache(maxsize=None)
 def _public_holidays(region: str, year: int) -> Mapping[date, str]:
     """The region's holidays in year, by name; read-only, as every caller shares the cached copy."""
+    import holidays
+
     country, subdivision = _split_region(region)
     return MappingProxyType(dict(holidays.country_holidays(country, subdiv=subdivision, years=year)))
 

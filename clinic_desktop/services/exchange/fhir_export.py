@@ -13,10 +13,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
-from fhir.resources.bundle import Bundle
-from fhir.resources.core.fhirabstractmodel import FHIRAbstractModel
-from pydantic import ValidationError as FhirValidationError
+from typing import TYPE_CHECKING
 
 from clinic_desktop.models import (
     Appointment,
@@ -34,6 +31,10 @@ from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.exchange import fhir_resources as fhir
+
+if TYPE_CHECKING:  # fhir.resources takes a quarter of a second to import: only when a record is exported
+    from fhir.resources.bundle import Bundle
+    from fhir.resources.core.fhirabstractmodel import FHIRAbstractModel
 
 __all__ = ["RecordExport", "RecordNotValid", "bundle_json", "export_patient_record", "patient_bundle"]
 
@@ -79,6 +80,9 @@ def export_patient_record(actor, patient_id: int, path: Path | str) -> RecordExp
 
 def patient_bundle(patient: Patient) -> Bundle:
     """The checked Bundle; RecordNotValid names the first fault if fhir.resources refuses it."""
+    from fhir.resources.bundle import Bundle
+    from pydantic import ValidationError as FhirValidationError
+
     resources = _resources(patient)
     data = {
         "resourceType": "Bundle",
@@ -105,6 +109,8 @@ def patient_bundle(patient: Patient) -> Bundle:
 def _first_bad_code(element: FHIRAbstractModel, where: str) -> str | None:
     """The first coded value outside its required value set, which fhir.resources 6.4 lists but does not check
     (Appointment.status "booked" passes, but so would "bookd")."""
+    from fhir.resources.core.fhirabstractmodel import FHIRAbstractModel
+
     for name, field in element.__fields__.items():
         value = getattr(element, name)
         if value is None:

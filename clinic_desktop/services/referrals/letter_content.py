@@ -14,14 +14,15 @@ from datetime import datetime
 
 from PIL import Image, UnidentifiedImageError
 
-from clinic_desktop.letters.layout import LetterClinic, day_text
-from clinic_desktop.letters.patient_leaflet import PatientLeaflet, render_patient_leaflet
-from clinic_desktop.letters.referral_letter import (
+from clinic_desktop.letters.letter_data import (
     HistoryEntry,
+    LetterClinic,
     LetterPatient,
     LetterRecipient,
     LetterSigner,
+    PatientLeaflet,
     ReferralLetter,
+    day_text,
 )
 from clinic_desktop.models import (
     ClinicSetting,
@@ -288,6 +289,8 @@ def patient_leaflet_pdf(actor, patient_id: int) -> bytes:
     patient = Patient.get_or_none(Patient.id == patient_id)
     if patient is None:
         raise NotFound(f"There is no patient {patient_id}.")
+    from clinic_desktop.letters.patient_leaflet import render_patient_leaflet  # reportlab: only once a PDF is drawn
+
     return render_patient_leaflet(PatientLeaflet(
         clinic=letter_clinic(),
         patient_name=f"{patient.given_name} {patient.family_name}".strip(),

@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from clinic_desktop.letters.referral_letter import render_referral_letter
 from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, ReferralDestination, User
 from clinic_desktop.models.referrals import REFERRAL_KINDS
 from clinic_desktop.pathway.rules import referral_due
@@ -152,6 +151,8 @@ def preview_letter(actor, referral_id: int, *, clinician_text: str | None = None
     amendment_reason = validation.text(amendment_reason, "amendment_reason", label="reason for amending") or None
     _require_status(referral, ("raised", "drafted", "signed", "sent"), "be previewed")
     destination = destinations.destination_for_letter(referral, destination_id)
+    from clinic_desktop.letters.referral_letter import render_referral_letter  # reportlab: only once a letter is drawn
+
     if referral.status in ("raised", "drafted"):
         return render_referral_letter(referral_letter(referral, clinician_text=text, destination=destination))
     return render_referral_letter(referral_letter(referral, clinician_text=text, version=_latest_version(referral) + 1,
@@ -392,6 +393,8 @@ def _store_version(referral: Referral, signer: User, signed_at: datetime, text: 
     version = _latest_version(referral) + 1
     letter = referral_letter(referral, clinician_text=text, version=version, amendment_reason=amendment_reason,
                              signer=signer_for(signer, signed_at), destination=destination)
+    from clinic_desktop.letters.referral_letter import render_referral_letter
+
     pdf = render_referral_letter(letter)
     # The signer's name, role and registration number as the letter prints them.
     return LetterVersion.create(

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from clinic_desktop.letters.layout import day_text
-from clinic_desktop.letters.report_pdf import PrintedReport, ReportTable, WeeklyChart, render_report
+from clinic_desktop.letters.letter_data import PrintedReport, ReportTable, WeeklyChart, day_text
 from clinic_desktop.models import User
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
@@ -147,6 +146,8 @@ def _describe_list(actor, title: str, columns: tuple[str, ...], rows: tuple[tupl
 
 def _write(actor, report: _Report, destination: Path, file_format: str, unit: str) -> ExportResult:
     """A stop asked for while the file is laid out is honoured before anything is written."""
+    from clinic_desktop.letters.report_pdf import render_report  # reportlab: only once a PDF is written
+
     progress.step(0, 0, f"Laying out {report.name} as {file_format.upper()}…")
     data = render_report(report.printed) if file_format == "pdf" else _csv_bytes(report.columns, report.rows)
     progress.step(0, 0, f"Writing {destination.name}…")

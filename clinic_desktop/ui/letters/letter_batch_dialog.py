@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -412,6 +410,9 @@ class _PrintJobs:
 
 def _pages_in(path: Path) -> int:
     """How many pages a PDF printed to a file holds (0 if it is not there or not a PDF)."""
+    from pypdf import PdfReader  # a quarter of a second to import: only once letters are printed to files
+    from pypdf.errors import PyPdfError
+
     try:
         return len(PdfReader(path).pages)
     except (OSError, PyPdfError):

@@ -15,7 +15,6 @@ import math
 from collections import OrderedDict
 from typing import Callable
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import QEvent, QRect, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
@@ -48,6 +47,8 @@ class PdfPages:
     """An open PDF: the size of each page in points, and a page drawn to a QImage."""
 
     def __init__(self, pdf: bytes):
+        import pypdfium2 as pdfium  # loaded with the first letter shown, not with the window
+
         try:
             self._document = pdfium.PdfDocument(bytes(pdf))
         except pdfium.PdfiumError:

@@ -111,7 +111,8 @@ class Op(QObject):
         """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while.
 
         ``label=None``: no dialog at all, for work the user carries on beside (a backup
-        copy told on its page) or that has no window to show one over (the daily backup).
+        copy told on its page), that has no window to show one over (the daily backup), or
+        whose caller shows the wait itself (a sign-in dialog says "Checking…" under its fields).
         """
         Op._live.add(self)
         self._watcher = Watcher(self._report)
@@ -121,7 +122,8 @@ class Op(QObject):
             self._dialog = self._progress_dialog(label, cancellable)
             QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
         context = contextvars.copy_context()
-        self._thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label}", daemon=True)
+        self._thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label or 'quiet'}",
+                                        daemon=True)
         self._thread.start()
         return self
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.admin import users
-from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.ui.shell.password_check import PasswordCheck
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 
 
@@ -36,6 +36,7 @@ class FirstRunDialog(QDialog):
             form.addRow(label, field)
         self.message = lay_out_form_dialog(self, intro, form, "Create account", self.create)
         self.setMinimumWidth(440)
+        self.check = PasswordCheck(self, self.message)
 
     def create(self) -> None:
         if not self.clinic_name.text().strip():
@@ -44,11 +45,16 @@ class FirstRunDialog(QDialog):
         if self.password.text() != self.repeat.text():
             self.message.setText("The two passwords differ.")
             return
-        try:
-            actor = users.create_first_manager(self.username.text(), self.full_name.text(), self.password.text(),
-                                               clinic_name=self.clinic_name.text().strip())
-        except ServiceError as error:
-            self.message.setText(str(error).capitalize() + ".")
-            return
+        username, full_name, password = self.username.text(), self.full_name.text(), self.password.text()
+        clinic_name = self.clinic_name.text().strip()
+        self.check.start(lambda: users.create_first_manager(username, full_name, password, clinic_name=clinic_name),
+                         self._created)
+
+    def _created(self, actor) -> None:
         self.actor = actor
         self.accept()
+
+    def reject(self) -> None:
+        """Not while the account is being made (hashing its password takes a moment)."""
+        if not self.check.running:
+            super().reject()

@@ -4,17 +4,22 @@ Fixed tabs come first (Worklists, Patients, Appointment book, and for the practi
 Dashboard, Audit and Administration), then one closable tab per open patient. Widgets never reach for the window: they ask for a patient with a signal and
 the window opens that patient's tab. Urgent red-flag referrals are pinned above every tab
 until someone acts on them.
+
+Only the Worklists tab is built at sign-in; every other fixed tab is built, and reads its
+data, the first time it is shown (``LazyTabs``), so the window appears at once and a change
+announced for a tab nobody opened costs nothing. ``book``, ``patient_search`` and the
+manager's ``dashboard``, ``audit``, ``admin`` give a tab's page, building it if need be.
 """
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,21 +28,24 @@ from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.worklists import worklists
-from clinic_desktop.ui.book.appointment_book import AppointmentBookView
 from clinic_desktop.ui.exchange import exchange_actions
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.ops.messages import show_refusal
-from clinic_desktop.ui.patients.patient_search import PatientSearch
-from clinic_desktop.ui.patients.patient_view import PatientView
 from clinic_desktop.ui.shell.actions import MENU_TITLES, ActionSet, menu_places
 from clinic_desktop.ui.shell.change_hub import ChangeHub
-from clinic_desktop.ui.shell.manager_tabs import build_manager_tabs
+from clinic_desktop.ui.shell.manager_tabs import ManagerTabs
 from clinic_desktop.ui.shell.patient_menu import PatientMenu
+from clinic_desktop.ui.widgets.lazy_tabs import LazyPage, LazyTabs
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.time_format import short_date
 from clinic_desktop.ui.widgets.window_layout import restore_window, save_window
 from clinic_desktop.ui.worklists.worklists_panel import WorklistsPanel
+
+if TYPE_CHECKING:  # built when first shown, and imported then
+    from clinic_desktop.ui.book.appointment_book import AppointmentBookView
+    from clinic_desktop.ui.patients.patient_search import PatientSearch
+    from clinic_desktop.ui.patients.patient_view import PatientView
 
 _LAYOUT_KEY = "main_window"
 
@@ -77,31 +85,27 @@ class MainWindow(QMainWindow):
         home_layout.setContentsMargins(0, 0, 0, 0)
         home_layout.addWidget(self.notices)
         home_layout.addWidget(self.worklists, 1)
-        self.patient_search = PatientSearch(actor, settings=settings, hub=self.hub)
-        self.book = AppointmentBookView(actor, settings, self.hub)
+        self._search_tab = LazyPage(self._build_patient_search)
+        self._book_tab = LazyPage(self._build_book)
 
-        self.tabs = QTabWidget()
+        self.tabs = LazyTabs()
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._close_patient_tab)
-        self.manager = build_manager_tabs(actor, settings, self.hub)
-        for widget, title in ((home, "&Worklists"), (self.patient_search, "&Patients"),
-                              (self.book, "Appointment &book"),
+        self.manager = ManagerTabs(actor, lambda: self._settings, self.hub)
+        for widget, title in ((home, "&Worklists"), (self._search_tab, "&Patients"),
+                              (self._book_tab, "Appointment &book"),
                               *((widget, title) for widget, title, _entry in self.manager.titled())):
             index = self.tabs.addTab(widget, title)
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self._fixed_tabs = self.tabs.count()
         self._patients: dict[int, PatientView] = {}
 
-        for source in (self.worklists, self.book, self.worklists.row_actions, self.manager.dashboard,
-                       self.manager.audit):
-            if source is not None:
-                source.patient_requested.connect(self.open_patient)
-        if self.manager.admin is not None:
-            self.manager.admin.settings_changed.connect(self._settings_saved)
-        if self.manager.backups is not None:
-            self.manager.backups.restored.connect(self.database_restored)
-        self.patient_search.patient_chosen.connect(self.open_patient)
+        for source in (self.worklists, self.worklists.row_actions):
+            source.patient_requested.connect(self.open_patient)
+        for key in ("dashboard", "audit"):
+            self.manager.when_built(key, lambda page: page.patient_requested.connect(self.open_patient))
+        self.manager.when_built("admin", self._admin_built)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -120,6 +124,35 @@ class MainWindow(QMainWindow):
         self.show_status("Lists up to date")
         if not restore_window(self, _LAYOUT_KEY):
             self.resize(1240, 760)
+
+    # --- tabs built when first shown ---
+
+    @property
+    def patient_search(self) -> PatientSearch:
+        return self._search_tab.page()
+
+    @property
+    def book(self) -> AppointmentBookView:
+        return self._book_tab.page()
+
+    def _build_patient_search(self) -> PatientSearch:
+        from clinic_desktop.ui.patients.patient_search import PatientSearch
+
+        search = PatientSearch(self.actor, settings=self._settings, hub=self.hub)
+        search.patient_chosen.connect(self.open_patient)
+        return search
+
+    def _build_book(self) -> AppointmentBookView:
+        from clinic_desktop.ui.book.appointment_book import AppointmentBookView
+
+        book = AppointmentBookView(self.actor, self._settings, self.hub)
+        book.patient_requested.connect(self.open_patient)
+        return book
+
+    def _admin_built(self, admin) -> None:
+        admin.settings_changed.connect(self._settings_saved)
+        if self.manager.backups is not None:
+            self.manager.backups.restored.connect(self.database_restored)
 
     # --- actions and menus ---
 
@@ -148,7 +181,7 @@ class MainWindow(QMainWindow):
     def _patient_in_front(self, _index=None) -> None:
         """The menus follow the tab in front: its patient's actions, their record's export."""
         view = self.tabs.currentWidget()
-        self.patient_menu.show_actions_of(view if isinstance(view, PatientView) else None)
+        self.patient_menu.show_actions_of(view if view in self._patients.values() else None)
         if self.export_record_action is not None:
             self.export_record_action.setEnabled(self._current_patient() is not None)
 
@@ -231,6 +264,8 @@ class MainWindow(QMainWindow):
         """Show the patient's tab, opening it if needed."""
         view = self._patients.get(patient_id)
         if view is None:
+            from clinic_desktop.ui.patients.patient_view import PatientView
+
             try:
                 view = PatientView(self.actor, self._settings, self.hub, patient_id)
             except ServiceError as error:

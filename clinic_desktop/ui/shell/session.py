@@ -27,6 +27,7 @@ from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.admin.backup_timer import DailyBackupTimer
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.shell.main_window import MainWindow
+from clinic_desktop.ui.shell.password_check import PasswordCheck
 from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog, credential_fields
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 
@@ -97,21 +98,21 @@ class LockScreen(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
         self.password.setFocus()
+        self.check = PasswordCheck(self, self.message, self.password)
 
     def try_unlock(self) -> None:
-        username = self.username.text().strip()
-        try:
-            if username.casefold() == self._locked_user.username.casefold():
-                if not users.verify_password(self._locked_user, self.password.text()):
-                    raise ServiceError("wrong password")
-                actor = self._locked_user
-            else:
-                actor = users.authenticate(username, self.password.text())
-        except ServiceError as error:
-            self.message.setText(sentence(str(error)))
-            self.password.clear()
-            self.password.setFocus()
-            return
+        username, password = self.username.text().strip(), self.password.text()
+        self.check.start(lambda: self._who_unlocks(username, password), self._unlocked)
+
+    def _who_unlocks(self, username: str, password: str) -> Actor:
+        """On the check's own thread: the locked user resuming, or someone else signing in."""
+        if username.casefold() != self._locked_user.username.casefold():
+            return users.authenticate(username, password)
+        if not users.verify_password(self._locked_user, password):
+            raise ServiceError("wrong password")
+        return self._locked_user
+
+    def _unlocked(self, actor: Actor) -> None:
         self.unlocked.emit(actor)
         self.accept()
 

@@ -1,4 +1,4 @@
-"""Signing in: username and password, checked by the users service."""
+"""Signing in: username and password, checked by the users service off the window's thread."""
 from __future__ import annotations
 
 from html import escape
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.admin import users
-from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.ui.shell.password_check import PasswordCheck
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 
 
@@ -40,13 +40,17 @@ class SignInDialog(QDialog):
         heading.setWordWrap(True)
         self.message = lay_out_form_dialog(self, heading, form, "Sign in", self.sign_in)
         self.setMinimumWidth(360)
+        self.check = PasswordCheck(self, self.message, self.password)
 
     def sign_in(self) -> None:
-        try:
-            self.actor = users.authenticate(self.username.text(), self.password.text())
-        except ServiceError as error:
-            self.message.setText(str(error).capitalize() + ".")
-            self.password.clear()
-            self.password.setFocus()
-            return
+        username, password = self.username.text(), self.password.text()
+        self.check.start(lambda: users.authenticate(username, password), self._signed_in)
+
+    def _signed_in(self, actor) -> None:
+        self.actor = actor
         self.accept()
+
+    def reject(self) -> None:
+        """Esc does not walk away from a check under way (its answer would find no dialog)."""
+        if not self.check.running:
+            super().reject()

@@ -1,15 +1,24 @@
 """The main window as each role sees it: their own list first, counts, urgent referrals pinned."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timezone
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
 
+from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.worklists.worklists import Page
+from clinic_desktop.ui.book.appointment_book import AppointmentBookView
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
+from clinic_desktop.ui.manager.dashboard import DashboardView
+from clinic_desktop.ui.patients.patient_search import PatientSearch
 from clinic_desktop.ui.widgets.paged_table_model import PAGE_SIZE, Column, PagedTableModel
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -147,3 +156,83 @@ def test_the_urgent_referrals_patient_opens_from_the_keyboard(qtbot, main_window
     assert window.urgent.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
     window.urgent_action.trigger()  # Ctrl+U
     assert window.tabs.tabText(window.tabs.currentIndex()) == "BROWN, Ann"
+
+
+def _click_tab(qtbot, window, title: str) -> None:
+    bar = window.tabs.tabBar()
+    index = next(index for index in range(bar.count()) if bar.tabText(index) == title)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+
+
+def test_only_the_worklists_are_built_at_sign_in_and_a_tab_is_built_and_filled_when_first_shown(qtbot, sqlite_staff, main_window):
+    _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 20))
+    window = main_window(sqlite_staff.receptionist, shown=True)
+    review = window.worklists.list_for("to_book").model.row_at(0)
+    appointments.book_appointment(sqlite_staff.receptionist, review.appointment_id,
+                                  clinician_id=sqlite_staff.clinician.user_id, starts_local=datetime(2026, 11, 23, 14))
+    window.refresh()  # a change announced while the book was never shown
+    assert window.tabs.count() == 3
+    assert window.findChildren(AppointmentBookView) == [] and window.findChildren(PatientSearch) == []
+    _click_tab(qtbot, window, "Appointment &book")
+    book = window.tabs.currentWidget()
+    assert isinstance(book, AppointmentBookView) and book.isVisible()
+    booked = [book.day_model.index(row, 1).data() for row in range(book.day_model.rowCount())]
+    assert any("SMITH, Ann" in (text or "") for text in booked)
+    assert window.book is book and window.findChildren(PatientSearch) == []
+
+
+def test_the_managers_tabs_wait_to_be_shown_too(qtbot, sqlite_staff, main_window):
+    window = main_window(sqlite_staff.manager, shown=True)
+    assert window.findChildren(DashboardView) == []
+    _click_tab(qtbot, window, "Dashboard")
+    assert isinstance(window.tabs.currentWidget(), DashboardView) and window.manager.dashboard.isVisible()
+
+
+def test_a_patient_opened_from_a_worklist_opens_in_its_tab(qtbot, sqlite_staff, main_window):
+    _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 20))
+    window = main_window(sqlite_staff.receptionist, shown=True)
+    table = window.worklists.list_for("to_book").table
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "SMITH, Ann"
+    assert window.tabs.count() == 4
+
+
+_HEAVY = ("holidays", "reportlab", "pypdfium2", "PySide6.QtCharts", "fhir.resources")
+
+_SIGN_IN_AND_LIST_IMPORTS = """
+import json, sys
+
+def heavy():
+    return sorted({name for name in sys.modules if name.startswith(%r)})
+
+from clinic_desktop.ui.shell.app import application
+from clinic_desktop.ui.shell.main_window import MainWindow
+from clinic_desktop.ui.shell.session import DesktopSession
+imported = heavy()
+
+from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.startup import open_clinic_database
+
+app = application()
+location, _report = open_clinic_database(sys.argv[1], must_exist=True)
+session = DesktopSession(load_settings(), location)
+window = session.start(users.first_active_user("practice_manager"))
+app.processEvents()
+print(json.dumps({"imported": imported, "signed_in": heavy()}))
+""" % (_HEAVY,)
+
+
+def test_the_window_opens_without_the_heavy_libraries_that_only_some_tabs_need(sqlite_staff, sqlite_database):
+    """reportlab, pypdfium2, QtCharts and fhir.resources take most of a second to import between
+    them: a fresh interpreter signing the manager in must not have loaded any of them. holidays
+    neither, until the worklists read their first deadlines (the clinic's working days)."""
+    done = subprocess.run([sys.executable, "-c", _SIGN_IN_AND_LIST_IMPORTS, sqlite_database.database],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded["imported"] == []
+    assert {name.split(".")[0] for name in loaded["signed_in"]} == {"holidays"}

@@ -95,7 +95,6 @@ def test_after_a_restore_everyone_signs_in_again_on_the_restored_accounts(qtbot,
     copy = tmp_path / "before.sqlite3"
     backup.back_up(sqlite_staff.manager, copy)
     window = session.start(sqlite_staff.manager)
-    qtbot.addWidget(window)
     with qtbot.waitSignal(window.manager.backups.restore_from(copy).finished, timeout=20_000):
         pass
     assert session.window is None
@@ -119,7 +118,6 @@ def test_a_restore_from_the_command_line_signs_the_open_window_out(qtbot, sessio
     copy = tmp_path / "before.sqlite3"
     backup.back_up(sqlite_staff.manager, copy)
     window = session.start(sqlite_staff.receptionist)
-    qtbot.addWidget(window)
     backup.restore(Actor.command_line(), copy)  # as `clinic-desktop restore` would, elsewhere
     window.hub.poll()
     assert session.window is None

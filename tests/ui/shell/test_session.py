@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from database_fixtures import PASSWORD
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QRadioButton
 
 from clinic_desktop.services.admin.settings import load_settings
@@ -61,7 +62,8 @@ def test_the_same_user_resumes_with_the_half_filled_form_intact(qtbot, session, 
     session.lock()
     qtbot.keyClicks(session.lock_screen.password, PASSWORD)
     session.lock_screen.try_unlock()
-    assert not session.locked
+    assert session.lock_screen.message.text() == "Checking…" and not window.isVisible()
+    qtbot.waitUntil(lambda: not session.locked)
     assert window.isVisible() and form.isVisible()
     assert all(button.isChecked() for button in chosen)
     assert session.window is window
@@ -73,8 +75,9 @@ def test_a_wrong_password_keeps_the_workstation_locked(qtbot, session, sqlite_st
     screen = session.lock_screen
     qtbot.keyClicks(screen.password, "not my password")
     screen.try_unlock()
+    qtbot.waitUntil(lambda: screen.message.text() != "Checking…")
     assert session.locked and not window.isVisible()
-    assert "Wrong password" in screen.message.text() and screen.password.text() == ""
+    assert screen.message.text() == "Wrong password." and screen.password.text() == ""
 
 
 def test_esc_does_not_uncover_the_records(qtbot, session, sqlite_staff):
@@ -92,7 +95,7 @@ def test_another_user_signing_in_gets_a_fresh_window(qtbot, session, sqlite_staf
     screen.username.setText("reception")
     qtbot.keyClicks(screen.password, PASSWORD)
     screen.try_unlock()
-    assert not session.locked
+    qtbot.waitUntil(lambda: not session.locked)
     assert session.window is not window and session.window.actor.username == "reception"
     assert session.window.isVisible() and not form.isVisible()
     assert session.window.tab_titles()[0].startswith("To book")
@@ -102,3 +105,15 @@ def test_lock_screen_shortcut_locks_at_once(qtbot, session, sqlite_staff):
     window = session.start(sqlite_staff.receptionist)
     window.lock_action.trigger()
     assert session.locked and not window.isVisible()
+
+
+def test_signing_in_checks_the_password_in_the_background_then_the_window_appears(qtbot, session, sqlite_staff):
+    session.sign_out()
+    dialog = session.sign_in
+    qtbot.keyClicks(dialog.username, "reception")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.message.text() == "Checking…" and session.window is None
+    qtbot.waitUntil(lambda: session.window is not None and session.window.isVisible())
+    assert session.window.actor.username == "reception" and not dialog.isVisible()
+    assert session.window.tab_titles()[0].startswith("To book")
