@@ -6,6 +6,7 @@ FAIL for each goal over the whole run, so the same table serves before and after
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 STALL_GOAL_MS = 100  # no stall over 100 ms
@@ -21,6 +22,7 @@ class Row:
     result_ms: float | None  # None: no result to wait for (or it never came)
     input_wait_ms: float
     note: str = ""
+    load: float = 0.0  # the machine's 1-minute load average as the scenario ended: context for a slow figure
 
     @property
     def input_taken(self) -> bool:
@@ -30,6 +32,7 @@ class Row:
         """For the benchmark's extra_info."""
         return dict(stall_ms=self.stall_ms, result_ms=self.result_ms, input_wait_ms=self.input_wait_ms,
                     input_within_100_ms=self.input_taken, stall_goal_met=self.stall_ms <= STALL_GOAL_MS,
+                    load_average=self.load,
                     **({"note": self.note} if self.note else {}))
 
 
@@ -47,6 +50,10 @@ def lines() -> list[str]:
         result = "-" if row.result_ms is None else f"{row.result_ms:10.0f}"
         taken = f"{'yes' if row.input_taken else 'NO'} ({row.input_wait_ms:.0f})"
         out.append(f"  {row.backend:8s} {row.scenario:44s} {row.stall_ms:9.0f} {result:>10s} {taken:>13s}  {row.note}")
+    if ROWS:
+        loads = [row.load for row in ROWS]
+        out.append(f"  machine: {os.cpu_count()} CPUs, 1-minute load average {min(loads):.1f} to {max(loads):.1f} "
+                   "during the scenarios")
     for what, why in SKIPPED.items():
         out.append(f"  {what}: not measured ({why})")
     if START:
@@ -68,7 +75,8 @@ def _goals() -> list[str]:
                    f"in {len(ignored)} of {len(ROWS)} scenarios)")
     if START:
         ratio = START["app_ms"] / START["bare_ms"]
-        out.append(f"    {_verdict(ratio <= START_GOAL_RATIO)} start within {START_GOAL_RATIO:.0f}x bare ({ratio:.1f}x)")
+        verdict = _verdict(ratio <= START_GOAL_RATIO)
+        out.append(f"    {verdict} start within {START_GOAL_RATIO:.0f}x a bare window ({ratio:.1f}x)")
     return out
 
 

@@ -17,6 +17,7 @@ reaches the cached clinic the other benchmarks read.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import time as timer
 from datetime import timedelta, timezone
@@ -36,11 +37,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTableView,
     QWidget,
 )
 from window_clinic import (  # noqa: F401 - the fixtures are used by name
@@ -218,11 +221,18 @@ def _click_tab(qtbot, window: QMainWindow, title: str) -> QWidget:
     return window.tabs.widget(_tab(window, title))
 
 
-def _settle(qtbot, window: QMainWindow, title: str | None = None) -> QWidget | None:
-    """Before a scenario: the tab it starts from shown, and the window quiet again."""
-    page = _click_tab(qtbot, window, title) if title else None
+def _settle(qtbot, window: QMainWindow, title: str) -> QWidget:
+    """Before a scenario: the tab it starts from shown, the window quiet again, and the tab's page
+    (read after the wait: a tab built on first show may replace a stand-in)."""
+    _click_tab(qtbot, window, title)
     qtbot.wait(SETTLE_MS)
-    return page
+    return window.tabs.widget(_tab(window, title))
+
+
+def _search_box_and_results(page: QWidget) -> tuple[QLineEdit, QTableView]:
+    """The Patients tab's search box (by the name a screen reader gives it) and its results table."""
+    box = next(edit for edit in page.findChildren(QLineEdit) if edit.accessibleName() == "Find a patient")
+    return box, page.findChild(QTableView)
 
 
 def _admin_page(qtbot, window: QMainWindow, page_title: str) -> QWidget:
@@ -296,7 +306,8 @@ def _scenario(benchmark, qtbot, clinic: Clinic, name: str, act: Callable[[], obj
         return beat.result(), (result.at - began) * 1000
 
     beat, result_ms = benchmark.pedantic(run, rounds=1, iterations=1)
-    row = stall_table.Row(clinic.backend, name, beat.stall_ms, round(result_ms, 1), beat.input_wait_ms, note)
+    row = stall_table.Row(clinic.backend, name, beat.stall_ms, round(result_ms, 1), beat.input_wait_ms, note,
+                          load=os.getloadavg()[0])
     stall_table.ROWS.append(row)
     benchmark.extra_info.update(scale=ONE_MILLION.label, backend=clinic.backend, scenario=name,
                                 heartbeat_ticks=beat.ticks, **row.figures())
@@ -331,10 +342,9 @@ def _press_sign_in(dialog: SignInDialog) -> None:
 def test_sign_in_to_first_paint(benchmark, qtbot, clinic):
     dialog = _sign_in_dialog(clinic)
     qtbot.waitExposed(dialog)
-    row = _scenario(benchmark, qtbot, clinic, "sign in to first paint", lambda: _press_sign_in(dialog),
-                    clinic.signed_in)
+    _scenario(benchmark, qtbot, clinic, "sign in to first paint", lambda: _press_sign_in(dialog),
+              clinic.signed_in)
     assert clinic.session.window.actor.user_id == MANAGER.user_id
-    assert row.result_ms > 0
 
 
 @pytest.mark.parametrize("title", FIXED_TABS)
@@ -370,14 +380,14 @@ def test_a_change_arriving(benchmark, qtbot, clinic, title):
 
 def test_opening_the_longest_patient_history(benchmark, qtbot, clinic):
     window = clinic.window(qtbot)
-    search = _settle(qtbot, window, "Patients")
+    box, results = _search_box_and_results(_settle(qtbot, window, "Patients"))
     patient_id, nhs_number, appointments = clinic.longest_history
-    search.box.clear()
-    qtbot.keyClicks(search.box, nhs_number)
-    qtbot.waitUntil(lambda: search.results.model().rowCount() == 1)
+    box.clear()
+    qtbot.keyClicks(box, nhs_number)
+    qtbot.waitUntil(lambda: results.model().rowCount() == 1)
     tabs_before = window.tabs.count()
     _scenario(benchmark, qtbot, clinic, "open the longest patient history",
-              lambda: QTest.keyClick(search.box, Qt.Key.Key_Return),
+              lambda: QTest.keyClick(box, Qt.Key.Key_Return),
               lambda: window.tabs.count() > tabs_before and window.tabs.currentWidget().isVisible(),
               note=f"patient {patient_id}, {appointments} appointments")
     window.tabs.tabCloseRequested.emit(window.tabs.currentIndex())
@@ -386,22 +396,22 @@ def test_opening_the_longest_patient_history(benchmark, qtbot, clinic):
 def test_a_search_keystroke(benchmark, qtbot, clinic):
     """"w", the letter that starts the most family names (21,000 patients)."""
     window = clinic.window(qtbot)
-    search = _settle(qtbot, window, "Patients")
-    search.box.clear()
-    search.box.setFocus()
+    box, results = _search_box_and_results(_settle(qtbot, window, "Patients"))
+    box.clear()
+    box.setFocus()
     qtbot.wait(SETTLE_MS)
-    _scenario(benchmark, qtbot, clinic, "search keystroke 'w'", lambda: QTest.keyClick(search.box, "w"),
-              lambda: search.results.isVisible() and search.results.model().rowCount() > 0)
+    _scenario(benchmark, qtbot, clinic, "search keystroke 'w'", lambda: QTest.keyClick(box, "w"),
+              lambda: results.isVisible() and results.model().rowCount() > 0)
 
 
 def test_audit_verify_chain(benchmark, qtbot, clinic):
     window = clinic.window(qtbot)
     audit = _settle(qtbot, window, "Audit")
     verdict = audit.findChild(QLabel, "chainVerdict")
-    row = _scenario(benchmark, qtbot, clinic, "audit: Verify chain", lambda: _click(qtbot, _button(audit, "Verify chain")),
-                    lambda: verdict.text().startswith(("✔", "⚠")), note=f"{AUDIT_EVENTS:,}+ events")
+    verify = _button(audit, "Verify chain")
+    _scenario(benchmark, qtbot, clinic, "audit: Verify chain", lambda: _click(qtbot, verify),
+              lambda: verdict.text().startswith(("✔", "⚠")), note=f"{AUDIT_EVENTS:,}+ events")
     assert verdict.text().startswith("✔"), verdict.text()
-    assert row.result_ms > 0
 
 
 def test_checking_a_backup_before_a_restore(benchmark, qtbot, clinic):
@@ -425,7 +435,8 @@ def test_pathway_timing_preview(benchmark, qtbot, clinic):
     admin = _admin_page(qtbot, window, "Pathway timings")
     two_week = next(box for box in admin.findChildren(QSpinBox) if box.isVisible() and not box.isReadOnly())
     two_week.setValue(two_week.value() - 4)
-    _scenario(benchmark, qtbot, clinic, "pathway-timing preview", lambda: _click(qtbot, _button(admin, "Save timings…")),
+    save = _button(admin, "Save timings…")
+    _scenario(benchmark, qtbot, clinic, "pathway-timing preview", lambda: _click(qtbot, save),
               lambda: _shown(QMessageBox) is not None)
     box = _shown(QMessageBox)
     assert box.objectName() == "confirmMovingDeadlines", box.text()  # asked before moving any deadline
