@@ -31,6 +31,7 @@ import pytest
 import start_to_paint
 import stall_table
 from heartbeat import Heartbeat
+from peewee import Database
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -84,7 +85,7 @@ START_ROUNDS = 5
 class Clinic:
     backend: str
     built: bulk_data.BuiltDatabase
-    database: object
+    database: Database
     location: str  # what the window's status bar names: the file or the URL
     folder: Path  # files the scenarios write (exports), and the backup to check
     backup_file: Path | None  # None on PostgreSQL, which pg_restore restores outside the app
@@ -191,10 +192,10 @@ def clinic_bound(request):
 # --- what the user sees ---
 
 
-def _shown(kind: type, within: QWidget | None = None) -> QWidget | None:
-    """The first visible widget of ``kind`` (a dialog, a message box), anywhere or within a widget."""
-    candidates = within.findChildren(kind) if within is not None else QApplication.topLevelWidgets()
-    return next((widget for widget in candidates if isinstance(widget, kind) and widget.isVisible()), None)
+def _shown(kind: type) -> QWidget | None:
+    """The first visible window of ``kind`` (a file dialog, a message box)."""
+    return next((widget for widget in QApplication.topLevelWidgets()
+                 if isinstance(widget, kind) and widget.isVisible()), None)
 
 
 def _button(within: QWidget, text: str) -> QPushButton:
