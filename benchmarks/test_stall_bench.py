@@ -20,16 +20,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import time as timer
+from dataclasses import dataclass
 from datetime import timedelta, timezone
 from itertools import chain
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import bulk_data
 import pytest
-import start_to_paint
 import stall_table
+import start_to_paint
 from heartbeat import Heartbeat
 from peewee import Database
 from PySide6.QtCore import QEvent, QObject, Qt
