@@ -2,7 +2,7 @@
 
 benchmarks/ sits outside tests/, so tests/conftest.py is not loaded on its own: this
 file sets Qt's platform, borrows its throw-away PostgreSQL server fixture, and prints
-the figures (medians, the ORM/hand-SQL ratio, the growth) at the end of the run.
+the figures (medians, the ORM/hand-SQL ratio, the growth, the stall table) at the end of the run.
 """
 import os
 
@@ -23,6 +23,7 @@ for folder in (_HERE, _HERE.parent / "tests"):
 
 import bulk_data  # noqa: E402
 import measuring  # noqa: E402
+import stall_table  # noqa: E402
 
 
 def _tests_conftest():
@@ -78,5 +79,5 @@ def postgres_clinic(postgres_clinic_built):
 
 def pytest_terminal_summary(terminalreporter):
     _postgres_summary(terminalreporter)
-    for line in measuring.summary_lines():
+    for line in measuring.summary_lines() + stall_table.lines():
         terminalreporter.write_line(line)

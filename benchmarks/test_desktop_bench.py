@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import time as timer
-from datetime import timedelta, timezone
 
 import clinic_rows
 import pytest
@@ -21,8 +20,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from window_clinic import (  # noqa: F401 - the fixtures are used by name
     BACKENDS,
     MANAGER,
-    MORNING,
     ONE_MILLION,
+    RECEPTION,
+    audit_rows,
     clinic_morning,
     million_clinic,
     private_window_layout,
@@ -39,8 +39,6 @@ from clinic_desktop.ui.worklists.row_actions import RowActions
 from clinic_desktop.ui.worklists.worklists_panel import OverdueByKind, WorklistsPanel
 
 TARGET_MS = 100
-# User 2 of the generated clinic (clinic_rows._users); services check the account is active.
-RECEPTION = Actor(user_id=2, username="reception", full_name="Rita Reception", role="receptionist")
 OPENINGS = 15  # rounds of a widget built from nothing (each one is a new window)
 TYPINGS = 15  # rounds of typing a whole query, one key at a time
 
@@ -177,16 +175,6 @@ def test_worklists_panel_auto_refresh(benchmark, request, qapp, hub, backend):
 # --- the change hub's poll, paid by every workstation every 3 s ---
 
 
-def _audit_rows(count: int):
-    """A stretch of audit log: bookings by reception over the past weeks, one patient each."""
-    start = MORNING.astimezone(timezone.utc) - timedelta(minutes=count)
-    for number in range(count):
-        patient_id = 1 + (number * 7919) % ONE_MILLION.patients
-        yield dict(at=start + timedelta(minutes=number), user=RECEPTION.user_id, actor_label=RECEPTION.label,
-                   action="book_appointment", entity="appointment", entity_id=number + 1, patient=patient_id,
-                   summary=f"booked a review for patient {patient_id}", details="{}")
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_change_hub_poll_with_nothing_new(benchmark, request, qapp, hub, backend):
     """The generated clinic has no audit log, so 20,000 events are added for the run and rolled back.
@@ -196,7 +184,7 @@ def test_change_hub_poll_with_nothing_new(benchmark, request, qapp, hub, backend
     """
     built, database, postgres = million_clinic(request, backend)
     with database.atomic() as added:
-        events = AuditEvent.append_many(_audit_rows(20_000))  # chained, as every audit event must be
+        events = AuditEvent.append_many(audit_rows(20_000))  # chained, as every audit event must be
         if postgres:  # statistics that know the rows are there (ANALYZE sees its own transaction's rows)
             database.execute_sql("ANALYZE audit_event")
         station = hub(MANAGER)

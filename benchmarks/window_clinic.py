@@ -6,7 +6,7 @@ module imports the two fixtures by name to use them.
 """
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import bulk_data
@@ -18,8 +18,9 @@ from clinic_desktop.services.core.clock import frozen_at
 
 ONE_MILLION = bulk_data.ONE_MILLION
 BACKENDS = ["sqlite", "postgres"]
-# User 1 of the generated clinic (clinic_rows._users); services check the account is active.
+# Users 1 and 2 of the generated clinic (clinic_rows._users); services check the account is active.
 MANAGER = Actor(user_id=1, username="manager", full_name="Morag Manager", role="practice_manager")
+RECEPTION = Actor(user_id=2, username="reception", full_name="Rita Reception", role="receptionist")
 # 09:00 on the generated clinic's "today", so the lists read as they would that morning.
 MORNING = datetime.combine(bulk_data.BENCH_TODAY, time(9), ZoneInfo("Europe/London"))
 
@@ -44,3 +45,16 @@ def million_clinic(request, backend: str):
     else:
         built, database = request.getfixturevalue("postgres_clinic")
     return built, database, backend == "postgres"
+
+
+def audit_rows(count: int):
+    """A stretch of audit log: bookings by reception over the past weeks, one patient each.
+
+    The generated clinic has no audit log; a benchmark that needs one appends these.
+    """
+    start = MORNING.astimezone(timezone.utc) - timedelta(minutes=count)
+    for number in range(count):
+        patient_id = 1 + (number * 7919) % ONE_MILLION.patients
+        yield dict(at=start + timedelta(minutes=number), user=RECEPTION.user_id, actor_label=RECEPTION.label,
+                   action="book_appointment", entity="appointment", entity_id=number + 1, patient=patient_id,
+                   summary=f"booked a review for patient {patient_id}", details="{}")
