@@ -59,13 +59,15 @@ from window_clinic import (  # noqa: F401 - the fixtures are used by name
 )
 
 from clinic_desktop.models import AuditEvent, bind_database, make_database
-from clinic_desktop.services import backup, episodes, patients, users
-from clinic_desktop.services.actor import Actor
-from clinic_desktop.services.clock import frozen_at
-from clinic_desktop.services.nhs_number import format_nhs_number
-from clinic_desktop.services.settings import load_settings
-from clinic_desktop.ui.session import DesktopSession
-from clinic_desktop.ui.sign_in_dialog import SignInDialog
+from clinic_desktop.services.admin import backup, users
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.patients.nhs_number import format_nhs_number
+from clinic_desktop.ui.shell.session import DesktopSession
+from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog
 
 AUDIT_EVENTS = 200_000  # a few years of a busy clinic's audit log
 PASSWORD = "stall-bench-Manager-1"
