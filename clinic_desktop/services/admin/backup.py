@@ -29,7 +29,6 @@ from clinic_desktop.models.backup_files import BackupFileError, Contents
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import Conflict, ValidationError
-from clinic_desktop.services.core.permissions import require
 from clinic_desktop.services.core.progress import step
 from clinic_desktop.services.core.transaction import permission_checked, service
 
@@ -105,7 +104,6 @@ def _count(number: int, noun: str) -> str:
 @permission_checked("back_up_database")
 def back_up(actor: Actor, target: Path) -> BackupResult:
     """Copy the whole database to ``target`` (replaced if it exists), checked; one audit event."""
-    require(actor, "back_up_database")
     target = _writable_target(Path(target))
     with one_at_a_time:  # may run on a thread: never while a restore has the models bound elsewhere
         result = copy_database(target)
@@ -147,7 +145,6 @@ def pg_restore_command(source: Path) -> str:
 @permission_checked("restore_database")
 def check_restore_file(actor: Actor, path: Path) -> RestoreCheck:
     """What restoring ``path`` would do; refuses a file that cannot be restored. Changes nothing."""
-    require(actor, "restore_database")
     live = _live_sqlite_file()
     with one_at_a_time, tempfile.TemporaryDirectory(prefix=".restore-", dir=live.parent) as work:
         copy, contents = _checked_copy(Path(path), Path(work), _CHECK_STEPS)
@@ -163,7 +160,6 @@ def restore(actor: Actor, path: Path) -> RestoreResult:
     The file is checked first (a working copy: integrity, ours, not newer; upgraded there if
     older), so a refusal or a failure leaves the live database exactly as it was.
     """
-    require(actor, "restore_database")
     path = Path(path)
     live = _live_sqlite_file()
     started = time.perf_counter()

@@ -23,7 +23,7 @@ from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import ValidationError
-from clinic_desktop.services.core.permissions import COMMAND_LINE, require
+from clinic_desktop.services.core.permissions import COMMAND_LINE
 from clinic_desktop.services.core.transaction import permission_checked, service
 
 __all__ = ["DailyResult", "KeptCopy", "backup_folder", "daily_backup_actor", "daily_file_name", "kept_copies",
@@ -104,7 +104,6 @@ def kept_copies(folder: Path) -> tuple[KeptCopy, ...]:
 @permission_checked("back_up_database")
 def list_kept_copies(actor: Actor) -> tuple[Path, tuple[KeptCopy, ...]]:
     """The daily backup folder and the copies kept in it, newest first."""
-    require(actor, "back_up_database")
     folder = backup_folder(load_settings())
     return folder, kept_copies(folder)
 
@@ -116,7 +115,6 @@ def run_daily(actor: Actor, *, even_if_off: bool = False) -> DailyResult:
     ``even_if_off``: the scheduled job asked for it explicitly, so run although the window's
     daily backup is switched off.
     """
-    require(actor, "back_up_database")
     with backup.one_at_a_time:  # a restore must not swap the database between the look and the copy
         return _run_daily(actor, even_if_off)
 

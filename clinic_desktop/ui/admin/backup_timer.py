@@ -2,7 +2,7 @@
 
 Every few minutes it asks the service whether today's copy exists (a look at one file
 name); the first look after the clinic's midnight finds none and makes it, on a thread of
-its own (ui/ops/background_call.py) so that the window never freezes. It acts as the
+its own (an ``Op`` with no dialog, ui/ops/op.py) so that the window never freezes. It acts as the
 workstation, not as whoever is signed in, so a receptionist's open window backs the clinic
 up too.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
+import shiboken6
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QRadioButton
@@ -97,7 +98,8 @@ def test_another_user_signing_in_gets_a_fresh_window(qtbot, session, sqlite_staf
     screen.try_unlock()
     qtbot.waitUntil(lambda: not session.locked)
     assert session.window is not window and session.window.actor.username == "reception"
-    assert session.window.isVisible() and not form.isVisible()
+    assert session.window.isVisible()
+    assert not shiboken6.isValid(form) or not form.isVisible()  # the clinician's half-filled form went with their window
     assert session.window.tab_titles()[0].startswith("To book")
 
 
