@@ -96,16 +96,22 @@ class Op(QObject):
         self._conclude(result, problem)
         return self.ok
 
-    def in_background(self, label: str, *, cancellable: bool = False) -> Op:
-        """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while."""
+    def in_background(self, label: str | None = None, *, cancellable: bool = False) -> Op:
+        """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while.
+
+        No ``label``: no dialog at all, the window stays free to use (a redraw or the
+        change poll, which the user did not ask for and need not wait for).
+        """
         Op._live.add(self)
         self._watcher = Watcher(self._report)
         self._done.connect(self._conclude)
         self._progressed.connect(self._show_progress)
-        self._dialog = self._progress_dialog(label, cancellable)
-        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
+        if label is not None:
+            self._dialog = self._progress_dialog(label, cancellable)
+            QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
         context = contextvars.copy_context()
-        self._thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label}", daemon=True)
+        self._thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label or 'quiet'}",
+                                        daemon=True)
         self._thread.start()
         return self
 
