@@ -122,6 +122,15 @@ class Op(QObject):
         if self._watcher is not None:
             self._watcher.cancel()
 
+    @classmethod
+    def settle(cls, seconds: float = 30) -> None:
+        """Wait for every op under way to finish and deliver its outcome (tests: a read started by
+        one test must not run on into the next test's database)."""
+        deadline = time.monotonic() + seconds
+        for op in list(cls._live):
+            op.wait(max(0.0, deadline - time.monotonic()))
+        QApplication.processEvents()  # the outcomes, queued by the finished threads
+
     def wait(self, seconds: float = 120) -> None:
         """Block until the thread is done (closing the app, screenshots); the outcome is
         delivered when the event loop next runs."""
