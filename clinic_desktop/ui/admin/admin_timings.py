@@ -32,8 +32,10 @@ from clinic_desktop.services.admin.pathway_settings import (
     TIMING_WORDS,
     TimingsRecord,
 )
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.admin.admin_form import StatusLine, confirm_moving_deadlines
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
 _INTRO = ("Each timing is the number of days from the event that starts its clock to the item's deadline. A "
           "deadline on a weekend, public holiday or closure day moves to the working day before. Saving moves "
@@ -109,7 +111,7 @@ class TimingsPage(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.reload()
-        hub.changed.connect(self._on_changes)
+        self.redraws = RedrawWhenSeen(self, hub, self._on_changes)
 
     def reload(self) -> None:
         try:
@@ -159,7 +161,7 @@ class TimingsPage(QWidget):
         self.hub.after_change()
 
     def _on_changes(self, changes) -> None:
-        if (changes.everything or "clinic_setting" in changes.entities) and not self.changes():
+        if changes.touches(Entity.CLINIC_SETTING) and not self.changes():
             self.reload()
 
 
