@@ -1,6 +1,7 @@
 """The home tab's worklists: each role's own lists, the row actions, redrawing on changes."""
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timezone
 
 import pytest
@@ -10,14 +11,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.appointments import appointments, day_book
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.episodes.episodes import MedicationInput
 from clinic_desktop.services.episodes.handover import UNASSIGNED
 from clinic_desktop.services.patients import patients
-from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.referrals import destinations, referrals
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.forms.medication_form import MedicationForm
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
@@ -137,12 +138,13 @@ def test_a_reload_keeps_the_selected_row(qtbot, sqlite_staff):
     _episode(sqlite_staff, "Adams", date(2026, 11, 10))
     _episode(sqlite_staff, "Baker", date(2026, 11, 12))
     panel, hub = _panel(qtbot, sqlite_staff.receptionist)
-    to_book = panel.list_for("to_book")
+    to_book = _chosen(panel, "to_book")
     baker_row = next(number for number in range(to_book.model.rowCount())
                      if to_book.model.row_at(number).patient_name == "BAKER, Ann")
     _select(to_book, baker_row)
     _episode(sqlite_staff, "Aaron", date(2026, 11, 9))  # sorts above everyone
     hub.after_change()
+    assert to_book.model.row_at(0).patient_name == "AARON, Ann"  # redrawn
     assert to_book.selected_row().patient_name == "BAKER, Ann"
     current = to_book.table.currentIndex()  # where Enter and the arrow keys go from
     assert to_book.model.row_at(current.row()).patient_name == "BAKER, Ann"
@@ -363,3 +365,67 @@ def test_the_manager_sees_all_open_work_and_narrows_it_to_the_unassigned(qtbot, 
     assert work.model.total == 1 and work.model.index(0, 1).data() == "Referrals to write"
     with qtbot.waitSignal(panel.patient_requested):
         work.table.doubleClicked.emit(work.model.index(0, 0))
+
+
+# --- what a change redraws ---
+
+
+def _reads_of(monkeypatch, module, name: str) -> list[int]:
+    """The page sizes asked of ``module.name`` from now on (a count reads a page of one)."""
+    limits: list[int] = []
+    service = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        limits.append(kwargs["limit"])
+        return service(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return limits
+
+
+def test_a_list_behind_another_tab_only_recounts_until_it_is_chosen(qtbot, sqlite_staff, monkeypatch):
+    panel, hub = _panel(qtbot, sqlite_staff.receptionist)
+    _chosen(panel, "to_book")
+    today_reads = _reads_of(monkeypatch, day_book, "todays_page")
+    _booked_today(sqlite_staff, "Smith")  # as if on another workstation
+
+    hub.after_change()
+
+    qtbot.waitUntil(lambda: "Today (1)" in panel.titles())  # its count in the tab title, read off the window's thread
+    assert today_reads == [1] and panel.list_for("today").model.rowCount() == 0
+    today = _chosen(panel, "today")
+    assert today_reads == [1, 100] and today.model.index(0, 0).data() == "11:00"
+
+
+def test_a_change_the_lists_do_not_show_reads_none_of_them(qtbot, sqlite_staff, monkeypatch):
+    panel, hub = _panel(qtbot, sqlite_staff.receptionist)
+    _chosen(panel, "to_book")
+    reads = _reads_of(monkeypatch, worklists, "to_book") + _reads_of(monkeypatch, day_book, "todays_page")
+    destinations.create_destination(sqlite_staff.manager, name="Spinal surgery, St Elsewhere",
+                                    kinds=["spinal_surgical"])
+
+    hub.after_change()
+
+    assert reads == [] and not any(op_thread.name.startswith("op:") for op_thread in threading.enumerate())
+
+
+def test_a_shown_list_keeps_its_place_past_the_first_page(qtbot, sqlite_staff):
+    for number in range(60):  # two reviews each: 120 rows, more than a page of 100
+        _episode(sqlite_staff, f"Patient{number:02d}", date(2026, 11, 2))
+    panel, hub = _panel(qtbot, sqlite_staff.receptionist)
+    to_book = _chosen(panel, "to_book")
+    panel.resize(900, 500)
+    to_book.table.scrollToBottom()  # Qt asks the model for the next page
+    qtbot.waitUntil(lambda: to_book.model.rowCount() == 120)
+    to_book.table.scrollToBottom()
+    _select(to_book, 110)
+    chosen, scrolled = to_book.selected_row(), to_book.table.verticalScrollBar().value()
+    patients.register_patient(sqlite_staff.manager, family_name="Newcomer", given_name="Ann",
+                              date_of_birth=date(1970, 1, 1))  # a change the list is redrawn for
+
+    with qtbot.waitSignal(to_book.total_changed):  # redrawn
+        hub.after_change()
+
+    assert to_book.model.rowCount() == 120
+    assert to_book.selected_row() == chosen and to_book.table.currentIndex().row() == 110
+    assert to_book.table.verticalScrollBar().value() == scrolled
