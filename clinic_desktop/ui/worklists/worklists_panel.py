@@ -9,7 +9,7 @@ chosen; meanwhile only its count in the tab title is read again, off the window'
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -246,7 +246,7 @@ class WorklistsPanel(QTabWidget):
         self.setAccessibleName("Worklists")
         self.row_actions = RowActions(actor, settings, hub, self)
         self.lists: list[WorklistTable | ListByKind] = []
-        self._counts_asked: dict[int, int] = {}  # tab -> counts asked for it so far: the latest answer wins
+        self._recounts = 0  # recounts of the lists behind started so far: only the latest one's answer is shown
         for view in views_for(actor.role, settings.zone):
             if view.key == "overdue":
                 widget = OverdueByKind(actor, self.row_actions)
@@ -257,7 +257,7 @@ class WorklistsPanel(QTabWidget):
             else:
                 widget = WorklistTable(view, actor, self.row_actions)
             widget.patient_requested.connect(self.patient_requested)
-            widget.total_changed.connect(lambda tab=len(self.lists): self._redrawn(tab))
+            widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(tab, self.lists[tab].model.total))
             widget.redraws = RedrawWhenSeen(widget, hub, lambda changes, shown=widget: self._redraw(shown, changes))
             self.lists.append(widget)
             self.addTab(widget, view.title)
@@ -284,21 +284,24 @@ class WorklistsPanel(QTabWidget):
             widget.reload()
 
     def _recount_hidden(self, changes: Changes) -> None:
-        """The count of each list behind another tab, read off the window's thread (COUNT only)."""
+        """The counts of the lists behind other tabs, read one after the other on one thread of
+        their own, so the list on screen redraws and paints without waiting for them."""
         if not changes.touches(*LISTED):
             return
-        for tab, widget in enumerate(self.lists):
-            if not widget.isVisible():
-                asked = self._counts_asked[tab] = self._counts_asked.get(tab, 0) + 1
-                (Op(self, widget.count)
-                 .success(lambda total, tab=tab, asked=asked: self._show_total(tab, total)
-                          if self._counts_asked[tab] == asked else None)
-                 .failure(lambda _reason: None)  # the count shown stays; the list says why when chosen
-                 .in_background())
+        hidden = [(tab, widget.count) for tab, widget in enumerate(self.lists) if not widget.isVisible()]
+        if not hidden:
+            return
+        self._recounts += 1
+        number = self._recounts
+        recount = (Op(self, lambda: [(tab, count()) for tab, count in hidden])
+                   .success(lambda totals: self._show_hidden_totals(totals) if number == self._recounts else None)
+                   .failure(lambda _reason: None))  # the counts shown stay; a list says why when it is chosen
+        QTimer.singleShot(0, recount.in_background)  # once the list on screen has painted
 
-    def _redrawn(self, tab: int) -> None:
-        self._counts_asked[tab] = self._counts_asked.get(tab, 0) + 1  # a count asked before is older
-        self._show_total(tab, self.lists[tab].model.total)
+    def _show_hidden_totals(self, totals: list[tuple[int, int]]) -> None:
+        for tab, total in totals:
+            if not self.lists[tab].isVisible():  # one shown meanwhile has redrawn with its own count
+                self._show_total(tab, total)
 
     def _show_total(self, tab: int, total: int) -> None:
         self.setTabText(tab, f"{self.lists[tab].view.title} ({total})")
