@@ -103,8 +103,8 @@ def create_user(actor, username: str, full_name: str, role: str, password: str,
                 registration_number: str | None = None, *, professional_title: str | None = None) -> Actor:
     title = _title(professional_title)
     user = _new_user(username, full_name, role, password, registration_number, title)
-    audit.record(actor, "create_user", Entity.USER, user.id, f"created {role.replace('_', ' ')} account {user.username}",
-                 role=role, registration_number=registration_number, professional_title=title)
+    audit.record(actor, "create_user", Entity.USER, user.id,
+                 f"created {role.replace('_', ' ')} account {user.username}", role=role, registration_number=registration_number, professional_title=title)
     return actor_for(user)
 
 

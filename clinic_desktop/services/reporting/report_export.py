@@ -162,8 +162,8 @@ def _write(actor, report: _Report, destination: Path, file_format: str, unit: st
 @service("view_reports")
 def _record_export(actor, temporary: str, destination: Path, what: str, file_format: str) -> None:
     """The audit event, then the file moved into place: a failed move undoes the event."""
-    audit.record(actor, "export_report", Entity.REPORT, None, f"exported {what} as {file_format.upper()} to {destination}",
-                 path=str(destination), format=file_format)
+    audit.record(actor, "export_report", Entity.REPORT, None,
+                 f"exported {what} as {file_format.upper()} to {destination}", path=str(destination), format=file_format)
     os.replace(temporary, destination)
 
 

@@ -112,7 +112,8 @@ class MainWindow(QMainWindow):
         self._add_actions()
         self._apply_palette()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
-        self.hub.changed.connect(lambda changes: self._show_urgent() if changes.touches(Entity.REFERRAL, Entity.PATIENT) else None)
+        self.hub.changed.connect(
+            lambda changes: self._show_urgent() if changes.touches(Entity.REFERRAL, Entity.PATIENT) else None)
         self.hub.unreachable.connect(self._database_unreachable)
         self.hub.replaced.connect(self.database_restored)  # e.g. `clinic-desktop restore` while this was open
         self.hub.reachable.connect(lambda: self.show_status("Connected to the database again; lists up to date"))
