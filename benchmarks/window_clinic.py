@@ -15,6 +15,7 @@ from PySide6.QtCore import QSettings
 
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.services.core.entity import Entity
 
 ONE_MILLION = bulk_data.ONE_MILLION
 BACKENDS = ["sqlite", "postgres"]
@@ -56,5 +57,5 @@ def audit_rows(count: int):
     for number in range(count):
         patient_id = 1 + (number * 7919) % ONE_MILLION.patients
         yield dict(at=start + timedelta(minutes=number), user=RECEPTION.user_id, actor_label=RECEPTION.label,
-                   action="book_appointment", entity="appointment", entity_id=number + 1, patient=patient_id,
+                   action="book_appointment", entity=Entity.APPOINTMENT, entity_id=number + 1, patient=patient_id,
                    summary=f"booked a review for patient {patient_id}", details="{}")

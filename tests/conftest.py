@@ -154,3 +154,13 @@ def no_windows_left_at_exit():
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def background_work_done_within_its_test():
+    """A background read a test started (a hidden list's count, the dashboard's redraw) ends in
+    that test, not on into the next test's database."""
+    yield
+    from clinic_desktop.ui.ops.op import Op
+
+    Op.settle()

@@ -28,6 +28,7 @@ from clinic_desktop.models import backup_files as files
 from clinic_desktop.models.backup_files import BackupFileError, Contents
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, ValidationError
 from clinic_desktop.services.core.progress import step
 from clinic_desktop.services.core.transaction import permission_checked, service
@@ -239,12 +240,12 @@ def _actor_in_restored_database(actor: Actor) -> Actor:
 
 @service("back_up_database")
 def _note_backup(actor: Actor, action: str, summary: str, **details) -> None:
-    audit.record(actor, action, "database", None, summary, **details)
+    audit.record(actor, action, Entity.DATABASE, None, summary, **details)
 
 
 @service("restore_database")
 def _note_restore(actor: Actor, action: str, summary: str, **details) -> None:
-    audit.record(actor, action, "database", None, summary, **details)
+    audit.record(actor, action, Entity.DATABASE, None, summary, **details)
 
 
 def _live_sqlite_file() -> Path:

@@ -22,6 +22,7 @@ from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.permissions import COMMAND_LINE
 from clinic_desktop.services.core.transaction import permission_checked, service
@@ -157,4 +158,4 @@ def _delete_beyond(folder: Path, keep: int) -> tuple[Path, ...]:
 
 @service("back_up_database")
 def _note_daily(actor: Actor, summary: str, **details) -> None:
-    audit.record(actor, "daily_backup", "database", None, summary, **details)
+    audit.record(actor, "daily_backup", Entity.DATABASE, None, summary, **details)

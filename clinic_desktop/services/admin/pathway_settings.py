@@ -20,6 +20,7 @@ from clinic_desktop.pathway.timings import SOURCE_LIMITS, PathwayTimings, load_t
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock, progress
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.transaction import service
 
@@ -130,7 +131,7 @@ def update_pathway_timings(actor, **days: int) -> TimingsChange:
     """Change some timings (the rest keep theirs); move the deadlines of items nobody acted on."""
     change = _apply(actor, days)
     words = ", ".join(f"{TIMING_WORDS[name][0]} {getattr(change.timings, name)} days" for name in change.changed)
-    audit.record(actor, "update_pathway_timings", "clinic_setting", None,
+    audit.record(actor, "update_pathway_timings", Entity.CLINIC_SETTING, None,
                  f"changed pathway timings: {words or 'nothing'}; {change.in_words}",
                  moved=change.moved, newly_overdue=change.newly_overdue,
                  no_longer_overdue=change.no_longer_overdue, **asdict(change.timings))

@@ -12,6 +12,7 @@ from clinic_desktop.pathway.calendar import WorkingCalendar
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_day, format_time, to_local
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.transaction import service
 
@@ -128,7 +129,7 @@ def update_clinic_settings(actor, **changes) -> ClinicSettings:
         conflict_target=[ClinicSetting.name], update={ClinicSetting.value: updated.to_json()}
     ).execute()
     pathway = _move_deadlines_for_new_calendar(actor, current, updated)
-    audit.record(actor, "update_clinic_settings", "clinic_setting", None,
+    audit.record(actor, "update_clinic_settings", Entity.CLINIC_SETTING, None,
                  f"changed clinic settings: {', '.join(sorted(changes))}",
                  pathway=pathway, **changes)  # dates as ISO text
     return updated

@@ -21,6 +21,7 @@ from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clinic_time import format_day, to_local
 from clinic_desktop.services.core.clock import now_utc, today
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.core.transaction import database_errors_in_words, service
 from clinic_desktop.services.episodes import handover
@@ -95,7 +96,7 @@ def create_first_manager(username: str, full_name: str, password: str, clinic_na
             raise PermissionDenied("the first account already exists: ask a practice manager to add you")
         user = _new_user(username, full_name, "practice_manager", password, None)
         actor = actor_for(user)
-        audit.record(actor, "create_first_manager", "user", user.id,
+        audit.record(actor, "create_first_manager", Entity.USER, user.id,
                      f"created the first practice manager account {user.username}")
         if clinic_name is not None:
             update_clinic_settings(actor, name=clinic_name)
@@ -107,8 +108,8 @@ def create_user(actor, username: str, full_name: str, role: str, password: str,
                 registration_number: str | None = None, *, professional_title: str | None = None) -> Actor:
     title = _title(professional_title)
     user = _new_user(username, full_name, role, password, registration_number, title)
-    audit.record(actor, "create_user", "user", user.id, f"created {role.replace('_', ' ')} account {user.username}",
-                 role=role, registration_number=registration_number, professional_title=title)
+    audit.record(actor, "create_user", Entity.USER, user.id,
+                 f"created {role.replace('_', ' ')} account {user.username}", role=role, registration_number=registration_number, professional_title=title)
     return actor_for(user)
 
 
@@ -121,7 +122,7 @@ def set_professional_title(actor, user_id: int, professional_title: str | None) 
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
     User.update(professional_title=title).where(User.id == user_id).execute()
-    audit.record(actor, "set_professional_title", "user", user_id,
+    audit.record(actor, "set_professional_title", Entity.USER, user_id,
                  f"set the professional title of {user.username} to {title or '(none: the role is printed)'}",
                  professional_title=title)
 
@@ -162,7 +163,7 @@ def edit_user(actor, user_id: int, *, full_name: str | None = None, role: str | 
     User.update(**wanted).where(User.id == user.id).execute()
     words = [f"role {ROLE_LABELS[user.role]} → {ROLE_LABELS[role]}" if name == "role" else name.replace("_", " ")
              for name in changed]
-    audit.record(actor, "edit_user", "user", user.id,
+    audit.record(actor, "edit_user", Entity.USER, user.id,
                  f"changed the account {user.username}: {', '.join(words) or 'nothing'}", **wanted)
     return _user_record(User.get_by_id(user.id))
 
@@ -205,7 +206,7 @@ def deactivate_user(actor, user_id: int, *, hand_over_to=None) -> UserRecord:
     User.update(active=False).where(User.id == user.id).execute()
     went = handover.count_by_owner(handover.where_they_are((row.kind, row.item_id, row.episode_id)
                                                            for row in owned).values())
-    audit.record(actor, "deactivate_user", "user", user.id,
+    audit.record(actor, "deactivate_user", Entity.USER, user.id,
                  f"deactivated the {ROLE_LABELS[user.role]} account {user.username}{_where_it_went(went)}",
                  handed_to=handover.target_name(target) if has_work else None, items_went=went,
                  episodes_handed=len(episodes))
@@ -226,7 +227,7 @@ def reactivate_user(actor, user_id: int) -> UserRecord:
     if back:
         items = "item they drafted or saw returns" if len(back) == 1 else "items they drafted or saw return"
         returning = f"; {len(back)} open {items} to their list"
-    audit.record(actor, "reactivate_user", "user", user.id,
+    audit.record(actor, "reactivate_user", Entity.USER, user.id,
                  f"reactivated the {ROLE_LABELS[user.role]} account {user.username}{returning}",
                  items_returning=len(back))
     return _user_record(User.get_by_id(user.id))
@@ -253,7 +254,7 @@ def reset_password(actor, user_id: int, new_password: str) -> None:
     user = _locked_user(actor, user_id)
     _check_password(new_password)
     User.update(password_hash=_hasher.hash(new_password)).where(User.id == user.id).execute()
-    audit.record(actor, "reset_password", "user", user.id, f"reset the password of {user.username}")
+    audit.record(actor, "reset_password", Entity.USER, user.id, f"reset the password of {user.username}")
 
 
 def _locked_user(actor, user_id: int) -> User:

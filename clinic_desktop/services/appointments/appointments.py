@@ -30,6 +30,7 @@ from clinic_desktop.services.core.clinic_time import (
     to_utc,
 )
 from clinic_desktop.services.core.clock import now_utc, today
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import (
     Conflict,
     InvalidTransition,
@@ -86,7 +87,7 @@ def book_appointment(actor, appointment_id: int, *, clinician_id: int, starts_lo
     appointment = _appointment_in(appointment_id, ("to_book",))
     slot = _check_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
     _take_slot(appointment, slot)
-    audit.record(actor, "book_appointment", "appointment", appointment.id,
+    audit.record(actor, "book_appointment", Entity.APPOINTMENT, appointment.id,
                  f"booked {_describe(appointment)} with {slot.clinician.full_name} at {_when(slot.starts_at)}",
                  patient_id=_patient_id(appointment), **_slot_details(slot))
     return _record(Appointment.get_by_id(appointment.id))
@@ -102,7 +103,7 @@ def reschedule_appointment(actor, appointment_id: int, *, clinician_id: int, sta
     was = _when(appointment.starts_at)
     slot = _check_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
     _take_slot(appointment, slot)
-    audit.record(actor, "reschedule_appointment", "appointment", appointment.id,
+    audit.record(actor, "reschedule_appointment", Entity.APPOINTMENT, appointment.id,
                  f"moved {_describe(appointment)} from {was} to {_when(slot.starts_at)} "
                  f"with {slot.clinician.full_name}",
                  patient_id=_patient_id(appointment), was=was, **_slot_details(slot))
@@ -128,7 +129,7 @@ def cancel_booking(actor, appointment_id: int, reason: str) -> AppointmentRecord
         Appointment.update(status="cancelled", cancel_reason="discharged", updated_at=now_utc()).where(
             Appointment.id == appointment.id).execute()
         outcome = f"cancelled, as the episode was discharged on {format_day(episode.discharged_on)}"
-    audit.record(actor, "cancel_booking", "appointment", appointment.id,
+    audit.record(actor, "cancel_booking", Entity.APPOINTMENT, appointment.id,
                  f"cancelled the booking of {_describe(appointment)} ({was}); {outcome}",
                  patient_id=_patient_id(appointment), reason=reason, was=was)
     return _record(Appointment.get_by_id(appointment.id))
@@ -147,7 +148,7 @@ def cancel_appointment(actor, appointment_id: int, reason: str) -> AppointmentRe
     _require_status(appointment, ("to_book", "booked"))
     Appointment.update(status="cancelled", cancel_reason=reason, updated_at=now_utc()).where(
         Appointment.id == appointment.id).execute()
-    audit.record(actor, "cancel_appointment", "appointment", appointment.id, f"cancelled {_describe(appointment)}",
+    audit.record(actor, "cancel_appointment", Entity.APPOINTMENT, appointment.id, f"cancelled {_describe(appointment)}",
                  patient_id=_patient_id(appointment), reason=reason)
     return _record(Appointment.get_by_id(appointment.id))
 
@@ -157,7 +158,7 @@ def record_attended(actor, appointment_id: int) -> AppointmentRecord:
     """The patient arrived: reception checks them in on the day, often before the start time."""
     appointment = _on_its_day(_appointment_in(validation.record_id(appointment_id, "appointment"), ("booked",)))
     Appointment.update(status="attended", updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
-    audit.record(actor, "record_attended", "appointment", appointment.id,
+    audit.record(actor, "record_attended", Entity.APPOINTMENT, appointment.id,
                  f"recorded {_describe(appointment)} at {_when(appointment.starts_at)} as attended",
                  patient_id=_patient_id(appointment))
     return _record(Appointment.get_by_id(appointment.id))
@@ -182,7 +183,7 @@ def record_did_not_attend(actor, appointment_id: int) -> AppointmentRecord:
             episode=appointment.episode_id, kind=appointment.kind, pathway_key=appointment.pathway_key,
             reason=appointment.reason, status="to_book", due_by=appointment.due_by,
             rebooked_from=appointment.id, created_at=moment, updated_at=moment)
-    audit.record(actor, "record_did_not_attend", "appointment", appointment.id,
+    audit.record(actor, "record_did_not_attend", Entity.APPOINTMENT, appointment.id,
                  f"recorded {_describe(appointment)} at {_when(appointment.starts_at)} as did not attend"
                  + ("; back on the to-book list" if rebooking else ""),
                  patient_id=_patient_id(appointment), rebooking_id=rebooking.id if rebooking else None)
@@ -209,7 +210,7 @@ def add_follow_up(actor, episode_id: int, *, due_by: date, reason: str) -> Appoi
     moment = now_utc()
     appointment = Appointment.create(episode=episode.id, kind="follow_up", pathway_key=None, reason=reason,
                                      status="to_book", due_by=due, created_at=moment, updated_at=moment)
-    audit.record(actor, "add_follow_up", "appointment", appointment.id,
+    audit.record(actor, "add_follow_up", Entity.APPOINTMENT, appointment.id,
                  f"added a follow-up for {episode.patient.display_name}, due by {format_day(due)}",
                  patient_id=episode.patient_id, reason=reason)
     return _record(appointment)

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from clinic_desktop.models import AuditEvent
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import now_utc
+from clinic_desktop.services.core.entity import Entity
 
 __all__ = ["counting", "record", "stop_counting"]
 
@@ -19,9 +20,15 @@ __all__ = ["counting", "record", "stop_counting"]
 _written: ContextVar[list[int] | None] = ContextVar("audit_written", default=None)
 
 
-def record(actor: Actor, action: str, entity: str, entity_id: int | None, summary: str,
+def record(actor: Actor, action: str, entity: Entity, entity_id: int | None, summary: str,
            patient_id: int | None = None, **details) -> AuditEvent:
-    """Append the event describing what ``actor`` just changed, in the same transaction, to the hash chain."""
+    """Append the event describing what ``actor`` just changed, in the same transaction, to the hash chain.
+
+    ``entity`` is what every open window reads to decide whether to redraw, so it must be
+    one of the ``Entity`` kinds: a bare string is refused before anything is written.
+    """
+    if not isinstance(entity, Entity):
+        raise TypeError(f"audit.record needs an Entity, not {entity!r}")
     event = AuditEvent.create(
         at=now_utc(),
         user=actor.user_id,

@@ -23,6 +23,7 @@ from clinic_desktop.services.audit import audit
 from clinic_desktop.services.audit.audit_chain import Anchor, ChainReport, local_when, verify_chain
 from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clinic_time import format_date
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words
 from clinic_desktop.services.core.transaction import permission_checked, service
@@ -168,7 +169,7 @@ def _export_batch(actor, filters: AuditFilters, after: int) -> tuple[AuditRow, .
 @service("view_audit")
 def _record_export(actor, filters: AuditFilters, count: int, path: Path) -> None:
     shown = describe_filters(filters, load_settings().zone)
-    audit.record(actor, "export_audit", "audit_event", None,
+    audit.record(actor, "export_audit", Entity.AUDIT_EVENT, None,
                  f"exported {count:,} audit {'entry' if count == 1 else 'entries'} ({shown}) to {path.name}",
                  patient_id=filters.patient_id, file=str(path))
 

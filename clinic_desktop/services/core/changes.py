@@ -10,6 +10,10 @@ for a short stretch below the newest id it has seen and skips the ids it already
 A window also checks that the newest event it saw is still there, unchanged (its hash):
 if not, the whole database was replaced under it (a backup restored, perhaps from the
 command line), and nothing it holds, the signed-in account included, can be trusted.
+
+What changed is said in ``Entity`` kinds (services/core/entity.py), never bare strings; an
+event naming a kind this version does not know (written by a newer workstation) makes
+the feed say ``everything``, so no window keeps showing something stale.
 """
 from __future__ import annotations
 
@@ -17,10 +21,11 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from clinic_desktop.models import AuditEvent
+from clinic_desktop.models import AuditEvent, is_sqlite
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.transaction import service
 
-__all__ = ["LOOK_BACK", "MOST_AT_ONCE", "ChangeFeed", "changes_since", "starting_point"]
+__all__ = ["LOOK_BACK", "MOST_AT_ONCE", "ChangeFeed", "Entity", "changes_since", "read_over_the_network", "starting_point"]
 
 LOOK_BACK = 200  # ids below the newest seen that may still commit late
 MOST_AT_ONCE = 1000  # more new events than this: the caller just redraws everything
@@ -31,10 +36,16 @@ class ChangeFeed:
     newest_id: int
     event_ids: frozenset[int]  # the events read this time (to skip them next time)
     patient_ids: frozenset[int]
-    entities: frozenset[str]
+    entities: frozenset[Entity]
     everything: bool  # too many to list: treat everything as changed
     newest_hash: str = ""  # the newest event's hash, to notice a replaced database next time
     replaced: bool = False  # the event last seen is gone or different: another database is in its place
+
+
+def read_over_the_network() -> bool:
+    """Whether reading the feed is a round trip to a server (PostgreSQL), not a local file:
+    a window then reads it off its own thread, so a slow network never freezes it."""
+    return not is_sqlite()
 
 
 @service("view_worklists", changes=False)
@@ -74,13 +85,14 @@ def changes_since(actor, newest_seen: int, already_seen: frozenset[int] = frozen
              .limit(MOST_AT_ONCE + LOOK_BACK + 1)
              .tuples())
     rows = [row for row in query if row[0] not in already_seen]
-    everything = len(rows) > MOST_AT_ONCE
+    kinds = {Entity.of(row[1]) for row in rows}
+    everything = len(rows) > MOST_AT_ONCE or None in kinds
     newest = max([newest_seen, *(row[0] for row in rows)])
     return ChangeFeed(
         newest_id=newest,
         event_ids=frozenset(row[0] for row in rows),
         patient_ids=frozenset(row[2] for row in rows if row[2] is not None),
-        entities=frozenset(row[1] for row in rows),
+        entities=frozenset(kinds - {None}),
         everything=everything,
         newest_hash=newest_seen_hash if newest == newest_seen else _hash_of(newest),
     )

@@ -34,6 +34,7 @@ from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.clinic_time import format_day
 from clinic_desktop.services.core.clock import now_utc, today
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import (
     AcknowledgementRequired,
     Conflict,
@@ -292,7 +293,7 @@ def acknowledge_warning(actor, warning_id: int) -> EpisodeUpdate:
 def _finish(actor, episode: Episode, action: str, summary: str, notices: list[str], **details) -> EpisodeUpdate:
     """Run the pathway, then write the change's one audit event with what the pathway did."""
     notices = [*notices, *synchronise(actor, episode)]
-    audit.record(actor, action, "episode", episode.id, summary, patient_id=episode.patient_id,
+    audit.record(actor, action, Entity.EPISODE, episode.id, summary, patient_id=episode.patient_id,
                  notices=notices, **details)
     return EpisodeUpdate(episode.id, tuple(notices))
 

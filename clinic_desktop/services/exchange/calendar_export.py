@@ -21,6 +21,7 @@ from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import progress, validation
 from clinic_desktop.services.core.clinic_time import format_date, to_local
 from clinic_desktop.services.core.clock import now_utc, today
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
 from clinic_desktop.services.core.transaction import service
@@ -82,7 +83,7 @@ def export_calendar(actor, clinician_username: str, path: Path | str, *, start: 
     target = Path(path)
     until = f" to {format_date(end)}" if end else " onwards"
     # The event first and the file last: a failed write rolls the event back with it.
-    audit.record(actor, "export_calendar", "user", clinician.id,
+    audit.record(actor, "export_calendar", Entity.USER, clinician.id,
                  f"exported {len(rows)} appointments of {clinician.full_name} from {format_date(start)}{until} "
                  f"as iCalendar to {target.name}", file=str(target), appointments=len(rows))
     try:

@@ -27,6 +27,7 @@ from clinic_desktop.models import (
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.clock import now_utc
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
 from clinic_desktop.services.core.transaction import service
@@ -67,7 +68,7 @@ def export_patient_record(actor, patient_id: int, path: Path | str) -> RecordExp
         counts[entry.resource.resource_type] = counts.get(entry.resource.resource_type, 0) + 1
     target = Path(path)
     # The event first and the file last: a failed write rolls the event back with it.
-    audit.record(actor, "export_patient_record", "patient", patient.id,
+    audit.record(actor, "export_patient_record", Entity.PATIENT, patient.id,
                  f"exported the record of {patient.display_name} as a FHIR R4 bundle to {target.name}",
                  patient_id=patient.id, file=str(target), resources=counts)
     try:

@@ -23,6 +23,7 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock, progress
 from clinic_desktop.services.core.clinic_time import format_date
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
 from clinic_desktop.services.core.transaction import service
@@ -125,7 +126,7 @@ def import_patients(actor, preview: ImportPreview) -> ImportResult:
                            "again") from None
     result = ImportResult(preview.path, len(rows), len(current.bad_rows), tuple(patient_ids))
     only_patient = patient_ids[0] if len(patient_ids) == 1 else None
-    audit.record(actor, "import_patients", "patient", only_patient,
+    audit.record(actor, "import_patients", Entity.PATIENT, only_patient,
                  f"imported {_count(len(rows), 'patient', 'patients')} from {name}"
                  + (f" ({_count(result.left_out, 'row', 'rows')} with problems left out)" if result.left_out else ""),
                  patient_id=only_patient, file=str(preview.path), sha256=preview.sha256, patient_ids=patient_ids,
@@ -145,7 +146,7 @@ def export_patients_csv(actor, path: Path | str) -> PatientsExport:
                      patient.date_of_birth.isoformat(), patient.sex or "", patient.address, patient.postcode,
                      patient.telephone, patient.hepatic_impairment))
         progress.step(len(rows), total, f"Reading patient {len(rows):,} of {total:,}…")
-    audit.record(actor, "export_patients", "patient", None,
+    audit.record(actor, "export_patients", Entity.PATIENT, None,
                  f"exported {_count(len(rows), 'patient', 'patients')} as CSV to {target.name}",
                  file=str(target), patients=len(rows))
     try:

@@ -23,6 +23,7 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_date
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes import pathway_sync
@@ -259,7 +260,7 @@ def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_numbe
     _store(patient, values["nhs_number"], today)
     record = _record(patient, today)
     nhs = f", NHS number {record.nhs_number_display}" if record.nhs_number else ", no NHS number"
-    audit.record(actor, "register_patient", "patient", patient.id,
+    audit.record(actor, "register_patient", Entity.PATIENT, patient.id,
                  f"registered {record.display_name}, born {format_date(record.date_of_birth)}{nhs}",
                  patient_id=patient.id, confirmed_different_from=[match.id for match in same_person])
     return record
@@ -314,7 +315,7 @@ def edit_patient(actor, patient_id: int, *, as_read: datetime | None = None, **c
                           for field, (old, new) in changed.items())
     summary = (f"changed {name_before}'s details: {described}" if changed
                else f"saved {name_before}'s details with no changes")
-    audit.record(actor, "edit_patient", "patient", patient.id, summary, patient_id=patient.id,
+    audit.record(actor, "edit_patient", Entity.PATIENT, patient.id, summary, patient_id=patient.id,
                  changes={field: {"old": _shown(old), "new": _shown(new)} for field, (old, new) in changed.items()},
                  pathway=pathway, version=patient.updated_at.isoformat())
     return _record(patient, today)

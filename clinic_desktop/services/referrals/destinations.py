@@ -14,6 +14,7 @@ from clinic_desktop.models import DestinationKind, Referral, ReferralDestination
 from clinic_desktop.models.referrals import REFERRAL_KINDS
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock, validation
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS
@@ -54,7 +55,7 @@ def create_destination(actor, *, name: str, department: str = "", address: str =
     now = clock.now_utc()
     destination = ReferralDestination.create(**fields, active=True, created_at=now, updated_at=now)
     _store_kinds(destination.id, taken, defaults)
-    audit.record(actor, "create_destination", "referral_destination", destination.id,
+    audit.record(actor, "create_destination", Entity.REFERRAL_DESTINATION, destination.id,
                  f"added the referral destination {destination_label(destination)}", kinds=list(taken),
                  default_for=list(defaults), **fields)
     return _record(destination.id)
@@ -85,7 +86,7 @@ def edit_destination(actor, destination_id: int, *, name: str | None = None, dep
         changed.append("kinds")
     if defaults != current.default_for:
         changed.append("default_for")
-    audit.record(actor, "edit_destination", "referral_destination", destination.id,
+    audit.record(actor, "edit_destination", Entity.REFERRAL_DESTINATION, destination.id,
                  f"changed the referral destination {fields['name']}: {', '.join(changed) or 'nothing'}",
                  kinds=list(taken), default_for=list(defaults), **fields)
     return _record(destination.id)
@@ -101,7 +102,7 @@ def deactivate_destination(actor, destination_id: int) -> DestinationRecord:
     DestinationKind.update(is_default=False).where(DestinationKind.destination == destination.id).execute()
     ReferralDestination.update(active=False, updated_at=clock.now_utc()).where(
         ReferralDestination.id == destination.id).execute()
-    audit.record(actor, "deactivate_destination", "referral_destination", destination.id,
+    audit.record(actor, "deactivate_destination", Entity.REFERRAL_DESTINATION, destination.id,
                  f"deactivated the referral destination {destination_label(destination)}"
                  + (f"; it is no longer the default for {_kind_list(was_default)}" if was_default else ""),
                  no_longer_default_for=list(was_default))
@@ -116,7 +117,7 @@ def reactivate_destination(actor, destination_id: int) -> DestinationRecord:
     _refuse_duplicate(destination.name, destination.department, destination.id)
     ReferralDestination.update(active=True, updated_at=clock.now_utc()).where(
         ReferralDestination.id == destination.id).execute()
-    audit.record(actor, "reactivate_destination", "referral_destination", destination.id,
+    audit.record(actor, "reactivate_destination", Entity.REFERRAL_DESTINATION, destination.id,
                  f"reactivated the referral destination {destination_label(destination)}")
     return _record(destination.id)
 

@@ -39,6 +39,7 @@ from clinic_desktop.models import (
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock, validation
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome
@@ -259,7 +260,7 @@ def set_letterhead_logo(actor, image: bytes | None) -> None:
     value = json.dumps(stored)
     ClinicSetting.insert(name=LOGO_SETTING, value=value).on_conflict(
         conflict_target=[ClinicSetting.name], update={ClinicSetting.value: value}).execute()
-    audit.record(actor, "set_letterhead_logo", "clinic_setting", None, summary)
+    audit.record(actor, "set_letterhead_logo", Entity.CLINIC_SETTING, None, summary)
 
 
 def _checked_logo(image) -> tuple[str, tuple[int, int]]:

@@ -19,6 +19,7 @@ from clinic_desktop.services.admin.users import verify_password
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.clinic_time import format_day
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import (
     Conflict,
     InvalidTransition,
@@ -110,7 +111,7 @@ def raise_referral(actor, episode_id: int, *, kind: str, reason: str, due_by: da
     referral = Referral.create(episode=episode, kind=kind, pathway_key=None, reason=reason,
                                urgent=kind == "urgent_red_flag", status="raised", due_by=due_by,
                                raised_by=actor.user_id, raised_at=now, updated_at=now)
-    audit.record(actor, "raise_referral", "referral", referral.id,
+    audit.record(actor, "raise_referral", Entity.REFERRAL, referral.id,
                  f"raised a {kind_title(kind).lower()} referral for {patient.display_name}, "
                  f"due by {format_day(due_by)}", patient_id=patient.id, kind=kind, due_by=due_by, reason=reason)
     return _record(referral.id)
@@ -407,7 +408,7 @@ def _store_version(referral: Referral, signer: User, signed_at: datetime, text: 
 
 def _audit(actor, action: str, referral: Referral, did: str, **details) -> None:
     patient = referral.episode.patient
-    audit.record(actor, action, "referral", referral.id,
+    audit.record(actor, action, Entity.REFERRAL, referral.id,
                  f"{did} the {kind_title(referral.kind).lower()} referral for {patient.display_name}",
                  patient_id=patient.id, **details)
 

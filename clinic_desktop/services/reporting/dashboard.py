@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from peewee import SQL, Case, Select, Value, fn
 
-from clinic_desktop.models import Appointment, Episode, Patient, Referral, User, database_proxy
+from clinic_desktop.models import Appointment, Episode, Referral, User, database_proxy
 from clinic_desktop.models.appointments import open_statuses_sql
 from clinic_desktop.models.referrals import open_referral_sql
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
@@ -26,9 +26,8 @@ from clinic_desktop.services.worklists.worklists import (
     KIND_TITLES,
     OverdueRow,
     Page,
+    _patients_of_episodes,
     check_paging,
-    patient_columns,
-    patient_fields,
 )
 
 __all__ = ["AGE_BANDS", "DEFINITIONS", "KIND_ORDER", "AgeBand", "Count", "Dashboard", "OverdueFigures", "OverdueFilter",
@@ -252,13 +251,6 @@ def open_appointment():
 
 def open_referral():
     return Referral.status.in_(SQL(f"({open_referral_sql})"))
-
-
-def _patients_of_episodes(episode_ids: set[int]) -> dict[int, dict]:
-    if not episode_ids:
-        return {}
-    query = Episode.select(*patient_fields()).join(Patient).where(Episode.id.in_(sorted(episode_ids)))
-    return {episode.id: patient_columns(episode) for episode in query}
 
 
 def _overdue_row(item: dict, patient: dict, today: date) -> OverdueRow:

@@ -22,6 +22,7 @@ from clinic_desktop.models import User
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock, progress
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.reporting.dashboard import (
@@ -171,8 +172,8 @@ def _write(actor, report: _Report, destination: Path, file_format: str, unit: st
 @service("view_reports")
 def _record_export(actor, temporary: str, destination: Path, what: str, file_format: str) -> None:
     """The audit event, then the file moved into place: a failed move undoes the event."""
-    audit.record(actor, "export_report", "report", None, f"exported {what} as {file_format.upper()} to {destination}",
-                 path=str(destination), format=file_format)
+    audit.record(actor, "export_report", Entity.REPORT, None,
+                 f"exported {what} as {file_format.upper()} to {destination}", path=str(destination), format=file_format)
     os.replace(temporary, destination)
 
 

@@ -7,9 +7,10 @@ ever reach Python. Urgent red-flag referrals head every list until someone sends
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from peewee import JOIN, SQL, Select, Value, fn
 
@@ -180,9 +181,7 @@ def overdue(actor, *, as_of: date | None = None, kind: str | None = None,
 @service("view_worklists", changes=False)
 def overdue_counts(actor, *, as_of: date | None = None) -> dict[str, int]:
     """How many overdue items of each kind (kinds with none are left out)."""
-    items = _overdue_items(as_of or _clinic_today(), None, _KIND_ONLY).alias("item")
-    query = Select([items], [items.c.kind, fn.COUNT(SQL("*"))]).group_by(items.c.kind)
-    return dict(query.bind(database_proxy).tuples())
+    return dict(_run(_overdue_counts_query, as_of or _clinic_today()))
 
 
 # --- the overdue list, also measured on its own by benchmarks/ ---
@@ -194,11 +193,33 @@ _NOTHING = ()
 
 
 def overdue_page(today: date, kind: str | None, offset: int, limit: int) -> tuple[OverdueRow, ...]:
-    """One page of the overdue list; call inside a service (one transaction).
+    """One page of the overdue list, its patients joined in; call inside a service (one transaction)."""
+    rows = []
+    for item_type, item_id, kind, due_by, urgent, status, episode_id, *patient in _run(
+            _overdue_page_query, today, kind, offset, limit):
+        due_by = _as_date(due_by)
+        rows.append(OverdueRow(
+            **_patient_columns(_PatientRow(*patient[:-1], _as_date(patient[-1])), episode_id),
+            item_type=item_type,
+            item_id=item_id,
+            kind=kind,
+            kind_title=KIND_TITLES[kind],
+            due_by=due_by,
+            days_overdue=(today - due_by).days,
+            urgent=bool(urgent),
+            status=status,
+        ))
+    return tuple(rows)
 
-    Each side is cut to its own first offset + limit rows before the two are merged,
-    so a page costs the same with a thousand overdue items as with a hundred thousand.
-    """
+
+def overdue_total(today: date, kind: str | None) -> int:
+    """How many items the whole overdue list holds, counted by the database."""
+    return _run(_overdue_total_query, today, kind)[0][0]
+
+
+def _overdue_page_query(today: date, kind: str | None, offset: int, limit: int) -> Select:
+    """Each side is cut to its own first offset + limit rows before the two are merged,
+    so a page costs the same with a thousand overdue items as with a hundred thousand."""
     appointments, referrals = _overdue_sides(today, kind, _ITEM)
     wanted = offset + limit
     items = (
@@ -206,34 +227,41 @@ def overdue_page(today: date, kind: str | None, offset: int, limit: int) -> tupl
         .union_all(_first(referrals.order_by(Referral.urgent.desc(), Referral.due_by, Referral.id), wanted))
         .alias("item")
     )
-    query = (
-        Select([items], [items.c[name] for name in _ITEM])
+    return (
+        Select([items.join(Episode, on=(Episode.id == items.c.episode_id))
+                .join(Patient, on=(Patient.id == Episode.patient))],
+               [*(items.c[name] for name in _ITEM), *_patient_row_fields()])
         .order_by(items.c.urgent.desc(), items.c.due_by, items.c.item_type, items.c.item_id)
         .offset(offset).limit(limit)
     )
-    page = list(query.bind(database_proxy).dicts())
-    patients = _patients_of_episodes({item["episode_id"] for item in page})
-    rows = []
-    for item in page:
-        due_by = _as_date(item["due_by"])
-        rows.append(OverdueRow(
-            **patients[item["episode_id"]],
-            item_type=item["item_type"],
-            item_id=item["item_id"],
-            kind=item["kind"],
-            kind_title=KIND_TITLES[item["kind"]],
-            due_by=due_by,
-            days_overdue=(today - due_by).days,
-            urgent=bool(item["urgent"]),
-            status=item["status"],
-        ))
-    return tuple(rows)
 
 
-def overdue_total(today: date, kind: str | None) -> int:
-    """How many items the whole overdue list holds, counted by the database."""
+def _overdue_counts_query(today: date) -> Select:
+    items = _overdue_items(today, None, _KIND_ONLY).alias("item")
+    return Select([items], [items.c.kind, fn.COUNT(SQL("*"))]).group_by(items.c.kind)
+
+
+def _overdue_total_query(today: date, kind: str | None) -> Select:
     items = _overdue_items(today, kind, _NOTHING).alias("item")
-    return Select([items], [fn.COUNT(SQL("*"))]).bind(database_proxy).scalar()
+    return Select([items], [fn.COUNT(SQL("*"))])
+
+
+def _run(build, *arguments) -> list[tuple]:
+    """The rows of the query ``build(*arguments)`` makes, compiled to SQL once for the same arguments.
+
+    peewee took longer to write the overdue list's nested SQL than the database took to
+    answer it (benchmarks/test_worklist_bench.py compares with hand-written SQL); a list
+    redrawn after each change asks again with the same arguments, so the text is kept.
+    Only the text is kept, never the rows: every call asks the database.
+    """
+    sql, parameters = _compiled(type(database_proxy.obj), build, *arguments)
+    return database_proxy.execute_sql(sql, parameters).fetchall()
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(_dialect: type, build, *arguments) -> tuple[str, tuple]:
+    sql, parameters = build(*arguments).bind(database_proxy).sql()
+    return sql, tuple(parameters)
 
 
 def _overdue_items(today: date, kind: str | None, columns: tuple[str, ...]):
@@ -300,13 +328,32 @@ def patient_fields():
 
 def patient_columns(episode: Episode) -> dict:
     """The PatientColumns fields of an episode read with ``patient_fields()``."""
-    patient = episode.patient
+    return _patient_columns(episode.patient, episode.id)
+
+
+class _PatientRow(NamedTuple):
+    """A patient's columns read as a plain tuple: a hundred model instances cost more than the query."""
+
+    id: int
+    family_name: str
+    given_name: str
+    nhs_number: str | None
+    date_of_birth: date
+    display_name = Patient.display_name  # the model's own wording of the name
+
+
+def _patient_row_fields() -> tuple:
+    """The _PatientRow fields, in order, as columns to select."""
+    return (Patient.id, Patient.family_name, Patient.given_name, Patient.nhs_number, Patient.date_of_birth)
+
+
+def _patient_columns(patient: Patient | _PatientRow, episode_id: int) -> dict:
     return {
         "patient_id": patient.id,
         "patient_name": patient.display_name,
         "nhs_number": format_nhs_number(patient.nhs_number) if patient.nhs_number else "",
         "date_of_birth": patient.date_of_birth,
-        "episode_id": episode.id,
+        "episode_id": episode_id,
     }
 
 
@@ -320,8 +367,9 @@ def _patients_of_episodes(episode_ids: set[int]) -> dict[int, dict]:
     """PatientColumns fields by episode id, in one query for a whole page."""
     if not episode_ids:
         return {}
-    query = Episode.select(*patient_fields()).join(Patient).where(Episode.id.in_(sorted(episode_ids)))
-    return {episode.id: patient_columns(episode) for episode in query}
+    query = (Episode.select(Episode.id, *_patient_row_fields())
+             .join(Patient).where(Episode.id.in_(sorted(episode_ids))).tuples())
+    return {episode_id: _patient_columns(_PatientRow(*patient), episode_id) for episode_id, *patient in query}
 
 
 def _referral_rows_query(where):

@@ -32,9 +32,11 @@ from clinic_desktop.services.admin import pathway_settings
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings, update_clinic_settings
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_date
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.transaction import database_errors_in_words
 from clinic_desktop.ui.admin.admin_form import StatusLine, confirm_moving_deadlines
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
 # The regions a UK clinic is likely in; any region the holidays package knows may be typed.
 HOLIDAY_REGIONS = ("GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR", "IE")
@@ -140,7 +142,7 @@ class ClinicPage(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(row)
         self.show_settings(settings)
-        hub.changed.connect(self._on_changes)
+        self.redraws = RedrawWhenSeen(self, hub, self._on_changes)
 
     def show_settings(self, settings: ClinicSettings) -> None:
         self.settings = settings
@@ -225,7 +227,7 @@ class ClinicPage(QWidget):
 
     def _on_changes(self, changes) -> None:
         """Another workstation's change shows here unless the manager is in the middle of editing."""
-        if (changes.everything or "clinic_setting" in changes.entities) and not self.changes():
+        if changes.touches(Entity.CLINIC_SETTING) and not self.changes():
             Op(self, _settings_in_words).success(self.show_settings).failure(self.message.refuse).run()
 
 

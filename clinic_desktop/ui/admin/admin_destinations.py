@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QLabel, QPlainTextEdit, QWidget
 
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.referrals import destinations
 from clinic_desktop.services.referrals.destinations import REFERRAL_KINDS, DestinationRecord
 from clinic_desktop.services.referrals.letter_content import kind_title
@@ -104,7 +105,7 @@ class DestinationsPage(AdminListPage):
     def __init__(self, actor: Actor, hub, parent=None):
         super().__init__(hub, "Where referral letters go. Deactivate a destination that no longer takes "
                          "referrals: letters already addressed to it keep its address.", "Referral destinations",
-                         _COLUMNS, frozenset({"referral_destination"}), parent, widest=240)
+                         _COLUMNS, frozenset({Entity.REFERRAL_DESTINATION}), parent, widest=240)
         self.actor = actor
         self.add_button("&New destination…", self.new_destination, needs_selection=False)
         self.add_button("&Edit…", self.edit_selected)

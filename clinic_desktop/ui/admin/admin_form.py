@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog, show_as_refusal
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 
 Column = tuple[str, Callable[[object], str]]  # header, the cell's text for a record
@@ -114,7 +116,7 @@ class AdminListPage(QWidget):
     """A list of records with buttons under it; subclasses say how to load and what to do."""
 
     def __init__(self, hub, intro: str, accessible_name: str, columns: Sequence[Column],
-                 entities: frozenset[str], parent=None, *, widest: int = 320):
+                 entities: frozenset[Entity], parent=None, *, widest: int = 320):
         super().__init__(parent)
         self.hub = hub
         self._entities = entities
@@ -133,7 +135,7 @@ class AdminListPage(QWidget):
         layout.addLayout(self.buttons)
         layout.addWidget(self.status)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
-        hub.changed.connect(self._on_changes)
+        self.redraws = RedrawWhenSeen(self, hub, self._on_changes)
 
     def add_button(self, text: str, slot: Callable[[], None], *, needs_selection: bool = True) -> QPushButton:
         button = QPushButton(text)
@@ -221,7 +223,7 @@ class AdminListPage(QWidget):
         return went_through
 
     def _on_changes(self, changes) -> None:
-        if changes.everything or changes.entities & self._entities:
+        if changes.touches(*self._entities):
             self.reload()
 
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.transaction import database_errors_in_words
 from clinic_desktop.services.referrals import letter_content
 from clinic_desktop.services.referrals.letter_content import LOGO_MAX_BYTES
@@ -21,6 +22,7 @@ from clinic_desktop.ui.admin.admin_form import StatusLine
 from clinic_desktop.ui.letters.letter_preview import PdfPages
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
 PREVIEW_SCALE = 1.25  # pixels a point: an A4-wide letterhead about 740 pixels across
 
@@ -59,7 +61,7 @@ class LetterheadPage(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.reload()
-        hub.changed.connect(self._on_changes)
+        self.redraws = RedrawWhenSeen(self, hub, self._on_changes)
 
     def reload(self) -> None:
         """Draw the letterhead as stored now (after a change here or on another workstation)."""
@@ -107,7 +109,7 @@ class LetterheadPage(QWidget):
         return True
 
     def _on_changes(self, changes) -> None:
-        if changes.everything or "clinic_setting" in changes.entities:
+        if changes.touches(Entity.CLINIC_SETTING):
             self.reload()
 
 

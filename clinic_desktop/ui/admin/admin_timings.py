@@ -35,8 +35,10 @@ from clinic_desktop.services.admin.pathway_settings import (
     TIMING_WORDS,
     TimingsRecord,
 )
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.ui.admin.admin_form import StatusLine, confirm_moving_deadlines
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
 _INTRO = ("Each timing is the number of days from the event that starts its clock to the item's deadline. A "
           "deadline on a weekend, public holiday or closure day moves to the working day before. Saving moves "
@@ -113,7 +115,7 @@ class TimingsPage(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.reload()
-        hub.changed.connect(self._on_changes)
+        self.redraws = RedrawWhenSeen(self, hub, self._on_changes)
 
     def reload(self) -> None:
         Op(self, lambda: pathway_settings.current_timings(self.actor)).success(self.show_timings).failure(
@@ -173,7 +175,7 @@ class TimingsPage(QWidget):
         self.message.tell(f"Saved the new timings. {change.in_words}")
 
     def _on_changes(self, changes) -> None:
-        if (changes.everything or "clinic_setting" in changes.entities) and not self.changes():
+        if changes.touches(Entity.CLINIC_SETTING) and not self.changes():
             self.reload()
 
 

@@ -38,6 +38,7 @@ from clinic_desktop.services.admin import backup, backup_schedule
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings, update_clinic_settings
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
@@ -45,6 +46,7 @@ from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.command_label import CommandLabel, with_copy_button
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog, save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.time_format import short_date
 
 _FILTER = "Clinic Desktop backups (*.sqlite3 *.pgdump);;All files (*)"
@@ -78,7 +80,7 @@ class BackupPage(QWidget):
         outer.addWidget(scroll)
         self._show_daily_settings(settings)
         self.refresh_copies()
-        hub.changed.connect(self._redraw)
+        self.redraws = RedrawWhenSeen(self, hub, self._redraw)
 
     # --- building ---
 
@@ -329,7 +331,7 @@ class BackupPage(QWidget):
 
     def _redraw(self, changes) -> None:
         # A daily backup made by the timer or a scheduled job is a change too; nothing else is.
-        if changes.everything or changes.entities & {"database", "clinic_setting"}:
+        if changes.touches(Entity.DATABASE, Entity.CLINIC_SETTING):
             self.refresh_copies()
 
     def refresh_copies(self) -> None:

@@ -37,7 +37,9 @@ from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.appointment_book_models import DayBookModel, WeekBookModel
 from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.change_hub import BOOKED
 from clinic_desktop.ui.widgets.palette import banner_style
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.time_format import weekday_date
 
 _ACTIONS = (  # text, shortcut, permission, method, enabled for the selected appointment's status
@@ -143,18 +145,19 @@ class AppointmentBookView(QWidget):
         self.clinician.currentIndexChanged.connect(lambda _index: self.reload())
         self.date.dateChanged.connect(lambda _date: self.reload())
         self.day_mode.toggled.connect(lambda _checked: self.reload())
-        hub.changed.connect(self._changed)
+        self.redraws = RedrawWhenSeen(self, hub, self._changed)
         self._today = today(settings.zone)
         self.reload()
 
     def _changed(self, changes) -> None:
-        """Redraw; at midnight a book left on "today" moves on to the new day."""
+        """Redraw for a change to what the book shows; at midnight a book left on "today" moves on to the new day."""
         if changes.new_day:
             was_today, self._today = self._today, today(self._settings.zone)
             if self.shown_day() == was_today:
                 self.step(0)  # the date change redraws the book
                 return
-        self.reload()
+        if changes.touches(*BOOKED):
+            self.reload()
 
     def _apply_palette(self, _scheme=None) -> None:
         self.banner.setStyleSheet(banner_style("bookBanner", "info"))

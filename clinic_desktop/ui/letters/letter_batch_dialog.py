@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, InvalidTransition, ServiceError
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.letter_batch import UnsentLetter, each_unsent_letter
@@ -53,6 +54,7 @@ from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.palette import banner_style
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.worklists.worklist_views import to_send_view
 
@@ -166,7 +168,7 @@ class LetterBatchDialog(QDialog):
         layout.addWidget(buttons)
         self.setTabOrder(self.table, self.print_button)
         self.setTabOrder(self.print_button, self.export_button)
-        hub.changed.connect(self._changed)  # a bound method: let go when the dialog is deleted
+        self.redraws = RedrawWhenSeen(self, hub, self._changed)  # a child: let go when the dialog is deleted
         self.reload()
 
     def sizeHint(self) -> QSize:
@@ -176,8 +178,9 @@ class LetterBatchDialog(QDialog):
     def running(self) -> bool:
         return self._run is not None
 
-    def _changed(self, _changes) -> None:
-        self.reload()
+    def _changed(self, changes) -> None:
+        if changes.touches(Entity.REFERRAL, Entity.PATIENT, Entity.REFERRAL_DESTINATION):
+            self.reload()
 
     def reload(self) -> None:
         """Read the list again (not while a run is working through it)."""

@@ -46,6 +46,7 @@ from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
 
 _UNSAFE = re.compile(r"[^\w]+")  # as the batch export names its files: Zoë and 王芳 stay as they are
@@ -181,7 +182,7 @@ class LetterWindow(QDialog):
         window = cls(actor, settings, f"{record.kind_title} referral letter — {record.patient_name}", load, parent)
         window.show_referral(record, version)
         if hub is not None:
-            hub.changed.connect(window._on_changed)
+            window.redraws = RedrawWhenSeen(window, hub, window._on_changed)
         return window
 
     @classmethod

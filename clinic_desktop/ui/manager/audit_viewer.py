@@ -50,7 +50,7 @@ _PATIENT_NUMBER = re.compile(r"#?\s*(\d{1,9})")
 DATE_FORMAT = "dd MMM yyyy"
 
 
-class AuditViewer(RedrawWhenSeen, QWidget):
+class AuditViewer(QWidget):
     """``AuditViewer(actor, settings, hub)``; emits ``patient_requested(patient_id)``."""
 
     patient_requested = Signal(int)
@@ -97,7 +97,7 @@ class AuditViewer(RedrawWhenSeen, QWidget):
                          self.table)
         for before, after in zip(reading_order, reading_order[1:]):
             QWidget.setTabOrder(before, after)
-        hub.changed.connect(self.redraw_for)  # every change is an entry here
+        self.redraws = RedrawWhenSeen(self, hub, self.reload)  # every change is an entry here
         self.reload()
 
     # --- building ---
@@ -212,7 +212,6 @@ class AuditViewer(RedrawWhenSeen, QWidget):
             return Page(rows=(), total=0, offset=offset, limit=limit)
 
     def reload(self, *_args) -> None:
-        self._stale = False
         self._refused = None
         try:
             self._fill_choices()

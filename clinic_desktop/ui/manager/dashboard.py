@@ -4,8 +4,10 @@ Left, the overdue figures by kind, by how long and by clinician: each figure is 
 button that opens the list behind it (the "Overdue list" tab), whose rows open their
 patient. Right, the four pathway measures, each with its value, its definition in words
 and its last 12 weeks as a chart. Everything is read in one service call; the view
-redraws when the change hub reports a change (at once if it is on screen, else when it
-is next shown). "Export…" saves the dashboard or the list shown as PDF or CSV.
+redraws when the change hub reports a change to what it counts (when it is next shown,
+if it is hidden), reading off the window's thread, the latest read winning, so a change
+from another workstation never freezes the window. "Export…" saves the dashboard or the
+list shown as PDF or CSV.
 """
 from __future__ import annotations
 
@@ -35,7 +37,8 @@ from clinic_desktop.services.reporting.pathway_measures import Measure
 from clinic_desktop.ui.manager.measure_charts import MeasureChart, empty_weeks_text
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem
 from clinic_desktop.ui.ops.messages import sentence
-from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -202,7 +205,7 @@ class OverdueListPanel(QWidget):
         self.patient_requested.emit(self.model.row_at(row_number).patient_id)
 
 
-class DashboardView(RedrawWhenSeen, QWidget):
+class DashboardView(QWidget):
     """The dashboard tab. ``patient_requested`` asks the main window to open a patient."""
 
     patient_requested = Signal(int)
@@ -213,6 +216,7 @@ class DashboardView(RedrawWhenSeen, QWidget):
         self._actor = actor
         self._settings = settings
         self.board: dashboard.Dashboard | None = None
+        self._reads = 0  # background reads started: only the latest one's figures are shown
         self.heading = bold_label(1.3)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -267,16 +271,39 @@ class DashboardView(RedrawWhenSeen, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        hub.changed.connect(self.redraw_for)
+        self.redraws = RedrawWhenSeen(self, hub, self._on_changes)
 
     def reload(self) -> None:
-        """Read every figure again (one service call, one transaction)."""
+        """Read every figure again now (one service call, one transaction)."""
         try:
             board = dashboard.dashboard(self._actor)
         except ServiceError as error:
-            self.summary.setText(f"⚠ The dashboard could not be read, so it may be out of date. {sentence(str(error))}")
+            self._unread(str(error))
             return
-        self._stale = False
+        self._show_board(board)
+
+    def reload_in_background(self) -> Op:
+        """Read every figure again off the window's thread; a later read overtakes this one."""
+        self._reads += 1
+        number = self._reads
+
+        def if_latest(show):
+            return lambda outcome: show(outcome) if number == self._reads else None
+
+        actor = self._actor
+        return (Op(self, lambda: dashboard.dashboard(actor))
+                .success(if_latest(self._show_board))
+                .failure(if_latest(self._unread))
+                .in_background())
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(*LISTED):
+            self.reload_in_background()
+
+    def _unread(self, reason: str) -> None:
+        self.summary.setText(f"⚠ The dashboard could not be read, so it may be out of date. {sentence(reason)}")
+
+    def _show_board(self, board: dashboard.Dashboard) -> None:
         self.board = board
         self.heading.setText(f"Overdue dashboard · {board.clinic_name} · as of {short_date(board.as_of)}")
         overdue = board.overdue

@@ -107,12 +107,13 @@ class Op(QObject):
         self._conclude(result, problem)
         return self.ok
 
-    def in_background(self, label: str | None, *, cancellable: bool = False) -> Op:
+    def in_background(self, label: str | None = None, *, cancellable: bool = False) -> Op:
         """Run on a thread of its own; a progress dialog with ``label`` appears if it takes a while.
 
         ``label=None``: no dialog at all, for work the user carries on beside (a backup
         copy told on its page), that has no window to show one over (the daily backup), or
-        whose caller shows the wait itself (a sign-in dialog says "Checking…" under its fields).
+        whose caller shows the wait itself (a sign-in dialog says "Checking…" under its fields),
+        and for what the user did not ask for and need not wait for (a redraw, the change poll).
         """
         Op._live.add(self)
         self._watcher = Watcher(self._report)
@@ -133,6 +134,15 @@ class Op(QObject):
     def cancel(self) -> None:
         if self._watcher is not None:
             self._watcher.cancel()
+
+    @classmethod
+    def settle(cls, seconds: float = 30) -> None:
+        """Wait for every op under way to finish and deliver its outcome (tests: a read started by
+        one test must not run on into the next test's database)."""
+        deadline = time.monotonic() + seconds
+        for op in list(cls._live):
+            op.wait(max(0.0, deadline - time.monotonic()))
+        QApplication.processEvents()  # the outcomes, queued by the finished threads
 
     def wait(self, seconds: float = 120) -> None:
         """Block until the thread is done (closing the app, screenshots); the outcome is

@@ -36,6 +36,7 @@ from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientSt
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
 from clinic_desktop.ui.widgets.palette import banner_style
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
 
@@ -104,7 +105,7 @@ class PatientView(QWidget):
         self.episode_choice.currentIndexChanged.connect(lambda _index: self._show_episode())
         for table in (self.reviews_table, self.referrals_table):
             table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
-        hub.changed.connect(self._on_changed)
+        self.redraws = RedrawWhenSeen(self, hub, self._on_changed)  # a tab behind another redraws when chosen
         self.reload()
 
     def _lay_out(self) -> None:

@@ -2,9 +2,15 @@
 
 After a write made in this window, and every few seconds for writes made on other
 workstations, the hub reads the new audit events and announces a ``Changes``; each view
-decides for itself whether it is concerned (Anki's ``OpChanges``, fed by the database).
-The clinic's date changing at midnight is a change too: what was due today is overdue
-now, even if nobody touched anything, and a window is often left open overnight.
+decides for itself whether it is concerned (Anki's ``OpChanges``, fed by the database),
+in ``Entity`` kinds, never bare strings. The clinic's date changing at midnight is a
+change too: what was due today is overdue now, even if nobody touched anything, and a
+window is often left open overnight.
+
+On PostgreSQL the timer's read is a round trip to the server, so it runs off the window's
+thread (ui/ops/op.py) and its result is announced back on it; one read at a time, and a
+read overtaken by one made meanwhile on the window's thread (after a write here) is
+dropped, so nothing is announced twice.
 """
 from __future__ import annotations
 
@@ -17,21 +23,40 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core import changes as change_feed
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.ui.ops.op import Op
 
 POLL_SECONDS = 3
 _REMEMBERED = 2 * change_feed.LOOK_BACK
+
+# What the worklists and the dashboard list and count: the records of care, the patients'
+# names on their rows, the clinicians they are assigned to and the timings that set due dates.
+# An export (a report, the audit trail) or a referral destination changes none of it.
+LISTED = (Entity.APPOINTMENT, Entity.REFERRAL, Entity.EPISODE, Entity.PATIENT, Entity.USER,
+          Entity.CLINIC_SETTING)
+# What the appointment book shows: bookings, whose they are, and the clinic's hours and closures.
+BOOKED = (Entity.APPOINTMENT, Entity.EPISODE, Entity.PATIENT, Entity.USER, Entity.CLINIC_SETTING)
 
 
 @dataclass(frozen=True)
 class Changes:
     patient_ids: frozenset[int]
-    entities: frozenset[str]
+    entities: frozenset[Entity]
     everything: bool = False
     new_day: bool = False  # the clinic's date moved on since the last announcement
 
+    def touches(self, *entities: Entity) -> bool:
+        """Whether any record of these kinds may have changed (everything does)."""
+        return self.everything or not self.entities.isdisjoint(entities)
+
     def touches_patient(self, patient_id: int) -> bool:
         return self.everything or patient_id in self.patient_ids
+
+    def merged(self, later: Changes) -> Changes:
+        """These changes and ``later`` ones as one (what a hidden view is handed when shown)."""
+        return Changes(self.patient_ids | later.patient_ids, self.entities | later.entities,
+                       self.everything or later.everything, self.new_day or later.new_day)
 
 
 class ChangeHub(QObject):
@@ -50,9 +75,12 @@ class ChangeHub(QObject):
         self._newest_hash = start.newest_hash
         self._seen: deque[int] = deque(sorted(start.event_ids), maxlen=_REMEMBERED)
         self._failing = False
+        self._reads = 0  # feeds taken in so far: a background read started before the last one is stale
+        self._reading: Op | None = None
+        self._in_background = change_feed.read_over_the_network()
         self._timer = QTimer(self)
         self._timer.setInterval(int((POLL_SECONDS if poll_seconds is None else poll_seconds) * 1000))
-        self._timer.timeout.connect(self.poll)
+        self._timer.timeout.connect(self.poll_soon)
         self._timer.start()
 
     def after_change(self) -> None:
@@ -61,15 +89,46 @@ class ChangeHub(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        if self._reading is not None:
+            self._reading.wait()
 
     def poll(self, everything: bool = False) -> bool:
-        """Read what changed and announce it; ``everything``: announce a full redraw anyway (F5).
+        """Read what changed now and announce it; ``everything``: announce a full redraw anyway (F5).
         False when the database could not be read (``unreachable`` says why)."""
         try:
-            feed = change_feed.changes_since(self._actor, self._newest, frozenset(self._seen), self._newest_hash)
+            feed = self._read()
         except ServiceError as error:
             self._report_failure(str(error))
             return False
+        self._take(feed, everything)
+        return True
+
+    def poll_soon(self) -> None:
+        """The timer's read: at once on SQLite; on PostgreSQL off the window's thread, one at a time."""
+        if not self._in_background:
+            self.poll()
+        elif self._reading is None:
+            started_after = self._reads
+            self._reading = (Op(self, self._read)
+                             .success(lambda feed: self._take(feed) if self._reads == started_after else None)
+                             .failure(self._report_failure))
+            self._reading.finished.connect(self._read_done)
+            self._reading.in_background()
+
+    def is_reading(self) -> bool:
+        """Whether a background read is under way (the next tick waits for it)."""
+        return self._reading is not None
+
+    def _read_done(self) -> None:
+        self._reading.deleteLater()  # one every few seconds: none is kept
+        self._reading = None
+
+    def _read(self) -> change_feed.ChangeFeed:
+        return change_feed.changes_since(self._actor, self._newest, frozenset(self._seen), self._newest_hash)
+
+    def _take(self, feed: change_feed.ChangeFeed, everything: bool = False) -> None:
+        """Remember how far the feed has been read, then announce what it says."""
+        self._reads += 1
         if self._failing:
             self._failing = False
             self.reachable.emit()
@@ -78,7 +137,7 @@ class ChangeHub(QObject):
             self._seen.clear()
             self._seen.extend(sorted(feed.event_ids))
             self.replaced.emit()
-            return True
+            return
         self._seen.extend(sorted(feed.event_ids))
         day = clock.today(self._zone)
         if day != self._day:
@@ -86,7 +145,6 @@ class ChangeHub(QObject):
             self.changed.emit(Changes(feed.patient_ids, feed.entities, everything=True, new_day=True))
         elif feed.event_ids or everything:
             self.changed.emit(Changes(feed.patient_ids, feed.entities, feed.everything or everything))
-        return True
 
     def _report_failure(self, reason: str) -> None:
         if not self._failing:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.exchange import exchange_actions
@@ -116,7 +117,8 @@ class MainWindow(QMainWindow):
         self._add_actions()
         self._apply_palette()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
-        self.hub.changed.connect(lambda _changes: self._show_urgent())
+        self.hub.changed.connect(
+            lambda changes: self._show_urgent() if changes.touches(Entity.REFERRAL, Entity.PATIENT) else None)
         self.hub.unreachable.connect(self._database_unreachable)
         self.hub.replaced.connect(self.database_restored)  # e.g. `clinic-desktop restore` while this was open
         self.hub.reachable.connect(lambda: self.show_status("Connected to the database again; lists up to date"))

@@ -2,13 +2,14 @@
 
 A row opens its patient (double-click or Enter). The actions a list needs sit in a bar
 above it (book, arrived, did not attend, record the finding, acknowledge), enabled for the
-selected row. The lists redraw whenever the change hub reports a change, keeping the
-selected row and the scroll position, so a receptionist's place survives another
-workstation's booking.
+selected row. The list on screen redraws when the change hub reports a change to what it
+lists, keeping the selected row and the scroll position, so a receptionist's place
+survives another workstation's booking. A list behind another tab redraws when it is
+chosen; meanwhile only its count in the tab title is read again, off the window's thread.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,8 +29,9 @@ from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem, list_writer
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
+from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
 from clinic_desktop.ui.worklists.row_actions import RowActions
@@ -85,6 +87,11 @@ class WorklistTable(QWidget):
     def selected_row(self):
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
+
+    def count(self) -> int:
+        """How many rows the list holds now, counted by the database (touches no widget: safe off
+        the window's thread)."""
+        return self._fetch(0, 1).total
 
     def reload(self) -> None:
         """Read the list again, keeping the selected row (by what it is about) and the scroll position."""
@@ -154,6 +161,7 @@ class ListByKind(QWidget):
         self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
         self.patient_requested = self.list.patient_requested
         self.total_changed = self.list.total_changed
+        self.count = self.list.count
         self.view = view
         self.model = self.list.model
         self.table = self.list.table
@@ -237,6 +245,7 @@ class WorklistsPanel(QTabWidget):
         self.setAccessibleName("Worklists")
         self.row_actions = RowActions(actor, settings, hub, self)
         self.lists: list[WorklistTable | ListByKind] = []
+        self._recounts = 0  # recounts of the lists behind started so far: only the latest one's answer is shown
         for view in views_for(actor.role, settings.zone):
             if view.key == "overdue":
                 widget = OverdueByKind(actor, self.row_actions)
@@ -247,11 +256,12 @@ class WorklistsPanel(QTabWidget):
             else:
                 widget = WorklistTable(view, actor, self.row_actions)
             widget.patient_requested.connect(self.patient_requested)
-            widget.total_changed.connect(self._update_titles)
+            widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(tab, self.lists[tab].model.total))
+            widget.redraws = RedrawWhenSeen(widget, hub, lambda changes, shown=widget: self._redraw(shown, changes))
             self.lists.append(widget)
             self.addTab(widget, view.title)
         self.row_actions.patient_requested.connect(self.patient_requested)
-        hub.changed.connect(lambda _changes: self.reload())
+        hub.changed.connect(self._recount_hidden)
         self.reload()
 
     def reload(self) -> None:
@@ -268,6 +278,29 @@ class WorklistsPanel(QTabWidget):
     def list_for(self, key: str):
         return next(widget for widget in self.lists if widget.view.key == key)
 
-    def _update_titles(self) -> None:
-        for index, widget in enumerate(self.lists):
-            self.setTabText(index, f"{widget.view.title} ({widget.model.total})")
+    def _redraw(self, widget: WorklistTable | ListByKind, changes: Changes) -> None:
+        if changes.touches(*LISTED):
+            widget.reload()
+
+    def _recount_hidden(self, changes: Changes) -> None:
+        """The counts of the lists behind other tabs, read one after the other on one thread of
+        their own, so the list on screen redraws and paints without waiting for them."""
+        if not changes.touches(*LISTED):
+            return
+        hidden = [(tab, widget.count) for tab, widget in enumerate(self.lists) if not widget.isVisible()]
+        if not hidden:
+            return
+        self._recounts += 1
+        number = self._recounts
+        recount = (Op(self, lambda: [(tab, count()) for tab, count in hidden])
+                   .success(lambda totals: self._show_hidden_totals(totals) if number == self._recounts else None)
+                   .failure(lambda _reason: None))  # the counts shown stay; a list says why when it is chosen
+        QTimer.singleShot(0, recount.in_background)  # once the list on screen has painted
+
+    def _show_hidden_totals(self, totals: list[tuple[int, int]]) -> None:
+        for tab, total in totals:
+            if not self.lists[tab].isVisible():  # one shown meanwhile has redrawn with its own count
+                self._show_total(tab, total)
+
+    def _show_total(self, tab: int, total: int) -> None:
+        self.setTabText(tab, f"{self.lists[tab].view.title} ({total})")

@@ -20,6 +20,7 @@ from clinic_desktop.services.admin import backup, users
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import (
     Conflict,
     DatabaseBusy,
@@ -44,7 +45,7 @@ def _add_patient(family_name: str) -> Patient:
 def register_then_fail(actor):
     """Writes a patient and its audit event, then hits a problem."""
     patient = _add_patient("Halfway")
-    audit.record(actor, "register_patient", "patient", patient.id, "registered HALFWAY, Test")
+    audit.record(actor, "register_patient", Entity.PATIENT, patient.id, "registered HALFWAY, Test")
     raise ValidationError("something was wrong after all")
 
 
@@ -56,8 +57,8 @@ def register_without_audit(actor):
 @service("register_patient")
 def register_with_two_events(actor):
     patient = _add_patient("Twice")
-    audit.record(actor, "register_patient", "patient", patient.id, "registered TWICE, Test")
-    audit.record(actor, "register_patient", "patient", patient.id, "registered TWICE, Test again")
+    audit.record(actor, "register_patient", Entity.PATIENT, patient.id, "registered TWICE, Test")
+    audit.record(actor, "register_patient", Entity.PATIENT, patient.id, "registered TWICE, Test again")
 
 
 @service("view_patient", changes=False)
@@ -155,7 +156,7 @@ def losing_the_race(database, times: int, attempts: list):
         patient = _add_patient(f"Attempt{len(attempts)}")
         if len(attempts) <= times:
             database.execute_sql(SERIALIZATION_FAILURE)
-        audit.record(actor, "register_patient", "patient", patient.id, "registered after a retry")
+        audit.record(actor, "register_patient", Entity.PATIENT, patient.id, "registered after a retry")
 
     return register_racing
 
@@ -198,7 +199,7 @@ def test_a_database_locked_by_another_workstation_is_reported_as_busy(sqlite_sta
 def register_with_a_name_too_long(actor):
     """A family name longer than its column, slipping past every check a real service makes."""
     patient = _add_patient("Longer" * 100)
-    audit.record(actor, "register_patient", "patient", patient.id, "registered a long name")
+    audit.record(actor, "register_patient", Entity.PATIENT, patient.id, "registered a long name")
 
 
 @service("register_patient")
@@ -206,7 +207,7 @@ def register_the_same_nhs_number_twice(actor):
     for family_name in ("First", "Second"):
         patient = _add_patient(family_name)
         Patient.update(nhs_number="9434765919").where(Patient.id == patient.id).execute()
-    audit.record(actor, "register_patient", "patient", patient.id, "registered twice")
+    audit.record(actor, "register_patient", Entity.PATIENT, patient.id, "registered twice")
 
 
 def test_a_value_the_database_refuses_as_too_long_is_a_validation_error(staff, database):

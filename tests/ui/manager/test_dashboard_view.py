@@ -1,6 +1,8 @@
 """The dashboard tab driven like a practice manager does, over the hand-built clinic."""
 from __future__ import annotations
 
+import dataclasses
+import threading
 from datetime import date
 
 import pytest
@@ -10,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.reporting import dashboard
 from clinic_desktop.ui.manager.dashboard import DashboardView, for_screenshot
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 
@@ -122,13 +125,51 @@ def test_weeks_without_a_bar_are_named_under_the_chart(view):
                     "23 Nov. 0 % in the week of 26 Oct.")
 
 
-def test_a_change_elsewhere_redraws_the_figures(view, clinic):
+def test_a_change_elsewhere_redraws_the_figures(qtbot, view, clinic):
     clinic.open("Young", date(2026, 11, 2))  # its 2-week review was due 16 Nov: 9 days overdue
 
     view.findChild(ChangeHub).after_change()
 
-    assert view.by_band.buttons["8-14"].text() == "2"
+    qtbot.waitUntil(lambda: view.by_band.buttons["8-14"].text() == "2")  # read off the window's thread
     assert view.by_kind.buttons["two_week_review"].text() == "4"
+
+
+def test_a_hidden_dashboard_reads_nothing_until_it_is_shown(qtbot, view, clinic, monkeypatch):
+    reads = []
+    read = dashboard.dashboard
+    monkeypatch.setattr(dashboard, "dashboard", lambda actor: reads.append(actor) or read(actor))
+    view.hide()
+    clinic.open("Young", date(2026, 11, 2))
+
+    view.findChild(ChangeHub).after_change()
+
+    assert reads == [] and view.by_band.buttons["8-14"].text() == "1"
+    view.show()
+    qtbot.waitUntil(lambda: view.by_band.buttons["8-14"].text() == "2")
+    assert len(reads) == 1
+
+
+def test_the_latest_redraw_wins(qtbot, view, monkeypatch):
+    """A slow read overtaken by a later one is not shown over it."""
+    let_go, calls = threading.Event(), []
+    read = dashboard.dashboard
+
+    def first_slow_and_old(actor):
+        calls.append(actor)
+        if len(calls) == 1:
+            let_go.wait(30)
+            return dataclasses.replace(read(actor), clinic_name="Before the change")
+        return read(actor)
+
+    monkeypatch.setattr(dashboard, "dashboard", first_slow_and_old)
+    slow = view.reload_in_background()
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    later = view.reload_in_background()
+    qtbot.waitUntil(lambda: later.ok is not None)  # the later read is shown first
+    let_go.set()
+    qtbot.waitUntil(lambda: slow.ok is not None)  # then the slow one arrives, and is dropped
+
+    assert "Before the change" not in view.heading.text() and view.board.clinic_name != "Before the change"
 
 
 def test_export_dashboard_saves_a_pdf(qtbot, view, tmp_path):

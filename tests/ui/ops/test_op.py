@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QPushButton,
 
 from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clock import frozen_at, now_utc
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import AcknowledgementRequired, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.patients import patient_search, patients
@@ -165,7 +166,7 @@ def _register_many(actor, count: int, stop_after: threading.Event):
             stop_after.set()
         progress.step(number + 1, count, f"Patient {number + 1} of {count}")
     from clinic_desktop.services.audit import audit
-    audit.record(actor, "create", "patient", None, f"{count} patients")
+    audit.record(actor, "create", Entity.PATIENT, None, f"{count} patients")
 
 
 def test_progress_is_shown_and_cancel_keeps_nothing_of_the_work(qtbot, window, sqlite_staff, monkeypatch):

@@ -1,6 +1,7 @@
 """The home tab's worklists: each role's own lists, the row actions, redrawing on changes."""
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timezone
 
 from database_fixtures import PASSWORD
@@ -10,14 +11,14 @@ from test_letter_window import drawn
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.appointments import appointments, day_book
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.episodes.episodes import MedicationInput
 from clinic_desktop.services.episodes.handover import UNASSIGNED
 from clinic_desktop.services.patients import patients
-from clinic_desktop.services.referrals import referrals
+from clinic_desktop.services.referrals import destinations, referrals
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.forms.medication_form import MedicationForm
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
@@ -57,6 +58,14 @@ def _panel(qtbot, actor, poll_seconds=60):
     return panel, hub
 
 
+def _chosen(panel, key: str):
+    """The list ``key``, its tab chosen in the panel on screen (a list behind another tab redraws when chosen)."""
+    shown = panel.list_for(key)
+    panel.show()
+    panel.setCurrentWidget(shown)
+    return shown
+
+
 def _select(table_widget, row: int) -> None:
     table_widget.table.selectRow(row)
 
@@ -82,7 +91,7 @@ def test_an_empty_list_says_what_empty_means(qtbot, sqlite_staff):
 def test_receptionist_records_arrival_from_todays_list(qtbot, sqlite_staff):
     appointment_id = _booked_today(sqlite_staff, "Smith")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    today = panel.list_for("today")
+    today = _chosen(panel, "today")
     _select(today, 0)
     assert today.buttons["Arrived"].isEnabled()
     today.buttons["Arrived"].click()
@@ -94,18 +103,19 @@ def test_receptionist_records_arrival_from_todays_list(qtbot, sqlite_staff):
 def test_did_not_attend_puts_the_review_on_the_rebook_list(qtbot, sqlite_staff):
     _booked_today(sqlite_staff, "Smith")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    _select(panel.list_for("today"), 0)
+    today = _chosen(panel, "today")
+    _select(today, 0)
     with frozen_at(MONDAY.replace(hour=11, minute=30)):  # the 11:00 review has started
-        panel.list_for("today").buttons["Did not attend"].click()
-    assert "Did not attend (1)" in panel.titles()
-    rebook = panel.list_for("did_not_attend").model
+        today.buttons["Did not attend"].click()
+    qtbot.waitUntil(lambda: "Did not attend (1)" in panel.titles())  # a tab behind: its count, off the UI thread
+    rebook = _chosen(panel, "did_not_attend").model
     assert rebook.index(0, 0).data() == "2-week review (after did not attend)"
 
 
 def test_a_refused_action_is_explained_and_the_list_catches_up(qtbot, sqlite_staff):
     appointment_id = _booked_today(sqlite_staff, "Smith")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    today = panel.list_for("today")
+    today = _chosen(panel, "today")
     _select(today, 0)
     appointments.record_attended(sqlite_staff.clinician, appointment_id)  # another workstation, meanwhile
     today.buttons["Did not attend"].click()
@@ -150,12 +160,13 @@ def test_a_reload_keeps_the_selected_row(qtbot, sqlite_staff):
     _episode(sqlite_staff, "Adams", date(2026, 11, 10))
     _episode(sqlite_staff, "Baker", date(2026, 11, 12))
     panel, hub = _panel(qtbot, sqlite_staff.receptionist)
-    to_book = panel.list_for("to_book")
+    to_book = _chosen(panel, "to_book")
     baker_row = next(number for number in range(to_book.model.rowCount())
                      if to_book.model.row_at(number).patient_name == "BAKER, Ann")
     _select(to_book, baker_row)
     _episode(sqlite_staff, "Aaron", date(2026, 11, 9))  # sorts above everyone
     hub.after_change()
+    assert to_book.model.row_at(0).patient_name == "AARON, Ann"  # redrawn
     assert to_book.selected_row().patient_name == "BAKER, Ann"
     current = to_book.table.currentIndex()  # where Enter and the arrow keys go from
     assert to_book.model.row_at(current.row()).patient_name == "BAKER, Ann"
@@ -231,7 +242,7 @@ def test_to_send_lists_signed_letters_urgent_first(qtbot, sqlite_staff):
 def test_mark_sent_takes_the_letter_off_the_to_send_list(qtbot, sqlite_staff):
     referral_id = _signed_letter(sqlite_staff, "Adams")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    to_send = panel.list_for("to_send")
+    to_send = _chosen(panel, "to_send")
     assert not to_send.buttons["Mark sent"].isEnabled()
     _select(to_send, 0)
     assert to_send.buttons["Mark sent"].isEnabled()
@@ -294,7 +305,7 @@ def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, sqlite_sta
 def test_a_referral_the_pathway_raised_offers_write_the_letter(qtbot, sqlite_staff):
     _episode(sqlite_staff, "Flag", date(2026, 11, 23), red_flags=["suspected cauda equina syndrome"])
     panel, _ = _panel(qtbot, sqlite_staff.clinician)
-    to_write = panel.list_for("referrals_to_write")
+    to_write = _chosen(panel, "referrals_to_write")
     assert "Referrals to write (1)" in panel.titles()
     assert to_write.model.index(0, 0).data() == "URGENT · Urgent red-flag referral"
     _select(to_write, 0)
@@ -303,14 +314,15 @@ def test_a_referral_the_pathway_raised_offers_write_the_letter(qtbot, sqlite_sta
     assert dialog.isVisible()
     dialog.text.setPlainText("Please see today.")
     dialog.save()
-    assert "Referrals to write (0)" in panel.titles() and "Awaiting signature (1)" in panel.titles()
+    assert "Referrals to write (0)" in panel.titles()
+    qtbot.waitUntil(lambda: "Awaiting signature (1)" in panel.titles())
 
 
 def test_reception_records_an_outcome_after_the_slot_has_ended(qtbot, sqlite_staff):
     appointment_id = _booked_today(sqlite_staff, "Smith")  # 11:00 to 11:20
     with frozen_at(MONDAY.replace(hour=11, minute=30)):
         panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-        outcomes = panel.list_for("outcome_to_record")
+        outcomes = _chosen(panel, "outcome_to_record")
         assert "Outcome to record (1)" in panel.titles()
         assert outcomes.model.index(0, 0).data() == "23 Nov 2026 11:00"
         _select(outcomes, 0)
@@ -324,7 +336,7 @@ def test_reception_records_a_late_acknowledgement_from_the_chase_list(qtbot, sql
     referrals.mark_referral_sent(sqlite_staff.receptionist, referral_id)
     with frozen_at(datetime(2026, 12, 9, 9, tzinfo=timezone.utc)):  # eleven working days on
         panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-        chase = panel.list_for("acknowledgements")
+        chase = _chosen(panel, "acknowledgements")
         assert "Acknowledgements to chase (1)" in panel.titles()
         assert chase.model.index(0, 1).data() == "23 Nov 2026"
         _select(chase, 0)
@@ -376,3 +388,67 @@ def test_the_manager_sees_all_open_work_and_narrows_it_to_the_unassigned(qtbot, 
     assert work.model.total == 1 and work.model.index(0, 1).data() == "Referrals to write"
     with qtbot.waitSignal(panel.patient_requested):
         work.table.doubleClicked.emit(work.model.index(0, 0))
+
+
+# --- what a change redraws ---
+
+
+def _reads_of(monkeypatch, module, name: str) -> list[int]:
+    """The page sizes asked of ``module.name`` from now on (a count reads a page of one)."""
+    limits: list[int] = []
+    service = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        limits.append(kwargs["limit"])
+        return service(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return limits
+
+
+def test_a_list_behind_another_tab_only_recounts_until_it_is_chosen(qtbot, sqlite_staff, monkeypatch):
+    panel, hub = _panel(qtbot, sqlite_staff.receptionist)
+    _chosen(panel, "to_book")
+    today_reads = _reads_of(monkeypatch, day_book, "todays_page")
+    _booked_today(sqlite_staff, "Smith")  # as if on another workstation
+
+    hub.after_change()
+
+    qtbot.waitUntil(lambda: "Today (1)" in panel.titles())  # its count in the tab title, read off the window's thread
+    assert today_reads == [1] and panel.list_for("today").model.rowCount() == 0
+    today = _chosen(panel, "today")
+    assert today_reads == [1, 100] and today.model.index(0, 0).data() == "11:00"
+
+
+def test_a_change_the_lists_do_not_show_reads_none_of_them(qtbot, sqlite_staff, monkeypatch):
+    panel, hub = _panel(qtbot, sqlite_staff.receptionist)
+    _chosen(panel, "to_book")
+    reads = _reads_of(monkeypatch, worklists, "to_book") + _reads_of(monkeypatch, day_book, "todays_page")
+    destinations.create_destination(sqlite_staff.manager, name="Spinal surgery, St Elsewhere",
+                                    kinds=["spinal_surgical"])
+
+    hub.after_change()
+
+    assert reads == [] and not any(op_thread.name.startswith("op:") for op_thread in threading.enumerate())
+
+
+def test_a_shown_list_keeps_its_place_past_the_first_page(qtbot, sqlite_staff):
+    for number in range(60):  # two reviews each: 120 rows, more than a page of 100
+        _episode(sqlite_staff, f"Patient{number:02d}", date(2026, 11, 2))
+    panel, hub = _panel(qtbot, sqlite_staff.receptionist)
+    to_book = _chosen(panel, "to_book")
+    panel.resize(900, 500)
+    to_book.table.scrollToBottom()  # Qt asks the model for the next page
+    qtbot.waitUntil(lambda: to_book.model.rowCount() == 120)
+    to_book.table.scrollToBottom()
+    _select(to_book, 110)
+    chosen, scrolled = to_book.selected_row(), to_book.table.verticalScrollBar().value()
+    patients.register_patient(sqlite_staff.manager, family_name="Newcomer", given_name="Ann",
+                              date_of_birth=date(1970, 1, 1))  # a change the list is redrawn for
+
+    with qtbot.waitSignal(to_book.total_changed):  # redrawn
+        hub.after_change()
+
+    assert to_book.model.rowCount() == 120
+    assert to_book.selected_row() == chosen and to_book.table.currentIndex().row() == 110
+    assert to_book.table.verticalScrollBar().value() == scrolled
