@@ -229,7 +229,7 @@ class Op(QObject):
                 self._hub.after_change()
             Op._live.discard(self)
             self.finished.emit()
-            self.deleteLater()  # one op per keystroke of a search must not pile up under its widget
+            self.setParent(None)  # let go by its widget: an op per keystroke of a search must not pile up there
 
     def _show_refusal(self, text: str) -> None:
         show_refusal(self._parent, text, self._refusal_title)
