@@ -32,8 +32,8 @@ class UTCDateTimeField(Field):
     def python_value(self, value):
         if value is None:
             return None
-        if isinstance(value, str):
-            return datetime.strptime(value, _SQLITE_FORMAT).replace(tzinfo=timezone.utc)
+        if isinstance(value, str):  # the text db_value wrote, "+00:00" and all; 50x quicker than strptime
+            return datetime.fromisoformat(value)
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
-from clinic_desktop.models import Appointment, Episode, User, database_proxy, is_sqlite
+from clinic_desktop.models import Appointment, Episode, Patient, User, database_proxy, is_sqlite
 from clinic_desktop.models.appointments import SLOT_HOLDING_STATUSES
 from clinic_desktop.models.constraints import DOUBLE_BOOKING_MESSAGE
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
@@ -225,7 +225,11 @@ def get_appointment(actor, appointment_id: int) -> AppointmentRecord:
 def appointments_for_episode(actor, episode_id: int) -> tuple[AppointmentRecord, ...]:
     """Every appointment of an episode, in due-date order (history included)."""
     episode_id = validation.record_id(episode_id, "episode")
-    rows = Appointment.select().where(Appointment.episode == episode_id).order_by(Appointment.due_by, Appointment.id)
+    # One query, the episode, patient and clinician joined: a long history (90 appointments) read
+    # row by row took three queries each, most of the time its patient's tab took to open.
+    rows = (Appointment.select(Appointment, Episode, Patient, User).join(Episode).join(Patient)
+            .switch(Appointment).join(User, JOIN.LEFT_OUTER)
+            .where(Appointment.episode == episode_id).order_by(Appointment.due_by, Appointment.id))
     return tuple(_record(row) for row in rows)
 
 
@@ -394,7 +398,7 @@ def _patient_id(appointment: Appointment) -> int:
 
 
 def _record(row: Appointment) -> AppointmentRecord:
-    clinician = User.get_by_id(row.clinician_id) if row.clinician_id else None
+    clinician = row.clinician if row.clinician_id else None  # read with the row when joined
     return AppointmentRecord(
         id=row.id, episode_id=row.episode_id, patient_id=row.episode.patient_id,
         patient_name=row.episode.patient.display_name, kind=row.kind, status=row.status, due_by=row.due_by,

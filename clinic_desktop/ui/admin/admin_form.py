@@ -258,9 +258,8 @@ class AdminDialog(QDialog):
     def run(self, call: Callable[[], object], words: Callable[[object], str]) -> bool:
         """Call the service (ui/ops); announce and close, or explain and stay with the field at fault focused."""
         self.message.clear()
-        op = Op(self, call)
-        return op.success(lambda result: self._saved(words(result))).failure(
-            lambda why: self.refuse(why, getattr(op.refusal, "field", None))).run()
+        return (Op(self, call).success(lambda result: self._saved(words(result)))
+                .refused(lambda error: self.refuse(str(error), getattr(error, "field", None))).run())
 
     def _saved(self, words: str) -> None:
         self.saved.emit(words)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.core import clock
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.exchange import calendar_export, fhir_export, patient_import
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.exchange.import_dialog import PatientImportDialog
@@ -84,15 +83,6 @@ class CalendarExportDialog(QDialog):
         intro.setWordWrap(True)
         self.clinician = QComboBox()
         self.clinician.setAccessibleName("Clinician")
-        try:
-            clinicians = calendar_export.calendar_clinicians(actor)
-        except ServiceError:
-            clinicians = ()
-        for record in clinicians:
-            self.clinician.addItem(record.full_name, record.username)
-        wanted = clinician_username or (actor.username if actor.role == "clinician" else None)
-        if wanted and self.clinician.findData(wanted) >= 0:
-            self.clinician.setCurrentIndex(self.clinician.findData(wanted))
         today = clock.today(settings.zone)
         self.start = _date_edit(today, "First day")
         self.has_end = QCheckBox("&Stop after")
@@ -104,7 +94,19 @@ class CalendarExportDialog(QDialog):
         form.addRow("&From", self.start)
         form.addRow(self.has_end, self.end)
         self.message = lay_out_form_dialog(self, intro, form, "Choose file…", self.choose_file)
+        # Unreadable: the list stays empty and the form says why, where it says what is missing.
+        (Op(self, lambda: calendar_export.calendar_clinicians(actor))
+         .success(lambda clinicians: self._offer(clinicians, clinician_username))
+         .failure(lambda why: self.message.setText(sentence(why))).run())
         self.resize(520, self.sizeHint().height())
+
+    def _offer(self, clinicians, clinician_username: str | None) -> None:
+        """Every clinician, the one asked for (else the clinician signed in) chosen."""
+        for record in clinicians:
+            self.clinician.addItem(record.full_name, record.username)
+        wanted = clinician_username or (self.actor.username if self.actor.role == "clinician" else None)
+        if wanted and self.clinician.findData(wanted) >= 0:
+            self.clinician.setCurrentIndex(self.clinician.findData(wanted))
 
     def choose_file(self) -> None:
         username = self.clinician.currentData()

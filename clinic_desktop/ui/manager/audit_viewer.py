@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.audit import audit_log
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_date, format_time
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.patients import patient_search
 from clinic_desktop.services.patients.patients import get_patient
 from clinic_desktop.services.worklists.worklists import Page
@@ -124,7 +123,6 @@ class AuditViewer(QWidget):
         self.user_box.setAccessibleName("User filter")
         self.action_box = QComboBox()
         self.action_box.setAccessibleName("Action filter")
-        self._fill_choices()
         self.user_box.currentIndexChanged.connect(self.reload)
         self.action_box.currentIndexChanged.connect(self.reload)
         self.from_check, self.from_date = self._date_filter("Fro&m:", "From date", -30)
@@ -177,9 +175,13 @@ class AuditViewer(QWidget):
         bar.addWidget(self.export_button)
         return bar
 
-    def _fill_choices(self) -> None:
+    def _choices(self) -> tuple:
+        """The users and actions the trail holds, for the filters to offer."""
+        return audit_log.audit_users(self._actor), audit_log.audit_actions(self._actor)
+
+    def _fill_choices(self, choices: tuple) -> None:
         """The users and actions the filters offer, keeping what was chosen."""
-        users, actions = audit_log.audit_users(self._actor), audit_log.audit_actions(self._actor)
+        users, actions = choices
         for box, everyone, items in ((self.user_box, "Anyone", [(user.label, user.id) for user in users]),
                                      (self.action_box, "Any action",
                                       [(audit_log.action_title(action), action) for action in actions])):
@@ -202,26 +204,25 @@ class AuditViewer(QWidget):
 
     def _fetch(self, offset: int, limit: int):
         """A page for the table; a refused filter gives an empty page and its reason under the filters."""
-        chosen = self.filters()
-        try:
-            return audit_log.search_events(self._actor, patient_id=chosen.patient_id, user_id=chosen.user_id,
-                                           action=chosen.action, start=chosen.start, end=chosen.end,
-                                           offset=offset, limit=limit)
-        except ServiceError as error:
-            self._refused = str(error)
-            return Page(rows=(), total=0, offset=offset, limit=limit)
+        chosen, pages = self.filters(), []
+        (Op(self, lambda: audit_log.search_events(self._actor, patient_id=chosen.patient_id, user_id=chosen.user_id,
+                                                  action=chosen.action, start=chosen.start, end=chosen.end,
+                                                  offset=offset, limit=limit))
+         .success(pages.append).failure(self._refuse).run())
+        return pages[0] if pages else Page(rows=(), total=0, offset=offset, limit=limit)
 
     def reload(self, *_args) -> None:
         self._refused = None
-        try:
-            self._fill_choices()
-            self.model.reload()
-        except ServiceError as error:
-            self._refused = str(error)
+        if Op(self, self._choices).success(self._fill_choices).failure(self._refuse).run():
+            self.model.reload()  # each page is read through an Op of its own (``_fetch``)
         self._say(self._refused)
         total = self.model.total
         self.count.setText("" if self._refused else "No entries match these filters." if total == 0
                            else f"{total:,} {'entry' if total == 1 else 'entries'}, newest first")
+
+    def _refuse(self, why: str) -> None:
+        self._refused = why
+        self._say(why)
 
     def _say(self, text: str | None) -> None:
         self.message.setText(sentence(text) if text else "")

@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.reporting import dashboard, report_export
 from clinic_desktop.services.reporting.dashboard import Count, OverdueFilter
 from clinic_desktop.services.reporting.pathway_measures import Measure
 from clinic_desktop.ui.manager.measure_charts import MeasureChart, empty_weeks_text
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem
 from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
@@ -176,17 +176,18 @@ class OverdueListPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        try:
-            self.model.reload()
-        except ServiceError as error:
-            self.problem.setText(f"⚠ The list could not be read, so it may be out of date. {sentence(str(error))}")
-            self.problem.show()
+        if not Op(self, self.model.reload).failure(self._out_of_date).run():
             return
         self.stale = False
         self.problem.hide()
         self.heading.setText(f"{self.description}: {self.model.total} overdue")
         self.show_all_button.setEnabled(self.chosen != OverdueFilter())
         self.table.resizeColumnsToContents()
+
+    def _out_of_date(self, reason: str) -> None:
+        """The rows shown stay, and the panel says they may be out of date."""
+        self.problem.setText(f"⚠ The list could not be read, so it may be out of date. {sentence(reason)}")
+        self.problem.show()
 
     def export(self):
         chosen = self.chosen
@@ -216,7 +217,7 @@ class DashboardView(QWidget):
         self._actor = actor
         self._settings = settings
         self.board: dashboard.Dashboard | None = None
-        self._reads = 0  # background reads started: only the latest one's figures are shown
+        self._reads = LatestOp(self, None)  # redraws after a change: only the latest one's figures are shown
         self.heading = bold_label(1.3)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -275,26 +276,12 @@ class DashboardView(QWidget):
 
     def reload(self) -> None:
         """Read every figure again now (one service call, one transaction)."""
-        try:
-            board = dashboard.dashboard(self._actor)
-        except ServiceError as error:
-            self._unread(str(error))
-            return
-        self._show_board(board)
+        Op(self, lambda: dashboard.dashboard(self._actor)).success(self._show_board).failure(self._unread).run()
 
     def reload_in_background(self) -> Op:
         """Read every figure again off the window's thread; a later read overtakes this one."""
-        self._reads += 1
-        number = self._reads
-
-        def if_latest(show):
-            return lambda outcome: show(outcome) if number == self._reads else None
-
         actor = self._actor
-        return (Op(self, lambda: dashboard.dashboard(actor))
-                .success(if_latest(self._show_board))
-                .failure(if_latest(self._unread))
-                .in_background())
+        return self._reads.run(lambda: dashboard.dashboard(actor), self._show_board, self._unread)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches(*LISTED):

@@ -19,7 +19,9 @@ __all__ = ["LatestOp"]
 class LatestOp:
     """Runs reads for ``parent`` in the background; only the latest one's outcome is shown."""
 
-    def __init__(self, parent: QWidget, label: str):
+    def __init__(self, parent: QWidget, label: str | None):
+        """``label``: what the progress dialog says if a read takes a while; None for no dialog
+        (a redraw the user did not ask for, see ``Op.in_background``)."""
         self._parent, self._label = parent, label
         self._current: Op | None = None
 

@@ -69,7 +69,6 @@ class Op(QObject):
         self._dialog: QProgressDialog | None = None
         self._last_report = 0.0
         self.ok: bool | None = None  # None while running; then whether the call went through
-        self.refusal: ServiceError | None = None  # what refused it: a form focuses its ``field``
 
     # -- what to do with the outcome ---------------------------------------------------------
 
@@ -84,8 +83,10 @@ class Op(QObject):
         return self
 
     def refused(self, callback: Callable[[ServiceError], None]) -> Op:
-        """``callback(error)`` with the service's refusal itself, instead of ``failure``: for a
-        form that answers its kind (a possible duplicate to confirm, a warning to acknowledge)."""
+        """``callback(error)`` with the service's refusal itself, instead of ``failure`` (which then
+        hears only of what was no refusal: a bug, in the background): for a form that answers its
+        kind (a possible duplicate to confirm, a warning to acknowledge) or focuses the ``field``
+        at fault. ``str(error)`` is the sentence."""
         self._on_refused = callback
         return self
 
@@ -213,8 +214,6 @@ class Op(QObject):
             self._dialog.deleteLater()
             self._dialog = None
         self.ok = problem is None
-        if isinstance(problem, ServiceError):
-            self.refusal = problem
         try:
             if isinstance(problem, Cancelled):
                 self._on_cancelled()

@@ -6,6 +6,7 @@ window or another workstation. What can be done from here lives in patient_actio
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
@@ -58,7 +59,8 @@ class PatientView(QWidget):
         self._patient = patients.get_patient(actor, patient_id)
         self._episodes: tuple[EpisodeSpan, ...] = ()
         self._events = ()
-        self._episode_record = None
+        self._episode_record: episode_records.EpisodeRecord | None = None
+        self._drawn_episode: int | None = None  # whose reviews and referrals the lists show
         timings = pathway_sync.pathway_timings()
         self._week_marks = (timings.two_week_review_days, timings.twelve_week_check_days)
 
@@ -176,14 +178,13 @@ class PatientView(QWidget):
         parts += [part for part in ((record.sex or "").capitalize(), _address(record), record.telephone) if part]
         self.details.setText(" · ".join(parts))
 
-    def _show_alerts(self, episode) -> None:
+    def _show_alerts(self, episode, caution: episode_records.PrescribingCaution | None) -> None:
         for chip in self.alert_chips:
             self.alerts.removeWidget(chip)
             chip.deleteLater()
         self.alert_chips = []
         severity = self._patient.hepatic_impairment
         if severity != "none":
-            caution = episode_records.prescribing_caution(self._actor, self.patient_id, "muscle_relaxant")
             self._add_chip("hepaticAlert", f"⚠ Hepatic impairment: {severity}",
                            "urgent" if caution and caution.requires_acknowledgement else "info",
                            f"Muscle relaxants: {caution.message}" if caution else "")
@@ -207,21 +208,41 @@ class PatientView(QWidget):
         return next((span for span in self._episodes if span.episode_id == chosen), None)
 
     def _show_episode(self) -> None:
+        """Read the chosen episode whole, then draw it: a read that fails draws nothing of it."""
         span = self.episode()
-        record = episode_records.get_episode(self._actor, span.episode_id) if span else None
-        self._episode_record = record
+        (Op(self, lambda: self._read_episode(span))
+         .success(lambda read: self._draw_episode(span, read))
+         .failure(lambda error: self._episode_unread(span, error)).run())
+
+    def _read_episode(self, span: EpisodeSpan | None) -> _EpisodeRead:
+        caution = (episode_records.prescribing_caution(self._actor, self.patient_id, "muscle_relaxant")
+                   if self._patient.hepatic_impairment != "none" else None)
+        if span is None:
+            return _EpisodeRead(caution=caution)
+        return _EpisodeRead(episode_records.get_episode(self._actor, span.episode_id),
+                            appointments_for_episode(self._actor, span.episode_id),
+                            referrals_for_episode(self._actor, span.episode_id), caution)
+
+    def _draw_episode(self, span: EpisodeSpan | None, read: _EpisodeRead) -> None:
+        self._episode_record = read.record
+        self._drawn_episode = span.episode_id if span else None
         events = tuple(event for event in self._events if span and event.episode_id == span.episode_id)
         self.chart.show_episode(span, events, self._today(), self._week_marks)
-        self.episode_summary.setText(_episode_summary(span, record))
-        self._show_alerts(record)
+        self.episode_summary.setText(_episode_summary(span, read.record))
+        self._show_alerts(read.record, read.caution)
         self.timeline_model.show(events)
-        self._reselect(self.reviews_table, self.reviews_model,
-                       appointments_for_episode(self._actor, span.episode_id) if span else (),
+        self._reselect(self.reviews_table, self.reviews_model, read.reviews,
                        lambda row: row.status in ("to_book", "booked"))
-        self._reselect(self.referrals_table, self.referrals_model,
-                       referrals_for_episode(self._actor, span.episode_id) if span else (),
+        self._reselect(self.referrals_table, self.referrals_model, read.referrals,
                        lambda row: row.status not in ("closed", "cancelled"))
         self._update_actions()
+
+    def _episode_unread(self, span: EpisodeSpan | None, error: str) -> None:
+        """The episode shown read again: kept as shown. Another one chosen: its time line (read
+        with the record) with no reviews or referrals, never the last episode's under its name."""
+        if span is not None and span.episode_id != self._drawn_episode:
+            self._draw_episode(span, _EpisodeRead())
+        self.episode_summary.setText(f"⚠ The episode could not be read just now: {error}")
 
     def _reselect(self, table: QTableView, model: "_ListModel", rows, open_item: Callable) -> None:
         """New rows, with the same item selected as before, else the first still open (else the first)."""
@@ -312,6 +333,16 @@ def referral_columns(zone, today: Callable[[], date]) -> list[Column]:
             Column("Due by", lambda row: short_date(row.due_by)),
             Column("Letter", letter),
             Column("Reason", lambda row: row.reason)]
+
+
+@dataclass(frozen=True)
+class _EpisodeRead:
+    """What the chosen episode shows beyond the time line, read in one go."""
+
+    record: episode_records.EpisodeRecord | None = None
+    reviews: tuple = ()
+    referrals: tuple = ()
+    caution: episode_records.PrescribingCaution | None = None  # a muscle relaxant's, for a hepatic patient
 
 
 class _ListModel(PagedTableModel):

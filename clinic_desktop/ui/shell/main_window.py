@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.entity import Entity
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.exchange import exchange_actions
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
-from clinic_desktop.ui.ops.messages import show_refusal
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.actions import MENU_TITLES, ActionSet, menu_places
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.manager_tabs import ManagerTabs
@@ -268,11 +267,11 @@ class MainWindow(QMainWindow):
         if view is None:
             from clinic_desktop.ui.patients.patient_view import PatientView
 
-            try:
-                view = PatientView(self.actor, self._settings, self.hub, patient_id)
-            except ServiceError as error:
-                show_refusal(self, str(error))
-                return None
+            opened: list[PatientView] = []
+            if not (Op(self, lambda: PatientView(self.actor, self._settings, self.hub, patient_id))
+                    .success(opened.append).run()):
+                return None  # no such patient, or the database unreachable: the refusal box says which
+            view = opened[0]
             self._patients[patient_id] = view
             index = self.tabs.addTab(view, view.title())
             self.tabs.setTabToolTip(index, view.title())
@@ -310,11 +309,11 @@ class MainWindow(QMainWindow):
             self.open_patient(self._urgent_patients[0])
 
     def _show_urgent(self) -> None:
-        try:
-            referrals = worklists.urgent_red_flags(self.actor)
-        except ServiceError as error:
-            self._database_unreachable(str(error))
-            return
+        """The banner read again; unreadable, it stays as it was and the status bar says why."""
+        (Op(self, lambda: worklists.urgent_red_flags(self.actor))
+         .success(self._show_urgent_referrals).failure(self._database_unreachable).run())
+
+    def _show_urgent_referrals(self, referrals) -> None:
         self._urgent_patients = [row.patient_id for row in referrals]
         self.urgent_action.setEnabled(bool(referrals))
         if not referrals:

@@ -205,10 +205,10 @@ class DesktopSession(QObject):
         """Every record, accounts included, is now the backup's: nobody stays signed in on the old ones."""
         if self.window is None:
             return  # already signed out: the restore is announced by the page and by the change feed
-        try:
+        try:  # no Op: nothing is shown here; the sign-in dialog that follows says what is wrong with the database
             self._settings = load_settings()
         except ServiceError:
-            pass  # the sign-in dialog will say what is wrong with the database
+            pass  # the clinic's name from before the restore, on the sign-in dialog
         self.sign_out("The database was restored from a backup. Sign in again; accounts and "
                       "passwords are those the backup holds.")
 

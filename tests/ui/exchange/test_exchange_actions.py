@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.exchange import calendar_export
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.exchange import exchange_actions
 from clinic_desktop.ui.exchange.import_dialog import PatientImportDialog
@@ -136,3 +138,14 @@ def test_import_patients_opens_the_dialog_and_passes_on_the_result(qtbot, window
     with qtbot.waitSignal(dialog.import_rows().finished, timeout=10_000):
         pass
     assert [result.imported for result in got] == [1]
+
+
+def test_clinicians_that_cannot_be_read_leave_the_calendar_form_saying_why(window, sqlite_staff, monkeypatch):
+    def unreachable(actor):
+        raise DatabaseUnavailable("the database server could not be reached")
+
+    monkeypatch.setattr(calendar_export, "calendar_clinicians", unreachable)
+    dialog = exchange_actions.export_calendar(window, sqlite_staff.receptionist, load_settings())
+    assert dialog.isVisible() and dialog.clinician.count() == 0
+    assert dialog.message.text() == "The database server could not be reached."
+    assert not notices("refusal")

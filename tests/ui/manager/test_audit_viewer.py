@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QProgressDialog,
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit_chain, audit_log
 from clinic_desktop.services.core import progress
+from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.manager.audit_viewer import AuditViewer
 from clinic_desktop.ui.shell.change_hub import ChangeHub
@@ -258,3 +259,21 @@ def test_tab_goes_through_the_filters_in_reading_order_then_the_table(viewer, qt
         reached.append(QApplication.focusWidget())
     assert reached == [viewer.patient_box, viewer.clear_patient, viewer.user_box, viewer.action_box,
                        viewer.from_check, viewer.to_check, viewer.verify_button]  # a disabled date is skipped
+
+
+def unreachable(*args, **kwargs):
+    raise DatabaseUnavailable("the database server could not be reached")
+
+
+def test_entries_that_cannot_be_read_again_say_why_under_the_filters(viewer, monkeypatch):
+    monkeypatch.setattr(audit_log, "search_events", unreachable)
+    viewer.action_box.setCurrentIndex(1)
+    assert viewer.message.text() == "The database server could not be reached."
+    assert viewer.message.isVisible() and viewer.count.text() == "" and viewer.model.rowCount() == 0
+
+
+def test_filter_choices_that_cannot_be_read_again_say_why_and_keep_the_list(viewer, monkeypatch):
+    monkeypatch.setattr(audit_log, "audit_users", unreachable)
+    viewer.reload()
+    assert viewer.message.text() == "The database server could not be reached."
+    assert viewer.model.rowCount() == 7 and viewer.user_box.count() > 1

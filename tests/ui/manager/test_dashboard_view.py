@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.reporting import dashboard
 from clinic_desktop.ui.manager.dashboard import DashboardView, for_screenshot
 from clinic_desktop.ui.shell.change_hub import ChangeHub
@@ -205,3 +206,29 @@ def test_screenshot_view_builds_over_the_data(qtbot, sqlite_staff, clinic):
     qtbot.addWidget(shown)
 
     assert len(shown.cards) == 4 and shown.board.overdue.total == 7
+
+
+def unreachable(*args, **kwargs):
+    raise DatabaseUnavailable("the database server could not be reached")
+
+
+def test_a_list_that_cannot_be_read_says_so_and_keeps_its_rows(qtbot, view, monkeypatch):
+    qtbot.mouseClick(view.by_band.buttons["15-28"], Qt.MouseButton.LeftButton)
+    monkeypatch.setattr(dashboard, "overdue_list", unreachable)
+
+    qtbot.mouseClick(view.list.show_all_button, Qt.MouseButton.LeftButton)
+
+    assert view.list.problem.isVisible() and view.list.problem.text() == (
+        "⚠ The list could not be read, so it may be out of date. The database server could not be reached.")
+    assert view.list.model.rowCount() == 3 and view.list.heading.text() == "15–28 days overdue: 3 overdue"
+
+
+def test_a_dashboard_that_cannot_be_read_again_says_so_and_keeps_its_figures(qtbot, view, monkeypatch):
+    monkeypatch.setattr(dashboard, "dashboard", unreachable)
+
+    with qtbot.waitSignal(view.reload_in_background().finished, timeout=10_000):
+        pass
+
+    assert view.summary.text() == ("⚠ The dashboard could not be read, so it may be out of date. The database "
+                                   "server could not be reached.")
+    assert figures(view.by_band)["15-28"] == "3"

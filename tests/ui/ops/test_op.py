@@ -230,6 +230,6 @@ def test_a_form_learns_which_field_was_refused(window):
     def refused():
         raise ValidationError("the NHS number is not valid", field="nhs_number")
 
-    op = Op(window, refused)
-    op.failure(said.append).run()
-    assert said == ["the NHS number is not valid"] and op.refusal.field == "nhs_number"
+    Op(window, refused).refused(lambda error: said.append((str(error), error.field))).run()
+    assert said == [("the NHS number is not valid", "nhs_number")]
+    assert window.findChild(QMessageBox, "refusal") is None

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from patient_story import Story, at, build_story
 from test_patient_search import CLINIC_TIME  # noqa: F401 (the clinic's clock: Mon 23 Nov 2026)
 
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.errors import DatabaseUnavailable
-from clinic_desktop.services.episodes import discharge, episodes
+from clinic_desktop.services.episodes import discharge, episode_records, episodes
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.ui.patients.patient_view import PatientView, for_screenshot, pick_demo_patient
@@ -201,3 +202,33 @@ def test_a_record_that_cannot_be_read_again_says_so_and_keeps_what_is_shown(qtbo
     view.reload()
     assert view.details.text() == "⚠ The record could not be read just now: the database server could not be reached"
     assert view.name.text() == "SMITH, Ann" and listed(view) == shown
+
+
+def unreachable(*args, **kwargs):
+    raise DatabaseUnavailable("the database server could not be reached")
+
+
+def test_an_episode_that_cannot_be_read_again_says_so_in_the_view(qtbot, sqlite_staff, story, monkeypatch):
+    view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
+    reviews = view.reviews_model.rowCount()
+    monkeypatch.setattr(episode_records, "get_episode", unreachable)
+    view.reload()
+    assert view.episode_summary.text() == ("⚠ The episode could not be read just now: the database server could "
+                                           "not be reached")
+    assert view.reviews_model.rowCount() == reviews and view.findChild(QMessageBox) is None
+
+
+def test_another_episode_unreadable_shows_none_of_the_last_ones_reviews(qtbot, sqlite_staff, story, monkeypatch):
+    with frozen_at(at(11, 20)):
+        discharged_keeping_the_booking(sqlite_staff, story.episode_id)
+        episodes.open_episode(sqlite_staff.clinician, story.patient_id, first_contact_on=date(2026, 11, 20),
+                              presentation="radicular", severity="mild")
+    view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
+    monkeypatch.setattr(episode_records, "get_episode", unreachable)
+
+    view.episode_choice.setCurrentIndex(1)  # the discharged episode, whose STarT Back and reviews are on record
+
+    assert view.episode_summary.text().startswith("⚠ The episode could not be read just now")
+    assert "STarT Back: high risk" in listed(view)  # its time line, read with the record
+    assert view.reviews_model.rowCount() == 0 and view.referrals_model.rowCount() == 0
+    assert not view.actions.actions["start_back"].isEnabled()

@@ -10,10 +10,13 @@ from datetime import date, datetime, timezone
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
 from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.patients import patients
+from clinic_desktop.services.worklists import worklists
 from clinic_desktop.services.worklists.worklists import Page
 from clinic_desktop.ui.book.appointment_book import AppointmentBookView
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
@@ -236,3 +239,34 @@ def test_the_window_opens_without_the_heavy_libraries_that_only_some_tabs_need(s
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert loaded["imported"] == []
     assert {name.split(".")[0] for name in loaded["signed_in"]} == {"holidays"}
+
+
+def unreachable(*args, **kwargs):
+    raise DatabaseUnavailable("the database server could not be reached")
+
+
+def test_an_urgent_list_that_cannot_be_read_again_stays_pinned_and_the_status_bar_says_why(
+        qtbot, main_window, sqlite_staff, monkeypatch):
+    _patient_with_episode(sqlite_staff, "Brown", date(2026, 11, 23), red_flags=["suspected cauda equina"])
+    window = main_window(sqlite_staff.receptionist, shown=True)
+    monkeypatch.setattr(worklists, "urgent_red_flags", unreachable)
+
+    _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 23))
+    window.hub.after_change()
+
+    assert "The database cannot be reached — lists may be out of date. the database server could not be reached" in (
+        window.statusBar().currentMessage())
+    assert window.urgent.isVisible() and "BROWN, Ann" in window.urgent.text()
+
+
+def test_a_patient_that_cannot_be_opened_is_refused_in_a_box_and_no_tab_opens(qtbot, main_window, sqlite_staff,
+                                                                                monkeypatch):
+    _patient_with_episode(sqlite_staff, "Brown", date(2026, 11, 23))
+    window = main_window(sqlite_staff.receptionist, shown=True)
+    tabs = window.tabs.count()
+    monkeypatch.setattr(patients, "get_patient", unreachable)
+
+    assert window.open_patient(1) is None
+
+    box = window.findChild(QMessageBox, "refusal")
+    assert box.text() == "The database server could not be reached." and window.tabs.count() == tabs
