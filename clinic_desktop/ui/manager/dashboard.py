@@ -35,8 +35,8 @@ from clinic_desktop.services.reporting.dashboard import Count, OverdueFilter
 from clinic_desktop.services.reporting.pathway_measures import Measure
 from clinic_desktop.ui.manager.measure_charts import MeasureChart, empty_weeks_text
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem
-from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.latest import LatestOp
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 from patient_story import Story, at, build_story
+from PySide6.QtWidgets import QMessageBox
 from test_patient_search import CLINIC_TIME  # noqa: F401 (the clinic's clock: Mon 23 Nov 2026)
 
 from clinic_desktop.services.admin.settings import load_settings
