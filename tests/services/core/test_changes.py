@@ -14,7 +14,7 @@ from clinic_desktop.services.core.clock import now_utc
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.patients import patients
 
-SOURCE = Path(__file__).resolve().parents[2] / "clinic_desktop"
+SOURCE = Path(__file__).resolve().parents[3] / "clinic_desktop"
 
 
 def _register(staff, family_name: str):
