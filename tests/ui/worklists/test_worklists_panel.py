@@ -397,6 +397,8 @@ def test_the_manager_sees_all_open_work_and_narrows_it_to_the_unassigned(qtbot, 
     assert kinds == ["All open work (5)", "Reviews to book (4)", "Referrals to write (1)"]
     assert "All open work (5)" in panel.titles()
     assert work.model.index(0, 0).data() == "Unassigned"  # the handed-over referral first
+    qtbot.waitUntil(lambda: [work.owner.itemText(number) for number in range(work.owner.count())]
+                    == ["Anyone", sqlite_staff.other_clinician.full_name])  # the active clinicians, read beside
     work.unassigned_only.setChecked(True)
     rows_shown(work)
     assert work.model.total == 1 and work.model.index(0, 1).data() == "Referrals to write"
@@ -418,6 +420,24 @@ def _reads_of(monkeypatch, module, name: str) -> list[int]:
 
     monkeypatch.setattr(module, name, counted)
     return limits
+
+
+def test_nothing_is_read_until_the_panel_is_shown_and_then_not_on_the_windows_thread(qtbot, rows_shown,
+                                                                                        sqlite_staff, monkeypatch):
+    _episode(sqlite_staff, "Smith", date(2026, 11, 20))
+    on_the_windows_thread: list[bool] = []
+    service = worklists.to_book  # the To book list's pages and the Did not attend list's count
+
+    def noted(*args, **kwargs):
+        on_the_windows_thread.append(threading.current_thread() is threading.main_thread())
+        return service(*args, **kwargs)
+
+    monkeypatch.setattr(worklists, "to_book", noted)
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    assert on_the_windows_thread == [] and panel.titles()[0] == "To book"
+    rows_shown(panel.list_for("to_book"))
+    assert _counted(qtbot, panel)[0] == "To book (2)" and "Did not attend (0)" in panel.titles()
+    assert len(on_the_windows_thread) == 2 and not any(on_the_windows_thread)
 
 
 def test_a_list_behind_another_tab_only_recounts_until_it_is_chosen(qtbot, rows_shown, sqlite_staff, monkeypatch):
