@@ -275,6 +275,7 @@ class WorklistsPanel(QTabWidget):
         self.row_actions = RowActions(actor, settings, hub, self)
         self.lists: list[WorklistTable | ListByKind] = []
         self._recounts = 0  # recounts of the lists behind started so far: only the latest one's answer is shown
+        self._recount_waiting: list[int] | None = None  # tabs to count once the list on screen has its rows
         for view in views_for(actor.role, settings.zone):
             if view.key == "overdue":
                 widget = OverdueByKind(actor, self.row_actions)
@@ -286,6 +287,7 @@ class WorklistsPanel(QTabWidget):
                 widget = WorklistTable(view, actor, self.row_actions)
             widget.patient_requested.connect(self.patient_requested)
             widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(tab, self.lists[tab].model.total))
+            widget.total_changed.connect(self._start_recount)
             widget.redraws = RedrawWhenSeen(widget, hub, lambda changes, shown=widget: self._redraw(shown, changes))
             widget.table.viewport().installEventFilter(self)  # its first paint starts its first read
             self.lists.append(widget)
@@ -339,16 +341,27 @@ class WorklistsPanel(QTabWidget):
 
     def _recount(self, tabs: list[int]) -> None:
         """The counts of the lists behind other tabs, read one after the other on one thread of
-        their own, so the list on screen redraws and paints without waiting for them."""
+        their own once the list on screen has its rows: read beside them, they would slow it down
+        (the two threads take turns at the one Python interpreter and the one database file)."""
         if not tabs:
             return
-        hidden = [(tab, self.lists[tab].count) for tab in tabs]
+        self._recount_waiting = tabs
+        shown = self.currentWidget()
+        if not shown.isVisible() or shown.is_read():
+            QTimer.singleShot(0, self._start_recount)  # once the list on screen has painted
+        # otherwise started when the list on screen shows its rows (total_changed)
+
+    def _start_recount(self) -> None:
+        if self._recount_waiting is None:
+            return
+        hidden = [(tab, self.lists[tab].count) for tab in self._recount_waiting]
+        self._recount_waiting = None
         self._recounts += 1
         number = self._recounts
-        recount = (Op(self, lambda: [(tab, count()) for tab, count in hidden])
-                   .success(lambda totals: self._show_hidden_totals(totals) if number == self._recounts else None)
-                   .failure(lambda _reason: None))  # the counts shown stay; a list says why when it is chosen
-        QTimer.singleShot(0, recount.in_background)  # once the list on screen has painted
+        (Op(self, lambda: [(tab, count()) for tab, count in hidden])
+         .success(lambda totals: self._show_hidden_totals(totals) if number == self._recounts else None)
+         .failure(lambda _reason: None)  # the counts shown stay; a list says why when it is chosen
+         .in_background())
 
     def _show_hidden_totals(self, totals: list[tuple[int, int]]) -> None:
         for tab, total in totals:
