@@ -33,8 +33,8 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem, list_writer
-from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.latest import LatestOp
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
