@@ -49,18 +49,6 @@ def _program() -> str:
     return os.path.relpath(started) if os.path.isabs(started) and not started.startswith("/usr") else started
 
 
-def _load_the_clinic_calendar() -> None:
-    """The clinic's public holidays, before Qt is imported: every worklist's deadlines need them
-    from the first read, and they come from the 300 modules of the holidays package, each of
-    which PySide6 would read the source of if it were imported after Qt (its ``__feature__``
-    support looks for the word "PySide6" in every module imported later): a third less time."""
-    from clinic_desktop.services.admin.settings import load_settings
-    from clinic_desktop.services.core.clock import today
-
-    settings = load_settings()
-    settings.calendar().is_working_day(today(settings.zone))
-
-
 def run(arguments) -> int:
     if arguments.view and not arguments.screenshot:
         raise CommandError("--view chooses what --screenshot draws: add --screenshot FILE.png")
@@ -76,7 +64,6 @@ def run(arguments) -> int:
         from clinic_desktop.cli.demo_command import fill_if_empty
 
         fill_if_empty()
-    _load_the_clinic_calendar()
     if arguments.screenshot:
         from clinic_desktop.ui.shell.screenshots import save_screenshot
 

@@ -6,6 +6,7 @@ helpers beside this file (patient_story) import by name from any test below it.
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QStackedWidget, QTabWidget
 
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.ui.shell.change_hub import ChangeHub
@@ -28,3 +29,24 @@ def main_window(qtbot):
         return window
 
     return open_window
+
+
+@pytest.fixture
+def rows_shown(qtbot):
+    """``rows_shown(worklist)``: a list of the home tab on screen with its rows read, as a user waits for them.
+
+    Its tab is chosen (and the tabs holding that), its window shown, and the wait lasts until its
+    background read (started when it is painted, or by a change) has come back. Gives the list.
+    """
+
+    def shown(worklist):
+        page, holder = worklist, worklist.parentWidget()
+        while holder is not None:
+            if isinstance(holder, QStackedWidget) and isinstance(holder.parentWidget(), QTabWidget):
+                holder.parentWidget().setCurrentWidget(page)
+            page, holder = holder, holder.parentWidget()
+        worklist.window().show()
+        qtbot.waitUntil(worklist.is_read)
+        return worklist
+
+    return shown

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog, QWidget
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
 from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.app import application
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 
@@ -181,8 +182,9 @@ def save_screenshot(target: Path, database_location: str, view_name: str = "work
     widget = view.build(actor, settings, hub, database_location)
     widget.resize(view.size or widget.sizeHint().expandedTo(widget.minimumSizeHint()))
     widget.show()
-    for _ in range(3):  # layouts settle over a few passes of the event loop
-        app.processEvents()
+    for _ in range(3):  # layouts settle over a few passes of the event loop, and background reads come back
+        app.processEvents()  # (a list grouped by kind reads its counts, then its rows)
+        Op.settle()
     target.parent.mkdir(parents=True, exist_ok=True)
     saved = widget.grab().save(str(target), "PNG")
     _delete_now(widget, hub)

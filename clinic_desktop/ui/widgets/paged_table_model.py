@@ -45,7 +45,13 @@ class PagedTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Read the list again (it may have changed anywhere), as far as the user had scrolled."""
-        page = self._fetch_page(0, min(MOST_KEPT_ON_RELOAD, max(PAGE_SIZE, len(self._rows))))  # may refuse
+        self._take_reloaded(self._fetch_page(0, self._reload_limit()))  # may refuse
+
+    def _reload_limit(self) -> int:
+        """How many rows a reload reads: those scrolled through, at least a page, at most 1,000."""
+        return min(MOST_KEPT_ON_RELOAD, max(PAGE_SIZE, len(self._rows)))
+
+    def _take_reloaded(self, page) -> None:
         self.beginResetModel()
         self._rows = list(page.rows)
         self._total = page.total
@@ -65,7 +71,10 @@ class PagedTableModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        page = self._fetch_page(len(self._rows), PAGE_SIZE)
+        self._take_more(self._fetch_page(len(self._rows), PAGE_SIZE))
+
+    def _take_more(self, page) -> None:
+        """The page after the rows held: added below them (none left: the list ended sooner)."""
         if not page.rows:
             self._total = len(self._rows)
             return

@@ -28,9 +28,10 @@ class OpenWorkByOwner(ListByKind):
         self.owner.addItem("Anyone", None)
         self.unassigned_only = QCheckBox("&Unassigned only")
         self.unassigned_only.setToolTip("Only the items no active clinician owns: nobody named, or they have left")
+        self._owner_id: int | None = None  # the filters as chosen: a page is read off the window's thread,
+        self._unassigned_only = False  # where the widgets cannot be asked
+        self._clinicians_asked = False
         super().__init__(view, actor, actions, parent)
-        for clinician in self._clinicians():
-            self.owner.addItem(clinician.full_name, clinician.id)
         bar = self.list.actions_bar
         owner_label = QLabel("O&wner")
         owner_label.setBuddy(self.owner)
@@ -46,19 +47,26 @@ class OpenWorkByOwner(ListByKind):
         return obligations.KINDS[kind].title
 
     def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:
-        return obligations.open_work(self._actor, kinds=(kind,) if kind else None,
-                                     owner_user_id=self.owner.currentData(),
-                                     unassigned_only=self.unassigned_only.isChecked(), offset=offset, limit=limit)
+        return obligations.open_work(self._actor, kinds=(kind,) if kind else None, owner_user_id=self._owner_id,
+                                     unassigned_only=self._unassigned_only, offset=offset, limit=limit)
 
-    def _clinicians(self):
+    def reload(self) -> None:
+        """The first time, the clinicians to filter by are read too, beside the list."""
+        if not self._clinicians_asked and allowed(self._actor.role, "manage_users"):
+            self._clinicians_asked = True
+            # Unreadable just now: the list still works, unfiltered by person.
+            Op(self, lambda: users.list_users(self._actor)).success(self._add_clinicians).failure(
+                lambda _error: None).in_background(None)
+        super().reload()
+
+    def _add_clinicians(self, found) -> None:
         """The active clinicians, by name: the people a personal item can belong to."""
-        if not allowed(self._actor.role, "manage_users"):
-            return ()
-        found = []
-        # Unreadable just now: the list still works, unfiltered by person.
-        Op(self, lambda: users.list_users(self._actor)).success(found.extend).failure(lambda _error: None).run()
-        return [user for user in found if user.active and user.role == CLINICIAN]
+        for clinician in found:
+            if clinician.active and clinician.role == CLINICIAN:
+                self.owner.addItem(clinician.full_name, clinician.id)
 
     def _filter_changed(self, *_) -> None:
-        self.owner.setEnabled(not self.unassigned_only.isChecked())  # unassigned items have no owner to pick
+        self._owner_id = self.owner.currentData()
+        self._unassigned_only = self.unassigned_only.isChecked()
+        self.owner.setEnabled(not self._unassigned_only)  # unassigned items have no owner to pick
         self.list.reload()

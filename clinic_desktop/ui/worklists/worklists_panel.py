@@ -6,10 +6,16 @@ selected row. The list on screen redraws when the change hub reports a change to
 lists, keeping the selected row and the scroll position, so a receptionist's place
 survives another workstation's booking. A list behind another tab redraws when it is
 chosen; meanwhile only its count in the tab title is read again, off the window's thread.
+
+Every read runs off the window's thread (at clinic scale a first page takes up to a third
+of a second): a list being read for the first time says "Loading…", one being read again
+keeps its rows until the new ones arrive. Nothing is read until the home tab has painted,
+so signing in shows the window at once; then the list on screen reads its rows, and one
+background read counts the others for their tab titles.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,10 +33,11 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem, list_writer
+from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
-from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
+from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
@@ -49,12 +56,17 @@ class WorklistTable(QWidget):
         self.view = view
         self._actor = actor
         self._fetch = fetch or (lambda offset, limit: view.fetch(actor, offset, limit))
-        self.model = PagedTableModel(view.columns, self._fetch)
+        self.model = BackgroundPagedModel(view.columns, self._fetch, self)
         self.export_title = lambda: view.title  # what the exported list is called (the overdue list adds its kind)
         self.table = read_only_table(self.model, view.title)
+        self._place: tuple[object, int] = (None, 0)  # the selected row's key and the scroll position
+        self.model.replacing.connect(self._remember_place)
+        self.model.modelReset.connect(self._return_to_place)  # after the table's own reset, which clears it
+        self.model.arrived.connect(self._arrived)
+        self.model.failed.connect(self._out_of_date)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
-        self._empty = QLabel(view.empty)
+        self._empty = QLabel("Loading…")  # where the rows will be, until they first arrive: not a dialog
         self._empty.setObjectName("emptyList")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.actions_bar = QHBoxLayout()
@@ -88,19 +100,28 @@ class WorklistTable(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
+    def is_read(self) -> bool:
+        """The rows shown are the latest read's: none is under way and one has arrived."""
+        return self.model.ever_read and not self.model.is_reading()
+
     def count(self) -> int:
         """How many rows the list holds now, counted by the database (touches no widget: safe off
         the window's thread)."""
         return self._fetch(0, 1).total
 
     def reload(self) -> None:
-        """Read the list again, keeping the selected row (by what it is about) and the scroll position."""
+        """Read the list again in the background, keeping the selected row (by what it is about) and
+        the scroll position."""
+        self.model.reload()
+
+    def _remember_place(self) -> None:
+        """Where the user is, taken as the new rows arrive (they may have moved while it was read)."""
         selected = self.selected_row()
-        keep = self.view.row_key(selected) if selected is not None else None
-        scrolled = self.table.verticalScrollBar().value()
-        if not Op(self, self.model.reload).failure(self._out_of_date).run():
-            return
-        self._empty.setText(self.view.empty)
+        self._place = (self.view.row_key(selected) if selected is not None else None,
+                       self.table.verticalScrollBar().value())
+
+    def _return_to_place(self) -> None:
+        keep, scrolled = self._place
         if keep is not None:
             for number in range(self.model.rowCount()):
                 if self.view.row_key(self.model.row_at(number)) == keep:
@@ -110,6 +131,9 @@ class WorklistTable(QWidget):
                         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
                     break
         self.table.verticalScrollBar().setValue(scrolled)
+
+    def _arrived(self) -> None:
+        self._empty.setText(self.view.empty)
         self._empty.setVisible(self.model.total == 0)
         if not self._sized and self.model.rowCount():
             self.table.resizeColumnsToContents()  # the first time only: after that, the user's widths
@@ -156,6 +180,7 @@ class ListByKind(QWidget):
         self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.kinds.setSpacing(2)
         self.kinds.currentItemChanged.connect(self._kind_chosen)
+        self._counting = LatestOp(self, None)
         self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit: self.fetch(self._kind, offset,
                                                                                               limit))
         self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
@@ -184,8 +209,12 @@ class ListByKind(QWidget):
         raise NotImplementedError
 
     def reload(self) -> None:
+        """The counts by kind, then the chosen kind's rows, both read in the background."""
         # Unreadable: the list's own reload says why.
-        Op(self, self.counts).success(self._show_counts).failure(lambda _error: self.list.reload()).run()
+        self._counting.run(self.counts, self._show_counts, lambda _error: self.list.reload())
+
+    def is_read(self) -> bool:
+        return not self._counting.is_running() and self.list.is_read()
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         if self._kind is not None and self._kind not in counts:
@@ -246,6 +275,7 @@ class WorklistsPanel(QTabWidget):
         self.row_actions = RowActions(actor, settings, hub, self)
         self.lists: list[WorklistTable | ListByKind] = []
         self._recounts = 0  # recounts of the lists behind started so far: only the latest one's answer is shown
+        self._recount_waiting: list[int] | None = None  # tabs to count once the list on screen has its rows
         for view in views_for(actor.role, settings.zone):
             if view.key == "overdue":
                 widget = OverdueByKind(actor, self.row_actions)
@@ -257,16 +287,38 @@ class WorklistsPanel(QTabWidget):
                 widget = WorklistTable(view, actor, self.row_actions)
             widget.patient_requested.connect(self.patient_requested)
             widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(tab, self.lists[tab].model.total))
+            widget.total_changed.connect(self._start_recount)
             widget.redraws = RedrawWhenSeen(widget, hub, lambda changes, shown=widget: self._redraw(shown, changes))
+            widget.table.viewport().installEventFilter(self)  # its first paint starts its first read
             self.lists.append(widget)
             self.addTab(widget, view.title)
         self.row_actions.patient_requested.connect(self.patient_requested)
         hub.changed.connect(self._recount_hidden)
-        self.reload()
+        self._unread = set(range(len(self.lists)))  # tabs whose rows are read when next shown
+        self._counted = False  # whether the first counts of the lists behind have been asked for
 
     def reload(self) -> None:
-        for widget in self.lists:
-            widget.reload()
+        """Read again the list on screen, and the counts of the others, which read their rows when
+        next shown (F5)."""
+        shown = self.currentIndex()
+        self._unread = set(range(len(self.lists))) - {shown}
+        self.lists[shown].reload()
+        self._recount(sorted(self._unread))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and (self.currentIndex() in self._unread or not self._counted):
+            QTimer.singleShot(0, self._read_shown)  # once painted: the window shows before anything is read
+        return False
+
+    def _read_shown(self) -> None:
+        """The list on screen reads its rows if it has not yet; the first time, the others are counted."""
+        shown = self.currentIndex()
+        if shown in self._unread:
+            self._unread.discard(shown)
+            self.lists[shown].reload()
+        if not self._counted:
+            self._counted = True
+            self._recount([tab for tab in range(len(self.lists)) if tab != shown])
 
     def save_layout(self) -> None:
         for widget in self.lists:
@@ -280,22 +332,36 @@ class WorklistsPanel(QTabWidget):
 
     def _redraw(self, widget: WorklistTable | ListByKind, changes: Changes) -> None:
         if changes.touches(*LISTED):
+            self._unread.discard(self.lists.index(widget))
             widget.reload()
 
     def _recount_hidden(self, changes: Changes) -> None:
+        if changes.touches(*LISTED):
+            self._recount([tab for tab, widget in enumerate(self.lists) if not widget.isVisible()])
+
+    def _recount(self, tabs: list[int]) -> None:
         """The counts of the lists behind other tabs, read one after the other on one thread of
-        their own, so the list on screen redraws and paints without waiting for them."""
-        if not changes.touches(*LISTED):
+        their own once the list on screen has its rows: read beside them, they would slow it down
+        (the two threads take turns at the one Python interpreter and the one database file)."""
+        if not tabs:
             return
-        hidden = [(tab, widget.count) for tab, widget in enumerate(self.lists) if not widget.isVisible()]
-        if not hidden:
+        self._recount_waiting = tabs
+        shown = self.currentWidget()
+        if not shown.isVisible() or shown.is_read():
+            QTimer.singleShot(0, self._start_recount)  # once the list on screen has painted
+        # otherwise started when the list on screen shows its rows (total_changed)
+
+    def _start_recount(self) -> None:
+        if self._recount_waiting is None:
             return
+        hidden = [(tab, self.lists[tab].count) for tab in self._recount_waiting]
+        self._recount_waiting = None
         self._recounts += 1
         number = self._recounts
-        recount = (Op(self, lambda: [(tab, count()) for tab, count in hidden])
-                   .success(lambda totals: self._show_hidden_totals(totals) if number == self._recounts else None)
-                   .failure(lambda _reason: None))  # the counts shown stay; a list says why when it is chosen
-        QTimer.singleShot(0, recount.in_background)  # once the list on screen has painted
+        (Op(self, lambda: [(tab, count()) for tab, count in hidden])
+         .success(lambda totals: self._show_hidden_totals(totals) if number == self._recounts else None)
+         .failure(lambda _reason: None)  # the counts shown stay; a list says why when it is chosen
+         .in_background())
 
     def _show_hidden_totals(self, totals: list[tuple[int, int]]) -> None:
         for tab, total in totals:

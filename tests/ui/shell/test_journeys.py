@@ -29,10 +29,10 @@ def _episode(staff, family_name: str, first_contact: date) -> int:
                                  presentation="non_specific", severity="moderate").episode_id
 
 
-def test_receptionist_books_a_2_week_review_from_the_to_book_list(qtbot, main_window, sqlite_staff):
+def test_receptionist_books_a_2_week_review_from_the_to_book_list(qtbot, main_window, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Smith", date(2026, 11, 20))  # 2-week review due by Fri 4 Dec
     window = main_window(sqlite_staff.receptionist, shown=True)
-    to_book = window.worklists.list_for("to_book")
+    to_book = rows_shown(window.worklists.list_for("to_book"))
     assert to_book.model.index(0, 0).data() == "2-week review"
     to_book.table.selectRow(0)
     to_book.buttons["Book review"].click()
@@ -42,6 +42,7 @@ def test_receptionist_books_a_2_week_review_from_the_to_book_list(qtbot, main_wi
     offered = dialog.slots.currentItem().text()
     qtbot.keyClick(dialog.slots, Qt.Key.Key_Return)
     assert not dialog.isVisible()
+    rows_shown(to_book)  # redrawn
     assert window.tab_titles()[0] == "To book (1)"  # only the 12-week check is left to book
     booked = appointments.get_appointment(sqlite_staff.receptionist, to_book_row_id(sqlite_staff, "booked"))
     assert booked.status == "booked" and booked.due_by == date(2026, 12, 4)
@@ -65,12 +66,12 @@ def _attended_two_week_review(staff) -> int:
     return episode_id
 
 
-def test_clinician_records_a_high_risk_start_back_and_sees_the_referral_raised(qtbot, main_window, sqlite_staff):
+def test_clinician_records_a_high_risk_start_back_and_sees_the_referral_raised(qtbot, main_window, rows_shown,
+                                                                               sqlite_staff):
     episode_id = _attended_two_week_review(sqlite_staff)
     window = main_window(sqlite_staff.clinician, shown=True)
-    assert window.tab_titles()[1:3] == ["Referrals to write (0)", "Assessments due (1)"]
-    window.worklists.setCurrentIndex(2)
-    due = window.worklists.list_for("assessments_due")
+    qtbot.waitUntil(lambda: window.tab_titles()[1:3] == ["Referrals to write (0)", "Assessments due (1)"])
+    due = rows_shown(window.worklists.list_for("assessments_due"))
     due.table.selectRow(0)
     due.buttons["Record finding"].click()
     form = window.findChild(StartBackForm)
@@ -85,22 +86,21 @@ def test_clinician_records_a_high_risk_start_back_and_sees_the_referral_raised(q
     # The referral the pathway raised is on the clinician's list, with its action (the tab
     # behind is counted off the window's thread, the list read when it is chosen).
     qtbot.waitUntil(lambda: window.tab_titles()[1:3] == ["Referrals to write (1)", "Assessments due (0)"])
-    window.show()
-    window.worklists.setCurrentIndex(1)
-    to_write = window.worklists.list_for("referrals_to_write")
+    to_write = rows_shown(window.worklists.list_for("referrals_to_write"))
     assert to_write.model.index(0, 0).data() == "Biopsychosocial assessment / specialised physiotherapy referral"
     raised = referrals.referrals_for_episode(sqlite_staff.clinician, episode_id)
     assert [referral.kind for referral in raised] == ["biopsychosocial"]
 
 
-def test_manager_opens_an_overdue_12_week_check_from_the_overdue_list(qtbot, main_window, sqlite_staff):
+def test_manager_opens_an_overdue_12_week_check_from_the_overdue_list(qtbot, main_window, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Early", date(2026, 8, 3))  # 12-week check due by 26 Oct
     _episode(sqlite_staff, "Later", date(2026, 10, 26))  # only its 2-week review is overdue
     window = main_window(sqlite_staff.manager, shown=True)
-    overdue = window.worklists.list_for("overdue")
+    overdue = rows_shown(window.worklists.list_for("overdue"))
     twelve_week = next(number for number in range(overdue.kinds.count())
                        if overdue.kinds.item(number).text().startswith("12-week check"))
     overdue.kinds.setCurrentRow(twelve_week)
+    rows_shown(overdue)
     assert overdue.model.total == 1
     overdue.table.doubleClicked.emit(overdue.model.index(0, 0))
     view = window.tabs.currentWidget()

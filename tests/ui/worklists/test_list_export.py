@@ -39,12 +39,13 @@ def test_the_front_desk_has_no_export(qtbot, sqlite_staff):
     assert all(table.export_button is None for table in tables)
 
 
-def test_export_writes_the_list_of_the_chosen_kind_as_shown(qtbot, sqlite_staff, tmp_path):
+def test_export_writes_the_list_of_the_chosen_kind_as_shown(qtbot, rows_shown, sqlite_staff, tmp_path):
     DashboardClinic(sqlite_staff).build()
     panel = panel_for(qtbot, sqlite_staff.manager)
-    overdue = panel.list_for("overdue")
+    overdue = rows_shown(panel.list_for("overdue"))
     overdue.kinds.setCurrentRow(next(number for number in range(overdue.kinds.count())
                                      if overdue.kinds.item(number).text().startswith("2-week review")))
+    rows_shown(overdue)
     path = tmp_path / "overdue.csv"
 
     qtbot.mouseClick(overdue.list.export_button, Qt.MouseButton.LeftButton)

@@ -58,21 +58,22 @@ def _panel(qtbot, actor, poll_seconds=60):
     return panel, hub
 
 
-def _chosen(panel, key: str):
-    """The list ``key``, its tab chosen in the panel on screen (a list behind another tab redraws when chosen)."""
-    shown = panel.list_for(key)
-    panel.show()
-    panel.setCurrentWidget(shown)
-    return shown
+def _counted(qtbot, panel) -> list[str]:
+    """The tab titles once every list's count has arrived (read off the window's thread)."""
+    qtbot.waitUntil(lambda: all(title.endswith(")") for title in panel.titles()))
+    return panel.titles()
 
 
 def _select(table_widget, row: int) -> None:
     table_widget.table.selectRow(row)
 
 
-def test_each_role_sees_its_own_lists_first(qtbot, sqlite_staff):
-    titles = {role: _panel(qtbot, getattr(sqlite_staff, role))[0].titles()
-              for role in ("receptionist", "clinician", "manager")}
+def test_each_role_sees_its_own_lists_first(qtbot, rows_shown, sqlite_staff):
+    panels = {role: _panel(qtbot, getattr(sqlite_staff, role))[0] for role in ("receptionist", "clinician", "manager")}
+    for panel in panels.values():
+        assert not any(title.endswith(")") for title in panel.titles())  # nothing read before it is shown
+        panel.show()
+    titles = {role: _counted(qtbot, panel) for role, panel in panels.items()}
     assert titles["receptionist"] == ["To book (0)", "Today (0)", "Outcome to record (0)", "To send (0)",
                                       "Acknowledgements to chase (0)", "Did not attend (0)", "Overdue (0)"]
     assert titles["clinician"] == ["Today (0)", "Referrals to write (0)", "Assessments due (0)",
@@ -81,53 +82,57 @@ def test_each_role_sees_its_own_lists_first(qtbot, sqlite_staff):
     assert titles["manager"][:3] == ["Overdue (0)", "All open work (0)", "Red flags cancelled (0)"]
 
 
-def test_an_empty_list_says_what_empty_means(qtbot, sqlite_staff):
+def test_an_empty_list_says_what_empty_means(qtbot, rows_shown, sqlite_staff):
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    panel.show()
     empty = panel.list_for("to_book").findChild(type(panel.list_for("to_book")._empty), "emptyList")
+    panel.show()
+    assert empty.isVisible() and empty.text() == "Loading…"  # in place of the rows, not a dialog
+    rows_shown(panel.list_for("to_book"))
     assert empty.isVisible() and empty.text() == "No reviews are waiting to be booked."
 
 
-def test_receptionist_records_arrival_from_todays_list(qtbot, sqlite_staff):
+def test_receptionist_records_arrival_from_todays_list(qtbot, rows_shown, sqlite_staff):
     appointment_id = _booked_today(sqlite_staff, "Smith")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    today = _chosen(panel, "today")
+    today = rows_shown(panel.list_for("today"))
     _select(today, 0)
     assert today.buttons["Arrived"].isEnabled()
     today.buttons["Arrived"].click()
     assert appointments.get_appointment(sqlite_staff.receptionist, appointment_id).status == "attended"
+    rows_shown(today)  # redrawn
     assert today.model.index(0, 6).data() == "attended"
     assert not today.buttons["Arrived"].isEnabled()  # the same row stays selected, now attended
 
 
-def test_did_not_attend_puts_the_review_on_the_rebook_list(qtbot, sqlite_staff):
+def test_did_not_attend_puts_the_review_on_the_rebook_list(qtbot, rows_shown, sqlite_staff):
     _booked_today(sqlite_staff, "Smith")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    today = _chosen(panel, "today")
+    today = rows_shown(panel.list_for("today"))
     _select(today, 0)
     with frozen_at(MONDAY.replace(hour=11, minute=30)):  # the 11:00 review has started
         today.buttons["Did not attend"].click()
     qtbot.waitUntil(lambda: "Did not attend (1)" in panel.titles())  # a tab behind: its count, off the UI thread
-    rebook = _chosen(panel, "did_not_attend").model
+    rebook = rows_shown(panel.list_for("did_not_attend")).model
     assert rebook.index(0, 0).data() == "2-week review (after did not attend)"
 
 
-def test_a_refused_action_is_explained_and_the_list_catches_up(qtbot, sqlite_staff):
+def test_a_refused_action_is_explained_and_the_list_catches_up(qtbot, rows_shown, sqlite_staff):
     appointment_id = _booked_today(sqlite_staff, "Smith")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    today = _chosen(panel, "today")
+    today = rows_shown(panel.list_for("today"))
     _select(today, 0)
     appointments.record_attended(sqlite_staff.clinician, appointment_id)  # another workstation, meanwhile
     today.buttons["Did not attend"].click()
     box = panel.findChild(QMessageBox, "refusal")
     assert box is not None and box.isVisible() and "attended" in box.text()
+    rows_shown(today)
     assert today.model.index(0, 6).data() == "attended"
 
 
-def test_a_refusal_from_a_list_is_one_sentence(qtbot, sqlite_staff):
+def test_a_refusal_from_a_list_is_one_sentence(qtbot, rows_shown, sqlite_staff):
     referral_id = _signed_letter(sqlite_staff, "Adams")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    to_send = panel.list_for("to_send")
+    to_send = rows_shown(panel.list_for("to_send"))
     _select(to_send, 0)
     referrals.mark_referral_sent(sqlite_staff.manager, referral_id)  # another workstation, meanwhile
     to_send.buttons["Mark sent"].click()
@@ -137,10 +142,10 @@ def test_a_refusal_from_a_list_is_one_sentence(qtbot, sqlite_staff):
     assert text[0].isupper() and text.endswith(".") and ". " not in text
 
 
-def test_a_lists_button_and_its_context_menu_entry_are_one_action_enabled_by_the_row(qtbot, sqlite_staff):
+def test_a_lists_button_and_its_context_menu_entry_are_one_action_enabled_by_the_row(qtbot, rows_shown, sqlite_staff):
     _booked_today(sqlite_staff, "Smith")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    today = panel.list_for("today")
+    today = rows_shown(panel.list_for("today"))
     arrived = today.buttons["Arrived"].defaultAction()
     assert arrived in today.table.actions()  # the context menu offers the same action
     assert today.table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
@@ -149,33 +154,35 @@ def test_a_lists_button_and_its_context_menu_entry_are_one_action_enabled_by_the
     assert arrived.isEnabled() and arrived.shortcut().toString() == "Ctrl+Shift+A"
 
 
-def test_a_change_from_another_workstation_shows_within_seconds(qtbot, sqlite_staff):
+def test_a_change_from_another_workstation_shows_within_seconds(qtbot, rows_shown, sqlite_staff):
     panel, _ = _panel(qtbot, sqlite_staff.receptionist, poll_seconds=0.2)
+    rows_shown(panel.list_for("to_book"))
     assert panel.titles()[0] == "To book (0)"
     _episode(sqlite_staff, "Taylor", date(2026, 11, 20))  # as if typed on another workstation
     qtbot.waitUntil(lambda: panel.titles()[0] == "To book (2)", timeout=3000)
 
 
-def test_a_reload_keeps_the_selected_row(qtbot, sqlite_staff):
+def test_a_reload_keeps_the_selected_row(qtbot, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Adams", date(2026, 11, 10))
     _episode(sqlite_staff, "Baker", date(2026, 11, 12))
     panel, hub = _panel(qtbot, sqlite_staff.receptionist)
-    to_book = _chosen(panel, "to_book")
+    to_book = rows_shown(panel.list_for("to_book"))
     baker_row = next(number for number in range(to_book.model.rowCount())
                      if to_book.model.row_at(number).patient_name == "BAKER, Ann")
     _select(to_book, baker_row)
     _episode(sqlite_staff, "Aaron", date(2026, 11, 9))  # sorts above everyone
     hub.after_change()
+    rows_shown(to_book)
     assert to_book.model.row_at(0).patient_name == "AARON, Ann"  # redrawn
     assert to_book.selected_row().patient_name == "BAKER, Ann"
     current = to_book.table.currentIndex()  # where Enter and the arrow keys go from
     assert to_book.model.row_at(current.row()).patient_name == "BAKER, Ann"
 
 
-def test_a_row_opens_its_patient(qtbot, sqlite_staff):
+def test_a_row_opens_its_patient(qtbot, rows_shown, sqlite_staff):
     episode_id = _episode(sqlite_staff, "Smith", date(2026, 11, 20))
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    table = panel.list_for("to_book").table
+    table = rows_shown(panel.list_for("to_book")).table
     with qtbot.waitSignal(panel.patient_requested) as opened:
         table.doubleClicked.emit(table.model().index(0, 0))
     assert opened.args == [episodes_patient(sqlite_staff, episode_id)]
@@ -187,32 +194,34 @@ def episodes_patient(staff, episode_id: int) -> int:
     return get_episode(staff.clinician, episode_id).patient_id
 
 
-def test_manager_sees_overdue_grouped_by_kind_and_picks_one(qtbot, sqlite_staff):
+def test_manager_sees_overdue_grouped_by_kind_and_picks_one(qtbot, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Jones", date(2026, 10, 1))  # 2-week review overdue since 15 Oct
     _episode(sqlite_staff, "Early", date(2026, 8, 3))  # and its 12-week check too
     panel, _ = _panel(qtbot, sqlite_staff.manager)
-    overdue = panel.list_for("overdue")
+    overdue = rows_shown(panel.list_for("overdue"))
     kinds = [overdue.kinds.item(number).text() for number in range(overdue.kinds.count())]
     assert kinds == ["All overdue (3)", "2-week review (2)", "12-week check (1)"]
     overdue.kinds.setCurrentRow(2)
+    rows_shown(overdue)
     assert overdue.model.total == 1
     assert overdue.model.index(0, 1).data() == "12-week check"
     assert panel.titles()[0] == "Overdue (1)"
 
 
-def test_overdue_rows_say_so_in_words_as_well_as_colour(qtbot, sqlite_staff):
+def test_overdue_rows_say_so_in_words_as_well_as_colour(qtbot, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Jones", date(2026, 10, 1))
     panel, _ = _panel(qtbot, sqlite_staff.manager)
-    model = panel.list_for("overdue").model
+    model = rows_shown(panel.list_for("overdue")).model
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Overdue"
     assert model.index(0, 0).data() == "39 d"
     assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
 
 
-def test_clinicians_today_shows_only_their_own_appointments(qtbot, sqlite_staff):
+def test_clinicians_today_shows_only_their_own_appointments(qtbot, rows_shown, sqlite_staff):
     _booked_today(sqlite_staff, "Smith")
     mine, _ = _panel(qtbot, sqlite_staff.clinician)
     theirs, _ = _panel(qtbot, sqlite_staff.other_clinician)
+    rows_shown(mine.list_for("today")), rows_shown(theirs.list_for("today"))
     assert mine.titles()[0] == "Today (1)" and theirs.titles()[0] == "Today (0)"
     assert mine.list_for("today").model.index(0, 0).data() == "11:00"  # London time = UTC in November
 
@@ -228,34 +237,35 @@ def _signed_letter(staff, family_name: str, kind: str = "spinal_surgical") -> in
     return referral.id
 
 
-def test_to_send_lists_signed_letters_urgent_first(qtbot, sqlite_staff):
+def test_to_send_lists_signed_letters_urgent_first(qtbot, rows_shown, sqlite_staff):
     _signed_letter(sqlite_staff, "Adams")
     _signed_letter(sqlite_staff, "Brown", kind="urgent_red_flag")
     panel, _ = _panel(qtbot, sqlite_staff.manager)
-    to_send = panel.list_for("to_send")
+    to_send = rows_shown(panel.list_for("to_send"))
     assert panel.titles()[-1] == "To send (2)"
     assert to_send.model.index(0, 0).data() == "URGENT · Urgent red-flag referral"
     assert to_send.model.index(0, 3).data() == "BROWN, Ann"
     assert to_send.model.index(1, 6).data() == "v1"
 
 
-def test_mark_sent_takes_the_letter_off_the_to_send_list(qtbot, sqlite_staff):
+def test_mark_sent_takes_the_letter_off_the_to_send_list(qtbot, rows_shown, sqlite_staff):
     referral_id = _signed_letter(sqlite_staff, "Adams")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    to_send = _chosen(panel, "to_send")
+    to_send = rows_shown(panel.list_for("to_send"))
     assert not to_send.buttons["Mark sent"].isEnabled()
     _select(to_send, 0)
     assert to_send.buttons["Mark sent"].isEnabled()
     to_send.buttons["Mark sent"].click()
     assert referrals.get_referral(sqlite_staff.receptionist, referral_id).status == "sent"
+    rows_shown(to_send)
     assert "To send (0)" in panel.titles() and to_send.model.rowCount() == 0
     assert not to_send.buttons["Mark sent"].isEnabled()
 
 
-def test_view_letter_shows_the_signed_letter_in_its_own_window(qtbot, sqlite_staff):
+def test_view_letter_shows_the_signed_letter_in_its_own_window(qtbot, rows_shown, sqlite_staff):
     referral_id = _signed_letter(sqlite_staff, "Adams")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    to_send = panel.list_for("to_send")
+    to_send = rows_shown(panel.list_for("to_send"))
     _select(to_send, 0)
     to_send.buttons["View letter"].click()
     window = panel.findChild(LetterWindow)
@@ -264,7 +274,7 @@ def test_view_letter_shows_the_signed_letter_in_its_own_window(qtbot, sqlite_sta
     assert window.pdf_bytes() == referrals.letter_pdf(sqlite_staff.receptionist, referral_id)
 
 
-def test_print_or_export_all_opens_the_batch_dialog_from_the_list(qtbot, sqlite_staff):
+def test_print_or_export_all_opens_the_batch_dialog_from_the_list(qtbot, rows_shown, sqlite_staff):
     _signed_letter(sqlite_staff, "Adams")
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
     button = panel.list_for("to_send").buttons["Print or export all"]
@@ -275,18 +285,17 @@ def test_print_or_export_all_opens_the_batch_dialog_from_the_list(qtbot, sqlite_
     assert dialog.model.total == 1
 
 
-def test_a_clinician_has_no_to_send_list_and_no_batch_action(qtbot, sqlite_staff):
+def test_a_clinician_has_no_to_send_list_and_no_batch_action(qtbot, rows_shown, sqlite_staff):
     panel, _ = _panel(qtbot, sqlite_staff.clinician)
     assert not any(title.startswith("To send") for title in panel.titles())
     offered = [action.text() for action in panel.row_actions.for_list("to_send", panel)]
     assert "&Print or export all…" not in offered and "&Mark sent" not in offered
 
 
-def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, sqlite_staff, monkeypatch):
+def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, rows_shown, sqlite_staff, monkeypatch):
     _episode(sqlite_staff, "Smith", date(2026, 11, 20))
     panel, hub = _panel(qtbot, sqlite_staff.receptionist)
-    panel.show()
-    to_book = panel.list_for("to_book")
+    to_book = rows_shown(panel.list_for("to_book"))
     assert to_book.model.rowCount() == 2
 
     def unreachable(*args, **kwargs):
@@ -294,6 +303,7 @@ def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, sqlite_sta
 
     monkeypatch.setattr(worklists, "to_book", unreachable)
     panel.reload()
+    rows_shown(to_book)
     assert to_book.model.rowCount() == 2
     message = to_book.findChild(type(to_book._empty), "emptyList")
     assert message.isVisible() and "could not be read again, so it may be out of date" in message.text()
@@ -302,10 +312,10 @@ def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, sqlite_sta
 # --- the safety net's lists: each offers the action that closes its item ---
 
 
-def test_a_referral_the_pathway_raised_offers_write_the_letter(qtbot, sqlite_staff):
+def test_a_referral_the_pathway_raised_offers_write_the_letter(qtbot, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Flag", date(2026, 11, 23), red_flags=["suspected cauda equina syndrome"])
     panel, _ = _panel(qtbot, sqlite_staff.clinician)
-    to_write = _chosen(panel, "referrals_to_write")
+    to_write = rows_shown(panel.list_for("referrals_to_write"))
     assert "Referrals to write (1)" in panel.titles()
     assert to_write.model.index(0, 0).data() == "URGENT · Urgent red-flag referral"
     _select(to_write, 0)
@@ -314,42 +324,45 @@ def test_a_referral_the_pathway_raised_offers_write_the_letter(qtbot, sqlite_sta
     assert dialog.isVisible()
     dialog.text.setPlainText("Please see today.")
     dialog.save()
+    rows_shown(to_write)
     assert "Referrals to write (0)" in panel.titles()
     qtbot.waitUntil(lambda: "Awaiting signature (1)" in panel.titles())
 
 
-def test_reception_records_an_outcome_after_the_slot_has_ended(qtbot, sqlite_staff):
+def test_reception_records_an_outcome_after_the_slot_has_ended(qtbot, rows_shown, sqlite_staff):
     appointment_id = _booked_today(sqlite_staff, "Smith")  # 11:00 to 11:20
     with frozen_at(MONDAY.replace(hour=11, minute=30)):
         panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-        outcomes = _chosen(panel, "outcome_to_record")
+        outcomes = rows_shown(panel.list_for("outcome_to_record"))
         assert "Outcome to record (1)" in panel.titles()
         assert outcomes.model.index(0, 0).data() == "23 Nov 2026 11:00"
         _select(outcomes, 0)
         outcomes.buttons["Did not attend"].click()
+        rows_shown(outcomes)
     assert appointments.get_appointment(sqlite_staff.receptionist, appointment_id).status == "did_not_attend"
     assert "Outcome to record (0)" in panel.titles()
 
 
-def test_reception_records_a_late_acknowledgement_from_the_chase_list(qtbot, sqlite_staff):
+def test_reception_records_a_late_acknowledgement_from_the_chase_list(qtbot, rows_shown, sqlite_staff):
     referral_id = _signed_letter(sqlite_staff, "Adams")
     referrals.mark_referral_sent(sqlite_staff.receptionist, referral_id)
     with frozen_at(datetime(2026, 12, 9, 9, tzinfo=timezone.utc)):  # eleven working days on
         panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-        chase = _chosen(panel, "acknowledgements")
+        chase = rows_shown(panel.list_for("acknowledgements"))
         assert "Acknowledgements to chase (1)" in panel.titles()
         assert chase.model.index(0, 1).data() == "23 Nov 2026"
         _select(chase, 0)
         chase.buttons["Record acknowledgement"].click()
+        rows_shown(chase)
     assert referrals.get_referral(sqlite_staff.receptionist, referral_id).status == "acknowledged"
     assert "Acknowledgements to chase (0)" in panel.titles()
 
 
-def test_a_relaxant_past_its_review_opens_the_medicines_form(qtbot, sqlite_staff):
+def test_a_relaxant_past_its_review_opens_the_medicines_form(qtbot, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Relax", date(2026, 10, 26),
              medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")])
     panel, _ = _panel(qtbot, sqlite_staff.clinician)
-    relaxants = panel.list_for("relaxants")
+    relaxants = rows_shown(panel.list_for("relaxants"))
     assert "Muscle relaxants to review (1)" in panel.titles()
     assert relaxants.model.index(0, 0).data() == "Cyclobenzaprine"
     _select(relaxants, 0)
@@ -357,7 +370,7 @@ def test_a_relaxant_past_its_review_opens_the_medicines_form(qtbot, sqlite_staff
     assert panel.findChild(MedicationForm).isVisible()
 
 
-def test_to_send_holds_back_a_letter_superseded_after_signing(qtbot, sqlite_staff):
+def test_to_send_holds_back_a_letter_superseded_after_signing(qtbot, rows_shown, sqlite_staff):
     episode_id = _episode(sqlite_staff, "Moved", date(2026, 11, 2))
     episodes.record_start_back(sqlite_staff.clinician, episode_id, assessed_on=date(2026, 11, 16),
                                answers=(1, 1, 1, 1, 0, 0, 0, 0, 0))  # medium: standard physiotherapy
@@ -367,24 +380,27 @@ def test_to_send_holds_back_a_letter_superseded_after_signing(qtbot, sqlite_staf
     episodes.record_start_back(sqlite_staff.clinician, episode_id, assessed_on=date(2026, 11, 23),
                                answers=(1, 1, 1, 1, 1, 1, 1, 1, 4))  # high
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
-    to_send = panel.list_for("to_send")
+    to_send = rows_shown(panel.list_for("to_send"))
     assert to_send.model.index(0, 0).data() == ("⚠ Check with clinician before sending · "
                                                 "Standard physiotherapy referral")
     _select(to_send, 0)
     assert not to_send.buttons["Mark sent"].isEnabled()
 
 
-def test_the_manager_sees_all_open_work_and_narrows_it_to_the_unassigned(qtbot, sqlite_staff):
+def test_the_manager_sees_all_open_work_and_narrows_it_to_the_unassigned(qtbot, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Flag", date(2026, 11, 23), red_flags=["suspected spinal fracture"])
     _episode(sqlite_staff, "Other", date(2026, 11, 23))
     users.deactivate_user(sqlite_staff.manager, sqlite_staff.clinician.user_id, hand_over_to=UNASSIGNED)
     panel, _ = _panel(qtbot, sqlite_staff.manager)
-    work = panel.list_for("open_work")
+    work = rows_shown(panel.list_for("open_work"))
     kinds = [work.kinds.item(number).text() for number in range(work.kinds.count())]
     assert kinds == ["All open work (5)", "Reviews to book (4)", "Referrals to write (1)"]
     assert "All open work (5)" in panel.titles()
     assert work.model.index(0, 0).data() == "Unassigned"  # the handed-over referral first
+    qtbot.waitUntil(lambda: [work.owner.itemText(number) for number in range(work.owner.count())]
+                    == ["Anyone", sqlite_staff.other_clinician.full_name])  # the active clinicians, read beside
     work.unassigned_only.setChecked(True)
+    rows_shown(work)
     assert work.model.total == 1 and work.model.index(0, 1).data() == "Referrals to write"
     with qtbot.waitSignal(panel.patient_requested):
         work.table.doubleClicked.emit(work.model.index(0, 0))
@@ -406,9 +422,28 @@ def _reads_of(monkeypatch, module, name: str) -> list[int]:
     return limits
 
 
-def test_a_list_behind_another_tab_only_recounts_until_it_is_chosen(qtbot, sqlite_staff, monkeypatch):
+def test_nothing_is_read_until_the_panel_is_shown_and_then_not_on_the_windows_thread(qtbot, rows_shown,
+                                                                                        sqlite_staff, monkeypatch):
+    _episode(sqlite_staff, "Smith", date(2026, 11, 20))
+    on_the_windows_thread: list[bool] = []
+    service = worklists.to_book  # the To book list's pages and the Did not attend list's count
+
+    def noted(*args, **kwargs):
+        on_the_windows_thread.append(threading.current_thread() is threading.main_thread())
+        return service(*args, **kwargs)
+
+    monkeypatch.setattr(worklists, "to_book", noted)
+    panel, _ = _panel(qtbot, sqlite_staff.receptionist)
+    assert on_the_windows_thread == [] and panel.titles()[0] == "To book"
+    rows_shown(panel.list_for("to_book"))
+    assert _counted(qtbot, panel)[0] == "To book (2)" and "Did not attend (0)" in panel.titles()
+    assert len(on_the_windows_thread) == 2 and not any(on_the_windows_thread)
+
+
+def test_a_list_behind_another_tab_only_recounts_until_it_is_chosen(qtbot, rows_shown, sqlite_staff, monkeypatch):
     panel, hub = _panel(qtbot, sqlite_staff.receptionist)
-    _chosen(panel, "to_book")
+    rows_shown(panel.list_for("to_book"))
+    _counted(qtbot, panel)
     today_reads = _reads_of(monkeypatch, day_book, "todays_page")
     _booked_today(sqlite_staff, "Smith")  # as if on another workstation
 
@@ -416,27 +451,29 @@ def test_a_list_behind_another_tab_only_recounts_until_it_is_chosen(qtbot, sqlit
 
     qtbot.waitUntil(lambda: "Today (1)" in panel.titles())  # its count in the tab title, read off the window's thread
     assert today_reads == [1] and panel.list_for("today").model.rowCount() == 0
-    today = _chosen(panel, "today")
+    today = rows_shown(panel.list_for("today"))
     assert today_reads == [1, 100] and today.model.index(0, 0).data() == "11:00"
 
 
-def test_a_change_the_lists_do_not_show_reads_none_of_them(qtbot, sqlite_staff, monkeypatch):
+def test_a_change_the_lists_do_not_show_reads_none_of_them(qtbot, rows_shown, sqlite_staff, monkeypatch):
     panel, hub = _panel(qtbot, sqlite_staff.receptionist)
-    _chosen(panel, "to_book")
+    rows_shown(panel.list_for("to_book"))
+    _counted(qtbot, panel)
+    qtbot.waitUntil(lambda: not _op_threads())  # the first counts' thread has ended
     reads = _reads_of(monkeypatch, worklists, "to_book") + _reads_of(monkeypatch, day_book, "todays_page")
     destinations.create_destination(sqlite_staff.manager, name="Spinal surgery, St Elsewhere",
                                     kinds=["spinal_surgical"])
 
     hub.after_change()
 
-    assert reads == [] and not any(op_thread.name.startswith("op:") for op_thread in threading.enumerate())
+    assert reads == [] and not _op_threads()
 
 
-def test_a_shown_list_keeps_its_place_past_the_first_page(qtbot, sqlite_staff):
+def test_a_shown_list_keeps_its_place_past_the_first_page(qtbot, rows_shown, sqlite_staff):
     for number in range(60):  # two reviews each: 120 rows, more than a page of 100
         _episode(sqlite_staff, f"Patient{number:02d}", date(2026, 11, 2))
     panel, hub = _panel(qtbot, sqlite_staff.receptionist)
-    to_book = _chosen(panel, "to_book")
+    to_book = rows_shown(panel.list_for("to_book"))
     panel.resize(900, 500)
     to_book.table.scrollToBottom()  # Qt asks the model for the next page
     qtbot.waitUntil(lambda: to_book.model.rowCount() == 120)
@@ -452,3 +489,7 @@ def test_a_shown_list_keeps_its_place_past_the_first_page(qtbot, sqlite_staff):
     assert to_book.model.rowCount() == 120
     assert to_book.selected_row() == chosen and to_book.table.currentIndex().row() == 110
     assert to_book.table.verticalScrollBar().value() == scrolled
+
+
+def _op_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name.startswith("op:")]
