@@ -112,7 +112,8 @@ def reschedule_appointment(actor, appointment_id: int, *, clinician_id: int, sta
 
 @service("cancel_appointment")
 def cancel_booking(actor, appointment_id: int, reason: str) -> AppointmentRecord:
-    """Give up the booked time: the appointment goes back on the "to book" list, due date unchanged.
+    """Give up the booked time: the appointment goes back on the "to book" list by its due date
+    (the working day before, if the clinic has closed that day since it was booked).
 
     After discharge nothing is to be booked any more, so the appointment is cancelled
     ("discharged", as discharge cancels the unbooked ones) rather than left to book.
@@ -123,6 +124,7 @@ def cancel_booking(actor, appointment_id: int, reason: str) -> AppointmentRecord
     was = f"{_when(appointment.starts_at)} with {appointment.clinician.full_name}"
     if episode.status == "open":
         Appointment.update(status="to_book", clinician=None, starts_at=None, ends_at=None, late_booking_reason=None,
+                           due_by=_on_a_working_day(appointment.due_by),
                            updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
         outcome = "back on the to-book list"
     else:
@@ -181,13 +183,20 @@ def record_did_not_attend(actor, appointment_id: int) -> AppointmentRecord:
     if episode.status == "open":
         rebooking = Appointment.create(
             episode=appointment.episode_id, kind=appointment.kind, pathway_key=appointment.pathway_key,
-            reason=appointment.reason, status="to_book", due_by=appointment.due_by,
+            reason=appointment.reason, status="to_book", due_by=_on_a_working_day(appointment.due_by),
             rebooked_from=appointment.id, created_at=moment, updated_at=moment)
     audit.record(actor, "record_did_not_attend", Entity.APPOINTMENT, appointment.id,
                  f"recorded {_describe(appointment)} at {_when(appointment.starts_at)} as did not attend"
                  + ("; back on the to-book list" if rebooking else ""),
                  patient_id=_patient_id(appointment), rebooking_id=rebooking.id if rebooking else None)
     return _record(Appointment.get_by_id(rebooking.id if rebooking else appointment.id))
+
+
+def _on_a_working_day(due_by: date) -> date:
+    """A review back on the to-book list keeps its deadline, unless the clinic has closed that
+    day while it was booked (closures move only what is still to book): then the working day
+    before, never later."""
+    return load_settings().calendar().deadline(due_by, 0)
 
 
 @service("book_appointment")

@@ -319,6 +319,23 @@ def test_did_not_attend_puts_a_new_review_to_book_with_the_original_due_date(sta
         "to_book", "two_week_review", "two_week_review", date(2026, 12, 10), review)
 
 
+def test_a_review_back_to_book_after_its_due_day_was_closed_is_due_the_working_day_before(staff, review):
+    """Closing a day moves only what is still to book; a booking given up or missed later must
+    not bring back a deadline on a day the clinic is shut (found by the safety-net state machine)."""
+    book(staff, review)
+    settings.update_clinic_settings(staff.manager, closure_days=(date(2026, 12, 10),))  # Thu: its due day
+    assert Appointment.get_by_id(review).due_by == date(2026, 12, 10)  # booked: kept as it was
+    again = appointments.cancel_booking(staff.receptionist, review, "clinician off sick")
+    assert (again.status, again.due_by) == ("to_book", date(2026, 12, 9))
+
+
+def test_a_missed_review_due_on_a_day_closed_since_is_rebooked_by_the_working_day_before(staff, review):
+    booked_now(staff, review)
+    settings.update_clinic_settings(staff.manager, closure_days=(date(2026, 12, 10),))
+    rebooking = appointments.record_did_not_attend(staff.receptionist, review)
+    assert (rebooking.status, rebooking.due_by) == ("to_book", date(2026, 12, 9))
+
+
 def test_the_episode_lists_the_missed_review_and_the_one_replacing_it(staff, review):
     booked_now(staff, review)
     rebooking = appointments.record_did_not_attend(staff.receptionist, review)
