@@ -52,19 +52,21 @@ SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician ope
 	letter sign-letter letter-batch lock dashboard audit administration import-patients deactivate-user \
 	backup-check-progress
 
+# The demo clinic the pictures are taken of, with its backups and letters: all removed afterwards.
+SCREENSHOT_CLINIC = .screenshot-clinic
+
 .PHONY: screenshot
 screenshot: $(STAMP)
 	mkdir -p docs/screenshots
-	rm -f .screenshot-demo.sqlite3*
-	$(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 demo > /dev/null
+	rm -rf $(SCREENSHOT_CLINIC) && mkdir -p $(SCREENSHOT_CLINIC)/letters
+	$(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 demo > /dev/null
 	for view in $(SCREENSHOT_VIEWS); do \
-		QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 \
+		QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 \
 			--screenshot docs/screenshots/$$view.png --view $$view || exit 1; \
 	done
-	rm -rf .screenshot-letters && mkdir .screenshot-letters
-	$(VENV)/bin/clinic-desktop --database .screenshot-demo.sqlite3 letters export --signed-unsent .screenshot-letters
-	pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$$(ls .screenshot-letters/*_v2.pdf | head -n 1)" docs/screenshots/letter-page
-	rm -rf .screenshot-letters .screenshot-demo.sqlite3*
+	$(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 letters export --signed-unsent $(SCREENSHOT_CLINIC)/letters
+	pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$$(ls $(SCREENSHOT_CLINIC)/letters/*_v2.pdf | head -n 1)" docs/screenshots/letter-page
+	rm -rf $(SCREENSHOT_CLINIC)
 
 .PHONY: clean
 clean:

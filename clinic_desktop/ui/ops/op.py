@@ -145,6 +145,11 @@ class Op(QObject):
             op.wait(max(0.0, deadline - time.monotonic()))
         QApplication.processEvents()  # the outcomes, queued by the finished threads
 
+    @classmethod
+    def any_running(cls) -> bool:
+        """Whether an op is still under way (a screenshot waits until the window is quiet)."""
+        return bool(cls._live)
+
     def wait(self, seconds: float = 120) -> None:
         """Block until the thread is done (closing the app, screenshots); the outcome is
         delivered when the event loop next runs."""

@@ -182,9 +182,12 @@ def save_screenshot(target: Path, database_location: str, view_name: str = "work
     widget = view.build(actor, settings, hub, database_location)
     widget.resize(view.size or widget.sizeHint().expandedTo(widget.minimumSizeHint()))
     widget.show()
-    for _ in range(3):  # layouts settle over a few passes of the event loop, and background reads come back
-        app.processEvents()  # (a list grouped by kind reads its counts, then its rows)
+    for passes in range(1, 50):  # layouts settle over a few passes of the event loop, and background reads
+        app.processEvents()  # come back, some starting others (a list's rows, then the other lists' counts)
         Op.settle()
+        app.processEvents()
+        if passes >= 3 and not Op.any_running():
+            break
     target.parent.mkdir(parents=True, exist_ok=True)
     saved = widget.grab().save(str(target), "PNG")
     _delete_now(widget, hub)
