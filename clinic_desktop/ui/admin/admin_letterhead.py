@@ -17,10 +17,9 @@ from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.transaction import database_errors_in_words
 from clinic_desktop.services.referrals import letter_content
 from clinic_desktop.services.referrals.letter_content import LOGO_MAX_BYTES
-from clinic_desktop.services.referrals.letterhead_preview import letterhead_preview_pdf
 from clinic_desktop.ui.admin.admin_form import StatusLine
 from clinic_desktop.ui.letters.letter_preview import PdfPages
-from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
@@ -60,14 +59,21 @@ class LetterheadPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addStretch(1)
+        self._drawing = LatestOp(self, None)
         self.reload()
         self.redraws = RedrawWhenSeen(self, hub, self._on_changes)
 
     def reload(self) -> None:
-        """Draw the letterhead as stored now (after a change here or on another workstation)."""
-        Op(self, self._letterhead).success(self._show_letterhead).failure(self.message.refuse).run()
+        """Draw the letterhead as stored now (after a change here or on another workstation), off
+        the window's thread: reportlab takes a tenth of a second to load and as much to draw."""
+        self._drawing.run(self._letterhead, self._show_letterhead, self.message.refuse)
+
+    def is_drawing(self) -> bool:
+        return self._drawing.is_running()
 
     def _letterhead(self) -> tuple[bool, bytes]:
+        from clinic_desktop.services.referrals.letterhead_preview import letterhead_preview_pdf
+
         with database_errors_in_words():
             has_logo = letter_content.letterhead_logo() is not None
         return has_logo, letterhead_preview_pdf(self.actor)

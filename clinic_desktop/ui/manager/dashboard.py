@@ -241,7 +241,12 @@ class DashboardView(QWidget):
         self.tabs.addTab(self.list, "&Overdue list")
         self.tabs.currentChanged.connect(self._tab_shown)
         self._build(hub)
-        self.reload()
+        self.summary.setText("Reading the figures…")
+        self.reload_in_background()  # a quarter of a second at clinic scale: the tab shows at once
+
+    def is_reading(self) -> bool:
+        """The figures asked for last have not come back yet."""
+        return self._reads.is_running()
 
     def _build(self, hub: ChangeHub) -> None:
         figures = QWidget()

@@ -13,9 +13,15 @@ from clinic_desktop.ui.admin.admin_letterhead import LetterheadPage
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 
+def drawn(qtbot, page: LetterheadPage) -> LetterheadPage:
+    """Wait for the letterhead to be drawn: it is drawn off the window's thread."""
+    qtbot.waitUntil(lambda: not page.is_drawing(), timeout=10_000)
+    return page
+
+
 @pytest.fixture
 def page(qtbot, sqlite_staff):
-    return shown(qtbot, LetterheadPage(sqlite_staff.manager, ChangeHub(sqlite_staff.manager)))
+    return drawn(qtbot, shown(qtbot, LetterheadPage(sqlite_staff.manager, ChangeHub(sqlite_staff.manager))))
 
 
 @pytest.fixture
@@ -38,6 +44,7 @@ def test_a_chosen_logo_is_stored_and_previewed(qtbot, page, logo_file):
     qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
     assert page.file_dialog.isVisible()  # opened with open(), so the idle lock can hide it
     page.file_dialog.fileSelected.emit(str(logo_file))
+    drawn(qtbot, page)
     assert letter_content.letterhead_logo() == logo_file.read_bytes()
     assert page.logo_state.text() == ""
     assert page.preview.pixmap().toImage() != without_logo  # the letterhead drawn again, with the logo
@@ -56,7 +63,9 @@ def test_a_file_that_is_not_an_image_is_refused_in_words(page, tmp_path):
 
 def test_the_logo_is_removed(qtbot, page, logo_file):
     page.use_file(str(logo_file))
+    drawn(qtbot, page)
     qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    drawn(qtbot, page)
     assert letter_content.letterhead_logo() is None
     assert page.logo_state.text().startswith("No logo")
     assert page.message.text() == "The logo was removed: new letters print the clinic's name and address only."

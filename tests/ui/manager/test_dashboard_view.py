@@ -33,7 +33,13 @@ def view(qtbot, sqlite_staff, clinic):
     qtbot.addWidget(shown)
     shown.resize(1400, 900)
     shown.show()
-    return shown
+    return figures_read(qtbot, shown)
+
+
+def figures_read(qtbot, view: DashboardView) -> DashboardView:
+    """Wait for the figures: the dashboard reads them off the window's thread."""
+    qtbot.waitUntil(lambda: not view.is_reading(), timeout=10_000)
+    return view
 
 
 def figures(box) -> dict[str, str]:
@@ -204,6 +210,7 @@ def test_screenshot_view_builds_over_the_data(qtbot, sqlite_staff, clinic):
     shown = for_screenshot(sqlite_staff.manager, load_settings(), hub)
     hub.setParent(shown)
     qtbot.addWidget(shown)
+    figures_read(qtbot, shown)
 
     assert len(shown.cards) == 4 and shown.board.overdue.total == 7
 
