@@ -36,6 +36,7 @@ from clinic_desktop.ui.shell.actions import MENU_TITLES, ActionSet, menu_places
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.manager_tabs import ManagerTabs
 from clinic_desktop.ui.shell.patient_menu import PatientMenu
+from clinic_desktop.ui.shell.warm_up import warm_up_later
 from clinic_desktop.ui.widgets.lazy_tabs import LazyPage, LazyTabs
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.time_format import short_date
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.show_status("Lists up to date")
         if not restore_window(self, _LAYOUT_KEY):
             self.resize(1240, 760)
+        warm_up_later(self)
 
     # --- tabs built when first shown ---
 
