@@ -16,10 +16,16 @@ from clinic_desktop.ui.admin.admin_destinations import DestinationsPage
 from clinic_desktop.ui.admin.admin_letterhead import LetterheadPage
 from clinic_desktop.ui.admin.admin_timings import TimingsPage
 from clinic_desktop.ui.admin.admin_users import UsersPage
+from clinic_desktop.ui.widgets.lazy_tabs import LazyPage
 
 
 class AdminPanel(QWidget):
-    """Users, clinic details, pathway timings, referral destinations, letterhead; more via ``add_page``."""
+    """Users, clinic details, pathway timings, referral destinations, letterhead; more via ``add_page``.
+
+    Each page is built when first chosen (``LazyPage``), not when the tab opens: the letterhead
+    page alone draws a PDF, and the others read their lists. Code that reaches for a page by
+    name (``panel.clinic``) gets it built then.
+    """
 
     settings_changed = Signal(object)  # the new ClinicSettings
 
@@ -29,20 +35,51 @@ class AdminPanel(QWidget):
         self.pages.setAccessibleName("Administration pages")
         self.pages.setSpacing(3)
         self.stack = QStackedWidget()
-        self.users = UsersPage(actor, hub)
-        self.clinic = ClinicPage(actor, settings, hub)
-        self.timings = TimingsPage(actor, settings, hub)
-        self.destinations = DestinationsPage(actor, hub)
-        self.letterhead = LetterheadPage(actor, hub)
-        self.clinic.settings_changed.connect(self.settings_changed)
-        for title, page in (("Users", self.users), ("Clinic", self.clinic), ("Pathway timings", self.timings),
-                            ("Referral destinations", self.destinations), ("Letterhead", self.letterhead)):
+        self._users = LazyPage(lambda: UsersPage(actor, hub))
+        self._clinic = LazyPage(lambda: ClinicPage(actor, settings, hub))
+        self._clinic.built.connect(lambda page: page.settings_changed.connect(self.settings_changed))
+        self._timings = LazyPage(lambda: TimingsPage(actor, settings, hub))
+        self._destinations = LazyPage(lambda: DestinationsPage(actor, hub))
+        self._letterhead = LazyPage(lambda: LetterheadPage(actor, hub))
+        for title, page in (("Users", self._users), ("Clinic", self._clinic), ("Pathway timings", self._timings),
+                            ("Referral destinations", self._destinations), ("Letterhead", self._letterhead)):
             self.add_page(title, page)
-        self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages.currentRowChanged.connect(self._show_row)
         self.pages.setCurrentRow(0)
         layout = QHBoxLayout(self)
         layout.addWidget(self.pages)
         layout.addWidget(self.stack, 1)
+
+    @property
+    def users(self) -> UsersPage:
+        return self._users.page()
+
+    @property
+    def clinic(self) -> ClinicPage:
+        return self._clinic.page()
+
+    @property
+    def timings(self) -> TimingsPage:
+        return self._timings.page()
+
+    @property
+    def destinations(self) -> DestinationsPage:
+        return self._destinations.page()
+
+    @property
+    def letterhead(self) -> LetterheadPage:
+        return self._letterhead.page()
+
+    def current_page(self) -> QWidget:
+        """The page on show (built, never its stand-in)."""
+        shown = self.stack.currentWidget()
+        return shown.page() if isinstance(shown, LazyPage) else shown
+
+    def _show_row(self, row: int) -> None:
+        shown = self.stack.widget(row)
+        if isinstance(shown, LazyPage):
+            shown.page()
+        self.stack.setCurrentIndex(row)
 
     def add_page(self, title: str, widget: QWidget) -> None:
         """Add a page at the end of the list (the lead adds the backup page this way)."""

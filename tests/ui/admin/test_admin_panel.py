@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.ui.admin.admin_letterhead import LetterheadPage
 from clinic_desktop.ui.admin.admin_panel import AdminPanel, for_screenshot
+from clinic_desktop.ui.admin.admin_timings import TimingsPage
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 
@@ -31,19 +33,26 @@ def choose(qtbot, panel, title: str) -> None:
 
 def test_the_pages_are_listed_and_the_users_page_comes_first(panel):
     assert titles(panel) == ["Users", "Clinic", "Pathway timings", "Referral destinations", "Letterhead"]
-    assert panel.stack.currentWidget() is panel.users
+    assert panel.current_page() is panel.users
+
+
+def test_a_page_not_yet_chosen_is_not_built(qtbot, panel):
+    """The letterhead page draws a PDF and the others read their lists: only when chosen."""
+    assert panel.findChildren(LetterheadPage) == [] and panel.findChildren(TimingsPage) == []
+    choose(qtbot, panel, "Letterhead")
+    assert panel.findChildren(LetterheadPage) == [panel.current_page()]
 
 
 def test_choosing_a_page_shows_it(qtbot, panel):
     choose(qtbot, panel, "Pathway timings")
-    assert panel.stack.currentWidget() is panel.timings
+    assert panel.current_page() is panel.timings
 
 
 def test_a_page_added_later_is_listed_and_shown(qtbot, panel):
     backup = QLabel("Back up now")
     panel.add_page("Backup", backup)
     choose(qtbot, panel, "Backup")
-    assert titles(panel)[-1] == "Backup" and panel.stack.currentWidget() is backup
+    assert titles(panel)[-1] == "Backup" and panel.current_page() is backup
 
 
 def test_new_clinic_settings_are_passed_on(qtbot, panel):
