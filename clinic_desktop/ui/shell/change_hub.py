@@ -120,8 +120,7 @@ class ChangeHub(QObject):
         return self._reading is not None
 
     def _read_done(self) -> None:
-        self._reading.deleteLater()  # one every few seconds: none is kept
-        self._reading = None
+        self._reading = None  # the op let go of the hub when it finished: nothing is kept
 
     def _read(self) -> change_feed.ChangeFeed:
         return change_feed.changes_since(self._actor, self._newest, frozenset(self._seen), self._newest_hash)

@@ -35,7 +35,6 @@ from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem, list_writer
 from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
-from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -274,7 +273,7 @@ class WorklistsPanel(QTabWidget):
         self.setAccessibleName("Worklists")
         self.row_actions = RowActions(actor, settings, hub, self)
         self.lists: list[WorklistTable | ListByKind] = []
-        self._recounts = 0  # recounts of the lists behind started so far: only the latest one's answer is shown
+        self._recounting = LatestOp(self, None)  # the counts of the lists behind: only the latest answer is shown
         self._recount_waiting: list[int] | None = None  # tabs to count once the list on screen has its rows
         for view in views_for(actor.role, settings.zone):
             if view.key == "overdue":
@@ -356,12 +355,8 @@ class WorklistsPanel(QTabWidget):
             return
         hidden = [(tab, self.lists[tab].count) for tab in self._recount_waiting]
         self._recount_waiting = None
-        self._recounts += 1
-        number = self._recounts
-        (Op(self, lambda: [(tab, count()) for tab, count in hidden])
-         .success(lambda totals: self._show_hidden_totals(totals) if number == self._recounts else None)
-         .failure(lambda _reason: None)  # the counts shown stay; a list says why when it is chosen
-         .in_background())
+        self._recounting.run(lambda: [(tab, count()) for tab, count in hidden], self._show_hidden_totals,
+                             lambda _reason: None)  # the counts shown stay; a list says why when it is chosen
 
     def _show_hidden_totals(self, totals: list[tuple[int, int]]) -> None:
         for tab, total in totals:

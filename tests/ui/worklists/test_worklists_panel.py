@@ -5,9 +5,9 @@ import threading
 from datetime import date, datetime, timezone
 
 from database_fixtures import PASSWORD
+from letter_drawing import drawn
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from test_letter_window import drawn
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
