@@ -1,6 +1,7 @@
 """peewee models of the clinical record, bound late to SQLite or PostgreSQL."""
 from clinic_desktop.models.appointments import Appointment
 from clinic_desktop.models.audit import AuditEvent
+from clinic_desktop.models.care import ImagingRequest, ImprovementMeasure, InitialManagement, ManagementPlan
 from clinic_desktop.models.database import (
     bind_database,
     database_proxy,
@@ -32,6 +33,10 @@ ALL_MODELS = (
     RedFlagRecord,
     StartBackAssessment,
     TwelveWeekOutcome,
+    InitialManagement,
+    ImprovementMeasure,
+    ManagementPlan,
+    ImagingRequest,
     PathwayWarning,
     Appointment,
     Referral,
@@ -51,7 +56,11 @@ __all__ = [
     "ClinicSetting",
     "DestinationKind",
     "Episode",
+    "ImagingRequest",
+    "ImprovementMeasure",
+    "InitialManagement",
     "LetterVersion",
+    "ManagementPlan",
     "Medication",
     "PathwayWarning",
     "Patient",

@@ -10,6 +10,7 @@ from peewee import (
     BooleanField,
     CharField,
     DateField,
+    DecimalField,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -19,11 +20,11 @@ from clinic_desktop.models.base import BaseModel, one_of
 from clinic_desktop.models.fields import UTCDateTimeField
 from clinic_desktop.models.patients import Patient
 from clinic_desktop.models.users import User
+from clinic_desktop.pathway.care_options import DOSE_FREQUENCIES, DOSE_UNITS, MEDICATION_CATEGORIES
 
 EPISODE_STATUSES = ("open", "discharged")
 PRESENTATIONS = ("non_specific", "radicular")
 SEVERITIES = ("mild", "moderate", "severe")
-MEDICATION_CATEGORIES = ("nsaid", "topical", "muscle_relaxant", "other")
 RISKS = ("low", "medium", "high")
 
 
@@ -63,6 +64,14 @@ class Medication(Recorded):
     # Schema 5: a clinician's decision to keep a muscle relaxant on past its review, with why.
     continued_on = DateField(null=True)
     continued_reason = TextField(null=True)
+    # Schema 6: the dose as the rules can read it (``dose`` keeps what was typed before), why it
+    # was given, and for a muscle relaxant whether muscle spasm was present. None on rows
+    # recorded before schema 6: the question was not asked then.
+    dose_amount = DecimalField(max_digits=10, decimal_places=3, null=True, auto_round=True)
+    dose_unit = CharField(max_length=16, null=True, constraints=[one_of("dose_unit", DOSE_UNITS)])
+    dose_frequency = CharField(max_length=20, null=True, constraints=[one_of("dose_frequency", DOSE_FREQUENCIES)])
+    indication = TextField(null=True)
+    spasm_present = BooleanField(null=True)
 
 
 class RadicularStatus(Recorded):

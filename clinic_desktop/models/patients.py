@@ -26,6 +26,9 @@ class Patient(BaseModel):
     )
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
+    # Schema 6: what makes an NSAID unsafe for this patient, one key of
+    # pathway/care_options.NSAID_CONTRAINDICATIONS a line ("" when none is known).
+    nsaid_contraindications = TextField(default="")
 
     @property
     def display_name(self) -> str:

@@ -52,6 +52,9 @@ class Referral(BaseModel):
     # Schema 5: who cancelled it and when, so a cancelled urgent referral is shown to the manager.
     cancelled_by = ForeignKeyField(User, null=True, backref="+")
     cancelled_at = UTCDateTimeField(null=True)
+    # Schema 6: what the letter asks the service to consider, one key of
+    # pathway/care_options.REQUESTED_OPTIONS[kind] a line, chosen by the clinician.
+    requested_options = TextField(default="")
 
 
 class LetterVersion(BaseModel):

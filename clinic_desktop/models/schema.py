@@ -19,8 +19,10 @@ from peewee import (
     CharField,
     Database,
     DateField,
+    DecimalField,
     FixedCharField,
     ForeignKeyField,
+    IntegerField,
     Model,
     TextField,
 )
@@ -32,7 +34,7 @@ from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
 from clinic_desktop.models.fields import UTCDateTimeField
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # MIGRATIONS[n] upgrades a database from version n - 1 to n. Never edit a released
 # step: add the next one. Each takes the migrator and the database.
@@ -182,11 +184,141 @@ def _step_5_obligation_owners(migrator: SchemaMigrator, database: Database) -> N
         database.execute_sql(statement)
 
 
+def _step_6_whole_pathway(migrator: SchemaMigrator, database: Database) -> None:
+    """Schema 6: what the source asks of a clinician beyond the routing (DESIGN.md, "Decision support").
+
+    New tables for the first contact's advice, improvement measures, management plans and
+    imaging requests; structured doses, indications and muscle spasm on medicines, whose
+    classes gain opioids and neuropathic pain medicines; NSAID contraindications on the
+    patient; the options a referral letter asks for. Every existing row is kept as it was:
+    questions not asked before are empty (None), not "no". Tables are declared as they stood
+    at schema 6, so this step stays the same when a later step changes the live models.
+    """
+    from clinic_desktop.models.episodes import Episode
+
+    class Step6(Model):
+        recorded_by = ForeignKeyField(User, backref="+")
+        recorded_at = UTCDateTimeField()
+
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+
+    class InitialManagement(Step6):
+        episode = ForeignKeyField(Episode, backref="+", unique=True)
+        reactivation_advised = BooleanField()
+        bed_rest_advised = BooleanField()
+        resources_online = BooleanField()
+        resources_helpline = BooleanField()
+        resources_paper = BooleanField()
+        heat_advised = BooleanField()
+        massage_advised = BooleanField()
+
+    class ImprovementMeasure(Step6):
+        episode = ForeignKeyField(Episode, backref="+", index=True)
+        measured_on = DateField()
+        occasion = CharField(max_length=24, constraints=[one_of("occasion", _STEP_6_OCCASIONS)])
+        pain_now = IntegerField(constraints=[SQL("CHECK (pain_now BETWEEN 0 AND 10)")])
+        function_scale = CharField(max_length=8, constraints=[one_of("function_scale", ("nrs", "psfs"))])
+        function_score = DecimalField(max_digits=4, decimal_places=2, auto_round=True,
+                                      constraints=[SQL("CHECK (function_score BETWEEN 0 AND 10)")])
+        psfs_activities = TextField(default="")
+        global_change = IntegerField(null=True, constraints=[SQL("CHECK (global_change BETWEEN 1 AND 7)")])
+        improving = BooleanField(null=True)
+        notes = TextField(default="")
+
+    class ManagementPlan(Step6):
+        episode = ForeignKeyField(Episode, backref="+", index=True)
+        agreed_on = DateField()
+        goals = TextField()
+        treatments = TextField(default="")
+        lifestyle = TextField(default="")
+        bmi = DecimalField(max_digits=4, decimal_places=1, null=True, auto_round=True)
+        notes = TextField(default="")
+
+    class ImagingRequest(Step6):
+        episode = ForeignKeyField(Episode, backref="+", index=True)
+        requested_on = DateField()
+        modality = CharField(max_length=8, constraints=[one_of("modality", ("x_ray", "mri", "ct", "other"))])
+        reason = TextField()
+
+    database.create_tables([InitialManagement, ImprovementMeasure, ManagementPlan, ImagingRequest])
+    if is_sqlite(database):
+        _rebuild_sqlite_medication(database, Step6, Episode)
+    else:
+        database.execute_sql("ALTER TABLE medication DROP CONSTRAINT medication_category_check")
+        database.execute_sql("ALTER TABLE medication ADD CONSTRAINT medication_category_check "
+                             f"CHECK ({_in_list('category', _STEP_6_CATEGORIES)})")
+        migrate(*(migrator.add_column("medication", name, field) for name, field in _step_6_medicine_columns()))
+    # Raw SQL: playhouse would add these NOT NULL columns on SQLite by rebuilding the tables,
+    # which the foreign keys pointing at patient and referral forbid. The default stays on
+    # SQLite (it cannot drop one), harmlessly: the app always writes the column.
+    for table, column in (("patient", "nsaid_contraindications"), ("referral", "requested_options")):
+        database.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        if not is_sqlite(database):
+            database.execute_sql(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")
+
+
+_STEP_6_CATEGORIES = ("nsaid", "topical", "muscle_relaxant", "opioid", "neuropathic", "other")
+_STEP_6_OCCASIONS = ("first_contact", "two_week_review", "ongoing_evaluation", "twelve_week_check")
+_MEDICATION_5_COLUMNS = ("id", "recorded_by_id", "recorded_at", "episode_id", "name", "category", "dose", "started_on",
+                         "stopped_on", "continued_on", "continued_reason")
+
+
+def _step_6_medicine_columns() -> list[tuple[str, object]]:
+    units = ("mg", "g", "microgram", "ml", "patch", "application")
+    frequencies = ("once_daily", "twice_daily", "three_times_daily", "four_times_daily", "at_night", "as_needed",
+                   "weekly")
+    return [
+        ("dose_amount", DecimalField(max_digits=10, decimal_places=3, null=True, auto_round=True)),
+        ("dose_unit", CharField(max_length=16, null=True, constraints=[one_of("dose_unit", units)])),
+        ("dose_frequency", CharField(max_length=20, null=True, constraints=[one_of("dose_frequency", frequencies)])),
+        ("indication", TextField(null=True)),
+        ("spasm_present", BooleanField(null=True)),
+    ]
+
+
+def _in_list(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+def _rebuild_sqlite_medication(database: Database, base: type[Model], episode_model: type[Model]) -> None:
+    """SQLite cannot change a CHECK constraint, so the medicine table is rebuilt: the old one
+    renamed aside (nothing points to it), the new one made with its indexes, every row copied
+    with its id, the old one dropped (sqlite.org/lang_altertable.html, "other kinds of changes")."""
+
+    class Medication(base):
+        episode = ForeignKeyField(episode_model, backref="+", index=True)
+        name = CharField(max_length=120)
+        category = CharField(max_length=20, constraints=[one_of("category", _STEP_6_CATEGORIES)])
+        dose = CharField(max_length=120, default="")
+        started_on = DateField()
+        stopped_on = DateField(null=True)
+        continued_on = DateField(null=True)
+        continued_reason = TextField(null=True)
+
+    for name, field in _step_6_medicine_columns():
+        Medication._meta.add_field(name, field)
+    database.execute_sql("ALTER TABLE medication RENAME TO medication_schema_5")
+    indexes = database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                                   "AND tbl_name = 'medication_schema_5'").fetchall()
+    for (index,) in indexes:
+        database.execute_sql(f'DROP INDEX "{index}"')
+    database.create_tables([Medication])
+    columns = ", ".join(f'"{column}"' for column in _MEDICATION_5_COLUMNS)
+    database.execute_sql(f"INSERT INTO medication ({columns}) SELECT {columns} FROM medication_schema_5")
+    database.execute_sql("DROP TABLE medication_schema_5")
+    database.execute_sql('CREATE INDEX "medication_relaxant_running" ON "medication" '
+                         '("episode_id", "started_on", "continued_on", "id") '
+                         "WHERE category = 'muscle_relaxant' AND stopped_on IS NULL")
+
+
 MIGRATIONS: dict[int, MigrationStep] = {
     2: _step_2_referral_destinations,
     3: _step_3_audit_hash_chain,
     4: _step_4_dashboard_indexes,
     5: _step_5_obligation_owners,
+    6: _step_6_whole_pathway,
 }
 
 

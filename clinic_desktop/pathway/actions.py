@@ -12,7 +12,8 @@ not raised again for the same fact.
 from dataclasses import dataclass
 from datetime import date
 
-APPOINTMENT_KINDS = ("two_week_review", "medication_review", "twelve_week_review")
+# "follow_up" is what the rules raise for an ongoing evaluation and an opioid's monitoring review.
+APPOINTMENT_KINDS = ("two_week_review", "medication_review", "twelve_week_review", "follow_up")
 REFERRAL_KINDS = (
     "standard_physiotherapy",
     "biopsychosocial",

@@ -7,10 +7,16 @@ database and can be tested on their own.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from clinic_desktop.pathway.care_options import (
+    IMAGING_MODALITIES,
+    MEASURE_OCCASIONS,
+    MEDICATION_CATEGORIES,
+    NSAID_CONTRAINDICATIONS,
+)
 from clinic_desktop.pathway.start_back import RISK_GROUPS
 
-MEDICATION_CATEGORIES = ("nsaid", "topical", "muscle_relaxant", "other")
 HEPATIC_IMPAIRMENTS = ("none", "mild", "moderate", "severe")
 # DESIGN.md lifecycles: a referral owes the patient something until it is sent; an
 # appointment until it is attended, missed or cancelled.
@@ -36,6 +42,10 @@ class MedicationFact:
     name: str
     started_on: date
     stopped_on: date | None = None
+    # Schema 6: None on medicines recorded before the form asked (see models/episodes.py).
+    dose_amount: Decimal | None = None
+    dose_unit: str | None = None
+    spasm_present: bool | None = None
 
     def __post_init__(self) -> None:
         _require_one_of("medication category", self.category, MEDICATION_CATEGORIES)
@@ -85,6 +95,58 @@ class OutcomeFact:
 
 
 @dataclass(frozen=True)
+class AdviceFact:
+    """The first contact's advice on activity and rest (every answer given, none assumed)."""
+
+    id: int
+    recorded_on: date
+    reactivation_advised: bool
+    bed_rest_advised: bool
+
+
+@dataclass(frozen=True)
+class ImagingFact:
+    """Imaging a clinician requested."""
+
+    id: int
+    requested_on: date
+    modality: str
+
+    def __post_init__(self) -> None:
+        _require_one_of("imaging modality", self.modality, IMAGING_MODALITIES)
+
+
+@dataclass(frozen=True)
+class PlanFact:
+    """A management plan's choices, as keys of care_options.TREATMENTS and LIFESTYLE_CHANGES."""
+
+    id: int
+    agreed_on: date
+    treatments: tuple[str, ...]
+    lifestyle: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "treatments", tuple(self.treatments))
+        object.__setattr__(self, "lifestyle", tuple(self.lifestyle))
+
+
+@dataclass(frozen=True)
+class MeasureFact:
+    """Improvement measured at one visit; ``improving`` is the clinician's confirmed judgement."""
+
+    id: int
+    measured_on: date
+    occasion: str
+    pain_now: int
+    function_score: Decimal
+    global_change: int | None = None
+    improving: bool | None = None
+
+    def __post_init__(self) -> None:
+        _require_one_of("measure occasion", self.occasion, MEASURE_OCCASIONS)
+
+
+@dataclass(frozen=True)
 class StoredItem:
     """An appointment or referral already on record, as far as the rules need to know it.
 
@@ -126,14 +188,26 @@ class EpisodeFacts:
     appointments: tuple[StoredItem, ...] = ()
     referrals: tuple[StoredItem, ...] = ()
     warning_keys: frozenset[str] = frozenset()
+    # Schema 6, what the source asks beyond the routing (read by pathway/pitfalls): the
+    # patient's NSAID contraindications (keys of care_options.NSAID_CONTRAINDICATIONS), the
+    # first contact's advice (None when not recorded that way), imaging requests, management
+    # plans and improvement measures, each in the order recorded.
+    nsaid_contraindications: tuple[str, ...] = ()
+    advice: AdviceFact | None = None
+    imaging: tuple[ImagingFact, ...] = ()
+    plans: tuple[PlanFact, ...] = ()
+    measures: tuple[MeasureFact, ...] = ()
 
     def __post_init__(self) -> None:
         _require_one_of("hepatic impairment", self.hepatic_impairment, HEPATIC_IMPAIRMENTS)
+        for condition in self.nsaid_contraindications:
+            _require_one_of("NSAID contraindication", condition, NSAID_CONTRAINDICATIONS)
         object.__setattr__(self, "appointments", tuple(self.appointments))
         object.__setattr__(self, "referrals", tuple(self.referrals))
         object.__setattr__(self, "warning_keys", frozenset(self.warning_keys))
         object.__setattr__(self, "outcomes", tuple(self.outcomes))
-        for name in ("medications", "radicular", "red_flags", "start_back"):
+        object.__setattr__(self, "nsaid_contraindications", tuple(self.nsaid_contraindications))
+        for name in ("medications", "radicular", "red_flags", "start_back", "imaging", "plans", "measures"):
             records = tuple(getattr(self, name))
             object.__setattr__(self, name, records)
             ids = [record.id for record in records]

@@ -10,7 +10,7 @@ it: the list helps, it does not forbid.
 
 from dataclasses import dataclass
 
-from clinic_desktop.pathway.facts import MEDICATION_CATEGORIES
+from clinic_desktop.pathway.care_options import MEDICATION_CATEGORIES
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from clinic_desktop.pathway.facts import (
     StartBackFact,
     StoredItem,
 )
+from clinic_desktop.pathway.improvement import ongoing_evaluation
+from clinic_desktop.pathway.pitfalls import care_checks
 from clinic_desktop.pathway.timings import PathwayTimings
 
 __all__ = [
@@ -88,6 +90,8 @@ def evaluate(facts: EpisodeFacts, timings: PathwayTimings, calendar: WorkingCale
         *_stratified_referral(current, timings, calendar),
         *_twelve_week_check(facts, current, checked, timings, calendar),
         *_escalation_referral(facts, timings, calendar),
+        *ongoing_evaluation(facts, timings, calendar),
+        *care_checks(facts, timings, calendar),
     ]
     return PathwayActions(
         appointments=_by_due_then_key(item for item in items if isinstance(item, RequiredAppointment)),

@@ -19,6 +19,10 @@ from clinic_desktop.models import (
     AuditEvent,
     DestinationKind,
     Episode,
+    ImagingRequest,
+    ImprovementMeasure,
+    InitialManagement,
+    ManagementPlan,
     Medication,
     Patient,
     Referral,
@@ -34,6 +38,7 @@ from clinic_desktop.models import (
     schema,
 )
 from clinic_desktop.models import audit as audit_model
+from clinic_desktop.models.base import one_of
 from clinic_desktop.models.schema import (
     SCHEMA_VERSION,
     SchemaError,
@@ -270,25 +275,58 @@ SCHEMA_5_INDEXES = ("appointment_booked_ends_at", "appointment_finding_due", "re
                     "referral_cancelled_kind_at", "medication_relaxant_running")
 
 
+# Schema 6's tables and columns, and the medicine classes before it.
+SCHEMA_6_TABLES = (InitialManagement, ImprovementMeasure, ManagementPlan, ImagingRequest)
+SCHEMA_6_FIELDS = {
+    Medication: ("dose_amount", "dose_unit", "dose_frequency", "indication", "spasm_present"),
+    Patient: ("nsaid_contraindications",),
+    Referral: ("requested_options",),
+}
+SCHEMA_5_CATEGORIES = ("nsaid", "topical", "muscle_relaxant", "other")
+
+
 @contextmanager
-def schema_4_models():
-    """The models as schema 4 had them: no obligation owners, finding closures or cancellers,
-    nor the indexes of the safety net's lists."""
-    removed = {model: {name: model._meta.fields[name] for name in names} for model, names in SCHEMA_5_FIELDS.items()}
-    indexed = (Appointment, Referral, Medication)
-    indexes = {model: model._meta.indexes for model in indexed}
+def without_fields(fields_by_model):
+    """The models with these fields taken off, put back afterwards."""
+    removed = {model: {name: model._meta.fields[name] for name in names} for model, names in fields_by_model.items()}
     for model, fields in removed.items():
         for name in fields:
             model._meta.remove_field(name)
-    for model in indexed:
-        model._meta.indexes = [index for index in indexes[model]
-                               if getattr(index, "_name", None) not in SCHEMA_5_INDEXES]
     try:
-        yield ALL_MODELS
+        yield
     finally:
         for model, fields in removed.items():
             for name, field in fields.items():
                 model._meta.add_field(name, field)
+
+
+@contextmanager
+def schema_5_models():
+    """The models as schema 5 had them: no advice, measures, plans or imaging tables, unstructured
+    doses, four medicine classes, no NSAID contraindications nor requested options."""
+    category = Medication._meta.fields["category"]
+    constraints = category.constraints
+    category.constraints = [one_of("category", SCHEMA_5_CATEGORIES)]
+    try:
+        with without_fields(SCHEMA_6_FIELDS):
+            yield tuple(model for model in ALL_MODELS if model not in SCHEMA_6_TABLES)
+    finally:
+        category.constraints = constraints
+
+
+@contextmanager
+def schema_4_models():
+    """The models as schema 4 had them: no obligation owners, finding closures or cancellers,
+    nor the indexes of the safety net's lists (nor schema 6)."""
+    indexed = (Appointment, Referral, Medication)
+    indexes = {model: model._meta.indexes for model in indexed}
+    for model in indexed:
+        model._meta.indexes = [index for index in indexes[model]
+                               if getattr(index, "_name", None) not in SCHEMA_5_INDEXES]
+    try:
+        with schema_5_models() as models, without_fields(SCHEMA_5_FIELDS):
+            yield models
+    finally:
         for model in indexed:
             model._meta.indexes = indexes[model]
 
@@ -302,8 +340,8 @@ def schema_2_models():
         AuditEvent._meta.remove_field(name)
     AuditEvent._meta.indexes = [index for index in indexes if index[0] != ("action", "at")]
     try:
-        with schema_4_models():
-            yield ALL_MODELS
+        with schema_4_models() as models:
+            yield models
     finally:
         for name, field in hashes.items():
             AuditEvent._meta.add_field(name, field)
@@ -316,8 +354,8 @@ def schema_1_models():
     title = User._meta.fields["professional_title"]
     User._meta.remove_field("professional_title")
     try:
-        with schema_2_models():
-            yield tuple(model for model in ALL_MODELS if model not in SCHEMA_2_TABLES)
+        with schema_2_models() as models:
+            yield tuple(model for model in models if model not in SCHEMA_2_TABLES)
     finally:
         User._meta.add_field("professional_title", title)
 
@@ -489,3 +527,51 @@ def test_schema_5_makes_the_first_contact_clinician_responsible_and_keeps_record
     assert Episode.get_by_id(episode_id).responsible_clinician_id == clinician_id
     owed = {row.kind: row.finding_closed_at is None for row in Appointment.select()}
     assert owed == {"two_week_review": False, "twelve_week_review": True}
+
+
+# --- schema 6: the whole pathway ---
+
+
+def make_schema_5(database, monkeypatch):
+    """A database as schema 5 made it: one episode with a muscle relaxant and an NSAID, a patient
+    and a referral, none of which knew structured doses, contraindications or requested options."""
+    with schema_5_models() as models, monkeypatch.context() as patch:
+        patch.setattr(schema, "ALL_MODELS", models)
+        prepare_database(database, target=5)
+        clinician, episode = _clinician_and_episode()
+        for name, category in (("cyclobenzaprine", "muscle_relaxant"), ("naproxen", "nsaid")):
+            Medication.create(episode=episode, name=name, category=category, dose="5 mg at night",
+                              started_on=date(2025, 6, 16), recorded_by=clinician, recorded_at=NOW)
+        Referral.create(episode=episode, kind="pain_spinal_centre", reason="not improved", due_by=date(2025, 6, 30),
+                        raised_at=NOW, updated_at=NOW)
+    assert stored_version(database) == 5
+    return episode.id
+
+
+def test_schema_6_upgrades_to_what_a_new_database_holds(blank_database, tmp_path, monkeypatch, request):
+    make_schema_5(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    upgraded = structure(blank_database), typed_columns(blank_database)
+    assert upgraded == _fresh_structure(blank_database, tmp_path, request)
+
+
+def test_schema_6_keeps_every_medicine_as_it_was_and_asks_nothing_of_it(blank_database, tmp_path, monkeypatch):
+    episode_id = make_schema_5(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    medicines = [(row.id, row.name, row.category, row.dose, row.dose_amount, row.spasm_present)
+                 for row in Medication.select().order_by(Medication.id)]
+    assert medicines == [(1, "cyclobenzaprine", "muscle_relaxant", "5 mg at night", None, None),
+                         (2, "naproxen", "nsaid", "5 mg at night", None, None)]
+    assert Patient.get().nsaid_contraindications == ""
+    assert Referral.get().requested_options == ""
+    opioid = Medication.create(episode=episode_id, name="codeine", category="opioid", started_on=date(2025, 6, 17),
+                               recorded_by=1, recorded_at=NOW, dose_amount="30", dose_unit="mg")
+    assert opioid.id == 3  # ids carry on after the rebuilt table's rows
+
+
+def test_schema_6_still_refuses_an_unknown_medicine_class(blank_database, tmp_path, monkeypatch):
+    episode_id = make_schema_5(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    with pytest.raises(IntegrityError), blank_database.atomic():
+        Medication.create(episode=episode_id, name="x", category="herbal", started_on=date(2025, 6, 17),
+                          recorded_by=1, recorded_at=NOW)

@@ -16,7 +16,7 @@ DAY = date(2026, 11, 3)
 
 def test_unknown_medication_category_is_refused():
     with pytest.raises(ValueError, match="medication category must be one of"):
-        MedicationFact(1, "opioid", "codeine", DAY, None)
+        MedicationFact(1, "herbal", "st john's wort", DAY, None)
 
 
 def test_unknown_start_back_risk_is_refused():

@@ -16,6 +16,10 @@ from datetime import date
 from clinic_desktop.models import (
     Appointment,
     Episode,
+    ImagingRequest,
+    ImprovementMeasure,
+    InitialManagement,
+    ManagementPlan,
     Medication,
     PathwayWarning,
     RadicularStatus,
@@ -25,6 +29,7 @@ from clinic_desktop.models import (
     TwelveWeekOutcome,
     is_sqlite,
 )
+from clinic_desktop.pathway.facts import AdviceFact, ImagingFact, MeasureFact, PlanFact
 from clinic_desktop.pathway.rules import (
     EpisodeFacts,
     MedicationFact,
@@ -45,7 +50,7 @@ from clinic_desktop.services.core.clock import now_utc, today
 
 __all__ = ["APPOINTMENT_LABELS", "CANCELLABLE_REFERRAL_STATUSES", "REFERRAL_LABELS", "capitalised", "due_wording",
            "latest_outcome", "load_facts", "lock_episode", "notice_attention", "pathway_timings",
-           "resynchronise_waiting_items", "split_flags", "store_warning", "synchronise", "synchronise_patient_episodes",
+           "resynchronise_waiting_items", "split_lines", "store_warning", "synchronise", "synchronise_patient_episodes",
            "twelve_week_window_opens_for"]
 
 APPOINTMENT_LABELS = {
@@ -86,22 +91,44 @@ def load_facts(episode: Episode) -> EpisodeFacts:
                   .order_by(StartBackAssessment.id))
     outcomes = tuple(OutcomeFact(row.id, row.recorded_on, row.improved) for row in TwelveWeekOutcome.select()
                      .where(TwelveWeekOutcome.episode == episode.id).order_by(TwelveWeekOutcome.id))
+    patient = episode.patient
     return EpisodeFacts(
         first_contact_on=episode.first_contact_on,
         discharged_on=episode.discharged_on,
-        hepatic_impairment=episode.patient.hepatic_impairment,
-        medications=tuple(MedicationFact(row.id, row.category, row.name, row.started_on, row.stopped_on)
+        hepatic_impairment=patient.hepatic_impairment,
+        medications=tuple(MedicationFact(row.id, row.category, row.name, row.started_on, row.stopped_on,
+                                         row.dose_amount, row.dose_unit, row.spasm_present)
                           for row in medications),
         radicular=tuple(RadicularFact(row.id, row.recorded_on, row.severe_radicular_pain, row.neurological_deficit)
                         for row in radicular),
-        red_flags=tuple(RedFlagFact(row.id, row.recorded_on, split_flags(row.flags)) for row in red_flags),
+        red_flags=tuple(RedFlagFact(row.id, row.recorded_on, split_lines(row.flags)) for row in red_flags),
         start_back=tuple(StartBackFact(row.id, row.assessed_on, row.risk) for row in start_back),
         outcome=outcomes[-1] if outcomes else None,
         outcomes=outcomes,
         appointments=_stored_items(Appointment, episode),
         referrals=_stored_items(Referral, episode),
         warning_keys=frozenset(_stored_keys(PathwayWarning, episode)),
+        nsaid_contraindications=split_lines(patient.nsaid_contraindications),
+        **_care_facts(episode),
     )
+
+
+def _care_facts(episode: Episode) -> dict:
+    """The first contact's advice, imaging requests, plans and measures (schema 6), for the pitfall checks."""
+    advice = InitialManagement.get_or_none(InitialManagement.episode == episode.id)
+    imaging = ImagingRequest.select().where(ImagingRequest.episode == episode.id).order_by(ImagingRequest.id)
+    plans = ManagementPlan.select().where(ManagementPlan.episode == episode.id).order_by(ManagementPlan.id)
+    measures = (ImprovementMeasure.select().where(ImprovementMeasure.episode == episode.id)
+                .order_by(ImprovementMeasure.id))
+    return {
+        "advice": AdviceFact(advice.id, episode.first_contact_on, advice.reactivation_advised,
+                             advice.bed_rest_advised) if advice else None,
+        "imaging": tuple(ImagingFact(row.id, row.requested_on, row.modality) for row in imaging),
+        "plans": tuple(PlanFact(row.id, row.agreed_on, split_lines(row.treatments), split_lines(row.lifestyle))
+                       for row in plans),
+        "measures": tuple(MeasureFact(row.id, row.measured_on, row.occasion, row.pain_now, row.function_score,
+                                      row.global_change, row.improving) for row in measures),
+    }
 
 
 def _stored_items(model, episode: Episode) -> tuple[StoredItem, ...]:
@@ -117,8 +144,8 @@ def latest_outcome(episode_id: int) -> TwelveWeekOutcome | None:
             .order_by(TwelveWeekOutcome.id.desc()).first())
 
 
-def split_flags(stored: str) -> tuple[str, ...]:
-    """Red flags are stored one a line."""
+def split_lines(stored: str) -> tuple[str, ...]:
+    """Red flags, chosen options and contraindications are stored one a line."""
     return tuple(line.strip() for line in stored.splitlines() if line.strip())
 
 

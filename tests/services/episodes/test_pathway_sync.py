@@ -78,7 +78,7 @@ def test_load_facts_takes_the_latest_outcome(staff, episode_id):
 
 
 def test_red_flags_stored_one_a_line_come_back_as_a_tuple():
-    assert pathway_sync.split_flags("cauda equina\n\n  fever \n") == ("cauda equina", "fever")
+    assert pathway_sync.split_lines("cauda equina\n\n  fever \n") == ("cauda equina", "fever")
 
 
 def test_synchronising_twice_changes_nothing_the_second_time(staff, episode_id):
