@@ -9,6 +9,7 @@ from datetime import date
 
 from clinic_desktop.models import (
     Episode,
+    InitialManagement,
     Medication,
     PathwayWarning,
     Patient,
@@ -20,6 +21,7 @@ from clinic_desktop.pathway.rules import hepatic_warning
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.initial_management import QUESTIONS, InitialManagementInput
 from clinic_desktop.services.episodes.pathway_sync import latest_outcome
 
 __all__ = ["EpisodeRecord", "MedicationRecord", "OutcomeRecord", "PrescribingCaution", "StartBackResult",
@@ -88,6 +90,8 @@ class EpisodeRecord:
     start_back: StartBackResult | None  # the latest stratification
     outcome: OutcomeRecord | None  # the latest 12-week outcome
     open_warnings: tuple[WarningRecord, ...]  # not yet acknowledged
+    # Every answer of the first contact's advice; None for an episode opened before it was asked.
+    initial_management: InitialManagementInput | None
 
 
 @service("view_patient", changes=False)
@@ -146,4 +150,10 @@ def _episode_record(episode: Episode) -> EpisodeRecord:
         outcome=OutcomeRecord(outcome.recorded_on, outcome.improved, outcome.notes) if outcome else None,
         open_warnings=tuple(WarningRecord(row.id, row.kind, row.message, row.requires_acknowledgement)
                             for row in warnings),
+        initial_management=_initial_management(episode),
     )
+
+
+def _initial_management(episode: Episode) -> InitialManagementInput | None:
+    row = InitialManagement.get_or_none(InitialManagement.episode == episode.id)
+    return InitialManagementInput(**{name: getattr(row, name) for name in QUESTIONS}) if row else None

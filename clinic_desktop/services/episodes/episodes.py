@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from clinic_desktop.models import (
     Episode,
@@ -56,6 +56,9 @@ from clinic_desktop.services.episodes.pathway_sync import (
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.worklists.obligations import close_findings
 
+if TYPE_CHECKING:
+    from clinic_desktop.services.episodes.initial_management import InitialManagementInput
+
 __all__ = ["EpisodeUpdate", "MedicationInput", "acknowledge_warning", "discharge_episode", "keep_medication_on",
            "open_episode", "record_medication", "record_radicular_status", "record_red_flags", "record_start_back",
            "record_twelve_week_outcome", "stop_medication"]
@@ -83,8 +86,17 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
                  self_care_education: bool = False, medications: Sequence[MedicationInput] = (),
                  severe_radicular_pain: bool = False, neurological_deficit: bool = False,
                  red_flags: Sequence[str] = (), notes: str = "",
-                 acknowledge_warnings: bool = False) -> EpisodeUpdate:
-    """Record a first contact: day 0 of a new episode, with its initial management."""
+                 acknowledge_warnings: bool = False,
+                 initial_management: InitialManagementInput | None = None) -> EpisodeUpdate:
+    """Record a first contact: day 0 of a new episode, with its initial management.
+
+    ``initial_management`` answers every question of the source's initial management
+    (services/episodes/initial_management.py) and sets the three older yes/no columns from
+    them; without it (callers from before schema 6) those columns are given as they were.
+    """
+    # Imported when called: initial_management builds on this module's helpers, as discharge does.
+    from clinic_desktop.services.episodes.initial_management import checked_answers, store_answers
+
     patient_id = validation.record_id(patient_id, "patient")
     first_contact_on = validation.day(first_contact_on, "first_contact_on", label="first contact date")
     _check_day(first_contact_on, "first contact date", "first_contact_on")
@@ -93,6 +105,11 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
     _yes_no(advised_stay_active=advised_stay_active, advised_no_bed_rest=advised_no_bed_rest,
             self_care_education=self_care_education, severe_radicular_pain=severe_radicular_pain,
             neurological_deficit=neurological_deficit, acknowledge_warnings=acknowledge_warnings)
+    if initial_management is not None:
+        initial_management = checked_answers(initial_management)
+        if advised_stay_active or advised_no_bed_rest or self_care_education:
+            raise ValidationError("Give the first contact's advice once: as its initial management",
+                                  field="initial_management")
     medicines = _medication_inputs(medications, first_contact_on)
     flags = _clean_flags(red_flags, required=False)
     notes = validation.text(notes, "notes")
@@ -109,6 +126,7 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
         severity=severity, advised_stay_active=advised_stay_active, advised_no_bed_rest=advised_no_bed_rest,
         self_care_education=self_care_education, notes=notes, clinician=actor.user_id,
         responsible_clinician=actor.user_id, created_at=moment)
+    advice = None if initial_management is None else store_answers(episode, initial_management, _recorded(actor))
     notices: list[str] = []
     for medicine in medicines:
         notices += _add_medication(actor, episode, patient, medicine, acknowledge_warnings)
@@ -123,7 +141,7 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
                    f"opened an episode of back pain for {patient.display_name}, first contact "
                    f"{format_day(first_contact_on)}", notices,
                    presentation=presentation, severity=severity, red_flags=list(flags),
-                   medications=[medicine.name for medicine in medicines])
+                   medications=[medicine.name for medicine in medicines], initial_management=advice)
 
 
 @service("record_clinical_fact")
