@@ -29,9 +29,10 @@ from clinic_desktop.services.core.errors import AcknowledgementRequired, Service
 from clinic_desktop.services.episodes import episode_records, episodes, medications
 from clinic_desktop.services.episodes.episodes import PRESENTATIONS, SEVERITIES, MedicationInput
 from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.forms.advice_section import AdviceSection
 from clinic_desktop.ui.forms.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
 from clinic_desktop.ui.forms.medication_form import HepaticCaution, medicine_name_edit
-from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
+from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date, scrolled
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.time_format import short_date
 
@@ -106,11 +107,7 @@ class FirstContactForm(PathwayForm):
         self.patient = patients.get_patient(actor, patient_id)
         self.first_contact_on = self.date_edit("First contact date")
 
-        self.stay_active = check_box("Advised to stay &active")
-        self.no_bed_rest = check_box("Advised against &bed rest")
-        self.self_care = check_box("Self-care &education given (leaflets, online resources, helplines)",
-                                   "Self-care education given")
-        management = _group("Management given", self.stay_active, self.no_bed_rest, self.self_care)
+        self.advice = AdviceSection(actor)
 
         analgesia = QGroupBox("Analgesia given")
         grid = QGridLayout(analgesia)
@@ -141,7 +138,7 @@ class FirstContactForm(PathwayForm):
         date_row = QFormLayout()
         date_row.addRow("First &contact date", self.first_contact_on)
         left.addLayout(date_row)
-        left.addWidget(management)
+        left.addWidget(self.advice)
         left.addWidget(analgesia)
         left.addStretch(1)
         right = QVBoxLayout()
@@ -157,7 +154,7 @@ class FirstContactForm(PathwayForm):
         columns.addSpacing(12)
         columns.addLayout(right, 1)
         form = QFormLayout()
-        form.addRow(columns)
+        form.addRow(scrolled(columns))
         self.lay_out(_patient_line(self.patient) + "<br>Saving opens a new episode of back pain: this is its day 0.",
                      form, "Save first contact")
         self.setMinimumWidth(900)
@@ -177,13 +174,13 @@ class FirstContactForm(PathwayForm):
         medicines = [medicine for medicine in (row.medicine() for row in self.analgesia) if medicine]
         self.run_save(lambda: episodes.open_episode(
             self.actor, self.patient.id, first_contact_on=qdate_to_date(self.first_contact_on),
-            presentation=presentation, severity=severity, advised_stay_active=self.stay_active.isChecked(),
-            advised_no_bed_rest=self.no_bed_rest.isChecked(), self_care_education=self.self_care.isChecked(),
+            presentation=presentation, severity=severity, initial_management=self.advice.answers(),
             medications=medicines, severe_radicular_pain=self.radicular.severe_pain.isChecked(),
             neurological_deficit=self.radicular.deficit.isChecked(), red_flags=self.red_flags.flags(),
             notes=self.notes.toPlainText(), acknowledge_warnings=self.caution.acknowledged))
 
     def on_refused(self, error: ServiceError) -> None:
+        self.advice.point_to(getattr(error, "field", None))
         if isinstance(error, AcknowledgementRequired):
             # The impairment on record may have changed since the form opened: show what applies now.
             (Op(self, lambda: episode_records.prescribing_caution(self.actor, self.patient.id, "muscle_relaxant"))
@@ -215,8 +212,8 @@ def for_screenshot(actor, settings, hub) -> QWidget:
     """A first contact with a muscle relaxant for a patient whose liver makes it not recommended."""
     record = demo_episode(actor, lambda episode, patient: patient.hepatic_impairment in ("moderate", "severe"))
     form = FirstContactForm(actor, settings, record.patient_id)
-    for box in (form.stay_active, form.no_bed_rest, form.self_care):
-        box.setChecked(True)
+    for field, question in form.advice.questions.items():
+        question.set_answer(field not in ("bed_rest_advised", "resources_online", "massage_advised"))
     nsaid, _, relaxant = form.analgesia
     for row, name, dose in ((nsaid, "naproxen", "500 mg twice daily"), (relaxant, "cyclobenzaprine", "5 mg at night")):
         row.given.setChecked(True)

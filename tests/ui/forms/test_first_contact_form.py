@@ -11,6 +11,8 @@ from clinic_desktop.services.referrals import referrals
 from clinic_desktop.ui.forms.first_contact_form import FirstContactForm
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 
+BED_REST = "Bed rest advised: prolonged bed rest may worsen back pain (a listed pitfall); advise staying active."
+
 
 def first_contact(qtbot, staff, hepatic="none"):
     patient_id = register(staff, hepatic)
@@ -19,6 +21,16 @@ def first_contact(qtbot, staff, hepatic="none"):
     form.patient_id = patient_id
     form.first_contact_on.setDate(QDate(FIRST_CONTACT))
     return form
+
+
+def answer_advice(qtbot, form, **answers):
+    """Click Yes or No for every initial-management question: the good advice unless told otherwise."""
+    good = {"reactivation_advised": True, "bed_rest_advised": False, "resources_online": True,
+            "resources_helpline": False, "resources_paper": True, "heat_advised": True, "massage_advised": False}
+    for field, answer in {**good, **answers}.items():
+        if answer is not None:
+            question = form.advice.questions[field]
+            tick(qtbot, question.yes if answer else question.no)
 
 
 def give_relaxant(qtbot, form):
@@ -30,7 +42,8 @@ def give_relaxant(qtbot, form):
 
 def test_first_contact_schedules_the_two_week_review_shown_with_its_due_by_date(qtbot, sqlite_staff):
     form = first_contact(qtbot, sqlite_staff)
-    tick(qtbot, form.stay_active, form.no_bed_rest, form.presentation.button(0), form.severity.button(1))
+    answer_advice(qtbot, form)
+    tick(qtbot, form.presentation.button(0), form.severity.button(1))
     bar = PathwayNoticeBar()
     qtbot.addWidget(bar)
     form.saved.connect(bar.show_update)
@@ -40,6 +53,47 @@ def test_first_contact_schedules_the_two_week_review_shown_with_its_due_by_date(
     episode = episode_records.open_episode_for(sqlite_staff.clinician, form.patient_id)
     assert (episode.first_contact_on, episode.severity, episode.advised_stay_active) == (FIRST_CONTACT, "moderate",
                                                                                          True)
+    advice = episode.initial_management
+    assert (advice.reactivation_advised, advice.bed_rest_advised, advice.resources_online,
+            advice.resources_helpline) == (True, False, True, False)
+
+
+def test_an_unanswered_advice_question_is_named_and_focused_and_nothing_is_saved(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff)
+    answer_advice(qtbot, form, heat_advised=None)
+    tick(qtbot, form.presentation.button(0), form.severity.button(1))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.message.text() == "Say whether heat therapy was advised: yes or no."
+    assert form.focusWidget() is form.advice.questions["heat_advised"].yes
+    assert form.announced == [] and episode_records.open_episode_for(sqlite_staff.clinician, form.patient_id) is None
+
+
+def test_nothing_is_answered_for_the_clinician(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff)
+    assert all(question.answer() is None for question in form.advice.questions.values())
+
+
+def test_bed_rest_advised_shows_its_warning_before_saving_and_stores_it(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff)
+    answer_advice(qtbot, form)
+    assert not form.advice.caution.isVisible()
+    tick(qtbot, form.advice.questions["bed_rest_advised"].yes)
+    assert form.advice.caution.isVisible()
+    assert form.advice.caution.text().startswith("⚠ " + BED_REST)
+    tick(qtbot, form.presentation.button(0), form.severity.button(1))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    (update,) = form.announced
+    assert BED_REST in update.notices
+    (warning,) = episode_records.get_episode(sqlite_staff.clinician, update.episode_id).open_warnings
+    assert (warning.message, warning.requires_acknowledgement) == (BED_REST, True)
+
+
+def test_the_warning_goes_when_the_answer_is_changed_back(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff)
+    answer_advice(qtbot, form, reactivation_advised=False)
+    assert form.advice.caution.text().startswith("⚠ Reactivation not advised")
+    tick(qtbot, form.advice.questions["reactivation_advised"].yes)
+    assert not form.advice.caution.isVisible()
 
 
 def test_presentation_must_be_chosen_before_saving(qtbot, sqlite_staff):
@@ -51,6 +105,7 @@ def test_presentation_must_be_chosen_before_saving(qtbot, sqlite_staff):
 
 def test_a_muscle_relaxant_with_moderate_hepatic_impairment_needs_the_acknowledgement(qtbot, sqlite_staff):
     form = first_contact(qtbot, sqlite_staff, hepatic="moderate")
+    answer_advice(qtbot, form)
     tick(qtbot, form.presentation.button(0), form.severity.button(0))
     assert not form.caution.isVisible()
     give_relaxant(qtbot, form)
@@ -77,6 +132,7 @@ def test_mild_hepatic_impairment_shows_the_5_mg_caution_and_asks_nothing(qtbot, 
 def test_a_recognised_red_flag_raises_the_urgent_referral(qtbot, sqlite_staff):
     form = first_contact(qtbot, sqlite_staff)
     form.first_contact_on.setDate(QDate(2026, 11, 30))
+    answer_advice(qtbot, form)
     tick(qtbot, form.presentation.button(1), form.severity.button(2),
            form.red_flags.boxes["suspected cauda equina syndrome"])
     qtbot.keyClicks(form.red_flags.other, "new urinary retention")
