@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QGroupBox, QLabel, QRad
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.episodes import initial_management
 from clinic_desktop.services.episodes.initial_management import InitialManagementInput
+from clinic_desktop.ui.forms.caution_banner import CautionBanner
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.widgets.palette import banner_style
 
 # (heading, ((answer field, question as the form asks it), ...)), in the source's order.
 GROUPS = (
@@ -85,13 +85,7 @@ class AdviceSection(QGroupBox):
                 answer.changed.connect(self._show_cautions)
                 row += 1
         grid.setColumnStretch(0, 1)
-        self.caution = QLabel()
-        self.caution.setObjectName("adviceCaution")
-        self.caution.setWordWrap(True)
-        self.caution.setTextFormat(Qt.TextFormat.PlainText)
-        self.caution.setAccessibleName("Advice warning")
-        self.caution.setStyleSheet(banner_style("adviceCaution", "urgent"))
-        self.caution.hide()
+        self.caution = CautionBanner("adviceCaution", "Advice warning")
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.caution)
@@ -100,21 +94,12 @@ class AdviceSection(QGroupBox):
         """The answers so far; an unanswered question is None, which the services refuse by name."""
         return InitialManagementInput(**{field: answer.answer() for field, answer in self.questions.items()})
 
-    def point_to(self, field: str | None) -> bool:
-        """Focus the question a refusal names; False when it names none of these."""
+    def point_to(self, field: str | None) -> None:
+        """Focus the question a refusal names, if it names one of these."""
         answer = self.questions.get(field or "")
-        if answer is None:
-            return False
-        answer.yes.setFocus(Qt.FocusReason.OtherFocusReason)
-        return True
+        if answer is not None:
+            answer.yes.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_cautions(self) -> None:
         (Op(self, lambda: initial_management.advice_cautions(self._actor, self.answers()))
-         .success(self._cautions_now).run())
-
-    def _cautions_now(self, cautions: tuple[str, ...]) -> None:
-        lines = [f"⚠ {caution}" for caution in cautions]
-        if lines:
-            lines.append("Saving keeps it on the responsible clinician's list until it is acknowledged.")
-        self.caution.setText("\n".join(lines))
-        self.caution.setVisible(bool(lines))
+         .success(self.caution.show_cautions).run())

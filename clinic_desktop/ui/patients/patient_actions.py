@@ -36,9 +36,11 @@ from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.referrals import ReferralRecord
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 from clinic_desktop.ui.book.booking_dialog import BookingDialog
+from clinic_desktop.ui.forms.advice_form import AdviceForm
 from clinic_desktop.ui.forms.discharge_form import DischargeForm
 from clinic_desktop.ui.forms.findings_form import FindingsForm
 from clinic_desktop.ui.forms.first_contact_form import FirstContactForm
+from clinic_desktop.ui.forms.imaging_form import ImagingForm
 from clinic_desktop.ui.forms.medication_form import MedicationForm
 from clinic_desktop.ui.forms.outcome_form import TwelveWeekOutcomeForm
 from clinic_desktop.ui.forms.start_back_form import StartBackForm
@@ -148,6 +150,12 @@ class PatientActions(QObject):
 
     def findings(self, state: PatientState) -> None:
         self._pathway_form(FindingsForm, state.episode.id)
+
+    def imaging(self, state: PatientState) -> None:
+        self._pathway_form(ImagingForm, state.episode.id)
+
+    def record_advice(self, state: PatientState) -> None:
+        self._pathway_form(AdviceForm, state.episode.id)
 
     def outcome(self, state: PatientState) -> None:
         self._pathway_form(TwelveWeekOutcomeForm, state.episode.id)

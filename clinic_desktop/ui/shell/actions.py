@@ -42,6 +42,7 @@ class ActionSpec:
     roles: frozenset[str] | None = None  # offered only to these roles too (a text in the role's own words)
     begins_group: bool = False  # a menu puts a separator above it
     submenu: str | None = None  # not an action: a menu's submenu holding this place's actions
+    hidden_unless_enabled: bool = False  # shown only while it applies (a catch-up step most records never need)
 
 
 def _any(_subject) -> bool:
@@ -80,6 +81,11 @@ def _has_letter(state) -> bool:
 
 def _appointment_in(status: str) -> Callable[[Any], bool]:
     return lambda state: state.episode_open and state.appointment is not None and state.appointment.status == status
+
+
+def _advice_missing(state) -> bool:
+    """An open episode opened before the first contact's advice was asked question by question."""
+    return state.episode_open and state.episode.initial_management is None
 
 
 def _has_warning(state) -> bool:
@@ -127,6 +133,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("start_back", "&STarT Back…", "Ctrl+T", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("medication", "&Medication…", "Ctrl+M", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("findings", "F&indings…", "Ctrl+I", "record_clinical_fact", ("patient:toolbar",), _episode_open),
+    ActionSpec("imaging", "Request ima&ging…", "", "record_clinical_fact", ("patient:toolbar",), _episode_open),
+    ActionSpec("record_advice", "Record first-&contact advice…", "", "record_clinical_fact", ("patient:toolbar",),
+               _advice_missing, hidden_unless_enabled=True),
     ActionSpec("outcome", "12-&week outcome…", "Ctrl+Shift+W", "record_clinical_fact", ("patient:toolbar",),
                _episode_open),
     ActionSpec("discharge", "&Discharge…", "Ctrl+Shift+D", "discharge_episode", ("patient:toolbar",),
@@ -266,7 +275,10 @@ class ActionSet(QObject):
         """Enable each action for what is now selected."""
         self.subject = subject
         for name, action in self.actions.items():
-            action.setEnabled(self._applies(self.specs[name]))
+            applies = self._applies(self.specs[name])
+            action.setEnabled(applies)
+            if self.specs[name].hidden_unless_enabled:
+                action.setVisible(applies)
 
     def _run(self, spec: ActionSpec, handler: Callable[..., None]) -> None:
         if spec.enabled is None:

@@ -7,7 +7,7 @@ import pytest
 from database_fixtures import PASSWORD
 from letter_drawing import drawn
 from patient_story import at, build_story
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 from test_patient_view import CLINIC_TIME, open_view  # noqa: F401 (the clinic's clock)
@@ -17,7 +17,9 @@ from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.referrals import WRONG_PASSWORD
 from clinic_desktop.ui.book.booking_dialog import BookingDialog
+from clinic_desktop.ui.forms.advice_form import AdviceForm
 from clinic_desktop.ui.forms.discharge_form import DischargeForm
+from clinic_desktop.ui.forms.imaging_form import ImagingForm
 from clinic_desktop.ui.forms.start_back_form import StartBackForm
 from clinic_desktop.ui.letters.letter_window import LetterWindow
 from clinic_desktop.ui.letters.referral_dialogs import AmendLetterDialog, SignLetterDialog
@@ -26,8 +28,8 @@ from clinic_desktop.ui.patients.patient_dialog import PatientDialog
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.main_window import MainWindow
 
-CLINICAL = {"first_contact", "start_back", "medication", "findings", "outcome", "discharge", "acknowledge",
-            "write_letter", "sign", "amend_letter"}
+CLINICAL = {"first_contact", "start_back", "medication", "findings", "imaging", "record_advice", "outcome",
+            "discharge", "acknowledge", "write_letter", "sign", "amend_letter"}
 
 
 def triggered(qtbot, actor, patient_id: int, action: str):
@@ -69,6 +71,25 @@ def test_manager_may_cancel_a_referral_but_never_sign(qtbot, sqlite_staff):
     assert "cancel_referral" in view.actions.actions
     assert not {"sign", "amend_letter"} & set(view.actions.actions)
     assert view.actions.actions["cancel_referral"].isEnabled()
+
+
+def test_first_contact_advice_is_offered_only_while_it_is_missing(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff, sign=False)  # opened with the older ticks only
+    view, form = triggered(qtbot, sqlite_staff.clinician, story.patient_id, "record_advice")
+    assert view.actions.actions["record_advice"] in view.toolbar.actions()
+    assert isinstance(form, AdviceForm) and view.actions.actions["record_advice"].isVisible()
+    for field, question in form.advice.questions.items():
+        button = question.yes if field == "reactivation_advised" else question.no
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.actions.actions["record_advice"].isVisible())
+    assert view.actions.actions["imaging"].isEnabled()
+
+
+def test_imaging_is_requested_from_the_patients_view(qtbot, sqlite_staff):
+    story = build_story(sqlite_staff, sign=False)
+    _, form = triggered(qtbot, sqlite_staff.clinician, story.patient_id, "imaging")
+    assert isinstance(form, ImagingForm) and form.episode.patient_id == story.patient_id
 
 
 def test_actions_follow_the_state_of_the_episode_and_the_selection(qtbot, sqlite_staff):
