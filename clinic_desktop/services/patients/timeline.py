@@ -14,6 +14,8 @@ from clinic_desktop.models import (
     Appointment,
     AuditEvent,
     Episode,
+    ImagingRequest,
+    InitialManagement,
     LetterVersion,
     Medication,
     PathwayWarning,
@@ -25,6 +27,7 @@ from clinic_desktop.models import (
     TwelveWeekOutcome,
     User,
 )
+from clinic_desktop.pathway.care_options import IMAGING_MODALITIES, SELF_CARE_RESOURCES
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clinic_time import format_day, format_time
 from clinic_desktop.services.core.errors import NotFound
@@ -36,7 +39,8 @@ __all__ = ["EVENT_KINDS", "EpisodeSpan", "PatientHeader", "PatientTimeline", "Ti
 
 # Within one instant, events read in the order the pathway produces them.
 EVENT_KINDS = (
-    "first_contact", "medication_started", "radicular_findings", "red_flags", "start_back",
+    "first_contact", "first_contact_advice", "medication_started", "radicular_findings", "red_flags",
+    "imaging_requested", "start_back",
     "warning_raised", "warning_acknowledged", "appointment_to_book", "appointment_booked",
     "appointment_attended", "appointment_did_not_attend", "appointment_cancelled",
     "referral_raised", "referral_drafted", "referral_signed", "referral_sent",
@@ -105,7 +109,7 @@ def patient_timeline(actor, patient_id: int) -> PatientTimeline:
     names = _names(record.user_ids() | {episode.clinician_id for episode in episodes})
     events = _Events(load_settings().zone, names)
     for episode in episodes:
-        events.add_episode(episode)
+        events.add_episode(episode, record.advice.get(episode.id))
     events.add_facts(record)
     events.add_appointments(record.appointments)
     events.add_referrals(record.referrals, record.letters, record.drafted_at)
@@ -139,6 +143,8 @@ class _Record:
     red_flags: list
     start_back: list
     outcomes: list
+    advice: dict[int, InitialManagement]  # by episode id; none for an episode opened before it was asked
+    imaging: list
     warnings: list
     appointments: list
     referrals: list
@@ -163,13 +169,14 @@ class _Record:
         return cls(
             medications=rows(Medication), radicular=rows(RadicularStatus), red_flags=rows(RedFlagRecord),
             start_back=rows(StartBackAssessment), outcomes=rows(TwelveWeekOutcome), warnings=rows(PathwayWarning),
+            advice={row.episode_id: row for row in rows(InitialManagement)}, imaging=rows(ImagingRequest),
             appointments=rows(Appointment), referrals=rows(Referral), letters=list(letters),
             drafted_at={event.entity_id: event.at for event in drafts},
         )
 
     def user_ids(self) -> set[int]:
-        ids = {row.recorded_by_id for table in (self.medications, self.radicular, self.red_flags,
-                                                self.start_back, self.outcomes) for row in table}
+        ids = {row.recorded_by_id for table in (self.medications, self.radicular, self.red_flags, self.start_back,
+                                                self.outcomes, self.advice.values(), self.imaging) for row in table}
         ids |= {row.acknowledged_by_id for row in self.warnings}
         ids |= {row.clinician_id for row in self.appointments}
         ids |= {row.drafted_by_id for row in self.referrals}
@@ -209,15 +216,20 @@ class _Events:
         who = f"by {self.names[user_id]}" if user_id in self.names else ""
         return " — ".join(part for part in (text, who) if part)
 
-    def add_episode(self, episode: Episode) -> None:
-        advice = [text for given, text in ((episode.advised_stay_active, "advised to stay active"),
-                                           (episode.advised_no_bed_rest, "advised against bed rest"),
-                                           (episode.self_care_education, "self-care education given")) if given]
+    def add_episode(self, episode: Episode, advice: InitialManagement | None) -> None:
+        """The first contact, with its advice as an event of its own when every answer was asked."""
         detail = f"{_PRESENTATIONS[episode.presentation]}, {episode.severity}"
-        detail += f"; {', '.join(advice)}" if advice else "; no advice recorded"
+        if advice is None:
+            ticked = [text for given, text in ((episode.advised_stay_active, "advised to stay active"),
+                                               (episode.advised_no_bed_rest, "advised against bed rest"),
+                                               (episode.self_care_education, "self-care education given")) if given]
+            detail += f"; {', '.join(ticked)}" if ticked else "; no advice recorded"
         detail += f". {episode.notes}" if episode.notes else ""
         self.day(episode.first_contact_on, episode.created_at, episode.id, "first_contact", "First contact",
                  self.by(episode.clinician_id, detail), episode.id)
+        if advice is not None:
+            self.day(episode.first_contact_on, advice.recorded_at, episode.id, "first_contact_advice",
+                     "First-contact advice", self.by(advice.recorded_by_id, _advice_words(advice)), advice.id)
         if episode.discharged_on:
             self.day(episode.discharged_on, None, episode.id, "discharge", "Discharged",
                      episode.discharge_reason or "", episode.id)
@@ -241,6 +253,9 @@ class _Events:
             flags = "; ".join(line.strip() for line in row.flags.splitlines() if line.strip())
             self.day(row.recorded_on, row.recorded_at, row.episode_id, "red_flags", "Red flags recorded",
                      self.by(row.recorded_by_id, _with_notes(flags, row.notes)), row.id)
+        for row in record.imaging:
+            self.day(row.requested_on, row.recorded_at, row.episode_id, "imaging_requested",
+                     f"{IMAGING_MODALITIES[row.modality]} requested", self.by(row.recorded_by_id, row.reason), row.id)
         for row in record.start_back:
             self.day(row.assessed_on, row.recorded_at, row.episode_id, "start_back", f"STarT Back: {row.risk} risk",
                      self.by(row.recorded_by_id, f"Score {row.total}/9, psychosocial subscore {row.psychosocial}/5"),
@@ -319,6 +334,19 @@ def _referral_title(referral: Referral) -> str:
     """The kind's title, marked when urgent unless the title already says so."""
     title = KIND_TITLES[referral.kind]
     return f"URGENT: {title}" if referral.urgent and not title.startswith("Urgent") else title
+
+
+def _advice_words(advice: InitialManagement) -> str:
+    """ "Reactivation advised; bed rest not advised; resources given: telephone helpline; heat advised; …" """
+    resources = [label.lower() for field, label in SELF_CARE_RESOURCES.items() if getattr(advice, field)]
+    return "; ".join((
+        f"Reactivation {_advised(advice.reactivation_advised)}", f"bed rest {_advised(advice.bed_rest_advised)}",
+        f"resources given: {', '.join(resources) or 'none'}", f"heat {_advised(advice.heat_advised)}",
+        f"massage {_advised(advice.massage_advised)}"))
+
+
+def _advised(given: bool) -> str:
+    return "advised" if given else "not advised"
 
 
 def _with_notes(text: str, notes: str) -> str:
