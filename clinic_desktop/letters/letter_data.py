@@ -99,6 +99,10 @@ class PatientLeaflet:
     patient_name: str  # as the patient reads it: "Ann Smith"
     patient_identity: str  # for the footer: "SMITH, Ann · NHS number 943 476 5919"
     printed_on: date
+    # The self-care resources the clinician gave at first contact (keys of
+    # care_options.SELF_CARE_RESOURCES) and that day; empty and None when none is on record.
+    resources_given: tuple[str, ...] = ()
+    given_on: date | None = None
 
 
 @dataclass(frozen=True)

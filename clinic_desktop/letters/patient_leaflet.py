@@ -1,8 +1,9 @@
 """The one-page self-management leaflet a patient takes home after their first contact.
 
 The advice is the first step of the stepped-care pathway (reference/back-pain-stepped-care.txt,
-"Initial Management" and "Lifestyle Modifications"), written for the patient: stay active,
-no bed rest, heat, simple pain relief, and when to get help at once.
+"Initial Management" and "Lifestyle Modifications"), written for the patient: each lifestyle
+change the source lists, no bed rest, heat, simple pain relief, the self-care resources the
+clinician gave at first contact, and when to get help at once.
 """
 from __future__ import annotations
 
@@ -30,14 +31,24 @@ from clinic_desktop.letters.letter_data import PatientLeaflet, day_text
 
 TITLE = "Looking after your back"
 
-# (heading, paragraphs): the pathway's first-step advice in plain words.
+KEEP_MOVING = "Most back pain gets better within a few weeks; walking and gentle movement help it along."
+# care_options.LIFESTYLE_CHANGES, key for key, as a patient reads them.
+LIFESTYLE = {
+    "stay_active": "Stay active rather than resting: keep up your daily activities and work if you can.",
+    "workplace_accommodations": "At work, ask for an anti-fatigue mat and a desk at the right height; lift with "
+                                "your knees bent.",
+    "activity_modification": "Avoid standing for long spells, take regular breaks, and leave heavy lifting for now.",
+    "weight_management": "If you are above a healthy weight, losing some eases the load on your back.",
+}
+# care_options.SELF_CARE_RESOURCES, as the leaflet names the ones the clinician gave.
+RESOURCES = {
+    "resources_online": "links to online self-help resources",
+    "resources_helpline": "a telephone helpline number",
+    "resources_paper": "written information to take home",
+}
+
+# (heading, paragraphs): the rest of the pathway's first-step advice in plain words.
 ADVICE = (
-    ("Keep moving", (
-        "Most back pain gets better within a few weeks. Staying active is the best thing you can do: "
-        "keep up your daily activities and work if you can, even if you have to do a little less at "
-        "first. Walking and gentle movement help; take regular breaks rather than standing or "
-        "sitting still for long.",
-    )),
     ("Do not stay in bed", (
         "Resting in bed for days makes back pain last longer. Lie down for short spells if you need "
         "to, then get up and move again.",
@@ -48,14 +59,12 @@ ADVICE = (
     )),
     ("Simple pain relief", (
         "Anti-inflammatory painkillers such as ibuprofen, or a pain-relief gel rubbed on the sore "
-        "area, can help you keep moving. Ask a pharmacist whether they are safe for you and take them "
-        "as the packet or your clinician says. A muscle relaxant, if you were given one, is for a "
-        "short time only (2 to 3 weeks).",
+        "area, can help you keep moving: ask a pharmacist whether they are safe for you. A muscle "
+        "relaxant, if you were given one, is for a short time only (2 to 3 weeks).",
     )),
     ("What happens next", (
-        "We will see you again within 2 weeks to check how you are doing and ask a few questions about "
-        "how the pain affects you. If it is not getting better, we will talk about physiotherapy or "
-        "other help.",
+        "We will see you again within 2 weeks to check how you are doing. If it is not getting better, "
+        "we will talk about physiotherapy or other help.",
     )),
 )
 
@@ -82,9 +91,12 @@ def render_patient_leaflet(leaflet: PatientLeaflet) -> bytes:
              Paragraph(f"For {literal(leaflet.patient_name)}, from {literal(leaflet.clinic.name)}, "
                        f"{day_text(leaflet.printed_on)}", style["muted"]),
              Spacer(1, 1 * mm)]
+    story += [Paragraph("Keep moving", style["heading"]), Paragraph(KEEP_MOVING, style["body"])]
+    story += [Paragraph(text, style["sign"], bulletText="•") for text in LIFESTYLE.values()]
     for heading, texts in ADVICE:
         story.append(Paragraph(heading, style["heading"]))
         story += [Paragraph(text, style["body"]) for text in texts]
+    story += _resources_given(leaflet, style)
     story += [Spacer(1, 2 * mm), _urgent_box(style, width), Spacer(1, 3 * mm), _same_day_box(leaflet, style, width)]
     return build_pdf(story, _footer(leaflet), title=f"{TITLE}: {leaflet.patient_name}", author=leaflet.clinic.name,
                      subject="Self-management advice for back pain", bottom_margin=20 * mm)
@@ -92,11 +104,11 @@ def render_patient_leaflet(leaflet: PatientLeaflet) -> bytes:
 
 def _leaflet_styles() -> dict[str, ParagraphStyle]:
     style = styles()
-    body = ParagraphStyle("leaflet_body", style["body"], fontSize=10.5, leading=14, spaceAfter=2)
+    body = ParagraphStyle("leaflet_body", style["body"], fontSize=10, leading=13, spaceAfter=2)
     style.update(
         body=body,
-        heading=ParagraphStyle("leaflet_heading", style["heading"], fontSize=12, leading=15, spaceBefore=6,
-                               spaceAfter=2),
+        heading=ParagraphStyle("leaflet_heading", style["heading"], fontSize=12, leading=15, spaceBefore=5,
+                               spaceAfter=1),
         leaflet_title=ParagraphStyle("leaflet_title", body, fontName=BOLD, fontSize=18, leading=23, spaceAfter=2),
         muted=ParagraphStyle("leaflet_muted", body, textColor=MUTED),
         sign=ParagraphStyle("sign", body, leftIndent=12, bulletIndent=2, spaceAfter=1),
@@ -105,6 +117,21 @@ def _leaflet_styles() -> dict[str, ParagraphStyle]:
         closing=ParagraphStyle("closing", body, spaceBefore=3, spaceAfter=0),
     )
     return style
+
+
+def _resources_given(leaflet: PatientLeaflet, style) -> list[Paragraph]:
+    """The self-care resources the clinician gave, each named; nothing when none is on record."""
+    given = [RESOURCES[key] for key in RESOURCES if key in leaflet.resources_given]
+    if not given or leaflet.given_on is None:
+        return []
+    return [Paragraph("Help to use at home", style["heading"]),
+            Paragraph(f"At your visit on {day_text(leaflet.given_on)} you were given {_listed(given)}. "
+                      "Use them whenever you need to.", style["body"])]
+
+
+def _listed(items: list[str]) -> str:
+    """ "a, b and c" """
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _urgent_box(style, width: float) -> Table:

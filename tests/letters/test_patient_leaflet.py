@@ -8,7 +8,8 @@ from datetime import date
 from pypdf import PdfReader
 
 from clinic_desktop.letters.layout import LetterClinic
-from clinic_desktop.letters.patient_leaflet import PatientLeaflet, render_patient_leaflet
+from clinic_desktop.letters.patient_leaflet import LIFESTYLE, RESOURCES, PatientLeaflet, render_patient_leaflet
+from clinic_desktop.pathway.care_options import LIFESTYLE_CHANGES, SELF_CARE_RESOURCES
 
 LEAFLET = PatientLeaflet(
     clinic=LetterClinic("Riverside Health Centre", "12 Mill Lane\nLeeds LS1 4AB", "0113 496 0000"),
@@ -42,9 +43,29 @@ def test_the_leaflet_gives_the_first_step_advice():
     for heading in ("Keep moving", "Do not stay in bed", "Heat can ease the pain", "Simple pain relief",
                     "What happens next"):
         assert heading in text
-    assert "Staying active is the best thing you can do" in text
+    assert "Stay active rather than resting" in text
     assert "Resting in bed for days makes back pain last longer" in text
     assert "ibuprofen" in text and "hot-water bottle" in text
+
+
+def test_the_leaflet_gives_every_lifestyle_change_the_source_lists_in_a_patients_words():
+    assert LIFESTYLE.keys() == LIFESTYLE_CHANGES.keys() and RESOURCES.keys() == SELF_CARE_RESOURCES.keys()
+    [text] = read(LEAFLET)
+    for words in ("anti-fatigue mat", "lift with your knees bent", "take regular breaks", "healthy weight"):
+        assert words in text
+
+
+def test_the_resources_the_clinician_gave_are_named_as_given():
+    [text] = read(replace(LEAFLET, resources_given=("resources_helpline", "resources_paper"),
+                          given_on=date(2025, 5, 30)))
+    assert ("At your visit on 30 May 2025 you were given a telephone helpline number and written information "
+            "to take home.") in text
+    assert "online" not in text
+
+
+def test_no_resources_on_record_names_none():
+    [text] = read(LEAFLET)
+    assert "At your visit on" not in text and "Help to use at home" not in text
 
 
 def test_the_leaflet_says_when_to_get_help_at_once():
@@ -67,6 +88,7 @@ def test_the_same_leaflet_gives_the_same_bytes():
 def test_a_long_clinic_name_and_no_telephone_still_fit_one_page():
     clinic = LetterClinic("The Very Long Named Riverside and District Musculoskeletal and Back Pain Clinic",
                           "Unit 4, The Old Mill\nRiverside Business Park\nLeeds\nLS1 4AB", "")
-    pages = read(replace(LEAFLET, clinic=clinic, patient_name="Maximilian Alexander Fitzgerald-Montgomery"))
+    pages = read(replace(LEAFLET, clinic=clinic, patient_name="Maximilian Alexander Fitzgerald-Montgomery",
+                         resources_given=tuple(RESOURCES), given_on=date(2025, 5, 30)))
     assert len(pages) == 1
     assert "Call The Very Long Named" in pages[0]

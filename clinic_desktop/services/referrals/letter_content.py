@@ -36,6 +36,8 @@ from clinic_desktop.models import (
     StartBackAssessment,
     User,
 )
+from clinic_desktop.models.care import InitialManagement
+from clinic_desktop.pathway.care_options import SELF_CARE_RESOURCES
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock, validation
@@ -285,7 +287,8 @@ def _checked_logo(image) -> tuple[str, tuple[int, int]]:
 
 @service("view_patient", changes=False)
 def patient_leaflet_pdf(actor, patient_id: int) -> bytes:
-    """The one-page self-management leaflet, with the patient's name and the clinic's details."""
+    """The one-page self-management leaflet, with the patient's name, the clinic's details and the
+    self-care resources given at the latest episode's first contact."""
     patient_id = validation.record_id(patient_id, "patient")
     patient = Patient.get_or_none(Patient.id == patient_id)
     if patient is None:
@@ -297,4 +300,16 @@ def patient_leaflet_pdf(actor, patient_id: int) -> bytes:
         patient_name=f"{patient.given_name} {patient.family_name}".strip(),
         patient_identity=f"{patient.display_name} · NHS number {_nhs_number(patient)}",
         printed_on=clock.today(load_settings().zone),
+        **_resources_given(patient),
     ))
+
+
+def _resources_given(patient: Patient) -> dict:
+    """The latest episode's self-care resources given, by key, and its first contact; none when not asked."""
+    latest = (Episode.select().where(Episode.patient == patient.id)
+              .order_by(Episode.first_contact_on.desc(), Episode.id.desc()).first())
+    advice = latest and InitialManagement.get_or_none(InitialManagement.episode == latest.id)
+    if advice is None:
+        return {}
+    return {"resources_given": tuple(key for key in SELF_CARE_RESOURCES if getattr(advice, key)),
+            "given_on": latest.first_contact_on}
