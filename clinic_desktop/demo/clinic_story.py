@@ -18,9 +18,10 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.clock import frozen_at, today
 from clinic_desktop.services.core.errors import Conflict, ValidationError
-from clinic_desktop.services.episodes import discharge, episodes
+from clinic_desktop.services.episodes import discharge, episodes, imaging
 from clinic_desktop.services.episodes.episode_records import get_episode
 from clinic_desktop.services.episodes.episodes import MedicationInput
+from clinic_desktop.services.episodes.initial_management import InitialManagementInput
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.referrals import destinations, referrals
 
@@ -101,6 +102,7 @@ class _ClinicStory:
         self.staff: DemoStaff | None = None
         self.taken: set[tuple[int, date, time]] = set()
         self.latest: datetime = datetime.min  # local moment; a patient's paperwork never goes back in time
+        self.imaging_requested = False
 
     def at(self, day: date, clock: time = time(9, 0)):
         """Set the clock to a local moment of the clinic (the story only plays days before today)."""
@@ -136,6 +138,8 @@ class _ClinicStory:
         if review_day is None:
             return
         self._stratify(episode_id, review_day, clinician)
+        if not self.imaging_requested:
+            self._imaging_asked_for(episode_id, review_day, clinician)
         self._referral_paperwork(episode_id, clinician)
         twelve_week_day = self._book_and_hold(episode_id, "twelve_week_review", first_contact + timedelta(days=70),
                                               clinician)
@@ -155,7 +159,7 @@ class _ClinicStory:
                 clinician, patient_id, first_contact_on=day,
                 presentation="radicular" if radicular else "non_specific",
                 severity=rng.choices(("mild", "moderate", "severe"), (40, 45, 15))[0],
-                advised_stay_active=True, advised_no_bed_rest=True, self_care_education=rng.random() < 0.9,
+                initial_management=_advice(rng.random()),
                 medications=medications,
                 severe_radicular_pain=radicular and rng.random() < 0.3,
                 neurological_deficit=radicular and rng.random() < 0.1,
@@ -210,6 +214,17 @@ class _ClinicStory:
         answers = [1 if rng.random() < leaning else 0 for _ in range(8)] + [rng.randint(0, 4)]
         with self.at(day, time(16, 30)):
             episodes.record_start_back(clinician, episode_id, assessed_on=day, answers=answers)
+
+    def _imaging_asked_for(self, episode_id: int, day: date, clinician) -> None:
+        """Once in the story: an X-ray the patient asked for at the 2-week review, without red flags
+        (a listed pitfall); the clinician acknowledges the warning it brings."""
+        self.imaging_requested = True
+        with self.at(day, time(16, 35)):
+            imaging.request_imaging(clinician, episode_id, requested_on=day, modality="x_ray",
+                                    reason="Patient asked for an X-ray; no red flags found")
+            for warning in get_episode(clinician, episode_id).open_warnings:
+                if warning.kind == "pitfall_imaging":
+                    episodes.acknowledge_warning(clinician, warning.id)
 
     def _referral_paperwork(self, episode_id: int, clinician) -> None:
         """Clinicians draft and sign some referrals; reception sends some signed ones."""
@@ -310,6 +325,14 @@ class _ClinicStory:
         while not self.calendar.is_working_day(day):
             day -= timedelta(days=1)
         return day
+
+
+def _advice(draw: float) -> InitialManagementInput:
+    """The first contact's advice as the pathway asks it; the resources given follow one random draw
+    (the one the story has always taken there, so a seed's story stays the same)."""
+    return InitialManagementInput(reactivation_advised=True, bed_rest_advised=False, resources_online=draw < 0.6,
+                                  resources_helpline=draw < 0.3, resources_paper=draw < 0.9, heat_advised=draw < 0.7,
+                                  massage_advised=draw < 0.15)
 
 
 _AMENDMENT = ("\n\nAddendum: the lumbar spine MRI reported since my letter shows a broad-based disc bulge at "

@@ -12,7 +12,11 @@ from clinic_desktop.demo.clinic_story import build_demo
 from clinic_desktop.models import (
     Appointment,
     AuditEvent,
+    Episode,
+    ImagingRequest,
+    InitialManagement,
     LetterVersion,
+    PathwayWarning,
     Patient,
     Referral,
     TwelveWeekOutcome,
@@ -46,6 +50,10 @@ def test_demo_reaches_every_stage_of_the_pathway(database):
     assert LetterVersion.select().count() > 0
     assert late.total > 0 and waiting.total > 0
     assert AuditEvent.select().count() > 40
+    assert InitialManagement.select().count() == Episode.select().count() == 40
+    (request,) = ImagingRequest.select()
+    (warning,) = PathwayWarning.select().where(PathwayWarning.pathway_key == f"pitfall:imaging:{request.id}")
+    assert warning.requires_acknowledgement and warning.acknowledged_at is not None
 
 
 def test_demo_staff_can_sign_in_with_the_printed_passwords(database):
