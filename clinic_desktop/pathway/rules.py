@@ -17,6 +17,7 @@ from clinic_desktop.pathway.actions import (
     RequiredReferral,
 )
 from clinic_desktop.pathway.calendar import WorkingCalendar
+from clinic_desktop.pathway.day_words import day_words as _day
 from clinic_desktop.pathway.facts import (
     HEPATIC_IMPAIRMENTS,
     EpisodeFacts,
@@ -51,7 +52,6 @@ __all__ = [
     "twelve_week_window_opens",
 ]
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # DESIGN.md rule 5: medium risk → standard physiotherapy; high → biopsychosocial assessment.
 _STRATIFIED_REFERRALS = {
     "medium": ("standard_physiotherapy", "standard physiotherapy"),
@@ -403,8 +403,3 @@ def _by_key(items: Iterable[PathwayWarning]) -> tuple[PathwayWarning, ...]:
 
 def _by_due_then_key(items: Iterable[_Item]) -> tuple:
     return tuple(sorted(items, key=lambda item: (item.due_by, item.key)))
-
-
-def _day(day: date) -> str:
-    """3 Nov 2026, whatever locale Qt has set for the process."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
