@@ -76,6 +76,14 @@ def test_medium_risk_without_a_plan_prompts_for_one_without_acknowledgement():
     assert not warning.requires_acknowledgement
 
 
+def test_a_restratification_to_the_same_risk_asks_for_nothing_new():
+    again = episode(start_back=(risk(5, "medium"), risk(6, "medium", assessed_on=date(2026, 12, 1))))
+    assert set(keyed(again)) == {"plan_needed:5"}
+    risen = episode(start_back=(risk(5, "medium"), risk(6, "high")), plans=(plan(1, "yoga", "cbt", agreed_on=REVIEW),))
+    assert set(keyed(risen)) == set()  # the plan agreed that day answers both
+    assert set(keyed(episode(start_back=(risk(5, "medium"), risk(6, "high"))))) == {"plan_needed:6"}
+
+
 def test_high_risk_prompt_asks_for_a_psychosocial_approach():
     assert "psychosocial approach" in keyed(episode(start_back=(risk(5, "high"),)))["plan_needed:5"].message
 

@@ -37,6 +37,18 @@ def checks(facts: EpisodeFacts) -> list[PathwayWarning]:
     return found
 
 
+def _current_risk(facts: EpisodeFacts) -> StartBackFact | None:
+    """The stratification that put the patient at their current risk: the first of the latest run of
+    that risk, so a re-stratification to the same risk asks for nothing new."""
+    ordered = sorted(facts.start_back, key=lambda fact: fact.id)
+    if not ordered:
+        return None
+    first = len(ordered) - 1
+    while first > 0 and ordered[first - 1].risk == ordered[-1].risk:
+        first -= 1
+    return ordered[first]
+
+
 def plan_warnings(plan: PlanFact, risk: str | None) -> list[PathwayWarning]:
     """What a plan with these treatments brings, for a patient at this STarT Back risk (None: not stratified)."""
     found = []
@@ -54,10 +66,6 @@ def plan_warnings(plan: PlanFact, risk: str | None) -> list[PathwayWarning]:
             "overlooking psychosocial factors is a listed pitfall; add cognitive behavioural therapy or "
             "physiotherapy with a biopsychosocial approach.", True))
     return found
-
-
-def _current_risk(facts: EpisodeFacts) -> StartBackFact | None:
-    return max(facts.start_back, key=lambda fact: fact.id, default=None)
 
 
 def _words(key: str) -> str:
