@@ -31,10 +31,17 @@ def checks(facts: EpisodeFacts) -> list[PathwayWarning]:
     risk = _current_risk(facts)
     plan = max(facts.plans, key=lambda fact: fact.id, default=None)
     found = plan_warnings(plan, risk.risk if risk else None) if plan else []
-    if risk is not None and risk.risk in _PLAN_PROMPTS and not any(
-            fact.agreed_on >= risk.assessed_on for fact in facts.plans):
-        found.append(PathwayWarning(f"plan_needed:{risk.id}", "plan_needed", _PLAN_PROMPTS[risk.risk], False))
-    return found
+    prompt = plan_prompt(facts)
+    return found + ([prompt] if prompt else [])
+
+
+def plan_prompt(facts: EpisodeFacts) -> PathwayWarning | None:
+    """The prompt to agree a plan, while the current risk calls for one and none was agreed since it was found."""
+    risk = _current_risk(facts)
+    if risk is None or risk.risk not in _PLAN_PROMPTS or any(fact.agreed_on >= risk.assessed_on
+                                                             for fact in facts.plans):
+        return None
+    return PathwayWarning(f"plan_needed:{risk.id}", "plan_needed", _PLAN_PROMPTS[risk.risk], False)
 
 
 def _current_risk(facts: EpisodeFacts) -> StartBackFact | None:
@@ -53,8 +60,8 @@ def plan_warnings(plan: PlanFact, risk: str | None) -> list[PathwayWarning]:
     """What a plan with these treatments brings, for a patient at this STarT Back risk (None: not stratified)."""
     found = []
     if not set(plan.treatments) - PASSIVE_TREATMENTS:
-        passive = ", ".join(_words(key) for key in plan.treatments)
-        has = f"passive treatments only ({passive})" if passive else "no treatment chosen"
+        has = f"passive treatments only ({treatment_words(plan.treatments)})" if plan.treatments \
+            else "no treatment chosen"
         found.append(PathwayWarning(
             f"pitfall:passive_plan:{plan.id}", "passive_plan",
             f"The plan of {day_words(plan.agreed_on)} has {has}: the source advises active approaches; "
@@ -68,6 +75,6 @@ def plan_warnings(plan: PlanFact, risk: str | None) -> list[PathwayWarning]:
     return found
 
 
-def _words(key: str) -> str:
-    """"spinal_manipulation" -> "spinal manipulation": the treatment as a sentence names it."""
-    return key.replace("_", " ")
+def treatment_words(keys: tuple[str, ...]) -> str:
+    """("spinal_manipulation", "heat") -> "spinal manipulation, heat": treatments as a sentence names them."""
+    return ", ".join(key.replace("_", " ") for key in keys)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from clinic_desktop.letters.letter_data import PlanDetails
 from clinic_desktop.models import Episode, ManagementPlan, User
 from clinic_desktop.pathway.care_options import LIFESTYLE_CHANGES, TREATMENTS
+from clinic_desktop.pathway.pitfalls.plans import treatment_words
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
@@ -34,6 +35,11 @@ class PlanRecord:
     bmi: Decimal | None
     notes: str
     agreed_by: str  # the clinician who recorded it
+
+    @property
+    def treatments_in_short(self) -> str:
+        """"supervised exercise, yoga", or "no treatment": for a summary line."""
+        return treatment_words(self.treatments) or "no treatment"
 
     @property
     def treatment_labels(self) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from typing import Sequence
 from clinic_desktop.models import ManagementPlan, StartBackAssessment
 from clinic_desktop.pathway.care_options import LIFESTYLE_CHANGES, TREATMENTS
 from clinic_desktop.pathway.facts import PlanFact
-from clinic_desktop.pathway.pitfalls.plans import plan_warnings
+from clinic_desktop.pathway.pitfalls.plans import plan_prompt, plan_warnings, treatment_words
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.clinic_time import format_day
@@ -33,9 +33,10 @@ from clinic_desktop.services.episodes.episodes import (
     _finish,
     _recorded,
 )
+from clinic_desktop.services.episodes.pathway_sync import load_facts
 from clinic_desktop.services.episodes.plan_records import episode_or_refuse
 
-__all__ = ["BMI_RANGE", "PlanCaution", "plan_cautions", "record_plan"]
+__all__ = ["BMI_RANGE", "PlanCaution", "plan_cautions", "plan_needed", "record_plan"]
 
 # A body mass index outside this is a typing slip, not a patient.
 BMI_RANGE = (Decimal(10), Decimal(80))
@@ -66,7 +67,7 @@ def record_plan(actor, episode_id: int, *, agreed_on: date, goals: str, treatmen
     _check_fact_day(episode, agreed_on, "agreed_on")
     ManagementPlan.create(episode=episode.id, agreed_on=agreed_on, goals=goals, treatments="\n".join(treatments),
                           lifestyle="\n".join(lifestyle), bmi=bmi, notes=notes, **_recorded(actor))
-    chosen = ", ".join(key.replace("_", " ") for key in treatments) or "no treatment"
+    chosen = treatment_words(treatments) or "no treatment"
     return _finish(actor, episode, "record_plan", f"agreed a management plan on {format_day(agreed_on)}: {chosen}",
                    [], treatments=list(treatments), lifestyle=list(lifestyle),
                    bmi=str(bmi) if bmi is not None else None)
@@ -89,6 +90,17 @@ def plan_cautions(actor, episode_id: int, treatments: Sequence[str],
     # Not stored: the key a real warning takes from its plan does not matter here.
     found = plan_warnings(PlanFact(0, agreed_on, treatments), latest.risk if latest else None)
     return tuple(PlanCaution(warning.message, warning.requires_acknowledgement) for warning in found)
+
+
+@service("view_patient", changes=False)
+def plan_needed(actor, episode_id: int) -> str | None:
+    """The pathway's prompt to agree a plan, while the current STarT Back risk calls for one; else None.
+
+    A window offers the plan form with it after a medium or high stratification is saved.
+    """
+    episode = episode_or_refuse(validation.record_id(episode_id, "episode"))
+    prompt = plan_prompt(load_facts(episode)) if episode.status == "open" else None
+    return prompt.message if prompt else None
 
 
 def _bmi(value, *, weight_management: bool) -> Decimal | None:

@@ -82,6 +82,10 @@ def _appointment_in(status: str) -> Callable[[Any], bool]:
     return lambda state: state.episode_open and state.appointment is not None and state.appointment.status == status
 
 
+def _has_plan(state) -> bool:
+    return state.plan is not None
+
+
 def _has_warning(state) -> bool:
     return state.episode is not None and bool(state.episode.open_warnings)
 
@@ -127,6 +131,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("start_back", "&STarT Back…", "Ctrl+T", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("medication", "&Medication…", "Ctrl+M", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("findings", "F&indings…", "Ctrl+I", "record_clinical_fact", ("patient:toolbar",), _episode_open),
+    ActionSpec("plan", "Mana&gement plan…", "Ctrl+G", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("outcome", "12-&week outcome…", "Ctrl+Shift+W", "record_clinical_fact", ("patient:toolbar",),
                _episode_open),
     ActionSpec("discharge", "&Discharge…", "Ctrl+Shift+D", "discharge_episode", ("patient:toolbar",),
@@ -154,6 +159,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("cancel_referral", "Cancel referra&l…", "", "cancel_referral", ("patient:referrals",),
                _referral_in("raised", "drafted")),
     ActionSpec("print_leaflet", "&Print leaflet…", "Ctrl+Shift+P", "view_patient", ("patient:toolbar",)),
+    ActionSpec("print_plan", "Plan printo&ut…", "", "view_patient", ("patient:toolbar",), _has_plan),
 
     # --- the main window's menus (MainWindow) ---
     ActionSpec("refresh", "&Refresh", _Key.Refresh, None, ("menu:file",)),
