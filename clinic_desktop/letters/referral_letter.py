@@ -72,6 +72,7 @@ def _story(letter: ReferralLetter, style, width: float) -> list:
     if letter.requested_options:
         story.append(Paragraph("We ask you to consider:", style["tight"]))
         story += [Paragraph(literal(option), style["bullet"], bulletText="•") for option in letter.requested_options]
+        story.append(Spacer(1, 1.5 * mm))
     story.append(Paragraph(_urgency_text(letter), style["urgent" if letter.urgent else "body"]))
     story += _section("Pathway history", [_history_table(letter.history, style, width)], style)
     if letter.plan is not None:
