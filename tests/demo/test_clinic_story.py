@@ -13,6 +13,8 @@ from clinic_desktop.models import (
     Appointment,
     AuditEvent,
     LetterVersion,
+    ManagementPlan,
+    PathwayWarning,
     Patient,
     Referral,
     TwelveWeekOutcome,
@@ -46,6 +48,9 @@ def test_demo_reaches_every_stage_of_the_pathway(database):
     assert LetterVersion.select().count() > 0
     assert late.total > 0 and waiting.total > 0
     assert AuditEvent.select().count() > 40
+    assert ManagementPlan.select().count() > 0
+    kinds = {row.kind for row in PathwayWarning.select(PathwayWarning.kind)}
+    assert {"plan_needed", "passive_plan"} <= kinds  # a plan still to agree, and one relying on passive care
 
 
 def test_demo_staff_can_sign_in_with_the_printed_passwords(database):

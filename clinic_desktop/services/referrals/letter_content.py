@@ -49,8 +49,8 @@ from clinic_desktop.services.episodes.plan_records import latest_plan, plan_deta
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 
 __all__ = ["LOGO_MAX_BYTES", "LOGO_SETTING", "SIGNATURE_MEANING", "kind_title", "letter_clinic", "letterhead_logo",
-           "pathway_history", "patient_identity", "patient_leaflet_pdf", "referral_letter", "set_letterhead_logo", "signed_role",
-           "signer_for"]
+           "pathway_history", "patient_identity", "patient_leaflet_pdf", "referral_letter", "set_letterhead_logo",
+           "signed_role", "signer_for"]
 
 SIGNATURE_MEANING = "referring clinician"
 LOGO_SETTING = "letterhead_logo"

@@ -65,7 +65,7 @@ class PlanForm(PathwayForm):
         self.caution.hide()
 
         form = QFormLayout()
-        form.addRow("Agreed &on", self.agreed_on)
+        form.addRow("Ag&reed on", self.agreed_on)
         form.addRow("Patient's &goals", self.goals)
         form.addRow(_boxes("Treatments", self.treatments.values()))
         form.addRow(self.caution)

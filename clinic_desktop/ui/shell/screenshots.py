@@ -138,6 +138,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "start-back": ScreenshotView("clinician", _module_view("forms.start_back_form")),
     "medication": ScreenshotView("clinician", _module_view("forms.medication_form")),
     "outcome": ScreenshotView("clinician", _module_view("forms.outcome_form")),
+    "plan": ScreenshotView("clinician", _module_view("forms.plan_form")),
     "discharge": ScreenshotView("clinician", _module_view("forms.discharge_form")),
     "letter": ScreenshotView("clinician", _module_view("letters.letter_window"), QSize(900, 1000)),
     "sign-letter": ScreenshotView("clinician", _module_view("letters.referral_dialogs"), QSize(900, 1000)),
