@@ -93,9 +93,7 @@ class PlanDetails:
 class PlanPrintout:
     """The plan the patient takes home."""
 
-    clinic: LetterClinic
-    patient_name: str  # as the patient reads it: "Ann Smith"
-    patient_identity: str  # for the footer: "SMITH, Ann · NHS number 943 476 5919"
+    patient: PatientPage
     plan: PlanDetails
 
 
@@ -122,10 +120,16 @@ class ReferralLetter:
 
 
 @dataclass(frozen=True)
-class PatientLeaflet:
+class PatientPage:
+    """Who a page the patient takes home is from and for (the leaflet, their plan)."""
+
     clinic: LetterClinic
     patient_name: str  # as the patient reads it: "Ann Smith"
     patient_identity: str  # for the footer: "SMITH, Ann · NHS number 943 476 5919"
+
+
+@dataclass(frozen=True)
+class PatientLeaflet(PatientPage):
     printed_on: date
 
 

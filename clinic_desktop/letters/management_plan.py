@@ -12,7 +12,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from clinic_desktop.letters.fonts import BOLD
 from clinic_desktop.letters.layout import (
     RULE,
     SHADE,
@@ -22,7 +21,7 @@ from clinic_desktop.letters.layout import (
     letterhead,
     literal,
     paragraphs,
-    styles,
+    patient_styles,
     text_width_available,
 )
 from clinic_desktop.letters.letter_data import PlanPrintout, day_text
@@ -63,10 +62,10 @@ def render_management_plan(printout: PlanPrintout) -> bytes:
     """The plan as one A4 page of PDF bytes; equal printouts give identical bytes."""
     style = _plan_styles()
     width = text_width_available()
-    plan = printout.plan
-    story = [letterhead(printout.clinic, style, width), Spacer(1, 5 * mm),
-             Paragraph(TITLE, style["plan_title"]),
-             Paragraph(f"For {literal(printout.patient_name)}, agreed with {literal(plan.agreed_by)} on "
+    plan, page = printout.plan, printout.patient
+    story = [letterhead(page.clinic, style, width), Spacer(1, 5 * mm),
+             Paragraph(TITLE, style["page_title"]),
+             Paragraph(f"For {literal(page.patient_name)}, agreed with {literal(plan.agreed_by)} on "
                        f"{day_text(plan.agreed_on)}", style["muted"]),
              Paragraph("Your goals", style["heading"]),
              boxed(paragraphs(plan.goals, style["goal"]), width, SHADE, RULE, padding=10)]
@@ -80,12 +79,12 @@ def render_management_plan(printout: PlanPrintout) -> bytes:
               Paragraph("Keep moving: most back pain gets better, and keeping active is the best thing you can do. "
                         "Bring this plan to your next review, and tell us if it is not working for you.",
                         style["body"])]
-    telephone = printout.clinic.telephone.strip()
+    telephone = page.clinic.telephone.strip()
     if telephone:
-        story.append(Paragraph(f"Questions? Call {literal(printout.clinic.name)} on {literal(telephone)}.",
+        story.append(Paragraph(f"Questions? Call {literal(page.clinic.name)} on {literal(telephone)}.",
                                style["body"]))
-    return build_pdf(story, identity_footer(printout.patient_identity), title=f"{TITLE}: {printout.patient_name}",
-                     author=printout.clinic.name, subject="Patient-centred management plan for back pain",
+    return build_pdf(story, identity_footer(page.patient_identity), title=f"{TITLE}: {page.patient_name}",
+                     author=page.clinic.name, subject="Patient-centred management plan for back pain",
                      bottom_margin=20 * mm)
 
 
@@ -98,15 +97,11 @@ def _choices(heading: str, keys: tuple[str, ...], words: dict[str, tuple[str, st
 
 
 def _plan_styles() -> dict[str, ParagraphStyle]:
-    style = styles()
-    body = ParagraphStyle("plan_body", style["body"], fontSize=10.5, leading=14, spaceAfter=3)
+    style = patient_styles()
+    body = style["body"]
     style.update(
-        body=body,
-        heading=ParagraphStyle("plan_heading", style["heading"], fontSize=12.5, leading=16, spaceBefore=9,
-                               spaceAfter=4),
-        plan_title=ParagraphStyle("plan_title", body, fontName=BOLD, fontSize=18, leading=23, spaceAfter=2),
-        muted=ParagraphStyle("plan_muted", style["muted"], fontSize=10.5, leading=14),
-        goal=ParagraphStyle("goal", body, fontSize=11, leading=15, spaceAfter=2),
+        heading=ParagraphStyle("plan_heading", style["heading"], spaceBefore=9, spaceAfter=4),
+        goal=ParagraphStyle("goal", body, fontSize=11, leading=15),
         choice=ParagraphStyle("choice", body, leftIndent=12, bulletIndent=2, spaceAfter=4),
     )
     return style

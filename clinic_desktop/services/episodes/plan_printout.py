@@ -5,7 +5,7 @@ only when a PDF is drawn.
 """
 from __future__ import annotations
 
-from clinic_desktop.letters.letter_data import PlanPrintout
+from clinic_desktop.letters.letter_data import PatientPage, PlanPrintout
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
@@ -25,7 +25,7 @@ def management_plan_pdf(actor, episode_id: int) -> bytes:
     from clinic_desktop.letters.management_plan import render_management_plan  # reportlab: only once drawn
 
     patient = episode.patient
-    return render_management_plan(PlanPrintout(
-        clinic=letter_clinic(), patient_name=f"{patient.given_name} {patient.family_name}".strip(),
-        patient_identity=patient_identity(patient), plan=plan_details(plan)))
+    page = PatientPage(clinic=letter_clinic(), patient_name=f"{patient.given_name} {patient.family_name}".strip(),
+                       patient_identity=patient_identity(patient))
+    return render_management_plan(PlanPrintout(page, plan_details(plan)))
 
