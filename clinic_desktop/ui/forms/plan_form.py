@@ -111,12 +111,12 @@ class PlanForm(PathwayForm):
         self.caution.show()
 
     def save(self) -> None:
-        bmi = self.bmi.value() or None
+        bmi = round(self.bmi.value(), 1) or None  # 0 reads "not recorded"
         self.run_save(lambda: plans.record_plan(
             self.actor, self.episode.id, agreed_on=qdate_to_date(self.agreed_on), goals=self.goals.toPlainText(),
             treatments=self.chosen_treatments(),
             lifestyle=[key for key, box in self.lifestyle.items() if box.isChecked()],
-            bmi=round(bmi, 1) if bmi else None, notes=self.notes.toPlainText()))
+            bmi=bmi, notes=self.notes.toPlainText()))
 
 
 def _boxes(title: str, boxes) -> QGroupBox:

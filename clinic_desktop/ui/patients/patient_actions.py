@@ -152,9 +152,11 @@ class PatientActions(QObject):
     def _offer_plan(self, update: EpisodeUpdate) -> None:
         """After a stratification, what the pathway did; and the plan form, when the new risk asks for a plan."""
         self._notices.show_update(update)
+        # Unreadable just now: no offer; the toolbar's Management plan… is there all the same.
         (Op(self._owner, lambda: plans.plan_needed(self._actor, update.episode_id))
          .success(lambda prompt: prompt and self._notices.offer(
-             "Agree a management plan…", lambda: self._pathway_form(PlanForm, update.episode_id))).run())
+             "Agree a management plan…", lambda: self._pathway_form(PlanForm, update.episode_id)))
+         .failure(lambda _error: None).run())
 
     def plan(self, state: PatientState) -> None:
         self._pathway_form(PlanForm, state.episode.id)

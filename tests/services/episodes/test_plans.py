@@ -136,3 +136,13 @@ def test_the_printout_carries_goals_treatments_lifestyle_and_who_agreed_it(staff
                      "Stay active", "A healthy weight", "(BMI) when we agreed this plan: 31.2"):
         assert expected in text
     assert "Yoga" not in text
+
+
+def test_the_plan_form_is_offered_while_the_current_risk_asks_for_a_plan_and_none_is_agreed(staff):
+    low = episode_for(staff, (0, 0, 0, 0, 0, 0, 0, 0, 0))
+    assert plans.plan_needed(staff.clinician, low) is None
+    medium = episode_for(staff, MEDIUM)
+    assert plans.plan_needed(staff.clinician, medium) == ("Medium risk: develop a patient-centred management plan "
+                                                          "with the patient")
+    agree(staff, medium, "supervised_exercise")
+    assert plans.plan_needed(staff.clinician, medium) is None
