@@ -18,7 +18,7 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.clock import frozen_at, today
 from clinic_desktop.services.core.errors import Conflict, ValidationError
-from clinic_desktop.services.episodes import discharge, episodes, imaging
+from clinic_desktop.services.episodes import discharge, episodes, imaging, plans
 from clinic_desktop.services.episodes.episode_records import get_episode
 from clinic_desktop.services.episodes.episodes import MedicationInput
 from clinic_desktop.services.episodes.initial_management import InitialManagementInput
@@ -47,6 +47,15 @@ DEMO_DESTINATIONS = (
          kinds=("urgent_red_flag",), default_for=("urgent_red_flag",)),
 )
 DEMO_TITLES = {"drjones": "General practitioner", "physio": "Physiotherapist"}
+# Plans agreed at a medium or high stratification, taken in turn: (goals, treatments, lifestyle, BMI). The
+# last relies on passive treatments only, the pitfall the plan check warns of.
+DEMO_PLANS = (
+    ("Walk to work again\nLift my grandchildren", ("supervised_exercise", "yoga"),
+     ("stay_active", "activity_modification"), None),
+    ("Back to full shifts at the warehouse\nSleep through the night",
+     ("supervised_exercise", "cbt", "progressive_relaxation"), ("stay_active", "workplace_accommodations"), None),
+    ("Play a round of golf by the summer", ("massage", "heat"), ("stay_active", "weight_management"), 31.4),
+)
 _BATCH = 50
 
 
@@ -214,6 +223,18 @@ class _ClinicStory:
         answers = [1 if rng.random() < leaning else 0 for _ in range(8)] + [rng.randint(0, 4)]
         with self.at(day, time(16, 30)):
             episodes.record_start_back(clinician, episode_id, assessed_on=day, answers=answers)
+        self._plan(episode_id, day, clinician)
+
+    def _plan(self, episode_id: int, day: date, clinician) -> None:
+        """Most patients the stratification asks a plan for agree one that day; one in four has yet to."""
+        if episode_id % 4 == 3:
+            return
+        with self.at(day, time(16, 45)):
+            if plans.plan_needed(clinician, episode_id) is None:
+                return
+            goals, treatments, lifestyle, bmi = DEMO_PLANS[episode_id % len(DEMO_PLANS)]
+            plans.record_plan(clinician, episode_id, agreed_on=day, goals=goals, treatments=treatments,
+                              lifestyle=lifestyle, bmi=bmi)
 
     def _imaging_asked_for(self, episode_id: int, day: date, clinician) -> None:
         """Once in the story: an X-ray the patient asked for at the 2-week review, without red flags

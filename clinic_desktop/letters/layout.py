@@ -78,6 +78,20 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def patient_styles() -> dict[str, ParagraphStyle]:
+    """The styles of a page the patient reads (the leaflet, their plan): larger text, a large title."""
+    style = styles()
+    body = ParagraphStyle("patient_body", style["body"], fontSize=10.5, leading=14, spaceAfter=2)
+    style.update(
+        body=body,
+        heading=ParagraphStyle("patient_heading", style["heading"], fontSize=12, leading=15, spaceBefore=6,
+                               spaceAfter=2),
+        page_title=ParagraphStyle("page_title", body, fontName=BOLD, fontSize=18, leading=23, spaceAfter=2),
+        muted=ParagraphStyle("patient_muted", body, textColor=MUTED),
+    )
+    return style
+
+
 def letterhead(clinic: LetterClinic, style: dict[str, ParagraphStyle], width: float) -> Table:
     """Logo (if any) and clinic name on the left, address and telephone on the right, a rule below."""
     lines = [line for line in normalised(clinic.address).strip().split("\n") if line.strip()]

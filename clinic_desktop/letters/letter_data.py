@@ -74,6 +74,30 @@ class LetterSigner:
 
 
 @dataclass(frozen=True)
+class PlanDetails:
+    """A management plan as printed: for the patient, and in the physiotherapy letters.
+
+    Treatments and lifestyle changes are keys of pathway/care_options.py; each document words
+    them for its reader (the letter in the source's terms, the printout for the patient).
+    """
+
+    agreed_on: date
+    agreed_by: str
+    goals: str
+    treatments: tuple[str, ...]
+    lifestyle: tuple[str, ...]
+    bmi: str = ""  # "31.2"; "" when not recorded
+
+
+@dataclass(frozen=True)
+class PlanPrintout:
+    """The plan the patient takes home."""
+
+    patient: PatientPage
+    plan: PlanDetails
+
+
+@dataclass(frozen=True)
 class ReferralLetter:
     """One version of a referral letter; signer None makes it a draft."""
 
@@ -91,13 +115,21 @@ class ReferralLetter:
     version: int = 1
     amendment_reason: str | None = None
     signer: LetterSigner | None = None
+    plan: PlanDetails | None = None  # the management plan that stands (physiotherapy letters)
+    requested_options: tuple[str, ...] = ()  # what the letter asks the service to consider, as printed
 
 
 @dataclass(frozen=True)
-class PatientLeaflet:
+class PatientPage:
+    """Who a page the patient takes home is from and for (the leaflet, their plan)."""
+
     clinic: LetterClinic
     patient_name: str  # as the patient reads it: "Ann Smith"
     patient_identity: str  # for the footer: "SMITH, Ann · NHS number 943 476 5919"
+
+
+@dataclass(frozen=True)
+class PatientLeaflet(PatientPage):
     printed_on: date
     # The self-care resources the clinician gave at first contact (keys of
     # care_options.SELF_CARE_RESOURCES) and that day; empty and None when none is on record.

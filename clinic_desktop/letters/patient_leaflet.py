@@ -14,7 +14,6 @@ from reportlab.platypus import Paragraph, Spacer, Table
 
 from clinic_desktop.letters.fonts import BOLD
 from clinic_desktop.letters.layout import (
-    MUTED,
     RED,
     RULE,
     SHADE,
@@ -23,7 +22,7 @@ from clinic_desktop.letters.layout import (
     identity_footer,
     letterhead,
     literal,
-    styles,
+    patient_styles,
     table_style,
     text_width_available,
 )
@@ -87,7 +86,7 @@ def render_patient_leaflet(leaflet: PatientLeaflet) -> bytes:
     style = _leaflet_styles()
     width = text_width_available()
     story = [letterhead(leaflet.clinic, style, width), Spacer(1, 5 * mm),
-             Paragraph(TITLE, style["leaflet_title"]),
+             Paragraph(TITLE, style["page_title"]),
              Paragraph(f"For {literal(leaflet.patient_name)}, from {literal(leaflet.clinic.name)}, "
                        f"{day_text(leaflet.printed_on)}", style["muted"]),
              Spacer(1, 1 * mm)]
@@ -103,14 +102,12 @@ def render_patient_leaflet(leaflet: PatientLeaflet) -> bytes:
 
 
 def _leaflet_styles() -> dict[str, ParagraphStyle]:
-    style = styles()
+    style = patient_styles()
+    # A little smaller than the plan's: the advice, the resources given and both boxes fit one page.
     body = ParagraphStyle("leaflet_body", style["body"], fontSize=10, leading=13, spaceAfter=2)
     style.update(
         body=body,
-        heading=ParagraphStyle("leaflet_heading", style["heading"], fontSize=12, leading=15, spaceBefore=5,
-                               spaceAfter=1),
-        leaflet_title=ParagraphStyle("leaflet_title", body, fontName=BOLD, fontSize=18, leading=23, spaceAfter=2),
-        muted=ParagraphStyle("leaflet_muted", body, textColor=MUTED),
+        heading=ParagraphStyle("leaflet_heading", style["heading"], spaceBefore=5, spaceAfter=1),
         sign=ParagraphStyle("sign", body, leftIndent=12, bulletIndent=2, spaceAfter=1),
         box_heading=ParagraphStyle("box_heading", body, fontName=BOLD, fontSize=11.5, leading=15, spaceAfter=3),
         note=ParagraphStyle("note", style["small"], spaceBefore=3),

@@ -40,11 +40,13 @@ from clinic_desktop.letters.letter_data import (
     LetterPatient,
     LetterRecipient,
     LetterSigner,
+    PlanDetails,
     ReferralLetter,
     clinic_time_text,
     day_text,
 )
 from clinic_desktop.letters.wording import wording
+from clinic_desktop.pathway.care_options import LIFESTYLE_CHANGES, TREATMENTS
 
 __all__ = ["DRAFT_MARK", "HistoryEntry", "LetterClinic", "LetterPatient", "LetterRecipient", "LetterSigner",
            "ReferralLetter", "clinic_time_text", "day_text", "render_referral_letter"]
@@ -67,8 +69,14 @@ def _story(letter: ReferralLetter, style, width: float) -> list:
     story += [_patient_block(letter.patient, style, width), Spacer(1, 2.5 * mm)]
     story.append(Paragraph(literal(wording(letter.referral_kind).request), style["body"]))
     story += _section("Reason for referral", paragraphs(letter.reason, style["body"]), style)
+    if letter.requested_options:
+        story.append(Paragraph("We ask you to consider:", style["tight"]))
+        story += [Paragraph(literal(option), style["bullet"], bulletText="•") for option in letter.requested_options]
+        story.append(Spacer(1, 1.5 * mm))
     story.append(Paragraph(_urgency_text(letter), style["urgent" if letter.urgent else "body"]))
     story += _section("Pathway history", [_history_table(letter.history, style, width)], style)
+    if letter.plan is not None:
+        story += _section("Management plan", [_history_table(_plan_entries(letter.plan), style, width)], style)
     text = paragraphs(letter.clinician_text, style["body"]) or [
         Paragraph("(No letter text written yet.)", style["muted"])]
     # The closing words go over the page with the signature, which never stands alone.
@@ -169,6 +177,17 @@ def _history_table(history: tuple[HistoryEntry, ...], style, width: float):
         ("RIGHTPADDING", (0, 0), (0, -1), 6),
     ]))
     return table
+
+
+def _plan_entries(plan: PlanDetails) -> tuple[HistoryEntry, ...]:
+    """The plan agreed with the patient, in the rows the pathway history uses."""
+    lifestyle = [LIFESTYLE_CHANGES[key] for key in plan.lifestyle]
+    if plan.bmi:
+        lifestyle.append(f"BMI {plan.bmi}")
+    return (HistoryEntry("Agreed", (f"{day_text(plan.agreed_on)} with {plan.agreed_by}",)),
+            HistoryEntry("Patient's goals", tuple(line for line in plan.goals.splitlines() if line.strip())),
+            HistoryEntry("Treatments", tuple(TREATMENTS[key] for key in plan.treatments) or ("none chosen",)),
+            HistoryEntry("Lifestyle", tuple(lifestyle) or ("none chosen",)))
 
 
 def _signature_block(letter: ReferralLetter, style, width: float):

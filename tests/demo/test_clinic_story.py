@@ -16,6 +16,7 @@ from clinic_desktop.models import (
     ImagingRequest,
     InitialManagement,
     LetterVersion,
+    ManagementPlan,
     PathwayWarning,
     Patient,
     Referral,
@@ -54,6 +55,9 @@ def test_demo_reaches_every_stage_of_the_pathway(database):
     (request,) = ImagingRequest.select()
     (warning,) = PathwayWarning.select().where(PathwayWarning.pathway_key == f"pitfall:imaging:{request.id}")
     assert warning.requires_acknowledgement and warning.acknowledged_at is not None
+    assert ManagementPlan.select().count() > 0
+    kinds = {row.kind for row in PathwayWarning.select(PathwayWarning.kind)}
+    assert {"plan_needed", "passive_plan"} <= kinds  # a plan still to agree, and one relying on passive care
 
 
 def test_demo_staff_can_sign_in_with_the_printed_passwords(database):

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from clinic_desktop.services.core.errors import ValidationError
 
-__all__ = ["choice", "day", "record_id", "text", "yes_no"]
+__all__ = ["choice", "codes", "day", "record_id", "text", "yes_no"]
 
 # Record numbers are PostgreSQL `serial` (int4): a larger number cannot be one, and
 # SQLite cannot even be asked about a number past 64 bits.
@@ -69,6 +69,21 @@ def choice(value, choices: Iterable[str], field: str, *, label: str | None = Non
         raise ValidationError(f"There is no {label or _label(field)} {value!r}: choose one of "
                               f"{', '.join(choices)}.", field=field)
     return value
+
+
+def codes(value, choices: Iterable[str], field: str, *, what: str) -> tuple[str, ...]:
+    """Several codes ticked from a fixed list (a plan's treatments…): each once, in the list's order."""
+    choices = tuple(choices)
+    if isinstance(value, str):
+        value = (value,)
+    try:
+        given = set(value or ())
+    except TypeError:
+        raise ValidationError(f"List the {what}s chosen, one for each.", field=field) from None
+    unknown = sorted(str(code) for code in given - set(choices))
+    if unknown:
+        raise ValidationError(f"There is no {what} {unknown[0]!r}: choose from {', '.join(choices)}.", field=field)
+    return tuple(code for code in choices if code in given)
 
 
 def yes_no(value, field: str, *, question: str) -> bool:

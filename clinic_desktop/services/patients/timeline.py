@@ -17,6 +17,7 @@ from clinic_desktop.models import (
     ImagingRequest,
     InitialManagement,
     LetterVersion,
+    ManagementPlan,
     Medication,
     PathwayWarning,
     Patient,
@@ -28,10 +29,12 @@ from clinic_desktop.models import (
     User,
 )
 from clinic_desktop.pathway.care_options import IMAGING_MODALITIES, SELF_CARE_RESOURCES
+from clinic_desktop.pathway.pitfalls.plans import treatment_words
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clinic_time import format_day, format_time
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.pathway_sync import split_lines
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
@@ -40,7 +43,7 @@ __all__ = ["EVENT_KINDS", "EpisodeSpan", "PatientHeader", "PatientTimeline", "Ti
 # Within one instant, events read in the order the pathway produces them.
 EVENT_KINDS = (
     "first_contact", "first_contact_advice", "medication_started", "radicular_findings", "red_flags",
-    "imaging_requested", "start_back",
+    "imaging_requested", "start_back", "plan_agreed",
     "warning_raised", "warning_acknowledged", "appointment_to_book", "appointment_booked",
     "appointment_attended", "appointment_did_not_attend", "appointment_cancelled",
     "referral_raised", "referral_drafted", "referral_signed", "referral_sent",
@@ -142,6 +145,7 @@ class _Record:
     radicular: list
     red_flags: list
     start_back: list
+    plans: list
     outcomes: list
     advice: dict[int, InitialManagement]  # by episode id; none for an episode opened before it was asked
     imaging: list
@@ -168,7 +172,8 @@ class _Record:
                   .order_by(AuditEvent.at.desc()))
         return cls(
             medications=rows(Medication), radicular=rows(RadicularStatus), red_flags=rows(RedFlagRecord),
-            start_back=rows(StartBackAssessment), outcomes=rows(TwelveWeekOutcome), warnings=rows(PathwayWarning),
+            start_back=rows(StartBackAssessment), plans=rows(ManagementPlan), outcomes=rows(TwelveWeekOutcome),
+            warnings=rows(PathwayWarning),
             advice={row.episode_id: row for row in rows(InitialManagement)}, imaging=rows(ImagingRequest),
             appointments=rows(Appointment), referrals=rows(Referral), letters=list(letters),
             drafted_at={event.entity_id: event.at for event in drafts},
@@ -176,7 +181,8 @@ class _Record:
 
     def user_ids(self) -> set[int]:
         ids = {row.recorded_by_id for table in (self.medications, self.radicular, self.red_flags, self.start_back,
-                                                self.outcomes, self.advice.values(), self.imaging) for row in table}
+                                                self.plans, self.outcomes, self.advice.values(), self.imaging)
+               for row in table}
         ids |= {row.acknowledged_by_id for row in self.warnings}
         ids |= {row.clinician_id for row in self.appointments}
         ids |= {row.drafted_by_id for row in self.referrals}
@@ -260,6 +266,10 @@ class _Events:
             self.day(row.assessed_on, row.recorded_at, row.episode_id, "start_back", f"STarT Back: {row.risk} risk",
                      self.by(row.recorded_by_id, f"Score {row.total}/9, psychosocial subscore {row.psychosocial}/5"),
                      row.id)
+        for row in record.plans:
+            treatments = treatment_words(split_lines(row.treatments)) or "no treatment"
+            self.day(row.agreed_on, row.recorded_at, row.episode_id, "plan_agreed", "Management plan agreed",
+                     self.by(row.recorded_by_id, f"Treatments: {treatments}"), row.id)
         for row in record.outcomes:
             title = "12-week outcome: improved" if row.improved else "12-week outcome: not improved"
             self.day(row.recorded_on, row.recorded_at, row.episode_id, "twelve_week_outcome", title,

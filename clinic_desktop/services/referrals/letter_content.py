@@ -21,6 +21,7 @@ from clinic_desktop.letters.letter_data import (
     LetterRecipient,
     LetterSigner,
     PatientLeaflet,
+    PlanDetails,
     ReferralLetter,
     day_text,
 )
@@ -37,19 +38,20 @@ from clinic_desktop.models import (
     User,
 )
 from clinic_desktop.models.care import InitialManagement
-from clinic_desktop.pathway.care_options import SELF_CARE_RESOURCES
+from clinic_desktop.pathway.care_options import REQUESTED_OPTIONS, SELF_CARE_RESOURCES
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
-from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome
+from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome, split_lines
+from clinic_desktop.services.episodes.plan_records import latest_plan, plan_details
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 
 __all__ = ["LOGO_MAX_BYTES", "LOGO_SETTING", "SIGNATURE_MEANING", "kind_title", "letter_clinic", "letterhead_logo",
-           "pathway_history", "patient_leaflet_pdf", "referral_letter", "set_letterhead_logo", "signed_role",
-           "signer_for"]
+           "pathway_history", "patient_identity", "patient_leaflet_pdf", "referral_letter", "set_letterhead_logo",
+           "signed_role", "signer_for"]
 
 SIGNATURE_MEANING = "referring clinician"
 LOGO_SETTING = "letterhead_logo"
@@ -64,6 +66,8 @@ _MEDICATION_CATEGORIES = {
     "other": "other",
 }
 _DONE_REFERRAL_STATES = {"sent": "sent", "acknowledged": "acknowledged", "closed": "closed"}
+# The letters that carry the patient-centred management plan: the services that take it on.
+_PLAN_LETTERS = ("standard_physiotherapy", "biopsychosocial")
 
 
 def kind_title(kind: str) -> str:
@@ -111,7 +115,15 @@ def referral_letter(referral: Referral, *, clinician_text: str, version: int = 1
         version=version,
         amendment_reason=amendment_reason,
         signer=signer,
+        plan=_letter_plan(episode) if referral.kind in _PLAN_LETTERS else None,
+        requested_options=tuple(REQUESTED_OPTIONS[referral.kind][key]
+                                for key in split_lines(referral.requested_options)),
     )
+
+
+def _letter_plan(episode: Episode) -> PlanDetails | None:
+    plan = latest_plan(episode)
+    return plan_details(plan) if plan else None
 
 
 def _recipient(destination: ReferralDestination | None) -> LetterRecipient | None:
@@ -133,6 +145,11 @@ def _letter_patient(patient: Patient) -> LetterPatient:
 
 def _nhs_number(patient: Patient) -> str:
     return format_nhs_number(patient.nhs_number) if patient.nhs_number else "not recorded"
+
+
+def patient_identity(patient: Patient) -> str:
+    """Who a patient's printout is about, for its footer: "SMITH, Ann · NHS number 943 476 5919"."""
+    return f"{patient.display_name} · NHS number {_nhs_number(patient)}"
 
 
 def pathway_history(episode: Episode, referral_id: int | None = None) -> tuple[HistoryEntry, ...]:
@@ -298,7 +315,7 @@ def patient_leaflet_pdf(actor, patient_id: int) -> bytes:
     return render_patient_leaflet(PatientLeaflet(
         clinic=letter_clinic(),
         patient_name=f"{patient.given_name} {patient.family_name}".strip(),
-        patient_identity=f"{patient.display_name} · NHS number {_nhs_number(patient)}",
+        patient_identity=patient_identity(patient),
         printed_on=clock.today(load_settings().zone),
         **_resources_given(patient),
     ))

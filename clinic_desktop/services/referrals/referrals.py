@@ -31,7 +31,7 @@ from clinic_desktop.services.core.errors import (
 from clinic_desktop.services.core.locking import locked_row
 from clinic_desktop.services.core.permissions import CLINICIAN
 from clinic_desktop.services.core.transaction import service
-from clinic_desktop.services.episodes.pathway_sync import lock_episode, pathway_timings
+from clinic_desktop.services.episodes.pathway_sync import lock_episode, pathway_timings, split_lines
 from clinic_desktop.services.referrals import destinations
 from clinic_desktop.services.referrals.letter_content import (
     kind_title,
@@ -82,6 +82,7 @@ class ReferralRecord:
     destination_name: str | None = None
     cancelled_by_name: str | None = None  # who cancelled it (None: the pathway, or not cancelled)
     cancelled_at: datetime | None = None
+    requested_options: tuple[str, ...] = ()  # keys of care_options.REQUESTED_OPTIONS[kind] the letter asks for
 
 
 @service("raise_referral")
@@ -435,4 +436,5 @@ def _record(referral_id: int) -> ReferralRecord:
         destination_id=destination.id if destination else None,
         destination_name=destinations.destination_label(destination) if destination else None,
         cancelled_by_name=canceller.full_name if canceller else None, cancelled_at=referral.cancelled_at,
+        requested_options=split_lines(referral.requested_options),
     )

@@ -6,13 +6,14 @@ sees them at once.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -62,6 +63,7 @@ class PathwayNoticeBar(QFrame):
         layout.addLayout(self._lines)
         layout.addStretch(1)
         self.labels: list[QLabel] = []
+        self.offers: list[QPushButton] = []
         self.hide()
 
     def show_update(self, update: EpisodeUpdate) -> None:
@@ -80,11 +82,24 @@ class PathwayNoticeBar(QFrame):
             self.labels.append(label)
         self.show()
 
+    def offer(self, text: str, act: Callable[[], None]) -> None:
+        """A button under the notices for the next step one of them asks for ("Agree a plan…")."""
+        button = QPushButton(text)
+        button.setAutoDefault(False)
+        button.clicked.connect(act)
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch(1)
+        self._lines.addLayout(row)
+        self.offers.append(button)
+        self.show()
+
     def clear(self) -> None:
-        for label in self.labels:
-            self._lines.removeWidget(label)
-            label.deleteLater()
-        self.labels = []
+        for widget in [*self.labels, *self.offers]:
+            widget.deleteLater()
+        while self._lines.count():
+            self._lines.takeAt(0)
+        self.labels, self.offers = [], []
         self.hide()
 
     def texts(self) -> list[str]:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.export_files import write_whole_file
+from clinic_desktop.services.episodes import episode_records, plan_printout
 from clinic_desktop.services.patients import patient_search, patients
 from clinic_desktop.services.patients.timeline import patient_timeline
 from clinic_desktop.services.referrals import letter_content, referrals
@@ -189,12 +190,28 @@ class LetterWindow(QDialog):
     def for_leaflet(cls, actor, settings, patient_id: int, parent: QWidget | None = None) -> "LetterWindow":
         """The patient's one-page self-management leaflet (stay active, no bed rest, heat…)."""
         patient = patients.get_patient(actor, patient_id)
-        window = cls(actor, settings, f"Self-management leaflet — {patient.display_name}",
-                     lambda choice: letter_content.patient_leaflet_pdf(actor, patient_id), parent)
-        window.heading.setText(f"<b>Self-management leaflet</b> for <b>{escape(patient.display_name)}</b>")
-        stem = file_stem(patient.display_name, "self-management-leaflet")
-        window._set_choices([LetterChoice("Leaflet", "Printed with today's date, the clinic's details and the "
-                                          "patient's name, for the patient to take home.", None, stem)], None)
+        return cls._for_patient(actor, settings, "Self-management leaflet", patient.display_name,
+                                "Printed with today's date, the clinic's details and the patient's name, for the "
+                                "patient to take home.", lambda: letter_content.patient_leaflet_pdf(actor, patient_id),
+                                parent)
+
+    @classmethod
+    def for_plan(cls, actor, settings, episode_id: int, parent: QWidget | None = None) -> "LetterWindow":
+        """The management plan that stands, on one page for the patient to take home."""
+        episode = episode_records.get_episode(actor, episode_id)
+        return cls._for_patient(actor, settings, "Management plan", episode.patient_name,
+                                "The plan agreed with the patient: their goals, treatments and changes, in plain "
+                                "words, for them to take home.",
+                                lambda: plan_printout.management_plan_pdf(actor, episode_id), parent)
+
+    @classmethod
+    def _for_patient(cls, actor, settings, title: str, patient_name: str, detail: str, load: Callable[[], bytes],
+                     parent: QWidget | None) -> "LetterWindow":
+        """A one-page document for the patient: a single choice, with no versions to choose from."""
+        window = cls(actor, settings, f"{title} — {patient_name}", lambda choice: load(), parent)
+        window.heading.setText(f"<b>{escape(title)}</b> for <b>{escape(patient_name)}</b>")
+        stem = file_stem(patient_name, title.lower().replace(" ", "-"))
+        window._set_choices([LetterChoice(title, detail, None, stem)], None)
         window.version_label.hide()
         window.versions.hide()
         return window

@@ -18,6 +18,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.core.clinic_time import format_day
 from clinic_desktop.services.core.permissions import CLINICIAN
-from clinic_desktop.services.referrals import destinations, referrals
+from clinic_desktop.services.referrals import destinations, referrals, requested_options
 from clinic_desktop.services.referrals.referrals import ReferralRecord
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.letters.letter_preview import LetterPreview
@@ -146,8 +147,21 @@ class DraftLetterDialog(_ReferralDialog):
                                      "to the service by name", None)
         chosen = self.destination.findData(referral.destination_id) if referral.destination_id else -1
         self.destination.setCurrentIndex(max(chosen, 0))
+        # What the letter asks the service to consider (pain / spinal centre, early radicular only).
+        self.options: dict[str, QCheckBox] = {}
+        for option in requested_options.options_for(referral.kind):
+            box = QCheckBox(option.label)
+            box.setAccessibleName(f"Ask to consider: {option.label}")
+            box.setToolTip(option.hint)
+            box.setChecked(option.key in referral.requested_options)
+            self.options[option.key] = box
         form = QFormLayout()
         form.addRow("Send t&o", self.destination)
+        if self.options:
+            column = QVBoxLayout()
+            for box in self.options.values():
+                column.addWidget(box)
+            form.addRow("Ask to consider", column)
         label = QLabel("Letter &text")
         label.setBuddy(self.text)
         form.addRow(label, self.text)
@@ -157,8 +171,18 @@ class DraftLetterDialog(_ReferralDialog):
         self.lay_out(form, "Save &draft")
 
     def save(self) -> None:
-        self.run(lambda: referrals.draft_referral(self.actor, self.referral.id, self.text.toPlainText(),
-                                                  destination_id=self.destination.currentData()))
+        """The options chosen first (their own change), then the letter text."""
+        actor, referral_id, text = self.actor, self.referral.id, self.text.toPlainText()
+        destination_id = self.destination.currentData()
+        chosen = [key for key, box in self.options.items() if box.isChecked()]
+        changed = self.options and tuple(chosen) != self.referral.requested_options
+
+        def save_both() -> ReferralRecord:
+            if changed:
+                requested_options.set_requested_options(actor, referral_id, chosen)
+            return referrals.draft_referral(actor, referral_id, text, destination_id=destination_id)
+
+        self.run(save_both)
 
 
 class SignLetterDialog(_ReferralDialog):

@@ -31,7 +31,10 @@ from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.appointments.appointments import AppointmentRecord
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_day, format_time
+from clinic_desktop.services.episodes import plans
 from clinic_desktop.services.episodes.episode_records import EpisodeRecord
+from clinic_desktop.services.episodes.episodes import EpisodeUpdate
+from clinic_desktop.services.episodes.plan_records import PlanRecord
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.referrals import ReferralRecord
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
@@ -43,6 +46,7 @@ from clinic_desktop.ui.forms.first_contact_form import FirstContactForm
 from clinic_desktop.ui.forms.imaging_form import ImagingForm
 from clinic_desktop.ui.forms.medication_form import MedicationForm
 from clinic_desktop.ui.forms.outcome_form import TwelveWeekOutcomeForm
+from clinic_desktop.ui.forms.plan_form import PlanForm
 from clinic_desktop.ui.forms.start_back_form import StartBackForm
 from clinic_desktop.ui.forms.warning_dialog import AcknowledgeWarningDialog
 from clinic_desktop.ui.letters.letter_window import LetterWindow
@@ -67,6 +71,7 @@ class PatientState:
     has_open_episode: bool = False
     appointment: AppointmentRecord | None = None
     referral: ReferralRecord | None = None
+    plan: PlanRecord | None = None  # the management plan that stands in the episode shown
 
     @property
     def episode_open(self) -> bool:
@@ -130,9 +135,10 @@ class PatientActions(QObject):
         on_done(result)
         self._hub.after_change()
 
-    def _pathway_form(self, form_class, subject_id: int) -> None:
+    def _pathway_form(self, form_class, subject_id: int,
+                      on_done: Callable[[EpisodeUpdate], None] | None = None) -> None:
         form = form_class(self._actor, self._settings, subject_id, parent=self._owner)
-        self._open(form, form.saved, self._notices.show_update)
+        self._open(form, form.saved, on_done or self._notices.show_update)
 
     def edit_details(self) -> None:
         dialog = PatientDialog(self._actor, self._settings, self._patient_id, parent=self._owner)
@@ -143,7 +149,23 @@ class PatientActions(QObject):
         self._pathway_form(FirstContactForm, self._patient_id)
 
     def start_back(self, state: PatientState) -> None:
-        self._pathway_form(StartBackForm, state.episode.id)
+        self._pathway_form(StartBackForm, state.episode.id, self._offer_plan)
+
+    def _offer_plan(self, update: EpisodeUpdate) -> None:
+        """After a stratification, what the pathway did; and the plan form, when the new risk asks for a plan."""
+        self._notices.show_update(update)
+        # Unreadable just now: no offer; the toolbar's Management plan… is there all the same.
+        (Op(self._owner, lambda: plans.plan_needed(self._actor, update.episode_id))
+         .success(lambda prompt: prompt and self._notices.offer(
+             "Agree a management plan…", lambda: self._pathway_form(PlanForm, update.episode_id)))
+         .failure(lambda _error: None).run())
+
+    def plan(self, state: PatientState) -> None:
+        self._pathway_form(PlanForm, state.episode.id)
+
+    def print_plan(self, state: PatientState) -> None:
+        self._open_window(lambda: LetterWindow.for_plan(self._actor, self._settings, state.episode.id,
+                                                        parent=self._owner))
 
     def medication(self, state: PatientState) -> None:
         self._pathway_form(MedicationForm, state.episode.id)

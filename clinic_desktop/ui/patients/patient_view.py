@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.appointments.appointments import appointments_for_episode
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.errors import NotFound
-from clinic_desktop.services.episodes import episode_records, pathway_sync
+from clinic_desktop.services.episodes import episode_records, pathway_sync, plan_records
 from clinic_desktop.services.patients import patient_search, patients
 from clinic_desktop.services.patients.timeline import EpisodeSpan, PatientTimeline, patient_timeline
 from clinic_desktop.services.referrals.referrals import referrals_for_episode
@@ -60,6 +60,7 @@ class PatientView(QWidget):
         self._episodes: tuple[EpisodeSpan, ...] = ()
         self._events = ()
         self._episode_record: episode_records.EpisodeRecord | None = None
+        self._plan: plan_records.PlanRecord | None = None  # the episode's management plan that stands
         self._drawn_episode: int | None = None  # whose reviews and referrals the lists show
         timings = pathway_sync.pathway_timings()
         self._week_marks = (timings.two_week_review_days, timings.twelve_week_check_days)
@@ -221,14 +222,15 @@ class PatientView(QWidget):
             return _EpisodeRead(caution=caution)
         return _EpisodeRead(episode_records.get_episode(self._actor, span.episode_id),
                             appointments_for_episode(self._actor, span.episode_id),
-                            referrals_for_episode(self._actor, span.episode_id), caution)
+                            referrals_for_episode(self._actor, span.episode_id), caution,
+                            plan_records.current_plan(self._actor, span.episode_id))
 
     def _draw_episode(self, span: EpisodeSpan | None, read: _EpisodeRead) -> None:
-        self._episode_record = read.record
+        self._episode_record, self._plan = read.record, read.plan
         self._drawn_episode = span.episode_id if span else None
         events = tuple(event for event in self._events if span and event.episode_id == span.episode_id)
         self.chart.show_episode(span, events, self._today(), self._week_marks)
-        self.episode_summary.setText(_episode_summary(span, read.record))
+        self.episode_summary.setText(_episode_summary(span, read.record, read.plan))
         self._show_alerts(read.record, read.caution)
         self.timeline_model.show(events)
         self._reselect(self.reviews_table, self.reviews_model, read.reviews,
@@ -259,7 +261,7 @@ class PatientView(QWidget):
             episode=self._episode_record,
             has_open_episode=any(span.status == "open" for span in self._episodes),
             appointment=_selected(self.reviews_table, self.reviews_model),
-            referral=_selected(self.referrals_table, self.referrals_model)))
+            referral=_selected(self.referrals_table, self.referrals_model), plan=self._plan))
 
 
 def timeline_columns(zone) -> list[Column]:
@@ -343,6 +345,7 @@ class _EpisodeRead:
     reviews: tuple = ()
     referrals: tuple = ()
     caution: episode_records.PrescribingCaution | None = None  # a muscle relaxant's, for a hepatic patient
+    plan: plan_records.PlanRecord | None = None
 
 
 class _ListModel(PagedTableModel):
@@ -379,7 +382,7 @@ def _default_episode(episodes) -> int | None:
     return open_ones[0] if open_ones else (episodes[-1].episode_id if episodes else None)
 
 
-def _episode_summary(span: EpisodeSpan | None, record) -> str:
+def _episode_summary(span: EpisodeSpan | None, record, plan: plan_records.PlanRecord | None) -> str:
     if span is None:
         return "No episode of back pain on record. A clinician opens one with First contact."
     parts = [_episode_title(span), f"{_PRESENTATIONS.get(span.presentation, span.presentation)}, {span.severity}",
@@ -387,6 +390,8 @@ def _episode_summary(span: EpisodeSpan | None, record) -> str:
     if record and record.start_back:
         result = record.start_back
         parts.append(f"STarT Back {result.risk} risk ({result.total}/9, psychosocial {result.psychosocial}/5)")
+    if plan:
+        parts.append(f"Plan agreed {short_date(plan.agreed_on)}: {plan.treatments_in_short}")
     if record and record.outcome:
         parts.append("12-week outcome: " + ("improved" if record.outcome.improved else "not improved"))
     return " · ".join(part for part in parts if part)

@@ -88,6 +88,10 @@ def _advice_missing(state) -> bool:
     return state.episode_open and state.episode.initial_management is None
 
 
+def _has_plan(state) -> bool:
+    return state.plan is not None
+
+
 def _has_warning(state) -> bool:
     return state.episode is not None and bool(state.episode.open_warnings)
 
@@ -136,6 +140,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("imaging", "Request ima&ging…", "", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("record_advice", "Record first-&contact advice…", "", "record_clinical_fact", ("patient:toolbar",),
                _advice_missing, hidden_unless_enabled=True),
+    ActionSpec("plan", "Mana&gement plan…", "Ctrl+G", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("outcome", "12-&week outcome…", "Ctrl+Shift+W", "record_clinical_fact", ("patient:toolbar",),
                _episode_open),
     ActionSpec("discharge", "&Discharge…", "Ctrl+Shift+D", "discharge_episode", ("patient:toolbar",),
@@ -163,6 +168,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("cancel_referral", "Cancel referra&l…", "", "cancel_referral", ("patient:referrals",),
                _referral_in("raised", "drafted")),
     ActionSpec("print_leaflet", "&Print leaflet…", "Ctrl+Shift+P", "view_patient", ("patient:toolbar",)),
+    ActionSpec("print_plan", "Plan printo&ut…", "", "view_patient", ("patient:toolbar",), _has_plan),
 
     # --- the main window's menus (MainWindow) ---
     ActionSpec("refresh", "&Refresh", _Key.Refresh, None, ("menu:file",)),

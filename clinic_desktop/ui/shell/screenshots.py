@@ -139,6 +139,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "medication": ScreenshotView("clinician", _module_view("forms.medication_form")),
     "imaging": ScreenshotView("clinician", _module_view("forms.imaging_form")),
     "outcome": ScreenshotView("clinician", _module_view("forms.outcome_form")),
+    "plan": ScreenshotView("clinician", _module_view("forms.plan_form")),
     "discharge": ScreenshotView("clinician", _module_view("forms.discharge_form")),
     "letter": ScreenshotView("clinician", _module_view("letters.letter_window"), QSize(900, 1000)),
     "sign-letter": ScreenshotView("clinician", _module_view("letters.referral_dialogs"), QSize(900, 1000)),

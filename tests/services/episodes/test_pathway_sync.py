@@ -114,7 +114,9 @@ def test_superseded_referral_is_cancelled_with_the_risk_change_in_its_reason(sta
     assert (physiotherapy.status, physiotherapy.cancel_reason) == (
         "cancelled", "superseded: risk changed to high on 3 Dec 2026")
     assert high.notices == ("Biopsychosocial assessment / specialised physiotherapy referral raised, "
-                            "due by Thu 17 Dec 2026", "Superseded: standard physiotherapy referral cancelled")
+                            "due by Thu 17 Dec 2026", "High risk: develop a patient-centred management plan with "
+                            "the patient, including a psychosocial approach",
+                            "Superseded: standard physiotherapy referral cancelled")
 
 
 def test_a_signed_unsent_superseded_referral_stays_signed_and_warns_the_clinician(staff, episode_id):
@@ -134,7 +136,7 @@ def test_the_signed_referral_warning_is_raised_once(staff, episode_id):
     Referral.update(status="signed").execute()
     stratify(staff, episode_id, HIGH, date(2026, 12, 3))
     assert pathway_sync.synchronise(staff.clinician, Episode.get_by_id(episode_id)) == []
-    assert PathwayWarning.select().count() == 1
+    assert PathwayWarning.select().where(PathwayWarning.kind == "superseded_signed").count() == 1
 
 
 def test_hepatic_impairment_found_later_warns_on_every_open_episode(staff, patient, episode_id):

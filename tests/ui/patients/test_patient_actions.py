@@ -28,7 +28,7 @@ from clinic_desktop.ui.patients.patient_dialog import PatientDialog
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.main_window import MainWindow
 
-CLINICAL = {"first_contact", "start_back", "medication", "findings", "imaging", "record_advice", "outcome",
+CLINICAL = {"first_contact", "start_back", "medication", "findings", "imaging", "record_advice", "plan", "outcome",
             "discharge", "acknowledge", "write_letter", "sign", "amend_letter"}
 
 
@@ -52,7 +52,8 @@ def test_receptionist_is_not_offered_clinical_actions(qtbot, sqlite_staff):
     story = build_story(sqlite_staff)
     view = open_view(qtbot, sqlite_staff.receptionist, story.patient_id)
     assert not CLINICAL & set(view.actions.actions)
-    assert [action.text() for action in view.toolbar.actions()] == ["&Edit details…", "&Print leaflet…"]
+    assert [action.text() for action in view.toolbar.actions()] == ["&Edit details…", "&Print leaflet…",
+                                                                    "Plan printo&ut…"]
     assert {"book", "rebook", "follow_up", "mark_sent", "acknowledged", "close", "view_letter"} <= set(
         view.actions.actions)
 
