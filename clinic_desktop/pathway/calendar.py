@@ -12,6 +12,12 @@ from types import MappingProxyType
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_words(day: date) -> str:
+    """3 Nov 2026, as the rules word a day in a reason or warning, whatever locale Qt has set."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

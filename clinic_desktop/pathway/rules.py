@@ -16,7 +16,7 @@ from clinic_desktop.pathway.actions import (
     RequiredAppointment,
     RequiredReferral,
 )
-from clinic_desktop.pathway.calendar import WorkingCalendar
+from clinic_desktop.pathway.calendar import WorkingCalendar, day_words
 from clinic_desktop.pathway.facts import (
     HEPATIC_IMPAIRMENTS,
     EpisodeFacts,
@@ -51,7 +51,6 @@ __all__ = [
     "twelve_week_window_opens",
 ]
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # DESIGN.md rule 5: medium risk → standard physiotherapy; high → biopsychosocial assessment.
 _STRATIFIED_REFERRALS = {
     "medium": ("standard_physiotherapy", "standard physiotherapy"),
@@ -405,6 +404,4 @@ def _by_due_then_key(items: Iterable[_Item]) -> tuple:
     return tuple(sorted(items, key=lambda item: (item.due_by, item.key)))
 
 
-def _day(day: date) -> str:
-    """3 Nov 2026, whatever locale Qt has set for the process."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+_day = day_words

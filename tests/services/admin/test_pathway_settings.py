@@ -128,6 +128,16 @@ def test_a_timing_saved_later_than_the_source_before_the_limits_never_applies(st
     assert "two_week_review_days" in change.changed
 
 
+def test_a_timing_added_since_the_clinic_saved_takes_its_packaged_default(staff):
+    saved = {name: value for name, value in asdict(PathwayTimings(two_week_review_days=10)).items()
+             if name != "ongoing_evaluation_days"}
+    ClinicSetting.create(name=pathway_settings.TIMINGS_SETTING, value=json.dumps(saved))
+    assert load_pathway_timings() == PathwayTimings(two_week_review_days=10, ongoing_evaluation_days=28)
+    change = update_pathway_timings(staff.manager, ongoing_evaluation_days=21)
+    assert change.changed == ("ongoing_evaluation_days",)
+    assert load_pathway_timings().two_week_review_days == 10
+
+
 def test_a_closure_day_preview_counts_deadlines_newly_overdue_only(staff):
     with frozen_at(THURSDAY):
         first_seen(staff, "Early")  # 2-week review due Thu 10 Dec
