@@ -2,6 +2,7 @@
 import json
 from dataclasses import asdict
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pytest
 
@@ -11,6 +12,7 @@ from clinic_desktop.models.referrals import REFERRAL_KINDS
 from clinic_desktop.pathway.calendar import WorkingCalendar
 from clinic_desktop.pathway.facts import (
     EpisodeFacts,
+    MeasureFact,
     MedicationFact,
     OutcomeFact,
     RadicularFact,
@@ -253,6 +255,10 @@ _AFTER_OUTCOME = EpisodeFacts(
     first_contact_on=_MONDAY, discharged_on=None, hepatic_impairment="none",
     start_back=(StartBackFact(1, date(2026, 3, 16), "medium"),),
     outcome=OutcomeFact(1, date(2026, 5, 26), False))
+_LOW_RISK_NOT_IMPROVING = EpisodeFacts(
+    first_contact_on=_MONDAY, discharged_on=None, hepatic_impairment="none",
+    start_back=(StartBackFact(1, date(2026, 3, 16), "low"),),
+    measures=(MeasureFact(1, date(2026, 3, 16), "two_week_review", 6, Decimal(4), None, False),))
 
 
 def _deadlines(facts: EpisodeFacts, timings: PathwayTimings) -> dict[str, date]:
@@ -264,7 +270,7 @@ def _deadlines(facts: EpisodeFacts, timings: PathwayTimings) -> dict[str, date]:
 def test_each_timing_moves_exactly_the_kinds_of_item_it_is_said_to(timing):
     stricter = PathwayTimings(**{**asdict(PathwayTimings()), timing: getattr(PathwayTimings(), timing) - 7})
     moved = set()
-    for facts in (_BEFORE_STRATIFICATION, _AFTER_OUTCOME):
+    for facts in (_BEFORE_STRATIFICATION, _AFTER_OUTCOME, _LOW_RISK_NOT_IMPROVING):
         before, after = _deadlines(facts, PathwayTimings()), _deadlines(facts, stricter)
         moved |= {kind for kind in before if before[kind] != after[kind]}
     model, kinds = TIMED_ITEMS[timing]
