@@ -118,7 +118,8 @@ def _changes(baseline: MeasureFact, now: MeasureFact) -> str:
         function = "function not compared (measured on another scale before)"
     else:
         rise = Decimal(now.function_score) - Decimal(baseline.function_score)
-        function = f"function {_score(baseline.function_score)} → {_score(now.function_score)} ({_signed(rise)})"
+        scores = f"{score_words(baseline.function_score)} → {score_words(now.function_score)}"
+        function = f"function {scores} ({_signed(rise)})"
     since = f"the {MEASURE_OCCASIONS[baseline.occasion].lower()} on {day_words(baseline.measured_on)}"
     return f"{pain}, {function} since {since}"
 
@@ -126,9 +127,9 @@ def _changes(baseline: MeasureFact, now: MeasureFact) -> str:
 def _signed(change: int | Decimal) -> str:
     if change == 0:
         return "no change"
-    return f"{'+' if change > 0 else '−'}{_score(abs(change))}"
+    return f"{'+' if change > 0 else '−'}{score_words(abs(change))}"
 
 
-def _score(value: int | Decimal) -> str:
+def score_words(value: int | Decimal) -> str:
     """A score as a clinician writes it: 7, 6.5, 6.67 -> 6.7."""
     return f"{Decimal(value):.1f}".removesuffix(".0")
