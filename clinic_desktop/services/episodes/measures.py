@@ -31,12 +31,12 @@ from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes import episodes, pathway_sync
 
-__all__ = ["MeasureRecord", "MeasuresInput", "PSFS_MOST_ACTIVITIES", "audit_details", "episode_measures",
+__all__ = ["MeasureRecord", "MeasuresInput", "PSFS_ACTIVITY_LENGTH", "PSFS_MOST_ACTIVITIES", "audit_details", "episode_measures",
            "low_risk_route", "record_measures", "store_measures", "suggested_improvement"]
 
 # The Patient-Specific Functional Scale asks about up to three activities the pain limits.
 PSFS_MOST_ACTIVITIES = 3
-_ACTIVITY_LENGTH = 60
+PSFS_ACTIVITY_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def _activities(given) -> tuple[tuple[str, int], ...]:
     checked = []
     for activity, score in pairs:
         name = " ".join(validation.text(activity, "psfs_activities", required="Name each activity",
-                                        label="activity", max_length=_ACTIVITY_LENGTH).split())
+                                        label="activity", max_length=PSFS_ACTIVITY_LENGTH).split())
         checked.append((name, _rating(score, "psfs_activities", f"The score for {name}")))
     return tuple(checked)
 

@@ -127,6 +127,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("start_back", "&STarT Back…", "Ctrl+T", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("medication", "&Medication…", "Ctrl+M", "record_clinical_fact", ("patient:toolbar",), _episode_open),
     ActionSpec("findings", "F&indings…", "Ctrl+I", "record_clinical_fact", ("patient:toolbar",), _episode_open),
+    ActionSpec("evaluation", "&Ongoing evaluation…", "Ctrl+Shift+G", "record_clinical_fact", ("patient:toolbar",),
+               _episode_open),
     ActionSpec("outcome", "12-&week outcome…", "Ctrl+Shift+W", "record_clinical_fact", ("patient:toolbar",),
                _episode_open),
     ActionSpec("discharge", "&Discharge…", "Ctrl+Shift+D", "discharge_episode", ("patient:toolbar",),

@@ -137,6 +137,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "first-contact": ScreenshotView("clinician", _module_view("forms.first_contact_form")),
     "start-back": ScreenshotView("clinician", _module_view("forms.start_back_form")),
     "medication": ScreenshotView("clinician", _module_view("forms.medication_form")),
+    "evaluation": ScreenshotView("clinician", _module_view("forms.evaluation_form")),
     "outcome": ScreenshotView("clinician", _module_view("forms.outcome_form")),
     "discharge": ScreenshotView("clinician", _module_view("forms.discharge_form")),
     "letter": ScreenshotView("clinician", _module_view("letters.letter_window"), QSize(900, 1000)),
