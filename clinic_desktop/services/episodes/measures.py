@@ -9,7 +9,7 @@ never saved without the measures it was given nor the measures without the revie
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Sequence
 
@@ -72,6 +72,8 @@ class MeasureRecord:
     global_change: int | None
     improving: bool | None
     notes: str
+    recorded_by_id: int | None = None
+    recorded_at: datetime | None = None
 
     @property
     def occasion_label(self) -> str:
@@ -169,9 +171,9 @@ def low_risk_route(episode: Episode, measure: MeasureRecord) -> list[str]:
     return ["Low risk and not improving: the 12-week check is the next evaluation"]
 
 
-def episode_measures(episode_id: int) -> tuple[MeasureRecord, ...]:
-    """The episode's measures in the order taken. Internal: its callers check the permission."""
-    rows = (ImprovementMeasure.select().where(ImprovementMeasure.episode == episode_id)
+def episode_measures(*episode_ids: int) -> tuple[MeasureRecord, ...]:
+    """The episodes' measures in the order taken, in one query. Internal: its callers check the permission."""
+    rows = (ImprovementMeasure.select().where(ImprovementMeasure.episode.in_(episode_ids))
             .order_by(ImprovementMeasure.measured_on, ImprovementMeasure.id))
     return tuple(_record(row) for row in rows)
 
@@ -243,7 +245,8 @@ def _record(row: ImprovementMeasure) -> MeasureRecord:
     activities = tuple((activity, int(score)) for activity, _, score in
                        (line.rpartition("\t") for line in pathway_sync.split_lines(row.psfs_activities)))
     return MeasureRecord(row.id, row.episode_id, row.measured_on, row.occasion, row.pain_now, row.function_scale,
-                         Decimal(row.function_score), activities, row.global_change, row.improving, row.notes)
+                         Decimal(row.function_score), activities, row.global_change, row.improving, row.notes,
+                         row.recorded_by_id, row.recorded_at)
 
 
 def _fact(record: MeasureRecord) -> MeasureFact:

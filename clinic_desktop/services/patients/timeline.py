@@ -29,6 +29,8 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clinic_time import format_day, format_time
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.measures import MeasureRecord, episode_measures
+from clinic_desktop.services.episodes.pathway_sync import capitalised
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
@@ -36,7 +38,7 @@ __all__ = ["EVENT_KINDS", "EpisodeSpan", "PatientHeader", "PatientTimeline", "Ti
 
 # Within one instant, events read in the order the pathway produces them.
 EVENT_KINDS = (
-    "first_contact", "medication_started", "radicular_findings", "red_flags", "start_back",
+    "first_contact", "medication_started", "radicular_findings", "red_flags", "start_back", "improvement_measured",
     "warning_raised", "warning_acknowledged", "appointment_to_book", "appointment_booked",
     "appointment_attended", "appointment_did_not_attend", "appointment_cancelled",
     "referral_raised", "referral_drafted", "referral_signed", "referral_sent",
@@ -92,6 +94,7 @@ class PatientTimeline:
     patient: PatientHeader
     episodes: tuple[EpisodeSpan, ...]
     events: tuple[TimelineEvent, ...]
+    measures: tuple[MeasureRecord, ...] = ()  # pain and function over time, oldest first (drawn as lines)
 
 
 @service("view_patient", changes=False)
@@ -117,6 +120,7 @@ def patient_timeline(actor, patient_id: int) -> PatientTimeline:
             for episode in episodes
         ),
         events=events.in_order(),
+        measures=record.measures,
     )
 
 
@@ -144,6 +148,7 @@ class _Record:
     referrals: list
     letters: list
     drafted_at: dict[int, datetime]  # referral id -> when its letter was first drafted
+    measures: tuple[MeasureRecord, ...]
 
     @classmethod
     def read(cls, episode_ids: list[int], patient_id: int) -> "_Record":
@@ -165,11 +170,12 @@ class _Record:
             start_back=rows(StartBackAssessment), outcomes=rows(TwelveWeekOutcome), warnings=rows(PathwayWarning),
             appointments=rows(Appointment), referrals=rows(Referral), letters=list(letters),
             drafted_at={event.entity_id: event.at for event in drafts},
+            measures=episode_measures(*episode_ids),
         )
 
     def user_ids(self) -> set[int]:
         ids = {row.recorded_by_id for table in (self.medications, self.radicular, self.red_flags,
-                                                self.start_back, self.outcomes) for row in table}
+                                                self.start_back, self.outcomes, self.measures) for row in table}
         ids |= {row.acknowledged_by_id for row in self.warnings}
         ids |= {row.clinician_id for row in self.appointments}
         ids |= {row.drafted_by_id for row in self.referrals}
@@ -245,6 +251,10 @@ class _Events:
             self.day(row.assessed_on, row.recorded_at, row.episode_id, "start_back", f"STarT Back: {row.risk} risk",
                      self.by(row.recorded_by_id, f"Score {row.total}/9, psychosocial subscore {row.psychosocial}/5"),
                      row.id)
+        for row in record.measures:
+            self.day(row.measured_on, row.recorded_at, row.episode_id, "improvement_measured",
+                     f"Measured at the {row.occasion_label.lower()}",
+                     self.by(row.recorded_by_id, _with_notes(capitalised(row.summary), row.notes)), row.id)
         for row in record.outcomes:
             title = "12-week outcome: improved" if row.improved else "12-week outcome: not improved"
             self.day(row.recorded_on, row.recorded_at, row.episode_id, "twelve_week_outcome", title,
