@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from clinic_desktop.models import Episode, ImprovementMeasure
 from clinic_desktop.pathway.care_options import FUNCTION_SCALES, GLOBAL_CHANGE, MEASURE_OCCASIONS
@@ -29,7 +29,10 @@ from clinic_desktop.services.core.clinic_time import format_day
 from clinic_desktop.services.core.clock import now_utc
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
-from clinic_desktop.services.episodes import episodes, pathway_sync
+from clinic_desktop.services.episodes import pathway_sync
+
+if TYPE_CHECKING:
+    from clinic_desktop.services.episodes.episodes import EpisodeUpdate
 
 __all__ = ["MeasureRecord", "MeasuresInput", "PSFS_ACTIVITY_LENGTH", "PSFS_MOST_ACTIVITIES", "audit_details", "episode_measures",
            "low_risk_route", "record_measures", "store_measures", "suggested_improvement"]
@@ -104,12 +107,16 @@ class MeasureRecord:
 
 @service("record_clinical_fact")
 def record_measures(actor, episode_id: int, *, measured_on: date, occasion: str = "ongoing_evaluation",
-                    measures: MeasuresInput, improving: bool | None) -> episodes.EpisodeUpdate:
+                    measures: MeasuresInput, improving: bool | None) -> EpisodeUpdate:
     """An ongoing evaluation's measures (or a baseline taken late), with the clinician's judgement.
 
     At low risk the judgement decides the route: improving continues current management; not
     improving proceeds to ongoing evaluation, a follow-up on the to-book list (pathway/improvement.py).
+    Built on episodes.py's helpers, imported here when called: episodes.py stores the measures of
+    its own visits through this module, and letters read them without the episodes service.
     """
+    from clinic_desktop.services.episodes import episodes
+
     episode_id = validation.record_id(episode_id, "episode")
     measured_on = validation.day(measured_on, "measured_on", label="date")
     occasion = validation.choice(occasion, MEASURE_OCCASIONS, "occasion", label="occasion")
