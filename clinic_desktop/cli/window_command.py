@@ -14,8 +14,8 @@ from clinic_desktop.cli.errors import CommandError
 SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "open-work",
                     "referrals-to-write", "patient-search", "patient",
                     "appointment-book", "patient-details", "booking", "first-contact", "start-back", "medication",
-                    "evaluation", "outcome", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
-                    "administration", "import-patients", "deactivate-user", "backup-check-progress")
+                    "evaluation", "outcome", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard",
+                    "audit", "administration", "import-patients", "deactivate-user", "backup-check-progress")
 
 
 def add_window_options(parser) -> None:

@@ -34,8 +34,8 @@ from clinic_desktop.services.episodes import pathway_sync
 if TYPE_CHECKING:
     from clinic_desktop.services.episodes.episodes import EpisodeUpdate
 
-__all__ = ["MeasureRecord", "MeasuresInput", "PSFS_ACTIVITY_LENGTH", "PSFS_MOST_ACTIVITIES", "audit_details", "episode_measures",
-           "low_risk_route", "record_measures", "store_measures", "suggested_improvement"]
+__all__ = ["MeasureRecord", "MeasuresInput", "PSFS_ACTIVITY_LENGTH", "PSFS_MOST_ACTIVITIES", "audit_details",
+           "episode_measures", "low_risk_route", "record_measures", "store_measures", "suggested_improvement"]
 
 # The Patient-Specific Functional Scale asks about up to three activities the pain limits.
 PSFS_MOST_ACTIVITIES = 3

@@ -4,8 +4,8 @@ The Bundle is checked with fhir.resources (FHIR R4 4.0.1) before a byte is writt
 file that the receiving system would reject, or half-read, is worse than no file,
 because the sender believes the record went. It holds the Patient, the clinicians
 named in it (Practitioner), each episode (EpisodeOfCare), its appointments, STarT Back
-questionnaires, measures of improvement (an Observation a value), referrals (ServiceRequest) and every signed letter version with its
-PDF (DocumentReference). How each record maps onto FHIR is in fhir_resources.py.
+questionnaires, measures of improvement (an Observation a value), referrals (ServiceRequest)
+and every signed letter version with its PDF (DocumentReference). How each record maps onto FHIR is in fhir_resources.py.
 """
 from __future__ import annotations
 

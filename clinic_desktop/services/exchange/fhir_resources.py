@@ -30,8 +30,8 @@ from clinic_desktop.services.episodes.measures import MeasureRecord
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
 __all__ = ["APPOINTMENT_STATUS", "NHS_NUMBER_SYSTEM", "SERVICE_REQUEST_STATUS", "appointment_resource",
-           "episode_resource", "full_url", "letter_resource", "measure_resources", "patient_resource", "practitioner_resource", "reference",
-           "referral_resource", "resource_uuid", "start_back_resource"]
+           "episode_resource", "full_url", "letter_resource", "measure_resources",
+           "patient_resource", "practitioner_resource", "reference", "referral_resource", "resource_uuid", "start_back_resource"]
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 # Pain now is LOINC's 0-10 numeric rating; function and the impression of change have no code

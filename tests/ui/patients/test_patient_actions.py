@@ -18,6 +18,7 @@ from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.referrals import WRONG_PASSWORD
 from clinic_desktop.ui.book.booking_dialog import BookingDialog
 from clinic_desktop.ui.forms.discharge_form import DischargeForm
+from clinic_desktop.ui.forms.evaluation_form import EvaluationForm
 from clinic_desktop.ui.forms.start_back_form import StartBackForm
 from clinic_desktop.ui.letters.letter_window import LetterWindow
 from clinic_desktop.ui.letters.referral_dialogs import AmendLetterDialog, SignLetterDialog
@@ -85,6 +86,7 @@ def test_actions_follow_the_state_of_the_episode_and_the_selection(qtbot, sqlite
 
 @pytest.mark.parametrize("role, action, review, opens", [
     ("clinician", "start_back", None, StartBackForm),
+    ("clinician", "evaluation", None, EvaluationForm),
     ("clinician", "discharge", None, DischargeForm),
     ("receptionist", "edit_details", None, PatientDialog),
     ("receptionist", "book", "to book", BookingDialog),
