@@ -27,8 +27,8 @@ from clinic_desktop.ui.patients.patient_dialog import PatientDialog
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.main_window import MainWindow
 
-CLINICAL = {"first_contact", "start_back", "medication", "findings", "evaluation", "outcome", "discharge", "acknowledge",
-            "write_letter", "sign", "amend_letter"}
+CLINICAL = {"first_contact", "start_back", "medication", "findings", "evaluation", "outcome", "discharge",
+            "acknowledge", "write_letter", "sign", "amend_letter"}
 
 
 def triggered(qtbot, actor, patient_id: int, action: str):
