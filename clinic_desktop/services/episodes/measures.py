@@ -54,7 +54,7 @@ class MeasuresInput:
 
     pain_now: int
     function_scale: str = "nrs"
-    function_score: int | Decimal | None = None
+    function_score: int | None = None  # a whole number on the 0-10 rating
     psfs_activities: Sequence[tuple[str, int]] = ()
     global_change: int | None = None
     notes: str = ""
