@@ -48,7 +48,8 @@ bench: $(STAMP)
 
 SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician open-work referrals-to-write \
 	patient-search patient \
-	appointment-book patient-details booking first-contact start-back medication imaging outcome plan discharge \
+	appointment-book patient-details booking first-contact start-back medication imaging evaluation outcome \
+	plan discharge \
 	letter sign-letter letter-batch lock dashboard audit administration import-patients deactivate-user \
 	backup-check-progress
 

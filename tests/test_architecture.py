@@ -28,6 +28,7 @@ IN_TRANSACTION_HELPERS = {
     "clinic_desktop.services.episodes.pathway_sync.synchronise": "brings an episode's items up to date after a change",
     "clinic_desktop.services.episodes.pathway_sync.synchronise_patient_episodes": "the same, for a patient's episodes",
     "clinic_desktop.services.episodes.pathway_sync.resynchronise_waiting_items": "the same, after a settings change",
+    "clinic_desktop.services.episodes.measures.store_measures": "stores a visit's measures with its own record",
     "clinic_desktop.services.episodes.handover.owned_by": "what a user being deactivated still owns",
     "clinic_desktop.services.referrals.destinations.record_destination": "stores a letter's destination",
     "clinic_desktop.services.referrals.referral_checks.cancellation_reason": "why a referral may be cancelled",

@@ -14,8 +14,8 @@ from clinic_desktop.cli.errors import CommandError
 SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "open-work",
                     "referrals-to-write", "patient-search", "patient",
                     "appointment-book", "patient-details", "booking", "first-contact", "start-back", "medication",
-                    "imaging", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch", "lock",
-                    "dashboard", "audit", "administration", "import-patients", "deactivate-user",
+                    "imaging", "evaluation", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch",
+                    "lock", "dashboard", "audit", "administration", "import-patients", "deactivate-user",
                     "backup-check-progress")
 
 

@@ -18,10 +18,11 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.clock import frozen_at, today
 from clinic_desktop.services.core.errors import Conflict, ValidationError
-from clinic_desktop.services.episodes import discharge, episodes, imaging, plans
+from clinic_desktop.services.episodes import discharge, episodes, imaging, measures, plans
 from clinic_desktop.services.episodes.episode_records import get_episode
 from clinic_desktop.services.episodes.episodes import MedicationInput
 from clinic_desktop.services.episodes.initial_management import InitialManagementInput
+from clinic_desktop.services.episodes.measures import MeasuresInput
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.referrals import destinations, referrals
 
@@ -71,7 +72,7 @@ def build_demo(patient_count: int = DEFAULT_PATIENTS, seed: int = 7) -> DemoSumm
         raise ValidationError("the demo needs at least one patient")
     require_empty_database()
     rng = random.Random(seed)
-    story = _ClinicStory(rng, random.Random(f"{seed}-amendments"))
+    story = _ClinicStory(rng, random.Random(f"{seed}-amendments"), random.Random(f"{seed}-measures"))
     with database_proxy.atomic():
         story.staff = create_staff()
         _letter_details(story.staff)
@@ -101,9 +102,10 @@ def _letter_details(staff: DemoStaff) -> None:
 
 
 class _ClinicStory:
-    def __init__(self, rng: random.Random, amendments: random.Random):
+    def __init__(self, rng: random.Random, amendments: random.Random, scores: random.Random):
         self.rng = rng
         self.amendments = amendments  # a stream of its own, so the rest of a seed's story stays the same
+        self.scores = scores  # pain and function measured: a stream of its own too
         self.settings = load_settings()
         self.calendar = self.settings.calendar()
         self.zone = self.settings.zone
@@ -174,6 +176,7 @@ class _ClinicStory:
                 neurological_deficit=radicular and rng.random() < 0.1,
                 red_flags=("Suspected cauda equina: saddle anaesthesia",) if red_flags or rng.random() < 0.02 else (),
                 acknowledge_warnings=True,
+                measures=MeasuresInput(self.scores.randint(5, 8), function_score=self.scores.randint(2, 5)),
             )
         return update.episode_id
 
@@ -221,8 +224,17 @@ class _ClinicStory:
         rng = self.rng
         leaning = rng.random()
         answers = [1 if rng.random() < leaning else 0 for _ in range(8)] + [rng.randint(0, 4)]
+        baseline = measures.episode_measures(episode_id)[0]
+        better = self.scores.random() < 0.6
+        review = MeasuresInput(
+            max(baseline.pain_now - (self.scores.randint(2, 4) if better else self.scores.randint(-1, 1)), 0),
+            function_score=min(int(baseline.function_score) + self.scores.randint(1, 3) * better, 10),
+            global_change=self.scores.choice((2, 3) if better else (4, 5)))
         with self.at(day, time(16, 30)):
-            episodes.record_start_back(clinician, episode_id, assessed_on=day, answers=answers)
+            # The demo's clinicians agree with the pathway's suggestion.
+            improving = measures.suggested_improvement(clinician, episode_id, review).improved
+            episodes.record_start_back(clinician, episode_id, assessed_on=day, answers=answers, measures=review,
+                                       improving=improving)
         self._plan(episode_id, day, clinician)
 
     def _plan(self, episode_id: int, day: date, clinician) -> None:
@@ -310,8 +322,12 @@ class _ClinicStory:
     def _outcome(self, episode_id: int, day: date, clinician) -> None:
         rng = self.rng
         improved = rng.random() < 0.7
+        pick = self.scores.randint
+        check = (MeasuresInput(pick(0, 3), function_score=pick(7, 10), global_change=pick(1, 2)) if improved else
+                 MeasuresInput(pick(5, 8), function_score=pick(2, 4), global_change=pick(4, 6)))
         with self.at(day, time(16, 45)):
-            episodes.record_twelve_week_outcome(clinician, episode_id, recorded_on=day, improved=improved)
+            episodes.record_twelve_week_outcome(clinician, episode_id, recorded_on=day, improved=improved,
+                                                measures=check)
         if improved and rng.random() < 0.6:
             with self.at(day, time(16, 50)):
                 _discharge(clinician, episode_id, day)

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from clinic_desktop.pathway.care_options import (
+    FUNCTION_SCALES,
     IMAGING_MODALITIES,
     MEASURE_OCCASIONS,
     MEDICATION_CATEGORIES,
@@ -141,9 +142,12 @@ class MeasureFact:
     function_score: Decimal
     global_change: int | None = None
     improving: bool | None = None
+    # Function scores compare only on the same scale (a 0-10 rating is not a PSFS mean).
+    function_scale: str = "nrs"
 
     def __post_init__(self) -> None:
         _require_one_of("measure occasion", self.occasion, MEASURE_OCCASIONS)
+        _require_one_of("function scale", self.function_scale, FUNCTION_SCALES)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class PathwayTimings:
     by day 14, medication review 21 days after a muscle relaxant starts ("beyond 2–3 weeks" is a
     listed pitfall), early radicular and stratified referrals within 14 days, the 12-week check
     by day 84, the escalation referral within 14 days, the urgent red-flag referral the same day.
+    The ongoing evaluation of a low-risk patient not improving is the clinic's 28 days.
     """
 
     two_week_review_days: int = 14
@@ -34,6 +35,10 @@ class PathwayTimings:
     stratified_referral_days: int = 14
     twelve_week_check_days: int = 84
     escalation_referral_days: int = 14
+    # Not a deadline of the source's: "proceed to ongoing evaluation" names no interval, so
+    # four weeks is the clinic's, from the visit that found a low-risk patient not improving
+    # (pathway/improvement.py); a clinic may make it sooner.
+    ongoing_evaluation_days: int = 28
 
     def __post_init__(self) -> None:
         for timing in fields(self):

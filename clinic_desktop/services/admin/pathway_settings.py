@@ -42,6 +42,8 @@ TIMING_WORDS: dict[str, tuple[str, str]] = {
     "stratified_referral_days": ("Physiotherapy / biopsychosocial referral", "after STarT Back medium or high risk"),
     "twelve_week_check_days": ("12-week check", "after first contact"),
     "escalation_referral_days": ("Pain / spinal centre referral", "after a 12-week outcome of not improved"),
+    "ongoing_evaluation_days": ("Ongoing evaluation follow-up",
+                                "after a low-risk patient is found not improving"),
 }
 # The stepped-care guidance (DESIGN.md, reference/back-pain-stepped-care.txt): an urgent
 # red-flag referral is due the same day. A later deadline would hide a raised one from every
@@ -60,6 +62,7 @@ TIMED_ITEMS: dict[str, tuple[type, tuple[str, ...]]] = {
     "stratified_referral_days": (Referral, ("standard_physiotherapy", "biopsychosocial")),
     "twelve_week_check_days": (Appointment, ("twelve_week_review",)),
     "escalation_referral_days": (Referral, ("pain_spinal_centre",)),
+    "ongoing_evaluation_days": (Appointment, ("follow_up",)),
 }
 
 
@@ -110,8 +113,9 @@ def _saved_timings() -> PathwayTimings:
 
 
 def _saved_values() -> dict:
+    """As saved, over the packaged file's: a timing added since the clinic last saved takes its default."""
     row = ClinicSetting.get_or_none(ClinicSetting.name == TIMINGS_SETTING)
-    return json.loads(row.value) if row else asdict(packaged_timings())
+    return {**asdict(packaged_timings()), **(json.loads(row.value) if row else {})}
 
 
 @cache

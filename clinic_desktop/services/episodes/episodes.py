@@ -44,6 +44,7 @@ from clinic_desktop.services.core.errors import (
 )
 from clinic_desktop.services.core.locking import locked_row
 from clinic_desktop.services.core.transaction import permission_checked, service
+from clinic_desktop.services.episodes import measures as improvement
 from clinic_desktop.services.episodes import pathway_sync
 from clinic_desktop.services.episodes.pathway_sync import (
     REFERRAL_LABELS,
@@ -87,12 +88,14 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
                  severe_radicular_pain: bool = False, neurological_deficit: bool = False,
                  red_flags: Sequence[str] = (), notes: str = "",
                  acknowledge_warnings: bool = False,
-                 initial_management: InitialManagementInput | None = None) -> EpisodeUpdate:
+                 initial_management: InitialManagementInput | None = None,
+                 measures: improvement.MeasuresInput | None = None) -> EpisodeUpdate:
     """Record a first contact: day 0 of a new episode, with its initial management.
 
     ``initial_management`` answers every question of the source's initial management
     (services/episodes/initial_management.py) and sets the three older yes/no columns from
     them; without it (callers from before schema 6) those columns are given as they were.
+    ``measures`` taken now are the baseline later measures are compared with.
     """
     # Imported when called: initial_management builds on this module's helpers, as discharge does.
     from clinic_desktop.services.episodes.initial_management import checked_answers, store_answers
@@ -137,11 +140,13 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
     if flags:
         RedFlagRecord.create(episode=episode.id, recorded_on=first_contact_on, flags="\n".join(flags),
                              notes="", **_recorded(actor))
+    baseline = _measured(actor, episode, first_contact_on, "first_contact", measures, None)
     return _finish(actor, episode, "open_episode",
                    f"opened an episode of back pain for {patient.display_name}, first contact "
-                   f"{format_day(first_contact_on)}", notices,
+                   f"{format_day(first_contact_on)}{baseline.words}", notices,
                    presentation=presentation, severity=severity, red_flags=list(flags),
-                   medications=[medicine.name for medicine in medicines], initial_management=advice)
+                   medications=[medicine.name for medicine in medicines], initial_management=advice,
+                   **baseline.details)
 
 
 @service("record_clinical_fact")
@@ -224,8 +229,14 @@ def record_red_flags(actor, episode_id: int, *, recorded_on: date, flags: Sequen
 
 
 @service("record_clinical_fact")
-def record_start_back(actor, episode_id: int, *, assessed_on: date, answers: Sequence[int]) -> EpisodeUpdate:
-    """A STarT Back stratification; the risk decides the referral (DESIGN.md rule 5)."""
+def record_start_back(actor, episode_id: int, *, assessed_on: date, answers: Sequence[int],
+                      measures: improvement.MeasuresInput | None = None,
+                      improving: bool | None = None) -> EpisodeUpdate:
+    """A STarT Back stratification; the risk decides the referral (DESIGN.md rule 5).
+
+    At the 2-week review it comes with the review's measures and the clinician's judgement of
+    improvement, which at low risk decides between continuing and ongoing evaluation.
+    """
     episode_id = validation.record_id(episode_id, "episode")
     assessed_on = validation.day(assessed_on, "assessed_on", label="date")
     try:
@@ -242,16 +253,22 @@ def record_start_back(actor, episode_id: int, *, assessed_on: date, answers: Seq
     items = {f"item_{number}": answer for number, answer in enumerate(answers, 1)}
     StartBackAssessment.create(episode=episode.id, assessed_on=assessed_on, total=score.total,
                                psychosocial=score.psychosocial, risk=score.risk, **items, **_recorded(actor))
+    review = _measured(actor, episode, assessed_on, "two_week_review", measures, improving)
     close_findings(episode.id, "two_week_review", "STarT Back recorded")
     return _finish(actor, episode, "record_start_back",
-                   f"recorded STarT Back {score.total}/9 (psychosocial {score.psychosocial}/5): {score.risk} risk",
-                   [], total=score.total, psychosocial=score.psychosocial, risk=score.risk)
+                   f"recorded STarT Back {score.total}/9 (psychosocial {score.psychosocial}/5): {score.risk} risk"
+                   f"{review.words}", review.route(episode),
+                   total=score.total, psychosocial=score.psychosocial, risk=score.risk, **review.details)
 
 
 @service("record_clinical_fact")
 def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, improved: bool,
-                               notes: str = "", spinal_surgical_reason: str | None = None) -> EpisodeUpdate:
+                               notes: str = "", spinal_surgical_reason: str | None = None,
+                               measures: improvement.MeasuresInput | None = None) -> EpisodeUpdate:
     """The 12-week outcome; not improved raises the pain / spinal centre referral (DESIGN.md rule 6).
+
+    With ``measures`` the check's pain, function and impression of change are stored with it;
+    ``improved`` is the clinician's confirmed judgement of them.
 
     With ``spinal_surgical_reason`` the clinician adds a spinal surgical referral in the same
     transaction (the referral writes its own audit event): both are recorded, or neither.
@@ -267,10 +284,12 @@ def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, imp
     _check_fact_day(episode, recorded_on, "recorded_on")
     TwelveWeekOutcome.create(episode=episode.id, recorded_on=recorded_on, improved=improved, notes=notes,
                              **_recorded(actor))
+    check = _measured(actor, episode, recorded_on, "twelve_week_check", measures, improved)
     close_findings(episode.id, "twelve_week_review", "12-week outcome recorded")
     wording = "improved" if improved else "not improved"
-    update = _finish(actor, episode, "record_twelve_week_outcome", f"recorded the 12-week outcome: {wording}",
-                     _early_outcome_notice(episode, recorded_on), improved=improved)
+    update = _finish(actor, episode, "record_twelve_week_outcome",
+                     f"recorded the 12-week outcome: {wording}{check.words}",
+                     _early_outcome_notice(episode, recorded_on), improved=improved, **check.details)
     if spinal_surgical_reason is None:
         return update
     referral = referrals.raise_referral(actor, episode.id, kind="spinal_surgical", reason=spinal_surgical_reason)
@@ -314,6 +333,33 @@ def _finish(actor, episode: Episode, action: str, summary: str, notices: list[st
     audit.record(actor, action, Entity.EPISODE, episode.id, summary, patient_id=episode.patient_id,
                  notices=notices, **details)
     return EpisodeUpdate(episode.id, tuple(notices))
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """A visit's measures as stored with it, if it was given any: for its summary and audit event."""
+
+    record: improvement.MeasureRecord | None
+
+    @property
+    def words(self) -> str:
+        return f"; {self.record.summary}" if self.record else ""
+
+    @property
+    def details(self) -> dict:
+        return {"measures": improvement.audit_details(self.record)} if self.record else {}
+
+    def route(self, episode: Episode) -> list[str]:
+        return improvement.low_risk_route(episode, self.record) if self.record else []
+
+
+def _measured(actor, episode: Episode, day: date, occasion: str, measures, improving) -> _Measured:
+    """Store a visit's measures when given; a judgement of improvement is given with them or not at all."""
+    if measures is None:
+        if improving is not None and occasion == "two_week_review":
+            raise ValidationError("Improvement is judged from the measures: give them too", field="measures")
+        return _Measured(None)
+    return _Measured(improvement.store_measures(actor, episode, day, occasion, measures, improving))
 
 
 def _medication_inputs(medications, first_contact_on: date) -> tuple[MedicationInput, ...]:

@@ -127,7 +127,8 @@ def _care_facts(episode: Episode) -> dict:
         "plans": tuple(PlanFact(row.id, row.agreed_on, split_lines(row.treatments), split_lines(row.lifestyle))
                        for row in plans),
         "measures": tuple(MeasureFact(row.id, row.measured_on, row.occasion, row.pain_now, row.function_score,
-                                      row.global_change, row.improving) for row in measures),
+                                      row.global_change, row.improving, row.function_scale)
+                           for row in measures),
     }
 
 

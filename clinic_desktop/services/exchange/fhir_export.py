@@ -4,8 +4,8 @@ The Bundle is checked with fhir.resources (FHIR R4 4.0.1) before a byte is writt
 file that the receiving system would reject, or half-read, is worse than no file,
 because the sender believes the record went. It holds the Patient, the clinicians
 named in it (Practitioner), each episode (EpisodeOfCare), its appointments, STarT Back
-questionnaires, referrals (ServiceRequest) and every signed letter version with its
-PDF (DocumentReference). How each record maps onto FHIR is in fhir_resources.py.
+questionnaires, measures of improvement (an Observation a value), referrals (ServiceRequest)
+and every signed letter version with its PDF (DocumentReference). How each record maps onto FHIR is in fhir_resources.py.
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.measures import episode_measures
 from clinic_desktop.services.exchange import fhir_resources as fhir
 
 if TYPE_CHECKING:  # fhir.resources takes a quarter of a second to import: only when a record is exported
@@ -142,6 +143,7 @@ def _resources(patient: Patient) -> list[dict]:
                         .order_by(Appointment.due_by, Appointment.id)) if episode_ids else []
     assessments = list(StartBackAssessment.select().where(StartBackAssessment.episode.in_(episode_ids))
                        .order_by(StartBackAssessment.assessed_on, StartBackAssessment.id)) if episode_ids else []
+    measured = episode_measures(*episode_ids)
     referrals = list(Referral.select().where(Referral.episode.in_(episode_ids))
                      .order_by(Referral.raised_at, Referral.id)) if episode_ids else []
     letters = list(LetterVersion.select().where(LetterVersion.referral.in_([referral.id for referral in referrals]))
@@ -149,6 +151,7 @@ def _resources(patient: Patient) -> list[dict]:
     people = ({episode.clinician_id for episode in episodes}
               | {appointment.clinician_id for appointment in appointments if appointment.clinician_id}
               | {assessment.recorded_by_id for assessment in assessments}
+              | {measure.recorded_by_id for measure in measured}
               | {referral.raised_by_id for referral in referrals if referral.raised_by_id}
               | {letter.signed_by_id for letter in letters})
     practitioners = list(User.select().where(User.id.in_(sorted(people))).order_by(User.id)) if people else []
@@ -158,6 +161,7 @@ def _resources(patient: Patient) -> list[dict]:
     resources += [fhir.episode_resource(episode) for episode in episodes]
     resources += [fhir.appointment_resource(appointment, patient) for appointment in appointments]
     resources += [fhir.start_back_resource(assessment, patient.id) for assessment in assessments]
+    resources += [observation for measure in measured for observation in fhir.measure_resources(measure, patient.id)]
     resources += [fhir.referral_resource(referral, patient.id) for referral in referrals]
     resources += _letter_resources(letters, by_referral, patient.id)
     return resources

@@ -23,15 +23,24 @@ from clinic_desktop.models import (
     StartBackAssessment,
     User,
 )
+from clinic_desktop.pathway.care_options import FUNCTION_SCALES
 from clinic_desktop.pathway.start_back import BOTHERSOMENESS_CHOICES, CREDIT, ITEM_LABELS
 from clinic_desktop.services.core.clinic_time import format_date
+from clinic_desktop.services.episodes.measures import MeasureRecord
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
 __all__ = ["APPOINTMENT_STATUS", "NHS_NUMBER_SYSTEM", "SERVICE_REQUEST_STATUS", "appointment_resource",
-           "episode_resource", "full_url", "letter_resource", "patient_resource", "practitioner_resource", "reference",
-           "referral_resource", "resource_uuid", "start_back_resource"]
+           "episode_resource", "full_url", "letter_resource", "measure_resources",
+           "patient_resource", "practitioner_resource", "reference", "referral_resource", "resource_uuid", "start_back_resource"]
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+# Pain now is LOINC's 0-10 numeric rating; function and the impression of change have no code
+# that fits how the clinic asks them, so they carry the clinic's own, with their words as text.
+PAIN_NRS_CODING = {"system": "http://loinc.org", "code": "72514-3",
+                   "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}
+MEASURE_CODE_SYSTEM = "https://clinic-desktop.invalid/fhir/CodeSystem/improvement-measures"
+_SURVEY = [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey",
+                        "display": "Survey"}]}]
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://clinic-desktop.invalid/fhir")
 
 APPOINTMENT_STATUS = {"to_book": "proposed", "booked": "booked", "attended": "fulfilled",
@@ -167,6 +176,46 @@ def start_back_resource(assessment: StartBackAssessment, patient_id: int) -> dic
                         "div": f'<div xmlns="http://www.w3.org/1999/xhtml">STarT Back, {assessment.risk} risk. '
                                f"{CREDIT}</div>"}
     return resource
+
+
+def measure_resources(measure: MeasureRecord, patient_id: int) -> list[dict]:
+    """One Observation a value: pain now, function, and the patient's impression of change when asked."""
+    when = f"{measure.occasion_label.lower()}, {format_date(measure.measured_on)}"
+    pain = _observation(measure, patient_id, "pain", {"coding": [PAIN_NRS_CODING], "text": "Pain now, 0 to 10"})
+    pain["valueInteger"] = measure.pain_now
+    function = _observation(measure, patient_id, "function", _clinic_code(
+        f"function-{measure.function_scale}", FUNCTION_SCALES[measure.function_scale]))
+    if measure.function_scale == "nrs":
+        function["valueInteger"] = int(measure.function_score)
+    else:
+        function["valueQuantity"] = {"value": measure.function_score, "unit": "score",
+                                     "system": "http://unitsofmeasure.org", "code": "{score}"}
+        function["component"] = [{"code": {"text": activity}, "valueInteger": score}
+                                  for activity, score in measure.psfs_activities]
+    observations = [pain, function]
+    if measure.global_change is not None:
+        change = _observation(measure, patient_id, "pgic", _clinic_code(
+            "pgic", "Patient's global impression of change (1 very much improved – 7 very much worse)"))
+        change["valueInteger"] = measure.global_change
+        change["interpretation"] = [{"text": measure.global_change_label}]
+        observations.append(change)
+    for observation in observations:
+        observation["note"] = [{"text": f"Measured at the {when}" + (f". {measure.notes}" if measure.notes else "")}]
+    return observations
+
+
+def _observation(measure: MeasureRecord, patient_id: int, part: str, code: dict) -> dict:
+    # One measure gives up to three Observations: each part its own identity.
+    resource = {"resourceType": "Observation", "id": resource_uuid(f"Observation/{part}", measure.id)}
+    resource.update(status="final", category=_SURVEY, code=code, subject=reference("Patient", patient_id),
+                    effectiveDateTime=_day(measure.measured_on))
+    if measure.recorded_by_id:
+        resource["performer"] = [reference("Practitioner", measure.recorded_by_id)]
+    return resource
+
+
+def _clinic_code(code: str, text: str) -> dict:
+    return {"coding": [{"system": MEASURE_CODE_SYSTEM, "code": code, "display": text}], "text": text}
 
 
 def referral_resource(referral: Referral, patient_id: int) -> dict:

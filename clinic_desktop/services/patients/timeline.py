@@ -34,7 +34,8 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clinic_time import format_day, format_time
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
-from clinic_desktop.services.episodes.pathway_sync import split_lines
+from clinic_desktop.services.episodes.measures import MeasureRecord, episode_measures
+from clinic_desktop.services.episodes.pathway_sync import capitalised, split_lines
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
@@ -43,7 +44,7 @@ __all__ = ["EVENT_KINDS", "EpisodeSpan", "PatientHeader", "PatientTimeline", "Ti
 # Within one instant, events read in the order the pathway produces them.
 EVENT_KINDS = (
     "first_contact", "first_contact_advice", "medication_started", "radicular_findings", "red_flags",
-    "imaging_requested", "start_back", "plan_agreed",
+    "imaging_requested", "start_back", "improvement_measured", "plan_agreed",
     "warning_raised", "warning_acknowledged", "appointment_to_book", "appointment_booked",
     "appointment_attended", "appointment_did_not_attend", "appointment_cancelled",
     "referral_raised", "referral_drafted", "referral_signed", "referral_sent",
@@ -99,6 +100,7 @@ class PatientTimeline:
     patient: PatientHeader
     episodes: tuple[EpisodeSpan, ...]
     events: tuple[TimelineEvent, ...]
+    measures: tuple[MeasureRecord, ...] = ()  # pain and function over time, oldest first (drawn as lines)
 
 
 @service("view_patient", changes=False)
@@ -124,6 +126,7 @@ def patient_timeline(actor, patient_id: int) -> PatientTimeline:
             for episode in episodes
         ),
         events=events.in_order(),
+        measures=record.measures,
     )
 
 
@@ -154,6 +157,7 @@ class _Record:
     referrals: list
     letters: list
     drafted_at: dict[int, datetime]  # referral id -> when its letter was first drafted
+    measures: tuple[MeasureRecord, ...]
 
     @classmethod
     def read(cls, episode_ids: list[int], patient_id: int) -> "_Record":
@@ -177,11 +181,13 @@ class _Record:
             advice={row.episode_id: row for row in rows(InitialManagement)}, imaging=rows(ImagingRequest),
             appointments=rows(Appointment), referrals=rows(Referral), letters=list(letters),
             drafted_at={event.entity_id: event.at for event in drafts},
+            measures=episode_measures(*episode_ids),
         )
 
     def user_ids(self) -> set[int]:
         ids = {row.recorded_by_id for table in (self.medications, self.radicular, self.red_flags, self.start_back,
-                                                self.plans, self.outcomes, self.advice.values(), self.imaging)
+                                                self.plans, self.outcomes, self.advice.values(), self.imaging,
+                                                self.measures)
                for row in table}
         ids |= {row.acknowledged_by_id for row in self.warnings}
         ids |= {row.clinician_id for row in self.appointments}
@@ -270,6 +276,10 @@ class _Events:
             treatments = treatment_words(split_lines(row.treatments)) or "no treatment"
             self.day(row.agreed_on, row.recorded_at, row.episode_id, "plan_agreed", "Management plan agreed",
                      self.by(row.recorded_by_id, f"Treatments: {treatments}"), row.id)
+        for row in record.measures:
+            self.day(row.measured_on, row.recorded_at, row.episode_id, "improvement_measured",
+                     f"Measured at the {row.occasion_label.lower()}",
+                     self.by(row.recorded_by_id, _with_notes(capitalised(row.summary), row.notes)), row.id)
         for row in record.outcomes:
             title = "12-week outcome: improved" if row.improved else "12-week outcome: not improved"
             self.day(row.recorded_on, row.recorded_at, row.episode_id, "twelve_week_outcome", title,

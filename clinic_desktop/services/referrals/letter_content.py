@@ -45,6 +45,7 @@ from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.measures import episode_measures
 from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome, split_lines
 from clinic_desktop.services.episodes.plan_records import latest_plan, plan_details
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
@@ -168,6 +169,7 @@ def pathway_history(episode: Episode, referral_id: int | None = None) -> tuple[H
         HistoryEntry("Red flags", _red_flag_lines(episode)),
         HistoryEntry("Neurological findings", _radicular_lines(episode)),
         HistoryEntry("STarT Back", (_start_back_line(episode),)),
+        HistoryEntry("Improvement measured", _measure_lines(episode)),
         HistoryEntry("12-week outcome", (_outcome_line(episode),)),
     ]
     return tuple(entries)
@@ -237,6 +239,12 @@ def _start_back_line(episode: Episode) -> str:
         return "not yet recorded"
     return (f"{day_text(latest.assessed_on)}: total {latest.total} of 9, psychosocial {latest.psychosocial} of 5 "
             f"– {latest.risk} risk (Keele University)")
+
+
+def _measure_lines(episode: Episode) -> tuple[str, ...]:
+    """Pain, function and the impression of change at each visit, so the reader sees the course."""
+    return tuple(f"{day_text(record.measured_on)}, {record.occasion_label.lower()}: {record.summary}"
+                 for record in episode_measures(episode.id)) or ("none recorded",)
 
 
 def _outcome_line(episode: Episode) -> str:

@@ -2,7 +2,9 @@
 
 Not improved raises the specialist pain / spinal centre referral by the pathway; the
 clinician may add a spinal surgical referral, which the core records in the same
-transaction as the outcome, so either both are saved or neither.
+transaction as the outcome, so either both are saved or neither. The check's measures of
+improvement are taken with it (ui/forms/measures_panel.py): the pathway's suggestion is shown
+beside the choice, and the clinician still chooses improved or not themselves.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.episodes import episode_records, episodes
 from clinic_desktop.ui.forms.findings_form import hint, notes_edit
+from clinic_desktop.ui.forms.measures_panel import MeasuresPanel
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
 from clinic_desktop.ui.widgets.time_format import short_date
 
@@ -56,11 +59,14 @@ class TwelveWeekOutcomeForm(PathwayForm):
         self.surgical_reason.setAccessibleName("Reason for the spinal surgical referral")
         self.surgical_reason.setPlaceholderText("Why: e.g. persistent radiculopathy with imaging findings")
         self.escalation = hint(ESCALATION_HINT, wrap=True)
+        self.improvement = MeasuresPanel(actor, episode_id, ask_improving=False, optional=True,
+                                         title="Measured at this check")
         self.outcome.idToggled.connect(self._enable_escalation)
         self.surgical.toggled.connect(self._enable_escalation)
 
         form = QFormLayout()
         form.addRow("&Date", self.recorded_on)
+        form.addRow(self.improvement)
         form.addRow("Outcome", choice)
         form.addRow("N&otes", self.notes)
         form.addRow(self.escalation)
@@ -70,7 +76,7 @@ class TwelveWeekOutcomeForm(PathwayForm):
                      f"{short_date(self.episode.first_contact_on)}. How is the patient at the 12-week check?",
                      form, "Save outcome")
         self._enable_escalation()
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
 
     def _enable_escalation(self) -> None:
         escalating = self.not_improved.isChecked()
@@ -79,20 +85,27 @@ class TwelveWeekOutcomeForm(PathwayForm):
         self.surgical_reason.setEnabled(escalating and self.surgical.isChecked())
 
     def save(self) -> None:
+        if (refusal := self.improvement.refusal()) is not None:
+            self.refuse(refusal)
+            return
         if self.outcome.checkedButton() is None:
             self.refuse("Choose improved or not improved")
             return
         improved = self.improved.isChecked()
         surgical = None if improved or not self.surgical.isChecked() else self.surgical_reason.text()
+        measured = self.improvement.measures() if self.improvement.measured() else None
         self.run_save(lambda: episodes.record_twelve_week_outcome(
             self.actor, self.episode.id, recorded_on=qdate_to_date(self.recorded_on), improved=improved,
-            notes=self.notes.toPlainText(), spinal_surgical_reason=surgical))
+            notes=self.notes.toPlainText(), spinal_surgical_reason=surgical, measures=measured))
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:
     """Not improved at 12 weeks, with a spinal surgical referral added."""
     episode = demo_episode(actor, lambda record, patient: record.outcome is None and record.start_back is not None)
     form = TwelveWeekOutcomeForm(actor, settings, episode.id)
+    form.improvement.pain.setValue(7)
+    form.improvement.function.setValue(3)
+    form.improvement.global_change.setCurrentIndex(5)  # minimally worse
     form.not_improved.setChecked(True)
     form.notes.setPlainText("Leg pain unchanged despite physiotherapy; walking limited to 200 m.")
     form.surgical.setChecked(True)

@@ -1,4 +1,5 @@
-"""The STarT Back questionnaire at the 2-week review: nine items, a live score, the risk it gives.
+"""The STarT Back questionnaire at the 2-week review: nine items, a live score, the risk it gives,
+and the review's measures of improvement (ui/forms/measures_panel.py).
 
 The score and risk come from clinic_desktop.pathway.start_back as the clinician answers, so
 the screen and the saved record can never disagree; an incomplete questionnaire has no
@@ -31,6 +32,7 @@ from clinic_desktop.pathway.start_back import (
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.episodes import episode_records, episodes
+from clinic_desktop.ui.forms.measures_panel import MeasuresPanel
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import short_date
@@ -63,12 +65,16 @@ class StartBackForm(PathwayForm):
         credit.setWordWrap(True)
         credit.setStyleSheet(f"color: {attention_colour('quiet').name()};")
         credit.setAccessibleName("Credit")
+        # The source's "review and assess improvement within 2 weeks": measured with the
+        # stratification unless this is a later re-stratification (untick the box).
+        self.improvement = MeasuresPanel(actor, episode_id, optional=True, title="Improvement at this review")
 
         form = QFormLayout()
         form.addRow("Assessment &date", self.assessed_on)
         form.addRow(questionnaire)
         form.addRow(self.score)
         form.addRow(credit)
+        form.addRow(self.improvement)
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — episode from "
                      f"{short_date(self.episode.first_contact_on)}.<br>Read each statement to the patient; "
                      "they agree or disagree, thinking of the last two weeks.", form, "Save STarT Back")
@@ -115,14 +121,23 @@ class StartBackForm(PathwayForm):
         if None in self.answers():  # Enter pressed on an incomplete questionnaire
             self._show_score()
             return
+        if (refusal := self.improvement.refusal()) is not None:
+            self.refuse(refusal)
+            return
+        measured = self.improvement.measured()
         self.run_save(lambda: episodes.record_start_back(
-            self.actor, self.episode.id, assessed_on=qdate_to_date(self.assessed_on), answers=self.answers()))
+            self.actor, self.episode.id, assessed_on=qdate_to_date(self.assessed_on), answers=self.answers(),
+            measures=self.improvement.measures() if measured else None,
+            improving=self.improvement.improving_answer() if measured else None))
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:
-    """A high-risk questionnaire, complete, at a 2-week review whose STarT Back is due."""
+    """A low-risk questionnaire, complete, at a 2-week review whose STarT Back is due, with its measures."""
     episode = demo_episode(actor, lambda record, patient: record.start_back is None)
     form = StartBackForm(actor, settings, episode.id)
-    for group, answer in zip(form.items, (1, 0, 1, 0, 1, 1, 1, 0, 3)):
+    for group, answer in zip(form.items, (0, 0, 1, 0, 0, 0, 0, 0, 1)):
         group.button(answer).setChecked(True)
+    form.improvement.pain.setValue(6)
+    form.improvement.function.setValue(4)
+    form.improvement.global_change.setCurrentIndex(4)  # no change
     return form

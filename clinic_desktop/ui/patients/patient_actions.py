@@ -41,6 +41,7 @@ from clinic_desktop.services.worklists.worklists import KIND_TITLES
 from clinic_desktop.ui.book.booking_dialog import BookingDialog
 from clinic_desktop.ui.forms.advice_form import AdviceForm
 from clinic_desktop.ui.forms.discharge_form import DischargeForm
+from clinic_desktop.ui.forms.evaluation_form import EvaluationForm
 from clinic_desktop.ui.forms.findings_form import FindingsForm
 from clinic_desktop.ui.forms.first_contact_form import FirstContactForm
 from clinic_desktop.ui.forms.imaging_form import ImagingForm
@@ -178,6 +179,9 @@ class PatientActions(QObject):
 
     def record_advice(self, state: PatientState) -> None:
         self._pathway_form(AdviceForm, state.episode.id)
+
+    def evaluation(self, state: PatientState) -> None:
+        self._pathway_form(EvaluationForm, state.episode.id)
 
     def outcome(self, state: PatientState) -> None:
         self._pathway_form(TwelveWeekOutcomeForm, state.episode.id)

@@ -33,6 +33,7 @@ from clinic_desktop.services.referrals.referrals import referrals_for_episode
 from clinic_desktop.services.worklists.worklists import KIND_TITLES, Page
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.patients.measures_chart import MeasuresChart
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
@@ -59,6 +60,7 @@ class PatientView(QWidget):
         self._patient = patients.get_patient(actor, patient_id)
         self._episodes: tuple[EpisodeSpan, ...] = ()
         self._events = ()
+        self._measures = ()
         self._episode_record: episode_records.EpisodeRecord | None = None
         self._plan: plan_records.PlanRecord | None = None  # the episode's management plan that stands
         self._drawn_episode: int | None = None  # whose reviews and referrals the lists show
@@ -92,6 +94,7 @@ class PatientView(QWidget):
         self.episode_summary.setWordWrap(True)
         self.episode_summary.setAccessibleName("Episode summary")
         self.chart = TimelineChart()
+        self.measures_chart = MeasuresChart(self.chart)
         self.timeline_model = _ListModel(timeline_columns(settings.zone))
         self.reviews_model = _ListModel(review_columns(settings.zone, self._today))
         self.referrals_model = _ListModel(referral_columns(settings.zone, self._today))
@@ -127,6 +130,7 @@ class PatientView(QWidget):
         layout.addWidget(self.notices)
         layout.addLayout(episode_row)
         layout.addWidget(self.chart)
+        layout.addWidget(self.measures_chart)
         layout.addWidget(self.tabs, 1)
 
     def title(self) -> str:
@@ -153,6 +157,7 @@ class PatientView(QWidget):
         if self._patient.display_name != named:
             self.title_changed.emit(self._patient.display_name)
         self._events = timeline.events
+        self._measures = timeline.measures
         self._show_header()
         chosen = self.episode_choice.currentData()
         if {span.episode_id for span in timeline.episodes} - {span.episode_id for span in self._episodes}:
@@ -230,6 +235,8 @@ class PatientView(QWidget):
         self._drawn_episode = span.episode_id if span else None
         events = tuple(event for event in self._events if span and event.episode_id == span.episode_id)
         self.chart.show_episode(span, events, self._today(), self._week_marks)
+        self.measures_chart.show_measures(
+            tuple(record for record in self._measures if span and record.episode_id == span.episode_id))
         self.episode_summary.setText(_episode_summary(span, read.record, read.plan))
         self._show_alerts(read.record, read.caution)
         self.timeline_model.show(events)
@@ -399,7 +406,7 @@ def _episode_summary(span: EpisodeSpan | None, record, plan: plan_records.PlanRe
 
 def pick_demo_patient(actor) -> int:
     """The demo patient whose latest episode has the most varied story (for pictures of the view)."""
-    wanted = {"start_back", "referral_signed", "referral_sent", "appointment_attended",
+    wanted = {"start_back", "improvement_measured", "referral_signed", "referral_sent", "appointment_attended",
               "appointment_did_not_attend", "medication_started", "appointment_booked", "warning_raised"}
     best, best_score = None, -1
     for letter in "abcdefghijklmnopqrstuvwxyz":

@@ -138,6 +138,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "start-back": ScreenshotView("clinician", _module_view("forms.start_back_form")),
     "medication": ScreenshotView("clinician", _module_view("forms.medication_form")),
     "imaging": ScreenshotView("clinician", _module_view("forms.imaging_form")),
+    "evaluation": ScreenshotView("clinician", _module_view("forms.evaluation_form")),
     "outcome": ScreenshotView("clinician", _module_view("forms.outcome_form")),
     "plan": ScreenshotView("clinician", _module_view("forms.plan_form")),
     "discharge": ScreenshotView("clinician", _module_view("forms.discharge_form")),

@@ -2,6 +2,7 @@
 import json
 from dataclasses import asdict
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pytest
 
@@ -11,6 +12,7 @@ from clinic_desktop.models.referrals import REFERRAL_KINDS
 from clinic_desktop.pathway.calendar import WorkingCalendar
 from clinic_desktop.pathway.facts import (
     EpisodeFacts,
+    MeasureFact,
     MedicationFact,
     OutcomeFact,
     RadicularFact,
@@ -128,6 +130,16 @@ def test_a_timing_saved_later_than_the_source_before_the_limits_never_applies(st
     assert "two_week_review_days" in change.changed
 
 
+def test_a_timing_added_since_the_clinic_saved_takes_its_packaged_default(staff):
+    saved = {name: value for name, value in asdict(PathwayTimings(two_week_review_days=10)).items()
+             if name != "ongoing_evaluation_days"}
+    ClinicSetting.create(name=pathway_settings.TIMINGS_SETTING, value=json.dumps(saved))
+    assert load_pathway_timings() == PathwayTimings(two_week_review_days=10, ongoing_evaluation_days=28)
+    change = update_pathway_timings(staff.manager, ongoing_evaluation_days=21)
+    assert change.changed == ("ongoing_evaluation_days",)
+    assert load_pathway_timings().two_week_review_days == 10
+
+
 def test_a_closure_day_preview_counts_deadlines_newly_overdue_only(staff):
     with frozen_at(THURSDAY):
         first_seen(staff, "Early")  # 2-week review due Thu 10 Dec
@@ -243,6 +255,10 @@ _AFTER_OUTCOME = EpisodeFacts(
     first_contact_on=_MONDAY, discharged_on=None, hepatic_impairment="none",
     start_back=(StartBackFact(1, date(2026, 3, 16), "medium"),),
     outcome=OutcomeFact(1, date(2026, 5, 26), False))
+_LOW_RISK_NOT_IMPROVING = EpisodeFacts(
+    first_contact_on=_MONDAY, discharged_on=None, hepatic_impairment="none",
+    start_back=(StartBackFact(1, date(2026, 3, 16), "low"),),
+    measures=(MeasureFact(1, date(2026, 3, 16), "two_week_review", 6, Decimal(4), None, False),))
 
 
 def _deadlines(facts: EpisodeFacts, timings: PathwayTimings) -> dict[str, date]:
@@ -254,7 +270,7 @@ def _deadlines(facts: EpisodeFacts, timings: PathwayTimings) -> dict[str, date]:
 def test_each_timing_moves_exactly_the_kinds_of_item_it_is_said_to(timing):
     stricter = PathwayTimings(**{**asdict(PathwayTimings()), timing: getattr(PathwayTimings(), timing) - 7})
     moved = set()
-    for facts in (_BEFORE_STRATIFICATION, _AFTER_OUTCOME):
+    for facts in (_BEFORE_STRATIFICATION, _AFTER_OUTCOME, _LOW_RISK_NOT_IMPROVING):
         before, after = _deadlines(facts, PathwayTimings()), _deadlines(facts, stricter)
         moved |= {kind for kind in before if before[kind] != after[kind]}
     model, kinds = TIMED_ITEMS[timing]

@@ -11,7 +11,8 @@ from clinic_desktop.models import Appointment, AuditEvent, LetterVersion
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes import episodes, measures
+from clinic_desktop.services.episodes.measures import MeasuresInput
 from clinic_desktop.services.exchange import fhir_export
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.referrals import referrals
@@ -118,6 +119,35 @@ def test_the_start_back_answers_and_scores_are_a_questionnaire_response(staff, r
     assert answers["9"] == {"valueString": "extremely"}
     assert (answers["total"], answers["psychosocial"], answers["risk"]) == (
         {"valueInteger": 7}, {"valueInteger": 5}, {"valueString": "high"})
+
+
+@pytest.fixture
+def measured(staff, record):
+    """SMITH, Ann measured at an ongoing evaluation on the Patient-Specific Functional Scale."""
+    episode_id = Appointment.get(Appointment.kind == "two_week_review").episode_id
+    measures.record_measures(staff.clinician, episode_id, measured_on=date(2026, 11, 2), improving=False,
+                             measures=MeasuresInput(6, "psfs", psfs_activities=[("walking", 4), ("sitting", 7)],
+                                                    global_change=4, notes="sleeping better"))
+    return record
+
+
+def test_each_measure_value_is_an_observation_of_the_patient_on_its_day(staff, measured, tmp_path):
+    result, bundle, path = exported(staff, measured, tmp_path)
+    Bundle.parse_file(path)
+    pain, function, change = resources(bundle, "Observation")
+    patient_url = next(entry["fullUrl"] for entry in bundle["entry"]
+                       if entry["resource"]["resourceType"] == "Patient")
+    assert pain["code"]["coding"][0] == {"system": "http://loinc.org", "code": "72514-3",
+                                         "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}
+    assert (pain["valueInteger"], pain["effectiveDateTime"], pain["subject"]["reference"]) == (
+        6, "2026-11-02", patient_url)
+    assert function["code"]["text"] == "Patient-Specific Functional Scale"
+    assert function["valueQuantity"]["value"] == 5.5
+    assert [(part["code"]["text"], part["valueInteger"]) for part in function["component"]] == [
+        ("walking", 4), ("sitting", 7)]
+    assert (change["valueInteger"], change["interpretation"][0]["text"]) == (4, "No change")
+    assert change["note"][0]["text"] == "Measured at the ongoing evaluation, 2 Nov 2026. sleeping better"
+    assert result.resources["Observation"] == 3
 
 
 def test_the_referral_is_a_service_request(staff, record, tmp_path):

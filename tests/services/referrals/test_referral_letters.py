@@ -12,7 +12,8 @@ from clinic_desktop.models import LetterVersion, Referral, User
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import update_clinic_settings
 from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes import episodes, measures
+from clinic_desktop.services.episodes.measures import MeasuresInput
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.referrals import destinations, letter_batch, letter_content, referrals
 
@@ -60,6 +61,23 @@ def pdf_text(data: bytes) -> str:
 def sign(staff, referral_id: int, text: str = TEXT, **options):
     referrals.draft_referral(staff.clinician, referral_id, text, **options)
     return referrals.sign_referral(staff.clinician, referral_id, PASSWORD)
+
+
+# --- what the letter reports -------------------------------------------------------------
+
+
+def test_the_letter_reports_each_measure_of_improvement_with_its_occasion(staff, clinic):
+    episode_id = open_episode(staff)
+    measures.record_measures(staff.clinician, episode_id, measured_on=date(2025, 3, 3), occasion="first_contact",
+                             measures=MeasuresInput(7, function_score=3), improving=None)
+    measures.record_measures(staff.clinician, episode_id, measured_on=date(2025, 4, 14), improving=False,
+                             measures=MeasuresInput(6, "psfs", psfs_activities=[("walking", 4), ("sitting", 5)],
+                                                    global_change=5))
+    referral = referrals.raise_referral(staff.clinician, episode_id, kind="spinal_surgical", reason="No better")
+    text = pdf_text(referrals.preview_letter(staff.clinician, referral.id))
+    assert ("Improvement measured 3 Mar 2025, first contact: pain 7/10, function 3/10 14 Apr 2025, ongoing "
+            "evaluation: pain 6/10, PSFS 4.5/10 (walking 4, sitting 5), minimally worse (PGIC 5/7), judged not "
+            "improving") in text
 
 
 # --- where the letter goes ---------------------------------------------------------------

@@ -10,7 +10,10 @@ from clinic_desktop.ui.forms.outcome_form import TwelveWeekOutcomeForm
 
 
 def outcome_form(qtbot, staff):
-    return episode_form(qtbot, staff, TwelveWeekOutcomeForm)
+    """The form with its measures unticked: these tests are about the outcome and its referrals."""
+    form = episode_form(qtbot, staff, TwelveWeekOutcomeForm)
+    form.improvement.setChecked(False)
+    return form
 
 
 def kinds(staff, episode_id):

@@ -26,6 +26,7 @@ def click(qtbot, form, item: int, answer: int) -> None:
 
 
 def test_a_high_risk_start_back_raises_the_biopsychosocial_referral(qtbot, sqlite_staff, form):
+    form.improvement.setChecked(False)  # a stratification without the review's measures
     for item, answer in enumerate(HIGH, 1):
         click(qtbot, form, item, answer)
     assert form.score.text() == "Total <b>7</b>/9 · psychosocial subscore <b>5</b>/5 · risk: <b>HIGH</b>"
@@ -60,6 +61,7 @@ def test_the_questionnaire_can_be_answered_from_the_keyboard_alone(qtbot, form):
     def press(key):
         QTest.keyClick(form.focusWidget(), key)
 
+    form.improvement.setChecked(False)
     form.assessed_on.setFocus()
     press(Qt.Key.Key_Tab)  # the date's next section
     press(Qt.Key.Key_Tab)

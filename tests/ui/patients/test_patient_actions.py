@@ -19,6 +19,7 @@ from clinic_desktop.services.referrals.referrals import WRONG_PASSWORD
 from clinic_desktop.ui.book.booking_dialog import BookingDialog
 from clinic_desktop.ui.forms.advice_form import AdviceForm
 from clinic_desktop.ui.forms.discharge_form import DischargeForm
+from clinic_desktop.ui.forms.evaluation_form import EvaluationForm
 from clinic_desktop.ui.forms.imaging_form import ImagingForm
 from clinic_desktop.ui.forms.start_back_form import StartBackForm
 from clinic_desktop.ui.letters.letter_window import LetterWindow
@@ -28,8 +29,8 @@ from clinic_desktop.ui.patients.patient_dialog import PatientDialog
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.main_window import MainWindow
 
-CLINICAL = {"first_contact", "start_back", "medication", "findings", "imaging", "record_advice", "plan", "outcome",
-            "discharge", "acknowledge", "write_letter", "sign", "amend_letter"}
+CLINICAL = {"first_contact", "start_back", "medication", "findings", "imaging", "record_advice", "plan", "evaluation",
+            "outcome", "discharge", "acknowledge", "write_letter", "sign", "amend_letter"}
 
 
 def triggered(qtbot, actor, patient_id: int, action: str):
@@ -107,6 +108,7 @@ def test_actions_follow_the_state_of_the_episode_and_the_selection(qtbot, sqlite
 
 @pytest.mark.parametrize("role, action, review, opens", [
     ("clinician", "start_back", None, StartBackForm),
+    ("clinician", "evaluation", None, EvaluationForm),
     ("clinician", "discharge", None, DischargeForm),
     ("receptionist", "edit_details", None, PatientDialog),
     ("receptionist", "book", "to book", BookingDialog),

@@ -80,6 +80,10 @@ def test_clinician_records_a_high_risk_start_back_and_sees_the_referral_raised(q
         group.buttons()[0].click()  # agree with all eight statements
     form.items[8].buttons()[4].click()  # extremely bothersome
     assert "risk: <b>HIGH</b>" in form.score.text()
+    form.improvement.pain.setValue(6)  # the review's measures, and the clinician's judgement of them
+    form.improvement.function.setValue(4)
+    form.improvement.global_change.setCurrentIndex(4)
+    form.improvement.improving_no.click()
     form.save_button.click()
     assert not form.isVisible()
     assert any("Biopsychosocial" in line for line in window.notices.texts())
