@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -26,57 +25,18 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import AcknowledgementRequired, ServiceError
-from clinic_desktop.services.episodes import episode_records, episodes, medications
-from clinic_desktop.services.episodes.episodes import PRESENTATIONS, SEVERITIES, MedicationInput
+from clinic_desktop.services.episodes import episode_records, episodes
+from clinic_desktop.services.episodes.episodes import PRESENTATIONS, SEVERITIES
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.forms.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
-from clinic_desktop.ui.forms.medication_form import HepaticCaution, medicine_name_edit
+from clinic_desktop.ui.forms.medication_form import HepaticCaution
+from clinic_desktop.ui.forms.medicine_entry import ANALGESIA, AnalgesiaRow
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.time_format import short_date
 
 PRESENTATION_LABELS = {"non_specific": "N&on-specific low back pain", "radicular": "&Radicular pain"}
 SEVERITY_LABELS = {"mild": "M&ild", "moderate": "Mo&derate", "severe": "Se&vere"}
-# The analgesia first contact offers (reference: "Provide appropriate pain relief").
-ANALGESIA = (
-    ("nsaid", "&NSAID", "e.g. naproxen", "e.g. 500 mg twice daily"),
-    ("topical", "&Topical analgesic", "e.g. ibuprofen gel", "e.g. 3 times daily"),
-    ("muscle_relaxant", "&Muscle relaxant", "e.g. cyclobenzaprine", "e.g. 5 mg at night"),
-)
-
-
-class AnalgesiaRow:
-    """One kind of analgesia: ticked when given, with the medicine's name and dose."""
-
-    def __init__(self, grid: QGridLayout, row: int, category: str, label: str, name_hint: str, dose_hint: str):
-        self.category = category
-        plain = label.replace("&", "")
-        self.given = check_box(label, f"{plain} given")
-        self.name = medicine_name_edit(f"{plain} name", name_hint)
-        self.dose = QLineEdit()
-        self.dose.setPlaceholderText(dose_hint)
-        self.dose.setAccessibleName(f"{plain} dose")
-        for column, widget in enumerate((self.given, self.name, self.dose)):
-            grid.addWidget(widget, row, column)
-        self.given.toggled.connect(self._enable)
-        self._enable(False)
-
-    def _enable(self, given: bool) -> None:
-        self.name.setEnabled(given)
-        self.dose.setEnabled(given)
-
-    def medicine(self) -> MedicationInput | None:
-        if not self.given.isChecked():
-            return None
-        return MedicationInput(self.name.text(), self.category, self.dose.text())
-
-    @property
-    def gives_relaxant(self) -> bool:
-        """Ticked with a muscle relaxant: the relaxant row, or a relaxant named in another (recorded as one)."""
-        return self.given.isChecked() and (
-            self.category == "muscle_relaxant" or medications.category_of(self.name.text()) == "muscle_relaxant")
-
-
 def choice_group(labels: dict[str, str], accessible: str, parent: QWidget) -> tuple[QButtonGroup, QWidget]:
     """Radio buttons for one of a fixed set of codes, none chosen until the clinician chooses."""
     group = QButtonGroup(parent)
