@@ -42,6 +42,7 @@ TIMING_WORDS: dict[str, tuple[str, str]] = {
     "stratified_referral_days": ("Physiotherapy / biopsychosocial referral", "after STarT Back medium or high risk"),
     "twelve_week_check_days": ("12-week check", "after first contact"),
     "escalation_referral_days": ("Pain / spinal centre referral", "after a 12-week outcome of not improved"),
+    "opioid_review_days": ("Opioid monitoring review", "after an opioid is started"),
 }
 # The stepped-care guidance (DESIGN.md, reference/back-pain-stepped-care.txt): an urgent
 # red-flag referral is due the same day. A later deadline would hide a raised one from every
@@ -60,6 +61,7 @@ TIMED_ITEMS: dict[str, tuple[type, tuple[str, ...]]] = {
     "stratified_referral_days": (Referral, ("standard_physiotherapy", "biopsychosocial")),
     "twelve_week_check_days": (Appointment, ("twelve_week_review",)),
     "escalation_referral_days": (Referral, ("pain_spinal_centre",)),
+    "opioid_review_days": (Appointment, ("follow_up",)),
 }
 
 
@@ -110,8 +112,9 @@ def _saved_timings() -> PathwayTimings:
 
 
 def _saved_values() -> dict:
+    """As saved, with the packaged value of any timing added since they were saved."""
     row = ClinicSetting.get_or_none(ClinicSetting.name == TIMINGS_SETTING)
-    return json.loads(row.value) if row else asdict(packaged_timings())
+    return {**asdict(packaged_timings()), **(json.loads(row.value) if row else {})}
 
 
 @cache

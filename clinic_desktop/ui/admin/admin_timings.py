@@ -1,4 +1,4 @@
-"""The Pathway timings page: the seven clocks of the stepped-care pathway, in days.
+"""The Pathway timings page: the eight clocks of the stepped-care pathway, in days.
 
 A change applies at once to every review still to book and every referral only raised:
 their deadlines follow the new timing. Before saving, the page works out how many
@@ -55,6 +55,7 @@ _MNEMONIC_LABELS = {
     "stratified_referral_days": "P&hysiotherapy / biopsychosocial referral",
     "twelve_week_check_days": "1&2-week check",
     "escalation_referral_days": "Pain / spinal &centre referral",
+    "opioid_review_days": "&Opioid monitoring review",
 }
 
 

@@ -76,7 +76,7 @@ START_BACK = {"low": (0, 0, 0, 0, 0, 0, 0, 0, 0), "medium": (1, 1, 1, 1, 0, 0, 0
 TIMINGS = tuple(pathway_settings.TIMING_WORDS)
 SOURCE_TIMINGS = {"two_week_review_days": 14, "medication_review_days": 21, "early_radicular_referral_days": 14,
                   "red_flag_referral_days": 0, "stratified_referral_days": 14, "twelve_week_check_days": 84,
-                  "escalation_referral_days": 14}
+                  "escalation_referral_days": 14, "opioid_review_days": 14}
 
 EXAMPLES = int(os.environ.get("SAFETY_NET_EXAMPLES", "25"))
 STEPS = int(os.environ.get("SAFETY_NET_STEPS", "30"))
