@@ -215,8 +215,9 @@ class PatientView(QWidget):
          .failure(lambda error: self._episode_unread(span, error)).run())
 
     def _read_episode(self, span: EpisodeSpan | None) -> _EpisodeRead:
-        caution = (episode_records.prescribing_caution(self._actor, self.patient_id, "muscle_relaxant")
-                   if self._patient.hepatic_impairment != "none" else None)
+        cautions = (episode_records.prescribing_caution(self._actor, self.patient_id, "muscle_relaxant")
+                    if self._patient.hepatic_impairment != "none" else ())
+        caution = cautions[0] if cautions else None  # a relaxant's only caution, asked with no dose nor spasm
         if span is None:
             return _EpisodeRead(caution=caution)
         return _EpisodeRead(episode_records.get_episode(self._actor, span.episode_id),

@@ -5,6 +5,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from test_pathway_notices import CLINIC_TIME, episode_form, tick  # noqa: F401 (CLINIC_TIME: the clinic's clock)
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.models import Medication
 from clinic_desktop.services.core.errors import DatabaseUnavailable
@@ -46,7 +47,7 @@ def test_an_unlisted_medicine_needs_its_category(qtbot, sqlite_staff):
 
 
 def test_stopping_the_relaxant_cancels_its_unbooked_review(qtbot, sqlite_staff):
-    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
+    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night", **FOR_SPASM)
     form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[relaxant])
     episode_id = form.episode_id
     assert form.current.item(0).text() == "cyclobenzaprine 5 mg at night — Muscle relaxant, since 26 Nov 2026"
@@ -81,7 +82,7 @@ def test_the_name_completes_from_the_list_and_a_listed_relaxant_files_itself(qtb
 
 
 def test_a_relaxant_is_kept_on_with_a_reason_from_the_keep_on_control(qtbot, sqlite_staff):
-    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
+    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night", **FOR_SPASM)
     form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[relaxant])
     assert form.keep_button.isEnabled()
     qtbot.mouseClick(form.keep_button, Qt.MouseButton.LeftButton)
@@ -97,7 +98,7 @@ def test_a_relaxant_is_kept_on_with_a_reason_from_the_keep_on_control(qtbot, sql
 
 
 def test_keeping_on_without_a_reason_is_refused_in_words(qtbot, sqlite_staff):
-    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
+    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night", **FOR_SPASM)
     form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[relaxant])
     qtbot.mouseClick(form.keep_button, Qt.MouseButton.LeftButton)
     form.keep_dialog.accept()

@@ -7,6 +7,7 @@ import pytest
 from patient_story import Story, at, build_story
 from PySide6.QtWidgets import QMessageBox
 from test_patient_search import CLINIC_TIME  # noqa: F401 (the clinic's clock: Mon 23 Nov 2026)
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clock import frozen_at
@@ -161,7 +162,7 @@ def test_a_corrected_name_retitles_the_tab(qtbot, sqlite_staff, story):
 
 def test_a_warning_awaiting_acknowledgement_shows_as_a_chip_and_can_be_acknowledged(qtbot, sqlite_staff, story):
     episodes.record_medication(sqlite_staff.clinician, story.episode_id, name="Cyclobenzaprine",
-                               category="muscle_relaxant", started_on=date(2026, 11, 20), dose="5 mg")
+                               category="muscle_relaxant", started_on=date(2026, 11, 20), dose="5 mg", **FOR_SPASM)
     patients.edit_patient(sqlite_staff.receptionist, story.patient_id, hepatic_impairment="moderate")
     view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
     assert [chip.text() for chip in view.alert_chips] == ["⚠ Hepatic impairment: moderate",
