@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from clinic_desktop.pathway.care_options import DOSE_FREQUENCIES, DOSE_UNITS
+from clinic_desktop.pathway.care_options import DOSE_FREQUENCIES, DOSE_UNITS, MEDICATION_CATEGORY_LABELS
 from clinic_desktop.pathway.medicines import MEDICINES, named_class
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.errors import ValidationError
 
-__all__ = ["LARGEST_DOSE", "category_of", "checked_dose", "dose_wording", "listed_medicine_names"]
+__all__ = ["DOSE_FREQUENCIES", "DOSE_UNITS", "LARGEST_DOSE", "MEDICATION_CATEGORY_LABELS", "category_of", "checked_dose", "dose_wording", "listed_medicine_names"]
 
 # The stored amount's limits (models/episodes.py Medication.dose_amount: 10 digits, 3 after the point).
 LARGEST_DOSE = Decimal("9999999.999")

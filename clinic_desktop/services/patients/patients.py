@@ -30,7 +30,7 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes import pathway_sync
 from clinic_desktop.services.patients.nhs_number import format_nhs_number, normalise_nhs_number
 
-__all__ = ["NAME_MAX_LENGTH", "OLDEST_AGE_YEARS", "SEX_MAX_LENGTH", "TELEPHONE_MAX_LENGTH", "ChangedSinceRead",
+__all__ = ["NAME_MAX_LENGTH", "NSAID_CONTRAINDICATIONS", "OLDEST_AGE_YEARS", "SEX_MAX_LENGTH", "TELEPHONE_MAX_LENGTH", "ChangedSinceRead",
            "PatientRecord", "PossibleDuplicate", "edit_patient", "find_possible_duplicates", "get_patient", "name_key",
            "records_in_order", "register_patient"]
 
