@@ -13,7 +13,6 @@ from html import escape
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -29,8 +28,7 @@ from clinic_desktop.services.episodes import episode_records, episodes
 from clinic_desktop.services.episodes.episodes import PRESENTATIONS, SEVERITIES
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.forms.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
-from clinic_desktop.ui.forms.medication_form import HepaticCaution
-from clinic_desktop.ui.forms.medicine_entry import ANALGESIA, AnalgesiaRow
+from clinic_desktop.ui.forms.medicine_entry import ANALGESIA, AnalgesiaRow, PrescribingCautions
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.time_format import short_date
@@ -73,16 +71,13 @@ class FirstContactForm(PathwayForm):
         management = _group("Management given", self.stay_active, self.no_bed_rest, self.self_care)
 
         analgesia = QGroupBox("Analgesia given")
-        grid = QGridLayout(analgesia)
-        self.analgesia = [AnalgesiaRow(grid, row, *details) for row, details in enumerate(ANALGESIA)]
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
-        self.caution = HepaticCaution()
-        grid.addWidget(self.caution, len(ANALGESIA), 0, 1, 3)
-        self._relaxant_caution = episode_records.prescribing_caution(actor, patient_id, "muscle_relaxant")
+        column = QVBoxLayout(analgesia)
+        self.analgesia = [AnalgesiaRow(column, *details) for details in ANALGESIA]
+        self.caution = PrescribingCautions()
+        column.addWidget(self.caution)
         for row in self.analgesia:
             row.given.toggled.connect(self._show_caution)
-            row.name.textChanged.connect(self._show_caution)
+            row.fields.changed.connect(self._show_caution)
 
         self.presentation, presentation_box = choice_group(
             {code: PRESENTATION_LABELS[code] for code in PRESENTATIONS}, "Presentation", self)
@@ -123,8 +118,11 @@ class FirstContactForm(PathwayForm):
         self.setMinimumWidth(900)
 
     def _show_caution(self) -> None:
-        relaxant = any(row.gives_relaxant for row in self.analgesia)
-        self.caution.show_caution(self._relaxant_caution if relaxant else None)
+        """Every warning the ticked medicines would bring, as the save will word them."""
+        given = [(row.category, row.fields.caution_query()) for row in self.analgesia if row.given.isChecked()]
+        (Op(self, lambda: tuple(caution for category, query in given for caution in
+                                episode_records.prescribing_caution(self.actor, self.patient.id, category, **query)))
+         .success(self.caution.show_cautions).failure(self.refuse).run())
 
     def save(self) -> None:
         presentation, severity = chosen(self.presentation), chosen(self.severity)
@@ -145,14 +143,8 @@ class FirstContactForm(PathwayForm):
 
     def on_refused(self, error: ServiceError) -> None:
         if isinstance(error, AcknowledgementRequired):
-            # The impairment on record may have changed since the form opened: show what applies now.
-            (Op(self, lambda: episode_records.prescribing_caution(self.actor, self.patient.id, "muscle_relaxant"))
-             .success(self._caution_now).failure(self.refuse).run())
+            self._show_caution()  # the impairment on record may have changed since the form opened
         super().on_refused(error)
-
-    def _caution_now(self, caution: episode_records.PrescribingCaution | None) -> None:
-        self._relaxant_caution = caution
-        self._show_caution()
 
 
 def _group(title: str, *widgets: QWidget) -> QGroupBox:
@@ -177,11 +169,16 @@ def for_screenshot(actor, settings, hub) -> QWidget:
     form = FirstContactForm(actor, settings, record.patient_id)
     for box in (form.stay_active, form.no_bed_rest, form.self_care):
         box.setChecked(True)
-    nsaid, _, relaxant = form.analgesia
-    for row, name, dose in ((nsaid, "naproxen", "500 mg twice daily"), (relaxant, "cyclobenzaprine", "5 mg at night")):
+    nsaid, _, relaxant, _, _ = form.analgesia
+    for row, name, amount, frequency in ((nsaid, "naproxen", 500, "twice_daily"),
+                                         (relaxant, "cyclobenzaprine", 5, "at_night")):
         row.given.setChecked(True)
-        row.name.setText(name)
-        row.dose.setText(dose)
+        row.fields.name.setText(name)
+        row.fields.amount.setValue(amount)
+        row.fields.unit.setCurrentIndex(row.fields.unit.findData("mg"))
+        row.fields.frequency.setCurrentIndex(row.fields.frequency.findData(frequency))
+    relaxant.fields.indication.setText("muscle spasm")
+    relaxant.fields.spasm.yes.setChecked(True)
     form.presentation.button(1).setChecked(True)
     form.severity.button(1).setChecked(True)
     form.radicular.severe_pain.setChecked(True)
