@@ -17,7 +17,8 @@ from clinic_desktop.pathway.medicines import MEDICINES, named_class
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.errors import ValidationError
 
-__all__ = ["DOSE_FREQUENCIES", "DOSE_UNITS", "LARGEST_DOSE", "MEDICATION_CATEGORY_LABELS", "category_of", "checked_dose", "dose_wording", "listed_medicine_names"]
+__all__ = ["DOSE_FREQUENCIES", "DOSE_UNITS", "LARGEST_DOSE", "MEDICATION_CATEGORY_LABELS", "category_of",
+           "category_words", "checked_dose", "dose_wording", "listed_medicine_names"]
 
 # The stored amount's limits (models/episodes.py Medication.dose_amount: 10 digits, 3 after the point).
 LARGEST_DOSE = Decimal("9999999.999")
@@ -32,6 +33,12 @@ def listed_medicine_names() -> tuple[str, ...]:
 def category_of(name: str) -> str | None:
     """The class a name is recorded under whatever category is chosen; None when the choice stands."""
     return named_class(name)
+
+
+def category_words(category: str) -> str:
+    """A class as it reads within a sentence ("NSAID", "muscle relaxant"), from care_options' labels."""
+    label = MEDICATION_CATEGORY_LABELS[category]
+    return label if label.split()[0].isupper() else label[0].lower() + label[1:]
 
 
 def checked_dose(amount, unit, frequency) -> tuple[Decimal, str, str] | None:

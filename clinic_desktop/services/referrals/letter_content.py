@@ -42,6 +42,7 @@ from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.medications import category_words
 from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 
@@ -55,12 +56,6 @@ LOGO_MAX_BYTES = 512 * 1024
 _LOGO_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}
 
 _PRESENTATIONS = {"non_specific": "non-specific low back pain", "radicular": "radicular pain"}
-_MEDICATION_CATEGORIES = {
-    "nsaid": "NSAID",
-    "topical": "topical analgesic",
-    "muscle_relaxant": "muscle relaxant",
-    "other": "other",
-}
 _DONE_REFERRAL_STATES = {"sent": "sent", "acknowledged": "acknowledged", "closed": "closed"}
 
 
@@ -181,9 +176,10 @@ def _medication_lines(episode: Episode) -> tuple[str, ...]:
                  .order_by(Medication.started_on, Medication.id))
     lines = []
     for medicine in medicines:
+        # The dose's words are composed from its structured parts when it has them (medications.dose_wording).
         name = " ".join(part for part in (medicine.name.strip(), medicine.dose.strip()) if part)
-        line = (f"{name} ({_MEDICATION_CATEGORIES.get(medicine.category, medicine.category)}), "
-                f"started {day_text(medicine.started_on)}")
+        indication = f" for {medicine.indication}" if medicine.indication else ""
+        line = f"{name} ({category_words(medicine.category)}){indication}, started {day_text(medicine.started_on)}"
         if medicine.stopped_on:
             line += f", stopped {day_text(medicine.stopped_on)}"
         lines.append(line)
