@@ -188,6 +188,10 @@ class PatientView(QWidget):
             self._add_chip("hepaticAlert", f"⚠ Hepatic impairment: {severity}",
                            "urgent" if caution and caution.requires_acknowledgement else "info",
                            f"Muscle relaxants: {caution.message}" if caution else "")
+        contraindications = self._patient.nsaid_contraindications
+        if contraindications:
+            self._add_chip("nsaidAlert", "⚠ NSAID contraindicated", "info",
+                           "\n".join(patients.NSAID_CONTRAINDICATIONS[key] for key in contraindications))
         warnings = episode.open_warnings if episode else ()
         needing = [warning for warning in warnings if warning.requires_acknowledgement]
         if needing:

@@ -52,6 +52,14 @@ def test_hepatic_impairment_shows_as_an_alert_chip_in_words(qtbot, sqlite_staff,
     assert view.alert_chips[0].isVisible()
 
 
+def test_nsaid_contraindications_show_as_a_chip_naming_them(qtbot, sqlite_staff, story):
+    patients.edit_patient(sqlite_staff.receptionist, story.patient_id,
+                          nsaid_contraindications=["renal_impairment", "anticoagulant"])
+    view = open_view(qtbot, sqlite_staff.receptionist, story.patient_id)
+    chip = view.alert_chips[1]
+    assert (chip.text(), chip.toolTip()) == ("⚠ NSAID contraindicated", "Renal impairment\nTaking an anticoagulant")
+
+
 def test_no_chip_without_an_alert(qtbot, sqlite_staff):
     bob = patients.register_patient(sqlite_staff.receptionist, family_name="Jones", given_name="Bob",
                                     date_of_birth=date(1960, 5, 5))
