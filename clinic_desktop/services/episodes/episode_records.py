@@ -144,12 +144,12 @@ def prescribing_caution(actor, patient_id: int, category: str, *, name: str = ""
         raise NotFound("That patient is not on record")
     name = " ".join(str(name or "").split())
     try:
-        amount, unit, _ = medicines_list.checked_dose(dose_amount, dose_unit, "once_daily") or (None, None, None)
+        amount = medicines_list.checked_amount(dose_amount)
     except ValidationError:
-        amount, unit = None, None
+        amount = None  # not (yet) a dose: the rules read it as unknown
     # Not stored: neither the key a real warning gets from its medication nor its start date changes a warning.
     fact = MedicationFact(0, medicine_category(name, category), name or "This medicine", date.min,
-                          dose_amount=amount, dose_unit=unit, spasm_present=spasm_present)
+                          dose_amount=amount, dose_unit=dose_unit, spasm_present=spasm_present)
     return tuple(PrescribingCaution(warning.message, warning.requires_acknowledgement,
                                     warning.requires_acknowledgement and warning.kind == "hepatic_impairment")
                  for warning in warnings_for(fact, patient.hepatic_impairment,

@@ -348,8 +348,9 @@ def _medication_input(given: MedicationInput) -> MedicationInput:
                                           max_length=_INDICATION_LENGTH).split())
     relaxant = category == "muscle_relaxant"
     if relaxant:
-        indication = validation.text(indication, "indication", required=(
-            f"Enter what {name} is for: muscle spasm is the source's indication for a muscle relaxant"))
+        if not indication:
+            raise ValidationError(f"Enter what {name} is for: muscle spasm is the source's indication for a "
+                                  "muscle relaxant", field="indication")
         validation.yes_no(given.spasm_present, "spasm_present",
                           question=f"whether muscle spasm is present ({name} is a muscle relaxant)")
     elif given.spasm_present is not None:

@@ -18,7 +18,8 @@ from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.errors import ValidationError
 
 __all__ = ["DOSE_FREQUENCIES", "DOSE_UNITS", "LARGEST_DOSE", "MEDICATION_CATEGORY_LABELS", "category_of",
-           "category_words", "checked_dose", "dose_wording", "listed_medicine_names"]
+           "category_words",
+           "checked_amount", "checked_dose", "dose_wording", "listed_medicine_names"]
 
 # The stored amount's limits (models/episodes.py Medication.dose_amount: 10 digits, 3 after the point).
 LARGEST_DOSE = Decimal("9999999.999")
@@ -42,13 +43,18 @@ def category_words(category: str) -> str:
 
 
 def checked_dose(amount, unit, frequency) -> tuple[Decimal, str, str] | None:
-    """The structured dose to store, or None when none was given; a part given alone is refused.
-
-    The amount is a Decimal (or a whole number) above zero with at most three decimal places,
-    because a float would store 0.1 as 0.1000000000000000055 and the 5 mg rule compares it.
-    """
+    """The structured dose to store, or None when none was given; a part given alone is refused."""
     if amount is None and unit is None and frequency is None:
         return None
+    amount = checked_amount(amount)
+    unit = validation.choice(unit, DOSE_UNITS, "dose_unit", label="dose unit")
+    frequency = validation.choice(frequency, DOSE_FREQUENCIES, "dose_frequency", label="dose frequency")
+    return amount, unit, frequency
+
+
+def checked_amount(amount) -> Decimal:
+    """A dose's amount: a Decimal (or a whole number) above zero with at most three decimal places,
+    because a float would store 0.1 as 0.1000000000000000055 and the 5 mg rule compares it."""
     if amount is None:
         raise ValidationError("Enter the dose's amount, e.g. 5 (with its unit and how often)", field="dose_amount")
     if isinstance(amount, bool) or not isinstance(amount, (Decimal, int)):
@@ -61,9 +67,7 @@ def checked_dose(amount, unit, frequency) -> tuple[Decimal, str, str] | None:
     if not exact or not Decimal(0) < amount <= LARGEST_DOSE:
         raise ValidationError(f"The dose's amount is above 0 and at most {LARGEST_DOSE:,}, with at most three "
                               f"decimal places, not {amount}", field="dose_amount")
-    unit = validation.choice(unit, DOSE_UNITS, "dose_unit", label="dose unit")
-    frequency = validation.choice(frequency, DOSE_FREQUENCIES, "dose_frequency", label="dose frequency")
-    return amount, unit, frequency
+    return amount
 
 
 def dose_wording(amount: Decimal, unit: str, frequency: str) -> str:
