@@ -67,7 +67,7 @@ START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 09:00
 JOB = Actor(user_id=None, username="audit-check", full_name="Audit check", role=COMMAND_LINE)
 MEDICINES = (("ibuprofen", "nsaid"), ("diclofenac gel", "topical"), ("cyclobenzaprine", "muscle_relaxant"),
              ("diazepam", "muscle_relaxant"), ("paracetamol", "other"), ("methocarbamol", "other"),
-             ("baclofen", "other"))
+             ("baclofen", "other"), ("co-codamol 30/500", "other"), ("tramadol", "opioid"))
 CANCEL_REASONS = ("Not needed", "No longer needed", "Red flags excluded on examination")
 RELAXANTS = tuple(medicine for medicine in MEDICINES if medicine[0] in RELAXANT_NAMES)
 KEEP_REASONS = ("", "Still in spasm, reviewed today", "Sleeping badly without it")
