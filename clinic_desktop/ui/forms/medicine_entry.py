@@ -166,9 +166,16 @@ class MedicineFields(QObject):
         do not compete with the form's own.
         """
         self._form = form
+        labels = []
         for label, widget in (("&Name", self.name), *before_dose, ("&Dose", self.dose),
                               ("&Indication", self.indication), ("Muscle s&pasm present?", self.spasm)):
-            form.addRow(_buddy_label(label if access_keys else label.replace("&", ""), widget), widget)
+            labels.append(_buddy_label(label if access_keys else label.replace("&", ""), widget))
+            form.addRow(labels[-1], widget)
+        # As wide as the spasm question's label whether it shows or not: the fields do not jump
+        # sideways when it appears, and each medicine's fields line up with the next one's.
+        widest = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(widest)
         self._show_spasm()
 
     def set_category(self, category: str | None) -> None:
