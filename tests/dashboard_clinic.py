@@ -34,6 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from relaxant_answers import FOR_SPASM
+
 from clinic_desktop.models import Appointment
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.clock import frozen_at
@@ -76,7 +78,8 @@ class DashboardClinic:
         self.reviewed("Hughes", d(2026, 9, 7), visits=[(d(2026, 9, 18), "attended")])
         irwin = self.open("Irwin", d(2026, 10, 12))
         self.start_back(irwin, d(2026, 10, 20), LOW_RISK)
-        self.open("Jarvis", d(2026, 10, 12), medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant")])
+        self.open("Jarvis", d(2026, 10, 12), medications=[
+            MedicationInput("Cyclobenzaprine", "muscle_relaxant", **FOR_SPASM)])
         # high risk, referred or not
         self.high_risk("Khan", d(2026, 9, 14), d(2026, 9, 28), sent_on=d(2026, 10, 6))
         self.high_risk("Lewis", d(2026, 9, 21), d(2026, 10, 5), sent_on=d(2026, 10, 21))

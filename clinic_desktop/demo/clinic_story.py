@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 
 from clinic_desktop.demo.people import make_person
 from clinic_desktop.demo.staff import DEMO_PASSWORDS, DemoStaff, create_staff
@@ -133,6 +134,7 @@ class _ClinicStory:
             record = patients.register_patient(
                 self.staff.receptionist, confirm_not_duplicate=True,
                 hepatic_impairment=rng.choices(("none", "mild", "moderate"), (90, 7, 3))[0],
+                nsaid_contraindications=("gi_bleed_or_ulcer",) if days_ago % 13 == 0 else (),
                 **{field: getattr(person, field) for field in (
                     "family_name", "given_name", "date_of_birth", "sex", "nhs_number", "address", "postcode",
                     "telephone")},
@@ -161,10 +163,17 @@ class _ClinicStory:
     def _first_contact(self, patient_id: int, day: date, clinician, red_flags: bool) -> int:
         rng = self.rng
         radicular = rng.random() < 0.25
-        medications = [MedicationInput(name="Ibuprofen", category="nsaid", dose="400 mg three times a day")]
+        medications = [MedicationInput(name="Ibuprofen", category="nsaid", dose_amount=Decimal(400), dose_unit="mg",
+                                       dose_frequency="three_times_daily", indication="back pain")]
         relaxant = rng.random() < 0.2
         if relaxant:
-            medications.append(MedicationInput(name="Cyclobenzaprine", category="muscle_relaxant", dose="5 mg at night"))
+            medications.append(MedicationInput(
+                name="Cyclobenzaprine", category="muscle_relaxant", dose_amount=Decimal(5), dose_unit="mg",
+                dose_frequency="at_night", indication="muscle spasm", spasm_present=True))
+        elif patient_id % 17 == 0:  # a few opioids, with their monitoring review (no draw: the story stays the same)
+            medications.append(MedicationInput(name="Codeine phosphate", category="opioid", dose_amount=Decimal(30),
+                                               dose_unit="mg", dose_frequency="four_times_daily",
+                                               indication="severe back pain"))
         with self.at(day, time(9, 30)):
             update = episodes.open_episode(
                 clinician, patient_id, first_contact_on=day,

@@ -1,11 +1,13 @@
 """Medicines the clinic prescribes for back pain, each with its class, so the rules see a class.
 
-The pathway's rules for muscle relaxants (the hepatic warning, the medication review by day
-21, the decision to stop or keep one on) key on the category. A relaxant typed under
-"other", or named with its strength ("diazepam 2 mg"), must not slip past them, so a name
-that names a listed relaxant is a muscle relaxant whatever category was typed; any other
-listed name takes its listed class. A name not on the list keeps the category typed with
-it: the list helps, it does not forbid.
+The pathway's rules key on the category: a muscle relaxant's hepatic warnings, spasm check,
+medication review by day 21 and decision to stop or keep it on; an opioid's monitoring
+review; an NSAID's contraindications. A relaxant or opioid typed under "other", or named
+with its strength ("diazepam 2 mg", "co-codamol 30/500"), must not slip past them, so a
+name that names a listed relaxant, opioid or neuropathic pain medicine anywhere in it takes
+that class whatever category was typed (a relaxant first: it has the most rules); any other
+listed name, said exactly, takes its listed class. A name not on the list keeps the
+category typed with it: the list helps, it does not forbid.
 """
 
 from dataclasses import dataclass
@@ -45,14 +47,38 @@ _TOPICALS = _listed(
     "capsaicin cream", "diclofenac gel", "ibuprofen gel", "ketoprofen gel", "lidocaine plaster",
     "piroxicam gel", "voltarol gel",
 )
-_OTHERS = _listed(
-    "other",
-    "amitriptyline", "codeine", "co-codamol", "duloxetine", "gabapentin", "paracetamol", "pregabalin", "tramadol",
+# Opioids (reference, "Pharmacological Options": "lowest effective dose for shortest time
+# possible with close monitoring"), combinations with paracetamol included, and their brands.
+_OPIOIDS = _listed(
+    "opioid",
+    "buprenorphine", "codeine", "co-codamol", "co-dydramol", "dihydrocodeine", "fentanyl", "morphine",
+    "oxycodone", "tapentadol", "tramadol",
+    "butrans", "dhc continus", "durogesic", "mst continus", "nucynta", "oramorph", "oxycontin", "oxynorm",
+    "palexia", "solpadol", "temgesic", "transtec", "tylex", "ultram", "zamadol", "zapain", "zomorph", "zydol",
 )
-MEDICINES: tuple[Medicine, ...] = tuple(sorted(_RELAXANTS + _NSAIDS + _TOPICALS + _OTHERS,
+# Neuropathic pain medicines, the source's class for radicular pain (duloxetine is named
+# for chronic back pain too), and their brands.
+_NEUROPATHIC = _listed(
+    "neuropathic",
+    "amitriptyline", "duloxetine", "gabapentin", "nortriptyline", "pregabalin",
+    "allegron", "cymbalta", "lyrica", "neurontin", "pamelor", "yentreve",
+)
+_OTHERS = _listed("other", "paracetamol")
+MEDICINES: tuple[Medicine, ...] = tuple(sorted(_RELAXANTS + _NSAIDS + _TOPICALS + _OPIOIDS + _NEUROPATHIC + _OTHERS,
                                                key=lambda medicine: medicine.name))
 _BY_NAME = {medicine.name: medicine for medicine in MEDICINES}
-_RELAXANT_NAMES = frozenset(medicine.name for medicine in _RELAXANTS)
+
+
+def _words(tidied: str) -> str:
+    """A name with its punctuation as spaces, so "co-codamol 30/500" contains "co codamol"."""
+    for mark in "-/()":
+        tidied = tidied.replace(mark, " ")
+    return " ".join(tidied.split())
+
+
+# The classes a name claims wherever it is named, in the order they win.
+_NAMED_ANYWHERE = tuple((listed[0].category, frozenset(_words(medicine.name) for medicine in listed))
+                        for listed in (_RELAXANTS, _OPIOIDS, _NEUROPATHIC))
 
 
 def tidy_name(name: str) -> str:
@@ -65,19 +91,24 @@ def listed_medicine(name: str) -> Medicine | None:
     return _BY_NAME.get(tidy_name(name))
 
 
+def named_class(name: str) -> str | None:
+    """The class the name decides, whatever category is typed with it; None when the typed one stands.
+
+    A listed relaxant, opioid or neuropathic pain medicine named anywhere in the name, else the
+    listed class of the name said exactly.
+    """
+    tidied = tidy_name(name)
+    words = _words(tidied).split()
+    spans = {" ".join(words[start:end]) for start in range(len(words)) for end in (start + 1, start + 2)}
+    for category, names in _NAMED_ANYWHERE:
+        if spans & names:
+            return category
+    listed = _BY_NAME.get(tidied)
+    return listed.category if listed else None
+
+
 def medicine_category(name: str, typed: str) -> str:
-    """The category to record: a listed relaxant named anywhere in the name, else the listed
-    class of the name, else the category typed."""
+    """The category to record: the class the name decides, else the category typed."""
     if typed not in MEDICATION_CATEGORIES:
         raise ValueError(f"medication category must be one of {', '.join(MEDICATION_CATEGORIES)}; got {typed!r}")
-    tidied = tidy_name(name)
-    if _names_a_relaxant(tidied):
-        return "muscle_relaxant"
-    listed = _BY_NAME.get(tidied)
-    return listed.category if listed else typed
-
-
-def _names_a_relaxant(tidied: str) -> bool:
-    words = tidied.replace("-", " ").replace("/", " ").replace("(", " ").replace(")", " ").split()
-    spans = {" ".join(words[start:end]) for start in range(len(words)) for end in (start + 1, start + 2)}
-    return bool(spans & _RELAXANT_NAMES)
+    return named_class(name) or typed

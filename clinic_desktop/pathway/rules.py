@@ -19,7 +19,6 @@ from clinic_desktop.pathway.actions import (
 from clinic_desktop.pathway.calendar import WorkingCalendar
 from clinic_desktop.pathway.day_words import day_in_words as _day
 from clinic_desktop.pathway.facts import (
-    HEPATIC_IMPAIRMENTS,
     EpisodeFacts,
     MedicationFact,
     OutcomeFact,
@@ -30,6 +29,7 @@ from clinic_desktop.pathway.facts import (
 )
 from clinic_desktop.pathway.improvement import ongoing_evaluation
 from clinic_desktop.pathway.pitfalls import care_checks
+from clinic_desktop.pathway.pitfalls.prescribing import hepatic_warning, relaxant_hepatic_warning
 from clinic_desktop.pathway.timings import PathwayTimings
 
 __all__ = [
@@ -70,7 +70,7 @@ _Item = RequiredAppointment | RequiredReferral | CancelUnbooked | PathwayWarning
 
 def evaluate(facts: EpisodeFacts, timings: PathwayTimings, calendar: WorkingCalendar) -> PathwayActions:
     """The appointments, referrals, warnings and cancellations the episode's facts require."""
-    found = [hepatic_warning(med.id, facts.hepatic_impairment) for med in _relaxants(facts)]
+    found = [relaxant_hepatic_warning(med, facts.hepatic_impairment) for med in _relaxants(facts)]
     risk_runs = _risk_runs(facts.start_back)
     superseded = tuple(
         _start_back_key(first) for first in risk_runs[:-1] if first.risk in _STRATIFIED_REFERRALS
@@ -101,30 +101,6 @@ def evaluate(facts: EpisodeFacts, timings: PathwayTimings, calendar: WorkingCale
         cancel_unbooked=tuple(sorted({item for item in items if isinstance(item, CancelUnbooked)},
                                      key=lambda item: item.key)),
         superseded_escalation_keys=escalations,
-    )
-
-
-def hepatic_warning(medication_id: int, hepatic_impairment: str) -> PathwayWarning | None:
-    """The warning a muscle relaxant needs given the patient's hepatic impairment, if any."""
-    if hepatic_impairment not in HEPATIC_IMPAIRMENTS:
-        raise ValueError(
-            f"hepatic impairment must be one of {', '.join(HEPATIC_IMPAIRMENTS)}; got {hepatic_impairment!r}"
-        )
-    # Cyclobenzaprine: 5 mg start in mild hepatic impairment, not recommended in moderate or
-    # severe (reference/back-pain-stepped-care.txt, "Pharmacological Options"; DESIGN.md rule 2).
-    if hepatic_impairment == "none":
-        return None
-    if hepatic_impairment == "mild":
-        return PathwayWarning(
-            f"hepatic:{medication_id}:caution", "hepatic_impairment", "Mild hepatic impairment: start at 5 mg.", False
-        )
-    # A separate key from the mild caution: impairment found to be worse later must still
-    # raise the warning that needs acknowledging.
-    return PathwayWarning(
-        f"hepatic:{medication_id}:not_recommended",
-        "hepatic_impairment",
-        f"{hepatic_impairment.capitalize()} hepatic impairment: muscle relaxant not recommended.",
-        True,
     )
 
 

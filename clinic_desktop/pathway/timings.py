@@ -24,7 +24,9 @@ class PathwayTimings:
     The source's deadlines are also the latest each timing may be (SOURCE_LIMITS): 2-week review
     by day 14, medication review 21 days after a muscle relaxant starts ("beyond 2–3 weeks" is a
     listed pitfall), early radicular and stratified referrals within 14 days, the 12-week check
-    by day 84, the escalation referral within 14 days, the urgent red-flag referral the same day.
+    by day 84, the escalation referral within 14 days, the urgent red-flag referral the same day,
+    and an opioid's monitoring review within 14 days of its start (the source asks for "close
+    monitoring"; DESIGN.md's 14 days, which the manager may shorten).
     The ongoing evaluation of a low-risk patient not improving is the clinic's 28 days.
     """
 
@@ -35,6 +37,7 @@ class PathwayTimings:
     stratified_referral_days: int = 14
     twelve_week_check_days: int = 84
     escalation_referral_days: int = 14
+    opioid_review_days: int = 14
     # Not a deadline of the source's: "proceed to ongoing evaluation" names no interval, so
     # four weeks is the clinic's, from the visit that found a low-risk patient not improving
     # (pathway/improvement.py); a clinic may make it sooner.

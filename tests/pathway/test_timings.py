@@ -14,6 +14,7 @@ DEFAULTS = {
     "stratified_referral_days": 14,
     "twelve_week_check_days": 84,
     "escalation_referral_days": 14,
+    "opioid_review_days": 14,
     "ongoing_evaluation_days": 28,
 }
 

@@ -7,7 +7,7 @@ one twice (pathway/actions.py). One module a side of care:
 prescribing.py (medicines), advice.py (rest, activity and imaging), plans.py (management plans).
 """
 
-from clinic_desktop.pathway.actions import PathwayWarning, RequiredAppointment
+from clinic_desktop.pathway.actions import CancelUnbooked, PathwayWarning, RequiredAppointment
 from clinic_desktop.pathway.calendar import WorkingCalendar
 from clinic_desktop.pathway.facts import EpisodeFacts
 from clinic_desktop.pathway.pitfalls import advice, plans, prescribing
@@ -15,6 +15,7 @@ from clinic_desktop.pathway.timings import PathwayTimings
 
 
 def care_checks(facts: EpisodeFacts, timings: PathwayTimings,
-                calendar: WorkingCalendar) -> list[PathwayWarning | RequiredAppointment]:
-    """Every pitfall warning and cautionary review the episode's facts call for."""
+                calendar: WorkingCalendar) -> list[PathwayWarning | RequiredAppointment | CancelUnbooked]:
+    """Every pitfall warning and cautionary review the episode's facts call for (and the
+    cancellation of such a review no longer needed)."""
     return [*prescribing.checks(facts, timings, calendar), *advice.checks(facts), *plans.checks(facts)]

@@ -42,6 +42,7 @@ TIMING_WORDS: dict[str, tuple[str, str]] = {
     "stratified_referral_days": ("Physiotherapy / biopsychosocial referral", "after STarT Back medium or high risk"),
     "twelve_week_check_days": ("12-week check", "after first contact"),
     "escalation_referral_days": ("Pain / spinal centre referral", "after a 12-week outcome of not improved"),
+    "opioid_review_days": ("Opioid monitoring review", "after an opioid is started"),
     "ongoing_evaluation_days": ("Ongoing evaluation follow-up",
                                 "after a low-risk patient is found not improving"),
 }
@@ -62,6 +63,7 @@ TIMED_ITEMS: dict[str, tuple[type, tuple[str, ...]]] = {
     "stratified_referral_days": (Referral, ("standard_physiotherapy", "biopsychosocial")),
     "twelve_week_check_days": (Appointment, ("twelve_week_review",)),
     "escalation_referral_days": (Referral, ("pain_spinal_centre",)),
+    "opioid_review_days": (Appointment, ("follow_up",)),
     "ongoing_evaluation_days": (Appointment, ("follow_up",)),
 }
 

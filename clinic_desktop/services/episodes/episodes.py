@@ -7,8 +7,9 @@ clinician and into the change's one audit event.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Sequence
 
 from clinic_desktop.models import (
@@ -27,6 +28,7 @@ from clinic_desktop.models.episodes import (
     SEVERITIES,
 )
 from clinic_desktop.pathway.medicines import medicine_category
+from clinic_desktop.pathway.pitfalls.prescribing import milligrams
 from clinic_desktop.pathway.rules import hepatic_warning
 from clinic_desktop.pathway.start_back import ITEM_COUNT, score_start_back
 from clinic_desktop.services.admin.settings import load_settings
@@ -45,6 +47,7 @@ from clinic_desktop.services.core.errors import (
 from clinic_desktop.services.core.locking import locked_row
 from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.episodes import measures as improvement
+from clinic_desktop.services.episodes import medications as medicines_list
 from clinic_desktop.services.episodes import pathway_sync
 from clinic_desktop.services.episodes.pathway_sync import (
     REFERRAL_LABELS,
@@ -75,10 +78,19 @@ class EpisodeUpdate:
 
 @dataclass(frozen=True)
 class MedicationInput:
+    """A medicine to record. The dose is given structured (amount, unit, frequency: its words are
+    composed from them) or, by a caller without them, as text; a muscle relaxant needs its
+    indication and whether muscle spasm is present (the source gives relaxants for spasm)."""
+
     name: str
     category: str
     dose: str = ""
     started_on: date | None = None  # None: the first contact date
+    dose_amount: Decimal | None = None
+    dose_unit: str | None = None
+    dose_frequency: str | None = None
+    indication: str = ""
+    spasm_present: bool | None = None
 
 
 @service("open_episode")
@@ -151,16 +163,21 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
 
 @service("record_clinical_fact")
 def record_medication(actor, episode_id: int, *, name: str, category: str, started_on: date, dose: str = "",
+                      dose_amount: Decimal | None = None, dose_unit: str | None = None,
+                      dose_frequency: str | None = None, indication: str = "", spasm_present: bool | None = None,
                       acknowledge_warning: bool = False) -> EpisodeUpdate:
-    """A medicine started; a muscle relaxant brings its review and any hepatic warning."""
+    """A medicine started; a muscle relaxant brings its review and any hepatic warning, an opioid
+    its monitoring review, and each the source's cautions (pathway/pitfalls/prescribing.py)."""
     episode_id = validation.record_id(episode_id, "episode")
-    medicine = _medication_input(name, category, dose, started_on)
+    medicine = _medication_input(MedicationInput(name, category, dose, started_on, dose_amount, dose_unit,
+                                                 dose_frequency, indication, spasm_present))
     _yes_no(acknowledge_warning=acknowledge_warning)
     episode = _changeable_episode(episode_id)
     notices = _add_medication(actor, episode, episode.patient, medicine, acknowledge_warning)
     return _finish(actor, episode, "record_medication",
                    f"recorded {medicine.name} started {format_day(medicine.started_on)}", notices,
-                   category=medicine.category, dose=medicine.dose)
+                   category=medicine.category, dose=medicine.dose, indication=medicine.indication,
+                   spasm_present=medicine.spasm_present)
 
 
 @service("record_clinical_fact")
@@ -370,24 +387,45 @@ def _medication_inputs(medications, first_contact_on: date) -> tuple[MedicationI
         given = (medications,)
     if not all(isinstance(item, MedicationInput) for item in given):
         raise ValidationError("Give each medicine with its name, category, dose and start date", field="medications")
-    return tuple(_medication_input(item.name, item.category, item.dose, item.started_on or first_contact_on)
+    return tuple(_medication_input(item if item.started_on else replace(item, started_on=first_contact_on))
                  for item in given)
 
 
-def _medication_input(name, category, dose, started_on) -> MedicationInput:
+def _medication_input(given: MedicationInput) -> MedicationInput:
     """A medicine's details checked and tidied before anything is stored.
 
     The name is kept as typed (spaces tidied); its class comes from the list of medicines
     (pathway/medicines.py), matched in any case or spacing, so a muscle relaxant filed under
-    another category still meets its rules. An unlisted name keeps the category typed.
+    another category still meets its rules. An unlisted name keeps the category typed. A
+    structured dose is stored with its words as the dose; a relaxant needs its indication and
+    the spasm answer, which no other class is asked.
     """
-    name = " ".join(validation.text(name, "name", required="Enter the medicine's name", label="medicine name",
+    name = " ".join(validation.text(given.name, "name", required="Enter the medicine's name", label="medicine name",
                                     max_length=Medication.name.max_length).split())
-    category = validation.choice(category, MEDICATION_CATEGORIES, "category", label="medicine category")
+    category = validation.choice(given.category, MEDICATION_CATEGORIES, "category", label="medicine category")
+    category = medicine_category(name, category)
+    dose = validation.text(given.dose, "dose", max_length=Medication.dose.max_length)
+    structured = medicines_list.checked_dose(given.dose_amount, given.dose_unit, given.dose_frequency)
+    if structured and dose:
+        raise ValidationError("Give the dose as amount, unit and frequency, or as text: not both", field="dose")
+    indication = " ".join(validation.text(given.indication, "indication", label="indication",
+                                          max_length=_INDICATION_LENGTH).split())
+    relaxant = category == "muscle_relaxant"
+    if relaxant:
+        if not indication:
+            raise ValidationError(f"Enter what {name} is for: muscle spasm is the source's indication for a "
+                                  "muscle relaxant", field="indication")
+        validation.yes_no(given.spasm_present, "spasm_present",
+                          question=f"whether muscle spasm is present ({name} is a muscle relaxant)")
+    elif given.spasm_present is not None:
+        raise ValidationError(f"Muscle spasm is asked only for a muscle relaxant, and {name} is not one",
+                              field="spasm_present")
+    amount, unit, frequency = structured or (None, None, None)
     return MedicationInput(
-        name=name, category=medicine_category(name, category),
-        dose=validation.text(dose, "dose", max_length=Medication.dose.max_length),
-        started_on=validation.day(started_on, "started_on", label="date it started"))
+        name=name, category=category, dose=medicines_list.dose_wording(*structured) if structured else dose,
+        started_on=validation.day(given.started_on, "started_on", label="date it started"),
+        dose_amount=amount, dose_unit=unit, dose_frequency=frequency, indication=indication,
+        spasm_present=given.spasm_present if relaxant else None)
 
 
 def _early_outcome_notice(episode: Episode, recorded_on: date) -> list[str]:
@@ -407,10 +445,14 @@ def _add_medication(actor, episode: Episode, patient: Patient, medicine: Medicat
                     acknowledged: bool) -> list[str]:
     """Store a checked medicine; a warning that needs acknowledging stops it unless acknowledged (rule 2)."""
     _check_fact_day(episode, medicine.started_on, "started_on")
-    medication = Medication.create(episode=episode.id, name=medicine.name, category=medicine.category,
-                                   dose=medicine.dose, started_on=medicine.started_on, **_recorded(actor))
+    medication = Medication.create(
+        episode=episode.id, name=medicine.name, category=medicine.category, dose=medicine.dose,
+        started_on=medicine.started_on, dose_amount=medicine.dose_amount, dose_unit=medicine.dose_unit,
+        dose_frequency=medicine.dose_frequency, indication=medicine.indication,
+        spasm_present=medicine.spasm_present, **_recorded(actor))
     relaxant = medicine.category == "muscle_relaxant"
-    warning = hepatic_warning(medication.id, patient.hepatic_impairment) if relaxant else None
+    starting_mg = milligrams(medicine.dose_amount, medicine.dose_unit)
+    warning = hepatic_warning(medication.id, patient.hepatic_impairment, starting_mg) if relaxant else None
     if warning is None or not warning.requires_acknowledgement:
         return []  # a warning needing no acknowledgement is stored by the pathway run
     if not acknowledged:
@@ -456,6 +498,7 @@ def _check_day(day: date, label: str, field: str, not_before: tuple[date, str] |
                               f"{format_day(not_before[0])}", field=field)
 
 
+_INDICATION_LENGTH = 200
 _QUESTIONS = {
     "advised_stay_active": "whether the patient was advised to stay active",
     "advised_no_bed_rest": "whether the patient was advised against bed rest",

@@ -19,6 +19,7 @@ from peewee import JOIN, IntegrityError
 
 from clinic_desktop.models import AuditEvent, Patient, User, database_proxy, is_sqlite
 from clinic_desktop.models.patients import HEPATIC_IMPAIRMENT
+from clinic_desktop.pathway.care_options import NSAID_CONTRAINDICATIONS
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
@@ -29,7 +30,7 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes import pathway_sync
 from clinic_desktop.services.patients.nhs_number import format_nhs_number, normalise_nhs_number
 
-__all__ = ["NAME_MAX_LENGTH", "OLDEST_AGE_YEARS", "SEX_MAX_LENGTH", "TELEPHONE_MAX_LENGTH", "ChangedSinceRead",
+__all__ = ["NAME_MAX_LENGTH", "NSAID_CONTRAINDICATIONS", "OLDEST_AGE_YEARS", "SEX_MAX_LENGTH", "TELEPHONE_MAX_LENGTH", "ChangedSinceRead",
            "PatientRecord", "PossibleDuplicate", "edit_patient", "find_possible_duplicates", "get_patient", "name_key",
            "records_in_order", "register_patient"]
 
@@ -60,6 +61,9 @@ class PatientRecord:
     telephone: str
     hepatic_impairment: str
     updated_at: datetime  # the version an edit form passes back as ``as_read``
+    # Keys of care_options.NSAID_CONTRAINDICATIONS, in its order: an NSAID started despite one
+    # needs acknowledging (pathway/pitfalls/prescribing.py).
+    nsaid_contraindications: tuple[str, ...] = ()
 
 
 class ChangedSinceRead(Conflict):
@@ -86,7 +90,8 @@ def _record(patient: Patient, today: date) -> PatientRecord:
         family_name=patient.family_name, given_name=patient.given_name, display_name=patient.display_name,
         date_of_birth=born, age=today.year - born.year - ((today.month, today.day) < (born.month, born.day)),
         sex=patient.sex, address=patient.address, postcode=patient.postcode, telephone=patient.telephone,
-        hepatic_impairment=patient.hepatic_impairment, updated_at=patient.updated_at)
+        hepatic_impairment=patient.hepatic_impairment, updated_at=patient.updated_at,
+        nsaid_contraindications=pathway_sync.split_lines(patient.nsaid_contraindications))
 
 
 def _describe(record: PatientRecord) -> str:
@@ -154,6 +159,21 @@ def _hepatic_impairment(value) -> str:
     return value
 
 
+def _nsaid_contraindications(value) -> str:
+    """Stored one key a line, in the order care_options lists them, so the same set is always the same text."""
+    if isinstance(value, str):
+        value = [value]
+    try:
+        given = set(value or ())
+    except TypeError:
+        raise ValidationError("List the NSAID contraindications, one for each", field="nsaid_contraindications") from None
+    unknown = sorted(map(repr, given - set(NSAID_CONTRAINDICATIONS)))
+    if unknown:
+        raise ValidationError(f"There is no NSAID contraindication {', '.join(unknown)}: choose from "
+                              f"{', '.join(NSAID_CONTRAINDICATIONS)}", field="nsaid_contraindications")
+    return "\n".join(key for key in NSAID_CONTRAINDICATIONS if key in given)
+
+
 _CLEANERS = {
     "family_name": lambda value, today: _name(value, "family_name", "family name"),
     "given_name": lambda value, today: _name(value, "given_name", "given name"),
@@ -164,7 +184,10 @@ _CLEANERS = {
     "postcode": lambda value, today: _postcode(value),
     "telephone": lambda value, today: _short_text(value, "telephone", "telephone number", TELEPHONE_MAX_LENGTH),
     "hepatic_impairment": lambda value, today: _hepatic_impairment(value),
+    "nsaid_contraindications": lambda value, today: _nsaid_contraindications(value),
 }
+# What changes the warnings of the medicines a patient takes: a change re-runs their open episodes.
+_PRESCRIBING_DETAILS = frozenset({"hepatic_impairment", "nsaid_contraindications"})
 
 
 def name_key(name: str) -> str:
@@ -236,13 +259,13 @@ def _store(patient: Patient, nhs_number: str | None, today: date, only=None) -> 
 
 @service("register_patient")
 def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_number=None, sex=None, address="",
-                     postcode="", telephone="", hepatic_impairment="none",
+                     postcode="", telephone="", hepatic_impairment="none", nsaid_contraindications=(),
                      confirm_not_duplicate=False) -> PatientRecord:
     """Register a new patient; the same NHS number is always refused, the same name and birth date asked about."""
     today = _clinic_today()
     given = dict(family_name=family_name, given_name=given_name, date_of_birth=date_of_birth,
                  nhs_number=nhs_number, sex=sex, address=address, postcode=postcode, telephone=telephone,
-                 hepatic_impairment=hepatic_impairment)
+                 hepatic_impairment=hepatic_impairment, nsaid_contraindications=nsaid_contraindications)
     values = {field: _CLEANERS[field](value, today) for field, value in given.items()}
     same_number = _with_nhs_number(values["nhs_number"], today)
     if same_number:
@@ -262,7 +285,8 @@ def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_numbe
     nhs = f", NHS number {record.nhs_number_display}" if record.nhs_number else ", no NHS number"
     audit.record(actor, "register_patient", Entity.PATIENT, patient.id,
                  f"registered {record.display_name}, born {format_date(record.date_of_birth)}{nhs}",
-                 patient_id=patient.id, confirmed_different_from=[match.id for match in same_person])
+                 patient_id=patient.id, confirmed_different_from=[match.id for match in same_person],
+                 nsaid_contraindications=list(record.nsaid_contraindications))
     return record
 
 
@@ -272,6 +296,14 @@ def _shown(value) -> str | None:
 
 def _quoted(value) -> str:
     return f"'{_shown(value)}'" if value else "(blank)"
+
+
+def _in_words(field: str, value) -> str:
+    """A detail as the audit summary says it: contraindications by their labels."""
+    if field == "nsaid_contraindications":
+        return f"'{', '.join(NSAID_CONTRAINDICATIONS[key] for key in pathway_sync.split_lines(value))}'" if value \
+            else "(none)"
+    return _quoted(value)
 
 
 @service("edit_patient")
@@ -310,8 +342,8 @@ def edit_patient(actor, patient_id: int, *, as_read: datetime | None = None, **c
         patient.updated_at = max(clock.now_utc(), patient.updated_at + timedelta(microseconds=1))
         _store(patient, patient.nhs_number, today,
                only=[*changed, "family_name_key", "given_name_key", "updated_at"])
-    pathway = _resynchronise(actor, patient.id) if "hepatic_impairment" in changed else []
-    described = "; ".join(f"{field.replace('_', ' ')} {_quoted(old)} → {_quoted(new)}"
+    pathway = _resynchronise(actor, patient.id) if _PRESCRIBING_DETAILS & set(changed) else []
+    described = "; ".join(f"{field.replace('_', ' ')} {_in_words(field, old)} → {_in_words(field, new)}"
                           for field, (old, new) in changed.items())
     summary = (f"changed {name_before}'s details: {described}" if changed
                else f"saved {name_before}'s details with no changes")
@@ -344,7 +376,8 @@ def _changed_since(patient: Patient, as_read: datetime, today: date) -> ChangedS
 
 
 def _resynchronise(actor, patient_id: int) -> list[str]:
-    """Re-run the pathway of the patient's open episodes: hepatic impairment changes prescribing warnings."""
+    """Re-run the pathway of the patient's open episodes: hepatic impairment and NSAID contraindications
+    change prescribing warnings, also of medicines started before they were recorded."""
     return list(pathway_sync.synchronise_patient_episodes(actor, patient_id))
 
 

@@ -35,6 +35,7 @@ from clinic_desktop.services.core.clinic_time import format_day, format_time
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.measures import MeasureRecord, episode_measures
+from clinic_desktop.services.episodes.medications import category_words
 from clinic_desktop.services.episodes.pathway_sync import capitalised, split_lines
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
@@ -53,8 +54,6 @@ EVENT_KINDS = (
 )
 _RANK = {kind: rank for rank, kind in enumerate(EVENT_KINDS)}
 _PRESENTATIONS = {"non_specific": "Non-specific low back pain", "radicular": "Radicular pain"}
-_MEDICATION_CATEGORIES = {"nsaid": "NSAID", "topical": "topical analgesic",
-                          "muscle_relaxant": "muscle relaxant", "other": "other"}
 
 
 @dataclass(frozen=True)
@@ -248,7 +247,7 @@ class _Events:
 
     def add_facts(self, record: _Record) -> None:
         for row in record.medications:
-            category = _MEDICATION_CATEGORIES[row.category]
+            category = category_words(row.category)
             detail = f"{category}, {row.dose}" if row.dose else category
             self.day(row.started_on, row.recorded_at, row.episode_id, "medication_started",
                      f"Started {row.name}", self.by(row.recorded_by_id, detail), row.id)

@@ -46,6 +46,7 @@ from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.measures import episode_measures
+from clinic_desktop.services.episodes.medications import category_words
 from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome, split_lines
 from clinic_desktop.services.episodes.plan_records import latest_plan, plan_details
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
@@ -60,12 +61,6 @@ LOGO_MAX_BYTES = 512 * 1024
 _LOGO_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}
 
 _PRESENTATIONS = {"non_specific": "non-specific low back pain", "radicular": "radicular pain"}
-_MEDICATION_CATEGORIES = {
-    "nsaid": "NSAID",
-    "topical": "topical analgesic",
-    "muscle_relaxant": "muscle relaxant",
-    "other": "other",
-}
 _DONE_REFERRAL_STATES = {"sent": "sent", "acknowledged": "acknowledged", "closed": "closed"}
 # The letters that carry the patient-centred management plan: the services that take it on.
 _PLAN_LETTERS = ("standard_physiotherapy", "biopsychosocial")
@@ -202,9 +197,10 @@ def _medication_lines(episode: Episode) -> tuple[str, ...]:
                  .order_by(Medication.started_on, Medication.id))
     lines = []
     for medicine in medicines:
+        # The dose's words are composed from its structured parts when it has them (medications.dose_wording).
         name = " ".join(part for part in (medicine.name.strip(), medicine.dose.strip()) if part)
-        line = (f"{name} ({_MEDICATION_CATEGORIES.get(medicine.category, medicine.category)}), "
-                f"started {day_text(medicine.started_on)}")
+        indication = f" for {medicine.indication}" if medicine.indication else ""
+        line = f"{name} ({category_words(medicine.category)}){indication}, started {day_text(medicine.started_on)}"
         if medicine.stopped_on:
             line += f", stopped {day_text(medicine.stopped_on)}"
         lines.append(line)

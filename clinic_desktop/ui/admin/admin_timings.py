@@ -55,7 +55,8 @@ _MNEMONIC_LABELS = {
     "stratified_referral_days": "P&hysiotherapy / biopsychosocial referral",
     "twelve_week_check_days": "1&2-week check",
     "escalation_referral_days": "Pain / spinal &centre referral",
-    "ongoing_evaluation_days": "&Ongoing evaluation follow-up",
+    "opioid_review_days": "&Opioid monitoring review",
+    "ongoing_evaluation_days": "On&going evaluation follow-up",
 }
 
 

@@ -13,11 +13,9 @@ from html import escape
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -26,56 +24,18 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import AcknowledgementRequired, ServiceError
-from clinic_desktop.services.episodes import episode_records, episodes, medications
-from clinic_desktop.services.episodes.episodes import PRESENTATIONS, SEVERITIES, MedicationInput
+from clinic_desktop.services.episodes import episode_records, episodes
+from clinic_desktop.services.episodes.episodes import PRESENTATIONS, SEVERITIES
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.forms.advice_section import AdviceSection
 from clinic_desktop.ui.forms.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
-from clinic_desktop.ui.forms.medication_form import HepaticCaution, medicine_name_edit
-from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date, scrolled
+from clinic_desktop.ui.forms.medicine_entry import ANALGESIA, AnalgesiaRow, PrescribingCautions
+from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date, scrolled
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.time_format import short_date
 
 PRESENTATION_LABELS = {"non_specific": "N&on-specific low back pain", "radicular": "&Radicular pain"}
 SEVERITY_LABELS = {"mild": "M&ild", "moderate": "Mo&derate", "severe": "Se&vere"}
-# The analgesia first contact offers (reference: "Provide appropriate pain relief").
-ANALGESIA = (
-    ("nsaid", "&NSAID", "e.g. naproxen", "e.g. 500 mg twice daily"),
-    ("topical", "&Topical analgesic", "e.g. ibuprofen gel", "e.g. 3 times daily"),
-    ("muscle_relaxant", "&Muscle relaxant", "e.g. cyclobenzaprine", "e.g. 5 mg at night"),
-)
-
-
-class AnalgesiaRow:
-    """One kind of analgesia: ticked when given, with the medicine's name and dose."""
-
-    def __init__(self, grid: QGridLayout, row: int, category: str, label: str, name_hint: str, dose_hint: str):
-        self.category = category
-        plain = label.replace("&", "")
-        self.given = check_box(label, f"{plain} given")
-        self.name = medicine_name_edit(f"{plain} name", name_hint)
-        self.dose = QLineEdit()
-        self.dose.setPlaceholderText(dose_hint)
-        self.dose.setAccessibleName(f"{plain} dose")
-        for column, widget in enumerate((self.given, self.name, self.dose)):
-            grid.addWidget(widget, row, column)
-        self.given.toggled.connect(self._enable)
-        self._enable(False)
-
-    def _enable(self, given: bool) -> None:
-        self.name.setEnabled(given)
-        self.dose.setEnabled(given)
-
-    def medicine(self) -> MedicationInput | None:
-        if not self.given.isChecked():
-            return None
-        return MedicationInput(self.name.text(), self.category, self.dose.text())
-
-    @property
-    def gives_relaxant(self) -> bool:
-        """Ticked with a muscle relaxant: the relaxant row, or a relaxant named in another (recorded as one)."""
-        return self.given.isChecked() and (
-            self.category == "muscle_relaxant" or medications.category_of(self.name.text()) == "muscle_relaxant")
 
 
 def choice_group(labels: dict[str, str], accessible: str, parent: QWidget) -> tuple[QButtonGroup, QWidget]:
@@ -110,16 +70,13 @@ class FirstContactForm(PathwayForm):
         self.advice = AdviceSection(actor)
 
         analgesia = QGroupBox("Analgesia given")
-        grid = QGridLayout(analgesia)
-        self.analgesia = [AnalgesiaRow(grid, row, *details) for row, details in enumerate(ANALGESIA)]
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
-        self.caution = HepaticCaution()
-        grid.addWidget(self.caution, len(ANALGESIA), 0, 1, 3)
-        self._relaxant_caution = episode_records.prescribing_caution(actor, patient_id, "muscle_relaxant")
+        column = QVBoxLayout(analgesia)
+        self.analgesia = [AnalgesiaRow(column, *details) for details in ANALGESIA]
+        self.caution = PrescribingCautions()
+        column.addWidget(self.caution)
         for row in self.analgesia:
             row.given.toggled.connect(self._show_caution)
-            row.name.textChanged.connect(self._show_caution)
+            row.fields.changed.connect(self._show_caution)
 
         self.presentation, presentation_box = choice_group(
             {code: PRESENTATION_LABELS[code] for code in PRESENTATIONS}, "Presentation", self)
@@ -160,8 +117,11 @@ class FirstContactForm(PathwayForm):
         self.setMinimumWidth(900)
 
     def _show_caution(self) -> None:
-        relaxant = any(row.gives_relaxant for row in self.analgesia)
-        self.caution.show_caution(self._relaxant_caution if relaxant else None)
+        """Every warning the ticked medicines would bring, as the save will word them."""
+        given = [(row.category, row.fields.caution_query()) for row in self.analgesia if row.given.isChecked()]
+        (Op(self, lambda: tuple(caution for category, query in given for caution in
+                                episode_records.prescribing_caution(self.actor, self.patient.id, category, **query)))
+         .success(self.caution.show_cautions).failure(self.refuse).run())
 
     def save(self) -> None:
         presentation, severity = chosen(self.presentation), chosen(self.severity)
@@ -182,14 +142,8 @@ class FirstContactForm(PathwayForm):
     def on_refused(self, error: ServiceError) -> None:
         self.advice.point_to(getattr(error, "field", None))
         if isinstance(error, AcknowledgementRequired):
-            # The impairment on record may have changed since the form opened: show what applies now.
-            (Op(self, lambda: episode_records.prescribing_caution(self.actor, self.patient.id, "muscle_relaxant"))
-             .success(self._caution_now).failure(self.refuse).run())
+            self._show_caution()  # the impairment on record may have changed since the form opened
         super().on_refused(error)
-
-    def _caution_now(self, caution: episode_records.PrescribingCaution | None) -> None:
-        self._relaxant_caution = caution
-        self._show_caution()
 
 
 def _group(title: str, *widgets: QWidget) -> QGroupBox:
@@ -214,11 +168,16 @@ def for_screenshot(actor, settings, hub) -> QWidget:
     form = FirstContactForm(actor, settings, record.patient_id)
     for field, question in form.advice.questions.items():
         question.set_answer(field not in ("bed_rest_advised", "resources_online", "massage_advised"))
-    nsaid, _, relaxant = form.analgesia
-    for row, name, dose in ((nsaid, "naproxen", "500 mg twice daily"), (relaxant, "cyclobenzaprine", "5 mg at night")):
+    nsaid, _, relaxant, _, _ = form.analgesia
+    for row, name, amount, frequency in ((nsaid, "naproxen", 500, "twice_daily"),
+                                         (relaxant, "cyclobenzaprine", 5, "at_night")):
         row.given.setChecked(True)
-        row.name.setText(name)
-        row.dose.setText(dose)
+        row.fields.name.setText(name)
+        row.fields.amount.setValue(amount)
+        row.fields.unit.setCurrentIndex(row.fields.unit.findData("mg"))
+        row.fields.frequency.setCurrentIndex(row.fields.frequency.findData(frequency))
+    relaxant.fields.indication.setText("muscle spasm")
+    relaxant.fields.spasm.yes.setChecked(True)
     form.presentation.button(1).setChecked(True)
     form.severity.button(1).setChecked(True)
     form.radicular.severe_pain.setChecked(True)

@@ -1,12 +1,14 @@
-"""Starting, stopping and keeping on an episode's medicines, with the hepatic warning shown before saving.
+"""Starting, stopping and keeping on an episode's medicines, with every warning shown before saving.
 
 A muscle relaxant meeting hepatic impairment on record brings a warning (DESIGN.md rule 2):
-mild, a caution to start at 5 mg; moderate or severe, "not recommended", which the
-clinician must acknowledge before it can be recorded. The name completes from the clinic's
-list of medicines, and a listed name sets its own category (a relaxant is a relaxant however
-it is filed), so the warning shows as soon as the medicine is named, worded as the core
-words it, and nothing is a surprise at Save. A relaxant still running past its review is
-stopped or, with a reason, kept on.
+mild, a caution to start at 5 mg (acknowledged to start above it); moderate or severe, "not
+recommended", which the clinician must acknowledge before it can be recorded. A relaxant
+without spasm, an NSAID against a recorded contraindication and an opioid bring the source's
+cautions too (medicine_entry.py shows them). The name completes from the clinic's list of
+medicines, and a listed name sets its own category (a relaxant or opioid is one however it
+is filed), so the warnings show as soon as the medicine is named and dosed, worded as the
+core words them, and nothing is a surprise at Save. A relaxant still running past its
+review is stopped or, with a reason, kept on.
 """
 from __future__ import annotations
 
@@ -14,14 +16,11 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -33,78 +32,19 @@ from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import AcknowledgementRequired, ServiceError
 from clinic_desktop.services.episodes import episode_records, episodes, medications
-from clinic_desktop.services.episodes.episode_records import EpisodeRecord, MedicationRecord, PrescribingCaution
+from clinic_desktop.services.episodes.episode_records import EpisodeRecord
 from clinic_desktop.services.patients import patients
-from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date, stacked
+from clinic_desktop.ui.forms.medicine_entry import (
+    CATEGORY_LABELS,
+    MedicineFields,
+    PrescribingCautions,
+    category_combo,
+    medicine_text,
+)
+from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
+from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import short_date
-
-CATEGORY_LABELS = {"nsaid": "NSAID", "topical": "Topical analgesic", "muscle_relaxant": "Muscle relaxant",
-                   "other": "Other"}
-
-
-class HepaticCaution(QWidget):
-    """The hepatic warning for a medicine about to be recorded, and its acknowledgement if required."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.text = QLabel()
-        self.text.setObjectName("hepaticCaution")
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setAccessibleName("Hepatic warning")
-        self.acknowledge = check_box("I have considered this warning and prescribe it any&way",
-                                     "Acknowledge the hepatic warning")
-        stacked(self, self.text, self.acknowledge)
-        self._caution: PrescribingCaution | None = None
-        self.show_caution(None)
-
-    def show_caution(self, caution: PrescribingCaution | None) -> None:
-        self._caution = caution
-        if caution is None:
-            self.acknowledge.setChecked(False)
-            self.hide()
-            return
-        needs = caution.requires_acknowledgement
-        self.text.setText(f"⚠ {caution.message}" + (" Acknowledge it to record this medicine." if needs else ""))
-        self.text.setStyleSheet(banner_style("hepaticCaution", "urgent" if needs else "info"))
-        self.acknowledge.setVisible(needs)
-        if not needs:
-            self.acknowledge.setChecked(False)
-        self.show()
-
-    @property
-    def acknowledged(self) -> bool:
-        return self._caution is not None and self._caution.requires_acknowledgement and self.acknowledge.isChecked()
-
-
-def category_combo(accessible_name: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setPlaceholderText("Choose…")
-    for code, label in CATEGORY_LABELS.items():
-        combo.addItem(label, code)
-    combo.setCurrentIndex(-1)
-    combo.setAccessibleName(accessible_name)
-    return combo
-
-
-def medicine_name_edit(accessible_name: str, hint: str) -> QLineEdit:
-    """A medicine's name, completing from the clinic's list of medicines as it is typed."""
-    edit = QLineEdit()
-    edit.setAccessibleName(accessible_name)
-    edit.setPlaceholderText(hint)
-    completer = QCompleter(list(medications.listed_medicine_names()), edit)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    edit.setCompleter(completer)
-    return edit
-
-
-def medicine_text(medicine: MedicationRecord) -> str:
-    dose = f" {medicine.dose}" if medicine.dose else ""
-    return (f"{medicine.name}{dose} — {CATEGORY_LABELS[medicine.category]}, "
-            f"since {short_date(medicine.started_on)}")
 
 
 class MedicationForm(PathwayForm):
@@ -115,21 +55,18 @@ class MedicationForm(PathwayForm):
         self.episode: EpisodeRecord = episode_records.get_episode(actor, episode_id)
         hepatic = patients.get_patient(actor, self.episode.patient_id).hepatic_impairment
         first = self.episode.first_contact_on
-        self.name = medicine_name_edit("Medicine name", "e.g. cyclobenzaprine")
+        self.medicine = MedicineFields("Medicine", "e.g. cyclobenzaprine", self)
+        self.name = self.medicine.name
         self.category = category_combo("Medicine category")
-        self.dose = QLineEdit()
-        self.dose.setAccessibleName("Dose")
-        self.dose.setPlaceholderText("e.g. 5 mg at night")
         self.started_on = self.date_edit("Date it started", earliest=first)
-        self.caution = HepaticCaution()
-        self.category.currentIndexChanged.connect(self._show_caution)
+        self.caution = PrescribingCautions()
+        self.category.currentIndexChanged.connect(lambda _: self.medicine.set_category(self.category.currentData()))
         self.name.textChanged.connect(self._category_from_name)
+        self.medicine.changed.connect(self._show_caution)
         self.keep_dialog: QInputDialog | None = None
 
         start = QFormLayout()
-        start.addRow("&Name", self.name)
-        start.addRow("&Category", self.category)
-        start.addRow("&Dose", self.dose)
+        self.medicine.add_rows(start, [("&Category", self.category)])
         start.addRow("S&tarted", self.started_on)
         start.addRow(self.caution)
         start_group = QGroupBox("Start a medicine")
@@ -195,19 +132,23 @@ class MedicationForm(PathwayForm):
     def _show_caution(self) -> None:
         code = self.category.currentData()
         if code is None:
-            self.caution.show_caution(None)
+            self.caution.show_cautions(())
             return
-        (Op(self, lambda: episode_records.prescribing_caution(self.actor, self.episode.patient_id, code))
-         .success(self.caution.show_caution).failure(self.refuse).run())
+        query = self.medicine.caution_query()
+        (Op(self, lambda: episode_records.prescribing_caution(self.actor, self.episode.patient_id, code, **query))
+         .success(self.caution.show_cautions).failure(self.refuse).run())
 
     def save(self) -> None:
-        if self.category.currentData() is None:
+        code = self.category.currentData()
+        if code is None:
             self.refuse("Choose the medicine's category")
             return
+        medicine = self.medicine.medicine(code, qdate_to_date(self.started_on))
         self.run_save(lambda: episodes.record_medication(
-            self.actor, self.episode.id, name=self.name.text(), category=self.category.currentData(),
-            dose=self.dose.text(), started_on=qdate_to_date(self.started_on),
-            acknowledge_warning=self.caution.acknowledged))
+            self.actor, self.episode.id, name=medicine.name, category=medicine.category,
+            started_on=medicine.started_on, dose_amount=medicine.dose_amount, dose_unit=medicine.dose_unit,
+            dose_frequency=medicine.dose_frequency, indication=medicine.indication,
+            spasm_present=medicine.spasm_present, acknowledge_warning=self.caution.acknowledged))
 
     def stop_selected(self) -> None:
         item = self.current.currentItem()
@@ -255,10 +196,13 @@ class MedicationForm(PathwayForm):
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:
-    """A muscle relaxant being added for a patient whose liver makes it a caution."""
+    """A muscle relaxant at 10 mg being added for a patient whose liver makes it a caution."""
     episode = demo_episode(actor, lambda record, patient: patient.hepatic_impairment != "none")
     form = MedicationForm(actor, settings, episode.id)
     form.name.setText("cyclobenzaprine")
-    form.dose.setText("5 mg at night")
-    form.category.setCurrentIndex(list(CATEGORY_LABELS).index("muscle_relaxant"))
+    form.medicine.amount.setValue(10)
+    form.medicine.unit.setCurrentIndex(form.medicine.unit.findData("mg"))
+    form.medicine.frequency.setCurrentIndex(form.medicine.frequency.findData("at_night"))
+    form.medicine.indication.setText("muscle spasm after lifting")
+    form.medicine.spasm.yes.setChecked(True)
     return form

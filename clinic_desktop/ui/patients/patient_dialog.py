@@ -13,6 +13,7 @@ from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -31,6 +32,7 @@ from clinic_desktop.services.patients import patient_search, patients
 from clinic_desktop.services.patients.nhs_number import format_nhs_number, normalise_nhs_number
 from clinic_desktop.services.patients.patients import (
     HEPATIC_IMPAIRMENT,
+    NSAID_CONTRAINDICATIONS,
     ChangedSinceRead,
     PatientRecord,
     PossibleDuplicate,
@@ -105,6 +107,7 @@ class PatientDialog(QDialog):
         self.telephone = QLineEdit()
         self.hepatic_impairment = _combo(tuple((value, HEPATIC_LABELS.get(value, value.capitalize()))
                                                for value in HEPATIC_IMPAIRMENT))
+        self.nsaid_contraindications = ContraindicationChecks()
         self.notes: dict[str, FieldNote] = {}
         form = QFormLayout()
         for label, field, name in (("&Family name", self.family_name, "family_name"),
@@ -113,9 +116,13 @@ class PatientDialog(QDialog):
                                    ("&NHS number", self.nhs_number, "nhs_number"), ("&Sex", self.sex, "sex"),
                                    ("&Address", self.address, "address"), ("&Postcode", self.postcode, "postcode"),
                                    ("&Telephone", self.telephone, "telephone"),
-                                   ("&Hepatic impairment", self.hepatic_impairment, "hepatic_impairment")):
+                                   ("&Hepatic impairment", self.hepatic_impairment, "hepatic_impairment"),
+                                   ("NSAID contra&indications", self.nsaid_contraindications,
+                                    "nsaid_contraindications")):
             self._add_row(form, label, field, name)
         self.notes["hepatic_impairment"].show_hint("Changes the warnings given when a muscle relaxant is started.")
+        self.notes["nsaid_contraindications"].show_hint("An NSAID for a patient with any of these needs a "
+                                                        "warning acknowledged, also one already taken.")
         self.duplicates = DuplicatePanel(register_mode=not editing)
         self.duplicates.open_requested.connect(self._open_match)
         self.message = lay_out_form_dialog(self, intro, form, "Save changes" if editing else "&Register", self.save)
@@ -152,13 +159,15 @@ class PatientDialog(QDialog):
         self.postcode.setText(record.postcode)
         self.telephone.setText(record.telephone)
         _choose(self.hepatic_impairment, record.hepatic_impairment)
+        self.nsaid_contraindications.set_keys(record.nsaid_contraindications)
 
     def _form_state(self) -> dict:
         """What each field shows, to tell the details the user changed from those left as opened."""
         return dict(family_name=self.family_name.text(), given_name=self.given_name.text(),
                     date_of_birth=self.date_of_birth.text(), nhs_number=self.nhs_number.text(),
                     sex=self.sex.currentData(), address=self.address.toPlainText(), postcode=self.postcode.text(),
-                    telephone=self.telephone.text(), hepatic_impairment=self.hepatic_impairment.currentData())
+                    telephone=self.telephone.text(), hepatic_impairment=self.hepatic_impairment.currentData(),
+                    nsaid_contraindications=self.nsaid_contraindications.keys())
 
     def _connect_checks(self) -> None:
         for name, field in (("family_name", self.family_name), ("given_name", self.given_name)):
@@ -266,7 +275,8 @@ class PatientDialog(QDialog):
             return None
         return dict(family_name=family, given_name=given, date_of_birth=born, nhs_number=number,
                     sex=self.sex.currentData() or None, address=self.address.toPlainText(), postcode=self.postcode.text(),
-                    telephone=self.telephone.text(), hepatic_impairment=self.hepatic_impairment.currentData())
+                    telephone=self.telephone.text(), hepatic_impairment=self.hepatic_impairment.currentData(),
+                    nsaid_contraindications=self.nsaid_contraindications.keys())
 
     def save(self) -> None:
         values = self._values()
@@ -328,7 +338,9 @@ class PatientDialog(QDialog):
 
     def _show_in_field(self, name: str, shown) -> None:
         field = self._field(name)
-        if isinstance(field, QComboBox):
+        if isinstance(field, ContraindicationChecks):
+            field.set_keys(shown)
+        elif isinstance(field, QComboBox):
             _choose(field, shown)
         elif isinstance(field, QPlainTextEdit):
             field.setPlainText(shown)
@@ -337,6 +349,8 @@ class PatientDialog(QDialog):
 
     def _stored_text(self, name: str, shown) -> str:
         field = self._field(name)
+        if isinstance(field, ContraindicationChecks):
+            return f"'{', '.join(NSAID_CONTRAINDICATIONS[key] for key in shown)}'" if shown else "(none)"
         if isinstance(field, QComboBox):
             return field.itemText(field.findData(shown))
         return f"'{', '.join(shown.splitlines())}'" if shown else "(blank)"
@@ -347,6 +361,30 @@ class PatientDialog(QDialog):
     def _open_match(self, patient_id: int) -> None:
         self.patient_requested.emit(patient_id)
         self.reject()
+
+
+class ContraindicationChecks(QWidget):
+    """The NSAID contraindications, each ticked or not; nothing ticked means none is known."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        self.boxes: dict[str, QCheckBox] = {}
+        for key, label in NSAID_CONTRAINDICATIONS.items():
+            box = QCheckBox(label)
+            box.setAccessibleName(f"NSAID contraindication: {label}")
+            column.addWidget(box)
+            self.boxes[key] = box
+        self.setFocusProxy(self.boxes[next(iter(self.boxes))])
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(key for key, box in self.boxes.items() if box.isChecked())
+
+    def set_keys(self, keys) -> None:
+        for key, box in self.boxes.items():
+            box.setChecked(key in keys)
 
 
 def _combo(choices) -> QComboBox:
@@ -365,7 +403,8 @@ def _choose(combo: QComboBox, value: str) -> None:
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:
-    """Registering someone with the name and birth date of a registered patient: the warning shows."""
+    """Registering someone with the name and birth date of a registered patient: the warning shows;
+    an NSAID contraindication is ticked."""
     dialog = PatientDialog(actor, settings)
     for letter in "smbjwhrtcpgdlkn":
         found = patient_search.search_patients(actor, letter, limit=1)
@@ -377,5 +416,6 @@ def for_screenshot(actor, settings, hub) -> QWidget:
             dialog._check_date_of_birth(finished=True)
             dialog.check_duplicates()
             break
+    dialog.nsaid_contraindications.set_keys(("gi_bleed_or_ulcer",))
     dialog.resize(600, dialog.sizeHint().height())
     return dialog

@@ -194,6 +194,10 @@ class PatientView(QWidget):
             self._add_chip("hepaticAlert", f"⚠ Hepatic impairment: {severity}",
                            "urgent" if caution and caution.requires_acknowledgement else "info",
                            f"Muscle relaxants: {caution.message}" if caution else "")
+        contraindications = self._patient.nsaid_contraindications
+        if contraindications:
+            self._add_chip("nsaidAlert", "⚠ NSAID contraindicated", "info",
+                           "\n".join(patients.NSAID_CONTRAINDICATIONS[key] for key in contraindications))
         warnings = episode.open_warnings if episode else ()
         needing = [warning for warning in warnings if warning.requires_acknowledgement]
         if needing:
@@ -221,8 +225,9 @@ class PatientView(QWidget):
          .failure(lambda error: self._episode_unread(span, error)).run())
 
     def _read_episode(self, span: EpisodeSpan | None) -> _EpisodeRead:
-        caution = (episode_records.prescribing_caution(self._actor, self.patient_id, "muscle_relaxant")
-                   if self._patient.hepatic_impairment != "none" else None)
+        cautions = (episode_records.prescribing_caution(self._actor, self.patient_id, "muscle_relaxant")
+                    if self._patient.hepatic_impairment != "none" else ())
+        caution = cautions[0] if cautions else None  # a relaxant's only caution, asked with no dose nor spasm
         if span is None:
             return _EpisodeRead(caution=caution)
         return _EpisodeRead(episode_records.get_episode(self._actor, span.episode_id),

@@ -140,6 +140,16 @@ def test_a_timing_added_since_the_clinic_saved_takes_its_packaged_default(staff)
     assert load_pathway_timings().two_week_review_days == 10
 
 
+def test_timings_saved_before_a_timing_existed_take_its_packaged_value(staff):
+    before_opioids = {name: days for name, days in asdict(PathwayTimings()).items() if name != "opioid_review_days"}
+    ClinicSetting.create(name=pathway_settings.TIMINGS_SETTING,
+                         value=json.dumps({**before_opioids, "medication_review_days": 14}))
+    timings = load_pathway_timings()
+    assert (timings.opioid_review_days, timings.medication_review_days) == (14, 14)
+    assert update_pathway_timings(staff.manager, opioid_review_days=7).changed == ("opioid_review_days",)
+    assert current_timings(staff.manager).timings.opioid_review_days == 7
+
+
 def test_a_closure_day_preview_counts_deadlines_newly_overdue_only(staff):
     with frozen_at(THURSDAY):
         first_seen(staff, "Early")  # 2-week review due Thu 10 Dec
@@ -248,7 +258,8 @@ def test_only_a_manager_changes_pathway_timings(staff, who):
 _MONDAY = date(2026, 3, 2)
 _BEFORE_STRATIFICATION = EpisodeFacts(
     first_contact_on=_MONDAY, discharged_on=None, hepatic_impairment="none",
-    medications=(MedicationFact(1, "muscle_relaxant", "cyclobenzaprine", _MONDAY, None),),
+    medications=(MedicationFact(1, "muscle_relaxant", "cyclobenzaprine", _MONDAY, None),
+                 MedicationFact(2, "opioid", "codeine", _MONDAY, None)),
     radicular=(RadicularFact(1, _MONDAY, True, False),),
     red_flags=(RedFlagFact(1, _MONDAY, ("saddle anaesthesia",)),))
 _AFTER_OUTCOME = EpisodeFacts(

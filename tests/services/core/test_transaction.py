@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 import psycopg2
 import pytest
 from database_fixtures import PASSWORD
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.models import (
     Appointment,
@@ -271,7 +272,7 @@ DISCHARGING = ("UPDATE episode SET status = 'discharged', discharged_on = %s, di
 
 @ON_POSTGRES
 def test_two_clinicians_acknowledging_one_warning_at_once_acknowledge_it_once(staff, postgres_url):
-    open_episode(staff, "mild", [episodes.MedicationInput("baclofen", "muscle_relaxant")])
+    open_episode(staff, "mild", [episodes.MedicationInput("baclofen", "muscle_relaxant", **FOR_SPASM)])
     (warning,) = PathwayWarning.select()
     acknowledging = "UPDATE pathway_warning SET acknowledged_by_id = %s, acknowledged_at = now() WHERE id = %s"
     with (another_workstation_committing_soon(postgres_url, acknowledging, (staff.clinician.user_id, warning.id)),

@@ -32,6 +32,7 @@ STRATIFIED_REFERRAL_DAYS = 14
 TWELVE_WEEK_CHECK_DAYS = 84  # "Review no later than 12 weeks"
 ESCALATION_DAYS = 14
 RED_FLAG_DAYS = 0  # same day
+OPIOID_REVIEW_DAYS = 14  # opioids "with close monitoring": DESIGN.md's 14 days
 REFERRAL_KIND_DAYS = {
     "standard_physiotherapy": STRATIFIED_REFERRAL_DAYS,
     "biopsychosocial": STRATIFIED_REFERRAL_DAYS,
@@ -117,6 +118,8 @@ def _latest_allowed(row, what: str, settings: ClinicSettings) -> date | None:
     key = row.pathway_key or ""
     name, _, fact_id = key.partition(":")
     if what == "appointment":
+        if row.kind == "follow_up" and name == "opioid_review":
+            return Medication.get_by_id(int(fact_id)).started_on + timedelta(days=OPIOID_REVIEW_DAYS)
         if row.kind == "follow_up":
             return None  # a person chose its date
         if row.kind == "medication_review" and fact_id:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from database_fixtures import PASSWORD
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.models import Appointment, AuditEvent, Episode, Medication, PathwayWarning, Referral
 from clinic_desktop.services.admin import users
@@ -190,8 +191,10 @@ def test_a_booked_visit_still_to_come_is_kept_or_cancelled(staff):
 
 
 def test_a_muscle_relaxant_still_running_is_stopped_or_continued_at_discharge(staff):
-    stopped_episode = opened(staff, medications=[MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg")])
-    continued_episode = opened(staff, "Bryn", medications=[MedicationInput("diazepam", "muscle_relaxant", "2 mg")])
+    stopped_episode = opened(staff, medications=[
+        MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg", **FOR_SPASM)])
+    continued_episode = opened(staff, "Bryn", medications=[
+        MedicationInput("diazepam", "muscle_relaxant", "2 mg", **FOR_SPASM)])
     with frozen_at(datetime(2026, 12, 21, 9, tzinfo=timezone.utc)):
         day = date(2026, 12, 21)
         stop = items(staff, stopped_episode)["relaxant_to_review"]

@@ -3,6 +3,7 @@ import json
 from datetime import date, datetime, timezone
 
 import pytest
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.models import (
     Appointment,
@@ -28,7 +29,7 @@ from clinic_desktop.services.episodes.episodes import MedicationInput
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 FIRST_CONTACT = date(2026, 11, 26)  # a Thursday
 LOW, MEDIUM, HIGH = (0, 0, 0, 0, 0, 0, 0, 0, 0), (1, 1, 1, 1, 0, 0, 0, 0, 0), (1, 1, 1, 1, 1, 1, 1, 1, 4)
-RELAXANT = MedicationInput("cyclobenzaprine", "muscle_relaxant", "10 mg at night")
+RELAXANT = MedicationInput("cyclobenzaprine", "muscle_relaxant", "10 mg at night", **FOR_SPASM)
 
 
 CLINIC_TIME = NOW  # every test here runs at this moment (tests/conftest.py: clinic_clock)
@@ -98,7 +99,7 @@ def test_stopping_the_relaxant_cancels_its_unbooked_review(staff):
 def test_mild_hepatic_impairment_warns_to_start_at_5_mg(staff):
     update = open_for(staff, register(hepatic="mild"))
     relaxant = episodes.record_medication(staff.clinician, update.episode_id, name="cyclobenzaprine",
-                                          category="muscle_relaxant", started_on=date(2026, 11, 30))
+                                          category="muscle_relaxant", started_on=date(2026, 11, 30), **FOR_SPASM)
     assert "Mild hepatic impairment: start at 5 mg." in relaxant.notices
     warning = PathwayWarning.get(PathwayWarning.episode == update.episode_id)
     assert (warning.requires_acknowledgement, warning.acknowledged_at) == (False, None)
@@ -108,7 +109,7 @@ def test_moderate_hepatic_impairment_needs_acknowledgement_and_stores_nothing_wi
     update = open_for(staff, register(hepatic="moderate"))
     with pytest.raises(AcknowledgementRequired) as refused:
         episodes.record_medication(staff.clinician, update.episode_id, name="cyclobenzaprine",
-                                   category="muscle_relaxant", started_on=date(2026, 11, 30))
+                                   category="muscle_relaxant", started_on=date(2026, 11, 30), **FOR_SPASM)
     assert str(refused.value) == ("Moderate hepatic impairment: muscle relaxant not recommended. "
                                   "Acknowledge to proceed.")
     assert Medication.select().count() == 0
@@ -384,7 +385,7 @@ def test_the_episode_shows_its_latest_start_back_and_its_medications(staff):
 def test_a_relaxant_typed_as_other_is_stored_as_a_muscle_relaxant_with_its_review(staff):
     update = open_for(staff)
     recorded = episodes.record_medication(staff.clinician, update.episode_id, name="  Methocarbamol ",
-                                          category="other", started_on=date(2026, 11, 30))
+                                          category="other", started_on=date(2026, 11, 30), **FOR_SPASM)
     medication = Medication.get(Medication.episode == update.episode_id)
     assert (medication.name, medication.category) == ("Methocarbamol", "muscle_relaxant")
     assert "Medication review to book, due by Mon 21 Dec 2026" in recorded.notices
@@ -394,7 +395,7 @@ def test_a_relaxant_typed_as_other_still_needs_the_hepatic_warning_acknowledged(
     update = open_for(staff, register(hepatic="severe"))
     with pytest.raises(AcknowledgementRequired, match="muscle relaxant not recommended"):
         episodes.record_medication(staff.clinician, update.episode_id, name="Diazepam 2 mg", category="other",
-                                   started_on=date(2026, 11, 30))
+                                   started_on=date(2026, 11, 30), **FOR_SPASM)
     assert Medication.select().count() == 0
 
 
@@ -407,7 +408,7 @@ def test_an_unlisted_medicine_keeps_the_category_typed(staff):
 
 def relaxant_started(staff, started_on=FIRST_CONTACT):
     update = open_for(staff, medications=[MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg",
-                                                          started_on)])
+                                                          started_on, **FOR_SPASM)])
     return update, Medication.get(Medication.episode == update.episode_id).id
 
 

@@ -10,6 +10,7 @@ started and before the last such decision. The other decisions (early STarT Back
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.models import AuditEvent, Episode, Medication, Patient
 from clinic_desktop.services.core.errors import ValidationError
@@ -33,7 +34,7 @@ def episode_id(staff):
     return episodes.open_episode(staff.clinician, patient.id, first_contact_on=FIRST_CONTACT,
                                  presentation="non_specific", severity="moderate",
                                  medications=[MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg",
-                                                              FIRST_CONTACT)]).episode_id
+                                                              FIRST_CONTACT, **FOR_SPASM)]).episode_id
 
 
 def relaxant_of(episode_id):

@@ -1,7 +1,9 @@
 """Reconciling the pathway rules with the stored record: by key, once, never re-raising."""
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pytest
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.models import (
     Appointment,
@@ -56,14 +58,16 @@ def stratify(staff, episode_id, answers, on):
 def test_load_facts_reads_every_fact_from_the_rows(staff, patient):
     update = episodes.open_episode(
         staff.clinician, patient.id, first_contact_on=FIRST_CONTACT, presentation="radicular", severity="severe",
-        medications=[MedicationInput("cyclobenzaprine", "muscle_relaxant")], severe_radicular_pain=True,
+        medications=[MedicationInput("cyclobenzaprine", "muscle_relaxant", dose_amount=Decimal("7.5"), dose_unit="mg",
+                                     dose_frequency="at_night", **FOR_SPASM)], severe_radicular_pain=True,
         red_flags=["suspected cauda equina", "urinary retention"])
     stratify(staff, update.episode_id, MEDIUM, date(2026, 12, 1))
     episodes.record_twelve_week_outcome(staff.clinician, update.episode_id, recorded_on=date(2026, 12, 2),
                                         improved=False)
     facts = pathway_sync.load_facts(Episode.get_by_id(update.episode_id))
     (medication,) = facts.medications
-    assert medication == MedicationFact(medication.id, "muscle_relaxant", "cyclobenzaprine", FIRST_CONTACT, None)
+    assert medication == MedicationFact(medication.id, "muscle_relaxant", "cyclobenzaprine", FIRST_CONTACT, None,
+                                        Decimal("7.5"), "mg", True)
     assert [fact.flags for fact in facts.red_flags] == [("suspected cauda equina", "urinary retention")]
     assert facts.radicular == (RadicularFact(facts.radicular[0].id, FIRST_CONTACT, True, False),)
     assert facts.start_back == (StartBackFact(facts.start_back[0].id, date(2026, 12, 1), "medium"),)
@@ -141,7 +145,7 @@ def test_the_signed_referral_warning_is_raised_once(staff, episode_id):
 
 def test_hepatic_impairment_found_later_warns_on_every_open_episode(staff, patient, episode_id):
     episodes.record_medication(staff.clinician, episode_id, name="cyclobenzaprine", category="muscle_relaxant",
-                               started_on=date(2026, 12, 1))
+                               started_on=date(2026, 12, 1), **FOR_SPASM)
     Patient.update(hepatic_impairment="moderate").where(Patient.id == patient.id).execute()
     notices = pathway_sync.synchronise_patient_episodes(staff.clinician, patient.id)
     assert notices == ["Moderate hepatic impairment: muscle relaxant not recommended."]

@@ -29,6 +29,7 @@ from database_fixtures import PASSWORD, empty_postgres, make_staff, open_test_da
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from relaxant_answers import FOR_SPASM
 from safety_net_truth import RELAXANT_NAMES, deadline_faults, open_obligations, unanswered_facts
 
 from clinic_desktop.models import (
@@ -66,7 +67,7 @@ START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 09:00
 JOB = Actor(user_id=None, username="audit-check", full_name="Audit check", role=COMMAND_LINE)
 MEDICINES = (("ibuprofen", "nsaid"), ("diclofenac gel", "topical"), ("cyclobenzaprine", "muscle_relaxant"),
              ("diazepam", "muscle_relaxant"), ("paracetamol", "other"), ("methocarbamol", "other"),
-             ("baclofen", "other"))
+             ("baclofen", "other"), ("co-codamol 30/500", "other"), ("tramadol", "opioid"))
 CANCEL_REASONS = ("Not needed", "No longer needed", "Red flags excluded on examination")
 RELAXANTS = tuple(medicine for medicine in MEDICINES if medicine[0] in RELAXANT_NAMES)
 KEEP_REASONS = ("", "Still in spasm, reviewed today", "Sleeping badly without it")
@@ -76,7 +77,7 @@ START_BACK = {"low": (0, 0, 0, 0, 0, 0, 0, 0, 0), "medium": (1, 1, 1, 1, 0, 0, 0
 TIMINGS = tuple(pathway_settings.TIMING_WORDS)
 SOURCE_TIMINGS = {"two_week_review_days": 14, "medication_review_days": 21, "early_radicular_referral_days": 14,
                   "red_flag_referral_days": 0, "stratified_referral_days": 14, "twelve_week_check_days": 84,
-                  "escalation_referral_days": 14, "ongoing_evaluation_days": 28}
+                  "escalation_referral_days": 14, "opioid_review_days": 14, "ongoing_evaluation_days": 28}
 
 EXAMPLES = int(os.environ.get("SAFETY_NET_EXAMPLES", "25"))
 STEPS = int(os.environ.get("SAFETY_NET_STEPS", "30"))
@@ -94,6 +95,11 @@ pick = st.integers(0, 40)  # an index into whatever rows exist (modulo their num
 anyone = st.integers(0, 3)  # manager, receptionist, clinician, other clinician
 mostly_clinicians = st.sampled_from((2, 2, 3, 3, 0, 1))
 in_episode = st.integers(-3, 103)  # a fact's day, in percent of the episode so far (<0, >100: refused)
+
+
+def _answers(name: str) -> dict:
+    """A relaxant is recorded with its indication and spasm; no other medicine is asked."""
+    return FOR_SPASM if name in RELAXANT_NAMES else {}
 
 
 @dataclass
@@ -250,7 +256,8 @@ class SafetyNet(RuleBasedStateMachine):
           deficit=st.booleans(), red_flag=st.booleans(), medicine=st.integers(0, len(MEDICINES)))
     def open_episode(self, who, patient, back, radicular, deficit, red_flag, medicine):
         patient_id = self.row(Patient, patient)
-        medicines = [episodes.MedicationInput(*MEDICINES[medicine - 1])] if medicine else []
+        medicines = [episodes.MedicationInput(*MEDICINES[medicine - 1], **_answers(MEDICINES[medicine - 1][0]))
+                     ] if medicine else []
         if medicines and self._relaxant_typed_as_other(medicines[0].name, medicines[0].category):
             return
         self.call(episodes.open_episode, self.actor(who), patient_id, first_contact_on=self.today() - timedelta(back),
@@ -268,7 +275,7 @@ class SafetyNet(RuleBasedStateMachine):
         episode_id = self.row(Episode, episode, Episode.status == "open")
         if not self._relaxant_typed_as_other(name, category):
             self.call(episodes.record_medication, self.actor(who), episode_id, name=name, category=category,
-                      started_on=self.day_in(episode_id, when), acknowledge_warning=acknowledge)
+                      started_on=self.day_in(episode_id, when), acknowledge_warning=acknowledge, **_answers(name))
 
     @rule(who=mostly_clinicians, medication=pick, when=in_episode)
     def stop_medication(self, who, medication, when):
@@ -288,7 +295,7 @@ class SafetyNet(RuleBasedStateMachine):
         if clinician is None:
             return
         added = self.call(episodes.record_medication, clinician, episode_id, name=medicine[0],
-                          category=medicine[1], started_on=started, acknowledge_warning=True)
+                          category=medicine[1], started_on=started, acknowledge_warning=True, **FOR_SPASM)
         if added is None:
             return
         medication_id = Medication.select(Medication.id).where(Medication.episode == episode_id).order_by(

@@ -5,6 +5,7 @@ import hashlib
 import io
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pytest
 from held_letters import signed_then_superseded
@@ -203,6 +204,18 @@ def test_letter_history_comes_from_the_record(staff, drafted):
         "To Spinal surgical service", "no later than Mon 16 Jun 2025", f"Our reference: referral {drafted.id}",
     ):
         assert expected in text
+
+
+def test_a_letter_names_each_medicine_class_with_its_structured_dose_and_indication(staff, drafted, episode_id):
+    for name, amount, unit, frequency, indication in (("pregabalin", "75", "mg", "twice_daily", "radicular pain"),
+                                                      ("Zapain", "30", "mg", "four_times_daily", "")):
+        episodes.record_medication(staff.clinician, episode_id, name=name, category="other",
+                                   started_on=date(2025, 4, 7), dose_amount=Decimal(amount), dose_unit=unit,
+                                   dose_frequency=frequency, indication=indication)
+    text = pdf_text(referrals.preview_letter(staff.clinician, drafted.id))
+    assert ("pregabalin 75 mg twice a day (neuropathic pain medicine) for radicular pain, started 7 Apr 2025"
+            in text)
+    assert "Zapain 30 mg four times a day (opioid), started 7 Apr 2025" in text
 
 
 # --- signing -----------------------------------------------------------------------------

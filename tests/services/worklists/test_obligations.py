@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from database_fixtures import PASSWORD, make_staff
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.appointments import appointments
@@ -156,7 +157,7 @@ def test_a_relaxant_comes_up_for_review_after_the_clinics_stricter_medication_re
     from clinic_desktop.services.admin.pathway_settings import update_pathway_timings
     from clinic_desktop.services.episodes.episodes import MedicationInput
 
-    first_contact(staff, medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")])
+    first_contact(staff, medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg", **FOR_SPASM)])
     with frozen_at(NOW + timedelta(days=14)):
         assert obligations.obligation_list(staff.clinician, "relaxant_to_review").total == 0
         update_pathway_timings(staff.manager, medication_review_days=14)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from relaxant_answers import FOR_SPASM
+
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.episodes import discharge, episodes
 from clinic_desktop.services.episodes.episode_records import get_episode
@@ -20,7 +22,7 @@ def test_a_warning_that_needs_acknowledgement_waits_on_the_clinicians_list(staff
                                         date_of_birth=date(1960, 5, 1))
     update = episodes.open_episode(
         staff.clinician, patient.id, first_contact_on=date(2026, 11, 20), presentation="non_specific",
-        severity="moderate", medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")])
+        severity="moderate", medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg", **FOR_SPASM)])
     assert warnings_to_acknowledge(staff.clinician) == ()
     patients.edit_patient(staff.receptionist, patient.id, hepatic_impairment="moderate")
     rows = warnings_to_acknowledge(staff.clinician, clinician_id=staff.clinician.user_id)
@@ -38,7 +40,8 @@ def _warned(staff) -> tuple[int, int]:
                                         date_of_birth=date(1960, 5, 1))
     episode_id = episodes.open_episode(
         staff.clinician, patient.id, first_contact_on=date(2026, 11, 20), presentation="non_specific",
-        severity="moderate", medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")]).episode_id
+        severity="moderate",
+        medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg", **FOR_SPASM)]).episode_id
     patients.edit_patient(staff.receptionist, patient.id, hepatic_impairment="moderate")
     return patient.id, episode_id
 

@@ -180,7 +180,7 @@ def test_the_preview_runs_beside_the_window_counting_episodes_and_cancel_moves_n
 def test_each_timing_shows_its_limit_and_cannot_be_set_later(qtbot, page):
     limits = {"two_week_review_days": 14, "medication_review_days": 21, "early_radicular_referral_days": 14,
               "stratified_referral_days": 14, "twelve_week_check_days": 84, "escalation_referral_days": 14,
-              "ongoing_evaluation_days": 28}
+              "opioid_review_days": 14, "ongoing_evaluation_days": 28}
     for name, limit in limits.items():
         assert page.days[name].maximum() == limit
         assert page.findChild(QLabel, f"{name}_limit").text().endswith(f"; at most {limit} days")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from medicine_typing import enter_medicine
 from PySide6.QtCore import QDate, Qt
 from test_pathway_notices import CLINIC_TIME, FIRST_CONTACT, register, settings, shown, tick  # noqa: F401
 
@@ -33,11 +34,10 @@ def answer_advice(qtbot, form, **answers):
             tick(qtbot, question.yes if answer else question.no)
 
 
-def give_relaxant(qtbot, form):
+def give_relaxant(qtbot, form, amount="5"):
     relaxant = form.analgesia[2]
     tick(qtbot, relaxant.given)
-    qtbot.keyClicks(relaxant.name, "cyclobenzaprine")
-    qtbot.keyClicks(relaxant.dose, "5 mg at night")
+    enter_medicine(qtbot, relaxant.fields, "cyclobenzaprine", amount, "mg", "at_night", "muscle spasm", spasm=True)
 
 
 def test_first_contact_schedules_the_two_week_review_shown_with_its_due_by_date(qtbot, sqlite_staff):
@@ -150,6 +150,49 @@ def test_a_relaxant_named_in_another_row_shows_the_hepatic_warning(qtbot, sqlite
     nsaid = form.analgesia[0]
     tick(qtbot, nsaid.given)
     assert not form.caution.isVisible()
-    qtbot.keyClicks(nsaid.name, "Diazepam")
+    qtbot.keyClicks(nsaid.fields.name, "Diazepam")
     assert form.caution.isVisible() and form.caution.acknowledge.isVisible()
-    assert nsaid.name.completer().model().rowCount() > 0
+    assert nsaid.fields.name.completer().model().rowCount() > 0
+    assert nsaid.fields.spasm.isVisible()  # recorded as a relaxant, so asked about spasm
+
+
+def test_each_class_is_offered_and_its_details_show_once_ticked(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff)
+    assert [row.given.text().replace("&", "") for row in form.analgesia] == [
+        "NSAID", "Topical analgesic", "Muscle relaxant", "Opioid", "Neuropathic pain medicine (radicular pain)"]
+    opioid = form.analgesia[3]
+    assert not opioid.details.isVisible()
+    tick(qtbot, opioid.given)
+    assert opioid.details.isVisible() and not opioid.fields.spasm.isVisible()
+
+
+def test_an_opioid_at_first_contact_shows_its_caution_and_books_its_monitoring_review(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff)
+    tick(qtbot, form.presentation.button(0), form.severity.button(2), form.analgesia[3].given)
+    enter_medicine(qtbot, form.analgesia[3].fields, "co-codamol 30/500", "2", "g", "four_times_daily",
+                   "severe pain")
+    assert form.caution.text.text() == ("⚠ co-codamol 30/500 is an opioid: use the lowest effective dose for the "
+                                        "shortest time possible, with close monitoring.")
+    assert not form.caution.acknowledge.isVisible()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    (update,) = form.announced
+    assert "Follow-up to book, due by Thu 10 Dec 2026" in update.notices
+    (medicine,) = episode_records.get_episode(sqlite_staff.clinician, update.episode_id).medications
+    assert (medicine.category, medicine.dose) == ("opioid", "2 g four times a day")
+
+
+def test_a_relaxant_without_spasm_is_said_before_saving_and_a_missing_answer_is_refused(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff)
+    tick(qtbot, form.presentation.button(0), form.severity.button(0), form.analgesia[2].given)
+    fields = form.analgesia[2].fields
+    enter_medicine(qtbot, fields, "baclofen", "5", "mg", "three_times_daily", "stiffness")
+    assert not form.caution.isVisible()  # spasm not yet answered: nothing to warn about
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.message.text() == "Say whether muscle spasm is present (baclofen is a muscle relaxant): yes or no."
+    tick(qtbot, fields.spasm.no)
+    assert form.caution.text.text() == (
+        "⚠ baclofen started without muscle spasm recorded: the source gives muscle relaxants for the relief of "
+        "muscle spasm only. It stays on the clinician's list until acknowledged.")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    (update,) = form.announced
+    assert any(notice.startswith("baclofen started without muscle spasm recorded") for notice in update.notices)

@@ -3,19 +3,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from medicine_typing import enter_medicine
 from PySide6.QtCore import QDate, Qt
+from relaxant_answers import FOR_SPASM
 from test_pathway_notices import CLINIC_TIME, episode_form, tick  # noqa: F401 (CLINIC_TIME: the clinic's clock)
 
 from clinic_desktop.models import Medication
 from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.episodes import episode_records
 from clinic_desktop.services.episodes.episodes import MedicationInput
-from clinic_desktop.ui.forms.medication_form import CATEGORY_LABELS, MedicationForm
+from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.forms.medication_form import MedicationForm
+from clinic_desktop.ui.forms.medicine_entry import CATEGORY_LABELS
 
 
-def fill_relaxant(qtbot, form):
-    qtbot.keyClicks(form.name, "cyclobenzaprine")
-    qtbot.keyClicks(form.dose, "5 mg at night")
+def fill_relaxant(qtbot, form, amount="5"):
+    enter_medicine(qtbot, form.medicine, "cyclobenzaprine", amount, "mg", "at_night", "muscle spasm", spasm=True)
     form.category.setCurrentIndex(list(CATEGORY_LABELS).index("muscle_relaxant"))
 
 
@@ -46,7 +49,7 @@ def test_an_unlisted_medicine_needs_its_category(qtbot, sqlite_staff):
 
 
 def test_stopping_the_relaxant_cancels_its_unbooked_review(qtbot, sqlite_staff):
-    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
+    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night", **FOR_SPASM)
     form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[relaxant])
     episode_id = form.episode_id
     assert form.current.item(0).text() == "cyclobenzaprine 5 mg at night — Muscle relaxant, since 26 Nov 2026"
@@ -81,7 +84,7 @@ def test_the_name_completes_from_the_list_and_a_listed_relaxant_files_itself(qtb
 
 
 def test_a_relaxant_is_kept_on_with_a_reason_from_the_keep_on_control(qtbot, sqlite_staff):
-    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
+    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night", **FOR_SPASM)
     form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[relaxant])
     assert form.keep_button.isEnabled()
     qtbot.mouseClick(form.keep_button, Qt.MouseButton.LeftButton)
@@ -97,7 +100,7 @@ def test_a_relaxant_is_kept_on_with_a_reason_from_the_keep_on_control(qtbot, sql
 
 
 def test_keeping_on_without_a_reason_is_refused_in_words(qtbot, sqlite_staff):
-    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
+    relaxant = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night", **FOR_SPASM)
     form = episode_form(qtbot, sqlite_staff, MedicationForm, medications=[relaxant])
     qtbot.mouseClick(form.keep_button, Qt.MouseButton.LeftButton)
     form.keep_dialog.accept()
@@ -120,3 +123,50 @@ def test_a_caution_that_cannot_be_read_is_said_in_the_form(qtbot, sqlite_staff, 
     fill_relaxant(qtbot, form)
     assert form.message.text() == "The database server could not be reached."
     assert form.isVisible()
+
+
+def test_a_relaxant_above_5_mg_with_mild_impairment_asks_for_acknowledgement_and_records_the_dose(qtbot, sqlite_staff):
+    form = episode_form(qtbot, sqlite_staff, MedicationForm, hepatic="mild")
+    fill_relaxant(qtbot, form, amount="10")
+    assert form.caution.text.text() == ("⚠ Mild hepatic impairment: start at 5 mg, not 10 mg. "
+                                        "Acknowledge it to record this medicine.")
+    tick(qtbot, form.caution.acknowledge)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    (update,) = form.announced
+    assert "Mild hepatic impairment: start at 5 mg, not 10 mg. Acknowledged by Dr Alys Jones." in update.notices
+    (medicine,) = episode_records.get_episode(sqlite_staff.clinician, form.episode_id).medications
+    assert (medicine.dose, medicine.indication, medicine.spasm_present) == ("10 mg at night", "muscle spasm", True)
+
+
+def test_spasm_is_asked_only_for_a_relaxant_with_neither_answer_chosen(qtbot, sqlite_staff):
+    form = episode_form(qtbot, sqlite_staff, MedicationForm)
+    assert not form.medicine.spasm.isVisible()
+    qtbot.keyClicks(form.name, "tizanidine")
+    assert form.medicine.spasm.isVisible()
+    assert not form.medicine.spasm.yes.isChecked() and not form.medicine.spasm.no.isChecked()
+    form.name.clear()
+    qtbot.keyClicks(form.name, "pregabalin")
+    assert form.category.currentData() == "neuropathic" and not form.medicine.spasm.isVisible()
+
+
+def test_an_nsaid_against_a_recorded_contraindication_is_warned_before_and_listed_after(qtbot, sqlite_staff):
+    form = episode_form(qtbot, sqlite_staff, MedicationForm)
+    patients.edit_patient(sqlite_staff.receptionist, form.episode.patient_id,
+                          nsaid_contraindications=["nsaid_sensitive_asthma"])
+    enter_medicine(qtbot, form.medicine, "naproxen", "500", "mg", "twice_daily", "back pain")
+    message = ("naproxen is an NSAID and the patient has a recorded contraindication: NSAID-sensitive asthma. "
+               "The source gives NSAIDs first-line only if not contraindicated.")
+    assert form.caution.text.text() == f"⚠ {message} It stays on the clinician's list until acknowledged."
+    assert not form.caution.acknowledge.isVisible()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    (update,) = form.announced
+    assert any(notice.startswith(message) for notice in update.notices)
+    open_warnings = episode_records.get_episode(sqlite_staff.clinician, form.episode_id).open_warnings
+    assert [(warning.message, warning.requires_acknowledgement) for warning in open_warnings] == [(message, True)]
+
+
+def test_an_amount_left_blank_is_refused_in_words(qtbot, sqlite_staff):
+    form = episode_form(qtbot, sqlite_staff, MedicationForm)
+    enter_medicine(qtbot, form.medicine, "paracetamol", "", "g", "four_times_daily")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.message.text() == "Enter the dose's amount, e.g. 5 (with its unit and how often)."

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from relaxant_answers import FOR_SPASM
 from test_pathway_notices import CLINIC_TIME, opened, shown, tick  # noqa: F401 (CLINIC_TIME: the clinic's clock)
 
 from clinic_desktop.services.episodes import episode_records
@@ -10,7 +11,7 @@ from clinic_desktop.services.patients import patients
 from clinic_desktop.services.worklists import warnings_due
 from clinic_desktop.ui.forms.warning_dialog import AcknowledgeWarningDialog
 
-RELAXANT = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night")
+RELAXANT = MedicationInput("cyclobenzaprine", "muscle_relaxant", "5 mg at night", **FOR_SPASM)
 
 
 def test_a_warning_is_acknowledged_only_after_the_clinician_confirms(qtbot, sqlite_staff):

@@ -249,3 +249,33 @@ def test_a_database_error_while_checking_for_duplicates_is_shown_not_raised(qtbo
     qtbot.keyClicks(dialog.nhs_number, "943 476 5919")  # the check runs on the keystroke completing the number
     assert dialog.message.text() == ("Could not check whether this patient is already registered: "
                                      "The database server could not be reached; nothing was saved.")
+
+
+def test_nsaid_contraindications_are_ticked_registered_and_shown_again(qtbot, dialog, sqlite_staff):
+    fill(qtbot, dialog)
+    boxes = dialog.nsaid_contraindications.boxes
+    assert [box.text() for box in boxes.values()][:2] == ["Gastrointestinal bleed or peptic ulcer history",
+                                                          "Renal impairment"]
+    assert not any(box.isChecked() for box in boxes.values())
+    for key in ("anticoagulant", "gi_bleed_or_ulcer"):
+        QTest.keyClick(boxes[key], Qt.Key.Key_Space)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        click_register(qtbot, dialog)
+    assert saved.args[0].nsaid_contraindications == ("gi_bleed_or_ulcer", "anticoagulant")
+    again = PatientDialog(sqlite_staff.receptionist, load_settings(), saved.args[0].id)
+    qtbot.addWidget(again)
+    assert again.nsaid_contraindications.keys() == ("gi_bleed_or_ulcer", "anticoagulant")
+
+
+def test_a_contraindication_ticked_elsewhere_meanwhile_is_kept_and_said(qtbot, sqlite_staff):
+    dialog, record = open_for_editing(qtbot, sqlite_staff)
+    patients.edit_patient(sqlite_staff.clinician, record.id, nsaid_contraindications=["heart_failure"])
+    retype(qtbot, dialog.telephone, "01632 960001")
+    QTest.keyClick(dialog.family_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "nothing was saved" in dialog.message.text())
+    assert dialog.nsaid_contraindications.keys() == ("heart_failure",)
+    assert dialog.notes["nsaid_contraindications"].text() == (
+        "⚠ Changed on another workstation: now 'Heart failure'")
+    with qtbot.waitSignal(dialog.saved) as saved:
+        QTest.keyClick(dialog.family_name, Qt.Key.Key_Return)
+    assert (saved.args[0].telephone, saved.args[0].nsaid_contraindications) == ("01632 960001", ("heart_failure",))

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from patient_story import Story, at, build_story
 from PySide6.QtWidgets import QMessageBox
+from relaxant_answers import FOR_SPASM
 from test_patient_search import CLINIC_TIME  # noqa: F401 (the clinic's clock: Mon 23 Nov 2026)
 
 from clinic_desktop.services.admin.settings import load_settings
@@ -49,6 +50,14 @@ def test_hepatic_impairment_shows_as_an_alert_chip_in_words(qtbot, sqlite_staff,
     view = open_view(qtbot, sqlite_staff.receptionist, story.patient_id)
     assert [chip.text() for chip in view.alert_chips] == ["⚠ Hepatic impairment: mild"]
     assert view.alert_chips[0].isVisible()
+
+
+def test_nsaid_contraindications_show_as_a_chip_naming_them(qtbot, sqlite_staff, story):
+    patients.edit_patient(sqlite_staff.receptionist, story.patient_id,
+                          nsaid_contraindications=["renal_impairment", "anticoagulant"])
+    view = open_view(qtbot, sqlite_staff.receptionist, story.patient_id)
+    chip = view.alert_chips[1]
+    assert (chip.text(), chip.toolTip()) == ("⚠ NSAID contraindicated", "Renal impairment\nTaking an anticoagulant")
 
 
 def test_no_chip_without_an_alert(qtbot, sqlite_staff):
@@ -161,7 +170,7 @@ def test_a_corrected_name_retitles_the_tab(qtbot, sqlite_staff, story):
 
 def test_a_warning_awaiting_acknowledgement_shows_as_a_chip_and_can_be_acknowledged(qtbot, sqlite_staff, story):
     episodes.record_medication(sqlite_staff.clinician, story.episode_id, name="Cyclobenzaprine",
-                               category="muscle_relaxant", started_on=date(2026, 11, 20), dose="5 mg")
+                               category="muscle_relaxant", started_on=date(2026, 11, 20), dose="5 mg", **FOR_SPASM)
     patients.edit_patient(sqlite_staff.receptionist, story.patient_id, hepatic_impairment="moderate")
     view = open_view(qtbot, sqlite_staff.clinician, story.patient_id)
     assert [chip.text() for chip in view.alert_chips] == ["⚠ Hepatic impairment: moderate",

@@ -8,6 +8,7 @@ from database_fixtures import PASSWORD
 from letter_drawing import drawn
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from relaxant_answers import FOR_SPASM
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
@@ -360,7 +361,7 @@ def test_reception_records_a_late_acknowledgement_from_the_chase_list(qtbot, row
 
 def test_a_relaxant_past_its_review_opens_the_medicines_form(qtbot, rows_shown, sqlite_staff):
     _episode(sqlite_staff, "Relax", date(2026, 10, 26),
-             medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg")])
+             medications=[MedicationInput("Cyclobenzaprine", "muscle_relaxant", "5 mg", **FOR_SPASM)])
     panel, _ = _panel(qtbot, sqlite_staff.clinician)
     relaxants = rows_shown(panel.list_for("relaxants"))
     assert "Muscle relaxants to review (1)" in panel.titles()
