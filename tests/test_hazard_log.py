@@ -15,7 +15,7 @@ TEST_REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::([\w:]+)(?:\[[^\]`]*\])?`")
 HAZARD = re.compile(r"^## (H-\d{2})\b", re.MULTILINE)
 # A control runs from its "- **C-nn.n**" to the next list item or heading, over several lines.
 CONTROL = re.compile(r"^- \*\*(C-\d{2}\.\d+)\*\*(.*?)(?=^- |^#|\Z)", re.MULTILINE | re.DOTALL)
-PENDING = re.compile(r"verification:\s+pending\s+\(issue\s+10,\s[^)]+\)", re.IGNORECASE)
+PENDING = re.compile(r"verification:\s+pending\s+\(issue\s+\d+,\s[^)]+\)", re.IGNORECASE)
 
 
 def missing_tests(text: str) -> list[str]:
