@@ -1,48 +1,26 @@
 """The hazard log (docs/safety/hazard-log.md) names only tests that exist, and every control is verified.
 
 A log that cites a renamed or deleted test claims evidence that is gone: this fails first.
-Test functions are found with ``ast`` (module level, or ``Class::method``), so a name in a
-comment or a string does not count; a parametrised id (``test_x[sqlite]``) names ``test_x``.
+Test functions are found as tests/cited_tests.py finds them; a parametrised id
+(``test_x[sqlite]``) names ``test_x``.
 """
 from __future__ import annotations
 
-import ast
 import re
-from functools import cache
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from cited_tests import ROOT, missing_test
+
 LOG = ROOT / "docs" / "safety" / "hazard-log.md"
 TEST_REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::([\w:]+)(?:\[[^\]`]*\])?`")
 HAZARD = re.compile(r"^## (H-\d{2})\b", re.MULTILINE)
 # A control runs from its "- **C-nn.n**" to the next list item or heading, over several lines.
 CONTROL = re.compile(r"^- \*\*(C-\d{2}\.\d+)\*\*(.*?)(?=^- |^#|\Z)", re.MULTILINE | re.DOTALL)
-PENDING = re.compile(r"verification:\s+pending\s+\(issue\s+10,\s[^)]+\)", re.IGNORECASE)
-
-
-@cache
-def functions_in(path: str) -> frozenset[str]:
-    """``name`` and ``Class::name`` of every test function in a test file."""
-    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
-    names = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
-            names.add(node.name)
-        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-            names.update(f"{node.name}::{item.name}" for item in node.body
-                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test"))
-    return frozenset(names)
+PENDING = re.compile(r"verification:\s+pending\s+\(issue\s+\d+,\s[^)]+\)", re.IGNORECASE)
 
 
 def missing_tests(text: str) -> list[str]:
     """Every test the text names that is not a test function in its file."""
-    missing = []
-    for path, name in TEST_REFERENCE.findall(text):
-        if not (ROOT / path).is_file():
-            missing.append(f"{path} (no such file)")
-        elif name not in functions_in(path):
-            missing.append(f"{path}::{name}")
-    return missing
+    return [problem for path, name in TEST_REFERENCE.findall(text) if (problem := missing_test(path, name))]
 
 
 def unverified_controls(text: str) -> list[str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from bare_records import bare_episode
 from peewee import IntegrityError
 
-from clinic_desktop.models import AuditEvent, Episode, LetterVersion, Patient, Referral, database_proxy
+from clinic_desktop.models import AuditEvent, LetterVersion, Referral, database_proxy
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 
@@ -19,11 +20,7 @@ def event(staff):
 
 @pytest.fixture
 def letter(staff):
-    patient = Patient.create(family_name="Smith", given_name="Ann", family_name_key="smith", given_name_key="ann",
-                             date_of_birth=datetime(1970, 1, 1).date(), created_at=NOW, updated_at=NOW)
-    episode = Episode.create(patient=patient, first_contact_on=NOW.date(), presentation="non_specific",
-                             severity="mild", clinician=staff.clinician.user_id, created_at=NOW)
-    referral = Referral.create(episode=episode, kind="spinal_surgical", due_by=NOW.date(), raised_at=NOW,
+    referral = Referral.create(episode=bare_episode(staff.clinician.user_id, NOW), kind="spinal_surgical", due_by=NOW.date(), raised_at=NOW,
                                updated_at=NOW)
     return LetterVersion.create(referral=referral, version=1, pdf=b"%PDF-1.4 signed", sha256="0" * 64,
                                 signed_by=staff.clinician.user_id, signed_at=NOW, signer_name="Dr Alys Jones",
