@@ -34,7 +34,7 @@ from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
 from clinic_desktop.models.fields import UTCDateTimeField
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # MIGRATIONS[n] upgrades a database from version n - 1 to n. Never edit a released
 # step: add the next one. Each takes the migrator and the database.
@@ -313,12 +313,47 @@ def _rebuild_sqlite_medication(database: Database, base: type[Model], episode_mo
                          "WHERE category = 'muscle_relaxant' AND stopped_on IS NULL")
 
 
+
+def _step_7_contact_details(migrator: SchemaMigrator, database: Database) -> None:
+    """Schema 7: the patient's contact details and the keys that find a patient by phone or postcode.
+
+    Existing patients keep what they had; their search keys are filled from the telephone and
+    postcode already stored (services/patients/contact_keys.py computes them the same way for
+    every later change). Columns are added by raw SQL, as in step 6: playhouse would rebuild the
+    patient table on SQLite, which the foreign keys pointing at it forbid.
+    """
+    from clinic_desktop.models.contact_keys import phone_key, postcode_key
+
+    for column, kind in (("mobile", "VARCHAR(40) NOT NULL DEFAULT ''"), ("email", "VARCHAR(200) NOT NULL DEFAULT ''"),
+                         ("preferred_contact", "VARCHAR(8) NULL CHECK (preferred_contact IN "
+                                               "('phone', 'sms', 'email', 'letter'))"),
+                         ("sms_reminders_consented_on", "DATE NULL"), ("email_reminders_consented_on", "DATE NULL"),
+                         ("gp_practice_name", "VARCHAR(200) NOT NULL DEFAULT ''"),
+                         ("gp_practice_ods", "VARCHAR(10) NOT NULL DEFAULT ''"),
+                         ("interpreter_language", "VARCHAR(60) NULL"),
+                         ("telephone_key", "VARCHAR(20) NOT NULL DEFAULT ''"),
+                         ("mobile_key", "VARCHAR(20) NOT NULL DEFAULT ''"),
+                         ("postcode_key", "VARCHAR(16) NOT NULL DEFAULT ''")):
+        database.execute_sql(f"ALTER TABLE patient ADD COLUMN {column} {kind}")
+        if "DEFAULT" in kind and not is_sqlite(database):
+            database.execute_sql(f"ALTER TABLE patient ALTER COLUMN {column} DROP DEFAULT")
+    rows = database.execute_sql("SELECT id, telephone, postcode FROM patient").fetchall()
+    for patient_id, telephone, postcode in rows:
+        database.execute_sql("UPDATE patient SET telephone_key = %s, postcode_key = %s WHERE id = %s"
+                             if not is_sqlite(database) else
+                             "UPDATE patient SET telephone_key = ?, postcode_key = ? WHERE id = ?",
+                             (phone_key(telephone), postcode_key(postcode), patient_id))
+    for column in ("telephone_key", "mobile_key", "postcode_key"):
+        database.execute_sql(f'CREATE INDEX "patient_{column}" ON "patient" ("{column}")')
+
+
 MIGRATIONS: dict[int, MigrationStep] = {
     2: _step_2_referral_destinations,
     3: _step_3_audit_hash_chain,
     4: _step_4_dashboard_indexes,
     5: _step_5_obligation_owners,
     6: _step_6_whole_pathway,
+    7: _step_7_contact_details,
 }
 
 

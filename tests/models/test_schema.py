@@ -300,6 +300,20 @@ def without_fields(fields_by_model):
                 model._meta.add_field(name, field)
 
 
+SCHEMA_7_FIELDS = {
+    Patient: ("mobile", "email", "preferred_contact", "sms_reminders_consented_on", "email_reminders_consented_on",
+              "gp_practice_name", "gp_practice_ods", "interpreter_language", "telephone_key", "mobile_key",
+              "postcode_key"),
+}
+
+
+@contextmanager
+def schema_6_models():
+    """The models as schema 6 had them: no contact details beyond one telephone, no search keys."""
+    with without_fields(SCHEMA_7_FIELDS):
+        yield ALL_MODELS
+
+
 @contextmanager
 def schema_5_models():
     """The models as schema 5 had them: no advice, measures, plans or imaging tables, unstructured
@@ -308,8 +322,8 @@ def schema_5_models():
     constraints = category.constraints
     category.constraints = [one_of("category", SCHEMA_5_CATEGORIES)]
     try:
-        with without_fields(SCHEMA_6_FIELDS):
-            yield tuple(model for model in ALL_MODELS if model not in SCHEMA_6_TABLES)
+        with schema_6_models() as models, without_fields(SCHEMA_6_FIELDS):
+            yield tuple(model for model in models if model not in SCHEMA_6_TABLES)
     finally:
         category.constraints = constraints
 
@@ -575,3 +589,34 @@ def test_schema_6_still_refuses_an_unknown_medicine_class(blank_database, tmp_pa
     with pytest.raises(IntegrityError), blank_database.atomic():
         Medication.create(episode=episode_id, name="x", category="herbal", started_on=date(2025, 6, 17),
                           recorded_by=1, recorded_at=NOW)
+
+
+# --- schema 7: contact details ---
+
+
+def make_schema_6(database, monkeypatch):
+    """A database as schema 6 made it: one patient with a telephone number and a postcode."""
+    with schema_6_models() as models, monkeypatch.context() as patch:
+        patch.setattr(schema, "ALL_MODELS", models)
+        prepare_database(database, target=6)
+        _clinician_and_episode()
+        Patient.update(telephone="+44 (0)1632 960 001", postcode=" sw1a 1aa").execute()
+    assert stored_version(database) == 6
+
+
+def test_schema_7_upgrades_to_what_a_new_database_holds(blank_database, tmp_path, monkeypatch, request):
+    make_schema_6(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    upgraded = structure(blank_database), typed_columns(blank_database)
+    assert upgraded == _fresh_structure(blank_database, tmp_path, request)
+
+
+def test_schema_7_keeps_each_patient_and_finds_them_by_the_phone_and_postcode_already_stored(
+        blank_database, tmp_path, monkeypatch):
+    make_schema_6(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    patient = Patient.get()
+    assert (patient.telephone, patient.postcode) == ("+44 (0)1632 960 001", " sw1a 1aa")
+    assert (patient.telephone_key, patient.mobile_key, patient.postcode_key) == ("01632960001", "", "SW1A1AA")
+    assert (patient.mobile, patient.email, patient.preferred_contact, patient.interpreter_language) == ("", "", None,
+                                                                                                         None)
