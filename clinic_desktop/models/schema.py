@@ -314,8 +314,13 @@ def _rebuild_sqlite_medication(database: Database, base: type[Model], episode_mo
 
 
 
-def _step_7_contact_details(migrator: SchemaMigrator, database: Database) -> None:
-    """Schema 7: the patient's contact details and the keys that find a patient by phone or postcode.
+def _step_7_front_desk(migrator: SchemaMigrator, database: Database) -> None:
+    """Schema 7: what the front desk needs (contact details and search keys, first)."""
+    _step_7_contact_details(database)
+
+
+def _step_7_contact_details(database: Database) -> None:
+    """The patient's contact details and the keys that find a patient by phone or postcode.
 
     Existing patients keep what they had; their search keys are filled from the telephone and
     postcode already stored (services/patients/contact_keys.py computes them the same way for
@@ -353,7 +358,7 @@ MIGRATIONS: dict[int, MigrationStep] = {
     4: _step_4_dashboard_indexes,
     5: _step_5_obligation_owners,
     6: _step_6_whole_pathway,
-    7: _step_7_contact_details,
+    7: _step_7_front_desk,
 }
 
 
