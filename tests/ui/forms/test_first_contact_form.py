@@ -168,6 +168,7 @@ def test_each_class_is_offered_and_its_details_show_once_ticked(qtbot, sqlite_st
 
 def test_an_opioid_at_first_contact_shows_its_caution_and_books_its_monitoring_review(qtbot, sqlite_staff):
     form = first_contact(qtbot, sqlite_staff)
+    answer_advice(qtbot, form)
     tick(qtbot, form.presentation.button(0), form.severity.button(2), form.analgesia[3].given)
     enter_medicine(qtbot, form.analgesia[3].fields, "co-codamol 30/500", "2", "g", "four_times_daily",
                    "severe pain")
@@ -183,6 +184,7 @@ def test_an_opioid_at_first_contact_shows_its_caution_and_books_its_monitoring_r
 
 def test_a_relaxant_without_spasm_is_said_before_saving_and_a_missing_answer_is_refused(qtbot, sqlite_staff):
     form = first_contact(qtbot, sqlite_staff)
+    answer_advice(qtbot, form)
     tick(qtbot, form.presentation.button(0), form.severity.button(0), form.analgesia[2].given)
     fields = form.analgesia[2].fields
     enter_medicine(qtbot, fields, "baclofen", "5", "mg", "three_times_daily", "stiffness")
