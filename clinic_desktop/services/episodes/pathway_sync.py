@@ -29,6 +29,7 @@ from clinic_desktop.models import (
     TwelveWeekOutcome,
     is_sqlite,
 )
+from clinic_desktop.pathway.actions import PROMPT_KINDS
 from clinic_desktop.pathway.facts import AdviceFact, ImagingFact, MeasureFact, PlanFact
 from clinic_desktop.pathway.rules import (
     EpisodeFacts,
@@ -161,6 +162,7 @@ def synchronise(actor, episode: Episode) -> list[str]:
         *_create_appointments(episode, actions),
         *_raise_referrals(episode, actions),
         *_create_warnings(episode, actions),
+        *_close_answered_prompts(actor, episode, actions),
         *_supersede_referrals(episode, actions, facts),
         *_cancel_unbooked(episode, actions),
     ]
@@ -335,6 +337,24 @@ def _create_warnings(episode: Episode, actions: PathwayActions) -> list[str]:
     for warning in missing:
         store_warning(episode, warning.key, warning.kind, warning.message, warning.requires_acknowledgement)
     return [warning.message for warning in missing]
+
+
+def _close_answered_prompts(actor, episode: Episode, actions: PathwayActions) -> list[str]:
+    """Close each open prompt the rules no longer give: the record now answers it (a plan was agreed).
+
+    Closed as acknowledged by whoever recorded the answer, so the time line says who and when;
+    a discharged episode's prompts are left to the discharge, which decides each open item.
+    """
+    if episode.discharged_on is not None:
+        return []
+    wanted = {warning.key for warning in actions.warnings}
+    answered = [row for row in PathwayWarning.select().where(
+        (PathwayWarning.episode == episode.id) & PathwayWarning.kind.in_(PROMPT_KINDS)
+        & PathwayWarning.acknowledged_at.is_null()) if row.pathway_key not in wanted]
+    if answered:
+        PathwayWarning.update(acknowledged_by=actor.user_id, acknowledged_at=now_utc()).where(
+            PathwayWarning.id.in_([row.id for row in answered])).execute()
+    return [f"Answered: {row.message}" for row in answered]
 
 
 def store_warning(episode: Episode, key: str, kind: str, message: str, requires_acknowledgement: bool,
