@@ -121,7 +121,6 @@ class FirstContactForm(PathwayForm):
         form.addRow(scrolled(columns))
         self.lay_out(_patient_line(self.patient) + "<br>Saving opens a new episode of back pain: this is its day 0.",
                      form, "Save first contact")
-        self.setMinimumWidth(900)
 
     def _show_caution(self) -> None:
         """Every warning the ticked medicines would bring, as the save will word them."""

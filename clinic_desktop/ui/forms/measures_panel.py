@@ -58,7 +58,9 @@ class MeasuresPanel(QGroupBox):
         self.function = _score_box("Function, 0 to 10")
         self.on_rating = QRadioButton("0–10 &rating")
         self.on_rating.setAccessibleName("Function as a 0 to 10 rating")
-        self.on_psfs = QRadioButton("&Patient-Specific Functional Scale")
+        self.on_psfs = QRadioButton("&PSFS")
+        self.on_psfs.setToolTip("Patient-Specific Functional Scale: up to three activities the pain limits, "
+                                "each scored 0 (unable) to 10 (as before)")
         self.on_psfs.setAccessibleName("Function on the Patient-Specific Functional Scale")
         self.on_rating.setChecked(True)
         scales = QButtonGroup(self)
