@@ -44,7 +44,7 @@ def test_medium_risk_prompts_for_a_plan_and_a_plan_is_stored_in_the_sources_orde
     prompt = episodes.record_start_back(staff.clinician, episode_id, assessed_on=REVIEW, answers=MEDIUM)
     assert "Medium risk: develop a patient-centred management plan with the patient" in prompt.notices
     update = agree(staff, episode_id, "yoga", "supervised_exercise", lifestyle=("activity_modification",))
-    assert update.notices == ("Answered: Medium risk: develop a patient-centred management plan with the patient",)
+    assert update.notices == ()
     closed = warnings_of(episode_id)["plan_needed"]
     assert (closed.acknowledged_by_id, closed.acknowledged_at) == (staff.clinician.user_id, NOW)
     assert episode_records.get_episode(staff.clinician, episode_id).open_warnings == ()
