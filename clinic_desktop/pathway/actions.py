@@ -56,6 +56,12 @@ class RequiredReferral:
             raise ValueError(f"unknown referral kind {self.kind!r}")
 
 
+# Warnings that prompt for something the record can answer (agree a management plan): the
+# rules stop giving one once it is answered, and the service then closes it, so an open
+# prompt always means the thing is still to do. Every other warning stays until acknowledged.
+PROMPT_KINDS = ("plan_needed",)
+
+
 @dataclass(frozen=True)
 class PathwayWarning:
     """A caution to show the clinician; some must be acknowledged before they proceed."""

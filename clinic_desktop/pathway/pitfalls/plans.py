@@ -76,5 +76,9 @@ def plan_warnings(plan: PlanFact, risk: str | None) -> list[PathwayWarning]:
 
 
 def treatment_words(keys: tuple[str, ...]) -> str:
-    """("spinal_manipulation", "heat") -> "spinal manipulation, heat": treatments as a sentence names them."""
-    return ", ".join(key.replace("_", " ") for key in keys)
+    """("spinal_manipulation", "cbt") -> "spinal manipulation, CBT": treatments as a sentence names them."""
+    return ", ".join(_SHORT_NAMES.get(key, key.replace("_", " ")) for key in keys)
+
+
+# The few whose key does not read as a word in a sentence.
+_SHORT_NAMES = {"cbt": "CBT", "biopsychosocial_physiotherapy": "biopsychosocial physiotherapy"}

@@ -29,6 +29,7 @@ from clinic_desktop.models import (
     TwelveWeekOutcome,
     is_sqlite,
 )
+from clinic_desktop.pathway.actions import PROMPT_KINDS
 from clinic_desktop.pathway.facts import AdviceFact, ImagingFact, MeasureFact, PlanFact
 from clinic_desktop.pathway.rules import (
     EpisodeFacts,
@@ -156,7 +157,7 @@ def synchronise(actor, episode: Episode) -> list[str]:
     episode = Episode.get_by_id(episode.id)
     facts = load_facts(episode)
     actions = evaluate(facts, pathway_timings(), load_settings().calendar())
-    return [
+    notices = [
         *_refresh_waiting_items(episode, actions),
         *_create_appointments(episode, actions),
         *_raise_referrals(episode, actions),
@@ -164,6 +165,8 @@ def synchronise(actor, episode: Episode) -> list[str]:
         *_supersede_referrals(episode, actions, facts),
         *_cancel_unbooked(episode, actions),
     ]
+    _close_answered_prompts(actor, episode, actions)
+    return notices
 
 
 def synchronise_patient_episodes(actor, patient_id: int) -> list[str]:
@@ -335,6 +338,24 @@ def _create_warnings(episode: Episode, actions: PathwayActions) -> list[str]:
     for warning in missing:
         store_warning(episode, warning.key, warning.kind, warning.message, warning.requires_acknowledgement)
     return [warning.message for warning in missing]
+
+
+def _close_answered_prompts(actor, episode: Episode, actions: PathwayActions) -> None:
+    """Close each open prompt the rules no longer give: the record now answers it (a plan was
+    agreed), or a new one replaces it (the risk changed). Closed as acknowledged by whoever
+    made the change, so the time line says who and when; nothing to tell the user, whose
+    change it was. A discharged episode's prompts are left to the discharge, which decides
+    each open item.
+    """
+    if episode.discharged_on is not None:
+        return
+    wanted = {warning.key for warning in actions.warnings}
+    answered = [row.id for row in PathwayWarning.select(PathwayWarning.id, PathwayWarning.pathway_key).where(
+        (PathwayWarning.episode == episode.id) & PathwayWarning.kind.in_(PROMPT_KINDS)
+        & PathwayWarning.acknowledged_at.is_null()) if row.pathway_key not in wanted]
+    if answered:
+        PathwayWarning.update(acknowledged_by=actor.user_id, acknowledged_at=now_utc()).where(
+            PathwayWarning.id.in_(answered)).execute()
 
 
 def store_warning(episode: Episode, key: str, kind: str, message: str, requires_acknowledgement: bool,

@@ -29,6 +29,7 @@ from clinic_desktop.services.episodes.episodes import PRESENTATIONS, SEVERITIES
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.forms.advice_section import AdviceSection
 from clinic_desktop.ui.forms.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
+from clinic_desktop.ui.forms.measures_panel import MeasuresPanel
 from clinic_desktop.ui.forms.medicine_entry import ANALGESIA, AnalgesiaRow, PrescribingCautions
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date, scrolled
 from clinic_desktop.ui.ops.op import Op
@@ -87,6 +88,11 @@ class FirstContactForm(PathwayForm):
         presentation_form.addRow(presentation_box)
         presentation_form.addRow("Severity", severity_box)
 
+        # The baseline later reviews measure improvement against (the source's "review and
+        # assess improvement within 2 weeks"); unticked, none is recorded.
+        self.baseline = MeasuresPanel(actor, None, baseline=True, optional=True,
+                                      title="Pain and function today (the baseline)")
+
         self.radicular = RadicularFindings()
         self.red_flags = RedFlagChecklist()
         self.notes = notes_edit("Notes")
@@ -100,6 +106,7 @@ class FirstContactForm(PathwayForm):
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(presentation)
+        right.addWidget(self.baseline)
         right.addWidget(_group("Radicular status", self.radicular))
         right.addWidget(_group("Red flags", self.red_flags))
         notes_label = QLabel("Note&s")
@@ -114,7 +121,6 @@ class FirstContactForm(PathwayForm):
         form.addRow(scrolled(columns))
         self.lay_out(_patient_line(self.patient) + "<br>Saving opens a new episode of back pain: this is its day 0.",
                      form, "Save first contact")
-        self.setMinimumWidth(900)
 
     def _show_caution(self) -> None:
         """Every warning the ticked medicines would bring, as the save will word them."""
@@ -131,13 +137,17 @@ class FirstContactForm(PathwayForm):
         if severity is None:
             self.refuse("Choose the severity: mild, moderate or severe")
             return
+        if (refusal := self.baseline.refusal()) is not None:
+            self.refuse(refusal)
+            return
         medicines = [medicine for medicine in (row.medicine() for row in self.analgesia) if medicine]
         self.run_save(lambda: episodes.open_episode(
             self.actor, self.patient.id, first_contact_on=qdate_to_date(self.first_contact_on),
             presentation=presentation, severity=severity, initial_management=self.advice.answers(),
             medications=medicines, severe_radicular_pain=self.radicular.severe_pain.isChecked(),
             neurological_deficit=self.radicular.deficit.isChecked(), red_flags=self.red_flags.flags(),
-            notes=self.notes.toPlainText(), acknowledge_warnings=self.caution.acknowledged))
+            notes=self.notes.toPlainText(), acknowledge_warnings=self.caution.acknowledged,
+            measures=self.baseline.measures() if self.baseline.measured() else None))
 
     def on_refused(self, error: ServiceError) -> None:
         self.advice.point_to(getattr(error, "field", None))

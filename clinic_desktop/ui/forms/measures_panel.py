@@ -41,21 +41,26 @@ class MeasuresPanel(QGroupBox):
 
     ``ask_improving=False`` leaves the judgement to the form (the 12-week outcome asks it as
     "improved"); ``optional=True`` makes the panel a box the clinician may untick to record none.
+    ``baseline=True`` is first contact's: pain and function only, the numbers later visits are
+    compared with, so there is no impression of change, suggestion nor judgement to ask.
     """
 
     suggested = Signal(object)  # the pathway's Suggestion, or None while incomplete
 
-    def __init__(self, actor: Actor, episode_id: int, *, ask_improving: bool = True, optional: bool = False,
-                 title: str = "Improvement", parent=None):
+    def __init__(self, actor: Actor, episode_id: int | None, *, ask_improving: bool = True, optional: bool = False,
+                 baseline: bool = False, title: str = "Improvement", parent=None):
         super().__init__(title, parent)
-        self.actor, self.episode_id = actor, episode_id
+        self.actor, self.episode_id, self.baseline = actor, episode_id, baseline
+        ask_improving = ask_improving and not baseline
         self.suggestion = None
         self.setCheckable(optional)
         self.pain = _score_box("Pain now, 0 to 10")
         self.function = _score_box("Function, 0 to 10")
         self.on_rating = QRadioButton("0–10 &rating")
         self.on_rating.setAccessibleName("Function as a 0 to 10 rating")
-        self.on_psfs = QRadioButton("&Patient-Specific Functional Scale")
+        self.on_psfs = QRadioButton("&PSFS")
+        self.on_psfs.setToolTip("Patient-Specific Functional Scale: up to three activities the pain limits, "
+                                "each scored 0 (unable) to 10 (as before)")
         self.on_psfs.setAccessibleName("Function on the Patient-Specific Functional Scale")
         self.on_rating.setChecked(True)
         scales = QButtonGroup(self)
@@ -94,6 +99,8 @@ class MeasuresPanel(QGroupBox):
         form.addRow(self.psfs)
         form.addRow("Impression of &change", self.global_change)
         form.addRow(self.suggestion_line)
+        form.setRowVisible(self.global_change, not baseline)
+        form.setRowVisible(self.suggestion_line, not baseline)
         self.improving_row = _row(self.improving_yes, self.improving_no)
         if ask_improving:
             form.addRow("Improving?", self.improving_row)
@@ -129,7 +136,7 @@ class MeasuresPanel(QGroupBox):
                 return "Name at least one activity the pain limits, with its score"
         elif self.function.value() == NOT_ENTERED:
             return "Enter the function score, 0 to 10"
-        if self.global_change.currentData() is None:
+        if self.global_change.currentData() is None and not self.baseline:
             return "Choose the patient's impression of change"
         return None
 
@@ -164,6 +171,8 @@ class MeasuresPanel(QGroupBox):
     def refresh(self) -> None:
         """Ask the pathway for its suggestion once everything is entered (one keyed read)."""
         given = self.measures() if self.measured() else None
+        if self.baseline:
+            return  # nothing earlier to compare a baseline with
         if given is None:
             self._show(None, WAITING)
             return

@@ -33,12 +33,31 @@ def restore_window(window: QMainWindow, key: str) -> bool:
 
 
 def save_header(header: QHeaderView, key: str) -> None:
-    _store().setValue(f"{key}/header", header.saveState())
+    store = _store()
+    store.setValue(f"{key}/header", header.saveState())
+    store.setValue(f"{key}/columns", _columns(header))
 
 
 def restore_header(header: QHeaderView, key: str) -> bool:
-    state = _store().value(f"{key}/header")
-    return bool(state is not None and header.restoreState(state))
+    """Put the columns' widths and order back, only if they were saved for these very columns.
+
+    A state saved by another version of the app, whose list had a column more or less, would
+    give the header sections the table's model does not have (and Qt then asks the model for
+    headers past its end); such a state is ignored and the list starts with its own widths.
+    """
+    store = _store()
+    state = store.value(f"{key}/header")
+    if state is None or store.value(f"{key}/columns") != _columns(header):
+        return False
+    return bool(header.restoreState(state))
+
+
+def _columns(header: QHeaderView) -> str:
+    """The header's column titles, one a line: what a saved state belongs to."""
+    model = header.model()
+    if model is None:
+        return ""
+    return "\n".join(str(model.headerData(section, header.orientation()) or "") for section in range(model.columnCount()))
 
 
 def save_splitter(splitter: QSplitter, key: str) -> None:

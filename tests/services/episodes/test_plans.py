@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from clinic_desktop.models import AuditEvent, ManagementPlan, PathwayWarning, Patient
 from clinic_desktop.services.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.episodes import episodes, plan_printout, plan_records, plans
+from clinic_desktop.services.episodes import episode_records, episodes, plan_printout, plan_records, plans
 from clinic_desktop.services.worklists.warnings_due import warnings_to_acknowledge
 
 NOW = datetime(2026, 12, 4, 10, 0, tzinfo=timezone.utc)  # Fri 4 Dec 2026
@@ -45,6 +45,9 @@ def test_medium_risk_prompts_for_a_plan_and_a_plan_is_stored_in_the_sources_orde
     assert "Medium risk: develop a patient-centred management plan with the patient" in prompt.notices
     update = agree(staff, episode_id, "yoga", "supervised_exercise", lifestyle=("activity_modification",))
     assert update.notices == ()
+    closed = warnings_of(episode_id)["plan_needed"]
+    assert (closed.acknowledged_by_id, closed.acknowledged_at) == (staff.clinician.user_id, NOW)
+    assert episode_records.get_episode(staff.clinician, episode_id).open_warnings == ()
     plan = plan_records.current_plan(staff.clinician, episode_id)
     assert plan.treatments == ("supervised_exercise", "yoga")
     assert plan.treatment_labels[0].startswith("Supervised exercise")

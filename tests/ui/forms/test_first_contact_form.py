@@ -7,7 +7,7 @@ from medicine_typing import enter_medicine
 from PySide6.QtCore import QDate, Qt
 from test_pathway_notices import CLINIC_TIME, FIRST_CONTACT, register, settings, shown, tick  # noqa: F401
 
-from clinic_desktop.services.episodes import episode_records
+from clinic_desktop.services.episodes import episode_records, measures
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.ui.forms.first_contact_form import FirstContactForm
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
@@ -21,6 +21,7 @@ def first_contact(qtbot, staff, hepatic="none"):
     form.announced = shown(qtbot, form)
     form.patient_id = patient_id
     form.first_contact_on.setDate(QDate(FIRST_CONTACT))
+    form.baseline.setChecked(False)  # the baseline measures have tests of their own below
     return form
 
 
@@ -198,3 +199,21 @@ def test_a_relaxant_without_spasm_is_said_before_saving_and_a_missing_answer_is_
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     (update,) = form.announced
     assert any(notice.startswith("baclofen started without muscle spasm recorded") for notice in update.notices)
+
+
+def test_the_baseline_is_measured_at_first_contact_or_explicitly_not(qtbot, sqlite_staff):
+    form = first_contact(qtbot, sqlite_staff)
+    form.baseline.setChecked(True)
+    answer_advice(qtbot, form)
+    tick(qtbot, form.presentation.button(0), form.severity.button(1))
+    assert not form.baseline.global_change.isVisibleTo(form)  # nothing to compare a first visit with
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.message.text() == "Enter the patient's pain now, 0 to 10."
+    assert form.announced == []
+    form.baseline.pain.setValue(7)
+    form.baseline.function.setValue(3)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    (update,) = form.announced
+    (baseline,) = measures.episode_measures(update.episode_id)
+    assert (baseline.occasion, baseline.pain_now, baseline.function_score, baseline.global_change) == (
+        "first_contact", 7, 3, None)

@@ -61,7 +61,7 @@ def test_saving_agrees_the_plan_with_its_goals_choices_and_bmi(qtbot, sqlite_sta
     form.bmi.setValue(31.2)
     save(qtbot, form)
     (update,) = form.announced
-    assert update.notices == ()
+    assert update.notices == ()  # nothing to warn of; the prompt that asked for a plan closed quietly
     plan = plan_records.current_plan(sqlite_staff.clinician, form.episode_id)
     assert (plan.goals, plan.treatments, plan.lifestyle, str(plan.bmi)) == (
         "Walk the dog for 30 minutes", ("supervised_exercise", "yoga"), ("weight_management",), "31.2")

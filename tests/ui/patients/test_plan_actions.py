@@ -41,10 +41,10 @@ def test_the_plan_is_in_the_episode_summary_and_the_time_line_and_prints(qtbot, 
     episode_id = episode_records.open_episode_for(sqlite_staff.clinician, story.patient_id).id
     agree_plan(sqlite_staff, episode_id)
     view.reload()
-    assert "Plan agreed 23 Nov 2026: supervised exercise, cbt" in view.episode_summary.text()
+    assert "Plan agreed 23 Nov 2026: supervised exercise, CBT" in view.episode_summary.text()
     model = view.timeline_model
     rows = [(model.index(row, 2).data(), model.index(row, 3).data()) for row in range(model.rowCount())]
-    assert ("Management plan agreed", "Treatments: supervised exercise, cbt — by Dr Alys Jones") in rows
+    assert ("Management plan agreed", "Treatments: supervised exercise, CBT — by Dr Alys Jones") in rows
     assert actions["print_plan"].isEnabled()
     actions["print_plan"].trigger()
     window = view.actions.dialog

@@ -252,14 +252,15 @@ print(json.dumps({"imported": imported, "signed_in": signed_in, "first_paint": f
 """ % (_HEAVY,)
 
 
-def test_the_window_opens_without_the_heavy_libraries_that_only_some_tabs_need(sqlite_staff, sqlite_database):
+def test_the_window_opens_without_the_heavy_libraries_that_only_some_tabs_need(sqlite_staff, sqlite_database, tmp_path):
     """reportlab, pypdfium2, QtCharts and fhir.resources take most of a second to import between
     them: a fresh interpreter signing the manager in must not have loaded any of them. holidays
     neither, until the worklists read their first deadlines (the clinic's working days), off the
     window's thread once the window has painted."""
     done = subprocess.run([sys.executable, "-c", _SIGN_IN_AND_LIST_IMPORTS, sqlite_database.database],
                           capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                               "XDG_CONFIG_HOME": str(tmp_path)})  # not the account's saved layouts
     assert done.returncode == 0, done.stderr
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert loaded["imported"] == []
