@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.services.appointments import appointments, confirmation
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.export_files import write_whole_file
 from clinic_desktop.services.episodes import episode_records, plan_printout
@@ -109,6 +110,7 @@ class LetterWindow(QDialog):
         self._printer: QPrinter | None = None
         self._print_dialog: QPrintDialog | None = None
         self.dialog: QDialog | None = None
+        self._when_ready: Callable[[], None] | None = None
         self.referral: ReferralRecord | None = None  # None: the leaflet
         self.setWindowTitle(title)
         self.setModal(False)
@@ -205,6 +207,15 @@ class LetterWindow(QDialog):
                                 lambda: plan_printout.management_plan_pdf(actor, episode_id), parent)
 
     @classmethod
+    def for_confirmation(cls, actor, settings, appointment_id: int, parent: QWidget | None = None) -> "LetterWindow":
+        """A booked appointment's confirmation, for the patient to take home or be sent."""
+        record = appointments.get_appointment(actor, appointment_id)
+        return cls._for_patient(actor, settings, "Appointment confirmation", record.patient_name,
+                                "When, where and with whom, what to bring and how to cancel: for the patient to "
+                                "take home.", lambda: confirmation.appointment_confirmation(actor, appointment_id),
+                                parent)
+
+    @classmethod
     def _for_patient(cls, actor, settings, title: str, patient_name: str, detail: str, load: Callable[[], bytes],
                      parent: QWidget | None) -> "LetterWindow":
         """A one-page document for the patient: a single choice, with no versions to choose from."""
@@ -265,6 +276,20 @@ class LetterWindow(QDialog):
             self.preview.set_pdf(pdf)
             self.status.clear()
         self._enable_buttons()
+        if self._when_ready is not None:
+            act, self._when_ready = self._when_ready, None
+            act()
+
+    def when_ready(self, act: Callable[[], None]) -> None:
+        """Run ``act`` (Print…, Save as PDF…) once the document is drawn; at once if it is already.
+
+        An offer such as "Print confirmation…" goes straight on to the print dialog this way,
+        rather than leaving the user to find the button in a window still loading.
+        """
+        if self._pdf is not None:
+            act()
+        else:
+            self._when_ready = act
 
     def _enable_buttons(self) -> None:
         for button in (self.print_button, self.save_button, self.open_button):
