@@ -43,7 +43,7 @@ class ConfirmationOffer(QObject):
     def booked(self, record: AppointmentRecord) -> None:
         self._notices.show_notices([booked_notice(record, self._settings)])
         for text, then in OFFERS:
-            self._notices.offer(text, lambda then=then: self.open(record.id, then))
+            self._notices.offer(text, lambda *_clicked, then=then: self.open(record.id, then))
 
     def open(self, appointment_id: int, then: str | None = None) -> None:
         """The confirmation's window; ``then`` names what it goes on to once drawn (print_letter, save_as)."""
