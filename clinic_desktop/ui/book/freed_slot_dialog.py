@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services.appointments import waiting_list
+from clinic_desktop.services.appointments import slot_offers, waiting_list
 from clinic_desktop.services.appointments.waiting_list import FreedSlot, WaitingEntry
+from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
@@ -167,3 +169,24 @@ def offer_freed_slot(parent: QWidget, actor, hub, clinician_id: int, starts_at: 
 
     Op(parent, lambda: waiting_list.freed_slot_offer(actor, clinician_id, starts_at, ends_at)).success(show).failure(
         lambda _text: None).run()
+
+
+def for_screenshot(actor, settings, hub) -> QWidget:
+    """The dialog as a cancellation leaves it: the next free slot of the first clinician, offered to
+    the first reviews on the to-book list as if they were waiting (a screenshot changes nothing,
+    so nobody is put on the list for it)."""
+    rows = worklists.to_book(actor, limit=3).rows
+    slot = slot_offers.earliest_free_slots(actor, rows[0].appointment_id, limit=1).slots[0] if rows else None
+    if slot is None:
+        raise ServiceError("the to-book list is empty: there is nobody to offer a freed slot to")
+    now = clock.now_utc()
+    notes = ("can come at short notice", "", "mornings suit best: school run")
+    candidates = tuple(WaitingEntry(
+        id=0, appointment_id=row.appointment_id, patient_id=row.patient_id, patient_name=row.patient_name,
+        kind_title=row.kind_title, due_by=row.due_by, booked_for=None, booked_at=None,
+        can_come=waiting_list.can_come_wording("", "any"), note=note, added_at=now, added_by=actor.full_name,
+        late=slot.wall_time.date() > row.due_by) for row, note in zip(rows, notes))
+    zone = settings.zone
+    label = f"{slot.label}–{slot.ends_at.astimezone(zone):%H:%M} with {slot.clinician_name}"
+    return FreedSlotDialog(actor, FreedSlot(slot.clinician_id, slot.clinician_name, slot.starts_at, slot.ends_at,
+                                            label, candidates, 1))

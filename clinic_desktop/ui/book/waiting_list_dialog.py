@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxL
 
 from clinic_desktop.services.appointments import appointments, waiting_list
 from clinic_desktop.services.appointments.waiting_list import DAY_NAMES
+from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.worklists import worklists
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
@@ -66,3 +68,16 @@ class AddToWaitingListDialog(QDialog):
     def _added(self, entry) -> None:
         self.saved.emit(entry)
         self.accept()
+
+
+def for_screenshot(actor, settings, hub) -> QWidget:
+    """The dialog for the first review on the to-book list, Tuesdays and Thursdays, mornings, with a note."""
+    page = worklists.to_book(actor, limit=1)
+    if not page.rows:
+        raise ServiceError("the to-book list is empty: there is no review to put on the waiting list")
+    dialog = AddToWaitingListDialog(actor, page.rows[0].appointment_id)
+    for day in (1, 3):
+        dialog.days[day].setChecked(True)
+    dialog.times.setCurrentIndex(1)
+    dialog.note.setText("can come at an hour's notice; mobile best")
+    return dialog

@@ -39,8 +39,9 @@ class WaitingListView(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.table = entry_table("Waiting list")
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.open_action = QAction("Open &patient", self)
-        self.remove_action = QAction("Take &off the list", self)
+        # No mnemonics: the book's own buttons and the main window's tabs hold the letters.
+        self.open_action = QAction("Open patient", self)
+        self.remove_action = QAction("Take off the list", self)
         self.remove_action.setToolTip("The patient no longer wants an earlier appointment")
         top = QHBoxLayout()
         top.addWidget(self.title)
