@@ -7,20 +7,17 @@ two clicks. The window stays open afterwards for the other one (or Open in viewe
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
-from clinic_desktop.services.appointments import day_book
+from clinic_desktop.services.appointments import confirmation
 from clinic_desktop.services.appointments.appointments import AppointmentRecord
-from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_day, format_time
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
-from clinic_desktop.ui.letters.letter_window import LetterWindow
+from clinic_desktop.ui.letters.letter_window import CONFIRMATION_DETAIL, CONFIRMATION_TITLE, LetterWindow
 from clinic_desktop.ui.ops.messages import show_refusal
 from clinic_desktop.ui.ops.op import Op
 
@@ -70,13 +67,9 @@ def _show_window(window: LetterWindow) -> None:
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:
-    """The confirmation of the first appointment booked from today on (a fortnight looked at), drawn."""
-    first = clock.today(settings.zone)
-    booked = [row for offset in range(14)
-              for row in day_book.todays_appointments(actor, day=first + timedelta(days=offset))
-              if row.status == "booked"]
-    if not booked:
-        raise ServiceError("nothing is booked in the next fortnight: there is no appointment to confirm")
-    window = LetterWindow.for_confirmation(actor, settings, booked[0].appointment_id)
+    """The confirmation of the first review to book in its earliest free slot (nothing is booked for it), drawn."""
+    sample = confirmation.sample_confirmation(actor)
+    window = LetterWindow.for_patient_page(actor, settings, CONFIRMATION_TITLE, sample.patient_name,
+                                           CONFIRMATION_DETAIL, lambda: sample.pdf)
     window.preview.wait_until_drawn()
     return window

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from clinic_desktop.models import Appointment, Patient
 from clinic_desktop.services.admin import settings
 from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.appointments import confirmation
 from clinic_desktop.services.appointments.confirmation import appointment_confirmation
 from clinic_desktop.services.core.errors import InvalidTransition
 from clinic_desktop.services.episodes import episodes
@@ -44,3 +45,10 @@ def test_a_review_not_booked_has_no_confirmation(staff, review):
         appointment_confirmation(staff.receptionist, review)
     assert str(refused.value) == ("The 2-week review for SMITH, Zoë is not booked yet: only a booked appointment "
                                   "has a confirmation")
+
+
+def test_the_sample_shows_the_first_review_to_book_in_its_earliest_free_slot_booking_nothing(staff, review):
+    sample = confirmation.sample_confirmation(staff.receptionist)
+    assert sample.patient_name == "SMITH, Zoë"
+    assert "Monday 30 November 2026 at 09:10" in text_of(sample.pdf)  # the first slot after 09:00 today
+    assert Appointment.get_by_id(review).status == "to_book"
