@@ -194,8 +194,8 @@ def _entries():
     added_by = User.alias()
     return (WaitingListEntry.select(WaitingListEntry, Appointment, Episode, Patient, User, added_by)
             .join(Appointment).join(Episode).join(Patient)
-            .switch(Appointment).join(User, JOIN.LEFT_OUTER, on=(Appointment.clinician == User.id))
-            .switch(WaitingListEntry).join(added_by, on=(WaitingListEntry.added_by == added_by.id))
+            .switch(Appointment).join(User, JOIN.LEFT_OUTER)
+            .switch(WaitingListEntry).join(added_by, on=WaitingListEntry.added_by)
             .where(WaitingListEntry.closed_at.is_null() & Appointment.status.in_(OPEN_APPOINTMENT_STATUSES))
             .order_by(Appointment.due_by, WaitingListEntry.added_at, WaitingListEntry.id))
 
