@@ -18,6 +18,7 @@ from test_booking_dialog import slots_shown
 
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments import waiting_list
+from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.book.booking_dialog import BookingDialog
 from clinic_desktop.ui.book.waiting_list_dialog import AddToWaitingListDialog
 from clinic_desktop.ui.letters.letter_window import LetterWindow
@@ -151,3 +152,22 @@ def test_the_booking_dialog_can_put_the_review_on_the_waiting_list_too(qtbot, sq
     dialog.save()
     [entry] = waiting_list.waiting_list(sqlite_staff.receptionist)
     assert entry.kind_title == "Follow-up" and entry.booked_for.startswith(dialog.selected_slot().label)
+
+
+def test_booking_from_the_to_book_list_offers_the_confirmation_above_the_worklists(qtbot, sqlite_staff, main_window):
+    build_story(sqlite_staff)
+    window = main_window(sqlite_staff.receptionist, shown=True)
+    [row] = [row for row in worklists.to_book(sqlite_staff.receptionist).rows if row.kind_title == "Follow-up"]
+    window.worklists.row_actions.book_from_list(row)
+    dialog = next(child for child in window.findChildren(BookingDialog) if child.isVisible())
+    slots_shown(qtbot, dialog)
+    dialog.late_reason.setText("missed on 12 Nov")
+    dialog.save()
+    assert window.notices.texts()[0].startswith("• Follow-up booked for ")
+    assert [offer.text() for offer in window.notices.offers] == ["Print confirmation…", "Save as PDF…"]
+    window.notices.offers[0].click()
+    confirmation = window.confirmations.window
+    qtbot.waitUntil(lambda: isinstance(confirmation.dialog, QPrintDialog) and confirmation.dialog.isVisible(),
+                    timeout=10_000)
+    confirmation.dialog.reject()
+    confirmation.close()
