@@ -138,6 +138,18 @@ class PatientLeaflet(PatientPage):
 
 
 @dataclass(frozen=True)
+class AppointmentConfirmation(PatientPage):
+    """A booked appointment as the patient is told it: when, where, with whom, what it is."""
+
+    starts_at: datetime  # UTC; printed in the clinic's zone
+    ends_at: datetime  # UTC
+    clinician_name: str
+    clinician_title: str  # "Physiotherapist"; the role when no title is recorded
+    kind: str  # an appointment kind (models/appointments.APPOINTMENT_KINDS)
+    printed_on: date
+
+
+@dataclass(frozen=True)
 class WeeklyChart:
     """A bar a week; ``None`` leaves the week empty (nothing was counted)."""
 

@@ -22,6 +22,7 @@ from clinic_desktop.models.patients import Patient
 from clinic_desktop.models.referrals import LetterVersion, Referral
 from clinic_desktop.models.settings import ClinicSetting, SchemaVersion
 from clinic_desktop.models.users import User
+from clinic_desktop.models.waiting_list import WaitingListEntry
 
 # In dependency order: a table comes after every table it points to.
 ALL_MODELS = (
@@ -39,6 +40,7 @@ ALL_MODELS = (
     ImagingRequest,
     PathwayWarning,
     Appointment,
+    WaitingListEntry,
     Referral,
     LetterVersion,
     ReferralDestination,
@@ -73,6 +75,7 @@ __all__ = [
     "StartBackAssessment",
     "TwelveWeekOutcome",
     "User",
+    "WaitingListEntry",
     "bind_database",
     "database_proxy",
     "is_sqlite",

@@ -317,6 +317,7 @@ def _rebuild_sqlite_medication(database: Database, base: type[Model], episode_mo
 def _step_7_front_desk(migrator: SchemaMigrator, database: Database) -> None:
     """Schema 7: what the front desk needs (contact details and search keys, first)."""
     _step_7_contact_details(database)
+    _step_7_waiting_list(migrator, database)
 
 
 def _step_7_contact_details(database: Database) -> None:
@@ -351,6 +352,34 @@ def _step_7_contact_details(database: Database) -> None:
     for column in ("telephone_key", "mobile_key", "postcode_key"):
         database.execute_sql(f'CREATE INDEX "patient_{column}" ON "patient" ("{column}")')
 
+
+
+def _step_7_waiting_list(migrator: SchemaMigrator, database: Database) -> None:
+    """The waiting list for earlier appointments, declared as it stands at schema 7."""
+    from clinic_desktop.models.appointments import Appointment
+
+    class WaitingListEntry(Model):
+        appointment = ForeignKeyField(Appointment, backref="+", index=True)
+        note = TextField(default="")
+        days = CharField(max_length=7, default="")
+        times = CharField(max_length=12, default="any",
+                          constraints=[one_of("times", ("any", "morning", "afternoon"))])
+        added_by = ForeignKeyField(User, backref="+")
+        added_at = UTCDateTimeField()
+        closed_at = UTCDateTimeField(null=True)
+        closed_by = ForeignKeyField(User, null=True, backref="+")
+        closed_reason = CharField(max_length=16, null=True, constraints=[one_of("closed_reason", (
+            "moved_earlier", "rebooked", "attended", "did_not_attend", "cancelled", "patient_asked"))])
+
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+            constraints = [SQL("CHECK ((closed_at IS NULL) = (closed_reason IS NULL))")]
+
+    WaitingListEntry.add_index(WaitingListEntry.index(WaitingListEntry.appointment, unique=True,
+                                                      name="waiting_list_one_open_entry")
+                               .where(SQL("closed_at IS NULL")))
+    database.create_tables([WaitingListEntry])
 
 MIGRATIONS: dict[int, MigrationStep] = {
     2: _step_2_referral_destinations,

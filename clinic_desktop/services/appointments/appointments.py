@@ -20,6 +20,7 @@ from clinic_desktop.models import Appointment, Episode, Patient, User, database_
 from clinic_desktop.models.appointments import SLOT_HOLDING_STATUSES
 from clinic_desktop.models.constraints import DOUBLE_BOOKING_MESSAGE
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
+from clinic_desktop.services.appointments.waiting_entries import close_waiting
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.clinic_time import (
@@ -45,7 +46,8 @@ from clinic_desktop.services.episodes.pathway_sync import (
 )
 
 __all__ = ["AppointmentRecord", "add_follow_up", "appointments_for_episode", "book_appointment", "cancel_appointment",
-           "cancel_booking", "get_appointment", "record_attended", "record_did_not_attend", "reschedule_appointment"]
+           "cancel_booking", "describe", "get_appointment", "move_into_slot", "record_attended",
+           "record_did_not_attend", "record_of", "reschedule_appointment", "when"]
 
 _DOUBLE_BOOKING_CONSTRAINTS = (DOUBLE_BOOKING_MESSAGE, "appointment_no_double_booking")
 
@@ -85,12 +87,12 @@ def book_appointment(actor, appointment_id: int, *, clinician_id: int, starts_lo
     """Book a "to book" appointment with a clinician at a clinic wall time."""
     appointment_id, clinician_id, late_reason = _slot_input(appointment_id, clinician_id, late_reason)
     appointment = _appointment_in(appointment_id, ("to_book",))
-    slot = _check_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
-    _take_slot(appointment, slot)
+    slot = move_into_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
+    close_waiting(appointment.id, "rebooked", actor.user_id)
     audit.record(actor, "book_appointment", Entity.APPOINTMENT, appointment.id,
-                 f"booked {_describe(appointment)} with {slot.clinician.full_name} at {_when(slot.starts_at)}",
+                 f"booked {describe(appointment)} with {slot.clinician.full_name} at {when(slot.starts_at)}",
                  patient_id=_patient_id(appointment), **_slot_details(slot))
-    return _record(Appointment.get_by_id(appointment.id))
+    return record_of(Appointment.get_by_id(appointment.id))
 
 
 @service("book_appointment")
@@ -100,14 +102,14 @@ def reschedule_appointment(actor, appointment_id: int, *, clinician_id: int, sta
     """Move a booked appointment to another time or clinician; the same rules as booking."""
     appointment_id, clinician_id, late_reason = _slot_input(appointment_id, clinician_id, late_reason)
     appointment = _appointment_in(appointment_id, ("booked",))
-    was = _when(appointment.starts_at)
-    slot = _check_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
-    _take_slot(appointment, slot)
+    was = when(appointment.starts_at)
+    slot = move_into_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
+    close_waiting(appointment.id, "rebooked", actor.user_id)
     audit.record(actor, "reschedule_appointment", Entity.APPOINTMENT, appointment.id,
-                 f"moved {_describe(appointment)} from {was} to {_when(slot.starts_at)} "
+                 f"moved {describe(appointment)} from {was} to {when(slot.starts_at)} "
                  f"with {slot.clinician.full_name}",
                  patient_id=_patient_id(appointment), was=was, **_slot_details(slot))
-    return _record(Appointment.get_by_id(appointment.id))
+    return record_of(Appointment.get_by_id(appointment.id))
 
 
 @service("cancel_appointment")
@@ -121,7 +123,7 @@ def cancel_booking(actor, appointment_id: int, reason: str) -> AppointmentRecord
     appointment_id = validation.record_id(appointment_id, "appointment")
     reason = _required_reason(reason)
     appointment, episode = _appointment_of_locked_episode(appointment_id, ("booked",))
-    was = f"{_when(appointment.starts_at)} with {appointment.clinician.full_name}"
+    was = f"{when(appointment.starts_at)} with {appointment.clinician.full_name}"
     if episode.status == "open":
         Appointment.update(status="to_book", clinician=None, starts_at=None, ends_at=None, late_booking_reason=None,
                            due_by=_on_a_working_day(appointment.due_by),
@@ -131,10 +133,11 @@ def cancel_booking(actor, appointment_id: int, reason: str) -> AppointmentRecord
         Appointment.update(status="cancelled", cancel_reason="discharged", updated_at=now_utc()).where(
             Appointment.id == appointment.id).execute()
         outcome = f"cancelled, as the episode was discharged on {format_day(episode.discharged_on)}"
+    close_waiting(appointment.id, "cancelled", actor.user_id)
     audit.record(actor, "cancel_booking", Entity.APPOINTMENT, appointment.id,
-                 f"cancelled the booking of {_describe(appointment)} ({was}); {outcome}",
+                 f"cancelled the booking of {describe(appointment)} ({was}); {outcome}",
                  patient_id=_patient_id(appointment), reason=reason, was=was)
-    return _record(Appointment.get_by_id(appointment.id))
+    return record_of(Appointment.get_by_id(appointment.id))
 
 
 @service("cancel_appointment")
@@ -145,14 +148,15 @@ def cancel_appointment(actor, appointment_id: int, reason: str) -> AppointmentRe
     appointment = _appointment(appointment_id)
     if appointment.pathway_key is not None:
         raise InvalidTransition(
-            f"{capitalised(_describe(appointment))} is required by the pathway: it is cancelled only by "
+            f"{capitalised(describe(appointment))} is required by the pathway: it is cancelled only by "
             "discharge or by the pathway itself. Cancel the booking instead to put it back on the to-book list.")
     _require_status(appointment, ("to_book", "booked"))
     Appointment.update(status="cancelled", cancel_reason=reason, updated_at=now_utc()).where(
         Appointment.id == appointment.id).execute()
-    audit.record(actor, "cancel_appointment", Entity.APPOINTMENT, appointment.id, f"cancelled {_describe(appointment)}",
+    close_waiting(appointment.id, "cancelled", actor.user_id)
+    audit.record(actor, "cancel_appointment", Entity.APPOINTMENT, appointment.id, f"cancelled {describe(appointment)}",
                  patient_id=_patient_id(appointment), reason=reason)
-    return _record(Appointment.get_by_id(appointment.id))
+    return record_of(Appointment.get_by_id(appointment.id))
 
 
 @service("record_attendance")
@@ -160,10 +164,11 @@ def record_attended(actor, appointment_id: int) -> AppointmentRecord:
     """The patient arrived: reception checks them in on the day, often before the start time."""
     appointment = _on_its_day(_appointment_in(validation.record_id(appointment_id, "appointment"), ("booked",)))
     Appointment.update(status="attended", updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
+    close_waiting(appointment.id, "attended", actor.user_id)
     audit.record(actor, "record_attended", Entity.APPOINTMENT, appointment.id,
-                 f"recorded {_describe(appointment)} at {_when(appointment.starts_at)} as attended",
+                 f"recorded {describe(appointment)} at {when(appointment.starts_at)} as attended",
                  patient_id=_patient_id(appointment))
-    return _record(Appointment.get_by_id(appointment.id))
+    return record_of(Appointment.get_by_id(appointment.id))
 
 
 @service("record_attendance")
@@ -179,6 +184,7 @@ def record_did_not_attend(actor, appointment_id: int) -> AppointmentRecord:
     _started(appointment)
     moment = now_utc()
     Appointment.update(status="did_not_attend", updated_at=moment).where(Appointment.id == appointment.id).execute()
+    close_waiting(appointment.id, "did_not_attend", actor.user_id)
     rebooking = None
     if episode.status == "open":
         rebooking = Appointment.create(
@@ -186,10 +192,10 @@ def record_did_not_attend(actor, appointment_id: int) -> AppointmentRecord:
             reason=appointment.reason, status="to_book", due_by=_on_a_working_day(appointment.due_by),
             rebooked_from=appointment.id, created_at=moment, updated_at=moment)
     audit.record(actor, "record_did_not_attend", Entity.APPOINTMENT, appointment.id,
-                 f"recorded {_describe(appointment)} at {_when(appointment.starts_at)} as did not attend"
+                 f"recorded {describe(appointment)} at {when(appointment.starts_at)} as did not attend"
                  + ("; back on the to-book list" if rebooking else ""),
                  patient_id=_patient_id(appointment), rebooking_id=rebooking.id if rebooking else None)
-    return _record(Appointment.get_by_id(rebooking.id if rebooking else appointment.id))
+    return record_of(Appointment.get_by_id(rebooking.id if rebooking else appointment.id))
 
 
 def _on_a_working_day(due_by: date) -> date:
@@ -222,12 +228,12 @@ def add_follow_up(actor, episode_id: int, *, due_by: date, reason: str) -> Appoi
     audit.record(actor, "add_follow_up", Entity.APPOINTMENT, appointment.id,
                  f"added a follow-up for {episode.patient.display_name}, due by {format_day(due)}",
                  patient_id=episode.patient_id, reason=reason)
-    return _record(appointment)
+    return record_of(appointment)
 
 
 @service("view_patient", changes=False)
 def get_appointment(actor, appointment_id: int) -> AppointmentRecord:
-    return _record(_appointment(validation.record_id(appointment_id, "appointment"), lock=False))
+    return record_of(_appointment(validation.record_id(appointment_id, "appointment"), lock=False))
 
 
 @service("view_patient", changes=False)
@@ -239,7 +245,7 @@ def appointments_for_episode(actor, episode_id: int) -> tuple[AppointmentRecord,
     rows = (Appointment.select(Appointment, Episode, Patient, User).join(Episode).join(Patient)
             .switch(Appointment).join(User, JOIN.LEFT_OUTER)
             .where(Appointment.episode == episode_id).order_by(Appointment.due_by, Appointment.id))
-    return tuple(_record(row) for row in rows)
+    return tuple(record_of(row) for row in rows)
 
 
 def _check_slot(appointment: Appointment, clinician_id: int, starts_local: datetime, minutes: int | None,
@@ -262,7 +268,7 @@ def _check_slot(appointment: Appointment, clinician_id: int, starts_local: datet
     if starts_local.date() <= appointment.due_by:
         late_reason = None
     elif late_reason is None:
-        raise ValidationError(f"{capitalised(_describe(appointment))} is due by {format_day(appointment.due_by)}: "
+        raise ValidationError(f"{capitalised(describe(appointment))} is due by {format_day(appointment.due_by)}: "
                               "give a reason for booking it later", field="late_reason")
     return _Slot(clinician, starts_at, ends_at, late_reason)
 
@@ -276,6 +282,15 @@ def _check_opening(settings: ClinicSettings, starts_local: datetime, ends_local:
         raise ValidationError(f"The clinic is open from {format_time(settings.opens_at)} to "
                               f"{format_time(settings.closes_at)}: {format_time(starts_local)}–"
                               f"{format_time(ends_local)} is outside those hours", field="starts_local")
+
+
+def move_into_slot(appointment: Appointment, clinician_id: int, starts_local: datetime, minutes: int | None,
+                   late_reason: str | None, ambiguous: str | None = None) -> _Slot:
+    """Check a slot by the booking rules and give it to ``appointment``, read and locked by the
+    calling service (booking, moving, the waiting list filling a freed slot): one set of checks."""
+    slot = _check_slot(appointment, clinician_id, starts_local, minutes, late_reason, ambiguous)
+    _take_slot(appointment, slot)
+    return slot
 
 
 def _take_slot(appointment: Appointment, slot: _Slot) -> None:
@@ -336,7 +351,7 @@ def _appointment_of_locked_episode(appointment_id: int, statuses: tuple[str, ...
 def _started(appointment: Appointment) -> Appointment:
     """A booked appointment whose time has come: attendance is a fact only once it has started."""
     if now_utc() < appointment.starts_at:
-        raise InvalidTransition(f"{capitalised(_describe(appointment))} starts at {_when(appointment.starts_at)}: "
+        raise InvalidTransition(f"{capitalised(describe(appointment))} starts at {when(appointment.starts_at)}: "
                                 "attendance can be recorded once it has started")
     return appointment
 
@@ -345,7 +360,7 @@ def _on_its_day(appointment: Appointment) -> Appointment:
     """A patient can be checked in from the start of the appointment's clinic day, not before."""
     zone = load_settings().zone
     if today(zone) < to_local(appointment.starts_at, zone).date():
-        raise InvalidTransition(f"{capitalised(_describe(appointment))} is on {_when(appointment.starts_at)}: "
+        raise InvalidTransition(f"{capitalised(describe(appointment))} is on {when(appointment.starts_at)}: "
                                 "a patient can be checked in on the day of the appointment")
     return appointment
 
@@ -367,7 +382,7 @@ def _appointment(appointment_id: int, lock: bool = True) -> Appointment:
 
 def _require_status(appointment: Appointment, statuses: tuple[str, ...]) -> None:
     if appointment.status not in statuses:
-        raise InvalidTransition(f"{capitalised(_describe(appointment))} {_state_wording(appointment)}")
+        raise InvalidTransition(f"{capitalised(describe(appointment))} {_state_wording(appointment)}")
 
 
 def _state_wording(appointment: Appointment) -> str:
@@ -375,19 +390,20 @@ def _state_wording(appointment: Appointment) -> str:
     if appointment.status == "to_book":
         return "is not booked"
     if appointment.status == "booked":
-        return f"is already booked for {_when(appointment.starts_at, short=True)}"
+        return f"is already booked for {when(appointment.starts_at, short=True)}"
     if appointment.status == "cancelled":
         return f"was cancelled ({appointment.cancel_reason})"
     day = f" on {format_day(to_local(appointment.starts_at, load_settings().zone).date())}"
     return ("was attended" if appointment.status == "attended" else "was missed (did not attend)") + day
 
 
-def _describe(appointment: Appointment) -> str:
+def describe(appointment: Appointment) -> str:
     """the 2-week review for SMITH, Ann."""
     return f"the {APPOINTMENT_LABELS[appointment.kind]} for {appointment.episode.patient.display_name}"
 
 
-def _when(moment: datetime, short: bool = False) -> str:
+def when(moment: datetime, short: bool = False) -> str:
+    """"Tue 1 Dec 2026 10:00" (short: "Tue 1 Dec 10:00"), as the clinic's staff read it."""
     local = to_local(moment, load_settings().zone)
     day = format_short_day(local.date()) if short else format_day(local.date())
     return f"{day} {format_time(local)}"
@@ -406,7 +422,8 @@ def _patient_id(appointment: Appointment) -> int:
     return appointment.episode.patient_id
 
 
-def _record(row: Appointment) -> AppointmentRecord:
+def record_of(row: Appointment) -> AppointmentRecord:
+    """The appointment as windows read it; its episode, patient and clinician joined if they were."""
     clinician = row.clinician if row.clinician_id else None  # read with the row when joined
     return AppointmentRecord(
         id=row.id, episode_id=row.episode_id, patient_id=row.episode.patient_id,

@@ -21,6 +21,7 @@ from typing import Sequence
 
 from clinic_desktop.models import Appointment, Episode, Medication, PathwayWarning, Referral, User
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments.waiting_entries import close_waiting
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.clinic_time import format_day, format_time, to_local
 from clinic_desktop.services.core.clock import now_utc
@@ -270,6 +271,7 @@ def _visit(item: DischargeItem, decision: ItemDecision) -> str:
         return f"{item.title} {item.detail}: kept"
     _changed(Appointment.update(status="cancelled", cancel_reason=decision.reason, updated_at=now_utc()).where(
         (Appointment.id == item.item_id) & (Appointment.status == "booked")))
+    close_waiting(item.item_id, "cancelled")
     return f"{item.title} {item.detail}: cancelled ({decision.reason})"
 
 

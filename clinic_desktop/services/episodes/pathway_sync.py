@@ -46,6 +46,7 @@ from clinic_desktop.pathway.rules import (
 from clinic_desktop.pathway.timings import PathwayTimings
 from clinic_desktop.services.admin.pathway_settings import load_pathway_timings
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments.waiting_entries import close_waiting
 from clinic_desktop.services.core.clinic_time import format_date, format_day
 from clinic_desktop.services.core.clock import now_utc, today
 
@@ -436,6 +437,7 @@ def _cancel_unbooked(episode: Episode, actions: PathwayActions) -> list[str]:
         for appointment in unbooked.order_by(Appointment.due_by, Appointment.id):
             Appointment.update(status="cancelled", cancel_reason=cancel.reason, updated_at=now_utc()).where(
                 (Appointment.id == appointment.id) & (Appointment.status == "to_book")).execute()
+            close_waiting(appointment.id, "cancelled")
             notices.append(f"{capitalised(APPOINTMENT_LABELS[appointment.kind])} cancelled: {cancel.reason}")
     return notices
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSplitter,
     QStackedWidget,
     QTableView,
     QToolButton,
@@ -36,6 +37,8 @@ from clinic_desktop.services.core.clock import today
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.appointment_book_models import DayBookModel, WeekBookModel
 from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
+from clinic_desktop.ui.book.freed_slot_dialog import FreedSlotDialog, offer_freed_slot
+from clinic_desktop.ui.book.waiting_list_view import WaitingListView
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import BOOKED
 from clinic_desktop.ui.widgets.palette import banner_style
@@ -133,7 +136,17 @@ class AppointmentBookView(QWidget):
         layout.addLayout(navigation)
         layout.addWidget(self.banner)
         layout.addLayout(self.actions_bar)
-        layout.addWidget(self.stack, 1)
+        # The waiting list under the book: a cancellation here is offered to it at once.
+        self.waiting = WaitingListView(actor, hub)
+        self.waiting.patient_requested.connect(self.patient_requested)
+        self.freed_slot_dialog: FreedSlotDialog | None = None
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.stack)
+        split.addWidget(self.waiting)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
 
         for table in (self.day_table, self.week_table):
             table.doubleClicked.connect(lambda _index: self._run("open_patient"))
@@ -283,8 +296,16 @@ class AppointmentBookView(QWidget):
 
     def _open_cancel(self, dialog: CancelBookingDialog) -> None:
         dialog.cancelled.connect(lambda _record: self._hub.after_change())
+        dialog.cancelled.connect(lambda _record: self._offer_freed_slot(*dialog.freed_slot))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def _offer_freed_slot(self, clinician_id: int, starts_at, ends_at) -> None:
+        """The slot just given up, offered to the waiting list (nothing is asked if nobody can take it)."""
+        offer_freed_slot(self, self._actor, self._hub, clinician_id, starts_at, ends_at, self._freed_slot_opened)
+
+    def _freed_slot_opened(self, dialog: FreedSlotDialog) -> None:
+        self.freed_slot_dialog = dialog
 
     def arrived(self, appointment_id: int) -> None:
         self._write(lambda: appointments.record_attended(self._actor, appointment_id))

@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.admin.settings import ClinicSettings
-from clinic_desktop.services.appointments import appointment_book, appointments, slot_offers
+from clinic_desktop.services.appointments import appointment_book, appointments, slot_offers, waiting_list
 from clinic_desktop.services.appointments.slot_offers import OfferedSlot, SlotOffer
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import today
 from clinic_desktop.services.core.errors import Conflict, ServiceError
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.ops.latest import LatestOp
-from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.ops.messages import sentence, show_refusal
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.widgets.palette import attention_colour
@@ -86,6 +86,9 @@ class BookingDialog(QDialog):
             self.which.addItem(text, code)
         self.late_reason = QLineEdit()
         self.late_reason.setPlaceholderText("e.g. patient away until then")
+        self.wait_for_earlier = QCheckBox("Also put on the waiting &list for an earlier slot")
+        self.wait_for_earlier.setToolTip("If a booking before this one is cancelled, its slot is offered to the "
+                                         "patient (Add to waiting list… on the review sets days and times)")
         other = QWidget()
         other_row = QHBoxLayout(other)
         other_row.setContentsMargins(0, 0, 0, 0)
@@ -99,7 +102,8 @@ class BookingDialog(QDialog):
                                     (None, self.use_other, "Book another time instead"),
                                     ("Other &time", other, "Other time"),
                                     ("&Which", self.which, "Which of the two times"),
-                                    ("&Reason for booking late", self.late_reason, "Reason for booking late")):
+                                    ("&Reason for booking late", self.late_reason, "Reason for booking late"),
+                                    (None, self.wait_for_earlier, "Also put on the waiting list")):
             widget.setAccessibleName(name)
             if label:
                 self.form.addRow(label, widget)
@@ -233,6 +237,11 @@ class BookingDialog(QDialog):
          .success(self._booked).refused(self._refused).run())
 
     def _booked(self, record) -> None:
+        if self.wait_for_earlier.isChecked():
+            # Booked either way; a refusal to list it (already waiting) is said without undoing the booking.
+            parent = self.parentWidget() or self
+            (Op(parent, lambda: waiting_list.add_to_waiting_list(self._actor, record.id))
+             .failure(lambda text: show_refusal(parent, text)).run())
         self.booked.emit(record)
         self.accept()
 
@@ -259,6 +268,7 @@ class CancelBookingDialog(QDialog):
         self._actor, self._appointment_id = actor, appointment_id
         self.setWindowTitle("Cancel booking")
         record = appointments.get_appointment(actor, appointment_id)
+        self.freed_slot = (record.clinician_id, record.starts_at, record.ends_at)  # offered to the waiting list
         title = worklists.KIND_TITLES[record.kind]
         when = (f"{weekday_date(record.starts_at.astimezone(settings.zone).date())} "
                 f"{local_time(record.starts_at, settings.zone)}") if record.starts_at else "no time"

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_desktop.services.appointments import appointments, confirmation
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.export_files import write_whole_file
 from clinic_desktop.services.episodes import episode_records, plan_printout
@@ -52,6 +53,8 @@ from clinic_desktop.ui.widgets.time_format import local_time, short_date
 
 _UNSAFE = re.compile(r"[^\w]+")  # as the batch export names its files: Zoë and 王芳 stay as they are
 _REASON_SHOWN = 60  # characters of an amendment reason in the version list (all of it below)
+CONFIRMATION_TITLE = "Appointment confirmation"
+CONFIRMATION_DETAIL = "When, where and with whom, what to bring and how to cancel: for the patient to take home."
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class LetterWindow(QDialog):
         self._printer: QPrinter | None = None
         self._print_dialog: QPrintDialog | None = None
         self.dialog: QDialog | None = None
+        self._when_ready: Callable[[], None] | None = None
         self.referral: ReferralRecord | None = None  # None: the leaflet
         self.setWindowTitle(title)
         self.setModal(False)
@@ -190,23 +194,30 @@ class LetterWindow(QDialog):
     def for_leaflet(cls, actor, settings, patient_id: int, parent: QWidget | None = None) -> "LetterWindow":
         """The patient's one-page self-management leaflet (stay active, no bed rest, heat…)."""
         patient = patients.get_patient(actor, patient_id)
-        return cls._for_patient(actor, settings, "Self-management leaflet", patient.display_name,
-                                "Printed with today's date, the clinic's details and the patient's name, for the "
-                                "patient to take home.", lambda: letter_content.patient_leaflet_pdf(actor, patient_id),
-                                parent)
+        return cls.for_patient_page(actor, settings, "Self-management leaflet", patient.display_name,
+                                    "Printed with today's date, the clinic's details and the patient's name, for "
+                                    "the patient to take home.",
+                                    lambda: letter_content.patient_leaflet_pdf(actor, patient_id), parent)
 
     @classmethod
     def for_plan(cls, actor, settings, episode_id: int, parent: QWidget | None = None) -> "LetterWindow":
         """The management plan that stands, on one page for the patient to take home."""
         episode = episode_records.get_episode(actor, episode_id)
-        return cls._for_patient(actor, settings, "Management plan", episode.patient_name,
-                                "The plan agreed with the patient: their goals, treatments and changes, in plain "
-                                "words, for them to take home.",
-                                lambda: plan_printout.management_plan_pdf(actor, episode_id), parent)
+        return cls.for_patient_page(actor, settings, "Management plan", episode.patient_name,
+                                    "The plan agreed with the patient: their goals, treatments and changes, in "
+                                    "plain words, for them to take home.",
+                                    lambda: plan_printout.management_plan_pdf(actor, episode_id), parent)
 
     @classmethod
-    def _for_patient(cls, actor, settings, title: str, patient_name: str, detail: str, load: Callable[[], bytes],
-                     parent: QWidget | None) -> "LetterWindow":
+    def for_confirmation(cls, actor, settings, appointment_id: int, parent: QWidget | None = None) -> "LetterWindow":
+        """A booked appointment's confirmation, for the patient to take home or be sent."""
+        record = appointments.get_appointment(actor, appointment_id)
+        return cls.for_patient_page(actor, settings, CONFIRMATION_TITLE, record.patient_name, CONFIRMATION_DETAIL,
+                                    lambda: confirmation.appointment_confirmation(actor, appointment_id), parent)
+
+    @classmethod
+    def for_patient_page(cls, actor, settings, title: str, patient_name: str, detail: str,
+                         load: Callable[[], bytes], parent: QWidget | None = None) -> "LetterWindow":
         """A one-page document for the patient: a single choice, with no versions to choose from."""
         window = cls(actor, settings, f"{title} — {patient_name}", lambda choice: load(), parent)
         window.heading.setText(f"<b>{escape(title)}</b> for <b>{escape(patient_name)}</b>")
@@ -265,6 +276,20 @@ class LetterWindow(QDialog):
             self.preview.set_pdf(pdf)
             self.status.clear()
         self._enable_buttons()
+        if self._when_ready is not None:
+            act, self._when_ready = self._when_ready, None
+            act()
+
+    def when_ready(self, act: Callable[[], None]) -> None:
+        """Run ``act`` (Print…, Save as PDF…) once the document is drawn; at once if it is already.
+
+        An offer such as "Print confirmation…" goes straight on to the print dialog this way,
+        rather than leaving the user to find the button in a window still loading.
+        """
+        if self._pdf is not None:
+            act()
+        else:
+            self._when_ready = act
 
     def _enable_buttons(self) -> None:
         for button in (self.print_button, self.save_button, self.open_button):

@@ -30,15 +30,16 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.appointments.appointments import AppointmentRecord
 from clinic_desktop.services.core import clock
-from clinic_desktop.services.core.clinic_time import format_day, format_time
+from clinic_desktop.services.core.clinic_time import format_day
 from clinic_desktop.services.episodes import plans
 from clinic_desktop.services.episodes.episode_records import EpisodeRecord
 from clinic_desktop.services.episodes.episodes import EpisodeUpdate
 from clinic_desktop.services.episodes.plan_records import PlanRecord
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.referrals import ReferralRecord
-from clinic_desktop.services.worklists.worklists import KIND_TITLES
 from clinic_desktop.ui.book.booking_dialog import BookingDialog
+from clinic_desktop.ui.book.confirmation_offer import ConfirmationOffer
+from clinic_desktop.ui.book.waiting_list_dialog import AddToWaitingListDialog
 from clinic_desktop.ui.forms.advice_form import AdviceForm
 from clinic_desktop.ui.forms.discharge_form import DischargeForm
 from clinic_desktop.ui.forms.evaluation_form import EvaluationForm
@@ -92,6 +93,7 @@ class PatientActions(QObject):
         self._owner = owner
         self._notices = notices
         self.state = PatientState()
+        self.confirmations = ConfirmationOffer(actor, settings, notices, owner, show=self._show_window)
         self.dialog: QDialog | None = None  # the one last opened (tests and the idle lock find it)
         self._set = ActionSet(actor.role, _GROUP_PLACES.values(), owner, self)
         self.actions: dict[str, QAction] = self._set.actions
@@ -203,11 +205,19 @@ class PatientActions(QObject):
     def book(self, state: PatientState, reschedule: bool = False) -> None:
         dialog = BookingDialog(self._actor, self._settings, state.appointment.id, parent=self._owner,
                                reschedule=reschedule)
-        self._open(dialog, dialog.booked, lambda record: self._notices.show_notices([booked_notice(record,
-                                                                                                   self._settings)]))
+        self._open(dialog, dialog.booked, self.confirmations.booked)
 
     def rebook(self, state: PatientState) -> None:
         self.book(state, reschedule=True)
+
+    def print_confirmation(self, state: PatientState) -> None:
+        self.confirmations.open(state.appointment.id)
+
+    def add_to_waiting_list(self, state: PatientState) -> None:
+        dialog = AddToWaitingListDialog(self._actor, state.appointment.id, parent=self._owner)
+        self._open(dialog, dialog.saved, lambda entry: self._notices.show_notices(
+            [f"{entry.kind_title} on the waiting list for an earlier slot: a cancellation will be offered "
+             f"for it ({entry.can_come.lower()})."]))
 
     def write_letter(self, state: PatientState) -> None:
         self._referral_dialog(DraftLetterDialog, state, "letter drafted")
@@ -265,12 +275,6 @@ class PatientActions(QObject):
     def _refused(self, text: str) -> None:
         """The refusal box, kept as the dialog last opened (the idle lock hides it with the window)."""
         self.dialog = show_refusal(self._owner, text)
-
-
-def booked_notice(record: AppointmentRecord, settings) -> str:
-    starts = record.starts_at.astimezone(settings.zone)
-    return (f"{KIND_TITLES[record.kind]} booked for {format_day(starts.date())} {format_time(starts)}"
-            f" with {record.clinician_name}.")
 
 
 class FollowUpDialog(QDialog):

@@ -79,8 +79,8 @@ def _has_letter(state) -> bool:
     return referral is not None and (bool(referral.versions) or (referral.status == "drafted"))
 
 
-def _appointment_in(status: str) -> Callable[[Any], bool]:
-    return lambda state: state.episode_open and state.appointment is not None and state.appointment.status == status
+def _appointment_in(*statuses: str) -> Callable[[Any], bool]:
+    return lambda state: state.episode_open and state.appointment is not None and state.appointment.status in statuses
 
 
 def _advice_missing(state) -> bool:
@@ -155,6 +155,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                _appointment_in("to_book")),
     ActionSpec("rebook", "&Rebook review…", "Ctrl+Shift+B", "book_appointment", ("patient:reviews",),
                _appointment_in("booked")),
+    ActionSpec("print_confirmation", "Print &confirmation…", "", "view_patient", ("patient:reviews",),
+               _appointment_in("booked")),
+    ActionSpec("add_to_waiting_list", "Add to &waiting list…", "", "book_appointment", ("patient:reviews",),
+               _appointment_in("to_book", "booked")),
     ActionSpec("write_letter", "&Write letter…", "Ctrl+Shift+L", "draft_referral", ("patient:referrals",),
                _referral_in("raised", "drafted")),
     ActionSpec("sign", "&Sign letter…", "Ctrl+Shift+S", "sign_referral", ("patient:referrals",),

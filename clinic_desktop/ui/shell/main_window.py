@@ -28,6 +28,7 @@ from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.worklists import worklists
+from clinic_desktop.ui.book.confirmation_offer import ConfirmationOffer
 from clinic_desktop.ui.exchange import exchange_actions
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self.worklists = WorklistsPanel(actor, settings, self.hub)
         self.notices = PathwayNoticeBar()
         self.worklists.row_actions.pathway_updated.connect(self.notices.show_update)
+        self.confirmations = ConfirmationOffer(actor, settings, self.notices, self)
+        self.worklists.row_actions.booked.connect(self.confirmations.booked)
         home = QWidget()
         home_layout = QVBoxLayout(home)
         home_layout.setContentsMargins(0, 0, 0, 0)

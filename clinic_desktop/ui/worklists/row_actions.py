@@ -40,6 +40,7 @@ def _appointment_id(row) -> int:
 class RowActions(QObject):
     patient_requested = Signal(int)
     pathway_updated = Signal(object)  # an EpisodeUpdate, for the "what the pathway did" strip
+    booked = Signal(object)  # an AppointmentRecord just booked: its confirmation is offered
 
     def __init__(self, actor: Actor, settings: ClinicSettings, hub: ChangeHub, window: QWidget):
         super().__init__(window)
@@ -66,6 +67,7 @@ class RowActions(QObject):
     def book_from_list(self, row) -> None:
         dialog = BookingDialog(self._actor, self._settings, _appointment_id(row), self._window)
         dialog.booked.connect(lambda _record: self._hub.after_change())
+        dialog.booked.connect(self.booked)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
