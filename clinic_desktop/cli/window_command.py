@@ -61,16 +61,16 @@ def run(arguments) -> int:
     else:
         _check_display(arguments.invocation)
     where = open_database(arguments)
-    if arguments.demo_if_empty:
-        from clinic_desktop.cli.demo_command import fill_if_empty
-
-        fill_if_empty()
     if arguments.screenshot:
+        if arguments.demo_if_empty:
+            from clinic_desktop.cli.demo_command import fill_if_empty
+
+            fill_if_empty()
         from clinic_desktop.ui.shell.screenshots import save_screenshot
 
-        save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager")
+        save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager", arguments.size)
         print(f"Saved {arguments.screenshot}")
         return 0
     from clinic_desktop.ui.shell.app import run_application
 
-    return run_application(where)
+    return run_application(where, demo_if_empty=arguments.demo_if_empty)  # the demo built under a progress dialog
