@@ -25,8 +25,20 @@ def add_window_options(parser) -> None:
     parser.add_argument("--view", choices=SCREENSHOT_VIEWS, metavar="NAME",
                         help=f"which view --screenshot draws: {', '.join(SCREENSHOT_VIEWS)} "
                              "(default: worklists-manager)")
+    parser.add_argument("--size", type=_screen_size, metavar="WxH[@SCALE]",
+                        help="--screenshot on a screen of this many logical pixels, at this scale: 1366x768, "
+                             "960x540@2 (1920×1080 at 200 %%); windows fill it, dialogs must fit in it")
     parser.add_argument("--demo-if-empty", action="store_true",
                         help="fill a database that has no patients with demo data first")
+
+
+def _screen_size(text: str) -> tuple[int, int, int]:
+    """"1366x768" or "960x540@2": (width, height, scale), the size in logical pixels."""
+    size, _, scale = text.lower().partition("@")
+    width, _, height = size.partition("x")
+    if not (width.isdigit() and height.isdigit() and (scale or "1").isdigit()) or int(scale or 1) < 1:
+        raise CommandError(f"--size is WIDTHxHEIGHT or WIDTHxHEIGHT@SCALE, as 1366x768 or 960x540@2, not {text!r}")
+    return int(width), int(height), int(scale or 1)
 
 
 def _check_display(invocation: list[str]) -> None:
@@ -51,8 +63,9 @@ def _program() -> str:
 
 
 def run(arguments) -> int:
-    if arguments.view and not arguments.screenshot:
-        raise CommandError("--view chooses what --screenshot draws: add --screenshot FILE.png")
+    for option, given in (("--view", arguments.view), ("--size", arguments.size)):
+        if given and not arguments.screenshot:
+            raise CommandError(f"{option} chooses what --screenshot draws: add --screenshot FILE.png")
     if arguments.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         target = Path(arguments.screenshot)
