@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Sequence
 
-from PySide6.QtCore import QDate, QSize, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -134,27 +132,6 @@ def stacked(owner: QWidget, *widgets: QWidget) -> QVBoxLayout:
     for widget in widgets:
         layout.addWidget(widget)
     return layout
-
-
-def scrolled(fields) -> QScrollArea:
-    """``fields`` (a layout) in a frameless scroll area that asks for their whole size: a form
-    taller than a small screen (1366×768) scrolls rather than being cut off."""
-    inner = QWidget()
-    inner.setLayout(fields)
-    area = _FittingScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(inner)
-    return area
-
-
-class _FittingScrollArea(QScrollArea):
-    """As large as its content wants, as far as the screen allows (Qt's own hint stops at 24 lines)."""
-
-    def sizeHint(self) -> QSize:
-        wanted = self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
-        screen = self.screen().availableGeometry()
-        return QSize(min(wanted.width(), screen.width() - 80), min(wanted.height(), screen.height() - 220))
 
 
 def check_box(text: str, accessible_name: str | None = None) -> QCheckBox:

@@ -1,11 +1,17 @@
-"""The layout every small form dialog shares: intro, fields, a message line, two buttons."""
+"""The layout every form dialog shares: intro, fields, a message line, two buttons.
+
+The fields scroll when the screen is too short for them (a 1366×768 laptop, 1920×1080 at
+200 %), so the intro, the reason a save was refused and the buttons always stay in sight.
+"""
 from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from clinic_desktop.ui.widgets.palette import attention_colour
+from clinic_desktop.ui.widgets.screen_fit import fit_on_screen
 
 
 def show_as_refusal(label: QLabel) -> None:
@@ -25,7 +31,30 @@ def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QFormLayout, ok_t
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addWidget(intro)
-    layout.addLayout(form)
+    layout.addWidget(_scrolled(form))
     layout.addWidget(message)
     layout.addWidget(buttons)
+    fit_on_screen(dialog)
     return message
+
+
+def _scrolled(fields: QFormLayout) -> QScrollArea:
+    """``fields`` in a frameless scroll area that asks for their whole size, as far as the screen allows."""
+    inner = QWidget()
+    inner.setLayout(fields)
+    fields.setContentsMargins(0, 0, 0, 0)
+    area = _FittingScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+class _FittingScrollArea(QScrollArea):
+    """As large as its content wants, within the screen less room for the dialog's frame, intro,
+    message and buttons (Qt's own hint stops at 24 lines)."""
+
+    def sizeHint(self) -> QSize:
+        wanted = self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
+        screen = self.screen().availableGeometry()
+        return QSize(min(wanted.width(), screen.width() - 80), min(wanted.height(), screen.height() - 220))
