@@ -36,7 +36,8 @@ def _screen_size(text: str) -> tuple[int, int, int]:
     """"1366x768" or "960x540@2": (width, height, scale), the size in logical pixels."""
     size, _, scale = text.lower().partition("@")
     width, _, height = size.partition("x")
-    if not (width.isdigit() and height.isdigit() and (scale or "1").isdigit()) or int(scale or 1) < 1:
+    numbers = (width, height, scale or "1")
+    if not all(number.isdigit() and int(number) > 0 for number in numbers):
         raise CommandError(f"--size is WIDTHxHEIGHT or WIDTHxHEIGHT@SCALE, as 1366x768 or 960x540@2, not {text!r}")
     return int(width), int(height), int(scale or 1)
 
