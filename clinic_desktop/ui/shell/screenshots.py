@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -158,9 +159,10 @@ VIEWS: dict[str, ScreenshotView] = {
 }
 
 
-def _offscreen_screen(width: int, height: int, scale: int) -> None:
+def _offscreen_screen(width: int, height: int, scale: int) -> Path:
     """Before the application starts: the offscreen platform's one screen made ``width``×``height``
-    logical pixels at ``scale`` (its configuration file counts device pixels)."""
+    logical pixels at ``scale`` (its configuration file counts device pixels). Returns the folder
+    of that file, read when the application starts and no longer needed then."""
     if QCoreApplication.instance() is not None:
         raise ServiceError("the screen size is chosen before the application starts")
     config = Path(tempfile.mkdtemp(prefix="clinic-screen-")) / "screen.json"
@@ -169,6 +171,7 @@ def _offscreen_screen(width: int, height: int, scale: int) -> None:
                                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     os.environ["QT_SCALE_FACTOR"] = str(scale)
+    return config.parent
 
 
 def _quiet_offscreen_notes(kind, context, message: str) -> None:
@@ -192,10 +195,11 @@ def save_screenshot(target: Path, database_location: str, view_name: str = "work
     """Render one view to a PNG file; ``screen`` (width, height, scale): on a screen of that many
     logical pixels at that scale, the main windows filling it (without it, 1280×800)."""
     view = VIEWS[view_name]
-    if screen is not None:
-        _offscreen_screen(*screen)
+    configured = _offscreen_screen(*screen) if screen is not None else None
     qInstallMessageHandler(_quiet_offscreen_notes)
     app = application()
+    if configured is not None:
+        shutil.rmtree(configured)
     actor = users.first_active_user(view.role)
     if actor is None:
         raise ServiceError(f"the database has no active {view.role.replace('_', ' ')} to show the "
