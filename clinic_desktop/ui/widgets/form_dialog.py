@@ -11,7 +11,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from clinic_desktop.ui.widgets.palette import attention_colour
-from clinic_desktop.ui.widgets.screen_fit import fit_on_screen
+from clinic_desktop.ui.widgets.screen_fit import fit_on_screen, room_on_screen
+
+_AROUND_FIELDS = QSize(24, 180)  # the dialog's margins, and the height of its intro, message line and buttons
 
 
 def show_as_refusal(label: QLabel) -> None:
@@ -56,5 +58,5 @@ class _FittingScrollArea(QScrollArea):
 
     def sizeHint(self) -> QSize:
         wanted = self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
-        screen = self.screen().availableGeometry()
-        return QSize(min(wanted.width(), screen.width() - 80), min(wanted.height(), screen.height() - 220))
+        room = room_on_screen(self) - _AROUND_FIELDS
+        return QSize(min(wanted.width(), room.width()), min(wanted.height(), room.height()))
