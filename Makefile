@@ -7,7 +7,7 @@
 #   make soak        the safety-net state machine at 10,000 examples (SOAK_EXAMPLES=…); long,
 #                    not part of make test; prints what it did and the holes switched off
 #   make screenshot  docs/screenshots/<view>.png of each main view of a demo clinic, rendered offscreen,
-#                    and the first page of a signed letter (pdftoppm)
+#                    and the first page of a signed letter (pdftoppm); SCREENSHOT_SIZE=960x540@2 on that screen
 #   make clean       remove the venv and caches
 
 PYTHON ?= python3
@@ -63,7 +63,8 @@ screenshot: $(STAMP)
 	$(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 demo > /dev/null
 	for view in $(SCREENSHOT_VIEWS); do \
 		QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 \
-			--screenshot docs/screenshots/$$view.png --view $$view || exit 1; \
+			--screenshot docs/screenshots/$$view.png --view $$view $(if $(SCREENSHOT_SIZE),--size $(SCREENSHOT_SIZE)) \
+			|| exit 1; \
 	done
 	$(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 letters export --signed-unsent $(SCREENSHOT_CLINIC)/letters
 	pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$$(ls $(SCREENSHOT_CLINIC)/letters/*_v2.pdf | head -n 1)" docs/screenshots/letter-page

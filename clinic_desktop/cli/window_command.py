@@ -26,8 +26,21 @@ def add_window_options(parser) -> None:
     parser.add_argument("--view", choices=SCREENSHOT_VIEWS, metavar="NAME",
                         help=f"which view --screenshot draws: {', '.join(SCREENSHOT_VIEWS)} "
                              "(default: worklists-manager)")
+    parser.add_argument("--size", type=_screen_size, metavar="WxH[@SCALE]",
+                        help="--screenshot on a screen of this many logical pixels, at this scale: 1366x768, "
+                             "960x540@2 (1920×1080 at 200 %%); windows fill it, dialogs must fit in it")
     parser.add_argument("--demo-if-empty", action="store_true",
                         help="fill a database that has no patients with demo data first")
+
+
+def _screen_size(text: str) -> tuple[int, int, int]:
+    """"1366x768" or "960x540@2": (width, height, scale), the size in logical pixels."""
+    size, _, scale = text.lower().partition("@")
+    width, _, height = size.partition("x")
+    numbers = (width, height, scale or "1")
+    if not all(number.isdigit() and int(number) > 0 for number in numbers):
+        raise CommandError(f"--size is WIDTHxHEIGHT or WIDTHxHEIGHT@SCALE, as 1366x768 or 960x540@2, not {text!r}")
+    return int(width), int(height), int(scale or 1)
 
 
 def _check_display(invocation: list[str]) -> None:
@@ -52,8 +65,9 @@ def _program() -> str:
 
 
 def run(arguments) -> int:
-    if arguments.view and not arguments.screenshot:
-        raise CommandError("--view chooses what --screenshot draws: add --screenshot FILE.png")
+    for option, given in (("--view", arguments.view), ("--size", arguments.size)):
+        if given and not arguments.screenshot:
+            raise CommandError(f"{option} chooses what --screenshot draws: add --screenshot FILE.png")
     if arguments.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         target = Path(arguments.screenshot)
@@ -62,16 +76,16 @@ def run(arguments) -> int:
     else:
         _check_display(arguments.invocation)
     where = open_database(arguments)
-    if arguments.demo_if_empty:
-        from clinic_desktop.cli.demo_command import fill_if_empty
-
-        fill_if_empty()
     if arguments.screenshot:
+        if arguments.demo_if_empty:
+            from clinic_desktop.cli.demo_command import fill_if_empty
+
+            fill_if_empty()
         from clinic_desktop.ui.shell.screenshots import save_screenshot
 
-        save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager")
+        save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager", arguments.size)
         print(f"Saved {arguments.screenshot}")
         return 0
     from clinic_desktop.ui.shell.app import run_application
 
-    return run_application(where)
+    return run_application(where, demo_if_empty=arguments.demo_if_empty)  # the demo built under a progress dialog

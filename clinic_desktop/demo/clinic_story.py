@@ -17,6 +17,7 @@ from clinic_desktop.models import Patient, User, database_proxy
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clock import frozen_at, today
 from clinic_desktop.services.core.errors import Conflict, ValidationError
 from clinic_desktop.services.episodes import discharge, episodes, imaging, measures, plans
@@ -74,13 +75,18 @@ def build_demo(patient_count: int = DEFAULT_PATIENTS, seed: int = 7) -> DemoSumm
     require_empty_database()
     rng = random.Random(seed)
     story = _ClinicStory(rng, random.Random(f"{seed}-amendments"), random.Random(f"{seed}-measures"))
-    with database_proxy.atomic():
-        story.staff = create_staff()
-        _letter_details(story.staff)
-    for start in range(0, patient_count, _BATCH):
+    with users.public_passwords():
         with database_proxy.atomic():
-            for number in range(start, min(start + _BATCH, patient_count)):
-                story.patient(red_flag_yesterday=number == patient_count - 1)
+            story.staff = create_staff()
+            _letter_details(story.staff)
+        for start in range(0, patient_count, _BATCH):
+            with database_proxy.atomic():
+                for number in range(start, min(start + _BATCH, patient_count)):
+                    progress.step(number, patient_count, f"Playing the story of patient {number + 1} of {patient_count}…")
+                    story.patient(red_flag_yesterday=number == patient_count - 1)
+    progress.step(patient_count, patient_count, "Securing the demo staff's passwords…")
+    for username, password in DEMO_PASSWORDS.items():
+        users.authenticate(username, password)  # re-hashes each at full cost
     return DemoSummary(patients=patient_count, usernames=dict(DEMO_PASSWORDS))
 
 

@@ -137,6 +137,23 @@ def test_view_without_screenshot_is_refused(demo_file, capsys):
     assert "--view chooses what --screenshot draws" in capsys.readouterr().err
 
 
+def test_screenshot_on_a_small_screen_at_double_scale_fills_it(demo_file, tmp_path):
+    """A process of its own: the screen is chosen before Qt starts (this one's has)."""
+    target = tmp_path / "small.png"
+    result = subprocess.run([sys.executable, "-m", "clinic_desktop", "--database", str(demo_file), "--screenshot",
+                             str(target), "--view", "patient", "--size", "960x540@2"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = _is_a_picture(target)
+    assert (image.width(), image.height()) == (1920, 1080)  # 960×540 logical pixels, each drawn 2×2
+
+
+@pytest.mark.parametrize("size", ["large", "1366x", "0x768", "960x540@0"])
+def test_a_screen_size_not_understood_is_refused(demo_file, tmp_path, capsys, size):
+    assert main(["--database", str(demo_file), "--screenshot", str(tmp_path / "s.png"), "--size", size]) == 2
+    assert "--size is WIDTHxHEIGHT or WIDTHxHEIGHT@SCALE" in capsys.readouterr().err
+
+
 def test_demo_if_empty_fills_a_new_database_once(tmp_path, capsys):
     path, target = tmp_path / "new.sqlite3", tmp_path / "shot.png"
     with frozen_at(NOW):

@@ -112,3 +112,24 @@ def test_a_signed_demo_letter_never_reports_an_outcome_recorded_after_it_was_sig
             checked += 1
             assert f"12-week outcome {outcome.recorded_on.day} " not in text
     assert checked > 0
+
+
+def test_the_demo_staff_passwords_are_kept_at_the_full_hashing_cost(database):
+    from argon2 import extract_parameters
+
+    from clinic_desktop.models import User
+
+    with frozen_at(NOW):
+        build_demo(3, seed=1)
+    full_cost = extract_parameters(users._hasher.hash("any password"))
+    assert [extract_parameters(user.password_hash) for user in User.select()] == [full_cost] * 4
+
+
+def test_the_demo_reports_each_patients_story_as_it_plays_it(database):
+    from clinic_desktop.services.core.progress import Watcher, watched_by
+
+    steps = []
+    with frozen_at(NOW), watched_by(Watcher(lambda done, total, text: steps.append((done, total, text)))):
+        build_demo(3, seed=1)
+    assert [step[:2] for step in steps] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert steps[0][2] == "Playing the story of patient 1 of 3…"

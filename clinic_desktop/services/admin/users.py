@@ -6,10 +6,14 @@ every item they owned is on an active clinician's list the moment they stop sign
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Iterator
 
 from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
 
@@ -29,10 +33,11 @@ from clinic_desktop.services.worklists import obligations
 
 __all__ = ["MIN_PASSWORD_LENGTH", "ROLE_LABELS", "OpenWork", "SignInFailed", "UserRecord", "actor_for", "authenticate",
            "create_first_manager", "create_user", "deactivate_user", "edit_user", "first_active_user", "has_users",
-           "list_users", "open_work_of", "reactivate_user", "reset_password", "set_professional_title",
-           "verify_password"]
+           "list_users", "open_work_of", "public_passwords", "reactivate_user", "reset_password",
+           "set_professional_title", "verify_password"]
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
+_public_hasher: ContextVar[PasswordHasher | None] = ContextVar("public_hasher", default=None)
 MIN_PASSWORD_LENGTH = 10
 ROLE_LABELS = {"receptionist": "receptionist", "clinician": "clinician", "practice_manager": "practice manager"}
 _MANAGER = "practice_manager"
@@ -363,6 +368,19 @@ def _lock_user_table() -> None:
         database_proxy.execute_sql('LOCK TABLE "user" IN SHARE ROW EXCLUSIVE MODE')
 
 
+@contextmanager
+def public_passwords() -> Iterator[None]:
+    """While a demo clinic is built: its passwords are printed for anyone to read, and each letter its
+    story signs re-checks one, a tenth of a second at full cost. Accounts created meanwhile get the
+    cheapest argon2id hash; signing in re-hashes a password at full cost (``authenticate``), which the
+    demo does for each account before it is done."""
+    token = _public_hasher.set(PasswordHasher.from_parameters(CHEAPEST))
+    try:
+        yield
+    finally:
+        _public_hasher.reset(token)
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
@@ -384,7 +402,7 @@ def _new_user(username, full_name, role, password, registration_number, professi
     try:
         with database_proxy.atomic():  # a savepoint: a clash on another workstation is a Conflict
             return User.create(username=username, full_name=full_name, role=role,
-                               password_hash=_hasher.hash(password),
+                               password_hash=(_public_hasher.get() or _hasher).hash(password),
                                registration_number=registration_number,
                                professional_title=professional_title,
                                created_at=now_utc())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,6 +38,7 @@ from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
+from clinic_desktop.ui.widgets.screen_fit import room_on_screen
 from clinic_desktop.ui.widgets.time_format import short_date
 
 _SHOWN = ("nhs_number", "family_name", "given_name", "date_of_birth", "postcode")
@@ -185,7 +186,7 @@ class PatientImportDialog(QDialog):
         self.setTabOrder(self.choose_button, self.reload_button)
         self.setTabOrder(self.reload_button, self.only_problems)
         self.setTabOrder(self.only_problems, self.table)
-        self.resize(1080, 700)
+        self.resize(QSize(1080, 700).boundedTo(room_on_screen(self)))
 
     def choose_file(self) -> None:
         folder = str(self.preview.path.parent) if self.preview else str(Path.home())

@@ -31,7 +31,7 @@ from clinic_desktop.ui.forms.advice_section import AdviceSection
 from clinic_desktop.ui.forms.findings_form import RadicularFindings, RedFlagChecklist, notes_edit
 from clinic_desktop.ui.forms.measures_panel import MeasuresPanel
 from clinic_desktop.ui.forms.medicine_entry import ANALGESIA, AnalgesiaRow, PrescribingCautions
-from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date, scrolled
+from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.time_format import short_date
 
@@ -118,7 +118,7 @@ class FirstContactForm(PathwayForm):
         columns.addSpacing(12)
         columns.addLayout(right, 1)
         form = QFormLayout()
-        form.addRow(scrolled(columns))
+        form.addRow(columns)
         self.lay_out(_patient_line(self.patient) + "<br>Saving opens a new episode of back pain: this is its day 0.",
                      form, "Save first contact")
 

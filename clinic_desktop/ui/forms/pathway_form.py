@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Sequence
 
-from PySide6.QtCore import QDate, QEvent, QSize, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -134,45 +132,6 @@ def stacked(owner: QWidget, *widgets: QWidget) -> QVBoxLayout:
     for widget in widgets:
         layout.addWidget(widget)
     return layout
-
-
-def scrolled(fields) -> QScrollArea:
-    """``fields`` (a layout) in a frameless scroll area that asks for their whole size: a form
-    taller than a small screen (1366×768) scrolls rather than being cut off."""
-    inner = QWidget()
-    inner.setLayout(fields)
-    area = _FittingScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(inner)
-    return area
-
-
-class _FittingScrollArea(QScrollArea):
-    """As large as its content wants, as far as the screen allows (Qt's own hint stops at 24 lines).
-
-    The content's size is only known once its fields are styled and filled, after the form is
-    first laid out, so each new layout of the content asks the form to lay itself out again.
-    """
-
-    def setWidget(self, widget: QWidget) -> None:
-        super().setWidget(widget)
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()
-        return super().eventFilter(watched, event)
-
-    def sizeHint(self) -> QSize:
-        wanted = self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
-        screen = self.screen().availableGeometry()
-        return QSize(min(wanted.width(), screen.width() - 80), min(wanted.height(), screen.height() - 220))
-
-    def minimumSizeHint(self) -> QSize:
-        """Never narrower than the fields, as far as the screen allows: a form scrolls down, not sideways."""
-        width = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
-        return QSize(min(width, self.screen().availableGeometry().width() - 80), super().minimumSizeHint().height())
 
 
 def check_box(text: str, accessible_name: str | None = None) -> QCheckBox:

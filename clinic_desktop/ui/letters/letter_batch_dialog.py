@@ -55,6 +55,7 @@ from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.screen_fit import fit_on_screen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.worklists.worklist_views import to_send_view
 
@@ -170,6 +171,7 @@ class LetterBatchDialog(QDialog):
         self.setTabOrder(self.print_button, self.export_button)
         self.redraws = RedrawWhenSeen(self, hub, self._changed)  # a child: let go when the dialog is deleted
         self.reload()
+        fit_on_screen(self)
 
     def sizeHint(self) -> QSize:
         return QSize(1140, 440)

@@ -49,6 +49,7 @@ from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.screen_fit import room_on_screen
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
 
 _UNSAFE = re.compile(r"[^\w]+")  # as the batch export names its files: Zoë and 王芳 stay as they are
@@ -393,10 +394,8 @@ class LetterWindow(QDialog):
         self.status.setText(text)
 
     def sizeHint(self) -> QSize:
-        """Room for a page at about its real width; no taller than the screen."""
-        screen = self.screen().availableGeometry() if self.screen() else None
-        height = min(980, screen.height() - 40) if screen else 980
-        return QSize(860, max(height, 520))
+        """Room for a page at about its real width; no larger than the screen."""
+        return QSize(860, 980).boundedTo(room_on_screen(self))
 
 
 @cache

@@ -17,7 +17,6 @@ from typing import Callable
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -39,6 +38,7 @@ from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.letters.letter_preview import LetterPreview
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.screen_fit import room_on_screen
 
 
 def referral_summary(referral: ReferralRecord) -> str:
@@ -207,7 +207,7 @@ class SignLetterDialog(_ReferralDialog):
         label.setBuddy(self.password)
         form.addRow(label, self.password)
         self.lay_out(form, "&Sign letter", body=self.preview)
-        self.resize(self.sizeHint().expandedTo(QSize(720, 760)).boundedTo(_room_on_screen(self)))
+        self.resize(self.sizeHint().expandedTo(QSize(720, 760)).boundedTo(room_on_screen(self)))
         self.password.setFocus()
 
     def show_draft(self, referral: ReferralRecord) -> None:
@@ -296,7 +296,7 @@ class AmendLetterDialog(_ReferralDialog):
             label.setBuddy(field)
             form.addRow(label, field)
         self.lay_out(form, "&Sign amended version", body=beside)
-        self.resize(QSize(1120, 880).boundedTo(_room_on_screen(self)))
+        self.resize(QSize(1120, 880).boundedTo(room_on_screen(self)))
         beside.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])  # the letter gets the room to be read
         self.refresh_preview()
         self.text.setFocus()
@@ -337,13 +337,6 @@ def _urgent_rule(actor) -> str:
                 "Ask the clinician responsible for the patient.")
     return ("This is the urgent red-flag referral. Cancel it only for a clinical reason, given in a few words; "
             "the practice manager sees who cancelled it and why.")
-
-
-def _room_on_screen(widget: QWidget) -> QSize:
-    """The most a dialog may take of the screen it opens on."""
-    screen = widget.screen() or QApplication.primaryScreen()
-    room = screen.availableGeometry().size() if screen else QSize(1280, 800)
-    return QSize(room.width() - 40, room.height() - 60)
 
 
 class CancelReferralDialog(_ReferralDialog):

@@ -33,6 +33,7 @@ from clinic_desktop.services.referrals.referrals import referrals_for_episode
 from clinic_desktop.services.worklists.worklists import KIND_TITLES, Page
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.patients.chart_fold import FoldingCharts
 from clinic_desktop.ui.patients.measures_chart import MeasuresChart
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
@@ -106,6 +107,7 @@ class PatientView(QWidget):
         self.tabs.addTab(self.timeline_table, "Ti&me line")
         self.tabs.addTab(self.actions.list_with_buttons(self.reviews_table, "review"), "Re&views")
         self.tabs.addTab(self.actions.list_with_buttons(self.referrals_table, "referral"), "&Referrals")
+        self.charts = FoldingCharts((self.chart, self.measures_chart), self.tabs, self.timeline_table)
         self._lay_out()
 
         self.episode_choice.currentIndexChanged.connect(lambda _index: self._show_episode())
@@ -123,14 +125,14 @@ class PatientView(QWidget):
         episode_row.addWidget(self.episode_label)
         episode_row.addWidget(self.episode_choice)
         episode_row.addWidget(self.episode_summary, 1)
+        episode_row.addWidget(self.charts.toggle)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.details)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.notices)
         layout.addLayout(episode_row)
-        layout.addWidget(self.chart)
-        layout.addWidget(self.measures_chart)
+        layout.addWidget(self.charts)
         layout.addWidget(self.tabs, 1)
 
     def title(self) -> str:

@@ -19,9 +19,16 @@ def application() -> QApplication:
     return app
 
 
-def run_application(database_location: str) -> int:
+def run_application(database_location: str, *, demo_if_empty: bool = False) -> int:
+    """``demo_if_empty``: a database with nobody in it gets the demo clinic first (``make run``)."""
     app = application()
-    dialog = SignInDialog(load_settings().name) if users.has_users() else FirstRunDialog()
+    notice = ""
+    if demo_if_empty:
+        from clinic_desktop.ui.shell.demo_first_run import build_demo_if_empty, sign_in_notice
+
+        summary = build_demo_if_empty()
+        notice = sign_in_notice(summary) if summary else ""
+    dialog = SignInDialog(load_settings().name, notice=notice) if users.has_users() else FirstRunDialog()
     if dialog.exec() != dialog.DialogCode.Accepted:
         return 0
     session = DesktopSession(load_settings(), database_location)

@@ -37,10 +37,9 @@ from clinic_desktop.ui.shell.actions import MENU_TITLES, ActionSet, menu_places
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.manager_tabs import ManagerTabs
 from clinic_desktop.ui.shell.patient_menu import PatientMenu
+from clinic_desktop.ui.shell.urgent_banner import UrgentBanner
 from clinic_desktop.ui.shell.warm_up import warm_up_later
 from clinic_desktop.ui.widgets.lazy_tabs import LazyPage, LazyTabs
-from clinic_desktop.ui.widgets.palette import banner_style
-from clinic_desktop.ui.widgets.time_format import short_date
 from clinic_desktop.ui.widgets.window_layout import restore_window, save_window
 from clinic_desktop.ui.worklists.worklists_panel import WorklistsPanel
 
@@ -68,16 +67,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self._signed_in = QLabel()
         self._show_clinic_name()
-        self.urgent = QLabel()
+        self.urgent = UrgentBanner()
         self._urgent_patients: list[int] = []
-        self.urgent.setObjectName("urgentBanner")
-        self.urgent.setWordWrap(True)
-        self.urgent.setTextFormat(Qt.TextFormat.RichText)
-        self.urgent.setAccessibleName("Urgent red-flag referrals")
         self.urgent.linkActivated.connect(lambda link: self.open_patient(int(link.removeprefix("patient:"))))
-        # Reachable from the keyboard too: Tab to a name, Enter opens the patient.
-        self.urgent.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.urgent.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         self.worklists = WorklistsPanel(actor, settings, self.hub)
         self.notices = PathwayNoticeBar()
@@ -321,17 +313,7 @@ class MainWindow(QMainWindow):
     def _show_urgent_referrals(self, referrals) -> None:
         self._urgent_patients = [row.patient_id for row in referrals]
         self.urgent_action.setEnabled(bool(referrals))
-        if not referrals:
-            self.urgent.hide()
-            return
-        lines = [f"⚠ URGENT red-flag referral{'s' if len(referrals) > 1 else ''} awaiting action "
-                 f"(select a name, or Ctrl+U, to open the patient):"]
-        lines += [f"• <a href='patient:{row.patient_id}'>{escape(row.patient_name)}</a> — {escape(row.kind_title)}, "
-                  f"due {short_date(row.due_by)} ({row.status.replace('_', ' ')})" for row in referrals[:5]]
-        if len(referrals) > 5:
-            lines.append(f"… and {len(referrals) - 5} more: see the Overdue and Awaiting signature lists")
-        self.urgent.setText("<br>".join(lines))
-        self.urgent.show()
+        self.urgent.show_referrals(referrals)
 
     def _database_unreachable(self, reason: str) -> None:
         self.show_status(f"⚠ The database cannot be reached — lists may be out of date. {reason}")
@@ -341,7 +323,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text + where)
 
     def _apply_palette(self, _scheme=None) -> None:
-        self.urgent.setStyleSheet(banner_style("urgentBanner", "urgent") + " #urgentBanner { font-weight: bold; }")
+        self.urgent.apply_palette()
 
     def tab_titles(self) -> list[str]:
         return self.worklists.titles()

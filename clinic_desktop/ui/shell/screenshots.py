@@ -6,7 +6,11 @@ works in it. It is a documentation aid, not a way in: the data file is readable 
 """
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +162,21 @@ VIEWS: dict[str, ScreenshotView] = {
 }
 
 
+def _offscreen_screen(width: int, height: int, scale: int) -> Path:
+    """Before the application starts: the offscreen platform's one screen made ``width``×``height``
+    logical pixels at ``scale`` (its configuration file counts device pixels). Returns the folder
+    of that file, read when the application starts and no longer needed then."""
+    if QCoreApplication.instance() is not None:
+        raise ServiceError("the screen size is chosen before the application starts")
+    config = Path(tempfile.mkdtemp(prefix="clinic-screen-")) / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": f"{width}x{height}@{scale}", "x": 0, "y": 0,
+                                               "width": width * scale, "height": height * scale,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    os.environ["QT_SCALE_FACTOR"] = str(scale)
+    return config.parent
+
+
 def _quiet_offscreen_notes(kind, context, message: str) -> None:
     """The offscreen platform reports window-manager hints it cannot honour; nobody needs them."""
     if "propagateSizeHints" not in message:
@@ -174,11 +193,16 @@ def _delete_now(*objects) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def save_screenshot(target: Path, database_location: str, view_name: str = "worklists-manager") -> None:
-    """Render one view to a PNG file."""
+def save_screenshot(target: Path, database_location: str, view_name: str = "worklists-manager",
+                    screen: tuple[int, int, int] | None = None) -> None:
+    """Render one view to a PNG file; ``screen`` (width, height, scale): on a screen of that many
+    logical pixels at that scale, the main windows filling it (without it, 1280×800)."""
     view = VIEWS[view_name]
+    configured = _offscreen_screen(*screen) if screen is not None else None
     qInstallMessageHandler(_quiet_offscreen_notes)
     app = application()
+    if configured is not None:
+        shutil.rmtree(configured)
     actor = users.first_active_user(view.role)
     if actor is None:
         raise ServiceError(f"the database has no active {view.role.replace('_', ' ')} to show the "
@@ -186,7 +210,13 @@ def save_screenshot(target: Path, database_location: str, view_name: str = "work
     settings = load_settings()
     hub = ChangeHub(actor)
     widget = view.build(actor, settings, hub, database_location)
-    widget.resize(view.size or widget.sizeHint().expandedTo(widget.minimumSizeHint()))
+    room = app.primaryScreen().availableGeometry().size()
+    if screen is not None and view.size == _WINDOW:
+        widget.resize(room)
+    elif view.size is not None:
+        widget.resize(view.size.boundedTo(room) if screen is not None else view.size)
+    else:
+        widget.resize(widget.sizeHint().expandedTo(widget.minimumSizeHint()))
     widget.show()
     for passes in range(1, 50):  # layouts settle over a few passes of the event loop, and background reads
         app.processEvents()  # come back, some starting others (a list's rows, then the other lists' counts)

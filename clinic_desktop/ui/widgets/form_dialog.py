@@ -1,11 +1,19 @@
-"""The layout every small form dialog shares: intro, fields, a message line, two buttons."""
+"""The layout every form dialog shares: intro, fields, a message line, two buttons.
+
+The fields scroll when the screen is too short for them (a 1366×768 laptop, 1920×1080 at
+200 %), so the intro, the reason a save was refused and the buttons always stay in sight.
+"""
 from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from clinic_desktop.ui.widgets.palette import attention_colour
+from clinic_desktop.ui.widgets.screen_fit import fit_on_screen, room_on_screen
+
+_AROUND_FIELDS = QSize(24, 180)  # the dialog's margins, and the height of its intro, message line and buttons
 
 
 def show_as_refusal(label: QLabel) -> None:
@@ -25,7 +33,50 @@ def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QFormLayout, ok_t
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addWidget(intro)
-    layout.addLayout(form)
+    layout.addWidget(_scrolled(form))
     layout.addWidget(message)
     layout.addWidget(buttons)
+    fit_on_screen(dialog)
     return message
+
+
+def _scrolled(fields: QFormLayout) -> QScrollArea:
+    """``fields`` in a frameless scroll area that asks for their whole size, as far as the screen allows."""
+    inner = QWidget()
+    inner.setLayout(fields)
+    fields.setContentsMargins(0, 0, 0, 0)
+    area = _FittingScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+class _FittingScrollArea(QScrollArea):
+    """As large as its content wants, within the screen less room for the dialog's frame, intro,
+    message and buttons (Qt's own hint stops at 24 lines).
+
+    The content's size is only known once its fields are styled and filled, after the dialog is
+    first laid out, so each new layout of the content asks the dialog to lay itself out again;
+    and the fields are never squeezed narrower than they need (they scroll down, not sideways)
+    unless the screen itself is narrower.
+    """
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:
+        wanted = self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
+        room = room_on_screen(self) - _AROUND_FIELDS
+        return QSize(min(wanted.width(), room.width()), min(wanted.height(), room.height()))
+
+    def minimumSizeHint(self) -> QSize:
+        width = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        room = room_on_screen(self) - _AROUND_FIELDS
+        return QSize(min(width, room.width()), super().minimumSizeHint().height())

@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+_ROW_PADDING = 8  # pixels above and below a row's text: the style's own rows are half as tall again
+
 
 def read_only_table(model: QAbstractItemModel, accessible_name: str, *, fit_contents: bool = False,
                     widest: int = 320) -> QTableView:
@@ -19,7 +21,9 @@ def read_only_table(model: QAbstractItemModel, accessible_name: str, *, fit_cont
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.verticalHeader().setVisible(False)
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + _ROW_PADDING)  # more rows on a laptop's screen
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents if fit_contents
                                 else QHeaderView.ResizeMode.Interactive)

@@ -48,7 +48,7 @@ def test_the_patient_view_draws_three_measures_and_hides_the_strip_without_any(q
     hub.stop()
     view = PatientView(sqlite_staff.clinician, load_settings(), hub, patient.id)
     qtbot.addWidget(view)
-    view.resize(1200, 800)
+    view.resize(1200, 1000)  # tall enough for the charts above twelve rows of the list (ui/patients/chart_fold.py)
     view.show()
     QApplication.processEvents()
     points = view.measures_chart.points()

@@ -156,8 +156,8 @@ def test_the_letters_shortcut_clashes_with_no_other_window_shortcut(qtbot, main_
 def test_the_urgent_referrals_patient_opens_from_the_keyboard(qtbot, main_window, sqlite_staff):
     _patient_with_episode(sqlite_staff, "Brown", date(2026, 11, 23), red_flags=["suspected cauda equina"])
     window = main_window(sqlite_staff.receptionist)
-    assert window.urgent.focusPolicy() & Qt.FocusPolicy.TabFocus
-    assert window.urgent.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    assert window.urgent.summary.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert window.urgent.summary.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
     window.urgent_action.trigger()  # Ctrl+U
     assert window.tabs.tabText(window.tabs.currentIndex()) == "BROWN, Ann"
 
@@ -298,3 +298,20 @@ def test_a_patient_that_cannot_be_opened_is_refused_in_a_box_and_no_tab_opens(qt
 
     box = window.findChild(QMessageBox, "refusal")
     assert box.text() == "The database server could not be reached." and window.tabs.count() == tabs
+
+
+def test_several_urgent_referrals_take_one_line_with_their_count_until_shown_all(qtbot, main_window, sqlite_staff):
+    for name in ("Brown", "Green", "White"):
+        _patient_with_episode(sqlite_staff, name, date(2026, 11, 23), red_flags=["suspected cauda equina"])
+    window = main_window(sqlite_staff.receptionist, shown=True)
+    one_line = window.urgent.height()
+    assert "3 URGENT red-flag referrals" in window.urgent.text() and "GREEN" not in window.urgent.text()
+
+    qtbot.mouseClick(window.urgent.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.urgent.height() > one_line)
+    assert all(name in window.urgent.text() for name in ("BROWN, Ann", "GREEN, Ann", "WHITE, Ann"))
+    assert window.urgent.toggle.text() == "Hide"
+
+    qtbot.mouseClick(window.urgent.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.urgent.height() == one_line)
+    assert "GREEN" not in window.urgent.text()
