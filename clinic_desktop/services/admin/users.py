@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Iterator
 
 from argon2 import PasswordHasher
-from argon2.profiles import CHEAPEST
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.profiles import CHEAPEST
 from peewee import IntegrityError
 
 from clinic_desktop.models import Appointment, Episode, User, database_proxy, is_sqlite

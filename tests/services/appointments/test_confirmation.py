@@ -7,8 +7,7 @@ from pypdf import PdfReader
 
 from clinic_desktop.models import Appointment, Patient
 from clinic_desktop.services.admin import settings
-from clinic_desktop.services.appointments import appointments
-from clinic_desktop.services.appointments import confirmation
+from clinic_desktop.services.appointments import appointments, confirmation
 from clinic_desktop.services.appointments.confirmation import appointment_confirmation
 from clinic_desktop.services.core.errors import InvalidTransition
 from clinic_desktop.services.episodes import episodes

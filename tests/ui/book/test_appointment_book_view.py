@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
@@ -41,16 +40,6 @@ def review_of(staff, family="Smith") -> int:
 def book(staff, appointment_id, starts_local=datetime(2026, 11, 30, 10, 10)):
     return appointments.book_appointment(staff.receptionist, appointment_id, clinician_id=staff.clinician.user_id,
                                          starts_local=starts_local)
-
-
-@pytest.fixture
-def book_view(qtbot, sqlite_staff):
-    hub = ChangeHub(sqlite_staff.receptionist, poll_seconds=600)
-    view = AppointmentBookView(sqlite_staff.receptionist, load_settings(), hub)
-    qtbot.addWidget(view)
-    view.show()
-    yield view
-    hub.stop()
 
 
 def row_of(view, label) -> int:

@@ -10,11 +10,10 @@ from datetime import date, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from test_appointment_book_view import (  # noqa: F401 (book_view: a fixture; CLINIC_TIME: the clinic's clock)
+from test_appointment_book_view import (  # noqa: F401 (CLINIC_TIME: the clinic's clock)
     CLINIC_TIME,
     PATIENT,
     book,
-    book_view,
     cells,
     opened,
     review_of,
