@@ -32,7 +32,7 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.patients.nhs_number import SEPARATORS
 from clinic_desktop.services.patients.patients import PatientRecord, name_key, records_in_order
 
-__all__ = ["search_patients"]
+__all__ = ["PHONE_DIGITS_TO_SEARCH", "phone_digits", "search_patients"]
 
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -51,6 +51,13 @@ def search_patients(actor, text, limit: int = 20) -> tuple[PatientRecord, ...]:
     if condition is None:
         return ()
     return records_in_order(Patient.select().where(condition).limit(limit), clock.today(load_settings().zone))
+
+
+def phone_digits(text: str) -> int | None:
+    """How many digits of a phone number were typed (in national form), or None when the text does
+    not read as a number; the search box asks for more before PHONE_DIGITS_TO_SEARCH."""
+    text = " ".join(str(text or "").split())
+    return len(phone_key(text)) if _NUMBER.fullmatch(text) else None
 
 
 def _search_condition(text: str):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QVBoxLayout, QWidget
 
 from clinic_desktop.ui.widgets.palette import attention_colour
 
@@ -13,7 +13,7 @@ def show_as_refusal(label: QLabel) -> None:
     label.setStyleSheet(f"color: {attention_colour('urgent').name()};")
 
 
-def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QFormLayout, ok_text: str,
+def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QLayout, ok_text: str,
                         on_ok: Callable[[], None]) -> QLabel:
     """Arrange the dialog; returns the label where a refusal is explained (in red, wrapped)."""
     message = QLabel()
