@@ -291,12 +291,12 @@ def _referral(rng, referral_id, episode, kind, due_by, status, urgent, scale) ->
     cancelled = status == "cancelled"
     # id, episode, kind, pathway_key, reason, urgent, status, due_by, clinician_text, raised_by,
     # raised_at, drafted_by, signed_by, signed_at, sent_at, acknowledged_at, closed_at,
-    # cancel_reason, updated_at, cancelled_by, cancelled_at
+    # cancel_reason, updated_at, cancelled_by, cancelled_at, requested_options (schema 6)
     return (referral_id, episode.id, kind, None, "", urgent, status, due_by, "", clinician, raised,
             clinician if step >= 1 else None, clinician if step >= 2 and not cancelled else None,
             when(2, 1) if not cancelled else None, when(3, 2) if not cancelled else None,
             when(4, 9), when(5, 30), "superseded" if cancelled else None, raised,
-            clinician if cancelled else None, raised + timedelta(hours=2) if cancelled else None)
+            clinician if cancelled else None, raised + timedelta(hours=2) if cancelled else None, "")
 
 
 MEDICINES = (("naproxen", "nsaid"), ("ibuprofen gel", "topical"), ("paracetamol", "other"),
@@ -316,9 +316,11 @@ def _medications(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
         stopped = None if running else min(episode.first_contact_on + timedelta(days=rng.randint(5, 20)),
                                            BENCH_TODAY)
         # id, recorded_by, recorded_at, episode, name, category, dose, started_on, stopped_on,
-        # continued_on, continued_reason
+        # continued_on, continued_reason, and schema 6's structured dose: dose_amount, dose_unit,
+        # dose_frequency, indication, spasm_present
         yield (medication_id, rng.randrange(3, 3 + scale.clinicians), _at(episode.first_contact_on, 9),
-               episode.id, name, category, "", episode.first_contact_on, stopped, None, None)
+               episode.id, name, category, "", episode.first_contact_on, stopped, None, None,
+               None, None, None, None, None)
 
 
 def _warnings(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
