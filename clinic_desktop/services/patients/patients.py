@@ -306,7 +306,9 @@ def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_numbe
     audit.record(actor, "register_patient", Entity.PATIENT, patient.id,
                  f"registered {record.display_name}, born {format_date(record.date_of_birth)}{nhs}",
                  patient_id=patient.id, confirmed_different_from=[match.id for match in same_person],
-                 nsaid_contraindications=list(record.nsaid_contraindications))
+                 nsaid_contraindications=list(record.nsaid_contraindications),
+                 reminder_consents={"sms": _shown(record.sms_reminders_consented_on),  # who recorded consent, when
+                                    "email": _shown(record.email_reminders_consented_on)})
     return record
 
 

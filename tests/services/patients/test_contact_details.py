@@ -29,6 +29,11 @@ def test_registration_keeps_every_contact_detail(staff):
                                             "Whiteladies Medical Group", "L81004", "Polish")
 
 
+def test_registration_audits_the_consents_given(staff):
+    register(staff.receptionist, **CONTACT)
+    assert json.loads(last_event().details)["reminder_consents"] == {"sms": "2025-06-10", "email": None}
+
+
 def test_registration_stores_the_search_keys(staff):
     record = register(staff.receptionist, telephone="+44 (0)117 496 0001", mobile="7700 900123", postcode="bs8 2ab")
     assert stored_keys(record.id) == ("01174960001", "07700900123", "BS82AB")
