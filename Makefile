@@ -48,7 +48,8 @@ bench: $(STAMP)
 
 SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician open-work referrals-to-write \
 	patient-search patient \
-	appointment-book patient-details booking confirmation add-to-waiting-list freed-slot first-contact start-back medication imaging evaluation outcome \
+	appointment-book patient-details patient-contact booking confirmation add-to-waiting-list freed-slot \
+	first-contact start-back medication imaging evaluation outcome \
 	plan discharge \
 	letter sign-letter letter-batch lock dashboard audit administration import-patients deactivate-user \
 	backup-check-progress

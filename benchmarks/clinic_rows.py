@@ -18,9 +18,10 @@ from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from clinic_desktop.models import Appointment, Episode, Medication, PathwayWarning, Patient, Referral, User
+from clinic_desktop.models.contact_keys import phone_key, postcode_key
 
 # Bump when the generated rows change, so cached files built by an older generator go unused.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 SEED = 20260601
 # "Today" of the generated clinic; benchmarks pass it as as_of.
 BENCH_TODAY = date(2026, 6, 1)
@@ -48,6 +49,11 @@ APPOINTMENT_KINDS = (("two_week_review", 0.30), ("medication_review", 0.15),
                      ("twelve_week_review", 0.25), ("follow_up", 0.30))
 REFERRAL_KINDS = (("standard_physiotherapy", 0.35), ("biopsychosocial", 0.2), ("early_radicular", 0.2),
                   ("pain_spinal_centre", 0.2), ("spinal_surgical", 0.05))
+# Phones and postcodes spread as in a city and its county, so that a search by the start of a
+# number or a postcode finds as many patients as it would in a real clinic (schema 7).
+LANDLINE_CODES = ("0117", "01179", "01225", "01452", "01793", "01823", "01454", "01275", "01934", "01761")
+POSTCODE_AREAS = ("BS", "BA", "GL", "SN", "TA", "EX", "BH", "SP", "NP", "CF")
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 DUE_OFFSETS = {"two_week_review": 14, "medication_review": 21, "twelve_week_review": 84}
 
 
@@ -112,11 +118,22 @@ def _patients(scale: Scale) -> Iterator[tuple]:
     for patient_id in range(1, scale.patients + 1):
         family, given = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES)
         born = date(1940, 1, 1) + timedelta(days=rng.randrange(65 * 365))
+        postcode = (f"{rng.choice(POSTCODE_AREAS)}{rng.randrange(1, 40)} {rng.randrange(10)}"
+                    f"{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}")
+        mobile = f"07{rng.randrange(10 ** 9):09d}" if rng.random() < 0.8 else ""
+        code = rng.choice(LANDLINE_CODES)
+        telephone = f"{code} {rng.randrange(10 ** (10 - len(code))):0{10 - len(code)}d}" if rng.random() < 0.4 else ""
+        sms_consent = CREATED.date() if mobile and rng.random() < 0.6 else None
         # id, nhs_number, family_name, given_name, family_name_key, given_name_key, date_of_birth,
-        # sex, address, postcode, telephone, hepatic_impairment, created_at, updated_at
+        # sex, address, postcode, telephone, hepatic_impairment, created_at, updated_at,
+        # nsaid_contraindications, mobile, email, preferred_contact, sms_reminders_consented_on,
+        # email_reminders_consented_on, gp_practice_name, gp_practice_ods, interpreter_language,
+        # telephone_key, mobile_key, postcode_key
         yield (patient_id, _nhs_number(patient_id), family, given, family.lower(), given.lower(), born,
-               rng.choice(("female", "male")), f"{rng.randrange(1, 200)} High Street", "AB1 2CD",
-               "01632 960000", "none", CREATED, CREATED)
+               rng.choice(("female", "male")), f"{rng.randrange(1, 200)} High Street", postcode, telephone, "none",
+               CREATED, CREATED, "", mobile, "", "sms" if sms_consent else None, sms_consent, None,
+               "Riverside Medical Practice", "L99001", None, phone_key(telephone), phone_key(mobile),
+               postcode_key(postcode))
 
 
 def _nhs_number(patient_id: int) -> str | None:
@@ -274,12 +291,12 @@ def _referral(rng, referral_id, episode, kind, due_by, status, urgent, scale) ->
     cancelled = status == "cancelled"
     # id, episode, kind, pathway_key, reason, urgent, status, due_by, clinician_text, raised_by,
     # raised_at, drafted_by, signed_by, signed_at, sent_at, acknowledged_at, closed_at,
-    # cancel_reason, updated_at, cancelled_by, cancelled_at
+    # cancel_reason, updated_at, cancelled_by, cancelled_at, requested_options (schema 6)
     return (referral_id, episode.id, kind, None, "", urgent, status, due_by, "", clinician, raised,
             clinician if step >= 1 else None, clinician if step >= 2 and not cancelled else None,
             when(2, 1) if not cancelled else None, when(3, 2) if not cancelled else None,
             when(4, 9), when(5, 30), "superseded" if cancelled else None, raised,
-            clinician if cancelled else None, raised + timedelta(hours=2) if cancelled else None)
+            clinician if cancelled else None, raised + timedelta(hours=2) if cancelled else None, "")
 
 
 MEDICINES = (("naproxen", "nsaid"), ("ibuprofen gel", "topical"), ("paracetamol", "other"),
@@ -299,9 +316,11 @@ def _medications(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:
         stopped = None if running else min(episode.first_contact_on + timedelta(days=rng.randint(5, 20)),
                                            BENCH_TODAY)
         # id, recorded_by, recorded_at, episode, name, category, dose, started_on, stopped_on,
-        # continued_on, continued_reason
+        # continued_on, continued_reason, and schema 6's structured dose: dose_amount, dose_unit,
+        # dose_frequency, indication, spasm_present
         yield (medication_id, rng.randrange(3, 3 + scale.clinicians), _at(episode.first_contact_on, 9),
-               episode.id, name, category, "", episode.first_contact_on, stopped, None, None)
+               episode.id, name, category, "", episode.first_contact_on, stopped, None, None,
+               None, None, None, None, None)
 
 
 def _warnings(scale: Scale, episodes: list[_Episode]) -> Iterator[tuple]:

@@ -34,7 +34,7 @@ from window_clinic import (  # noqa: F401 - the fixtures are used by name
     private_window_layout,
 )
 
-from clinic_desktop.models import AuditEvent
+from clinic_desktop.models import AuditEvent, Patient
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.entity import Entity
@@ -53,6 +53,21 @@ TYPINGS = 15  # rounds of typing a whole query, one key at a time
 
 # Patient 4242's NHS number, read aloud and typed in its 3-3-4 groups.
 NHS_NUMBER = format_nhs_number(clinic_rows._nhs_number(4242))
+
+
+def _contact_of(patient_id: int) -> tuple[str, str]:
+    """The mobile and postcode of the first generated patient from ``patient_id`` on who has a mobile."""
+    names = [field.name for field in Patient._meta.sorted_fields]
+    for row in clinic_rows._patients(ONE_MILLION):
+        patient = dict(zip(names, row))
+        if patient["id"] >= patient_id and patient["mobile"]:
+            return patient["mobile"], patient["postcode"]
+    raise LookupError(patient_id)
+
+
+# A mobile as it is read out ("07xxx xxx xxx"), and a whole postcode (schema 7).
+MOBILE, POSTCODE = _contact_of(4242)
+MOBILE_TYPED = f"{MOBILE[:5]} {MOBILE[5:8]} {MOBILE[8:]}"
 # What a receptionist types, one key at a time. Every family name has ~3,600 patients;
 # "w" starts 21,000 of them (Walker, White, Williams, Wilson, Wood, Wright), the most of any letter.
 QUERIES = {
@@ -60,6 +75,8 @@ QUERIES = {
     "name, busiest letter": "wilson, olivia",
     "NHS number": NHS_NUMBER,
     "date of birth": "12/03/1961",
+    "mobile number": MOBILE_TYPED,
+    "postcode": POSTCODE,
 }
 
 
@@ -344,9 +361,14 @@ def test_patient_search_keystrokes(benchmark, request, qapp, hub, backend, kind)
     assert found >= 1, status
     if kind == "NHS number":
         assert found == 1 and search.model.patient(0).nhs_number_display == NHS_NUMBER
+    if kind == "mobile number":
+        assert found == 1 and search.model.patient(0).mobile == MOBILE
+    if kind == "postcode":
+        assert POSTCODE in {search.model.patient(row).postcode for row in range(found)}
 
 
-@pytest.mark.parametrize("text", ["s", "w", "smith ann", "wilson, olivia", NHS_NUMBER, "12/03/1961"])
+@pytest.mark.parametrize("text", ["s", "w", "smith ann", "wilson, olivia", NHS_NUMBER, "12/03/1961", MOBILE_TYPED[:5],
+                                  MOBILE_TYPED, POSTCODE[:3], POSTCODE])
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_search_patients_service(benchmark, request, backend, text):
     """The service alone, for the same texts: what of a keystroke is the database's."""

@@ -13,8 +13,8 @@ from clinic_desktop.cli.errors import CommandError
 # command line never loads Qt).
 SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "open-work",
                     "referrals-to-write", "patient-search", "patient",
-                    "appointment-book", "patient-details", "booking", "confirmation", "add-to-waiting-list",
-                    "freed-slot", "first-contact", "start-back", "medication",
+                    "appointment-book", "patient-details", "patient-contact", "booking", "confirmation",
+                    "add-to-waiting-list", "freed-slot", "first-contact", "start-back", "medication",
                     "imaging", "evaluation", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch",
                     "lock", "dashboard", "audit", "administration", "import-patients", "deactivate-user",
                     "backup-check-progress")

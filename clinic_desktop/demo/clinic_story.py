@@ -141,9 +141,12 @@ class _ClinicStory:
                 self.staff.receptionist, confirm_not_duplicate=True,
                 hepatic_impairment=rng.choices(("none", "mild", "moderate"), (90, 7, 3))[0],
                 nsaid_contraindications=("gi_bleed_or_ulcer",) if days_ago % 13 == 0 else (),
+                sms_reminders_consented_on=first_contact if person.consents_to_sms else None,
+                email_reminders_consented_on=first_contact if person.consents_to_email else None,
                 **{field: getattr(person, field) for field in (
                     "family_name", "given_name", "date_of_birth", "sex", "nhs_number", "address", "postcode",
-                    "telephone")},
+                    "telephone", "mobile", "email", "preferred_contact", "gp_practice_name", "gp_practice_ods",
+                    "interpreter_language")},
             )
         episode_id = self._first_contact(record.id, first_contact, clinician, red_flag_yesterday)
         if red_flag_yesterday:

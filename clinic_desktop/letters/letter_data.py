@@ -39,10 +39,32 @@ def clinic_time_text(moment: datetime, time_zone: str) -> str:
 
 @dataclass(frozen=True)
 class LetterPatient:
+    """Who the letter is about, and how the receiving service reaches them and their GP."""
+
     name: str
     date_of_birth: date | None
     nhs_number_display: str
     address: str
+    sex: str | None = None
+    mobile: str = ""
+    telephone: str = ""
+    gp_practice_name: str = ""
+    gp_practice_ods: str = ""
+    interpreter_language: str | None = None  # None: no interpreter needed
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        """("07700 900123 (mobile)", "0117 496 0001"): the mobile first, each number whole."""
+        mobile = f"{self.mobile} (mobile)" if self.mobile else ""
+        return tuple(number for number in (mobile, self.telephone) if number)
+
+    @property
+    def gp_practice(self) -> str:
+        """"Riverside Medical Practice (ODS L99001)", or "" when not known."""
+        code = f"ODS {self.gp_practice_ods}" if self.gp_practice_ods else ""
+        if self.gp_practice_name and code:
+            return f"{self.gp_practice_name} ({code})"
+        return self.gp_practice_name or code
 
 
 @dataclass(frozen=True)

@@ -132,21 +132,29 @@ def _recipient_lines(letter: ReferralLetter, style, room: float) -> list[Paragra
 
 def _patient_block(patient: LetterPatient, style, width: float) -> Table:
     label, value = style["label_cell"], style["tight"]
+    def cell(text: str | None) -> Paragraph:
+        return Paragraph(literal(text or "not recorded"), value)
+
+    interpreter = f"needed: {patient.interpreter_language}" if patient.interpreter_language else "not needed"
+    # Beside the identity, what the receiving service needs to call the patient and their GP,
+    # in pairs, so that it costs the typical letter one line.
     cells = [
-        [Paragraph("Patient", label), Paragraph(literal(patient.name), value), "", ""],
+        [Paragraph("Patient", label), cell(patient.name), Paragraph("NHS number", label),
+         cell(patient.nhs_number_display)],
         [Paragraph("Date of birth", label), Paragraph(day_text(patient.date_of_birth), value),
-         Paragraph("NHS number", label), Paragraph(literal(patient.nhs_number_display or "not recorded"), value)],
-        [Paragraph("Address", label), Paragraph(literal(patient.address or "not recorded"), value), "", ""],
+         Paragraph("Sex", label), cell(patient.sex.capitalize() if patient.sex else None)],
+        [Paragraph("Address", label), cell(patient.address), Paragraph("Telephone", label),
+         cell("\n".join(patient.phones))],  # a line a number: a number broken in two gets misdialled
+        [Paragraph("GP practice", label), cell(patient.gp_practice), Paragraph("Interpreter", label),
+         cell(interpreter)],
     ]
     table = Table(cells, colWidths=[30 * mm, 45 * mm, 31 * mm, width - 106 * mm])
     table.setStyle(table_style([
-        ("SPAN", (1, 0), (-1, 0)),
-        ("SPAN", (1, -1), (-1, -1)),
         ("BACKGROUND", (0, 0), (-1, -1), SHADE),
         ("BOX", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, 0), 5),
         ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
         ("LEFTPADDING", (0, 0), (-1, -1), 6),

@@ -133,3 +133,17 @@ def test_the_demo_reports_each_patients_story_as_it_plays_it(database):
         build_demo(3, seed=1)
     assert [step[:2] for step in steps] == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert steps[0][2] == "Playing the story of patient 1 of 3…"
+
+
+def test_demo_patients_have_varied_contact_details_some_consents_and_interpreters(sqlite_database):
+    with frozen_at(NOW):
+        build_demo(40, seed=3)
+    people = list(Patient.select())
+    assert len({patient.mobile_key for patient in people if patient.mobile}) > 25
+    assert len({patient.postcode_key[:3] for patient in people}) > 3  # several postcode areas
+    assert all(patient.mobile or patient.telephone for patient in people)
+    consented = [patient for patient in people if patient.sms_reminders_consented_on]
+    assert 0 < len(consented) < len(people) and all(patient.mobile for patient in consented)
+    assert any(patient.email_reminders_consented_on for patient in people)
+    assert 0 < sum(patient.interpreter_language is not None for patient in people) < len(people) // 2
+    assert all(patient.gp_practice_ods for patient in people)

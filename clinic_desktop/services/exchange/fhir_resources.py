@@ -29,11 +29,15 @@ from clinic_desktop.services.core.clinic_time import format_date
 from clinic_desktop.services.episodes.measures import MeasureRecord
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
-__all__ = ["APPOINTMENT_STATUS", "NHS_NUMBER_SYSTEM", "SERVICE_REQUEST_STATUS", "appointment_resource",
+__all__ = ["APPOINTMENT_STATUS", "INTERPRETER_REQUIRED_URL", "NHS_NUMBER_SYSTEM", "ODS_ORGANISATION_SYSTEM",
+           "SERVICE_REQUEST_STATUS", "appointment_resource",
            "episode_resource", "full_url", "letter_resource", "measure_resources",
            "patient_resource", "practitioner_resource", "reference", "referral_resource", "resource_uuid", "start_back_resource"]
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+ODS_ORGANISATION_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
+# HL7's core extension for "this patient needs an interpreter" (FHIR R4, Patient).
+INTERPRETER_REQUIRED_URL = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
 # Pain now is LOINC's 0-10 numeric rating; function and the impression of change have no code
 # that fits how the clinic asks them, so they carry the clinic's own, with their words as text.
 PAIN_NRS_CODING = {"system": "http://loinc.org", "code": "72514-3",
@@ -90,8 +94,9 @@ def patient_resource(patient: Patient) -> dict:
                          "text": patient.display_name}]
     resource["gender"] = _GENDER.get((patient.sex or "").lower(), "unknown")
     resource["birthDate"] = _day(patient.date_of_birth)
-    if patient.telephone:
-        resource["telecom"] = [{"system": "phone", "value": patient.telephone}]
+    telecom = _telecom(patient)
+    if telecom:
+        resource["telecom"] = telecom
     if patient.address or patient.postcode:
         lines = [line.strip() for line in patient.address.splitlines() if line.strip()]
         address = {"use": "home", "text": ", ".join([*lines, patient.postcode] if patient.postcode else lines)}
@@ -100,7 +105,38 @@ def patient_resource(patient: Patient) -> dict:
         if patient.postcode:
             address["postalCode"] = patient.postcode
         resource["address"] = [address]
+    if patient.gp_practice_name or patient.gp_practice_ods:
+        resource["generalPractitioner"] = [_gp_practice(patient)]
+    if patient.interpreter_language:
+        resource["extension"] = [{"url": INTERPRETER_REQUIRED_URL, "valueBoolean": True}]
+        resource["communication"] = [{"language": _text(patient.interpreter_language), "preferred": True}]
     return resource
+
+
+def _telecom(patient: Patient) -> list[dict]:
+    """The mobile, the other phone and the email, the way the patient prefers to be contacted ranked first."""
+    preferred = {"sms": "mobile", "email": "email", "phone": "mobile" if patient.mobile else "home"}.get(
+        patient.preferred_contact)
+    points = [("phone", "mobile", patient.mobile, "mobile"), ("phone", "home", patient.telephone, "home"),
+              ("email", "home", patient.email, "email")]
+    telecom = []
+    for system, use, value, kind in points:
+        if value:
+            point = {"system": system, "value": value, "use": use}
+            if kind == preferred:
+                point["rank"] = 1
+            telecom.append(point)
+    return telecom
+
+
+def _gp_practice(patient: Patient) -> dict:
+    """The registered practice as a logical reference to its Organization, found by its ODS code."""
+    practice = {"type": "Organization"}
+    if patient.gp_practice_ods:
+        practice["identifier"] = {"system": ODS_ORGANISATION_SYSTEM, "value": patient.gp_practice_ods}
+    if patient.gp_practice_name:
+        practice["display"] = patient.gp_practice_name
+    return practice
 
 
 def practitioner_resource(user: User) -> dict:

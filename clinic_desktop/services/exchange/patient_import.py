@@ -34,6 +34,7 @@ from clinic_desktop.services.exchange.patient_csv import (
     read_patients_csv,
     same_person_key,
 )
+from clinic_desktop.services.patients.contact_details import search_keys
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.patients.patients import name_key
 
@@ -119,7 +120,8 @@ def import_patients(actor, preview: ImportPreview) -> ImportResult:
         try:
             patient_ids.append(Patient.insert(
                 **values, family_name_key=name_key(values["family_name"]),
-                given_name_key=name_key(values["given_name"]), created_at=now, updated_at=now).execute())
+                given_name_key=name_key(values["given_name"]), created_at=now, updated_at=now,
+                **search_keys(values.get("telephone", ""), "", values.get("postcode", ""))).execute())
         except IntegrityError:  # registered on another workstation since the check a moment ago
             raise Conflict(f"NHS number {format_nhs_number(values['nhs_number'])} on line {row.line} of {name} was "
                            "registered on another workstation meanwhile; nothing was imported: preview the file "

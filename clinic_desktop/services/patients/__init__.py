@@ -1,1 +1,1 @@
-"""Patients: registering and finding them, their NHS numbers, their whole timeline."""
+"""Patients: registering and finding them, how to reach them, their NHS numbers, their whole timeline."""

@@ -28,6 +28,7 @@ from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes import pathway_sync
+from clinic_desktop.services.patients import contact_details
 from clinic_desktop.services.patients.nhs_number import format_nhs_number, normalise_nhs_number
 
 __all__ = ["NAME_MAX_LENGTH", "NSAID_CONTRAINDICATIONS", "OLDEST_AGE_YEARS", "SEX_MAX_LENGTH", "TELEPHONE_MAX_LENGTH", "ChangedSinceRead",
@@ -37,7 +38,7 @@ __all__ = ["NAME_MAX_LENGTH", "NSAID_CONTRAINDICATIONS", "OLDEST_AGE_YEARS", "SE
 NAME_MAX_LENGTH = 100
 OLDEST_AGE_YEARS = 120
 SEX_MAX_LENGTH = 16
-TELEPHONE_MAX_LENGTH = 40
+TELEPHONE_MAX_LENGTH = contact_details.PHONE_MAX_LENGTH
 
 # Outward code (A9, A9A, A99, AA9, AA9A, AA99) then inward code (9AA); GIR 0AA is Girobank's.
 _POSTCODE = re.compile(r"(GIR|[A-Z]{1,2}[0-9][A-Z0-9]?)[0-9][A-Z]{2}")
@@ -64,6 +65,15 @@ class PatientRecord:
     # Keys of care_options.NSAID_CONTRAINDICATIONS, in its order: an NSAID started despite one
     # needs acknowledging (pathway/pitfalls/prescribing.py).
     nsaid_contraindications: tuple[str, ...] = ()
+    # Contact details (schema 7); consent to reminders is the day it was given, None when not given.
+    mobile: str = ""
+    email: str = ""
+    preferred_contact: str | None = None
+    sms_reminders_consented_on: date | None = None
+    email_reminders_consented_on: date | None = None
+    gp_practice_name: str = ""
+    gp_practice_ods: str = ""
+    interpreter_language: str | None = None  # None: no interpreter needed
 
 
 class ChangedSinceRead(Conflict):
@@ -91,7 +101,8 @@ def _record(patient: Patient, today: date) -> PatientRecord:
         date_of_birth=born, age=today.year - born.year - ((today.month, today.day) < (born.month, born.day)),
         sex=patient.sex, address=patient.address, postcode=patient.postcode, telephone=patient.telephone,
         hepatic_impairment=patient.hepatic_impairment, updated_at=patient.updated_at,
-        nsaid_contraindications=pathway_sync.split_lines(patient.nsaid_contraindications))
+        nsaid_contraindications=pathway_sync.split_lines(patient.nsaid_contraindications),
+        **{field: getattr(patient, field) for field in contact_details.CONTACT_FIELDS if field != "telephone"})
 
 
 def _describe(record: PatientRecord) -> str:
@@ -182,9 +193,9 @@ _CLEANERS = {
     "sex": lambda value, today: _short_text(value, "sex", "sex", SEX_MAX_LENGTH) or None,
     "address": lambda value, today: str(value or "").strip(),
     "postcode": lambda value, today: _postcode(value),
-    "telephone": lambda value, today: _short_text(value, "telephone", "telephone number", TELEPHONE_MAX_LENGTH),
     "hepatic_impairment": lambda value, today: _hepatic_impairment(value),
     "nsaid_contraindications": lambda value, today: _nsaid_contraindications(value),
+    **contact_details.CLEANERS,
 }
 # What changes the warnings of the medicines a patient takes: a change re-runs their open episodes.
 _PRESCRIBING_DETAILS = frozenset({"hepatic_impairment", "nsaid_contraindications"})
@@ -260,13 +271,21 @@ def _store(patient: Patient, nhs_number: str | None, today: date, only=None) -> 
 @service("register_patient")
 def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_number=None, sex=None, address="",
                      postcode="", telephone="", hepatic_impairment="none", nsaid_contraindications=(),
-                     confirm_not_duplicate=False) -> PatientRecord:
-    """Register a new patient; the same NHS number is always refused, the same name and birth date asked about."""
+                     confirm_not_duplicate=False, **contact) -> PatientRecord:
+    """Register a new patient; the same NHS number is always refused, the same name and birth date asked about.
+
+    ``contact`` holds the other contact details (contact_details.CONTACT_FIELDS), each blank when not given.
+    """
+    unknown = sorted(set(contact) - set(contact_details.CONTACT_FIELDS))
+    if unknown:
+        raise ValidationError(f"'{unknown[0]}' is not a patient detail", field=unknown[0])
     today = _clinic_today()
     given = dict(family_name=family_name, given_name=given_name, date_of_birth=date_of_birth,
                  nhs_number=nhs_number, sex=sex, address=address, postcode=postcode, telephone=telephone,
-                 hepatic_impairment=hepatic_impairment, nsaid_contraindications=nsaid_contraindications)
+                 hepatic_impairment=hepatic_impairment, nsaid_contraindications=nsaid_contraindications,
+                 **{field: contact.get(field) for field in contact_details.CONTACT_FIELDS if field != "telephone"})
     values = {field: _CLEANERS[field](value, today) for field, value in given.items()}
+    contact_details.check_together(values)
     same_number = _with_nhs_number(values["nhs_number"], today)
     if same_number:
         raise _nhs_number_taken(values["nhs_number"], same_number)
@@ -279,14 +298,17 @@ def register_patient(actor, *, family_name, given_name, date_of_birth, nhs_numbe
             "Open that record, or confirm that this is a different person", same_person)
     now = clock.now_utc()
     patient = Patient(**values, family_name_key=name_key(values["family_name"]),
-                      given_name_key=name_key(values["given_name"]), created_at=now, updated_at=now)
+                      given_name_key=name_key(values["given_name"]), created_at=now, updated_at=now,
+                      **contact_details.search_keys(values["telephone"], values["mobile"], values["postcode"]))
     _store(patient, values["nhs_number"], today)
     record = _record(patient, today)
     nhs = f", NHS number {record.nhs_number_display}" if record.nhs_number else ", no NHS number"
     audit.record(actor, "register_patient", Entity.PATIENT, patient.id,
                  f"registered {record.display_name}, born {format_date(record.date_of_birth)}{nhs}",
                  patient_id=patient.id, confirmed_different_from=[match.id for match in same_person],
-                 nsaid_contraindications=list(record.nsaid_contraindications))
+                 nsaid_contraindications=list(record.nsaid_contraindications),
+                 reminder_consents={"sms": _shown(record.sms_reminders_consented_on),  # who recorded consent, when
+                                    "email": _shown(record.email_reminders_consented_on)})
     return record
 
 
@@ -328,6 +350,9 @@ def edit_patient(actor, patient_id: int, *, as_read: datetime | None = None, **c
     cleaned = {field: _CLEANERS[field](value, today) for field, value in changes.items()}
     changed = {field: (getattr(patient, field), value) for field, value in cleaned.items()
                if getattr(patient, field) != value}
+    if set(changed) & set(contact_details.CONTACT_FIELDS):  # details stored before a rule stand until touched
+        contact_details.check_together({field: cleaned.get(field, getattr(patient, field))
+                                        for field in contact_details.CONTACT_FIELDS})
     if changed.get("nhs_number", (None, None))[1]:
         others = _with_nhs_number(cleaned["nhs_number"], today, except_id=patient.id)
         if others:
@@ -338,10 +363,13 @@ def edit_patient(actor, patient_id: int, *, as_read: datetime | None = None, **c
             setattr(patient, field, new)
         patient.family_name_key = name_key(patient.family_name)
         patient.given_name_key = name_key(patient.given_name)
+        keys = contact_details.search_keys(patient.telephone, patient.mobile, patient.postcode)
+        for column, key in keys.items():
+            setattr(patient, column, key)
         # Every change makes a new version, even within one clock tick or behind a slower clock.
         patient.updated_at = max(clock.now_utc(), patient.updated_at + timedelta(microseconds=1))
         _store(patient, patient.nhs_number, today,
-               only=[*changed, "family_name_key", "given_name_key", "updated_at"])
+               only=[*changed, "family_name_key", "given_name_key", *keys, "updated_at"])
     pathway = _resynchronise(actor, patient.id) if _PRESCRIBING_DETAILS & set(changed) else []
     described = "; ".join(f"{field.replace('_', ' ')} {_in_words(field, old)} → {_in_words(field, new)}"
                           for field, (old, new) in changed.items())

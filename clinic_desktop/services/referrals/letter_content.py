@@ -136,6 +136,9 @@ def _letter_patient(patient: Patient) -> LetterPatient:
         date_of_birth=patient.date_of_birth,
         nhs_number_display=_nhs_number(patient),
         address=address,
+        sex=patient.sex, mobile=patient.mobile, telephone=patient.telephone,
+        gp_practice_name=patient.gp_practice_name, gp_practice_ods=patient.gp_practice_ods,
+        interpreter_language=patient.interpreter_language,
     )
 
 

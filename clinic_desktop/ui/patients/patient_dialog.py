@@ -4,7 +4,8 @@ A mistyped NHS number is caught by its check digit under the field, before savin
 same person registered twice splits their pathway across two records, so a possible
 duplicate is shown inline with the records it matches. The service decides what may
 go ahead: the same NHS number never, the same name and date of birth only after an
-explicit "Register anyway".
+explicit "Register anyway". How to reach the patient is on a Contact tab of its own
+(contact_fields.py), so the dialog still fits a 1366×768 laptop screen.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +40,13 @@ from clinic_desktop.services.patients.patients import (
     PossibleDuplicate,
 )
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.patients.contact_fields import (
+    CONTACT_ROWS,
+    INTERPRETER_HINT,
+    PREFERRED_CONTACTS,
+    ConsentDate,
+    consent_in_words,
+)
 from clinic_desktop.ui.patients.patient_form_notices import DuplicatePanel, FieldNote
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.widgets.time_format import short_date
@@ -104,10 +113,23 @@ class PatientDialog(QDialog):
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 3 + 12)
         self.postcode = QLineEdit()
-        self.telephone = QLineEdit()
         self.hepatic_impairment = _combo(tuple((value, HEPATIC_LABELS.get(value, value.capitalize()))
                                                for value in HEPATIC_IMPAIRMENT))
         self.nsaid_contraindications = ContraindicationChecks()
+        today = clock.today(settings.zone)
+        self.mobile = QLineEdit()
+        self.mobile.setPlaceholderText("07700 900123 (where SMS reminders go)")
+        self.telephone = QLineEdit()
+        self.email = QLineEdit()
+        self.email.setPlaceholderText("name@example.org")
+        self.preferred_contact = _combo(PREFERRED_CONTACTS)
+        self.sms_reminders_consented_on = ConsentDate("Agreed to te&xt reminders on", today)
+        self.email_reminders_consented_on = ConsentDate("Agreed to emai&l reminders on", today)
+        self.gp_practice_name = QLineEdit()
+        self.gp_practice_ods = QLineEdit()
+        self.gp_practice_ods.setPlaceholderText("A81001")
+        self.interpreter_language = QLineEdit()
+        self.interpreter_language.setPlaceholderText("Not needed")
         self.notes: dict[str, FieldNote] = {}
         form = QFormLayout()
         for label, field, name in (("&Family name", self.family_name, "family_name"),
@@ -115,17 +137,27 @@ class PatientDialog(QDialog):
                                    ("Date of &birth", self.date_of_birth, "date_of_birth"),
                                    ("&NHS number", self.nhs_number, "nhs_number"), ("&Sex", self.sex, "sex"),
                                    ("&Address", self.address, "address"), ("&Postcode", self.postcode, "postcode"),
-                                   ("&Telephone", self.telephone, "telephone"),
                                    ("&Hepatic impairment", self.hepatic_impairment, "hepatic_impairment"),
                                    ("NSAID contra&indications", self.nsaid_contraindications,
                                     "nsaid_contraindications")):
             self._add_row(form, label, field, name)
+        contact = QFormLayout()
+        for label, name in CONTACT_ROWS:
+            self._add_row(contact, label, self._field(name), name)
+        self.notes["interpreter_language"].show_hint(INTERPRETER_HINT)
+        self.tabs = QTabWidget()
+        for title, fields in (("Patient", form), ("Contact", contact)):
+            page = QWidget()
+            page.setLayout(fields)
+            self.tabs.addTab(page, title)
+        tabs_holder = QVBoxLayout()
+        tabs_holder.addWidget(self.tabs)
         self.notes["hepatic_impairment"].show_hint("Changes the warnings given when a muscle relaxant is started.")
         self.notes["nsaid_contraindications"].show_hint("An NSAID for a patient with any of these needs a "
                                                         "warning acknowledged, also one already taken.")
         self.duplicates = DuplicatePanel(register_mode=not editing)
         self.duplicates.open_requested.connect(self._open_match)
-        self.message = lay_out_form_dialog(self, intro, form, "Save changes" if editing else "&Register", self.save)
+        self.message = lay_out_form_dialog(self, intro, tabs_holder, "Save changes" if editing else "&Register", self.save)
         self.layout().insertWidget(self.layout().indexOf(self.message), self.duplicates)
         self.layout().insertStretch(self.layout().indexOf(self.message), 1)
         self.setMinimumWidth(560)
@@ -157,17 +189,26 @@ class PatientDialog(QDialog):
         _choose(self.sex, record.sex or "")
         self.address.setPlainText(record.address)
         self.postcode.setText(record.postcode)
-        self.telephone.setText(record.telephone)
         _choose(self.hepatic_impairment, record.hepatic_impairment)
         self.nsaid_contraindications.set_keys(record.nsaid_contraindications)
+        for _label, name in CONTACT_ROWS:
+            self._show_in_field(name, getattr(record, name))
 
     def _form_state(self) -> dict:
         """What each field shows, to tell the details the user changed from those left as opened."""
         return dict(family_name=self.family_name.text(), given_name=self.given_name.text(),
                     date_of_birth=self.date_of_birth.text(), nhs_number=self.nhs_number.text(),
                     sex=self.sex.currentData(), address=self.address.toPlainText(), postcode=self.postcode.text(),
-                    telephone=self.telephone.text(), hepatic_impairment=self.hepatic_impairment.currentData(),
-                    nsaid_contraindications=self.nsaid_contraindications.keys())
+                    hepatic_impairment=self.hepatic_impairment.currentData(),
+                    nsaid_contraindications=self.nsaid_contraindications.keys(),
+                    **{name: self._shown(name) for _label, name in CONTACT_ROWS})
+
+    def _shown(self, name: str):
+        """What a contact field shows: its text, choice or consent day."""
+        field = self._field(name)
+        if isinstance(field, ConsentDate):
+            return field.value()
+        return field.currentData() if isinstance(field, QComboBox) else field.text()
 
     def _connect_checks(self) -> None:
         for name, field in (("family_name", self.family_name), ("given_name", self.given_name)):
@@ -261,7 +302,8 @@ class PatientDialog(QDialog):
 
     def _values(self) -> dict | None:
         """The form's values, or None after marking every field that is wrong."""
-        for name in ("sex", "address", "postcode", "telephone"):  # only the service checks these: ask it again
+        for name in ("sex", "address", "postcode", *(name for _label, name in CONTACT_ROWS)):  # only the service
+            # checks these: ask it again
             if self.notes[name].is_error:
                 self.notes[name].clear_note()
         family = self._check_name("family_name")
@@ -271,12 +313,13 @@ class PatientDialog(QDialog):
         wrong = [name for name, note in self.notes.items() if note.is_error]
         if wrong or family is None or given is None or born is None or number is False:
             self.message.setText("Correct the details marked ⚠ before saving.")
-            self._field(wrong[0] if wrong else "family_name").setFocus()
+            self._reveal(wrong[0] if wrong else "family_name")
             return None
         return dict(family_name=family, given_name=given, date_of_birth=born, nhs_number=number,
                     sex=self.sex.currentData() or None, address=self.address.toPlainText(), postcode=self.postcode.text(),
-                    telephone=self.telephone.text(), hepatic_impairment=self.hepatic_impairment.currentData(),
-                    nsaid_contraindications=self.nsaid_contraindications.keys())
+                    hepatic_impairment=self.hepatic_impairment.currentData(),
+                    nsaid_contraindications=self.nsaid_contraindications.keys(),
+                    **{name: self._shown(name) for _label, name in CONTACT_ROWS})
 
     def save(self) -> None:
         values = self._values()
@@ -307,7 +350,7 @@ class PatientDialog(QDialog):
             return
         elif isinstance(error, ValidationError) and error.field in self.notes:
             self.notes[error.field].show_error(str(error))
-            self._field(error.field).setFocus()
+            self._reveal(error.field)
         self.message.setText(str(error))
 
     def _changed(self, values: dict) -> dict:
@@ -340,23 +383,34 @@ class PatientDialog(QDialog):
         field = self._field(name)
         if isinstance(field, ContraindicationChecks):
             field.set_keys(shown)
+        elif isinstance(field, ConsentDate):
+            field.set_value(shown)
         elif isinstance(field, QComboBox):
-            _choose(field, shown)
+            _choose(field, shown or "")  # None: not recorded
         elif isinstance(field, QPlainTextEdit):
             field.setPlainText(shown)
         else:
-            field.setText(shown)
+            field.setText(shown or "")  # None: an interpreter not needed
 
     def _stored_text(self, name: str, shown) -> str:
         field = self._field(name)
         if isinstance(field, ContraindicationChecks):
             return f"'{', '.join(NSAID_CONTRAINDICATIONS[key] for key in shown)}'" if shown else "(none)"
+        if isinstance(field, ConsentDate):
+            return consent_in_words(shown)
         if isinstance(field, QComboBox):
             return field.itemText(field.findData(shown))
         return f"'{', '.join(shown.splitlines())}'" if shown else "(blank)"
 
     def _field(self, name: str) -> QWidget:
         return getattr(self, name)
+
+    def _reveal(self, name: str) -> None:
+        """Put the cursor in the field, on whichever tab holds it."""
+        field = self._field(name)
+        contact = self.tabs.widget(1)
+        self.tabs.setCurrentWidget(contact if contact.isAncestorOf(field) else self.tabs.widget(0))
+        field.setFocus()
 
     def _open_match(self, patient_id: int) -> None:
         self.patient_requested.emit(patient_id)
@@ -417,5 +471,19 @@ def for_screenshot(actor, settings, hub) -> QWidget:
             dialog.check_duplicates()
             break
     dialog.nsaid_contraindications.set_keys(("gi_bleed_or_ulcer",))
+    dialog.resize(600, dialog.sizeHint().height())
+    return dialog
+
+
+def contact_for_screenshot(actor, settings, hub) -> QWidget:
+    """The Contact tab of a patient who agreed to SMS reminders and needs an interpreter, or of
+    the first patient found when the clinic has none such."""
+    found = ()
+    for letter in "smbjwhrtcpgdlkn":
+        found += patient_search.search_patients(actor, letter, limit=50)
+    chosen = next((record for record in found if record.sms_reminders_consented_on and record.interpreter_language),
+                  found[0])
+    dialog = PatientDialog(actor, settings, patient_id=chosen.id)
+    dialog.tabs.setCurrentIndex(1)
     dialog.resize(600, dialog.sizeHint().height())
     return dialog

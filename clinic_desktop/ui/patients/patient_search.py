@@ -1,8 +1,10 @@
-"""Finding a patient as the receptionist types: by name, NHS number or date of birth.
+"""Finding a patient as the receptionist types: by name, NHS number, phone number, postcode or
+date of birth.
 
 Every keystroke makes at most one service call for a handful of rows (the search is
-answered from indexes, so it stays quick at 100,000 patients); a half-typed NHS number
-or date makes none and says "Keep typing…". The whole widget works from the keyboard:
+answered from indexes, so it stays quick at 100,000 patients); a number too short to
+search yet, or a half-typed date, makes none and says "Keep typing…". Each row shows the
+phone numbers and postcode, so the person on the line can be told apart from a namesake. The whole widget works from the keyboard:
 type, Down into the results, Enter to open, Esc to clear.
 """
 from __future__ import annotations
@@ -26,12 +28,13 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.patients import patient_search
 from clinic_desktop.services.patients.patients import PatientRecord
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.patients.contact_fields import phones_in_words
 from clinic_desktop.ui.patients.patient_dialog import PatientDialog
 from clinic_desktop.ui.widgets.time_format import short_date
 
 SHOWN_AT_MOST = 20
-HINT = "Type a family name (smith, or smith ann), an NHS number or a date of birth (01/02/1970)."
-_PARTIAL_NHS = re.compile(r"[0-9][0-9 -]*")
+HINT = ("Type a family name (smith, or smith ann), an NHS number, a phone number, a postcode (BS16 or BS16 2NA) "
+        "or a date of birth (01/02/1970).")
 _WHOLE_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
 _PARTIAL_DATE = re.compile(r"\d{1,2}/(\d{0,2}(/\d{0,3})?)?|\d{4}-(\d{0,2}(-\d?)?)?|\d{4}-\d{2}-")
 
@@ -40,20 +43,19 @@ def incomplete_hint(text: str) -> str | None:
     """What to tell someone still typing an NHS number or a date (no search is worth making yet)."""
     if _WHOLE_DATE.fullmatch(text):
         return None
-    digits = len(re.sub(r"[ -]", "", text))
-    if _PARTIAL_NHS.fullmatch(text) and digits <= 4:
-        return "Keep typing… an NHS number has 10 digits; a date of birth reads 01/02/1970 or 1970-02-01."
-    if _PARTIAL_NHS.fullmatch(text) and digits < 10:
-        return "Keep typing… an NHS number has 10 digits."
+    digits = patient_search.phone_digits(text)
+    if digits is not None and digits < patient_search.PHONE_DIGITS_TO_SEARCH:
+        return (f"Keep typing… a phone number is searched from its first {patient_search.PHONE_DIGITS_TO_SEARCH} "
+                "digits, an NHS number has 10; a date of birth reads 01/02/1970 or 1970-02-01.")
     if _PARTIAL_DATE.fullmatch(text):
         return "Keep typing… a date of birth as 01/02/1970 or 1970-02-01."
     return None
 
 
 class PatientResultsModel(QAbstractTableModel):
-    """The few patients a search found: name, date of birth with age, NHS number."""
+    """The few patients a search found: name, date of birth with age, NHS number, phones, postcode."""
 
-    HEADERS = ("Patient", "Date of birth", "NHS number")
+    HEADERS = ("Patient", "Date of birth", "NHS number", "Phone", "Postcode")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -86,7 +88,11 @@ class PatientResultsModel(QAbstractTableModel):
             return record.display_name
         if index.column() == 1:
             return f"{short_date(record.date_of_birth)} ({record.age} y)"
-        return record.nhs_number_display or "no NHS number"
+        if index.column() == 2:
+            return record.nhs_number_display or "no NHS number"
+        if index.column() == 3:
+            return phones_in_words(record)
+        return record.postcode
 
 
 class PatientSearch(QWidget):
@@ -104,7 +110,7 @@ class PatientSearch(QWidget):
         self._settings = settings
         self._hub = hub
         self.box = QLineEdit()
-        self.box.setPlaceholderText("Find a patient: name, NHS number or date of birth")
+        self.box.setPlaceholderText("Find a patient: name, NHS number, phone, postcode or date of birth")
         self.box.setAccessibleName("Find a patient")
         self.box.setClearButtonEnabled(True)
         self.status = QLabel(HINT)
@@ -219,6 +225,9 @@ class PatientSearch(QWidget):
 
 
 def _found(text: str, count: int) -> str:
+    digits = patient_search.phone_digits(text)
+    if count == 0 and digits is not None and digits < 11:
+        return f"Keep typing… no phone number starts “{text}” and an NHS number has 10 digits."
     if count == 0:
         return f"No patient matches “{text}”. Check the spelling, or register a new patient."
     if count > SHOWN_AT_MOST:

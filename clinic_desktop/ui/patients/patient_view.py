@@ -34,6 +34,7 @@ from clinic_desktop.services.worklists.worklists import KIND_TITLES, Page
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.patients.chart_fold import FoldingCharts
+from clinic_desktop.ui.patients.contact_fields import phones_in_words
 from clinic_desktop.ui.patients.measures_chart import MeasuresChart
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
@@ -183,7 +184,7 @@ class PatientView(QWidget):
         self.name.setText(record.display_name)
         parts = [f"Born {short_date(record.date_of_birth)} ({record.age} years)",
                  f"NHS {record.nhs_number_display}" if record.nhs_number else "No NHS number"]
-        parts += [part for part in ((record.sex or "").capitalize(), _address(record), record.telephone) if part]
+        parts += [part for part in ((record.sex or "").capitalize(), _address(record), phones_in_words(record)) if part]
         self.details.setText(" · ".join(parts))
 
     def _show_alerts(self, episode, caution: episode_records.PrescribingCaution | None) -> None:
@@ -196,6 +197,9 @@ class PatientView(QWidget):
             self._add_chip("hepaticAlert", f"⚠ Hepatic impairment: {severity}",
                            "urgent" if caution and caution.requires_acknowledgement else "info",
                            f"Muscle relaxants: {caution.message}" if caution else "")
+        if self._patient.interpreter_language:
+            self._add_chip("interpreterAlert", f"Interpreter needed: {self._patient.interpreter_language}", "info",
+                           "Book an interpreter for appointments and telephone calls")
         contraindications = self._patient.nsaid_contraindications
         if contraindications:
             self._add_chip("nsaidAlert", "⚠ NSAID contraindicated", "info",

@@ -63,11 +63,11 @@ def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
     return build
 
 
-def _module_view(module: str) -> Callable[..., QWidget]:
+def _module_view(module: str, function: str = "for_screenshot") -> Callable[..., QWidget]:
     def build(actor, settings: ClinicSettings, hub: ChangeHub, location: str) -> QWidget:
         from importlib import import_module
 
-        return import_module(f"clinic_desktop.ui.{module}").for_screenshot(actor, settings, hub)
+        return getattr(import_module(f"clinic_desktop.ui.{module}"), function)(actor, settings, hub)
 
     return build
 
@@ -137,6 +137,8 @@ VIEWS: dict[str, ScreenshotView] = {
     "patient": ScreenshotView("clinician", _main_window("patient"), _WINDOW),
     "appointment-book": ScreenshotView("receptionist", _main_window("book"), _WINDOW),
     "patient-details": ScreenshotView("receptionist", _module_view("patients.patient_dialog")),
+    "patient-contact": ScreenshotView("receptionist", _module_view("patients.patient_dialog",
+                                                                   "contact_for_screenshot")),
     "booking": ScreenshotView("receptionist", _module_view("book.booking_dialog")),
     "confirmation": ScreenshotView("receptionist", _module_view("book.confirmation_offer"), QSize(900, 1000)),
     "add-to-waiting-list": ScreenshotView("receptionist", _module_view("book.waiting_list_dialog")),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QSize
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.screen_fit import fit_on_screen, room_on_screen
@@ -21,7 +21,7 @@ def show_as_refusal(label: QLabel) -> None:
     label.setStyleSheet(f"color: {attention_colour('urgent').name()};")
 
 
-def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QFormLayout, ok_text: str,
+def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QLayout, ok_text: str,
                         on_ok: Callable[[], None]) -> QLabel:
     """Arrange the dialog; returns the label where a refusal is explained (in red, wrapped)."""
     message = QLabel()
@@ -40,7 +40,7 @@ def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QFormLayout, ok_t
     return message
 
 
-def _scrolled(fields: QFormLayout) -> QScrollArea:
+def _scrolled(fields: QLayout) -> QScrollArea:
     """``fields`` in a frameless scroll area that asks for their whole size, as far as the screen allows."""
     inner = QWidget()
     inner.setLayout(fields)

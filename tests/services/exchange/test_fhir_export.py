@@ -95,6 +95,26 @@ def test_the_patient_carries_the_nhs_number_with_its_system(staff, record, tmp_p
     assert patient["address"][0]["postalCode"] == "BS1 4DJ"
 
 
+def test_the_patient_carries_phones_email_gp_practice_and_interpreter_need(staff, record, tmp_path):
+    patients.edit_patient(staff.receptionist, record[0], mobile="07700 900123", email="ann@example.org",
+                          preferred_contact="sms", sms_reminders_consented_on=date(2026, 10, 1),
+                          gp_practice_name="Riverside Medical Practice", gp_practice_ods="L99001",
+                          interpreter_language="Polish")
+    _, bundle, path = exported(staff, record, tmp_path)
+    Bundle.parse_file(path)  # still valid FHIR R4
+    [patient] = resources(bundle, "Patient")
+    assert patient["telecom"] == [
+        {"system": "phone", "value": "07700 900123", "use": "mobile", "rank": 1},
+        {"system": "phone", "value": "0117 496 0000", "use": "home"},
+        {"system": "email", "value": "ann@example.org", "use": "home"}]
+    assert patient["generalPractitioner"] == [{
+        "type": "Organization", "identifier": {"system": "https://fhir.nhs.uk/Id/ods-organization-code",
+                                               "value": "L99001"}, "display": "Riverside Medical Practice"}]
+    assert patient["extension"] == [{"url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
+                                     "valueBoolean": True}]
+    assert patient["communication"] == [{"language": {"text": "Polish"}, "preferred": True}]
+
+
 def test_a_booked_appointment_has_its_utc_times_and_both_participants(staff, record, tmp_path):
     _, bundle, _ = exported(staff, record, tmp_path)
     booked = [appointment for appointment in resources(bundle, "Appointment") if appointment["status"] == "booked"]

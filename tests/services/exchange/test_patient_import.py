@@ -15,7 +15,7 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import Conflict, PermissionDenied, ValidationError
 from clinic_desktop.services.exchange import patient_import
 from clinic_desktop.services.exchange.patient_csv import COLUMNS
-from clinic_desktop.services.patients import patients
+from clinic_desktop.services.patients import patient_search, patients
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 HEADER = ",".join(COLUMNS)
@@ -69,6 +69,12 @@ def test_a_confirmed_import_registers_the_rows_as_registration_would(staff, tmp_
 def test_imported_patients_are_found_by_name_like_registered_ones(staff, tmp_path):
     patient_import.import_patients(staff.manager, preview(staff, write(tmp_path, GOOD)))
     assert patients.find_possible_duplicates(staff.receptionist, "SMITH", "ann", date(1961, 2, 9))
+
+
+@pytest.mark.parametrize("typed", ["+44 117 496 0000", "BS1 4"])
+def test_imported_patients_are_found_by_phone_and_postcode(staff, tmp_path, typed):
+    patient_import.import_patients(staff.manager, preview(staff, write(tmp_path, GOOD)))
+    assert [record.family_name for record in patient_search.search_patients(staff.receptionist, typed)] == ["Smith"]
 
 
 def test_one_audit_event_covers_the_whole_import(staff, tmp_path):

@@ -188,6 +188,24 @@ def test_a_chinese_name_prints_in_the_signed_letter(staff, clinic):
     assert "WANG, 王芳 · NHS number 401 023 2137" in text
 
 
+def test_the_letter_says_how_to_reach_the_patient_their_sex_gp_and_interpreter_need(staff, raised):
+    patient_id = Referral.get_by_id(raised.id).episode.patient_id
+    patients.edit_patient(staff.receptionist, patient_id, sex="female", mobile="07700 900123",
+                          telephone="0113 496 0001", gp_practice_name="Riverside Medical Practice",
+                          gp_practice_ods="L99001", interpreter_language="Polish")
+    text = pdf_text(referrals.letter_pdf(staff.receptionist, sign(staff, raised.id).id))
+    assert "Sex Female" in text
+    assert "Telephone 07700 900123 (mobile)" in text and "0113 496 0001" in text
+    assert "GP practice Riverside Medical Practice" in text and "(ODS L99001)" in text
+    assert "Interpreter needed: Polish" in text
+
+
+def test_a_letter_says_what_is_not_recorded_and_that_no_interpreter_is_needed(staff, raised):
+    text = pdf_text(referrals.letter_pdf(staff.receptionist, sign(staff, raised.id).id))
+    assert "Sex not recorded" in text and "Telephone not recorded" in text
+    assert "GP practice not recorded Interpreter not needed" in text
+
+
 # --- the letterhead logo -----------------------------------------------------------------
 
 

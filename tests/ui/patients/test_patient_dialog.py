@@ -279,3 +279,62 @@ def test_a_contraindication_ticked_elsewhere_meanwhile_is_kept_and_said(qtbot, s
     with qtbot.waitSignal(dialog.saved) as saved:
         QTest.keyClick(dialog.family_name, Qt.Key.Key_Return)
     assert (saved.args[0].telephone, saved.args[0].nsaid_contraindications) == ("01632 960001", ("heart_failure",))
+
+
+# --- the Contact tab ---
+
+
+def open_contact_tab(qtbot, dialog):
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.tabs.tabText(1) == "Contact" and dialog.mobile.isVisible()
+
+
+def test_registering_with_contact_details_and_sms_consent_stores_them(qtbot, dialog, sqlite_staff):
+    fill(qtbot, dialog)
+    open_contact_tab(qtbot, dialog)
+    for field, text in ((dialog.mobile, "07700 900123"), (dialog.email, "ann@example.org"),
+                        (dialog.gp_practice_name, "Riverside Medical Practice"), (dialog.gp_practice_ods, "l99001"),
+                        (dialog.interpreter_language, "Polish")):
+        qtbot.keyClicks(field, text)
+    dialog.preferred_contact.setCurrentIndex(dialog.preferred_contact.findData("sms"))
+    qtbot.mouseClick(dialog.sms_reminders_consented_on.given, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        QTest.keyClick(dialog.mobile, Qt.Key.Key_Return)
+    record = saved.args[0]
+    assert (record.mobile, record.email, record.preferred_contact, record.sms_reminders_consented_on,
+            record.email_reminders_consented_on, record.gp_practice_ods, record.interpreter_language) == (
+        "07700 900123", "ann@example.org", "sms", date(2026, 11, 23), None, "L99001", "Polish")
+
+
+def test_sms_consent_without_a_mobile_is_refused_under_the_consent_on_the_contact_tab(qtbot, dialog, sqlite_staff):
+    fill(qtbot, dialog)
+    dialog.sms_reminders_consented_on.set_value(date(2026, 11, 20))
+    with qtbot.assertNotEmitted(dialog.saved):
+        click_register(qtbot, dialog)
+    assert dialog.tabs.currentIndex() == 1  # the refusal shows where the consent is
+    note = dialog.notes["sms_reminders_consented_on"]
+    assert note.isVisible() and "needs a mobile number" in note.text()
+    assert patient_search.search_patients(sqlite_staff.receptionist, "smith") == ()
+
+
+def test_editing_shows_the_stored_consent_and_unticking_withdraws_it(qtbot, sqlite_staff):
+    record = patients.register_patient(sqlite_staff.receptionist, family_name="Smith", given_name="Ann",
+                                       date_of_birth=date(1970, 2, 1), mobile="07700 900123",
+                                       sms_reminders_consented_on=date(2026, 10, 1))
+    dialog = PatientDialog(sqlite_staff.receptionist, load_settings(), patient_id=record.id)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    consent = dialog.sms_reminders_consented_on
+    assert consent.given.isChecked() and consent.on.date().toPython() == date(2026, 10, 1)
+    open_contact_tab(qtbot, dialog)
+    qtbot.mouseClick(consent.given, Qt.MouseButton.LeftButton)
+    assert not consent.on.isEnabled()
+    with qtbot.waitSignal(dialog.saved) as saved:
+        QTest.keyClick(dialog.mobile, Qt.Key.Key_Return)
+    assert saved.args[0].sms_reminders_consented_on is None
+    assert saved.args[0].mobile == "07700 900123"
+
+
+def test_the_dialog_fits_a_1366_by_768_screen(qtbot, dialog):
+    hint = dialog.sizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 700  # the rest is the taskbar and the title bar

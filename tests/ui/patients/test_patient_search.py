@@ -79,6 +79,31 @@ def test_half_an_nhs_number_asks_to_keep_typing(qtbot, search):
     assert search.status.text().startswith("Keep typing")
 
 
+def test_a_mobile_number_typed_digit_by_digit_finds_the_patient_from_the_fifth_digit(qtbot, sqlite_staff, search):
+    patients.edit_patient(sqlite_staff.receptionist, patient_search.search_patients(
+        sqlite_staff.receptionist, "jones")[0].id, mobile="07700 900123", telephone="0117 496 0001")
+    shown = []
+    for character in "+44 7700 900123":
+        qtbot.keyClicks(search.box, character)
+        shown.append(shown_names(search))
+    assert search.status.text().startswith("1 patient found")
+    assert shown[:7] == [[]] * 7  # "+44 770": four digits of 07700…
+    assert shown[7:] == [["JONES, Bob"]] * 8
+    assert search.model.index(0, 3).data() == "07700 900123 (mobile), 0117 496 0001"
+
+
+def test_a_postcode_finds_the_patient_and_shows_in_the_row(qtbot, sqlite_staff, search, people):
+    patients.edit_patient(sqlite_staff.receptionist, people["anna"], postcode="bs16 2na")
+    qtbot.keyClicks(search.box, "bs16")
+    assert shown_names(search) == ["SMITHSON, Anna"]
+    assert search.model.index(0, 4).data() == "BS16 2NA"
+
+
+def test_a_number_too_short_for_a_phone_asks_for_more_digits(qtbot, search):
+    qtbot.keyClicks(search.box, "0117")
+    assert search.status.text().startswith("Keep typing… a phone number is searched from its first 5 digits")
+
+
 @pytest.mark.parametrize("typed", ["01/02/1970", "1/2/1970", "1970-02-01"])
 def test_date_of_birth_finds_everyone_born_that_day(qtbot, search, typed):
     qtbot.keyClicks(search.box, typed)

@@ -60,6 +60,14 @@ def test_nsaid_contraindications_show_as_a_chip_naming_them(qtbot, sqlite_staff,
     assert (chip.text(), chip.toolTip()) == ("⚠ NSAID contraindicated", "Renal impairment\nTaking an anticoagulant")
 
 
+def test_header_shows_the_phone_numbers_and_an_interpreter_need(qtbot, sqlite_staff, story):
+    patients.edit_patient(sqlite_staff.receptionist, story.patient_id, mobile="07700 900123",
+                          telephone="0117 496 0001", interpreter_language="Polish")
+    view = open_view(qtbot, sqlite_staff.receptionist, story.patient_id)
+    assert view.details.text().endswith("07700 900123 (mobile), 0117 496 0001")
+    assert "Interpreter needed: Polish" in [chip.text() for chip in view.alert_chips]
+
+
 def test_no_chip_without_an_alert(qtbot, sqlite_staff):
     bob = patients.register_patient(sqlite_staff.receptionist, family_name="Jones", given_name="Bob",
                                     date_of_birth=date(1960, 5, 5))
