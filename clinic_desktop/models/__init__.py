@@ -20,6 +20,7 @@ from clinic_desktop.models.episodes import (
 )
 from clinic_desktop.models.patients import Patient
 from clinic_desktop.models.referrals import LetterVersion, Referral
+from clinic_desktop.models.reminders import Reminder
 from clinic_desktop.models.settings import ClinicSetting, SchemaVersion
 from clinic_desktop.models.users import User
 
@@ -39,6 +40,7 @@ ALL_MODELS = (
     ImagingRequest,
     PathwayWarning,
     Appointment,
+    Reminder,
     Referral,
     LetterVersion,
     ReferralDestination,
@@ -69,6 +71,7 @@ __all__ = [
     "Referral",
     "ReferralDestination",
     "ReferralRecipient",
+    "Reminder",
     "SchemaVersion",
     "StartBackAssessment",
     "TwelveWeekOutcome",

@@ -317,6 +317,7 @@ def _rebuild_sqlite_medication(database: Database, base: type[Model], episode_mo
 def _step_7_front_desk(migrator: SchemaMigrator, database: Database) -> None:
     """Schema 7: what the front desk needs (contact details and search keys, first)."""
     _step_7_contact_details(database)
+    _step_7_reminders(migrator)
 
 
 def _step_7_contact_details(database: Database) -> None:
@@ -351,6 +352,32 @@ def _step_7_contact_details(database: Database) -> None:
     for column in ("telephone_key", "mobile_key", "postcode_key"):
         database.execute_sql(f'CREATE INDEX "patient_{column}" ON "patient" ("{column}")')
 
+
+
+def _step_7_reminders(migrator: SchemaMigrator) -> None:
+    """The appointment reminders sent or tried, one row per (appointment, channel, start).
+
+    Declared as it stands at schema 7 (models/reminders.py may change later; this stays).
+    """
+    from clinic_desktop.models.appointments import Appointment
+
+    class Reminder(Model):
+        appointment = ForeignKeyField(Appointment, backref="+")
+        channel = CharField(max_length=8, constraints=[one_of("channel", ("sms", "email"))])
+        starts_at = UTCDateTimeField()
+        status = CharField(max_length=8, constraints=[one_of("status", ("sending", "sent", "failed"))])
+        attempted_at = UTCDateTimeField()
+        finished_at = UTCDateTimeField(null=True)
+        provider_id = CharField(max_length=200, null=True)
+        failure = TextField(null=True)
+        attempts = IntegerField(default=1)
+
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+            indexes = ((("appointment", "channel", "starts_at"), True),)
+
+    migrator.database.create_tables([Reminder])
 
 MIGRATIONS: dict[int, MigrationStep] = {
     2: _step_2_referral_destinations,
