@@ -1,0 +1,55 @@
+"""The messaging secrets, kept in the operating system's keyring (Windows Credential Manager,
+macOS Keychain, the Secret Service on Linux) through ``keyring``.
+
+Not in the clinic database: a database backup, a copy handed to support or an export must
+never carry the password of the clinic's mail account or the key that sends SMS in its name.
+Each workstation that sends keeps its own copy, typed once on the Administration page.
+"""
+from __future__ import annotations
+
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from clinic_desktop.services.core.errors import ServiceError
+
+__all__ = ["KEYRING_SERVICE", "NOTIFY_API_KEY", "SMTP_PASSWORD", "SMTP_USER", "read_secret", "store_secret"]
+
+KEYRING_SERVICE = "Clinic Desktop"
+SMTP_USER = "smtp-user"
+SMTP_PASSWORD = "smtp-password"
+NOTIFY_API_KEY = "notify-api-key"
+_NAMES = (SMTP_USER, SMTP_PASSWORD, NOTIFY_API_KEY)
+
+
+def read_secret(name: str) -> str:
+    """The stored secret, or "" when none was stored."""
+    _known(name)
+    try:
+        return keyring.get_password(KEYRING_SERVICE, name) or ""
+    except KeyringError as error:
+        raise _unusable(error) from None
+
+
+def store_secret(name: str, value: str) -> None:
+    """Keep ``value`` in the keyring; an empty value removes the stored one."""
+    _known(name)
+    try:
+        if value:
+            keyring.set_password(KEYRING_SERVICE, name, value)
+        else:
+            try:
+                keyring.delete_password(KEYRING_SERVICE, name)
+            except PasswordDeleteError:
+                pass  # nothing was stored
+    except KeyringError as error:
+        raise _unusable(error) from None
+
+
+def _known(name: str) -> None:
+    if name not in _NAMES:
+        raise KeyError(name)
+
+
+def _unusable(error: KeyringError) -> ServiceError:
+    return ServiceError(f"the system keyring, where the mail and SMS passwords are kept, cannot be used "
+                        f"({error}); ask whoever looks after this computer to set one up")
