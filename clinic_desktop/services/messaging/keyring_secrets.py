@@ -10,9 +10,13 @@ from __future__ import annotations
 import keyring
 from keyring.errors import KeyringError, PasswordDeleteError
 
+from clinic_desktop.services.audit import audit
+from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.transaction import permission_checked, service
 
-__all__ = ["KEYRING_SERVICE", "NOTIFY_API_KEY", "SMTP_PASSWORD", "SMTP_USER", "read_secret", "store_secret"]
+__all__ = ["KEYRING_SERVICE", "NOTIFY_API_KEY", "SMTP_PASSWORD", "SMTP_USER", "read_secret", "save_secrets",
+           "store_secret", "stored_secrets"]
 
 KEYRING_SERVICE = "Clinic Desktop"
 SMTP_USER = "smtp-user"
@@ -43,6 +47,29 @@ def store_secret(name: str, value: str) -> None:
                 pass  # nothing was stored
     except KeyringError as error:
         raise _unusable(error) from None
+
+
+@permission_checked("manage_settings")
+def stored_secrets(actor) -> dict[str, bool]:
+    """Which secrets this workstation's keyring holds (never their values)."""
+    return {name: bool(read_secret(name)) for name in _NAMES}
+
+
+@permission_checked("manage_settings")
+def save_secrets(actor, **values: str) -> None:
+    """Store each secret given (an empty one removes it); the audit trail says which changed, never the value."""
+    for name in values:
+        _known(name)
+    for name, value in values.items():
+        store_secret(name, value)
+    if values:
+        _record_saved(actor, sorted(values))
+
+
+@service("manage_settings")
+def _record_saved(actor, names: list[str]) -> None:
+    audit.record(actor, "save_messaging_secrets", Entity.CLINIC_SETTING, None,
+                 f"changed the messaging secrets kept in this workstation's keyring: {', '.join(names)}", names=names)
 
 
 def _known(name: str) -> None:
