@@ -78,5 +78,6 @@ def _known(name: str) -> None:
 
 
 def _unusable(error: KeyringError) -> ServiceError:
+    first_sentence = str(error).split(". ")[0].rstrip(".") or type(error).__name__
     return ServiceError(f"the system keyring, where the mail and SMS passwords are kept, cannot be used "
-                        f"({error}); ask whoever looks after this computer to set one up")
+                        f"({first_sentence}); ask whoever looks after this computer to set one up")
