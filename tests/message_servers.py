@@ -7,7 +7,7 @@
 - ``notify_server``: an HTTP server that speaks Notify's send-SMS endpoint: it checks the JWT
   bearer the official client signs with the API key's secret (and its issuer, the service
   id), answers 201 with an id, or 400/500 in ``.mode`` "refuse"/"down".
-- ``memory_keyring``: the OS keyring replaced by a dictionary for the test.
+- ``memory_keyring``: the OS keyring replaced by a dictionary, for every test.
 
 No test reaches the internet.
 """
@@ -58,8 +58,10 @@ class MemoryKeyring(KeyringBackend):
             raise keyring.errors.PasswordDeleteError(username)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def memory_keyring():
+    """Every test: no test reads or writes the keyring of the machine it runs on (a desktop's
+    keyring may even ask to be unlocked)."""
     before = keyring.get_keyring()
     memory = MemoryKeyring()
     keyring.set_keyring(memory)
