@@ -13,7 +13,6 @@ No test reaches the internet.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import ipaddress
 import json
@@ -87,7 +86,7 @@ def _certificate(folder) -> tuple[str, str]:
     return str(cert_file), str(key_file)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -120,13 +119,12 @@ def smtp_server(tmp_path, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", cert_file)  # the clinic's own authority, as the app's TLS trusts it
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
-    mail = MailServer("127.0.0.1", _free_port())
+    mail = MailServer("127.0.0.1", free_port())
     controller = Controller(mail, hostname=mail.host, port=mail.port, tls_context=context, require_starttls=True,
                             authenticator=_check_login, auth_require_tls=True, ready_timeout=10)
     controller.start()
     yield mail
     controller.stop()
-    asyncio.set_event_loop(None)
 
 
 class _NotifyHandler(BaseHTTPRequestHandler):

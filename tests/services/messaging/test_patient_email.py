@@ -3,6 +3,9 @@ from datetime import datetime, timezone
 from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from message_servers import MailServer, free_port
 from reminder_records import booked_visit, set_up_messaging
 
 from clinic_desktop.models import AuditEvent
@@ -49,6 +52,29 @@ def test_a_mail_server_refusing_the_message_says_so(clinic, smtp_server):
     with pytest.raises(DeliveryFailed, match=r"the mail server refused the message \(451 4.3.0 Mailbox busy") as error:
         email_document(clinic.receptionist, patient_id, "Your appointment", "", PDF, "confirmation.pdf")
     assert error.value.temporary
+
+
+def test_a_mail_server_whose_certificate_is_not_trusted_gets_nothing(clinic, smtp_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-authorities.pem"))  # the test's authority not trusted
+    patient_id = booked_visit(clinic.clinician.user_id, CLINIC_TIME).episode.patient_id
+    with pytest.raises(DeliveryFailed, match="the mail server 127.0.0.1's certificate could not be trusted"):
+        email_document(clinic.receptionist, patient_id, "Your appointment", "", PDF, "confirmation.pdf")
+    assert smtp_server.messages == []
+
+
+def test_a_mail_server_without_starttls_is_told_nothing(clinic, smtp_server):
+    plain = MailServer("127.0.0.1", free_port())
+    controller = Controller(plain, hostname=plain.host, port=plain.port, auth_require_tls=False,
+                            authenticator=lambda *_: AuthResult(success=True))
+    controller.start()
+    try:
+        update_clinic_settings(clinic.manager, smtp_port=plain.port)
+        patient_id = booked_visit(clinic.clinician.user_id, CLINIC_TIME).episode.patient_id
+        with pytest.raises(DeliveryFailed, match=r"does not offer an encrypted connection \(STARTTLS\); nothing"):
+            email_document(clinic.receptionist, patient_id, "Your appointment", "", PDF, "confirmation.pdf")
+    finally:
+        controller.stop()
+    assert plain.messages == []
 
 
 def test_a_test_message_goes_by_each_channel_with_the_saved_settings(clinic, smtp_server, notify_server):
