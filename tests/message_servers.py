@@ -17,6 +17,7 @@ import datetime as dt
 import ipaddress
 import json
 import socket
+import ssl
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -113,8 +114,6 @@ def _check_login(server, session, envelope, mechanism, auth_data):
 
 @pytest.fixture
 def smtp_server(tmp_path, monkeypatch):
-    import ssl
-
     cert_file, key_file = _certificate(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", cert_file)  # the clinic's own authority, as the app's TLS trusts it
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -11,6 +11,7 @@ from reminder_records import booked_visit, set_up_messaging
 from clinic_desktop.models import AuditEvent, ClinicSetting, Reminder
 from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.errors import InvalidTransition, PermissionDenied
+from clinic_desktop.services.core.transaction import close_thread_connection
 from clinic_desktop.services.messaging import keyring_secrets
 from clinic_desktop.services.reminders import reminder_claims, reminder_lists, reminder_sending
 
@@ -102,7 +103,7 @@ def test_two_workstations_sending_at_once_send_each_reminder_exactly_once(clinic
         except Exception as error:  # noqa: BLE001 - the assertion below names it
             errors.append(error)
         finally:
-            reminder_claims.database_proxy.obj.close()
+            close_thread_connection()  # as the window's background work does
 
     threads = [threading.Thread(target=contextvars.copy_context().run, args=(workstation,)) for _ in range(2)]
     for thread in threads:
