@@ -78,7 +78,7 @@ def postgres_url(postgres_server):
 
 # --- application database fixtures ---
 # `database`, `staff` and friends: a real SQLite file or the PostgreSQL database above.
-pytest_plugins = ["database_fixtures"]
+pytest_plugins = ["database_fixtures", "message_servers"]
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from clinic_desktop.cli import (
     demo_command,
     exchange_commands,
     letters_command,
+    reminders_command,
     report_command,
     user_commands,
     window_command,
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_command.register(commands)
     exchange_commands.register(commands)
     report_command.register(commands)
+    reminders_command.register(commands)
     backup_command.register(commands)
     return parser
 

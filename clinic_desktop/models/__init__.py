@@ -20,6 +20,7 @@ from clinic_desktop.models.episodes import (
 )
 from clinic_desktop.models.patients import Patient
 from clinic_desktop.models.referrals import LetterVersion, Referral
+from clinic_desktop.models.reminders import Reminder
 from clinic_desktop.models.settings import ClinicSetting, SchemaVersion
 from clinic_desktop.models.users import User
 from clinic_desktop.models.waiting_list import WaitingListEntry
@@ -40,6 +41,7 @@ ALL_MODELS = (
     ImagingRequest,
     PathwayWarning,
     Appointment,
+    Reminder,
     WaitingListEntry,
     Referral,
     LetterVersion,
@@ -71,6 +73,7 @@ __all__ = [
     "Referral",
     "ReferralDestination",
     "ReferralRecipient",
+    "Reminder",
     "SchemaVersion",
     "StartBackAssessment",
     "TwelveWeekOutcome",

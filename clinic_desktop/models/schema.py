@@ -318,6 +318,7 @@ def _step_7_front_desk(migrator: SchemaMigrator, database: Database) -> None:
     """Schema 7: what the front desk needs (contact details and search keys, first)."""
     _step_7_contact_details(database)
     _step_7_waiting_list(migrator, database)
+    _step_7_reminders(migrator)
 
 
 def _step_7_contact_details(database: Database) -> None:
@@ -380,6 +381,33 @@ def _step_7_waiting_list(migrator: SchemaMigrator, database: Database) -> None:
                                                       name="waiting_list_one_open_entry")
                                .where(SQL("closed_at IS NULL")))
     database.create_tables([WaitingListEntry])
+
+
+def _step_7_reminders(migrator: SchemaMigrator) -> None:
+    """The appointment reminders sent or tried, one row per (appointment, channel, start).
+
+    Declared as it stands at schema 7 (models/reminders.py may change later; this stays).
+    """
+    from clinic_desktop.models.appointments import Appointment
+
+    class Reminder(Model):
+        appointment = ForeignKeyField(Appointment, backref="+")
+        channel = CharField(max_length=8, constraints=[one_of("channel", ("sms", "email"))])
+        starts_at = UTCDateTimeField()
+        status = CharField(max_length=8, constraints=[one_of("status", ("sending", "sent", "failed"))])
+        attempted_at = UTCDateTimeField()
+        finished_at = UTCDateTimeField(null=True)
+        provider_id = CharField(max_length=200, null=True)
+        failure = TextField(null=True)
+        attempts = IntegerField(default=1)
+
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+            indexes = ((("appointment", "channel", "starts_at"), True),)
+
+    migrator.database.create_tables([Reminder])
+
 
 MIGRATIONS: dict[int, MigrationStep] = {
     2: _step_2_referral_destinations,

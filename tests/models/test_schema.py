@@ -28,6 +28,7 @@ from clinic_desktop.models import (
     Referral,
     ReferralDestination,
     ReferralRecipient,
+    Reminder,
     SchemaVersion,
     StartBackAssessment,
     User,
@@ -301,7 +302,7 @@ def without_fields(fields_by_model):
                 model._meta.add_field(name, field)
 
 
-SCHEMA_7_TABLES: tuple = (WaitingListEntry,)
+SCHEMA_7_TABLES: tuple = (WaitingListEntry, Reminder)
 SCHEMA_7_FIELDS = {
     Patient: ("mobile", "email", "preferred_contact", "sms_reminders_consented_on", "email_reminders_consented_on",
               "gp_practice_name", "gp_practice_ods", "interpreter_language", "telephone_key", "mobile_key",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,6 +42,15 @@ class ClinicSettings:
     # A sent referral not acknowledged by the receiving service within this many working days
     # goes on reception's list to chase (DESIGN.md, "The safety net").
     referral_acknowledgement_working_days: int = 10
+    # Appointment reminders (services/reminders): sent this many days before the visit, by e-mail
+    # through the clinic's own mail server (STARTTLS) and by SMS through GOV.UK Notify. The user
+    # name, password and Notify API key are kept in the OS keyring, never here.
+    reminder_days_before: int = 2
+    smtp_host: str = ""  # empty: no e-mail reminders
+    smtp_port: int = 587
+    email_sender: str = ""
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_sms_template_id: str = ""  # empty: no SMS reminders; the template's text is "((message))"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -97,6 +107,29 @@ def validate(settings: ClinicSettings) -> None:
         raise ValidationError("a referral is chased after between 1 and 60 working days without acknowledgement",
                               field="referral_acknowledgement_working_days")
     _validate_backup(settings)
+    _validate_reminders(settings)
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Only https leaves this machine; plain http is for a local stand-in (a test, a relay on the machine).
+_NOTIFY_URL = re.compile(r"(https://[\w.-]+|http://(127\.0\.0\.1|localhost))(:\d{1,5})?/?")
+
+
+def _validate_reminders(settings: ClinicSettings) -> None:
+    if type(settings.reminder_days_before) is not int or not 1 <= settings.reminder_days_before <= 14:
+        raise ValidationError("reminders go between 1 and 14 days before the appointment",
+                              field="reminder_days_before")
+    if type(settings.smtp_port) is not int or not 1 <= settings.smtp_port <= 65535:
+        raise ValidationError("the mail server's port is a number from 1 to 65535 (usually 587)", field="smtp_port")
+    if settings.smtp_host.strip() and "@" not in settings.email_sender:
+        raise ValidationError("e-mail needs the address it is sent from, such as reception@clinic.example",
+                              field="email_sender")
+    if not _NOTIFY_URL.fullmatch(settings.notify_base_url):
+        raise ValidationError("the GOV.UK Notify address must start with https://", field="notify_base_url")
+    template = settings.notify_sms_template_id
+    if template and not _UUID.fullmatch(template):
+        raise ValidationError("the Notify template ID looks like 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 "
+                              "(copy it from the template's page in Notify)", field="notify_sms_template_id")
 
 
 def _validate_backup(settings: ClinicSettings) -> None:

@@ -26,6 +26,7 @@ class Entity(StrEnum):
     DATABASE = "database"  # backups made and restored
     REPORT = "report"  # a report exported
     AUDIT_EVENT = "audit_event"  # the audit trail exported
+    REMINDER = "reminder"  # appointment reminders sent or failed; a test message; a document e-mailed
 
     @classmethod
     def of(cls, stored: str) -> Entity | None:

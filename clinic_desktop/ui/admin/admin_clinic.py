@@ -111,7 +111,7 @@ class ClinicPage(QWidget):
         self.closures.currentRowChanged.connect(lambda row: self.remove_closure.setEnabled(row >= 0))
         calendar = QFormLayout()
         calendar.addRow("Public &holidays of", self.region)
-        calendar.addRow(_wrapped("Closure days (the clinic is shut; deadlines on them move to the working day "
+        calendar.addRow(wrapped_label("Closure days (the clinic is shut; deadlines on them move to the working day "
                                  "before):"))
         calendar.addRow(self.closures)
         adding = QHBoxLayout()
@@ -132,11 +132,11 @@ class ClinicPage(QWidget):
         row.addStretch(1)
         columns = QHBoxLayout()
         left = QVBoxLayout()
-        left.addWidget(_group("Details printed on letters and leaflets", details))
-        left.addWidget(_group("Opening hours and appointments", hours))
+        left.addWidget(group_box("Details printed on letters and leaflets", details))
+        left.addWidget(group_box("Opening hours and appointments", hours))
         left.addStretch(1)
         columns.addLayout(left, 1)
-        columns.addWidget(_group("Working days", calendar), 1)
+        columns.addWidget(group_box("Working days", calendar), 1)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(self.message)
@@ -236,13 +236,13 @@ def _settings_in_words() -> ClinicSettings:
         return load_settings()
 
 
-def _wrapped(text: str) -> QLabel:
+def wrapped_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return label
 
 
-def _group(title: str, layout) -> QGroupBox:
+def group_box(title: str, layout) -> QGroupBox:
     box = QGroupBox(title)
     box.setLayout(layout)
     return box

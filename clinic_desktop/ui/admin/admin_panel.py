@@ -14,13 +14,14 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.ui.admin.admin_clinic import ClinicPage
 from clinic_desktop.ui.admin.admin_destinations import DestinationsPage
 from clinic_desktop.ui.admin.admin_letterhead import LetterheadPage
+from clinic_desktop.ui.admin.admin_messages import MessagesPage
 from clinic_desktop.ui.admin.admin_timings import TimingsPage
 from clinic_desktop.ui.admin.admin_users import UsersPage
 from clinic_desktop.ui.widgets.lazy_tabs import LazyPage
 
 
 class AdminPanel(QWidget):
-    """Users, clinic details, pathway timings, referral destinations, letterhead; more via ``add_page``.
+    """Users, clinic details, pathway timings, referral destinations, letterhead, messages; more via ``add_page``.
 
     Each page is built when first chosen (``LazyPage``), not when the tab opens: the letterhead
     page alone draws a PDF, and the others read their lists. Code that reaches for a page by
@@ -41,8 +42,11 @@ class AdminPanel(QWidget):
         self._timings = LazyPage(lambda: TimingsPage(actor, settings, hub))
         self._destinations = LazyPage(lambda: DestinationsPage(actor, hub))
         self._letterhead = LazyPage(lambda: LetterheadPage(actor, hub))
+        self._messages = LazyPage(lambda: MessagesPage(actor, settings, hub))
+        self._messages.built.connect(lambda page: page.settings_changed.connect(self.settings_changed))
         for title, page in (("Users", self._users), ("Clinic", self._clinic), ("Pathway timings", self._timings),
-                            ("Referral destinations", self._destinations), ("Letterhead", self._letterhead)):
+                            ("Referral destinations", self._destinations), ("Letterhead", self._letterhead),
+                            ("Messages", self._messages)):
             self.add_page(title, page)
         self.pages.currentRowChanged.connect(self._show_row)
         self.pages.setCurrentRow(0)
@@ -69,6 +73,10 @@ class AdminPanel(QWidget):
     @property
     def letterhead(self) -> LetterheadPage:
         return self._letterhead.page()
+
+    @property
+    def messages(self) -> MessagesPage:
+        return self._messages.page()
 
     def current_page(self) -> QWidget:
         """The page on show (built, never its stand-in)."""

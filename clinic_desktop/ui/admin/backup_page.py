@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +45,7 @@ from clinic_desktop.ui.widgets.command_label import CommandLabel, with_copy_butt
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog, save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.scrolled_page import scroll_content
 from clinic_desktop.ui.widgets.time_format import short_date
 
 _FILTER = "Clinic Desktop backups (*.sqlite3 *.pgdump);;All files (*)"
@@ -71,13 +70,7 @@ class BackupPage(QWidget):
         layout.addWidget(self._restore_group())
         layout.addWidget(self._daily_group())
         layout.addWidget(self._copies_group(), 1)
-        scroll = QScrollArea()  # a small screen scrolls the page rather than growing the window past it
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scroll_content(self, content)
         self._show_daily_settings(settings)
         self.refresh_copies()
         self.redraws = RedrawWhenSeen(self, hub, self._redraw)

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
 
         for source in (self.worklists, self.worklists.row_actions):
             source.patient_requested.connect(self.open_patient)
-        for key in ("dashboard", "audit"):
+        for key in ("dashboard", "audit", "reminders"):
             self.manager.when_built(key, lambda page: page.patient_requested.connect(self.open_patient))
         self.manager.when_built("admin", self._admin_built)
 

@@ -1,4 +1,4 @@
-"""The practice manager's own tabs: Dashboard, Audit and Administration (with Backups).
+"""The tabs a role has beyond the three everyone has: Dashboard, Audit, Administration (with Backups), Reminders.
 
 Each exists only for a role the permission table lets see it, so a receptionist's
 window never holds the audit trail or the user accounts, not even hidden. Each is built
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from clinic_desktop.ui.admin.backup_page import BackupPage
     from clinic_desktop.ui.manager.audit_viewer import AuditViewer
     from clinic_desktop.ui.manager.dashboard import DashboardView
+    from clinic_desktop.ui.reminders.reminders_page import RemindersPage
 
 BACKUP_PAGE = "Backups"
 
@@ -37,7 +38,8 @@ class ManagerTabs:
         self._pages: dict[str, LazyPage] = {}
         for key, permission, build in (("dashboard", "view_reports", self._dashboard),
                                        ("audit", "view_audit", self._audit),
-                                       ("admin", "manage_users", self._admin)):
+                                       ("admin", "manage_users", self._admin),
+                                       ("reminders", "send_reminders", self._reminders)):
             if allowed(actor.role, permission):
                 self._pages[key] = LazyPage(build)
 
@@ -48,7 +50,7 @@ class ManagerTabs:
         buttons and fields may not use, and these tabs have Ctrl+4 to Ctrl+6 instead.
         """
         tabs = (("dashboard", "Dashboard", "&Dashboard"), ("audit", "Audit", "&Audit"),
-                ("admin", "Administration", "Ad&ministration"))
+                ("admin", "Administration", "Ad&ministration"), ("reminders", "Reminders", "&Reminders"))
         return [(self._pages[key], title, entry) for key, title, entry in tabs if key in self._pages]
 
     def when_built(self, key: str, connect: Callable) -> None:
@@ -69,6 +71,10 @@ class ManagerTabs:
         return self._page("admin")
 
     @property
+    def reminders(self) -> RemindersPage | None:
+        return self._page("reminders")
+
+    @property
     def backups(self) -> BackupPage | None:
         """The Administration tab's Backups page (building that tab if need be)."""
         return self._backups if self.admin is not None else None
@@ -86,6 +92,11 @@ class ManagerTabs:
         from clinic_desktop.ui.manager.audit_viewer import AuditViewer
 
         return AuditViewer(self._actor, self._settings(), self._hub)
+
+    def _reminders(self) -> RemindersPage:
+        from clinic_desktop.ui.reminders.reminders_page import RemindersPage
+
+        return RemindersPage(self._actor, self._settings(), self._hub)
 
     def _admin(self) -> AdminPanel:
         from clinic_desktop.ui.admin.admin_panel import AdminPanel

@@ -49,7 +49,7 @@ def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
 
             window.tabs.setCurrentWidget(window.book)
             show_busiest_day(window.book, actor, settings)
-        elif tab in ("dashboard", "audit", "admin"):
+        elif tab in ("dashboard", "audit", "admin", "reminders"):
             window.tabs.setCurrentWidget(getattr(window.manager, tab))
         elif tab in ("open_work", "referrals_to_write"):
             window.worklists.setCurrentWidget(window.worklists.list_for(tab))
@@ -158,6 +158,8 @@ VIEWS: dict[str, ScreenshotView] = {
     "dashboard": ScreenshotView("practice_manager", _main_window("dashboard"), _WINDOW),
     "audit": ScreenshotView("practice_manager", _main_window("audit"), _WINDOW),
     "administration": ScreenshotView("practice_manager", _main_window("admin"), _WINDOW),
+    "reminders": ScreenshotView("receptionist", _main_window("reminders"), _WINDOW),
+    "messages-settings": ScreenshotView("practice_manager", _module_view("admin.admin_messages"), QSize(1000, 560)),
     "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
     "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
     "backup-check-progress": ScreenshotView("practice_manager", _under_way("admin.backup_page", QSize(860, 900))),

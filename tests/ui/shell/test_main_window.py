@@ -41,7 +41,7 @@ def test_the_fixed_tabs_come_first_with_the_roles_own_list_on_top(qtbot, main_wi
     _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 2))
     window = main_window(sqlite_staff.receptionist)
     assert [window.tabs.tabText(index) for index in range(window.tabs.count())] == [
-        "&Worklists", "&Patients", "Appointment &book"]
+        "&Worklists", "&Patients", "Appointment &book", "Reminders"]
     rows_shown(window.worklists.list_for("to_book"))
     assert window.tab_titles()[0] == "To book (2)"  # the 2-week review and the 12-week check
     assert window.worklists.list_for("to_book").model.index(0, 0).data() == "2-week review"
@@ -73,15 +73,15 @@ def test_a_patient_opens_once_in_its_own_tab_and_closes(qtbot, main_window, rows
     patient_id = rows_shown(window.worklists.list_for("to_book")).model.row_at(0).patient_id
     first = window.open_patient(patient_id)
     assert window.open_patient(patient_id) is first
-    assert window.tabs.count() == 4 and window.tabs.currentWidget() is first
+    assert window.tabs.count() == 5 and window.tabs.currentWidget() is first
     window.tabs.tabCloseRequested.emit(window.tabs.currentIndex())
-    assert window.tabs.count() == 3 and window.open_patient_ids() == []
+    assert window.tabs.count() == 4 and window.open_patient_ids() == []
 
 
 def test_the_fixed_tabs_cannot_be_closed(qtbot, main_window, sqlite_staff):
     window = main_window(sqlite_staff.receptionist)
     window.tabs.tabCloseRequested.emit(0)
-    assert window.tabs.count() == 3
+    assert window.tabs.count() == 4
 
 
 def test_find_patient_goes_to_the_search_box(qtbot, main_window, sqlite_staff):
@@ -176,7 +176,7 @@ def test_only_the_worklists_are_built_at_sign_in_and_a_tab_is_built_and_filled_w
     appointments.book_appointment(sqlite_staff.receptionist, review.appointment_id,
                                   clinician_id=sqlite_staff.clinician.user_id, starts_local=datetime(2026, 11, 23, 14))
     window.refresh()  # a change announced while the book was never shown
-    assert window.tabs.count() == 3
+    assert window.tabs.count() == 4
     assert window.findChildren(AppointmentBookView) == [] and window.findChildren(PatientSearch) == []
     _click_tab(qtbot, window, "Appointment &book")
     book = window.tabs.currentWidget()
@@ -201,7 +201,7 @@ def test_a_patient_opened_from_a_worklist_opens_in_its_tab(qtbot, sqlite_staff, 
     table.setCurrentIndex(table.model().index(0, 0))
     QTest.keyClick(table, Qt.Key.Key_Return)
     assert window.tabs.tabText(window.tabs.currentIndex()) == "SMITH, Ann"
-    assert window.tabs.count() == 4
+    assert window.tabs.count() == 5
 
 
 _HEAVY = ("holidays", "reportlab", "pypdfium2", "PySide6.QtCharts", "fhir.resources")

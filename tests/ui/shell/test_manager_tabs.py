@@ -31,15 +31,15 @@ def _titles(window: MainWindow) -> list[str]:
 def test_the_manager_has_dashboard_audit_and_administration_tabs(qtbot, main_window, sqlite_staff):
     window = main_window(sqlite_staff.manager)
     assert _titles(window) == ["&Worklists", "&Patients", "Appointment &book", "Dashboard", "Audit",
-                               "Administration"]
+                               "Administration", "Reminders"]
     pages = window.manager.admin.pages
     assert [pages.item(row).text() for row in range(pages.count())][-1] == "Backups"
 
 
-@pytest.mark.parametrize("role", ["receptionist", "clinician"])
-def test_other_roles_never_get_the_managers_tabs(qtbot, main_window, sqlite_staff, role):
+@pytest.mark.parametrize("role, reminders", [("receptionist", ["Reminders"]), ("clinician", [])])
+def test_other_roles_never_get_the_managers_tabs(qtbot, main_window, sqlite_staff, role, reminders):
     window = main_window(getattr(sqlite_staff, role))
-    assert _titles(window) == ["&Worklists", "&Patients", "Appointment &book"]
+    assert _titles(window) == ["&Worklists", "&Patients", "Appointment &book", *reminders]
     assert window.manager.audit is None and window.manager.admin is None
 
 
