@@ -1,5 +1,10 @@
 """One patient: who they are, their alerts, and the episode's story as a time line and a list.
 
+Next to the name, one button offers the next thing the signed-in role should do for this
+patient (services/worklists/next_action.py: the same obligations the worklists show), and
+pressing it does it: books the review, opens the letter or the form. ``go_to`` lands on an
+item the same way when a worklist row is opened.
+
 The view reads everything through services (timeline, episode, reviews, referrals) and
 redraws itself whenever the change hub reports a change to this patient, from this
 window or another workstation. What can be done from here lives in patient_actions.
@@ -16,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -30,14 +36,16 @@ from clinic_desktop.services.episodes import episode_records, pathway_sync, plan
 from clinic_desktop.services.patients import patient_search, patients
 from clinic_desktop.services.patients.timeline import EpisodeSpan, PatientTimeline, patient_timeline
 from clinic_desktop.services.referrals.referrals import referrals_for_episode
+from clinic_desktop.services.worklists.next_action import NextAction, next_action
 from clinic_desktop.services.worklists.worklists import KIND_TITLES, Page
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.patients.item_target import ItemTarget, of_next_action
 from clinic_desktop.ui.patients.measures_chart import MeasuresChart
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
-from clinic_desktop.ui.widgets.palette import banner_style
+from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
@@ -77,6 +85,14 @@ class PatientView(QWidget):
         self.details.setWordWrap(True)
         self.details.setAccessibleName("Patient details")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.next_button = QPushButton()
+        self.next_button.setObjectName("nextAction")
+        self.next_button.setAccessibleName("Next thing to do")
+        self.next_button.setToolTip("The next thing to do for this patient, from the worklists")
+        self.next_button.setFont(QFont(self.next_button.font().family(), weight=QFont.Weight.Bold))
+        self.next_button.hide()
+        self.next_button.clicked.connect(self._do_next)
+        self._next: NextAction | None = None
         self.alerts = QHBoxLayout()
         self.alert_chips: list[QLabel] = []
         self.notices = PathwayNoticeBar()
@@ -104,8 +120,10 @@ class PatientView(QWidget):
         self.referrals_table = read_only_table(self.referrals_model, "Referrals", fit_contents=True, widest=360)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline_table, "Ti&me line")
-        self.tabs.addTab(self.actions.list_with_buttons(self.reviews_table, "review"), "Re&views")
-        self.tabs.addTab(self.actions.list_with_buttons(self.referrals_table, "referral"), "&Referrals")
+        self.reviews_tab = self.actions.list_with_buttons(self.reviews_table, "review")
+        self.referrals_tab = self.actions.list_with_buttons(self.referrals_table, "referral")
+        self.tabs.addTab(self.reviews_tab, "Re&views")
+        self.tabs.addTab(self.referrals_tab, "&Referrals")
         self._lay_out()
 
         self.episode_choice.currentIndexChanged.connect(lambda _index: self._show_episode())
@@ -118,6 +136,7 @@ class PatientView(QWidget):
         self.alerts.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(self.name)
+        top.addWidget(self.next_button)
         top.addLayout(self.alerts, 1)
         episode_row = QHBoxLayout()
         episode_row.addWidget(self.episode_label)
@@ -147,18 +166,20 @@ class PatientView(QWidget):
         """Read the patient again and redraw, keeping the episode and rows chosen."""
         # Unreadable just now: kept as shown; the next change reported reads it again.
         (Op(self, lambda: (patients.get_patient(self._actor, self.patient_id),
-                           patient_timeline(self._actor, self.patient_id)))
+                           patient_timeline(self._actor, self.patient_id),
+                           next_action(self._actor, self.patient_id)))
          .success(self._show_read)
          .failure(lambda error: self.details.setText(f"⚠ The record could not be read just now: {error}")).run())
 
-    def _show_read(self, read: tuple[patients.PatientRecord, PatientTimeline]) -> None:
+    def _show_read(self, read: tuple[patients.PatientRecord, PatientTimeline, NextAction | None]) -> None:
         named = self._patient.display_name
-        self._patient, timeline = read
+        self._patient, timeline, self._next = read
         if self._patient.display_name != named:
             self.title_changed.emit(self._patient.display_name)
         self._events = timeline.events
         self._measures = timeline.measures
         self._show_header()
+        self._show_next()
         chosen = self.episode_choice.currentData()
         if {span.episode_id for span in timeline.episodes} - {span.episode_id for span in self._episodes}:
             chosen = None  # an episode just opened: show it
@@ -183,6 +204,40 @@ class PatientView(QWidget):
                  f"NHS {record.nhs_number_display}" if record.nhs_number else "No NHS number"]
         parts += [part for part in ((record.sex or "").capitalize(), _address(record), record.telephone) if part]
         self.details.setText(" · ".join(parts))
+
+    def _show_next(self) -> None:
+        """The button says the next thing to do, marked when it is urgent or late; hidden when nothing is owed."""
+        action = self._next
+        self.next_button.setVisible(action is not None)
+        if action is None:
+            return
+        self.next_button.setText(("⚠ URGENT · " if action.urgent else "") + action.label)
+        late = action.urgent or action.overdue
+        self.next_button.setStyleSheet(f"#nextAction {{ color: {attention_colour('urgent').name()}; }}" if late
+                                       else "")
+
+    def _do_next(self) -> None:
+        if self._next is not None:
+            self.go_to(of_next_action(self.patient_id, self._next))
+
+    def go_to(self, target: ItemTarget) -> None:
+        """Show the item's episode, select the item in its list, and open what the target asks for
+        (when the role may and the item's state allows: otherwise the selection says where it is)."""
+        if target.episode_id is not None and target.episode_id != self.episode_choice.currentData():
+            shown = self.episode_choice.findData(target.episode_id)
+            if shown >= 0:
+                self.episode_choice.setCurrentIndex(shown)  # redraws the episode before returning
+        listed = {"appointment": (self.reviews_table, self.reviews_model, self.reviews_tab),
+                  "referral": (self.referrals_table, self.referrals_model, self.referrals_tab)}.get(target.item_type)
+        if listed is not None:
+            table, model, tab = listed
+            ids = [model.row_at(number).id for number in range(model.rowCount())]
+            if target.item_id in ids:
+                table.selectRow(ids.index(target.item_id))
+                self.tabs.setCurrentWidget(tab)
+                table.setFocus()
+        if target.verb is not None:
+            self.actions.open_on(target.verb, target.item_id, target.item_kind)
 
     def _show_alerts(self, episode, caution: episode_records.PrescribingCaution | None) -> None:
         for chip in self.alert_chips:

@@ -1,6 +1,7 @@
 """The home tab: the signed-in role's worklists, each with its count and its row actions.
 
-A row opens its patient (double-click or Enter). The actions a list needs sit in a bar
+A row opens its patient on the item it is about (double-click or Enter): the review selected,
+the letter or the form open (ui/patients/item_target.py). The actions a list needs sit in a bar
 above it (book, arrived, did not attend, record the finding, acknowledge), enabled for the
 selected row. The list on screen redraws when the change hub reports a change to what it
 lists, keeping the selected row and the scroll position, so a receptionist's place
@@ -35,6 +36,7 @@ from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem, list_writer
 from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.patients.item_target import of_row
 from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -47,7 +49,7 @@ from clinic_desktop.ui.worklists.worklist_views import OVERDUE, WorklistView, vi
 class WorklistTable(QWidget):
     """One list: its action bar, the table, and a line saying what an empty list means."""
 
-    patient_requested = Signal(int)
+    item_requested = Signal(object)  # an ItemTarget: the patient, and where in their view to land
     total_changed = Signal()
 
     def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, fetch=None, parent=None):
@@ -155,7 +157,7 @@ class WorklistTable(QWidget):
                                                                         self._fetch))
 
     def _open(self, row_number: int) -> None:
-        self.patient_requested.emit(self.model.row_at(row_number).patient_id)
+        self.item_requested.emit(of_row(self.model.row_at(row_number)))
 
     def _selection_changed(self, *_) -> None:
         self._row_actions.update_enabled(self.view.key, self.selected_row())
@@ -183,7 +185,7 @@ class ListByKind(QWidget):
         self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit: self.fetch(self._kind, offset,
                                                                                               limit))
         self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
-        self.patient_requested = self.list.patient_requested
+        self.item_requested = self.list.item_requested
         self.total_changed = self.list.total_changed
         self.count = self.list.count
         self.view = view
@@ -265,7 +267,7 @@ class OverdueByKind(ListByKind):
 class WorklistsPanel(QTabWidget):
     """The role's lists as tabs, their counts in the tab titles, the role's own work first."""
 
-    patient_requested = Signal(int)
+    item_requested = Signal(object)  # an ItemTarget
 
     def __init__(self, actor: Actor, settings: ClinicSettings, hub: ChangeHub, parent=None):
         super().__init__(parent)
@@ -284,14 +286,14 @@ class WorklistsPanel(QTabWidget):
                 widget = OpenWorkByOwner(view, actor, self.row_actions)
             else:
                 widget = WorklistTable(view, actor, self.row_actions)
-            widget.patient_requested.connect(self.patient_requested)
+            widget.item_requested.connect(self.item_requested)
             widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(tab, self.lists[tab].model.total))
             widget.total_changed.connect(self._start_recount)
             widget.redraws = RedrawWhenSeen(widget, hub, lambda changes, shown=widget: self._redraw(shown, changes))
             widget.table.viewport().installEventFilter(self)  # its first paint starts its first read
             self.lists.append(widget)
             self.addTab(widget, view.title)
-        self.row_actions.patient_requested.connect(self.patient_requested)
+        self.row_actions.item_requested.connect(self.item_requested)
         hub.changed.connect(self._recount_hidden)
         self._unread = set(range(len(self.lists)))  # tabs whose rows are read when next shown
         self._counted = False  # whether the first counts of the lists behind have been asked for
