@@ -1,0 +1,89 @@
+"""A list's filter box, answered by the database: what typed text keeps of a worklist's rows.
+
+Issue 13 §2: every list has a filter box. The worklists are read a page at a time at clinic
+scale (a hundred thousand patients), so hiding the rows of the page held would filter only
+what was scrolled through: the text narrows the query instead, and the count says how many
+match. Every word typed must match something the row shows, ignoring case:
+
+- the patient: the start of the family or given name (on the indexed name keys), or the
+  start of the NHS number (spaces ignored);
+- what the item is: any part of its kind's title ("2-week", "red-flag", "letters to sign");
+- whose it is: any part of a member of staff's name (the owner or the clinician shown).
+
+Kinds and staff are a few dozen rows: matched here in Python and turned into an ``IN`` list,
+so the SQL stays a search of the patient index and of each side's own columns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from peewee import ColumnBase, Expression
+
+from clinic_desktop.models import Episode, Patient, User
+from clinic_desktop.services.patients.patient_search import _starts_with  # the indexed prefix, as search has it
+from clinic_desktop.services.patients.patients import name_key
+
+__all__ = ["TextFilter"]
+
+
+@dataclass(frozen=True)
+class TextFilter:
+    """The words typed, ready to narrow a query; built inside the service's transaction."""
+
+    words: tuple[str, ...]
+    staff: tuple[tuple[int, str], ...]  # every member of staff (id, name in lower case), to match owners
+
+    @classmethod
+    def read(cls, text: str | None) -> TextFilter | None:
+        """None when nothing is typed (the list unfiltered)."""
+        text = name_key(text or "")
+        digits = text.replace(" ", "")
+        words = (digits,) if digits.isdigit() else tuple(text.split())  # an NHS number typed with its spaces
+        if not words:
+            return None
+        staff = tuple((user_id, name.casefold()) for user_id, name in User.select(User.id, User.full_name).tuples())
+        return cls(words, staff)
+
+    @classmethod
+    def narrow(cls, where, text: str | None, episode_id: ColumnBase, **matched_by) -> Expression:
+        """``where`` and, when text is typed, the condition its words make (``condition``)."""
+        matching = cls.read(text)
+        condition = matching and matching.condition(episode_id, **matched_by)
+        return where if condition is None else where & condition
+
+    def condition(self, episode_id: ColumnBase, *, titles: dict[str, str] | None = None,
+                  kind: ColumnBase | None = None, whole_title: str = "",
+                  people: Iterable[ColumnBase] = ()) -> Expression | None:
+        """Every word matches the row's patient (through ``episode_id``), its kind (``kind`` whose
+        value's title in ``titles`` contains the word, or the list's ``whole_title``) or one of its
+        ``people`` (user id columns). None: every row matches (each word is in ``whole_title``)."""
+        people = tuple(people)
+        conditions = []
+        for word in self.words:
+            if word in whole_title.casefold():
+                continue
+            either = episode_id.in_(_episodes_of_patients_matching(word))
+            kinds = [value for value, title in (titles or {}).items() if word in title.casefold()]
+            if kind is not None and kinds:
+                either |= kind.in_(kinds)
+            users = [user_id for user_id, name in self.staff if word in name]
+            for person in people:
+                if users:
+                    either |= person.in_(users)
+            conditions.append(either)
+        if not conditions:
+            return None
+        combined = conditions[0]
+        for condition in conditions[1:]:
+            combined &= condition
+        return combined
+
+
+def _episodes_of_patients_matching(word: str):
+    """The episodes of every patient whose family or given name, or NHS number, starts with ``word``."""
+    matches = _starts_with(Patient.family_name_key, word) | _starts_with(Patient.given_name_key, word)
+    if word.isdigit():
+        matches |= _starts_with(Patient.nhs_number, word)
+    return Episode.select(Episode.id).where(Episode.patient.in_(Patient.select(Patient.id).where(matches)))
+
