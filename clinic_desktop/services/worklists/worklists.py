@@ -37,14 +37,16 @@ from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.worklists.obligation_sides import responsible_clinician
 from clinic_desktop.services.worklists.text_filter import TextFilter
 
-__all__ = ["KIND_TITLES", "MAX_PAGE_SIZE", "OverdueRow", "Page", "PatientColumns", "ReferralRow", "ToBookRow",
-           "awaiting_signature", "check_paging", "overdue", "overdue_counts", "overdue_page", "overdue_total",
-           "patient_columns", "patient_fields", "to_book", "urgent_red_flags"]
+__all__ = ["KIND_TITLES", "MAX_PAGE_SIZE", "UNASSIGNED_CLINICIAN", "OverdueRow", "Page", "PatientColumns",
+           "ReferralRow", "ToBookRow", "awaiting_signature", "check_paging", "clinician_names", "overdue",
+           "overdue_clinician", "overdue_counts", "overdue_page", "overdue_total", "patient_columns",
+           "patient_fields", "to_book", "urgent_red_flags"]
 
 # The labels pathway_sync words its notices with, capitalised for a column.
 KIND_TITLES = {kind: capitalised(label) for kind, label in {**APPOINTMENT_LABELS, **REFERRAL_LABELS}.items()}
 
 MAX_PAGE_SIZE = 1000
+UNASSIGNED_CLINICIAN = "unassigned"
 
 RowT = TypeVar("RowT")
 
@@ -210,9 +212,7 @@ def overdue_page(today: date, kind: str | None, offset: int, limit: int,
                  text: TextFilter | None = None) -> tuple[OverdueRow, ...]:
     """One page of the overdue list, its patients joined in; call inside a service (one transaction)."""
     found = _run(_overdue_page_query, today, kind, offset, limit, text)
-    clinicians = {row[_ITEM.index("clinician_id")] for row in found} - {None}
-    names = dict(User.select(User.id, User.full_name).where(User.id.in_(sorted(clinicians))).tuples()) \
-        if clinicians else {}
+    names = clinician_names({row[_ITEM.index("clinician_id")] for row in found})
     rows = []
     for item_type, item_id, kind, due_by, urgent, status, episode_id, clinician_id, *patient in found:
         due_by = _as_date(due_by)
@@ -226,7 +226,7 @@ def overdue_page(today: date, kind: str | None, offset: int, limit: int,
             days_overdue=(today - due_by).days,
             urgent=bool(urgent),
             status=status,
-            clinician_name=names.get(clinician_id, "unassigned"),
+            clinician_name=names.get(clinician_id, UNASSIGNED_CLINICIAN),
         ))
     return tuple(rows)
 
@@ -299,8 +299,7 @@ def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...], text
     The clinician is the booked one, else the episode's responsible clinician, looked up
     for each row by primary key (obligation_sides.py says why not by a join).
     """
-    appointment_clinician = fn.COALESCE(Appointment.clinician, responsible_clinician(Appointment.episode)[0])
-    referral_clinician = responsible_clinician(Referral.episode)[0]
+    appointment_clinician, referral_clinician = overdue_clinician(Appointment), overdue_clinician(Referral)
     appointment_columns = {
         "item_type": Value("appointment"), "item_id": Appointment.id, "kind": Appointment.kind,
         "due_by": Appointment.due_by, "urgent": Value(False), "status": Appointment.status,
@@ -322,6 +321,19 @@ def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...], text
         appointments = _matching(appointments, text, Appointment, appointment_clinician)
         referrals = _matching(referrals, text, Referral, referral_clinician)
     return appointments, referrals
+
+
+def overdue_clinician(model):
+    """An overdue item's clinician, as SQL: the one a review is booked with, else the episode's
+    responsible clinician (a referral's always), looked up by primary key for each row."""
+    responsible = responsible_clinician(model.episode)[0]
+    return fn.COALESCE(Appointment.clinician, responsible) if model is Appointment else responsible
+
+
+def clinician_names(user_ids: set) -> dict[int, str]:
+    """The names of a page's clinicians, in one query; a row whose id is missing says UNASSIGNED_CLINICIAN."""
+    wanted = sorted(user_ids - {None})
+    return dict(User.select(User.id, User.full_name).where(User.id.in_(wanted)).tuples()) if wanted else {}
 
 
 def _matching(side, text: TextFilter, model, clinician):

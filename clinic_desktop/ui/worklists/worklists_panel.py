@@ -1,7 +1,9 @@
 """The home tab: the signed-in role's worklists, each with its count and its row actions.
 
 A row opens its patient on the item it is about (double-click or Enter): the review selected,
-the letter or the form open (ui/patients/item_target.py). The actions a list needs sit in a bar
+the letter or the form open (ui/patients/item_target.py). Each list has a filter box: the
+words typed narrow the service's query (services/worklists/text_filter.py), never only the
+rows already read, and the tab says "12 of 340" while a filter is on; Esc clears it. The actions a list needs sit in a bar
 above it (book, arrived, did not attend, record the finding, acknowledge), enabled for the
 selected row. The list on screen redraws when the change hub reports a change to what it
 lists, keeping the selected row and the scroll position, so a receptionist's place
@@ -15,6 +17,8 @@ so signing in shows the window at once; then the list on screen reads its rows, 
 background read counts the others for their tab titles.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -39,6 +43,7 @@ from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.patients.item_target import of_row
 from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
+from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
@@ -56,8 +61,9 @@ class WorklistTable(QWidget):
         super().__init__(parent)
         self.view = view
         self._actor = actor
-        self._fetch = fetch or (lambda offset, limit: view.fetch(actor, offset, limit))
-        self.model = BackgroundPagedModel(view.columns, self._fetch, self)
+        self._fetch = fetch or (lambda offset, limit, text: view.fetch(actor, offset, limit, text))
+        self._text = ""  # the filter as typed: a page is read off the window's thread, where the box cannot be asked
+        self.model = BackgroundPagedModel(view.columns, self._read, self)
         self.export_title = lambda: view.title  # what the exported list is called (the overdue list adds its kind)
         self.table = read_only_table(self.model, view.title)
         self._place: tuple[object, int] = (None, 0)  # the selected row's key and the scroll position
@@ -81,6 +87,8 @@ class WorklistTable(QWidget):
             self.table.addAction(action)
             self.buttons[action.text().replace("&", "").rstrip(".…")] = button
         self.actions_bar.addStretch(1)
+        self.filter = filter_box(f"Filter {view.title}", self._filter_changed)
+        self.actions_bar.addWidget(self.filter)
         self.export_button: QToolButton | None = None
         if allowed(actor.role, "view_reports"):  # the manager's reports: any list to PDF or CSV
             self.export_button = QToolButton()
@@ -105,10 +113,23 @@ class WorklistTable(QWidget):
         """The rows shown are the latest read's: none is under way and one has arrived."""
         return self.model.ever_read and not self.model.is_reading()
 
-    def count(self) -> int:
-        """How many rows the list holds now, counted by the database (touches no widget: safe off
-        the window's thread)."""
-        return self._fetch(0, 1).total
+    def count(self) -> tuple[int, int | None]:
+        """How many rows the list holds now as filtered, and unfiltered when a filter is on, counted by
+        the database (touches no widget: safe off the window's thread)."""
+        page = self._read(0, 1)
+        return page.total, page.unfiltered
+
+    def _read(self, offset: int, limit: int) -> worklists.Page:
+        """A page as the filter box narrows it; the first page of a filtered list says the whole count too."""
+        text = self._text
+        page = self._fetch(offset, limit, text)
+        if text and offset == 0:
+            page = replace(page, unfiltered=self._fetch(0, 1, "").total)
+        return page
+
+    def _filter_changed(self, text: str) -> None:
+        self._text = text.strip()
+        self.reload()
 
     def reload(self) -> None:
         """Read the list again in the background, keeping the selected row (by what it is about) and
@@ -134,7 +155,7 @@ class WorklistTable(QWidget):
         self.table.verticalScrollBar().setValue(scrolled)
 
     def _arrived(self) -> None:
-        self._empty.setText(self.view.empty)
+        self._empty.setText(f"No rows match “{self._text}”." if self._text else self.view.empty)
         self._empty.setVisible(self.model.total == 0)
         if not self._sized and self.model.rowCount():
             self.table.resizeColumnsToContents()  # the first time only: after that, the user's widths
@@ -154,7 +175,7 @@ class WorklistTable(QWidget):
         """Ask for a file, then write every row of the list as the table words it."""
         title = self.export_title()
         return choose_report_file(self, file_stem(title), list_writer(self._actor, title, self.view.columns,
-                                                                        self._fetch))
+                                                                        self._read))
 
     def _open(self, row_number: int) -> None:
         self.item_requested.emit(of_row(self.model.row_at(row_number)))
@@ -182,8 +203,8 @@ class ListByKind(QWidget):
         self.kinds.setSpacing(2)
         self.kinds.currentItemChanged.connect(self._kind_chosen)
         self._counting = LatestOp(self, None)
-        self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit: self.fetch(self._kind, offset,
-                                                                                              limit))
+        self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit, text: self.fetch(
+            self._kind, offset, limit, text))
         self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
         self.item_requested = self.list.item_requested
         self.total_changed = self.list.total_changed
@@ -206,7 +227,7 @@ class ListByKind(QWidget):
     def kind_title(self, kind: str) -> str:  # pragma: no cover
         raise NotImplementedError
 
-    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:  # pragma: no cover
+    def fetch(self, kind: str | None, offset: int, limit: int, text: str) -> worklists.Page:  # pragma: no cover
         raise NotImplementedError
 
     def reload(self) -> None:
@@ -260,8 +281,8 @@ class OverdueByKind(ListByKind):
     def kind_title(self, kind: str) -> str:
         return worklists.KIND_TITLES[kind]
 
-    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:
-        return worklists.overdue(self._actor, kind=kind, offset=offset, limit=limit)
+    def fetch(self, kind: str | None, offset: int, limit: int, text: str) -> worklists.Page:
+        return worklists.overdue(self._actor, kind=kind, offset=offset, limit=limit, text=text)
 
 
 class WorklistsPanel(QTabWidget):
@@ -287,7 +308,8 @@ class WorklistsPanel(QTabWidget):
             else:
                 widget = WorklistTable(view, actor, self.row_actions)
             widget.item_requested.connect(self.item_requested)
-            widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(tab, self.lists[tab].model.total))
+            widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(
+                tab, (self.lists[tab].model.total, self.lists[tab].model.unfiltered)))
             widget.total_changed.connect(self._start_recount)
             widget.redraws = RedrawWhenSeen(widget, hub, lambda changes, shown=widget: self._redraw(shown, changes))
             widget.table.viewport().installEventFilter(self)  # its first paint starts its first read
@@ -360,10 +382,13 @@ class WorklistsPanel(QTabWidget):
         self._recounting.run(lambda: [(tab, count()) for tab, count in hidden], self._show_hidden_totals,
                              lambda _reason: None)  # the counts shown stay; a list says why when it is chosen
 
-    def _show_hidden_totals(self, totals: list[tuple[int, int]]) -> None:
+    def _show_hidden_totals(self, totals: list[tuple[int, tuple[int, int | None]]]) -> None:
         for tab, total in totals:
             if not self.lists[tab].isVisible():  # one shown meanwhile has redrawn with its own count
                 self._show_total(tab, total)
 
-    def _show_total(self, tab: int, total: int) -> None:
-        self.setTabText(tab, f"{self.lists[tab].view.title} ({total})")
+    def _show_total(self, tab: int, counted: tuple[int, int | None]) -> None:
+        """"To book (340)", or "To book (12 of 340)" while its filter is on."""
+        total, unfiltered = counted
+        self.setTabText(tab, f"{self.lists[tab].view.title} ({total}" + (f" of {unfiltered})" if unfiltered is not None
+                                                                          else ")"))
