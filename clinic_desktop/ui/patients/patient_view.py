@@ -44,6 +44,7 @@ from clinic_desktop.ui.patients.item_target import ItemTarget, of_next_action
 from clinic_desktop.ui.patients.measures_chart import MeasuresChart
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
+from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -124,6 +125,9 @@ class PatientView(QWidget):
         self.referrals_tab = self.actions.list_with_buttons(self.referrals_table, "referral")
         self.tabs.addTab(self.reviews_tab, "Re&views")
         self.tabs.addTab(self.referrals_tab, "&Referrals")
+        self.list_filter = filter_box("Filter the time line, reviews and referrals", self._filter_lists)
+        self.list_filter.setPlaceholderText("Filter these lists…")
+        self.tabs.setCornerWidget(self.list_filter)
         self._lay_out()
 
         self.episode_choice.currentIndexChanged.connect(lambda _index: self._show_episode())
@@ -220,9 +224,18 @@ class PatientView(QWidget):
         if self._next is not None:
             self.go_to(of_next_action(self.patient_id, self._next))
 
+    def _filter_lists(self, text: str) -> None:
+        """Each list keeps the rows whose text holds every word typed (a patient's lists are short,
+        held whole: the rows are narrowed here, not asked for again)."""
+        words = tuple(text.casefold().split())
+        for model in (self.timeline_model, self.reviews_model, self.referrals_model):
+            model.narrow(words)
+        self._update_actions()
+
     def go_to(self, target: ItemTarget) -> None:
         """Show the item's episode, select the item in its list, and open what the target asks for
         (when the role may and the item's state allows: otherwise the selection says where it is)."""
+        self.list_filter.clear()  # the item is listed whatever was typed
         if target.episode_id is not None and target.episode_id != self.episode_choice.currentData():
             shown = self.episode_choice.findData(target.episode_id)
             if shown >= 0:
@@ -318,9 +331,10 @@ class PatientView(QWidget):
         current = table.currentIndex()
         chosen = model.row_at(current.row()).id if current.isValid() else None
         model.show(rows)
-        ids = [row.id for row in rows]
+        shown = [model.row_at(number) for number in range(model.rowCount())]  # as the filter box leaves them
+        ids = [row.id for row in shown]
         if ids:
-            fallback = next((number for number, row in enumerate(rows) if open_item(row)), 0)
+            fallback = next((number for number, row in enumerate(shown) if open_item(row)), 0)
             table.selectRow(ids.index(chosen) if chosen in ids else fallback)
 
     def _update_actions(self) -> None:
@@ -416,16 +430,26 @@ class _EpisodeRead:
 
 
 class _ListModel(PagedTableModel):
-    """A short list held whole (an episode's events, reviews or referrals)."""
+    """A short list held whole (an episode's events, reviews or referrals), narrowed by the filter box."""
 
     def __init__(self, columns: list[Column]):
         self._all: tuple = ()
-        super().__init__(columns, lambda offset, limit: Page(self._all[offset:offset + limit], len(self._all),
-                                                             offset, limit))
+        self._words: tuple[str, ...] = ()
+        super().__init__(columns, self._page)
 
     def show(self, rows) -> None:
         self._all = tuple(rows)
         self.reload()
+
+    def narrow(self, words: tuple[str, ...]) -> None:
+        """Only the rows whose columns, as shown, hold every word (in lower case)."""
+        self._words = words
+        self.reload()
+
+    def _page(self, offset: int, limit: int) -> Page:
+        shown = tuple(row for row in self._all if all(
+            any(word in column.text(row).casefold() for column in self._columns) for word in self._words))
+        return Page(shown[offset:offset + limit], len(shown), offset, limit)
 
 
 def _selected(table: QTableView, model: _ListModel):

@@ -116,3 +116,16 @@ def test_the_button_moves_on_once_its_thing_is_done(qtbot, sqlite_staff):
     dialog.reject()
     view.reload()
     assert view.next_button.text() == "Book the 12-week check (due by Mon 24 Aug 2026)"
+
+
+def test_the_patients_lists_filter_as_typed_and_esc_clears(qtbot, sqlite_staff):
+    patient_id, _ = _patient(sqlite_staff)
+    view = _view(qtbot, sqlite_staff.receptionist, patient_id)
+    view.tabs.setCurrentWidget(view.reviews_tab)
+    assert view.reviews_model.rowCount() == 2
+    qtbot.keyClicks(view.list_filter, "12-WEEK")
+    assert [view.reviews_model.index(row, 0).data() for row in range(view.reviews_model.rowCount())] == [
+        "12-week check"]
+    assert view.reviews_model.row_at(view.reviews_table.currentIndex().row()).kind == "twelve_week_review"
+    qtbot.keyClick(view.list_filter, Qt.Key.Key_Escape)
+    assert view.list_filter.text() == "" and view.reviews_model.rowCount() == 2
