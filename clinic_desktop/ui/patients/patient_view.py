@@ -508,6 +508,15 @@ def pick_demo_patient(actor) -> int:
     return best
 
 
+def pick_patient_with_next_action(actor) -> int:
+    """A demo patient with something for this role to do (for pictures of the header's button)."""
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        for record in patient_search.search_patients(actor, letter, limit=8):
+            if next_action(actor, record.id) is not None:
+                return record.id
+    raise NotFound("The database has no patient with anything for this role to do")
+
+
 def for_screenshot(actor, settings, hub) -> QWidget:
     view = PatientView(actor, settings, hub, pick_demo_patient(actor))
     view.resize(1240, 820)

@@ -392,3 +392,11 @@ class WorklistsPanel(QTabWidget):
         total, unfiltered = counted
         self.setTabText(tab, f"{self.lists[tab].view.title} ({total}" + (f" of {unfiltered})" if unfiltered is not None
                                                                           else ")"))
+
+
+def filter_for_screenshot(panel: WorklistsPanel, actor: Actor) -> None:
+    """The role's first list filtered by the start of its first patient's family name (for a picture)."""
+    shown = panel.lists[0]
+    first = shown.view.fetch(actor, 0, 1, "").rows
+    if first:
+        shown.filter.setText(first[0].patient_name.split(",")[0][:3].title())
