@@ -5,8 +5,9 @@ scale (a hundred thousand patients), so hiding the rows of the page held would f
 what was scrolled through: the text narrows the query instead, and the count says how many
 match. Every word typed must match something the row shows, ignoring case:
 
-- the patient: the start of the family or given name (on the indexed name keys), or the
-  start of the NHS number (spaces ignored);
+- the patient: the start of the family or given name, or the start of the NHS number
+  (spaces ignored); a word of digits is looked for among NHS numbers alone, and one of
+  digits and letters ("2-week") among no patient, so it costs no search of the patients;
 - what the item is: any part of its kind's title ("2-week", "red-flag", "letters to sign");
 - whose it is: any part of a member of staff's name (the owner or the clinician shown).
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from peewee import ColumnBase, Expression
+from peewee import ColumnBase, Expression, Value
 
 from clinic_desktop.models import Episode, Patient, User
 from clinic_desktop.services.patients.patient_search import _starts_with  # the indexed prefix, as search has it
@@ -63,15 +64,12 @@ class TextFilter:
         for word in self.words:
             if word in whole_title.casefold():
                 continue
-            either = episode_id.in_(_episodes_of_patients_matching(word))
             kinds = [value for value, title in (titles or {}).items() if word in title.casefold()]
-            if kind is not None and kinds:
-                either |= kind.in_(kinds)
             users = [user_id for user_id, name in self.staff if word in name]
-            for person in people:
-                if users:
-                    either |= person.in_(users)
-            conditions.append(either)
+            either = [episode_id.in_(patients)] if (patients := _episodes_of_patients_matching(word)) else []
+            either += [kind.in_(kinds)] if kind is not None and kinds else []
+            either += [person.in_(users) for person in people] if users else []
+            conditions.append(_any(either))
         if not conditions:
             return None
         combined = conditions[0]
@@ -80,10 +78,24 @@ class TextFilter:
         return combined
 
 
+def _any(conditions: list) -> Expression:
+    """Any of the conditions; none: no row matches (a word that names nothing on the list)."""
+    if not conditions:
+        return Value(1) == Value(0)
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
 def _episodes_of_patients_matching(word: str):
-    """The episodes of every patient whose family or given name, or NHS number, starts with ``word``."""
-    matches = _starts_with(Patient.family_name_key, word) | _starts_with(Patient.given_name_key, word)
+    """The episodes of every patient whose family or given name (a word without digits), or NHS
+    number (a word of digits), starts with ``word``; None when no patient's can."""
     if word.isdigit():
-        matches |= _starts_with(Patient.nhs_number, word)
+        matches = _starts_with(Patient.nhs_number, word)
+    elif any(character.isdigit() for character in word):
+        return None
+    else:
+        matches = _starts_with(Patient.family_name_key, word) | _starts_with(Patient.given_name_key, word)
     return Episode.select(Episode.id).where(Episode.patient.in_(Patient.select(Patient.id).where(matches)))
 

@@ -63,6 +63,7 @@ class WorklistTable(QWidget):
         self._actor = actor
         self._fetch = fetch or (lambda offset, limit, text: view.fetch(actor, offset, limit, text))
         self._text = ""  # the filter as typed: a page is read off the window's thread, where the box cannot be asked
+        self._whole: int | None = None  # the unfiltered count last read, kept while only the filter's text changes
         self.model = BackgroundPagedModel(view.columns, self._read, self)
         self.export_title = lambda: view.title  # what the exported list is called (the overdue list adds its kind)
         self.table = read_only_table(self.model, view.title)
@@ -120,20 +121,22 @@ class WorklistTable(QWidget):
         return page.total, page.unfiltered
 
     def _read(self, offset: int, limit: int) -> worklists.Page:
-        """A page as the filter box narrows it; the first page of a filtered list says the whole count too."""
-        text = self._text
+        """A page as the filter box narrows it; the first page of a filtered list says the whole count too,
+        counted again only when the list itself may have changed (not at every keystroke)."""
+        text, whole = self._text, self._whole
         page = self._fetch(offset, limit, text)
         if text and offset == 0:
-            page = replace(page, unfiltered=self._fetch(0, 1, "").total)
+            page = replace(page, unfiltered=whole if whole is not None else self._fetch(0, 1, "").total)
         return page
 
     def _filter_changed(self, text: str) -> None:
         self._text = text.strip()
-        self.reload()
+        self.model.reload()  # only the filter changed: the whole count read last still holds
 
     def reload(self) -> None:
         """Read the list again in the background, keeping the selected row (by what it is about) and
         the scroll position."""
+        self._whole = None  # the list may have changed: counted again
         self.model.reload()
 
     def _remember_place(self) -> None:
@@ -155,6 +158,7 @@ class WorklistTable(QWidget):
         self.table.verticalScrollBar().setValue(scrolled)
 
     def _arrived(self) -> None:
+        self._whole = self.model.unfiltered if self._text else self.model.total
         self._empty.setText(f"No rows match “{self._text}”." if self._text else self.view.empty)
         self._empty.setVisible(self.model.total == 0)
         if not self._sized and self.model.rowCount():
