@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from peewee import ColumnBase, Expression, Value
+from peewee import CTE, ColumnBase, Expression, Value
 
 from clinic_desktop.models import Episode, Patient, User
 from clinic_desktop.services.patients.patient_search import _starts_with  # the indexed prefix, as search has it
@@ -53,12 +53,24 @@ class TextFilter:
         condition = matching and matching.condition(episode_id, **matched_by)
         return where if condition is None else where & condition
 
+    def shared_patients(self) -> dict[str, CTE]:
+        """Each word's patients' episodes as a named WITH query, for a statement that narrows several
+        sides by the same words (All open work has nine): the database finds them once, not once a
+        side. The statement must carry them (``with_cte``)."""
+        shared = {}
+        for number, word in enumerate(self.words):
+            found = _episodes_of_patients_matching(word)
+            if found is not None:
+                shared[word] = found.cte(f"filter_episodes_{number}", columns=("id",))
+        return shared
+
     def condition(self, episode_id: ColumnBase, *, titles: dict[str, str] | None = None,
                   kind: ColumnBase | None = None, whole_title: str = "",
-                  people: Iterable[ColumnBase] = ()) -> Expression | None:
+                  people: Iterable[ColumnBase] = (), shared: dict[str, CTE] | None = None) -> Expression | None:
         """Every word matches the row's patient (through ``episode_id``), its kind (``kind`` whose
         value's title in ``titles`` contains the word, or the list's ``whole_title``) or one of its
-        ``people`` (user id columns). None: every row matches (each word is in ``whole_title``)."""
+        ``people`` (user id columns). None: every row matches (each word is in ``whole_title``).
+        ``shared``: the patients found by ``shared_patients`` for the statement this is part of."""
         people = tuple(people)
         conditions = []
         for word in self.words:
@@ -66,7 +78,9 @@ class TextFilter:
                 continue
             kinds = [value for value, title in (titles or {}).items() if word in title.casefold()]
             users = [user_id for user_id, name in self.staff if word in name]
-            either = [episode_id.in_(patients)] if (patients := _episodes_of_patients_matching(word)) else []
+            patients = _episodes_of_patients_matching(word) if shared is None else (
+                shared[word].select(shared[word].c.id) if word in shared else None)
+            either = [episode_id.in_(patients)] if patients is not None else []
             either += [kind.in_(kinds)] if kind is not None and kinds else []
             either += [person.in_(users) for person in people] if users else []
             conditions.append(_any(either))
