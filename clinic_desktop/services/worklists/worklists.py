@@ -239,20 +239,22 @@ def overdue_total(today: date, kind: str | None, text: TextFilter | None = None)
 def _overdue_page_query(today: date, kind: str | None, offset: int, limit: int, text: TextFilter | None) -> Select:
     """Each side is cut to its own first offset + limit rows before the two are merged,
     so a page costs the same with a thousand overdue items as with a hundred thousand."""
-    appointments, referrals = _overdue_sides(today, kind, _ITEM, text)
+    shared = text.shared_patients() if text else {}
+    appointments, referrals = _overdue_sides(today, kind, _ITEM, text, shared)
     wanted = offset + limit
     items = (
         _first(appointments.order_by(Appointment.due_by, Appointment.id), wanted)
         .union_all(_first(referrals.order_by(Referral.urgent.desc(), Referral.due_by, Referral.id), wanted))
         .alias("item")
     )
-    return (
+    page = (
         Select([items.join(Episode, on=(Episode.id == items.c.episode_id))
                 .join(Patient, on=(Patient.id == Episode.patient))],
                [*(items.c[name] for name in _ITEM), *_patient_row_fields()])
         .order_by(items.c.urgent.desc(), items.c.due_by, items.c.item_type, items.c.item_id)
         .offset(offset).limit(limit)
     )
+    return page.with_cte(*shared.values()) if shared else page
 
 
 def _overdue_counts_query(today: date) -> Select:
@@ -261,8 +263,10 @@ def _overdue_counts_query(today: date) -> Select:
 
 
 def _overdue_total_query(today: date, kind: str | None, text: TextFilter | None) -> Select:
-    items = _overdue_items(today, kind, _NOTHING, text).alias("item")
-    return Select([items], [fn.COUNT(SQL("*"))])
+    shared = text.shared_patients() if text else {}
+    items = _overdue_items(today, kind, _NOTHING, text, shared).alias("item")
+    counted = Select([items], [fn.COUNT(SQL("*"))])
+    return counted.with_cte(*shared.values()) if shared else counted
 
 
 def _run(build, *arguments) -> list[tuple]:
@@ -283,19 +287,22 @@ def _compiled(_dialect: type, build, *arguments) -> tuple[str, tuple]:
     return sql, tuple(parameters)
 
 
-def _overdue_items(today: date, kind: str | None, columns: tuple[str, ...], text: TextFilter | None = None):
-    appointments, referrals = _overdue_sides(today, kind, columns, text)
+def _overdue_items(today: date, kind: str | None, columns: tuple[str, ...], text: TextFilter | None = None,
+                   shared: dict | None = None):
+    appointments, referrals = _overdue_sides(today, kind, columns, text, shared)
     return appointments.union_all(referrals)
 
 
-def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...], text: TextFilter | None = None):
+def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...], text: TextFilter | None = None,
+                   shared: dict | None = None):
     """The appointment and the referral side of the overdue list, each on its partial index.
 
     Only the status and the due date decide: an open appointment past its due-by date
     is overdue whatever its episode (discharge cancels unbooked reviews, so one left on
     a discharged episode is a gap to surface, not to hide), and DESIGN.md keeps a
     referral open until it is sent or cancelled. ``columns`` picks from _ITEM; counting
-    asks for none, so that SQLite counts from the index without reading the table.
+    asks for none, so that SQLite counts from the index without reading the table. ``shared``:
+    the patients the filter's words match, found once for the statement (TextFilter.shared_patients).
     The clinician is the booked one, else the episode's responsible clinician, looked up
     for each row by primary key (obligation_sides.py says why not by a join).
     """
@@ -318,8 +325,8 @@ def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...], text
         appointments = appointments.where(Appointment.kind == kind)
         referrals = referrals.where(Referral.kind == kind)
     if text is not None:
-        appointments = _matching(appointments, text, Appointment, appointment_clinician)
-        referrals = _matching(referrals, text, Referral, referral_clinician)
+        appointments = _matching(appointments, text, Appointment, appointment_clinician, shared)
+        referrals = _matching(referrals, text, Referral, referral_clinician, shared)
     return appointments, referrals
 
 
@@ -336,10 +343,10 @@ def clinician_names(user_ids: set) -> dict[int, str]:
     return dict(User.select(User.id, User.full_name).where(User.id.in_(wanted)).tuples()) if wanted else {}
 
 
-def _matching(side, text: TextFilter, model, clinician):
+def _matching(side, text: TextFilter, model, clinician, shared: dict | None):
     """One side of the overdue list narrowed to the rows the filter's words match."""
     condition = text.condition(model.episode, titles=KIND_TITLES, kind=model.kind, whole_title="Overdue",
-                               people=(clinician,))
+                               people=(clinician,), shared=shared)
     return side if condition is None else side.where(condition)
 
 
