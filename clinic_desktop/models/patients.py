@@ -17,7 +17,7 @@ class Patient(BaseModel):
     given_name = CharField(max_length=100)
     # Lower-case copies so that a name search uses an index on both databases.
     family_name_key = CharField(max_length=100, index=True)
-    given_name_key = CharField(max_length=100, index=True)  # schema 7: a list's filter box finds given names too
+    given_name_key = CharField(max_length=100)
     date_of_birth = DateField(index=True)
     sex = CharField(max_length=16, null=True)
     address = TextField(default="")

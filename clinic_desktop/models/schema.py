@@ -317,7 +317,6 @@ def _rebuild_sqlite_medication(database: Database, base: type[Model], episode_mo
 def _step_7_front_desk(migrator: SchemaMigrator, database: Database) -> None:
     """Schema 7: what the front desk needs (contact details and search keys, first)."""
     _step_7_contact_details(database)
-    _step_7_list_filter(database)
 
 
 def _step_7_contact_details(database: Database) -> None:
@@ -351,13 +350,6 @@ def _step_7_contact_details(database: Database) -> None:
                              (phone_key(telephone), postcode_key(postcode), patient_id))
     for column in ("telephone_key", "mobile_key", "postcode_key"):
         database.execute_sql(f'CREATE INDEX "patient_{column}" ON "patient" ("{column}")')
-
-
-def _step_7_list_filter(database: Database) -> None:
-    """The given-name key indexed, as the family name's is: a worklist's filter box matches the start
-    of either name (services/worklists/text_filter.py), and without it every keystroke read all
-    100,000 patients."""
-    database.execute_sql('CREATE INDEX "patient_given_name_key" ON "patient" ("given_name_key")')
 
 
 MIGRATIONS: dict[int, MigrationStep] = {

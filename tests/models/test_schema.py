@@ -308,21 +308,11 @@ SCHEMA_7_FIELDS = {
 }
 
 
-# Schema 7's indexes on fields schema 6 had.
-SCHEMA_7_INDEXED = (Patient.given_name_key,)
-
-
 @contextmanager
 def schema_6_models():
     """The models as schema 6 had them: no contact details beyond one telephone, no search keys."""
-    for field in SCHEMA_7_INDEXED:
-        field.index = False
-    try:
-        with without_fields(SCHEMA_7_FIELDS):
-            yield tuple(model for model in ALL_MODELS if model not in SCHEMA_7_TABLES)
-    finally:
-        for field in SCHEMA_7_INDEXED:
-            field.index = True
+    with without_fields(SCHEMA_7_FIELDS):
+        yield tuple(model for model in ALL_MODELS if model not in SCHEMA_7_TABLES)
 
 
 @contextmanager

@@ -16,6 +16,8 @@ so the SQL stays a search of the patient index and of each side's own columns.
 """
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -84,22 +86,12 @@ class TextFilter:
             either += [kind.in_(kinds)] if kind is not None and kinds else []
             either += [person.in_(users) for person in people] if users else []
             conditions.append(_any(either))
-        if not conditions:
-            return None
-        combined = conditions[0]
-        for condition in conditions[1:]:
-            combined &= condition
-        return combined
+        return functools.reduce(operator.and_, conditions) if conditions else None
 
 
 def _any(conditions: list) -> Expression:
     """Any of the conditions; none: no row matches (a word that names nothing on the list)."""
-    if not conditions:
-        return Value(1) == Value(0)
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
+    return functools.reduce(operator.or_, conditions) if conditions else Value(1) == Value(0)
 
 
 def _episodes_of_patients_matching(word: str):

@@ -403,4 +403,4 @@ def filter_for_screenshot(panel: WorklistsPanel, actor: Actor) -> None:
     shown = panel.lists[0]
     first = shown.view.fetch(actor, 0, 1, "").rows
     if first:
-        shown.filter.setText(first[0].patient_name.split(",")[0][:3].title())
+        getattr(shown, "list", shown).filter.setText(first[0].patient_name.split(",")[0][:3].title())
