@@ -47,7 +47,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest benchmarks --benchmark-enable --benchmark-only -p no:randomly
 
 SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician open-work referrals-to-write \
-	patient-search patient \
+	patient-search patient patient-next-reception patient-next-clinician patient-next-manager worklist-filtered \
 	appointment-book patient-details patient-contact booking confirmation add-to-waiting-list freed-slot \
 	first-contact start-back medication imaging evaluation outcome \
 	plan discharge \

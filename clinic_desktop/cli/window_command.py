@@ -12,7 +12,8 @@ from clinic_desktop.cli.errors import CommandError
 # The views --screenshot can draw (ui/shell/screenshots.py VIEWS; kept here so that parsing the
 # command line never loads Qt).
 SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "open-work",
-                    "referrals-to-write", "patient-search", "patient",
+                    "referrals-to-write", "patient-search", "patient", "patient-next-reception",
+                    "patient-next-clinician", "patient-next-manager", "worklist-filtered",
                     "appointment-book", "patient-details", "patient-contact", "booking", "confirmation",
                     "add-to-waiting-list", "freed-slot", "first-contact", "start-back", "medication",
                     "imaging", "evaluation", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch",

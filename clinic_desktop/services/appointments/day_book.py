@@ -16,6 +16,7 @@ from clinic_desktop.models import Appointment, Episode, Patient, User
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.worklists.text_filter import TextFilter
 from clinic_desktop.services.worklists.worklists import (
     KIND_TITLES,
     Page,
@@ -55,10 +56,12 @@ def todays_appointments(actor, *, day: date | None = None,
 
 @service("view_worklists", changes=False)
 def todays_page(actor, *, day: date | None = None, clinician_id: int | None = None, offset: int = 0,
-                limit: int = 50) -> Page[DayAppointmentRow]:
-    """One page of the day's book and the day's count (a big clinic books 1,200 a day)."""
+                limit: int = 50, text: str | None = None) -> Page[DayAppointmentRow]:
+    """One page of the day's book and the day's count (a big clinic books 1,200 a day); ``text``:
+    the list's filter box (services/worklists/text_filter.py)."""
     check_paging(offset, limit)
-    where = _day_where(day, clinician_id)
+    where = TextFilter.narrow(_day_where(day, clinician_id), text, Appointment.episode, titles=KIND_TITLES,
+                              kind=Appointment.kind, whole_title="Today", people=(Appointment.clinician,))
     total = Appointment.select(fn.COUNT(SQL("*"))).where(where).scalar()
     return Page(rows=_day_rows(where, offset, limit), total=total, offset=offset, limit=limit)
 

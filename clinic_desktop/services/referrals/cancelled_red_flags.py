@@ -16,6 +16,7 @@ from clinic_desktop.models import Episode, Patient, Referral, User
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.worklists.text_filter import TextFilter
 from clinic_desktop.services.worklists.worklists import (
     Page,
     PatientColumns,
@@ -39,14 +40,17 @@ class CancelledRedFlagRow(PatientColumns):
 
 
 @service("view_reports", changes=False)
-def cancelled_red_flags(actor, *, now: datetime | None = None, offset: int = 0,
-                        limit: int = 50) -> Page[CancelledRedFlagRow]:
-    """Urgent red-flag referrals cancelled in the last 30 days, the latest first."""
+def cancelled_red_flags(actor, *, now: datetime | None = None, offset: int = 0, limit: int = 50,
+                        text: str | None = None) -> Page[CancelledRedFlagRow]:
+    """Urgent red-flag referrals cancelled in the last 30 days, the latest first; ``text``: the
+    list's filter box (services/worklists/text_filter.py)."""
     check_paging(offset, limit)
     since = (now or clock.now_utc()) - timedelta(days=RECENT_DAYS)
     # The (status, kind, cancelled_at) index answers the count alone and gives the page in order.
     where = ((Referral.status == SQL("'cancelled'")) & (Referral.kind == "urgent_red_flag")
              & (Referral.cancelled_at >= since))
+    where = TextFilter.narrow(where, text, Referral.episode, whole_title="Red flags cancelled",
+                              people=(Referral.cancelled_by,))
     total = Referral.select(fn.COUNT(SQL("*"))).where(where).scalar()
     canceller = User.alias("canceller")
     query = (Referral.select(Referral.id, Referral.raised_at, Referral.cancelled_at, Referral.cancel_reason,

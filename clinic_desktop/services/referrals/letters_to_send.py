@@ -30,6 +30,7 @@ from clinic_desktop.services.core.export_files import write_whole_file
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.referrals.destinations import destination_label
 from clinic_desktop.services.referrals.letter_batch import UnsentLetter
+from clinic_desktop.services.worklists.text_filter import TextFilter
 from clinic_desktop.services.worklists.worklists import (
     KIND_TITLES,
     Page,
@@ -68,11 +69,15 @@ _SIGNED = Referral.status == SQL("'signed'")
 
 
 @service("view_worklists", changes=False)
-def to_send(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 50) -> Page[ToSendRow]:
-    """Signed, unsent letters: urgent first, then by due-by date, each with its latest signed version."""
+def to_send(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 50,
+            text: str | None = None) -> Page[ToSendRow]:
+    """Signed, unsent letters: urgent first, then by due-by date, each with its latest signed version;
+    ``text``: the list's filter box (services/worklists/text_filter.py)."""
     check_paging(offset, limit)
     today = as_of or clock.today(load_settings().zone)
-    total = Referral.select(fn.COUNT(SQL("*"))).where(_SIGNED).scalar()
+    where = TextFilter.narrow(_SIGNED, text, Referral.episode, titles=KIND_TITLES, kind=Referral.kind,
+                              whole_title="To send")
+    total = Referral.select(fn.COUNT(SQL("*"))).where(where).scalar()
     latest = LetterVersion.alias("latest")
     newest_version = (LetterVersion.select(fn.MAX(LetterVersion.version))
                       .where(LetterVersion.referral == Referral.id))
@@ -85,7 +90,7 @@ def to_send(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
         .switch(Referral).join(ReferralRecipient, JOIN.LEFT_OUTER, on=(ReferralRecipient.referral == Referral.id),
                                attr="recipient")
         .join(ReferralDestination, JOIN.LEFT_OUTER, attr="destination")
-        .where(_SIGNED)
+        .where(where)
         .order_by(Referral.urgent.desc(), Referral.due_by, Referral.id)
         .offset(offset).limit(limit)
     )

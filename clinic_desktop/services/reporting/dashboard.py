@@ -24,10 +24,13 @@ from clinic_desktop.services.episodes.pathway_sync import pathway_timings
 from clinic_desktop.services.reporting.pathway_measures import Measure, pathway_measures
 from clinic_desktop.services.worklists.worklists import (
     KIND_TITLES,
+    UNASSIGNED_CLINICIAN,
     OverdueRow,
     Page,
     _patients_of_episodes,
     check_paging,
+    clinician_names,
+    overdue_clinician,
 )
 
 __all__ = ["AGE_BANDS", "DEFINITIONS", "KIND_ORDER", "AgeBand", "Count", "Dashboard", "OverdueFigures", "OverdueFilter",
@@ -156,7 +159,8 @@ def read_overdue_page(today: date, chosen: OverdueFilter, offset: int, limit: in
                 .order_by(items.c.urgent.desc(), items.c.due_by, items.c.item_type, items.c.item_id)
                 .offset(offset).limit(limit).bind(database_proxy).dicts())
     patients = _patients_of_episodes({item["episode_id"] for item in page})
-    rows = tuple(_overdue_row(item, patients[item["episode_id"]], today) for item in page)
+    names = clinician_names({item["clinician_id"] for item in page})
+    rows = tuple(_overdue_row(item, patients[item["episode_id"]], names, today) for item in page)
     return Page(rows=rows, total=total, offset=offset, limit=limit)
 
 
@@ -214,13 +218,14 @@ def _overdue_figures(today: date) -> OverdueFigures:
 
 # --- the list behind a figure ---
 
-_ITEM = ("item_type", "item_id", "kind", "due_by", "urgent", "status", "episode_id")
+_ITEM = ("item_type", "item_id", "kind", "due_by", "urgent", "status", "episode_id", "clinician_id")
 _ITEM_COLUMNS = {
     Appointment: (Value("appointment").alias("item_type"), Appointment.id.alias("item_id"), Appointment.kind,
                   Appointment.due_by, Value(False).alias("urgent"), Appointment.status,
-                  Appointment.episode.alias("episode_id")),
+                  Appointment.episode.alias("episode_id"), overdue_clinician(Appointment).alias("clinician_id")),
     Referral: (Value("referral").alias("item_type"), Referral.id.alias("item_id"), Referral.kind,
-               Referral.due_by, Referral.urgent, Referral.status, Referral.episode.alias("episode_id")),
+               Referral.due_by, Referral.urgent, Referral.status, Referral.episode.alias("episode_id"),
+               overdue_clinician(Referral).alias("clinician_id")),
 }
 
 
@@ -253,11 +258,12 @@ def open_referral():
     return Referral.status.in_(SQL(f"({open_referral_sql})"))
 
 
-def _overdue_row(item: dict, patient: dict, today: date) -> OverdueRow:
+def _overdue_row(item: dict, patient: dict, names: dict[int, str], today: date) -> OverdueRow:
     due_by = item["due_by"] if isinstance(item["due_by"], date) else date.fromisoformat(item["due_by"])
     return OverdueRow(**patient, item_type=item["item_type"], item_id=item["item_id"], kind=item["kind"],
                       kind_title=KIND_TITLES[item["kind"]], due_by=due_by, days_overdue=(today - due_by).days,
-                      urgent=bool(item["urgent"]), status=item["status"])
+                      urgent=bool(item["urgent"]), status=item["status"],
+                      clinician_name=names.get(item["clinician_id"], UNASSIGNED_CLINICIAN))
 
 
 @service("view_reports", changes=False)

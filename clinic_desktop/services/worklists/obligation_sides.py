@@ -36,7 +36,7 @@ from clinic_desktop.models.appointments import FINDING_KINDS
 from clinic_desktop.services.admin.pathway_settings import load_pathway_timings
 from clinic_desktop.services.admin.settings import ClinicSettings
 
-__all__ = ["COLUMNS", "SINCE", "Side", "finding_due", "reply_due", "side"]
+__all__ = ["COLUMNS", "SINCE", "Side", "finding_due", "reply_due", "responsible_clinician", "side"]
 
 # The columns every side gives, in the same order.
 COLUMNS = ("kind", "item_type", "item_id", "item_kind", "due_by", "urgent", "episode_id",
@@ -129,7 +129,7 @@ def _referrals(kind: str, status: str, named=None, active=None, since=None, quer
                 Referral.episode, (Referral.urgent.desc(), Referral.due_by, Referral.id), named, active)
 
 
-def _responsible(episode_id) -> tuple:
+def responsible_clinician(episode_id) -> tuple:
     """The responsible clinician of the episode ``episode_id`` names, and whether they are active.
 
     Correlated subqueries rather than joins: a side holds a few hundred rows, and a join to
@@ -173,7 +173,7 @@ def _outcome_to_record(settings, today, moment):
 
 
 def _referral_to_write(settings, today, moment):
-    named, active = _responsible(Referral.episode)
+    named, active = responsible_clinician(Referral.episode)
     return _referrals("referral_to_write", "raised", named, active, since=Referral.raised_at)
 
 
@@ -181,7 +181,7 @@ def _letter_to_sign(settings, today, moment):
     # The clinician who drafted it signs it; if they have left, the episode's responsible clinician.
     drafter = User.alias("drafter")
     query = Referral.select().join(drafter, JOIN.LEFT_OUTER, on=(Referral.drafted_by == drafter.id))
-    named, active = _first_active((Referral.drafted_by, drafter.active), _responsible(Referral.episode))
+    named, active = _first_active((Referral.drafted_by, drafter.active), responsible_clinician(Referral.episode))
     return _referrals("letter_to_sign", "drafted", named, active, since=Referral.raised_at, query=query)
 
 
@@ -209,7 +209,7 @@ def _acknowledgement_to_chase(settings, today, moment):
 
 def _warning_to_acknowledge(settings, today, moment):
     # A warning is due the day it is raised: nothing the clinician does next should wait on it.
-    named, active = _responsible(PathwayWarning.episode)
+    named, active = responsible_clinician(PathwayWarning.episode)
     due_by = fn.DATE(PathwayWarning.raised_at)
     query = PathwayWarning.select().where((PathwayWarning.requires_acknowledgement == True)  # noqa: E712
                                           & PathwayWarning.acknowledged_at.is_null())
@@ -224,7 +224,7 @@ def _finding_to_record(settings, today, moment):
     # episode's responsible clinician; else it is unassigned.
     seen_by = User.alias("seen_by")
     query = Appointment.select().join(seen_by, JOIN.LEFT_OUTER, on=(Appointment.clinician == seen_by.id))
-    named, active = _first_active((Appointment.clinician, seen_by.active), _responsible(Appointment.episode))
+    named, active = _first_active((Appointment.clinician, seen_by.active), responsible_clinician(Appointment.episode))
     return _appointments("finding_to_record", finding_due(), named, active, since=Appointment.starts_at, query=query)
 
 

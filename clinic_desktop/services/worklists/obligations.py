@@ -33,6 +33,7 @@ from clinic_desktop.services.worklists.obligation_sides import (
     reply_due,
     side,
 )
+from clinic_desktop.services.worklists.text_filter import TextFilter
 from clinic_desktop.services.worklists.worklists import (
     KIND_TITLES,
     MAX_PAGE_SIZE,
@@ -112,40 +113,42 @@ _ROLE_NAMES = {RECEPTIONIST: "Reception", CLINICIAN: "Clinicians", MANAGER: "Pra
 @service("view_worklists", changes=False)
 def obligation_list(actor, kind: str, *, owner_user_id: int | None = None, include_unassigned: bool = True,
                     patient_id: int | None = None, as_of: date | None = None, now: datetime | None = None,
-                    offset: int = 0, limit: int = 50) -> Page[ObligationRow]:
+                    offset: int = 0, limit: int = 50, text: str | None = None) -> Page[ObligationRow]:
     """One kind of obligation, urgent first, then the nearest deadline.
 
     For a personal kind, ``owner_user_id`` narrows it to that person's items, plus the
-    unassigned ones unless ``include_unassigned`` is False.
+    unassigned ones unless ``include_unassigned`` is False. ``text``: the list's filter box
+    (text_filter.py).
     """
     return obligation_page(kind, owner_user_id=owner_user_id, include_unassigned=include_unassigned,
-                           patient_id=patient_id, as_of=as_of, now=now, offset=offset, limit=limit)
+                           patient_id=patient_id, as_of=as_of, now=now, offset=offset, limit=limit, text=text)
 
 
 def obligation_page(kind: str, *, owner_user_id: int | None = None, include_unassigned: bool = True,
                     patient_id: int | None = None, as_of: date | None = None, now: datetime | None = None,
-                    offset: int = 0, limit: int = 50) -> Page[ObligationRow]:
+                    offset: int = 0, limit: int = 50, text: str | None = None) -> Page[ObligationRow]:
     """obligation_list inside a service that has checked its own permission (one transaction):
     the lists with rows of their own (warnings_due, assessments_due, awaiting signature) read
     which items are open, and whose, from here."""
     _check_kind(kind)
     return _open_work(kinds=(kind,), owner_user_id=owner_user_id, include_unassigned=include_unassigned,
                       unassigned_first=False, patient_id=patient_id, as_of=as_of, now=now,
-                      offset=offset, limit=limit)
+                      offset=offset, limit=limit, text=text)
 
 
 @service("view_worklists", changes=False)
 def open_work(actor, *, kinds: tuple[str, ...] | None = None, owner_user_id: int | None = None,
               unassigned_only: bool = False, patient_id: int | None = None, as_of: date | None = None,
-              now: datetime | None = None, offset: int = 0, limit: int = 50) -> Page[ObligationRow]:
+              now: datetime | None = None, offset: int = 0, limit: int = 50,
+              text: str | None = None) -> Page[ObligationRow]:
     """Every open obligation (the practice manager's "All open work"): unassigned items and
     those of inactive owners first, then urgent, then by deadline. The filters narrow it by
-    kind, by a named owner, to the unassigned items, or to one patient."""
+    kind, by a named owner, to the unassigned items, to one patient, or by the filter box's text."""
     for kind in kinds or ():
         _check_kind(kind)
     return _open_work(kinds=kinds or tuple(KINDS), owner_user_id=owner_user_id, include_unassigned=False,
                       unassigned_only=unassigned_only, unassigned_first=True, patient_id=patient_id,
-                      as_of=as_of, now=now, offset=offset, limit=limit)
+                      as_of=as_of, now=now, offset=offset, limit=limit, text=text)
 
 
 @service("view_worklists", changes=False)
@@ -188,14 +191,17 @@ def close_findings(episode_id: int, review_kind: str, note: str) -> int:
 
 
 def _open_work(*, kinds, owner_user_id, include_unassigned, unassigned_first, patient_id, as_of, now,
-               offset, limit, unassigned_only=False) -> Page[ObligationRow]:
+               offset, limit, unassigned_only=False, text=None) -> Page[ObligationRow]:
     check_paging(offset, limit)
     settings, today, moment = _when(as_of, now)
+    matching = TextFilter.read(text)
+    shared = matching.shared_patients() if matching else {}  # the patients the words match, found once a statement
     sides = _narrowed_sides(kinds, settings, today, moment, owner_user_id=owner_user_id,
                             include_unassigned=include_unassigned, unassigned_only=unassigned_only,
-                            patient_id=patient_id)
-    total = sum(_counts(sides))
-    rows = _page(sides, unassigned_first=unassigned_first, offset=offset, limit=limit)
+                            patient_id=patient_id, text=matching, shared=shared)
+    ctes = tuple(shared.values())
+    total = sum(_counts(sides, ctes))
+    rows = _page(sides, unassigned_first=unassigned_first, offset=offset, limit=limit, ctes=ctes)
     return Page(rows=_rows(rows, settings, today), total=total, offset=offset, limit=limit)
 
 
@@ -262,7 +268,8 @@ _KEYS = ("kind", "item_id", "urgent", "due_by", "order_owner")
 
 def _narrowed(found: Side, personal: bool, *, owner_user_id: int | None = None, include_unassigned: bool = True,
               unassigned_only: bool = False, patient_id: int | None = None,
-              episode_id: int | None = None) -> _Narrowed | None:
+              episode_id: int | None = None, text: TextFilter | None = None,
+              shared: dict | None = None) -> _Narrowed | None:
     """One side filtered as asked, on its own columns (not through a subquery, so the filter
     and the order reach the side's index), with its "order_owner" column: 0 for an unassigned
     item, 1 otherwise. None when nothing can match."""
@@ -271,6 +278,13 @@ def _narrowed(found: Side, personal: bool, *, owner_user_id: int | None = None, 
         query = query.where(found.episode_id.in_(Episode.select(Episode.id).where(Episode.patient == patient_id)))
     if episode_id is not None:
         query = query.where(found.episode_id == episode_id)
+    if text is not None:
+        kind = KINDS[found.columns["kind"].value]
+        matching = text.condition(found.episode_id, titles=KIND_TITLES, kind=found.columns["item_kind"],
+                                  whole_title=f"{kind.title} {_ROLE_NAMES[kind.owner_role]}",
+                                  people=(found.named,) if personal else (), shared=shared)
+        if matching is not None:
+            query = query.where(matching)
     if not personal:
         if owner_user_id is not None or unassigned_only:
             return None  # a role's work has no named owner, and is never unassigned
@@ -289,14 +303,17 @@ def _narrowed(found: Side, personal: bool, *, owner_user_id: int | None = None, 
                      (SQL('"order_owner"'),), found.order)
 
 
-def _counts(sides: list[_Narrowed]) -> list[int]:
-    """How many rows each side holds, in one statement (one round trip, not one a kind)."""
+def _counts(sides: list[_Narrowed], ctes: tuple = ()) -> list[int]:
+    """How many rows each side holds, in one statement (one round trip, not one a kind); ``ctes``:
+    the WITH queries the sides' filters read."""
     if not sides:
         return []
-    return list(Select(columns=[found.count() for found in sides]).bind(database_proxy).tuples()[0])
+    counted = Select(columns=[found.count() for found in sides])
+    return list((counted.with_cte(*ctes) if ctes else counted).bind(database_proxy).tuples()[0])
 
 
-def _page(sides: list[_Narrowed], *, unassigned_first: bool, offset: int, limit: int) -> list[dict]:
+def _page(sides: list[_Narrowed], *, unassigned_first: bool, offset: int, limit: int,
+          ctes: tuple = ()) -> list[dict]:
     """One page of the merged sides, in two steps.
 
     First the sort keys alone: each side cut to its first offset + limit rows, merged with
@@ -309,9 +326,9 @@ def _page(sides: list[_Narrowed], *, unassigned_first: bool, offset: int, limit:
         return []
     items = _union_all([found.first_keys(offset + limit, unassigned_first) for found in sides]).alias("item")
     order = [items.c.urgent.desc(), items.c.due_by, items.c.kind, items.c.item_id]
-    page = list(Select([items], [items.c.kind, items.c.item_id])
-                .order_by(*([items.c.order_owner, *order] if unassigned_first else order))
-                .offset(offset).limit(limit).bind(database_proxy).tuples())
+    keys = (Select([items], [items.c.kind, items.c.item_id])
+            .order_by(*([items.c.order_owner, *order] if unassigned_first else order)).offset(offset).limit(limit))
+    page = list((keys.with_cte(*ctes) if ctes else keys).bind(database_proxy).tuples())
     if not page:
         return []
     wanted: dict[str, list[int]] = {}
@@ -320,7 +337,8 @@ def _page(sides: list[_Narrowed], *, unassigned_first: bool, offset: int, limit:
     shown = _union_all([found.rows(wanted[found.kind]) for found in sides if found.kind in wanted]).alias("shown")
     # Read through a subquery, as the keys were: raw values (_rows converts them), not each
     # side's field converters, which would differ from side to side for the same column.
-    read = Select([shown], [shown.c[name] for name in COLUMNS]).bind(database_proxy)
+    read = Select([shown], [shown.c[name] for name in COLUMNS])
+    read = (read.with_cte(*ctes) if ctes else read).bind(database_proxy)
     found_rows = {(row["kind"], row["item_id"]): row for row in read.dicts()}
     # On PostgreSQL each statement sees the latest commits: an item closed in between is gone.
     return [found_rows[key] for key in page if key in found_rows]

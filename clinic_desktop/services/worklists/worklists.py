@@ -34,27 +34,36 @@ from clinic_desktop.services.episodes.pathway_sync import (
     capitalised,
 )
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
+from clinic_desktop.services.worklists.obligation_sides import responsible_clinician
+from clinic_desktop.services.worklists.text_filter import TextFilter
 
-__all__ = ["KIND_TITLES", "MAX_PAGE_SIZE", "OverdueRow", "Page", "PatientColumns", "ReferralRow", "ToBookRow",
-           "awaiting_signature", "check_paging", "overdue", "overdue_counts", "overdue_page", "overdue_total",
-           "patient_columns", "patient_fields", "to_book", "urgent_red_flags"]
+__all__ = ["KIND_TITLES", "MAX_PAGE_SIZE", "UNASSIGNED_CLINICIAN", "OverdueRow", "Page", "PatientColumns",
+           "ReferralRow", "ToBookRow", "awaiting_signature", "check_paging", "clinician_names", "overdue",
+           "overdue_clinician", "overdue_counts", "overdue_page", "overdue_total", "patient_columns",
+           "patient_fields", "to_book", "urgent_red_flags"]
 
 # The labels pathway_sync words its notices with, capitalised for a column.
 KIND_TITLES = {kind: capitalised(label) for kind, label in {**APPOINTMENT_LABELS, **REFERRAL_LABELS}.items()}
 
 MAX_PAGE_SIZE = 1000
+UNASSIGNED_CLINICIAN = "unassigned"
 
 RowT = TypeVar("RowT")
 
 
 @dataclass(frozen=True)
 class Page(Generic[RowT]):
-    """One page of a list; ``total`` counts the whole list, not just this page."""
+    """One page of a list; ``total`` counts the whole list (as filtered), not just this page.
+
+    ``unfiltered`` counts the list without its filter box's text, where the reader asked for it
+    ("12 of 340"); None when nobody did.
+    """
 
     rows: tuple[RowT, ...]
     total: int
     offset: int
     limit: int
+    unfiltered: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,20 +115,24 @@ class OverdueRow(PatientColumns):
     days_overdue: int
     urgent: bool
     status: str
+    clinician_name: str  # the booked clinician, else the episode's responsible one; "unassigned" when none
 
 
 @service("view_worklists", changes=False)
 def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 50,
-            did_not_attend_only: bool = False) -> Page[ToBookRow]:
+            did_not_attend_only: bool = False, text: str | None = None) -> Page[ToBookRow]:
     """Reviews waiting to be booked in open episodes, the nearest deadline first.
 
     ``did_not_attend_only``: just the reviews to rebook after the patient did not attend.
+    ``text``: the list's filter box (text_filter.py).
     """
     check_paging(offset, limit)
     today = as_of or _clinic_today()
     where = (Appointment.status == SQL("'to_book'")) & (Episode.status == "open")
     if did_not_attend_only:
         where &= Appointment.rebooked_from.is_null(False)
+    where = TextFilter.narrow(where, text, Appointment.episode, titles=KIND_TITLES, kind=Appointment.kind,
+                              whole_title="To book Did not attend" if did_not_attend_only else "To book")
     total = Appointment.select(fn.COUNT(SQL("*"))).join(Episode).where(where).scalar()
     query = (
         Appointment.select(Appointment.id, Appointment.kind, Appointment.due_by, Appointment.rebooked_from,
@@ -139,7 +152,7 @@ def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
 
 @service("view_worklists", changes=False)
 def awaiting_signature(actor, *, clinician_id: int | None = None, as_of: date | None = None,
-                       offset: int = 0, limit: int = 50) -> Page[ReferralRow]:
+                       offset: int = 0, limit: int = 50, text: str | None = None) -> Page[ReferralRow]:
     """Drafted letters waiting for a clinician's signature, urgent ones first.
 
     ``clinician_id``: the letters that clinician drafted, plus those whose drafter (and the
@@ -148,7 +161,8 @@ def awaiting_signature(actor, *, clinician_id: int | None = None, as_of: date | 
     """
     from clinic_desktop.services.worklists.obligations import obligation_page  # it builds on this module
 
-    owed = obligation_page("letter_to_sign", owner_user_id=clinician_id, as_of=as_of, offset=offset, limit=limit)
+    owed = obligation_page("letter_to_sign", owner_user_id=clinician_id, as_of=as_of, offset=offset, limit=limit,
+                           text=text)
     ids = [row.item_id for row in owed.rows]
     found = {row.id: row for row in _referral_rows_query(Referral.id.in_(ids))} if ids else {}
     rows = _referral_rows((found[referral_id] for referral_id in ids), as_of or _clinic_today())
@@ -165,17 +179,19 @@ def urgent_red_flags(actor, *, as_of: date | None = None) -> tuple[ReferralRow, 
 
 @service("view_worklists", changes=False)
 def overdue(actor, *, as_of: date | None = None, kind: str | None = None,
-            offset: int = 0, limit: int = 50) -> Page[OverdueRow]:
+            offset: int = 0, limit: int = 50, text: str | None = None) -> Page[OverdueRow]:
     """Open appointments and referrals past their due-by date, as one list.
 
     Urgent referrals first, then the most overdue, so the longest wait is never
-    below the fold; ``kind`` narrows the list to one kind of item.
+    below the fold; ``kind`` narrows the list to one kind of item, ``text`` to the rows
+    the filter box's words match (text_filter.py).
     """
     check_paging(offset, limit)
     _check_kind(kind)
     today = as_of or _clinic_today()
-    rows = overdue_page(today, kind, offset, limit)
-    return Page(rows=rows, total=overdue_total(today, kind), offset=offset, limit=limit)
+    matching = TextFilter.read(text)
+    rows = overdue_page(today, kind, offset, limit, matching)
+    return Page(rows=rows, total=overdue_total(today, kind, matching), offset=offset, limit=limit)
 
 
 @service("view_worklists", changes=False)
@@ -187,16 +203,18 @@ def overdue_counts(actor, *, as_of: date | None = None) -> dict[str, int]:
 # --- the overdue list, also measured on its own by benchmarks/ ---
 
 # The columns both sides of the overdue list give, in the same order.
-_ITEM = ("item_type", "item_id", "kind", "due_by", "urgent", "status", "episode_id")
+_ITEM = ("item_type", "item_id", "kind", "due_by", "urgent", "status", "episode_id", "clinician_id")
 _KIND_ONLY = ("kind",)
 _NOTHING = ()
 
 
-def overdue_page(today: date, kind: str | None, offset: int, limit: int) -> tuple[OverdueRow, ...]:
+def overdue_page(today: date, kind: str | None, offset: int, limit: int,
+                 text: TextFilter | None = None) -> tuple[OverdueRow, ...]:
     """One page of the overdue list, its patients joined in; call inside a service (one transaction)."""
+    found = _run(_overdue_page_query, today, kind, offset, limit, text)
+    names = clinician_names({row[_ITEM.index("clinician_id")] for row in found})
     rows = []
-    for item_type, item_id, kind, due_by, urgent, status, episode_id, *patient in _run(
-            _overdue_page_query, today, kind, offset, limit):
+    for item_type, item_id, kind, due_by, urgent, status, episode_id, clinician_id, *patient in found:
         due_by = _as_date(due_by)
         rows.append(OverdueRow(
             **_patient_columns(_PatientRow(*patient[:-1], _as_date(patient[-1])), episode_id),
@@ -208,32 +226,35 @@ def overdue_page(today: date, kind: str | None, offset: int, limit: int) -> tupl
             days_overdue=(today - due_by).days,
             urgent=bool(urgent),
             status=status,
+            clinician_name=names.get(clinician_id, UNASSIGNED_CLINICIAN),
         ))
     return tuple(rows)
 
 
-def overdue_total(today: date, kind: str | None) -> int:
+def overdue_total(today: date, kind: str | None, text: TextFilter | None = None) -> int:
     """How many items the whole overdue list holds, counted by the database."""
-    return _run(_overdue_total_query, today, kind)[0][0]
+    return _run(_overdue_total_query, today, kind, text)[0][0]
 
 
-def _overdue_page_query(today: date, kind: str | None, offset: int, limit: int) -> Select:
+def _overdue_page_query(today: date, kind: str | None, offset: int, limit: int, text: TextFilter | None) -> Select:
     """Each side is cut to its own first offset + limit rows before the two are merged,
     so a page costs the same with a thousand overdue items as with a hundred thousand."""
-    appointments, referrals = _overdue_sides(today, kind, _ITEM)
+    shared = text.shared_patients() if text else {}
+    appointments, referrals = _overdue_sides(today, kind, _ITEM, text, shared)
     wanted = offset + limit
     items = (
         _first(appointments.order_by(Appointment.due_by, Appointment.id), wanted)
         .union_all(_first(referrals.order_by(Referral.urgent.desc(), Referral.due_by, Referral.id), wanted))
         .alias("item")
     )
-    return (
+    page = (
         Select([items.join(Episode, on=(Episode.id == items.c.episode_id))
                 .join(Patient, on=(Patient.id == Episode.patient))],
                [*(items.c[name] for name in _ITEM), *_patient_row_fields()])
         .order_by(items.c.urgent.desc(), items.c.due_by, items.c.item_type, items.c.item_id)
         .offset(offset).limit(limit)
     )
+    return page.with_cte(*shared.values()) if shared else page
 
 
 def _overdue_counts_query(today: date) -> Select:
@@ -241,9 +262,11 @@ def _overdue_counts_query(today: date) -> Select:
     return Select([items], [items.c.kind, fn.COUNT(SQL("*"))]).group_by(items.c.kind)
 
 
-def _overdue_total_query(today: date, kind: str | None) -> Select:
-    items = _overdue_items(today, kind, _NOTHING).alias("item")
-    return Select([items], [fn.COUNT(SQL("*"))])
+def _overdue_total_query(today: date, kind: str | None, text: TextFilter | None) -> Select:
+    shared = text.shared_patients() if text else {}
+    items = _overdue_items(today, kind, _NOTHING, text, shared).alias("item")
+    counted = Select([items], [fn.COUNT(SQL("*"))])
+    return counted.with_cte(*shared.values()) if shared else counted
 
 
 def _run(build, *arguments) -> list[tuple]:
@@ -264,29 +287,35 @@ def _compiled(_dialect: type, build, *arguments) -> tuple[str, tuple]:
     return sql, tuple(parameters)
 
 
-def _overdue_items(today: date, kind: str | None, columns: tuple[str, ...]):
-    appointments, referrals = _overdue_sides(today, kind, columns)
+def _overdue_items(today: date, kind: str | None, columns: tuple[str, ...], text: TextFilter | None = None,
+                   shared: dict | None = None):
+    appointments, referrals = _overdue_sides(today, kind, columns, text, shared)
     return appointments.union_all(referrals)
 
 
-def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...]):
+def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...], text: TextFilter | None = None,
+                   shared: dict | None = None):
     """The appointment and the referral side of the overdue list, each on its partial index.
 
     Only the status and the due date decide: an open appointment past its due-by date
     is overdue whatever its episode (discharge cancels unbooked reviews, so one left on
     a discharged episode is a gap to surface, not to hide), and DESIGN.md keeps a
     referral open until it is sent or cancelled. ``columns`` picks from _ITEM; counting
-    asks for none, so that SQLite counts from the index without reading the table.
+    asks for none, so that SQLite counts from the index without reading the table. ``shared``:
+    the patients the filter's words match, found once for the statement (TextFilter.shared_patients).
+    The clinician is the booked one, else the episode's responsible clinician, looked up
+    for each row by primary key (obligation_sides.py says why not by a join).
     """
+    appointment_clinician, referral_clinician = overdue_clinician(Appointment), overdue_clinician(Referral)
     appointment_columns = {
         "item_type": Value("appointment"), "item_id": Appointment.id, "kind": Appointment.kind,
         "due_by": Appointment.due_by, "urgent": Value(False), "status": Appointment.status,
-        "episode_id": Appointment.episode,
+        "episode_id": Appointment.episode, "clinician_id": appointment_clinician,
     }
     referral_columns = {
         "item_type": Value("referral"), "item_id": Referral.id, "kind": Referral.kind,
         "due_by": Referral.due_by, "urgent": Referral.urgent, "status": Referral.status,
-        "episode_id": Referral.episode,
+        "episode_id": Referral.episode, "clinician_id": referral_clinician,
     }
     appointments = Appointment.select(*_named(appointment_columns, columns)).where(
         _open_appointment() & (Appointment.due_by < today))
@@ -295,7 +324,30 @@ def _overdue_sides(today: date, kind: str | None, columns: tuple[str, ...]):
     if kind is not None:
         appointments = appointments.where(Appointment.kind == kind)
         referrals = referrals.where(Referral.kind == kind)
+    if text is not None:
+        appointments = _matching(appointments, text, Appointment, appointment_clinician, shared)
+        referrals = _matching(referrals, text, Referral, referral_clinician, shared)
     return appointments, referrals
+
+
+def overdue_clinician(model):
+    """An overdue item's clinician, as SQL: the one a review is booked with, else the episode's
+    responsible clinician (a referral's always), looked up by primary key for each row."""
+    responsible = responsible_clinician(model.episode)[0]
+    return fn.COALESCE(Appointment.clinician, responsible) if model is Appointment else responsible
+
+
+def clinician_names(user_ids: set) -> dict[int, str]:
+    """The names of a page's clinicians, in one query; a row whose id is missing says UNASSIGNED_CLINICIAN."""
+    wanted = sorted(user_ids - {None})
+    return dict(User.select(User.id, User.full_name).where(User.id.in_(wanted)).tuples()) if wanted else {}
+
+
+def _matching(side, text: TextFilter, model, clinician, shared: dict | None):
+    """One side of the overdue list narrowed to the rows the filter's words match."""
+    condition = text.condition(model.episode, titles=KIND_TITLES, kind=model.kind, whole_title="Overdue",
+                               people=(clinician,), shared=shared)
+    return side if condition is None else side.where(condition)
 
 
 def _named(available: dict, columns: tuple[str, ...]) -> list:

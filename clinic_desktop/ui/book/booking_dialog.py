@@ -51,6 +51,11 @@ def _day_with_year(day) -> str:
 class BookingDialog(QDialog):
     booked = Signal(object)  # the AppointmentRecord as booked
 
+    @property
+    def appointment_id(self) -> int:
+        """The review this dialog books (a worklist row or the patient header opened it on)."""
+        return self._appointment_id
+
     def __init__(self, actor: Actor, settings: ClinicSettings, appointment_id: int, parent=None, *,
                  reschedule: bool = False):
         super().__init__(parent)

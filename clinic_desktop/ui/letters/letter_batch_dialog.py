@@ -136,7 +136,7 @@ class LetterBatchDialog(QDialog):
         self.heading.setWordWrap(True)
         view = to_send_view(settings.zone)
         columns = [column for column in view.columns if column.header in _COLUMNS]
-        self.model = PagedTableModel(columns, lambda offset, limit: view.fetch(actor, offset, limit), self)
+        self.model = PagedTableModel(columns, lambda offset, limit: view.fetch(actor, offset, limit, ""), self)
         self.table = read_only_table(self.model, "Signed letters to send", fit_contents=True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)

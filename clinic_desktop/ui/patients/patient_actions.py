@@ -126,6 +126,20 @@ class PatientActions(QObject):
         self.state = state
         self._set.update(state)
 
+    def open_on(self, verb: str, item_id: int, item_kind: str) -> bool:
+        """Open what ``verb`` (item_target.py) opens on the item selected in the view, as its action
+        would: only when the role is offered the action and the item's state enables it. True when
+        something opened."""
+        action_id = {"record_finding": "start_back" if item_kind == "two_week_review" else "outcome"}.get(verb, verb)
+        action = self.actions.get(action_id)
+        if action is None or not action.isEnabled():
+            return False
+        if verb == "acknowledge":
+            self.acknowledge(self.state, item_id)
+        else:
+            action.trigger()
+        return True
+
     # --- what each action opens -------------------------------------------------------------
 
     def _open(self, dialog: QDialog, signal, on_done: Callable[[object], None]) -> None:
@@ -191,9 +205,11 @@ class PatientActions(QObject):
     def discharge(self, state: PatientState) -> None:
         self._pathway_form(DischargeForm, state.episode.id)
 
-    def acknowledge(self, state: PatientState) -> None:
+    def acknowledge(self, state: PatientState, warning_id: int | None = None) -> None:
+        """The warning asked for, else the first that must be acknowledged, else the first."""
         warnings = state.episode.open_warnings
-        warning = next((item for item in warnings if item.requires_acknowledgement), warnings[0])
+        warning = next((item for item in warnings if item.id == warning_id), None) or next(
+            (item for item in warnings if item.requires_acknowledgement), warnings[0])
         dialog = AcknowledgeWarningDialog(self._actor, warning, parent=self._owner)
         self._open(dialog, dialog.saved, self._notices.show_update)
 

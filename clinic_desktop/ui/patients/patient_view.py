@@ -1,5 +1,10 @@
 """One patient: who they are, their alerts, and the episode's story as a time line and a list.
 
+Next to the name, one button offers the next thing the signed-in role should do for this
+patient (services/worklists/next_action.py: the same obligations the worklists show), and
+pressing it does it: books the review, opens the letter or the form. ``go_to`` lands on an
+item the same way when a worklist row is opened.
+
 The view reads everything through services (timeline, episode, reviews, referrals) and
 redraws itself whenever the change hub reports a change to this patient, from this
 window or another workstation. What can be done from here lives in patient_actions.
@@ -16,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -30,16 +36,19 @@ from clinic_desktop.services.episodes import episode_records, pathway_sync, plan
 from clinic_desktop.services.patients import patient_search, patients
 from clinic_desktop.services.patients.timeline import EpisodeSpan, PatientTimeline, patient_timeline
 from clinic_desktop.services.referrals.referrals import referrals_for_episode
+from clinic_desktop.services.worklists.next_action import NextAction, next_action
 from clinic_desktop.services.worklists.worklists import KIND_TITLES, Page
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.patients.chart_fold import FoldingCharts
 from clinic_desktop.ui.patients.contact_fields import phones_in_words
+from clinic_desktop.ui.patients.item_target import ItemTarget, of_next_action
 from clinic_desktop.ui.patients.measures_chart import MeasuresChart
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
+from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
-from clinic_desktop.ui.widgets.palette import banner_style
+from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
@@ -79,6 +88,14 @@ class PatientView(QWidget):
         self.details.setWordWrap(True)
         self.details.setAccessibleName("Patient details")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.next_button = QPushButton()
+        self.next_button.setObjectName("nextAction")
+        self.next_button.setAccessibleName("Next thing to do")
+        self.next_button.setToolTip("The next thing to do for this patient, from the worklists")
+        self.next_button.setFont(QFont(self.next_button.font().family(), weight=QFont.Weight.Bold))
+        self.next_button.hide()
+        self.next_button.clicked.connect(self._do_next)
+        self._next: NextAction | None = None
         self.alerts = QHBoxLayout()
         self.alert_chips: list[QLabel] = []
         self.notices = PathwayNoticeBar()
@@ -106,8 +123,13 @@ class PatientView(QWidget):
         self.referrals_table = read_only_table(self.referrals_model, "Referrals", fit_contents=True, widest=360)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline_table, "Ti&me line")
-        self.tabs.addTab(self.actions.list_with_buttons(self.reviews_table, "review"), "Re&views")
-        self.tabs.addTab(self.actions.list_with_buttons(self.referrals_table, "referral"), "&Referrals")
+        self.reviews_tab = self.actions.list_with_buttons(self.reviews_table, "review")
+        self.referrals_tab = self.actions.list_with_buttons(self.referrals_table, "referral")
+        self.tabs.addTab(self.reviews_tab, "Re&views")
+        self.tabs.addTab(self.referrals_tab, "&Referrals")
+        self.list_filter = filter_box("Filter the time line, reviews and referrals", self._filter_lists)
+        self.list_filter.setPlaceholderText("Filter these lists…")
+        self.tabs.setCornerWidget(self.list_filter)
         self.charts = FoldingCharts((self.chart, self.measures_chart), self.tabs, self.timeline_table)
         self._lay_out()
 
@@ -121,6 +143,7 @@ class PatientView(QWidget):
         self.alerts.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(self.name)
+        top.addWidget(self.next_button)
         top.addLayout(self.alerts, 1)
         episode_row = QHBoxLayout()
         episode_row.addWidget(self.episode_label)
@@ -150,18 +173,20 @@ class PatientView(QWidget):
         """Read the patient again and redraw, keeping the episode and rows chosen."""
         # Unreadable just now: kept as shown; the next change reported reads it again.
         (Op(self, lambda: (patients.get_patient(self._actor, self.patient_id),
-                           patient_timeline(self._actor, self.patient_id)))
+                           patient_timeline(self._actor, self.patient_id),
+                           next_action(self._actor, self.patient_id)))
          .success(self._show_read)
          .failure(lambda error: self.details.setText(f"⚠ The record could not be read just now: {error}")).run())
 
-    def _show_read(self, read: tuple[patients.PatientRecord, PatientTimeline]) -> None:
+    def _show_read(self, read: tuple[patients.PatientRecord, PatientTimeline, NextAction | None]) -> None:
         named = self._patient.display_name
-        self._patient, timeline = read
+        self._patient, timeline, self._next = read
         if self._patient.display_name != named:
             self.title_changed.emit(self._patient.display_name)
         self._events = timeline.events
         self._measures = timeline.measures
         self._show_header()
+        self._show_next()
         chosen = self.episode_choice.currentData()
         if {span.episode_id for span in timeline.episodes} - {span.episode_id for span in self._episodes}:
             chosen = None  # an episode just opened: show it
@@ -186,6 +211,49 @@ class PatientView(QWidget):
                  f"NHS {record.nhs_number_display}" if record.nhs_number else "No NHS number"]
         parts += [part for part in ((record.sex or "").capitalize(), _address(record), phones_in_words(record)) if part]
         self.details.setText(" · ".join(parts))
+
+    def _show_next(self) -> None:
+        """The button says the next thing to do, marked when it is urgent or late; hidden when nothing is owed."""
+        action = self._next
+        self.next_button.setVisible(action is not None)
+        if action is None:
+            return
+        self.next_button.setText(("⚠ URGENT · " if action.urgent else "") + action.label)
+        late = action.urgent or action.overdue
+        self.next_button.setStyleSheet(f"#nextAction {{ color: {attention_colour('urgent').name()}; }}" if late
+                                       else "")
+
+    def _do_next(self) -> None:
+        if self._next is not None:
+            self.go_to(of_next_action(self.patient_id, self._next))
+
+    def _filter_lists(self, text: str) -> None:
+        """Each list keeps the rows whose text holds every word typed (a patient's lists are short,
+        held whole: the rows are narrowed here, not asked for again)."""
+        words = tuple(text.casefold().split())
+        for model in (self.timeline_model, self.reviews_model, self.referrals_model):
+            model.narrow(words)
+        self._update_actions()
+
+    def go_to(self, target: ItemTarget) -> None:
+        """Show the item's episode, select the item in its list, and open what the target asks for
+        (when the role may and the item's state allows: otherwise the selection says where it is)."""
+        self.list_filter.clear()  # the item is listed whatever was typed
+        if target.episode_id is not None and target.episode_id != self.episode_choice.currentData():
+            shown = self.episode_choice.findData(target.episode_id)
+            if shown >= 0:
+                self.episode_choice.setCurrentIndex(shown)  # redraws the episode before returning
+        listed = {"appointment": (self.reviews_table, self.reviews_model, self.reviews_tab),
+                  "referral": (self.referrals_table, self.referrals_model, self.referrals_tab)}.get(target.item_type)
+        if listed is not None:
+            table, model, tab = listed
+            ids = [model.row_at(number).id for number in range(model.rowCount())]
+            if target.item_id in ids:
+                table.selectRow(ids.index(target.item_id))
+                self.tabs.setCurrentWidget(tab)
+                table.setFocus()
+        if target.verb is not None:
+            self.actions.open_on(target.verb, target.item_id, target.item_kind)
 
     def _show_alerts(self, episode, caution: episode_records.PrescribingCaution | None) -> None:
         for chip in self.alert_chips:
@@ -269,9 +337,10 @@ class PatientView(QWidget):
         current = table.currentIndex()
         chosen = model.row_at(current.row()).id if current.isValid() else None
         model.show(rows)
-        ids = [row.id for row in rows]
+        shown = [model.row_at(number) for number in range(model.rowCount())]  # as the filter box leaves them
+        ids = [row.id for row in shown]
         if ids:
-            fallback = next((number for number, row in enumerate(rows) if open_item(row)), 0)
+            fallback = next((number for number, row in enumerate(shown) if open_item(row)), 0)
             table.selectRow(ids.index(chosen) if chosen in ids else fallback)
 
     def _update_actions(self) -> None:
@@ -367,16 +436,26 @@ class _EpisodeRead:
 
 
 class _ListModel(PagedTableModel):
-    """A short list held whole (an episode's events, reviews or referrals)."""
+    """A short list held whole (an episode's events, reviews or referrals), narrowed by the filter box."""
 
     def __init__(self, columns: list[Column]):
         self._all: tuple = ()
-        super().__init__(columns, lambda offset, limit: Page(self._all[offset:offset + limit], len(self._all),
-                                                             offset, limit))
+        self._words: tuple[str, ...] = ()
+        super().__init__(columns, self._page)
 
     def show(self, rows) -> None:
         self._all = tuple(rows)
         self.reload()
+
+    def narrow(self, words: tuple[str, ...]) -> None:
+        """Only the rows whose columns, as shown, hold every word (in lower case)."""
+        self._words = words
+        self.reload()
+
+    def _page(self, offset: int, limit: int) -> Page:
+        shown = tuple(row for row in self._all if all(
+            any(word in column.text(row).casefold() for column in self._columns) for word in self._words))
+        return Page(shown[offset:offset + limit], len(shown), offset, limit)
 
 
 def _selected(table: QTableView, model: _ListModel):
@@ -433,6 +512,15 @@ def pick_demo_patient(actor) -> int:
     if best is None:
         raise NotFound("The database has no patient with an episode to show")
     return best
+
+
+def pick_patient_with_next_action(actor) -> int:
+    """A demo patient with something for this role to do (for pictures of the header's button)."""
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        for record in patient_search.search_patients(actor, letter, limit=8):
+            if next_action(actor, record.id) is not None:
+                return record.id
+    raise NotFound("The database has no patient with anything for this role to do")
 
 
 def for_screenshot(actor, settings, hub) -> QWidget:

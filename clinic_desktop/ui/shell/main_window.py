@@ -45,6 +45,7 @@ from clinic_desktop.ui.worklists.worklists_panel import WorklistsPanel
 
 if TYPE_CHECKING:  # built when first shown, and imported then
     from clinic_desktop.ui.book.appointment_book import AppointmentBookView
+    from clinic_desktop.ui.patients.item_target import ItemTarget
     from clinic_desktop.ui.patients.patient_search import PatientSearch
     from clinic_desktop.ui.patients.patient_view import PatientView
 
@@ -97,8 +98,7 @@ class MainWindow(QMainWindow):
         self._fixed_tabs = self.tabs.count()
         self._patients: dict[int, PatientView] = {}
 
-        for source in (self.worklists, self.worklists.row_actions):
-            source.patient_requested.connect(self.open_patient)
+        self.worklists.item_requested.connect(self.open_item)
         for key in ("dashboard", "audit", "reminders"):
             self.manager.when_built(key, lambda page: page.patient_requested.connect(self.open_patient))
         self.manager.when_built("admin", self._admin_built)
@@ -275,6 +275,13 @@ class MainWindow(QMainWindow):
             view.title_changed.connect(lambda title, shown=view: self._retitle(shown, title))
         self.tabs.setCurrentWidget(view)
         return view
+
+    def open_item(self, target: ItemTarget) -> None:
+        """The patient's tab, landed on the item a worklist row is about (the review selected, the
+        letter or the form open)."""
+        view = self.open_patient(target.patient_id)
+        if view is not None:
+            view.go_to(target)
 
     def _retitle(self, view: PatientView, title: str) -> None:
         index = self.tabs.indexOf(view)

@@ -44,6 +44,14 @@ def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
             from clinic_desktop.ui.patients.patient_view import pick_demo_patient
 
             window.open_patient(pick_demo_patient(actor))
+        elif tab == "next_action":
+            from clinic_desktop.ui.patients.patient_view import pick_patient_with_next_action
+
+            window.open_patient(pick_patient_with_next_action(actor))
+        elif tab == "filtered":
+            from clinic_desktop.ui.worklists.worklists_panel import filter_for_screenshot
+
+            filter_for_screenshot(window.worklists, actor)
         elif tab == "book":
             from clinic_desktop.ui.book.appointment_book import show_busiest_day
 
@@ -126,6 +134,7 @@ def _lock_screen(actor, settings: ClinicSettings, hub: ChangeHub, location: str)
 
 
 _WINDOW = QSize(1280, 800)
+_LAPTOP = QSize(1366, 768)  # the front desk's laptop (issue 13)
 
 VIEWS: dict[str, ScreenshotView] = {
     "worklists-manager": ScreenshotView("practice_manager", _main_window(), _WINDOW),
@@ -135,6 +144,10 @@ VIEWS: dict[str, ScreenshotView] = {
     "referrals-to-write": ScreenshotView("clinician", _main_window("referrals_to_write"), _WINDOW),
     "patient-search": ScreenshotView("receptionist", _main_window("search"), _WINDOW),
     "patient": ScreenshotView("clinician", _main_window("patient"), _WINDOW),
+    "patient-next-reception": ScreenshotView("receptionist", _main_window("next_action"), _LAPTOP),
+    "patient-next-clinician": ScreenshotView("clinician", _main_window("next_action"), _LAPTOP),
+    "patient-next-manager": ScreenshotView("practice_manager", _main_window("next_action"), _LAPTOP),
+    "worklist-filtered": ScreenshotView("receptionist", _main_window("filtered"), _LAPTOP),
     "appointment-book": ScreenshotView("receptionist", _main_window("book"), _WINDOW),
     "patient-details": ScreenshotView("receptionist", _module_view("patients.patient_dialog")),
     "patient-contact": ScreenshotView("receptionist", _module_view("patients.patient_dialog",

@@ -37,11 +37,17 @@ class PagedTableModel(QAbstractTableModel):
         self._fetch_page = fetch_page
         self._rows: list[Any] = []
         self._total = 0
+        self._unfiltered: int | None = None
 
     @property
     def total(self) -> int:
         """How many rows the whole list has, counted by the database."""
         return self._total
+
+    @property
+    def unfiltered(self) -> int | None:
+        """How many rows the list has without its filter, when one is on (the page said); else None."""
+        return self._unfiltered
 
     def reload(self) -> None:
         """Read the list again (it may have changed anywhere), as far as the user had scrolled."""
@@ -55,6 +61,7 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(page.rows)
         self._total = page.total
+        self._unfiltered = getattr(page, "unfiltered", None)
         self.endResetModel()
 
     def row_at(self, row_number: int) -> Any:

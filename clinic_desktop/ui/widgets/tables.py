@@ -1,8 +1,25 @@
-"""The one look every read-only list shares: whole rows selected, one at a time, no editing."""
+"""The one look every read-only list shares: whole rows selected, one at a time, no editing.
+
+A column fits its text up to a width, past which the text elides ("Biopsychosocial assess…")
+and the cell's tooltip carries all of it (issue 13 §2: the overdue list cut the kind with no
+way to read it). The tooltip comes only where the text was cut, so a pointer resting on a
+list does not cover it with copies of what it already shows.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolTip,
+)
+
+__all__ = ["ElidedTextTooltips", "read_only_table"]
 
 _ROW_PADDING = 8  # pixels above and below a row's text: the style's own rows are half as tall again
 
@@ -29,4 +46,37 @@ def read_only_table(model: QAbstractItemModel, accessible_name: str, *, fit_cont
                                 else QHeaderView.ResizeMode.Interactive)
     header.setMaximumSectionSize(widest)
     header.setStretchLastSection(True)
+    table.setItemDelegate(ElidedTextTooltips(table))
     return table
+
+
+class ElidedTextTooltips(QStyledItemDelegate):
+    """Cells drawn as usual; a cell's tooltip is its whole text, shown only when the cell elides it."""
+
+    def tooltip(self, view: QAbstractItemView, index: QModelIndex) -> str | None:
+        """The tooltip the cell shows: the model's own when it says something the cell does not,
+        else the cell's text when it does not fit its width, else none."""
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        told = index.data(Qt.ItemDataRole.ToolTipRole)
+        if told and told != text:
+            return str(told)
+        if not text:
+            return None
+        option = QStyleOptionViewItem()
+        option.initFrom(view)
+        option.rect = view.visualRect(index)
+        self.initStyleOption(option, index)
+        style = view.style()
+        shown = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view).width()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        return str(text) if option.fontMetrics.horizontalAdvance(str(text)) > shown - 2 * margin else None
+
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option, index: QModelIndex) -> bool:
+        if event is None or event.type() != QEvent.Type.ToolTip:
+            return super().helpEvent(event, view, option, index)
+        text = self.tooltip(view, index)
+        if text:
+            QToolTip.showText(event.globalPos(), text, view)
+        else:
+            QToolTip.hideText()
+        return True

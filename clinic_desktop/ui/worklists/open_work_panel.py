@@ -46,9 +46,9 @@ class OpenWorkByOwner(ListByKind):
     def kind_title(self, kind: str) -> str:
         return obligations.KINDS[kind].title
 
-    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:
+    def fetch(self, kind: str | None, offset: int, limit: int, text: str) -> worklists.Page:
         return obligations.open_work(self._actor, kinds=(kind,) if kind else None, owner_user_id=self._owner_id,
-                                     unassigned_only=self._unassigned_only, offset=offset, limit=limit)
+                                     unassigned_only=self._unassigned_only, offset=offset, limit=limit, text=text)
 
     def reload(self) -> None:
         """The first time, the clinicians to filter by are read too, beside the list."""

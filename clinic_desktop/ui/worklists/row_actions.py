@@ -28,6 +28,7 @@ from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.letters.letter_window import LetterWindow
 from clinic_desktop.ui.letters.referral_dialogs import DraftLetterDialog
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.patients.item_target import of_row
 from clinic_desktop.ui.shell.actions import ActionSet
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 
@@ -38,7 +39,7 @@ def _appointment_id(row) -> int:
 
 
 class RowActions(QObject):
-    patient_requested = Signal(int)
+    item_requested = Signal(object)  # an ItemTarget: the patient, and where in their view to land
     pathway_updated = Signal(object)  # an EpisodeUpdate, for the "what the pathway did" strip
     booked = Signal(object)  # an AppointmentRecord just booked: its confirmation is offered
 
@@ -62,7 +63,7 @@ class RowActions(QObject):
     # --- the verbs ---
 
     def open_patient(self, row) -> None:
-        self.patient_requested.emit(row.patient_id)
+        self.item_requested.emit(of_row(row))
 
     def book_from_list(self, row) -> None:
         dialog = BookingDialog(self._actor, self._settings, _appointment_id(row), self._window)

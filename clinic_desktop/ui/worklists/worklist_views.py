@@ -51,7 +51,7 @@ class WorklistView:
     key: str
     title: str
     columns: list[Column]
-    fetch: Callable[[Actor, int, int], worklists.Page]
+    fetch: Callable[[Actor, int, int, str], worklists.Page]  # (actor, offset, limit, the filter box's text)
     row_key: Callable[[object], object]  # what a row is about, to keep it selected across a reload
     empty: str  # what an empty list means, in words
 
@@ -65,9 +65,10 @@ OVERDUE = WorklistView(
         Column("Kind", lambda row: row.kind_title, _overdue_attention),
         Column("Due by", lambda row: short_date(row.due_by)),
         *_patient_columns(),
+        Column("Clinician", lambda row: row.clinician_name),
         Column("Status", lambda row: row.status.replace("_", " ")),
     ],
-    lambda actor, offset, limit: worklists.overdue(actor, offset=offset, limit=limit),
+    lambda actor, offset, limit, text: worklists.overdue(actor, offset=offset, limit=limit, text=text),
     lambda row: (row.item_type, row.item_id),
     "Nothing is overdue.",
 )
@@ -85,7 +86,7 @@ TO_BOOK = WorklistView(
     "to_book",
     "To book",
     _to_book_columns(),
-    lambda actor, offset, limit: worklists.to_book(actor, offset=offset, limit=limit),
+    lambda actor, offset, limit, text: worklists.to_book(actor, offset=offset, limit=limit, text=text),
     lambda row: row.appointment_id,
     "No reviews are waiting to be booked.",
 )
@@ -94,7 +95,8 @@ DID_NOT_ATTEND = WorklistView(
     "did_not_attend",
     "Did not attend",
     _to_book_columns(),
-    lambda actor, offset, limit: worklists.to_book(actor, offset=offset, limit=limit, did_not_attend_only=True),
+    lambda actor, offset, limit, text: worklists.to_book(actor, offset=offset, limit=limit, did_not_attend_only=True,
+                                                         text=text),
     lambda row: row.appointment_id,
     "No one who missed a review is waiting to be rebooked.",
 )
@@ -116,8 +118,8 @@ def _today(zone: ZoneInfo) -> WorklistView:
             *_patient_columns(),
             Column("Status", lambda row: row.status.replace("_", " ")),
         ],
-        lambda actor, offset, limit: day_book.todays_page(actor, clinician_id=_mine(actor), offset=offset,
-                                                          limit=limit),
+        lambda actor, offset, limit, text: day_book.todays_page(actor, clinician_id=_mine(actor), offset=offset,
+                                                                limit=limit, text=text),
         lambda row: row.appointment_id,
         "No appointments today.",
     )
@@ -126,10 +128,10 @@ def _today(zone: ZoneInfo) -> WorklistView:
 # --- the safety net's lists (services/worklists/obligations.py): a clinician's own items and the unassigned ---
 
 
-def _owed(kind: str) -> Callable[[Actor, int, int], worklists.Page]:
+def _owed(kind: str) -> Callable[[Actor, int, int, str], worklists.Page]:
     """One kind of open obligation: a clinician's own plus the unassigned, everyone else the clinic's."""
-    return lambda actor, offset, limit: obligations.obligation_list(actor, kind, owner_user_id=_mine(actor),
-                                                                   offset=offset, limit=limit)
+    return lambda actor, offset, limit, text: obligations.obligation_list(
+        actor, kind, owner_user_id=_mine(actor), offset=offset, limit=limit, text=text)
 
 
 def _obligation_key(row) -> tuple:
@@ -231,7 +233,7 @@ OPEN_WORK = WorklistView(
             lambda row: "urgent" if row.urgent else None),
      Column("Due by", lambda row: short_date(row.due_by)), Column("Days left", _days_left, _due_attention),
      *_patient_columns()],
-    lambda actor, offset, limit: obligations.open_work(actor, offset=offset, limit=limit),
+    lambda actor, offset, limit, text: obligations.open_work(actor, offset=offset, limit=limit, text=text),
     _obligation_key,
     "Nothing is open: every obligation has been closed.",
 )
@@ -247,7 +249,7 @@ def _cancelled_red_flags(zone: ZoneInfo) -> WorklistView:
          Column("By", lambda row: row.cancelled_by_name or "not recorded"),
          Column("Reason", lambda row: row.reason),
          Column("Raised on", lambda row: short_date(row.raised_on)), *_patient_columns()],
-        lambda actor, offset, limit: cancelled_red_flags(actor, offset=offset, limit=limit),
+        lambda actor, offset, limit, text: cancelled_red_flags(actor, offset=offset, limit=limit, text=text),
         lambda row: row.referral_id,
         "No urgent red-flag referral was cancelled in the last 30 days.",
     )
@@ -279,7 +281,7 @@ def to_send_view(zone: ZoneInfo) -> WorklistView:
             Column("Signed", lambda row: _signed(row, zone)),
             Column("To", lambda row: row.destination_name or "see the letter"),  # last: long, elided
         ],
-        lambda actor, offset, limit: to_send(actor, offset=offset, limit=limit),
+        lambda actor, offset, limit, text: to_send(actor, offset=offset, limit=limit, text=text),
         lambda row: row.referral_id,
         "Every signed letter has been sent.",
     )

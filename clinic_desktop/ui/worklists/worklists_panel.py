@@ -1,6 +1,9 @@
 """The home tab: the signed-in role's worklists, each with its count and its row actions.
 
-A row opens its patient (double-click or Enter). The actions a list needs sit in a bar
+A row opens its patient on the item it is about (double-click or Enter): the review selected,
+the letter or the form open (ui/patients/item_target.py). Each list has a filter box: the
+words typed narrow the service's query (services/worklists/text_filter.py), never only the
+rows already read, and the tab says "12 of 340" while a filter is on; Esc clears it. The actions a list needs sit in a bar
 above it (book, arrived, did not attend, record the finding, acknowledge), enabled for the
 selected row. The list on screen redraws when the change hub reports a change to what it
 lists, keeping the selected row and the scroll position, so a receptionist's place
@@ -14,6 +17,8 @@ so signing in shows the window at once; then the list on screen reads its rows, 
 background read counts the others for their tab titles.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -35,8 +40,10 @@ from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem, list_writer
 from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
+from clinic_desktop.ui.patients.item_target import of_row
 from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
 from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
+from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
@@ -47,15 +54,17 @@ from clinic_desktop.ui.worklists.worklist_views import OVERDUE, WorklistView, vi
 class WorklistTable(QWidget):
     """One list: its action bar, the table, and a line saying what an empty list means."""
 
-    patient_requested = Signal(int)
+    item_requested = Signal(object)  # an ItemTarget: the patient, and where in their view to land
     total_changed = Signal()
 
     def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, fetch=None, parent=None):
         super().__init__(parent)
         self.view = view
         self._actor = actor
-        self._fetch = fetch or (lambda offset, limit: view.fetch(actor, offset, limit))
-        self.model = BackgroundPagedModel(view.columns, self._fetch, self)
+        self._fetch = fetch or (lambda offset, limit, text: view.fetch(actor, offset, limit, text))
+        self._text = ""  # the filter as typed: a page is read off the window's thread, where the box cannot be asked
+        self._whole: int | None = None  # the unfiltered count last read, kept while only the filter's text changes
+        self.model = BackgroundPagedModel(view.columns, self._read, self)
         self.export_title = lambda: view.title  # what the exported list is called (the overdue list adds its kind)
         self.table = read_only_table(self.model, view.title)
         self._place: tuple[object, int] = (None, 0)  # the selected row's key and the scroll position
@@ -79,6 +88,8 @@ class WorklistTable(QWidget):
             self.table.addAction(action)
             self.buttons[action.text().replace("&", "").rstrip(".…")] = button
         self.actions_bar.addStretch(1)
+        self.filter = filter_box(f"Filter {view.title}", self._filter_changed)
+        self.actions_bar.addWidget(self.filter)
         self.export_button: QToolButton | None = None
         if allowed(actor.role, "view_reports"):  # the manager's reports: any list to PDF or CSV
             self.export_button = QToolButton()
@@ -103,14 +114,29 @@ class WorklistTable(QWidget):
         """The rows shown are the latest read's: none is under way and one has arrived."""
         return self.model.ever_read and not self.model.is_reading()
 
-    def count(self) -> int:
-        """How many rows the list holds now, counted by the database (touches no widget: safe off
-        the window's thread)."""
-        return self._fetch(0, 1).total
+    def count(self) -> tuple[int, int | None]:
+        """How many rows the list holds now as filtered, and unfiltered when a filter is on, counted by
+        the database (touches no widget: safe off the window's thread)."""
+        page = self._read(0, 1)
+        return page.total, page.unfiltered
+
+    def _read(self, offset: int, limit: int) -> worklists.Page:
+        """A page as the filter box narrows it; the first page of a filtered list says the whole count too,
+        counted again only when the list itself may have changed (not at every keystroke)."""
+        text, whole = self._text, self._whole
+        page = self._fetch(offset, limit, text)
+        if text and offset == 0:
+            page = replace(page, unfiltered=whole if whole is not None else self._fetch(0, 1, "").total)
+        return page
+
+    def _filter_changed(self, text: str) -> None:
+        self._text = text.strip()
+        self.model.reload()  # only the filter changed: the whole count read last still holds
 
     def reload(self) -> None:
         """Read the list again in the background, keeping the selected row (by what it is about) and
         the scroll position."""
+        self._whole = None  # the list may have changed: counted again
         self.model.reload()
 
     def _remember_place(self) -> None:
@@ -132,7 +158,8 @@ class WorklistTable(QWidget):
         self.table.verticalScrollBar().setValue(scrolled)
 
     def _arrived(self) -> None:
-        self._empty.setText(self.view.empty)
+        self._whole = self.model.unfiltered if self._text else self.model.total
+        self._empty.setText(f"No rows match “{self._text}”." if self._text else self.view.empty)
         self._empty.setVisible(self.model.total == 0)
         if not self._sized and self.model.rowCount():
             self.table.resizeColumnsToContents()  # the first time only: after that, the user's widths
@@ -152,10 +179,10 @@ class WorklistTable(QWidget):
         """Ask for a file, then write every row of the list as the table words it."""
         title = self.export_title()
         return choose_report_file(self, file_stem(title), list_writer(self._actor, title, self.view.columns,
-                                                                        self._fetch))
+                                                                        self._read))
 
     def _open(self, row_number: int) -> None:
-        self.patient_requested.emit(self.model.row_at(row_number).patient_id)
+        self.item_requested.emit(of_row(self.model.row_at(row_number)))
 
     def _selection_changed(self, *_) -> None:
         self._row_actions.update_enabled(self.view.key, self.selected_row())
@@ -180,10 +207,10 @@ class ListByKind(QWidget):
         self.kinds.setSpacing(2)
         self.kinds.currentItemChanged.connect(self._kind_chosen)
         self._counting = LatestOp(self, None)
-        self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit: self.fetch(self._kind, offset,
-                                                                                              limit))
+        self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit, text: self.fetch(
+            self._kind, offset, limit, text))
         self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
-        self.patient_requested = self.list.patient_requested
+        self.item_requested = self.list.item_requested
         self.total_changed = self.list.total_changed
         self.count = self.list.count
         self.view = view
@@ -204,7 +231,7 @@ class ListByKind(QWidget):
     def kind_title(self, kind: str) -> str:  # pragma: no cover
         raise NotImplementedError
 
-    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:  # pragma: no cover
+    def fetch(self, kind: str | None, offset: int, limit: int, text: str) -> worklists.Page:  # pragma: no cover
         raise NotImplementedError
 
     def reload(self) -> None:
@@ -258,14 +285,14 @@ class OverdueByKind(ListByKind):
     def kind_title(self, kind: str) -> str:
         return worklists.KIND_TITLES[kind]
 
-    def fetch(self, kind: str | None, offset: int, limit: int) -> worklists.Page:
-        return worklists.overdue(self._actor, kind=kind, offset=offset, limit=limit)
+    def fetch(self, kind: str | None, offset: int, limit: int, text: str) -> worklists.Page:
+        return worklists.overdue(self._actor, kind=kind, offset=offset, limit=limit, text=text)
 
 
 class WorklistsPanel(QTabWidget):
     """The role's lists as tabs, their counts in the tab titles, the role's own work first."""
 
-    patient_requested = Signal(int)
+    item_requested = Signal(object)  # an ItemTarget
 
     def __init__(self, actor: Actor, settings: ClinicSettings, hub: ChangeHub, parent=None):
         super().__init__(parent)
@@ -284,14 +311,15 @@ class WorklistsPanel(QTabWidget):
                 widget = OpenWorkByOwner(view, actor, self.row_actions)
             else:
                 widget = WorklistTable(view, actor, self.row_actions)
-            widget.patient_requested.connect(self.patient_requested)
-            widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(tab, self.lists[tab].model.total))
+            widget.item_requested.connect(self.item_requested)
+            widget.total_changed.connect(lambda tab=len(self.lists): self._show_total(
+                tab, (self.lists[tab].model.total, self.lists[tab].model.unfiltered)))
             widget.total_changed.connect(self._start_recount)
             widget.redraws = RedrawWhenSeen(widget, hub, lambda changes, shown=widget: self._redraw(shown, changes))
             widget.table.viewport().installEventFilter(self)  # its first paint starts its first read
             self.lists.append(widget)
             self.addTab(widget, view.title)
-        self.row_actions.patient_requested.connect(self.patient_requested)
+        self.row_actions.item_requested.connect(self.item_requested)
         hub.changed.connect(self._recount_hidden)
         self._unread = set(range(len(self.lists)))  # tabs whose rows are read when next shown
         self._counted = False  # whether the first counts of the lists behind have been asked for
@@ -358,10 +386,21 @@ class WorklistsPanel(QTabWidget):
         self._recounting.run(lambda: [(tab, count()) for tab, count in hidden], self._show_hidden_totals,
                              lambda _reason: None)  # the counts shown stay; a list says why when it is chosen
 
-    def _show_hidden_totals(self, totals: list[tuple[int, int]]) -> None:
+    def _show_hidden_totals(self, totals: list[tuple[int, tuple[int, int | None]]]) -> None:
         for tab, total in totals:
             if not self.lists[tab].isVisible():  # one shown meanwhile has redrawn with its own count
                 self._show_total(tab, total)
 
-    def _show_total(self, tab: int, total: int) -> None:
-        self.setTabText(tab, f"{self.lists[tab].view.title} ({total})")
+    def _show_total(self, tab: int, counted: tuple[int, int | None]) -> None:
+        """"To book (340)", or "To book (12 of 340)" while its filter is on."""
+        total, unfiltered = counted
+        self.setTabText(tab, f"{self.lists[tab].view.title} ({total}" + (f" of {unfiltered})" if unfiltered is not None
+                                                                          else ")"))
+
+
+def filter_for_screenshot(panel: WorklistsPanel, actor: Actor) -> None:
+    """The role's first list filtered by the start of its first patient's family name (for a picture)."""
+    shown = panel.lists[0]
+    first = shown.view.fetch(actor, 0, 1, "").rows
+    if first:
+        getattr(shown, "list", shown).filter.setText(first[0].patient_name.split(",")[0][:3].title())

@@ -184,9 +184,9 @@ def test_a_row_opens_its_patient(qtbot, rows_shown, sqlite_staff):
     episode_id = _episode(sqlite_staff, "Smith", date(2026, 11, 20))
     panel, _ = _panel(qtbot, sqlite_staff.receptionist)
     table = rows_shown(panel.list_for("to_book")).table
-    with qtbot.waitSignal(panel.patient_requested) as opened:
+    with qtbot.waitSignal(panel.item_requested) as opened:
         table.doubleClicked.emit(table.model().index(0, 0))
-    assert opened.args == [episodes_patient(sqlite_staff, episode_id)]
+    assert opened.args[0].patient_id == episodes_patient(sqlite_staff, episode_id)
 
 
 def episodes_patient(staff, episode_id: int) -> int:
@@ -403,7 +403,7 @@ def test_the_manager_sees_all_open_work_and_narrows_it_to_the_unassigned(qtbot, 
     work.unassigned_only.setChecked(True)
     rows_shown(work)
     assert work.model.total == 1 and work.model.index(0, 1).data() == "Referrals to write"
-    with qtbot.waitSignal(panel.patient_requested):
+    with qtbot.waitSignal(panel.item_requested):
         work.table.doubleClicked.emit(work.model.index(0, 0))
 
 
