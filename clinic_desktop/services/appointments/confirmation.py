@@ -13,12 +13,13 @@ from clinic_desktop.models import Appointment, User
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments.appointments import describe
 from clinic_desktop.services.core import clock, validation
+from clinic_desktop.services.core.clinic_time import format_day, format_time
 from clinic_desktop.services.core.errors import InvalidTransition, NotFound
-from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.episodes.pathway_sync import capitalised
 from clinic_desktop.services.referrals.letter_content import letter_clinic, patient_identity, signed_role
 
-__all__ = ["SampleConfirmation", "appointment_confirmation", "sample_confirmation"]
+__all__ = ["SampleConfirmation", "appointment_confirmation", "email_confirmation", "sample_confirmation"]
 
 _NOT_BOOKED = {"to_book": "is not booked yet", "attended": "has already taken place",
                "did_not_attend": "was missed", "cancelled": "was cancelled"}
@@ -34,6 +35,29 @@ def appointment_confirmation(actor, appointment_id: int) -> bytes:
         raise InvalidTransition(f"{capitalised(describe(appointment))} {_NOT_BOOKED[appointment.status]}: "
                                 "only a booked appointment has a confirmation")
     return _render(appointment, appointment.clinician, appointment.starts_at, appointment.ends_at)
+
+
+@permission_checked("email_patient")
+def email_confirmation(actor, appointment_id: int) -> str:
+    """E-mail a booked appointment's confirmation to the patient; returns the address it went to.
+
+    The message says no more than the page: when and where, nothing clinical. Refused, with
+    nothing sent, when the patient has no e-mail address (services/messaging/patient_email.py).
+    """
+    from clinic_desktop.services.messaging import patient_email
+
+    pdf = appointment_confirmation(actor, appointment_id)
+    appointment = Appointment.get_by_id(appointment_id)
+    patient = appointment.episode.patient
+    settings = load_settings()
+    starts = appointment.starts_at.astimezone(settings.zone)
+    when = f"{format_day(starts.date())} at {format_time(starts)}"
+    body = (f"Dear {patient.given_name} {patient.family_name},\n\nYour appointment at {settings.name} is on "
+            f"{when}. The attached page says where, what to bring and how to change it.\n\n{settings.name}"
+            + (f"\n{settings.telephone}" if settings.telephone.strip() else ""))
+    patient_email.email_document(actor, patient.id, f"Your appointment on {when}", body, pdf,
+                                 "appointment-confirmation.pdf")
+    return patient.email.strip()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ The strip that says what was booked ("2-week review booked for Tue 1 Dec 2026 10
 Dr Alys Jones.") also offers "Print confirmation…" and "Save as PDF…", each going straight
 to its dialog once the page is drawn, so the patient at the desk leaves with the page in
 two clicks. The window stays open afterwards for the other one (or Open in viewer).
+"E-mail confirmation" sends the same page to the patient's address on record.
 """
 from __future__ import annotations
 
@@ -45,6 +46,15 @@ class ConfirmationOffer(QObject):
         self._notices.show_notices([booked_notice(record, self._settings)])
         for text, then in OFFERS:
             self._notices.offer(text, lambda *_clicked, then=then: self.open(record.id, then))
+        self._notices.offer("E-mail confirmation", lambda *_clicked: self.email(record.id))
+
+    def email(self, appointment_id: int) -> None:
+        """Send the confirmation to the patient's address, off the window's thread (a mail server
+        may take seconds); the strip then says where it went, or why it could not."""
+        (Op(self._owner, lambda: confirmation.email_confirmation(self._actor, appointment_id))
+         .success(lambda address: self._notices.show_notices([f"Confirmation e-mailed to {address}."]))
+         .failure(lambda text: show_refusal(self._owner, text))
+         .in_background("E-mailing the confirmation…"))
 
     def open(self, appointment_id: int, then: str | None = None) -> None:
         """The confirmation's window; ``then`` names what it goes on to once drawn (print_letter, save_as)."""

@@ -10,7 +10,8 @@ from reminder_records import booked_visit, set_up_messaging
 
 from clinic_desktop.models import AuditEvent
 from clinic_desktop.services.admin.settings import update_clinic_settings
-from clinic_desktop.services.core.errors import ValidationError
+from clinic_desktop.services.appointments import confirmation
+from clinic_desktop.services.core.errors import InvalidTransition, ValidationError
 from clinic_desktop.services.messaging.delivery_failed import DeliveryFailed
 from clinic_desktop.services.messaging.patient_email import email_document
 from clinic_desktop.services.reminders import reminder_sending
@@ -96,3 +97,25 @@ def test_messaging_settings_are_checked_before_they_are_saved(clinic, change, me
     with pytest.raises(ValidationError, match=message):
         update_clinic_settings(clinic.manager, **change)
 
+
+
+def test_a_booked_appointments_confirmation_is_emailed_saying_when_and_nothing_clinical(clinic, smtp_server):
+    visit = booked_visit(clinic.clinician.user_id, CLINIC_TIME)  # a 2-week review, Mon 7 Dec 2026 09:00 UTC
+    assert confirmation.email_confirmation(clinic.receptionist, visit.id) == "ann.smith@example.org"
+    [envelope] = smtp_server.messages
+    mail = message_from_bytes(envelope.original_content, policy=policy.default)
+    [attachment] = mail.iter_attachments()
+    assert attachment.get_filename() == "appointment-confirmation.pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+    assert mail["Subject"] == "Your appointment on Mon 7 Dec 2026 at 09:00"
+    body = mail.get_body(("plain",)).get_content()
+    assert "Dear Ann Smith" in body and "review" not in body.lower() and "back pain" not in body.lower()
+
+
+def test_a_confirmation_is_emailed_only_for_a_booked_appointment(clinic, smtp_server):
+    visit = booked_visit(clinic.clinician.user_id, CLINIC_TIME)
+    visit.status = "cancelled"
+    visit.save()
+    with pytest.raises(InvalidTransition, match="only a booked appointment has a confirmation"):
+        confirmation.email_confirmation(clinic.receptionist, visit.id)
+    assert smtp_server.messages == []

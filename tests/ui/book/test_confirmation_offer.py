@@ -80,7 +80,8 @@ def test_book_then_save_the_confirmation_with_the_booked_time(qtbot, sqlite_staf
     view, slot = booked_from_the_view(qtbot, sqlite_staff, clicks)
     notice = f"Follow-up booked for {slot.label.split(' ', 1)[0]}"
     assert view.notices.texts()[0].startswith(f"• {notice}")
-    assert [offer.text() for offer in view.notices.offers] == ["Print confirmation…", "Save as PDF…"]
+    assert [offer.text() for offer in view.notices.offers] == ["Print confirmation…", "Save as PDF…",
+                                                             "E-mail confirmation"]
     qtbot.waitUntil(view.notices.offers[1].isVisible)
     clicks.on(view.notices.offers[1])
 
@@ -164,7 +165,8 @@ def test_booking_from_the_to_book_list_offers_the_confirmation_above_the_worklis
     dialog.late_reason.setText("missed on 12 Nov")
     dialog.save()
     assert window.notices.texts()[0].startswith("• Follow-up booked for ")
-    assert [offer.text() for offer in window.notices.offers] == ["Print confirmation…", "Save as PDF…"]
+    assert [offer.text() for offer in window.notices.offers] == ["Print confirmation…", "Save as PDF…",
+                                                             "E-mail confirmation"]
     window.notices.offers[0].click()
     confirmation = window.confirmations.window
     qtbot.waitUntil(lambda: isinstance(confirmation.dialog, QPrintDialog) and confirmation.dialog.isVisible(),
