@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -46,6 +45,7 @@ from clinic_desktop.ui.patients.item_target import ItemTarget, of_next_action
 from clinic_desktop.ui.patients.measures_chart import MeasuresChart
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
+from clinic_desktop.ui.widgets.eliding_button import ElidingButton
 from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
@@ -88,10 +88,9 @@ class PatientView(QWidget):
         self.details.setWordWrap(True)
         self.details.setAccessibleName("Patient details")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.next_button = QPushButton()
+        self.next_button = ElidingButton()  # its whole text in its tooltip
         self.next_button.setObjectName("nextAction")
         self.next_button.setAccessibleName("Next thing to do")
-        self.next_button.setToolTip("The next thing to do for this patient, from the worklists")
         self.next_button.setFont(QFont(self.next_button.font().family(), weight=QFont.Weight.Bold))
         self.next_button.hide()
         self.next_button.clicked.connect(self._do_next)

@@ -29,7 +29,9 @@ CLINIC_TIME = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
 
 # The screen, and the rows of the patient page's list a user sees there at least.
 SCREENS = {"1366x768": (QSize(1366, 768), 12), "960x540": (QSize(960, 540), 6)}
-WINDOWS = [name for name, view in VIEWS.items() if view.size == QSize(1280, 800)]
+# The main window's views (the pictures of a full window), and the Administration pages shown in it.
+WINDOWS = [name for name, view in VIEWS.items() if view.size in (QSize(1280, 800), QSize(1366, 768))
+           or name == "messages-settings"]
 # Each dialog's picture; the backup check's is a page of the main window with its progress over it.
 DIALOGS = [name for name in VIEWS if name not in WINDOWS and name != "backup-check-progress"]
 
@@ -49,7 +51,7 @@ def demo_file(tmp_path_factory) -> Path:
     database = open_test_database(str(path))
     prepare_database(database)
     with frozen_at(CLINIC_TIME):
-        build_demo(20)
+        build_demo(40)  # enough of a clinic that a letter awaits every clinician's signature
     database.close()
     return path
 
