@@ -1,4 +1,5 @@
-"""A push button whose words shorten with "…" when its row is narrow, rather than widen the window.
+"""A push button whose words shorten with "…" in the middle when its row is narrow, rather than
+widen the window: the middle, so that what it is and "(OVERDUE 23 d)" at its end stay in sight.
 
 The patient header's next-action button can say "⚠ URGENT · Write the letter: urgent red-flag
 referral, due …": on a 960-pixel screen that alone would push the window past the screen's
