@@ -28,12 +28,13 @@ from clinic_desktop.models import (
     TwelveWeekOutcome,
     User,
 )
-from clinic_desktop.pathway.care_options import IMAGING_MODALITIES, SELF_CARE_RESOURCES
+from clinic_desktop.pathway.care_options import IMAGING_MODALITIES
 from clinic_desktop.pathway.pitfalls.plans import treatment_words
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clinic_time import format_day, format_time
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.advice_words import advice_in_words
 from clinic_desktop.services.episodes.measures import MeasureRecord, episode_measures
 from clinic_desktop.services.episodes.medications import category_words
 from clinic_desktop.services.episodes.pathway_sync import capitalised, split_lines
@@ -240,7 +241,7 @@ class _Events:
                  self.by(episode.clinician_id, detail), episode.id)
         if advice is not None:
             self.day(episode.first_contact_on, advice.recorded_at, episode.id, "first_contact_advice",
-                     "First-contact advice", self.by(advice.recorded_by_id, _advice_words(advice)), advice.id)
+                     "First-contact advice", self.by(advice.recorded_by_id, advice_in_words(advice)), advice.id)
         if episode.discharged_on:
             self.day(episode.discharged_on, None, episode.id, "discharge", "Discharged",
                      episode.discharge_reason or "", episode.id)
@@ -353,19 +354,6 @@ def _referral_title(referral: Referral) -> str:
     """The kind's title, marked when urgent unless the title already says so."""
     title = KIND_TITLES[referral.kind]
     return f"URGENT: {title}" if referral.urgent and not title.startswith("Urgent") else title
-
-
-def _advice_words(advice: InitialManagement) -> str:
-    """ "Reactivation advised; bed rest not advised; resources given: telephone helpline; heat advised; …" """
-    resources = [label.lower() for field, label in SELF_CARE_RESOURCES.items() if getattr(advice, field)]
-    return "; ".join((
-        f"Reactivation {_advised(advice.reactivation_advised)}", f"bed rest {_advised(advice.bed_rest_advised)}",
-        f"resources given: {', '.join(resources) or 'none'}", f"heat {_advised(advice.heat_advised)}",
-        f"massage {_advised(advice.massage_advised)}"))
-
-
-def _advised(given: bool) -> str:
-    return "advised" if given else "not advised"
 
 
 def _with_notes(text: str, notes: str) -> str:

@@ -45,6 +45,7 @@ from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.episodes.advice_words import advice_in_words
 from clinic_desktop.services.episodes.measures import episode_measures
 from clinic_desktop.services.episodes.medications import category_words
 from clinic_desktop.services.episodes.pathway_sync import REFERRAL_LABELS, capitalised, latest_outcome, split_lines
@@ -174,6 +175,11 @@ def pathway_history(episode: Episode, referral_id: int | None = None) -> tuple[H
 
 
 def _advice_line(episode: Episode) -> str:
+    """Every answer of the first contact's advice; for an episode from before it was asked
+    question by question (schema 6), the ticks it had then."""
+    advice = InitialManagement.get_or_none(InitialManagement.episode == episode.id)
+    if advice is not None:
+        return f"Advice given: {advice_in_words(advice)}"
     given = [text for flag, text in (
         (episode.advised_stay_active, "stay active"),
         (episode.advised_no_bed_rest, "no bed rest"),

@@ -13,6 +13,7 @@ from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import update_clinic_settings
 from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.episodes import episodes, measures
+from clinic_desktop.services.episodes.initial_management import InitialManagementInput
 from clinic_desktop.services.episodes.measures import MeasuresInput
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.referrals import destinations, letter_batch, letter_content, referrals
@@ -78,6 +79,21 @@ def test_the_letter_reports_each_measure_of_improvement_with_its_occasion(staff,
     assert ("Improvement measured 3 Mar 2025, first contact: pain 7/10, function 3/10 14 Apr 2025, ongoing "
             "evaluation: pain 6/10, PSFS 4.5/10 (walking 4, sitting 5), minimally worse (PGIC 5/7), judged not "
             "improving") in text
+
+
+def test_the_letter_gives_every_answer_of_the_first_contacts_advice(staff, clinic):
+    patient = patients.register_patient(staff.receptionist, family_name="Jones", given_name="Bob",
+                                        date_of_birth=date(1970, 5, 1))
+    advice = InitialManagementInput(reactivation_advised=True, bed_rest_advised=False, resources_online=True,
+                                    resources_helpline=False, resources_paper=True, heat_advised=True,
+                                    massage_advised=False)
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2025, 3, 3),
+                                       presentation="non_specific", severity="moderate",
+                                       initial_management=advice).episode_id
+    referral = referrals.raise_referral(staff.clinician, episode_id, kind="spinal_surgical", reason="No better")
+    text = pdf_text(referrals.preview_letter(staff.clinician, referral.id))
+    assert ("Treatments tried Advice given: Reactivation advised; bed rest not advised; resources given: online "
+            "resources, paper-based information; heat advised; massage not advised") in text
 
 
 # --- where the letter goes ---------------------------------------------------------------
