@@ -5,6 +5,7 @@ server (see conftest.py). ``sqlite_database`` is for tests about the file itself
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -41,6 +42,7 @@ def database(request, tmp_path):
         database = empty_postgres(request.getfixturevalue("postgres_url"))
     prepare_database(database)
     yield database
+    background_work_settled()
     database.close()
 
 
@@ -49,7 +51,19 @@ def sqlite_database(tmp_path):
     database = open_test_database(str(tmp_path / "clinic.sqlite3"))
     prepare_database(database)
     yield database
+    background_work_settled()
     database.close()
+
+
+def background_work_settled() -> None:
+    """Wait for the window's background reads before the database they read goes.
+
+    A test's own fixtures end before the autouse ones, so without this a read still running
+    (an Administration page drawing its letterhead) met its database closing under it, and
+    the process died of a segmentation fault. Only where a test used the window (Qt loaded).
+    """
+    if "clinic_desktop.ui.ops.op" in sys.modules:
+        sys.modules["clinic_desktop.ui.ops.op"].Op.settle()
 
 
 @pytest.fixture(autouse=True)

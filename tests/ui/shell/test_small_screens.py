@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from database_fixtures import open_test_database
+from database_fixtures import background_work_settled, open_test_database
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QWidget
@@ -62,6 +62,7 @@ def demo_clinic(demo_file, tmp_path):
     shutil.copy(demo_file, copy)
     database = open_test_database(str(copy))
     yield
+    background_work_settled()
     database.close()
 
 
