@@ -32,7 +32,7 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.patients.nhs_number import SEPARATORS
 from clinic_desktop.services.patients.patients import PatientRecord, name_key, records_in_order
 
-__all__ = ["PHONE_DIGITS_TO_SEARCH", "phone_digits", "search_patients"]
+__all__ = ["PHONE_DIGITS_TO_SEARCH", "phone_digits", "search_patients", "starts_with"]
 
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -72,17 +72,17 @@ def _search_condition(text: str):
     family, _, given = text.partition(",") if "," in text else text.partition(" ")
     family, given = name_key(family), name_key(given)
     if not family:
-        return _starts_with(Patient.given_name_key, given) if given else None
+        return starts_with(Patient.given_name_key, given) if given else None
     if not given:
-        return _starts_with(Patient.family_name_key, family)
+        return starts_with(Patient.family_name_key, family)
     if "," in text:
-        return _starts_with(Patient.family_name_key, family) & _starts_with(Patient.given_name_key, given)
+        return starts_with(Patient.family_name_key, family) & starts_with(Patient.given_name_key, given)
     # "de la cruz" may be one family name rather than family "de", given "la cruz". Both
     # readings start with the first word's family prefix, so the index range stays one
     # condition (with an OR beside it, PostgreSQL would filter every patient row).
     whole = name_key(text)
-    return _starts_with(Patient.family_name_key, family) & (
-        _starts_with(Patient.given_name_key, given) | _starts_with(Patient.family_name_key, whole))
+    return starts_with(Patient.family_name_key, family) & (
+        starts_with(Patient.given_name_key, given) | starts_with(Patient.family_name_key, whole))
 
 
 def _number_condition(text: str):
@@ -121,7 +121,7 @@ def _typed_date(text: str) -> date | bool | None:
         return False
 
 
-def _starts_with(column, prefix: str):
+def starts_with(column, prefix: str):
     """``column`` starts with ``prefix``, in a form each database answers from the column's index.
 
     SQLite: a range on the binary-ordered index (its LIKE would ignore an index without

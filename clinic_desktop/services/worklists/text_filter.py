@@ -24,7 +24,7 @@ from typing import Iterable
 from peewee import CTE, ColumnBase, Expression, Value
 
 from clinic_desktop.models import Episode, Patient, User
-from clinic_desktop.services.patients.patient_search import _starts_with  # the indexed prefix, as search has it
+from clinic_desktop.services.patients.patient_search import starts_with  # the indexed prefix, as search has it
 from clinic_desktop.services.patients.patients import name_key
 
 __all__ = ["TextFilter"]
@@ -98,10 +98,10 @@ def _episodes_of_patients_matching(word: str):
     """The episodes of every patient whose family or given name (a word without digits), or NHS
     number (a word of digits), starts with ``word``; None when no patient's can."""
     if word.isdigit():
-        matches = _starts_with(Patient.nhs_number, word)
+        matches = starts_with(Patient.nhs_number, word)
     elif any(character.isdigit() for character in word):
         return None
     else:
-        matches = _starts_with(Patient.family_name_key, word) | _starts_with(Patient.given_name_key, word)
+        matches = starts_with(Patient.family_name_key, word) | starts_with(Patient.given_name_key, word)
     return Episode.select(Episode.id).where(Episode.patient.in_(Patient.select(Patient.id).where(matches)))
 
