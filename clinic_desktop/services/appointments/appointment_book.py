@@ -26,9 +26,9 @@ from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
-__all__ = ["MAX_BOOK_DAYS", "BookDay", "BookSlot", "BookWeek", "BookedAppointment", "ClinicianRecord", "GridSlot",
+__all__ = ["MAX_BOOK_DAYS", "Absence", "BookDay", "BookSlot", "BookWeek", "BookedAppointment", "ClinicianRecord", "GridSlot",
            "active_clinicians", "clinician_book", "clinician_week", "clinicians", "day_bounds", "find_clinician",
-           "slot_grid"]
+           "slot_grid", "WorkingPeriod"]
 
 MAX_BOOK_DAYS = 42
 _DAY_STATUSES_SQL = SQL("(" + ", ".join(f"'{status}'" for status in DAY_STATUSES) + ")")
@@ -75,12 +75,36 @@ class BookSlot:
 
 
 @dataclass(frozen=True)
+class WorkingPeriod:
+    """A stretch of a day the clinician works and may be booked in: what a day view shades."""
+
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+    label: str  # "08:30–17:30"
+    slot_minutes: int
+    kinds: tuple[str, ...]  # the appointment kinds it takes; () takes every kind
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A stretch of a day the clinician is away: what a day view shows instead of slots."""
+
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+    reason: str  # a key: annual_leave, sickness, training, other
+    reason_title: str  # "Annual leave"
+    note: str
+
+
+@dataclass(frozen=True)
 class BookDay:
     day: date
     title: str  # "Mon 30 Nov"
     open: bool
     closed_reason: str | None  # "Weekend", "Bank holiday: Christmas Day", "Closed"
     slots: tuple[BookSlot, ...]
+    working: tuple[WorkingPeriod, ...] = ()  # when the clinician works that day; () on a closed day
+    absences: tuple[Absence, ...] = ()  # when the clinician is away that day
 
     def slots_labelled(self, label: str) -> tuple[BookSlot, ...]:
         return tuple(slot for slot in self.slots if slot.label == label)
@@ -187,8 +211,18 @@ def _book_days(settings: ClinicSettings, clinician_id: int, first_day: date, day
         is_open = closed_reason is None
         grid = slot_grid(settings, day) if is_open else []
         result.append(BookDay(day=day, title=format_short_day(day), open=is_open, closed_reason=closed_reason,
-                              slots=_day_slots(settings, grid, by_day.get(day, []), now)))
+                              slots=_day_slots(settings, grid, by_day.get(day, []), now),
+                              working=_opening_hours(settings, day) if is_open else ()))
     return tuple(result)
+
+
+def _opening_hours(settings: ClinicSettings, day: date) -> tuple[WorkingPeriod, ...]:
+    """Until sessions are kept, every active clinician works the clinic's opening hours."""
+    zone = settings.zone
+    starts = datetime.combine(day, settings.opens_at, zone).astimezone(timezone.utc)
+    ends = datetime.combine(day, settings.closes_at, zone).astimezone(timezone.utc)
+    label = f"{format_time(settings.opens_at)}–{format_time(settings.closes_at)}"
+    return (WorkingPeriod(starts, ends, label, settings.slot_minutes, ()),)
 
 
 def _day_slots(settings: ClinicSettings, grid: list[GridSlot], booked: list[BookedAppointment],

@@ -72,6 +72,9 @@ def test_an_open_day_has_a_free_slot_every_twenty_minutes_from_opening_to_closin
     labels = [each.label for each in tuesday.slots]
     assert (labels[0], labels[-1], len(labels)) == ("08:30", "17:10", 27)
     assert all(each.free and each.bookable for each in tuesday.slots)
+    (working,) = tuesday.working
+    assert (working.label, working.starts_at, working.ends_at) == (
+        "08:30–17:30", datetime(2026, 12, 1, 8, 30, tzinfo=timezone.utc), datetime(2026, 12, 1, 17, 30, tzinfo=timezone.utc))
 
 
 def test_a_booked_review_sits_in_its_slot_with_the_patient(staff):
@@ -113,7 +116,7 @@ def test_a_did_not_attend_stays_in_its_slot(staff):
 
 def test_the_weekend_is_closed(staff):
     saturday = day_of(staff, date(2026, 12, 5))
-    assert (saturday.open, saturday.closed_reason, saturday.slots) == (False, "Weekend", ())
+    assert (saturday.open, saturday.closed_reason, saturday.slots, saturday.working) == (False, "Weekend", (), ())
 
 
 def test_a_bank_holiday_is_closed_and_named(staff):
