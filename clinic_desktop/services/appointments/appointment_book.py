@@ -27,7 +27,7 @@ from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
 __all__ = ["MAX_BOOK_DAYS", "Absence", "BookDay", "BookSlot", "BookWeek", "BookedAppointment", "ClinicianRecord", "GridSlot",
-           "active_clinicians", "clinician_book", "clinician_week", "clinicians", "day_bounds", "find_clinician",
+           "active_clinicians", "book_days", "clinician_book", "clinician_week", "clinicians", "day_bounds", "find_clinician",
            "slot_grid", "WorkingPeriod"]
 
 MAX_BOOK_DAYS = 42
@@ -130,7 +130,7 @@ def clinician_book(actor, clinician_id: int, first_day: date, days: int) -> tupl
     first_day = validation.day(first_day, "first_day", label="first day")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_BOOK_DAYS:
         raise ValidationError(f"A book shows between 1 and {MAX_BOOK_DAYS} days.", field="days")
-    return _book_days(load_settings(), clinician_id, first_day, days)
+    return book_days(load_settings(), clinician_id, first_day, days)
 
 
 @service("view_worklists", changes=False)
@@ -139,7 +139,7 @@ def clinician_week(actor, clinician_id: int, day: date) -> BookWeek:
     clinician_id = find_clinician(clinician_id).id
     day = validation.day(day, "day")
     monday = day - timedelta(days=day.weekday())
-    days = tuple(book_day for book_day in _book_days(load_settings(), clinician_id, monday, 7)
+    days = tuple(book_day for book_day in book_days(load_settings(), clinician_id, monday, 7)
                  if book_day.day.weekday() < 5 or book_day.open or book_day.slots)
     rows = sorted({(slot.wall_time.time(), slot.ambiguous == "later", slot.on_grid is False, slot.label)
                    for book_day in days for slot in book_day.slots})
@@ -197,7 +197,8 @@ def day_bounds(settings: ClinicSettings, first: date, last: date) -> tuple[datet
 # --- a clinician's book ---
 
 
-def _book_days(settings: ClinicSettings, clinician_id: int, first_day: date, days: int) -> tuple[BookDay, ...]:
+def book_days(settings: ClinicSettings, clinician_id: int, first_day: date, days: int) -> tuple[BookDay, ...]:
+    """A clinician's days as the book shows them, for services that checked their own permission."""
     last_day = first_day + timedelta(days=days - 1)
     starts, ends = day_bounds(settings, first_day, last_day)
     by_day: dict[date, list[BookedAppointment]] = {}
