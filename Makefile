@@ -31,8 +31,18 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/clinic-desktop --demo-if-empty
 
+# Mozilla's ical.js, the independent reader of the calendar export in the tests (tests/ical_readers.py),
+# pinned by its package-lock.json; npm's cache is kept under build/, so reinstalling needs no network.
+ICAL_JS = tests/ical_js/node_modules/.package-lock.json
+
+$(ICAL_JS): tests/ical_js/package-lock.json
+	@command -v npm > /dev/null || { echo "error: npm (Node.js) is needed to test the calendar export:" \
+		"apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --prefix tests/ical_js --cache build/npm-cache --prefer-offline --no-audit --no-fund
+	touch $@
+
 .PHONY: test
-test: $(STAMP)
+test: $(STAMP) $(ICAL_JS)
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest
 
 SOAK_EXAMPLES ?= 10000
@@ -73,5 +83,5 @@ screenshot: $(STAMP)
 
 .PHONY: clean
 clean:
-	rm -rf $(VENV) .pytest_cache .benchmarks .hypothesis .bench-data build dist *.egg-info
+	rm -rf $(VENV) .pytest_cache .benchmarks .hypothesis .bench-data build dist *.egg-info tests/ical_js/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

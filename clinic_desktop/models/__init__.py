@@ -1,6 +1,7 @@
 """peewee models of the clinical record, bound late to SQLite or PostgreSQL."""
 from clinic_desktop.models.appointments import Appointment
 from clinic_desktop.models.audit import AuditEvent
+from clinic_desktop.models.calendar_events import CalendarEvent
 from clinic_desktop.models.care import ImagingRequest, ImprovementMeasure, InitialManagement, ManagementPlan
 from clinic_desktop.models.database import (
     bind_database,
@@ -43,6 +44,7 @@ ALL_MODELS = (
     Appointment,
     Reminder,
     WaitingListEntry,
+    CalendarEvent,
     Referral,
     LetterVersion,
     ReferralDestination,
@@ -57,6 +59,7 @@ __all__ = [
     "ALL_MODELS",
     "Appointment",
     "AuditEvent",
+    "CalendarEvent",
     "ClinicSetting",
     "DestinationKind",
     "Episode",

@@ -412,6 +412,29 @@ def _step_7_reminders(migrator: SchemaMigrator) -> None:
 def _step_8_trust_and_book(migrator: SchemaMigrator, database: Database) -> None:
     """Schema 8: letters that prove themselves, instants SQLite compares as instants, and each
     clinician's sessions and leave. Each part is its own function below, called from here."""
+    _step_8_calendar_events(migrator)
+
+
+def _step_8_calendar_events(migrator: SchemaMigrator) -> None:
+    """What each clinician's exported calendar was last given, declared as it stands at schema 8
+    (models/calendar_events.py may change later; this stays)."""
+    from clinic_desktop.models.appointments import Appointment
+
+    class CalendarEvent(Model):
+        clinician = ForeignKeyField(User, backref="+")
+        appointment = ForeignKeyField(Appointment, backref="+", index=True)
+        sequence = IntegerField()
+        starts_at = UTCDateTimeField()
+        ends_at = UTCDateTimeField()
+        state = CharField(max_length=16, constraints=[one_of("state", (
+            "booked", "attended", "did_not_attend", "cancelled", "withdrawn"))])
+
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+            indexes = ((("clinician", "appointment"), True), (("clinician", "starts_at"), False))
+
+    migrator.database.create_tables([CalendarEvent])
 
 
 MIGRATIONS: dict[int, MigrationStep] = {

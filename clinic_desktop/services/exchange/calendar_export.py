@@ -1,30 +1,44 @@
 """A clinician's appointments as an iCalendar file, for the calendar on their phone or desk.
 
-Times are written with the clinic's time zone (TZID plus its VTIMEZONE), so a calendar
-shows 09:00 as 09:00 on either side of a clock change, and each appointment keeps the
-same UID in every export, so importing a newer file updates events instead of doubling
-them. A cancelled appointment is written with STATUS:CANCELLED rather than left out, so
-the calendar that already holds it removes or strikes it. The file names patients: an
-export is recorded in the audit trail like any other disclosure of the record.
+Every time is written in UTC (``DTSTART:20261026T100000Z``), not in the clinic's zone
+with a VTIMEZONE. A time zone definition is where real clients part ways: Mozilla's
+ical.js (Thunderbird and many web calendars) reads only the first date of an RDATE list,
+so the zone that the icalendar library writes put every appointment after an October
+clock change an hour early there; some clients ignore VTIMEZONE altogether and take
+their own zone. A UTC instant is read the same by all of them, and a calendar shows it
+in its own zone: the clinic's wall time on the clinician's phone, the right moment in a
+calendar subscribed from another zone. The file carries no recurring events, the one
+case a zone's rules would be needed for. X-WR-TIMEZONE names the clinic's zone as
+Google's own exports do, and each description says the clinic's wall time in words.
+
+Each appointment keeps the same UID in every export (its id, the clinician's and the
+installation's UUID), and SEQUENCE rises whenever its time or state changes
+(calendar_sequence.py), so importing a newer file or refreshing a subscription moves the
+event instead of doubling it. A cancelled appointment is written with STATUS:CANCELLED
+rather than left out, as is one that has left this clinician, so the calendar that
+already holds it removes or strikes it. The file names patients: an export is recorded
+in the audit trail like any other disclosure of the record.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clinic_desktop.models import Appointment, Episode, Patient, User
-from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.models import User
+from clinic_desktop.services.admin.installation import installation_id
+from clinic_desktop.services.admin.settings import load_settings, start_of_clinic_day
 from clinic_desktop.services.appointments.appointment_book import ClinicianRecord
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import progress, validation
-from clinic_desktop.services.core.clinic_time import format_date, to_local
+from clinic_desktop.services.core.clinic_time import format_date, format_day, format_time, to_local
 from clinic_desktop.services.core.clock import now_utc, today
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
 from clinic_desktop.services.core.transaction import service
+from clinic_desktop.services.exchange.calendar_sequence import CalendarEntry, calendar_entries
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
 if TYPE_CHECKING:  # icalendar takes a tenth of a second to import: only when a calendar is exported
@@ -33,10 +47,8 @@ if TYPE_CHECKING:  # icalendar takes a tenth of a second to import: only when a 
 __all__ = ["PRODUCT_ID", "CalendarExport", "appointment_uid", "calendar_clinicians", "export_calendar"]
 
 PRODUCT_ID = "-//Clinic Desktop//Appointments//EN"
-# Appointments that were given a time: booked, and what became of a booked one.
-_TIMED_STATUSES = ("booked", "attended", "did_not_attend", "cancelled")
-_STATUS_WORDS = {"booked": "booked", "attended": "attended", "did_not_attend": "did not attend",
-                 "cancelled": "cancelled"}
+_STATE_WORDS = {"booked": "booked", "attended": "attended", "did_not_attend": "did not attend",
+                "cancelled": "cancelled"}
 
 
 @dataclass(frozen=True)
@@ -50,9 +62,11 @@ class CalendarExport:
     last_day: date | None  # None: every appointment from first_day on
 
 
-def appointment_uid(appointment_id: int) -> str:
-    """The event's UID: the same in every export, so a calendar updates rather than duplicates it."""
-    return f"appointment-{appointment_id}@clinic-desktop"
+def appointment_uid(appointment_id: int, clinician_id: int, installation: str) -> str:
+    """The event's UID: the same in every export, so a calendar updates rather than duplicates it;
+    unique to this clinic's installation, and to the clinician, so that an appointment moved to a
+    colleague is a new event in their calendar while the old one is cancelled in this one."""
+    return f"appointment-{appointment_id}-clinician-{clinician_id}-{installation}@clinic-desktop"
 
 
 @service("export_calendar", changes=False)
@@ -78,7 +92,8 @@ def export_calendar(actor, clinician_username: str, path: Path | str, *, start: 
         if end < start:
             raise ValidationError(f"The last day ({format_date(end)}) is before the first ({format_date(start)})",
                                   field="end")
-    rows = _appointments(clinician, start, end, settings.zone)
+    after = start_of_clinic_day(end + timedelta(days=1), settings.zone) if end else None
+    rows = calendar_entries(clinician, start_of_clinic_day(start, settings.zone), after)
     data = _calendar(clinician, rows, settings).to_ical()
     target = Path(path)
     until = f" to {format_date(end)}" if end else " onwards"
@@ -94,19 +109,7 @@ def export_calendar(actor, clinician_username: str, path: Path | str, *, start: 
     return CalendarExport(written, clinician.full_name, len(rows), start, end)
 
 
-def _appointments(clinician: User, start: date, end: date | None, zone) -> list[Appointment]:
-    """The clinician's timed appointments whose clinic-local day falls in the range, by start."""
-    first = datetime.combine(start, datetime.min.time(), zone).astimezone(timezone.utc)
-    query = (Appointment.select(Appointment, Episode, Patient).join(Episode).join(Patient)
-             .where((Appointment.clinician == clinician.id) & Appointment.starts_at.is_null(False)
-                    & (Appointment.status.in_(_TIMED_STATUSES)) & (Appointment.starts_at >= first)))
-    if end is not None:
-        after = datetime.combine(date.fromordinal(end.toordinal() + 1), datetime.min.time(), zone)
-        query = query.where(Appointment.starts_at < after.astimezone(timezone.utc))
-    return list(query.order_by(Appointment.starts_at, Appointment.id))
-
-
-def _calendar(clinician: User, rows: list[Appointment], settings) -> icalendar.Calendar:
+def _calendar(clinician: User, entries: list[CalendarEntry], settings) -> icalendar.Calendar:
     import icalendar
 
     calendar = icalendar.Calendar()
@@ -117,31 +120,44 @@ def _calendar(clinician: User, rows: list[Appointment], settings) -> icalendar.C
     calendar.add("x-wr-calname", f"{clinician.full_name} — {settings.name}")
     calendar.add("x-wr-timezone", settings.time_zone)
     stamp = now_utc()
-    for number, row in enumerate(rows, 1):
-        calendar.add_component(_event(row, settings, stamp))
-        progress.step(number, len(rows), f"Writing appointment {number:,} of {len(rows):,}…")
-    if rows:
-        calendar.add_missing_timezones()  # the VTIMEZONE a TZID needs, from the same tz database
+    installation = installation_id()
+    for number, entry in enumerate(entries, 1):
+        calendar.add_component(_event(entry, clinician, installation, settings, stamp))
+        progress.step(number, len(entries), f"Writing appointment {number:,} of {len(entries):,}…")
     return calendar
 
 
-def _event(row: Appointment, settings, stamp: datetime) -> icalendar.Event:
-    patient = row.episode.patient
-    kind = KIND_TITLES[row.kind]
-    status = _STATUS_WORDS[row.status]
+def _event(entry: CalendarEntry, clinician: User, installation: str, settings, stamp: datetime) -> icalendar.Event:
     import icalendar
 
+    row = entry.appointment
+    patient = row.episode.patient
+    kind = KIND_TITLES[row.kind]
+    local = to_local(entry.starts_at, settings.zone)
+    cancelled = entry.state in ("cancelled", "withdrawn")
     event = icalendar.Event()
-    event.add("uid", appointment_uid(row.id))
+    event.add("uid", appointment_uid(row.id, clinician.id, installation))
+    event.add("sequence", entry.sequence)
     event.add("dtstamp", stamp)
     event.add("last-modified", row.updated_at)
-    event.add("dtstart", to_local(row.starts_at, settings.zone))
-    event.add("dtend", to_local(row.ends_at, settings.zone))
-    suffix = "" if row.status in ("booked", "attended") else f" ({status})"
-    event.add("summary", f"{kind}: {patient.display_name}{suffix}")
-    event.add("description", f"{kind} for {patient.display_name} (patient record {patient.id}). "
-                             f"Status: {status}. Due by {format_date(row.due_by)}.")
+    event.add("dtstart", entry.starts_at.astimezone(timezone.utc))
+    event.add("dtend", entry.ends_at.astimezone(timezone.utc))
+    event.add("summary", f"{kind}: {patient.display_name}{_suffix(entry)}")
+    event.add("description", f"{kind} for {patient.display_name} (patient record {patient.id}) at "
+                             f"{format_time(local)} on {format_day(local.date())}, clinic time ({settings.time_zone}). "
+                             f"Status: {_state_words(entry)}. Due by {format_date(row.due_by)}.")
     event.add("location", settings.name)
-    event.add("status", "CANCELLED" if row.status == "cancelled" else "CONFIRMED")
-    event.add("transp", "TRANSPARENT" if row.status == "cancelled" else "OPAQUE")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     return event
+
+
+def _state_words(entry: CalendarEntry) -> str:
+    """'did not attend'; for an appointment no longer this clinician's, where it went."""
+    if entry.state != "withdrawn":
+        return _STATE_WORDS[entry.state]
+    return f"moved to {entry.now_with}" if entry.now_with else "booking cancelled, to be booked again"
+
+
+def _suffix(entry: CalendarEntry) -> str:
+    return "" if entry.state in ("booked", "attended") else f" ({_state_words(entry)})"

@@ -1,11 +1,14 @@
 """A clinician's appointments as an iCalendar file that a calendar reads back at the right times."""
+import re
+import uuid
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from ical_readers import read_with_ical_js
 
-from clinic_desktop.models import Appointment, AuditEvent
+from clinic_desktop.models import Appointment, AuditEvent, ClinicSetting
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import frozen_at
@@ -53,10 +56,17 @@ def test_each_appointment_is_an_event_at_its_clinic_time_across_the_clock_change
     assert [start.astimezone(timezone.utc).hour for start in starts] == [9, 10]
 
 
-def test_times_carry_the_clinic_time_zone_with_its_definition(staff, booked, tmp_path):
+def test_times_are_utc_instants_with_no_time_zone_definition_to_misread(staff, booked, tmp_path):
+    result, calendar = export(staff, tmp_path)
+    text = result.path.read_text()
+    assert "DTSTART:20261023T090000Z" in text and "DTSTART:20261026T100000Z" in text
+    assert "TZID" not in text and calendar.timezones == []
+
+
+def test_each_description_gives_the_clinic_wall_time_in_words(staff, booked, tmp_path):
     _, calendar = export(staff, tmp_path)
-    assert {event["DTSTART"].params["TZID"] for event in calendar.events} == {"Europe/London"}
-    assert [timezone_.tz_name for timezone_ in calendar.timezones] == ["Europe/London"]
+    assert str(calendar.events[0]["DESCRIPTION"]).startswith(
+        "2-week review for SMITH, Ann (patient record 1) at 10:00 on Fri 23 Oct 2026, clinic time (Europe/London).")
 
 
 def test_the_summary_names_the_kind_and_the_patient(staff, booked, tmp_path):
@@ -65,18 +75,78 @@ def test_the_summary_names_the_kind_and_the_patient(staff, booked, tmp_path):
         "2-week review: SMITH, Ann", "Follow-up: SMITH, Ann"]
 
 
-def test_an_event_keeps_its_uid_from_one_export_to_the_next(staff, booked, tmp_path):
+def test_an_event_keeps_its_uid_and_sequence_from_one_export_to_the_next(staff, booked, tmp_path):
     _, first = export(staff, tmp_path)
     _, second = export(staff, tmp_path)
-    assert [str(event["UID"]) for event in first.events] == [str(event["UID"]) for event in second.events] == [
-        calendar_export.appointment_uid(booked[0]), calendar_export.appointment_uid(booked[1])]
+    assert [(str(event["UID"]), event["SEQUENCE"]) for event in first.events] == [
+        (str(event["UID"]), event["SEQUENCE"]) for event in second.events]
+    assert [event["SEQUENCE"] for event in first.events] == [0, 0]
 
 
-def test_a_cancelled_appointment_is_marked_cancelled_not_left_out(staff, booked, tmp_path):
-    appointments.cancel_appointment(staff.receptionist, booked[1], "patient moved away")
+def test_a_uid_names_the_appointment_the_clinician_and_this_installation(staff, booked, tmp_path):
     _, calendar = export(staff, tmp_path)
-    assert [str(event["STATUS"]) for event in calendar.events] == ["CONFIRMED", "CANCELLED"]
-    assert str(calendar.events[1]["SUMMARY"]) == "Follow-up: SMITH, Ann (cancelled)"
+    uid = str(calendar.events[0]["UID"])
+    match = re.fullmatch(r"appointment-(\d+)-clinician-(\d+)-([0-9a-f-]{36})@clinic-desktop", uid)
+    assert match and (int(match[1]), int(match[2])) == (booked[0], staff.clinician.user_id)
+    assert str(uuid.UUID(match[3])) == match[3]
+
+
+def test_another_installation_gives_the_same_appointment_another_uid(staff, booked, tmp_path):
+    _, calendar = export(staff, tmp_path)
+    ClinicSetting.delete().where(ClinicSetting.name == "installation").execute()  # as a new clinic's database
+    _, elsewhere = export(staff, tmp_path)
+    assert str(calendar.events[0]["UID"]) != str(elsewhere.events[0]["UID"])
+
+
+def test_a_rescheduled_appointment_keeps_its_uid_with_a_higher_sequence(staff, booked, tmp_path):
+    _, before = export(staff, tmp_path)
+    appointments.reschedule_appointment(staff.receptionist, booked[1], clinician_id=staff.clinician.user_id,
+                                        starts_local=datetime(2026, 10, 27, 11, 0))
+    path = export(staff, tmp_path)[0].path
+    moved = [event for event in read_with_ical_js(path) if event.uid == str(before.events[1]["UID"])]
+    assert [(event.start, event.sequence, event.status) for event in moved] == [
+        (datetime(2026, 10, 27, 11, 0, tzinfo=timezone.utc), 1, "CONFIRMED")]
+
+
+def test_a_cancelled_appointment_is_marked_cancelled_with_a_higher_sequence_not_left_out(staff, booked, tmp_path):
+    export(staff, tmp_path)
+    appointments.cancel_appointment(staff.receptionist, booked[1], "patient moved away")
+    path = export(staff, tmp_path)[0].path
+    assert [(event.summary, event.status, event.sequence) for event in read_with_ical_js(path)] == [
+        ("2-week review: SMITH, Ann", "CONFIRMED", 0), ("Follow-up: SMITH, Ann (cancelled)", "CANCELLED", 1)]
+
+
+def test_a_booking_cancelled_back_to_the_to_book_list_is_cancelled_in_the_calendar(staff, booked, tmp_path):
+    export(staff, tmp_path)
+    appointments.cancel_booking(staff.receptionist, booked[0], "patient asked")
+    path = export(staff, tmp_path)[0].path
+    assert [(event.summary, event.status, event.sequence, event.start) for event in read_with_ical_js(path)][0] == (
+        "2-week review: SMITH, Ann (booking cancelled, to be booked again)", "CANCELLED", 1,
+        datetime(2026, 10, 23, 9, 0, tzinfo=timezone.utc))
+
+
+def test_an_appointment_moved_to_a_colleague_is_cancelled_here_and_new_there(staff, booked, tmp_path):
+    _, before = export(staff, tmp_path)
+    appointments.reschedule_appointment(staff.receptionist, booked[1], clinician_id=staff.other_clinician.user_id,
+                                        starts_local=datetime(2026, 10, 27, 11, 0))
+    jones = read_with_ical_js(export(staff, tmp_path)[0].path)
+    physio = read_with_ical_js(calendar_export.export_calendar(staff.receptionist, "physio",
+                                                               tmp_path / "physio.ics").path)
+    assert [(event.uid, event.summary, event.status, event.sequence) for event in jones][1] == (
+        str(before.events[1]["UID"]), "Follow-up: SMITH, Ann (moved to Sam Physio)", "CANCELLED", 1)
+    assert [(event.summary, event.status, event.start) for event in physio] == [
+        ("Follow-up: SMITH, Ann", "CONFIRMED", datetime(2026, 10, 27, 11, 0, tzinfo=timezone.utc))]
+    assert physio[0].uid != jones[1].uid
+
+
+def test_an_appointment_moved_back_is_confirmed_again_with_a_higher_sequence(staff, booked, tmp_path):
+    export(staff, tmp_path)
+    for clinician in (staff.other_clinician, staff.clinician):
+        appointments.reschedule_appointment(staff.receptionist, booked[1], clinician_id=clinician.user_id,
+                                            starts_local=datetime(2026, 10, 27, 11, 0))
+        export(staff, tmp_path)
+    event = read_with_ical_js(tmp_path / "jones.ics")[1]
+    assert (event.summary, event.status, event.sequence) == ("Follow-up: SMITH, Ann", "CONFIRMED", 2)
 
 
 def test_a_date_range_keeps_only_the_days_in_it(staff, booked, tmp_path):
