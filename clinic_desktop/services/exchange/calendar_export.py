@@ -4,8 +4,9 @@ Every time is written in UTC (``DTSTART:20261026T100000Z``), not in the clinic's
 with a VTIMEZONE. A time zone definition is where real clients part ways: Mozilla's
 ical.js (Thunderbird and many web calendars) reads only the first date of an RDATE list,
 so the zone that the icalendar library writes put every appointment after an October
-clock change an hour early there; some clients ignore VTIMEZONE altogether and take
-their own zone. A UTC instant is read the same by all of them, and a calendar shows it
+clock change an hour early there (vobject the same); some clients ignore VTIMEZONE
+altogether and take their own zone; and a wall time with a TZID cannot name the second
+01:30 of an October night at all (RFC 5545, 3.3.5: it means the first). A UTC instant is read the same by all of them, and a calendar shows it
 in its own zone: the clinic's wall time on the clinician's phone, the right moment in a
 calendar subscribed from another zone. The file carries no recurring events, the one
 case a zone's rules would be needed for. X-WR-TIMEZONE names the clinic's zone as
