@@ -78,8 +78,11 @@ class CalendarExportDialog(QDialog):
         self.actor, self.settings = actor, settings
         self.file_dialog: QFileDialog | None = None
         self.setWindowTitle("Export appointments to a calendar")
-        intro = QLabel("Save a clinician's appointments as an iCalendar (.ics) file that calendar programs "
-                       "import. Times are in the clinic's time zone; cancelled appointments are marked cancelled.")
+        intro = QLabel("Save a clinician's appointments as an iCalendar (.ics) file for a calendar program. "
+                       "Each time is an exact moment, which every calendar shows in its own time zone, the "
+                       "same either side of a clock change. Importing a newer file updates the events an older "
+                       "one put there: a moved appointment moves, and one cancelled or given to a colleague "
+                       "is marked cancelled.")
         intro.setWordWrap(True)
         self.clinician = QComboBox()
         self.clinician.setAccessibleName("Clinician")
@@ -124,6 +127,14 @@ class CalendarExportDialog(QDialog):
             lambda path: calendar_export.export_calendar(self.actor, username, path, start=start, end=end),
             lambda done: f"Saved {_count(done.appointments, 'appointment')} of {done.clinician_name} to {done.path}.",
             after=self.accept)
+
+
+def for_screenshot(actor, settings, hub) -> QWidget:
+    """The calendar export form for the first clinician, four weeks from today."""
+    dialog = CalendarExportDialog(actor, settings, None)
+    dialog.has_end.setChecked(True)
+    dialog.end.setDate(dialog.start.date().addDays(27))
+    return dialog
 
 
 def _save_dialog(parent: QWidget, title: str, default_name: str, filters: str, suffix: str,
