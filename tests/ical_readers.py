@@ -1,10 +1,12 @@
 """Calendar files read back by parsers the export does not use to write them.
 
-The export writes with the icalendar library; reading its own output back with the same
-library would pass whatever both got wrong. vobject is a Python reader of its own; Mozilla's ical.js (the parser in Thunderbird
-and many web calendars) runs under Node.js from tests/ical_js, pinned by its
-package-lock.json and installed by `make test` (npm ci). Without Node.js or that install
-the tests fail, saying how to get them: a reader that silently skips proves nothing.
+The export writes its own content lines (services/exchange/ical_text.py); a test that read
+them back with its own rules would pass whatever both got wrong. So three readers that
+share no code with it or with each other read the files: the icalendar library, vobject,
+and Mozilla's ical.js (the parser in Thunderbird and many web calendars), run under
+Node.js from tests/ical_js, pinned by its package-lock.json and installed by `make test`
+(npm ci). Without Node.js or that install the tests fail, saying how to get them: a reader
+that silently skips proves nothing.
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ def read_with_ical_js(path: Path) -> list[ReadEvent]:
 
 
 def read_with_icalendar(path: Path) -> list[ReadEvent]:
-    """The writer's own library, for comparison with the independent reader."""
+    """The icalendar library, the most used Python reader."""
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     return [ReadEvent(str(event["UID"]), str(event["SUMMARY"]), str(event.get("STATUS")),
                       int(event.get("SEQUENCE", 0)), event.start, event.end)

@@ -2,15 +2,16 @@
 
 Every time is written in UTC (``DTSTART:20261026T100000Z``), not in the clinic's zone
 with a VTIMEZONE. A time zone definition is where real clients part ways: Mozilla's
-ical.js (Thunderbird and many web calendars) reads only the first date of an RDATE list,
-so the zone that the icalendar library writes put every appointment after an October
-clock change an hour early there (vobject the same); some clients ignore VTIMEZONE
-altogether and take their own zone; and a wall time with a TZID cannot name the second
-01:30 of an October night at all (RFC 5545, 3.3.5: it means the first). A UTC instant is read the same by all of them, and a calendar shows it
-in its own zone: the clinic's wall time on the clinician's phone, the right moment in a
-calendar subscribed from another zone. The file carries no recurring events, the one
-case a zone's rules would be needed for. X-WR-TIMEZONE names the clinic's zone as
-Google's own exports do, and each description says the clinic's wall time in words.
+ical.js (Thunderbird and many web calendars) and vobject read only the first date of an
+RDATE list, so the zone the icalendar library used to write here put every appointment
+after an October clock change an hour early in them; some clients ignore VTIMEZONE and
+take their own zone; and a wall time with a TZID cannot name the second 01:30 of an
+October night at all (RFC 5545, 3.3.5: it means the first). A UTC instant is read the
+same by all of them, and a calendar shows it in its own zone: the clinic's wall time on
+the clinician's phone, the right moment in a calendar subscribed from another zone. The
+file carries no recurring events, the one case a zone's rules would be needed for.
+X-WR-TIMEZONE names the clinic's zone as Google's own exports do, and each description
+says the clinic's wall time in words.
 
 Each appointment keeps the same UID in every export (its id, the clinician's and the
 installation's UUID), and SEQUENCE rises whenever its time or state changes
@@ -23,9 +24,8 @@ in the audit trail like any other disclosure of the record.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from clinic_desktop.models import User
 from clinic_desktop.services.admin.installation import installation_id
@@ -40,10 +40,8 @@ from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.exchange.calendar_sequence import CalendarEntry, calendar_entries
+from clinic_desktop.services.exchange.ical_text import content_line, text, utc
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
-
-if TYPE_CHECKING:  # icalendar takes a tenth of a second to import: only when a calendar is exported
-    import icalendar
 
 __all__ = ["PRODUCT_ID", "CalendarExport", "appointment_uid", "calendar_clinicians", "export_calendar"]
 
@@ -95,7 +93,7 @@ def export_calendar(actor, clinician_username: str, path: Path | str, *, start: 
                                   field="end")
     after = start_of_clinic_day(end + timedelta(days=1), settings.zone) if end else None
     rows = calendar_entries(clinician, start_of_clinic_day(start, settings.zone), after)
-    data = _calendar(clinician, rows, settings).to_ical()
+    data = _calendar(clinician, rows, settings)
     target = Path(path)
     until = f" to {format_date(end)}" if end else " onwards"
     # The event first and the file last: a failed write rolls the event back with it.
@@ -110,47 +108,42 @@ def export_calendar(actor, clinician_username: str, path: Path | str, *, start: 
     return CalendarExport(written, clinician.full_name, len(rows), start, end)
 
 
-def _calendar(clinician: User, entries: list[CalendarEntry], settings) -> icalendar.Calendar:
-    import icalendar
-
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{clinician.full_name} — {settings.name}")
-    calendar.add("x-wr-timezone", settings.time_zone)
-    stamp = now_utc()
+def _calendar(clinician: User, entries: list[CalendarEntry], settings) -> bytes:
+    lines = [content_line(name, value) for name, value in (
+        ("BEGIN", "VCALENDAR"), ("PRODID", text(PRODUCT_ID)), ("VERSION", "2.0"), ("CALSCALE", "GREGORIAN"),
+        ("METHOD", "PUBLISH"), ("X-WR-CALNAME", text(f"{clinician.full_name} — {settings.name}")),
+        ("X-WR-TIMEZONE", text(settings.time_zone)))]
+    stamp = utc(now_utc())
     installation = installation_id()
     for number, entry in enumerate(entries, 1):
-        calendar.add_component(_event(entry, clinician, installation, settings, stamp))
+        lines.append(_event(entry, clinician, installation, settings, stamp))
         progress.step(number, len(entries), f"Writing appointment {number:,} of {len(entries):,}…")
-    return calendar
+    lines.append(content_line("END", "VCALENDAR"))
+    return "".join(lines).encode("utf-8")
 
 
-def _event(entry: CalendarEntry, clinician: User, installation: str, settings, stamp: datetime) -> icalendar.Event:
-    import icalendar
-
-    row = entry.appointment
-    patient = row.episode.patient
-    kind = KIND_TITLES[row.kind]
+def _event(entry: CalendarEntry, clinician: User, installation: str, settings, stamp: str) -> str:
+    kind = KIND_TITLES[entry.kind]
     local = to_local(entry.starts_at, settings.zone)
     cancelled = entry.state in ("cancelled", "withdrawn")
-    event = icalendar.Event()
-    event.add("uid", appointment_uid(row.id, clinician.id, installation))
-    event.add("sequence", entry.sequence)
-    event.add("dtstamp", stamp)
-    event.add("last-modified", row.updated_at)
-    event.add("dtstart", entry.starts_at.astimezone(timezone.utc))
-    event.add("dtend", entry.ends_at.astimezone(timezone.utc))
-    event.add("summary", f"{kind}: {patient.display_name}{_suffix(entry)}")
-    event.add("description", f"{kind} for {patient.display_name} (patient record {patient.id}) at "
-                             f"{format_time(local)} on {format_day(local.date())}, clinic time ({settings.time_zone}). "
-                             f"Status: {_state_words(entry)}. Due by {format_date(row.due_by)}.")
-    event.add("location", settings.name)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
-    return event
+    return "".join(content_line(name, value) for name, value in (
+        ("BEGIN", "VEVENT"),
+        ("UID", text(appointment_uid(entry.appointment_id, clinician.id, installation))),
+        ("SEQUENCE", str(entry.sequence)),
+        ("DTSTAMP", stamp),
+        ("LAST-MODIFIED", utc(entry.updated_at)),
+        ("DTSTART", utc(entry.starts_at)),
+        ("DTEND", utc(entry.ends_at)),
+        ("SUMMARY", text(f"{kind}: {entry.patient_name}{_suffix(entry)}")),
+        ("DESCRIPTION", text(f"{kind} for {entry.patient_name} (patient record {entry.patient_id}) at "
+                             f"{format_time(local)} on {format_day(local.date())}, clinic time "
+                             f"({settings.time_zone}). Status: {_state_words(entry)}. "
+                             f"Due by {format_date(entry.due_by)}.")),
+        ("LOCATION", text(settings.name)),
+        ("STATUS", "CANCELLED" if cancelled else "CONFIRMED"),
+        ("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE"),
+        ("END", "VEVENT"),
+    ))
 
 
 def _state_words(entry: CalendarEntry) -> str:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from ical_readers import read_with_ical_js
+from ical_readers import read_with_ical_js, read_with_icalendar, read_with_vobject
 
 from clinic_desktop.models import Appointment, AuditEvent, ClinicSetting
 from clinic_desktop.services.appointments import appointments
@@ -147,6 +147,19 @@ def test_an_appointment_moved_back_is_confirmed_again_with_a_higher_sequence(sta
         export(staff, tmp_path)
     event = read_with_ical_js(tmp_path / "jones.ics")[1]
     assert (event.summary, event.status, event.sequence) == ("Follow-up: SMITH, Ann", "CONFIRMED", 2)
+
+
+@pytest.mark.parametrize("reader", [read_with_ical_js, read_with_vobject, read_with_icalendar])
+def test_names_with_commas_semicolons_and_any_script_read_back_exactly(staff, booked, tmp_path, reader):
+    patient = patients.register_patient(staff.receptionist, family_name="O'Brien; Łukasiewicz-Núñez",
+                                        given_name="Zoë 王芳, \\Jr", date_of_birth=date(1970, 1, 2))
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2026, 10, 16),
+                                       presentation="non_specific", severity="mild").episode_id
+    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review")).id
+    appointments.book_appointment(staff.receptionist, review, clinician_id=staff.clinician.user_id,
+                                  starts_local=datetime(2026, 10, 22, 11, 0))
+    summaries = [event.summary for event in reader(export(staff, tmp_path)[0].path)]
+    assert "2-week review: O'BRIEN; ŁUKASIEWICZ-NÚÑEZ, Zoë 王芳, \\Jr" in summaries
 
 
 def test_a_date_range_keeps_only_the_days_in_it(staff, booked, tmp_path):
