@@ -28,7 +28,8 @@ def register(commands) -> None:
 
     ical = kinds.add_parser("ical", help="a clinician's appointments as an iCalendar (.ics) file",
                             description="Write a clinician's appointments (from today unless --from is given) as "
-                            "an iCalendar file with the clinic's time zone; cancelled ones are marked cancelled.")
+                            "an iCalendar file, every time in UTC so that every calendar program reads it the "
+                            "same; cancelled ones, and ones moved to a colleague, are marked cancelled.")
     ical.add_argument("--clinician", metavar="USERNAME", required=True, help="the clinician's username")
     ical.add_argument("--from", dest="start", metavar="DATE", type=_day, help="first day, YYYY-MM-DD (default today)")
     ical.add_argument("--to", dest="end", metavar="DATE", type=_day, help="last day, YYYY-MM-DD (default: no end)")
