@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from ical_readers import read_with_ical_js
 from measuring import record
+from small_clinic import RECEPTION, new_clinic
 
-from clinic_desktop.models import Appointment, Episode, Patient, User, bind_database, make_database
-from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.models import Appointment, Episode, Patient, bind_database
 from clinic_desktop.services.exchange import calendar_export
 
 APPOINTMENTS = 10_000
@@ -27,24 +26,14 @@ PER_PATIENT = 10
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 LONDON = ZoneInfo("Europe/London")
 FIRST_DAY = date(2027, 1, 4)  # a Monday
-RECEPTION = Actor(user_id=2, username="reception", full_name="Rita Reception", role="receptionist")
 
 
 @pytest.fixture(scope="module")
 def booked_clinic(tmp_path_factory):
     """An SQLite clinic whose one clinician has 10,000 booked 20-minute appointments, weekdays 09:00-17:00."""
     began = time.perf_counter()
-    database = make_database(str(tmp_path_factory.mktemp("calendar") / "clinic.sqlite3"))
-    bind_database(database)
-    database.connect()
-    prepare_database(database)
+    database = new_clinic(tmp_path_factory.mktemp("calendar"), NOW)
     with database.atomic():
-        User.insert_many([
-            dict(id=1, username="drjones", full_name="Dr Alys Jones", role="clinician", password_hash="!",
-                 created_at=NOW),
-            dict(id=2, username="reception", full_name="Rita Reception", role="receptionist", password_hash="!",
-                 created_at=NOW),
-        ]).execute()
         patients = APPOINTMENTS // PER_PATIENT
         Patient.insert_many([dict(id=number, family_name=f"Patient{number:04d}", given_name="Ann",
                                   family_name_key=f"patient{number:04d}", given_name_key="ann",

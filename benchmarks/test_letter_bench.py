@@ -18,11 +18,10 @@ from types import SimpleNamespace
 import pytest
 from measuring import record
 from sample_letter import LETTER
+from small_clinic import RECEPTION, new_clinic
 
 from clinic_desktop.letters.referral_letter import render_referral_letter
-from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, User, bind_database, make_database
-from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, bind_database
 from clinic_desktop.services.referrals import letter_batch
 
 TARGET_MS = 50
@@ -32,7 +31,6 @@ SMALL_BATCH = 100
 # (about 45 kB each) would grow it by some 40 MB.
 FLAT_GROWTH_BYTES = 2 * 1024 * 1024
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
-RECEPTION = Actor(user_id=2, username="reception", full_name="Rita Reception", role="receptionist")
 
 def _built(label: str, seconds: float = 0.0):
     return SimpleNamespace(scale=SimpleNamespace(label=label), build_seconds=seconds, reused=False)
@@ -59,17 +57,8 @@ def test_one_letter_with_a_chinese_name_renders_in_under_50_ms(benchmark):
 def signed_letters(tmp_path_factory):
     """An SQLite clinic holding 1,000 signed, unsent letters, each rendered for its own patient."""
     began = time.perf_counter()
-    database = make_database(str(tmp_path_factory.mktemp("letters") / "clinic.sqlite3"))
-    bind_database(database)
-    database.connect()
-    prepare_database(database)
+    database = new_clinic(tmp_path_factory.mktemp("letters"), NOW)
     with database.atomic():
-        User.insert_many([
-            dict(id=1, username="drjones", full_name="Dr Alys Jones", role="clinician", password_hash="!",
-                 registration_number="GMC 7012345", created_at=NOW),
-            dict(id=2, username="reception", full_name="Rita Reception", role="receptionist", password_hash="!",
-                 created_at=NOW),
-        ]).execute()
         for number in range(1, BATCH + 1):
             _add_signed_letter(number)
     yield database, time.perf_counter() - began
