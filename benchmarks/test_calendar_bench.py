@@ -1,7 +1,8 @@
 """How long a clinician's calendar of 10,000 appointments takes to export, first and again.
 
 The first export also stores what each event was given (models/calendar_events.py), 10,000
-rows; an export after it with nothing changed only reads them. The clinic is built straight
+rows; an export after it with nothing changed only reads them (the benchmark's figure; its
+peak Python memory is traced in a round of its own, tracemalloc slowing what it watches). The clinic is built straight
 into an SQLite file (insert_many), not through the services. The file is read back by
 ical.js, as the tests do, so the figure is for a file a client reads right.
 """
@@ -70,21 +71,22 @@ def test_exporting_10000_appointments(benchmark, booked_clinic, tmp_path):
     database, build_seconds = booked_clinic
     bind_database(database)
     path = tmp_path / "drjones.ics"
-    tracemalloc.start()
     began = time.perf_counter()
-    try:
-        first = calendar_export.export_calendar(RECEPTION, "drjones", path, start=FIRST_DAY)
-        first_seconds = time.perf_counter() - began
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    first = calendar_export.export_calendar(RECEPTION, "drjones", path, start=FIRST_DAY)
+    first_seconds = time.perf_counter() - began
     assert first.appointments == APPOINTMENTS
     again = benchmark.pedantic(lambda: calendar_export.export_calendar(RECEPTION, "drjones", path, start=FIRST_DAY),
                                rounds=3, iterations=1)
     assert again.appointments == APPOINTMENTS
+    tracemalloc.start()
+    try:
+        calendar_export.export_calendar(RECEPTION, "drjones", path, start=FIRST_DAY)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     read = read_with_ical_js(path)
     assert len(read) == APPOINTMENTS and {event.sequence for event in read} == {0}
     record(benchmark, "calendar: export 10,000 appointments", SimpleNamespace(
         scale=SimpleNamespace(label="10,000 appointments"), build_seconds=build_seconds, reused=False),
-        first_export_seconds=round(first_seconds, 2), first_export_peak_traced_mb=round(peak / 2**20, 1),
+        first_export_seconds=round(first_seconds, 2), peak_traced_mb=round(peak / 2**20, 1),
         file_bytes=path.stat().st_size)

@@ -22,6 +22,7 @@ __all__ = ["TIMED_STATUSES", "CalendarEntry", "calendar_entries"]
 
 # Appointments that were given a time: booked, and what became of a booked one.
 TIMED_STATUSES = ("booked", "attended", "did_not_attend", "cancelled")
+_WITHDRAWN = "withdrawn"  # the state of an event whose appointment is no longer this clinician's
 _INSERT_BATCH = 500
 
 
@@ -39,7 +40,7 @@ class CalendarEntry:
     starts_at: datetime
     ends_at: datetime
     sequence: int
-    now_with: str | None = None  # withdrawn: the colleague it moved to (None: back on the to-book list)
+    now_with: str | None = None  # withdrawn: the colleague it is with now (None: back on the to-book list)
 
 
 # What an event needs of its appointment and patient, read as plain tuples: building peewee
@@ -50,30 +51,34 @@ _APPOINTMENT_COLUMNS = (Appointment.id, Appointment.kind, Appointment.due_by, Ap
 
 def calendar_entries(clinician: User, first: datetime, after: datetime | None) -> list[CalendarEntry]:
     """The clinician's events starting in [first, after) by start, each with its sequence number,
-    and what was given remembered for the next export. Internal: runs inside the export's service."""
+    and what was given remembered for the next export. Internal: runs inside the export's service.
+
+    Besides the appointments now in the range, every event an earlier export gave in this range
+    is written again: one moved out of the range at its new time, one that has left the clinician
+    as withdrawn, so that no calendar keeps an event at a time nobody is booked."""
     given = CalendarEvent.alias()
+    here = ((Appointment.clinician == clinician.id) & Appointment.starts_at.is_null(False)
+            & Appointment.status.in_(TIMED_STATUSES))
     query = (Appointment.select(*_APPOINTMENT_COLUMNS, Appointment.status, Appointment.starts_at, Appointment.ends_at,
                                 given.id, given.sequence, given.starts_at, given.ends_at, given.state)
              .join(Episode).join(Patient)
              .join_from(Appointment, given, JOIN.LEFT_OUTER,
                         on=((given.appointment == Appointment.id) & (given.clinician == clinician.id)))
-             .where((Appointment.clinician == clinician.id) & Appointment.starts_at.is_null(False)
-                    & Appointment.status.in_(TIMED_STATUSES) & (Appointment.starts_at >= first)))
-    if after is not None:
-        query = query.where(Appointment.starts_at < after)
+             .where(here & _between(Appointment.starts_at, first, after)))
     new, changed = [], []
     entries = [_entry(row[:7], row[7:10], row[10:], new, changed)
                for row in query.order_by(Appointment.starts_at, Appointment.id).tuples()]
-    for row in _withdrawn(clinician, first, after).tuples():
-        given_row = row[7:12]
-        entries.append(_entry(row[:7], (_WITHDRAWN, given_row[2], given_row[3]), given_row, new, changed,
-                              now_with=row[13] if row[12] is not None else None))
+    for row in _given_and_gone(clinician, first, after, here).tuples():
+        appointment, now, given_row, still_here, colleague = row[:7], row[7:10], row[10:15], row[15], row[16]
+        if still_here:  # moved out of the range: the event moves with it
+            entries.append(_entry(appointment, now, given_row, new, changed))
+        else:  # cancelled where the calendar has it
+            withdrawn = (_WITHDRAWN, given_row[2], given_row[3])
+            entries.append(_entry(appointment, withdrawn, given_row, new, changed, now_with=colleague))
     _remember(clinician, new, changed)
     entries.sort(key=lambda entry: (entry.starts_at, entry.appointment_id))
     return entries
 
-
-_WITHDRAWN = "withdrawn"
 
 
 def _entry(appointment: tuple, now: tuple, given: tuple, new: list, changed: list,
@@ -97,21 +102,31 @@ def _entry(appointment: tuple, now: tuple, given: tuple, new: list, changed: lis
                          state, starts_at, ends_at, sequence, now_with)
 
 
-def _withdrawn(clinician: User, first: datetime, after: datetime | None):
+def _between(column, first: datetime, after: datetime | None):
+    return (column >= first) if after is None else ((column >= first) & (column < after))
+
+
+def _given_and_gone(clinician: User, first: datetime, after: datetime | None, here):
     """Events this clinician's calendar was given in the range whose appointment is no longer
-    theirs at a time: moved to a colleague, or back to the to-book list."""
+    there: moved out of the range, moved to a colleague, or back on the to-book list.
+
+    Each row: the appointment's columns, its (status, starts_at, ends_at) now, the event as
+    given, whether it is still this clinician's at a time, and whose it is now."""
     now_with = User.alias()
-    query = (CalendarEvent.select(*_APPOINTMENT_COLUMNS, CalendarEvent.id, CalendarEvent.sequence,
-                                  CalendarEvent.starts_at, CalendarEvent.ends_at, CalendarEvent.state,
-                                  Appointment.starts_at, now_with.full_name)
-             .join(Appointment).join(Episode).join(Patient)
-             .join_from(Appointment, now_with, JOIN.LEFT_OUTER, on=(Appointment.clinician == now_with.id))
-             .where((CalendarEvent.clinician == clinician.id) & (CalendarEvent.starts_at >= first)
-                    & ((Appointment.clinician.is_null(True) | (Appointment.clinician != clinician.id))
-                       | Appointment.starts_at.is_null(True) | Appointment.status.not_in(TIMED_STATUSES))))
+    # Written out rather than NOT (here AND in_range): a NULL clinician or start would make that NULL.
+    gone = (Appointment.clinician.is_null(True) | (Appointment.clinician != clinician.id)
+            | Appointment.starts_at.is_null(True) | Appointment.status.not_in(TIMED_STATUSES)
+            | (Appointment.starts_at < first))
     if after is not None:
-        query = query.where(CalendarEvent.starts_at < after)
-    return query
+        gone |= Appointment.starts_at >= after
+    return (CalendarEvent.select(*_APPOINTMENT_COLUMNS, Appointment.status, Appointment.starts_at, Appointment.ends_at,
+                                 CalendarEvent.id, CalendarEvent.sequence, CalendarEvent.starts_at,
+                                 CalendarEvent.ends_at, CalendarEvent.state, here.alias("still_here"),
+                                 now_with.full_name)
+            .join(Appointment).join(Episode).join(Patient)
+            .join_from(Appointment, now_with, JOIN.LEFT_OUTER, on=(Appointment.clinician == now_with.id))
+            .where((CalendarEvent.clinician == clinician.id) & _between(CalendarEvent.starts_at, first, after)
+                   & gone))
 
 
 def _remember(clinician: User, new: list[dict], changed: list[tuple]) -> None:

@@ -162,6 +162,15 @@ def test_names_with_commas_semicolons_and_any_script_read_back_exactly(staff, bo
     assert "2-week review: O'BRIEN; ŁUKASIEWICZ-NÚÑEZ, Zoë 王芳, \\Jr" in summaries
 
 
+def test_an_appointment_moved_out_of_the_range_is_written_at_its_new_time(staff, booked, tmp_path):
+    export(staff, tmp_path, end=date(2026, 10, 23))
+    appointments.reschedule_appointment(staff.receptionist, booked[0], clinician_id=staff.clinician.user_id,
+                                        starts_local=datetime(2026, 10, 27, 11, 0))
+    path = export(staff, tmp_path, end=date(2026, 10, 23))[0].path
+    assert [(event.summary, event.status, event.sequence, event.start) for event in read_with_ical_js(path)] == [
+        ("2-week review: SMITH, Ann", "CONFIRMED", 1, datetime(2026, 10, 27, 11, 0, tzinfo=timezone.utc))]
+
+
 def test_a_date_range_keeps_only_the_days_in_it(staff, booked, tmp_path):
     result, calendar = export(staff, tmp_path, start=date(2026, 10, 26), end=date(2026, 10, 26))
     assert [event.start.astimezone(LONDON).date() for event in calendar.events] == [date(2026, 10, 26)]
