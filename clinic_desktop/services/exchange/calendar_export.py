@@ -125,7 +125,6 @@ def _calendar(clinician: User, entries: list[CalendarEntry], settings) -> bytes:
 def _event(entry: CalendarEntry, clinician: User, installation: str, settings, stamp: str) -> str:
     kind = KIND_TITLES[entry.kind]
     local = to_local(entry.starts_at, settings.zone)
-    cancelled = entry.state in ("cancelled", "withdrawn")
     return "".join(content_line(name, value) for name, value in (
         ("BEGIN", "VEVENT"),
         ("UID", text(appointment_uid(entry.appointment_id, clinician.id, installation))),
@@ -140,15 +139,15 @@ def _event(entry: CalendarEntry, clinician: User, installation: str, settings, s
                              f"({settings.time_zone}). Status: {_state_words(entry)}. "
                              f"Due by {format_date(entry.due_by)}.")),
         ("LOCATION", text(settings.name)),
-        ("STATUS", "CANCELLED" if cancelled else "CONFIRMED"),
-        ("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE"),
+        ("STATUS", "CANCELLED" if entry.cancelled else "CONFIRMED"),
+        ("TRANSP", "TRANSPARENT" if entry.cancelled else "OPAQUE"),
         ("END", "VEVENT"),
     ))
 
 
 def _state_words(entry: CalendarEntry) -> str:
     """'did not attend'; for an appointment no longer this clinician's, where it went."""
-    if entry.state != "withdrawn":
+    if not entry.withdrawn:
         return _STATE_WORDS[entry.state]
     return f"moved to {entry.now_with}" if entry.now_with else "booking cancelled, to be booked again"
 

@@ -7,7 +7,8 @@ export compares what it is about to write with what it wrote last time for the s
 clinician (models/calendar_events.py): a new time or state raises the number, an
 unchanged event keeps it, so exporting twice changes nothing. An appointment that has
 left this clinician (moved to a colleague, or its booking cancelled back to the to-book
-list) is written to their calendar once more, as cancelled at the time they last saw.
+list) is written to their calendar once more, as cancelled at the time they last saw; one
+moved outside the days exported is written at its new time.
 """
 from __future__ import annotations
 
@@ -41,6 +42,15 @@ class CalendarEntry:
     ends_at: datetime
     sequence: int
     now_with: str | None = None  # withdrawn: the colleague it is with now (None: back on the to-book list)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.state == _WITHDRAWN
+
+    @property
+    def cancelled(self) -> bool:
+        """Cancelled, or no longer this clinician's: either way not to be kept in their calendar."""
+        return self.state == "cancelled" or self.withdrawn
 
 
 # What an event needs of its appointment and patient, read as plain tuples: building peewee
