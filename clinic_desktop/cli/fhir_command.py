@@ -14,6 +14,7 @@ from pathlib import Path
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.progress import Watcher, watched_by
 from clinic_desktop.services.exchange import fhir_bulk_export, fhir_export
 
 EXIT_RECORDS_LEFT_OUT = 1
@@ -56,8 +57,8 @@ def _export_every_record(arguments) -> int:
     if refusal:
         raise CommandError(f"--all: {refusal}")
     open_database(arguments, must_exist=True)
-    report = fhir_bulk_export.export_every_record(Actor.command_line(), arguments.folder,
-                                                  progress=_ProgressLine(sys.stderr))
+    with watched_by(Watcher(_ProgressLine(sys.stderr))):
+        report = fhir_bulk_export.export_every_record(Actor.command_line(), arguments.folder)
     print(f"Wrote {report.written:,} of {report.patients:,} patients' records ({report.resources:,} resources, "
           f"{report.size_bytes:,} bytes) to {report.folder}")
     for left_out in report.not_exported:
@@ -74,7 +75,7 @@ class _ProgressLine:
         self.in_place = stream.isatty()
         self.tenths_said = 0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, _text: str) -> None:
         words = f"{done:,} of {total:,} records exported"
         if self.in_place:
             self.stream.write(f"\r{words}" + ("\n" if done == total else ""))

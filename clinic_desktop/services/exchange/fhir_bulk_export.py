@@ -3,7 +3,9 @@
 A clinic of 100,000 patients cannot be held in memory at once, so the export streams:
 patients are listed a page at a time by record number, and each patient's Bundle is read
 (in a transaction of its own, so it is consistent), checked with fhir.resources, written
-whole (export_files.write_whole_file) and let go before the next patient is read.
+whole (export_files.write_whole_file) and let go before the next patient is read. Each patient
+is a progress step (services/core/progress.py), which the command line shows and a watcher
+may stop.
 
 The folder must be empty: a receiving system loads every file in it, and an old export's
 file of a patient since merged, or anything else left there, would be loaded as a record.
@@ -21,10 +23,10 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from clinic_desktop.models import Patient
 from clinic_desktop.services.audit import audit
+from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.export_files import write_whole_file
@@ -79,9 +81,12 @@ def folder_refusal(folder: Path | str) -> str | None:
 
 
 @permission_checked("export_every_record")
-def export_every_record(actor, folder: Path | str, *, page_size: int = PAGE_SIZE,
-                        progress: Callable[[int, int], None] | None = None) -> ClinicExport:
-    """Write each patient's checked Bundle into the empty ``folder``; ``progress(done, total)`` after each."""
+def export_every_record(actor, folder: Path | str, *, page_size: int = PAGE_SIZE) -> ClinicExport:
+    """Write each patient's checked Bundle into the empty ``folder``, reporting each through ``progress.step``.
+
+    Stopped part-way (``Cancelled``), the files already written are each complete and the audit
+    event stands: they have left the system.
+    """
     folder = Path(folder)
     refusal = folder_refusal(folder)
     if refusal:
@@ -100,8 +105,7 @@ def export_every_record(actor, folder: Path | str, *, page_size: int = PAGE_SIZE
                 _write(folder / bundle_file_name(patient_id), data, written, total)
                 written, resources, size = written + 1, resources + sum(counts.values()), size + len(data)
             done += 1
-            if progress is not None:
-                progress(done, max(total, done))
+            progress.step(done, max(total, done), f"{done:,} of {max(total, done):,} records exported")
         after = page[-1][0]
     return ClinicExport(folder, total, written, resources, size, tuple(not_exported))
 

@@ -7,6 +7,7 @@ from fhir_bundles import RECORD_TIME
 
 from clinic_desktop.models import AuditEvent
 from clinic_desktop.services.core.errors import PermissionDenied, ValidationError
+from clinic_desktop.services.core.progress import Cancelled, Watcher, watched_by
 from clinic_desktop.services.exchange import fhir_bulk_export, fhir_export
 from clinic_desktop.services.patients import patients
 
@@ -56,9 +57,24 @@ def test_a_bundle_in_the_folder_is_the_same_as_the_patients_own_export(staff, cl
 
 def test_progress_is_reported_after_every_patient(staff, clinic, folder):
     seen = []
-    fhir_bulk_export.export_every_record(staff.manager, folder, page_size=2,
-                                        progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    with watched_by(Watcher(lambda done, total, text: seen.append((done, total, text)))):
+        fhir_bulk_export.export_every_record(staff.manager, folder, page_size=2)
+    assert [(done, total) for done, total, _ in seen] == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert seen[-1][2] == "5 of 5 records exported"
+
+
+def test_an_export_stopped_part_way_leaves_only_whole_files_and_its_audit_event(staff, clinic, folder):
+    def stop_after_two(done, total, text):
+        if done == 2:
+            watcher.cancel()
+
+    watcher = Watcher(stop_after_two)
+    with watched_by(watcher), pytest.raises(Cancelled):
+        fhir_bulk_export.export_every_record(staff.manager, folder)
+    files = sorted(folder.iterdir())
+    assert [file.name for file in files] == [fhir_bulk_export.bundle_file_name(i) for i in clinic[:3]]
+    assert all(Bundle.parse_file(file) for file in files)
+    assert AuditEvent.select().where(AuditEvent.action == "export_every_record").count() == 1
 
 
 def test_the_whole_export_is_one_audit_event_naming_the_folder(staff, clinic, folder):
