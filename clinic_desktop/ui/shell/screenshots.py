@@ -175,6 +175,8 @@ VIEWS: dict[str, ScreenshotView] = {
     "messages-settings": ScreenshotView("practice_manager", _module_view("admin.admin_messages"), QSize(1000, 560)),
     "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
     "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
+    "export-every-record": ScreenshotView("practice_manager", _module_view("exchange.exchange_actions",
+                                                                           "folder_for_screenshot"), QSize(900, 560)),
     "backup-check-progress": ScreenshotView("practice_manager", _under_way("admin.backup_page", QSize(860, 900))),
 }
 
