@@ -66,6 +66,9 @@ def export_every_record(parent: QWidget, actor) -> QFileDialog:
     def export(folder: Path) -> Op:
         return (Op(parent, lambda: fhir_bulk_export.export_every_record(actor, folder), refusal_title="Not exported")
                 .success(lambda done: _tell(parent, _every_record_words(done)))
+                .cancelled(lambda: _tell(parent, f"Stopped. The records already in {folder} are each complete, "
+                                                 "but they are not the whole clinic: empty the folder before "
+                                                 "exporting again."))
                 .in_background("Exporting every patient's record…", cancellable=True))
 
     dialog = folder_dialog(parent, "Choose an empty folder for every patient's record (FHIR R4)", Path.home(), export)
