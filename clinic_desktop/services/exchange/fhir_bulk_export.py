@@ -129,7 +129,7 @@ def _patient_page(actor, after_id: int, limit: int) -> list[tuple[int, str]]:
 
 @service("export_every_record", changes=False)
 def _bundle_file(actor, patient_id: int) -> tuple[bytes, dict[str, int]]:
-    return bundle_bytes(patient_bundle(Patient.get_by_id(patient_id)))
+    return bundle_bytes(patient_bundle(Patient.get_by_id(patient_id)), compact=True)
 
 
 def _write(target: Path, data: bytes, written: int, total: int) -> None:

@@ -109,12 +109,18 @@ def patient_bundle(patient: Patient) -> Bundle:
                          "nothing was exported")
 
 
-def bundle_bytes(bundle: Bundle) -> tuple[bytes, dict[str, int]]:
-    """The file's bytes (UTF-8 JSON) and how many resources of each type it holds."""
+def bundle_bytes(bundle: Bundle, *, compact: bool = False) -> tuple[bytes, dict[str, int]]:
+    """The file's bytes (UTF-8 JSON) and how many resources of each type it holds.
+
+    ``compact``: no indentation, for files only a program reads (every patient's record at once):
+    the same JSON, a third smaller, and written by the json module's C encoder, several times
+    faster than the indenting one.
+    """
     counts: dict[str, int] = {}
     for entry in bundle.entry or ():
         counts[entry.resource.resource_type] = counts.get(entry.resource.resource_type, 0) + 1
-    return bundle.json(indent=2, ensure_ascii=False).encode("utf-8"), counts
+    layout = {"separators": (",", ":")} if compact else {"indent": 2}
+    return bundle.json(ensure_ascii=False, **layout).encode("utf-8"), counts
 
 
 def _first_bad_code(element: FHIRAbstractModel, where: str) -> str | None:
