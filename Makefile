@@ -59,9 +59,8 @@ bench: $(STAMP)
 SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician open-work referrals-to-write \
 	patient-search patient patient-next-reception patient-next-clinician patient-next-manager worklist-filtered \
 	appointment-book patient-details patient-contact booking confirmation add-to-waiting-list freed-slot \
-	first-contact start-back medication imaging evaluation outcome \
-	plan discharge \
-	letter sign-letter letter-batch lock dashboard audit administration import-patients export-calendar deactivate-user \
+	first-contact start-back medication imaging evaluation outcome plan discharge letter sign-letter letter-batch \
+	lock dashboard audit administration import-patients export-calendar deactivate-user export-every-record \
 	backup-check-progress reminders messages-settings
 
 # The demo clinic the pictures are taken of, with its backups and letters: all removed afterwards.

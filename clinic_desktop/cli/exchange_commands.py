@@ -1,7 +1,7 @@
 """``clinic-desktop export …`` and ``clinic-desktop import patients``: data for other systems.
 
 For integrators and scheduled jobs: a clinician's calendar (iCalendar), a patient's record
-(FHIR R4 JSON), every patient as CSV, and a CSV import that reports each bad row by line
+or every patient's (FHIR R4 JSON, fhir_command.py), every patient as CSV, and a CSV import that reports each bad row by line
 and column. Bad input (an unknown clinician or patient, an unreadable file, wrong
 columns) ends with a one-line reason and exit status 2; an import that left rows out
 exits 1 after saying which and why.
@@ -13,11 +13,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from clinic_desktop.cli import fhir_command
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clinic_time import format_date
-from clinic_desktop.services.exchange import calendar_export, fhir_export, patient_import
+from clinic_desktop.services.exchange import calendar_export, patient_import
 
 EXIT_ROWS_LEFT_OUT = 1
 
@@ -36,12 +37,7 @@ def register(commands) -> None:
     ical.add_argument("file", metavar="FILE", type=Path)
     ical.set_defaults(run=run_export_ical)
 
-    fhir = kinds.add_parser("fhir", help="a patient's record as a FHIR R4 Bundle (JSON)",
-                            description="Write the patient's record (episodes, appointments, STarT Back, referrals "
-                            "and signed letters) as a FHIR R4 Bundle, checked before it is written.")
-    fhir.add_argument("--patient", metavar="ID", required=True, type=int, help="the patient's record number")
-    fhir.add_argument("file", metavar="FILE", type=Path)
-    fhir.set_defaults(run=run_export_fhir)
+    fhir_command.register(kinds)
 
     everyone = kinds.add_parser("patients", help="every patient as CSV, in the columns 'import patients' reads")
     everyone.add_argument("file", metavar="FILE", type=Path)
@@ -67,15 +63,6 @@ def run_export_ical(arguments) -> int:
     until = f" to {format_date(written.last_day)}" if written.last_day else " onwards"
     print(f"Wrote {_count(written.appointments, 'appointment')} of {written.clinician_name} "
           f"({format_date(written.first_day)}{until}) to {written.path}")
-    return 0
-
-
-def run_export_fhir(arguments) -> int:
-    _output_folder(arguments.file)
-    open_database(arguments, must_exist=True)
-    written = fhir_export.export_patient_record(Actor.command_line(), arguments.patient, arguments.file)
-    counts = ", ".join(f"{count} {kind}" for kind, count in written.resources.items())
-    print(f"Wrote the record of {written.patient_name} ({counts}; {written.size_bytes:,} bytes) to {written.path}")
     return 0
 
 

@@ -13,12 +13,11 @@ from clinic_desktop.cli.errors import CommandError
 # command line never loads Qt).
 SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clinician", "open-work",
                     "referrals-to-write", "patient-search", "patient", "patient-next-reception",
-                    "patient-next-clinician", "patient-next-manager", "worklist-filtered",
-                    "appointment-book", "patient-details", "patient-contact", "booking", "confirmation",
-                    "add-to-waiting-list", "freed-slot", "first-contact", "start-back", "medication",
-                    "imaging", "evaluation", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch",
-                    "lock", "dashboard", "audit", "administration", "import-patients", "export-calendar",
-                    "deactivate-user",
+                    "patient-next-clinician", "patient-next-manager", "worklist-filtered", "appointment-book",
+                    "patient-details", "patient-contact", "booking", "confirmation", "add-to-waiting-list",
+                    "freed-slot", "first-contact", "start-back", "medication", "imaging", "evaluation", "outcome",
+                    "plan", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
+                    "administration", "import-patients", "export-calendar", "deactivate-user", "export-every-record",
                     "backup-check-progress", "reminders", "messages-settings")
 
 

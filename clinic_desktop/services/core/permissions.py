@@ -55,6 +55,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_patient_record": frozenset({CLINICIAN, MANAGER, COMMAND_LINE}),
     "import_patients": frozenset({MANAGER, COMMAND_LINE}),
     "export_patients": frozenset({MANAGER, COMMAND_LINE}),  # every patient's details at once: a bulk disclosure
+    "export_every_record": frozenset({MANAGER, COMMAND_LINE}),  # every patient's whole record: a bulk disclosure
     # messages to patients: appointment reminders (also by a scheduled job), a document e-mailed
     "send_reminders": frozenset({RECEPTIONIST, MANAGER, COMMAND_LINE}),
     "email_patient": _STAFF,

@@ -3,9 +3,12 @@
 Kept apart from fhir_export.py, which gathers the rows and checks the Bundle: this
 module only says how our words map onto FHIR's codes (our appointment statuses onto
 Appointment.status, our referral lifecycle onto ServiceRequest.status) and where each
-fact goes. Every resource gets a urn:uuid made from its table and record number, so
-the same record has the same identity in every export and references inside the
-Bundle resolve without a server.
+fact goes; the standard codes and identifier systems themselves are in fhir_codes.py, the
+scores in fhir_observations.py. Every resource gets a urn:uuid made from its table and
+record number, so the same record has the same identity in every export and references
+inside the Bundle resolve without a server. No resource claims a profile (meta.profile):
+nothing here has been validated against UK Core, and a claim a receiver's validator then
+refutes gets the whole record rejected.
 """
 from __future__ import annotations
 
@@ -23,28 +26,18 @@ from clinic_desktop.models import (
     StartBackAssessment,
     User,
 )
-from clinic_desktop.pathway.care_options import FUNCTION_SCALES
 from clinic_desktop.pathway.start_back import BOTHERSOMENESS_CHOICES, CREDIT, ITEM_LABELS
 from clinic_desktop.services.core.clinic_time import format_date
-from clinic_desktop.services.episodes.measures import MeasureRecord
+from clinic_desktop.services.exchange import fhir_codes as codes
+from clinic_desktop.services.exchange.registration_numbers import parse_registration
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
-__all__ = ["APPOINTMENT_STATUS", "INTERPRETER_REQUIRED_URL", "NHS_NUMBER_SYSTEM", "ODS_ORGANISATION_SYSTEM",
-           "SERVICE_REQUEST_STATUS", "appointment_resource",
-           "episode_resource", "full_url", "letter_resource", "measure_resources",
-           "patient_resource", "practitioner_resource", "reference", "referral_resource", "resource_uuid", "start_back_resource"]
+__all__ = ["APPOINTMENT_STATUS", "INTERPRETER_REQUIRED_URL", "SERVICE_REQUEST_STATUS", "appointment_resource",
+           "episode_resource", "full_url", "letter_resource", "patient_resource", "practitioner_resource",
+           "reference", "referral_resource", "resource_uuid", "start_back_resource"]
 
-NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
-ODS_ORGANISATION_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
 # HL7's core extension for "this patient needs an interpreter" (FHIR R4, Patient).
 INTERPRETER_REQUIRED_URL = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
-# Pain now is LOINC's 0-10 numeric rating; function and the impression of change have no code
-# that fits how the clinic asks them, so they carry the clinic's own, with their words as text.
-PAIN_NRS_CODING = {"system": "http://loinc.org", "code": "72514-3",
-                   "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}
-MEASURE_CODE_SYSTEM = "https://clinic-desktop.invalid/fhir/CodeSystem/improvement-measures"
-_SURVEY = [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey",
-                        "display": "Survey"}]}]
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://clinic-desktop.invalid/fhir")
 
 APPOINTMENT_STATUS = {"to_book": "proposed", "booked": "booked", "attended": "fulfilled",
@@ -89,7 +82,7 @@ def _base(kind: str, record_id: int) -> dict:
 def patient_resource(patient: Patient) -> dict:
     resource = _base("Patient", patient.id)
     if patient.nhs_number:
-        resource["identifier"] = [{"system": NHS_NUMBER_SYSTEM, "value": patient.nhs_number}]
+        resource["identifier"] = [{"system": codes.NHS_NUMBER, "value": patient.nhs_number}]
     resource["name"] = [{"use": "official", "family": patient.family_name, "given": patient.given_name.split(),
                          "text": patient.display_name}]
     resource["gender"] = _GENDER.get((patient.sex or "").lower(), "unknown")
@@ -133,7 +126,7 @@ def _gp_practice(patient: Patient) -> dict:
     """The registered practice as a logical reference to its Organization, found by its ODS code."""
     practice = {"type": "Organization"}
     if patient.gp_practice_ods:
-        practice["identifier"] = {"system": ODS_ORGANISATION_SYSTEM, "value": patient.gp_practice_ods}
+        practice["identifier"] = {"system": codes.ODS_ORGANISATION_CODE, "value": patient.gp_practice_ods}
     if patient.gp_practice_name:
         practice["display"] = patient.gp_practice_name
     return practice
@@ -142,17 +135,26 @@ def _gp_practice(patient: Patient) -> dict:
 def practitioner_resource(user: User) -> dict:
     resource = _base("Practitioner", user.id)
     if user.registration_number:
-        resource["identifier"] = [{"value": user.registration_number}]
+        resource["identifier"] = [_registration_identifier(user.registration_number)]
     resource["active"] = bool(user.active)
     resource["name"] = [{"text": user.full_name}]
     return resource
 
 
+def _registration_identifier(typed: str) -> dict:
+    """The register's system and the bare number; a number that fits no register keeps its text and no system."""
+    registration = parse_registration(typed)
+    if registration is None:
+        return {"value": typed}
+    return {"system": registration.system, "value": registration.number,
+            "assigner": {"display": registration.register_name}}
+
+
 def episode_resource(episode: Episode) -> dict:
     resource = _base("EpisodeOfCare", episode.id)
     resource["status"] = "active" if episode.status == "open" else "finished"
-    resource["type"] = [_text(f"Back pain, stepped care ({episode.presentation.replace('_', '-')}, "
-                              f"{episode.severity})")]
+    resource["type"] = [codes.codeable(codes.EPISODE_TYPE, f"Back pain, stepped care "
+                                       f"({episode.presentation.replace('_', '-')}, {episode.severity})")]
     resource["patient"] = reference("Patient", episode.patient_id)
     period = {"start": _day(episode.first_contact_on)}
     if episode.discharged_on:
@@ -168,7 +170,7 @@ def appointment_resource(appointment: Appointment, patient: Patient) -> dict:
     resource["status"] = APPOINTMENT_STATUS[appointment.status]
     if appointment.status == "cancelled" and appointment.cancel_reason:
         resource["cancelationReason"] = _text(appointment.cancel_reason)
-    resource["appointmentType"] = _text(kind)
+    resource["appointmentType"] = codes.codeable(codes.APPOINTMENT_TYPE, kind)
     resource["description"] = f"{kind}, due by {format_date(appointment.due_by)}"
     if appointment.reason:
         resource["reasonCode"] = [_text(appointment.reason)]
@@ -214,53 +216,13 @@ def start_back_resource(assessment: StartBackAssessment, patient_id: int) -> dic
     return resource
 
 
-def measure_resources(measure: MeasureRecord, patient_id: int) -> list[dict]:
-    """One Observation a value: pain now, function, and the patient's impression of change when asked."""
-    when = f"{measure.occasion_label.lower()}, {format_date(measure.measured_on)}"
-    pain = _observation(measure, patient_id, "pain", {"coding": [PAIN_NRS_CODING], "text": "Pain now, 0 to 10"})
-    pain["valueInteger"] = measure.pain_now
-    function = _observation(measure, patient_id, "function", _clinic_code(
-        f"function-{measure.function_scale}", FUNCTION_SCALES[measure.function_scale]))
-    if measure.function_scale == "nrs":
-        function["valueInteger"] = int(measure.function_score)
-    else:
-        function["valueQuantity"] = {"value": measure.function_score, "unit": "score",
-                                     "system": "http://unitsofmeasure.org", "code": "{score}"}
-        function["component"] = [{"code": {"text": activity}, "valueInteger": score}
-                                  for activity, score in measure.psfs_activities]
-    observations = [pain, function]
-    if measure.global_change is not None:
-        change = _observation(measure, patient_id, "pgic", _clinic_code(
-            "pgic", "Patient's global impression of change (1 very much improved – 7 very much worse)"))
-        change["valueInteger"] = measure.global_change
-        change["interpretation"] = [{"text": measure.global_change_label}]
-        observations.append(change)
-    for observation in observations:
-        observation["note"] = [{"text": f"Measured at the {when}" + (f". {measure.notes}" if measure.notes else "")}]
-    return observations
-
-
-def _observation(measure: MeasureRecord, patient_id: int, part: str, code: dict) -> dict:
-    # One measure gives up to three Observations: each part its own identity.
-    resource = {"resourceType": "Observation", "id": resource_uuid(f"Observation/{part}", measure.id)}
-    resource.update(status="final", category=_SURVEY, code=code, subject=reference("Patient", patient_id),
-                    effectiveDateTime=_day(measure.measured_on))
-    if measure.recorded_by_id:
-        resource["performer"] = [reference("Practitioner", measure.recorded_by_id)]
-    return resource
-
-
-def _clinic_code(code: str, text: str) -> dict:
-    return {"coding": [{"system": MEASURE_CODE_SYSTEM, "code": code, "display": text}], "text": text}
-
-
 def referral_resource(referral: Referral, patient_id: int) -> dict:
     resource = _base("ServiceRequest", referral.id)
     resource["status"] = SERVICE_REQUEST_STATUS[referral.status]
     resource["intent"] = "order"
-    resource["category"] = [_text("Referral")]
+    resource["category"] = [codes.codeable(codes.REFERRAL_CATEGORY, "Referral")]
     resource["priority"] = "urgent" if referral.urgent else "routine"
-    resource["code"] = _text(KIND_TITLES[referral.kind])
+    resource["code"] = codes.codeable(codes.REFERRAL_CODES[referral.kind], KIND_TITLES[referral.kind])
     resource["subject"] = reference("Patient", patient_id)
     resource["supportingInfo"] = [reference("EpisodeOfCare", referral.episode_id)]
     resource["authoredOn"] = _instant(referral.raised_at)
@@ -284,7 +246,7 @@ def letter_resource(letter: LetterVersion, referral: Referral, patient_id: int, 
     resource = _base("DocumentReference", letter.id)
     resource["status"] = "current" if latest else "superseded"
     resource["docStatus"] = "final"
-    resource["type"] = _text("Referral letter")
+    resource["type"] = codes.codeable(codes.LETTER_TYPE, "Referral letter")
     resource["subject"] = reference("Patient", patient_id)
     resource["date"] = _instant(letter.signed_at)
     resource["author"] = [reference("Practitioner", letter.signed_by_id, letter.signer_name)]

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.core import clock
-from clinic_desktop.services.exchange import calendar_export, fhir_export, patient_import
+from clinic_desktop.services.exchange import calendar_export, fhir_bulk_export, fhir_export, patient_import
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.exchange.import_dialog import PatientImportDialog
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
+from clinic_desktop.ui.widgets.file_dialogs import folder_dialog, save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 
 
@@ -59,6 +59,37 @@ def export_patients(parent: QWidget, actor) -> QFileDialog:
     return _save_dialog(parent, "Save every patient as CSV", "patients.csv", "CSV files (*.csv)", "csv",
                         lambda path: patient_import.export_patients_csv(actor, path),
                         lambda done: f"Saved {_count(done.patients, 'patient')} to {done.path}.")
+
+
+def export_every_record(parent: QWidget, actor) -> QFileDialog:
+    """Every patient's record, one FHIR Bundle file each, into an empty folder; then how many, and who was left out."""
+    def export(folder: Path) -> Op:
+        return (Op(parent, lambda: fhir_bulk_export.export_every_record(actor, folder), refusal_title="Not exported")
+                .success(lambda done: _tell(parent, _every_record_words(done)))
+                .cancelled(lambda: _tell(parent, f"Stopped. The records already in {folder} are each complete, "
+                                                 "but they are not the whole clinic: empty the folder before "
+                                                 "exporting again."))
+                .in_background("Exporting every patient's record…", cancellable=True))
+
+    dialog = folder_dialog(parent, "Choose an empty folder for every patient's record (FHIR R4)", Path.home(), export)
+    dialog.setLabelText(QFileDialog.DialogLabel.FileName, "Empty folder:")
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, "&Export here")
+    return dialog
+
+
+def folder_for_screenshot(actor, settings, hub) -> QFileDialog:
+    """The folder chooser that File → Export → Every patient's record opens, for the screenshots."""
+    return export_every_record(None, actor)
+
+
+def _every_record_words(done) -> str:
+    said = (f"Saved {done.written:,} of {done.patients:,} patients' records ({done.resources:,} FHIR resources) "
+            f"to {done.folder}, one file a patient.")
+    if done.not_exported:
+        names = "; ".join(f"{left.patient_name} (record {left.patient_id})" for left in done.not_exported)
+        said += (f" Left out, their record failing the FHIR check: {names}. Export each again from the "
+                 "patient's tab once it is mended.")
+    return said
 
 
 def import_patients(parent: QWidget, actor, settings, on_imported: Callable[[object], None]) -> PatientImportDialog:

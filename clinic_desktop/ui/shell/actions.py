@@ -191,6 +191,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_patient_record", "This patient's &record (FHIR)…", "", "export_patient_record",
                ("menu:export",)),
     ActionSpec("export_patients", "All &patients (CSV)…", "", "export_patients", ("menu:export",)),
+    ActionSpec("export_every_record", "&Every patient's record (FHIR, into a folder)…", "", "export_every_record",
+               ("menu:export",)),
     ActionSpec("show_worklists", "&Worklists", "Ctrl+1", None, ("menu:go",)),
     ActionSpec("find_patient", "&Find patient", _Key.Find, "view_patient", ("menu:go",)),
     ActionSpec("show_book", "Appointment &book", "Ctrl+3", None, ("menu:go",)),

@@ -196,6 +196,9 @@ class MainWindow(QMainWindow):
     def export_patients(self) -> None:
         exchange_actions.export_patients(self, self.actor)
 
+    def export_every_record(self) -> None:
+        exchange_actions.export_every_record(self, self.actor)
+
     def lock(self) -> None:
         self.lock_requested.emit()
 

@@ -176,6 +176,8 @@ VIEWS: dict[str, ScreenshotView] = {
     "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
     "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
     "export-calendar": ScreenshotView("receptionist", _module_view("exchange.exchange_actions")),
+    "export-every-record": ScreenshotView("practice_manager", _module_view("exchange.exchange_actions",
+                                                                           "folder_for_screenshot"), QSize(900, 560)),
     "backup-check-progress": ScreenshotView("practice_manager", _under_way("admin.backup_page", QSize(860, 900))),
 }
 

@@ -32,6 +32,15 @@ def open_file_dialog(parent: QWidget, title: str, start: Path | str, name_filter
     return dialog
 
 
+def folder_dialog(parent: QWidget, title: str, start: Path | str, chosen: Callable[[Path], object]) -> QFileDialog:
+    """Ask for an existing folder (an export of many files)."""
+    dialog = _dialog(parent, title, start, "", chosen)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    dialog.open()
+    return dialog
+
+
 def _dialog(parent: QWidget, title: str, start: Path | str, name_filter: str,
             chosen: Callable[[Path], object]) -> QFileDialog:
     dialog = QFileDialog(parent, title, str(start), name_filter)

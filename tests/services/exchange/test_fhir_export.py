@@ -1,58 +1,22 @@
 """A patient's record as a FHIR R4 Bundle that fhir.resources accepts, with every part of the record in it."""
 import base64
 import hashlib
-import json
 from datetime import date, datetime, timezone
 
 import pytest
 from fhir.resources.bundle import Bundle
+from fhir_bundles import exported, resources
 
-from clinic_desktop.models import Appointment, AuditEvent, LetterVersion
-from clinic_desktop.services.appointments import appointments
+from clinic_desktop.models import AuditEvent, LetterVersion
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import NotFound, PermissionDenied, ValidationError
-from clinic_desktop.services.episodes import episodes, measures
-from clinic_desktop.services.episodes.measures import MeasuresInput
 from clinic_desktop.services.exchange import fhir_export
 from clinic_desktop.services.patients import patients
-from clinic_desktop.services.referrals import referrals
 
-PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # Mon 2 Nov 2026
 
 
 CLINIC_TIME = NOW  # every test here runs at this moment (tests/conftest.py: clinic_clock)
-
-
-@pytest.fixture
-def record(staff):
-    """SMITH, Ann: an episode, a booked review, high-risk STarT Back, a referral signed then amended."""
-    patient = patients.register_patient(staff.receptionist, family_name="Smith", given_name="Ann Marie",
-                                        date_of_birth=date(1961, 2, 9), nhs_number="9434765919", sex="female",
-                                        address="1 High Street\nBristol", postcode="bs1 4dj", telephone="0117 496 0000")
-    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2026, 10, 26),
-                                       presentation="non_specific", severity="moderate").episode_id
-    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review")).id
-    appointments.book_appointment(staff.receptionist, review, clinician_id=staff.other_clinician.user_id,
-                                  starts_local=datetime(2026, 11, 5, 10, 0))
-    episodes.record_start_back(staff.clinician, episode_id, assessed_on=date(2026, 11, 2),
-                               answers=(1, 0, 1, 0, 1, 1, 1, 1, 4))
-    referral = referrals.referrals_for_episode(staff.clinician, episode_id)[0]
-    referrals.draft_referral(staff.clinician, referral.id, "Please assess.")
-    referrals.sign_referral(staff.clinician, referral.id, PASSWORD)
-    referrals.amend_referral(staff.clinician, referral.id, clinician_text="Please assess soon.",
-                             reason="added urgency", password=PASSWORD)
-    return patient.id, referral.id
-
-
-def exported(staff, record, tmp_path, actor=None):
-    path = tmp_path / "record.json"
-    result = fhir_export.export_patient_record(actor or staff.clinician, record[0], path)
-    return result, json.loads(path.read_text("utf-8")), path
-
-
-def resources(bundle: dict, kind: str) -> list[dict]:
-    return [entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == kind]
 
 
 def test_the_written_file_validates_as_a_fhir_r4_bundle(staff, record, tmp_path):
@@ -64,7 +28,8 @@ def test_the_written_file_validates_as_a_fhir_r4_bundle(staff, record, tmp_path)
 def test_the_bundle_holds_each_kind_of_record(staff, record, tmp_path):
     result, _, _ = exported(staff, record, tmp_path)
     assert result.resources == {"Patient": 1, "Practitioner": 2, "EpisodeOfCare": 1, "Appointment": 2,
-                                "QuestionnaireResponse": 1, "ServiceRequest": 1, "DocumentReference": 2}
+                                "QuestionnaireResponse": 1, "Observation": 3, "ServiceRequest": 1,
+                                "DocumentReference": 2}
 
 
 def test_every_reference_points_at_an_entry_of_the_bundle(staff, record, tmp_path):
@@ -141,20 +106,11 @@ def test_the_start_back_answers_and_scores_are_a_questionnaire_response(staff, r
         {"valueInteger": 7}, {"valueInteger": 5}, {"valueString": "high"})
 
 
-@pytest.fixture
-def measured(staff, record):
-    """SMITH, Ann measured at an ongoing evaluation on the Patient-Specific Functional Scale."""
-    episode_id = Appointment.get(Appointment.kind == "two_week_review").episode_id
-    measures.record_measures(staff.clinician, episode_id, measured_on=date(2026, 11, 2), improving=False,
-                             measures=MeasuresInput(6, "psfs", psfs_activities=[("walking", 4), ("sitting", 7)],
-                                                    global_change=4, notes="sleeping better"))
-    return record
-
-
 def test_each_measure_value_is_an_observation_of_the_patient_on_its_day(staff, measured, tmp_path):
     result, bundle, path = exported(staff, measured, tmp_path)
     Bundle.parse_file(path)
-    pain, function, change = resources(bundle, "Observation")
+    pain, function, change = [observation for observation in resources(bundle, "Observation")
+                              if not observation["code"]["text"].startswith("STarT Back")]
     patient_url = next(entry["fullUrl"] for entry in bundle["entry"]
                        if entry["resource"]["resourceType"] == "Patient")
     assert pain["code"]["coding"][0] == {"system": "http://loinc.org", "code": "72514-3",
@@ -167,7 +123,7 @@ def test_each_measure_value_is_an_observation_of_the_patient_on_its_day(staff, m
         ("walking", 4), ("sitting", 7)]
     assert (change["valueInteger"], change["interpretation"][0]["text"]) == (4, "No change")
     assert change["note"][0]["text"] == "Measured at the ongoing evaluation, 2 Nov 2026. sleeping better"
-    assert result.resources["Observation"] == 3
+    assert result.resources["Observation"] == 3 + 3  # the measures, and STarT Back's scores
 
 
 def test_the_referral_is_a_service_request(staff, record, tmp_path):

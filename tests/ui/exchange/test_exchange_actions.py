@@ -149,3 +149,25 @@ def test_clinicians_that_cannot_be_read_leave_the_calendar_form_saying_why(windo
     assert dialog.isVisible() and dialog.clinician.count() == 0
     assert dialog.message.text() == "The database server could not be reached."
     assert not notices("refusal")
+
+
+def test_every_record_is_exported_into_the_chosen_folder_and_the_notice_says_how_many(
+        qtbot, window, sqlite_staff, ann, tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    dialog = exchange_actions.export_every_record(window, sqlite_staff.manager)
+    assert dialog.fileMode() == QFileDialog.FileMode.Directory
+    dialog.fileSelected.emit(str(folder))
+    [notice] = told(qtbot, "exported")
+    assert notice.startswith("Saved 1 of 1 patients' records (") and notice.endswith(
+        f"FHIR resources) to {folder}, one file a patient.")
+    [file] = folder.iterdir()
+    assert Bundle.parse_file(file).entry[0].resource.name[0].family == "Smith"
+
+
+def test_a_folder_that_is_not_empty_is_refused_in_the_window(qtbot, window, sqlite_staff, ann, tmp_path):
+    dialog = exchange_actions.export_every_record(window, sqlite_staff.manager)
+    dialog.fileSelected.emit(str(tmp_path))  # holds the test's database
+    [refusal] = told(qtbot, "refusal")
+    assert refusal == (f"{tmp_path} is not empty: give an empty folder, so that no other file is loaded as a "
+                       "patient's record.")
