@@ -17,6 +17,7 @@ from clinic_desktop.cli import (
     letters_command,
     reminders_command,
     report_command,
+    setup_postgres_command,
     user_commands,
     window_command,
     worklist_command,
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_command.register(commands)
     reminders_command.register(commands)
     backup_command.register(commands)
+    setup_postgres_command.register(commands)
     return parser
 
 

@@ -76,7 +76,7 @@ def run(arguments) -> int:
             raise CommandError(f"--screenshot writes a PNG: give a file name ending in .png, not {target.name!r}")
     else:
         _check_display(arguments.invocation)
-    where = open_database(arguments)
+    where = open_database(arguments, sign_in_later=not arguments.screenshot)
     if arguments.screenshot:
         if arguments.demo_if_empty:
             from clinic_desktop.cli.demo_command import fill_if_empty

@@ -9,6 +9,7 @@ from clinic_desktop.models.database import (
     DatabaseUrlError,
     database_location,
     shown_location,
+    signs_in_to_server,
     sqlite_path,
 )
 from clinic_desktop.models.schema import (
@@ -22,12 +23,15 @@ from clinic_desktop.models.schema import (
 __all__ = ["DATABASE_ENV", "DatabaseUrlError", "SchemaError", "open_clinic_database"]
 
 
-def open_clinic_database(location: str | None = None, *, must_exist: bool = False) -> tuple[str, SchemaReport]:
+def open_clinic_database(location: str | None = None, *, must_exist: bool = False,
+                         sign_in_later: bool = False) -> tuple[str, SchemaReport]:
     """Open the database at ``location`` (or the configured default) and make it ready.
 
     ``must_exist`` is for commands that only read: a mistyped file name must not quietly
     become a new, empty clinic whose lists say nothing is overdue. Raises DatabaseUrlError
     or SchemaError with a message fit for the user; returns the location as fit to print.
+    ``sign_in_later`` is for the window: a PostgreSQL URL without a user is then reached as the person
+    who signs in, so nothing is opened until they do (users.authenticate checks the schema then).
     """
     where = database_location(location)
     shown = shown_location(where)
@@ -36,8 +40,10 @@ def open_clinic_database(location: str | None = None, *, must_exist: bool = Fals
         if must_exist and not path.is_file():
             raise DatabaseUrlError(f"there is no database at {path}: check the file name")
         check_sqlite_file(path)
-    database = make_database(where)
+    database = make_database(where, staff_sign_in=sign_in_later)
     bind_database(database)
+    if sign_in_later and signs_in_to_server(where):
+        return shown, SchemaReport(created=False, upgraded_from=None, backup=None)
     try:
         database.connect(reuse_if_open=True)
         return shown, prepare_database(database)
