@@ -17,7 +17,7 @@ if _TESTS_DIR not in sys.path:
 
 from postgres_server import ThrowawayPostgres  # noqa: E402
 
-POSTGRES_FIXTURES = {"postgres_server", "postgres_url"}
+POSTGRES_FIXTURES = {"postgres_server", "postgres_url", "password_postgres"}
 
 
 def _in_ci() -> bool:
@@ -56,7 +56,10 @@ def postgres_server():
     Skips when PostgreSQL's binaries are missing, except under CI (CI=true),
     where that is a failure. CLINIC_TEST_POSTGRES_URL selects an external server.
     """
-    server = ThrowawayPostgres()
+    yield from _throwaway_server(ThrowawayPostgres())
+
+
+def _throwaway_server(server: ThrowawayPostgres):
     if not server.available():
         message = f"PostgreSQL binaries not found (install Debian's postgresql): {server.reason}"
         if _in_ci():
@@ -68,6 +71,13 @@ def postgres_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def password_postgres():
+    """A second throw-away server whose TCP logins must give their password, as a clinic's server does:
+    the server-enforced roles' tests show a wrong or locked login refused (the first trusts every login)."""
+    yield from _throwaway_server(ThrowawayPostgres(password_auth=True))
 
 
 @pytest.fixture(scope="session")

@@ -134,6 +134,7 @@ def install_sync_function(database: Database, name: str) -> None:
     groups = {role: group_role(name, role) for role in STAFF_ROLES}
     cases = " ".join(f"WHEN {_literal(role)} THEN {_literal(group)}" for role, group in groups.items())
     every_group = ", ".join(_literal(group) for group in groups.values())
+    # % is the driver's placeholder mark: the body's own (RAISE, format) are doubled.
     database.execute_sql(f"""
 CREATE OR REPLACE FUNCTION public.{SYNC_FUNCTION}(staff_username text, new_password text)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
@@ -172,7 +173,7 @@ BEGIN
         EXECUTE format('ALTER ROLE %I PASSWORD %L', login, new_password);
     END IF;
 END
-$body$""")
+$body$""".replace("%", "%%"))
     function = f"public.{SYNC_FUNCTION}(text, text)"
     database.execute_sql(f"ALTER FUNCTION {function} OWNER TO {quoted(owner_role(name))}")
     database.execute_sql(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")

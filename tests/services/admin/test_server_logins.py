@@ -1,0 +1,140 @@
+"""Staff on a server that enforces the roles: each does their work through the app as their own
+login, and Administration keeps the logins in step with the accounts in the same transaction."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import psycopg2
+import pytest
+from database_fixtures import PASSWORD
+from enforcing_server import enforcing_clinic  # noqa: F401  (the fixture)
+
+from clinic_desktop.models import Appointment, database_proxy, is_sqlite
+from clinic_desktop.services.admin import server_logins, settings, users
+from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.core.errors import DatabaseUnavailable, ValidationError
+from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.patients import patients
+from clinic_desktop.services.referrals import destinations, referrals
+
+CLINIC_TIME = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026 (tests/conftest.py)
+MEDIUM = [1, 1, 1, 1, 0, 0, 0, 0, 0]
+
+
+def _current_login() -> str:
+    return database_proxy.execute_sql("SELECT current_user").fetchone()[0]
+
+
+def test_signing_in_connects_as_that_persons_own_login(enforcing_clinic):
+    actor = enforcing_clinic.sign_in("drjones")
+    assert (actor.username, actor.role) == ("drjones", "clinician")
+    assert _current_login() == f"{enforcing_clinic.name}.drjones"
+    enforcing_clinic.sign_in("reception")
+    assert _current_login() == f"{enforcing_clinic.name}.reception"
+
+
+def test_a_wrong_password_is_refused_at_sign_in_and_the_signed_in_person_stays(enforcing_clinic):
+    enforcing_clinic.sign_in("reception")
+    with pytest.raises(users.SignInFailed, match="wrong username or password"):
+        users.authenticate("manager", "not the manager's password")
+    with pytest.raises(users.SignInFailed):
+        users.authenticate("nosuchperson", PASSWORD)
+    assert _current_login() == f"{enforcing_clinic.name}.reception"
+
+
+def test_a_password_is_rechecked_by_the_server(enforcing_clinic):
+    actor = enforcing_clinic.sign_in("drjones")
+    assert users.verify_password(actor, PASSWORD)
+    assert not users.verify_password(actor, "not my password at all")
+
+
+def test_each_role_does_its_own_work_through_the_services_as_its_own_login(enforcing_clinic):
+    staff = enforcing_clinic.staff
+    enforcing_clinic.sign_in("reception")
+    patient = patients.register_patient(staff.receptionist, family_name="Okafor", given_name="Ada",
+                                        date_of_birth=date(1980, 2, 3), telephone="020 7946 0000")
+    enforcing_clinic.sign_in("drjones")
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2026, 11, 26),
+                                       presentation="non_specific", severity="moderate").episode_id
+    episodes.record_start_back(staff.clinician, episode_id, assessed_on=date(2026, 11, 30), answers=MEDIUM)
+    (referral,) = referrals.referrals_for_episode(staff.clinician, episode_id)
+    referrals.draft_referral(staff.clinician, referral.id, "Physiotherapy, please.")
+    referrals.sign_referral(staff.clinician, referral.id, PASSWORD)
+    enforcing_clinic.sign_in("reception")
+    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review"))
+    booked = appointments.book_appointment(staff.receptionist, review.id, clinician_id=staff.clinician.user_id,
+                                           starts_local=datetime(2026, 12, 1, 10, 0))
+    assert booked.status == "booked"
+    assert referrals.mark_referral_sent(staff.receptionist, referral.id).status == "sent"
+    patients.edit_patient(staff.receptionist, patient.id, hepatic_impairment="mild")
+    enforcing_clinic.sign_in("manager")
+    destinations.create_destination(staff.manager, name="Riverside MSK Physiotherapy", kinds=("standard_physiotherapy",))
+    assert settings.update_clinic_settings(staff.manager, name="Riverside Back Clinic").name == "Riverside Back Clinic"
+    assert referrals.record_referral_acknowledged(staff.manager, referral.id).status == "acknowledged"
+
+
+def test_creating_a_user_in_administration_creates_their_login(enforcing_clinic):
+    manager = enforcing_clinic.sign_in("manager")
+    users.create_user(manager, "locum", "Lee Locum", "clinician", "locum password 2026",
+                      registration_number="GMC 7654321")
+    connection = enforcing_clinic.connect_as("locum", "locum password 2026")
+    connection.close()
+    assert enforcing_clinic.sign_in("locum", "locum password 2026").role == "clinician"
+
+
+def test_a_refused_account_change_leaves_no_login_behind(enforcing_clinic):
+    manager = enforcing_clinic.sign_in("manager")
+    with pytest.raises(ValidationError, match="at most"):
+        users.create_user(manager, "a" * 60, "Long Name", "receptionist", "long password 2026")
+    with pytest.raises(psycopg2.OperationalError, match="password authentication failed"):
+        enforcing_clinic.connect_as("a" * 40, "long password 2026")
+
+
+def test_deactivating_a_user_locks_their_login_and_reactivating_opens_it(enforcing_clinic):
+    manager = enforcing_clinic.sign_in("manager")
+    users.deactivate_user(manager, enforcing_clinic.staff.receptionist.user_id)
+    with pytest.raises(psycopg2.OperationalError, match="not permitted to log in"):
+        enforcing_clinic.connect_as("reception")
+    with pytest.raises(users.SignInFailed):
+        users.authenticate("reception", PASSWORD)
+    manager = enforcing_clinic.sign_in("manager")
+    users.reactivate_user(manager, enforcing_clinic.staff.receptionist.user_id)
+    enforcing_clinic.connect_as("reception").close()
+
+
+def test_re_roling_a_user_moves_their_login_to_the_new_group(enforcing_clinic):
+    manager = enforcing_clinic.sign_in("manager")
+    users.edit_user(manager, enforcing_clinic.staff.receptionist.user_id, role="practice_manager")
+    connection = enforcing_clinic.connect_as("reception")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                       "JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = current_user")
+        assert cursor.fetchall() == [(f"{enforcing_clinic.name}:practice_manager",)]
+    connection.close()
+
+
+def test_a_password_reset_changes_the_server_password(enforcing_clinic):
+    manager = enforcing_clinic.sign_in("manager")
+    users.reset_password(manager, enforcing_clinic.staff.clinician.user_id, "a brand new password")
+    with pytest.raises(psycopg2.OperationalError, match="password authentication failed"):
+        enforcing_clinic.connect_as("drjones")
+    assert enforcing_clinic.sign_in("drjones", "a brand new password").username == "drjones"
+
+
+def test_a_schema_older_than_the_app_is_sent_to_setup_postgres(enforcing_clinic):
+    admin = psycopg2.connect(enforcing_clinic.admin_url)
+    with admin, admin.cursor() as cursor:
+        cursor.execute("UPDATE schema_version SET version = version - 1")
+    admin.close()
+    with pytest.raises(DatabaseUnavailable, match="run 'clinic-desktop setup-postgres'"):
+        enforcing_clinic.sign_in("manager")
+
+
+def test_a_manager_on_a_shared_login_is_told_to_set_up_the_server(database):
+    """The test databases are reached with one login (the superuser's), as a clinic before setup-postgres."""
+    advice = server_logins.shared_login_advice("practice_manager")
+    if is_sqlite():
+        assert advice is None  # one login by design: the README says what protects the file
+    else:
+        assert "run 'clinic-desktop setup-postgres'" in advice
+        assert server_logins.shared_login_advice("receptionist") is None
