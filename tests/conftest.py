@@ -88,7 +88,7 @@ def postgres_url(postgres_server):
 
 # --- application database fixtures ---
 # `database`, `staff` and friends: a real SQLite file or the PostgreSQL database above.
-pytest_plugins = ["database_fixtures", "message_servers"]
+pytest_plugins = ["database_fixtures", "message_servers", "enforcing_server"]
 
 
 @pytest.fixture(autouse=True)

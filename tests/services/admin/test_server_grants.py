@@ -10,7 +10,6 @@ from datetime import date
 import psycopg2
 import pytest
 from database_fixtures import make_staff, open_test_database
-from enforcing_server import enforcing_clinic  # noqa: F401  (the fixture)
 from psycopg2 import sql
 
 from clinic_desktop.models.schema import prepare_database

@@ -7,7 +7,6 @@ from datetime import date, datetime, timezone
 import psycopg2
 import pytest
 from database_fixtures import PASSWORD
-from enforcing_server import enforcing_clinic  # noqa: F401  (the fixture)
 
 from clinic_desktop.models import Appointment, database_proxy, is_sqlite
 from clinic_desktop.services.admin import server_logins, settings, users
