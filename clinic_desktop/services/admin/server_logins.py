@@ -14,7 +14,7 @@ from clinic_desktop.models.schema import SCHEMA_VERSION, stored_version
 from clinic_desktop.services.core.errors import DatabaseUnavailable, ValidationError
 from clinic_desktop.services.core.permissions import MANAGER
 
-__all__ = ["check_server_schema", "enforces_roles", "login_accepted", "server_checks_passwords",
+__all__ = ["check_server_schema", "enforces_roles", "login_accepted", "server_checks_passwords", "server_name",
            "shared_login_advice", "sign_in", "sync_login"]
 
 _RUN_SETUP = "ask whoever administers the server to run 'clinic-desktop setup-postgres'"
@@ -23,6 +23,12 @@ _RUN_SETUP = "ask whoever administers the server to run 'clinic-desktop setup-po
 def server_checks_passwords() -> bool:
     """Whether this workstation reaches the server as whoever signs in (its URL names no user)."""
     return isinstance(database_proxy.obj, StaffLoginDatabase)
+
+
+def server_name() -> str:
+    """What the sign-in dialog calls a clinic whose own name cannot be read before someone signs in."""
+    database = database_proxy.obj
+    return f"{database.database} on {database.connect_params.get('host', 'this computer')}"
 
 
 def enforces_roles() -> bool:

@@ -19,11 +19,11 @@ def application() -> QApplication:
     return app
 
 
-def _first_dialog(notice: str):
+def first_dialog(notice: str = ""):
     """Signing in, or the first manager on a new clinic. A server reached as whoever signs in is read
     only once someone has: its clinic's name is not known yet, and its first manager was made with it."""
     if server_logins.server_checks_passwords():
-        return SignInDialog("Clinic Desktop", notice=notice)
+        return SignInDialog(server_logins.server_name(), notice=notice)
     return SignInDialog(load_settings().name, notice=notice) if users.has_users() else FirstRunDialog()
 
 
@@ -36,7 +36,7 @@ def run_application(database_location: str, *, demo_if_empty: bool = False) -> i
 
         summary = build_demo_if_empty()
         notice = sign_in_notice(summary) if summary else ""
-    dialog = _first_dialog(notice)
+    dialog = first_dialog(notice)
     if dialog.exec() != dialog.DialogCode.Accepted:
         return 0
     session = DesktopSession(load_settings(), database_location)
