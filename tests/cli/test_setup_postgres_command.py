@@ -2,6 +2,8 @@
 refuses in one sentence what it cannot set up."""
 from __future__ import annotations
 
+import psycopg2
+
 from clinic_desktop.cli import main
 
 
@@ -32,3 +34,13 @@ def test_setup_postgres_refuses_a_login_that_is_not_a_superuser(enforcing_clinic
     error = capsys.readouterr().err
     assert "setup-postgres needs a superuser's login to create roles" in error
     assert "correct" not in error
+
+
+def test_a_command_with_a_staff_login_leaves_an_older_schema_to_setup_postgres(enforcing_clinic, capsys):
+    admin = psycopg2.connect(enforcing_clinic.admin_url)
+    with admin, admin.cursor() as cursor:
+        cursor.execute("UPDATE schema_version SET version = version - 1")
+    admin.close()
+    url = enforcing_clinic.staff_url.replace("://", f"://{enforcing_clinic.name}.manager:correct%20horse%20battery@")
+    assert main(["--database", url, "worklist", "overdue"]) == 2
+    assert "upgrades it with 'clinic-desktop setup-postgres'; nothing was changed" in capsys.readouterr().err

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import DatabaseError
 
-from clinic_desktop.models import bind_database, make_database
+from clinic_desktop.models import bind_database, is_sqlite, make_database, server_roles
 from clinic_desktop.models.database import (
     DATABASE_ENV,
     DatabaseUrlError,
@@ -13,10 +13,12 @@ from clinic_desktop.models.database import (
     sqlite_path,
 )
 from clinic_desktop.models.schema import (
+    SCHEMA_VERSION,
     SchemaError,
     SchemaReport,
     check_sqlite_file,
     prepare_database,
+    stored_version,
 )
 
 # What the command line and the window need to know of opening a database, from here only.
@@ -46,7 +48,19 @@ def open_clinic_database(location: str | None = None, *, must_exist: bool = Fals
         return shown, SchemaReport(created=False, upgraded_from=None, backup=None)
     try:
         database.connect(reuse_if_open=True)
+        _refuse_an_upgrade_by_a_staff_login(database)
         return shown, prepare_database(database)
     except DatabaseError as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DatabaseUrlError(f"cannot open the database at {shown}: {reason}") from None
+
+
+def _refuse_an_upgrade_by_a_staff_login(database) -> None:
+    """On a server that enforces the roles only the owner changes tables: setup-postgres upgrades."""
+    if is_sqlite(database) or not server_roles.roles_installed(database) or server_roles.is_superuser(database):
+        return
+    version = stored_version(database)
+    if version is not None and version < SCHEMA_VERSION:
+        raise SchemaError(f"the database is at schema {version} and this version needs {SCHEMA_VERSION}: "
+                          "whoever administers the server upgrades it with 'clinic-desktop setup-postgres'; "
+                          "nothing was changed")
