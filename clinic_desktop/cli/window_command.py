@@ -17,7 +17,7 @@ SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clini
                     "appointment-book", "patient-details", "patient-contact", "booking", "confirmation",
                     "add-to-waiting-list", "freed-slot", "first-contact", "start-back", "medication",
                     "imaging", "evaluation", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch",
-                    "lock", "dashboard", "audit", "administration", "import-patients", "deactivate-user",
+                    "lock", "sign-in", "dashboard", "audit", "administration", "import-patients", "deactivate-user",
                     "backup-check-progress", "reminders", "messages-settings")
 
 
