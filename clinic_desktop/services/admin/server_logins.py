@@ -14,7 +14,7 @@ from clinic_desktop.models.schema import SCHEMA_VERSION, stored_version
 from clinic_desktop.services.core.errors import DatabaseUnavailable, ValidationError
 from clinic_desktop.services.core.permissions import MANAGER
 
-__all__ = ["check_server_schema", "enforces_roles", "login_accepted", "server_checks_passwords", "server_name",
+__all__ = ["SERVER_BACKUPS", "backed_up_on_the_server", "check_server_schema", "enforces_roles", "login_accepted", "server_checks_passwords", "server_name",
            "shared_login_advice", "sign_in", "sync_login"]
 
 _RUN_SETUP = "ask whoever administers the server to run 'clinic-desktop setup-postgres'"
@@ -29,6 +29,15 @@ def server_name() -> str:
     """What the sign-in dialog calls a clinic whose own name cannot be read before someone signs in."""
     database = database_proxy.obj
     return f"{database.database} on {database.connect_params.get('host', 'this computer')}"
+
+
+SERVER_BACKUPS = ("this server enforces the staff roles, so no staff login can read all of it: its backups are "
+                  "taken on the server by whoever administers it (pg_dump with the owner's or a superuser's login)")
+
+
+def backed_up_on_the_server() -> bool:
+    """Whether a copy taken with this login would miss what only the owner reads (password hashes)."""
+    return enforces_roles() and not server_roles.is_superuser(database_proxy.obj)
 
 
 def enforces_roles() -> bool:

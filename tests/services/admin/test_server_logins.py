@@ -9,7 +9,7 @@ import pytest
 from database_fixtures import PASSWORD
 
 from clinic_desktop.models import Appointment, database_proxy, is_sqlite
-from clinic_desktop.services.admin import server_logins, settings, users
+from clinic_desktop.services.admin import backup, backup_schedule, server_logins, settings, users
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.errors import DatabaseUnavailable, ValidationError
 from clinic_desktop.services.episodes import episodes
@@ -137,3 +137,12 @@ def test_a_manager_on_a_shared_login_is_told_to_set_up_the_server(database):
     else:
         assert "run 'clinic-desktop setup-postgres'" in advice
         assert server_logins.shared_login_advice("receptionist") is None
+
+
+def test_a_staff_login_leaves_the_servers_backups_to_its_administrator(enforcing_clinic, tmp_path):
+    manager = enforcing_clinic.sign_in("manager")
+    with pytest.raises(ValidationError, match="taken on the server by whoever administers it"):
+        backup.back_up(manager, tmp_path / "clinic.pgdump")
+    daily = backup_schedule.run_daily(backup_schedule.daily_backup_actor())
+    assert daily.made is None and "taken on the server by whoever administers it" in daily.reason
+    assert list(tmp_path.iterdir()) == []
