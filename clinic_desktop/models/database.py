@@ -137,6 +137,12 @@ class StaffLoginDatabase(PostgresqlDatabase):
             self.login = self._login_of(username)
         return True
 
+    def sign_out(self) -> None:
+        """Nobody is signed in: every thread's connection closes at its next query, and none opens."""
+        with self._lock:
+            self.connect_params.pop("password", None)
+            self.login = None
+
     def _login_of(self, username: str) -> str:
         from clinic_desktop.models.server_roles import login_role
 

@@ -14,8 +14,8 @@ from clinic_desktop.models.schema import SCHEMA_VERSION, stored_version
 from clinic_desktop.services.core.errors import DatabaseUnavailable, ValidationError
 from clinic_desktop.services.core.permissions import MANAGER
 
-__all__ = ["SERVER_BACKUPS", "backed_up_on_the_server", "check_server_schema", "enforces_roles", "login_accepted", "server_checks_passwords", "server_name",
-           "shared_login_advice", "sign_in", "sync_login"]
+__all__ = ["SERVER_BACKUPS", "backed_up_on_the_server", "check_server_schema", "enforces_roles", "server_checks_passwords", "server_name",
+           "shared_login_advice", "sign_in", "sign_out", "sync_login"]
 
 _RUN_SETUP = "ask whoever administers the server to run 'clinic-desktop setup-postgres'"
 
@@ -50,8 +50,9 @@ def sign_in(username: str, password: str) -> bool:
     return database_proxy.obj.sign_in(username, password)
 
 
-def login_accepted(username: str, password: str) -> bool:
-    return database_proxy.obj.login_accepted(username, password)
+def sign_out() -> None:
+    """After a sign-in the server let through but the app refused: nobody stays connected as anyone."""
+    database_proxy.obj.sign_out()
 
 
 def check_server_schema() -> None:

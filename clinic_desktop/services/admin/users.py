@@ -27,7 +27,14 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clinic_time import format_day, to_local
 from clinic_desktop.services.core.clock import now_utc, today
 from clinic_desktop.services.core.entity import Entity
-from clinic_desktop.services.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationError,
+)
 from clinic_desktop.services.core.transaction import database_errors_in_words, service
 from clinic_desktop.services.episodes import handover
 from clinic_desktop.services.worklists import obligations
@@ -371,8 +378,8 @@ def authenticate(username: str, password: str) -> Actor:
 def verify_password(actor: Actor, password: str) -> bool:
     """Re-check the signed-in user's password (unlocking, signing a letter)."""
     with database_errors_in_words():
-        if server_logins.server_checks_passwords():
-            return server_logins.login_accepted(actor.username, password)
+        if server_logins.server_checks_passwords():  # and connects as them again (unlocking after someone else)
+            return server_logins.sign_in(actor.username, password)
         user = _with_hash().where(User.id == actor.user_id).first()
     return bool(user and user.active and _verify(user.password_hash, password))
 
@@ -380,10 +387,14 @@ def verify_password(actor: Actor, password: str) -> bool:
 def _authenticate_on_server(username: str, password: str) -> Actor:
     if not server_logins.sign_in(username, password):
         raise SignInFailed("wrong username or password, or the account is not active")
-    server_logins.check_server_schema()
-    user = User.get_or_none(User.username == username)
-    if user is None or not user.active:
-        raise SignInFailed("wrong username or password, or the account is not active")
+    try:
+        server_logins.check_server_schema()
+        user = User.get_or_none(User.username == username)
+        if user is None or not user.active:
+            raise SignInFailed("wrong username or password, or the account is not active")
+    except ServiceError:
+        server_logins.sign_out()  # let in by the server, refused by the app: nobody stays connected as them
+        raise
     return actor_for(user)
 
 

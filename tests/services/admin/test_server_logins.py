@@ -120,13 +120,29 @@ def test_a_password_reset_changes_the_server_password(enforcing_clinic):
     assert enforcing_clinic.sign_in("drjones", "a brand new password").username == "drjones"
 
 
-def test_a_schema_older_than_the_app_is_sent_to_setup_postgres(enforcing_clinic):
-    admin = psycopg2.connect(enforcing_clinic.admin_url)
+def _schema_moved(clinic, by: int) -> None:
+    admin = psycopg2.connect(clinic.admin_url)
     with admin, admin.cursor() as cursor:
-        cursor.execute("UPDATE schema_version SET version = version - 1")
+        cursor.execute("UPDATE schema_version SET version = version + %s", (by,))
     admin.close()
+
+
+def test_a_schema_older_than_the_app_is_sent_to_setup_postgres(enforcing_clinic):
+    _schema_moved(enforcing_clinic, -1)
     with pytest.raises(DatabaseUnavailable, match="run 'clinic-desktop setup-postgres'"):
         enforcing_clinic.sign_in("manager")
+
+
+def test_a_sign_in_the_app_refuses_leaves_nobody_connected_until_someone_signs_in(enforcing_clinic):
+    clinician = enforcing_clinic.sign_in("drjones")
+    _schema_moved(enforcing_clinic, -1)
+    with pytest.raises(DatabaseUnavailable):
+        enforcing_clinic.sign_in("reception")
+    with pytest.raises(DatabaseUnavailable):  # no connection opens for anyone
+        users.list_users(enforcing_clinic.staff.manager)
+    _schema_moved(enforcing_clinic, +1)
+    assert users.verify_password(clinician, PASSWORD)  # the locked clinician unlocks
+    assert _current_login() == f"{enforcing_clinic.name}.drjones"
 
 
 def test_a_manager_on_a_shared_login_is_told_to_set_up_the_server(database):
