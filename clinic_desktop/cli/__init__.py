@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--database", metavar="URL",
-        help=f"SQLite file path, sqlite:///path or postgresql://user@host:port/db "
+        help=f"SQLite file path, sqlite:///path or postgresql://host:port/db (the window signs each person in "
+        f"as their own login; a command names one: postgresql://db.user@host/db) "
         f"(default: ${DATABASE_ENV}, else the embedded file in your data folder)",
     )
     window_command.add_window_options(parser)
