@@ -10,9 +10,11 @@ from database_fixtures import PASSWORD
 
 from clinic_desktop.models import Appointment, database_proxy, is_sqlite
 from clinic_desktop.services.admin import backup, backup_schedule, server_logins, settings, users
-from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.admin.pathway_settings import update_pathway_timings
+from clinic_desktop.services.appointments import appointments, waiting_list
+from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.errors import DatabaseUnavailable, ValidationError
-from clinic_desktop.services.episodes import episodes
+from clinic_desktop.services.episodes import discharge, episodes
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.referrals import destinations, referrals
 
@@ -162,3 +164,32 @@ def test_a_staff_login_leaves_the_servers_backups_to_its_administrator(enforcing
     daily = backup_schedule.run_daily(backup_schedule.daily_backup_actor())
     assert daily.made is None and "taken on the server by whoever administers it" in daily.reason
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_front_desk_the_clinic_day_and_the_managers_changes_all_pass_the_servers_grants(enforcing_clinic):
+    staff = enforcing_clinic.staff
+    enforcing_clinic.sign_in("reception")
+    patient = patients.register_patient(staff.receptionist, family_name="Novak", given_name="Ivo",
+                                        date_of_birth=date(1966, 7, 8))
+    enforcing_clinic.sign_in("drjones")
+    episode_id = episodes.open_episode(staff.clinician, patient.id, first_contact_on=date(2026, 11, 23),
+                                       presentation="non_specific", severity="moderate").episode_id
+    episodes.record_medication(staff.clinician, episode_id, name="Naproxen", category="nsaid",
+                               started_on=date(2026, 11, 23))
+    enforcing_clinic.sign_in("reception")
+    review = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "two_week_review"))
+    waiting_list.add_to_waiting_list(staff.receptionist, review.id, note="can come at short notice")
+    with frozen_at(datetime(2026, 11, 30, 8, 30, tzinfo=timezone.utc)):
+        appointments.book_appointment(staff.receptionist, review.id, clinician_id=staff.clinician.user_id,
+                                      starts_local=datetime(2026, 11, 30, 8, 40))
+    assert appointments.record_attended(staff.receptionist, review.id).status == "attended"
+    enforcing_clinic.sign_in("manager")
+    update_pathway_timings(staff.manager, medication_review_days=14)
+    enforcing_clinic.sign_in("drjones")
+    handed = [discharge.ItemDecision(item.kind, item.item_id, "hand_over")
+              for item in discharge.discharge_items(staff.clinician, episode_id) if item.needs_decision]
+    update = episodes.discharge_episode(staff.clinician, episode_id, discharged_on=date(2026, 11, 30),
+                                        reason="improved", decisions=handed, hand_over_to=staff.clinician.user_id)
+    assert update.episode_id == episode_id
+    enforcing_clinic.sign_in("manager")
+    users.deactivate_user(staff.manager, staff.other_clinician.user_id, hand_over_to=staff.clinician.user_id)
