@@ -108,8 +108,8 @@ class StaffLoginDatabase(PostgresqlDatabase):
     """
 
     # What the server says when the login, not the network, is at fault.
-    _REFUSED = ("password authentication failed", "is not permitted to log in", "does not exist",
-                "no password supplied", "permission denied for database")
+    _REFUSED = ("password authentication failed", "is not permitted to log in", "no password supplied",
+                "permission denied for database")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,7 +123,8 @@ class StaffLoginDatabase(PostgresqlDatabase):
         try:
             psycopg2.connect(dbname=self.database, **params).close()
         except psycopg2.OperationalError as error:
-            if any(words in str(error) for words in self._REFUSED):
+            unknown = f'role "{params["user"]}" does not exist'  # told only where the server trusts the network
+            if any(words in str(error) for words in (*self._REFUSED, unknown)):
                 return False
             raise OperationalError(str(error).strip().splitlines()[0]) from None
         return True
