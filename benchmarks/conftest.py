@@ -36,6 +36,7 @@ def _tests_conftest():
 
 _shared = _tests_conftest()
 postgres_server = _shared.postgres_server
+password_postgres = _shared.password_postgres
 _postgres_summary = _shared.pytest_terminal_summary
 
 

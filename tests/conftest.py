@@ -17,7 +17,7 @@ if _TESTS_DIR not in sys.path:
 
 from postgres_server import ThrowawayPostgres  # noqa: E402
 
-POSTGRES_FIXTURES = {"postgres_server", "postgres_url"}
+POSTGRES_FIXTURES = {"postgres_server", "postgres_url", "password_postgres"}
 
 
 def _in_ci() -> bool:
@@ -56,7 +56,10 @@ def postgres_server():
     Skips when PostgreSQL's binaries are missing, except under CI (CI=true),
     where that is a failure. CLINIC_TEST_POSTGRES_URL selects an external server.
     """
-    server = ThrowawayPostgres()
+    yield from _throwaway_server(ThrowawayPostgres())
+
+
+def _throwaway_server(server: ThrowawayPostgres):
     if not server.available():
         message = f"PostgreSQL binaries not found (install Debian's postgresql): {server.reason}"
         if _in_ci():
@@ -71,6 +74,13 @@ def postgres_server():
 
 
 @pytest.fixture(scope="session")
+def password_postgres():
+    """A second throw-away server whose TCP logins must give their password, as a clinic's server does:
+    the server-enforced roles' tests show a wrong or locked login refused (the first trusts every login)."""
+    yield from _throwaway_server(ThrowawayPostgres(password_auth=True))
+
+
+@pytest.fixture(scope="session")
 def postgres_url(postgres_server):
     """URL of an empty database `clinic_test` on the session's PostgreSQL server."""
     return postgres_server.create_database("clinic_test")
@@ -78,7 +88,7 @@ def postgres_url(postgres_server):
 
 # --- application database fixtures ---
 # `database`, `staff` and friends: a real SQLite file or the PostgreSQL database above.
-pytest_plugins = ["database_fixtures", "message_servers"]
+pytest_plugins = ["database_fixtures", "message_servers", "enforcing_server"]
 
 
 @pytest.fixture(autouse=True)

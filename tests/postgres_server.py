@@ -92,11 +92,14 @@ class ThrowawayPostgres:
 
     host = "127.0.0.1"
 
-    def __init__(self, external_url: str | None = None, *, start_timeout: int = 60):
+    def __init__(self, external_url: str | None = None, *, start_timeout: int = 60, password_auth: bool = False):
+        """``password_auth``: TCP logins must give their password (SCRAM), as on a clinic's server,
+        and the superuser's URL carries one; otherwise every local login is trusted."""
         if external_url is None:
             external_url = os.environ.get(ENV_URL) or None
         self.external_url = external_url
         self.start_timeout = start_timeout
+        self.superuser_password = "throwaway-superuser" if password_auth and not external_url else None
         self.port: int | None = None
         self.tmpdir: Path | None = None
         self.datadir: Path | None = None
@@ -212,11 +215,18 @@ class ThrowawayPostgres:
         atexit.register(self.stop)
 
         try:
+            authentication = ["-A", "trust"]
+            if self.superuser_password:
+                password_file = self.tmpdir / "superuser-password"
+                password_file.write_text(self.superuser_password)
+                if self.as_root:
+                    shutil.chown(password_file, user=SYSTEM_USER, group=None)
+                authentication = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password_file}"]
             initdb = self._run(
                 [
                     self._tool("initdb"),
                     "-D", str(self.datadir),
-                    "-A", "trust",
+                    *authentication,
                     "-U", SUPERUSER,
                     "-E", "UTF8",
                     "--no-locale",
@@ -322,7 +332,8 @@ class ThrowawayPostgres:
             return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
         if self.port is None:
             raise PostgresError("server not started")
-        return f"postgresql://{SUPERUSER}@{self.host}:{self.port}/{dbname}"
+        login = f"{SUPERUSER}:{self.superuser_password}" if self.superuser_password else SUPERUSER
+        return f"postgresql://{login}@{self.host}:{self.port}/{dbname}"
 
     def _admin_url(self) -> str:
         if self.external_url:

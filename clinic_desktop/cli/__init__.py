@@ -17,6 +17,7 @@ from clinic_desktop.cli import (
     letters_command,
     reminders_command,
     report_command,
+    setup_postgres_command,
     user_commands,
     window_command,
     worklist_command,
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--database", metavar="URL",
-        help=f"SQLite file path, sqlite:///path or postgresql://user@host:port/db "
+        help=f"SQLite file path, sqlite:///path or postgresql://host:port/db (the window signs each person in "
+        f"as their own login; a command names one: postgresql://db.user@host/db) "
         f"(default: ${DATABASE_ENV}, else the embedded file in your data folder)",
     )
     window_command.add_window_options(parser)
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_command.register(commands)
     reminders_command.register(commands)
     backup_command.register(commands)
+    setup_postgres_command.register(commands)
     return parser
 
 

@@ -6,9 +6,12 @@ import sys
 from clinic_desktop.services.core.startup import open_clinic_database
 
 
-def open_database(arguments, *, must_exist: bool = False) -> str:
-    """Open and prepare the database; tell the user when it was created or upgraded."""
-    where, report = open_clinic_database(arguments.database, must_exist=must_exist)
+def open_database(arguments, *, must_exist: bool = False, sign_in_later: bool = False) -> str:
+    """Open and prepare the database; tell the user when it was created or upgraded.
+
+    ``sign_in_later``: the window's, where a server URL without a user is reached as whoever signs in.
+    """
+    where, report = open_clinic_database(arguments.database, must_exist=must_exist, sign_in_later=sign_in_later)
     if report.created:
         print(f"clinic-desktop: created a new database at {where}", file=sys.stderr)
     elif report.upgraded_from is not None:

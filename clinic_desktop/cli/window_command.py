@@ -18,7 +18,7 @@ SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clini
                     "freed-slot", "first-contact", "start-back", "medication", "imaging", "evaluation", "outcome",
                     "plan", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
                     "administration", "import-patients", "export-calendar", "deactivate-user", "export-every-record",
-                    "backup-check-progress", "reminders", "messages-settings")
+                    "sign-in", "backup-check-progress", "reminders", "messages-settings")
 
 
 def add_window_options(parser) -> None:
@@ -76,7 +76,7 @@ def run(arguments) -> int:
             raise CommandError(f"--screenshot writes a PNG: give a file name ending in .png, not {target.name!r}")
     else:
         _check_display(arguments.invocation)
-    where = open_database(arguments)
+    where = open_database(arguments, sign_in_later=not arguments.screenshot)
     if arguments.screenshot:
         if arguments.demo_if_empty:
             from clinic_desktop.cli.demo_command import fill_if_empty

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
 import platformdirs
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from clinic_desktop.models.fields import FIELD_TYPES_POSTGRES, FIELD_TYPES_SQLITE
 
@@ -66,10 +66,13 @@ def shown_location(location: str) -> str:
     return location
 
 
-def make_database(location: str):
-    """An unconnected peewee database for a file path, ``sqlite:///path`` or ``postgresql://…``."""
+def make_database(location: str, *, staff_sign_in: bool = False):
+    """An unconnected peewee database for a file path, ``sqlite:///path`` or ``postgresql://…``.
+
+    ``staff_sign_in``: the window, where a server URL without a user is reached as whoever signs in.
+    """
     if location.startswith(("postgresql://", "postgres://")):
-        return _postgres_from_url(location)
+        return _postgres_from_url(location, staff_sign_in and signs_in_to_server(location))
     path = sqlite_path(location)
     if path is None:
         scheme = location.split("://", 1)[0]
@@ -96,7 +99,76 @@ _NETWORK_TIMEOUTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 
                      "keepalives_count": 3, "tcp_user_timeout": 15_000}
 
 
-def _postgres_from_url(url: str) -> PostgresqlDatabase:
+class StaffLoginDatabase(PostgresqlDatabase):
+    """A clinic server reached as whoever signed in: its URL names no user, so no password sits on
+    the workstation; each person's own login and password connect (models/server_roles.py).
+
+    Signing in someone else (at the lock screen) makes every thread's open connection stale: each
+    reconnects as the new person at its next query outside a transaction.
+    """
+
+    # What the server says when the login, not the network, is at fault.
+    _REFUSED = ("password authentication failed", "is not permitted to log in", "no password supplied",
+                "permission denied for database")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.login: str | None = None
+
+    def login_accepted(self, username: str, password: str) -> bool:
+        """Whether the server lets this staff member in with this password (a connection tried and closed)."""
+        import psycopg2
+
+        params = {**self.connect_params, "user": self._login_of(username), "password": password}
+        try:
+            psycopg2.connect(dbname=self.database, **params).close()
+        except psycopg2.OperationalError as error:
+            unknown = f'role "{params["user"]}" does not exist'  # told only where the server trusts the network
+            if any(words in str(error) for words in (*self._REFUSED, unknown)):
+                return False
+            raise OperationalError(str(error).strip().splitlines()[0]) from None
+        return True
+
+    def sign_in(self, username: str, password: str) -> bool:
+        """Connect as this person from now on, if the server accepts them."""
+        if not self.login_accepted(username, password):
+            return False
+        with self._lock:
+            self.connect_params.update(user=self._login_of(username), password=password)
+            self.login = self._login_of(username)
+        return True
+
+    def sign_out(self) -> None:
+        """Nobody is signed in: every thread's connection closes at its next query, and none opens."""
+        with self._lock:
+            self.connect_params.pop("password", None)
+            self.login = None
+
+    def _login_of(self, username: str) -> str:
+        from clinic_desktop.models.server_roles import login_role
+
+        return login_role(self.database, username.strip().lower())
+
+    def _connect(self):
+        if self.login is None:
+            raise OperationalError("nobody has signed in to the database server yet")
+        connection = super()._connect()
+        self._state.login = self.login
+        return connection
+
+    def is_closed(self) -> bool:
+        if (not self._state.closed and getattr(self._state, "login", None) != self.login
+                and not self.in_transaction()):
+            self.close()  # opened for the person signed in before
+        return self._state.closed
+
+
+def signs_in_to_server(location: str) -> bool:
+    """Whether ``location`` is a PostgreSQL URL without a user: each person then connects as themselves."""
+    return location.startswith(("postgresql://", "postgres://")) and not urlparse(location).username
+
+
+def _postgres_from_url(url: str, staff_sign_in: bool) -> PostgresqlDatabase:
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
     if not name:
@@ -115,7 +187,8 @@ def _postgres_from_url(url: str) -> PostgresqlDatabase:
     # own values win).
     for option, value in _NETWORK_TIMEOUTS.items():
         options.setdefault(option, value)
-    return PostgresqlDatabase(unquote(name), field_types=FIELD_TYPES_POSTGRES, **options)
+    kind = StaffLoginDatabase if staff_sign_in else PostgresqlDatabase
+    return kind(unquote(name), field_types=FIELD_TYPES_POSTGRES, **options)
 
 
 def is_sqlite(database=None) -> bool:

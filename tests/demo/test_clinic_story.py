@@ -122,7 +122,7 @@ def test_the_demo_staff_passwords_are_kept_at_the_full_hashing_cost(database):
     with frozen_at(NOW):
         build_demo(3, seed=1)
     full_cost = extract_parameters(users._hasher.hash("any password"))
-    assert [extract_parameters(user.password_hash) for user in User.select()] == [full_cost] * 4
+    assert [extract_parameters(password_hash) for password_hash in User.select(User.password_hash).scalars()] == [full_cost] * 4
 
 
 def test_the_demo_reports_each_patients_story_as_it_plays_it(database):

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from clinic_desktop.models import ALL_MODELS, User, database_proxy, is_sqlite, make_database, schema
 from clinic_desktop.models import backup_files as files
 from clinic_desktop.models.backup_files import BackupFileError, Contents
+from clinic_desktop.services.admin import server_logins
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.entity import Entity
@@ -124,6 +125,8 @@ def copy_database(target: Path) -> BackupResult:
                 files.copy_sqlite(database_proxy.obj.connection(), target)
                 contents = files.read_contents(target, _schema_version())
             else:
+                if server_logins.backed_up_on_the_server():
+                    raise ValidationError(server_logins.SERVER_BACKUPS)
                 files.run_pg_tool(_pg_dump(target), _password())
                 files.pg_archive_version(target)
                 contents = None

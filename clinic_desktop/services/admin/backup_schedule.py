@@ -17,7 +17,7 @@ import platformdirs
 
 from clinic_desktop.models import database_proxy, is_sqlite
 from clinic_desktop.models.database import APP_NAME
-from clinic_desktop.services.admin import backup
+from clinic_desktop.services.admin import backup, server_logins
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import clock
@@ -125,6 +125,8 @@ def _run_daily(actor: Actor, even_if_off: bool) -> DailyResult:
     folder = backup_folder(settings)
     if not settings.daily_backup and not even_if_off:
         return DailyResult(None, (), kept_copies(folder), "the daily backup is switched off")
+    if server_logins.backed_up_on_the_server():
+        return DailyResult(None, (), (), server_logins.SERVER_BACKUPS)
     today = clock.today(settings.zone)
     target = folder / daily_file_name(today)
     if target.is_file():

@@ -19,6 +19,7 @@ from peewee import IntegrityError
 
 from clinic_desktop.models import Appointment, Episode, User, database_proxy, is_sqlite
 from clinic_desktop.models.users import ROLES
+from clinic_desktop.services.admin import server_logins
 from clinic_desktop.services.admin.settings import load_settings, start_of_clinic_day, update_clinic_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import validation
@@ -26,7 +27,14 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clinic_time import format_day, to_local
 from clinic_desktop.services.core.clock import now_utc, today
 from clinic_desktop.services.core.entity import Entity
-from clinic_desktop.services.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from clinic_desktop.services.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationError,
+)
 from clinic_desktop.services.core.transaction import database_errors_in_words, service
 from clinic_desktop.services.episodes import handover
 from clinic_desktop.services.worklists import obligations
@@ -100,6 +108,7 @@ def create_first_manager(username: str, full_name: str, password: str, clinic_na
         if User.select().exists():
             raise PermissionDenied("the first account already exists: ask a practice manager to add you")
         user = _new_user(username, full_name, "practice_manager", password, None)
+        server_logins.sync_login(user.username, password)
         actor = actor_for(user)
         audit.record(actor, "create_first_manager", Entity.USER, user.id,
                      f"created the first practice manager account {user.username}")
@@ -113,6 +122,7 @@ def create_user(actor, username: str, full_name: str, role: str, password: str,
                 registration_number: str | None = None, *, professional_title: str | None = None) -> Actor:
     title = _title(professional_title)
     user = _new_user(username, full_name, role, password, registration_number, title)
+    server_logins.sync_login(user.username, password)
     audit.record(actor, "create_user", Entity.USER, user.id,
                  f"created {role.replace('_', ' ')} account {user.username}", role=role, registration_number=registration_number, professional_title=title)
     return actor_for(user)
@@ -166,6 +176,8 @@ def edit_user(actor, user_id: int, *, full_name: str | None = None, role: str | 
             _refuse_role_change_with_clinical_work(actor, user)
             _refuse_leaving_no_clinician(actor, user, f"change {user.full_name}'s role")
     User.update(**wanted).where(User.id == user.id).execute()
+    if "role" in changed:
+        server_logins.sync_login(user.username)
     words = [f"role {ROLE_LABELS[user.role]} → {ROLE_LABELS[role]}" if name == "role" else name.replace("_", " ")
              for name in changed]
     audit.record(actor, "edit_user", Entity.USER, user.id,
@@ -209,6 +221,7 @@ def deactivate_user(actor, user_id: int, *, hand_over_to=None) -> UserRecord:
     target = handover.hand_over_target(hand_over_to, leaving=user) if has_work else None
     handover.set_responsible(episodes, target)
     User.update(active=False).where(User.id == user.id).execute()
+    server_logins.sync_login(user.username)
     went = handover.count_by_owner(handover.where_they_are((row.kind, row.item_id, row.episode_id)
                                                            for row in owned).values())
     audit.record(actor, "deactivate_user", Entity.USER, user.id,
@@ -227,6 +240,7 @@ def reactivate_user(actor, user_id: int) -> UserRecord:
     if user.active:
         raise InvalidTransition(f"The account {user.username} ({user.full_name}) is already active.")
     User.update(active=True).where(User.id == user.id).execute()
+    server_logins.sync_login(user.username)
     back = handover.owned_by(actor, user.id)
     returning = ""
     if back:
@@ -259,6 +273,7 @@ def reset_password(actor, user_id: int, new_password: str) -> None:
     user = _locked_user(actor, user_id)
     _check_password(new_password)
     User.update(password_hash=_hasher.hash(new_password)).where(User.id == user.id).execute()
+    server_logins.sync_login(user.username, new_password)
     audit.record(actor, "reset_password", Entity.USER, user.id, f"reset the password of {user.username}")
 
 
@@ -344,9 +359,15 @@ def _title(professional_title: str | None) -> str | None:
 
 
 def authenticate(username: str, password: str) -> Actor:
-    """The actor for a correct username and password of an active account."""
+    """The actor for a correct username and password of an active account.
+
+    Where the workstation reaches the server as whoever signs in, the server checks the password
+    by letting them connect, and from then on this workstation acts as them.
+    """
     with database_errors_in_words():
-        user = User.get_or_none(User.username == username.strip().lower())
+        if server_logins.server_checks_passwords():
+            return _authenticate_on_server(username.strip().lower(), password)
+        user = _with_hash().where(User.username == username.strip().lower()).first()
         if user is None or not user.active or not _verify(user.password_hash, password):
             raise SignInFailed("wrong username or password, or the account is not active")
         if _hasher.check_needs_rehash(user.password_hash):
@@ -357,8 +378,29 @@ def authenticate(username: str, password: str) -> Actor:
 def verify_password(actor: Actor, password: str) -> bool:
     """Re-check the signed-in user's password (unlocking, signing a letter)."""
     with database_errors_in_words():
-        user = User.get_or_none(User.id == actor.user_id)
+        if server_logins.server_checks_passwords():  # and connects as them again (unlocking after someone else)
+            return server_logins.sign_in(actor.username, password)
+        user = _with_hash().where(User.id == actor.user_id).first()
     return bool(user and user.active and _verify(user.password_hash, password))
+
+
+def _authenticate_on_server(username: str, password: str) -> Actor:
+    if not server_logins.sign_in(username, password):
+        raise SignInFailed("wrong username or password, or the account is not active")
+    try:
+        server_logins.check_server_schema()
+        user = User.get_or_none(User.username == username)
+        if user is None or not user.active:
+            raise SignInFailed("wrong username or password, or the account is not active")
+    except ServiceError:
+        server_logins.sign_out()  # let in by the server, refused by the app: nobody stays connected as them
+        raise
+    return actor_for(user)
+
+
+def _with_hash():
+    """Accounts with their password hash, which a plain read leaves out (models/users.py)."""
+    return User.select(*User._meta.sorted_fields)
 
 
 def _lock_user_table() -> None:

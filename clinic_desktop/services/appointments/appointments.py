@@ -242,7 +242,7 @@ def appointments_for_episode(actor, episode_id: int) -> tuple[AppointmentRecord,
     episode_id = validation.record_id(episode_id, "episode")
     # One query, the episode, patient and clinician joined: a long history (90 appointments) read
     # row by row took three queries each, most of the time its patient's tab took to open.
-    rows = (Appointment.select(Appointment, Episode, Patient, User).join(Episode).join(Patient)
+    rows = (Appointment.select(Appointment, Episode, Patient, *User.readable()).join(Episode).join(Patient)
             .switch(Appointment).join(User, JOIN.LEFT_OUTER)
             .where(Appointment.episode == episode_id).order_by(Appointment.due_by, Appointment.id))
     return tuple(record_of(row) for row in rows)

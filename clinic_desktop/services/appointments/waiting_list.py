@@ -192,7 +192,8 @@ def fill_freed_slot(actor, entry_id: int, *, clinician_id: int, starts_at: datet
 def _entries():
     """The open entries with their review, patient, (if booked) clinician and who added them, in the list's order."""
     added_by = User.alias()
-    return (WaitingListEntry.select(WaitingListEntry, Appointment, Episode, Patient, User, added_by)
+    return (WaitingListEntry.select(WaitingListEntry, Appointment, Episode, Patient, *User.readable(),
+                                    *User.readable(added_by))
             .join(Appointment).join(Episode).join(Patient)
             .switch(Appointment).join(User, JOIN.LEFT_OUTER)
             .switch(WaitingListEntry).join(added_by, on=WaitingListEntry.added_by)

@@ -173,7 +173,7 @@ def _item(row: ObligationRow) -> DischargeItem:
 def _booked_visits(episode_id: int) -> list[DischargeItem]:
     """Booked visits still to come: not yet anyone's obligation, but discharge decides whether they stand."""
     zone = load_settings().zone
-    query = (Appointment.select(Appointment, User).join(User, on=(Appointment.clinician == User.id))
+    query = (Appointment.select(Appointment, *User.readable()).join(User, on=(Appointment.clinician == User.id))
              .where((Appointment.episode == episode_id) & (Appointment.status == "booked")
                     & (Appointment.ends_at > now_utc()))
              .order_by(Appointment.starts_at))

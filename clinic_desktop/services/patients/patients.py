@@ -383,7 +383,7 @@ def edit_patient(actor, patient_id: int, *, as_read: datetime | None = None, **c
 
 def _changed_since(patient: Patient, as_read: datetime, today: date) -> ChangedSinceRead:
     """The refusal of an edit read before someone else's, naming who changed what when the audit says."""
-    recent = (AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.user == User.id))
+    recent = (AuditEvent.select(AuditEvent, *User.readable()).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.user == User.id))
               .where((AuditEvent.patient == patient.id) & (AuditEvent.action == "edit_patient"))
               .order_by(AuditEvent.id.desc()).limit(20))  # one patient's edits are serialised by its row lock
     fields, people = [], []

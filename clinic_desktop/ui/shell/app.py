@@ -5,7 +5,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from clinic_desktop.services.admin import users
+from clinic_desktop.services.admin import server_logins, users
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.ui.shell.first_run_dialog import FirstRunDialog
 from clinic_desktop.ui.shell.session import DesktopSession
@@ -19,6 +19,14 @@ def application() -> QApplication:
     return app
 
 
+def first_dialog(notice: str = ""):
+    """Signing in, or the first manager on a new clinic. A server reached as whoever signs in is read
+    only once someone has: its clinic's name is not known yet, and its first manager was made with it."""
+    if server_logins.server_checks_passwords():
+        return SignInDialog(server_logins.server_name(), notice=notice)
+    return SignInDialog(load_settings().name, notice=notice) if users.has_users() else FirstRunDialog()
+
+
 def run_application(database_location: str, *, demo_if_empty: bool = False) -> int:
     """``demo_if_empty``: a database with nobody in it gets the demo clinic first (``make run``)."""
     app = application()
@@ -28,11 +36,14 @@ def run_application(database_location: str, *, demo_if_empty: bool = False) -> i
 
         summary = build_demo_if_empty()
         notice = sign_in_notice(summary) if summary else ""
-    dialog = SignInDialog(load_settings().name, notice=notice) if users.has_users() else FirstRunDialog()
+    dialog = first_dialog(notice)
     if dialog.exec() != dialog.DialogCode.Accepted:
         return 0
     session = DesktopSession(load_settings(), database_location)
     session.start(dialog.actor)
+    advice = server_logins.shared_login_advice(dialog.actor.role)
+    if advice:
+        session.window.show_status(f"⚠ {advice}")
     session.start_daily_backup()
     try:
         return app.exec()

@@ -133,6 +133,12 @@ def _lock_screen(actor, settings: ClinicSettings, hub: ChangeHub, location: str)
     return LockScreen(settings.name, actor)
 
 
+def _sign_in(actor, settings: ClinicSettings, hub: ChangeHub, location: str) -> QWidget:
+    from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog
+
+    return SignInDialog(settings.name)
+
+
 _WINDOW = QSize(1280, 800)
 _LAPTOP = QSize(1366, 768)  # the front desk's laptop (issue 13)
 
@@ -168,6 +174,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "sign-letter": ScreenshotView("clinician", _module_view("letters.referral_dialogs"), QSize(900, 1000)),
     "letter-batch": ScreenshotView("receptionist", _module_view("letters.letter_batch_dialog")),
     "lock": ScreenshotView("receptionist", _lock_screen),
+    "sign-in": ScreenshotView("receptionist", _sign_in),
     "dashboard": ScreenshotView("practice_manager", _main_window("dashboard"), _WINDOW),
     "audit": ScreenshotView("practice_manager", _main_window("audit"), _WINDOW),
     "administration": ScreenshotView("practice_manager", _main_window("admin"), _WINDOW),
