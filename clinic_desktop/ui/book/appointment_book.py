@@ -105,7 +105,7 @@ class AppointmentBookView(QWidget):
         self.banner.setStyleSheet(banner_style("bookBanner", "info"))
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
         self.summary = QLabel()
-        self.day_model, self.week_model = DayBookModel(self), WeekBookModel(self)
+        self.day_model, self.week_model = DayBookModel(self), WeekBookModel(settings.zone, self)
         self.day_table, self.week_table = _table(self.day_model, "Day"), _table(self.week_model, "Week")
         self.day_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.day_table.verticalHeader().hide()

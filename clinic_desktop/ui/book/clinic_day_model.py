@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush
 
 from clinic_desktop.services.appointments.appointment_book import Absence, BookSlot, WorkingPeriod
 from clinic_desktop.services.appointments.clinic_day import ClinicDay, ClinicianDay
 from clinic_desktop.ui.book.appointment_book_models import slot_status
+from clinic_desktop.ui.book.book_shades import away_brush, booked_brush, off_brush, working_brush
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import local_time
 
@@ -306,22 +307,9 @@ def _attention(cell: GridCell) -> str | None:
     return "quiet"
 
 
-def _background(cell: GridCell) -> QBrush | None:
-    """Sessions shaded, bookings a stronger shade, absences hatched, time off the window's own grey."""
-    palette = QGuiApplication.palette()
-    base, highlight = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Highlight)
+def _background(cell: GridCell) -> QBrush:
     if cell.absence is not None:
-        hatch = attention_colour("overdue")
-        hatch.setAlpha(70)
-        return QBrush(hatch, Qt.BrushStyle.BDiagPattern)
+        return away_brush()
     if cell.booked is not None:
-        return QBrush(_mix(base, highlight, 0.28))
-    if cell.slot is not None or cell.working is not None:
-        return QBrush(_mix(base, highlight, 0.10))
-    return QBrush(palette.color(QPalette.ColorRole.Window))
-
-
-def _mix(under: QColor, over: QColor, share: float) -> QColor:
-    """``over`` laid on ``under`` at ``share``: a tint that stays light on light and dark on dark."""
-    return QColor.fromRgbF(*(a * (1 - share) + b * share for a, b in zip(
-        (under.redF(), under.greenF(), under.blueF()), (over.redF(), over.greenF(), over.blueF()))))
+        return booked_brush()
+    return working_brush() if cell.slot is not None or cell.working is not None else off_brush()

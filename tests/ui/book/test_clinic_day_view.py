@@ -274,3 +274,25 @@ def test_the_day_list_of_the_chosen_clinician_is_drawn_for_printing_or_saving(qt
     assert "Day list — Sam Physio" in text and "SMITH, Ann" in text
     window.close()
     QApplication.processEvents()
+
+
+# --- the week of one clinician ---
+
+
+def test_the_week_shades_the_sessions_and_says_where_the_clinician_is_away(book_view, sqlite_staff):
+    book(sqlite_staff, review_of(sqlite_staff), 14, 10, clinician=sqlite_staff.other_clinician)
+    book_view.show_day(date(2026, 11, 30), sqlite_staff.other_clinician.user_id)
+    book_view.week_mode.click()
+    model = book_view.week_model
+    week = model._week
+    monday = with_leave(clinic_day.clinic_day(sqlite_staff.receptionist, date(2026, 11, 30))).columns[PHYSIO].book
+    model.set_week(replace(week, days=(monday, *week.days[1:])), date(2026, 11, 30))
+    rows = {model.headerData(row, Qt.Orientation.Vertical): row for row in range(model.rowCount())}
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Mon 30 Nov · today\nAway 12:30–17:30"
+    assert model.index(rows["13:10"], 0).data() == "Away — Annual leave"
+    assert model.index(rows["14:10"], 0).data() == "SMITH, Ann · 2-week review — ⚠ CLINICIAN AWAY"
+    assert model.index(rows["10:10"], 0).data() == "Free"
+    assert model.cover(rows["10:10"], 0).label == "08:30–12:30" and model.cover(rows["10:10"], 1) is not None
+    session = model.index(rows["10:10"], 0).data(Qt.ItemDataRole.BackgroundRole)
+    away = model.index(rows["13:10"], 0).data(Qt.ItemDataRole.BackgroundRole)
+    assert session.style() == Qt.BrushStyle.SolidPattern and away.style() == Qt.BrushStyle.BDiagPattern
