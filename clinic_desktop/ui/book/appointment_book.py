@@ -40,6 +40,7 @@ from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDi
 from clinic_desktop.ui.book.clinic_day_view import ClinicDayView
 from clinic_desktop.ui.book.freed_slot_dialog import FreedSlotDialog, offer_freed_slot
 from clinic_desktop.ui.book.waiting_list_view import WaitingListView
+from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import BOOKED
 from clinic_desktop.ui.widgets.palette import banner_style
@@ -120,6 +121,7 @@ class AppointmentBookView(QWidget):
         self.stack.addWidget(self.day_table)
         self.stack.addWidget(self.week_table)
         self.clinic = ClinicDayView(actor, settings, hub)
+        self._clinic_reads = LatestOp(self, None)
         self.clinic.open_requested.connect(lambda: self._run("open_patient"))
         self.clinic.selection_changed.connect(self._update_actions)
         self.stack.addWidget(self.clinic)
@@ -230,10 +232,16 @@ class AppointmentBookView(QWidget):
             self._keep_selected(table, kept, kept_label)
 
     def _reload_clinic_day(self) -> None:
+        """Read off the window's thread: a clinic of 50 clinicians takes 0.2–0.4 s at a million
+        appointments (benchmarks/test_book_bench.py); the day shown stays until the new one comes."""
         self.stack.setCurrentWidget(self.clinic)
-        day = self.shown_day()
-        (Op(self, lambda: clinic_day.clinic_day(self._actor, day)).success(self._show_clinic_day)
-         .failure(lambda error: self._show_banner(f"⚠ The book cannot be read: {error}")).run())
+        actor, day = self._actor, self.shown_day()
+        self._clinic_reads.run(lambda: clinic_day.clinic_day(actor, day), self._show_clinic_day,
+                               lambda error: self._show_banner(f"⚠ The book cannot be read: {error}"))
+
+    def clinic_day_reading(self) -> bool:
+        """The clinic's day asked for is still being read (tests, pictures wait for it)."""
+        return self._clinic_reads.is_running()
 
     def _show_clinic_day(self, shown) -> None:
         self.clinic.set_day(shown)

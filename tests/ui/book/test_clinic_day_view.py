@@ -21,6 +21,7 @@ from clinic_desktop.ui.book.clinic_day_model import APPOINTMENT_MIME
 from clinic_desktop.ui.book.move_booking_dialog import MoveBookingDialog
 from clinic_desktop.ui.book.review_chooser import ReviewChooser
 from clinic_desktop.ui.letters.letter_window import LetterWindow
+from clinic_desktop.ui.ops.op import Op
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # Mon 30 Nov 2026, 09:00 in London
 CLINIC_TIME = NOW
@@ -44,7 +45,14 @@ def book(staff, appointment_id, hour, minute, clinician=None, day=30):
 
 def clinic_view(book_view):
     book_view.clinic_mode.click()
+    shown(book_view)
     return book_view.clinic
+
+
+def shown(book_view) -> None:
+    """Wait for the clinic's day asked for to be read and drawn (it is read off the window's thread)."""
+    Op.settle()
+    assert not book_view.clinic_day_reading()
 
 
 def row_of(view, label: str) -> int:
@@ -148,6 +156,7 @@ def test_enter_on_a_free_slot_books_the_review_chosen_into_it(qtbot, book_view, 
     assert dialog.use_other.isChecked() and dialog.other_clinician.currentText() == "Sam Physio"
     assert dialog.other_time.time().toString("HH:mm") == "11:30"
     press_ok(dialog)
+    shown(book_view)
     assert text_at(view, "11:30", PHYSIO) == "SMITH, Ann · 2-week review"
     assert Appointment.get_by_id(review).clinician_id == sqlite_staff.other_clinician.user_id
 
@@ -176,6 +185,7 @@ def test_cut_and_paste_moves_a_booking_to_another_clinician_once_confirmed(qtbot
     assert "to <b>Mon 30 Nov 11:30–11:50 with Sam Physio</b>" in dialog.intro.text()
     assert Appointment.get_by_id(review).clinician_id == sqlite_staff.clinician.user_id  # not before Move
     press_ok(dialog)
+    shown(book_view)
     moved = Appointment.get_by_id(review)
     assert (moved.clinician_id, moved.starts_at) == (sqlite_staff.other_clinician.user_id,
                                                      datetime(2026, 11, 30, 11, 30, tzinfo=timezone.utc))
@@ -196,6 +206,7 @@ def test_a_paste_onto_a_slot_taken_meanwhile_is_refused_in_one_sentence_and_noth
     view.actions_set.actions["paste_booking"].trigger()
     dialog = opened(qtbot, view, MoveBookingDialog)
     press_ok(dialog)
+    shown(book_view)
     assert dialog.isVisible()
     assert dialog.message.text() == "Sam Physio already has WILSON, Ann 11:30–11:50 on Mon 30 Nov."
     assert Appointment.get_by_id(review).starts_at == datetime(2026, 11, 30, 10, 10, tzinfo=timezone.utc)
@@ -208,15 +219,18 @@ def test_a_move_after_the_due_by_date_asks_why_as_booking_does(qtbot, book_view,
     go_to(view, "10:10", JONES)
     view.actions_set.actions["cut_booking"].trigger()
     book_view.show_day(date(2026, 12, 14))  # after Thu 10 Dec: the move is still under way on another day
+    shown(book_view)
     go_to(view, "10:10", JONES)
     view.actions_set.actions["paste_booking"].trigger()
     dialog = opened(qtbot, view, MoveBookingDialog)
     assert dialog.form.isRowVisible(dialog.late_reason)
     press_ok(dialog)
+    shown(book_view)
     assert dialog.message.text() == ("The 2-week review for SMITH, Ann is due by Thu 10 Dec 2026: give a reason "
                                      "for booking it later.")
     QTest.keyClicks(dialog.late_reason, "patient away until then")
     press_ok(dialog)
+    shown(book_view)
     moved = Appointment.get_by_id(review)
     assert (moved.starts_at.date(), moved.late_booking_reason) == (date(2026, 12, 14), "patient away until then")
 
@@ -245,6 +259,7 @@ def test_a_booking_dragged_onto_a_free_slot_asks_before_it_moves(qtbot, book_vie
     dialog = opened(qtbot, view, MoveBookingDialog)
     assert dialog.appointment_id == review
     press_ok(dialog)
+    shown(book_view)
     assert text_at(view, "12:10", PHYSIO) == "SMITH, Ann · 2-week review"
 
 
