@@ -9,7 +9,7 @@ workstation's or another's.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QAbstractTableModel, QDate, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -403,3 +403,11 @@ def show_busiest_day(view: AppointmentBookView, actor: Actor, settings: ClinicSe
         for row in rows:
             counts[row.clinician_id] = counts.get(row.clinician_id, 0) + 1
         view.show_day(today(settings.zone), max(counts, key=counts.get))
+
+
+def show_next_open_day(view: AppointmentBookView, settings: ClinicSettings) -> None:
+    """Turn the book to the first day from the one shown that the clinic opens (pictures taken at a weekend)."""
+    day, calendar = view.shown_day(), settings.calendar()
+    while calendar.closed_reason(day) is not None:
+        day += timedelta(days=1)
+    view.show_day(day)
