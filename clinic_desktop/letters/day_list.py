@@ -19,7 +19,7 @@ from clinic_desktop.letters.report_pdf import render_report
 __all__ = ["COLUMNS", "DayList", "DayListRow", "DayListSession", "render_day_list"]
 
 COLUMNS = ("Time", "Patient", "NHS number", "Date of birth", "Appointment", "Phone")
-_WIDTHS = (22, 36, 25, 22, 32, 37)  # shares of the page's width, in the order of COLUMNS
+_WIDTHS = (22, 35, 25, 26, 30, 36)  # shares of the page's width, in the order of COLUMNS
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,8 @@ def test_the_day_list_gives_each_patient_in_time_order_with_what_the_door_checks
     assert "10:10–10:30" in text[smith - 40:smith]
     for detail in ("943 476 5919", "1 May 1970", "2-week review", "07700 900123 (mobile)", "0117 496 0001"):
         assert detail in text.replace("\n", " ")
-    assert "Page 1 of 1" in text
+    assert "produced 30 Nov 2026 at 09:00 GMT" in text  # a list printed earlier misses later bookings
+    assert "Page 1 of 1" in text and "Day list — Dr Alys Jones · Clinic · as of 30 Nov 2026" in text  # every page
 
 
 def test_the_day_list_says_when_the_clinician_is_away_and_lists_a_booking_outside_the_sessions(staff, monkeypatch):
