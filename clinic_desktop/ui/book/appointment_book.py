@@ -9,7 +9,7 @@ workstation's or another's.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QDate, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.admin.settings import ClinicSettings
-from clinic_desktop.services.appointments import appointment_book, appointments, clinic_day, day_book
+from clinic_desktop.services.appointments import appointment_book, appointments, clinic_day
 from clinic_desktop.services.appointments.appointment_book import BookSlot
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import today
@@ -38,6 +38,7 @@ from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.appointment_book_models import DayBookModel, WeekBookModel
 from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
 from clinic_desktop.ui.book.clinic_day_view import ClinicDayView
+from clinic_desktop.ui.book.day_list_window import open_day_list
 from clinic_desktop.ui.book.freed_slot_dialog import FreedSlotDialog, offer_freed_slot
 from clinic_desktop.ui.book.waiting_list_view import WaitingListView
 from clinic_desktop.ui.ops.latest import LatestOp
@@ -140,6 +141,15 @@ class AppointmentBookView(QWidget):
             for table in (self.day_table, self.week_table, self.clinic.table):
                 table.addAction(action)
         self.actions_bar.addStretch(1)
+        # One clinician's day list (the clinic's day has its own, for the column chosen).
+        self.day_list_buttons = []
+        for text, then in (("Print day list…", "print_letter"), ("Save day list as PDF…", "save_as")):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(f"{text.rstrip('…')} of the clinician shown, for the day shown")
+            button.clicked.connect(lambda _checked=False, then=then: self.open_day_list(then))
+            self.day_list_buttons.append(button)
+            self.actions_bar.addWidget(button)
         self.actions_bar.addWidget(self.summary)
 
         layout = QVBoxLayout(self)
@@ -210,6 +220,8 @@ class AppointmentBookView(QWidget):
     def reload(self) -> None:
         """Read the shown day or week again, keeping the selected time (rows may come and go)."""
         self.clinician.setEnabled(not self.clinic_mode.isChecked())
+        for button in self.day_list_buttons:
+            button.setVisible(not self.clinic_mode.isChecked())
         if self.clinic_mode.isChecked():
             self._reload_clinic_day()
             return
@@ -230,6 +242,12 @@ class AppointmentBookView(QWidget):
             op.success(self._show_week)
         if op.failure(lambda error: self._show_banner(f"⚠ The book cannot be read: {error}")).run():
             self._keep_selected(table, kept, kept_label)
+
+    def open_day_list(self, then: str) -> None:
+        """The shown clinician's day list, going on to Print… or Save as PDF… (``then``)."""
+        if self.clinician.currentData() is not None:
+            self.day_list_window = open_day_list(self, self._actor, self._settings, self.clinician.currentData(),
+                                                 self.clinician.currentText(), self.shown_day(), then)
 
     def _reload_clinic_day(self) -> None:
         """Read off the window's thread: a clinic of 50 clinicians takes 0.2–0.4 s at a million
@@ -386,28 +404,3 @@ def _closed_banner(book_day) -> str:
     """"Closed on Sat 28 Nov — Weekend."; a closure day's reason is just "Closed", said once."""
     reason = "" if book_day.closed_reason == "Closed" else f" — {book_day.closed_reason}"
     return f"Closed on {weekday_date(book_day.day)}{reason}."
-
-
-def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:
-    """Today's book of the clinician with the most appointments today (the demo's busiest)."""
-    view = AppointmentBookView(actor, settings, hub)
-    show_busiest_day(view, actor, settings)
-    return view
-
-
-def show_busiest_day(view: AppointmentBookView, actor: Actor, settings: ClinicSettings) -> None:
-    """Turn the book to today's busiest clinician (for pictures of the book)."""
-    rows = day_book.todays_appointments(actor)
-    if rows:
-        counts: dict[int, int] = {}
-        for row in rows:
-            counts[row.clinician_id] = counts.get(row.clinician_id, 0) + 1
-        view.show_day(today(settings.zone), max(counts, key=counts.get))
-
-
-def show_next_open_day(view: AppointmentBookView, settings: ClinicSettings) -> None:
-    """Turn the book to the first day from the one shown that the clinic opens (pictures taken at a weekend)."""
-    day, calendar = view.shown_day(), settings.calendar()
-    while calendar.closed_reason(day) is not None:
-        day += timedelta(days=1)
-    view.show_day(day)

@@ -26,23 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services.appointments import day_list
 from clinic_desktop.services.appointments.clinic_day import ClinicDay
-from clinic_desktop.services.core.clinic_time import format_day
 from clinic_desktop.ui.book.booking_dialog import BookingDialog
 from clinic_desktop.ui.book.clinic_day_model import ClinicDayModel, GridCell
+from clinic_desktop.ui.book.day_list_window import open_day_list
 from clinic_desktop.ui.book.move_booking_dialog import MoveBookingDialog
 from clinic_desktop.ui.book.review_chooser import ReviewChooser
-from clinic_desktop.ui.letters.letter_window import LetterWindow
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.actions import ActionSet
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
 
-__all__ = ["DAY_LIST_DETAIL", "GridChoice", "ClinicDayView"]
+__all__ = ["GridChoice", "ClinicDayView"]
 
-DAY_LIST_DETAIL = ("Each session's patients in time order, with NHS number, date of birth and phone, for the "
-                   "clinic room. Printed with the time it was produced: a later booking is not on it.")
 _ROW_HEIGHT = 24
 
 
@@ -187,15 +183,9 @@ class ClinicDayView(QWidget):
         self.open_day_list(choice.cell, "save_as")
 
     def open_day_list(self, cell: GridCell, then: str) -> None:
-        """The chosen clinician's day list in a letter window, going straight on to Print… or Save as PDF…"""
-        clinician, day = cell.column.clinician, self.model.clinic_day.day
-        window = LetterWindow.for_patient_page(
-            self._actor, self._settings, "Day list", f"{clinician.full_name}, {format_day(day)}", DAY_LIST_DETAIL,
-            lambda: day_list.day_list_pdf(self._actor, clinician.id, day), self)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = window
-        window.show()
-        window.when_ready(getattr(window, then))
+        clinician = cell.column.clinician
+        self.dialog = open_day_list(self, self._actor, self._settings, clinician.id, clinician.full_name,
+                                    self.model.clinic_day.day, then)
 
     def shown_day(self) -> date | None:
         return self.model.clinic_day.day if self.model.clinic_day else None

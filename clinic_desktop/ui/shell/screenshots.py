@@ -53,12 +53,12 @@ def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
 
             filter_for_screenshot(window.worklists, actor)
         elif tab in ("book", "clinic_day", "book_week"):
-            from clinic_desktop.ui.book.appointment_book import show_busiest_day
+            from clinic_desktop.ui.book.book_pictures import show_busiest_day
 
             window.tabs.setCurrentWidget(window.book)
             show_busiest_day(window.book, actor, settings)
             if tab != "book":
-                from clinic_desktop.ui.book.appointment_book import show_next_open_day
+                from clinic_desktop.ui.book.book_pictures import show_next_open_day
 
                 show_next_open_day(window.book, settings)
                 (window.book.clinic_mode if tab == "clinic_day" else window.book.week_mode).click()
