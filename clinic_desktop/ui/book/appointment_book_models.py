@@ -157,8 +157,7 @@ class WeekBookModel(QAbstractTableModel):
             return self._week.rows[section]
         day = self.days[section]
         title = f"{day.title} · today" if day.day == self._today else day.title
-        away = "".join(f"\nAway {local_time(absence.starts_at, self._zone)}–{local_time(absence.ends_at, self._zone)}"
-                       for absence in day.absences)
+        away = "".join(f"\nAway {away_span(absence, day.day, self._zone)}" for absence in day.absences)
         return f"{title}{away}" if day.open else f"{title}\nCLOSED"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -208,3 +207,18 @@ def _on_wall_clock(starts_at: datetime, ends_at: datetime, day: date, moment: ti
     starts, ends = starts_at.astimezone(zone), ends_at.astimezone(zone)
     begin = time.min if starts.date() < day else starts.time()
     return begin <= moment and (ends.date() > day or moment < ends.time())
+
+
+def away_span(absence: Absence, day: date, zone) -> str:
+    """When on ``day`` the clinician is away, as a header says it: "12:30–17:30", "from 12:30",
+    "until 12:30", or "all day" for leave that covers the day from midnight to midnight."""
+    starts, ends = absence.starts_at.astimezone(zone), absence.ends_at.astimezone(zone)
+    from_start = starts.date() < day or starts.time() == time.min
+    to_end = ends.date() > day
+    if from_start and to_end:
+        return "all day"
+    if to_end:
+        return f"from {local_time(absence.starts_at, zone)}"
+    if from_start:
+        return f"until {local_time(absence.ends_at, zone)}"
+    return f"{local_time(absence.starts_at, zone)}–{local_time(absence.ends_at, zone)}"

@@ -24,7 +24,7 @@ from PySide6.QtGui import QBrush
 
 from clinic_desktop.services.appointments.appointment_book import Absence, BookSlot, WorkingPeriod
 from clinic_desktop.services.appointments.clinic_day import ClinicDay, ClinicianDay
-from clinic_desktop.ui.book.appointment_book_models import slot_status
+from clinic_desktop.ui.book.appointment_book_models import away_span, slot_status
 from clinic_desktop.ui.book.book_shades import away_brush, booked_brush, off_brush, working_brush
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import local_time
@@ -126,8 +126,7 @@ class ClinicDayModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return self._labels[section] if 0 <= section < len(self._labels) else None
         column = self._day.columns[section]
-        away = "".join(f"\nAway {_span(absence.starts_at, absence.ends_at, self._zone)}"
-                       for absence in column.book.absences)
+        away = "".join(f"\nAway {away_span(absence, column.book.day, self._zone)}" for absence in column.book.absences)
         return f"{column.clinician.full_name}\n{column.hours}{away}"
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -289,7 +288,7 @@ def _tooltip(cell: GridCell, zone) -> str:
         return f"{when}: {booked.patient_name} — {booked.kind_title} ({slot_status(slot)}){late}{away}"
     if cell.absence is not None:
         note = f" ({cell.absence.note})" if cell.absence.note else ""
-        return (f"{who} is away {_span(cell.absence.starts_at, cell.absence.ends_at, zone)}: "
+        return (f"{who} is away {away_span(cell.absence, cell.column.book.day, zone)}: "
                 f"{cell.absence.reason_title}{note}")
     if cell.working is not None:
         return f"{who} works {cell.working.label}: no slot starts here"

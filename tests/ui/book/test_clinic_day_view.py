@@ -324,3 +324,16 @@ def test_one_clinicians_day_prints_their_day_list_too(qtbot, book_view, sqlite_s
     assert book_view.day_list_buttons[0].isHidden()  # the clinic's day prints the list of the column chosen
     window.close()
     QApplication.processEvents()
+
+
+def test_leave_over_the_whole_day_or_from_a_time_is_said_so_in_the_header(book_view, sqlite_staff):
+    view = clinic_view(book_view)
+    day = clinic_day.clinic_day(sqlite_staff.receptionist, date(2026, 11, 30))
+    physio = day.columns[PHYSIO]
+    midnight = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    all_day = Absence(midnight, midnight + timedelta(days=1), "sickness", "Sickness", "")
+    afternoon = Absence(midnight + timedelta(hours=13), midnight + timedelta(days=3), "training", "Training", "")
+    for absence, words in ((all_day, "Away all day"), (afternoon, "Away from 13:00")):
+        book = replace(physio.book, working=(), slots=(), absences=(absence,))
+        view.set_day(replace(day, columns=(day.columns[JONES], replace(physio, book=book))))
+        assert view.model.headerData(PHYSIO, Qt.Orientation.Horizontal) == f"Sam Physio\nNot working\n{words}"
