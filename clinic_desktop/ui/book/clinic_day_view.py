@@ -121,7 +121,10 @@ class ClinicDayView(QWidget):
     def book_here(self, choice: GridChoice) -> None:
         """Which review (the to-book list), then the booking dialog on it with this slot chosen."""
         cell = choice.cell
-        chooser = ReviewChooser(self._actor, _slot_words(cell, self._settings.zone), self)
+        session = next((period for period in cell.column.book.working
+                        if period.starts_at <= cell.slot.starts_at < period.ends_at), None)
+        chooser = ReviewChooser(self._actor, _slot_words(cell, self._settings.zone), session.kinds if session else (),
+                                self)
         chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         chooser.chosen.connect(lambda appointment_id: self._open_booking(appointment_id, cell))
         self.dialog = chooser

@@ -11,6 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 from clinic_desktop.services.worklists import worklists
+from clinic_desktop.services.worklists.worklists import KIND_TITLES
 from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.widgets.filter_box import filter_box
@@ -25,14 +26,17 @@ _SHOWN = 100  # the soonest due; the filter finds any other
 class ReviewChooser(QDialog):
     chosen = Signal(int)  # the appointment to book
 
-    def __init__(self, actor, slot_words: str, parent=None):
+    def __init__(self, actor, slot_words: str, kinds: tuple[str, ...] = (), parent=None):
+        """``kinds``: the only kinds of appointment the slot's session takes (none: any)."""
         super().__init__(parent)
-        self._actor = actor
+        self._actor, self._kinds = actor, kinds
         self._rows = ()
         self._reads = LatestOp(self, None)
         self.setWindowTitle("Book a review here")
+        only = (f" This session takes {' and '.join(KIND_TITLES[kind] for kind in kinds)} appointments only."
+                if kinds else "")
         intro = QLabel(f"Which review goes into <b>{slot_words}</b>? The soonest due are first; type to find "
-                       "another.")
+                       f"another.{only}")
         intro.setWordWrap(True)
         self.filter = filter_box("Filter the reviews to book", lambda _text: self.load())
         self.reviews = QListWidget()
@@ -61,6 +65,7 @@ class ReviewChooser(QDialog):
         self._reads.wait()
 
     def _show(self, rows) -> None:
+        rows = tuple(row for row in rows if not self._kinds or row.kind in self._kinds)
         self._rows = rows
         self.reviews.clear()
         for row in rows:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pypdf
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from test_booking_dialog import slots_shown
 
 from clinic_desktop.models import Appointment
@@ -337,3 +337,20 @@ def test_leave_over_the_whole_day_or_from_a_time_is_said_so_in_the_header(book_v
         book = replace(physio.book, working=(), slots=(), absences=(absence,))
         view.set_day(replace(day, columns=(day.columns[JONES], replace(physio, book=book))))
         assert view.model.headerData(PHYSIO, Qt.Orientation.Horizontal) == f"Sam Physio\nNot working\n{words}"
+
+
+def test_a_session_that_takes_some_kinds_only_offers_only_those_reviews(qtbot, book_view, sqlite_staff):
+    review_of(sqlite_staff)  # its 2-week and 12-week reviews are to book
+    view = clinic_view(book_view)
+    day = clinic_day.clinic_day(sqlite_staff.receptionist, date(2026, 11, 30))
+    physio = day.columns[PHYSIO]
+    twelve_week_only = replace(physio.book.working[0], kinds=("twelve_week_review",))
+    view.set_day(replace(day, columns=(day.columns[JONES], replace(
+        physio, book=replace(physio.book, working=(twelve_week_only,))))))
+    go_to(view, "11:30", PHYSIO)
+    QTest.keyClick(view.table, Qt.Key.Key_Return)
+    chooser = opened(qtbot, view, ReviewChooser)
+    qtbot.waitUntil(lambda: chooser.reviews.count() > 0 or bool(chooser.message.text()))
+    assert [chooser.reviews.item(row).text().split("  ·  ")[1] for row in range(chooser.reviews.count())] == [
+        "12-week check"]
+    assert "This session takes 12-week check appointments only." in chooser.findChild(QLabel).text()
