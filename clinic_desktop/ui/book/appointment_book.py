@@ -141,15 +141,12 @@ class AppointmentBookView(QWidget):
             for table in (self.day_table, self.week_table, self.clinic.table):
                 table.addAction(action)
         self.actions_bar.addStretch(1)
-        # One clinician's day list (the clinic's day has its own, for the column chosen).
-        self.day_list_buttons = []
-        for text, then in (("Print day list…", "print_letter"), ("Save day list as PDF…", "save_as")):
-            button = QToolButton()
-            button.setText(text)
-            button.setToolTip(f"{text.rstrip('…')} of the clinician shown, for the day shown")
-            button.clicked.connect(lambda _checked=False, then=then: self.open_day_list(then))
-            self.day_list_buttons.append(button)
-            self.actions_bar.addWidget(button)
+        # One clinician's day list, printed or saved from its window (the clinic's day has its own buttons).
+        self.day_list_button = QToolButton()
+        self.day_list_button.setText("Day list…")
+        self.day_list_button.setToolTip("The day list of the clinician and day shown, to print or save as a PDF")
+        self.day_list_button.clicked.connect(lambda _checked=False: self.open_day_list())
+        self.actions_bar.addWidget(self.day_list_button)
         self.actions_bar.addWidget(self.summary)
 
         layout = QVBoxLayout(self)
@@ -220,8 +217,7 @@ class AppointmentBookView(QWidget):
     def reload(self) -> None:
         """Read the shown day or week again, keeping the selected time (rows may come and go)."""
         self.clinician.setEnabled(not self.clinic_mode.isChecked())
-        for button in self.day_list_buttons:
-            button.setVisible(not self.clinic_mode.isChecked())
+        self.day_list_button.setVisible(not self.clinic_mode.isChecked())
         if self.clinic_mode.isChecked():
             self._reload_clinic_day()
             return
@@ -243,11 +239,11 @@ class AppointmentBookView(QWidget):
         if op.failure(lambda error: self._show_banner(f"⚠ The book cannot be read: {error}")).run():
             self._keep_selected(table, kept, kept_label)
 
-    def open_day_list(self, then: str) -> None:
-        """The shown clinician's day list, going on to Print… or Save as PDF… (``then``)."""
+    def open_day_list(self) -> None:
+        """The shown clinician's day list in its window, with Print… and Save as PDF…"""
         if self.clinician.currentData() is not None:
             self.day_list_window = open_day_list(self, self._actor, self._settings, self.clinician.currentData(),
-                                                 self.clinician.currentText(), self.shown_day(), then)
+                                                 self.clinician.currentText(), self.shown_day())
 
     def _reload_clinic_day(self) -> None:
         """Read off the window's thread: a clinic of 50 clinicians takes 0.2–0.4 s at a million

@@ -1,4 +1,4 @@
-"""A clinician's day list in a letter window, going straight on to Print… or Save as PDF….
+"""A clinician's day list in a letter window, with Print… and Save as PDF… (or going straight on to one).
 
 Opened from the clinic's day (the chosen column's clinician) and from one clinician's day
 or week (the clinician and day shown); the letter window prints with QPrinter and saves
@@ -22,12 +22,13 @@ DAY_LIST_DETAIL = ("Each session's patients in time order, with NHS number, date
 
 
 def open_day_list(parent: QWidget, actor, settings, clinician_id: int, clinician_name: str, day: date,
-                  then: str) -> LetterWindow:
-    """``then``: the window's method it goes on to once the list is drawn (print_letter, save_as)."""
+                  then: str | None = None) -> LetterWindow:
+    """``then``: the window's method it goes on to once the list is drawn (print_letter, save_as), if any."""
     window = LetterWindow.for_patient_page(
         actor, settings, "Day list", f"{clinician_name}, {format_day(day)}", DAY_LIST_DETAIL,
         lambda: day_list.day_list_pdf(actor, clinician_id, day), parent)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
-    window.when_ready(getattr(window, then))
+    if then is not None:
+        window.when_ready(getattr(window, then))
     return window

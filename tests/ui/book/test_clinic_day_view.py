@@ -315,13 +315,13 @@ def test_the_week_shades_the_sessions_and_says_where_the_clinician_is_away(book_
 
 def test_one_clinicians_day_prints_their_day_list_too(qtbot, book_view, sqlite_staff):
     book(sqlite_staff, review_of(sqlite_staff), 10, 10)
-    book_view.day_list_buttons[1].click()
+    book_view.day_list_button.click()
     window = book_view.day_list_window
     assert window.windowTitle() == "Day list — Dr Alys Jones, Mon 30 Nov 2026"
     qtbot.waitUntil(lambda: window.pdf_bytes() is not None, timeout=10_000)
     assert "SMITH, Ann" in "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(window.pdf_bytes())).pages)
     book_view.clinic_mode.click()
-    assert book_view.day_list_buttons[0].isHidden()  # the clinic's day prints the list of the column chosen
+    assert book_view.day_list_button.isHidden()  # the clinic's day prints the list of the column chosen
     window.close()
     QApplication.processEvents()
 
