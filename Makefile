@@ -48,7 +48,7 @@ bench: $(STAMP)
 
 SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician open-work referrals-to-write \
 	patient-search patient patient-next-reception patient-next-clinician patient-next-manager worklist-filtered \
-	appointment-book clinic-day book-week patient-details patient-contact booking confirmation add-to-waiting-list freed-slot \
+	appointment-book clinic-day book-week review-choice move-booking patient-details patient-contact booking confirmation add-to-waiting-list freed-slot \
 	first-contact start-back medication imaging evaluation outcome \
 	plan discharge \
 	letter sign-letter letter-batch lock dashboard audit administration import-patients deactivate-user \

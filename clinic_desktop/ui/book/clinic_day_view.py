@@ -37,7 +37,7 @@ from clinic_desktop.ui.shell.actions import ActionSet
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
 
-__all__ = ["GridChoice", "ClinicDayView"]
+__all__ = ["GridChoice", "ClinicDayView", "slot_words"]
 
 _ROW_HEIGHT = 24
 
@@ -123,7 +123,7 @@ class ClinicDayView(QWidget):
         cell = choice.cell
         session = next((period for period in cell.column.book.working
                         if period.starts_at <= cell.slot.starts_at < period.ends_at), None)
-        chooser = ReviewChooser(self._actor, _slot_words(cell, self._settings.zone), session.kinds if session else (),
+        chooser = ReviewChooser(self._actor, slot_words(cell, self._settings.zone), session.kinds if session else (),
                                 self)
         chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         chooser.chosen.connect(lambda appointment_id: self._open_booking(appointment_id, cell))
@@ -144,7 +144,7 @@ class ClinicDayView(QWidget):
         """Pick the booking up; Ctrl+V on a free slot (this day or another) moves it there."""
         self._moving = choice.cell
         booked = choice.cell.booked
-        self._say(f"Moving {booked.patient_name} — {booked.kind_title} ({_slot_words(choice.cell, self._settings.zone)})"
+        self._say(f"Moving {booked.patient_name} — {booked.kind_title} ({slot_words(choice.cell, self._settings.zone)})"
                   ": choose a free slot and press Ctrl+V; Esc stops.")
         self._update_actions()
 
@@ -216,7 +216,7 @@ def _grid(model: ClinicDayModel) -> QTableView:
     return table
 
 
-def _slot_words(cell: GridCell, zone) -> str:
+def slot_words(cell: GridCell, zone) -> str:
     """"Mon 30 Nov 10:10 with Dr Alys Jones"."""
     slot = cell.slot
     return (f"{weekday_date(slot.starts_at.astimezone(zone).date())} {local_time(slot.starts_at, zone)} with "
