@@ -12,7 +12,6 @@ printed or saved as a PDF from here. The actions come from the one action table
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -189,9 +188,6 @@ class ClinicDayView(QWidget):
         clinician = cell.column.clinician
         self.dialog = open_day_list(self, self._actor, self._settings, clinician.id, clinician.full_name,
                                     self.model.clinic_day.day, then)
-
-    def shown_day(self) -> date | None:
-        return self.model.clinic_day.day if self.model.clinic_day else None
 
 
 def _grid(model: ClinicDayModel) -> QTableView:

@@ -354,3 +354,14 @@ def test_a_session_that_takes_some_kinds_only_offers_only_those_reviews(qtbot, b
     assert [chooser.reviews.item(row).text().split("  ·  ")[1] for row in range(chooser.reviews.count())] == [
         "12-week check"]
     assert "This session takes 12-week check appointments only." in chooser.findChild(QLabel).text()
+
+
+def test_a_booking_from_another_workstation_appears_and_the_chosen_slot_stays_chosen(book_view, sqlite_staff):
+    view = clinic_view(book_view)
+    go_to(view, "11:30", PHYSIO)
+    book(sqlite_staff, review_of(sqlite_staff), 10, 10, clinician=sqlite_staff.other_clinician)
+    book_view._hub.poll()
+    shown(book_view)
+    assert text_at(view, "10:10", PHYSIO) == "SMITH, Ann · 2-week review"
+    index = view.table.currentIndex()
+    assert (view.model.headerData(index.row(), Qt.Orientation.Vertical), index.column()) == ("11:30", PHYSIO)
