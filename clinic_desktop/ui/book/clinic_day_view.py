@@ -94,10 +94,15 @@ class ClinicDayView(QWidget):
         for row, column, rows in self.model.spans():
             self.table.setSpan(row, column, rows, 1)
         column = self.model.column_of(clinician_id) if clinician_id is not None else 0
-        row = self.model.row_of(moment) if moment is not None else 0
+        row = self.model.row_of(moment) if moment is not None else self._first_open_row()
         if self.model.rowCount() and self.model.columnCount():
             self.table.setCurrentIndex(self.model.index(max(row, 0), max(column, 0)))
         self._update_actions()
+
+    def _first_open_row(self) -> int:
+        """Where the keyboard starts on a day first shown: the first slot not yet past."""
+        return next((row for row in range(self.model.rowCount()) for column in range(self.model.columnCount())
+                     if (cell := self.model.cell_at(row, column)).slot is not None and not cell.slot.past), 0)
 
     def selected_cell(self) -> GridCell | None:
         index = self.table.currentIndex()

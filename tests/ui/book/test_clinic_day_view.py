@@ -365,3 +365,9 @@ def test_a_booking_from_another_workstation_appears_and_the_chosen_slot_stays_ch
     assert text_at(view, "10:10", PHYSIO) == "SMITH, Ann · 2-week review"
     index = view.table.currentIndex()
     assert (view.model.headerData(index.row(), Qt.Orientation.Vertical), index.column()) == ("11:30", PHYSIO)
+
+
+def test_the_keyboard_starts_at_the_first_slot_not_yet_past(book_view):
+    view = clinic_view(book_view)
+    index = view.table.currentIndex()
+    assert (view.model.headerData(index.row(), Qt.Orientation.Vertical), index.column()) == ("09:10", JONES)
