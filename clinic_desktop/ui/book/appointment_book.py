@@ -1,8 +1,8 @@
-"""The appointment book tab: one clinician's day or week, free and booked slots.
+"""The appointment book tab: one clinician's day or week, or the whole clinic's day side by side.
 
 The slots, their times and whether they are free all come from services/appointment_book;
 the table models (ui/book/appointment_book_models.py) only lay them out, in words and colour
-together. Actions on the selected appointment (open the patient, reschedule, cancel the
+together. The clinic's day, a column per clinician, is ui/book/clinic_day_view.py. Actions on the selected appointment (open the patient, reschedule, cancel the
 booking, arrived, did not attend) are QActions shared by the buttons, the context menu
 and their shortcuts; the book redraws on every change the hub reports, this
 workstation's or another's.
@@ -30,15 +30,18 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.admin.settings import ClinicSettings
-from clinic_desktop.services.appointments import appointment_book, appointments, day_book
+from clinic_desktop.services.appointments import appointment_book, appointments, clinic_day
 from clinic_desktop.services.appointments.appointment_book import BookSlot
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import today
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.appointment_book_models import DayBookModel, WeekBookModel
 from clinic_desktop.ui.book.booking_dialog import BookingDialog, CancelBookingDialog
+from clinic_desktop.ui.book.clinic_day_view import ClinicDayView
+from clinic_desktop.ui.book.day_list_window import open_day_list
 from clinic_desktop.ui.book.freed_slot_dialog import FreedSlotDialog, offer_freed_slot
 from clinic_desktop.ui.book.waiting_list_view import WaitingListView
+from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import BOOKED
 from clinic_desktop.ui.widgets.palette import banner_style
@@ -69,8 +72,10 @@ class AppointmentBookView(QWidget):
         self.date.setDisplayFormat("ddd dd MMM yyyy")
         self.date.setAccessibleName("Date")
         self.day_mode, self.week_mode = _toggle("&Day"), _toggle("W&eek")
+        self.clinic_mode = _toggle("Clinic da&y")
+        self.clinic_mode.setAccessibleName("Clinic day view: every clinician side by side")
         modes = QButtonGroup(self)
-        for button in (self.day_mode, self.week_mode):
+        for button in (self.day_mode, self.week_mode, self.clinic_mode):
             modes.addButton(button)
         self.day_mode.setChecked(True)
         navigation = QHBoxLayout()
@@ -93,6 +98,7 @@ class AppointmentBookView(QWidget):
         navigation.addSpacing(16)
         navigation.addWidget(self.day_mode)
         navigation.addWidget(self.week_mode)
+        navigation.addWidget(self.clinic_mode)
         navigation.addStretch(1)
 
         self.banner = QLabel()
@@ -101,7 +107,7 @@ class AppointmentBookView(QWidget):
         self.banner.setStyleSheet(banner_style("bookBanner", "info"))
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
         self.summary = QLabel()
-        self.day_model, self.week_model = DayBookModel(self), WeekBookModel(self)
+        self.day_model, self.week_model = DayBookModel(self), WeekBookModel(settings.zone, self)
         self.day_table, self.week_table = _table(self.day_model, "Day"), _table(self.week_model, "Week")
         self.day_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.day_table.verticalHeader().hide()
@@ -115,6 +121,11 @@ class AppointmentBookView(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.day_table)
         self.stack.addWidget(self.week_table)
+        self.clinic = ClinicDayView(actor, settings, hub)
+        self._clinic_reads = LatestOp(self, None)
+        self.clinic.open_requested.connect(lambda: self._run("open_patient"))
+        self.clinic.selection_changed.connect(self._update_actions)
+        self.stack.addWidget(self.clinic)
 
         self.actions_bar = QHBoxLayout()
         self.book_actions: dict[str, QAction] = {}
@@ -127,9 +138,15 @@ class AppointmentBookView(QWidget):
             action.triggered.connect(lambda _=False, method=method: self._run(method))
             self.book_actions[method] = action
             self.actions_bar.addWidget(_button(action))
-            for table in (self.day_table, self.week_table):
+            for table in (self.day_table, self.week_table, self.clinic.table):
                 table.addAction(action)
         self.actions_bar.addStretch(1)
+        # One clinician's day list, printed or saved from its window (the clinic's day has its own buttons).
+        self.day_list_button = QToolButton()
+        self.day_list_button.setText("Day list…")
+        self.day_list_button.setToolTip("The day list of the clinician and day shown, to print or save as a PDF")
+        self.day_list_button.clicked.connect(lambda _checked=False: self.open_day_list())
+        self.actions_bar.addWidget(self.day_list_button)
         self.actions_bar.addWidget(self.summary)
 
         layout = QVBoxLayout(self)
@@ -158,6 +175,7 @@ class AppointmentBookView(QWidget):
         self.clinician.currentIndexChanged.connect(lambda _index: self.reload())
         self.date.dateChanged.connect(lambda _date: self.reload())
         self.day_mode.toggled.connect(lambda _checked: self.reload())
+        self.clinic_mode.toggled.connect(lambda _checked: self.reload())
         self.redraws = RedrawWhenSeen(self, hub, self._changed)
         self._today = today(settings.zone)
         self.reload()
@@ -198,6 +216,11 @@ class AppointmentBookView(QWidget):
 
     def reload(self) -> None:
         """Read the shown day or week again, keeping the selected time (rows may come and go)."""
+        self.clinician.setEnabled(not self.clinic_mode.isChecked())
+        self.day_list_button.setVisible(not self.clinic_mode.isChecked())
+        if self.clinic_mode.isChecked():
+            self._reload_clinic_day()
+            return
         clinician_id = self.clinician.currentData()
         table = self.week_table if self.week_mode.isChecked() else self.day_table
         kept = table.currentIndex()
@@ -215,6 +238,30 @@ class AppointmentBookView(QWidget):
             op.success(self._show_week)
         if op.failure(lambda error: self._show_banner(f"⚠ The book cannot be read: {error}")).run():
             self._keep_selected(table, kept, kept_label)
+
+    def open_day_list(self) -> None:
+        """The shown clinician's day list in its window, with Print… and Save as PDF…"""
+        if self.clinician.currentData() is not None:
+            self.day_list_window = open_day_list(self, self._actor, self._settings, self.clinician.currentData(),
+                                                 self.clinician.currentText(), self.shown_day())
+
+    def _reload_clinic_day(self) -> None:
+        """Read off the window's thread: a clinic of 50 clinicians takes 0.2–0.4 s at a million
+        appointments (benchmarks/test_book_bench.py); the day shown stays until the new one comes."""
+        self.stack.setCurrentWidget(self.clinic)
+        actor, day = self._actor, self.shown_day()
+        self._clinic_reads.run(lambda: clinic_day.clinic_day(actor, day), self._show_clinic_day,
+                               lambda error: self._show_banner(f"⚠ The book cannot be read: {error}"))
+
+    def clinic_day_reading(self) -> bool:
+        """The clinic's day asked for is still being read (tests, pictures wait for it)."""
+        return self._clinic_reads.is_running()
+
+    def _show_clinic_day(self, shown) -> None:
+        self.clinic.set_day(shown)
+        nobody = f"Nobody works on {weekday_date(shown.day)}." if shown.open and not shown.columns else None
+        self._show_banner(_closed_banner(shown) if not shown.open else nobody)
+        self._summarise(tuple(slot for column in shown.columns for slot in column.book.slots))
 
     def _show_day(self, book_day) -> None:
         self.day_model.set_day(book_day)
@@ -260,6 +307,9 @@ class AppointmentBookView(QWidget):
     # --- acting on the selected appointment ---
 
     def selected_slot(self) -> BookSlot | None:
+        if self.clinic_mode.isChecked():
+            cell = self.clinic.selected_cell()
+            return cell.slot if cell else None
         if self.week_mode.isChecked():
             index = self.week_table.currentIndex()
             return self.week_model.slot_at(index.row(), index.column()) if index.isValid() else None
@@ -350,20 +400,3 @@ def _closed_banner(book_day) -> str:
     """"Closed on Sat 28 Nov — Weekend."; a closure day's reason is just "Closed", said once."""
     reason = "" if book_day.closed_reason == "Closed" else f" — {book_day.closed_reason}"
     return f"Closed on {weekday_date(book_day.day)}{reason}."
-
-
-def for_screenshot(actor: Actor, settings: ClinicSettings, hub) -> QWidget:
-    """Today's book of the clinician with the most appointments today (the demo's busiest)."""
-    view = AppointmentBookView(actor, settings, hub)
-    show_busiest_day(view, actor, settings)
-    return view
-
-
-def show_busiest_day(view: AppointmentBookView, actor: Actor, settings: ClinicSettings) -> None:
-    """Turn the book to today's busiest clinician (for pictures of the book)."""
-    rows = day_book.todays_appointments(actor)
-    if rows:
-        counts: dict[int, int] = {}
-        for row in rows:
-            counts[row.clinician_id] = counts.get(row.clinician_id, 0) + 1
-        view.show_day(today(settings.zone), max(counts, key=counts.get))

@@ -201,6 +201,18 @@ class BookingDialog(QDialog):
         if slot:
             self.other_clinician.setCurrentIndex(max(0, self.other_clinician.findData(slot.clinician_id)))
 
+    def choose_time(self, clinician_id: int, wall_time: datetime, ambiguous: str | None = None) -> None:
+        """Start on a time already chosen (a free slot picked on the clinic's day): booked as "another
+        time", by the same rules, the earliest free slots still listed to pick from instead."""
+        self.use_other.setChecked(True)
+        self.other_clinician.setCurrentIndex(max(0, self.other_clinician.findData(clinician_id)))
+        self.other_date.setDate(QDate(wall_time.year, wall_time.month, wall_time.day))
+        self.other_time.setTime(QTime(wall_time.hour, wall_time.minute))
+        if ambiguous is not None:
+            self.which.setCurrentIndex(max(0, self.which.findData(ambiguous)))
+            self._set_row(self.which, True)
+        self._ok.setFocus()
+
     def selected_slot(self) -> OfferedSlot | None:
         row = self.slots.currentRow()
         return self._offered[row] if 0 <= row < len(self._offered) else None

@@ -9,9 +9,10 @@ shortcut or mnemonic used twice.
 
 Places are named ``list:<worklist key>`` (the buttons above a worklist and its context
 menu), ``patient:toolbar``, ``patient:reviews``, ``patient:referrals`` (a patient's
-view) and ``menu:<menu>`` (the main window's menu bar). The handler is the method of
-the same name as the id on the object that owns the place (``RowActions``,
-``PatientActions``, ``MainWindow``). An entry with an enablement rule follows the row
+view), ``book:clinic_day`` (the appointment book's clinic day) and ``menu:<menu>`` (the
+main window's menu bar). The handler is the method of the same name as the id on the
+object that owns the place (``RowActions``, ``PatientActions``, ``ClinicDayView``,
+``MainWindow``). An entry with an enablement rule follows the row
 or state selected there and its handler is given it; an entry without one is about
 the whole list or window, always offered, and called with nothing.
 """
@@ -63,6 +64,18 @@ def _booked(row) -> bool:
 def _sendable(row) -> bool:
     """A letter whose referral was superseded after signing waits for the clinician's decision."""
     return row.status == "signed" and not row.check_with_clinician
+
+
+def _free_slot(choice) -> bool:
+    return choice.cell is not None and choice.cell.bookable
+
+
+def _paste_here(choice) -> bool:
+    return choice.moving is not None and _free_slot(choice)
+
+
+def _a_clinician(choice) -> bool:
+    return choice.cell is not None
 
 
 def _episode_open(state) -> bool:
@@ -175,6 +188,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
                _referral_in("raised", "drafted")),
     ActionSpec("print_leaflet", "&Print leaflet…", "Ctrl+Shift+P", "view_patient", ("patient:toolbar",)),
     ActionSpec("print_plan", "Plan printo&ut…", "", "view_patient", ("patient:toolbar",), _has_plan),
+
+    # --- the appointment book's clinic day (ClinicDayView): a cell of the grid, and the booking being moved ---
+    ActionSpec("book_here", "&Book a review here…", "", "book_appointment", ("book:clinic_day",), _free_slot),
+    ActionSpec("cut_booking", "&Move booking (cut)", _Key.Cut, "book_appointment", ("book:clinic_day",),
+               lambda choice: choice.cell is not None and choice.cell.movable),
+    ActionSpec("paste_booking", "Pa&ste booking here", _Key.Paste, "book_appointment", ("book:clinic_day",),
+               _paste_here),
+    ActionSpec("stop_moving", "Stop movin&g", "Esc", "book_appointment", ("book:clinic_day",),
+               lambda choice: choice.moving is not None, hidden_unless_enabled=True),
+    ActionSpec("print_day_list", "Print day &list…", "Ctrl+P", "view_worklists", ("book:clinic_day",), _a_clinician,
+               begins_group=True),
+    ActionSpec("save_day_list", "Save day list as PD&F…", "", "view_worklists", ("book:clinic_day",), _a_clinician),
 
     # --- the main window's menus (MainWindow) ---
     ActionSpec("refresh", "&Refresh", _Key.Refresh, None, ("menu:file",)),

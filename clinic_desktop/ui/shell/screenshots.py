@@ -52,11 +52,16 @@ def _main_window(tab: str | None = None) -> Callable[..., QWidget]:
             from clinic_desktop.ui.worklists.worklists_panel import filter_for_screenshot
 
             filter_for_screenshot(window.worklists, actor)
-        elif tab == "book":
-            from clinic_desktop.ui.book.appointment_book import show_busiest_day
+        elif tab in ("book", "clinic_day", "book_week"):
+            from clinic_desktop.ui.book.book_pictures import show_busiest_day
 
             window.tabs.setCurrentWidget(window.book)
             show_busiest_day(window.book, actor, settings)
+            if tab != "book":
+                from clinic_desktop.ui.book.book_pictures import show_next_open_day
+
+                show_next_open_day(window.book, settings)
+                (window.book.clinic_mode if tab == "clinic_day" else window.book.week_mode).click()
         elif tab in ("dashboard", "audit", "admin", "reminders"):
             window.tabs.setCurrentWidget(getattr(window.manager, tab))
         elif tab in ("open_work", "referrals_to_write"):
@@ -155,6 +160,11 @@ VIEWS: dict[str, ScreenshotView] = {
     "patient-next-manager": ScreenshotView("practice_manager", _main_window("next_action"), _LAPTOP),
     "worklist-filtered": ScreenshotView("receptionist", _main_window("filtered"), _LAPTOP),
     "appointment-book": ScreenshotView("receptionist", _main_window("book"), _WINDOW),
+    "clinic-day": ScreenshotView("receptionist", _main_window("clinic_day"), _LAPTOP),
+    "book-week": ScreenshotView("receptionist", _main_window("book_week"), _LAPTOP),
+    "review-choice": ScreenshotView("receptionist", _module_view("book.book_pictures",
+                                                                 "review_choice_for_screenshot")),
+    "move-booking": ScreenshotView("receptionist", _module_view("book.book_pictures", "move_for_screenshot")),
     "patient-details": ScreenshotView("receptionist", _module_view("patients.patient_dialog")),
     "patient-contact": ScreenshotView("receptionist", _module_view("patients.patient_dialog",
                                                                    "contact_for_screenshot")),

@@ -20,6 +20,7 @@ from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.services.core.permissions import CLINICIAN, MANAGER, PERMISSIONS, RECEPTIONIST
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.book.clinic_day_view import ClinicDayView
 from clinic_desktop.ui.patients.patient_actions import PatientActions
 from clinic_desktop.ui.shell.actions import ACTIONS, MENU_TITLES, places, specs_for
 from clinic_desktop.ui.shell.change_hub import ChangeHub
@@ -27,7 +28,7 @@ from clinic_desktop.ui.shell.main_window import MainWindow
 from clinic_desktop.ui.worklists.row_actions import RowActions
 
 ROLES = (RECEPTIONIST, CLINICIAN, MANAGER)
-_OWNERS = {"list": RowActions, "patient": PatientActions, "menu": MainWindow}
+_OWNERS = {"list": RowActions, "patient": PatientActions, "menu": MainWindow, "book": ClinicDayView}
 
 
 @pytest.fixture(autouse=True)
