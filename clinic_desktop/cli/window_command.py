@@ -18,14 +18,8 @@ SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clini
                     "freed-slot", "first-contact", "start-back", "medication", "imaging", "evaluation", "outcome",
                     "plan", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
                     "administration", "import-patients", "export-calendar", "deactivate-user", "export-every-record",
-                    "sign-in", "backup-check-progress", "reminders", "messages-settings")
-                    "patient-next-clinician", "patient-next-manager", "worklist-filtered",
-                    "appointment-book", "clinic-day", "book-week", "review-choice", "move-booking",
-                    "patient-details", "patient-contact", "booking", "confirmation",
-                    "add-to-waiting-list", "freed-slot", "first-contact", "start-back", "medication",
-                    "imaging", "evaluation", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch",
-                    "lock", "dashboard", "audit", "administration", "import-patients", "deactivate-user",
-                    "backup-check-progress", "reminders", "messages-settings")
+                    "sign-in", "backup-check-progress", "reminders", "messages-settings", "clinic-day", "book-week",
+                    "review-choice", "move-booking")
 
 
 def add_window_options(parser) -> None:
