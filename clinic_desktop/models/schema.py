@@ -33,6 +33,7 @@ from clinic_desktop.models.appointments import FINDING_DUE_SQL
 from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
 from clinic_desktop.models.fields import UTCDateTimeField
+from clinic_desktop.models.settings import store_installation_id
 
 SCHEMA_VERSION = 8
 
@@ -413,6 +414,7 @@ def _step_8_trust_and_book(migrator: SchemaMigrator, database: Database) -> None
     """Schema 8: letters that prove themselves, instants SQLite compares as instants, and each
     clinician's sessions and leave. Each part is its own function below, called from here."""
     _step_8_calendar_events(migrator)
+    store_installation_id()
 
 
 def _step_8_calendar_events(migrator: SchemaMigrator) -> None:
@@ -542,6 +544,8 @@ def _create(database: Database, version: int) -> None:
         database.create_tables(ALL_MODELS)
         constraints.install(database, sqlite=is_sqlite(database))
         SchemaVersion.create(version=version)
+        if version >= 8:
+            store_installation_id()
 
 
 def take_backup(database: Database, version: int, folder: Path | None = None) -> Path:

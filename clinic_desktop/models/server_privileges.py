@@ -50,6 +50,8 @@ TABLE_PRIVILEGES: dict[str, dict[str, tuple[str, ...]]] = {
     "pathway_warning": _everyone(WRITE),
     "waiting_list_entry": _everyone(WRITE),
     "reminder": {RECEPTIONIST: WRITE, CLINICIAN: READ, MANAGER: WRITE},
+    # what each clinician's exported calendar was last given: every role may export a calendar
+    "calendar_event": _everyone(WRITE),
     "referral_recipient": {RECEPTIONIST: READ, CLINICIAN: WRITE, MANAGER: WRITE},
     "medication": _clinical_record(),
     "radicular_status": _clinical_record(),

@@ -9,6 +9,7 @@ import pytest
 from ical_readers import read_with_ical_js, read_with_icalendar, read_with_vobject
 
 from clinic_desktop.models import Appointment, AuditEvent, ClinicSetting
+from clinic_desktop.models.settings import store_installation_id
 from clinic_desktop.services.appointments import appointments
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import frozen_at
@@ -94,6 +95,7 @@ def test_a_uid_names_the_appointment_the_clinician_and_this_installation(staff, 
 def test_another_installation_gives_the_same_appointment_another_uid(staff, booked, tmp_path):
     _, calendar = export(staff, tmp_path)
     ClinicSetting.delete().where(ClinicSetting.name == "installation").execute()  # as a new clinic's database
+    store_installation_id()
     _, elsewhere = export(staff, tmp_path)
     assert str(calendar.events[0]["UID"]) != str(elsewhere.events[0]["UID"])
 
