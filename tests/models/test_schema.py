@@ -17,6 +17,8 @@ from clinic_desktop.models import (
     ALL_MODELS,
     Appointment,
     AuditEvent,
+    ClinicianLeave,
+    ClinicianSession,
     DestinationKind,
     Episode,
     ImagingRequest,
@@ -311,7 +313,7 @@ SCHEMA_7_FIELDS = {
 
 
 # Schema 8's tables and columns: signed letters, the clinicians' sessions and leave.
-SCHEMA_8_TABLES: tuple = ()
+SCHEMA_8_TABLES: tuple = (ClinicianSession, ClinicianLeave)
 SCHEMA_8_FIELDS: dict = {}
 
 
