@@ -34,9 +34,11 @@ from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 
-__all__ = ["BookingsInTheWay", "ClinicianTime", "LEAVE_TITLES", "LeaveRecord", "SessionRecord", "WEEKDAY_NAMES",
+__all__ = ["BookingsInTheWay", "ClinicianTime", "LEAVE_TITLES", "LeaveRecord", "SESSION_KINDS", "SessionRecord",
+           "WEEKDAY_NAMES",
            "add_leave", "add_session", "cancel_leave", "clinician_time", "end_session"]
 
+SESSION_KINDS = APPOINTMENT_KINDS  # what a session may be kept to
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _NOTE_LENGTH = 500
 # How far ahead a new session is checked against the clinician's others: every combination of
@@ -340,12 +342,13 @@ def _runs_at_all(row: ClinicianSession) -> bool:
 
 
 def _session_record(row: ClinicianSession, settings: ClinicSettings) -> SessionRecord:
+    first = today(settings.zone)
     if row.on_date is not None:
         valid = ""
-    elif row.valid_until is not None:
-        valid = f"{format_short_day(row.valid_from)} to {format_day(row.valid_until)}"
+    elif row.valid_from > first:
+        valid = f"From {format_day(row.valid_from)}" + (f" to {format_day(row.valid_until)}" if row.valid_until else "")
     else:
-        valid = f"From {format_day(row.valid_from)}"
+        valid = f"Until {format_day(row.valid_until)}" if row.valid_until else "Until further notice"
     kinds = kinds_wording(tuple(kind for kind in row.kinds.split(",") if kind))
     return SessionRecord(row.id, row.clinician_id, _when(row), _hours(row, settings),
                          row.slot_minutes or settings.slot_minutes, row.slot_minutes is not None,
