@@ -656,3 +656,13 @@ def test_schema_8_upgrades_to_what_a_new_database_holds(blank_database, tmp_path
     prepare_database(blank_database, backup_folder=tmp_path)
     upgraded = structure(blank_database), typed_columns(blank_database)
     assert upgraded == _fresh_structure(blank_database, tmp_path, request)
+
+
+def test_schema_8_gives_every_clinician_the_opening_hours_every_weekday(blank_database, tmp_path, monkeypatch):
+    make_schema_7(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    (clinician,) = User.select().where(User.role == "clinician")
+    rows = ClinicianSession.select().where(ClinicianSession.clinician == clinician.id).order_by(
+        ClinicianSession.weekday)
+    assert [(row.weekday, row.starts_time, row.slot_minutes, row.kinds, row.valid_until) for row in rows] == [
+        (weekday, None, None, "", None) for weekday in range(5)]

@@ -162,7 +162,7 @@ def _free_on(settings: ClinicSettings, day: date, people: list[User], kind: str,
     by_start: dict[datetime, list[tuple[User, GridSlot]]] = {}
     for person in people:  # people come sorted by name
         for slot in grid_of(rota.day(person.id, day)):
-            if slot.starts_at > now and (not slot.kinds or kind in slot.kinds) and not any(
+            if slot.starts_at >= now and (not slot.kinds or kind in slot.kinds) and not any(
                     booked_from < slot.ends_at and slot.starts_at < booked_to
                     for booked_from, booked_to in that_day[person.id]):
                 by_start.setdefault(slot.starts_at, []).append((person, slot))
