@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -34,7 +34,6 @@ from clinic_desktop.models.appointments import FINDING_DUE_SQL
 from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
 from clinic_desktop.models.fields import UTCDateTimeField
-from clinic_desktop.models.sessions import DEFAULT_PATTERN_FROM
 
 SCHEMA_VERSION = 8
 
@@ -476,7 +475,7 @@ def _step_8_sessions(migrator: SchemaMigrator, database: Database) -> None:
 
     database.create_tables([ClinicianSession, ClinicianLeave])
     moment = datetime.now(timezone.utc)
-    rows = [dict(clinician=clinician.id, weekday=weekday, valid_from=DEFAULT_PATTERN_FROM, created_at=moment)
+    rows = [dict(clinician=clinician.id, weekday=weekday, valid_from=date(2000, 1, 3), created_at=moment)
             for clinician in User.select(User.id).where(User.role == "clinician") for weekday in range(5)]
     if rows:
         ClinicianSession.insert_many(rows).execute()

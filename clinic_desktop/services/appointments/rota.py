@@ -38,7 +38,7 @@ class Rota:
     """Some clinicians' sessions and leave over some days, read once and asked day by day."""
 
     def __init__(self, settings: ClinicSettings, rules: dict[int, _Rules]):
-        self._zone, self._calendar = settings.zone, settings.calendar()
+        self._settings, self._zone, self._calendar = settings, settings.zone, settings.calendar()
         self._hours = Hours(settings.opens_at, settings.closes_at, settings.slot_minutes)
         self._rules = rules
         self._days: dict[tuple[int, date], WorkingDay | None] = {}
@@ -69,10 +69,7 @@ class Rota:
         now = rules[clinician_id]
         rules[clinician_id] = _Rules(now.sessions if sessions is None else tuple(sessions),
                                      now.leave if leave is None else tuple(leave))
-        rota = Rota.__new__(Rota)
-        rota._zone, rota._calendar, rota._hours, rota._rules, rota._days = (
-            self._zone, self._calendar, self._hours, rules, {})
-        return rota
+        return Rota(self._settings, rules)
 
     def rules(self, clinician_id: int) -> _Rules:
         return self._rules[clinician_id]

@@ -204,7 +204,7 @@ def add_leave(actor, clinician_id: int, *, first_day: date, last_day: date | Non
     taken_off = _take_off_or_refuse(
         actor, settings, clinician,
         lambda rota: rota.changed(clinician.id, leave=(*rota.rules(clinician.id).leave, away)),
-        confirm, f"{clinician.full_name} on {LEAVE_TITLES[reason].lower()}", max(starts_at, now), ends_at)
+        confirm, f"{clinician.full_name} on {LEAVE_TITLES[reason].lower()}", now, ends_at)
     row = ClinicianLeave.create(clinician=clinician.id, starts_at=starts_at, ends_at=ends_at, reason=reason,
                                 note=note, created_by=actor.user_id, created_at=now)
     audit.record(actor, "add_leave", Entity.USER, clinician.id,

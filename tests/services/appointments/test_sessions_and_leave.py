@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from clinic_desktop.models import Appointment, AuditEvent, ClinicianSession
-from clinic_desktop.services.appointments import appointment_book, sessions
+from clinic_desktop.services.appointments import appointment_book, sessions, waiting_list
 from clinic_desktop.services.appointments.sessions import BookingsInTheWay
 from clinic_desktop.services.core.errors import Conflict, PermissionDenied, ValidationError
 from clinic_desktop.services.worklists import worklists
@@ -224,3 +224,12 @@ def test_overlapping_leave_is_refused(staff):
 def test_bad_sessions_are_refused_in_words(staff, options, message):
     with pytest.raises(ValidationError, match=message):
         sessions.add_session(staff.manager, staff.clinician.user_id, **options)
+
+
+def test_a_freed_slot_on_leave_is_offered_to_nobody(staff):
+    sessions.add_leave(staff.manager, staff.clinician.user_id, first_day=TUESDAY, reason="training")
+    starts = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    offered = waiting_list.freed_slot_offer(staff.receptionist, staff.clinician.user_id, starts,
+                                            starts + timedelta(minutes=20))
+    assert (offered.candidates, offered.taken) == ((), "Dr Alys Jones no longer works at that time (a session "
+                                                        "ended, or leave): there is nothing to offer.")
