@@ -75,7 +75,6 @@ class Away:
 class Period:
     """A stretch of a session the clinician is not away: bookable, for the session's kinds."""
 
-    session_id: int
     starts_at: datetime  # UTC
     ends_at: datetime  # UTC
     wall_start: time
@@ -113,21 +112,22 @@ def working_day(sessions, leave, day: date, hours: Hours, zone: ZoneInfo) -> Wor
     """The clinician's periods and slots on an open ``day``, from their sessions less their leave.
 
     Where two sessions overlap, the one starting first keeps the time: a slot never overlaps
-    another slot of the same clinician.
+    another slot of the same clinician. The result depends only on the sessions' times, slot
+    lengths and kinds, never on which rows they are, so clinicians with the same pattern can share it.
     """
     midnight, next_midnight = (datetime.combine(day + timedelta(days=offset), time.min, zone).astimezone(timezone.utc)
                                for offset in (0, 1))
     away = tuple(sorted((item for item in leave if item.starts_at < next_midnight and midnight < item.ends_at),
                         key=lambda item: item.starts_at))
-    running = sorted((session for session in sessions if session.runs_on(day)),
-                     key=lambda session: (session.starts or hours.opens, session.id))
+    running = sorted((session for session in sessions if session.runs_on(day)), key=lambda session: (
+        session.starts or hours.opens, session.ends or hours.closes, session.slot_minutes or 0, session.kinds))
     periods, slots = [], []
     for session in running:
         wall_start, wall_end = session.starts or hours.opens, session.ends or hours.closes
         minutes = session.slot_minutes or hours.slot_minutes
         starts_at, ends_at = _instant(day, wall_start, zone), _instant(day, wall_end, zone, last=True)
         for piece_from, piece_to in _less(starts_at, ends_at, away):
-            periods.append(Period(session.id, piece_from, piece_to, to_wall(piece_from, zone),
+            periods.append(Period(piece_from, piece_to, to_wall(piece_from, zone),
                                   to_wall(piece_to, zone), minutes, session.kinds))
         for slot in _grid(day, wall_start, wall_end, minutes, zone, session.kinds):
             if not any(item.starts_at < slot.ends_at and slot.starts_at < item.ends_at for item in away) and not any(

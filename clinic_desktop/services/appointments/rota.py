@@ -42,6 +42,7 @@ class Rota:
         self._hours = Hours(settings.opens_at, settings.closes_at, settings.slot_minutes)
         self._rules = rules
         self._days: dict[tuple[int, date], WorkingDay | None] = {}
+        self._patterns: dict[tuple, WorkingDay] = {}
 
     @classmethod
     def read(cls, settings: ClinicSettings, clinician_ids, first: date, last: date) -> Rota:
@@ -53,8 +54,14 @@ class Rota:
             ClinicianSession.valid_until.is_null() | (ClinicianSession.valid_until >= first))
         one_off = ClinicianSession.on_date.between(first, last) & (
             ClinicianSession.valid_until.is_null() | (ClinicianSession.valid_until >= ClinicianSession.on_date))
-        for row in ClinicianSession.select().where(ClinicianSession.clinician.in_(ids) & (weekly | one_off)):
-            sessions[row.clinician_id].append(session_of(row))
+        columns = (ClinicianSession.clinician, ClinicianSession.id, ClinicianSession.weekday, ClinicianSession.on_date,
+                   ClinicianSession.starts_time, ClinicianSession.ends_time, ClinicianSession.slot_minutes,
+                   ClinicianSession.kinds, ClinicianSession.every_weeks, ClinicianSession.anchor_week,
+                   ClinicianSession.valid_from, ClinicianSession.valid_until)
+        # Tuples, not model rows: the earliest-slot search reads every clinician's pattern.
+        for clinician_id, *row in (ClinicianSession.select(*columns)
+                                   .where(ClinicianSession.clinician.in_(ids) & (weekly | one_off)).tuples()):
+            sessions[clinician_id].append(Session(*row[:6], _kinds(row[6]), *row[7:]))
         starts = datetime.combine(first, time.min, settings.zone).astimezone(timezone.utc)
         ends = datetime.combine(last + timedelta(days=1), time.min, settings.zone).astimezone(timezone.utc)
         for row in ClinicianLeave.select().where(ClinicianLeave.clinician.in_(ids) & ClinicianLeave.cancelled_at.is_null()
@@ -75,13 +82,25 @@ class Rota:
         return self._rules[clinician_id]
 
     def day(self, clinician_id: int, day: date) -> WorkingDay | None:
-        """The clinician's periods and slots on ``day``; None when the clinic is closed."""
+        """The clinician's periods and slots on ``day``; None when the clinic is closed.
+
+        Clinicians with the same pattern that day (most keep the opening hours) share one
+        WorkingDay, worked out once: the earliest-slot search asks for every clinician's day.
+        """
         key = (clinician_id, day)
         if key not in self._days:
-            rules = self._rules[clinician_id]
-            self._days[key] = (working_day(rules.sessions, rules.leave, day, self._hours, self._zone)
-                               if self._calendar.is_working_day(day) else None)
+            self._days[key] = self._shared_day(self._rules[clinician_id], day)
         return self._days[key]
+
+    def _shared_day(self, rules: _Rules, day: date) -> WorkingDay | None:
+        if not self._calendar.is_working_day(day):
+            return None
+        running = tuple(session for session in rules.sessions if session.runs_on(day))
+        pattern = (day, tuple((session.starts, session.ends, session.slot_minutes, session.kinds)
+                              for session in running), rules.leave)
+        if pattern not in self._patterns:
+            self._patterns[pattern] = working_day(running, rules.leave, day, self._hours, self._zone)
+        return self._patterns[pattern]
 
     def period_at(self, clinician_id: int, starts_at: datetime) -> Period | None:
         """The working period a moment falls in, if any."""
@@ -145,8 +164,11 @@ def _away_wording(away: Away) -> str:
 
 def session_of(row: ClinicianSession) -> Session:
     return Session(row.id, row.weekday, row.on_date, row.starts_time, row.ends_time, row.slot_minutes,
-                   tuple(kind for kind in row.kinds.split(",") if kind), row.every_weeks, row.anchor_week,
-                   row.valid_from, row.valid_until)
+                   _kinds(row.kinds), row.every_weeks, row.anchor_week, row.valid_from, row.valid_until)
+
+
+def _kinds(stored: str) -> tuple[str, ...]:
+    return tuple(kind for kind in stored.split(",") if kind)
 
 
 def away_of(row: ClinicianLeave) -> Away:

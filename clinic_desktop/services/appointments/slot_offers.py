@@ -136,11 +136,11 @@ def _free_slots(settings: ClinicSettings, people: list[User], kind: str, first: 
     index, so years of history are never read.
     """
     calendar, now, found = settings.calendar(), now_utc(), []
+    rota = Rota.read(settings, [person.id for person in people], first, last)  # a few hundred rows at most
     window_start, window_days = first, 1
     while window_start <= last:
         window_end = min(last, window_start + timedelta(days=window_days - 1))
         busy = _busy_times([person.id for person in people], *day_bounds(settings, window_start, window_end))
-        rota = Rota.read(settings, [person.id for person in people], window_start, window_end)
         day = window_start
         while day <= window_end:
             if calendar.is_working_day(day):
@@ -160,11 +160,15 @@ def _free_on(settings: ClinicSettings, day: date, people: list[User], kind: str,
     that_day = {person.id: [(booked_from, booked_to) for booked_from, booked_to in busy.get(person.id, ())
                             if booked_from < ends and starts < booked_to] for person in people}
     by_start: dict[datetime, list[tuple[User, GridSlot]]] = {}
+    grids: dict[int, list[GridSlot]] = {}  # by WorkingDay: clinicians with the same pattern share it
     for person in people:  # people come sorted by name
-        for slot in grid_of(rota.day(person.id, day)):
-            if slot.starts_at >= now and (not slot.kinds or kind in slot.kinds) and not any(
-                    booked_from < slot.ends_at and slot.starts_at < booked_to
-                    for booked_from, booked_to in that_day[person.id]):
+        working = rota.day(person.id, day)
+        if id(working) not in grids:
+            grids[id(working)] = [slot for slot in grid_of(working) if slot.starts_at >= now
+                                  and (not slot.kinds or kind in slot.kinds)]
+        for slot in grids[id(working)]:
+            if not any(booked_from < slot.ends_at and slot.starts_at < booked_to
+                       for booked_from, booked_to in that_day[person.id]):
                 by_start.setdefault(slot.starts_at, []).append((person, slot))
     offered = []
     for starts_at in sorted(by_start):
