@@ -156,7 +156,7 @@ def end_session(actor, session_id: int, *, last_day: date, confirm: bool = False
         actor, settings, clinician,
         lambda rota: rota.changed(clinician.id, sessions=[ended if each.id == row.id else each
                                                           for each in rota.rules(clinician.id).sessions]),
-        confirm, f"the {_when(row)} session ({_hours(row, settings)}) ended", now_utc())
+        confirm, f"{clinician.full_name}'s session ended ({_when(row)}, {_hours(row, settings)})", now_utc())
     ClinicianSession.update(valid_until=last_day, ended_by=actor.user_id, ended_at=now_utc()).where(
         ClinicianSession.id == row.id).execute()
     record = _session_record(ClinicianSession.get_by_id(row.id), settings)

@@ -179,7 +179,8 @@ def test_ending_a_session_over_bookings_is_refused_then_confirmed(staff):
     sessions.end_session(staff.manager, session.id, last_day=date(2026, 12, 7), confirm=True)
     row = Appointment.get_by_id(review)
     assert (row.status, row.due_by) == ("to_book", date(2026, 12, 10))
-    assert "taken off: the Every Tuesday session (08:30–12:30) ended" in row.cancel_reason
+    assert row.cancel_reason == ("Booking Tue 8 Dec 09:00 taken off: Dr Alys Jones's session ended (Every Tuesday, "
+                                 "08:30–12:30)")
     assert labels(day_of(staff, date(2026, 12, 8))) == []
 
 
