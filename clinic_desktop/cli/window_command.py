@@ -18,7 +18,8 @@ SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clini
                     "add-to-waiting-list", "freed-slot", "first-contact", "start-back", "medication",
                     "imaging", "evaluation", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch",
                     "lock", "dashboard", "audit", "administration", "import-patients", "deactivate-user",
-                    "backup-check-progress", "reminders", "messages-settings", "sessions-and-leave", "add-leave")
+                    "backup-check-progress", "reminders", "messages-settings", "sessions-and-leave", "add-leave",
+                    "leave-over-bookings")
 
 
 def add_window_options(parser) -> None:

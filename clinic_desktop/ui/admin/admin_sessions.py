@@ -237,7 +237,7 @@ class _ConfirmingDialog(AdminDialog):
                           f"{sentence(str(error))}\n\n" + "\n".join(error.bookings), QMessageBox.StandardButton.Cancel,
                           self)
         box.setObjectName("confirmTakingOffBookings")
-        put_back = box.addButton(f"Put {'it' if count == 1 else f'all {count}'} back to book",
+        put_back = box.addButton(f"Put {'it' if count == 1 else 'both' if count == 2 else f'all {count}'} back to book",
                                  QMessageBox.ButtonRole.AcceptRole)
         put_back.clicked.connect(lambda: self.run(lambda: call(True), words))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -408,3 +408,21 @@ def leave_for_screenshot(actor, settings, hub) -> QWidget:
     dialog.part_day.setChecked(True)
     dialog.note.setText("Manual therapy course, afternoon")
     return dialog
+
+
+def confirmation_for_screenshot(actor, settings, hub) -> QWidget:
+    """The question leave over bookings asks: a clinician's first coming day with bookings, as sickness.
+    Nothing is saved: the leave is refused until the question is answered."""
+    first = today(settings.zone)
+    clinician, booked = next((clinician, book_day.day) for clinician in appointment_book.clinicians(actor)
+                             for book_day in appointment_book.clinician_book(actor, clinician.id, first,
+                                                                             appointment_book.MAX_BOOK_DAYS)
+                             if any(slot.appointment and slot.appointment.status == "booked"
+                                    for slot in book_day.slots))
+    dialog = LeaveDialog(actor, clinician.id, clinician.full_name, booked, None)
+    dialog.reason.setCurrentIndex(dialog.reason.findData("sickness"))
+    dialog.save()
+    box = dialog.confirmation
+    box.setParent(None, box.windowFlags())  # the picture is of the question alone; the form goes
+    dialog.deleteLater()
+    return box

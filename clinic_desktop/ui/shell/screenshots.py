@@ -176,6 +176,8 @@ VIEWS: dict[str, ScreenshotView] = {
     "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
     "sessions-and-leave": ScreenshotView("practice_manager", _module_view("admin.admin_sessions"), QSize(1180, 640)),
     "add-leave": ScreenshotView("practice_manager", _module_view("admin.admin_sessions", "leave_for_screenshot")),
+    "leave-over-bookings": ScreenshotView("practice_manager",
+                                          _module_view("admin.admin_sessions", "confirmation_for_screenshot")),
     "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
     "backup-check-progress": ScreenshotView("practice_manager", _under_way("admin.backup_page", QSize(860, 900))),
 }
