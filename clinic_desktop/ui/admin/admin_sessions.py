@@ -233,9 +233,10 @@ class _ConfirmingDialog(AdminDialog):
 
     def _ask(self, error: BookingsInTheWay, call, words) -> None:
         count = len(error.bookings)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Bookings in the way",
-                          f"{sentence(str(error))}\n\n" + "\n".join(error.bookings), QMessageBox.StandardButton.Cancel,
-                          self)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Bookings in the way", sentence(str(error)),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("\n".join(error.bookings))
+        box.setStyleSheet("#qt_msgbox_label, #qt_msgbox_informativelabel { min-width: 480px; }")  # a booking a line
         box.setObjectName("confirmTakingOffBookings")
         put_back = box.addButton(f"Put {'it' if count == 1 else 'both' if count == 2 else f'all {count}'} back to book",
                                  QMessageBox.ButtonRole.AcceptRole)
