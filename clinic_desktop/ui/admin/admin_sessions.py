@@ -411,9 +411,9 @@ def leave_for_screenshot(actor, settings, hub) -> QWidget:
     return dialog
 
 
-def confirmation_for_screenshot(actor, settings, hub) -> QWidget:
-    """The question leave over bookings asks: a clinician's first coming day with bookings, as sickness.
-    Nothing is saved: the leave is refused until the question is answered."""
+def confirmation_for_screenshot(actor, settings, hub) -> tuple[QWidget, QMessageBox]:
+    """The leave form and the question it asks over bookings: a clinician's first coming day with
+    bookings, as sickness. Nothing is saved: the leave is refused until the question is answered."""
     first = today(settings.zone)
     clinician, booked = next((clinician, book_day.day) for clinician in appointment_book.clinicians(actor)
                              for book_day in appointment_book.clinician_book(actor, clinician.id, first,
@@ -422,8 +422,6 @@ def confirmation_for_screenshot(actor, settings, hub) -> QWidget:
                                     for slot in book_day.slots))
     dialog = LeaveDialog(actor, clinician.id, clinician.full_name, booked, None)
     dialog.reason.setCurrentIndex(dialog.reason.findData("sickness"))
+    dialog.show()
     dialog.save()
-    box = dialog.confirmation
-    box.setParent(None, box.windowFlags())  # the picture is of the question alone; the form goes
-    dialog.deleteLater()
-    return box
+    return dialog, dialog.confirmation
