@@ -61,7 +61,8 @@ SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician ope
 	appointment-book patient-details patient-contact booking confirmation add-to-waiting-list freed-slot \
 	first-contact start-back medication imaging evaluation outcome plan discharge letter sign-letter letter-batch \
 	lock dashboard audit administration import-patients export-calendar deactivate-user export-every-record \
-	sign-in backup-check-progress reminders messages-settings clinic-day book-week review-choice move-booking
+	sign-in backup-check-progress reminders messages-settings clinic-day book-week review-choice move-booking \
+	sessions-and-leave add-leave leave-over-bookings
 
 # The demo clinic the pictures are taken of, with its backups and letters: all removed afterwards.
 SCREENSHOT_CLINIC = .screenshot-clinic

@@ -17,11 +17,20 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from clinic_desktop.models import Appointment, Episode, Medication, PathwayWarning, Patient, Referral, User
+from clinic_desktop.models import (
+    Appointment,
+    ClinicianSession,
+    Episode,
+    Medication,
+    PathwayWarning,
+    Patient,
+    Referral,
+    User,
+)
 from clinic_desktop.models.contact_keys import phone_key, postcode_key
 
 # Bump when the generated rows change, so cached files built by an older generator go unused.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 SEED = 20260601
 # "Today" of the generated clinic; benchmarks pass it as as_of.
 BENCH_TODAY = date(2026, 6, 1)
@@ -38,7 +47,7 @@ NO_RESPONSIBLE_CLINICIAN = 0.02  # episodes whose clinical work is on the unassi
 FINDING_LEFT_OPEN = 0.05  # attended reviews of open episodes whose finding was never recorded
 FINDING_KINDS = ("two_week_review", "twelve_week_review")
 
-TABLES = (User, Patient, Episode, Appointment, Referral, Medication, PathwayWarning)
+TABLES = (User, ClinicianSession, Patient, Episode, Appointment, Referral, Medication, PathwayWarning)
 
 FAMILY_NAMES = ("Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
                 "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
@@ -92,6 +101,7 @@ def table_rows(scale: Scale):
     """
     episodes: list[_Episode] = []
     yield User, _users(scale)
+    yield ClinicianSession, _sessions(scale)
     yield Patient, _patients(scale)
     yield Episode, _episodes(scale, episodes)
     yield Appointment, _appointments(scale, episodes)
@@ -111,6 +121,16 @@ def _users(scale: Scale) -> Iterator[tuple]:
     for number in range(scale.clinicians):
         yield (3 + number, f"clinician{number}", f"Dr Clinician {number}", "clinician", "!",
                f"GMC {7000000 + number}", True, CREATED, "General practitioner")
+
+
+def _sessions(scale: Scale) -> Iterator[tuple]:
+    """Every clinician works the opening hours every weekday: the default pattern (schema 8)."""
+    # id, clinician, weekday, on_date, starts_time, ends_time, slot_minutes, kinds, every_weeks, anchor_week,
+    # valid_from, valid_until, created_by, created_at, ended_by, ended_at
+    for number in range(scale.clinicians):
+        for weekday in range(5):
+            yield (number * 5 + weekday + 1, 3 + number, weekday, None, None, None, None, "", 1, None,
+                   date(2000, 1, 3), None, None, CREATED, None, None)
 
 
 def _patients(scale: Scale) -> Iterator[tuple]:

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from clinic_desktop.demo.people import make_person
+from clinic_desktop.demo.rota import create_rota
 from clinic_desktop.demo.staff import DEMO_PASSWORDS, DemoStaff, create_staff
 from clinic_desktop.models import Patient, User, database_proxy
 from clinic_desktop.services.admin import users
@@ -84,6 +85,7 @@ def build_demo(patient_count: int = DEFAULT_PATIENTS, seed: int = 7) -> DemoSumm
                 for number in range(start, min(start + _BATCH, patient_count)):
                     progress.step(number, patient_count, f"Playing the story of patient {number + 1} of {patient_count}…")
                     story.patient(red_flag_yesterday=number == patient_count - 1)
+    create_rota(story.staff, today(load_settings().zone))
     progress.step(patient_count, patient_count, "Securing the demo staff's passwords…")
     for username, password in DEMO_PASSWORDS.items():
         users.authenticate(username, password)  # re-hashes each at full cost

@@ -22,6 +22,7 @@ from clinic_desktop.models.episodes import (
 from clinic_desktop.models.patients import Patient
 from clinic_desktop.models.referrals import LetterVersion, Referral
 from clinic_desktop.models.reminders import Reminder
+from clinic_desktop.models.sessions import ClinicianLeave, ClinicianSession
 from clinic_desktop.models.settings import ClinicSetting, SchemaVersion
 from clinic_desktop.models.users import User
 from clinic_desktop.models.waiting_list import WaitingListEntry
@@ -50,6 +51,8 @@ ALL_MODELS = (
     ReferralDestination,
     DestinationKind,
     ReferralRecipient,
+    ClinicianSession,
+    ClinicianLeave,
     AuditEvent,
     ClinicSetting,
     SchemaVersion,
@@ -61,6 +64,8 @@ __all__ = [
     "AuditEvent",
     "CalendarEvent",
     "ClinicSetting",
+    "ClinicianLeave",
+    "ClinicianSession",
     "DestinationKind",
     "Episode",
     "ImagingRequest",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +25,7 @@ from peewee import (
     IntegerField,
     Model,
     TextField,
+    TimeField,
 )
 from playhouse.migrate import SchemaMigrator, migrate
 
@@ -414,6 +415,7 @@ def _step_8_trust_and_book(migrator: SchemaMigrator, database: Database) -> None
     """Schema 8: letters that prove themselves, instants SQLite compares as instants, and each
     clinician's sessions and leave. Each part is its own function below, called from here."""
     _step_8_calendar_events(migrator)
+    _step_8_sessions(migrator, database)
     store_installation_id()
 
 
@@ -437,6 +439,71 @@ def _step_8_calendar_events(migrator: SchemaMigrator) -> None:
             indexes = ((("clinician", "appointment"), True), (("clinician", "starts_at"), False))
 
     migrator.database.create_tables([CalendarEvent])
+
+
+def _step_8_sessions(migrator: SchemaMigrator, database: Database) -> None:
+    """Each clinician's sessions and leave, declared as they stand at schema 8; every clinician
+    already on record works the clinic's opening hours on every weekday, as they did before,
+    so nothing changes for a clinic that keeps no sessions."""
+
+    class Step8(Model):
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+
+    class ClinicianSession(Step8):
+        clinician = ForeignKeyField(User, backref="+", index=True)
+        weekday = IntegerField(null=True)
+        on_date = DateField(null=True)
+        starts_time = TimeField(null=True)
+        ends_time = TimeField(null=True)
+        slot_minutes = IntegerField(null=True)
+        kinds = CharField(max_length=200, default="")
+        every_weeks = IntegerField(default=1)
+        anchor_week = DateField(null=True)
+        valid_from = DateField()
+        valid_until = DateField(null=True)
+        created_by = ForeignKeyField(User, null=True, backref="+")
+        created_at = UTCDateTimeField()
+        ended_by = ForeignKeyField(User, null=True, backref="+")
+        ended_at = UTCDateTimeField(null=True)
+
+        class Meta:
+            constraints = [
+                SQL("CHECK ((weekday IS NULL) <> (on_date IS NULL))"),
+                SQL("CHECK (weekday IS NULL OR weekday BETWEEN 0 AND 6)"),
+                SQL("CHECK ((starts_time IS NULL) = (ends_time IS NULL))"),
+                SQL("CHECK (starts_time IS NULL OR starts_time < ends_time)"),
+                SQL("CHECK (slot_minutes IS NULL OR slot_minutes BETWEEN 5 AND 240)"),
+                SQL("CHECK (every_weeks BETWEEN 1 AND 4)"),
+                SQL("CHECK (every_weeks = 1 OR anchor_week IS NOT NULL)"),
+                SQL("CHECK ((ended_at IS NULL) = (ended_by_id IS NULL))"),
+            ]
+
+    class ClinicianLeave(Step8):
+        clinician = ForeignKeyField(User, backref="+", index=True)
+        starts_at = UTCDateTimeField()
+        ends_at = UTCDateTimeField()
+        reason = CharField(max_length=16, constraints=[one_of("reason", ("annual_leave", "sickness", "training",
+                                                                         "other"))])
+        note = TextField(default="")
+        created_by = ForeignKeyField(User, backref="+")
+        created_at = UTCDateTimeField()
+        cancelled_by = ForeignKeyField(User, null=True, backref="+")
+        cancelled_at = UTCDateTimeField(null=True)
+
+        class Meta:
+            constraints = [
+                SQL("CHECK (starts_at < ends_at)"),
+                SQL("CHECK ((cancelled_at IS NULL) = (cancelled_by_id IS NULL))"),
+            ]
+
+    database.create_tables([ClinicianSession, ClinicianLeave])
+    moment = datetime.now(timezone.utc)
+    rows = [dict(clinician=clinician.id, weekday=weekday, valid_from=date(2000, 1, 3), created_at=moment)
+            for clinician in User.select(User.id).where(User.role == "clinician") for weekday in range(5)]
+    if rows:
+        ClinicianSession.insert_many(rows).execute()
 
 
 MIGRATIONS: dict[int, MigrationStep] = {

@@ -18,6 +18,8 @@ from clinic_desktop.models import (
     Appointment,
     AuditEvent,
     CalendarEvent,
+    ClinicianLeave,
+    ClinicianSession,
     DestinationKind,
     Episode,
     ImagingRequest,
@@ -312,7 +314,7 @@ SCHEMA_7_FIELDS = {
 
 
 # Schema 8's tables and columns: signed letters, the clinicians' sessions and leave.
-SCHEMA_8_TABLES: tuple = (CalendarEvent,)
+SCHEMA_8_TABLES: tuple = (CalendarEvent, ClinicianSession, ClinicianLeave)
 SCHEMA_8_FIELDS: dict = {}
 
 
@@ -655,3 +657,13 @@ def test_schema_8_upgrades_to_what_a_new_database_holds(blank_database, tmp_path
     prepare_database(blank_database, backup_folder=tmp_path)
     upgraded = structure(blank_database), typed_columns(blank_database)
     assert upgraded == _fresh_structure(blank_database, tmp_path, request)
+
+
+def test_schema_8_gives_every_clinician_the_opening_hours_every_weekday(blank_database, tmp_path, monkeypatch):
+    make_schema_7(blank_database, monkeypatch)
+    prepare_database(blank_database, backup_folder=tmp_path)
+    (clinician,) = User.select().where(User.role == "clinician")
+    rows = ClinicianSession.select().where(ClinicianSession.clinician == clinician.id).order_by(
+        ClinicianSession.weekday)
+    assert [(row.weekday, row.starts_time, row.slot_minutes, row.kinds, row.valid_until) for row in rows] == [
+        (weekday, None, None, "", None) for weekday in range(5)]

@@ -17,10 +17,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST
 from peewee import IntegrityError
 
-from clinic_desktop.models import Appointment, Episode, User, database_proxy, is_sqlite
+from clinic_desktop.models import Appointment, ClinicianSession, Episode, User, database_proxy, is_sqlite
+from clinic_desktop.models.sessions import DEFAULT_PATTERN_FROM
 from clinic_desktop.models.users import ROLES
 from clinic_desktop.services.admin import server_logins
 from clinic_desktop.services.admin.settings import load_settings, start_of_clinic_day, update_clinic_settings
+from clinic_desktop.services.appointments.rota import default_pattern
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.actor import Actor
@@ -123,6 +125,7 @@ def create_user(actor, username: str, full_name: str, role: str, password: str,
     title = _title(professional_title)
     user = _new_user(username, full_name, role, password, registration_number, title)
     server_logins.sync_login(user.username, password)
+    _default_sessions(user.id, user.role, actor)
     audit.record(actor, "create_user", Entity.USER, user.id,
                  f"created {role.replace('_', ' ')} account {user.username}", role=role, registration_number=registration_number, professional_title=title)
     return actor_for(user)
@@ -178,6 +181,7 @@ def edit_user(actor, user_id: int, *, full_name: str | None = None, role: str | 
     User.update(**wanted).where(User.id == user.id).execute()
     if "role" in changed:
         server_logins.sync_login(user.username)
+    _default_sessions(user.id, role, actor)
     words = [f"role {ROLE_LABELS[user.role]} → {ROLE_LABELS[role]}" if name == "role" else name.replace("_", " ")
              for name in changed]
     audit.record(actor, "edit_user", Entity.USER, user.id,
@@ -450,6 +454,13 @@ def _new_user(username, full_name, role, password, registration_number, professi
                                created_at=now_utc())
     except IntegrityError:
         raise taken from None
+
+
+def _default_sessions(user_id: int, role: str, actor) -> None:
+    """A clinician starts with the clinic's opening hours on every weekday it opens (the manager's
+    Sessions and leave page changes them); one who already has sessions keeps them."""
+    if role == _CLINICIAN and not ClinicianSession.select().where(ClinicianSession.clinician == user_id).exists():
+        default_pattern(user_id, actor.user_id, now_utc(), DEFAULT_PATTERN_FROM)
 
 
 def _full_name(full_name) -> str:

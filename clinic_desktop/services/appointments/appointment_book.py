@@ -1,12 +1,12 @@
 """The appointment book as a receptionist reads it: a clinician's days cut into slots.
 
-Every slot is a clinic wall time on the grid the settings draw (opening time, every
-slot length, until closing time) turned into a UTC instant here and nowhere else, so a
-clock-change day has neither a slot at an hour that does not exist nor one silently
-dropped from an hour that happens twice. The grid and the clinician look-ups are shared
-with services/appointments/slot_offers.py (the earliest free slots to offer), so both read the same
-slots. Booking itself (and its refusals) stays in services/appointments/appointments.py; this module
-only reads.
+A clinician's slots are those of the sessions they work that day, less their leave, each
+session on its own grid (its start, every slot length, until its end), turned into UTC
+instants in pathway/sessions.py and nowhere else, so a clock-change day has neither a slot
+at an hour that does not exist nor one silently dropped from an hour that happens twice.
+The slots and the clinician look-ups are shared with services/appointments/slot_offers.py
+(the earliest free slots to offer), so both read the same slots. Booking itself (and its
+refusals) stays in services/appointments/appointments.py; this module only reads.
 """
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from peewee import SQL
 
 from clinic_desktop.models import Appointment, Episode, Patient, User
 from clinic_desktop.models.appointments import SLOT_HOLDING_STATUSES
+from clinic_desktop.pathway.sessions import WorkingDay
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
 from clinic_desktop.services.appointments.day_book import DAY_STATUSES
+from clinic_desktop.services.appointments.rota import LEAVE_TITLES, Rota, period_label
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.clinic_time import format_short_day, format_time, to_local
 from clinic_desktop.services.core.clock import now_utc
@@ -28,7 +30,7 @@ from clinic_desktop.services.worklists.worklists import KIND_TITLES
 
 __all__ = ["MAX_BOOK_DAYS", "Absence", "BookDay", "BookSlot", "BookWeek", "BookedAppointment", "ClinicianRecord", "GridSlot",
            "active_clinicians", "book_days", "clinician_book", "clinician_week", "clinicians", "day_bounds", "find_clinician",
-           "slot_grid", "WorkingPeriod"]
+           "grid_of", "WorkingPeriod"]
 
 MAX_BOOK_DAYS = 42
 _DAY_STATUSES_SQL = SQL("(" + ", ".join(f"'{status}'" for status in DAY_STATUSES) + ")")
@@ -68,6 +70,7 @@ class BookSlot:
     free: bool  # no booked or attended appointment overlaps it
     past: bool  # it started before now: no longer bookable
     appointment: BookedAppointment | None
+    kinds: tuple[str, ...] = ()  # the kinds its session takes; () every kind
 
     @property
     def bookable(self) -> bool:
@@ -159,32 +162,17 @@ class GridSlot:
     starts_at: datetime
     ends_at: datetime
     label: str
+    kinds: tuple[str, ...] = ()  # the kinds its session takes; () every kind
 
 
-def slot_grid(settings: ClinicSettings, day: date) -> list[GridSlot]:
-    """The day's slots from opening to closing time, as instants.
-
-    A wall time the spring change skips has no slot; one the autumn change repeats has two,
-    told apart by the zone's abbreviation. A slot must end by closing time the same day,
-    the rule booking checks.
-    """
-    zone, length = settings.zone, timedelta(minutes=settings.slot_minutes)
-    wall, closes = datetime.combine(day, settings.opens_at), datetime.combine(day, settings.closes_at)
-    slots = []
-    while wall < closes:
-        earlier = wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
-        later = wall.replace(tzinfo=zone, fold=1).astimezone(timezone.utc)
-        exists = to_local(earlier, zone).replace(tzinfo=None) == wall
-        instants = [] if not exists else [(earlier, None)] if earlier == later else [
-            (earlier, "earlier"), (later, "later")]
-        for starts_at, ambiguous in instants:
-            ends_local = to_local(starts_at + length, zone)
-            if ends_local.date() != day or ends_local.time() > settings.closes_at:
-                continue
-            label = format_time(wall) + (f" {to_local(starts_at, zone).tzname()}" if ambiguous else "")
-            slots.append(GridSlot(wall, ambiguous, starts_at, starts_at + length, label))
-        wall += length
-    return slots
+def grid_of(working: WorkingDay | None) -> list[GridSlot]:
+    """A clinician's slots on a day (pathway/sessions.py cuts them from their sessions less leave):
+    none on a closed day. A wall time the clocks repeat is labelled with the zone's abbreviation."""
+    if working is None:
+        return []
+    return [GridSlot(slot.wall_time, slot.ambiguous, slot.starts_at, slot.ends_at,
+                     format_time(slot.wall_time) + (f" {slot.zone_name}" if slot.ambiguous else ""), slot.kinds)
+            for slot in working.slots]
 
 
 def day_bounds(settings: ClinicSettings, first: date, last: date) -> tuple[datetime, datetime]:
@@ -198,32 +186,39 @@ def day_bounds(settings: ClinicSettings, first: date, last: date) -> tuple[datet
 
 
 def book_days(settings: ClinicSettings, clinician_id: int, first_day: date, days: int) -> tuple[BookDay, ...]:
-    """A clinician's days as the book shows them, for services that checked their own permission."""
+    """A clinician's days as the book shows them, for services that checked their own permission:
+    slots only inside the sessions they work and not on leave (services/appointments/rota.py)."""
     last_day = first_day + timedelta(days=days - 1)
     starts, ends = day_bounds(settings, first_day, last_day)
     by_day: dict[date, list[BookedAppointment]] = {}
     for booked in _appointments(clinician_id, starts, ends):
         by_day.setdefault(to_local(booked.starts_at, settings.zone).date(), []).append(booked)
     calendar, now = settings.calendar(), now_utc()
+    rota = Rota.read(settings, [clinician_id], first_day, last_day)
     result = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
-        closed_reason = calendar.closed_reason(day)
-        is_open = closed_reason is None
-        grid = slot_grid(settings, day) if is_open else []
-        result.append(BookDay(day=day, title=format_short_day(day), open=is_open, closed_reason=closed_reason,
-                              slots=_day_slots(settings, grid, by_day.get(day, []), now),
-                              working=_opening_hours(settings, day) if is_open else ()))
+        working = rota.day(clinician_id, day)
+        result.append(BookDay(day=day, title=format_short_day(day), open=working is not None,
+                              closed_reason=calendar.closed_reason(day),
+                              slots=_day_slots(settings, grid_of(working), by_day.get(day, []), now),
+                              working=_working(working), absences=_absences(settings, working, day)))
     return tuple(result)
 
 
-def _opening_hours(settings: ClinicSettings, day: date) -> tuple[WorkingPeriod, ...]:
-    """Until sessions are kept, every active clinician works the clinic's opening hours."""
-    zone = settings.zone
-    starts = datetime.combine(day, settings.opens_at, zone).astimezone(timezone.utc)
-    ends = datetime.combine(day, settings.closes_at, zone).astimezone(timezone.utc)
-    label = f"{format_time(settings.opens_at)}–{format_time(settings.closes_at)}"
-    return (WorkingPeriod(starts, ends, label, settings.slot_minutes, ()),)
+def _working(working: WorkingDay | None) -> tuple[WorkingPeriod, ...]:
+    return () if working is None else tuple(
+        WorkingPeriod(period.starts_at, period.ends_at, period_label(period), period.slot_minutes, period.kinds)
+        for period in working.periods)
+
+
+def _absences(settings: ClinicSettings, working: WorkingDay | None, day: date) -> tuple[Absence, ...]:
+    """The leave that touches an open day, cut to the day."""
+    if working is None:
+        return ()
+    starts, ends = day_bounds(settings, day, day)
+    return tuple(Absence(max(away.starts_at, starts), min(away.ends_at, ends), away.reason, LEAVE_TITLES[away.reason],
+                         away.note) for away in working.away)
 
 
 def _day_slots(settings: ClinicSettings, grid: list[GridSlot], booked: list[BookedAppointment],
@@ -240,7 +235,8 @@ def _day_slots(settings: ClinicSettings, grid: list[GridSlot], booked: list[Book
             placed.add(appointment.appointment_id)
         free = not any(item.starts_at < slot.ends_at and slot.starts_at < item.ends_at for item in holding)
         rows.append((slot.starts_at, 0, BookSlot(slot.starts_at, slot.ends_at, slot.wall_time, slot.ambiguous,
-                                                 slot.label, True, free, slot.starts_at < now, appointment)))
+                                                 slot.label, True, free, slot.starts_at < now, appointment,
+                                                 slot.kinds)))
     zone = settings.zone
     for item in booked:
         if item.appointment_id in placed:

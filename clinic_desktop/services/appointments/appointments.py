@@ -19,7 +19,8 @@ from peewee import JOIN, IntegrityError
 from clinic_desktop.models import Appointment, Episode, Patient, User, database_proxy, is_sqlite
 from clinic_desktop.models.appointments import SLOT_HOLDING_STATUSES
 from clinic_desktop.models.constraints import DOUBLE_BOOKING_MESSAGE
-from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
+from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.appointments.rota import Rota, refuse_outside_sessions
 from clinic_desktop.services.appointments.waiting_entries import close_waiting
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import validation
@@ -47,7 +48,7 @@ from clinic_desktop.services.episodes.pathway_sync import (
 
 __all__ = ["AppointmentRecord", "add_follow_up", "appointments_for_episode", "book_appointment", "cancel_appointment",
            "cancel_booking", "describe", "get_appointment", "move_into_slot", "record_attended",
-           "record_did_not_attend", "record_of", "reschedule_appointment", "when"]
+           "record_did_not_attend", "record_of", "reschedule_appointment", "take_off_booking", "when"]
 
 _DOUBLE_BOOKING_CONSTRAINTS = (DOUBLE_BOOKING_MESSAGE, "appointment_no_double_booking")
 
@@ -124,15 +125,7 @@ def cancel_booking(actor, appointment_id: int, reason: str) -> AppointmentRecord
     reason = _required_reason(reason)
     appointment, episode = _appointment_of_locked_episode(appointment_id, ("booked",))
     was = f"{when(appointment.starts_at)} with {appointment.clinician.full_name}"
-    if episode.status == "open":
-        Appointment.update(status="to_book", clinician=None, starts_at=None, ends_at=None, late_booking_reason=None,
-                           due_by=_on_a_working_day(appointment.due_by),
-                           updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
-        outcome = "back on the to-book list"
-    else:
-        Appointment.update(status="cancelled", cancel_reason="discharged", updated_at=now_utc()).where(
-            Appointment.id == appointment.id).execute()
-        outcome = f"cancelled, as the episode was discharged on {format_day(episode.discharged_on)}"
+    outcome = _release(appointment, episode, _on_a_working_day(appointment.due_by), None)
     close_waiting(appointment.id, "cancelled", actor.user_id)
     audit.record(actor, "cancel_booking", Entity.APPOINTMENT, appointment.id,
                  f"cancelled the booking of {describe(appointment)} ({was}); {outcome}",
@@ -198,6 +191,27 @@ def record_did_not_attend(actor, appointment_id: int) -> AppointmentRecord:
     return record_of(Appointment.get_by_id(rebooking.id if rebooking else appointment.id))
 
 
+def take_off_booking(appointment_id: int, why: str) -> str:
+    """Give up a booking its clinician can no longer keep (leave, a session ended), for the
+    calling service to audit: back on reception's to-book list with its original due-by date
+    and ``why`` on the row, so the deadline the pathway set is still the one chased. Returns
+    where it went, in words."""
+    appointment, episode = _appointment_of_locked_episode(appointment_id, ("booked",))
+    return _release(appointment, episode, appointment.due_by, why)
+
+
+def _release(appointment: Appointment, episode: Episode, due_by: date, why: str | None) -> str:
+    """A booking's time given up: back to book by ``due_by`` while the episode is open, else cancelled."""
+    if episode.status == "open":
+        Appointment.update(status="to_book", clinician=None, starts_at=None, ends_at=None, late_booking_reason=None,
+                           due_by=due_by, cancel_reason=why,
+                           updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
+        return "back on the to-book list"
+    Appointment.update(status="cancelled", cancel_reason="discharged", updated_at=now_utc()).where(
+        Appointment.id == appointment.id).execute()
+    return f"cancelled, as the episode was discharged on {format_day(episode.discharged_on)}"
+
+
 def _on_a_working_day(due_by: date) -> date:
     """A review back on the to-book list keeps its deadline, unless the clinic has closed that
     day while it was booked (closures move only what is still to book): then the working day
@@ -254,14 +268,18 @@ def _check_slot(appointment: Appointment, clinician_id: int, starts_local: datet
     clinician = User.get_or_none((User.id == clinician_id) & (User.role == "clinician") & User.active)
     if clinician is None:
         raise ValidationError("Choose an active clinician", field="clinician_id")
-    minutes = settings.slot_minutes if minutes is None else minutes
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 5 <= minutes <= 240:
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int) or not 5 <= minutes <= 240):
         raise ValidationError("An appointment lasts between 5 and 240 minutes", field="minutes")
     if not isinstance(starts_local, datetime):
         raise ValidationError("Choose a day and a time", field="starts_local")
     starts_at = to_utc(starts_local, settings.zone, ambiguous=ambiguous)
+    day = starts_local.date()
+    rota = Rota.read(settings, [clinician.id], day, day)
+    if minutes is None:  # the slot length of the session it starts in
+        period = rota.period_at(clinician.id, starts_at)
+        minutes = period.slot_minutes if period else settings.slot_minutes
     ends_at = starts_at + timedelta(minutes=minutes)
-    _check_opening(settings, starts_local, to_local(ends_at, settings.zone))
+    refuse_outside_sessions(rota, clinician, appointment.kind, starts_at, ends_at, settings.zone)
     if starts_at < now_utc():
         raise ValidationError(f"{format_time(starts_local)} on {format_day(starts_local.date())} has already passed",
                               field="starts_local")
@@ -271,17 +289,6 @@ def _check_slot(appointment: Appointment, clinician_id: int, starts_local: datet
         raise ValidationError(f"{capitalised(describe(appointment))} is due by {format_day(appointment.due_by)}: "
                               "give a reason for booking it later", field="late_reason")
     return _Slot(clinician, starts_at, ends_at, late_reason)
-
-
-def _check_opening(settings: ClinicSettings, starts_local: datetime, ends_local: datetime) -> None:
-    day = starts_local.date()
-    if not settings.calendar().is_working_day(day):
-        raise ValidationError(f"The clinic is closed on {format_day(day)}", field="starts_local")
-    if (starts_local.time() < settings.opens_at or ends_local.date() != day
-            or ends_local.time().replace(tzinfo=None) > settings.closes_at):
-        raise ValidationError(f"The clinic is open from {format_time(settings.opens_at)} to "
-                              f"{format_time(settings.closes_at)}: {format_time(starts_local)}–"
-                              f"{format_time(ends_local)} is outside those hours", field="starts_local")
 
 
 def move_into_slot(appointment: Appointment, clinician_id: int, starts_local: datetime, minutes: int | None,
@@ -303,7 +310,7 @@ def _take_slot(appointment: Appointment, slot: _Slot) -> None:
         # read who took the slot (PostgreSQL aborts the whole transaction otherwise).
         with database_proxy.atomic():
             Appointment.update(status="booked", clinician=slot.clinician.id, starts_at=slot.starts_at,
-                               ends_at=slot.ends_at, late_booking_reason=slot.late_reason,
+                               ends_at=slot.ends_at, late_booking_reason=slot.late_reason, cancel_reason=None,
                                updated_at=now_utc()).where(Appointment.id == appointment.id).execute()
     except IntegrityError as error:
         if not any(name in str(error) for name in _DOUBLE_BOOKING_CONSTRAINTS):

@@ -3,8 +3,10 @@ dialog offers first, so a receptionist never hunts through books for a time.
 
 Kept apart from the appointment book because it reads the other way round: across
 every active clinician at once, a window of days at a time and from raw rows, where the
-book reads one clinician's days in full. Both lay slots on the same grid
-(services/appointment_book.slot_grid), so an offered slot is always one the book shows.
+book reads one clinician's days in full. Both take each clinician's slots from their
+sessions less their leave (services/appointments/appointment_book.grid_of), and only those
+whose session takes the kind of visit to book, so an offered slot is always one the book shows
+and the booking checks accept.
 """
 from __future__ import annotations
 
@@ -17,11 +19,13 @@ from clinic_desktop.models import Appointment, Episode, Patient, User, database_
 from clinic_desktop.models.appointments import slot_statuses_sql
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
 from clinic_desktop.services.appointments.appointment_book import (
+    GridSlot,
     active_clinicians,
     day_bounds,
     find_clinician,
-    slot_grid,
+    grid_of,
 )
+from clinic_desktop.services.appointments.rota import Rota
 from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.clinic_time import format_day, format_short_day, format_time, to_local
 from clinic_desktop.services.core.clock import now_utc, today
@@ -93,14 +97,16 @@ def earliest_free_slots(actor, appointment_id: int, *, clinician_id: int | None 
     settings = load_settings()
     start = today(settings.zone)
     due_by = appointment.due_by
-    slots = _free_slots(settings, people, start, due_by, limit, late=False) if start <= due_by else ()
+    kind = appointment.kind
+    slots = _free_slots(settings, people, kind, start, due_by, limit, late=False) if start <= due_by else ()
     on_time = bool(slots)
     whose = f" with {people[0].full_name}" if clinician_id is not None else ""
     if on_time:
         note = f"The earliest free slots{whose} on or before the due-by date, {format_day(due_by)}."
     else:
         after = max(start, due_by + timedelta(days=1))
-        slots = _free_slots(settings, people, after, after + timedelta(days=_SEARCH_HORIZON_DAYS), limit, late=True)
+        slots = _free_slots(settings, people, kind, after, after + timedelta(days=_SEARCH_HORIZON_DAYS), limit,
+                            late=True)
         note = (f"No free slot{whose} on or before the due-by date, {format_day(due_by)}"
                 + (": the earliest after it are listed, and booking one needs a reason." if slots
                    else f", nor in the {_SEARCH_HORIZON_DAYS} days after it."))
@@ -119,7 +125,7 @@ def earliest_free_slots(actor, appointment_id: int, *, clinician_id: int | None 
 # --- the search ---
 
 
-def _free_slots(settings: ClinicSettings, people: list[User], first: date, last: date, limit: int,
+def _free_slots(settings: ClinicSettings, people: list[User], kind: str, first: date, last: date, limit: int,
                 late: bool) -> list[OfferedSlot]:
     """Free grid slots from now, earliest first, ``first``..``last``.
 
@@ -130,6 +136,7 @@ def _free_slots(settings: ClinicSettings, people: list[User], first: date, last:
     index, so years of history are never read.
     """
     calendar, now, found = settings.calendar(), now_utc(), []
+    rota = Rota.read(settings, [person.id for person in people], first, last)  # a few hundred rows at most
     window_start, window_days = first, 1
     while window_start <= last:
         window_end = min(last, window_start + timedelta(days=window_days - 1))
@@ -137,7 +144,7 @@ def _free_slots(settings: ClinicSettings, people: list[User], first: date, last:
         day = window_start
         while day <= window_end:
             if calendar.is_working_day(day):
-                found.extend(_free_on(settings, day, people, busy, now, late))
+                found.extend(_free_on(settings, day, people, kind, rota, busy, now, late))
                 if len(found) >= limit:
                     return found[:limit]
             day += timedelta(days=1)
@@ -145,22 +152,29 @@ def _free_slots(settings: ClinicSettings, people: list[User], first: date, last:
     return found
 
 
-def _free_on(settings: ClinicSettings, day: date, people: list[User], busy: dict[int, list[tuple]],
-             now: datetime, late: bool) -> list[OfferedSlot]:
-    """The day's free start times still to come, each with the least busy free clinician."""
+def _free_on(settings: ClinicSettings, day: date, people: list[User], kind: str, rota: Rota,
+             busy: dict[int, list[tuple]], now: datetime, late: bool) -> list[OfferedSlot]:
+    """The day's free start times still to come, each with the least busy clinician free then
+    in a session that takes ``kind``."""
     starts, ends = day_bounds(settings, day, day)
     that_day = {person.id: [(booked_from, booked_to) for booked_from, booked_to in busy.get(person.id, ())
                             if booked_from < ends and starts < booked_to] for person in people}
+    by_start: dict[datetime, list[tuple[User, GridSlot]]] = {}
+    grids: dict[int, list[GridSlot]] = {}  # by WorkingDay: clinicians with the same pattern share it
+    for person in people:  # people come sorted by name
+        working = rota.day(person.id, day)
+        if id(working) not in grids:
+            grids[id(working)] = [slot for slot in grid_of(working) if slot.starts_at >= now
+                                  and (not slot.kinds or kind in slot.kinds)]
+        for slot in grids[id(working)]:
+            if not any(booked_from < slot.ends_at and slot.starts_at < booked_to
+                       for booked_from, booked_to in that_day[person.id]):
+                by_start.setdefault(slot.starts_at, []).append((person, slot))
     offered = []
-    for slot in slot_grid(settings, day):
-        if slot.starts_at <= now:
-            continue
-        free = [person for person in people if not any(
-            booked_from < slot.ends_at and slot.starts_at < booked_to for booked_from, booked_to in that_day[person.id])]
-        if free:
-            person = min(free, key=lambda each: len(that_day[each.id]))  # people come sorted by name
-            offered.append(OfferedSlot(person.id, person.full_name, slot.starts_at, slot.ends_at, slot.wall_time,
-                                       slot.ambiguous, f"{format_short_day(day)} {slot.label}", late))
+    for starts_at in sorted(by_start):
+        person, slot = min(by_start[starts_at], key=lambda each: len(that_day[each[0].id]))
+        offered.append(OfferedSlot(person.id, person.full_name, slot.starts_at, slot.ends_at, slot.wall_time,
+                                   slot.ambiguous, f"{format_short_day(day)} {slot.label}", late))
     return offered
 
 

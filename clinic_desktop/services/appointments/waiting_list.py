@@ -4,7 +4,7 @@ A patient whose review is booked (or still to book) may ask to come sooner. When
 is cancelled, its slot goes first to the waiting patients whose review is due soonest
 (due-by date, then time on the list), among those who said they can come that day and at
 that time, so the slot nobody had planned for closes the tightest deadline. Moving a
-patient into the freed slot is a booking like any other: the same checks (opening hours,
+patient into the freed slot is a booking like any other: the same checks (the clinician's sessions and leave,
 the due-by rule, a clinician never double-booked, the database refusing a slot taken from
 another workstation a moment before), and the entry closes with it.
 """
@@ -18,6 +18,7 @@ from peewee import JOIN
 from clinic_desktop.models import Appointment, Episode, Patient, User, WaitingListEntry, is_sqlite
 from clinic_desktop.models.appointments import OPEN_APPOINTMENT_STATUSES, SLOT_HOLDING_STATUSES
 from clinic_desktop.models.waiting_list import WAITING_TIMES
+from clinic_desktop.pathway.sessions import Period
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments.appointments import (
     AppointmentRecord,
@@ -26,6 +27,7 @@ from clinic_desktop.services.appointments.appointments import (
     record_of,
     when,
 )
+from clinic_desktop.services.appointments.rota import Rota
 from clinic_desktop.services.appointments.waiting_entries import close_waiting
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import validation
@@ -137,13 +139,17 @@ def freed_slot_offer(actor, clinician_id: int, starts_at: datetime, ends_at: dat
     local = to_local(starts_at, zone)
     label = (f"{format_day(local.date())} {format_time(local)}–{format_time(to_local(ends_at, zone))} "
              f"with {clinician.full_name}")
-    taken = _why_not_free(clinician, starts_at, ends_at)
+    settings = load_settings()
+    period = Rota.read(settings, [clinician.id], local.date(), local.date()).period_at(clinician.id, starts_at)
+    taken = _why_not_free(clinician, starts_at, ends_at, period)
     if taken:
         return FreedSlot(clinician.id, clinician.full_name, starts_at, ends_at, label, (), 0, taken)
     candidates, cannot_come = [], 0
     for row in _entries():
         if row.appointment.status == "booked" and row.appointment.starts_at <= starts_at:
             continue
+        if not period.takes(row.appointment.kind):
+            continue  # the session keeps to other kinds of visit
         if not _can_come(row, local):
             cannot_come += 1
             continue
@@ -251,9 +257,11 @@ def _locked(query):
     return (query if is_sqlite() else query.for_update()).first()
 
 
-def _why_not_free(clinician: User, starts_at: datetime, ends_at: datetime) -> str | None:
+def _why_not_free(clinician: User, starts_at: datetime, ends_at: datetime, period: Period | None) -> str | None:
     if starts_at <= now_utc():
         return "This slot has already begun: there is nothing to offer."
+    if period is None or ends_at > period.ends_at:
+        return f"{clinician.full_name} no longer works at that time (a session ended, or leave): there is nothing to offer."
     clash = (Appointment.select().where((Appointment.clinician == clinician.id)
                                         & Appointment.status.in_(SLOT_HOLDING_STATUSES)
                                         & (Appointment.starts_at < ends_at) & (Appointment.ends_at > starts_at))

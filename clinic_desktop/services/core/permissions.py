@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "book_appointment": _STAFF,
     "cancel_appointment": _STAFF,
     "record_attendance": _STAFF,
+    # who works when: each clinician's sessions and leave, kept by the manager
+    "manage_sessions": frozenset({MANAGER}),
     # referrals
     "raise_referral": frozenset({CLINICIAN}),
     "draft_referral": frozenset({CLINICIAN}),

@@ -90,6 +90,7 @@ class ToBookRow(PatientColumns):
     days_left: int  # negative once overdue
     after_did_not_attend: bool
     reason: str
+    taken_off: str | None = None  # why its booking was taken off (leave, a session ended), if it was
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
     total = Appointment.select(fn.COUNT(SQL("*"))).join(Episode).where(where).scalar()
     query = (
         Appointment.select(Appointment.id, Appointment.kind, Appointment.due_by, Appointment.rebooked_from,
-                           Appointment.reason, *patient_fields())
+                           Appointment.reason, Appointment.cancel_reason, *patient_fields())
         .join(Episode).join(Patient)
         .where(where)
         .order_by(Appointment.due_by, Appointment.id)
@@ -144,7 +145,8 @@ def to_book(actor, *, as_of: date | None = None, offset: int = 0, limit: int = 5
     )
     rows = tuple(
         ToBookRow(**_due_columns(row, today), appointment_id=row.id,
-                  after_did_not_attend=row.rebooked_from_id is not None, reason=row.reason)
+                  after_did_not_attend=row.rebooked_from_id is not None, reason=row.reason,
+                  taken_off=row.cancel_reason)
         for row in query
     )
     return Page(rows=rows, total=total, offset=offset, limit=limit)

@@ -15,13 +15,14 @@ from clinic_desktop.ui.admin.admin_clinic import ClinicPage
 from clinic_desktop.ui.admin.admin_destinations import DestinationsPage
 from clinic_desktop.ui.admin.admin_letterhead import LetterheadPage
 from clinic_desktop.ui.admin.admin_messages import MessagesPage
+from clinic_desktop.ui.admin.admin_sessions import SessionsPage
 from clinic_desktop.ui.admin.admin_timings import TimingsPage
 from clinic_desktop.ui.admin.admin_users import UsersPage
 from clinic_desktop.ui.widgets.lazy_tabs import LazyPage
 
 
 class AdminPanel(QWidget):
-    """Users, clinic details, pathway timings, referral destinations, letterhead, messages; more via ``add_page``.
+    """Users, sessions and leave, clinic details, pathway timings, referral destinations, letterhead, messages; more via ``add_page``.
 
     Each page is built when first chosen (``LazyPage``), not when the tab opens: the letterhead
     page alone draws a PDF, and the others read their lists. Code that reaches for a page by
@@ -37,6 +38,7 @@ class AdminPanel(QWidget):
         self.pages.setSpacing(3)
         self.stack = QStackedWidget()
         self._users = LazyPage(lambda: UsersPage(actor, hub))
+        self._sessions = LazyPage(lambda: SessionsPage(actor, settings, hub))
         self._clinic = LazyPage(lambda: ClinicPage(actor, settings, hub))
         self._clinic.built.connect(lambda page: page.settings_changed.connect(self.settings_changed))
         self._timings = LazyPage(lambda: TimingsPage(actor, settings, hub))
@@ -44,7 +46,7 @@ class AdminPanel(QWidget):
         self._letterhead = LazyPage(lambda: LetterheadPage(actor, hub))
         self._messages = LazyPage(lambda: MessagesPage(actor, settings, hub))
         self._messages.built.connect(lambda page: page.settings_changed.connect(self.settings_changed))
-        for title, page in (("Users", self._users), ("Clinic", self._clinic), ("Pathway timings", self._timings),
+        for title, page in (("Users", self._users), ("Sessions and leave", self._sessions), ("Clinic", self._clinic), ("Pathway timings", self._timings),
                             ("Referral destinations", self._destinations), ("Letterhead", self._letterhead),
                             ("Messages", self._messages)):
             self.add_page(title, page)
@@ -57,6 +59,10 @@ class AdminPanel(QWidget):
     @property
     def users(self) -> UsersPage:
         return self._users.page()
+
+    @property
+    def sessions(self) -> SessionsPage:
+        return self._sessions.page()
 
     @property
     def clinic(self) -> ClinicPage:

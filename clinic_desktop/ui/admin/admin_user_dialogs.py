@@ -66,7 +66,8 @@ class UserDialog(AdminDialog):
         self.fields = {"username": self.username, "full_name": self.full_name, "role": self.role,
                        "registration_number": self.registration, "professional_title": self.title,
                        "password": self.password}
-        intro = (f"A password has at least {MIN_PASSWORD_LENGTH} characters; give it to the person yourself."
+        intro = (f"A password has at least {MIN_PASSWORD_LENGTH} characters; give it to the person yourself. "
+                 "A new clinician works the opening hours every weekday until you change their Sessions and leave."
                  if user is None else "Changes apply the next time they sign in; a new role ends their "
                  "current session at their next action.")
         self.lay_out(intro, form, "Create user" if user is None else "Save")

@@ -396,7 +396,8 @@ def review_columns(zone, today: Callable[[], date]) -> list[Column]:
             Column("Due by", lambda row: short_date(row.due_by)),
             Column("Booked for", when),
             Column("Clinician", lambda row: row.clinician_name or ""),
-            Column("Reason", lambda row: row.late_booking_reason or row.reason or "")]
+            Column("Reason", lambda row: (row.cancel_reason if row.status == "to_book" else None)
+                   or row.late_booking_reason or row.reason or "")]
 
 
 _WAITING_REFERRAL = ("raised", "drafted", "signed")

@@ -104,6 +104,23 @@ def _under_way(module: str, size: QSize) -> Callable[..., QWidget]:
     return build
 
 
+def _question_over(module: str) -> Callable[..., QWidget]:
+    """A form with the question it asks open over it; the module's ``confirmation_for_screenshot``
+    gives both, shown. The two are drawn into one picture, as the screen shows them."""
+    def build(actor, settings: ClinicSettings, hub: ChangeHub, location: str) -> QWidget:
+        from importlib import import_module
+
+        form, question = import_module(f"clinic_desktop.ui.{module}").confirmation_for_screenshot(actor, settings, hub)
+        QApplication.processEvents()
+        picture = _over(form, question)
+        _delete_now(question, form)
+        shown = QLabel()
+        shown.setPixmap(picture)
+        return shown
+
+    return build
+
+
 def _over(window: QWidget, dialog: QWidget) -> QPixmap:
     """The window with the dialog drawn where it stands. Offscreen there is no window manager
     to frame the dialog, so it gets the edge and shadow a desktop would give it."""
@@ -191,6 +208,9 @@ VIEWS: dict[str, ScreenshotView] = {
     "reminders": ScreenshotView("receptionist", _main_window("reminders"), _WINDOW),
     "messages-settings": ScreenshotView("practice_manager", _module_view("admin.admin_messages"), QSize(1000, 560)),
     "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
+    "sessions-and-leave": ScreenshotView("practice_manager", _module_view("admin.admin_sessions"), QSize(1180, 640)),
+    "add-leave": ScreenshotView("practice_manager", _module_view("admin.admin_sessions", "leave_for_screenshot")),
+    "leave-over-bookings": ScreenshotView("practice_manager", _question_over("admin.admin_sessions")),
     "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
     "export-calendar": ScreenshotView("receptionist", _module_view("exchange.exchange_actions")),
     "export-every-record": ScreenshotView("practice_manager", _module_view("exchange.exchange_actions",

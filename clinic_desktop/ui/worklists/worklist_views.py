@@ -73,9 +73,16 @@ OVERDUE = WorklistView(
     "Nothing is overdue.",
 )
 
+def _to_book_review(row) -> str:
+    """The review, and why it is to book again: a missed visit, or a booking its clinician could not keep."""
+    if row.after_did_not_attend:
+        return f"{row.kind_title} (after did not attend)"
+    return f"{row.kind_title} ({row.taken_off})" if row.taken_off else row.kind_title
+
+
 def _to_book_columns() -> list[Column]:
     return [
-        Column("Review", lambda row: row.kind_title + (" (after did not attend)" if row.after_did_not_attend else "")),
+        Column("Review", _to_book_review),
         Column("Due by", lambda row: short_date(row.due_by)),
         Column("Days left", _days_left, _due_attention),
         *_patient_columns(),

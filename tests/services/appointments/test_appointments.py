@@ -138,8 +138,8 @@ def test_booking_on_a_closure_day_is_refused(staff, review):
 
 
 @pytest.mark.parametrize("starts", [datetime(2026, 12, 1, 8, 0), datetime(2026, 12, 1, 17, 20)])
-def test_booking_outside_opening_hours_is_refused(staff, review, starts):
-    with pytest.raises(ValidationError, match="open from 08:30 to 17:30"):
+def test_booking_outside_the_clinicians_sessions_is_refused(staff, review, starts):
+    with pytest.raises(ValidationError, match="Dr Alys Jones works 08:30–17:30 on Tue 1 Dec 2026: .* is outside"):
         book(staff, review, starts)
 
 

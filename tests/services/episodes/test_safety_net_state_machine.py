@@ -45,7 +45,7 @@ from clinic_desktop.models import (
 from clinic_desktop.models.schema import prepare_database
 from clinic_desktop.services.admin import pathway_settings, users
 from clinic_desktop.services.admin import settings as clinic_settings
-from clinic_desktop.services.appointments import appointments
+from clinic_desktop.services.appointments import appointments, sessions
 from clinic_desktop.services.audit import audit_chain
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.clock import frozen_at
@@ -599,6 +599,17 @@ class SafetyNet(RuleBasedStateMachine):
                 shown = cancelled_red_flags.cancelled_red_flags(self.manager(), limit=MAX_PAGE_SIZE)
             assert referral_id in {row.referral_id for row in shown.rows}, \
                 f"the cancelled red-flag referral {referral_id} is not on the manager's list"
+
+    @rule(clinician=st.integers(2, 3), ahead=st.integers(0, 10), days=st.integers(0, 3),
+          afternoon=st.booleans(), confirm=st.booleans())
+    def leave_is_taken(self, clinician, ahead, days, afternoon, confirm):
+        """The manager enters a clinician's leave over the coming days (an afternoon, or whole days):
+        over bookings it is refused, or confirmed puts each back to book with its due-by date; the
+        invariants check no obligation was dropped and no deadline moved."""
+        first = self.today() + timedelta(ahead)
+        part = dict(from_time=time(13, 0), to_time=time(17, 30)) if afternoon else {}
+        self.call(sessions.add_leave, self.manager(), self.actor(clinician).user_id, first_day=first,
+                  last_day=first + timedelta(days), reason="sickness", confirm=confirm, **part)
 
     # --- the clinic's settings and the clock ---
 

@@ -32,8 +32,8 @@ def choose(qtbot, panel, title: str) -> None:
 
 
 def test_the_pages_are_listed_and_the_users_page_comes_first(panel):
-    assert titles(panel) == ["Users", "Clinic", "Pathway timings", "Referral destinations", "Letterhead",
-                             "Messages"]
+    assert titles(panel) == ["Users", "Sessions and leave", "Clinic", "Pathway timings", "Referral destinations",
+                             "Letterhead", "Messages"]
     assert panel.current_page() is panel.users
 
 

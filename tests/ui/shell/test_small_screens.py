@@ -31,9 +31,11 @@ CLINIC_TIME = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
 SCREENS = {"1366x768": (QSize(1366, 768), 12), "960x540": (QSize(960, 540), 6)}
 # The main window's views (the pictures of a full window), and the Administration pages shown in it.
 WINDOWS = [name for name, view in VIEWS.items() if view.size in (QSize(1280, 800), QSize(1366, 768))
-           or name == "messages-settings"]
-# Each dialog's picture; the backup check's is a page of the main window with its progress over it.
-DIALOGS = [name for name in VIEWS if name not in WINDOWS and name != "backup-check-progress"]
+           or name in ("messages-settings", "sessions-and-leave")]
+# Each dialog's picture; the backup check's is a page of the main window with its progress over it,
+# the leave over bookings' the leave form with its question over it (add-leave is the form alone).
+DIALOGS = [name for name in VIEWS if name not in WINDOWS and name not in ("backup-check-progress",
+                                                                           "leave-over-bookings")]
 
 
 @pytest.fixture(params=list(SCREENS))
