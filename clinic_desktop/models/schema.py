@@ -474,10 +474,16 @@ def check_sqlite_file(path: Path, target: int = SCHEMA_VERSION) -> None:
 
     Opening an SQLite file for use switches it to WAL mode, which rewrites its header, so a
     file that is not an SQLite database, or someone else's database, or one from a newer
-    version of the app, is turned away here, read-only, and so truly left untouched.
+    version of the app, is turned away here, read-only, and so truly left untouched. An
+    empty file is refused too: SQLite would take it for a new database, and a clinic whose
+    file was emptied (a failed copy, a full disk) would open as a new, empty clinic whose
+    lists say nothing is overdue. A new clinic is made only where there is no file.
     """
-    if not path.is_file() or path.stat().st_size == 0:
+    if not path.is_file():
         return
+    if path.stat().st_size == 0:
+        raise SchemaError(f"{path} is empty (0 bytes), so it is not a clinic database: it was left untouched; "
+                          "restore the last backup, or delete the file to start a new clinic")
     with path.open("rb") as file:
         if file.read(16) != b"SQLite format 3\x00":
             raise SchemaError(f"{path} is not an SQLite database file; it was left untouched")
