@@ -84,7 +84,7 @@ def cause_in_words(error: BaseException, *, saved: str = _NOTHING_SAVED) -> Serv
     if found is None:
         return None
     kind, wording = _SQLITE_CAUSES.get(_sqlite_code(found)) or _POSTGRES_CAUSES[getattr(found, "pgcode", None)]
-    _log.info("database trouble: %s", " | ".join(str(found).split("\n")))
+    _log.warning("database trouble: %s", " | ".join(str(found).split("\n")))
     return kind(wording.format(saved=saved))
 
 
