@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from clinic_desktop.models import Appointment, AuditEvent, Patient, SchemaVersion, User
+from clinic_desktop.models.fields import SQLITE_INSTANT_FORMAT
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A copy waits at most this long for another workstation's write to finish.
@@ -32,7 +33,7 @@ _VERSION, _PATIENT, _APPOINTMENT, _AUDIT = (model._meta.table_name for model in
                                             (SchemaVersion, Patient, Appointment, AuditEvent))
 # Tables every Clinic Desktop database has, whatever its schema version.
 _OUR_TABLES = (_VERSION, _PATIENT, _APPOINTMENT, _AUDIT, User._meta.table_name)
-_STORED_AT = "%Y-%m-%d %H:%M:%S.%f+00:00"  # models.fields: SQLite keeps UTC instants as text
+_STORED_AT = SQLITE_INSTANT_FORMAT  # models.fields: SQLite keeps UTC instants as text
 
 
 _log = logging.getLogger(__name__)

@@ -5,10 +5,16 @@ at the same moment, so the check lives in the database: an exclusion constraint 
 PostgreSQL, triggers on SQLite (whose writers are serialised by BEGIN IMMEDIATE). The
 audit log is append-only and a signed letter never changes (DESIGN.md), so the database
 refuses to update or delete either, whatever program is connected to it.
+
+The SQLite triggers compare instants as text, which is time order only while every instant
+has the one form the app writes; so on SQLite every UTC column refuses any other form
+(instant_statements), whatever program writes it. PostgreSQL's timestamptz needs no such
+rule: it stores instants, not text.
 """
 from __future__ import annotations
 
 from clinic_desktop.models.appointments import slot_statuses_sql
+from clinic_desktop.models.fields import sqlite_instant_form, utc_columns
 
 DOUBLE_BOOKING_MESSAGE = "clinician double-booked"
 # Tables whose rows, once written, stay exactly as they are: table -> why.
@@ -70,6 +76,23 @@ POSTGRES_STATEMENTS = (
 )
 
 
+def instant_statements(columns) -> tuple[str, ...]:
+    """Triggers refusing, on SQLite, any value of these (table, column)s not in the stored UTC form.
+
+    A write-once table gets only the INSERT one: an UPDATE there is already refused.
+    """
+    statements = []
+    for table, column in columns:
+        why = f"{table}.{column} must be a UTC instant written YYYY-MM-DD HH:MM:SS.ffffff+00:00"
+        check = f"NEW.{column} IS NOT NULL AND NOT {sqlite_instant_form('NEW.' + column)}"
+        events = ("INSERT",) if table in WRITE_ONCE_TABLES else ("INSERT", f"UPDATE OF {column}")
+        for event in events:
+            name = f"{table}_{column}_instant_{event.split()[0].lower()}"
+            statements.append(f"""CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON {table}
+                WHEN {check} BEGIN SELECT RAISE(ABORT, '{why}'); END""")
+    return tuple(statements)
+
+
 def restore_write_once(database, table: str, sqlite: bool) -> None:
     """Put back a write-once table's triggers after a migration lifted them (schema.lift_write_once)."""
     if not sqlite:
@@ -80,6 +103,10 @@ def restore_write_once(database, table: str, sqlite: bool) -> None:
             database.execute_sql(statement)
 
 
-def install(database, sqlite: bool) -> None:
-    for statement in SQLITE_STATEMENTS if sqlite else POSTGRES_STATEMENTS:
+def install(database, sqlite: bool, models=None) -> None:
+    """Everything above, on a new database made of ``models`` (default: the live ones, today's schema)."""
+    if models is None:
+        from clinic_desktop.models import ALL_MODELS as models
+    statements = (*SQLITE_STATEMENTS, *instant_statements(utc_columns(models))) if sqlite else POSTGRES_STATEMENTS
+    for statement in statements:
         database.execute_sql(statement)

@@ -32,7 +32,7 @@ from clinic_desktop.models import ALL_MODELS, SchemaVersion, User, constraints
 from clinic_desktop.models.appointments import FINDING_DUE_SQL
 from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
-from clinic_desktop.models.fields import UTCDateTimeField
+from clinic_desktop.models.fields import SQLITE_INSTANT_FORMAT, UTCDateTimeField, sqlite_instant_form, utc_columns
 
 SCHEMA_VERSION = 8
 
@@ -412,6 +412,45 @@ def _step_7_reminders(migrator: SchemaMigrator) -> None:
 def _step_8_trust_and_book(migrator: SchemaMigrator, database: Database) -> None:
     """Schema 8: letters that prove themselves, instants SQLite compares as instants, and each
     clinician's sessions and leave. Each part is its own function below, called from here."""
+    _step_8_sqlite_instants(migrator, database)
+
+
+def _step_8_sqlite_instants(migrator: SchemaMigrator, database: Database) -> None:
+    """SQLite refuses any instant not in the one form the app writes (constraints.instant_statements).
+
+    Rows another program wrote in another form (``2026-12-03T10:00:00Z``, ``…+01:00``) are
+    first rewritten as the same instant in the stored form, so the double-booking trigger
+    compares them correctly; a value that is not an instant with a time zone cannot be
+    rewritten without guessing, so the upgrade is refused, naming the row, and the database
+    left as it was. Write-once tables (the audit trail, signed letters) are not rewritten:
+    their rows are evidence, kept as they were. It covers every UTC column the database
+    holds when it runs (all of them up to schema 8; a later step adding one adds its triggers).
+    """
+    if not is_sqlite(database):
+        return
+    columns = [(table, column) for table, column in utc_columns(ALL_MODELS)
+               if table in database.get_tables() and column in {c.name for c in database.get_columns(table)}]
+    for table, column in columns:
+        if table not in constraints.WRITE_ONCE_TABLES:
+            _rewrite_instants(database, table, column)
+    for statement in constraints.instant_statements(columns):
+        database.execute_sql(statement)
+
+
+def _rewrite_instants(database: Database, table: str, column: str) -> None:
+    rows = database.execute_sql(f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL "
+                                f"AND NOT {sqlite_instant_form(column)}").fetchall()
+    for rowid, value in rows:
+        try:
+            instant = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            instant = None
+        if instant is None or instant.tzinfo is None:
+            raise SchemaError(f"{table}.{column} of row {rowid} holds {str(value)[:40]!r}, which is not a date and "
+                              "time with its time zone: correct it, then open the database again (it was left "
+                              "untouched)")
+        database.execute_sql(f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
+                             (instant.astimezone(timezone.utc).strftime(SQLITE_INSTANT_FORMAT), rowid))
 
 
 MIGRATIONS: dict[int, MigrationStep] = {
@@ -523,7 +562,7 @@ def _newer(version: int, target: int) -> SchemaError:
 def _create(database: Database, version: int) -> None:
     with database.atomic():
         database.create_tables(ALL_MODELS)
-        constraints.install(database, sqlite=is_sqlite(database))
+        constraints.install(database, sqlite=is_sqlite(database), models=ALL_MODELS)
         SchemaVersion.create(version=version)
 
 
