@@ -15,6 +15,7 @@ from typing import Callable
 
 from peewee import (
     SQL,
+    IntegrityError,
     BooleanField,
     CharField,
     Database,
@@ -425,9 +426,16 @@ def _step_8_sqlite_instants(migrator: SchemaMigrator, database: Database) -> Non
     left as it was. Write-once tables (the audit trail, signed letters) are not rewritten:
     their rows are evidence, kept as they were. It covers every UTC column the database
     holds when it runs (all of them up to schema 8; a later step adding one adds its triggers).
+    The double-booking triggers are replaced by ones whose search is bounded by the one-day
+    limit on an appointment, which a stored appointment must already keep.
     """
     if not is_sqlite(database):
         return
+    too_long = database.execute_sql("SELECT id FROM appointment WHERE ends_at IS NOT NULL "
+                                    "AND julianday(ends_at) - julianday(starts_at) > 1 ORDER BY id").fetchone()
+    if too_long:
+        raise SchemaError(f"appointment {too_long[0]} lasts more than a day, which no appointment can: correct it, "
+                          "then open the database again (it was left untouched)")
     columns = [(table, column) for table, column in utc_columns(ALL_MODELS)
                if table in database.get_tables() and column in {c.name for c in database.get_columns(table)}]
     for table, column in columns:
@@ -435,6 +443,7 @@ def _step_8_sqlite_instants(migrator: SchemaMigrator, database: Database) -> Non
             _rewrite_instants(database, table, column)
     for statement in constraints.instant_statements(columns):
         database.execute_sql(statement)
+    constraints.replace_double_booking_guard(database)
 
 
 def _rewrite_instants(database: Database, table: str, column: str) -> None:
@@ -449,8 +458,13 @@ def _rewrite_instants(database: Database, table: str, column: str) -> None:
             raise SchemaError(f"{table}.{column} of row {rowid} holds {str(value)[:40]!r}, which is not a date and "
                               "time with its time zone: correct it, then open the database again (it was left "
                               "untouched)")
-        database.execute_sql(f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
-                             (instant.astimezone(timezone.utc).strftime(SQLITE_INSTANT_FORMAT), rowid))
+        try:
+            with database.atomic():
+                database.execute_sql(f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
+                                     (instant.astimezone(timezone.utc).strftime(SQLITE_INSTANT_FORMAT), rowid))
+        except IntegrityError as error:  # e.g. a double booking the text comparison had missed
+            raise SchemaError(f"{table}.{column} of row {rowid} holds {value!r}, which as an instant is refused "
+                              f"({error}): correct it, then open the database again (it was left untouched)") from None
 
 
 MIGRATIONS: dict[int, MigrationStep] = {

@@ -103,6 +103,19 @@ def test_the_apps_own_instants_pass_to_the_last_microsecond(sqlite_database):
     assert (User.get().created_at, Patient.get().updated_at) == (last, leap)
 
 
+def test_a_clash_is_still_found_with_an_appointment_that_began_the_day_before(sqlite_database):
+    """The clash search starts two days back (an index range, not every booking ever made)."""
+    clinician_id, episode_id = _clinician_and_episode()
+    _insert_as_another_program(sqlite_database, clinician_id, episode_id, "2026-12-02 10:30:00.000000+00:00",
+                               "2026-12-03 10:10:00.000000+00:00")  # 23 h 40 min: long, but under a day
+    with pytest.raises(IntegrityError, match="clinician double-booked"), sqlite_database.atomic():
+        _book_as_the_app(clinician_id, episode_id)
+    with pytest.raises(IntegrityError, match="an appointment lasts at most a day"), sqlite_database.atomic():
+        _insert_as_another_program(sqlite_database, clinician_id, episode_id, "2026-12-01 10:00:00.000000+00:00",
+                                   "2026-12-02 10:00:01.000000+00:00")
+    assert Appointment.select().count() == 1
+
+
 # --- the upgrade to schema 8 on an SQLite file written before it ---
 
 
