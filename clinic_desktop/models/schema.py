@@ -15,7 +15,6 @@ from typing import Callable
 
 from peewee import (
     SQL,
-    IntegrityError,
     BooleanField,
     CharField,
     Database,
@@ -24,6 +23,7 @@ from peewee import (
     FixedCharField,
     ForeignKeyField,
     IntegerField,
+    IntegrityError,
     Model,
     TextField,
 )
