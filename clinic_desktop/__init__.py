@@ -1,0 +1,10 @@
+"""Clinic Desktop.
+
+Its loggers keep the details behind a one-sentence refusal (what SQLite's integrity check
+listed, the driver's own error). They have a handler that does nothing until the app or an
+administrator configures logging, so the details never spill onto a user's terminal under
+the sentence meant for them.
+"""
+import logging
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -23,6 +23,7 @@ from clinic_desktop.cli import (
     worklist_command,
 )
 from clinic_desktop.cli.errors import CommandError
+from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.core.startup import DATABASE_ENV, DatabaseUrlError, SchemaError
 
@@ -71,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
         arguments.invocation = list(sys.argv[1:] if argv is None else argv)
         if arguments.command is None:
             return window_command.run(arguments)
-        return arguments.run(arguments)
+        status = arguments.run(arguments)
+        for summary in audit.unrecorded():
+            print(f"clinic-desktop: the database is read-only here, so its audit trail could not record: {summary}",
+                  file=sys.stderr)
+        return status
     except (CommandError, DatabaseUrlError, SchemaError, ServiceError, ValueError) as error:
         print(f"clinic-desktop: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

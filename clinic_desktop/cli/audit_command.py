@@ -58,7 +58,7 @@ def register(commands) -> None:
 
 
 def run_verify(arguments) -> int:
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     actor = Actor.command_line()
     report = audit_log.verify_chain(actor, expect=arguments.expect)
     print(report.message(load_settings().zone))
@@ -74,7 +74,7 @@ def run_export(arguments) -> int:
         raise CommandError(f"{target} is a folder: give the CSV file to write")
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
         raise CommandError(f"there is no folder {target.parent} to write {target.name} into")
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     actor = Actor.command_line()
     user_id = audit_log.user_named(actor, arguments.user) if arguments.user is not None else None
     filters = audit_log.AuditFilters(patient_id=arguments.patient, user_id=user_id, action=arguments.action,

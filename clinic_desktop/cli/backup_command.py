@@ -45,7 +45,7 @@ def run_backup(arguments) -> int:
         raise CommandError("give either FILE or --daily, not both")
     if not arguments.daily and arguments.file is None:
         raise CommandError("give the backup FILE to write, or --daily")
-    open_database(arguments, must_exist=True)
+    open_database(arguments, must_exist=True, only_reads=not arguments.daily)
     actor = Actor.command_line()
     if arguments.daily:
         result = backup_schedule.run_daily(actor, even_if_off=True)

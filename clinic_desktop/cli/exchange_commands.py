@@ -57,7 +57,7 @@ def register(commands) -> None:
 
 def run_export_ical(arguments) -> int:
     _output_folder(arguments.file)
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     written = calendar_export.export_calendar(Actor.command_line(), arguments.clinician, arguments.file,
                                               start=arguments.start, end=arguments.end)
     until = f" to {format_date(written.last_day)}" if written.last_day else " onwards"
@@ -68,7 +68,7 @@ def run_export_ical(arguments) -> int:
 
 def run_export_patients(arguments) -> int:
     _output_folder(arguments.file)
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     written = patient_import.export_patients_csv(Actor.command_line(), arguments.file)
     print(f"Wrote {_count(written.patients, 'patient')} to {written.path}")
     return 0

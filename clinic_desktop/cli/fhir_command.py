@@ -43,7 +43,7 @@ def run_export_fhir(arguments) -> int:
         raise CommandError(f"there is no folder {arguments.file.parent} to write {arguments.file.name} into")
     if arguments.file.is_dir():
         raise CommandError(f"{arguments.file} is a folder: give a file name")
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     written = fhir_export.export_patient_record(Actor.command_line(), arguments.patient, arguments.file)
     counts = ", ".join(f"{count} {kind}" for kind, count in written.resources.items())
     print(f"Wrote the record of {written.patient_name} ({counts}; {written.size_bytes:,} bytes) to {written.path}")
@@ -56,7 +56,7 @@ def _export_every_record(arguments) -> int:
     refusal = fhir_bulk_export.folder_refusal(arguments.folder)  # before the database is opened
     if refusal:
         raise CommandError(f"--all: {refusal}")
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     with watched_by(Watcher(_ProgressLine(sys.stderr))):
         report = fhir_bulk_export.export_every_record(Actor.command_line(), arguments.folder)
     print(f"Wrote {report.written:,} of {report.patients:,} patients' records ({report.resources:,} resources, "

@@ -35,7 +35,7 @@ def register(commands) -> None:
 
 def run_export(arguments) -> int:
     folder = _writable_folder(arguments.signed_unsent)  # refused before the database is opened
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     written = 0
 
     def count(_letter) -> None:

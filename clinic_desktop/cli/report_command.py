@@ -47,7 +47,7 @@ def _common(parser) -> None:
 
 def run_overdue(arguments) -> int:
     file_format = _format(arguments)
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     actor = Actor.command_line()
     clinician_id = dashboard.clinician_id_for(actor, arguments.clinician) if arguments.clinician else None
     result = report_export.export_overdue(actor, arguments.file, file_format, as_of=arguments.as_of,
@@ -58,7 +58,7 @@ def run_overdue(arguments) -> int:
 
 def run_dashboard(arguments) -> int:
     file_format = _format(arguments)
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     result = report_export.export_dashboard(Actor.command_line(), arguments.file, file_format, as_of=arguments.as_of)
     print(result.message)
     return 0

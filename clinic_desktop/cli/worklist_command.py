@@ -57,7 +57,7 @@ def _cells(row) -> tuple[str, ...]:
 
 
 def run_overdue(arguments) -> int:
-    open_database(arguments, must_exist=True)
+    open_database(arguments, only_reads=True)
     actor = Actor.command_line()
     rows = overdue_rows(actor, arguments.as_of, arguments.kind)
     if arguments.format == "csv":

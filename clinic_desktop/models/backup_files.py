@@ -5,10 +5,13 @@ disk and only then renamed: a file with the final name is always a whole, readab
 database, never the half of one that a full disk or a power cut left behind. A copy taken
 with the backup API is a consistent snapshot even while other workstations write (WAL
 lets them carry on meanwhile). Plain sqlite3 and subprocess: no services, and the models only for their table names.
+A file that cannot be restored is refused in one sentence; what SQLite or the integrity check
+said in detail goes to the log, for whoever looks into it.
 """
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import re
 import shlex
@@ -21,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from clinic_desktop.models import Appointment, AuditEvent, Patient, SchemaVersion, User
+from clinic_desktop.models.fields import SQLITE_INSTANT_FORMAT
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A copy waits at most this long for another workstation's write to finish.
@@ -29,7 +33,11 @@ _VERSION, _PATIENT, _APPOINTMENT, _AUDIT = (model._meta.table_name for model in
                                             (SchemaVersion, Patient, Appointment, AuditEvent))
 # Tables every Clinic Desktop database has, whatever its schema version.
 _OUR_TABLES = (_VERSION, _PATIENT, _APPOINTMENT, _AUDIT, User._meta.table_name)
-_STORED_AT = "%Y-%m-%d %H:%M:%S.%f+00:00"  # models.fields: SQLite keeps UTC instants as text
+_STORED_AT = SQLITE_INSTANT_FORMAT  # models.fields: SQLite keeps UTC instants as text
+
+
+_log = logging.getLogger(__name__)
+PG_DUMP_HEADER = b"PGDMP"
 
 
 class BackupFileError(RuntimeError):
@@ -106,6 +114,9 @@ def snapshot_chosen_file(path: Path, target: Path) -> None:
             header = file.read(16)
     except OSError as error:
         raise BackupFileError(f"{path} cannot be read ({error.strerror or error})") from None
+    if header.startswith(PG_DUMP_HEADER):
+        raise BackupFileError(f"{path} is a PostgreSQL backup (a pg_dump archive): the server's administrator "
+                              "restores it with pg_restore, not into this SQLite database")
     if header != SQLITE_HEADER:
         raise BackupFileError(f"{path} is not a Clinic Desktop backup: it is not an SQLite database file")
     try:
@@ -117,7 +128,7 @@ def snapshot_chosen_file(path: Path, target: Path) -> None:
     except _Busy:
         raise BackupFileError(f"{path} is in use by another program; close it and try again") from None
     except sqlite3.DatabaseError as error:
-        raise BackupFileError(f"{path} is damaged ({error}), so it cannot be restored") from None
+        raise _damaged(path, error) from None
     except OSError as error:
         raise BackupFileError(f"no working copy of {path} could be made beside the database "
                               f"({error.strerror or error}); nothing was changed") from None
@@ -139,7 +150,7 @@ def read_contents(path: Path, newest_version: int, shown_as: Path | None = None,
         raise BackupFileError(f"{name} cannot be read ({error})") from None
     try:
         if check:
-            _check_integrity(connection, name)
+            _check_integrity(connection, name, restoring=True)
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         missing = [table for table in _OUR_TABLES if table not in tables]
         if missing:
@@ -158,7 +169,7 @@ def read_contents(path: Path, newest_version: int, shown_as: Path | None = None,
             last_activity=_instant(connection.execute(f"SELECT max(at) FROM {_AUDIT}").fetchone()[0]),
         )
     except sqlite3.DatabaseError as error:
-        raise BackupFileError(f"{name} is damaged and cannot be restored ({error})") from None
+        raise _damaged(name, error) from None
     finally:
         connection.close()
 
@@ -203,13 +214,21 @@ def _backup(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     source.backup(target, pages=-1, progress=waited, sleep=0.1)
 
 
-def _check_integrity(connection: sqlite3.Connection, name) -> None:
+def _check_integrity(connection: sqlite3.Connection, name, *, restoring: bool = False) -> None:
     try:
         answer = [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
     except sqlite3.DatabaseError as error:
-        raise BackupFileError(f"{name} is damaged ({error})") from None
+        answer = [str(error)]
     if answer != ["ok"]:
-        raise BackupFileError(f"{name} is damaged: the integrity check found {answer[0]}")
+        raise _damaged(name, "; ".join(answer), restoring=restoring)
+
+
+def _damaged(name, detail, *, restoring: bool = True) -> BackupFileError:
+    """One sentence for the user; what SQLite found, however many lines, for the log."""
+    _log.warning("%s is damaged: %s", name, " | ".join(str(detail).splitlines()))
+    if restoring:
+        return BackupFileError(f"{name} is damaged, so it cannot be restored: choose another backup")
+    return BackupFileError(f"{name} is damaged")
 
 
 def _instant(stored) -> datetime | None:

@@ -5,27 +5,40 @@ at the same moment, so the check lives in the database: an exclusion constraint 
 PostgreSQL, triggers on SQLite (whose writers are serialised by BEGIN IMMEDIATE). The
 audit log is append-only and a signed letter never changes (DESIGN.md), so the database
 refuses to update or delete either, whatever program is connected to it.
+
+The SQLite triggers compare instants as text, which is time order only while every instant
+has the one form the app writes; so on SQLite every UTC column refuses any other form
+(instant_statements), whatever program writes it. PostgreSQL's timestamptz needs no such
+rule: it stores instants, not text.
 """
 from __future__ import annotations
 
 from clinic_desktop.models.appointments import slot_statuses_sql
+from clinic_desktop.models.fields import sqlite_instant_form, utc_columns
 
 DOUBLE_BOOKING_MESSAGE = "clinician double-booked"
+LONGEST_APPOINTMENT_MESSAGE = "an appointment lasts at most a day"
 # Tables whose rows, once written, stay exactly as they are: table -> why.
 WRITE_ONCE_TABLES = {
     "audit_event": "the audit log is append-only",
     "letter_version": "a signed letter never changes",
 }
 
+# The search for a clash reads the clinician's bookings from two days before the new one's start
+# (no appointment lasts more than a day, which the triggers below also refuse), so the index on
+# (clinician_id, starts_at) gives it a few rows, not every appointment the clinician ever had:
+# at a million appointments a booking took ~175 ms without the lower bound.
 _SQLITE_OVERLAP = f"""
     NEW.status IN ({slot_statuses_sql}) AND EXISTS (
         SELECT 1 FROM appointment AS other
         WHERE other.clinician_id = NEW.clinician_id
           AND other.id IS NOT NEW.id
           AND other.status IN ({slot_statuses_sql})
+          AND other.starts_at >= strftime('%Y-%m-%d %H:%M:%S', NEW.starts_at, '-2 days')
           AND other.starts_at < NEW.ends_at
           AND NEW.starts_at < other.ends_at)
 """
+_SQLITE_TOO_LONG = "NEW.ends_at IS NOT NULL AND julianday(NEW.ends_at) - julianday(NEW.starts_at) > 1"
 
 SQLITE_STATEMENTS = (
     f"""CREATE TRIGGER IF NOT EXISTS appointment_no_double_booking_insert
@@ -35,6 +48,12 @@ SQLITE_STATEMENTS = (
         BEFORE UPDATE OF status, clinician_id, starts_at, ends_at ON appointment
         WHEN {_SQLITE_OVERLAP}
         BEGIN SELECT RAISE(ABORT, '{DOUBLE_BOOKING_MESSAGE}'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS appointment_at_most_a_day_insert
+        BEFORE INSERT ON appointment WHEN {_SQLITE_TOO_LONG}
+        BEGIN SELECT RAISE(ABORT, '{LONGEST_APPOINTMENT_MESSAGE}'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS appointment_at_most_a_day_update
+        BEFORE UPDATE OF starts_at, ends_at ON appointment WHEN {_SQLITE_TOO_LONG}
+        BEGIN SELECT RAISE(ABORT, '{LONGEST_APPOINTMENT_MESSAGE}'); END""",
     *(
         f"""CREATE TRIGGER IF NOT EXISTS {table}_write_once_{event.lower()}
             BEFORE {event} ON {table} BEGIN SELECT RAISE(ABORT, '{why}'); END"""
@@ -70,6 +89,32 @@ POSTGRES_STATEMENTS = (
 )
 
 
+def replace_double_booking_guard(database) -> None:
+    """Put today's double-booking triggers (and their one-day limit) in place of older ones, on SQLite."""
+    for statement in SQLITE_STATEMENTS:
+        if " ON appointment " in statement:
+            name = statement.split("IF NOT EXISTS", 1)[1].split()[0]
+            database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+            database.execute_sql(statement)
+
+
+def instant_statements(columns) -> tuple[str, ...]:
+    """Triggers refusing, on SQLite, any value of these (table, column)s not in the stored UTC form.
+
+    A write-once table gets only the INSERT one: an UPDATE there is already refused.
+    """
+    statements = []
+    for table, column in columns:
+        why = f"{table}.{column} must be a UTC instant written YYYY-MM-DD HH:MM:SS.ffffff+00:00"
+        check = f"NEW.{column} IS NOT NULL AND NOT {sqlite_instant_form('NEW.' + column)}"
+        events = ("INSERT",) if table in WRITE_ONCE_TABLES else ("INSERT", f"UPDATE OF {column}")
+        for event in events:
+            name = f"{table}_{column}_instant_{event.split()[0].lower()}"
+            statements.append(f"""CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON {table}
+                WHEN {check} BEGIN SELECT RAISE(ABORT, '{why}'); END""")
+    return tuple(statements)
+
+
 def restore_write_once(database, table: str, sqlite: bool) -> None:
     """Put back a write-once table's triggers after a migration lifted them (schema.lift_write_once)."""
     if not sqlite:
@@ -80,6 +125,10 @@ def restore_write_once(database, table: str, sqlite: bool) -> None:
             database.execute_sql(statement)
 
 
-def install(database, sqlite: bool) -> None:
-    for statement in SQLITE_STATEMENTS if sqlite else POSTGRES_STATEMENTS:
+def install(database, sqlite: bool, models=None) -> None:
+    """Everything above, on a new database made of ``models`` (default: the live ones, today's schema)."""
+    if models is None:
+        from clinic_desktop.models import ALL_MODELS as models
+    statements = (*SQLITE_STATEMENTS, *instant_statements(utc_columns(models))) if sqlite else POSTGRES_STATEMENTS
+    for statement in statements:
         database.execute_sql(statement)

@@ -95,6 +95,42 @@ def make_database(location: str, *, staff_sign_in: bool = False):
     )
 
 
+def make_read_only_sqlite(path: Path) -> SqliteDatabase:
+    """An unconnected database that only reads ``path``, for commands that only read.
+
+    A full disk or a read-only volume (a failing server's share, a USB stick locked against
+    writing) must not stop a backup being taken off it. So the file is opened read-only, its
+    journal mode is never switched (that would write its header), and writers' transactions
+    are deferred, not taken up front. A WAL-mode file on a read-only folder cannot get the
+    shared-memory file SQLite reads it through, so it is opened as immutable (nothing can
+    change it there) when its write-ahead log holds nothing; a log that holds commits is read
+    through it, and if that is impossible the open fails and says so.
+    """
+    wal = path.with_name(f"{path.name}-wal")
+    immutable = "" if wal.is_file() and wal.stat().st_size else "&immutable=1"
+    return SqliteDatabase(
+        f"{path.resolve().as_uri()}?mode=ro{immutable}",
+        uri=True,
+        pragmas={"foreign_keys": 1, "busy_timeout": SQLITE_PRAGMAS["busy_timeout"]},
+        field_types=FIELD_TYPES_SQLITE,
+        check_same_thread=False,
+    )
+
+
+def is_read_only(database=None) -> bool:
+    """Whether ``database`` (default: the bound one) was opened by make_read_only_sqlite."""
+    database = getattr(database or database_proxy, "obj", database or database_proxy)
+    return isinstance(database, SqliteDatabase) and "?mode=ro" in str(database.database)
+
+
+def sqlite_file_of(database) -> Path:
+    """The file an SQLite database object reads, whether opened by path or read-only by URI."""
+    name = str(database.database)
+    if name.startswith("file:"):
+        return Path(unquote(urlparse(name).path))
+    return Path(name)
+
+
 _NETWORK_TIMEOUTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
                      "keepalives_count": 3, "tcp_user_timeout": 15_000}
 

@@ -23,6 +23,7 @@ from peewee import (
     FixedCharField,
     ForeignKeyField,
     IntegerField,
+    IntegrityError,
     Model,
     TextField,
     TimeField,
@@ -33,7 +34,7 @@ from clinic_desktop.models import ALL_MODELS, SchemaVersion, User, constraints
 from clinic_desktop.models.appointments import FINDING_DUE_SQL
 from clinic_desktop.models.base import one_of
 from clinic_desktop.models.database import is_sqlite
-from clinic_desktop.models.fields import UTCDateTimeField
+from clinic_desktop.models.fields import SQLITE_INSTANT_FORMAT, UTCDateTimeField, sqlite_instant_form, utc_columns
 from clinic_desktop.models.settings import store_installation_id
 
 SCHEMA_VERSION = 8
@@ -416,6 +417,7 @@ def _step_8_trust_and_book(migrator: SchemaMigrator, database: Database) -> None
     clinician's sessions and leave. Each part is its own function below, called from here."""
     _step_8_calendar_events(migrator)
     _step_8_sessions(migrator, database)
+    _step_8_sqlite_instants(migrator, database)
     store_installation_id()
 
 
@@ -506,6 +508,57 @@ def _step_8_sessions(migrator: SchemaMigrator, database: Database) -> None:
         ClinicianSession.insert_many(rows).execute()
 
 
+def _step_8_sqlite_instants(migrator: SchemaMigrator, database: Database) -> None:
+    """SQLite refuses any instant not in the one form the app writes (constraints.instant_statements).
+
+    Rows another program wrote in another form (``2026-12-03T10:00:00Z``, ``…+01:00``) are
+    first rewritten as the same instant in the stored form, so the double-booking trigger
+    compares them correctly; a value that is not an instant with a time zone cannot be
+    rewritten without guessing, so the upgrade is refused, naming the row, and the database
+    left as it was. Write-once tables (the audit trail, signed letters) are not rewritten:
+    their rows are evidence, kept as they were. It covers every UTC column the database
+    holds when it runs (all of them up to schema 8; a later step adding one adds its triggers).
+    The double-booking triggers are replaced by ones whose search is bounded by the one-day
+    limit on an appointment, which a stored appointment must already keep.
+    """
+    if not is_sqlite(database):
+        return
+    too_long = database.execute_sql("SELECT id FROM appointment WHERE ends_at IS NOT NULL "
+                                    "AND julianday(ends_at) - julianday(starts_at) > 1 ORDER BY id").fetchone()
+    if too_long:
+        raise SchemaError(f"appointment {too_long[0]} lasts more than a day, which no appointment can: correct it, "
+                          "then open the database again (it was left untouched)")
+    columns = [(table, column) for table, column in utc_columns(ALL_MODELS)
+               if table in database.get_tables() and column in {c.name for c in database.get_columns(table)}]
+    for table, column in columns:
+        if table not in constraints.WRITE_ONCE_TABLES:
+            _rewrite_instants(database, table, column)
+    for statement in constraints.instant_statements(columns):
+        database.execute_sql(statement)
+    constraints.replace_double_booking_guard(database)
+
+
+def _rewrite_instants(database: Database, table: str, column: str) -> None:
+    rows = database.execute_sql(f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL "
+                                f"AND NOT {sqlite_instant_form(column)}").fetchall()
+    for rowid, value in rows:
+        try:
+            instant = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            instant = None
+        if instant is None or instant.tzinfo is None:
+            raise SchemaError(f"{table}.{column} of row {rowid} holds {str(value)[:40]!r}, which is not a date and "
+                              "time with its time zone: correct it, then open the database again (it was left "
+                              "untouched)")
+        try:
+            with database.atomic():
+                database.execute_sql(f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
+                                     (instant.astimezone(timezone.utc).strftime(SQLITE_INSTANT_FORMAT), rowid))
+        except IntegrityError as error:  # e.g. a double booking the text comparison had missed
+            raise SchemaError(f"{table}.{column} of row {rowid} holds {value!r}, which as an instant is refused "
+                              f"({error}): correct it, then open the database again (it was left untouched)") from None
+
+
 MIGRATIONS: dict[int, MigrationStep] = {
     2: _step_2_referral_destinations,
     3: _step_3_audit_hash_chain,
@@ -566,10 +619,16 @@ def check_sqlite_file(path: Path, target: int = SCHEMA_VERSION) -> None:
 
     Opening an SQLite file for use switches it to WAL mode, which rewrites its header, so a
     file that is not an SQLite database, or someone else's database, or one from a newer
-    version of the app, is turned away here, read-only, and so truly left untouched.
+    version of the app, is turned away here, read-only, and so truly left untouched. An
+    empty file is refused too: SQLite would take it for a new database, and a clinic whose
+    file was emptied (a failed copy, a full disk) would open as a new, empty clinic whose
+    lists say nothing is overdue. A new clinic is made only where there is no file.
     """
-    if not path.is_file() or path.stat().st_size == 0:
+    if not path.is_file():
         return
+    if path.stat().st_size == 0:
+        raise SchemaError(f"{path} is empty (0 bytes), so it is not a clinic database: it was left untouched; "
+                          "restore the last backup, or delete the file to start a new clinic")
     with path.open("rb") as file:
         if file.read(16) != b"SQLite format 3\x00":
             raise SchemaError(f"{path} is not an SQLite database file; it was left untouched")
@@ -609,7 +668,7 @@ def _newer(version: int, target: int) -> SchemaError:
 def _create(database: Database, version: int) -> None:
     with database.atomic():
         database.create_tables(ALL_MODELS)
-        constraints.install(database, sqlite=is_sqlite(database))
+        constraints.install(database, sqlite=is_sqlite(database), models=ALL_MODELS)
         SchemaVersion.create(version=version)
         if version >= 8:
             store_installation_id()

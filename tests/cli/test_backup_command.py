@@ -101,3 +101,22 @@ def test_on_postgresql_backup_runs_pg_dump(postgres_clinic, tmp_path, capsys):
         pytest.skip("pg_dump is not installed")
     assert run("--database", postgres_clinic, "backup", tmp_path / "copy.pgdump") == 0
     assert capsys.readouterr().out.startswith(f"Backed up to {tmp_path / 'copy.pgdump'}: ")
+
+
+def test_a_damaged_backup_is_refused_in_one_line_with_the_details_in_the_log(clinic, tmp_path, capsys, caplog):
+    assert run("--database", clinic, "backup", tmp_path / "copy.sqlite3") == 0
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes((tmp_path / "copy.sqlite3").read_bytes())
+    with sqlite3.connect(damaged) as connection:  # two indexes swapped: fault after fault, each on its own lines
+        (one, one_root), (two, two_root) = connection.execute(
+            "SELECT name, rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'patient' "
+            "AND rootpage > 0 ORDER BY name LIMIT 2").fetchall()
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (two_root, one))
+        connection.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (one_root, two))
+    connection.close()
+    capsys.readouterr()
+    assert run("--database", clinic, "restore", damaged) == 2
+    assert capsys.readouterr().err == (f"clinic-desktop: {damaged} is damaged, so it cannot be restored: "
+                                       "choose another backup\n")
+    assert any("missing from index" in record.getMessage() for record in caplog.records)

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from clinic_desktop.models import ALL_MODELS, User, database_proxy, is_sqlite, make_database, schema
 from clinic_desktop.models import backup_files as files
 from clinic_desktop.models.backup_files import BackupFileError, Contents
+from clinic_desktop.models.database import sqlite_file_of
 from clinic_desktop.services.admin import server_logins
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core.actor import Actor
@@ -75,7 +76,7 @@ def uses_sqlite() -> bool:
 
 def live_database_file() -> Path | None:
     """The SQLite file in use, or None on a PostgreSQL server."""
-    return Path(database_proxy.obj.database).resolve() if is_sqlite() else None
+    return sqlite_file_of(database_proxy.obj).resolve() if is_sqlite() else None
 
 
 def describe(contents: Contents, zone: ZoneInfo) -> str:

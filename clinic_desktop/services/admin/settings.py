@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from clinic_desktop.models import Appointment, ClinicSetting
 from clinic_desktop.pathway.calendar import WorkingCalendar
 from clinic_desktop.services.audit import audit
-from clinic_desktop.services.core import clock
+from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.clinic_time import format_day, format_time, to_local
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ValidationError
@@ -152,6 +152,8 @@ def update_clinic_settings(actor, **changes) -> ClinicSettings:
         raise ValidationError(f"unknown setting {sorted(unknown)[0]!r}")
     if "closure_days" in changes:
         changes["closure_days"] = tuple(changes["closure_days"])
+    changes.update({name: validation.text(value, name, multiline=name == "address")
+                    for name, value in changes.items() if _is_text_setting(name)})
     updated = replace(current, **changes)
     validate(updated)
     if "closure_days" in changes:  # sorted only once known to be dates
@@ -166,6 +168,11 @@ def update_clinic_settings(actor, **changes) -> ClinicSettings:
                  f"changed clinic settings: {', '.join(sorted(changes))}",
                  pathway=pathway, **changes)  # dates as ISO text
     return updated
+
+
+def _is_text_setting(name: str) -> bool:
+    """A setting typed as text (the clinic's name, address, mail server…), checked as every text input is."""
+    return ClinicSettings.__dataclass_fields__[name].type in (str, "str")
 
 
 def _refuse_closing_on_bookings(before: ClinicSettings, after: ClinicSettings) -> None:

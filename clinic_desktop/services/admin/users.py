@@ -371,12 +371,20 @@ def authenticate(username: str, password: str) -> Actor:
     with database_errors_in_words():
         if server_logins.server_checks_passwords():
             return _authenticate_on_server(username.strip().lower(), password)
-        user = _with_hash().where(User.username == username.strip().lower()).first()
+        user = _user_signing_in(username)
         if user is None or not user.active or not _verify(user.password_hash, password):
             raise SignInFailed("wrong username or password, or the account is not active")
         if _hasher.check_needs_rehash(user.password_hash):
             User.update(password_hash=_hasher.hash(password)).where(User.id == user.id).execute()
     return actor_for(user)
+
+
+def _user_signing_in(username) -> User | None:
+    """The account typed, or None for text no username can be (a control character, half a surrogate)."""
+    try:
+        return _with_hash().where(User.username == validation.text(username, "username").lower()).first()
+    except ValidationError:
+        return None
 
 
 def verify_password(actor: Actor, password: str) -> bool:
@@ -430,12 +438,12 @@ def public_passwords() -> Iterator[None]:
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):  # half a surrogate cannot be a password
         return False
 
 
 def _new_user(username, full_name, role, password, registration_number, professional_title=None) -> User:
-    username = (username or "").strip().lower()
+    username = validation.text(username, "username").lower()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise ValidationError("a username is letters, digits, dots, dashes or underscores", field="username")
     full_name = _full_name(full_name)
@@ -466,10 +474,7 @@ def _default_sessions(user_id: int, role: str, actor) -> None:
 def _full_name(full_name) -> str:
     if full_name is not None and not isinstance(full_name, str):
         raise ValidationError("enter the person's full name", field="full_name")
-    full_name = (full_name or "").strip()
-    if not full_name:
-        raise ValidationError("enter the person's full name", field="full_name")
-    return validation.text(full_name, "full_name", max_length=200)
+    return validation.text(full_name, "full_name", max_length=200, required="enter the person's full name")
 
 
 def _role(role) -> str:
@@ -481,6 +486,9 @@ def _role(role) -> str:
 def _check_password(password) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"a password has at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    if any("\ud800" <= character <= "\udfff" for character in password):
+        raise ValidationError("the password holds a broken character (half of a surrogate pair): retype it",
+                              field="password")
 
 
 def _registration(role: str, registration_number) -> str | None:

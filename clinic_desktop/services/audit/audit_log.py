@@ -21,7 +21,7 @@ from clinic_desktop.models import AuditEvent, Patient, User, database_proxy
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.audit.audit_chain import Anchor, ChainReport, local_when, verify_chain
-from clinic_desktop.services.core import progress
+from clinic_desktop.services.core import progress, validation
 from clinic_desktop.services.core.clinic_time import format_date
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import NotFound, ValidationError
@@ -117,9 +117,10 @@ def audit_users(actor) -> tuple[AuditUser, ...]:
 @service("view_audit", changes=False)
 def user_named(actor, username: str) -> int:
     """The id of the account ``username`` (deactivated ones too), for the command line's --user."""
-    user = User.get_or_none(User.username == username.strip())
+    username = validation.text(username, "user", label="user name")
+    user = User.get_or_none(User.username == username)
     if user is None:
-        raise NotFound(f"There is no user called {username.strip()!r}.")
+        raise NotFound(f"There is no user called {username!r}.")
     return user.id
 
 

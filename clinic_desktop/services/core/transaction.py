@@ -2,7 +2,8 @@
 
 It checks the acting user's permission, runs the function in one transaction, makes
 sure a change wrote its audit event, and turns database trouble into a message a user
-can act on. PostgreSQL serialization failures and deadlocks are retried. A value or a
+can act on, naming the real cause (services/core/database_trouble.py). PostgreSQL
+serialization failures and deadlocks are retried. A value or a
 clash the service's own checks missed is still refused with a sentence, never SQL.
 """
 from __future__ import annotations
@@ -13,15 +14,17 @@ import time
 from contextlib import contextmanager
 from typing import Iterator
 
-from peewee import DataError, IntegrityError, InterfaceError, InternalError, OperationalError
+from peewee import DataError, IntegrityError, InterfaceError, InternalError, OperationalError, ProgrammingError
 
-from clinic_desktop.models import User, database_proxy
+from clinic_desktop.models import User, database_proxy, is_sqlite
 from clinic_desktop.services.audit import audit
+from clinic_desktop.services.core.database_trouble import BUSY, cause_in_words
 from clinic_desktop.services.core.errors import (
     Conflict,
     DatabaseBusy,
     DatabaseUnavailable,
     PermissionDenied,
+    ServiceError,
     ValidationError,
 )
 from clinic_desktop.services.core.permissions import require
@@ -52,12 +55,14 @@ def service(permission: str, *, changes: bool = True):
                     if retryable and attempt < _ATTEMPTS:
                         time.sleep(0.02 * attempt)
                         continue
-                    if retryable or "database is locked" in str(error):
-                        raise DatabaseBusy(
-                            "the database is busy with another workstation's change; "
-                            "nothing was saved, please try again"
-                        ) from error
+                    if retryable:
+                        raise DatabaseBusy(BUSY) from error
                     raise unavailable(error) from error
+                except ProgrammingError as error:  # a permission the server refused; anything else is a bug
+                    named = cause_in_words(error)
+                    if named is None:
+                        raise
+                    raise named from error
                 except DataError as error:
                     raise ValidationError("A value was too long or of the wrong kind; nothing was saved.") from error
                 except IntegrityError as error:
@@ -119,14 +124,23 @@ def close_thread_connection() -> None:
     database_proxy.obj.close()
 
 
-def unavailable(error: Exception) -> DatabaseUnavailable:
-    """Database trouble that is nobody's input: the server gone, a refused connection, a failing disk."""
-    if _connection_lost():
+def unavailable(error: Exception) -> ServiceError:
+    """Database trouble that is nobody's input: a full disk, a read-only file, the server gone.
+
+    The cause is named when the driver's code says it; the network is blamed only for a lost
+    server connection, or when nothing better is known on PostgreSQL.
+    """
+    lost = _connection_lost()
+    named = cause_in_words(error)
+    if named is not None:
+        return named
+    if lost and not is_sqlite():
         return DatabaseUnavailable("the connection to the database was lost; nothing was saved. "
                                    "Check the network or the database server, then try again")
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    check = "the disk holding the database file" if is_sqlite() else "the network or the database server"
     return DatabaseUnavailable(f"the database could not be used ({first_line}); nothing was saved. "
-                               "Check the network or the database server, then try again")
+                               f"Check {check}, then try again")
 
 
 @contextmanager
@@ -134,7 +148,9 @@ def database_errors_in_words() -> Iterator[None]:
     """For the few database reads outside a service (signing in, unlocking): trouble becomes a sentence."""
     try:
         yield
-    except (OperationalError, InternalError, InterfaceError) as error:
+    except (OperationalError, InternalError, InterfaceError, ProgrammingError) as error:
+        if isinstance(error, ProgrammingError) and cause_in_words(error) is None:
+            raise
         raise unavailable(error) from error
 
 

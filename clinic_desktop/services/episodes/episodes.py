@@ -127,7 +127,7 @@ def open_episode(actor, patient_id: int, *, first_contact_on: date, presentation
                                   field="initial_management")
     medicines = _medication_inputs(medications, first_contact_on)
     flags = _clean_flags(red_flags, required=False)
-    notes = validation.text(notes, "notes")
+    notes = validation.text(notes, "notes", multiline=True)
     patient = locked_row(Patient, patient_id)
     if patient is None:
         raise NotFound("That patient is not on record")
@@ -221,7 +221,7 @@ def record_radicular_status(actor, episode_id: int, *, recorded_on: date, severe
     episode_id = validation.record_id(episode_id, "episode")
     recorded_on = validation.day(recorded_on, "recorded_on", label="date")
     _yes_no(severe_radicular_pain=severe_radicular_pain, neurological_deficit=neurological_deficit)
-    notes = validation.text(notes, "notes")
+    notes = validation.text(notes, "notes", multiline=True)
     episode = _changeable_episode(episode_id)
     _check_fact_day(episode, recorded_on, "recorded_on")
     RadicularStatus.create(episode=episode.id, recorded_on=recorded_on, severe_radicular_pain=severe_radicular_pain,
@@ -236,7 +236,7 @@ def record_red_flags(actor, episode_id: int, *, recorded_on: date, flags: Sequen
     episode_id = validation.record_id(episode_id, "episode")
     recorded_on = validation.day(recorded_on, "recorded_on", label="date")
     cleaned = _clean_flags(flags, required=True)
-    notes = validation.text(notes, "notes")
+    notes = validation.text(notes, "notes", multiline=True)
     episode = _changeable_episode(episode_id)
     _check_fact_day(episode, recorded_on, "recorded_on")
     RedFlagRecord.create(episode=episode.id, recorded_on=recorded_on, flags="\n".join(cleaned),
@@ -293,7 +293,7 @@ def record_twelve_week_outcome(actor, episode_id: int, *, recorded_on: date, imp
     episode_id = validation.record_id(episode_id, "episode")
     recorded_on = validation.day(recorded_on, "recorded_on", label="date")
     _yes_no(improved=improved)
-    notes = validation.text(notes, "notes")
+    notes = validation.text(notes, "notes", multiline=True)
     if improved and spinal_surgical_reason is not None:
         raise ValidationError("A spinal surgical referral is added only when the patient has not improved",
                               field="spinal_surgical_reason")

@@ -211,7 +211,7 @@ def _checked(measures: MeasuresInput, occasion: str) -> _Checked:
         score = Decimal(_rating(measures.function_score, "function_score", "Function"))
     return _Checked(pain, scale, score.quantize(Decimal("0.01")), activities,
                     _global_change(measures.global_change, occasion),
-                    validation.text(measures.notes, "notes"))
+                    validation.text(measures.notes, "notes", multiline=True))
 
 
 def _rating(value, field: str, what: str) -> int:

@@ -58,11 +58,11 @@ def record_plan(actor, episode_id: int, *, agreed_on: date, goals: str, treatmen
     episode_id = validation.record_id(episode_id, "episode")
     agreed_on = validation.day(agreed_on, "agreed_on", label="date the plan was agreed")
     goals = validation.text(goals, "goals", required="Write the patient's goals: the plan is built on them",
-                            label="patient's goals")
+                            label="patient's goals", multiline=True)
     treatments = validation.codes(treatments, TREATMENTS, "treatments", what="treatment")
     lifestyle = validation.codes(lifestyle, LIFESTYLE_CHANGES, "lifestyle", what="lifestyle change")
     bmi = _bmi(bmi, weight_management="weight_management" in lifestyle)
-    notes = validation.text(notes, "notes")
+    notes = validation.text(notes, "notes", multiline=True)
     episode = _changeable_episode(episode_id)
     _check_fact_day(episode, agreed_on, "agreed_on")
     ManagementPlan.create(episode=episode.id, agreed_on=agreed_on, goals=goals, treatments="\n".join(treatments),

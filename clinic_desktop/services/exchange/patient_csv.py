@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from clinic_desktop.services.core import progress
+from clinic_desktop.services.core import progress, validation
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.patients.patients import _CLEANERS, name_key
 
@@ -178,7 +178,7 @@ def as_inert_cell(value):
 
 def _clean(column: str, text: str, today: date):
     """The value to store, through registration's own check; ValidationError says what is wrong."""
-    text = text.strip()
+    text = validation.text(text, column, multiline=column == "address")
     if column in REQUIRED_COLUMNS and not text:
         raise ValidationError("missing (every patient needs one)")
     if column == "date_of_birth":

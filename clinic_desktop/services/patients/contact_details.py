@@ -15,6 +15,7 @@ from datetime import date
 
 from clinic_desktop.models.contact_keys import phone_key, postcode_key
 from clinic_desktop.models.patients import CONTACT_METHODS
+from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.clinic_time import format_date
 from clinic_desktop.services.core.errors import ValidationError
 
@@ -40,7 +41,7 @@ _PRACTICE_ODS = re.compile(r"[A-Z][0-9]{5}")
 
 
 def _text(value, field: str, label: str, longest: int) -> str:
-    text = " ".join(str(value or "").split())
+    text = " ".join(validation.text(value, field, label=label).split())
     if len(text) > longest:
         raise ValidationError(f"The {label} is {len(text)} characters long; at most {longest} fit", field=field)
     return text
@@ -85,9 +86,10 @@ def _consent(value, field: str, today: date) -> date | None:
 
 
 def _practice_ods(value) -> str:
-    code = "".join(str(value or "").split()).upper()
+    value = validation.text(value, "gp_practice_ods", label="GP practice's ODS code")
+    code = "".join(value.split()).upper()
     if code and not _PRACTICE_ODS.fullmatch(code):
-        raise ValidationError(f"'{str(value).strip()}' is not a GP practice's ODS code: one letter and five digits, "
+        raise ValidationError(f"'{value}' is not a GP practice's ODS code: one letter and five digits, "
                               "for example A81001", field="gp_practice_ods")
     return code
 

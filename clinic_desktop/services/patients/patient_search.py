@@ -27,7 +27,7 @@ from peewee import OP, SQL, Expression, NodeList, Value
 from clinic_desktop.models import Patient, is_sqlite
 from clinic_desktop.models.contact_keys import phone_key, postcode_key
 from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.core import clock
+from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.patients.nhs_number import SEPARATORS
 from clinic_desktop.services.patients.patients import PatientRecord, name_key, records_in_order
@@ -46,7 +46,7 @@ PHONE_DIGITS_TO_SEARCH = 5
 @service("view_patient", changes=False)
 def search_patients(actor, text, limit: int = 20) -> tuple[PatientRecord, ...]:
     """Patients matching what was typed (the module's docstring says how it is read), in name order."""
-    text = " ".join(str(text or "").split())
+    text = " ".join(validation.text(text, "text", label="search").split())
     condition = _search_condition(text) if text and limit > 0 else None
     if condition is None:
         return ()

@@ -22,7 +22,7 @@ from clinic_desktop.models.patients import HEPATIC_IMPAIRMENT
 from clinic_desktop.pathway.care_options import NSAID_CONTRAINDICATIONS
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import audit
-from clinic_desktop.services.core import clock
+from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.clinic_time import format_date
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, NotFound, ValidationError
@@ -112,9 +112,7 @@ def _describe(record: PatientRecord) -> str:
 
 # Validation: each returns the value to store or raises ValidationError(field=...).
 def _name(value, field: str, label: str) -> str:
-    text = " ".join(str(value or "").split())
-    if not text:
-        raise ValidationError(f"Enter the patient's {label}", field=field)
+    text = " ".join(validation.text(value, field, label=label, required=f"Enter the patient's {label}").split())
     if len(text) > NAME_MAX_LENGTH:
         raise ValidationError(f"The {label} is {len(text)} characters long; at most {NAME_MAX_LENGTH} fit",
                               field=field)
@@ -138,7 +136,8 @@ def _date_of_birth(value, today: date) -> date:
 
 
 def _nhs_number(value) -> str | None:
-    if value is None or not str(value).strip():
+    value = validation.text(value, "nhs_number", label="NHS number")
+    if not value:
         return None
     try:
         return normalise_nhs_number(value)
@@ -147,17 +146,18 @@ def _nhs_number(value) -> str | None:
 
 
 def _postcode(value) -> str:
-    compact = "".join(str(value or "").split()).upper()
+    value = validation.text(value, "postcode")
+    compact = "".join(value.split()).upper()
     if not compact:
         return ""
     if not _POSTCODE.fullmatch(compact):
-        raise ValidationError(f"'{str(value).strip()}' does not look like a UK postcode (for example SW1A 1AA)",
+        raise ValidationError(f"'{value}' does not look like a UK postcode (for example SW1A 1AA)",
                               field="postcode")
     return f"{compact[:-3]} {compact[-3:]}"
 
 
 def _short_text(value, field: str, label: str, longest: int) -> str:
-    text = str(value or "").strip()
+    text = validation.text(value, field, label=label)
     if len(text) > longest:
         raise ValidationError(f"The {label} is {len(text)} characters long; at most {longest} fit", field=field)
     return text
@@ -191,7 +191,7 @@ _CLEANERS = {
     "date_of_birth": _date_of_birth,
     "nhs_number": lambda value, today: _nhs_number(value),
     "sex": lambda value, today: _short_text(value, "sex", "sex", SEX_MAX_LENGTH) or None,
-    "address": lambda value, today: str(value or "").strip(),
+    "address": lambda value, today: validation.text(value, "address", multiline=True),
     "postcode": lambda value, today: _postcode(value),
     "hepatic_impairment": lambda value, today: _hepatic_impairment(value),
     "nsaid_contraindications": lambda value, today: _nsaid_contraindications(value),

@@ -207,7 +207,7 @@ def _destination(destination_id: int) -> ReferralDestination:
 
 
 def _checked_fields(**values) -> dict[str, str]:
-    fields = {key: validation.text(value, key, max_length=_TEXT_FIELDS[key],
+    fields = {key: validation.text(value, key, max_length=_TEXT_FIELDS[key], multiline=key == "address",
                                    required="Enter the destination's name." if key == "name" else False)
               for key, value in values.items()}
     if fields["email"] and not _EMAIL.fullmatch(fields["email"]):

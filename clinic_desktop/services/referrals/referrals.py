@@ -128,7 +128,7 @@ def draft_referral(actor, referral_id: int, clinician_text: str, *,
     """
     referral = _referral(referral_id)
     text = validation.text(clinician_text, "clinician_text", required="Write the letter text before saving the draft.",
-                           label="letter text")
+                           label="letter text", multiline=True)
     _require_status(referral, ("raised", "drafted"), "be drafted")
     destination = destinations.destination_for_letter(referral, destination_id)
     _move(referral, ("raised", "drafted"), status="drafted", clinician_text=text, drafted_by=actor.user_id)
@@ -149,7 +149,7 @@ def preview_letter(actor, referral_id: int, *, clinician_text: str | None = None
     """
     referral = _referral(referral_id)
     text = (referral.clinician_text if clinician_text is None
-            else validation.text(clinician_text, "clinician_text", label="letter text"))
+            else validation.text(clinician_text, "clinician_text", label="letter text", multiline=True))
     amendment_reason = validation.text(amendment_reason, "amendment_reason", label="reason for amending") or None
     _require_status(referral, ("raised", "drafted", "signed", "sent"), "be previewed")
     destination = destinations.destination_for_letter(referral, destination_id)
@@ -197,7 +197,7 @@ def amend_referral(actor, referral_id: int, *, clinician_text: str, reason: str,
     _require_clinician(actor)
     referral = _referral(referral_id)
     text = validation.text(clinician_text, "clinician_text", required="Write the letter text of the amended version.",
-                           label="letter text")
+                           label="letter text", multiline=True)
     why = validation.text(reason, "reason", required="Give the reason for amending a signed letter.",
                           label="reason for amending")
     _require_status(referral, ("signed", "sent"), "be amended")

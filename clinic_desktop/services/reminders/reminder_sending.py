@@ -115,7 +115,7 @@ def send_test_message(actor, channel: str, to: str) -> str:
     """Send a test message with the saved settings and stored secrets; returns the provider's id."""
     if channel not in ("sms", "email"):
         raise ValidationError(f"{channel!r} is not a way of sending (sms or email)", field="channel")
-    to = (to or "").strip()
+    to = validation.text(to, "to", label="number or address to send to")
     if not to:
         raise ValidationError("enter the mobile number or e-mail address to send the test message to", field="to")
     with database_errors_in_words():

@@ -17,7 +17,7 @@ from clinic_desktop.models import Appointment, Episode, Referral, User, database
 from clinic_desktop.models.appointments import open_statuses_sql
 from clinic_desktop.models.referrals import open_referral_sql
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
-from clinic_desktop.services.core import clock
+from clinic_desktop.services.core import clock, validation
 from clinic_desktop.services.core.errors import NotFound, ValidationError
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.pathway_sync import pathway_timings
@@ -269,7 +269,8 @@ def _overdue_row(item: dict, patient: dict, names: dict[int, str], today: date) 
 @service("view_reports", changes=False)
 def clinician_id_for(actor, username: str) -> int:
     """The user number of the clinician with this user name (a scheduled report names them so)."""
-    user = User.get_or_none((User.username == str(username).strip().lower()) & (User.role == "clinician"))
+    username = validation.text(username, "clinician", label="clinician's user name")
+    user = User.get_or_none((User.username == username.lower()) & (User.role == "clinician"))
     if user is None:
         raise NotFound(f"There is no clinician with the user name {username!r}.")
     return user.id

@@ -205,7 +205,7 @@ def test_a_postgresql_database_is_not_restored_from_the_app(postgres_clinic, tmp
         backup.restore(postgres_clinic.manager, tmp_path / "copy.pgdump")
 
 
-def test_a_copy_that_fails_its_integrity_check_is_not_kept(sqlite_clinic, tmp_path, monkeypatch):
+def test_a_copy_that_fails_its_integrity_check_is_not_kept(sqlite_clinic, tmp_path, monkeypatch, caplog):
     real_execute = sqlite3.Connection.execute
 
     class Damaged(sqlite3.Connection):
@@ -216,7 +216,8 @@ def test_a_copy_that_fails_its_integrity_check_is_not_kept(sqlite_clinic, tmp_pa
 
     real_connect = sqlite3.connect
     monkeypatch.setattr(files.sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=Damaged, **k))
-    with pytest.raises(ValidationError, match="integrity check found row 7 missing from index patient_nhs_number; "
-                                              "no backup was written"):
+    with pytest.raises(ValidationError, match=r"copy.sqlite3 is damaged; no backup was written\. The database itself "
+                                              "may be damaged: keep the last good backup and ask for help$"):
         backup.back_up(sqlite_clinic.manager, tmp_path / "copy.sqlite3")
+    assert "row 7 missing from index patient_nhs_number" in caplog.text  # the details, for whoever looks into it
     assert [path.name for path in tmp_path.iterdir() if "copy" in path.name] == []

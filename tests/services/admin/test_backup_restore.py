@@ -116,6 +116,22 @@ def corrupt_copy(saved: Path, tmp_path: Path) -> Path:
     return damaged
 
 
+def crossed_indexes(saved: Path, tmp_path: Path) -> Path:
+    """Every page readable, but the patient table's indexes point at each other's pages: the
+    integrity check lists fault after fault, each on lines of its own."""
+    damaged = tmp_path / "crossed.sqlite3"
+    damaged.write_bytes(saved.read_bytes())
+    with sqlite3.connect(damaged) as connection:
+        (first, first_root), (second, second_root) = connection.execute(
+            "SELECT name, rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'patient' "
+            "AND rootpage > 0 ORDER BY name LIMIT 2").fetchall()
+        connection.execute("PRAGMA writable_schema = ON")
+        for name, root in ((first, second_root), (second, first_root)):
+            connection.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (root, name))
+    connection.close()
+    return damaged
+
+
 def not_sqlite(_saved: Path, tmp_path: Path) -> Path:
     path = tmp_path / "letter.sqlite3"
     path.write_bytes(b"%PDF-1.7 not a database at all" * 100)
@@ -150,20 +166,32 @@ def truncated(saved: Path, tmp_path: Path) -> Path:
     return path
 
 
+def pg_dump_archive(_saved: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "server.pgdump"
+    path.write_bytes(b"PGDMP\x01\x0e\x00\x04\x08\x01\x01" + b"\x00" * 4000)
+    return path
+
+
 @pytest.mark.parametrize(("make", "message"), [
-    (corrupt_copy, "is damaged"),
-    (truncated, "is damaged"),
-    (not_sqlite, "is not a Clinic Desktop backup: it is not an SQLite database file"),
-    (foreign_database, "is not a Clinic Desktop database"),
-    (newer_schema, f"was written by a newer Clinic Desktop \\(schema {schema.SCHEMA_VERSION + 1}"),
+    (corrupt_copy, "{chosen} is damaged, so it cannot be restored: choose another backup"),
+    (crossed_indexes, "{chosen} is damaged, so it cannot be restored: choose another backup"),
+    (truncated, "{chosen} is damaged, so it cannot be restored: choose another backup"),
+    (not_sqlite, "{chosen} is not a Clinic Desktop backup: it is not an SQLite database file"),
+    (pg_dump_archive, "{chosen} is a PostgreSQL backup (a pg_dump archive): the server's administrator restores it "
+                      "with pg_restore, not into this SQLite database"),
+    (foreign_database, "{chosen} is not a Clinic Desktop database (it has no schema_version table)"),
+    (newer_schema, "{chosen} was written by a newer Clinic Desktop (schema %d; this version knows up to %d): "
+                   "install the newer version to restore it" % (schema.SCHEMA_VERSION + 1, schema.SCHEMA_VERSION)),
 ])
-def test_a_file_that_cannot_be_restored_is_refused_and_nothing_changes(sqlite_staff, sqlite_database, saved,
-                                                                        tmp_path, make, message):
+def test_a_file_that_cannot_be_restored_is_refused_in_one_sentence_and_nothing_changes(
+        sqlite_staff, sqlite_database, saved, tmp_path, make, message):
     chosen = make(saved, tmp_path)
     chosen_before = chosen.read_bytes()
     before = live_bytes(sqlite_database)
-    with pytest.raises(ValidationError, match=message):
-        backup.restore(sqlite_staff.manager, chosen)
+    for attempt in (backup.check_restore_file, backup.restore):
+        with pytest.raises(ValidationError) as refused:
+            attempt(sqlite_staff.manager, chosen)
+        assert str(refused.value) == message.format(chosen=chosen)
     assert live_bytes(sqlite_database) == before
     assert chosen.read_bytes() == chosen_before
     assert family_names() == ["Smith", "Wang"]

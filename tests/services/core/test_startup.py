@@ -68,3 +68,20 @@ def test_an_unreachable_server_is_one_sentence_without_the_password():
     message = str(refused.value)
     assert message.startswith(f"cannot open the database at postgresql://clinic:***@127.0.0.1:{port}/clinic: ")
     assert "s3cret" not in message and "\n" not in message
+
+
+def test_a_zero_byte_file_is_refused_untouched_not_made_a_new_empty_clinic(tmp_path):
+    path = tmp_path / "clinic.sqlite3"
+    path.touch()
+    for must_exist in (False, True):
+        with pytest.raises(SchemaError, match=r"^.*clinic.sqlite3 is empty \(0 bytes\), so it is not a clinic "
+                                              r"database: it was left untouched; restore the last backup"):
+            open_clinic_database(str(path), must_exist=must_exist)
+    assert path.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clinic.sqlite3"]
+
+
+def test_a_new_clinic_is_made_only_where_no_file_is(tmp_path):
+    path = tmp_path / "new" / "clinic.sqlite3"
+    _, report = open_clinic_database(str(path))
+    assert report.created and path.stat().st_size > 0
