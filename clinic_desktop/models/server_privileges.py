@@ -68,6 +68,9 @@ TABLE_PRIVILEGES: dict[str, dict[str, tuple[str, ...]]] = {
     "referral_destination": _kept_by_manager(),
     "destination_kind": {RECEPTIONIST: READ, CLINICIAN: READ, MANAGER: KEEP},
     "clinic_setting": _kept_by_manager(),
+    # when each clinician works and is away: the manager keeps it, everyone books by it
+    "clinician_session": _kept_by_manager(),
+    "clinician_leave": _kept_by_manager(),
     "schema_version": _everyone(READ),
 }
 
