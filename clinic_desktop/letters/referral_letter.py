@@ -58,7 +58,8 @@ def render_referral_letter(letter: ReferralLetter) -> bytes:
     """The letter as A4 PDF bytes; equal letters give identical bytes."""
     story = _story(letter, styles(), text_width_available())
     return build_pdf(story, _footer(letter), title=f"Referral letter: {letter.kind_title}",
-                     author=letter.clinic.name, subject=f"Referral letter version {letter.version}")
+                     author=letter.clinic.name, subject=f"Referral letter version {letter.version}",
+                     keywords=letter.keywords)
 
 
 def _story(letter: ReferralLetter, style, width: float) -> list:

@@ -39,6 +39,7 @@ from clinic_desktop.models import (
     make_database,
     schema,
 )
+from clinic_desktop.models.signing import SigningAuthority, SigningKey
 from clinic_desktop.models import audit as audit_model
 from clinic_desktop.models.base import one_of
 from clinic_desktop.models.schema import (
@@ -311,7 +312,7 @@ SCHEMA_7_FIELDS = {
 
 
 # Schema 8's tables and columns: signed letters, the clinicians' sessions and leave.
-SCHEMA_8_TABLES: tuple = ()
+SCHEMA_8_TABLES: tuple = (SigningAuthority, SigningKey)
 SCHEMA_8_FIELDS: dict = {}
 
 
