@@ -93,7 +93,7 @@ class Authority:
 class SignatureCheck:
     """What validating a PDF's signature found; ``problem`` None means valid, intact and whole."""
 
-    problem: str | None  # "the PDF was changed after it was signed", worded to follow "This letter:"
+    problem: str | None  # one sentence: "This letter's PDF was changed after Dr X signed it."
     signer_name: str | None = None
     signer_fingerprint: str | None = None  # sha256 of the signing certificate (DER)
     signed_at: datetime | None = None
@@ -209,11 +209,11 @@ def check_signature(pdf: bytes, authority_pems: list[str]) -> SignatureCheck:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = reader.embedded_signatures
     except (PdfError, ValueError, KeyError, TypeError, OSError):
-        return SignatureCheck("the file is not a PDF that can be read", signed=False)
+        return SignatureCheck("This file is not a PDF that can be read.", signed=False)
     if not embedded:
-        return SignatureCheck("the PDF carries no digital signature", signed=False)
+        return SignatureCheck("This PDF carries no digital signature.", signed=False)
     if len(embedded) > 1:
-        return SignatureCheck("the PDF carries more than one signature, so it is not a letter as the clinic signs it")
+        return SignatureCheck("This PDF carries more than one signature, so it is not a letter as the clinic signs it.")
     signature = embedded[0]
     certificate = signature.signer_cert
     signer_name = certificate.subject.native.get("common_name")
@@ -224,17 +224,17 @@ def check_signature(pdf: bytes, authority_pems: list[str]) -> SignatureCheck:
     try:
         status = validate_pdf_signature(signature, signer_validation_context=context)
     except (PdfError, ValueError, KeyError, TypeError) as error:
-        return SignatureCheck(f"its signature cannot be read ({error})", signer_name, fingerprint, signed_at)
+        return SignatureCheck(f"This letter's signature cannot be read ({error}).", signer_name, fingerprint, signed_at)
     identity = LetterIdentity.from_keywords(_keywords(reader))
     found = dict(signer_name=signer_name, signer_fingerprint=fingerprint, signed_at=signed_at, identity=identity)
     if not status.intact or not status.valid:
-        return SignatureCheck(f"the PDF was changed after {signer_name} signed it", **found)
+        return SignatureCheck(f"This letter's PDF was changed after {signer_name} signed it.", **found)
     if status.coverage.name != "ENTIRE_FILE":
-        return SignatureCheck(f"the PDF was changed after {signer_name} signed it (something was added after "
-                              "the signature)", **found)
+        return SignatureCheck(f"This letter's PDF was changed after {signer_name} signed it (something was added "
+                              "after the signature).", **found)
     if not status.trusted:
-        return SignatureCheck(f"it was signed by {signer_name} with a certificate the clinic's authority did not "
-                              "issue", **found)
+        return SignatureCheck(f"This letter was signed by {signer_name} with a certificate the clinic's authority "
+                              "did not issue.", **found)
     return SignatureCheck(None, **found)
 
 

@@ -435,7 +435,7 @@ def _step_8_signed_letters(migrator: SchemaMigrator) -> None:
     class SigningKey(Model):
         user = ForeignKeyField(User, backref="+", index=True)
         purpose = CharField(max_length=16, constraints=[one_of("purpose", ("authority", "signing"))])
-        authority = ForeignKeyField(SigningAuthority, backref="+")
+        authority = ForeignKeyField(SigningAuthority, null=True, backref="+")
         encrypted_key = TextField()
         public_key = TextField()
         certificate = TextField(null=True)

@@ -35,7 +35,7 @@ class SigningKey(BaseModel):
 
     user = ForeignKeyField(User, backref="+", index=True)
     purpose = CharField(max_length=16, constraints=[one_of("purpose", KEY_PURPOSES)])
-    authority = ForeignKeyField(SigningAuthority, backref="+")
+    authority = ForeignKeyField(SigningAuthority, null=True, backref="+")  # None: a key waiting for its certificate
     encrypted_key = TextField()  # encrypted PKCS#8 PEM
     public_key = TextField()  # PEM: what a certificate is issued for
     certificate = TextField(null=True)  # "signing": the clinician's certificate (PEM), None until issued

@@ -39,7 +39,6 @@ from clinic_desktop.models import (
     make_database,
     schema,
 )
-from clinic_desktop.models.signing import SigningAuthority, SigningKey
 from clinic_desktop.models import audit as audit_model
 from clinic_desktop.models.base import one_of
 from clinic_desktop.models.schema import (
@@ -48,6 +47,7 @@ from clinic_desktop.models.schema import (
     prepare_database,
     stored_version,
 )
+from clinic_desktop.models.signing import SigningAuthority, SigningKey
 
 NOW = datetime(2025, 6, 16, 8, 0, tzinfo=timezone.utc)
 # A made-up step after today's schema, for testing the upgrade machinery itself.

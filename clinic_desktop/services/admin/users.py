@@ -29,6 +29,7 @@ from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from clinic_desktop.services.core.transaction import database_errors_in_words, service
 from clinic_desktop.services.episodes import handover
+from clinic_desktop.services.referrals import signing_keys
 from clinic_desktop.services.worklists import obligations
 
 __all__ = ["MIN_PASSWORD_LENGTH", "ROLE_LABELS", "OpenWork", "SignInFailed", "UserRecord", "actor_for", "authenticate",
@@ -105,6 +106,7 @@ def create_first_manager(username: str, full_name: str, password: str, clinic_na
                      f"created the first practice manager account {user.username}")
         if clinic_name is not None:
             update_clinic_settings(actor, name=clinic_name)
+        signing_keys.signed_in(user, password)  # the clinic's certificate authority, under this password
     return actor
 
 
@@ -113,8 +115,10 @@ def create_user(actor, username: str, full_name: str, role: str, password: str,
                 registration_number: str | None = None, *, professional_title: str | None = None) -> Actor:
     title = _title(professional_title)
     user = _new_user(username, full_name, role, password, registration_number, title)
+    signing = signing_keys.new_password_keys(actor, user, password)
     audit.record(actor, "create_user", Entity.USER, user.id,
-                 f"created {role.replace('_', ' ')} account {user.username}", role=role, registration_number=registration_number, professional_title=title)
+                 f"created {role.replace('_', ' ')} account {user.username}", role=role, registration_number=registration_number, professional_title=title,
+                 signing=signing or None)
     return actor_for(user)
 
 
@@ -259,7 +263,9 @@ def reset_password(actor, user_id: int, new_password: str) -> None:
     user = _locked_user(actor, user_id)
     _check_password(new_password)
     User.update(password_hash=_hasher.hash(new_password)).where(User.id == user.id).execute()
-    audit.record(actor, "reset_password", Entity.USER, user.id, f"reset the password of {user.username}")
+    signing = signing_keys.new_password_keys(actor, user, new_password)  # the old key no longer opens
+    audit.record(actor, "reset_password", Entity.USER, user.id, f"reset the password of {user.username}",
+                 signing=signing or None)
 
 
 def _locked_user(actor, user_id: int) -> User:
@@ -351,6 +357,7 @@ def authenticate(username: str, password: str) -> Actor:
             raise SignInFailed("wrong username or password, or the account is not active")
         if _hasher.check_needs_rehash(user.password_hash):
             User.update(password_hash=_hasher.hash(password)).where(User.id == user.id).execute()
+        signing_keys.signed_in(user, password)
     return actor_for(user)
 
 
@@ -376,7 +383,8 @@ def public_passwords() -> Iterator[None]:
     demo does for each account before it is done."""
     token = _public_hasher.set(PasswordHasher.from_parameters(CHEAPEST))
     try:
-        yield
+        with signing_keys.cheap_keys():
+            yield
     finally:
         _public_hasher.reset(token)
 
