@@ -94,7 +94,7 @@ def new_password_keys(actor: Actor, user: User, password: str) -> str:
     acting manager has the authority open; a manager gets the authority's key wrapped under
     the new password. Runs inside the calling service; returns a clause for its audit event.
     """
-    authority = _open_authorities.get(actor.user_id)
+    authority = _opened_by(actor)
     if user.role == _CLINICIAN:
         issued = _store_clinician_key(actor, user, password, issuer=authority)
         return "signing certificate issued" if issued else "signing certificate to be issued at a manager's sign-in"
@@ -135,6 +135,17 @@ def clinic_certificate() -> str | None:
 def _actor(user: User) -> Actor:
     return Actor(user_id=user.id, username=user.username, full_name=user.full_name, role=user.role,
                  registration_number=user.registration_number)
+
+
+def _opened_by(actor: Actor):
+    """The authority this manager's sign-in opened, if it is still this database's (a restore may replace it)."""
+    from clinic_desktop.letters import pdf_signature
+
+    authority = _open_authorities.get(actor.user_id)
+    if authority is None or not SigningAuthority.select().where(
+            SigningAuthority.fingerprint == pdf_signature.certificate_fingerprint(authority.certificate_pem)).exists():
+        return None
+    return authority
 
 
 def _open_authority(manager: User, password: str):
