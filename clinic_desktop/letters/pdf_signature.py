@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ KDF_ROUNDS = 200_000
 _CLOCK_SKEW = timedelta(days=1)  # workstations' clocks differ; a certificate is valid from a day before
 _AUTHORITY_YEARS, _CLINICIAN_YEARS = 30, 10
 _FIELD = "ClinicianSignature"
+# pyHanko logs each refused certificate with a traceback; the check's own sentence says it once.
+logging.getLogger("pyhanko").setLevel(logging.ERROR)
 _KEYWORDS = re.compile(r"clinic-desktop-letter referral=(\d+) patient=(\d+) nhs=(\d*) version=(\d+)")
 
 
@@ -220,7 +223,8 @@ def check_signature(pdf: bytes, authority_pems: list[str]) -> SignatureCheck:
     fingerprint = hashlib.sha256(certificate.dump()).hexdigest()
     signed_at = signature.self_reported_timestamp
     context = ValidationContext(trust_roots=[_asn1_certificate(pem) for pem in authority_pems],
-                                allow_fetching=False, revocation_mode="soft-fail", moment=signed_at)
+                                allow_fetching=False, revocation_mode="soft-fail",
+                                moment=_checked_at(signed_at, certificate))
     try:
         status = validate_pdf_signature(signature, signer_validation_context=context)
     except (PdfError, ValueError, KeyError, TypeError) as error:
@@ -236,6 +240,18 @@ def check_signature(pdf: bytes, authority_pems: list[str]) -> SignatureCheck:
         return SignatureCheck(f"This letter was signed by {signer_name} with a certificate the clinic's authority "
                               "did not issue.", **found)
     return SignatureCheck(None, **found)
+
+
+def _checked_at(signed_at: datetime | None, certificate: asn1_x509.Certificate) -> datetime:
+    """When the certificate must have been valid: at signing, or at its issue if the letter is dated earlier.
+
+    The signing time is the signer's own word (no time-stamp authority): history entered
+    later and a workstation whose clock is behind date letters before the certificate they
+    are signed with. The audit trail's chain, not this time, says when a letter was signed;
+    a certificate past its end still fails.
+    """
+    issued = certificate["tbs_certificate"]["validity"]["not_before"].native
+    return max(signed_at, issued) if signed_at is not None else issued
 
 
 def _keywords(reader) -> str | None:

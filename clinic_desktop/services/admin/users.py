@@ -102,11 +102,12 @@ def create_first_manager(username: str, full_name: str, password: str, clinic_na
             raise PermissionDenied("the first account already exists: ask a practice manager to add you")
         user = _new_user(username, full_name, "practice_manager", password, None)
         actor = actor_for(user)
+        # The clinic's certificate authority for signed letters, its key under this password.
+        authority = signing_keys.first_authority(user, password)
         audit.record(actor, "create_first_manager", Entity.USER, user.id,
-                     f"created the first practice manager account {user.username}")
+                     f"created the first practice manager account {user.username}", signing_authority=authority)
         if clinic_name is not None:
             update_clinic_settings(actor, name=clinic_name)
-        signing_keys.signed_in(user, password)  # the clinic's certificate authority, under this password
     return actor
 
 

@@ -54,6 +54,8 @@ class LettersReport:
         versions = f"{self.checked:,} signed letter version{'' if self.checked == 1 else 's'}"
         older = (f" ({self.hash_only:,} signed before letters carried a digital signature: checked against the "
                  "audit trail's hash only)" if self.hash_only else "")
+        if not self.checked:
+            return "Letters intact: no signed letters yet"
         if self.intact:
             return f"Letters intact: {versions} checked{older}"
         failed = len(self.failures)

@@ -33,7 +33,7 @@ from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import PermissionDenied
 
 __all__ = ["NO_CERTIFICATE_YET", "SigningMaterial", "authority_certificates", "cheap_keys", "clinic_certificate",
-           "forget_authority", "key_for_signing", "new_password_keys", "signed_in"]
+           "first_authority", "forget_authority", "key_for_signing", "new_password_keys", "signed_in"]
 
 _MANAGER, _CLINICIAN = "practice_manager", "clinician"
 NO_CERTIFICATE_YET = ("{name}'s signing certificate has not been issued yet; nothing was signed. Ask a practice "
@@ -80,6 +80,16 @@ def signed_in(user: User, password: str) -> None:
             audit.record(_actor(user), "make_signing_key", Entity.USER, user.id,
                          f"made a signing key for {user.username}, its certificate to be issued at a practice "
                          "manager's sign-in")
+
+
+def first_authority(manager: User, password: str) -> str:
+    """The first manager's account is being made: make the clinic's authority under their password.
+
+    Its creation is recorded in that account's own audit event; returns the certificate's fingerprint.
+    """
+    from clinic_desktop.letters import pdf_signature
+
+    return pdf_signature.certificate_fingerprint(_open_authority(manager, password, record=False).certificate_pem)
 
 
 def forget_authority(user_id: int | None) -> None:
@@ -148,8 +158,9 @@ def _opened_by(actor: Actor):
     return authority
 
 
-def _open_authority(manager: User, password: str):
-    """The authority opened with this manager's password; made now if the clinic has none yet."""
+def _open_authority(manager: User, password: str, record: bool = True):
+    """The authority opened with this manager's password; made now if the clinic has none yet
+    (``record``: with its own audit event)."""
     from clinic_desktop.letters import pdf_signature
 
     wrapped = _active_key(manager.id, "authority")
@@ -164,10 +175,11 @@ def _open_authority(manager: User, password: str):
     else:
         authority = pdf_signature.make_authority(load_settings().name, now_utc())
         _wrap_authority(manager, password, authority)
-        audit.record(_actor(manager), "make_signing_authority", Entity.USER, manager.id,
-                     "made the clinic's certificate authority for signed letters, its key held under "
-                     f"{manager.username}'s password",
-                     fingerprint=pdf_signature.certificate_fingerprint(authority.certificate_pem))
+        if record:
+            audit.record(_actor(manager), "make_signing_authority", Entity.USER, manager.id,
+                         "made the clinic's certificate authority for signed letters, its key held under "
+                         f"{manager.username}'s password",
+                         fingerprint=pdf_signature.certificate_fingerprint(authority.certificate_pem))
     _open_authorities[manager.id] = authority
     return authority
 
