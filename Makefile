@@ -52,7 +52,7 @@ SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician ope
 	first-contact start-back medication imaging evaluation outcome \
 	plan discharge \
 	letter sign-letter letter-batch lock dashboard audit administration import-patients deactivate-user \
-	backup-check-progress reminders messages-settings
+	backup-check-progress reminders messages-settings letterhead
 
 # The demo clinic the pictures are taken of, with its backups and letters: all removed afterwards.
 SCREENSHOT_CLINIC = .screenshot-clinic

@@ -20,7 +20,6 @@ from clinic_desktop.cli.errors import CommandError
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.audit import letters_verify
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.export_files import write_whole_file
 from clinic_desktop.services.referrals import letter_batch
 
 EXIT_FAILED = 1
@@ -87,14 +86,7 @@ def run_certificate(arguments) -> int:
     if target.is_dir():
         raise CommandError(f"{target} is a folder: give the .pem file to write")
     open_database(arguments, must_exist=True)
-    pem = letters_verify.clinic_certificate_pem(Actor.command_line())
-    if pem is None:
-        raise CommandError("the clinic has no signing certificate yet: it is made when a practice manager "
-                           "next signs in to Clinic Desktop")
-    try:
-        write_whole_file(target, pem.encode("ascii"))
-    except OSError as error:
-        raise CommandError(f"writing {target} failed: {error.strerror or error}") from None
+    letters_verify.save_clinic_certificate(Actor.command_line(), target)
     print(f"Wrote the signing certificate of {load_settings().name} to {target}: give it to recipients, whose PDF "
           "reader then shows the clinic's signed letters as signed by a trusted certificate.")
     return 0

@@ -18,7 +18,7 @@ SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clini
                     "add-to-waiting-list", "freed-slot", "first-contact", "start-back", "medication",
                     "imaging", "evaluation", "outcome", "plan", "discharge", "letter", "sign-letter", "letter-batch",
                     "lock", "dashboard", "audit", "administration", "import-patients", "deactivate-user",
-                    "backup-check-progress", "reminders", "messages-settings")
+                    "backup-check-progress", "reminders", "messages-settings", "letterhead")
 
 
 def add_window_options(parser) -> None:

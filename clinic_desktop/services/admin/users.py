@@ -103,7 +103,7 @@ def create_first_manager(username: str, full_name: str, password: str, clinic_na
         user = _new_user(username, full_name, "practice_manager", password, None)
         actor = actor_for(user)
         # The clinic's certificate authority for signed letters, its key under this password.
-        authority = signing_keys.first_authority(user, password)
+        authority = signing_keys.first_authority(user, password, clinic_name)
         audit.record(actor, "create_first_manager", Entity.USER, user.id,
                      f"created the first practice manager account {user.username}", signing_authority=authority)
         if clinic_name is not None:

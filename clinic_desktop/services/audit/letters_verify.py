@@ -12,16 +12,20 @@ stored letter it is, or why it is not one the clinic signed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from peewee import fn
 
 from clinic_desktop.models import Episode, LetterVersion, Patient, Referral
 from clinic_desktop.services.core import progress
+from clinic_desktop.services.core.errors import NotFound, ServiceError
+from clinic_desktop.services.core.export_files import file_error_in_words, write_whole_file
 from clinic_desktop.services.core.transaction import permission_checked, service
 from clinic_desktop.services.referrals import signing_keys
 from clinic_desktop.services.referrals.letter_check import LetterCheck, check_letter, identify_file, signing_events
 
-__all__ = ["BATCH", "LetterFailure", "LettersReport", "check_letter_file", "clinic_certificate_pem", "verify_letters"]
+__all__ = ["BATCH", "LetterFailure", "LettersReport", "check_letter_file", "save_clinic_certificate",
+           "verify_letters"]
 
 BATCH = 200  # versions a read: a letter is some tens of kilobytes
 
@@ -92,9 +96,19 @@ def check_letter_file(actor, pdf: bytes) -> tuple[bool, str]:
 
 
 @service("export_letters", changes=False)
-def clinic_certificate_pem(actor) -> str | None:
-    """The clinic's authority certificate (PEM) for recipients to trust; None until a manager has signed in."""
-    return signing_keys.clinic_certificate()
+def save_clinic_certificate(actor, path: Path) -> None:
+    """Write the clinic's authority certificate (PEM) to ``path``, for recipients' PDF readers to trust.
+
+    Written whole or not at all; NotFound before the first manager's sign-in has made it.
+    """
+    pem = signing_keys.clinic_certificate()
+    if pem is None:
+        raise NotFound("The clinic has no signing certificate yet: it is made when a practice manager next signs "
+                       "in to Clinic Desktop.")
+    try:
+        write_whole_file(Path(path), pem.encode("ascii"))
+    except OSError as error:
+        raise ServiceError(f"The certificate was not saved: {file_error_in_words(path, error)}.") from None
 
 
 @service("view_audit", changes=False)

@@ -82,14 +82,16 @@ def signed_in(user: User, password: str) -> None:
                          "manager's sign-in")
 
 
-def first_authority(manager: User, password: str) -> str:
-    """The first manager's account is being made: make the clinic's authority under their password.
+def first_authority(manager: User, password: str, clinic_name: str | None) -> str:
+    """The first manager's account is being made: make the clinic's authority under their password,
+    named for ``clinic_name`` (the first run names the clinic with it; else the name on record).
 
     Its creation is recorded in that account's own audit event; returns the certificate's fingerprint.
     """
     from clinic_desktop.letters import pdf_signature
 
-    return pdf_signature.certificate_fingerprint(_open_authority(manager, password, record=False).certificate_pem)
+    authority = _open_authority(manager, password, record=False, clinic_name=clinic_name)
+    return pdf_signature.certificate_fingerprint(authority.certificate_pem)
 
 
 def forget_authority(user_id: int | None) -> None:
@@ -158,7 +160,7 @@ def _opened_by(actor: Actor):
     return authority
 
 
-def _open_authority(manager: User, password: str, record: bool = True):
+def _open_authority(manager: User, password: str, record: bool = True, clinic_name: str | None = None):
     """The authority opened with this manager's password; made now if the clinic has none yet
     (``record``: with its own audit event)."""
     from clinic_desktop.letters import pdf_signature
@@ -173,7 +175,7 @@ def _open_authority(manager: User, password: str, record: bool = True):
     elif SigningAuthority.select().exists():
         return None  # made for other managers; a manager who holds it wraps it for this one at a reset
     else:
-        authority = pdf_signature.make_authority(load_settings().name, now_utc())
+        authority = pdf_signature.make_authority(clinic_name or load_settings().name, now_utc())
         _wrap_authority(manager, password, authority)
         if record:
             audit.record(_actor(manager), "make_signing_authority", Entity.USER, manager.id,

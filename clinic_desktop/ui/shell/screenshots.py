@@ -173,6 +173,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "administration": ScreenshotView("practice_manager", _main_window("admin"), _WINDOW),
     "reminders": ScreenshotView("receptionist", _main_window("reminders"), _WINDOW),
     "messages-settings": ScreenshotView("practice_manager", _module_view("admin.admin_messages"), QSize(1000, 560)),
+    "letterhead": ScreenshotView("practice_manager", _module_view("admin.admin_letterhead"), QSize(860, 380)),
     "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
     "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
     "backup-check-progress": ScreenshotView("practice_manager", _under_way("admin.backup_page", QSize(860, 900))),
