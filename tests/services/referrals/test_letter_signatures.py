@@ -253,3 +253,15 @@ def test_an_upgraded_clinic_gets_its_authority_at_the_first_managers_sign_in(sta
     assert signing_keys.clinic_certificate() is not None
     assert referrals.sign_referral(staff.clinician, signed_letter(staff, "Jones", "Bob", "4010232137", sign=False),
                                    PASSWORD).status == "signed"
+
+
+def test_a_record_export_refuses_a_letter_that_fails_its_check_and_writes_nothing(staff, smith, tmp_path):
+    from clinic_desktop.services.exchange import fhir_export
+
+    as_attacker(referral_id=smith, pdf=stored(smith) + b"\n% changed\n")
+    target = tmp_path / "record.json"
+    with pytest.raises(LetterRefused, match=f"The record was not exported: letter version 1 of referral {smith} "
+                                            "failed its check \\(This letter's PDF was changed after Dr Alys Jones"):
+        fhir_export.export_patient_record(staff.clinician, referrals.get_referral(staff.clinician, smith).patient_id,
+                                          target)
+    assert not target.exists()
