@@ -51,19 +51,19 @@ class LetterCheck:
 
 def refuse_if_bad(row: LetterVersion) -> bytes:
     """The letter's bytes, or LetterRefused naming what is wrong: for every service that serves one."""
-    found = check_letter(row, signing_events([row.referral_id]).get((row.referral_id, row.version)),
-                         signing_keys.authority_certificates())
+    found = check_letter(row, _signing_event(row), signing_keys.authority_certificates())
     if found.problem is not None:
         raise LetterRefused(found.problem)
     return bytes(row.pdf)
 
 
-def signing_events(referral_ids: list[int] | None = None) -> dict[tuple[int, int], dict]:
-    """(referral, version) -> the details its signing event recorded (sha256, signature); all when None."""
+def signing_events(patient_id: int | None = None) -> dict[tuple[int, int], dict]:
+    """(referral, version) -> the details its signing event recorded (sha256, signature): one patient's
+    (read through the audit trail's patient index), or every one when None."""
     query = (AuditEvent.select(AuditEvent.entity_id, AuditEvent.details)
              .where(AuditEvent.action.in_(SIGN_ACTIONS), AuditEvent.entity == "referral"))
-    if referral_ids is not None:
-        query = query.where(AuditEvent.entity_id.in_(referral_ids))
+    if patient_id is not None:
+        query = query.where(AuditEvent.patient == patient_id)
     events = {}
     for referral_id, details in query.tuples().iterator():
         try:
@@ -119,13 +119,17 @@ def identify_file(pdf: bytes) -> tuple[LetterCheck | None, str]:
     if hashlib.sha256(pdf).hexdigest() != hashlib.sha256(bytes(row.pdf)).hexdigest():
         return None, (f"The file is validly signed by {signature.signer_name} as version {identity.version} of "
                       f"referral {identity.referral_id}, but it is not the letter stored under that version.")
-    stored = check_letter(row, signing_events([row.referral_id]).get((row.referral_id, row.version)),
-                          signing_keys.authority_certificates())
+    stored = check_letter(row, _signing_event(row), signing_keys.authority_certificates())
     if stored.problem is not None:
         return stored, stored.problem
     return stored, (f"Valid: signed by {signature.signer_name} with a clinic certificate; it is version "
                     f"{identity.version} of referral {identity.referral_id} for {_patient_words(row)}, "
                     "exactly as stored.")
+
+
+def _signing_event(row: LetterVersion) -> dict | None:
+    patient_id = Referral.select(Episode.patient).join(Episode).where(Referral.id == row.referral_id).scalar()
+    return signing_events(patient_id).get((row.referral_id, row.version))
 
 
 def _signature_problem(signature, row: LetterVersion) -> str | None:

@@ -188,6 +188,7 @@ def test_a_letter_signed_before_schema_8_is_checked_against_the_audit_hash_only(
                              signed_by=staff.clinician.user_id, signed_at=CLINIC_TIME, signer_name="Dr Alys Jones",
                              signer_role="Clinician", signer_registration="GMC 7012345")
         audit.record(staff.clinician, "sign_referral", Entity.REFERRAL, older, "signed letter version 1",
+                     patient_id=referrals.get_referral(staff.clinician, older).patient_id,
                      version=1, sha256=hashlib.sha256(pdf).hexdigest())
     assert referrals.letter_pdf(staff.receptionist, older) == pdf
     report = letters_verify.verify_letters(staff.manager)
