@@ -62,7 +62,7 @@ SCREENSHOT_VIEWS = worklists-manager worklists-reception worklists-clinician ope
 	first-contact start-back medication imaging evaluation outcome plan discharge letter sign-letter letter-batch \
 	lock dashboard audit administration import-patients export-calendar deactivate-user export-every-record \
 	sign-in backup-check-progress reminders messages-settings clinic-day book-week review-choice move-booking \
-	sessions-and-leave add-leave leave-over-bookings
+	sessions-and-leave add-leave leave-over-bookings letterhead
 
 # The demo clinic the pictures are taken of, with its backups and letters: all removed afterwards.
 SCREENSHOT_CLINIC = .screenshot-clinic

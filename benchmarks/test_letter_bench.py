@@ -1,27 +1,27 @@
 """How fast a letter renders, and that a batch export of 1,000 letters keeps memory flat.
 
-The batch is built straight into an SQLite file (rows by insert_many, each letter's PDF
-rendered by the real renderer), not through the services, which would take minutes of
-password hashing. Memory is measured with tracemalloc (Python allocations, peak during
+The batch is built straight into an SQLite file (signed_clinic.py: each letter's PDF rendered
+by the real renderer and signed as the services sign it), not through the services, which
+would take minutes of password hashing. Memory is measured with tracemalloc (Python allocations, peak during
 the export) and the process's resident set, exporting 100 and then 1,000 letters.
 """
 from __future__ import annotations
 
-import hashlib
 import time
 import tracemalloc
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from measuring import record
 from sample_letter import LETTER
+from signed_clinic import add_signed_letter, add_signer
 from small_clinic import RECEPTION, new_clinic
 
 from clinic_desktop.letters.referral_letter import render_referral_letter
-from clinic_desktop.models import Episode, LetterVersion, Patient, Referral, bind_database
+from clinic_desktop.models import Referral, bind_database
 from clinic_desktop.services.referrals import letter_batch
 
 TARGET_MS = 50
@@ -59,26 +59,11 @@ def signed_letters(tmp_path_factory):
     began = time.perf_counter()
     database = new_clinic(tmp_path_factory.mktemp("letters"), NOW)
     with database.atomic():
+        signer = add_signer(NOW)
         for number in range(1, BATCH + 1):
-            _add_signed_letter(number)
+            add_signed_letter(number, signer, NOW)
     yield database, time.perf_counter() - began
     database.close()
-
-
-def _add_signed_letter(number: int) -> None:
-    family = f"Patient{number:04d}"
-    patient = Patient.create(id=number, family_name=family, given_name="Ann", family_name_key=family.lower(),
-                             given_name_key="ann", date_of_birth=date(1961, 2, 9), created_at=NOW, updated_at=NOW)
-    episode = Episode.create(id=number, patient=patient, first_contact_on=date(2026, 5, 18),
-                             presentation="non_specific", severity="moderate", clinician=1, created_at=NOW)
-    referral = Referral.create(id=number, episode=episode, kind=LETTER.referral_kind, reason=LETTER.reason,
-                               status="signed", due_by=LETTER.due_by, clinician_text=LETTER.clinician_text,
-                               raised_at=NOW, signed_by=1, signed_at=NOW, updated_at=NOW)
-    pdf = render_referral_letter(replace(LETTER, referral_id=number,
-                                         patient=replace(LETTER.patient, name=f"{family.upper()}, Ann")))
-    LetterVersion.create(referral=referral, version=1, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
-                         signed_by=1, signed_at=NOW + timedelta(seconds=number), signer_name="Dr Alys Jones",
-                         signer_role="General practitioner", signer_registration="GMC 7012345")
 
 
 def _export_measured(folder: Path) -> tuple[int, int, int]:

@@ -33,6 +33,8 @@ IN_TRANSACTION_HELPERS = {
     "clinic_desktop.services.referrals.destinations.record_destination": "stores a letter's destination",
     "clinic_desktop.services.referrals.referral_checks.cancellation_reason": "why a referral may be cancelled",
     "clinic_desktop.services.referrals.referrals.cancel": "cancels a referral for discharge or a user's hand-over",
+    "clinic_desktop.services.referrals.signing_keys.new_password_keys": "the signing keys an account's new "
+                                                                         "password guards, in its account service",
 }
 # The checks themselves: what the role may do, and who the actor is (any signed-in account may).
 CHECKS = {"clinic_desktop.services.core.permissions.require", "clinic_desktop.services.admin.users.verify_password"}

@@ -15,7 +15,7 @@ from pathlib import Path
 from clinic_desktop.cli.database_option import open_database
 from clinic_desktop.cli.errors import CommandError
 from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.audit import audit_log
+from clinic_desktop.services.audit import audit_log, letters_verify
 from clinic_desktop.services.core.actor import Actor
 
 EXIT_BROKEN = 1
@@ -24,7 +24,8 @@ _VERIFY_DESCRIPTION = (
     "Check the audit trail's hash chain, oldest entry first, and that the newest patient and "
     "account still have the entries that created them. Prints 'Audit trail intact: N entries "
     "checked' and exits 0, or names the first broken entry (altered, deleted or out of order) and "
-    "exits 1. On success its last line is 'Next check: clinic-desktop audit verify --expect ID:HASH': "
+    "exits 1. An intact trail is followed by a check of every stored letter as 'letters verify' does it, "
+    "a line for each that fails (exit 1). On success its last line is 'Next check: clinic-desktop audit verify --expect ID:HASH': "
     "keep that ID:HASH somewhere other than the database (a scheduled job's own file) and pass it "
     "with --expect next time. Deleting the newest entries leaves a shorter chain that is still "
     "intact; with --expect the check fails (exit 1) when that entry is gone or was changed."
@@ -62,10 +63,16 @@ def run_verify(arguments) -> int:
     actor = Actor.command_line()
     report = audit_log.verify_chain(actor, expect=arguments.expect)
     print(report.message(load_settings().zone))
+    if not report.intact:
+        return EXIT_BROKEN  # the letters are checked against signing events a broken trail cannot vouch for
+    letters = letters_verify.verify_letters(actor)
+    for failure in letters.failures:
+        print(failure.line)
+    print(letters.message)
     if report.newest_id is not None:
         print(f"Newest entry #{report.newest_id}, hash {report.newest_hash}")
         print(f"Next check: clinic-desktop audit verify --expect {report.newest_id}:{report.newest_hash}")
-    return 0 if report.intact else EXIT_BROKEN
+    return 0 if letters.intact else EXIT_BROKEN
 
 
 def run_export(arguments) -> int:

@@ -19,7 +19,8 @@ SCREENSHOT_VIEWS = ("worklists-manager", "worklists-reception", "worklists-clini
                     "plan", "discharge", "letter", "sign-letter", "letter-batch", "lock", "dashboard", "audit",
                     "administration", "import-patients", "export-calendar", "deactivate-user", "export-every-record",
                     "sign-in", "backup-check-progress", "reminders", "messages-settings", "clinic-day", "book-week",
-                    "review-choice", "move-booking", "sessions-and-leave", "add-leave", "leave-over-bookings")
+                    "review-choice", "move-booking", "sessions-and-leave", "add-leave", "leave-over-bookings",
+                    "letterhead")
 
 
 def add_window_options(parser) -> None:

@@ -22,10 +22,10 @@ class DemoStaff:
 
 
 def create_staff() -> DemoStaff:
-    manager = users.create_first_manager("manager", "Morag Macleod", DEMO_PASSWORDS["manager"])
+    manager = users.create_first_manager("manager", "Morag Macleod", DEMO_PASSWORDS["manager"],
+                                         clinic_name="Riverside Musculoskeletal Clinic")
     settings.update_clinic_settings(
         manager,
-        name="Riverside Musculoskeletal Clinic",
         address="12 Quay Street\nBristol BS1 4DJ",
         telephone="0117 496 0123",
     )

@@ -185,13 +185,16 @@ def identity_footer(text: str) -> Footer:
 
 
 def build_pdf(story: list, footer: Footer, *, title: str, author: str, subject: str,
-              top_margin: float = 15 * mm, bottom_margin: float = 22 * mm) -> bytes:
-    """The story as A4 PDF bytes, every page stamped by ``footer`` once the page count is known."""
+              top_margin: float = 15 * mm, bottom_margin: float = 22 * mm, keywords: str = "") -> bytes:
+    """The story as A4 PDF bytes, every page stamped by ``footer`` once the page count is known.
+
+    ``keywords``: what the document's Keywords entry carries (a letter's identity, which its
+    signature then covers)."""
     register_fonts()
     buffer = io.BytesIO()
     document = BaseDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=top_margin,
                                bottomMargin=bottom_margin, title=title, author=author, subject=subject,
-                               creator="Clinic Desktop", invariant=1)
+                               creator="Clinic Desktop", keywords=keywords, invariant=1)
     # No frame padding: tables and paragraphs share one left edge, the margin.
     frame = Frame(document.leftMargin, document.bottomMargin, document.width, document.height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

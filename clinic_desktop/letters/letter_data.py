@@ -139,6 +139,7 @@ class ReferralLetter:
     signer: LetterSigner | None = None
     plan: PlanDetails | None = None  # the management plan that stands (physiotherapy letters)
     requested_options: tuple[str, ...] = ()  # what the letter asks the service to consider, as printed
+    keywords: str = ""  # the PDF's Keywords: a signed letter's identity (pdf_signature.LetterIdentity)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ def render_referral_letter(letter: ReferralLetter) -> bytes:
     """The letter as A4 PDF bytes; equal letters give identical bytes."""
     story = _story(letter, styles(), text_width_available())
     return build_pdf(story, _footer(letter), title=f"Referral letter: {letter.kind_title}",
-                     author=letter.clinic.name, subject=f"Referral letter version {letter.version}")
+                     author=letter.clinic.name, subject=f"Referral letter version {letter.version}",
+                     keywords=letter.keywords)
 
 
 def _story(letter: ReferralLetter, style, width: float) -> list:
@@ -212,8 +213,8 @@ def _signature_block(letter: ReferralLetter, style, width: float):
          Paragraph(f"Registration number: {literal(signer.registration_number)}", body)],
         [Paragraph(f"Signed: {clinic_time_text(signer.signed_at_utc, letter.clinic.time_zone)}", body), ""],
         [Paragraph(f"Signed electronically: the {meaning} re-entered their password in Clinic Desktop to sign "
-                   f"letter version {letter.version}, whose SHA-256 fingerprint the clinic keeps on record; a "
-                   "changed file no longer matches it.", style["small"]), ""],
+                   f"letter version {letter.version} with a digital signature; a PDF reader's signature panel "
+                   "shows whether the file was changed.", style["small"]), ""],
     ]
     table = Table(cells, colWidths=[width * 0.42, width * 0.58])
     table.setStyle(table_style([

@@ -24,12 +24,15 @@ from clinic_desktop.models.referrals import LetterVersion, Referral
 from clinic_desktop.models.reminders import Reminder
 from clinic_desktop.models.sessions import ClinicianLeave, ClinicianSession
 from clinic_desktop.models.settings import ClinicSetting, SchemaVersion
+from clinic_desktop.models.signing import SigningAuthority, SigningKey
 from clinic_desktop.models.users import User
 from clinic_desktop.models.waiting_list import WaitingListEntry
 
 # In dependency order: a table comes after every table it points to.
 ALL_MODELS = (
     User,
+    SigningAuthority,
+    SigningKey,
     Patient,
     Episode,
     Medication,
@@ -83,6 +86,8 @@ __all__ = [
     "ReferralRecipient",
     "Reminder",
     "SchemaVersion",
+    "SigningAuthority",
+    "SigningKey",
     "StartBackAssessment",
     "TwelveWeekOutcome",
     "User",

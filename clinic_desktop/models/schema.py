@@ -417,6 +417,7 @@ def _step_8_trust_and_book(migrator: SchemaMigrator, database: Database) -> None
     clinician's sessions and leave. Each part is its own function below, called from here."""
     _step_8_calendar_events(migrator)
     _step_8_sessions(migrator, database)
+    _step_8_signed_letters(migrator)
     _step_8_sqlite_instants(migrator, database)
     store_installation_id()
 
@@ -557,6 +558,41 @@ def _rewrite_instants(database: Database, table: str, column: str) -> None:
         except IntegrityError as error:  # e.g. a double booking the text comparison had missed
             raise SchemaError(f"{table}.{column} of row {rowid} holds {value!r}, which as an instant is refused "
                               f"({error}): correct it, then open the database again (it was left untouched)") from None
+
+
+def _step_8_signed_letters(migrator: SchemaMigrator) -> None:
+    """The clinic's signing authority and the staff's encrypted signing keys, as declared at schema 8.
+
+    The authority itself is not made here: an upgrade knows nobody's password to wrap its key
+    under, so it is made at the first practice manager's sign-in after the upgrade
+    (services/referrals/signing_keys.py).
+    """
+
+    class SigningAuthority(Model):
+        certificate = TextField()
+        fingerprint = CharField(max_length=64, unique=True)
+        created_at = UTCDateTimeField()
+
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+
+    class SigningKey(Model):
+        user = ForeignKeyField(User, backref="+", index=True)
+        purpose = CharField(max_length=16, constraints=[one_of("purpose", ("authority", "signing"))])
+        authority = ForeignKeyField(SigningAuthority, null=True, backref="+")
+        encrypted_key = TextField()
+        public_key = TextField()
+        certificate = TextField(null=True)
+        fingerprint = CharField(max_length=64, null=True, index=True)
+        created_at = UTCDateTimeField()
+        retired_at = UTCDateTimeField(null=True)
+
+        class Meta:
+            database = migrator.database
+            legacy_table_names = False
+
+    migrator.database.create_tables([SigningAuthority, SigningKey])
 
 
 MIGRATIONS: dict[int, MigrationStep] = {

@@ -71,6 +71,11 @@ TABLE_PRIVILEGES: dict[str, dict[str, tuple[str, ...]]] = {
     # when each clinician works and is away: the manager keeps it, everyone books by it
     "clinician_session": _kept_by_manager(),
     "clinician_leave": _kept_by_manager(),
+    # letter signing (services/referrals/signing_keys.py): a manager's sign-in makes the clinic's
+    # authority and issues waiting certificates; a clinician's sign-in makes their own key. The
+    # keys are stored encrypted under their owner's password, and signing reads its own.
+    "signing_authority": _kept_by_manager(),
+    "signing_key": {RECEPTIONIST: READ, CLINICIAN: WRITE, MANAGER: WRITE},
     "schema_version": _everyone(READ),
 }
 

@@ -1,6 +1,7 @@
 """``clinic-desktop letters export --signed-unsent DIR``, as a scheduled job runs it."""
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import date, datetime, timezone
 
@@ -111,3 +112,69 @@ def test_an_empty_clinic_exports_nothing(sqlite_staff, sqlite_database, out, cap
     assert main(["--database", sqlite_database.database, "letters", "export", "--signed-unsent", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"Wrote 0 letters to {out}; none was marked as sent."
     assert list(out.iterdir()) == []
+
+
+# --- letters verify [FILE], letters certificate --------------------------------------------
+
+
+def tamper(referral_id: int) -> None:
+    """As someone with the file would: lift the write-once guard, change the PDF, recompute its hash."""
+    from clinic_desktop.models import LetterVersion, database_proxy
+
+    row = LetterVersion.get(LetterVersion.referral == referral_id)
+    pdf = bytes(row.pdf).replace(b"(Referral letter: Spinal surgical)", b"(Referral letter: Spinal surgicaL)")
+    database_proxy.execute_sql("DROP TRIGGER IF EXISTS letter_version_write_once_update")
+    LetterVersion.update(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()).where(LetterVersion.id == row.id).execute()
+
+
+def test_verify_checks_every_stored_letter_and_says_so(clinic_file, capsys):
+    path, _ = clinic_file
+    assert main(["--database", path, "letters", "verify"]) == 0
+    assert capsys.readouterr().out.strip() == "Letters intact: 3 signed letter versions checked"
+
+
+def test_verify_names_a_changed_letter_and_exits_1_as_does_audit_verify(clinic_file, capsys):
+    path, signed = clinic_file
+    tamper(signed[0])
+    assert main(["--database", path, "letters", "verify"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"Referral {signed[0]}, letter version 1 (SMITH, Ann): This letter's PDF was changed after "
+                   "Dr Alys Jones signed it.", "Letters failing their check: 1 of 3 signed letter versions"]
+    assert main(["--database", path, "audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("Audit trail intact") and "This letter's PDF was changed after Dr Alys Jones" in out
+
+
+def test_verify_file_says_which_stored_letter_a_file_is(clinic_file, out, capsys):
+    path, signed = clinic_file
+    main(["--database", path, "letters", "export", "--signed-unsent", str(out)])
+    capsys.readouterr()
+    letter = out / f"SMITH-Ann_referral-{signed[0]}_v1.pdf"
+    assert main(["--database", path, "letters", "verify", str(letter)]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"Valid: signed by Dr Alys Jones with a clinic certificate; it is version 1 of referral {signed[0]} for "
+        "SMITH, Ann (NHS 943 476 5919), exactly as stored.")
+    letter.write_bytes(letter.read_bytes() + b"\n% added later\n")
+    assert main(["--database", path, "letters", "verify", str(letter)]) == 1
+    assert "This letter's PDF was changed after Dr Alys Jones signed it" in capsys.readouterr().out
+
+
+def test_verify_file_refuses_what_is_not_a_signed_pdf_in_one_line(clinic_file, tmp_path, capsys):
+    path, _ = clinic_file
+    note = tmp_path / "note.pdf"
+    note.write_bytes(b"not a pdf at all")
+    assert main(["--database", path, "letters", "verify", str(note)]) == 1
+    assert capsys.readouterr().out.strip() == "This file is not a PDF that can be read."
+    assert main(["--database", path, "letters", "verify", str(tmp_path / "missing.pdf")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_certificate_writes_the_clinics_authority_for_recipients(clinic_file, tmp_path, capsys):
+    from cryptography import x509
+
+    path, _ = clinic_file
+    target = tmp_path / "clinic.pem"
+    assert main(["--database", path, "letters", "certificate", str(target)]) == 0
+    certificate = x509.load_pem_x509_certificate(target.read_bytes())
+    assert certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    assert "give it to recipients" in capsys.readouterr().out

@@ -49,7 +49,7 @@ def test_signed_letter_prints_every_field():
         "Dear colleague,", "Please assess and treat.", "Yours sincerely,",
         "Signed electronically by Dr Alys Jones as referring clinician",
         "Role: General practitioner", "Registration number: GMC 7012345",
-        "Signed: 14 Jan 2025 at 16:05 GMT", "sign letter version 1, whose SHA-256 fingerprint",
+        "Signed: 14 Jan 2025 at 16:05 GMT", "sign letter version 1 with a digital signature",
     ):
         assert expected in text
     for entry in HISTORY:

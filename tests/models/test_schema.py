@@ -50,6 +50,7 @@ from clinic_desktop.models.schema import (
     prepare_database,
     stored_version,
 )
+from clinic_desktop.models.signing import SigningAuthority, SigningKey
 
 NOW = datetime(2025, 6, 16, 8, 0, tzinfo=timezone.utc)
 # A made-up step after today's schema, for testing the upgrade machinery itself.
@@ -314,7 +315,7 @@ SCHEMA_7_FIELDS = {
 
 
 # Schema 8's tables and columns: signed letters, the clinicians' sessions and leave.
-SCHEMA_8_TABLES: tuple = (CalendarEvent, ClinicianSession, ClinicianLeave)
+SCHEMA_8_TABLES: tuple = (CalendarEvent, ClinicianSession, ClinicianLeave, SigningAuthority, SigningKey)
 SCHEMA_8_FIELDS: dict = {}
 
 

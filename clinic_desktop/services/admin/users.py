@@ -39,6 +39,7 @@ from clinic_desktop.services.core.errors import (
 )
 from clinic_desktop.services.core.transaction import database_errors_in_words, service
 from clinic_desktop.services.episodes import handover
+from clinic_desktop.services.referrals import signing_keys
 from clinic_desktop.services.worklists import obligations
 
 __all__ = ["MIN_PASSWORD_LENGTH", "ROLE_LABELS", "OpenWork", "SignInFailed", "UserRecord", "actor_for", "authenticate",
@@ -112,8 +113,10 @@ def create_first_manager(username: str, full_name: str, password: str, clinic_na
         user = _new_user(username, full_name, "practice_manager", password, None)
         server_logins.sync_login(user.username, password)
         actor = actor_for(user)
+        # The clinic's certificate authority for signed letters, its key under this password.
+        authority = signing_keys.first_authority(user, password, clinic_name)
         audit.record(actor, "create_first_manager", Entity.USER, user.id,
-                     f"created the first practice manager account {user.username}")
+                     f"created the first practice manager account {user.username}", signing_authority=authority)
         if clinic_name is not None:
             update_clinic_settings(actor, name=clinic_name)
     return actor
@@ -126,8 +129,10 @@ def create_user(actor, username: str, full_name: str, role: str, password: str,
     user = _new_user(username, full_name, role, password, registration_number, title)
     server_logins.sync_login(user.username, password)
     _default_sessions(user.id, user.role, actor)
+    signing = signing_keys.new_password_keys(actor, user, password)
     audit.record(actor, "create_user", Entity.USER, user.id,
-                 f"created {role.replace('_', ' ')} account {user.username}", role=role, registration_number=registration_number, professional_title=title)
+                 f"created {role.replace('_', ' ')} account {user.username}", role=role, registration_number=registration_number, professional_title=title,
+                 signing=signing or None)
     return actor_for(user)
 
 
@@ -278,7 +283,9 @@ def reset_password(actor, user_id: int, new_password: str) -> None:
     _check_password(new_password)
     User.update(password_hash=_hasher.hash(new_password)).where(User.id == user.id).execute()
     server_logins.sync_login(user.username, new_password)
-    audit.record(actor, "reset_password", Entity.USER, user.id, f"reset the password of {user.username}")
+    signing = signing_keys.new_password_keys(actor, user, new_password)  # the old key no longer opens
+    audit.record(actor, "reset_password", Entity.USER, user.id, f"reset the password of {user.username}",
+                 signing=signing or None)
 
 
 def _locked_user(actor, user_id: int) -> User:
@@ -376,6 +383,7 @@ def authenticate(username: str, password: str) -> Actor:
             raise SignInFailed("wrong username or password, or the account is not active")
         if _hasher.check_needs_rehash(user.password_hash):
             User.update(password_hash=_hasher.hash(password)).where(User.id == user.id).execute()
+        signing_keys.signed_in(user, password)
     return actor_for(user)
 
 
@@ -407,6 +415,7 @@ def _authenticate_on_server(username: str, password: str) -> Actor:
     except ServiceError:
         server_logins.sign_out()  # let in by the server, refused by the app: nobody stays connected as them
         raise
+    signing_keys.signed_in(user, password)
     return actor_for(user)
 
 
@@ -430,7 +439,8 @@ def public_passwords() -> Iterator[None]:
     demo does for each account before it is done."""
     token = _public_hasher.set(PasswordHasher.from_parameters(CHEAPEST))
     try:
-        yield
+        with signing_keys.cheap_keys():
+            yield
     finally:
         _public_hasher.reset(token)
 

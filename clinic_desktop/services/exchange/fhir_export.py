@@ -37,6 +37,7 @@ from clinic_desktop.services.episodes.measures import episode_measures
 from clinic_desktop.services.exchange import fhir_resources as fhir
 from clinic_desktop.services.exchange.fhir_codes import URI_IDENTIFIER
 from clinic_desktop.services.exchange.fhir_observations import measure_observations, start_back_observations
+from clinic_desktop.services.referrals.letter_check import LetterRefused, refuse_if_bad
 
 if TYPE_CHECKING:  # fhir.resources takes a quarter of a second to import: only when a record is exported
     from fhir.resources.bundle import Bundle
@@ -185,12 +186,19 @@ def _resources(patient: Patient) -> list[dict]:
 
 
 def _letter_resources(letters: list[LetterVersion], by_referral: dict[int, Referral], patient_id: int) -> list[dict]:
-    """Each version of a letter; the newest is current, an older one superseded by the next."""
+    """Each version of a letter; the newest is current, an older one superseded by the next.
+
+    Each is checked as any served letter is (letter_check.py): one that fails refuses the export."""
     newest = {}
     for letter in letters:
         newest[letter.referral_id] = letter.id  # ordered by version
     resources, previous = [], {}
     for letter in letters:
+        try:
+            refuse_if_bad(letter)  # a letter that fails its check never leaves the clinic, in a record either
+        except LetterRefused as refused:
+            raise LetterRefused(f"The record was not exported: letter version {letter.version} of referral "
+                                f"{letter.referral_id} failed its check ({str(refused).rstrip('.')}).") from None
         replaced = previous.get(letter.referral_id)
         resources.append(fhir.letter_resource(letter, by_referral[letter.referral_id], patient_id,
                                               latest=newest[letter.referral_id] == letter.id, replaced_id=replaced))

@@ -2,7 +2,8 @@
 
 A batch may hold a thousand letters, so their PDFs are never loaded together: a page
 lists what to do (no bytes), then each letter's stored bytes are read on their own,
-checked against their hash, handed on and let go. Exporting changes nothing: the letters
+checked (letter_check.py), handed on and let go; a letter that fails its check is listed as
+held, with the sentence saying why, and never handed out. Exporting changes nothing: the letters
 stay "signed" until someone marks them sent. A letter held for a clinician's decision (its
 referral was superseded: referral_checks.py) is listed with the reason and its bytes are not
 handed out, so no batch prints, exports or marks it sent.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterator
@@ -23,6 +24,7 @@ from clinic_desktop.services.core import validation
 from clinic_desktop.services.core.errors import ValidationError
 from clinic_desktop.services.core.export_files import write_whole_file
 from clinic_desktop.services.core.transaction import permission_checked, service
+from clinic_desktop.services.referrals.letter_check import LetterRefused
 from clinic_desktop.services.referrals.letter_content import kind_title
 from clinic_desktop.services.referrals.referral_checks import superseded_key, why_held
 from clinic_desktop.services.referrals.referrals import stored_letter
@@ -124,7 +126,10 @@ def each_unsent_letter(actor, page_size: int = PAGE_SIZE) -> Iterator[tuple[Unse
     while True:
         page = signed_unsent_letters(actor, after_referral_id=after, limit=page_size)
         for letter in page:
-            yield letter, unsent_letter_pdf(actor, letter.referral_id, letter.version)
+            try:
+                yield letter, unsent_letter_pdf(actor, letter.referral_id, letter.version)
+            except LetterRefused as refused:  # held like a superseded letter: listed with why, never sent
+                yield replace(letter, held=f"{letter.patient_name}, referral {letter.referral_id}: {refused}"), None
         if len(page) < page_size:
             return
         after = page[-1].referral_id

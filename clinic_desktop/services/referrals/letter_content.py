@@ -94,8 +94,10 @@ def letter_clinic() -> LetterClinic:
 
 def referral_letter(referral: Referral, *, clinician_text: str, version: int = 1,
                     amendment_reason: str | None = None, signer: LetterSigner | None = None,
-                    destination: ReferralDestination | None = None) -> ReferralLetter:
-    """The letter for ``referral`` with the given text; signer None gives the draft."""
+                    destination: ReferralDestination | None = None, keywords: str = "") -> ReferralLetter:
+    """The letter for ``referral`` with the given text; signer None gives the draft.
+
+    ``keywords``: the signed letter's identity, for the PDF's Keywords (pdf_signature.LetterIdentity)."""
     episode = referral.episode
     return ReferralLetter(
         clinic=letter_clinic(),
@@ -115,6 +117,7 @@ def referral_letter(referral: Referral, *, clinician_text: str, version: int = 1
         plan=_letter_plan(episode) if referral.kind in _PLAN_LETTERS else None,
         requested_options=tuple(REQUESTED_OPTIONS[referral.kind][key]
                                 for key in split_lines(referral.requested_options)),
+        keywords=keywords,
     )
 
 

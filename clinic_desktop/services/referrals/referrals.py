@@ -25,14 +25,14 @@ from clinic_desktop.services.core.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
-    ServiceError,
     ValidationError,
 )
 from clinic_desktop.services.core.locking import locked_row
 from clinic_desktop.services.core.permissions import CLINICIAN
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.episodes.pathway_sync import lock_episode, pathway_timings, split_lines
-from clinic_desktop.services.referrals import destinations
+from clinic_desktop.services.referrals import destinations, signing_keys
+from clinic_desktop.services.referrals.letter_check import DIGITAL, refuse_if_bad
 from clinic_desktop.services.referrals.letter_content import (
     kind_title,
     referral_letter,
@@ -175,15 +175,15 @@ def sign_referral(actor, referral_id: int, password: str, *, as_read: str | None
     if as_read is not None and as_read != referral.clinician_text:
         raise Conflict(f"The draft letter for {referral.episode.patient.display_name} was changed on another "
                        "workstation since you read it; nothing was signed. Read it again, then sign.")
-    signer = _signing_user(actor, password)
+    signer, key = _signing_user(actor, password)
     destination = destinations.destination_for_letter(referral, None)  # as the preview showed it
     destinations.require_in_use(destination)
     now = clock.now_utc()
     _move(referral, ("drafted",), status="signed", signed_by=signer.id, signed_at=now)
     destinations.record_destination(actor, referral.id, destination)
-    stored = _store_version(referral, signer, now, referral.clinician_text, None, destination)
+    stored = _store_version(referral, signer, key, now, referral.clinician_text, None, destination)
     _audit(actor, "sign_referral", referral, f"signed letter version {stored.version} of",
-           version=stored.version, sha256=stored.sha256)
+           **_signed_details(stored, key))
     return _record(referral.id)
 
 
@@ -201,16 +201,16 @@ def amend_referral(actor, referral_id: int, *, clinician_text: str, reason: str,
     why = validation.text(reason, "reason", required="Give the reason for amending a signed letter.",
                           label="reason for amending")
     _require_status(referral, ("signed", "sent"), "be amended")
-    signer = _signing_user(actor, password)
+    signer, key = _signing_user(actor, password)
     destination = destinations.destination_for_letter(referral, destination_id)
     destinations.require_in_use(destination)
     now = clock.now_utc()
     _move(referral, ("signed", "sent"), status="signed", clinician_text=text, signed_by=signer.id,
           signed_at=now, sent_at=None)
     destinations.record_destination(actor, referral.id, destination)
-    stored = _store_version(referral, signer, now, text, why, destination)
+    stored = _store_version(referral, signer, key, now, text, why, destination)
     _audit(actor, "amend_referral", referral, f"signed amended letter version {stored.version} of",
-           version=stored.version, sha256=stored.sha256, amendment_reason=why)
+           amendment_reason=why, **_signed_details(stored, key))
     return _record(referral.id)
 
 
@@ -223,7 +223,8 @@ def letter_pdf(actor, referral_id: int, version: int | None = None) -> bytes:
 
 
 def stored_letter(referral: Referral, version: int | None = None) -> bytes:
-    """The stored bytes of a letter version (the latest by default), refused if they no longer match their hash.
+    """The stored bytes of a letter version (the latest by default), refused (letter_check.LetterRefused,
+    in one sentence) unless they are what its clinician signed, for this patient.
 
     For services that have checked their own permission (letter_pdf, the batch export).
     """
@@ -236,20 +237,19 @@ def stored_letter(referral: Referral, version: int | None = None) -> bytes:
         stored = versions.where(LetterVersion.version == version).first()
         if stored is None:
             raise NotFound(f"Referral {referral.id} has no letter version {version}.")
-    pdf = bytes(stored.pdf)
-    if hashlib.sha256(pdf).hexdigest() != stored.sha256:
-        raise ServiceError(f"letter version {stored.version} of referral {referral.id} does not match its "
-                           "signature hash; do not send it, and tell the practice manager")
-    return pdf
+    return refuse_if_bad(stored)
 
 
 @service("send_referral")
 def mark_referral_sent(actor, referral_id: int, *, version: int | None = None) -> ReferralRecord:
     """The signed letter went out. ``version``: the one that was printed or exported; if the
     letter was amended since, that copy is out of date and nothing is marked."""
-    held = why_held(_referral(referral_id))
+    referral = _referral(referral_id)
+    held = why_held(referral)
     if held is not None:
         raise SendingHeld(held)
+    if referral.status == "signed":
+        stored_letter(referral)  # a letter that fails its check is never recorded as sent
     return _advance(actor, referral_id, "mark_referral_sent", "signed", "sent", "be marked as sent",
                     "sent letter version {version} of", "sent_at", expected_version=version)
 
@@ -373,7 +373,8 @@ def _require_clinician(actor) -> None:
         raise PermissionDenied(f"{actor.full_name} is not a clinician; only a clinician signs a referral letter.")
 
 
-def _signing_user(actor, password: str) -> User:
+def _signing_user(actor, password: str) -> tuple[User, signing_keys.SigningMaterial]:
+    """The signer and their signing key, opened with the password they re-entered."""
     # A password given as anything but text is simply not the password (and is never stripped).
     if not isinstance(password, str) or not verify_password(actor, password):
         raise PermissionDenied(WRONG_PASSWORD)
@@ -381,7 +382,7 @@ def _signing_user(actor, password: str) -> User:
     if not (user.registration_number or "").strip():
         raise PermissionDenied(f"{user.full_name} has no professional registration number on record, so "
                                "cannot sign letters; ask the practice manager to add it.")
-    return user
+    return user, signing_keys.key_for_signing(user, password)
 
 
 def _latest_version(referral: Referral) -> int:
@@ -390,14 +391,21 @@ def _latest_version(referral: Referral) -> int:
     return latest.version if latest else 0
 
 
-def _store_version(referral: Referral, signer: User, signed_at: datetime, text: str,
-                   amendment_reason: str | None, destination: ReferralDestination | None) -> LetterVersion:
-    version = _latest_version(referral) + 1
-    letter = referral_letter(referral, clinician_text=text, version=version, amendment_reason=amendment_reason,
-                             signer=signer_for(signer, signed_at), destination=destination)
+def _store_version(referral: Referral, signer: User, key: signing_keys.SigningMaterial, signed_at: datetime,
+                   text: str, amendment_reason: str | None, destination: ReferralDestination | None) -> LetterVersion:
+    """Render the letter with its identity in it, sign the PDF (PAdES) and store it."""
+    from clinic_desktop.letters import pdf_signature
     from clinic_desktop.letters.referral_letter import render_referral_letter
 
-    pdf = render_referral_letter(letter)
+    version = _latest_version(referral) + 1
+    patient = referral.episode.patient
+    identity = pdf_signature.LetterIdentity(referral.id, patient.id, patient.nhs_number or "", version)
+    letter = referral_letter(referral, clinician_text=text, version=version, amendment_reason=amendment_reason,
+                             signer=signer_for(signer, signed_at), destination=destination,
+                             keywords=identity.keywords)
+    pdf = pdf_signature.sign_pdf(render_referral_letter(letter), key.key, key.certificate, key.authority,
+                                 signed_at=signed_at, reason=f"Signed as {letter.signer.meaning}",
+                                 location=letter.clinic.name)
     # The signer's name, role and registration number as the letter prints them.
     return LetterVersion.create(
         referral=referral, version=version, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
@@ -405,6 +413,14 @@ def _store_version(referral: Referral, signer: User, signed_at: datetime, text: 
         signer_registration=letter.signer.registration_number, meaning=letter.signer.meaning,
         amendment_reason=amendment_reason,
     )
+
+
+def _signed_details(stored: LetterVersion, key: signing_keys.SigningMaterial) -> dict:
+    """What a signing event records: the letter's hash, and that its PDF carries a signature by this certificate."""
+    from clinic_desktop.letters import pdf_signature
+
+    return {"version": stored.version, "sha256": stored.sha256, "signature": DIGITAL,
+            "certificate": pdf_signature.certificate_fingerprint(key.certificate)}
 
 
 def _audit(actor, action: str, referral: Referral, did: str, **details) -> None:

@@ -4,6 +4,10 @@ The preview is the letterhead drawn exactly as new letters draw it (logo, the cl
 name, address and telephone), so a logo too wide or too faint shows before any letter
 goes out. The logo is kept in the database so every workstation prints the same one;
 letters already signed keep the letterhead they were signed with.
+
+Below it, the clinic's signing certificate is saved for recipients: letters carry a digital
+signature from the clinic's own authority, which a recipient's PDF reader trusts once
+given that certificate.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from clinic_desktop.services.audit import letters_verify
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.transaction import database_errors_in_words
 from clinic_desktop.services.referrals import letter_content
@@ -20,7 +25,7 @@ from clinic_desktop.services.referrals.letter_content import LOGO_MAX_BYTES
 from clinic_desktop.ui.admin.admin_form import StatusLine
 from clinic_desktop.ui.letters.letter_preview import PdfPages
 from clinic_desktop.ui.ops.latest import LatestOp
-from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog
+from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog, save_file_dialog
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
 PREVIEW_SCALE = 1.25  # pixels a point: an A4-wide letterhead about 740 pixels across
@@ -43,6 +48,7 @@ class LetterheadPage(QWidget):
         self.logo_state = QLabel()
         self.logo_state.setWordWrap(True)
         self.message = StatusLine()
+        self.certificate_message = StatusLine()
         self.choose_button = QPushButton("&Choose logo image…")
         self.choose_button.clicked.connect(self.choose_file)
         self.remove_button = QPushButton("&Remove logo")
@@ -51,6 +57,16 @@ class LetterheadPage(QWidget):
         buttons.addWidget(self.choose_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
+        signing = QLabel("<b>Signed letters</b><br/>Each letter carries its clinician's digital signature from the "
+                         "clinic's own certificate authority. Give recipients the clinic's certificate: once their "
+                         "PDF reader trusts it, its signature panel shows each letter as signed and unchanged.")
+        signing.setWordWrap(True)
+        self.certificate_button = QPushButton("&Save signing certificate…")
+        self.certificate_button.setToolTip("Save the clinic's certificate (PEM) to give to the services you refer to")
+        self.certificate_button.clicked.connect(self.choose_certificate_file)
+        certificate_row = QHBoxLayout()
+        certificate_row.addWidget(self.certificate_button)
+        certificate_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(QLabel("<b>New letters begin like this:</b>"))
@@ -58,6 +74,10 @@ class LetterheadPage(QWidget):
         layout.addWidget(self.logo_state)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        layout.addSpacing(12)
+        layout.addWidget(signing)
+        layout.addLayout(certificate_row)
+        layout.addWidget(self.certificate_message)
         layout.addStretch(1)
         self._drawing = LatestOp(self, None)
         self.reload()
@@ -102,6 +122,17 @@ class LetterheadPage(QWidget):
         if self._save(image):
             self.message.tell(f"The logo from {Path(path).name} is now printed on new letters.")
 
+    def choose_certificate_file(self) -> None:
+        self.file_dialog = save_file_dialog(self, "Save the clinic's signing certificate",
+                                            Path.home() / "clinic-signing-certificate.pem", "Certificates (*.pem)",
+                                            "pem", self.save_certificate)
+
+    def save_certificate(self, path: Path) -> None:
+        saved, _ = self.certificate_message.attempt(lambda: letters_verify.save_clinic_certificate(self.actor, path))
+        if saved:
+            self.certificate_message.tell(f"Saved the signing certificate to {path}: give it to the services you "
+                                          "refer to.")
+
     def remove_logo(self) -> None:
         if self._save(None):
             self.message.tell("The logo was removed: new letters print the clinic's name and address only.")
@@ -121,5 +152,5 @@ class LetterheadPage(QWidget):
 
 def for_screenshot(actor, settings, hub) -> QWidget:
     page = LetterheadPage(actor, hub)
-    page.resize(860, 400)
+    page.resize(860, 380)
     return page

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services.audit import audit_log
+from clinic_desktop.services.audit import audit_log, letters_verify
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.clinic_time import format_date, format_time
 from clinic_desktop.services.patients import patient_search
@@ -47,6 +47,7 @@ from clinic_desktop.ui.widgets.tables import read_only_table
 
 _PATIENT_NUMBER = re.compile(r"#?\s*(\d{1,9})")
 DATE_FORMAT = "dd MMM yyyy"
+_LETTERS_NAMED = 3  # failing letters named under the verdict; the command line lists every one
 
 
 class AuditViewer(QWidget):
@@ -155,7 +156,8 @@ class AuditViewer(QWidget):
     def _chain_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         self.verify_button = QPushButton("&Verify chain")
-        self.verify_button.setToolTip("Check that no entry was altered, deleted or moved since it was written")
+        self.verify_button.setToolTip("Check that no entry was altered, deleted or moved since it was written, "
+                                      "then that every signed letter is what its clinician signed")
         self.verify_button.clicked.connect(self.verify)
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.setToolTip("Write the entries these filters select to a CSV file")
@@ -284,16 +286,28 @@ class AuditViewer(QWidget):
         self.verify_button.setEnabled(False)
         self.verdict.setStyleSheet("")
         self.verdict.setText("Checking the chain…")
-        op = (Op(self, lambda: audit_log.verify_chain(self._actor)).success(self._show_verdict)
+        op = (Op(self, self._check_trail).success(self._show_verdict)
               .failure(self._not_checked).cancelled(lambda: self.verdict.setText("Chain not checked: stopped.")))
         op.finished.connect(lambda: self.verify_button.setEnabled(True))
         return op.in_background("Checking the audit trail…", cancellable=True)
 
-    def _show_verdict(self, report) -> None:
-        text = report.message(self._settings.zone)
-        kind = "ok" if report.intact else "urgent"
-        self.verdict.setText(f"✔ {text}." if report.intact else f"⚠ {text}.")
-        self.verdict.setStyleSheet(f"color: {attention_colour(kind).name()}; font-weight: bold")
+    def _check_trail(self):
+        """The chain, then (if it is intact, so their signing events can be trusted) every stored letter."""
+        report = audit_log.verify_chain(self._actor)
+        return report, letters_verify.verify_letters(self._actor) if report.intact else None
+
+    def _show_verdict(self, found) -> None:
+        report, letters = found
+        intact = report.intact and letters.intact if letters is not None else report.intact
+        text = f"{report.message(self._settings.zone)}."
+        if letters is not None:
+            text += f" {letters.message}."
+            text += "".join(f"\n{failure.line}" for failure in letters.failures[:_LETTERS_NAMED])
+            if len(letters.failures) > _LETTERS_NAMED:
+                text += f"\n… and {len(letters.failures) - _LETTERS_NAMED} more: clinic-desktop letters verify lists all."
+        self.verdict.setText(f"✔ {text}" if intact else f"⚠ {text}")
+        self.verdict.setStyleSheet(f"color: {attention_colour('ok' if intact else 'urgent').name()}; "
+                                   "font-weight: bold")
 
     def _not_checked(self, why: str) -> None:
         self.verdict.setText("Chain not checked.")

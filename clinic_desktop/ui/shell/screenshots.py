@@ -207,6 +207,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "administration": ScreenshotView("practice_manager", _main_window("admin"), _WINDOW),
     "reminders": ScreenshotView("receptionist", _main_window("reminders"), _WINDOW),
     "messages-settings": ScreenshotView("practice_manager", _module_view("admin.admin_messages"), QSize(1000, 560)),
+    "letterhead": ScreenshotView("practice_manager", _module_view("admin.admin_letterhead"), QSize(860, 380)),
     "deactivate-user": ScreenshotView("practice_manager", _module_view("admin.admin_user_dialogs")),
     "sessions-and-leave": ScreenshotView("practice_manager", _module_view("admin.admin_sessions"), QSize(1180, 640)),
     "add-leave": ScreenshotView("practice_manager", _module_view("admin.admin_sessions", "leave_for_screenshot")),

@@ -24,6 +24,7 @@ from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.referrals import signing_keys
 from clinic_desktop.ui.admin.backup_timer import DailyBackupTimer
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.shell.main_window import MainWindow
@@ -229,6 +230,8 @@ class DesktopSession(QObject):
                 widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 widget.close()
         if self.window is not None:
+            # A manager's sign-in opened the clinic's signing authority in this process: it closes with them.
+            signing_keys.forget_authority(self.window.actor.user_id)
             self.window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.window.close()
             self.window = None

@@ -69,3 +69,24 @@ def test_the_logo_is_removed(qtbot, page, logo_file):
     assert letter_content.letterhead_logo() is None
     assert page.logo_state.text().startswith("No logo")
     assert page.message.text() == "The logo was removed: new letters print the clinic's name and address only."
+
+
+def test_the_signing_certificate_is_saved_for_recipients(page, tmp_path):
+    from cryptography import x509
+
+    page.certificate_button.click()
+    assert page.file_dialog.isVisible() and page.file_dialog.selectedFiles()[0].endswith(
+        "clinic-signing-certificate.pem")
+    page.file_dialog.reject()
+    target = tmp_path / "clinic.pem"
+    page.save_certificate(target)
+    assert x509.load_pem_x509_certificate(target.read_bytes()).extensions.get_extension_for_class(
+        x509.BasicConstraints).value.ca
+    assert page.certificate_message.text() == f"Saved the signing certificate to {target}: give it to the services " \
+                                              "you refer to."
+
+
+def test_a_certificate_that_cannot_be_written_is_refused_in_one_sentence(page, tmp_path):
+    page.save_certificate(tmp_path / "no-such-folder" / "clinic.pem")
+    assert page.certificate_message.text().startswith("The certificate was not saved: ")
+    assert not (tmp_path / "no-such-folder").exists()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.clock import frozen_at
-from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.ui.letters.letter_window import LetterWindow, for_screenshot
 from clinic_desktop.ui.shell.change_hub import ChangeHub
@@ -187,14 +186,15 @@ def test_no_viewer_on_the_computer_is_said_in_the_window(qtbot, sqlite_staff, si
                                     "Print… instead.")
 
 
-def test_a_letter_refused_by_the_service_is_not_shown_printed_or_saved(qtbot, sqlite_staff, signed, monkeypatch):
-    def tampered(actor, referral_id, version=None):
-        raise ServiceError(f"letter version 1 of referral {referral_id} does not match its signature hash; "
-                           "do not send it, and tell the practice manager")
+def test_a_letter_changed_after_signing_is_not_shown_printed_or_saved(qtbot, sqlite_staff, signed):
+    from clinic_desktop.models import LetterVersion, database_proxy
 
-    monkeypatch.setattr(referrals, "letter_pdf", tampered)
+    pdf = bytes(LetterVersion.get().pdf) + b"\n% changed by someone with the file\n"
+    database_proxy.execute_sql("DROP TRIGGER letter_version_write_once_update")
+    LetterVersion.update(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()).execute()
     window = referral_window(qtbot, sqlite_staff.clinician, signed)
-    assert window.preview.message.text().startswith("⚠ Letter version 1 of referral")
+    assert window.preview.message.text() == ("⚠ This letter's PDF was changed after Dr Alys Jones signed it "
+                                             "(something was added after the signature).")
     assert window.pdf_bytes() is None
     assert not any(button.isEnabled() for button in (window.print_button, window.save_button, window.open_button))
 

@@ -141,7 +141,7 @@ def test_opening_a_row_about_a_patient_asks_for_that_patient(viewer, qtbot):
 
 
 def test_verify_chain_says_the_trail_is_intact(viewer, qtbot):
-    assert verify(qtbot, viewer) == "✔ Audit trail intact: 7 entries checked."
+    assert verify(qtbot, viewer) == "✔ Audit trail intact: 7 entries checked. Letters intact: no signed letters yet."
 
 
 def test_verify_chain_names_a_tampered_entry(viewer, qtbot):
@@ -164,7 +164,7 @@ def test_export_writes_what_the_filters_show_and_says_where(viewer, qtbot, tmp_p
 def test_an_export_leaves_the_chain_verdict_and_says_its_own_result_beside_it(viewer, qtbot, tmp_path):
     verify(qtbot, viewer)
     export(qtbot, viewer, tmp_path / "all.csv")
-    assert viewer.verdict.text() == "✔ Audit trail intact: 7 entries checked."
+    assert viewer.verdict.text() == "✔ Audit trail intact: 7 entries checked. Letters intact: no signed letters yet."
     assert viewer.export_result.isVisible()
     assert viewer.export_result.text() == f"Wrote 7 entries to {tmp_path / 'all.csv'}."
 
@@ -277,3 +277,23 @@ def test_filter_choices_that_cannot_be_read_again_say_why_and_keep_the_list(view
     viewer.reload()
     assert viewer.message.text() == "The database server could not be reached."
     assert viewer.model.rowCount() == 7 and viewer.user_box.count() > 1
+
+
+def test_verify_chain_then_names_a_letter_changed_after_signing(viewer, qtbot, clinic):
+    from clinic_desktop.models import LetterVersion, database_proxy
+    from clinic_desktop.services.episodes import episodes
+    from clinic_desktop.services.referrals import referrals
+
+    episode = episodes.open_episode(clinic.clinician, 1, first_contact_on=date(2026, 11, 2),
+                                    presentation="non_specific", severity="mild")
+    raised = referrals.raise_referral(clinic.clinician, episode.episode_id, kind="spinal_surgical", reason="not improved")
+    referrals.draft_referral(clinic.clinician, raised.id, "Please see.")
+    referrals.sign_referral(clinic.clinician, raised.id, "correct horse battery")
+    row = LetterVersion.get()
+    database_proxy.execute_sql("DROP TRIGGER letter_version_write_once_update")
+    LetterVersion.update(pdf=bytes(row.pdf) + b"\n% changed\n").execute()
+    assert verify(qtbot, viewer).endswith(
+        "Letters failing their check: 1 of 1 signed letter version.\n"
+        f"Referral {raised.id}, letter version 1 (SMITH, Ann): This letter's PDF was changed after Dr Alys Jones "
+        "signed it (something was added after the signature).")
+    assert verify(qtbot, viewer).startswith("⚠ Audit trail intact")
