@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 FIGURES: dict[str, dict] = {}  # benchmark name -> its figures
 
 SERVICE_PAGE_AND_TOTAL = "sqlite 1M: overdue() page 1 + total, service"
 HAND_PAGE_AND_TOTAL = "sqlite 1M: overdue page 1 + total, hand SQL"
 GROWTH_NAME = "sqlite growth {size}: overdue() page 1 + total"
+
+
+def built_here(label: str, seconds: float = 0.0):
+    """What record() needs to know of data a benchmark built for itself rather than took from bulk_data."""
+    return SimpleNamespace(scale=SimpleNamespace(label=label), build_seconds=seconds, reused=False)
 
 
 def record(benchmark, name: str, built, **extra) -> dict:

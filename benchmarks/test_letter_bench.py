@@ -12,10 +12,9 @@ import tracemalloc
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from measuring import record
+from measuring import built_here, record
 from sample_letter import LETTER
 from signed_clinic import add_signed_letter, add_signer
 from small_clinic import RECEPTION, new_clinic
@@ -32,13 +31,9 @@ SMALL_BATCH = 100
 FLAT_GROWTH_BYTES = 2 * 1024 * 1024
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
 
-def _built(label: str, seconds: float = 0.0):
-    return SimpleNamespace(scale=SimpleNamespace(label=label), build_seconds=seconds, reused=False)
-
-
 def test_one_letter_renders_in_under_50_ms(benchmark):
     pdf = benchmark(render_referral_letter, LETTER)
-    figures = record(benchmark, "letter: render one signed letter", _built("one letter"), target_ms=TARGET_MS,
+    figures = record(benchmark, "letter: render one signed letter", built_here("one letter"), target_ms=TARGET_MS,
                      pdf_bytes=len(pdf))
     if "median_ms" in figures:
         assert figures["median_ms"] < TARGET_MS, figures
@@ -48,7 +43,7 @@ def test_one_letter_with_a_chinese_name_renders_in_under_50_ms(benchmark):
     letter = replace(LETTER, patient=replace(LETTER.patient, name="WANG, 王芳"))
     render_referral_letter(letter)  # the CJK font is loaded once per process, not per letter
     benchmark(render_referral_letter, letter)
-    figures = record(benchmark, "letter: render one letter, CJK name", _built("one letter"), target_ms=TARGET_MS)
+    figures = record(benchmark, "letter: render one letter, CJK name", built_here("one letter"), target_ms=TARGET_MS)
     if "median_ms" in figures:
         assert figures["median_ms"] < TARGET_MS, figures
 
@@ -102,7 +97,7 @@ def test_exporting_1000_letters_keeps_memory_flat(benchmark, signed_letters, tmp
     report = benchmark.pedantic(lambda: letter_batch.export_signed_unsent(RECEPTION, _fresh(tmp_path, next(rounds))),
                                 rounds=3, iterations=1)
     assert len(report.written) == BATCH
-    figures = record(benchmark, "letters: export 1,000 signed letters", _built("1,000 signed letters", build_seconds),
+    figures = record(benchmark, "letters: export 1,000 signed letters", built_here("1,000 signed letters", build_seconds),
                      peak_traced_100=small_peak, peak_traced_1000=large_peak,
                      peak_growth_bytes=large_peak - small_peak, rss_growth_100=small_rss, rss_growth_1000=large_rss,
                      pdf_bytes_total=sum(path.stat().st_size for path in report.written))

@@ -13,10 +13,9 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
-from types import SimpleNamespace
 
 import pytest
-from measuring import record
+from measuring import built_here, record
 from sample_letter import LETTER
 from signed_clinic import PASSWORD, add_signed_letter, add_signer, sign
 from small_clinic import new_clinic
@@ -30,10 +29,6 @@ from clinic_desktop.services.core.actor import Actor
 LETTERS = 1_000
 EXTRAPOLATED_TO = 10_000
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
-
-
-def _built(label: str, seconds: float = 0.0):
-    return SimpleNamespace(scale=SimpleNamespace(label=label), build_seconds=seconds, reused=False)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +64,7 @@ def test_signing_one_letter(benchmark, clinic):
     started = time.perf_counter()
     sign(render_referral_letter(letter), signer, NOW)
     sign_ms = (time.perf_counter() - started) * 1000
-    record(benchmark, "signing: one letter (open key, render, PAdES sign)", _built("one letter"),
+    record(benchmark, "signing: one letter (open key, render, PAdES sign)", built_here("one letter"),
            open_key_ms=round(key_ms, 1), render_and_sign_ms=round(sign_ms, 1), pdf_bytes=len(pdf))
 
 
@@ -78,7 +73,7 @@ def test_verifying_every_stored_letter(benchmark, clinic):
     bind_database(database)
     report = benchmark.pedantic(lambda: letters_verify.verify_letters(Actor.command_line()), rounds=2, iterations=1)
     assert (report.checked, report.intact, report.hash_only) == (LETTERS, True, 0)
-    figures = record(benchmark, f"signing: verify {LETTERS:,} stored letters", _built(f"{LETTERS:,} signed letters",
+    figures = record(benchmark, f"signing: verify {LETTERS:,} stored letters", built_here(f"{LETTERS:,} signed letters",
                                                                                       build_seconds))
     if "median_ms" in figures:
         per_letter = figures["median_ms"] / LETTERS
