@@ -216,7 +216,7 @@ def _store_clinician_key(actor: Actor, user: User, password: str, issuer) -> boo
 
 def _issue_waiting(manager: User, authority) -> None:
     """Issue every certificate clinicians are waiting for, with the authority this manager opened."""
-    waiting = (SigningKey.select(SigningKey, User).join(User)
+    waiting = (SigningKey.select(SigningKey, *User.readable()).join(User)
                .where(SigningKey.purpose == "signing", SigningKey.certificate.is_null(),
                       SigningKey.retired_at.is_null(), User.active == True)  # noqa: E712
                .order_by(SigningKey.id))
