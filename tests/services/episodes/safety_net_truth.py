@@ -205,16 +205,22 @@ def _high_risk_without_review(episode: Episode, zone) -> list[tuple[str, str]]:
         return []
     reviews = Appointment.select().where((Appointment.episode == episode.id)
                                          & (Appointment.kind == "twelve_week_review"))
+    seen_before = False
     for review in reviews:
         if review.status in ("to_book", "booked"):
             return []
-        if review.status == "attended" and to_local(review.starts_at, zone).date() >= latest.assessed_on:
-            return []
+        if review.status == "attended":
+            if to_local(review.starts_at, zone).date() >= latest.assessed_on:
+                return []
+            seen_before = True
     outcome = _latest_outcome(episode.id)
     if outcome is not None and outcome.recorded_at >= latest.recorded_at:
         return []
-    return [("early_outcome_hides_high_risk_review", f"episode {episode.id}: STarT Back {latest.id} scored high "
-             "risk and no 12-week review is open, booked or done since")]
+    # Told apart so that a hole in one case does not switch off the check of the other.
+    check = "early_visit_hides_high_risk_review" if seen_before and outcome is None \
+        else "early_outcome_hides_high_risk_review"
+    return [(check, f"episode {episode.id}: STarT Back {latest.id} scored high risk and no 12-week review is "
+             "open, booked or done since")]
 
 
 def _latest_outcome(episode_id: int) -> TwelveWeekOutcome | None:
