@@ -162,6 +162,9 @@ class StoredItem:
     kind: str
     key: str | None
     status: str
+    # The clinic day an attended appointment took place: a visit before a later fact (a high
+    # STarT Back risk) cannot have answered it. None for a referral or a visit not attended.
+    took_place_on: date | None = None
 
     @property
     def open(self) -> bool:

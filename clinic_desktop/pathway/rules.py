@@ -337,9 +337,21 @@ def _twelve_week_check(facts: EpisodeFacts, current: StartBackFact | None, check
         return [RequiredAppointment("twelve_week_review", key, due, reason) for key in open_keys]
     stored_keys = {item.key for item in stored}
     key = "twelve_week_review"
-    if key in stored_keys and outcome is not None:
+    if _high_risk_after_every_visit(stored, outcome, current, due):
+        # DESIGN.md rule 5: a visit before the patient was found high risk is not the review high
+        # risk needs by day 84 (a 12-week review booked early and attended, no outcome recorded).
+        key = f"twelve_week_review:start_back:{current.id}"
+    elif key in stored_keys and outcome is not None:
         key = f"twelve_week_review:{outcome.id}"  # the check again, after an outcome that did not answer it
     return [RequiredAppointment("twelve_week_review", key, due, reason)]
+
+
+def _high_risk_after_every_visit(stored, outcome, current: StartBackFact | None, due: date) -> bool:
+    """Whether every 12-week visit took place before a high-risk stratification that came by the deadline."""
+    if outcome is not None or current is None or current.risk != "high" or current.assessed_on > due:
+        return False
+    visits = [item.took_place_on for item in stored if item.took_place_on is not None]
+    return bool(visits) and max(visits) < current.assessed_on
 
 
 def _twelve_week_due(facts: EpisodeFacts, timings: PathwayTimings, calendar: WorkingCalendar) -> date:

@@ -47,7 +47,7 @@ from clinic_desktop.pathway.timings import PathwayTimings
 from clinic_desktop.services.admin.pathway_settings import load_pathway_timings
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.appointments.waiting_entries import close_waiting
-from clinic_desktop.services.core.clinic_time import format_date, format_day
+from clinic_desktop.services.core.clinic_time import format_date, format_day, to_local
 from clinic_desktop.services.core.clock import now_utc, today
 
 __all__ = ["APPOINTMENT_LABELS", "CANCELLABLE_REFERRAL_STATUSES", "REFERRAL_LABELS", "capitalised", "due_wording",
@@ -107,7 +107,7 @@ def load_facts(episode: Episode) -> EpisodeFacts:
         start_back=tuple(StartBackFact(row.id, row.assessed_on, row.risk) for row in start_back),
         outcome=outcomes[-1] if outcomes else None,
         outcomes=outcomes,
-        appointments=_stored_items(Appointment, episode),
+        appointments=_stored_appointments(episode),
         referrals=_stored_items(Referral, episode),
         warning_keys=frozenset(_stored_keys(PathwayWarning, episode)),
         nsaid_contraindications=split_lines(patient.nsaid_contraindications),
@@ -132,6 +132,15 @@ def _care_facts(episode: Episode) -> dict:
                                       row.global_change, row.improving, row.function_scale)
                            for row in measures),
     }
+
+
+def _stored_appointments(episode: Episode) -> tuple[StoredItem, ...]:
+    """The episode's appointments, each attended one with the clinic day it took place."""
+    zone = load_settings().zone
+    query = (Appointment.select(Appointment.kind, Appointment.pathway_key, Appointment.status, Appointment.starts_at)
+             .where(Appointment.episode == episode.id).order_by(Appointment.id))
+    return tuple(StoredItem(kind, key, status, to_local(starts_at, zone).date() if status == "attended" else None)
+                 for kind, key, status, starts_at in query.tuples())
 
 
 def _stored_items(model, episode: Episode) -> tuple[StoredItem, ...]:

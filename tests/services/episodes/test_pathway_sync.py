@@ -1,5 +1,5 @@
 """Reconciling the pathway rules with the stored record: by key, once, never re-raising."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -328,6 +328,33 @@ def test_an_early_outcome_then_high_risk_still_has_a_review_by_day_84(staff, epi
                                             & (Appointment.status == "to_book"))
     assert waiting.due_by == date(2027, 2, 18)
     assert "high risk: review no later than day 84" in waiting.reason
+
+
+def test_a_12_week_visit_before_high_risk_was_found_is_not_the_review_high_risk_needs(staff, episode_id):
+    """The safety-net machine's early_visit_hides_high_risk_review: the 12-week review booked early and
+    attended, no outcome recorded, then the patient scores high risk the next day."""
+    check = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "twelve_week_review"))
+    Appointment.update(status="attended", clinician=staff.clinician.user_id, starts_at=NOW,
+                       ends_at=NOW.replace(minute=20)).where(Appointment.id == check.id).execute()
+    with frozen_at(NOW + timedelta(days=1)):
+        stratify(staff, episode_id, HIGH, date(2026, 12, 4))
+    (waiting,) = Appointment.select().where((Appointment.kind == "twelve_week_review")
+                                            & (Appointment.status == "to_book"))
+    assert waiting.due_by == date(2027, 2, 18)
+    assert "high risk: review no later than day 84" in waiting.reason
+    with frozen_at(NOW + timedelta(days=1)):
+        stratify(staff, episode_id, HIGH, date(2026, 12, 4))  # the same again raises nothing more
+    assert Appointment.select().where(Appointment.kind == "twelve_week_review").count() == 2
+
+
+def test_a_12_week_visit_after_high_risk_was_found_is_the_review(staff, episode_id):
+    stratify(staff, episode_id, HIGH, date(2026, 11, 27))
+    check = Appointment.get((Appointment.episode == episode_id) & (Appointment.kind == "twelve_week_review"))
+    Appointment.update(status="attended", clinician=staff.clinician.user_id, starts_at=NOW,
+                       ends_at=NOW.replace(minute=20)).where(Appointment.id == check.id).execute()
+    stratify(staff, episode_id, HIGH, date(2026, 11, 27))
+    assert Appointment.select().where((Appointment.kind == "twelve_week_review")
+                                      & (Appointment.status == "to_book")).count() == 0
 
 
 def test_start_back_before_the_two_week_review_leaves_it_to_book(staff, episode_id):

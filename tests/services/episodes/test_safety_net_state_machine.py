@@ -61,14 +61,7 @@ from clinic_desktop.services.worklists.worklists import MAX_PAGE_SIZE
 # Each entry: a hole the state machine found in the services, with the steps that show it.
 # While an entry is here the step or check named is switched off and the run warns with the
 # entry; delete it when the fix lands, and the machine checks that case again.
-KNOWN_HOLES: dict[str, str] = {
-    "early_visit_hides_high_risk_review": (
-        "a 12-week review booked early and attended (day 21), then a high-risk STarT Back (day 22) with no "
-        "outcome recorded: no review is required after the stratification, because pathway/rules.py "
-        "_twelve_week_check takes the attended visit (same key, not open) as the check; found on PostgreSQL "
-        "with --hypothesis-seed=173118558645138537004999487277071205894 (issues 14/15/17 integration), "
-        "present on main before them; hazard H-08"),
-}
+KNOWN_HOLES: dict[str, str] = {}
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # Mon 1 Jun 2026, 09:00 in London
 JOB = Actor(user_id=None, username="audit-check", full_name="Audit check", role=COMMAND_LINE)
