@@ -7,7 +7,8 @@
 #   make soak        the safety-net state machine at 10,000 examples (SOAK_EXAMPLES=…); long,
 #                    not part of make test; prints what it did and the holes switched off
 #   make screenshot  docs/screenshots/<view>.png of each main view of a demo clinic, rendered offscreen,
-#                    and the first page of a signed letter (pdftoppm); SCREENSHOT_SIZE=960x540@2 on that screen
+#                    and the first page of a signed letter (pdftoppm); SCREENSHOT_SIZE=960x540@2 on that screen,
+#                    SCREENSHOT_FONT=14 with the system font at 14 pt
 #   make clean       remove the venv and caches
 
 PYTHON ?= python3
@@ -75,6 +76,7 @@ screenshot: $(STAMP)
 	for view in $(SCREENSHOT_VIEWS); do \
 		QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 \
 			--screenshot docs/screenshots/$$view.png --view $$view $(if $(SCREENSHOT_SIZE),--size $(SCREENSHOT_SIZE)) \
+			$(if $(SCREENSHOT_FONT),--font-size $(SCREENSHOT_FONT)) \
 			|| exit 1; \
 	done
 	$(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 letters export --signed-unsent $(SCREENSHOT_CLINIC)/letters

@@ -32,6 +32,9 @@ def add_window_options(parser) -> None:
     parser.add_argument("--size", type=_screen_size, metavar="WxH[@SCALE]",
                         help="--screenshot on a screen of this many logical pixels, at this scale: 1366x768, "
                              "960x540@2 (1920×1080 at 200 %%); windows fill it, dialogs must fit in it")
+    parser.add_argument("--font-size", type=_points, metavar="PT",
+                        help="--screenshot with the system font at this many points (9 is usual; 14 and 18 are "
+                             "what people with low vision set)")
     parser.add_argument("--demo-if-empty", action="store_true",
                         help="fill a database that has no patients with demo data first")
 
@@ -44,6 +47,17 @@ def _screen_size(text: str) -> tuple[int, int, int]:
     if not all(number.isdigit() and int(number) > 0 for number in numbers):
         raise CommandError(f"--size is WIDTHxHEIGHT or WIDTHxHEIGHT@SCALE, as 1366x768 or 960x540@2, not {text!r}")
     return int(width), int(height), int(scale or 1)
+
+
+def _points(text: str) -> float:
+    """A font size from 6 to 48 points."""
+    try:
+        points = float(text)
+    except ValueError:
+        points = 0
+    if not 6 <= points <= 48:
+        raise CommandError(f"--font-size is a number of points from 6 to 48, as 14, not {text!r}")
+    return points
 
 
 def _check_display(invocation: list[str]) -> None:
@@ -68,7 +82,8 @@ def _program() -> str:
 
 
 def run(arguments) -> int:
-    for option, given in (("--view", arguments.view), ("--size", arguments.size)):
+    for option, given in (("--view", arguments.view), ("--size", arguments.size),
+                          ("--font-size", arguments.font_size)):
         if given and not arguments.screenshot:
             raise CommandError(f"{option} chooses what --screenshot draws: add --screenshot FILE.png")
     if arguments.screenshot:
@@ -86,7 +101,8 @@ def run(arguments) -> int:
             fill_if_empty()
         from clinic_desktop.ui.shell.screenshots import save_screenshot
 
-        save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager", arguments.size)
+        save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager", arguments.size,
+                        arguments.font_size)
         print(f"Saved {arguments.screenshot}")
         return 0
     from clinic_desktop.ui.shell.app import run_application

@@ -154,6 +154,27 @@ def test_a_screen_size_not_understood_is_refused(demo_file, tmp_path, capsys, si
     assert "--size is WIDTHxHEIGHT or WIDTHxHEIGHT@SCALE" in capsys.readouterr().err
 
 
+def test_a_screenshot_at_a_large_font_draws_the_words_larger(demo_file, tmp_path):
+    """A process each: the application's font is set as it starts. The sign-in dialog asks for the
+    room its words need, so at 18 pt its lines make it taller than at 9 pt."""
+    sizes = {}
+    for points in ("9", "18"):
+        target = tmp_path / f"sign-in-{points}.png"
+        result = subprocess.run([sys.executable, "-m", "clinic_desktop", "--database", str(demo_file), "--screenshot",
+                                 str(target), "--view", "sign-in", "--font-size", points],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        image = _is_a_picture(target)
+        sizes[points] = (image.width(), image.height())
+    assert sizes["18"][1] > sizes["9"][1] * 1.3 and sizes["18"][0] >= sizes["9"][0], sizes
+
+
+@pytest.mark.parametrize("points", ["huge", "0", "100"])
+def test_a_font_size_not_understood_is_refused(demo_file, tmp_path, capsys, points):
+    assert main(["--database", str(demo_file), "--screenshot", str(tmp_path / "s.png"), "--font-size", points]) == 2
+    assert "--font-size is a number of points from 6 to 48" in capsys.readouterr().err
+
+
 def test_demo_if_empty_fills_a_new_database_once(tmp_path, capsys):
     path, target = tmp_path / "new.sqlite3", tmp_path / "shot.png"
     with frozen_at(NOW):

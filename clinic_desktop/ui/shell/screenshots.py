@@ -252,15 +252,20 @@ def _delete_now(*objects) -> None:
 
 
 def save_screenshot(target: Path, database_location: str, view_name: str = "worklists-manager",
-                    screen: tuple[int, int, int] | None = None) -> None:
+                    screen: tuple[int, int, int] | None = None, font_points: float | None = None) -> None:
     """Render one view to a PNG file; ``screen`` (width, height, scale): on a screen of that many
-    logical pixels at that scale, the main windows filling it (without it, 1280×800)."""
+    logical pixels at that scale, the main windows filling it (without it, 1280×800); ``font_points``:
+    with the system font at that size, as a person with low vision sets it (issue 16)."""
     view = VIEWS[view_name]
     configured = _offscreen_screen(*screen) if screen is not None else None
     qInstallMessageHandler(_quiet_offscreen_notes)
     app = application()
     if configured is not None:
         shutil.rmtree(configured)
+    if font_points is not None:
+        font = app.font()
+        font.setPointSizeF(font_points)
+        app.setFont(font)
     actor = users.first_active_user(view.role)
     if actor is None:
         raise ServiceError(f"the database has no active {view.role.replace('_', ' ')} to show the "

@@ -60,8 +60,13 @@ class ElidedTextTooltips(QStyledItemDelegate):
         told = index.data(Qt.ItemDataRole.ToolTipRole)
         if told and told != text:
             return str(told)
+        return str(text) if text and self.cuts(view, index) else None
+
+    def cuts(self, view: QAbstractItemView, index: QModelIndex) -> bool:
+        """Whether the cell is too narrow for its whole text (it shows it elided)."""
+        text = index.data(Qt.ItemDataRole.DisplayRole)
         if not text:
-            return None
+            return False
         option = QStyleOptionViewItem()
         option.initFrom(view)
         option.rect = view.visualRect(index)
@@ -69,7 +74,7 @@ class ElidedTextTooltips(QStyledItemDelegate):
         style = view.style()
         shown = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view).width()
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
-        return str(text) if option.fontMetrics.horizontalAdvance(str(text)) > shown - 2 * margin else None
+        return option.fontMetrics.horizontalAdvance(str(text)) > shown - 2 * margin
 
     def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option, index: QModelIndex) -> bool:
         if event is None or event.type() != QEvent.Type.ToolTip:

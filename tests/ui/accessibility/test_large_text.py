@@ -1,0 +1,51 @@
+"""Every view at a large system font on a 1366×768 laptop (WCAG 1.4.4 resize text, 1.4.10 reflow):
+it fits the screen, and no safety word, patient's name or column title is cut (text_fit.py)."""
+from __future__ import annotations
+
+import pytest
+from demo_moment import CLINIC_TIME  # noqa: F401 (the clinic's clock: tests/conftest.py clinic_clock)
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtGui import QScreen
+from test_keyboard_walk import DIALOGS
+from text_fit import cut_text
+
+from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.screenshots import VIEWS
+
+pytestmark = pytest.mark.xfail(reason="issue 16 is being built in parallel: the lead removes this mark at merge",
+                               strict=False)
+
+LAPTOP = QSize(1366, 768)
+WINDOWS = [name for name in VIEWS if name not in DIALOGS and name not in ("backup-check-progress",
+                                                                          "leave-over-bookings")]
+
+
+@pytest.fixture(params=[14, 18], ids=lambda points: f"{points}pt")
+def large_font(request, system_font, monkeypatch) -> int:
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(QPoint(0, 0), LAPTOP))
+    system_font(request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_each_main_view_reflows_at_a_large_font(qtbot, open_view, large_font, name):
+    window = open_view(name)
+    window.resize(LAPTOP)
+    window.show()
+    qtbot.waitExposed(window)
+    Op.settle()
+    assert window.size() == LAPTOP, f"at {large_font} pt it needs {window.minimumSizeHint()}"
+    cut = cut_text(window)
+    assert not cut, "\n".join(cut)
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+def test_each_dialog_fits_the_laptop_at_a_large_font(qtbot, open_view, large_font, name):
+    dialog = open_view(name)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    Op.settle()
+    assert dialog.width() <= LAPTOP.width() and dialog.height() <= LAPTOP.height(), \
+        f"at {large_font} pt it opens at {dialog.size()}"
+    cut = cut_text(dialog)
+    assert not cut, "\n".join(cut)
