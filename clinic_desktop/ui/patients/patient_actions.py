@@ -105,7 +105,8 @@ class PatientActions(QObject):
         return self._set.in_place(_GROUP_PLACES[group])
 
     def list_with_buttons(self, table: QTableView, group: str) -> QWidget:
-        """The list of reviews or referrals with its actions as buttons above it and in its context menu."""
+        """The list of reviews or referrals with its actions as buttons above it and in its context menu.
+        Tab comes to the buttons after the list, so a row chosen with the arrow keys is then acted on."""
         actions = self.in_group(group)
         holder = QWidget()
         buttons = QHBoxLayout()
@@ -120,6 +121,10 @@ class PatientActions(QObject):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(table)
+        before = table
+        for button in holder.findChildren(QToolButton):
+            QWidget.setTabOrder(before, button)
+            before = button
         return holder
 
     def set_state(self, state: PatientState) -> None:

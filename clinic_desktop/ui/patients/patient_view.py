@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableView,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +51,7 @@ from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
+from clinic_desktop.ui.widgets.wrapping_tool_bar import WrappingToolBar
 
 _PRESENTATIONS = {"non_specific": "Non-specific low back pain", "radicular": "Radicular pain"}
 
@@ -91,7 +91,9 @@ class PatientView(QWidget):
         self.next_button = ElidingButton()  # its whole text in its tooltip
         self.next_button.setObjectName("nextAction")
         self.next_button.setAccessibleName("Next thing to do")
-        self.next_button.setFont(QFont(self.next_button.font().family(), weight=QFont.Weight.Bold))
+        bold = QFont(self.next_button.font())  # the system's size, bold
+        bold.setBold(True)
+        self.next_button.setFont(bold)
         self.next_button.hide()
         self.next_button.clicked.connect(self._do_next)
         self._next: NextAction | None = None
@@ -99,9 +101,7 @@ class PatientView(QWidget):
         self.alert_chips: list[QLabel] = []
         self.notices = PathwayNoticeBar()
         self.actions = PatientActions(actor, settings, hub, patient_id, self, self.notices)
-        self.toolbar = QToolBar("Patient actions")
-        self.toolbar.setAccessibleName("Patient actions")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar = WrappingToolBar("Patient actions")  # wraps at a large font: no action hidden behind "»"
         for action in self.actions.in_group("patient"):
             self.toolbar.addAction(action)
         self.episode_choice = QComboBox()

@@ -20,6 +20,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QStyle,
+    QTabBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -274,7 +277,8 @@ class MainWindow(QMainWindow):
             view = opened[0]
             self._patients[patient_id] = view
             index = self.tabs.addTab(view, view.title())
-            self.tabs.setTabToolTip(index, view.title())
+            self._give_close_button(view, index)
+            self._retitle(view, view.title())
             view.title_changed.connect(lambda title, shown=view: self._retitle(shown, title))
         self.tabs.setCurrentWidget(view)
         return view
@@ -286,10 +290,29 @@ class MainWindow(QMainWindow):
         if view is not None:
             view.go_to(target)
 
+    def _give_close_button(self, view: PatientView, index: int) -> None:
+        """The patient tab's close button: a Tab stop of its own, after the tab bar and the close
+        buttons before it, named for the patient (the tab bar's own takes no focus and has no name)."""
+        bar = self.tabs.tabBar()
+        bar.tabButton(index, QTabBar.ButtonPosition.RightSide).deleteLater()
+        button = QToolButton(bar)
+        button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TabCloseButton))
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.clicked.connect(lambda: self._close_patient_tab(self.tabs.indexOf(view)))
+        before = bar
+        for index in range(self._fixed_tabs, self.tabs.count() - 1):
+            before = bar.tabButton(index, QTabBar.ButtonPosition.RightSide) or before
+        QWidget.setTabOrder(before, button)
+        bar.setTabButton(index, QTabBar.ButtonPosition.RightSide, button)
+
     def _retitle(self, view: PatientView, title: str) -> None:
         index = self.tabs.indexOf(view)
         self.tabs.setTabText(index, title)
         self.tabs.setTabToolTip(index, title)
+        close = self.tabs.tabBar().tabButton(index, QTabBar.ButtonPosition.RightSide)
+        close.setAccessibleName(f"Close {title}")
+        close.setToolTip(f"Close {title} (Ctrl+W)")
 
     def _close_patient_tab(self, index: int) -> None:
         if index < self._fixed_tabs:
