@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QTableView,
@@ -63,6 +62,7 @@ from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.patients.patient_dialog import PatientDialog
 from clinic_desktop.ui.shell.actions import ActionSet
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.wrapping_tool_bar import FlowLayout
 
 
 @dataclass(frozen=True)
@@ -109,12 +109,11 @@ class PatientActions(QObject):
         Tab comes to the buttons after the list, so a row chosen with the arrow keys is then acted on."""
         actions = self.in_group(group)
         holder = QWidget()
-        buttons = QHBoxLayout()
+        buttons = FlowLayout(spacing=6)  # a second row at a large font, rather than a window wider than the screen
         for action in actions:
             button = QToolButton()
             button.setDefaultAction(action)
             buttons.addWidget(button)
-        buttons.addStretch(1)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addActions(actions)
         layout = QVBoxLayout(holder)

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.hub = hub or ChangeHub(actor, parent=self)
         self.setObjectName("mainWindow")
         self._signed_in = QLabel()
+        self._signed_in.setWordWrap(True)  # a long clinic name at a large font: two lines, not a wider window
         self._show_clinic_name()
         self.urgent = UrgentBanner()
         self._urgent_patients: list[int] = []

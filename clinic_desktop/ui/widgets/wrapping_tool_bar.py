@@ -96,6 +96,8 @@ class WrappingToolBar(QWidget):
         button.setDefaultAction(action)
         button.setAutoRaise(True)
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.setVisible(action.isVisible())
+        action.changed.connect(lambda: button.setVisible(action.isVisible()))  # as a QToolBar hides it
         self._flow.addWidget(button)
 
     def buttons(self) -> list[QToolButton]:
