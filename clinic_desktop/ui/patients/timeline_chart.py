@@ -4,6 +4,10 @@ The geometry (where each mark, marker and label goes) is computed by ``lay_out_c
 plain Python that tests can read without looking at pixels; ``TimelineChart`` only paints
 it, in the colours of the system palette so it reads on light and dark alike. Events of
 one day in one lane share a marker; the tooltip lists them all.
+
+Its rows grow with the font (``ChartSizes``): drawn to 9-point pixel sizes, a 14 pt system
+font put the labels above and below the markers of neighbouring lanes on top of each other
+and cut the lane titles (issue 16, WCAG 1.4.4).
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import short_date
 
 LANES = ("Clinical", "Reviews", "Referrals & letters")
+# The sizes at the desktops' usual 9 pt (a line 16 pixels high); a larger font makes each larger.
 GUTTER = 128  # the lane titles, left of the plot
 TOP = 40  # two rows of mark labels
 LANE_HEIGHT = 58
@@ -28,6 +33,7 @@ AXIS = 34
 MARGIN = 14
 LABEL_WIDTH = 230  # longer labels are elided; the tooltip has the whole text
 MARKER = 6  # half the marker's size
+_LINE = 16
 SHOW_TODAY_WITHIN_DAYS = 60  # today further than this past the episode is pointed at, not drawn to scale
 
 
@@ -77,6 +83,42 @@ _SHORT_REFERRALS = {"Biopsychosocial assessment / specialised physiotherapy": "B
 
 
 @dataclass(frozen=True)
+class ChartSizes:
+    """The chart's rows and gutter for the font it is drawn in."""
+
+    top: float  # the two rows of mark labels
+    lane_height: float  # a marker with a label row above and below it
+    axis: float  # the axis and its month names
+    gutter: float  # the lane titles, each on at most two lines
+    label_width: float  # a marker's label elides past this
+
+    @property
+    def height(self) -> float:
+        return self.top + self.lane_height * len(LANES) + self.axis
+
+    def lane_y(self, lane: int) -> float:
+        return self.top + self.lane_height * lane + self.lane_height / 2
+
+
+def chart_sizes(line_height: float = _LINE, title_width: Callable[[str], float] | None = None,
+                gutter_at_least: float = 0) -> ChartSizes:
+    """Sizes for a font whose lines are ``line_height`` high; ``title_width`` measures a lane title
+    (in bold); the gutter is ``gutter_at_least`` wide too. Never smaller than the 9-point sizes."""
+    gutter = max(GUTTER, gutter_at_least)
+    if title_width is not None:
+        gutter = max(gutter, MARGIN + 4 + max(_two_lines_width(title, title_width) for title in LANES))
+    return ChartSizes(top=max(TOP, 2 * line_height + 8), lane_height=max(LANE_HEIGHT, 2 * line_height + 2 * MARKER + 14),
+                      axis=max(AXIS, line_height + 18), gutter=gutter,
+                      label_width=LABEL_WIDTH * max(line_height, _LINE) / _LINE)
+
+
+def _two_lines_width(title: str, width: Callable[[str], float]) -> float:
+    """The narrowest the title gets wrapped onto two lines at most, between its words."""
+    words = title.split()
+    return min(max(width(" ".join(words[:cut])), width(" ".join(words[cut:]))) for cut in range(1, len(words) + 1))
+
+
+@dataclass(frozen=True)
 class Mark:
     """A vertical line across the chart: day 0, a week mark, or today."""
 
@@ -111,7 +153,11 @@ class ChartGeometry:
     plot_right: float
     marks: tuple[Mark, ...]
     markers: tuple[Marker, ...]
-    height: float
+    sizes: ChartSizes
+
+    @property
+    def height(self) -> float:
+        return self.sizes.height
 
     def x_of(self, day: date) -> float:
         span = max((self.last_day - self.first_day).days, 1)
@@ -126,9 +172,11 @@ class ChartGeometry:
 
 
 def lay_out_chart(span: EpisodeSpan, events: Sequence[TimelineEvent], today: date, width: float,
-                  text_width: Callable[[str], float], line_height: float = 16,
-                  week_marks: Sequence[int] = (14, 84)) -> ChartGeometry:
-    """Where everything goes for an episode drawn ``width`` pixels wide; ``text_width`` measures a label."""
+                  text_width: Callable[[str], float], line_height: float = _LINE,
+                  week_marks: Sequence[int] = (14, 84), sizes: ChartSizes | None = None) -> ChartGeometry:
+    """Where everything goes for an episode drawn ``width`` pixels wide; ``text_width`` measures a label,
+    ``sizes`` the rows for the font (those of ``line_height`` when not given)."""
+    sizes = sizes or chart_sizes(line_height)
     day_zero = span.day_zero
     own = [event for event in events if event.episode_id == span.episode_id]
     ends = [day_zero + timedelta(days=max(week_marks, default=0) + 7), *(event.on for event in own)]
@@ -139,11 +187,10 @@ def lay_out_chart(span: EpisodeSpan, events: Sequence[TimelineEvent], today: dat
     if not today_beyond and today > last - timedelta(days=3):
         last = today + timedelta(days=3)
     first = min([day_zero, *(event.on for event in own)]) - timedelta(days=3)
-    geometry = ChartGeometry(first, last, GUTTER, max(width - MARGIN, GUTTER + 50), (), (),
-                             TOP + LANE_HEIGHT * len(LANES) + AXIS)
+    geometry = ChartGeometry(first, last, sizes.gutter, max(width - MARGIN, sizes.gutter + 50), (), (), sizes)
     marks = _marks(geometry, day_zero, today, today_beyond, week_marks, text_width)
     markers = _markers(geometry, own, text_width, line_height)
-    return ChartGeometry(first, last, geometry.plot_left, geometry.plot_right, marks, markers, geometry.height)
+    return ChartGeometry(first, last, geometry.plot_left, geometry.plot_right, marks, markers, sizes)
 
 
 def _marks(geometry: ChartGeometry, day_zero: date, today: date, today_beyond: bool, week_marks, text_width):
@@ -172,9 +219,10 @@ def _markers(geometry: ChartGeometry, events, text_width, line_height: float) ->
     markers = []
     for (lane, day), group in sorted(grouped.items(), key=lambda item: (item[0][1], item[0][0])):
         x = geometry.x_of(day)
-        y = TOP + LANE_HEIGHT * lane + LANE_HEIGHT / 2
+        y = geometry.sizes.lane_y(lane)
         main = min(group, key=_label_priority)
-        text = _elide(short_label(main) + (f" (+{len(group) - 1})" if len(group) > 1 else ""), text_width)
+        text = _elide(short_label(main) + (f" (+{len(group) - 1})" if len(group) > 1 else ""), text_width,
+                      geometry.sizes.label_width)
         label, rect = "", None
         left = min(max(x - text_width(text) / 2, geometry.plot_left - 16), geometry.plot_right - text_width(text))
         for row, top in ((0, y - MARKER - 2 - line_height), (1, y + MARKER + 2)):
@@ -197,10 +245,10 @@ def _label_priority(event: TimelineEvent) -> tuple[int, int]:
     return (0 if urgent else 1, rank + (1 if attention_of(event) == "quiet" else 0))
 
 
-def _elide(text: str, text_width: Callable[[str], float]) -> str:
-    if text_width(text) <= LABEL_WIDTH:
+def _elide(text: str, text_width: Callable[[str], float], widest: float) -> str:
+    if text_width(text) <= widest:
         return text
-    while text and text_width(text + "…") > LABEL_WIDTH:
+    while text and text_width(text + "…") > widest:
         text = text[:-1]
     return text.rstrip() + "…"
 
@@ -211,9 +259,10 @@ class TimelineChart(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName("Episode time line")
+        self.gutter_at_least: Callable[[], float] = lambda: 0  # a chart drawn on this one's scale needs its gutter
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setFixedHeight(TOP + LANE_HEIGHT * len(LANES) + AXIS)
+        self.setFixedHeight(round(self.sizes().height))
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.setAutoFillBackground(True)
         self._span: EpisodeSpan | None = None
@@ -231,6 +280,19 @@ class TimelineChart(QWidget):
             self.setAccessibleDescription(f"{len(self.chart_geometry().markers)} points on the time line; {summary}")
         self.update()
 
+    def sizes(self) -> ChartSizes:
+        """The rows and gutter for the font the chart is drawn in."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return chart_sizes(QFontMetrics(self.font()).height(), QFontMetrics(bold).horizontalAdvance,
+                           self.gutter_at_least())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # the system's font setting changed: rows to match
+            self._geometry = None
+            self.setFixedHeight(round(self.sizes().height))
+        super().changeEvent(event)
+
     def chart_geometry(self) -> ChartGeometry | None:
         """The geometry for the current width (recomputed after a resize or new data)."""
         if self._span is None:
@@ -238,11 +300,12 @@ class TimelineChart(QWidget):
         if self._geometry is None:
             metrics = QFontMetrics(self.font())
             self._geometry = lay_out_chart(self._span, self._events, self._today, self.width(),
-                                           metrics.horizontalAdvance, metrics.height(), self._week_marks)
+                                           metrics.horizontalAdvance, metrics.height(), self._week_marks,
+                                           self.sizes())
         return self._geometry
 
     def sizeHint(self) -> QSize:
-        return QSize(900, TOP + LANE_HEIGHT * len(LANES) + AXIS)
+        return QSize(900, round(self.sizes().height))
 
     def resizeEvent(self, event) -> None:
         self._geometry = None
@@ -284,17 +347,19 @@ def tooltip_text(marker: Marker) -> str:
 
 def _paint_lanes(painter: QPainter, geometry: ChartGeometry, palette: QPalette) -> None:
     text, mid = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Mid)
-    bold = QFont(painter.font())
+    plain = QFont(painter.font())
+    bold = QFont(plain)
     bold.setBold(True)
     for lane, title in enumerate(LANES):
-        y = TOP + LANE_HEIGHT * lane + LANE_HEIGHT / 2
+        y = geometry.sizes.lane_y(lane)
+        lane_height = geometry.sizes.lane_height
         painter.setPen(QPen(mid, 1, Qt.PenStyle.DotLine))
         painter.drawLine(QPointF(geometry.plot_left, y), QPointF(geometry.plot_right, y))
         painter.setPen(text)
         painter.setFont(bold)
-        painter.drawText(QRectF(MARGIN / 2, y - LANE_HEIGHT / 2, GUTTER - MARGIN, LANE_HEIGHT),
+        painter.drawText(QRectF(MARGIN / 2, y - lane_height / 2, geometry.plot_left - MARGIN, lane_height),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, title)
-    painter.setFont(QFont(bold.family(), bold.pointSize()))
+    painter.setFont(plain)
     axis = axis_y(geometry)
     painter.setPen(QPen(text, 1))
     painter.drawLine(QPointF(geometry.plot_left, axis), QPointF(geometry.plot_right, axis))
@@ -308,7 +373,7 @@ def _paint_lanes(painter: QPainter, geometry: ChartGeometry, palette: QPalette) 
 
 
 def axis_y(geometry: ChartGeometry) -> float:
-    return geometry.height - AXIS + 8
+    return geometry.height - geometry.sizes.axis + 8
 
 
 def axis_ticks(geometry: ChartGeometry) -> list[tuple[date, str]]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.services.patients.timeline import EpisodeSpan, TimelineEvent
 from clinic_desktop.ui.patients.timeline_chart import (
@@ -11,6 +14,7 @@ from clinic_desktop.ui.patients.timeline_chart import (
     LANES,
     TimelineChart,
     axis_ticks,
+    axis_y,
     lay_out_chart,
     short_label,
     tooltip_text,
@@ -158,3 +162,32 @@ def test_without_an_episode_the_chart_says_so(qtbot):
     chart.show_episode(None, (), date(2026, 11, 25))
     assert chart.chart_geometry() is None
     chart.grab()
+
+
+@pytest.mark.parametrize("points", [9, 14, 18])
+def test_at_a_large_font_no_label_overlaps_another_and_the_lane_titles_fit(qtbot, points):
+    """Issue 16: drawn in 9-point rows, a 14 pt font put the labels of neighbouring lanes on top of
+    each other and on the week marks' labels, and cut "Referrals & letters"."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(points)
+    chart = TimelineChart()
+    qtbot.addWidget(chart)
+    chart.setFont(font)
+    chart.resize(1300, chart.sizeHint().height())
+    chart.show_episode(SPAN, EVENTS, date(2026, 11, 25))
+    geometry = chart.chart_geometry()
+    metrics = QFontMetrics(font)
+    rects = [QRectF(*marker.label_rect) for marker in geometry.markers if marker.label_rect]
+    assert len(rects) >= 6
+    assert not [(one, other) for number, one in enumerate(rects) for other in rects[number + 1:]
+                if one.intersects(other)]
+    mark_rows_end = 2 + metrics.height() * 2
+    assert all(rect.top() >= mark_rows_end for rect in rects)  # below the two rows of week marks' labels
+    assert all(rect.bottom() <= axis_y(geometry) for rect in rects)
+    assert chart.height() == round(geometry.height)
+    bold = QFont(font)
+    bold.setBold(True)
+    for title in LANES:  # each wrapped inside its lane's gutter and height
+        wrapped = QFontMetrics(bold).boundingRect(QRect(0, 0, round(geometry.plot_left - 14), 1000),
+                                                  Qt.TextFlag.TextWordWrap, title)
+        assert wrapped.width() <= geometry.plot_left - 14 and wrapped.height() <= geometry.sizes.lane_height
