@@ -51,7 +51,7 @@ from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
-from clinic_desktop.ui.widgets.wrapping_tool_bar import WrappingToolBar
+from clinic_desktop.ui.widgets.wrapping_tool_bar import FlowLayout, WrappingToolBar
 
 _PRESENTATIONS = {"non_specific": "Non-specific low back pain", "radicular": "Radicular pain"}
 
@@ -97,7 +97,7 @@ class PatientView(QWidget):
         self.next_button.hide()
         self.next_button.clicked.connect(self._do_next)
         self._next: NextAction | None = None
-        self.alerts = QHBoxLayout()
+        self.header = FlowLayout(spacing=6)  # name, next thing to do, alerts: on more rows at a large font
         self.alert_chips: list[QLabel] = []
         self.notices = PathwayNoticeBar()
         self.actions = PatientActions(actor, settings, hub, patient_id, self, self.notices)
@@ -139,18 +139,15 @@ class PatientView(QWidget):
         self.reload()
 
     def _lay_out(self) -> None:
-        self.alerts.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.name)
-        top.addWidget(self.next_button)
-        top.addLayout(self.alerts, 1)
+        self.header.addWidget(self.name)
+        self.header.addWidget(self.next_button)
         episode_row = QHBoxLayout()
         episode_row.addWidget(self.episode_label)
         episode_row.addWidget(self.episode_choice)
         episode_row.addWidget(self.episode_summary, 1)
         episode_row.addWidget(self.charts.toggle)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(self.header)
         layout.addWidget(self.details)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.notices)
@@ -256,7 +253,7 @@ class PatientView(QWidget):
 
     def _show_alerts(self, episode, caution: episode_records.PrescribingCaution | None) -> None:
         for chip in self.alert_chips:
-            self.alerts.removeWidget(chip)
+            self.header.removeWidget(chip)
             chip.deleteLater()
         self.alert_chips = []
         severity = self._patient.hepatic_impairment
@@ -283,7 +280,7 @@ class PatientView(QWidget):
         chip.setStyleSheet(banner_style(name, kind).replace("padding: 8px", "padding: 3px 8px"))
         chip.setToolTip(tooltip)
         chip.setAccessibleName(text.removeprefix("⚠ "))
-        self.alerts.insertWidget(len(self.alert_chips), chip)
+        self.header.addWidget(chip)
         self.alert_chips.append(chip)
 
     def episode(self) -> EpisodeSpan | None:
