@@ -109,9 +109,10 @@ class PatientActions(QObject):
         Tab comes to the buttons after the list, so a row chosen with the arrow keys is then acted on."""
         actions = self.in_group(group)
         holder = QWidget()
+        table.setParent(holder)  # the table first in the holder's focus chain, its buttons after it
         buttons = FlowLayout(spacing=6)  # a second row at a large font, rather than a window wider than the screen
         for action in actions:
-            button = QToolButton()
+            button = QToolButton(holder)
             button.setDefaultAction(action)
             buttons.addWidget(button)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -120,10 +121,6 @@ class PatientActions(QObject):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(table)
-        before = table
-        for button in holder.findChildren(QToolButton):
-            QWidget.setTabOrder(before, button)
-            before = button
         return holder
 
     def set_state(self, state: PatientState) -> None:

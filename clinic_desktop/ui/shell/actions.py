@@ -280,11 +280,14 @@ class ActionSet(QObject):
         """The handler is held by the connection alone, so a closed window is not kept alive by its actions."""
         action = QAction(spec.text, owner)
         action.setObjectName(spec.id)
-        shortcut = QKeySequence(spec.shortcut)
-        if not shortcut.isEmpty():
-            action.setShortcut(shortcut)
+        # A standard key is every binding the platform gives it (Close: Ctrl+F4 and Ctrl+W), not its first only.
+        keys = [key for key in (QKeySequence.keyBindings(spec.shortcut)
+                                if isinstance(spec.shortcut, QKeySequence.StandardKey)
+                                else [QKeySequence(spec.shortcut)]) if not key.isEmpty()]
+        if keys:
+            action.setShortcuts(keys)
             action.setShortcutContext(context)
-            readable = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
+            readable = " or ".join(key.toString(QKeySequence.SequenceFormat.NativeText) for key in keys[:2])
             action.setToolTip(f"{spec.text.replace('&', '').rstrip('…')} ({readable})")
         action.triggered.connect(lambda _=False, chosen=spec, run=handler: self._run(chosen, run))
         return action
