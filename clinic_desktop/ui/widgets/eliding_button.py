@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QPushButton, QSizePolicy, QStyle, QStyleOptionButt
 __all__ = ["ElidingButton"]
 
 _AT_LEAST = "M" * 14  # the narrowest it gets: enough to read what it is about
-_INSET = 8  # kept clear between the words and the button's edge, on top of the style's own margin
 
 
 class ElidingButton(QPushButton):
@@ -29,20 +28,20 @@ class ElidingButton(QPushButton):
         self.setToolTip(text)
 
     def sizeHint(self) -> QSize:
-        """Wide enough for the whole text with the inset the drawing keeps (a plain button's hint is not)."""
+        """Wide enough for the whole text and the 8 pixels the drawing keeps clear (a plain button's is not)."""
         hint = super().sizeHint()
-        return QSize(hint.width() + _INSET, hint.height())
+        return QSize(hint.width() + 8, hint.height())
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance(_AT_LEAST)), hint.height())
 
     def shown_text(self) -> str:
-        """The words as drawn at the button's width: its text, or the text elided in the middle."""
+        """The words as drawn at the button's width (what a large-text check reads)."""
         option = QStyleOptionButton()
         self.initStyleOption(option)
         room = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, self).width()
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, max(room - _INSET, 0))
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, max(room - 8, 0))
 
     def paintEvent(self, event) -> None:
         painter = QStylePainter(self)

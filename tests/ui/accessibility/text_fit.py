@@ -63,10 +63,10 @@ def _matters(text: str) -> bool:
 
 
 def _cut(widget: QWidget, text: str) -> bool:
-    """A widget that draws its own elided words (ElidingButton) says what it shows; else its text is
-    measured against its width."""
+    """A button that elides (ElidingButton) is cut when a safety word is not among the words it draws."""
     if hasattr(widget, "shown_text"):
-        return widget.shown_text() != text
+        shown = widget.shown_text().upper()
+        return any(word in text.upper() and word not in shown for word in SAFETY_WORDS)
     return _needs(widget, text) > widget.contentsRect().width()
 
 
