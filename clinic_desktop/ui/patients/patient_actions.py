@@ -320,7 +320,7 @@ class FollowUpDialog(QDialog):
                        "working day before.")
         intro.setWordWrap(True)
         self.message = lay_out_form_dialog(self, intro, form, "&Add follow-up", self.save)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)  # in letters: grows with the font
 
     def save(self) -> None:
         Op(self, lambda: appointments.add_follow_up(self._actor, self._episode_id,

@@ -97,7 +97,7 @@ class LockScreen(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 76)  # in letters: grows with the font
         self.password.setFocus()
         self.check = PasswordCheck(self, self.message, self.password)
 
