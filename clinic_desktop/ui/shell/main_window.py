@@ -302,8 +302,8 @@ class MainWindow(QMainWindow):
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         button.clicked.connect(lambda: self._close_patient_tab(self.tabs.indexOf(view)))
         before = bar
-        for index in range(self._fixed_tabs, self.tabs.count() - 1):
-            before = bar.tabButton(index, QTabBar.ButtonPosition.RightSide) or before
+        for earlier in range(self._fixed_tabs, index):
+            before = bar.tabButton(earlier, QTabBar.ButtonPosition.RightSide) or before
         QWidget.setTabOrder(before, button)
         bar.setTabButton(index, QTabBar.ButtonPosition.RightSide, button)
 

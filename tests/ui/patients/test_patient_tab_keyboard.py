@@ -4,12 +4,16 @@ the tab's close button is named for the patient and closes it from the keyboard,
 and at 18 pt the toolbar wraps with every action in sight."""
 from __future__ import annotations
 
+from datetime import date
+
 from patient_story import build_story
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabBar, QToolButton
 from test_patient_view import CLINIC_TIME  # noqa: F401 (the clinic's clock: Mon 23 Nov 2026)
+
+from clinic_desktop.services.patients import patients
 
 
 def _shown_with_patient(qtbot, main_window, actor, patient_id):
@@ -63,6 +67,21 @@ def test_a_patient_tab_closes_from_its_named_close_button_and_with_ctrl_w(qtbot,
     window.open_patient(story.patient_id)
     QTest.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert story.patient_id not in window.open_patient_ids()
+
+
+def test_each_patient_tab_has_its_own_close_button_in_tab_order(qtbot, main_window, sqlite_staff):
+    story = build_story(sqlite_staff)
+    other = patients.register_patient(sqlite_staff.receptionist, family_name="Jones", given_name="Bob",
+                                      date_of_birth=date(1960, 3, 4))
+    window, first = _shown_with_patient(qtbot, main_window, sqlite_staff.clinician, story.patient_id)
+    second = window.open_patient(other.id)
+    bar = window.tabs.tabBar()
+    closes = [bar.tabButton(window.tabs.indexOf(view), QTabBar.ButtonPosition.RightSide) for view in (first, second)]
+    assert [button.accessibleName() for button in closes] == ["Close SMITH, Ann", "Close JONES, Bob"]
+    closes[0].setFocus()
+    assert _tab_from(closes[0]) is closes[1]
+    QTest.keyClick(closes[1], Qt.Key.Key_Space)
+    assert window.open_patient_ids() == [story.patient_id]
 
 
 def test_at_18_points_the_toolbar_wraps_with_every_action_in_sight(qtbot, main_window, sqlite_staff):
