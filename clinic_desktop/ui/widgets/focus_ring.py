@@ -62,8 +62,10 @@ class FocusRingStyle(QProxyStyle):
 
 def draw_ring(painter: QPainter, option: QStyleOption, rect: QRect) -> None:
     """A ring inside ``rect``; in the selection's text colour on a selected row, where the
-    highlight behind it is the ring's own hue."""
-    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    highlight behind it is the ring's own hue (a drop-down list says it is selected when focused:
+    only a list's row is drawn on the highlight)."""
+    row = QStyle.StateFlag.State_Item | QStyle.StateFlag.State_Selected
+    selected = option.state & row == row
     pen = QPen(focus_colour(option.palette, on_selection=selected), RING_WIDTH)
     pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
     painter.save()
