@@ -14,7 +14,17 @@ import pytest
 from demo_moment import CLINIC_TIME  # noqa: F401 (the clinic's clock: tests/conftest.py clinic_clock)
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPalette, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 from window_pages import pages
 
 from clinic_desktop.services.admin import users
@@ -237,7 +247,8 @@ def _focused(qtbot, widget: QWidget, holder: QWidget) -> QImage:
     return _image(widget)
 
 
-@pytest.mark.parametrize("kind", ["push button", "tool button", "line edit", "table cell"])
+@pytest.mark.parametrize("kind", ["push button", "tool button", "line edit", "table cell", "drop-down list",
+                                  "check box", "spin box"])
 def test_the_focus_ring_is_strong_on_every_control(qtbot, desktop, app_style, kind):
     holder = QWidget()
     qtbot.addWidget(holder)
@@ -248,8 +259,10 @@ def test_the_focus_ring_is_strong_on_every_control(qtbot, desktop, app_style, ki
             model.setItem(row, 0, QStandardItem(f"Patient {row}"))
         widget = read_only_table(model, "Patients")
     else:
-        widget = {"push button": QPushButton("Book"), "tool button": QToolButton(),
-                  "line edit": QLineEdit("Jane")}[kind]
+        widget = {"push button": QPushButton("Book"), "tool button": QToolButton(), "line edit": QLineEdit("Jane"),
+                  "drop-down list": QComboBox(), "check box": QCheckBox("Day view"), "spin box": QSpinBox()}[kind]
+        if kind == "drop-down list":
+            widget.addItems(["Dr Alys Jones", "Sam O'Connor"])
         if kind == "tool button":
             widget.setText("Discharge")
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
