@@ -175,6 +175,22 @@ def test_a_font_size_not_understood_is_refused(demo_file, tmp_path, capsys, poin
     assert "--font-size is a number of points from 6 to 48" in capsys.readouterr().err
 
 
+def test_a_screenshot_in_the_dark_palette_is_dark(demo_file, tmp_path):
+    """A process of its own: the palette is the application's, set as it starts."""
+    target = tmp_path / "dark.png"
+    result = subprocess.run([sys.executable, "-m", "clinic_desktop", "--database", str(demo_file), "--screenshot",
+                             str(target), "--view", "sign-in", "--palette", "dark"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = _is_a_picture(target)
+    assert image.pixelColor(image.width() // 2, 2).lightnessF() < 0.3  # the window's own colour, dark
+
+
+def test_palette_without_screenshot_is_refused(demo_file, capsys):
+    assert main(["--database", str(demo_file), "--palette", "dark"]) == 2
+    assert "--palette chooses what --screenshot draws" in capsys.readouterr().err
+
+
 def test_demo_if_empty_fills_a_new_database_once(tmp_path, capsys):
     path, target = tmp_path / "new.sqlite3", tmp_path / "shot.png"
     with frozen_at(NOW):
