@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption
 
 from clinic_desktop.ui.widgets.palette import focus_colour
 
-__all__ = ["FocusRingStyle", "RING_WIDTH"]
+__all__ = ["FocusRingStyle"]
 
 RING_WIDTH = 2
 
@@ -27,9 +27,9 @@ _RINGED_CONTROLS = (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_
 
 
 class FocusRingStyle(QProxyStyle):
-    """The desktop's style with a strong focus ring: around the focus frame the style draws
-    (buttons, tool buttons, check boxes, tabs, table cells), and around the focused line edit,
-    spin box and drop-down list, whose frames Fusion marks only by a faint outline."""
+    """The desktop's style with a strong focus ring: in place of the focus frame the style draws
+    (check boxes, tabs, table cells), and round the whole focused push button, tool button, line
+    edit, spin box and drop-down list, whose focus Fusion marks by a faint outline or not at all."""
 
     _ringing_whole = False  # drawing a control ringed whole: its inner focus frame is left out
 
