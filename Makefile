@@ -8,7 +8,7 @@
 #                    not part of make test; prints what it did and the holes switched off
 #   make screenshot  docs/screenshots/<view>.png of each main view of a demo clinic, rendered offscreen,
 #                    and the first page of a signed letter (pdftoppm); SCREENSHOT_SIZE=960x540@2 on that screen,
-#                    SCREENSHOT_FONT=14 with the system font at 14 pt
+#                    SCREENSHOT_FONT=14 with the system font at 14 pt, SCREENSHOT_PALETTE=dark in a dark desktop's colours
 #   make clean       remove the venv and caches
 
 PYTHON ?= python3
@@ -76,7 +76,7 @@ screenshot: $(STAMP)
 	for view in $(SCREENSHOT_VIEWS); do \
 		QT_QPA_PLATFORM=offscreen $(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 \
 			--screenshot docs/screenshots/$$view.png --view $$view $(if $(SCREENSHOT_SIZE),--size $(SCREENSHOT_SIZE)) \
-			$(if $(SCREENSHOT_FONT),--font-size $(SCREENSHOT_FONT)) \
+			$(if $(SCREENSHOT_FONT),--font-size $(SCREENSHOT_FONT)) $(if $(SCREENSHOT_PALETTE),--palette $(SCREENSHOT_PALETTE)) \
 			|| exit 1; \
 	done
 	$(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 letters export --signed-unsent $(SCREENSHOT_CLINIC)/letters

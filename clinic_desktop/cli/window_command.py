@@ -35,6 +35,8 @@ def add_window_options(parser) -> None:
     parser.add_argument("--font-size", type=_points, metavar="PT",
                         help="--screenshot with the system font at this many points (9 is usual; 14 and 18 are "
                              "what people with low vision set)")
+    parser.add_argument("--palette", choices=("desktop", "dark"),
+                        help="--screenshot in the desktop's palette (the default) or a dark one (KDE Breeze Dark)")
     parser.add_argument("--demo-if-empty", action="store_true",
                         help="fill a database that has no patients with demo data first")
 
@@ -83,7 +85,7 @@ def _program() -> str:
 
 def run(arguments) -> int:
     for option, given in (("--view", arguments.view), ("--size", arguments.size),
-                          ("--font-size", arguments.font_size)):
+                          ("--font-size", arguments.font_size), ("--palette", arguments.palette)):
         if given and not arguments.screenshot:
             raise CommandError(f"{option} chooses what --screenshot draws: add --screenshot FILE.png")
     if arguments.screenshot:
@@ -102,7 +104,7 @@ def run(arguments) -> int:
         from clinic_desktop.ui.shell.screenshots import save_screenshot
 
         save_screenshot(Path(arguments.screenshot), where, arguments.view or "worklists-manager", arguments.size,
-                        arguments.font_size)
+                        arguments.font_size, dark=arguments.palette == "dark")
         print(f"Saved {arguments.screenshot}")
         return 0
     from clinic_desktop.ui.shell.app import run_application

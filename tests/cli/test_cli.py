@@ -137,14 +137,17 @@ def test_view_without_screenshot_is_refused(demo_file, capsys):
     assert "--view chooses what --screenshot draws" in capsys.readouterr().err
 
 
+def _picture_in_its_own_process(demo_file, target, *options: str):
+    """``--screenshot target`` with ``options`` in a new process (what Qt takes as it starts), read back."""
+    result = subprocess.run([sys.executable, "-m", "clinic_desktop", "--database", str(demo_file), "--screenshot",
+                             str(target), *options], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return _is_a_picture(target)
+
+
 def test_screenshot_on_a_small_screen_at_double_scale_fills_it(demo_file, tmp_path):
     """A process of its own: the screen is chosen before Qt starts (this one's has)."""
-    target = tmp_path / "small.png"
-    result = subprocess.run([sys.executable, "-m", "clinic_desktop", "--database", str(demo_file), "--screenshot",
-                             str(target), "--view", "patient", "--size", "960x540@2"],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    image = _is_a_picture(target)
+    image = _picture_in_its_own_process(demo_file, tmp_path / "small.png", "--view", "patient", "--size", "960x540@2")
     assert (image.width(), image.height()) == (1920, 1080)  # 960×540 logical pixels, each drawn 2×2
 
 
@@ -159,12 +162,8 @@ def test_a_screenshot_at_a_large_font_draws_the_words_larger(demo_file, tmp_path
     room its words need, so at 18 pt its lines make it taller than at 9 pt."""
     sizes = {}
     for points in ("9", "18"):
-        target = tmp_path / f"sign-in-{points}.png"
-        result = subprocess.run([sys.executable, "-m", "clinic_desktop", "--database", str(demo_file), "--screenshot",
-                                 str(target), "--view", "sign-in", "--font-size", points],
-                                capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        image = _is_a_picture(target)
+        image = _picture_in_its_own_process(demo_file, tmp_path / f"sign-in-{points}.png", "--view", "sign-in",
+                                            "--font-size", points)
         sizes[points] = (image.width(), image.height())
     assert sizes["18"][1] > sizes["9"][1] * 1.3 and sizes["18"][0] >= sizes["9"][0], sizes
 
@@ -173,6 +172,17 @@ def test_a_screenshot_at_a_large_font_draws_the_words_larger(demo_file, tmp_path
 def test_a_font_size_not_understood_is_refused(demo_file, tmp_path, capsys, points):
     assert main(["--database", str(demo_file), "--screenshot", str(tmp_path / "s.png"), "--font-size", points]) == 2
     assert "--font-size is a number of points from 6 to 48" in capsys.readouterr().err
+
+
+def test_a_screenshot_in_the_dark_palette_is_dark(demo_file, tmp_path):
+    """A process of its own: the palette is the application's, set as it starts."""
+    image = _picture_in_its_own_process(demo_file, tmp_path / "dark.png", "--view", "sign-in", "--palette", "dark")
+    assert image.pixelColor(image.width() // 2, 2).lightnessF() < 0.3  # the window's own colour, dark
+
+
+def test_palette_without_screenshot_is_refused(demo_file, capsys):
+    assert main(["--database", str(demo_file), "--palette", "dark"]) == 2
+    assert "--palette chooses what --screenshot draws" in capsys.readouterr().err
 
 
 def test_demo_if_empty_fills_a_new_database_once(tmp_path, capsys):

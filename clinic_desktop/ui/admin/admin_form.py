@@ -10,9 +10,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +26,7 @@ from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog, show_as_refusal
+from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 
@@ -108,7 +107,7 @@ class RecordTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._columns[index.column()][1](record)
         if role == Qt.ItemDataRole.ForegroundRole and not getattr(record, "active", True):
-            return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            return attention_colour("quiet")  # data, not a disabled control: greyed but readable (WCAG 1.4.3)
         return None
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip
 
 from clinic_desktop.services.reporting.pathway_measures import Measure, WeekValue
-from clinic_desktop.ui.widgets.palette import is_dark
+from clinic_desktop.ui.widgets.palette import chart_bar_colour
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -68,7 +68,7 @@ class MeasureChart(QChartView):
         text = self.palette().color(QPalette.ColorRole.Text)
         bars = QBarSet(measure.title)
         bars.append([week.value if week.value is not None else 0.0 for week in measure.weeks])
-        bars.setColor(QColor("#6fa8dc" if is_dark() else "#2f6db5"))
+        bars.setColor(chart_bar_colour())
         bars.setBorderColor(bars.color())
         bars.hovered.connect(self._show_week)
         series = QBarSeries()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.services.admin import server_logins, users
@@ -10,13 +11,24 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.ui.shell.first_run_dialog import FirstRunDialog
 from clinic_desktop.ui.shell.session import DesktopSession
 from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog
+from clinic_desktop.ui.widgets.focus_ring import FocusRingStyle
+from clinic_desktop.ui.widgets.palette import readable_selection
 
 
 def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Clinic Desktop")
     app.setOrganizationName("Clinic Desktop")
+    if not isinstance(app.style(), FocusRingStyle):
+        app.setStyle(FocusRingStyle(app.style().name()))
+        use_palette(app)
     return app
+
+
+def use_palette(app: QApplication, palette: QPalette | None = None) -> None:
+    """The desktop's palette (or ``palette``), with a selection colour that meets WCAG AA (issue 16)."""
+    given = palette or app.palette()
+    app.setPalette(readable_selection(given).resolve(given) if palette else readable_selection(given))
 
 
 def first_dialog(notice: str = ""):

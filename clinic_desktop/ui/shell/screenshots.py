@@ -24,8 +24,9 @@ from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.shell.app import application
+from clinic_desktop.ui.shell.app import application, use_palette
 from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.widgets.palette import dark_palette
 
 
 @dataclass(frozen=True)
@@ -252,14 +253,18 @@ def _delete_now(*objects) -> None:
 
 
 def save_screenshot(target: Path, database_location: str, view_name: str = "worklists-manager",
-                    screen: tuple[int, int, int] | None = None, font_points: float | None = None) -> None:
+                    screen: tuple[int, int, int] | None = None, font_points: float | None = None, *,
+                    dark: bool = False) -> None:
     """Render one view to a PNG file; ``screen`` (width, height, scale): on a screen of that many
     logical pixels at that scale, the main windows filling it (without it, 1280×800); ``font_points``:
-    with the system font at that size, as a person with low vision sets it (issue 16)."""
+    with the system font at that size, as a person with low vision sets it (issue 16); ``dark``: in a
+    dark desktop's palette."""
     view = VIEWS[view_name]
     configured = _offscreen_screen(*screen) if screen is not None else None
     qInstallMessageHandler(_quiet_offscreen_notes)
     app = application()
+    if dark:
+        use_palette(app, dark_palette())
     if configured is not None:
         shutil.rmtree(configured)
     if font_points is not None:
