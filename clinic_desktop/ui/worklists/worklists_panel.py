@@ -57,7 +57,9 @@ class WorklistTable(QWidget):
     item_requested = Signal(object)  # an ItemTarget: the patient, and where in their view to land
     total_changed = Signal()
 
-    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, fetch=None, parent=None):
+    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, fetch=None,
+                 narrowing: tuple[QWidget, ...] = (), parent=None):
+        """``narrowing``: more filters (the open work's owner), shown first in the bar."""
         super().__init__(parent)
         self.view = view
         self._actor = actor
@@ -78,21 +80,28 @@ class WorklistTable(QWidget):
         self._empty.setObjectName("emptyList")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.actions_bar = QHBoxLayout()
+        for widget in narrowing:
+            self.actions_bar.addWidget(widget)
+        self.filter = filter_box(f"Filter {view.title}", self._filter_changed)
+        # Tab follows the order the widgets join the list (Qt's setTabOrder cannot move a button past a
+        # table's own parts): what narrows it, the table, then what acts on the chosen row and the export.
+        # The buttons show above the table, but a person chooses a row before acting on it (WCAG 2.4.3).
+        for widget in (*narrowing, self.filter, self.table):
+            widget.setParent(self)
         self.buttons: dict[str, QToolButton] = {}
         self._row_actions = actions
         for action in actions.for_list(view.key, self):
-            button = QToolButton()
+            button = QToolButton(self)
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.actions_bar.addWidget(button)
             self.table.addAction(action)
             self.buttons[action.text().replace("&", "").rstrip(".…")] = button
         self.actions_bar.addStretch(1)
-        self.filter = filter_box(f"Filter {view.title}", self._filter_changed)
         self.actions_bar.addWidget(self.filter)
         self.export_button: QToolButton | None = None
         if allowed(actor.role, "view_reports"):  # the manager's reports: any list to PDF or CSV
-            self.export_button = QToolButton()
+            self.export_button = QToolButton(self)
             self.export_button.setText("&Export…")
             self.export_button.setToolTip("Save this whole list as a PDF report or a CSV spreadsheet")
             self.export_button.clicked.connect(self.export)
@@ -208,7 +217,7 @@ class ListByKind(QWidget):
         self.kinds.currentItemChanged.connect(self._kind_chosen)
         self._counting = LatestOp(self, None)
         self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit, text: self.fetch(
-            self._kind, offset, limit, text))
+            self._kind, offset, limit, text), narrowing=self.narrowing())
         self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
         self.item_requested = self.list.item_requested
         self.total_changed = self.list.total_changed
@@ -224,6 +233,10 @@ class ListByKind(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def narrowing(self) -> tuple[QWidget, ...]:
+        """Filters of the list's own, beside its filter box."""
+        return ()
 
     def counts(self) -> dict[str, int]:  # pragma: no cover - each list defines its own
         raise NotImplementedError
