@@ -44,6 +44,7 @@ from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import short_date
+from clinic_desktop.ui.worklists.column_fit import fit_columns
 from clinic_desktop.ui.worklists.worklist_views import OVERDUE
 
 
@@ -213,7 +214,7 @@ class OverdueListPanel(QWidget):
         self.problem.hide()
         self.heading.setText(f"{self.description}: {self.model.total} overdue")
         self.show_all_button.setEnabled(self.chosen != OverdueFilter())
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
 
     def _out_of_date(self, reason: str) -> None:
         """The rows shown stay, and the panel says they may be out of date."""

@@ -60,9 +60,10 @@ OVERDUE = WorklistView(
     "overdue",
     "Overdue",
     [
-        Column("Overdue", lambda row: ("URGENT · " if row.urgent else "") + f"{row.days_overdue} d",
+        # The word in the cell, not only its colour (WCAG 1.4.1): "OVERDUE 106 d", "URGENT · OVERDUE 1 d".
+        Column("Overdue", lambda row: ("URGENT · " if row.urgent else "") + f"OVERDUE {row.days_overdue} d",
                _overdue_attention),
-        Column("Kind", lambda row: row.kind_title, _overdue_attention),
+        Column("Kind", lambda row: row.kind_title),
         Column("Due by", lambda row: short_date(row.due_by)),
         *_patient_columns(),
         Column("Clinician", lambda row: row.clinician_name),

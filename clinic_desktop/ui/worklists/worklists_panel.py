@@ -47,6 +47,7 @@ from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
+from clinic_desktop.ui.worklists.column_fit import fit_columns
 from clinic_desktop.ui.worklists.row_actions import RowActions
 from clinic_desktop.ui.worklists.worklist_views import OVERDUE, WorklistView, views_for
 
@@ -113,7 +114,7 @@ class WorklistTable(QWidget):
         layout.addLayout(self.actions_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self._empty)
-        self._sized = restore_header(self.table.horizontalHeader(), f"worklist/{view.key}")
+        self._sized = restore_header(self.table.horizontalHeader(), self._layout_key())
 
     def selected_row(self):
         rows = self.table.selectionModel().selectedRows()
@@ -171,7 +172,7 @@ class WorklistTable(QWidget):
         self._empty.setText(f"No rows match “{self._text}”." if self._text else self.view.empty)
         self._empty.setVisible(self.model.total == 0)
         if not self._sized and self.model.rowCount():
-            self.table.resizeColumnsToContents()  # the first time only: after that, the user's widths
+            fit_columns(self.table)  # the first time only: after that, the user's widths
             self._sized = True
         self._selection_changed()
         self.total_changed.emit()
@@ -182,7 +183,11 @@ class WorklistTable(QWidget):
         self._empty.show()
 
     def save_layout(self) -> None:
-        save_header(self.table.horizontalHeader(), f"worklist/{self.view.key}")
+        save_header(self.table.horizontalHeader(), self._layout_key())
+
+    def _layout_key(self) -> str:
+        """Widths are remembered for the size of text they were made at: a larger system font needs its own."""
+        return f"worklist/{self.view.key}/{round(self.table.font().pointSizeF())}pt"
 
     def export(self):
         """Ask for a file, then write every row of the list as the table words it."""
