@@ -253,7 +253,7 @@ def _cancelled_red_flags(zone: ZoneInfo) -> WorklistView:
         "cancelled_red_flags",
         "Red flags cancelled",
         [Column("Cancelled", lambda row: f"{short_date(row.cancelled_at.astimezone(zone).date())} "
-                                         f"{local_time(row.cancelled_at, zone)}", lambda row: "urgent"),
+                                         f"{local_time(row.cancelled_at, zone)}"),
          Column("By", lambda row: row.cancelled_by_name or "not recorded"),
          Column("Reason", lambda row: row.reason),
          Column("Raised on", lambda row: short_date(row.raised_on)), *_patient_columns()],
