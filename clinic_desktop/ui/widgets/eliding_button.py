@@ -31,10 +31,16 @@ class ElidingButton(QPushButton):
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance(_AT_LEAST)), hint.height())
 
+    def shown_text(self) -> str:
+        """The words as drawn at the button's width (what a large-text check reads)."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        room = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, self).width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, max(room - 8, 0))
+
     def paintEvent(self, event) -> None:
         painter = QStylePainter(self)
         option = QStyleOptionButton()
         self.initStyleOption(option)
-        room = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, self).width()
-        option.text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, max(room - 8, 0))
+        option.text = self.shown_text()
         painter.drawControl(QStyle.ControlElement.CE_PushButton, option)

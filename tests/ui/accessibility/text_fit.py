@@ -26,8 +26,7 @@ def cut_text(window: QWidget) -> list[str]:
     for widget in window.findChildren(QWidget):
         if isinstance(widget, (QLabel, QAbstractButton)) and widget.isVisible():
             text = widget.text()
-            if _matters(text) and not (isinstance(widget, QLabel) and widget.wordWrap()) \
-                    and _needs(widget, text) > widget.contentsRect().width():
+            if _matters(text) and not (isinstance(widget, QLabel) and widget.wordWrap()) and _cut(widget, text):
                 found.append(f"{type(widget).__name__} cuts {text!r}")
     return found
 
@@ -61,6 +60,14 @@ def _header_needs(table: QTableView, column: int, title: str) -> int:
 
 def _matters(text: str) -> bool:
     return any(word in text.upper() for word in SAFETY_WORDS)
+
+
+def _cut(widget: QWidget, text: str) -> bool:
+    """A button that elides (ElidingButton) is cut when a safety word is not among the words it draws."""
+    if hasattr(widget, "shown_text"):
+        shown = widget.shown_text().upper()
+        return any(word in text.upper() and word not in shown for word in SAFETY_WORDS)
+    return _needs(widget, text) > widget.contentsRect().width()
 
 
 def _needs(widget: QWidget, text: str) -> int:
