@@ -17,7 +17,7 @@ SAFETY_WORDS = ("URGENT", "OVERDUE")  # a cell saying one is never narrowed: "Ur
 ROWS_MEASURED = 100  # the rows a column's safety words are looked for in (the first page)
 # First to narrow first; a title not named here keeps its width.
 GIVES_WAY = ("Date of birth", "NHS number", "Clinician", "Owner", "By", "Signed", "To", "Letter", "Status", "Reason",
-             "Raised on", "Raised", "Seen on", "Sent on", "List", "Record", "Medicine", "Review", "Kind", "Warning")
+             "Raised on", "Raised", "Seen on", "Sent on", "List", "Record", "Medicine", "Item", "Referral", "Review", "Kind", "Warning")
 
 
 def fit_columns(table: QTableView) -> None:

@@ -202,6 +202,9 @@ class WorklistTable(QWidget):
         self._row_actions.update_enabled(self.view.key, self.selected_row())
 
 
+WIDE_ENOUGH = 130  # letters: narrower, a list's kinds go above it rather than beside it
+
+
 class ListByKind(QWidget):
     """A list grouped by kind: the left list picks one kind (with its count), the table shows it.
 
@@ -230,7 +233,7 @@ class ListByKind(QWidget):
         self.view = view
         self.model = self.list.model
         self.table = self.list.table
-        splitter = QSplitter()
+        self._splitter = splitter = QSplitter()
         splitter.addWidget(self.kinds)
         splitter.addWidget(self.list)
         splitter.setStretchFactor(1, 1)
@@ -242,6 +245,21 @@ class ListByKind(QWidget):
     def narrowing(self) -> tuple[QWidget, ...]:
         """Filters of the list's own, beside its filter box."""
         return ()
+
+    def resizeEvent(self, event) -> None:
+        """Where the window is narrow for its text (a large system font on a laptop, WCAG 1.4.10) the kinds
+        move above the table, side by side in rows, and the table has the whole width for its columns."""
+        super().resizeEvent(event)
+        above = self.width() < self.fontMetrics().averageCharWidth() * WIDE_ENOUGH
+        if above == (self._splitter.orientation() == Qt.Orientation.Vertical):
+            return
+        self._splitter.setOrientation(Qt.Orientation.Vertical if above else Qt.Orientation.Horizontal)
+        self.kinds.setFlow(QListWidget.Flow.LeftToRight if above else QListWidget.Flow.TopToBottom)
+        self.kinds.setWrapping(above)
+        self.kinds.setWordWrap(not above)
+        self.kinds.setResizeMode(QListWidget.ResizeMode.Adjust)
+        lines = self.kinds.fontMetrics().height()
+        self._splitter.setSizes([4 * lines, self.height()] if above else [300, 900])
 
     def counts(self) -> dict[str, int]:  # pragma: no cover - each list defines its own
         raise NotImplementedError
