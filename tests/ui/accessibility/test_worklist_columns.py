@@ -19,14 +19,17 @@ def _column(table, title: str) -> int:
                 if model.headerData(column, Qt.Orientation.Horizontal) == title)
 
 
-def test_at_18_pt_the_clinician_gives_way_and_the_name_stays_whole(qtbot, open_view, system_font):
+def test_at_18_pt_the_kinds_go_above_the_clinician_gives_way_and_the_name_stays_whole(qtbot, open_view, system_font):
     system_font(18)
     window = open_view("worklists-manager")
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
     settle()
-    table = window.worklists.list_for("overdue").table
+    overdue = window.worklists.list_for("overdue")
+    table = overdue.table
+    kinds_bottom = overdue.kinds.mapTo(window, overdue.kinds.rect().bottomLeft()).y()
+    assert kinds_bottom < table.mapTo(window, table.rect().topLeft()).y()  # the kinds above, the table whole width
     cells, model = ElidedTextTooltips(), table.model()
     patient, clinician, overdue = (_column(table, title) for title in ("Patient", "Clinician", "Overdue"))
     rows = range(model.rowCount())
