@@ -70,6 +70,7 @@ class WorklistTable(QWidget):
         self.model = BackgroundPagedModel(view.columns, self._read, self)
         self.export_title = lambda: view.title  # what the exported list is called (the overdue list adds its kind)
         self.table = read_only_table(self.model, view.title)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list for its row's buttons; the arrows move in it
         self._place: tuple[object, int] = (None, 0)  # the selected row's key and the scroll position
         self.model.replacing.connect(self._remember_place)
         self.model.modelReset.connect(self._return_to_place)  # after the table's own reset, which clears it
