@@ -189,6 +189,7 @@ class OverdueListPanel(QWidget):
         self.export_button.clicked.connect(self.export)
         self.model = PagedTableModel(OVERDUE.columns, self._fetch)
         self.table = read_only_table(self.model, "Overdue list")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.problem = QLabel()

@@ -57,6 +57,7 @@ class RemindersPage(QWidget):
                                  ("failed", self.failed, "Reminders failed")):
             # A column grows to 80 letters, not pixels: as wide again at a larger system font.
             table = read_only_table(model, name, fit_contents=True, widest=self.fontMetrics().averageCharWidth() * 80)
+            table.setTabKeyNavigation(False)  # Tab leaves the list for Send now and Retry; the arrows move in it
             table.activated.connect(lambda index, model=model: self.patient_requested.emit(
                 model.records[index.row()].patient_id))
             self.tables[key] = table
