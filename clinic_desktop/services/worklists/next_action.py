@@ -70,7 +70,8 @@ def next_action(actor, patient_id: int) -> NextAction | None:
 
 
 def _label(row: ObligationRow, with_overdue: bool) -> str:
-    """The verb and the item in the lists' words, then when it is due (or how late it is)."""
+    """The verb and the item in the lists' words, then when it is due; how late it is comes first, where
+    a narrow button still shows it ("OVERDUE 5 d · Book the 2-week review (reviews to book)")."""
     item = APPOINTMENT_LABELS.get(row.item_kind) or REFERRAL_LABELS.get(row.item_kind) or row.item_title
     what = {
         "appointment_to_book": f"Book the {item}",
@@ -84,6 +85,5 @@ def _label(row: ObligationRow, with_overdue: bool) -> str:
         "relaxant_to_review": f"Review the muscle relaxant: {item}",
     }[row.kind]
     if row.days_left < 0:
-        late = f"OVERDUE {-row.days_left} d" + (f", {KINDS[row.kind].title.lower()}" if with_overdue else "")
-        return f"{what} ({late})"
+        return f"OVERDUE {-row.days_left} d · {what}" + (f" ({KINDS[row.kind].title.lower()})" if with_overdue else "")
     return f"{what} (due by {format_day(row.due_by)})"

@@ -44,6 +44,7 @@ from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import short_date
+from clinic_desktop.ui.worklists.column_fit import fit_columns
 from clinic_desktop.ui.worklists.worklist_views import OVERDUE
 
 
@@ -87,7 +88,7 @@ class FigureBox(QGroupBox):
         for row, count in enumerate(counts):
             button = QPushButton(str(count.count))
             button.setObjectName("figure")
-            button.setMinimumWidth(56)
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance("0000") + 24)  # the figures line up
             button.setAccessibleName(f"{count.label}: {count.count} overdue. Show the list")
             button.setToolTip(f"Show the {count.count} overdue: {count.label}")
             button.setEnabled(count.count > 0)
@@ -112,6 +113,7 @@ class MeasureCard(QFrame):
         self.title = bold_label()
         self.title.setWordWrap(True)
         self.value = bold_label(1.35)
+        self.value.setWordWrap(True)
         self.definition = QLabel()
         self.definition.setWordWrap(True)
         self.definition.setObjectName("definition")
@@ -139,6 +141,36 @@ class MeasureCard(QFrame):
             self.chart.set_measure(measure)
 
 
+class CardColumns(QWidget):
+    """The measure cards two abreast, or one under another when two would not fit side by side
+    (a large system font, WCAG 1.4.10): a card is never narrower than its words need."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._cards: list[QWidget] = []
+        self._columns = 0
+
+    def set_cards(self, cards: list[QWidget]) -> None:
+        self._cards = cards
+        self._columns = 0
+        self._place()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        columns = 2 if self.width() >= 2 * self.fontMetrics().averageCharWidth() * 50 else 1
+        if columns == self._columns or not self._cards:
+            return
+        self._columns = columns
+        for card in self._cards:
+            self._grid.removeWidget(card)
+        for number, card in enumerate(self._cards):
+            self._grid.addWidget(card, number // columns, number % columns)
+
+
 class OverdueListPanel(QWidget):
     """The overdue items behind the chosen figure, paged from the database."""
 
@@ -157,6 +189,7 @@ class OverdueListPanel(QWidget):
         self.export_button.clicked.connect(self.export)
         self.model = PagedTableModel(OVERDUE.columns, self._fetch)
         self.table = read_only_table(self.model, "Overdue list")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.problem = QLabel()
@@ -182,7 +215,7 @@ class OverdueListPanel(QWidget):
         self.problem.hide()
         self.heading.setText(f"{self.description}: {self.model.total} overdue")
         self.show_all_button.setEnabled(self.chosen != OverdueFilter())
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
 
     def _out_of_date(self, reason: str) -> None:
         """The rows shown stay, and the panel says they may be out of date."""
@@ -219,6 +252,7 @@ class DashboardView(QWidget):
         self.board: dashboard.Dashboard | None = None
         self._reads = LatestOp(self, None)  # redraws after a change: only the latest one's figures are shown
         self.heading = bold_label(1.3)
+        self.heading.setWordWrap(True)  # "Overdue dashboard · <clinic> · as of <date>" at a large font
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.export_button = QPushButton("E&xport dashboard…")
@@ -230,12 +264,13 @@ class DashboardView(QWidget):
         self.list = OverdueListPanel(actor)
         self.list.patient_requested.connect(self.patient_requested)
         self.cards: list[MeasureCard] = []
-        self._measures = QWidget()
-        self._measure_grid = QGridLayout(self._measures)
+        self._measures = CardColumns()
         measures = QScrollArea()  # four charts need more height than a laptop screen has
         measures.setWidget(self._measures)
         measures.setWidgetResizable(True)
+        measures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the cards reflow instead
         measures.setFrameShape(QScrollArea.Shape.NoFrame)
+        measures.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the charts in it, and it scrolls to them
         self.tabs = QTabWidget()
         self.tabs.addTab(measures, "Pathway &measures")
         self.tabs.addTab(self.list, "&Overdue list")
@@ -262,12 +297,14 @@ class DashboardView(QWidget):
         scroll.setWidget(figures)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(330)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the figures in it, and it scrolls to them
+        letter = self.fontMetrics().averageCharWidth()  # widths in letters, so they grow with the system's font
+        scroll.setMinimumWidth(letter * 24)  # a figure's label wraps in it
         splitter = QSplitter()
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([360, 1000])
+        splitter.setSizes([max(360, letter * 40), 1000])
         top = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.heading)
@@ -307,12 +344,21 @@ class DashboardView(QWidget):
         self.by_kind.show_counts(overdue.by_kind)
         self.by_band.show_counts(overdue.by_band)
         self.by_clinician.show_counts(overdue.by_clinician, empty="Nothing is overdue.")
+        self._figures_in_tab_order()
         self._show_measures(board.measures)
         # The list is read when it is looked at: opening the dashboard does not wait for it.
         if self.tabs.currentWidget() is self.list:
             self.list.reload()
         else:
             self.list.stale = True
+
+    def _figures_in_tab_order(self) -> None:
+        """The figures, made anew with each read, come after the export and before the tabs they open,
+        as they are seen (WCAG 2.4.3): new buttons would otherwise come last."""
+        chain = [self.export_button] + [button for box in (self.by_kind, self.by_band, self.by_clinician)
+                                        for button in box.buttons.values()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def show_list(self, chosen: OverdueFilter) -> None:
         """The list behind one figure, on the "Overdue list" tab."""
@@ -332,8 +378,7 @@ class DashboardView(QWidget):
             for card in self.cards:
                 card.deleteLater()
             self.cards = [MeasureCard(measure) for measure in measures]
-            for number, card in enumerate(self.cards):
-                self._measure_grid.addWidget(card, number // 2, number % 2)
+            self._measures.set_cards(self.cards)
             return
         for card, measure in zip(self.cards, measures):
             card.show_measure(measure)

@@ -51,8 +51,9 @@ class MeasureChart(QChartView):
     def __init__(self, measure: Measure, parent=None):
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(210)
-        self.setMaximumHeight(260)  # in a scrolling page: grow no taller than a chart needs
+        lines = self.fontMetrics().height()  # heights in lines of text: a larger system font, a taller chart
+        self.setMinimumHeight(14 * lines)
+        self.setMaximumHeight(17 * lines)  # in a scrolling page: grow no taller than a chart needs
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.measure = measure
         self.set_measure(measure)
@@ -76,7 +77,8 @@ class MeasureChart(QChartView):
         series.setBarWidth(0.7)
         chart.addSeries(series)
         small = QFont(self.font())
-        small.setPointSizeF(7.5)  # "14 Sep" under each of 12 bars on half a window
+        # "14 Sep" under each of 12 bars on half a window; relative, so it grows with the system's font
+        small.setPointSizeF(small.pointSizeF() * 0.85)
         weeks = QBarCategoryAxis()
         # Day over month: "14 Sep" on one line is wider than a bar on half a window.
         weeks.append([f"{week.week_start.day}<br>{_MONTHS[week.week_start.month - 1]}" for week in measure.weeks])

@@ -55,7 +55,9 @@ class RemindersPage(QWidget):
         self.tables = {}
         for key, model, name in (("due", self.due, "Reminders due"), ("sent", self.sent, "Reminders sent"),
                                  ("failed", self.failed, "Reminders failed")):
-            table = read_only_table(model, name, fit_contents=True, widest=480)
+            # A column grows to 80 letters, not pixels: as wide again at a larger system font.
+            table = read_only_table(model, name, fit_contents=True, widest=self.fontMetrics().averageCharWidth() * 80)
+            table.setTabKeyNavigation(False)  # Tab leaves the list for Send now and Retry; the arrows move in it
             table.activated.connect(lambda index, model=model: self.patient_requested.emit(
                 model.records[index.row()].patient_id))
             self.tables[key] = table

@@ -7,7 +7,7 @@ or only the unassigned items. A row opens its patient.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.core.actor import Actor
@@ -31,14 +31,14 @@ class OpenWorkByOwner(ListByKind):
         self._owner_id: int | None = None  # the filters as chosen: a page is read off the window's thread,
         self._unassigned_only = False  # where the widgets cannot be asked
         self._clinicians_asked = False
+        self._owner_label = QLabel("O&wner")
+        self._owner_label.setBuddy(self.owner)
         super().__init__(view, actor, actions, parent)
-        bar = self.list.actions_bar
-        owner_label = QLabel("O&wner")
-        owner_label.setBuddy(self.owner)
-        for position, widget in enumerate((owner_label, self.owner, self.unassigned_only)):
-            bar.insertWidget(position, widget)
         self.owner.currentIndexChanged.connect(self._filter_changed)
         self.unassigned_only.toggled.connect(self._filter_changed)
+
+    def narrowing(self) -> tuple[QWidget, ...]:
+        return self._owner_label, self.owner, self.unassigned_only
 
     def counts(self) -> dict[str, int]:
         return obligations.open_work_counts(self._actor)

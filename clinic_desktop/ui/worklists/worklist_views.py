@@ -60,9 +60,10 @@ OVERDUE = WorklistView(
     "overdue",
     "Overdue",
     [
-        Column("Overdue", lambda row: ("URGENT · " if row.urgent else "") + f"{row.days_overdue} d",
+        # The word in the cell, not only its colour (WCAG 1.4.1): "OVERDUE 106 d", "URGENT · OVERDUE 1 d".
+        Column("Overdue", lambda row: ("URGENT · " if row.urgent else "") + f"OVERDUE {row.days_overdue} d",
                _overdue_attention),
-        Column("Kind", lambda row: row.kind_title, _overdue_attention),
+        Column("Kind", lambda row: row.kind_title),
         Column("Due by", lambda row: short_date(row.due_by)),
         *_patient_columns(),
         Column("Clinician", lambda row: row.clinician_name),
@@ -252,7 +253,7 @@ def _cancelled_red_flags(zone: ZoneInfo) -> WorklistView:
         "cancelled_red_flags",
         "Red flags cancelled",
         [Column("Cancelled", lambda row: f"{short_date(row.cancelled_at.astimezone(zone).date())} "
-                                         f"{local_time(row.cancelled_at, zone)}", lambda row: "urgent"),
+                                         f"{local_time(row.cancelled_at, zone)}"),
          Column("By", lambda row: row.cancelled_by_name or "not recorded"),
          Column("Reason", lambda row: row.reason),
          Column("Raised on", lambda row: short_date(row.raised_on)), *_patient_columns()],

@@ -47,6 +47,7 @@ from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
+from clinic_desktop.ui.worklists.column_fit import fit_columns
 from clinic_desktop.ui.worklists.row_actions import RowActions
 from clinic_desktop.ui.worklists.worklist_views import OVERDUE, WorklistView, views_for
 
@@ -57,7 +58,9 @@ class WorklistTable(QWidget):
     item_requested = Signal(object)  # an ItemTarget: the patient, and where in their view to land
     total_changed = Signal()
 
-    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, fetch=None, parent=None):
+    def __init__(self, view: WorklistView, actor: Actor, actions: RowActions, fetch=None,
+                 narrowing: tuple[QWidget, ...] = (), parent=None):
+        """``narrowing``: more filters (the open work's owner), shown first in the bar."""
         super().__init__(parent)
         self.view = view
         self._actor = actor
@@ -67,6 +70,7 @@ class WorklistTable(QWidget):
         self.model = BackgroundPagedModel(view.columns, self._read, self)
         self.export_title = lambda: view.title  # what the exported list is called (the overdue list adds its kind)
         self.table = read_only_table(self.model, view.title)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list for its row's buttons; the arrows move in it
         self._place: tuple[object, int] = (None, 0)  # the selected row's key and the scroll position
         self.model.replacing.connect(self._remember_place)
         self.model.modelReset.connect(self._return_to_place)  # after the table's own reset, which clears it
@@ -78,21 +82,28 @@ class WorklistTable(QWidget):
         self._empty.setObjectName("emptyList")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.actions_bar = QHBoxLayout()
+        for widget in narrowing:
+            self.actions_bar.addWidget(widget)
+        self.filter = filter_box(f"Filter {view.title}", self._filter_changed)
+        # Tab follows the order the widgets join the list (Qt's setTabOrder cannot move a button past a
+        # table's own parts): what narrows it, the table, then what acts on the chosen row and the export.
+        # The buttons show above the table, but a person chooses a row before acting on it (WCAG 2.4.3).
+        for widget in (*narrowing, self.filter, self.table):
+            widget.setParent(self)
         self.buttons: dict[str, QToolButton] = {}
         self._row_actions = actions
         for action in actions.for_list(view.key, self):
-            button = QToolButton()
+            button = QToolButton(self)
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.actions_bar.addWidget(button)
             self.table.addAction(action)
             self.buttons[action.text().replace("&", "").rstrip(".…")] = button
         self.actions_bar.addStretch(1)
-        self.filter = filter_box(f"Filter {view.title}", self._filter_changed)
         self.actions_bar.addWidget(self.filter)
         self.export_button: QToolButton | None = None
         if allowed(actor.role, "view_reports"):  # the manager's reports: any list to PDF or CSV
-            self.export_button = QToolButton()
+            self.export_button = QToolButton(self)
             self.export_button.setText("&Export…")
             self.export_button.setToolTip("Save this whole list as a PDF report or a CSV spreadsheet")
             self.export_button.clicked.connect(self.export)
@@ -104,7 +115,7 @@ class WorklistTable(QWidget):
         layout.addLayout(self.actions_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self._empty)
-        self._sized = restore_header(self.table.horizontalHeader(), f"worklist/{view.key}")
+        self._sized = restore_header(self.table.horizontalHeader(), self._layout_key())
 
     def selected_row(self):
         rows = self.table.selectionModel().selectedRows()
@@ -162,7 +173,7 @@ class WorklistTable(QWidget):
         self._empty.setText(f"No rows match “{self._text}”." if self._text else self.view.empty)
         self._empty.setVisible(self.model.total == 0)
         if not self._sized and self.model.rowCount():
-            self.table.resizeColumnsToContents()  # the first time only: after that, the user's widths
+            fit_columns(self.table)  # the first time only: after that, the user's widths
             self._sized = True
         self._selection_changed()
         self.total_changed.emit()
@@ -173,7 +184,11 @@ class WorklistTable(QWidget):
         self._empty.show()
 
     def save_layout(self) -> None:
-        save_header(self.table.horizontalHeader(), f"worklist/{self.view.key}")
+        save_header(self.table.horizontalHeader(), self._layout_key())
+
+    def _layout_key(self) -> str:
+        """Widths are remembered for the size of text they were made at: a larger system font needs its own."""
+        return f"worklist/{self.view.key}/{round(self.table.font().pointSizeF())}pt"
 
     def export(self):
         """Ask for a file, then write every row of the list as the table words it."""
@@ -186,6 +201,9 @@ class WorklistTable(QWidget):
 
     def _selection_changed(self, *_) -> None:
         self._row_actions.update_enabled(self.view.key, self.selected_row())
+
+
+WIDE_ENOUGH = 130  # letters: narrower, a list's kinds go above it rather than beside it
 
 
 class ListByKind(QWidget):
@@ -208,7 +226,7 @@ class ListByKind(QWidget):
         self.kinds.currentItemChanged.connect(self._kind_chosen)
         self._counting = LatestOp(self, None)
         self.list = WorklistTable(view, actor, actions, fetch=lambda offset, limit, text: self.fetch(
-            self._kind, offset, limit, text))
+            self._kind, offset, limit, text), narrowing=self.narrowing())
         self.list.export_title = lambda: view.title + (f" – {self.kind_title(self._kind)}" if self._kind else "")
         self.item_requested = self.list.item_requested
         self.total_changed = self.list.total_changed
@@ -216,7 +234,7 @@ class ListByKind(QWidget):
         self.view = view
         self.model = self.list.model
         self.table = self.list.table
-        splitter = QSplitter()
+        self._splitter = splitter = QSplitter()
         splitter.addWidget(self.kinds)
         splitter.addWidget(self.list)
         splitter.setStretchFactor(1, 1)
@@ -224,6 +242,25 @@ class ListByKind(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def narrowing(self) -> tuple[QWidget, ...]:
+        """Filters of the list's own, beside its filter box."""
+        return ()
+
+    def resizeEvent(self, event) -> None:
+        """Where the window is narrow for its text (a large system font on a laptop, WCAG 1.4.10) the kinds
+        move above the table, side by side in rows, and the table has the whole width for its columns."""
+        super().resizeEvent(event)
+        above = self.width() < self.fontMetrics().averageCharWidth() * WIDE_ENOUGH
+        if above == (self._splitter.orientation() == Qt.Orientation.Vertical):
+            return
+        self._splitter.setOrientation(Qt.Orientation.Vertical if above else Qt.Orientation.Horizontal)
+        self.kinds.setFlow(QListWidget.Flow.LeftToRight if above else QListWidget.Flow.TopToBottom)
+        self.kinds.setWrapping(above)
+        self.kinds.setWordWrap(not above)
+        self.kinds.setResizeMode(QListWidget.ResizeMode.Adjust)
+        lines = self.kinds.fontMetrics().height()
+        self._splitter.setSizes([4 * lines, self.height()] if above else [300, 900])
 
     def counts(self) -> dict[str, int]:  # pragma: no cover - each list defines its own
         raise NotImplementedError

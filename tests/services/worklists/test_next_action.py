@@ -87,7 +87,7 @@ def test_the_manager_is_offered_only_what_is_overdue(staff):
     with frozen_at(datetime(2026, 6, 20, 9, 0, tzinfo=timezone.utc)):
         action = next_action(staff.manager, patient_id)
     assert (action.kind, action.overdue) == ("appointment_to_book", True)
-    assert action.label == "Book the 2-week review (OVERDUE 5 d, reviews to book)"
+    assert action.label == "OVERDUE 5 d · Book the 2-week review (reviews to book)"
 
 
 def test_another_patients_work_is_not_offered(staff):

@@ -174,9 +174,14 @@ def _stop(widget: QWidget) -> object:
 
 def _choose_a_row(widget: QWidget, settle) -> None:
     if isinstance(widget, QAbstractItemView) and widget.model() is not None \
-            and widget.model().rowCount(widget.rootIndex()) > 0 and not widget.currentIndex().isValid():
-        QTest.keyClick(widget, Qt.Key.Key_Down)
-        settle()
+            and widget.model().rowCount(widget.rootIndex()) > 0 and not widget.selectionModel().hasSelection():
+        # Not the current index: a view given focus makes its first row current without choosing it,
+        # and Down cannot move from a list's only row, so Space chooses the row it is on.
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Space):
+            QTest.keyClick(widget, key)
+            settle()
+            if widget.selectionModel().hasSelection():
+                return
 
 
 def _inside(widget: QWidget, window: QWidget) -> bool:

@@ -22,7 +22,7 @@ def pages(root: QWidget, visit: Callable[[str], None], path: str = "") -> None:
     holder = holders[0]
     for index, title in _titles(holder):
         holder.setCurrentIndex(index)
-        _settle()
+        settle()
         page = holder.widget(index)
         pages(page, visit, f"{path} › {title}" if path else title)
 
@@ -51,7 +51,8 @@ def _is_holder(widget: QWidget) -> bool:
         and widget.count() > 1
 
 
-def _settle() -> None:
+def settle() -> None:
+    """Until the work a page starts once shown (a list reads its rows after its first paint) has come back."""
     for _ in range(3):
         QApplication.processEvents()
         Op.settle()

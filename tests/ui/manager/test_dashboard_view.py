@@ -68,14 +68,14 @@ def test_clicking_a_figure_shows_the_list_behind_it(qtbot, view):
     model = view.list.model
     assert [model.row_at(number).patient_name for number in range(model.rowCount())] == [
         "JARVIS, Ann", "MOORE, Ann", "FROST, Ann"]
-    assert model.index(0, 0).data() == "23 d"
+    assert model.index(0, 0).data() == "OVERDUE 23 d"
 
 
 def test_clicking_a_clinician_lists_their_patients(qtbot, view, sqlite_staff):
     qtbot.mouseClick(view.by_clinician.buttons[str(sqlite_staff.other_clinician.user_id)], Qt.MouseButton.LeftButton)
 
     assert view.list.heading.text() == "Sam Physio: 2 overdue"
-    assert view.list.model.index(0, 0).data() == "URGENT · 5 d"
+    assert view.list.model.index(0, 0).data() == "URGENT · OVERDUE 5 d"
 
 
 def test_show_all_goes_back_to_every_overdue_item(qtbot, view):

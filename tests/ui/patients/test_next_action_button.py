@@ -103,7 +103,7 @@ def test_the_manager_is_offered_what_is_overdue_and_nothing_else(qtbot, sqlite_s
     assert not _view(qtbot, sqlite_staff.manager, patient_id).next_button.isVisible()
     with frozen_at(datetime(2026, 6, 20, 9, 0, tzinfo=timezone.utc)):
         view = _view(qtbot, sqlite_staff.manager, patient_id)
-        assert view.next_button.text() == "Book the 2-week review (OVERDUE 5 d, reviews to book)"
+        assert view.next_button.text() == "OVERDUE 5 d · Book the 2-week review (reviews to book)"
         assert isinstance(_press(qtbot, view), BookingDialog)
 
 

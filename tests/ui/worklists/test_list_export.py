@@ -57,7 +57,7 @@ def test_export_writes_the_list_of_the_chosen_kind_as_shown(qtbot, rows_shown, s
     qtbot.waitUntil(lambda: overdue.list.findChild(QMessageBox, "reportSaved") is not None, timeout=10_000)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Overdue,Kind,Due by,Patient,NHS number,Date of birth,Clinician,Status"
-    assert [line.split(",")[0] for line in lines[1:]] == ["30 d", "16 d", "7 d"]
+    assert [line.split(",")[0] for line in lines[1:]] == ["OVERDUE 30 d", "OVERDUE 16 d", "OVERDUE 7 d"]
     assert "26 Oct 2026" in lines[1]
 
 

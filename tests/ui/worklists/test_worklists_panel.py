@@ -214,7 +214,7 @@ def test_overdue_rows_say_so_in_words_as_well_as_colour(qtbot, rows_shown, sqlit
     panel, _ = _panel(qtbot, sqlite_staff.manager)
     model = rows_shown(panel.list_for("overdue")).model
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Overdue"
-    assert model.index(0, 0).data() == "39 d"
+    assert model.index(0, 0).data() == "OVERDUE 39 d"
     assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
 
 
