@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
 from clinic_desktop.ui.widgets.palette import attention_colour
@@ -48,6 +48,7 @@ def _scrolled(fields: QLayout) -> QScrollArea:
     area = _FittingScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, and the area scrolls to each one
     area.setWidget(inner)
     return area
 
