@@ -44,6 +44,8 @@ class PasswordCheck:
         for buttons in self._dialog.findChildren(QDialogButtonBox):
             buttons.setEnabled(not busy)
         if busy:
+            if self._password is not None:
+                self._password.setAccessibleDescription("")
             self._message.setStyleSheet("")  # a plain word, not a refusal's red
             self._message.setText(CHECKING)
 
@@ -57,4 +59,5 @@ class PasswordCheck:
         self._message.setText(sentence(text))
         if self._password is not None:
             self._password.clear()
+            self._password.setAccessibleDescription(sentence(text))  # read out with the box as it takes the focus
             self._password.setFocus()

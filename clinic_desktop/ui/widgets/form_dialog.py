@@ -29,7 +29,7 @@ def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QLayout, ok_text:
     message.setWordWrap(True)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.accepted.connect(on_ok)
+    buttons.accepted.connect(lambda: _point_to_refusal(on_ok, message, buttons))
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addWidget(intro)
@@ -38,6 +38,16 @@ def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QLayout, ok_text:
     layout.addWidget(buttons)
     fit_on_screen(dialog)
     return message
+
+
+def _point_to_refusal(on_ok: Callable[[], None], message: QLabel, buttons: QDialogButtonBox) -> None:
+    """Run ``on_ok``; when it leaves a refusal in sight, give the refusal the focus, so a screen
+    reader reads it out and a keyboard user is at it (as an error summary does on a web form).
+    Tab goes on to the buttons, Shift+Tab back to the fields. Work ``on_ok`` left under way (its
+    buttons off, the line saying so) keeps the focus where it is: its answer places it."""
+    on_ok()
+    if message.text() and message.isVisible() and buttons.isEnabled():
+        message.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def _scrolled(fields: QLayout) -> QScrollArea:

@@ -36,6 +36,14 @@ def test_a_wrong_password_is_told_in_one_sentence_and_cleared(qtbot, sqlite_staf
     assert dialog.findChild(QDialogButtonBox).isEnabled()
 
 
+def test_a_screen_reader_hears_the_refusal_with_the_emptied_password_box(qtbot, sqlite_staff):
+    dialog = _sign_in_dialog(qtbot, "reception", "not the password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.text() != "Checking…")
+    assert dialog.focusWidget() is dialog.password
+    assert dialog.password.accessibleDescription() == "Wrong username or password, or the account is not active."
+
+
 def test_the_right_password_signs_in_as_that_user(qtbot, sqlite_staff):
     dialog = _sign_in_dialog(qtbot, "DrJones", PASSWORD)
     _press_ok(qtbot, dialog)
