@@ -139,6 +139,9 @@ class DraftLetterDialog(_ReferralDialog):
         self.text.setMinimumHeight(180)
         self.destination = QComboBox()
         self.destination.setAccessibleName("Send to")
+        # A long service name elides in the box (its list shows it whole), so the box never needs more than the screen
+        self.destination.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.destination.setMinimumContentsLength(30)
         for place in destinations.list_destinations(actor, kind=referral.kind):
             self.destination.addItem(place.label + (" (usual for this kind)" if referral.kind in place.default_for
                                                    else ""), place.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
 from clinic_desktop.ui.widgets.palette import attention_colour
@@ -80,7 +80,23 @@ class _FittingScrollArea(QScrollArea):
     def eventFilter(self, watched, event) -> bool:
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
+            self._widen_window()
         return super().eventFilter(watched, event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._widen_window)  # once the window is shown at the size Qt gave it
+
+    def _widen_window(self) -> None:
+        """A dialog given a fixed minimum width no longer grows with its layout's needs (Qt leaves
+        an explicit minimum alone): at a large font its fields then scrolled sideways. Widen it
+        to what they need, within the screen."""
+        window = self.window()
+        if not window.isVisible():
+            return  # its first size is worked out as it is shown
+        wanted = min(self.minimumSizeHint().width() + window.width() - self.width(), room_on_screen(window).width())
+        if window.width() < wanted:
+            window.resize(wanted, window.height())
 
     def sizeHint(self) -> QSize:
         wanted = self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
