@@ -8,6 +8,7 @@ from test_discharge_form import discharge_form, status
 from test_pathway_notices import CLINIC_TIME, episode_form  # noqa: F401 (CLINIC_TIME: the clinic's clock)
 
 from clinic_desktop.ui.forms.plan_form import PlanForm
+from clinic_desktop.ui.forms.start_back_form import StartBackForm
 
 
 def test_enter_with_no_reason_refuses_and_the_refusal_takes_the_focus(qtbot, sqlite_staff):
@@ -34,3 +35,15 @@ def test_escape_closes_the_form_without_saving(qtbot, sqlite_staff):
     QTest.keyClick(form.reason.lineEdit(), Qt.Key.Key_Escape)
     assert form.result() == form.DialogCode.Rejected and not form.isVisible()
     assert status(sqlite_staff, form.episode_id) == "open"
+
+
+def test_a_start_back_answer_is_chosen_with_the_arrow_keys(qtbot, sqlite_staff):
+    form = episode_form(qtbot, sqlite_staff, StartBackForm)
+    agree, disagree = form.items[0].button(1), form.items[0].button(0)
+    with qtbot.waitActive(form):
+        form.activateWindow()
+    agree.setFocus()
+    QTest.keyClick(agree, Qt.Key.Key_Space)
+    assert agree.isChecked()
+    QTest.keyClick(agree, Qt.Key.Key_Right)
+    assert disagree.isChecked() and not agree.isChecked() and form.focusWidget() is disagree
