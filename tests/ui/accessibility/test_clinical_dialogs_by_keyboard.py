@@ -26,22 +26,22 @@ from clinic_desktop.ui.shell.first_run_dialog import FirstRunDialog
 LAPTOP = QSize(1366, 768)
 
 
-def _drafted(actor):
+def drafted_letter(actor):
     return referrals.get_referral(actor, worklists.awaiting_signature(actor, limit=1).rows[0].referral_id)
 
 
-def _signed(actor):
+def signed_letter(actor):
     """The letter awaiting a signature, signed."""
-    return referrals.sign_referral(actor, _drafted(actor).id, DEMO_PASSWORDS[actor.username])
+    return referrals.sign_referral(actor, drafted_letter(actor).id, DEMO_PASSWORDS[actor.username])
 
 
 DIALOGS = {
     "findings": lambda actor, settings: findings_form.for_screenshot(actor, settings, None),
     "advice": lambda actor, settings: AdviceForm(actor, settings, demo_episode(actor, lambda *_: True).id),
     "acknowledge-warning": lambda actor, settings: warning_dialog.for_screenshot(actor, settings, None),
-    "write-letter": lambda actor, settings: DraftLetterDialog(actor, _drafted(actor)),
-    "amend-letter": lambda actor, settings: AmendLetterDialog(actor, _signed(actor)),
-    "cancel-referral": lambda actor, settings: CancelReferralDialog(actor, _drafted(actor)),
+    "write-letter": lambda actor, settings: DraftLetterDialog(actor, drafted_letter(actor)),
+    "amend-letter": lambda actor, settings: AmendLetterDialog(actor, signed_letter(actor)),
+    "cancel-referral": lambda actor, settings: CancelReferralDialog(actor, drafted_letter(actor)),
     "first-account": lambda actor, settings: FirstRunDialog(),
 }
 
