@@ -31,6 +31,7 @@ from clinic_desktop.services.episodes.plans import PlanCaution
 from clinic_desktop.ui.forms.findings_form import hint, notes_edit
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.reflowing_columns import ReflowingColumns
 from clinic_desktop.ui.widgets.time_format import short_date
@@ -81,7 +82,7 @@ class PlanForm(PathwayForm):
             box.toggled.connect(self._show_cautions)
         self.agreed_on.dateChanged.connect(self._show_cautions)
         self._show_cautions()
-        self.setMinimumWidth(720)
+        keep_wide_enough(self, 120)
 
     def _fill(self, plan: plan_records.PlanRecord) -> None:
         self.goals.setPlainText(plan.goals)

@@ -37,7 +37,7 @@ from clinic_desktop.services.referrals.referrals import ReferralRecord
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.letters.letter_preview import LetterPreview
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough, lay_out_form_dialog
 from clinic_desktop.ui.widgets.screen_fit import room_on_screen
 
 
@@ -88,7 +88,7 @@ class _ReferralDialog(QDialog):
         # Enter writes a new line in the letter text; Ctrl+Enter saves from anywhere.
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.save)
-        self.setMinimumWidth(560)
+        keep_wide_enough(self, 93)
 
     def save(self) -> None:  # pragma: no cover - each dialog defines its own
         raise NotImplementedError

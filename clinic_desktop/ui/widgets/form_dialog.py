@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
 from clinic_desktop.ui.widgets.palette import attention_colour
@@ -19,6 +20,13 @@ _AROUND_FIELDS = QSize(24, 180)  # the dialog's margins, and the height of its i
 def show_as_refusal(label: QLabel) -> None:
     """Red text that stays readable on the dark palette too."""
     label.setStyleSheet(f"color: {attention_colour('urgent').name()};")
+
+
+def keep_wide_enough(dialog: QWidget, characters: int) -> None:
+    """At least ``characters`` average characters of the dialog's font wide, within the screen: a
+    width that grows with the system's font setting, where a fixed pixel width stayed 9 pt sized
+    and wrapped a 14 or 18 pt form's words one or two to a line."""
+    dialog.setMinimumWidth(min(dialog.fontMetrics().averageCharWidth() * characters, room_on_screen(dialog).width()))
 
 
 def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QLayout, ok_text: str,
@@ -40,14 +48,25 @@ def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QLayout, ok_text:
     return message
 
 
+def announce(widget: QWidget, text: str) -> None:
+    """Have a screen reader say ``text`` now, whatever has the focus (a refusal under the fields
+    is otherwise never read out)."""
+    event = QAccessibleAnnouncementEvent(widget, text)
+    event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)
+
+
 def _point_to_refusal(on_ok: Callable[[], None], message: QLabel, buttons: QDialogButtonBox) -> None:
-    """Run ``on_ok``; when it leaves a refusal in sight, give the refusal the focus, so a screen
-    reader reads it out and a keyboard user is at it (as an error summary does on a web form).
-    Tab goes on to the buttons, Shift+Tab back to the fields. Work ``on_ok`` left under way (its
-    buttons off, the line saying so) keeps the focus where it is: its answer places it."""
+    """Run ``on_ok``; when it leaves a refusal in sight, a screen reader reads it out, and unless
+    the form put the focus on the field at fault, the refusal takes the focus (as an error
+    summary does on a web form; Tab goes on to the buttons, Shift+Tab back to the fields). Work
+    ``on_ok`` left under way (its buttons off, the line saying so) is left to its answer."""
+    before = message.window().focusWidget()
     on_ok()
     if message.text() and message.isVisible() and buttons.isEnabled():
-        message.setFocus(Qt.FocusReason.OtherFocusReason)
+        announce(message, message.text())
+        if message.window().focusWidget() is before:
+            message.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def _scrolled(fields: QLayout) -> QScrollArea:

@@ -4,21 +4,36 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from screen_reader import announcements
 from test_discharge_form import discharge_form, status
+from test_imaging_form import choose
 from test_pathway_notices import CLINIC_TIME, episode_form  # noqa: F401 (CLINIC_TIME: the clinic's clock)
 
+from clinic_desktop.ui.forms.imaging_form import ImagingForm
 from clinic_desktop.ui.forms.plan_form import PlanForm
 from clinic_desktop.ui.forms.start_back_form import StartBackForm
 
 
-def test_enter_with_no_reason_refuses_and_the_refusal_takes_the_focus(qtbot, sqlite_staff):
+def test_enter_with_no_reason_refuses_and_the_refusal_is_read_out_and_takes_the_focus(qtbot, sqlite_staff,
+                                                                                     monkeypatch):
     form = discharge_form(qtbot, sqlite_staff)
+    said = announcements(monkeypatch)
     QTest.keyClick(form.reason.lineEdit(), Qt.Key.Key_Return)
+    assert said == ["Give the reason for the discharge."] == [form.message.text()]
     assert form.focusWidget() is form.message
-    assert form.message.text() == "Give the reason for the discharge."
     assert status(sqlite_staff, form.episode_id) == "open"
     QTest.keyClick(form.message, Qt.Key.Key_Tab)
     assert form.focusWidget() is form.save_button  # on to the buttons; Shift+Tab back to the fields
+
+
+def test_a_refusal_that_points_to_its_field_is_read_out_and_leaves_the_focus_there(qtbot, sqlite_staff,
+                                                                                   monkeypatch):
+    form = episode_form(qtbot, sqlite_staff, ImagingForm)
+    choose(form, "x_ray")
+    said = announcements(monkeypatch)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert said == ["Give the reason for the imaging."]
+    assert form.focusWidget() is form.reason
 
 
 def test_tab_in_a_notes_box_moves_on_and_types_no_tab(qtbot, sqlite_staff):
