@@ -79,7 +79,7 @@ class _ReferralDialog(QDialog):
             column.setContentsMargins(0, 0, 0, 0)
             column.addWidget(self.summary)
             column.addWidget(body, 1)
-        self.message = lay_out_form_dialog(self, top, form, ok_text, self.save)
+        self.message = lay_out_form_dialog(self, top, form, ok_text, self.save, fields_whole=body is not None)
         if body is not None:
             self.layout().setStretch(0, 1)
         self.message.setAccessibleName("Why it was not done")

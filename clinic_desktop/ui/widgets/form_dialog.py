@@ -9,7 +9,17 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.screen_fit import fit_on_screen, room_on_screen
@@ -30,8 +40,10 @@ def keep_wide_enough(dialog: QWidget, characters: int) -> None:
 
 
 def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QLayout, ok_text: str,
-                        on_ok: Callable[[], None]) -> QLabel:
-    """Arrange the dialog; returns the label where a refusal is explained (in red, wrapped)."""
+                        on_ok: Callable[[], None], *, fields_whole: bool = False) -> QLabel:
+    """Arrange the dialog; returns the label where a refusal is explained (in red, wrapped).
+    ``fields_whole``: the intro gives up its room first (a letter above a password box: at a
+    large font the box was squeezed out of sight below the letter), as far as the screen allows."""
     message = QLabel()
     show_as_refusal(message)
     message.setWordWrap(True)
@@ -41,7 +53,10 @@ def lay_out_form_dialog(dialog: QDialog, intro: QWidget, form: QLayout, ok_text:
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addWidget(intro)
-    layout.addWidget(_scrolled(form))
+    fields = _scrolled(form)
+    if fields_whole:
+        fields.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    layout.addWidget(fields)
     layout.addWidget(message)
     layout.addWidget(buttons)
     fit_on_screen(dialog)
