@@ -75,3 +75,14 @@ def test_each_clinical_dialog_fits_the_laptop_at_18_pt(qtbot, opened, system_fon
     qtbot.waitUntil(lambda: not fields.horizontalScrollBar().isVisible())  # its fields scroll down, not sideways
     cut = cut_text(dialog)
     assert not cut, "\n".join(cut)
+
+
+def test_the_password_box_is_in_sight_under_the_letter_being_signed_at_18_pt(qtbot, open_view, system_font,
+                                                                               monkeypatch):
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(QPoint(0, 0), LAPTOP))
+    system_font(18)
+    dialog = open_view("sign-letter")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    Op.settle()
+    qtbot.waitUntil(lambda: dialog.password.visibleRegion().boundingRect().size() == dialog.password.size())
