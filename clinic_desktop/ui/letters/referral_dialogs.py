@@ -198,7 +198,8 @@ class SignLetterDialog(_ReferralDialog):
                        "changes: a later change is a new version with a reason.")
         intro.setWordWrap(True)
         self.preview = LetterPreview(keys_everywhere=True)  # Page Up/Down read on while typing the password
-        self.preview.setMinimumHeight(320)
+        # Ten lines of the letter at the least: at a large font, or on a small screen, the password box keeps its room
+        self.preview.setMinimumHeight(self.preview.fontMetrics().lineSpacing() * 10)
         self._previewed = (referral.clinician_text, referral.destination_id)
         self.show_draft(referral)
         self.password = QLineEdit()
