@@ -17,6 +17,7 @@ from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.services.episodes import episode_records, initial_management
 from clinic_desktop.ui.forms.advice_section import AdviceSection
 from clinic_desktop.ui.forms.pathway_form import PathwayForm
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.time_format import short_date
 
 
@@ -32,7 +33,7 @@ class AdviceForm(PathwayForm):
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — first contact on "
                      f"{short_date(self.episode.first_contact_on)}, recorded before every answer was asked. "
                      "Answer each question as it was at that visit.", form, "&Record advice")
-        self.setMinimumWidth(520)
+        keep_wide_enough(self, 87)
 
     def save(self) -> None:
         self.run_save(lambda: initial_management.record_initial_management(self.actor, self.episode.id,

@@ -33,6 +33,7 @@ from clinic_desktop.services.episodes.discharge import (
 )
 from clinic_desktop.services.episodes.handover import UNASSIGNED
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.time_format import short_date
 
 COMMON_REASONS = (
@@ -138,7 +139,7 @@ class DischargeForm(PathwayForm):
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — episode from "
                      f"{short_date(self.episode.first_contact_on)}.", form, "Discharge")
         self.reason.currentTextChanged.connect(lambda _text: self._update_save())
-        self.setMinimumWidth(720)
+        keep_wide_enough(self, 120)
         self._update_save()
 
     def _decision_area(self) -> QWidget:

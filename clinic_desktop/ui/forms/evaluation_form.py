@@ -18,6 +18,7 @@ from clinic_desktop.services.episodes import episode_records, measures
 from clinic_desktop.ui.forms.findings_form import notes_edit
 from clinic_desktop.ui.forms.measures_panel import MeasuresPanel
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.time_format import short_date
 
 
@@ -37,7 +38,7 @@ class EvaluationForm(PathwayForm):
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — episode from "
                      f"{short_date(self.episode.first_contact_on)}. Measure pain, function and how the patient "
                      "feels things have changed since the pain began.", form, "Save evaluation")
-        self.setMinimumWidth(640)
+        keep_wide_enough(self, 107)
 
     def save(self) -> None:
         if (refusal := self.improvement.refusal()) is not None:

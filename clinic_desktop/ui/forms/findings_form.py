@@ -24,6 +24,7 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.episodes import episode_records, episodes
 from clinic_desktop.services.episodes.episodes import EpisodeUpdate
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date, stacked
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.time_format import short_date
 
 RED_FLAG_HINT = "Any red flag raises an urgent referral."
@@ -112,7 +113,7 @@ class FindingsForm(PathwayForm):
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — episode from "
                      f"{short_date(self.episode.first_contact_on)}. Record what was found, and when.", form,
                      "&Save findings")
-        self.setMinimumWidth(540)
+        keep_wide_enough(self, 90)
 
     def save(self) -> None:
         flags = self.red_flags.flags()

@@ -33,6 +33,7 @@ from clinic_desktop.ui.forms.measures_panel import MeasuresPanel
 from clinic_desktop.ui.forms.medicine_entry import ANALGESIA, AnalgesiaRow, PrescribingCautions
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.reflowing_columns import ReflowingColumns
 from clinic_desktop.ui.widgets.time_format import short_date
 
 PRESENTATION_LABELS = {"non_specific": "N&on-specific low back pain", "radicular": "&Radicular pain"}
@@ -113,12 +114,8 @@ class FirstContactForm(PathwayForm):
         notes_label.setBuddy(self.notes)
         right.addWidget(notes_label)
         right.addWidget(self.notes)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addSpacing(12)
-        columns.addLayout(right, 1)
         form = QFormLayout()
-        form.addRow(columns)
+        form.addRow(ReflowingColumns(left, right))  # one under the other at a large font on a laptop
         self.lay_out(_patient_line(self.patient) + "<br>Saving opens a new episode of back pain: this is its day 0.",
                      form, "Save first contact")
 

@@ -21,6 +21,7 @@ from clinic_desktop.services.episodes.episode_records import EpisodeRecord
 from clinic_desktop.ui.forms.caution_banner import CautionBanner
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.time_format import short_date
 
 
@@ -50,7 +51,7 @@ class ImagingForm(PathwayForm):
         form.addRow(self.caution)
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — episode from "
                      f"{short_date(self.episode.first_contact_on)}.", form, "&Request imaging")
-        self.setMinimumWidth(560)
+        keep_wide_enough(self, 93)
 
     def _show_caution(self) -> None:
         code = self.modality.currentData()

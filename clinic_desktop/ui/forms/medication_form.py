@@ -43,6 +43,7 @@ from clinic_desktop.ui.forms.medicine_entry import (
 )
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import short_date
 
@@ -117,7 +118,7 @@ class MedicationForm(PathwayForm):
         impairment = "none known" if hepatic == "none" else hepatic
         self.lay_out(f"<b>{escape(self.episode.patient_name)}</b> — episode from {short_date(first)}. "
                      f"Hepatic impairment on record: <b>{impairment}</b>.", form, "&Record medicine")
-        self.setMinimumWidth(560)
+        keep_wide_enough(self, 93)
 
     def _category_from_name(self, name: str) -> None:
         """A listed medicine files itself: a relaxant typed under another category cannot dodge its warning."""
@@ -176,8 +177,8 @@ class MedicationForm(PathwayForm):
                             "you will be asked again in 21 days.")
         dialog.setOkButtonText("Keep it on")
         dialog.findChild(QLabel).setWordWrap(True)
-        dialog.setMinimumWidth(460)
-        dialog.resize(480, dialog.sizeHint().height())
+        keep_wide_enough(dialog, 77)
+        dialog.resize(dialog.minimumWidth(), dialog.sizeHint().height())
         dialog.textValueSelected.connect(lambda reason: self._keep(item, reason))
         self.keep_dialog = dialog
         dialog.open()

@@ -25,6 +25,7 @@ from clinic_desktop.services.episodes import episode_records, episodes
 from clinic_desktop.ui.forms.findings_form import hint, notes_edit
 from clinic_desktop.ui.forms.measures_panel import MeasuresPanel
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.time_format import short_date
 
 IMPROVED, NOT_IMPROVED = 1, 0
@@ -76,7 +77,7 @@ class TwelveWeekOutcomeForm(PathwayForm):
                      f"{short_date(self.episode.first_contact_on)}. How is the patient at the 12-week check?",
                      form, "Save outcome")
         self._enable_escalation()
-        self.setMinimumWidth(640)
+        keep_wide_enough(self, 107)
 
     def _enable_escalation(self) -> None:
         escalating = self.not_improved.isChecked()

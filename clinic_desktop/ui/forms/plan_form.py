@@ -17,9 +17,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QLabel,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,7 +31,9 @@ from clinic_desktop.services.episodes.plans import PlanCaution
 from clinic_desktop.ui.forms.findings_form import hint, notes_edit
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode, qdate_to_date
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.palette import banner_style
+from clinic_desktop.ui.widgets.reflowing_columns import ReflowingColumns
 from clinic_desktop.ui.widgets.time_format import short_date
 
 BMI_HINT = "Needed with weight management (for an elevated BMI)."
@@ -80,7 +82,7 @@ class PlanForm(PathwayForm):
             box.toggled.connect(self._show_cautions)
         self.agreed_on.dateChanged.connect(self._show_cautions)
         self._show_cautions()
-        self.setMinimumWidth(720)
+        keep_wide_enough(self, 120)
 
     def _fill(self, plan: plan_records.PlanRecord) -> None:
         self.goals.setPlainText(plan.goals)
@@ -120,14 +122,16 @@ class PlanForm(PathwayForm):
 
 
 def _boxes(title: str, boxes) -> QGroupBox:
-    """Check boxes two to a row, in the source's order (down the first column, then the second)."""
+    """Check boxes in two columns, in the source's order (down the first column, then the
+    second); one column when the two would not fit side by side."""
     boxes = list(boxes)
-    grid = QGridLayout()
     half = (len(boxes) + 1) // 2
+    columns = (QVBoxLayout(), QVBoxLayout())
     for index, box in enumerate(boxes):
-        grid.addWidget(box, index % half, index // half)
+        columns[index // half].addWidget(box)
+    columns[1].addStretch(1)  # the shorter column's boxes stay in line with the first's
     group = QGroupBox(title)
-    group.setLayout(grid)
+    QVBoxLayout(group).addWidget(ReflowingColumns(*columns))
     return group
 
 

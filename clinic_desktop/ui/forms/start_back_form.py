@@ -34,6 +34,7 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.episodes import episode_records, episodes
 from clinic_desktop.ui.forms.measures_panel import MeasuresPanel
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, demo_episode, qdate_to_date
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.time_format import short_date
 
@@ -81,7 +82,7 @@ class StartBackForm(PathwayForm):
         for group in self.items:
             group.idToggled.connect(self._show_score)
         self._show_score()
-        self.setMinimumWidth(820)
+        keep_wide_enough(self, 137)
 
     def _add_item(self, grid: QGridLayout, number: int, text: str, choices) -> QButtonGroup:
         row = number - 1

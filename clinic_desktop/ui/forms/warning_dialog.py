@@ -19,6 +19,7 @@ from clinic_desktop.services.episodes.episode_records import WarningRecord
 from clinic_desktop.services.worklists import warnings_due
 from clinic_desktop.services.worklists.warnings_due import WarningRow
 from clinic_desktop.ui.forms.pathway_form import PathwayForm, check_box, demo_episode
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough
 from clinic_desktop.ui.widgets.palette import banner_style
 
 
@@ -51,7 +52,7 @@ class AcknowledgeWarningDialog(PathwayForm):
         self.lay_out(text, form, "Acknowledge")
         self.save_button.setEnabled(False)
         self.confirm.toggled.connect(self.save_button.setEnabled)
-        self.setMinimumWidth(480)
+        keep_wide_enough(self, 80)
 
     def save(self) -> None:
         if not self.confirm.isChecked():  # Enter pressed before confirming

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressDialog,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +63,9 @@ from clinic_desktop.ui.worklists.worklist_views import to_send_view
 MOST_NAMED = 5  # skipped letters named one by one in the summary; the rest are counted
 # The To send list's columns that matter when sending (the patient's details are in each letter).
 _COLUMNS = ("Referral", "Due by", "Days left", "Patient", "To", "Letter", "Signed")
+# The long columns, which give way first when the room is short (a large font on a laptop); their
+# tooltips tell all, and each letter says it again. The patient's name, the due date and OVERDUE stay whole.
+_ELIDE_FIRST = ("Referral", "To", "Signed")
 
 
 @dataclass
@@ -138,11 +142,7 @@ class LetterBatchDialog(QDialog):
         columns = [column for column in view.columns if column.header in _COLUMNS]
         self.model = PagedTableModel(columns, lambda offset, limit: view.fetch(actor, offset, limit, ""), self)
         self.table = read_only_table(self.model, "Signed letters to send", fit_contents=True)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        for number, column in enumerate(columns):
-            if column.header in ("Referral", "To"):  # the long ones share what room there is; tooltips tell all
-                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+        _elide_long_columns_first(self.table, [column.header for column in columns])
         self.summary = QLabel()
         self.summary.setObjectName("batchSummary")
         self.summary.setWordWrap(True)
@@ -174,7 +174,9 @@ class LetterBatchDialog(QDialog):
         fit_on_screen(self)
 
     def sizeHint(self) -> QSize:
-        return QSize(1140, 440)
+        """Room for the list's columns at the font in use (fit_on_screen keeps it within the screen)."""
+        text = self.fontMetrics()
+        return QSize(text.averageCharWidth() * 190, text.lineSpacing() * 26)
 
     @property
     def running(self) -> bool:
@@ -422,6 +424,17 @@ def _pages_in(path: Path) -> int:
         return len(PdfReader(path).pages)
     except (OSError, PyPdfError):
         return 0
+
+
+def _elide_long_columns_first(table: QTableView, headers: list[str]) -> None:
+    """The other columns fit their text; the long ones share the room left, each never narrower
+    than the widest of their titles, so no title is cut."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    long_ones = [number for number, title in enumerate(headers) if title in _ELIDE_FIRST]
+    for number in long_ones:
+        header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(max(header.sectionSizeHint(number) for number in long_ones))
 
 
 def _ask_for_folder(parent: QWidget) -> str:

@@ -37,7 +37,7 @@ from clinic_desktop.services.referrals.referrals import ReferralRecord
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.letters.letter_preview import LetterPreview
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough, lay_out_form_dialog
 from clinic_desktop.ui.widgets.screen_fit import room_on_screen
 
 
@@ -79,7 +79,7 @@ class _ReferralDialog(QDialog):
             column.setContentsMargins(0, 0, 0, 0)
             column.addWidget(self.summary)
             column.addWidget(body, 1)
-        self.message = lay_out_form_dialog(self, top, form, ok_text, self.save)
+        self.message = lay_out_form_dialog(self, top, form, ok_text, self.save, fields_whole=body is not None)
         if body is not None:
             self.layout().setStretch(0, 1)
         self.message.setAccessibleName("Why it was not done")
@@ -88,7 +88,7 @@ class _ReferralDialog(QDialog):
         # Enter writes a new line in the letter text; Ctrl+Enter saves from anywhere.
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.save)
-        self.setMinimumWidth(560)
+        keep_wide_enough(self, 93)
 
     def save(self) -> None:  # pragma: no cover - each dialog defines its own
         raise NotImplementedError
@@ -139,6 +139,9 @@ class DraftLetterDialog(_ReferralDialog):
         self.text.setMinimumHeight(180)
         self.destination = QComboBox()
         self.destination.setAccessibleName("Send to")
+        # A long service name elides in the box (its list shows it whole), so the box never needs more than the screen
+        self.destination.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.destination.setMinimumContentsLength(30)
         for place in destinations.list_destinations(actor, kind=referral.kind):
             self.destination.addItem(place.label + (" (usual for this kind)" if referral.kind in place.default_for
                                                    else ""), place.id)
@@ -195,7 +198,8 @@ class SignLetterDialog(_ReferralDialog):
                        "changes: a later change is a new version with a reason.")
         intro.setWordWrap(True)
         self.preview = LetterPreview(keys_everywhere=True)  # Page Up/Down read on while typing the password
-        self.preview.setMinimumHeight(320)
+        # Ten lines of the letter at the least: at a large font, or on a small screen, the password box keeps its room
+        self.preview.setMinimumHeight(self.preview.fontMetrics().lineSpacing() * 10)
         self._previewed = (referral.clinician_text, referral.destination_id)
         self.show_draft(referral)
         self.password = QLineEdit()

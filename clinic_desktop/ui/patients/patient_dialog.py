@@ -48,7 +48,7 @@ from clinic_desktop.ui.patients.contact_fields import (
     consent_in_words,
 )
 from clinic_desktop.ui.patients.patient_form_notices import DuplicatePanel, FieldNote
-from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough, lay_out_form_dialog
 from clinic_desktop.ui.widgets.time_format import short_date
 
 SEXES = (("", "Not recorded"), ("female", "Female"), ("male", "Male"), ("other", "Other"))
@@ -160,7 +160,7 @@ class PatientDialog(QDialog):
         self.message = lay_out_form_dialog(self, intro, tabs_holder, "Save changes" if editing else "&Register", self.save)
         self.layout().insertWidget(self.layout().indexOf(self.message), self.duplicates)
         self.layout().insertStretch(self.layout().indexOf(self.message), 1)
-        self.setMinimumWidth(560)
+        keep_wide_enough(self, 93)
         if editing:
             self._fill(self._existing)
         self._as_opened = self._form_state()  # what the fields showed before the user typed

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.ui.shell.password_check import PasswordCheck
-from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough, lay_out_form_dialog
 
 
 class FirstRunDialog(QDialog):
@@ -35,7 +35,7 @@ class FirstRunDialog(QDialog):
             field.setAccessibleName(label.replace("&", ""))
             form.addRow(label, field)
         self.message = lay_out_form_dialog(self, intro, form, "Create account", self.create)
-        self.setMinimumWidth(440)
+        keep_wide_enough(self, 73)
         self.check = PasswordCheck(self, self.message)
 
     def create(self) -> None:

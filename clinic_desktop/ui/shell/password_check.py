@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
 
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
+from clinic_desktop.ui.widgets.form_dialog import announce, show_as_refusal
 
 CHECKING = "Checking…"
 
@@ -55,6 +55,7 @@ class PasswordCheck:
 
     def _refused(self, text: str) -> None:
         self._message.setText(sentence(text))
+        announce(self._message, sentence(text))
         if self._password is not None:
             self._password.clear()
             self._password.setFocus()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.ui.shell.password_check import PasswordCheck
-from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough, lay_out_form_dialog
 
 
 def credential_fields(username: str = "") -> tuple[QLineEdit, QLineEdit, QFormLayout]:
@@ -39,7 +39,7 @@ class SignInDialog(QDialog):
                          + (f"<p>{escape(notice)}</p>" if notice else ""))
         heading.setWordWrap(True)
         self.message = lay_out_form_dialog(self, heading, form, "Sign in", self.sign_in)
-        self.setMinimumWidth(360)
+        keep_wide_enough(self, 60)
         self.check = PasswordCheck(self, self.message, self.password)
 
     def sign_in(self) -> None:

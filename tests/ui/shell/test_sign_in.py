@@ -6,6 +6,7 @@ import threading
 from database_fixtures import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
+from screen_reader import announcements
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
@@ -34,6 +35,15 @@ def test_a_wrong_password_is_told_in_one_sentence_and_cleared(qtbot, sqlite_staf
     assert dialog.message.text() == "Wrong username or password, or the account is not active."
     assert dialog.password.text() == "" and dialog.actor is None and dialog.isVisible()
     assert dialog.findChild(QDialogButtonBox).isEnabled()
+
+
+def test_a_refused_password_is_read_out_and_the_emptied_box_has_the_focus(qtbot, sqlite_staff, monkeypatch):
+    dialog = _sign_in_dialog(qtbot, "reception", "not the password")
+    said = announcements(monkeypatch)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.text() != "Checking…")
+    assert said == ["Wrong username or password, or the account is not active."]
+    assert dialog.focusWidget() is dialog.password
 
 
 def test_the_right_password_signs_in_as_that_user(qtbot, sqlite_staff):
