@@ -17,12 +17,12 @@ from clinic_desktop.ui.widgets.palette import banner_style
 class CautionBanner(QLabel):
     """Hidden until there is a caution; then each one, and what saving does with it."""
 
-    def __init__(self, object_name: str, accessible_name: str, parent=None):
+    def __init__(self, object_name: str, what: str, parent=None):
         super().__init__(parent)
         self.setObjectName(object_name)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAccessibleName(accessible_name)
+        self.setAccessibleDescription(what)  # its words are its name: a reader hears the caution itself
         self.setStyleSheet(banner_style(object_name, "urgent"))
         self.hide()
 

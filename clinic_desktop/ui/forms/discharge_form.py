@@ -104,13 +104,13 @@ class DischargeForm(PathwayForm):
         self.reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.what = QLabel(WHAT_DISCHARGE_DOES)
         self.what.setWordWrap(True)
-        self.what.setAccessibleName("What discharge does")
+        self.what.setAccessibleDescription("What discharge does")
 
         items = discharge.discharge_items(actor, episode_id)
         self.rows = [DecisionRow(item, self._update_save) for item in items if item.needs_decision]
         self.staying = QLabel(_staying_text([item for item in items if not item.needs_decision]))
         self.staying.setWordWrap(True)
-        self.staying.setAccessibleName("What happens to the other open items")
+        self.staying.setAccessibleDescription("What happens to the other open items")
         self.hand_to = QComboBox(self)  # owned by the form even when nothing is open to hand over
         self.hand_to.setAccessibleName("Hand remaining items to")
         self.hand_to.addItem(NO_CHOICE, None)
@@ -121,7 +121,7 @@ class DischargeForm(PathwayForm):
         self.hand_to.currentIndexChanged.connect(lambda _index: self._update_save())
         self.still_needed = QLabel()
         self.still_needed.setWordWrap(True)
-        self.still_needed.setAccessibleName("What is still to decide")
+        self.still_needed.setAccessibleDescription("What is still to decide")
 
         form = QFormLayout()
         form.addRow("&Date", self.discharged_on)

@@ -46,7 +46,7 @@ class RedFlagChecklist(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.boxes = {flag: check_box(flag[:1].upper() + flag[1:], f"Red flag: {flag}")
+        self.boxes = {flag: check_box(flag[:1].upper() + flag[1:], "Red flag")
                       for flag in RECOGNISED_RED_FLAGS}
         self.other = QLineEdit()
         self.other.setAccessibleName("Other red flag")

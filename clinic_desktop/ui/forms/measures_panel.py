@@ -61,7 +61,7 @@ class MeasuresPanel(QGroupBox):
         self.on_psfs = QRadioButton("&PSFS")
         self.on_psfs.setToolTip("Patient-Specific Functional Scale: up to three activities the pain limits, "
                                 "each scored 0 (unable) to 10 (as before)")
-        self.on_psfs.setAccessibleName("Function on the Patient-Specific Functional Scale")
+        self.on_psfs.setAccessibleDescription("Function on the Patient-Specific Functional Scale")
         self.on_rating.setChecked(True)
         scales = QButtonGroup(self)
         scales.addButton(self.on_rating)
@@ -83,7 +83,7 @@ class MeasuresPanel(QGroupBox):
         self.suggestion_line = QLabel(WAITING)
         self.suggestion_line.setWordWrap(True)
         self.suggestion_line.setTextFormat(Qt.TextFormat.PlainText)
-        self.suggestion_line.setAccessibleName("Suggested by the pathway")
+        self.suggestion_line.setAccessibleDescription("Suggested by the pathway")
         self.improving_yes = QRadioButton("&Yes")
         self.improving_yes.setAccessibleName("Improving: yes")
         self.improving_no = QRadioButton("N&o")

@@ -231,9 +231,9 @@ class PrescribingCautions(QWidget):
         self.text.setObjectName("prescribingCaution")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setAccessibleName("Prescribing warnings")
+        self.text.setAccessibleDescription("Prescribing warnings")
         self.acknowledge = check_box("I have considered this warning and prescribe it any&way",
-                                     "Acknowledge the hepatic warning")
+                                     "Hepatic warning")
         stacked(self, self.text, self.acknowledge)
         self._cautions: tuple[PrescribingCaution, ...] = ()
         self.show_cautions(())
@@ -275,7 +275,7 @@ class AnalgesiaRow:
     def __init__(self, column: QVBoxLayout, category: str, label: str, name_hint: str):
         self.category = category
         plain = label.replace("&", "")
-        self.given = check_box(label, f"{plain} given")
+        self.given = check_box(label, "Given")
         self.fields = MedicineFields(plain, name_hint, self.given)
         self.fields.set_category(category)
         self.details = QWidget()

@@ -41,7 +41,7 @@ class TwelveWeekOutcomeForm(PathwayForm):
         self.episode = episode_records.get_episode(actor, episode_id)
         self.recorded_on = self.date_edit("Outcome date", earliest=self.episode.first_contact_on)
         self.improved = QRadioButton("&Improved — continue self-management or discharge")
-        self.improved.setAccessibleName("Improved")
+        self.improved.setAccessibleDescription("Improved")
         self.not_improved = QRadioButton("&Not improved")
         self.not_improved.setAccessibleName("Not improved")
         self.outcome = QButtonGroup(self)
@@ -54,8 +54,7 @@ class TwelveWeekOutcomeForm(PathwayForm):
         choice_layout.addWidget(self.not_improved)
         choice_layout.addStretch(1)
         self.notes = notes_edit("Outcome notes")
-        self.surgical = check_box("Also refer to the specialist spinal &surgical service",
-                                  "Also raise a spinal surgical referral")
+        self.surgical = check_box("Also refer to the specialist spinal &surgical service")
         self.surgical_reason = QLineEdit()
         self.surgical_reason.setAccessibleName("Reason for the spinal surgical referral")
         self.surgical_reason.setPlaceholderText("Why: e.g. persistent radiculopathy with imaging findings")

@@ -134,10 +134,12 @@ def stacked(owner: QWidget, *widgets: QWidget) -> QVBoxLayout:
     return layout
 
 
-def check_box(text: str, accessible_name: str | None = None) -> QCheckBox:
-    """A check box named for screen readers by its own words unless told otherwise."""
+def check_box(text: str, context: str | None = None) -> QCheckBox:
+    """A check box named for screen readers by its own words, after the ``context`` they answer
+    ("Red flag: Saddle anaesthesia"): what a reader hears includes what the box shows (WCAG 2.5.3)."""
     box = QCheckBox(text)
-    box.setAccessibleName(accessible_name or text.replace("&", ""))
+    shown = text.replace("&", "")
+    box.setAccessibleName(f"{context}: {shown}" if context else shown)
     return box
 
 

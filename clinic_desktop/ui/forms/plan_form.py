@@ -50,8 +50,8 @@ class PlanForm(PathwayForm):
         self.goals = notes_edit("Patient's goals", lines=4)
         self.goals.setPlaceholderText("In the patient's words: e.g. walk the dog for 30 minutes; back to gardening")
         self.treatments = {key: check_box(label + (" — passive" if key in PASSIVE_TREATMENTS else ""),
-                                          f"Treatment: {label}") for key, label in TREATMENTS.items()}
-        self.lifestyle = {key: check_box(label, f"Lifestyle: {label}") for key, label in LIFESTYLE_CHANGES.items()}
+                                          "Treatment") for key, label in TREATMENTS.items()}
+        self.lifestyle = {key: check_box(label, "Lifestyle") for key, label in LIFESTYLE_CHANGES.items()}
         self.bmi = QDoubleSpinBox()
         self.bmi.setAccessibleName("BMI")
         self.bmi.setDecimals(1)
@@ -63,7 +63,7 @@ class PlanForm(PathwayForm):
         self.caution.setObjectName("planCaution")
         self.caution.setWordWrap(True)
         self.caution.setTextFormat(Qt.TextFormat.PlainText)
-        self.caution.setAccessibleName("Plan caution")
+        self.caution.setAccessibleDescription("Plan caution")
         self.caution.hide()
 
         form = QFormLayout()

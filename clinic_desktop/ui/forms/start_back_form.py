@@ -60,12 +60,12 @@ class StartBackForm(PathwayForm):
         questionnaire.setLayout(grid)
 
         self.score = QLabel()
-        self.score.setAccessibleName("STarT Back score")
+        self.score.setAccessibleDescription("STarT Back score")
         self.score.setTextFormat(Qt.TextFormat.RichText)
         credit = QLabel(CREDIT)
         credit.setWordWrap(True)
         credit.setStyleSheet(f"color: {attention_colour('quiet').name()};")
-        credit.setAccessibleName("Credit")
+        credit.setAccessibleDescription("Credit")
         # The source's "review and assess improvement within 2 weeks": measured with the
         # stratification unless this is a later re-stratification (untick the box).
         self.improvement = MeasuresPanel(actor, episode_id, optional=True, title="Improvement at this review")

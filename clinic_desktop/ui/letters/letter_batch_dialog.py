@@ -154,7 +154,7 @@ class LetterBatchDialog(QDialog):
         self.print_button.setAccessibleName("Print all signed letters and mark them sent")
         self.print_button.clicked.connect(self.print_all)
         self.export_button = QPushButton("&Export all to a folder…")
-        self.export_button.setAccessibleName("Save all signed letters to a folder as PDF files and mark them sent")
+        self.export_button.setAccessibleName("Export all signed letters to a folder as PDF files and mark them sent")
         self.export_button.clicked.connect(self.export_all)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         for button in (self.print_button, self.export_button):

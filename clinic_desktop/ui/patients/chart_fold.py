@@ -29,7 +29,7 @@ class FoldingCharts(QWidget):
         for chart in charts:
             layout.addWidget(chart)
         self.toggle = QPushButton("Hide chart")
-        self.toggle.setAccessibleName("Show or hide the charts")
+        self.toggle.setAccessibleDescription("Show or hide the charts")
         self.toggle.setCheckable(True)
         self.toggle.setChecked(True)
         self.toggle.clicked.connect(self._choose)

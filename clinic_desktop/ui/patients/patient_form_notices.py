@@ -25,7 +25,7 @@ class FieldNote(QLabel):
     def __init__(self, name: str):
         super().__init__()
         self.setWordWrap(True)
-        self.setAccessibleName(f"{name} message")
+        self.setAccessibleDescription(f"{name} message")
         self.is_error = False
         self.hide()
 

@@ -115,7 +115,7 @@ class PatientSearch(QWidget):
         self.box.setClearButtonEnabled(True)
         self.status = QLabel(HINT)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Search status")
+        self.status.setAccessibleDescription("Search status")
         self.model = PatientResultsModel(self)
         self.results = _results_table(self.model)
         self.register_button = QPushButton("&Register new patient…")
