@@ -179,6 +179,7 @@ class BackupPage(QWidget):
         self.copies_table.setHorizontalHeaderLabels(["Clinic day", "File", "Size"])
         self.copies_table.setAccessibleName("Daily copies kept")
         self.copies_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.copies_table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move within it
         self.copies_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.copies_table.verticalHeader().setVisible(False)
         header = self.copies_table.horizontalHeader()

@@ -64,6 +64,7 @@ def entry_table(name: str) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows choose a row
     table.setWordWrap(False)
     table.verticalHeader().hide()
     header = table.horizontalHeader()

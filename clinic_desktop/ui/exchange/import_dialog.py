@@ -144,6 +144,7 @@ class PatientImportDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the preview for Import; the arrows move between rows
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
@@ -186,7 +187,9 @@ class PatientImportDialog(QDialog):
         self.setTabOrder(self.choose_button, self.reload_button)
         self.setTabOrder(self.reload_button, self.only_problems)
         self.setTabOrder(self.only_problems, self.table)
-        self.resize(QSize(1080, 700).boundedTo(room_on_screen(self)))
+        # Room for every column and a readable problem, in characters so that it grows with the font, within the screen.
+        metrics = self.fontMetrics()
+        self.resize(QSize(metrics.averageCharWidth() * 180, metrics.lineSpacing() * 50).boundedTo(room_on_screen(self)))
 
     def choose_file(self) -> None:
         folder = str(self.preview.path.parent) if self.preview else str(Path.home())
