@@ -33,12 +33,13 @@ from clinic_desktop.ui.book.review_chooser import ReviewChooser
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.actions import ActionSet
 from clinic_desktop.ui.widgets.palette import attention_colour
+from clinic_desktop.ui.widgets.text_size import lines
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
 from clinic_desktop.ui.widgets.wrapping_tool_bar import FlowLayout
 
 __all__ = ["GridChoice", "ClinicDayView", "slot_words"]
 
-_ROW_HEIGHT = 24
+_ROW_PADDING = 8  # pixels above and below a slot's line of text
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def _grid(model: ClinicDayModel) -> QTableView:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.horizontalHeader().setMinimumSectionSize(150)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(_ROW_HEIGHT)
+    table.verticalHeader().setDefaultSectionSize(lines(table, 1) + _ROW_PADDING)  # grows with the font
     return table
 
 

@@ -39,6 +39,7 @@ from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.screen_fit import room_on_screen
+from clinic_desktop.ui.widgets.text_size import characters, lines
 from clinic_desktop.ui.widgets.time_format import short_date
 
 _SHOWN = ("nhs_number", "family_name", "given_name", "date_of_birth", "postcode")
@@ -188,8 +189,7 @@ class PatientImportDialog(QDialog):
         self.setTabOrder(self.reload_button, self.only_problems)
         self.setTabOrder(self.only_problems, self.table)
         # Room for every column and a readable problem, in characters so that it grows with the font, within the screen.
-        metrics = self.fontMetrics()
-        self.resize(QSize(metrics.averageCharWidth() * 180, metrics.lineSpacing() * 50).boundedTo(room_on_screen(self)))
+        self.resize(QSize(characters(self, 180), lines(self, 50)).boundedTo(room_on_screen(self)))
 
     def choose_file(self) -> None:
         folder = str(self.preview.path.parent) if self.preview else str(Path.home())

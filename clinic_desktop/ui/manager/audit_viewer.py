@@ -46,6 +46,7 @@ from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tab_order import in_tab_order
 from clinic_desktop.ui.widgets.tables import read_only_table
+from clinic_desktop.ui.widgets.text_size import characters
 
 _PATIENT_NUMBER = re.compile(r"#?\s*(\d{1,9})")
 DATE_FORMAT = "dd MMM yyyy"
@@ -102,12 +103,11 @@ class AuditViewer(QWidget):
     def _size_columns(self) -> None:
         """Widths in characters, so that they grow with the font: the time and the patient's name stay
         whole, who and which action elide first (their tooltips have it all), the summary takes the rest."""
-        metrics = self.table.fontMetrics()
         padding = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
         header = self.table.horizontalHeader()
-        header.resizeSection(0, metrics.horizontalAdvance(_LONGEST_WHEN) + padding)
-        for column, characters in ((1, 24), (2, 22), (3, 26)):
-            header.resizeSection(column, metrics.averageCharWidth() * characters + padding)
+        header.resizeSection(0, self.table.fontMetrics().horizontalAdvance(_LONGEST_WHEN) + padding)
+        for column, count in ((1, 24), (2, 22), (3, 26)):
+            header.resizeSection(column, characters(self.table, count) + padding)
 
     def _filters(self) -> QGridLayout:
         grid = QGridLayout()
