@@ -3,6 +3,7 @@
 its fields (sizes in characters, not pixels)."""
 from __future__ import annotations
 
+import pytest
 from demo_moment import CLINIC_TIME  # noqa: F401 (the clinic's clock: tests/conftest.py clinic_clock)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QTableView
@@ -31,7 +32,8 @@ def column_cells(table: QTableView, title: str, rows: int = 30) -> list[tuple[st
     return [(index.data(), _CELLS.cuts(table, index)) for index in indexes if index.data()]
 
 
-def test_the_audit_elides_who_acted_before_it_cuts_a_patients_name(qtbot, open_view, large_font):
+@pytest.mark.usefixtures("large_font")
+def test_the_audit_elides_who_acted_before_it_cuts_a_patients_name(qtbot, open_view):
     window = shown(qtbot, open_view, "audit")
     window.resize(LAPTOP)
     Op.settle()
@@ -41,7 +43,8 @@ def test_the_audit_elides_who_acted_before_it_cuts_a_patients_name(qtbot, open_v
     assert any(cut for _who, cut in column_cells(table, "Who"))  # "Morag Macleod (practice manager)" gives way
 
 
-def test_the_booking_dialog_opens_wide_enough_for_its_fields_within_the_screen(qtbot, open_view, large_font):
+@pytest.mark.usefixtures("large_font")
+def test_the_booking_dialog_opens_wide_enough_for_its_fields_within_the_screen(qtbot, open_view):
     dialog = shown(qtbot, open_view, "booking")
     assert dialog.width() <= LAPTOP.width()
     sideways = [area.accessibleName() or type(area).__name__ for area in dialog.findChildren(QAbstractScrollArea)
@@ -49,7 +52,8 @@ def test_the_booking_dialog_opens_wide_enough_for_its_fields_within_the_screen(q
     assert not sideways
 
 
-def test_the_import_preview_keeps_the_names_whole_and_the_problem_readable(qtbot, open_view, large_font):
+@pytest.mark.usefixtures("large_font")
+def test_the_import_preview_keeps_the_names_whole_and_the_problem_readable(qtbot, open_view):
     dialog = shown(qtbot, open_view, "import-patients")
     assert dialog.width() <= LAPTOP.width()
     for title in ("Family name", "Given name"):
