@@ -188,8 +188,11 @@ class PatientImportDialog(QDialog):
         self.setTabOrder(self.choose_button, self.reload_button)
         self.setTabOrder(self.reload_button, self.only_problems)
         self.setTabOrder(self.only_problems, self.table)
-        # Room for every column and a readable problem, in characters so that it grows with the font, within the screen.
-        self.resize(QSize(characters(self, 180), lines(self, 50)).boundedTo(room_on_screen(self)))
+
+    def sizeHint(self) -> QSize:
+        """Room for every column and a readable problem, in characters so that it grows with the font,
+        within the screen (the size it opens at)."""
+        return QSize(characters(self, 180), lines(self, 50)).boundedTo(room_on_screen(self))
 
     def choose_file(self) -> None:
         folder = str(self.preview.path.parent) if self.preview else str(Path.home())
