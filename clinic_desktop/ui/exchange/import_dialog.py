@@ -188,6 +188,7 @@ class PatientImportDialog(QDialog):
         self.setTabOrder(self.choose_button, self.reload_button)
         self.setTabOrder(self.reload_button, self.only_problems)
         self.setTabOrder(self.only_problems, self.table)
+        self.resize(self.sizeHint())  # Qt would open a window at no more than two thirds of the screen
 
     def sizeHint(self) -> QSize:
         """Room for every column and a readable problem, in characters so that it grows with the font,
