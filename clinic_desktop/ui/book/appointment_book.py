@@ -125,6 +125,8 @@ class AppointmentBookView(QWidget):
         self.stack.addWidget(self.clinic)
 
         self.actions_bar = QHBoxLayout()
+        on_the_slot = QWidget()
+        wrapping = FlowLayout(on_the_slot, spacing=6)  # the actions wrap onto a second row at a large font
         self.book_actions: dict[str, QAction] = {}
         buttons = []
         for text, shortcut, permission, method, _statuses in _ACTIONS:
@@ -136,17 +138,16 @@ class AppointmentBookView(QWidget):
             action.triggered.connect(lambda _=False, method=method: self._run(method))
             self.book_actions[method] = action
             buttons.append(_button(action))
-            self.actions_bar.addWidget(buttons[-1])
+            wrapping.addWidget(buttons[-1])
             for table in (self.day_table, self.week_table, self.clinic.table):
                 table.addAction(action)
-        self.actions_bar.addStretch(1)
         # One clinician's day list, printed or saved from its window (the clinic's day has its own buttons).
         self.day_list_button = QToolButton()
         self.day_list_button.setText("Day list…")
         self.day_list_button.setToolTip("The day list of the clinician and day shown, to print or save as a PDF")
         self.day_list_button.clicked.connect(lambda _checked=False: self.open_day_list())
-        self.actions_bar.addWidget(self.day_list_button)
-        self.summary.setWordWrap(True)  # two lines at a large font rather than a window wider than the screen
+        wrapping.addWidget(self.day_list_button)
+        self.actions_bar.addWidget(on_the_slot, 1)
         self.actions_bar.addWidget(self.summary)
 
         layout = QVBoxLayout(self)
