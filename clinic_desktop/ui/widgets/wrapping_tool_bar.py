@@ -1,4 +1,5 @@
-"""A row of tool buttons that wraps onto a second row when the window is narrow, every button in sight.
+"""A row of tool buttons that wraps onto a second row when the window is narrow, every button in sight
+(and the flow layout it uses, which a patient's header shares).
 
 A ``QToolBar`` outside a main window's tool bar area hides what does not fit behind a "»"
 menu: at a 14 pt system font the patient's toolbar hid Discharge, Acknowledge warning and
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLayout, QLayoutItem, QToolButton, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QStyle, QToolButton, QWidget
 
 __all__ = ["FlowLayout", "WrappingToolBar"]
 
 
 class FlowLayout(QLayout):
-    """Items left to right, a new row when the next would pass the right edge."""
+    """Items left to right, a new row when the next would pass the right edge. An item wider than
+    a whole row (a long button that can elide) is given the row's width, down to its minimum."""
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 2):
         super().__init__(parent)
@@ -65,21 +67,32 @@ class FlowLayout(QLayout):
         return QSize(widest + margins.left() + margins.right(), tallest + margins.top() + margins.bottom())
 
     def _place(self, rect: QRect, *, move: bool) -> int:
-        """Lay the items out in ``rect`` (only measuring unless ``move``); the height they take."""
+        """Lay the items out in ``rect``, each centred in its row's height (only measuring unless
+        ``move``); the height they take."""
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, row_height = area.x(), area.y(), 0
+        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
         for item in self._items:
             if item.isEmpty():
                 continue
             size = item.sizeHint()
-            if x > area.x() and x + size.width() > area.right() + 1:
-                x, y, row_height = area.x(), y + row_height + self.spacing(), 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), size))
+            size.setWidth(max(min(size.width(), area.width()), item.minimumSize().width()))
+            if rows[-1] and x + size.width() > area.right() + 1:
+                rows.append([])
+                x = area.x()
+            rows[-1].append((item, size))
             x += size.width() + self.spacing()
-            row_height = max(row_height, size.height())
-        return y + row_height - rect.y() + margins.bottom()
+        y = area.y()
+        for row in rows:
+            height = max((size.height() for _item, size in row), default=0)
+            x = area.x()
+            for item, size in row:
+                if move:
+                    item.setGeometry(QRect(QPoint(x, y + (height - size.height()) // 2), size))
+                x += size.width() + self.spacing()
+            y += height + self.spacing()
+        return y - self.spacing() - rect.y() + margins.bottom()
 
 
 class WrappingToolBar(QWidget):
@@ -88,7 +101,7 @@ class WrappingToolBar(QWidget):
     def __init__(self, accessible_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
-        self._flow = FlowLayout(self)
+        self._flow = FlowLayout(self, self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarItemSpacing))
 
     def addAction(self, action: QAction) -> None:  # noqa: N802 (Qt's name: a tool bar's actions() lists it)
         super().addAction(action)
