@@ -15,6 +15,7 @@ from clinic_desktop.services.referrals.destinations import REFERRAL_KINDS, Desti
 from clinic_desktop.services.referrals.letter_content import kind_title
 from clinic_desktop.ui.admin.admin_form import AdminDialog, AdminListPage
 from clinic_desktop.ui.admin.admin_user_dialogs import line_edit
+from clinic_desktop.ui.widgets.text_size import at_least_characters_wide
 
 # Short names for the list's columns (the dialog and messages use the full ones).
 _SHORT_KINDS = {
@@ -86,7 +87,7 @@ class DestinationDialog(AdminDialog):
         self.lay_out("Tick the kinds of referral it takes; as the usual destination for a kind, new letters of "
                      "that kind are addressed to it (it replaces the previous usual one).", form,
                      "Add destination" if record is None else "Save")
-        self.setMinimumWidth(680)
+        at_least_characters_wide(self, 113)
 
     def save(self) -> None:
         details = dict(name=self.name.text(), department=self.department.text(),

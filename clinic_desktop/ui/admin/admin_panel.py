@@ -98,6 +98,7 @@ class AdminPanel(QWidget):
     def add_page(self, title: str, widget: QWidget) -> None:
         """Add a page at the end of the list (the lead adds the backup page this way)."""
         self.pages.addItem(title)
+        widget.setAccessibleName(title)  # the page says which it is, as its line in the list does
         self.stack.addWidget(widget)
         self.pages.setFixedWidth(max(self.pages.sizeHintForColumn(0) + 24, 160))
 

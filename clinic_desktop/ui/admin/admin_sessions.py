@@ -44,6 +44,7 @@ from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
+from clinic_desktop.ui.widgets.text_size import at_least_characters_wide
 
 _SESSION_COLUMNS = (
     ("When", lambda record: record.when),
@@ -306,7 +307,7 @@ class SessionDialog(_ConfirmingDialog):
                        "ends": self.ends, "slot_minutes": self.slot_minutes}
         self.lay_out("Tick no kind to take every kind of visit. A session may run outside the opening hours "
                      "(an evening clinic), never over another of the clinician's sessions.", form, "Add session")
-        self.setMinimumWidth(720)
+        at_least_characters_wide(self, 120)
 
     def save(self) -> None:
         own_hours = not self.opening_hours.isChecked()
@@ -382,7 +383,7 @@ class LeaveDialog(_ConfirmingDialog):
                        "from_time": self.from_time, "to_time": self.to_time, "note": self.note}
         self.lay_out("Nobody can be booked with them while they are away. Bookings already made in that time "
                      "are listed before anything is saved.", form, "Add leave")
-        self.setMinimumWidth(680)
+        at_least_characters_wide(self, 113)
 
     def save(self) -> None:
         part = self.part_day.isChecked()

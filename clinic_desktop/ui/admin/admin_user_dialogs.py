@@ -16,6 +16,7 @@ from clinic_desktop.services.appointments import appointment_book
 from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.episodes.handover import UNASSIGNED, counted
 from clinic_desktop.ui.admin.admin_form import AdminDialog
+from clinic_desktop.ui.widgets.text_size import at_least_characters_wide
 
 
 def line_edit(accessible_name: str, text: str = "", *, password: bool = False, max_length: int = 200) -> QLineEdit:
@@ -71,7 +72,7 @@ class UserDialog(AdminDialog):
                  if user is None else "Changes apply the next time they sign in; a new role ends their "
                  "current session at their next action.")
         self.lay_out(intro, form, "Create user" if user is None else "Save")
-        self.setMinimumWidth(520)
+        at_least_characters_wide(self, 87)
 
     def save(self) -> None:
         role = self.role.currentData()
@@ -107,7 +108,7 @@ class PasswordDialog(AdminDialog):
         self.fields = {"password": self.password}
         self.lay_out(f"Give {user.full_name} ({user.username}) a new password of at least {MIN_PASSWORD_LENGTH} "
                      "characters, in person. Their old password stops working at once.", form, "Reset password")
-        self.setMinimumWidth(460)
+        at_least_characters_wide(self, 77)
 
     def save(self) -> None:
         if self.password.text() != self.repeat.text():
@@ -145,7 +146,7 @@ class DeactivateDialog(AdminDialog):
                      "they have open stops at their next action. The account and everything it recorded are kept; "
                      "you can reactivate it later.", form, "Deactivate")
         self.hand_to.currentIndexChanged.connect(lambda _index: self._update_save())
-        self.setMinimumWidth(560)
+        at_least_characters_wide(self, 93)
         self._update_save()
 
     def _update_save(self) -> None:

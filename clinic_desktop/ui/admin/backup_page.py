@@ -46,6 +46,7 @@ from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog, save_file_d
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.scrolled_page import scroll_content
+from clinic_desktop.ui.widgets.text_size import lines
 from clinic_desktop.ui.widgets.time_format import short_date
 
 _FILTER = "Clinic Desktop backups (*.sqlite3 *.pgdump);;All files (*)"
@@ -179,12 +180,13 @@ class BackupPage(QWidget):
         self.copies_table.setHorizontalHeaderLabels(["Clinic day", "File", "Size"])
         self.copies_table.setAccessibleName("Daily copies kept")
         self.copies_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.copies_table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move within it
         self.copies_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.copies_table.verticalHeader().setVisible(False)
         header = self.copies_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.copies_table.setMinimumHeight(120)
+        self.copies_table.setMinimumHeight(lines(self.copies_table, 5))
         layout.addWidget(self.copies_table)
         return group
 

@@ -46,7 +46,9 @@ from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import BOOKED
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.tab_order import in_tab_order
 from clinic_desktop.ui.widgets.time_format import weekday_date
+from clinic_desktop.ui.widgets.wrapping_tool_bar import FlowLayout
 
 _ACTIONS = (  # text, shortcut, permission, method, enabled for the selected appointment's status
     ("&Open patient", "Ctrl+O", "view_patient", "open_patient", ("booked", "attended", "did_not_attend")),
@@ -78,12 +80,8 @@ class AppointmentBookView(QWidget):
         for button in (self.day_mode, self.week_mode, self.clinic_mode):
             modes.addButton(button)
         self.day_mode.setChecked(True)
-        navigation = QHBoxLayout()
         clinician_label = QLabel("Cli&nician")
         clinician_label.setBuddy(self.clinician)
-        navigation.addWidget(clinician_label)
-        navigation.addWidget(self.clinician)
-        navigation.addSpacing(16)
         self.navigate = {}
         for text, shortcut, step in (("◀ Pre&vious", "Alt+Left", -1), ("&Today", "Alt+Home", 0),
                                      ("Ne&xt ▶", "Alt+Right", 1)):
@@ -93,13 +91,12 @@ class AppointmentBookView(QWidget):
             action.triggered.connect(lambda _=False, step=step: self.step(step))
             self.addAction(action)
             self.navigate[step] = _button(action)
-            navigation.addWidget(self.navigate[step])
-        navigation.addWidget(self.date)
-        navigation.addSpacing(16)
-        navigation.addWidget(self.day_mode)
-        navigation.addWidget(self.week_mode)
-        navigation.addWidget(self.clinic_mode)
-        navigation.addStretch(1)
+        # Who, when and how: one row, or more when a large font leaves no room (each group kept whole).
+        navigation = QWidget()
+        groups = FlowLayout(navigation, spacing=12)
+        for group in ((clinician_label, self.clinician), (*self.navigate.values(), self.date),
+                      (self.day_mode, self.week_mode, self.clinic_mode)):
+            groups.addWidget(_side_by_side(group))
 
         self.banner = QLabel()
         self.banner.setObjectName("bookBanner")
@@ -128,7 +125,10 @@ class AppointmentBookView(QWidget):
         self.stack.addWidget(self.clinic)
 
         self.actions_bar = QHBoxLayout()
+        on_the_slot = QWidget()
+        wrapping = FlowLayout(on_the_slot, spacing=6)  # the actions wrap onto a second row at a large font
         self.book_actions: dict[str, QAction] = {}
+        buttons = []
         for text, shortcut, permission, method, _statuses in _ACTIONS:
             if not allowed(actor.role, permission):
                 continue
@@ -137,20 +137,21 @@ class AppointmentBookView(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _=False, method=method: self._run(method))
             self.book_actions[method] = action
-            self.actions_bar.addWidget(_button(action))
+            buttons.append(_button(action))
+            wrapping.addWidget(buttons[-1])
             for table in (self.day_table, self.week_table, self.clinic.table):
                 table.addAction(action)
-        self.actions_bar.addStretch(1)
         # One clinician's day list, printed or saved from its window (the clinic's day has its own buttons).
         self.day_list_button = QToolButton()
         self.day_list_button.setText("Day list…")
         self.day_list_button.setToolTip("The day list of the clinician and day shown, to print or save as a PDF")
         self.day_list_button.clicked.connect(lambda _checked=False: self.open_day_list())
-        self.actions_bar.addWidget(self.day_list_button)
+        wrapping.addWidget(self.day_list_button)
+        self.actions_bar.addWidget(on_the_slot, 1)
         self.actions_bar.addWidget(self.summary)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(navigation)
+        layout.addWidget(navigation)
         layout.addWidget(self.banner)
         layout.addLayout(self.actions_bar)
         # The waiting list under the book: a cancellation here is offered to it at once.
@@ -164,6 +165,8 @@ class AppointmentBookView(QWidget):
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         layout.addWidget(split, 1)
+        # The actions above the book act on the slot chosen in it: Tab reaches them after the book.
+        in_tab_order((self.clinic.table, *self.clinic.buttons)[-1], *buttons, self.day_list_button)
 
         for table in (self.day_table, self.week_table):
             table.doubleClicked.connect(lambda _index: self._run("open_patient"))
@@ -375,6 +378,15 @@ def _toggle(text: str) -> QToolButton:
     return button
 
 
+def _side_by_side(widgets) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return row
+
+
 def _button(action: QAction) -> QToolButton:
     button = QToolButton()
     button.setDefaultAction(action)
@@ -388,6 +400,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     table.setAccessibleName(f"Appointment book, {name.lower()}")
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the book; the arrows move between its slots
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)

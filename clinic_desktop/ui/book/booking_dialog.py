@@ -38,6 +38,7 @@ from clinic_desktop.ui.ops.messages import sentence, show_refusal
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.widgets.palette import attention_colour
+from clinic_desktop.ui.widgets.text_size import at_least_characters_wide, lines
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
 
 _WHICH = (("earlier", "the earlier one (before the clocks go back)"),
@@ -79,7 +80,7 @@ class BookingDialog(QDialog):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.slots = QListWidget()
-        self.slots.setMinimumHeight(190)
+        self.slots.setMinimumHeight(lines(self.slots, 7))
         self.use_other = QCheckBox("Book an&other time instead")
         self.other_date = QDateEdit()
         self.other_date.setCalendarPopup(True)
@@ -121,7 +122,7 @@ class BookingDialog(QDialog):
                                            self.save)
         self.message.setAccessibleName("Why it was not booked")
         self._ok = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-        self.setMinimumWidth(600)
+        at_least_characters_wide(self, 100)
 
         self.clinician_filter.currentIndexChanged.connect(lambda _index: self.load_offer())
         self.slots.currentRowChanged.connect(lambda _row: self._show_needed_rows())
@@ -301,7 +302,7 @@ class CancelBookingDialog(QDialog):
         self.message = lay_out_form_dialog(self, intro, form, "Cancel booking", self.save)
         buttons = self.findChild(QDialogButtonBox)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep booking")
-        self.setMinimumWidth(460)
+        at_least_characters_wide(self, 77)
 
     def save(self) -> None:
         (Op(self, lambda: appointments.cancel_booking(self._actor, self._appointment_id, self.reason.text()))

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -34,11 +33,13 @@ from clinic_desktop.ui.book.review_chooser import ReviewChooser
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.actions import ActionSet
 from clinic_desktop.ui.widgets.palette import attention_colour
+from clinic_desktop.ui.widgets.text_size import lines
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
+from clinic_desktop.ui.widgets.wrapping_tool_bar import FlowLayout
 
 __all__ = ["GridChoice", "ClinicDayView", "slot_words"]
 
-_ROW_HEIGHT = 24
+_ROW_PADDING = 8  # pixels above and below a slot's line of text
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class ClinicDayView(QWidget):
 
     def __init__(self, actor, settings, hub, parent=None):
         super().__init__(parent)
+        self.setAccessibleName("Clinic day")
         self._actor, self._settings, self._hub = actor, settings, hub
         self._moving: GridCell | None = None
         self.dialog: QWidget | None = None  # the chooser, booking, move or day-list window last opened
@@ -67,19 +69,23 @@ class ClinicDayView(QWidget):
         self.note = QLabel()
         self.note.setAccessibleName("Moving a booking")
         self.note.setWordWrap(True)
-        buttons = QHBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # The grid joins the view before its bar, so Tab reaches it first (a view's Tab order is the
+        # order its widgets join it, kept when the view joins the book); the bar is shown above it.
+        layout.addWidget(self.table, 1)
+        layout.insertWidget(0, self.note)
+        bar = QWidget()
+        wrapping = FlowLayout(bar)  # the buttons wrap onto a second row at a large font
+        self.buttons: list[QToolButton] = []  # the grid's actions: choose a slot, then act on it
         for action in self.actions_set.in_place("book:clinic_day"):
             self.table.addAction(action)
             if action.objectName() != "stop_moving":
                 button = QToolButton()
                 button.setDefaultAction(action)
-                buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
-        layout.addWidget(self.note)
-        layout.addWidget(self.table, 1)
+                wrapping.addWidget(button)
+                self.buttons.append(button)
+        layout.insertWidget(0, bar)
         self.note.hide()
 
     # --- what is shown ---
@@ -213,7 +219,7 @@ def _grid(model: ClinicDayModel) -> QTableView:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.horizontalHeader().setMinimumSectionSize(150)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(_ROW_HEIGHT)
+    table.verticalHeader().setDefaultSectionSize(lines(table, 1) + _ROW_PADDING)  # grows with the font
     return table
 
 

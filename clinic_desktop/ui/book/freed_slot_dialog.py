@@ -36,6 +36,7 @@ from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
 from clinic_desktop.ui.widgets.palette import attention_colour
+from clinic_desktop.ui.widgets.text_size import at_least_characters_wide, lines
 from clinic_desktop.ui.widgets.time_format import short_date
 
 COLUMNS = ("Patient", "Review", "Due by", "Booked now", "Can come", "Note")
@@ -64,6 +65,7 @@ def entry_table(name: str) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows choose a row
     table.setWordWrap(False)
     table.verticalHeader().hide()
     header = table.horizontalHeader()
@@ -84,7 +86,7 @@ class FreedSlotDialog(QDialog):
         heading.setWordWrap(True)
         heading.setTextFormat(Qt.TextFormat.RichText)
         self.patients = entry_table("Waiting patients who can take the slot")
-        self.patients.setMinimumHeight(160)
+        self.patients.setMinimumHeight(lines(self.patients, 6))
         self.others = QLabel()
         self.others.setWordWrap(True)
         self.late_reason = QLineEdit()
@@ -101,7 +103,7 @@ class FreedSlotDialog(QDialog):
         self.patients.itemSelectionChanged.connect(self._show_needed_rows)
         self.patients.doubleClicked.connect(lambda _index: self.save())
         self._show(offer)
-        self.setMinimumWidth(760)
+        at_least_characters_wide(self, 127)
 
     def _show(self, offer: FreedSlot) -> None:
         self._offer = offer

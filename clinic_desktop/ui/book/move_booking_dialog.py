@@ -20,6 +20,7 @@ from clinic_desktop.ui.book.clinic_day_model import GridCell
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.text_size import at_least_characters_wide
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
 
 __all__ = ["MoveBookingDialog"]
@@ -53,7 +54,7 @@ class MoveBookingDialog(QDialog):
         self.message.setAccessibleName("Why it was not moved")
         self.form.setRowVisible(self.late_reason, slot.wall_time.date() > record.due_by)
         self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep where it is")
-        self.setMinimumWidth(520)
+        at_least_characters_wide(self, 87)
 
     @property
     def appointment_id(self) -> int:

@@ -16,6 +16,7 @@ from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.palette import attention_colour
+from clinic_desktop.ui.widgets.text_size import characters, lines
 from clinic_desktop.ui.widgets.time_format import weekday_date
 
 __all__ = ["ReviewChooser"]
@@ -41,7 +42,7 @@ class ReviewChooser(QDialog):
         self.filter = filter_box("Filter the reviews to book", lambda _text: self.load())
         self.reviews = QListWidget()
         self.reviews.setAccessibleName("Reviews to book")
-        self.reviews.setMinimumSize(520, 260)
+        self.reviews.setMinimumSize(characters(self.reviews, 87), lines(self.reviews, 10))
         self.reviews.itemActivated.connect(lambda _item: self.choose())
         self.message = QLabel()
         self.message.setWordWrap(True)

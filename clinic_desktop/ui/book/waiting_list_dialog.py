@@ -19,6 +19,7 @@ from clinic_desktop.services.worklists.worklists import KIND_TITLES
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.text_size import at_least_characters_wide
 from clinic_desktop.ui.widgets.time_format import short_date
 
 _TIMES = (("any", "Any time"), ("morning", "Mornings (before 12:00)"), ("afternoon", "Afternoons (from 12:00)"))
@@ -57,7 +58,7 @@ class AddToWaitingListDialog(QDialog):
         form.addRow("&Time of day", self.times)
         form.addRow("&Note", self.note)
         self.message = lay_out_form_dialog(self, intro, form, "&Add to waiting list", self.save)
-        self.setMinimumWidth(520)
+        at_least_characters_wide(self, 87)
 
     def save(self) -> None:
         days = "".join(str(number) for number, box in enumerate(self.days) if box.isChecked())

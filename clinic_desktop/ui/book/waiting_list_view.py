@@ -19,6 +19,7 @@ from clinic_desktop.ui.book.freed_slot_dialog import entry_cells, entry_table, f
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import BOOKED
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.tab_order import in_tab_order
 
 TITLE = "Waiting for an earlier appointment"
 
@@ -46,17 +47,20 @@ class WaitingListView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addWidget(self.filter, 1)
+        buttons = []
         for action, permitted in ((self.open_action, True),
                                   (self.remove_action, allowed(actor.role, "book_appointment"))):
             if permitted:
                 button = QToolButton()
                 button.setDefaultAction(action)
                 top.addWidget(button)
+                buttons.append(button)
                 self.table.addAction(action)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        in_tab_order(self.filter, self.table, *buttons)  # filter, choose an entry, then act on it
         self.open_action.triggered.connect(self.open_patient)
         self.remove_action.triggered.connect(self.take_off)
         self.table.doubleClicked.connect(lambda _index: self.open_patient())

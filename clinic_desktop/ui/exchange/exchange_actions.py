@@ -33,6 +33,7 @@ from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.widgets.file_dialogs import folder_dialog, save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog
+from clinic_desktop.ui.widgets.text_size import characters
 
 
 def export_calendar(parent: QWidget, actor, settings, clinician_username: str | None = None) -> "CalendarExportDialog":
@@ -132,7 +133,7 @@ class CalendarExportDialog(QDialog):
         (Op(self, lambda: calendar_export.calendar_clinicians(actor))
          .success(lambda clinicians: self._offer(clinicians, clinician_username))
          .failure(lambda why: self.message.setText(sentence(why))).run())
-        self.resize(520, self.sizeHint().height())
+        self.resize(max(characters(self, 87), self.sizeHint().width()), self.sizeHint().height())
 
     def _offer(self, clinicians, clinician_username: str | None) -> None:
         """Every clinician, the one asked for (else the clinician signed in) chosen."""

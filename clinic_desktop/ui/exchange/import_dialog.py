@@ -39,6 +39,7 @@ from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.screen_fit import room_on_screen
+from clinic_desktop.ui.widgets.text_size import characters, lines
 from clinic_desktop.ui.widgets.time_format import short_date
 
 _SHOWN = ("nhs_number", "family_name", "given_name", "date_of_birth", "postcode")
@@ -144,6 +145,7 @@ class PatientImportDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the preview for Import; the arrows move between rows
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
@@ -186,7 +188,12 @@ class PatientImportDialog(QDialog):
         self.setTabOrder(self.choose_button, self.reload_button)
         self.setTabOrder(self.reload_button, self.only_problems)
         self.setTabOrder(self.only_problems, self.table)
-        self.resize(QSize(1080, 700).boundedTo(room_on_screen(self)))
+        self.resize(self.sizeHint())  # Qt would open a window at no more than two thirds of the screen
+
+    def sizeHint(self) -> QSize:
+        """Room for every column and a readable problem, in characters so that it grows with the font,
+        within the screen (the size it opens at)."""
+        return QSize(characters(self, 180), lines(self, 50)).boundedTo(room_on_screen(self))
 
     def choose_file(self) -> None:
         folder = str(self.preview.path.parent) if self.preview else str(Path.home())

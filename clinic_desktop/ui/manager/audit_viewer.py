@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -43,10 +44,13 @@ from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.tab_order import in_tab_order
 from clinic_desktop.ui.widgets.tables import read_only_table
+from clinic_desktop.ui.widgets.text_size import characters
 
 _PATIENT_NUMBER = re.compile(r"#?\s*(\d{1,9})")
 DATE_FORMAT = "dd MMM yyyy"
+_LONGEST_WHEN = "30 Sep 2026 23:59"  # the widest "When" a row shows
 _LETTERS_NAMED = 3  # failing letters named under the verdict; the command line lists every one
 
 
@@ -88,19 +92,22 @@ class AuditViewer(QWidget):
         self.count = QLabel()
         self.count.setObjectName("entryCount")
         layout.addWidget(self.count)
-        self.table.horizontalHeader().resizeSection(0, 150)
-        self.table.horizontalHeader().resizeSection(1, 200)
-        self.table.horizontalHeader().resizeSection(2, 170)
-        self.table.horizontalHeader().resizeSection(3, 150)
-        reading_order = (self.patient_box, self.clear_patient, self.user_box, self.action_box, self.from_check,
-                         self.from_date, self.to_check, self.to_date, self.verify_button, self.export_button,
-                         self.table)
-        for before, after in zip(reading_order, reading_order[1:]):
-            QWidget.setTabOrder(before, after)
+        self._size_columns()
+        in_tab_order(self.patient_box, self.clear_patient, self.user_box, self.action_box, self.from_check,
+                     self.from_date, self.to_check, self.to_date, self.verify_button, self.export_button, self.table)
         self.redraws = RedrawWhenSeen(self, hub, self.reload)  # every change is an entry here
         self.reload()
 
     # --- building ---
+
+    def _size_columns(self) -> None:
+        """Widths in characters, so that they grow with the font: the time and the patient's name stay
+        whole, who and which action elide first (their tooltips have it all), the summary takes the rest."""
+        padding = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
+        header = self.table.horizontalHeader()
+        header.resizeSection(0, self.table.fontMetrics().horizontalAdvance(_LONGEST_WHEN) + padding)
+        for column, count in ((1, 24), (2, 22), (3, 26)):
+            header.resizeSection(column, characters(self.table, count) + padding)
 
     def _filters(self) -> QGridLayout:
         grid = QGridLayout()
@@ -124,6 +131,9 @@ class AuditViewer(QWidget):
         self.user_box.setAccessibleName("User filter")
         self.action_box = QComboBox()
         self.action_box.setAccessibleName("Action filter")
+        for box in (self.user_box, self.action_box):  # as wide as the row allows, not as its longest choice
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
         self.user_box.currentIndexChanged.connect(self.reload)
         self.action_box.currentIndexChanged.connect(self.reload)
         self.from_check, self.from_date = self._date_filter("Fro&m:", "From date", -30)

@@ -213,7 +213,7 @@ VIEWS: dict[str, ScreenshotView] = {
     "sessions-and-leave": ScreenshotView("practice_manager", _module_view("admin.admin_sessions"), QSize(1180, 640)),
     "add-leave": ScreenshotView("practice_manager", _module_view("admin.admin_sessions", "leave_for_screenshot")),
     "leave-over-bookings": ScreenshotView("practice_manager", _question_over("admin.admin_sessions")),
-    "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog"), QSize(1080, 700)),
+    "import-patients": ScreenshotView("practice_manager", _module_view("exchange.import_dialog")),
     "export-calendar": ScreenshotView("receptionist", _module_view("exchange.exchange_actions")),
     "export-every-record": ScreenshotView("practice_manager", _module_view("exchange.exchange_actions",
                                                                            "folder_for_screenshot"), QSize(900, 560)),

@@ -12,8 +12,8 @@ After one round, every action the window shows enabled (a button, a box, a list,
 must have had focus: one that did not is **unreachable**. An action a row enabled that sits
 before its list in the Tab order is unreachable too (Tab would have to go round again).
 
-Radio buttons that exclude each other are one stop (the arrow keys choose among them), and
-the parts Qt builds inside a box (a spin box's or combo box's line edit) are their box.
+Buttons that exclude each other (radio buttons, an exclusive group of checkable buttons) are one
+stop (the arrow keys choose among them), and the parts Qt builds inside a box (a spin box's or combo box's line edit) are their box.
 """
 from __future__ import annotations
 
@@ -162,12 +162,13 @@ def _part_of_a_box(widget: QWidget) -> bool:
 
 
 def _stop(widget: QWidget) -> object:
-    """The Tab stop a widget belongs to: radio buttons that exclude each other share one."""
-    if isinstance(widget, QRadioButton):
+    """The Tab stop a widget belongs to: buttons that exclude each other share one (radio buttons, or
+    checkable buttons in an exclusive group: Qt's Tab stops on the checked one, the arrows choose)."""
+    if isinstance(widget, QAbstractButton):
         group: QButtonGroup | None = widget.group()
         if group is not None and group.exclusive():
             return group
-        if widget.autoExclusive():
+        if isinstance(widget, QRadioButton) and widget.autoExclusive():
             return widget.parentWidget()
     return widget
 
