@@ -242,7 +242,7 @@ class AdminDialog(QDialog):
         heading = QLabel(intro)
         heading.setWordWrap(True)
         self.message = lay_out_form_dialog(self, heading, form, ok_text, self.save)
-        self.message.setAccessibleName("Why it was not saved")
+        self.message.setAccessibleDescription("Why it was not saved")
         self.save_button = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
         self.save_button.setDefault(True)
 

@@ -129,7 +129,7 @@ class BackupPage(QWidget):
         group = QGroupBox("Daily automatic backup")
         form = QFormLayout(group)
         self.daily_check = QCheckBox("Back up &automatically once a day while the app is open")
-        self.daily_check.setAccessibleName("Daily automatic backup")
+        self.daily_check.setAccessibleDescription("Daily automatic backup")
         form.addRow(self.daily_check)
         self.folder_edit = QLineEdit()
         self.folder_edit.setAccessibleName("Backup folder")
@@ -354,7 +354,7 @@ def _answer_label(name: str) -> QLabel:
     label = QLabel()
     label.hide()
     label.setWordWrap(True)
-    label.setAccessibleName(name)
+    label.setAccessibleDescription(name)  # its words are its name: a reader hears the outcome itself
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 

@@ -103,14 +103,15 @@ class BookingDialog(QDialog):
 
         self.form = QFormLayout()
         for label, widget, name in (("Show &clinician", self.clinician_filter, "Show the free slots of"),
-                                    (None, self.note, "About these slots"),
+                                    (None, self.note, None),  # a note's words are its name
                                     ("&Free slots", self.slots, "Earliest free slots"),
                                     (None, self.use_other, "Book another time instead"),
                                     ("Other &time", other, "Other time"),
                                     ("&Which", self.which, "Which of the two times"),
                                     ("&Reason for booking late", self.late_reason, "Reason for booking late"),
-                                    (None, self.wait_for_earlier, "Also put on the waiting list")):
-            widget.setAccessibleName(name)
+                                    (None, self.wait_for_earlier, None)):  # named by the words it shows
+            if name:
+                widget.setAccessibleName(name)
             if label:
                 self.form.addRow(label, widget)
             else:
@@ -120,7 +121,7 @@ class BookingDialog(QDialog):
             widget.setAccessibleName(name)
         self.message = lay_out_form_dialog(self, self.heading, self.form, "Reschedule" if reschedule else "Book",
                                            self.save)
-        self.message.setAccessibleName("Why it was not booked")
+        self.message.setAccessibleDescription("Why it was not booked")
         self._ok = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
         at_least_characters_wide(self, 100)
 

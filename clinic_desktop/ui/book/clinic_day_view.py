@@ -67,7 +67,7 @@ class ClinicDayView(QWidget):
         self.table.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         self.actions_set = ActionSet(actor.role, ("book:clinic_day",), self, self)
         self.note = QLabel()
-        self.note.setAccessibleName("Moving a booking")
+        self.note.setAccessibleDescription("Moving a booking")
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -51,7 +51,7 @@ class MoveBookingDialog(QDialog):
         self.form = QFormLayout()
         self.form.addRow("&Reason for booking late", self.late_reason)
         self.message = lay_out_form_dialog(self, intro, self.form, "&Move", self.save)
-        self.message.setAccessibleName("Why it was not moved")
+        self.message.setAccessibleDescription("Why it was not moved")
         self.form.setRowVisible(self.late_reason, slot.wall_time.date() > record.due_by)
         self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep where it is")
         at_least_characters_wide(self, 87)

@@ -155,11 +155,11 @@ class PatientImportDialog(QDialog):
 
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.detail.setAccessibleName("The selected row in full")
+        self.detail.setAccessibleDescription("The selected row in full")
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Why nothing was imported")
+        self.message.setAccessibleDescription("Why nothing was imported")
         show_as_refusal(self.message)
         self.message.hide()
         self.result_banner = QLabel()

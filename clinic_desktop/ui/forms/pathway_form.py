@@ -62,7 +62,7 @@ class PathwayForm(QDialog):
         self.message = lay_out_form_dialog(self, intro, form, ok_text, self.save)
         layout = self.layout()
         layout.insertStretch(layout.indexOf(self.message), 1)  # spare height below the fields, not between
-        self.message.setAccessibleName("Why it was not saved")
+        self.message.setAccessibleDescription("Why it was not saved")
         buttons = self.findChild(QDialogButtonBox)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.save_button.setDefault(True)

@@ -38,7 +38,7 @@ class AcknowledgeWarningDialog(PathwayForm):
         text.setObjectName("warningText")
         text.setWordWrap(True)
         text.setStyleSheet(banner_style("warningText", "urgent"))
-        text.setAccessibleName("Warning")
+        text.setAccessibleDescription("Warning")
         patient = getattr(warning, "patient_name", "")
         self.explanation = explanation = QLabel(
             (f"For <b>{escape(patient)}</b>. " if patient else "")

@@ -147,7 +147,7 @@ class LetterBatchDialog(QDialog):
         self.summary.setObjectName("batchSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName("What the last run did")
+        self.summary.setAccessibleDescription("What the last run did")
         self.summary.hide()
 
         self.print_button = QPushButton("&Print all…")

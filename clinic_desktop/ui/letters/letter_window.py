@@ -134,7 +134,7 @@ class LetterWindow(QDialog):
         self.preview = LetterPreview(keys_everywhere=True)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("What was done")
+        self.status.setAccessibleDescription("What was done")
         self.print_button = self._button("&Print…", "Print the letter (Ctrl+P)", "Ctrl+P", self.print_letter)
         self.save_button = self._button("&Save as PDF…", "Save the letter as a PDF file (Ctrl+S)", "Ctrl+S",
                                         self.save_as)

@@ -82,7 +82,7 @@ class _ReferralDialog(QDialog):
         self.message = lay_out_form_dialog(self, top, form, ok_text, self.save, fields_whole=body is not None)
         if body is not None:
             self.layout().setStretch(0, 1)
-        self.message.setAccessibleName("Why it was not done")
+        self.message.setAccessibleDescription("Why it was not done")
         self.ok_button = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setDefault(True)
         # Enter writes a new line in the letter text; Ctrl+Enter saves from anywhere.

@@ -150,7 +150,7 @@ class AuditViewer(QWidget):
 
     def _date_filter(self, text: str, name: str, days: int) -> tuple[QCheckBox, QDateEdit]:
         check = QCheckBox(text)
-        check.setAccessibleName(f"Filter by {name.lower()}")
+        check.setAccessibleName(f"{text.replace('&', '').rstrip(':')} (filter by {name.lower()})")
         edit = QDateEdit()
         edit.setAccessibleName(name)
         edit.setCalendarPopup(True)
