@@ -30,14 +30,6 @@ from clinic_desktop.ui.ops.op import Op
 POLL_SECONDS = 3
 _REMEMBERED = 2 * change_feed.LOOK_BACK
 
-# What the worklists and the dashboard list and count: the records of care, the patients'
-# names on their rows, the clinicians they are assigned to and the timings that set due dates.
-# An export (a report, the audit trail) or a referral destination changes none of it.
-LISTED = (Entity.APPOINTMENT, Entity.REFERRAL, Entity.EPISODE, Entity.PATIENT, Entity.USER,
-          Entity.CLINIC_SETTING)
-# What the appointment book shows: bookings, whose they are, and the clinic's hours and closures.
-BOOKED = (Entity.APPOINTMENT, Entity.EPISODE, Entity.PATIENT, Entity.USER, Entity.CLINIC_SETTING)
-
 
 @dataclass(frozen=True)
 class Changes:

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.book.confirmation_offer import ConfirmationOffer
 from clinic_desktop.ui.exchange import exchange_actions
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell import urgent_banner
 from clinic_desktop.ui.shell.actions import MENU_TITLES, ActionSet, menu_places
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.manager_tabs import ManagerTabs
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self._apply_palette()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
         self.hub.changed.connect(
-            lambda changes: self._show_urgent() if changes.touches(Entity.REFERRAL, Entity.PATIENT) else None)
+            lambda changes: self._show_urgent() if urgent_banner.READS.concerned(changes) else None)
         self.hub.unreachable.connect(self._database_unreachable)
         self.hub.replaced.connect(self.database_restored)  # e.g. `clinic-desktop restore` while this was open
         self.hub.reachable.connect(lambda: self.show_status("Connected to the database again; lists up to date"))
