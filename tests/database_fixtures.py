@@ -26,6 +26,12 @@ def open_test_database(location: str):
     return database
 
 
+def without_server_warning(stderr: str) -> list[str]:
+    """A command's stderr lines but the warning the session's test server earns on every command (its fsync
+    is off, for speed: tests/services/core/test_server_health.py)."""
+    return [line for line in stderr.splitlines() if not line.startswith("clinic-desktop: warning:")]
+
+
 def empty_postgres(url: str):
     """Bind to the test PostgreSQL database with every table dropped."""
     database = open_test_database(url)

@@ -92,9 +92,13 @@ class ThrowawayPostgres:
 
     host = "127.0.0.1"
 
-    def __init__(self, external_url: str | None = None, *, start_timeout: int = 60, password_auth: bool = False):
+    def __init__(self, external_url: str | None = None, *, start_timeout: int = 60, password_auth: bool = False,
+                 settings: dict[str, str] | None = None):
         """``password_auth``: TCP logins must give their password (SCRAM), as on a clinic's server,
-        and the superuser's URL carries one; otherwise every local login is trusted."""
+        and the superuser's URL carries one; otherwise every local login is trusted. ``settings``:
+        server settings of the test's own, given after the defaults so they win (``max_connections``,
+        ``fsync=on`` for a server as durable as a clinic's)."""
+        self.settings = dict(settings or {})
         if external_url is None:
             external_url = os.environ.get(ENV_URL) or None
         self.external_url = external_url
@@ -248,6 +252,7 @@ class ThrowawayPostgres:
                         "-c fsync=off",
                         "-c synchronous_commit=off",
                         "-c full_page_writes=off",
+                        *(f"-c {name}={value}" for name, value in self.settings.items()),
                     ]
                 )
                 result = self._run(
@@ -301,6 +306,13 @@ class ThrowawayPostgres:
         self._running = False
         shutil.rmtree(self.tmpdir, ignore_errors=True)
         self.tmpdir = None
+
+    def stop_accepting(self) -> None:
+        """Begin a "smart" shutdown and return at once: the server waits for the sessions already open to
+        end and refuses every new one ("the database system is shutting down")."""
+        result = self._run([self._tool("pg_ctl"), "-D", str(self.datadir), "-m", "smart", "-W", "stop"], timeout=60)
+        if result.returncode != 0:
+            raise PostgresError(f"pg_ctl stop -m smart failed:\n{result.stdout}")
 
     def _kill_leftover(self) -> None:
         """If pg_ctl could not stop it, signal the postmaster ourselves."""

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import sys
 
+from clinic_desktop.services.core.server_health import durability_warning
 from clinic_desktop.services.core.startup import open_clinic_database
 
 
 def open_database(arguments, *, must_exist: bool = False, sign_in_later: bool = False,
                   only_reads: bool = False) -> str:
-    """Open and prepare the database; tell the user when it was created or upgraded.
+    """Open and prepare the database; tell the user when it was created or upgraded, and warn them of a
+    server that would lose committed records in a crash.
 
     ``sign_in_later``: the window's, where a server URL without a user is reached as whoever signs in.
     ``only_reads`` is for a command that writes nothing into the database but its audit event
@@ -25,4 +27,7 @@ def open_database(arguments, *, must_exist: bool = False, sign_in_later: bool = 
             f"backup copy at {report.backup}",
             file=sys.stderr,
         )
+    warning = durability_warning()
+    if warning is not None:
+        print(f"clinic-desktop: warning: {warning}", file=sys.stderr)
     return where

@@ -279,17 +279,37 @@ def _connection_options(params: dict) -> list[str]:
     return options
 
 
+# The database address's encryption settings (sslmode=verify-full, sslrootcert…): pg_dump and pg_restore must
+# check the server's certificate as the app does, not fall back to libpq's default of unverified encryption.
+_TLS_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl")
+
+
+def _database_option(name: str, params: dict) -> str:
+    """``--dbname=clinic``, or a connection string with the address's encryption settings when it has any."""
+    tls = [f"{option}={_conninfo_value(params[option])}" for option in _TLS_OPTIONS if params.get(option)]
+    return f"--dbname={name}" if not tls else f"--dbname={' '.join([f'dbname={_conninfo_value(name)}', *tls])}"
+
+
+def _conninfo_value(value) -> str:
+    """A value as libpq's connection string takes it: quoted when it holds a space, a quote or a backslash."""
+    text = str(value)
+    if text and not any(character in text for character in " '\\"):
+        return text
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def pg_dump_command(name: str, params: dict, target: Path) -> list[str]:
     """pg_dump's custom format: compressed, and restored table by table by pg_restore."""
     program = _shown_program("pg_dump")
-    return [program, "--format=custom", f"--file={target}", *_connection_options(params), f"--dbname={name}"]
+    return [program, "--format=custom", f"--file={target}", *_connection_options(params),
+            _database_option(name, params)]
 
 
 def pg_restore_command(name: str, params: dict, source: Path) -> list[str]:
     """Everything replaced in ONE transaction: an error rolls all of it back, never half a database."""
     program = _shown_program("pg_restore")
     return [program, "--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
-            *_connection_options(params), f"--dbname={name}", str(source)]
+            *_connection_options(params), _database_option(name, params), str(source)]
 
 
 def _shown_program(name: str) -> str:

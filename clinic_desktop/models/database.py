@@ -6,6 +6,7 @@ SQLite file, a file in a test, or the clinic's PostgreSQL server.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
@@ -135,7 +136,41 @@ _NETWORK_TIMEOUTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 
                      "keepalives_count": 3, "tcp_user_timeout": 15_000}
 
 
-class StaffLoginDatabase(PostgresqlDatabase):
+@dataclass(frozen=True)
+class ServerFacts:
+    """What a clinic's PostgreSQL server said of itself when a connection to it last opened.
+
+    Kept for when the server can no longer be asked: a refusal for want of free connections names
+    the limit (``max_connections``), and a server that does not flush its commits to disk
+    (``fsync`` or ``synchronous_commit`` off) is warned of (services/core/server_health.py).
+    """
+
+    max_connections: int
+    fsync: bool
+    synchronous_commit: str  # "off" acknowledges a commit before it is on disk; any other value waits for it
+
+    def durability_off(self) -> tuple[str, ...]:
+        """The settings that let a committed record be lost in a crash, by name."""
+        return (("fsync",) if not self.fsync else ()) + (
+            ("synchronous_commit",) if self.synchronous_commit == "off" else ())
+
+
+class ClinicServerDatabase(PostgresqlDatabase):
+    """A clinic's PostgreSQL server, which says its connection limit and durability at each connection
+    (one round trip as a thread connects, not at every query)."""
+
+    server_facts: ServerFacts | None = None  # None: no connection has opened yet
+
+    def _initialize_connection(self, conn):
+        super()._initialize_connection(conn)
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT current_setting('max_connections'), current_setting('fsync'), "
+                           "current_setting('synchronous_commit')")
+            limit, fsync, synchronous_commit = cursor.fetchone()
+        self.server_facts = ServerFacts(int(limit), fsync == "on", synchronous_commit)
+
+
+class StaffLoginDatabase(ClinicServerDatabase):
     """A clinic server reached as whoever signed in: its URL names no user, so no password sits on
     the workstation; each person's own login and password connect (models/server_roles.py).
 
@@ -204,7 +239,7 @@ def signs_in_to_server(location: str) -> bool:
     return location.startswith(("postgresql://", "postgres://")) and not urlparse(location).username
 
 
-def _postgres_from_url(url: str, staff_sign_in: bool) -> PostgresqlDatabase:
+def _postgres_from_url(url: str, staff_sign_in: bool) -> ClinicServerDatabase:
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
     if not name:
@@ -223,7 +258,7 @@ def _postgres_from_url(url: str, staff_sign_in: bool) -> PostgresqlDatabase:
     # own values win).
     for option, value in _NETWORK_TIMEOUTS.items():
         options.setdefault(option, value)
-    kind = StaffLoginDatabase if staff_sign_in else PostgresqlDatabase
+    kind = StaffLoginDatabase if staff_sign_in else ClinicServerDatabase
     return kind(unquote(name), field_types=FIELD_TYPES_POSTGRES, **options)
 
 

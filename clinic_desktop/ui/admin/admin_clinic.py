@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 from clinic_desktop.services.admin import pathway_settings
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings, update_clinic_settings
 from clinic_desktop.services.core import clock
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.clinic_time import format_date
-from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.transaction import database_errors_in_words
 from clinic_desktop.ui.admin.admin_form import StatusLine, confirm_moving_deadlines
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
 # The regions a UK clinic is likely in; any region the holidays package knows may be typed.
@@ -227,7 +228,7 @@ class ClinicPage(QWidget):
 
     def _on_changes(self, changes) -> None:
         """Another workstation's change shows here unless the manager is in the middle of editing."""
-        if changes.touches(Entity.CLINIC_SETTING) and not self.changes():
+        if Reads(Record.SETTING).concerned(changes) and not self.changes():
             Op(self, _settings_in_words).success(self.show_settings).failure(self.message.refuse).run()
 
 

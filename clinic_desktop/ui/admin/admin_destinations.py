@@ -9,12 +9,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QLabel, QPlainTextEdit, QWidget
 
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.referrals import destinations
 from clinic_desktop.services.referrals.destinations import REFERRAL_KINDS, DestinationRecord
 from clinic_desktop.services.referrals.letter_content import kind_title
 from clinic_desktop.ui.admin.admin_form import AdminDialog, AdminListPage
 from clinic_desktop.ui.admin.admin_user_dialogs import line_edit
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.text_size import at_least_characters_wide
 
 # Short names for the list's columns (the dialog and messages use the full ones).
@@ -106,7 +107,7 @@ class DestinationsPage(AdminListPage):
     def __init__(self, actor: Actor, hub, parent=None):
         super().__init__(hub, "Where referral letters go. Deactivate a destination that no longer takes "
                          "referrals: letters already addressed to it keep its address.", "Referral destinations",
-                         _COLUMNS, frozenset({Entity.REFERRAL_DESTINATION}), parent, widest=240)
+                         _COLUMNS, Reads(Record.DESTINATION), parent, widest=240)
         self.actor = actor
         self.add_button("&New destination…", self.new_destination, needs_selection=False)
         self.add_button("&Edit…", self.edit_selected)

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog, show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -115,10 +115,10 @@ class AdminListPage(QWidget):
     """A list of records with buttons under it; subclasses say how to load and what to do."""
 
     def __init__(self, hub, intro: str, accessible_name: str, columns: Sequence[Column],
-                 entities: frozenset[Entity], parent=None, *, widest: int = 320):
+                 reads: Reads, parent=None, *, widest: int = 320):
         super().__init__(parent)
         self.hub = hub
-        self._entities = entities
+        self._reads = reads  # the records listed: which changes make the list read again
         self.model = RecordTableModel(columns, self)
         self.table = read_only_table(self.model, accessible_name, fit_contents=True, widest=widest)
         self.table.activated.connect(lambda _index: self.edit_selected())  # double-click or Enter
@@ -222,7 +222,7 @@ class AdminListPage(QWidget):
         return went_through
 
     def _on_changes(self, changes) -> None:
-        if changes.touches(*self._entities):
+        if self._reads.concerned(changes):
             self.reload()
 
 

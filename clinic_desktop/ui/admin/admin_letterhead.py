@@ -18,13 +18,14 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from clinic_desktop.services.audit import letters_verify
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.transaction import database_errors_in_words
 from clinic_desktop.services.referrals import letter_content
 from clinic_desktop.services.referrals.letter_content import LOGO_MAX_BYTES
 from clinic_desktop.ui.admin.admin_form import StatusLine
 from clinic_desktop.ui.letters.letter_preview import PdfPages
 from clinic_desktop.ui.ops.latest import LatestOp
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog, save_file_dialog
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
@@ -146,7 +147,7 @@ class LetterheadPage(QWidget):
         return True
 
     def _on_changes(self, changes) -> None:
-        if changes.touches(Entity.CLINIC_SETTING):
+        if Reads(Record.SETTING).concerned(changes):
             self.reload()
 
 

@@ -36,16 +36,18 @@ from clinic_desktop.services.appointments.sessions import (
     SessionRecord,
 )
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.clock import today
-from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.worklists.worklists import KIND_TITLES
 from clinic_desktop.ui.admin.admin_form import AdminDialog, RecordTableModel, StatusLine
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.text_size import at_least_characters_wide
 
+_READS = Reads(Record.STAFF, Record.ROTA, Record.SETTING)  # the clinicians, their sessions and leave, the hours
 _SESSION_COLUMNS = (
     ("When", lambda record: record.when),
     ("Hours", lambda record: record.hours),
@@ -168,7 +170,7 @@ class SessionsPage(QWidget):
         self._update_buttons()
 
     def _on_changes(self, changes) -> None:
-        if changes.touches(Entity.USER, Entity.CLINIC_SETTING):
+        if _READS.concerned(changes):
             self._load_clinicians()
 
     def selected_session(self) -> SessionRecord | None:

@@ -35,9 +35,10 @@ from clinic_desktop.services.admin.pathway_settings import (
     TIMING_WORDS,
     TimingsRecord,
 )
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.ui.admin.admin_form import StatusLine, confirm_moving_deadlines
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 
 _INTRO = ("Each timing is the number of days from the event that starts its clock to the item's deadline. A "
@@ -177,7 +178,7 @@ class TimingsPage(QWidget):
         self.message.tell(f"Saved the new timings. {change.in_words}")
 
     def _on_changes(self, changes) -> None:
-        if changes.touches(Entity.CLINIC_SETTING) and not self.changes():
+        if Reads(Record.SETTING).concerned(changes) and not self.changes():
             self.reload()
 
 

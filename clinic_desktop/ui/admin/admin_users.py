@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QWidget
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.users import UserRecord
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.ui.admin.admin_form import AdminListPage
 from clinic_desktop.ui.admin.admin_user_dialogs import DeactivateDialog, PasswordDialog, UserDialog
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.view_reads import Reads
 
 _COLUMNS = (
     ("Name", lambda user: user.full_name),
@@ -31,7 +32,7 @@ class UsersPage(AdminListPage):
     def __init__(self, actor: Actor, hub, parent=None):
         super().__init__(hub, "Staff accounts. Deactivated accounts are kept (greyed) so the record still names "
                          "who did what; reactivate one to let the person sign in again.", "Staff accounts",
-                         _COLUMNS, frozenset({Entity.USER}), parent)
+                         _COLUMNS, Reads(Record.STAFF), parent)
         self.actor = actor
         self.confirmation: DeactivateDialog | None = None  # the open "Deactivate …?" dialog
         self.new_button = self.add_button("&New user…", self.new_user, needs_selection=False)

@@ -36,11 +36,12 @@ from clinic_desktop.services.admin import backup, backup_schedule
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings, update_clinic_settings
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import ChangeHub
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.command_label import CommandLabel, with_copy_button
 from clinic_desktop.ui.widgets.file_dialogs import open_file_dialog, save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
@@ -50,6 +51,7 @@ from clinic_desktop.ui.widgets.text_size import lines
 from clinic_desktop.ui.widgets.time_format import short_date
 
 _FILTER = "Clinic Desktop backups (*.sqlite3 *.pgdump);;All files (*)"
+_READS = Reads(Record.BACKUPS, Record.SETTING)  # the copies in the folder, and the folder and schedule
 
 
 class BackupPage(QWidget):
@@ -326,7 +328,7 @@ class BackupPage(QWidget):
 
     def _redraw(self, changes) -> None:
         # A daily backup made by the timer or a scheduled job is a change too; nothing else is.
-        if changes.touches(Entity.DATABASE, Entity.CLINIC_SETTING):
+        if _READS.concerned(changes):
             self.refresh_copies()
 
     def refresh_copies(self) -> None:

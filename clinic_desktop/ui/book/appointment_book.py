@@ -33,6 +33,7 @@ from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.appointments import appointment_book, appointments, clinic_day
 from clinic_desktop.services.appointments.appointment_book import BookSlot
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.clock import today
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.appointment_book_models import DayBookModel, WeekBookModel
@@ -43,12 +44,16 @@ from clinic_desktop.ui.book.freed_slot_dialog import FreedSlotDialog, offer_free
 from clinic_desktop.ui.book.waiting_list_view import WaitingListView
 from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.shell.change_hub import BOOKED
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tab_order import in_tab_order
 from clinic_desktop.ui.widgets.time_format import weekday_date
 from clinic_desktop.ui.widgets.wrapping_tool_bar import FlowLayout
+
+# The bookings and their patients, the clinicians (names, who is active), the sessions they work and their
+# leave, and the clinic's hours and closure days.
+READS = Reads(Record.APPOINTMENT, Record.PATIENT, Record.STAFF, Record.ROTA, Record.SETTING)
 
 _ACTIONS = (  # text, shortcut, permission, method, enabled for the selected appointment's status
     ("&Open patient", "Ctrl+O", "view_patient", "open_patient", ("booked", "attended", "did_not_attend")),
@@ -190,7 +195,7 @@ class AppointmentBookView(QWidget):
             if self.shown_day() == was_today:
                 self.step(0)  # the date change redraws the book
                 return
-        if changes.touches(*BOOKED):
+        if READS.concerned(changes):
             self.reload()
 
     def _apply_palette(self, _scheme=None) -> None:

@@ -14,14 +14,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBox
 
 from clinic_desktop.services.appointments import waiting_list
 from clinic_desktop.services.appointments.waiting_list import WaitingEntry
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.freed_slot_dialog import entry_cells, entry_table, fill_table
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.shell.change_hub import BOOKED
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tab_order import in_tab_order
 
 TITLE = "Waiting for an earlier appointment"
+# The entries, the reviews they wait for (due dates, bookings), the patients, the clinicians and the zone.
+READS = Reads(Record.WAITING_LIST, Record.APPOINTMENT, Record.PATIENT, Record.STAFF, Record.SETTING)
 
 
 class WaitingListView(QWidget):
@@ -66,7 +69,7 @@ class WaitingListView(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_patient())
         self.table.itemSelectionChanged.connect(self._enable)
         self.filter.textChanged.connect(lambda _text: self._fill())
-        self.redraws = RedrawWhenSeen(self, hub, lambda changes: changes.touches(*BOOKED) and self.reload())
+        self.redraws = RedrawWhenSeen(self, hub, lambda changes: READS.concerned(changes) and self.reload())
         self.reload()
 
     def reload(self) -> None:

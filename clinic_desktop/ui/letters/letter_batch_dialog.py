@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import Conflict, InvalidTransition, ServiceError
 from clinic_desktop.services.referrals import referrals
 from clinic_desktop.services.referrals.letter_batch import UnsentLetter, each_unsent_letter
@@ -58,7 +57,7 @@ from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.screen_fit import fit_on_screen
 from clinic_desktop.ui.widgets.tables import read_only_table
-from clinic_desktop.ui.worklists.worklist_views import to_send_view
+from clinic_desktop.ui.worklists.worklist_views import TO_SEND_READS, to_send_view
 
 MOST_NAMED = 5  # skipped letters named one by one in the summary; the rest are counted
 # The To send list's columns that matter when sending (the patient's details are in each letter).
@@ -183,7 +182,7 @@ class LetterBatchDialog(QDialog):
         return self._run is not None
 
     def _changed(self, changes) -> None:
-        if changes.touches(Entity.REFERRAL, Entity.PATIENT, Entity.REFERRAL_DESTINATION):
+        if TO_SEND_READS.concerned(changes):
             self.reload()
 
     def reload(self) -> None:

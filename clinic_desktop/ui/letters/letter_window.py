@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_desktop.services.appointments import appointments, confirmation
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.core.export_files import write_whole_file
 from clinic_desktop.services.episodes import episode_records, plan_printout
@@ -45,6 +46,7 @@ from clinic_desktop.ui.letters.letter_printing import prepare_printer, print_pag
 from clinic_desktop.ui.letters.referral_dialogs import referral_summary
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.file_dialogs import save_file_dialog
 from clinic_desktop.ui.widgets.form_dialog import show_as_refusal
 from clinic_desktop.ui.widgets.palette import attention_colour
@@ -53,6 +55,10 @@ from clinic_desktop.ui.widgets.screen_fit import room_on_screen
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
 
 _UNSAFE = re.compile(r"[^\w]+")  # as the batch export names its files: Zoë and 王芳 stay as they are
+# A referral's letter: the referral and its versions, the patient, the pathway history (the episode's facts and
+# visits), who signed, the letterhead, and the recipient's address.
+LETTER_READS = Reads(Record.REFERRAL, Record.PATIENT, Record.EPISODE, Record.APPOINTMENT, Record.STAFF,
+                     Record.SETTING, Record.DESTINATION)
 _REASON_SHOWN = 60  # characters of an amendment reason in the version list (all of it below)
 CONFIRMATION_TITLE = "Appointment confirmation"
 CONFIRMATION_DETAIL = "When, where and with whom, what to bring and how to cancel: for the patient to take home."
@@ -297,7 +303,7 @@ class LetterWindow(QDialog):
             button.setEnabled(self._pdf is not None)
 
     def _on_changed(self, changes) -> None:
-        if self.referral is None or not changes.touches_patient(self.referral.patient_id):
+        if self.referral is None or not LETTER_READS.concerned_with_patient(changes, self.referral.patient_id):
             return
         # Unreadable just now: kept as shown; the next change reported reads it again.
         Op(self, lambda: referrals.get_referral(self._actor, self.referral.id)).success(self.show_referral).failure(

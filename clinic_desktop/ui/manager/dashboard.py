@@ -38,7 +38,8 @@ from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem
 from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
+from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -46,6 +47,10 @@ from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import short_date
 from clinic_desktop.ui.worklists.column_fit import fit_columns
 from clinic_desktop.ui.worklists.worklist_views import OVERDUE
+
+# The overdue list and its counts; the measures read the same records: reviews and their dates
+# (appointments), STarT Back results (episodes), referrals raised and sent, and the clinicians.
+READS = Reads(*OVERDUE.reads.records)
 
 
 def bold_label(scale: float = 1.0) -> QLabel:
@@ -326,7 +331,7 @@ class DashboardView(QWidget):
         return self._reads.run(lambda: dashboard.dashboard(actor), self._show_board, self._unread)
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.touches(*LISTED):
+        if READS.concerned(changes):
             self.reload_in_background()
 
     def _unread(self, reason: str) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.appointments.appointments import appointments_for_episode
 from clinic_desktop.services.core import clock
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.errors import NotFound
 from clinic_desktop.services.episodes import episode_records, pathway_sync, plan_records
 from clinic_desktop.services.patients import patient_search, patients
@@ -44,6 +45,7 @@ from clinic_desktop.ui.patients.item_target import ItemTarget, of_next_action
 from clinic_desktop.ui.patients.measures_chart import MeasuresChart
 from clinic_desktop.ui.patients.patient_actions import PatientActions, PatientState
 from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_of
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.eliding_button import ElidingButton
 from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
@@ -53,6 +55,10 @@ from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
 from clinic_desktop.ui.widgets.wrapping_tool_bar import FlowLayout, WrappingToolBar
 
+# One patient's record: their details, episodes and what is recorded in them, warnings, reviews and bookings,
+# referrals and letters, the clinicians named, and the clinic's timings behind each due date.
+READS = Reads(Record.PATIENT, Record.EPISODE, Record.WARNING, Record.APPOINTMENT, Record.REFERRAL, Record.STAFF,
+              Record.SETTING)
 _PRESENTATIONS = {"non_specific": "Non-specific low back pain", "radicular": "Radicular pain"}
 
 
@@ -162,7 +168,7 @@ class PatientView(QWidget):
         return clock.today(self._settings.zone)
 
     def _on_changed(self, changes) -> None:
-        if changes.touches_patient(self.patient_id):
+        if READS.concerned_with_patient(changes, self.patient_id):
             self.reload()
 
     def reload(self) -> None:

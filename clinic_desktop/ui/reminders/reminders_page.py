@@ -12,16 +12,19 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from clinic_desktop.services.admin.settings import ClinicSettings, load_settings
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.reminders import reminder_lists, reminder_sending
 from clinic_desktop.ui.admin.admin_form import RecordTableModel, StatusLine
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
 
 _CHANNEL_TITLES = {"sms": "SMS", "email": "E-mail"}
-_REDRAW_ON = (Entity.REMINDER, Entity.APPOINTMENT, Entity.PATIENT, Entity.CLINIC_SETTING)
+# The reminders, the bookings they are for (a discharge or leave cancels or takes off a booking too), the
+# patients' contact details and consent, and the days ahead to remind.
+READS = Reads(Record.REMINDER, Record.APPOINTMENT, Record.PATIENT, Record.SETTING)
 
 
 class RemindersPage(QWidget):
@@ -85,7 +88,7 @@ class RemindersPage(QWidget):
         layout.addWidget(self.status)
         self.sending: Op | None = None
         self.refresh()
-        self.redraws = RedrawWhenSeen(self, hub, lambda changes: self.refresh() if changes.touches(*_REDRAW_ON)
+        self.redraws = RedrawWhenSeen(self, hub, lambda changes: self.refresh() if READS.concerned(changes)
                                       else None)
 
     def refresh(self) -> None:

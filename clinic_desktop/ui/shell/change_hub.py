@@ -11,11 +11,17 @@ On PostgreSQL the timer's read is a round trip to the server, so it runs off the
 thread (ui/ops/op.py) and its result is announced back on it; one read at a time, and a
 read overtaken by one made meanwhile on the window's thread (after a write here) is
 dropped, so nothing is announced twice.
+
+While the database cannot be read the hub waits longer after each failure (3, 6, 12 … 60 s,
+each ±20 %) and says when it will try again (``next_try``); the first read that works brings
+back the normal interval.
 """
 from __future__ import annotations
 
+import random
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -28,15 +34,12 @@ from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.op import Op
 
 POLL_SECONDS = 3
+# Backing off while the database cannot be read: a server out of connection slots was retried every 3 s by
+# each window it refused (2,182 failed attempts a minute from 200 windows, issue 19), which keeps it full.
+# The first retry comes when the next poll would have; each failure doubles the wait, up to:
+RETRY_LONGEST_SECONDS = 60  # (±20 %) a window sees the server back within about a minute of its return
+RETRY_JITTER = 0.2  # each wait ±20 %: windows refused at the same moment do not all return in the same second
 _REMEMBERED = 2 * change_feed.LOOK_BACK
-
-# What the worklists and the dashboard list and count: the records of care, the patients'
-# names on their rows, the clinicians they are assigned to and the timings that set due dates.
-# An export (a report, the audit trail) or a referral destination changes none of it.
-LISTED = (Entity.APPOINTMENT, Entity.REFERRAL, Entity.EPISODE, Entity.PATIENT, Entity.USER,
-          Entity.CLINIC_SETTING)
-# What the appointment book shows: bookings, whose they are, and the clinic's hours and closures.
-BOOKED = (Entity.APPOINTMENT, Entity.EPISODE, Entity.PATIENT, Entity.USER, Entity.CLINIC_SETTING)
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,14 @@ class ChangeHub(QObject):
         self._newest_hash = start.newest_hash
         self._seen: deque[int] = deque(sorted(start.event_ids), maxlen=_REMEMBERED)
         self._failing = False
+        self._failures = 0  # reads failed in a row: each makes the next wait longer
+        self.next_try: datetime | None = None  # while failing, when the hub reads again (the window says so)
         self._reads = 0  # feeds taken in so far: a background read started before the last one is stale
         self._reading: Op | None = None
         self._in_background = change_feed.read_over_the_network()
         self._timer = QTimer(self)
-        self._timer.setInterval(int((POLL_SECONDS if poll_seconds is None else poll_seconds) * 1000))
+        self._interval_ms = int((POLL_SECONDS if poll_seconds is None else poll_seconds) * 1000)
+        self._timer.setInterval(self._interval_ms)
         self._timer.timeout.connect(self.poll_soon)
         self._timer.start()
 
@@ -129,7 +135,8 @@ class ChangeHub(QObject):
         """Remember how far the feed has been read, then announce what it says."""
         self._reads += 1
         if self._failing:
-            self._failing = False
+            self._failing, self._failures, self.next_try = False, 0, None
+            self._timer.start(self._interval_ms)
             self.reachable.emit()
         self._newest, self._newest_hash = feed.newest_id, feed.newest_hash
         if feed.replaced:
@@ -146,6 +153,12 @@ class ChangeHub(QObject):
             self.changed.emit(Changes(feed.patient_ids, feed.entities, feed.everything or everything))
 
     def _report_failure(self, reason: str) -> None:
-        if not self._failing:
-            self._failing = True
-            self.unreachable.emit(reason)
+        """Wait longer before the next read, then say why it failed (the window adds when it will try again)."""
+        self._failing = True
+        self._failures += 1
+        every = self._interval_ms / 1000
+        wait = min(every * 2 ** (self._failures - 1), max(every, RETRY_LONGEST_SECONDS))
+        wait *= random.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER)
+        self._timer.start(round(wait * 1000))
+        self.next_try = clock.now_utc() + timedelta(seconds=wait)
+        self.unreachable.emit(reason)

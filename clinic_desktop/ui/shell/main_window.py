@@ -29,13 +29,16 @@ from PySide6.QtWidgets import (
 
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.permissions import MANAGER
+from clinic_desktop.services.core.server_health import durability_warning
 from clinic_desktop.services.worklists import worklists
 from clinic_desktop.ui.book.confirmation_offer import ConfirmationOffer
 from clinic_desktop.ui.exchange import exchange_actions
 from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell import urgent_banner
 from clinic_desktop.ui.shell.actions import MENU_TITLES, ActionSet, menu_places
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.manager_tabs import ManagerTabs
@@ -43,6 +46,7 @@ from clinic_desktop.ui.shell.patient_menu import PatientMenu
 from clinic_desktop.ui.shell.urgent_banner import UrgentBanner
 from clinic_desktop.ui.shell.warm_up import warm_up_later
 from clinic_desktop.ui.widgets.lazy_tabs import LazyPage, LazyTabs
+from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.window_layout import restore_window, save_window
 from clinic_desktop.ui.worklists.worklists_panel import WorklistsPanel
 
@@ -75,6 +79,12 @@ class MainWindow(QMainWindow):
         self.urgent = UrgentBanner()
         self._urgent_patients: list[int] = []
         self.urgent.linkActivated.connect(lambda link: self.open_patient(int(link.removeprefix("patient:"))))
+        # A server that may lose committed records: the practice manager is the one to have it put right.
+        warning = durability_warning() if actor.role == MANAGER else None
+        self.durability = QLabel(f"⚠ {warning}" if warning else "")
+        self.durability.setObjectName("durabilityBanner")
+        self.durability.setWordWrap(True)
+        self.durability.setVisible(warning is not None)
 
         self.worklists = WorklistsPanel(actor, settings, self.hub)
         self.notices = PathwayNoticeBar()
@@ -111,16 +121,23 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self._signed_in)
         layout.addWidget(self.urgent)
+        layout.addWidget(self.durability)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._add_actions()
+        self.try_now = QToolButton()  # while the database cannot be reached: read now, not at the next try
+        self.try_now.setText("Try now")
+        self.try_now.setToolTip(f"Read the database again now ({self.refresh_action.shortcut().toString()})")
+        self.try_now.clicked.connect(self.refresh_action.trigger)
+        self.try_now.hide()
+        self.statusBar().addPermanentWidget(self.try_now)
         self._apply_palette()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
         self.hub.changed.connect(
-            lambda changes: self._show_urgent() if changes.touches(Entity.REFERRAL, Entity.PATIENT) else None)
+            lambda changes: self._show_urgent() if urgent_banner.READS.concerned(changes) else None)
         self.hub.unreachable.connect(self._database_unreachable)
         self.hub.replaced.connect(self.database_restored)  # e.g. `clinic-desktop restore` while this was open
-        self.hub.reachable.connect(lambda: self.show_status("Connected to the database again; lists up to date"))
+        self.hub.reachable.connect(self._database_reachable)
         self._show_urgent()
         self.show_status("Lists up to date")
         if not restore_window(self, _LAYOUT_KEY):
@@ -350,7 +367,15 @@ class MainWindow(QMainWindow):
         self.urgent.show_referrals(referrals)
 
     def _database_unreachable(self, reason: str) -> None:
-        self.show_status(f"⚠ The database cannot be reached — lists may be out of date. {reason}")
+        """Why, and when the hub tries again (it waits longer after each failure); Try now does not wait."""
+        retry = self.hub.next_try
+        when = f" Trying again at {retry.astimezone(self._settings.zone):%H:%M:%S}." if retry is not None else ""
+        self.show_status(f"⚠ The database cannot be reached — lists may be out of date. {sentence(reason)}{when}")
+        self.try_now.setVisible(retry is not None)
+
+    def _database_reachable(self) -> None:
+        self.try_now.hide()
+        self.show_status("Connected to the database again; lists up to date")
 
     def show_status(self, text: str) -> None:
         where = f" · Database: {self._location}" if self._location else ""
@@ -358,6 +383,7 @@ class MainWindow(QMainWindow):
 
     def _apply_palette(self, _scheme=None) -> None:
         self.urgent.apply_palette()
+        self.durability.setStyleSheet(banner_style("durabilityBanner", "urgent"))
 
     def tab_titles(self) -> list[str]:
         return self.worklists.titles()

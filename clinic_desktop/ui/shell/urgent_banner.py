@@ -11,11 +11,16 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from clinic_desktop.services.core.change_reach import Record
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.time_format import short_date
 
-__all__ = ["UrgentBanner"]
+__all__ = ["READS", "UrgentBanner"]
 
+# The urgent referrals not acted on (raised by a red flag recorded in an episode), their patients and
+# clinicians, and the clinic's today.
+READS = Reads(Record.REFERRAL, Record.PATIENT, Record.EPISODE, Record.STAFF, Record.SETTING)
 _LISTED = 5  # unfolded, the first five by name; the rest are on the Overdue and Awaiting signature lists
 
 

@@ -1,7 +1,9 @@
 """The worklists the main window shows, and the columns each one has.
 
 Each list is a PagedTableModel fed by one worklist service; which lists come first
-depends on the signed-in role, so each user sees their own work first.
+depends on the signed-in role, so each user sees their own work first. Each says what records
+its service reads (``reads``, ui/shell/view_reads.py): a change that cannot touch them leaves
+it alone.
 """
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from zoneinfo import ZoneInfo
 from clinic_desktop.services.appointments import day_book
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.referrals.cancelled_red_flags import cancelled_red_flags
 from clinic_desktop.services.referrals.letters_to_send import to_send
 from clinic_desktop.services.worklists import obligations, worklists
 from clinic_desktop.services.worklists.assessments_due import FINDING_NAMES
+from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.paged_table_model import Column
 from clinic_desktop.ui.widgets.time_format import local_time, short_date
 
@@ -54,6 +58,12 @@ class WorklistView:
     fetch: Callable[[Actor, int, int, str], worklists.Page]  # (actor, offset, limit, the filter box's text)
     row_key: Callable[[object], object]  # what a row is about, to keep it selected across a reload
     empty: str  # what an empty list means, in words
+    reads: Reads  # what its service reads: which changes make it read again
+
+
+# What every worklist row reads besides its item: the patient on it, the episode that says whose it is, the
+# staff (names, who is active) and the clinic's settings (its zone and today, the timings behind due dates).
+_ROW = (Record.PATIENT, Record.EPISODE, Record.STAFF, Record.SETTING)
 
 
 OVERDUE = WorklistView(
@@ -72,6 +82,7 @@ OVERDUE = WorklistView(
     lambda actor, offset, limit, text: worklists.overdue(actor, offset=offset, limit=limit, text=text),
     lambda row: (row.item_type, row.item_id),
     "Nothing is overdue.",
+    Reads(*_ROW, Record.APPOINTMENT, Record.REFERRAL),
 )
 
 def _to_book_review(row) -> str:
@@ -97,6 +108,7 @@ TO_BOOK = WorklistView(
     lambda actor, offset, limit, text: worklists.to_book(actor, offset=offset, limit=limit, text=text),
     lambda row: row.appointment_id,
     "No reviews are waiting to be booked.",
+    Reads(*_ROW, Record.APPOINTMENT),  # why one is back on the list is kept on the appointment
 )
 
 DID_NOT_ATTEND = WorklistView(
@@ -107,6 +119,7 @@ DID_NOT_ATTEND = WorklistView(
                                                          text=text),
     lambda row: row.appointment_id,
     "No one who missed a review is waiting to be rebooked.",
+    Reads(*_ROW, Record.APPOINTMENT),
 )
 
 
@@ -130,6 +143,7 @@ def _today(zone: ZoneInfo) -> WorklistView:
                                                                 limit=limit, text=text),
         lambda row: row.appointment_id,
         "No appointments today.",
+        Reads(*_ROW, Record.APPOINTMENT),
     )
 
 
@@ -146,9 +160,10 @@ def _obligation_key(row) -> tuple:
     return row.item_type, row.item_id
 
 
-def _owed_view(key: str, title: str, kind: str, columns: list[Column], empty: str) -> WorklistView:
-    """The list of one kind of obligation, a row kept selected by the item it is about."""
-    return WorklistView(key, title, columns, _owed(kind), _obligation_key, empty)
+def _owed_view(key: str, title: str, kind: str, columns: list[Column], empty: str, item: Record) -> WorklistView:
+    """The list of one kind of obligation, a row kept selected by the item it is about (one of ``item``'s
+    records: services/worklists/obligation_sides.py)."""
+    return WorklistView(key, title, columns, _owed(kind), _obligation_key, empty, Reads(*_ROW, item))
 
 
 def _referral_column() -> Column:
@@ -180,6 +195,7 @@ REFERRALS_TO_WRITE = _owed_view(
     [_referral_column(), Column("Due by", lambda row: short_date(row.due_by)),
      Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
     "Every referral the pathway raised has its letter written.",
+    Record.REFERRAL,
 )
 
 AWAITING_SIGNATURE = _owed_view(
@@ -187,6 +203,7 @@ AWAITING_SIGNATURE = _owed_view(
     [_referral_column(), Column("Due by", lambda row: short_date(row.due_by)),
      Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
     "No referral letters are waiting to be signed.",
+    Record.REFERRAL,
 )
 
 RELAXANTS = _owed_view(
@@ -194,6 +211,7 @@ RELAXANTS = _owed_view(
     [Column("Medicine", lambda row: row.item_title), Column("Review by", lambda row: short_date(row.due_by)),
      Column("Days left", _days_left, _due_attention), *_patient_columns(), _owner_column()],
     "No muscle relaxant has run past its review.",
+    Record.EPISODE,  # the medicines recorded in the episode
 )
 
 
@@ -203,6 +221,7 @@ def _findings(zone: ZoneInfo) -> WorklistView:
         [Column("Record", lambda row: FINDING_NAMES[row.item_kind]), Column("Seen on", _since_day(zone)),
          _waiting(zone), *_patient_columns(), _owner_column()],
         "Every attended review has its finding recorded.",
+        Record.APPOINTMENT,  # an attended review whose finding is not closed
     )
 
 
@@ -212,6 +231,7 @@ def _warnings(zone: ZoneInfo) -> WorklistView:
         [Column("Warning", lambda row: "⚠ " + row.item_title, lambda row: "urgent"),
          Column("Raised", _since_day(zone)), _waiting(zone), *_patient_columns(), _owner_column()],
         "No warnings are waiting for acknowledgement.",
+        Record.WARNING,
     )
 
 
@@ -222,6 +242,7 @@ def _outcomes(zone: ZoneInfo) -> WorklistView:
         [Column("Slot", lambda row: f"{_since_day(zone)(row)} {local_time(row.since, zone)}"),
          Column("Review", lambda row: row.item_title), _waiting(zone), *_patient_columns()],
         "Every visit that has ended has its arrival or did-not-attend recorded.",
+        Record.APPOINTMENT,
     )
 
 
@@ -230,6 +251,7 @@ def _acknowledgements(zone: ZoneInfo) -> WorklistView:
         "acknowledgements", "Acknowledgements to chase", "acknowledgement_to_chase",
         [_referral_column(), Column("Sent on", _since_day(zone)), _waiting(zone), *_patient_columns()],
         "Every sent referral was acknowledged in time.",
+        Record.REFERRAL,
     )
 
 
@@ -244,6 +266,7 @@ OPEN_WORK = WorklistView(
     lambda actor, offset, limit, text: obligations.open_work(actor, offset=offset, limit=limit, text=text),
     _obligation_key,
     "Nothing is open: every obligation has been closed.",
+    Reads(*_ROW, Record.APPOINTMENT, Record.REFERRAL, Record.WARNING),  # every kind of obligation
 )
 
 
@@ -260,6 +283,7 @@ def _cancelled_red_flags(zone: ZoneInfo) -> WorklistView:
         lambda actor, offset, limit, text: cancelled_red_flags(actor, offset=offset, limit=limit, text=text),
         lambda row: row.referral_id,
         "No urgent red-flag referral was cancelled in the last 30 days.",
+        Reads(*_ROW, Record.REFERRAL),
     )
 
 
@@ -272,6 +296,10 @@ def _to_send_referral(row) -> str:
     """The kind, after what holds the letter back: the risk changed after it was signed."""
     held = "⚠ Check with clinician before sending · " if row.check_with_clinician else ""
     return held + ("URGENT · " if row.urgent else "") + row.kind_title
+
+
+# Signed letters, their recipients' names, and the risk recorded in the episode (a change after signing holds one).
+TO_SEND_READS = Reads(*_ROW, Record.REFERRAL, Record.DESTINATION)
 
 
 def to_send_view(zone: ZoneInfo) -> WorklistView:
@@ -292,6 +320,7 @@ def to_send_view(zone: ZoneInfo) -> WorklistView:
         lambda actor, offset, limit, text: to_send(actor, offset=offset, limit=limit, text=text),
         lambda row: row.referral_id,
         "Every signed letter has been sent.",
+        TO_SEND_READS,
     )
 
 

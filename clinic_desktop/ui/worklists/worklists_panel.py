@@ -7,7 +7,8 @@ rows already read, and the tab says "12 of 340" while a filter is on; Esc clears
 above it (book, arrived, did not attend, record the finding, acknowledge), enabled for the
 selected row. The list on screen redraws when the change hub reports a change to what it
 lists, keeping the selected row and the scroll position, so a receptionist's place
-survives another workstation's booking. A list behind another tab redraws when it is
+survives another workstation's booking; a change that cannot touch a list (its ``reads``,
+ui/shell/view_reads.py) neither re-reads it nor counts it again. A list behind another tab redraws when it is
 chosen; meanwhile only its count in the tab title is read again, off the window's thread.
 
 Every read runs off the window's thread (at clinic scale a first page takes up to a third
@@ -41,7 +42,7 @@ from clinic_desktop.ui.manager.report_files import choose_report_file, file_stem
 from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.patients.item_target import of_row
-from clinic_desktop.ui.shell.change_hub import LISTED, ChangeHub, Changes
+from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
 from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
 from clinic_desktop.ui.widgets.filter_box import filter_box
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -395,13 +396,13 @@ class WorklistsPanel(QTabWidget):
         return next(widget for widget in self.lists if widget.view.key == key)
 
     def _redraw(self, widget: WorklistTable | ListByKind, changes: Changes) -> None:
-        if changes.touches(*LISTED):
+        if widget.view.reads.concerned(changes):
             self._unread.discard(self.lists.index(widget))
             widget.reload()
 
     def _recount_hidden(self, changes: Changes) -> None:
-        if changes.touches(*LISTED):
-            self._recount([tab for tab, widget in enumerate(self.lists) if not widget.isVisible()])
+        self._recount([tab for tab, widget in enumerate(self.lists)
+                       if not widget.isVisible() and widget.view.reads.concerned(changes)])
 
     def _recount(self, tabs: list[int]) -> None:
         """The counts of the lists behind other tabs, read one after the other on one thread of

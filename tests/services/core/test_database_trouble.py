@@ -17,7 +17,7 @@ from volumes import fill, read_only, small_volume
 from clinic_desktop.models import AuditEvent, Patient, database_proxy
 from clinic_desktop.models.schema import prepare_database
 from clinic_desktop.services.core import database_trouble
-from clinic_desktop.services.core.errors import DatabaseBusy, DatabaseUnavailable, PermissionDenied
+from clinic_desktop.services.core.errors import DatabaseUnavailable, PermissionDenied
 from clinic_desktop.services.core.startup import DatabaseUrlError, open_clinic_database
 from clinic_desktop.services.core.transaction import service
 from clinic_desktop.services.patients import patients
@@ -149,7 +149,7 @@ def _fails_with(actor, code):
 @pytest.mark.parametrize("code, kind, says", [
     ("53100", DatabaseUnavailable, "the database server's disk is full; nothing was saved. Ask the server's "
                                    "administrator to free space on it"),
-    ("53300", DatabaseBusy, "the database server has too many workstations connected; nothing was saved."),
+    ("53300", DatabaseUnavailable, "the server has no free connections"),
 ])
 def test_a_full_server_disk_and_a_crowded_server_are_named(staff, code, kind, says):
     with pytest.raises(kind) as refused:

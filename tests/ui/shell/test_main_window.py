@@ -282,7 +282,7 @@ def test_an_urgent_list_that_cannot_be_read_again_stays_pinned_and_the_status_ba
     _patient_with_episode(sqlite_staff, "Smith", date(2026, 11, 23))
     window.hub.after_change()
 
-    assert "The database cannot be reached — lists may be out of date. the database server could not be reached" in (
+    assert "The database cannot be reached — lists may be out of date. The database server could not be reached." in (
         window.statusBar().currentMessage())
     assert window.urgent.isVisible() and "BROWN, Ann" in window.urgent.text()
 
