@@ -11,6 +11,9 @@ On PostgreSQL the timer's read is a round trip to the server, so it runs off the
 thread (ui/ops/op.py) and its result is announced back on it; one read at a time, and a
 read overtaken by one made meanwhile on the window's thread (after a write here) is
 dropped, so nothing is announced twice.
+
+On PostgreSQL the server also announces each change as it is committed (ui/shell/change_push.py):
+the hub then reads at once, and its timer is only a safety net.
 """
 from __future__ import annotations
 
@@ -26,8 +29,10 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.change_push import PushedChanges
 
 POLL_SECONDS = 3
+LISTEN = True  # whether a hub listens for the server's announcements where it can (tests: off unless asked)
 _REMEMBERED = 2 * change_feed.LOOK_BACK
 
 # What the worklists and the dashboard list and count: the records of care, the patients'
@@ -65,7 +70,7 @@ class ChangeHub(QObject):
     reachable = Signal()
     replaced = Signal()  # another database is in place (a restored backup): nothing shown can be trusted
 
-    def __init__(self, actor: Actor, poll_seconds: float | None = None, parent=None):
+    def __init__(self, actor: Actor, poll_seconds: float | None = None, parent=None, listen: bool | None = None):
         super().__init__(parent)
         self._actor = actor
         self._zone = load_settings().zone
@@ -77,20 +82,39 @@ class ChangeHub(QObject):
         self._failing = False
         self._reads = 0  # feeds taken in so far: a background read started before the last one is stale
         self._reading: Op | None = None
+        self._again = False  # a read was asked for while one was under way: read once more after it
+        self._stopped = False
         self._in_background = change_feed.read_over_the_network()
+        poll_seconds = POLL_SECONDS if poll_seconds is None else poll_seconds
         self._timer = QTimer(self)
-        self._timer.setInterval(int((POLL_SECONDS if poll_seconds is None else poll_seconds) * 1000))
+        self.poll_every(poll_seconds)
         self._timer.timeout.connect(self.poll_soon)
         self._timer.start()
+        listening = LISTEN if listen is None else listen
+        self.push = PushedChanges(self, actor, poll_seconds) if listening and self._in_background else None
 
     def after_change(self) -> None:
         """Call after every successful write made here: the views redraw at once."""
         self.poll()
 
     def stop(self) -> None:
+        self._stopped = True
         self._timer.stop()
+        if self.push is not None:
+            self.push.stop()
         if self._reading is not None:
             self._reading.wait()
+
+    def poll_every(self, seconds: float) -> None:
+        self._timer.setInterval(int(seconds * 1000))
+
+    def polls_every(self) -> float:
+        """Seconds between the timer's reads."""
+        return self._timer.interval() / 1000
+
+    def has_seen(self, event_ids: frozenset[int]) -> bool:
+        """Whether every one of these events was already read (and announced) here."""
+        return event_ids.issubset(self._seen)
 
     def poll(self, everything: bool = False) -> bool:
         """Read what changed now and announce it; ``everything``: announce a full redraw anyway (F5).
@@ -103,11 +127,18 @@ class ChangeHub(QObject):
         self._take(feed, everything)
         return True
 
-    def poll_soon(self) -> None:
-        """The timer's read: at once on SQLite; on PostgreSQL off the window's thread, one at a time."""
+    def poll_soon(self, announced: bool = False) -> None:
+        """The timer's read: at once on SQLite; on PostgreSQL off the window's thread, one at a time.
+
+        ``announced``: the server announced a change, which the read under way may have begun too
+        early to see, so it is followed by one more (a timer's tick then is simply dropped)."""
+        if self._stopped:
+            return
         if not self._in_background:
             self.poll()
-        elif self._reading is None:
+        elif self._reading is not None:
+            self._again = self._again or announced
+        else:
             started_after = self._reads
             self._reading = (Op(self, self._read)
                              .success(lambda feed: self._take(feed) if self._reads == started_after else None)
@@ -121,6 +152,9 @@ class ChangeHub(QObject):
 
     def _read_done(self) -> None:
         self._reading = None  # the op let go of the hub when it finished: nothing is kept
+        if self._again:
+            self._again = False
+            self.poll_soon()
 
     def _read(self) -> change_feed.ChangeFeed:
         return change_feed.changes_since(self._actor, self._newest, frozenset(self._seen), self._newest_hash)
