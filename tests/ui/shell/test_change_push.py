@@ -166,3 +166,16 @@ def test_behind_a_transaction_pooler_no_listen_is_issued_and_the_timer_keeps_its
 def test_on_sqlite_the_hub_polls_as_before(qtbot, sqlite_staff, hubs):
     hub = hubs(sqlite_staff.receptionist, poll_seconds=3)
     assert hub.push is None and hub.polls_every() == 3
+
+
+def test_on_a_server_enforcing_the_roles_a_window_listens_as_its_own_staff_login(qtbot, enforcing_clinic, hubs):
+    """setup-postgres installed the announcement; a staff login may LISTEN, though it may not add triggers."""
+    receptionist = enforcing_clinic.sign_in("reception")
+    hub = hubs(receptionist, poll_seconds=3600)
+    seen = []
+    hub.changed.connect(seen.append)
+    _listening(qtbot, hub)
+
+    patient = _register(enforcing_clinic.staff.clinician, "Smith")
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    assert seen[0].touches_patient(patient.id)
