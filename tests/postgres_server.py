@@ -92,9 +92,12 @@ class ThrowawayPostgres:
 
     host = "127.0.0.1"
 
-    def __init__(self, external_url: str | None = None, *, start_timeout: int = 60, password_auth: bool = False):
+    def __init__(self, external_url: str | None = None, *, start_timeout: int = 60, password_auth: bool = False,
+                 settings: dict[str, str] | None = None):
         """``password_auth``: TCP logins must give their password (SCRAM), as on a clinic's server,
-        and the superuser's URL carries one; otherwise every local login is trusted."""
+        and the superuser's URL carries one; otherwise every local login is trusted. ``settings``:
+        more server settings (``{"max_connections": "500"}`` for a benchmark of many workstations)."""
+        self.settings = dict(settings or {})
         if external_url is None:
             external_url = os.environ.get(ENV_URL) or None
         self.external_url = external_url
@@ -248,6 +251,7 @@ class ThrowawayPostgres:
                         "-c fsync=off",
                         "-c synchronous_commit=off",
                         "-c full_page_writes=off",
+                        *(f"-c {name}={shlex.quote(value)}" for name, value in self.settings.items()),
                     ]
                 )
                 result = self._run(
