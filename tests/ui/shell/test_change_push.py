@@ -12,11 +12,14 @@ import psycopg2
 import pytest
 
 from clinic_desktop.models import bind_database, make_database
+from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core import change_listener
 from clinic_desktop.services.core import changes as change_feed
 from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.shell import change_hub
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.change_push import SAFETY_NET_SECONDS
+from clinic_desktop.ui.shell.session import DesktopSession
 
 on_postgresql = pytest.mark.parametrize("database", [pytest.param("postgres", marks=pytest.mark.postgres)],
                                         indirect=True)
@@ -179,3 +182,21 @@ def test_on_a_server_enforcing_the_roles_a_window_listens_as_its_own_staff_login
     patient = _register(enforcing_clinic.staff.clinician, "Smith")
     qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
     assert seen[0].touches_patient(patient.id)
+
+
+@on_postgresql
+def test_signing_out_ends_the_windows_listening_connection(qtbot, staff, postgres_url, monkeypatch):
+    """Signing out, another user at the lock screen and a restored database all close the window."""
+    monkeypatch.setattr(change_hub, "LISTEN", True)  # as in the app: every window listens
+    session = DesktopSession(load_settings(), "clinic", idle_ms=3_600_000)
+    window = session.start(staff.receptionist)
+    qtbot.waitUntil(lambda: window.hub.push.listening, timeout=10_000)
+    listening = f"application_name = '{change_listener.LISTENER_NAME}'"
+    assert len(_server_sessions(postgres_url, listening)) == 1
+
+    session.sign_out()
+
+    qtbot.waitUntil(lambda: _server_sessions(postgres_url, listening) == [], timeout=5_000)
+    session._idle.stop()
+    session.sign_in.hide()
+    session.sign_in.deleteLater()
