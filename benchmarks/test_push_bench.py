@@ -15,7 +15,8 @@ share of one core).
         --benchmark-enable --benchmark-only -p no:randomly -s
 
 ``PUSH_BENCH_WORKSTATIONS=10,50`` chooses the sizes, ``PUSH_BENCH_SECONDS`` a run's length (30),
-``PUSH_BENCH_APPOINTMENTS`` the clinic's size (1,000,000, with a tenth as many patients).
+``PUSH_BENCH_APPOINTMENTS`` the clinic's size (1,000,000, with a tenth as many patients),
+``PUSH_BENCH_COALESCE=0.2,0.5`` the listeners' gathering windows to compare (the app's alone).
 """
 from __future__ import annotations
 
@@ -35,12 +36,14 @@ from window_clinic import audit_rows
 from workstations import Signals, run_workstations, run_writers
 
 from clinic_desktop.models import AuditEvent, bind_database, make_database
-from clinic_desktop.services.core.change_listener import LISTENER_NAME
+from clinic_desktop.services.core.change_listener import COALESCE_SECONDS, LISTENER_NAME
 
 WORKSTATIONS = [int(size) for size in os.environ.get("PUSH_BENCH_WORKSTATIONS", "10,50,200").split(",")]
 RUN_SECONDS = float(os.environ.get("PUSH_BENCH_SECONDS", "30"))
 _APPOINTMENTS = int(os.environ.get("PUSH_BENCH_APPOINTMENTS", bulk_data.POSTGRES_SCALE.appointments))
 SCALE = bulk_data.Scale(_APPOINTMENTS // 10, _APPOINTMENTS)  # a tenth as many patients, as the clinic has
+# The listeners' gathering windows to compare: the app's, and any others asked for ("0.2,0.5").
+WINDOWS = [float(seconds) for seconds in os.environ.get("PUSH_BENCH_COALESCE", str(COALESCE_SECONDS)).split(",")]
 WRITERS, WRITES_PER_SECOND = 10, 2.0
 STATIONS_PER_PROCESS = 25
 SETTLE_SECONDS = 5  # a write this close to the end may not be read before the workstations stop
@@ -68,20 +71,23 @@ def crowded_server():
 
 
 @pytest.mark.parametrize("workstations", WORKSTATIONS)
-@pytest.mark.parametrize("mode", ["poll", "push"])
-def test_change_propagation(benchmark, crowded_server, mode, workstations):
+@pytest.mark.parametrize("window", [None, *WINDOWS], ids=lambda window: "poll" if window is None else f"push{window}")
+def test_change_propagation(benchmark, crowded_server, window, workstations):
+    """``window`` None: the 3 s timer; else push, notices gathered for ``window`` seconds into one read."""
     server, url = crowded_server
-    figures = benchmark.pedantic(lambda: _simulate(server, url, mode == "push", workstations), rounds=1, iterations=1)
+    figures = benchmark.pedantic(lambda: _simulate(server, url, window, workstations), rounds=1, iterations=1)
     benchmark.extra_info.update(figures)
     push_table.ROWS.append(figures)
     assert figures["station_errors"] == 0 and figures["writer_errors"] == 0
 
 
-def _simulate(server: ThrowawayPostgres, url: str, push: bool, workstations: int) -> dict:
+def _simulate(server: ThrowawayPostgres, url: str, window: float | None, workstations: int) -> dict:
+    push = window is not None
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold Qt and threads
     signals = Signals(context.Queue(), context.Event(), context.Event(), context.Queue())
     groups = _split(workstations, math.ceil(workstations / STATIONS_PER_PROCESS))
-    processes = [context.Process(target=run_workstations, args=(url, push, size, bulk_data.BENCH_TODAY, signals))
+    processes = [context.Process(target=run_workstations,
+                                 args=(url, push, size, bulk_data.BENCH_TODAY, signals, window or COALESCE_SECONDS))
                  for size in groups]
     processes.append(context.Process(target=run_writers, args=(url, WRITERS, WRITES_PER_SECOND, signals)))
     for process in processes:
@@ -89,17 +95,20 @@ def _simulate(server: ThrowawayPostgres, url: str, push: bool, workstations: int
     try:
         for _ in processes:
             signals.ready.get(timeout=600)
-        cpu_before, began = _server_cpu_seconds(server), time.time()
+        cpu_before, machine_before, began = _server_cpu_seconds(server), _machine_ticks(), time.time()
         signals.go.set()
         connections = _sample_connections(url, began + RUN_SECONDS)
         signals.stop.set()
         cpu_seconds, ended = _server_cpu_seconds(server) - cpu_before, time.time()
+        busy, total = (after - before for after, before in zip(_machine_ticks(), machine_before))
         results = [signals.results.get(timeout=120) for _ in processes]
     finally:
         signals.stop.set()
         for process in processes:
             process.join(60)
-    return _figures(push, workstations, results, connections, began, ended, cpu_seconds)
+    figures = _figures(window, workstations, results, connections, began, ended, cpu_seconds)
+    figures["machine_busy_percent"] = 100 * busy / total  # every process's, the other engineers' too
+    return figures
 
 
 def _split(total: int, parts: int) -> list[int]:
@@ -140,7 +149,14 @@ def _server_cpu_seconds(server: ThrowawayPostgres) -> float:
     return total / ticks
 
 
-def _figures(push: bool, workstations: int, results: list[dict], connections: dict, began: float, ended: float,
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far, from /proc/stat."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def _figures(window: float | None, workstations: int, results: list[dict], connections: dict, began: float, ended: float,
              cpu_seconds: float) -> dict:
     stations = [station for result in results if result["kind"] == "workstations" for station in result["stations"]]
     writers = next(result for result in results if result["kind"] == "writers")
@@ -156,7 +172,7 @@ def _figures(push: bool, workstations: int, results: list[dict], connections: di
     rereads = [ms for station in stations for ms in station["rereads_ms"]]
     seconds = ended - began
     return dict(
-        mode="push" if push else "poll", workstations=workstations, seconds=round(seconds, 1),
+        mode="poll" if window is None else f"push {window:g} s", workstations=workstations, seconds=round(seconds, 1),
         server_connections=connections["all"], listening_connections=connections["listening"],
         reads=len(reads), reads_per_s=len(reads) / seconds, read_median_ms=_median(reads),
         rereads=len(rereads), reread_median_ms=_median(rereads),
@@ -165,6 +181,7 @@ def _figures(push: bool, workstations: int, results: list[dict], connections: di
         propagation_p50_ms=_percentile(delays, 50), propagation_p99_ms=_percentile(delays, 99),
         propagation_max_ms=max(delays, default=0.0), missed=missed,
         server_cpu_percent=100 * cpu_seconds / seconds,
+        server_cpu_ms_per_read=1000 * cpu_seconds / len(reads) if reads else 0.0,
         workstation_cpu_percent=100 * sum(r["cpu_s"] for r in results if r["kind"] == "workstations") / seconds,
         station_errors=sum(len(station["errors"]) for station in stations), writer_errors=len(writers["errors"]),
         load_average=os.getloadavg()[0], scale=SCALE.label,

@@ -58,8 +58,13 @@ class StationFigures:
     errors: list[str] = field(default_factory=list)
 
 
-def run_workstations(url: str, push: bool, count: int, as_of, signals: Signals) -> None:
-    """``count`` workstations in this process, until ``signals.stop``; their figures go to ``signals.results``."""
+def run_workstations(url: str, push: bool, count: int, as_of, signals: Signals,
+                     coalesce_seconds: float = change_listener.COALESCE_SECONDS) -> None:
+    """``count`` workstations in this process, until ``signals.stop``; their figures go to ``signals.results``.
+
+    ``coalesce_seconds``: the listeners' gathering window, the app's unless a run compares another.
+    """
+    change_listener.COALESCE_SECONDS = coalesce_seconds
     bind_database(make_database(url))
     figures = [StationFigures() for _ in range(count)]
     connected = threading.Barrier(count + 1)
