@@ -10,7 +10,8 @@ The announcement only prompts a read of the change feed (services/core/changes.p
 the truth: a notice can be lost with its connection, so the window keeps its timer as the
 safety net, and reads the feed once more whenever the listener (re)connects. Notices that come
 within ``COALESCE_SECONDS`` of each other make one wake-up, so a burst of changes costs each
-window one read. A lost connection is tried again after 1, 2, 4 … up to 30 seconds.
+window one read, and wake-ups are at least ``SHORTEST_GAP_SECONDS`` apart, so a steady stream
+costs two reads a second at most. A lost connection is tried again after 1, 2, 4 … up to 30 seconds.
 
 No listening where it cannot work: on SQLite (one file, nothing to listen to: the timer reads
 it) and behind a transaction pooler, where the URL says ``listen=off`` or names the server
@@ -39,6 +40,10 @@ _log = logging.getLogger(__name__)
 # closing several items) writes many within milliseconds; gathering them for 0.2 s makes one
 # read of them all, while a change still reaches every screen well within the second people expect.
 COALESCE_SECONDS = 0.2
+# Under a steady stream of changes (a regional service: 20 writes a second) a window would read five
+# times a second, and every window at once; no sooner than half a second after the last wake-up
+# halves the server's reads (benchmarks/test_push_bench.py) and still shows a change within a second.
+SHORTEST_GAP_SECONDS = 0.5
 CONNECT_SECONDS = 10  # a server that does not answer within this is tried again later
 FIRST_RETRY_SECONDS = 1.0
 LONGEST_RETRY_SECONDS = 30.0  # the safety net's own period: no sooner need a dead server be asked again
@@ -91,7 +96,7 @@ class ChangeListener:
         self._stopping = threading.Event()
         self._wake, self._waker = socket.socketpair()  # stop() writes to one end to end a select() at once
         self._thread = threading.Thread(target=self._run, name=LISTENER_NAME, daemon=True)
-        self.connected = False  # a LISTEN is in place on the server (notices can arrive)
+        self._connected = False  # a LISTEN is in place on the server (notices can arrive)
 
     def start(self) -> None:
         self._thread.start()
@@ -128,8 +133,8 @@ class ChangeListener:
             delay = min(delay * 2, LONGEST_RETRY_SECONDS)
 
     def _announce(self, connected: bool) -> None:
-        if connected != self.connected:
-            self.connected = connected
+        if connected != self._connected:
+            self._connected = connected
             self._listening(connected)
 
     def _connect(self):
@@ -172,11 +177,13 @@ class ChangeListener:
 
     def _pass_on_notices(self, connection) -> None:
         """Wait for notices and pass each burst on as one; returns only by stop(), raises when the connection dies."""
+        woke = float("-inf")
         while True:
-            ids = self._next_burst(connection)
+            ids = self._next_burst(connection, woke + SHORTEST_GAP_SECONDS)
+            woke = time.monotonic()
             self._heard(ids)
 
-    def _next_burst(self, connection) -> frozenset[int]:
+    def _next_burst(self, connection, not_before: float) -> frozenset[int]:
         ids: set[int] = set()
         deadline = None  # set by the first notice of a burst
         while deadline is None or time.monotonic() < deadline:
@@ -187,7 +194,7 @@ class ChangeListener:
             connection.poll()  # reads what arrived; raises if the server closed the connection
             while connection.notifies:
                 ids.update(_event_id(connection.notifies.pop(0).payload))
-                deadline = deadline or time.monotonic() + COALESCE_SECONDS
+                deadline = deadline or max(time.monotonic() + COALESCE_SECONDS, not_before)
         return frozenset(ids)
 
 

@@ -28,6 +28,7 @@ class PushedChanges(QObject):
         super().__init__(hub)
         self._hub = hub
         self._poll_seconds = poll_seconds
+        self._connected = False  # as last told on the window's thread, where the pace is set
         self._heard.connect(self._read_if_new)
         self._listening.connect(self._set_pace)
         try:
@@ -38,12 +39,13 @@ class PushedChanges(QObject):
     @property
     def listening(self) -> bool:
         """Whether notices can arrive now (the timer is then only the safety net)."""
-        return self._listener is not None and self._listener.connected
+        return self._connected
 
     def stop(self) -> None:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        self._connected = False
 
     def _read_if_new(self, event_ids: frozenset[int]) -> None:
         """A write made in this window was read right after it: its own notice needs no second read."""
@@ -51,6 +53,9 @@ class PushedChanges(QObject):
             self._hub.poll_soon(announced=True)
 
     def _set_pace(self, listening: bool) -> None:
+        if self._listener is None:
+            return  # told before the listener stopped, heard after
+        self._connected = listening
         self._hub.poll_every(max(self._poll_seconds, SAFETY_NET_SECONDS) if listening else self._poll_seconds)
         if listening:
             self._hub.poll_soon(announced=True)  # whatever changed while nobody was listening

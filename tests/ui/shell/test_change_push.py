@@ -16,6 +16,7 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core import change_listener
 from clinic_desktop.services.core import changes as change_feed
 from clinic_desktop.services.patients import patients
+from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell import change_hub
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.change_push import SAFETY_NET_SECONDS
@@ -191,6 +192,8 @@ def test_signing_out_ends_the_windows_listening_connection(qtbot, staff, postgre
     session = DesktopSession(load_settings(), "clinic", idle_ms=3_600_000)
     window = session.start(staff.receptionist)
     qtbot.waitUntil(lambda: window.hub.push.listening, timeout=10_000)
+    qtbot.waitUntil(lambda: all(widget.is_read() for widget in window.worklists.lists if widget.isVisible()))
+    Op.settle()  # the lists' first reads and counts done: signing out mid-read is another test's matter
     listening = f"application_name = '{change_listener.LISTENER_NAME}'"
     assert len(_server_sessions(postgres_url, listening)) == 1
 
