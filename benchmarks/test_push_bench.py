@@ -16,7 +16,9 @@ share of one core).
 
 ``PUSH_BENCH_WORKSTATIONS=10,50`` chooses the sizes, ``PUSH_BENCH_SECONDS`` a run's length (30),
 ``PUSH_BENCH_APPOINTMENTS`` the clinic's size (1,000,000, with a tenth as many patients),
-``PUSH_BENCH_COALESCE=0.2,0.5`` the listeners' gathering windows to compare (the app's alone).
+``PUSH_BENCH_COALESCE=0.2,0.5`` the listeners' gathering windows to compare (the app's alone), and
+``PUSH_BENCH_CONNECTIONS=kept`` keeps one connection a workstation for its reads (the app's Op opens
+one a read: the default).
 """
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ WORKSTATIONS = [int(size) for size in os.environ.get("PUSH_BENCH_WORKSTATIONS", 
 RUN_SECONDS = float(os.environ.get("PUSH_BENCH_SECONDS", "30"))
 _APPOINTMENTS = int(os.environ.get("PUSH_BENCH_APPOINTMENTS", bulk_data.POSTGRES_SCALE.appointments))
 SCALE = bulk_data.Scale(_APPOINTMENTS // 10, _APPOINTMENTS)  # a tenth as many patients, as the clinic has
+# "kept": each workstation keeps one connection for its reads, instead of one a read as the app's Op does.
+FRESH_CONNECTIONS = os.environ.get("PUSH_BENCH_CONNECTIONS", "per-read") != "kept"
 # The listeners' gathering windows to compare: the app's, and any others asked for ("0.2,0.5").
 WINDOWS = [float(seconds) for seconds in os.environ.get("PUSH_BENCH_COALESCE", str(COALESCE_SECONDS)).split(",")]
 WRITERS, WRITES_PER_SECOND = 10, 2.0
@@ -87,7 +91,8 @@ def _simulate(server: ThrowawayPostgres, url: str, window: float | None, worksta
     signals = Signals(context.Queue(), context.Event(), context.Event(), context.Queue())
     groups = _split(workstations, math.ceil(workstations / STATIONS_PER_PROCESS))
     processes = [context.Process(target=run_workstations,
-                                 args=(url, push, size, bulk_data.BENCH_TODAY, signals, window or COALESCE_SECONDS))
+                                 args=(url, push, size, bulk_data.BENCH_TODAY, signals, window or COALESCE_SECONDS,
+                                       FRESH_CONNECTIONS))
                  for size in groups]
     processes.append(context.Process(target=run_writers, args=(url, WRITERS, WRITES_PER_SECOND, signals)))
     for process in processes:
@@ -185,6 +190,7 @@ def _figures(window: float | None, workstations: int, results: list[dict], conne
         workstation_cpu_percent=100 * sum(r["cpu_s"] for r in results if r["kind"] == "workstations") / seconds,
         station_errors=sum(len(station["errors"]) for station in stations), writer_errors=len(writers["errors"]),
         load_average=os.getloadavg()[0], scale=SCALE.label,
+        connection_per_read=FRESH_CONNECTIONS,
     )
 
 

@@ -7,6 +7,11 @@ and whenever the feed brings something new it re-reads the practice manager's ov
 (``worklists.overdue``, first page of 100 and its count), as the home tab does. Workstations
 run as threads, a few dozen to a process, so the GIL of one process does not queue 200 of them.
 
+The window runs each of those reads as a background ``Op`` (ui/ops/op.py), on a thread that
+opens its own connection and closes it when done; ``fresh_connections`` does the same here, so
+each read also pays for a new server session, as the app's do. Without it a workstation keeps
+one connection, as a window whose reads had a thread of their own would.
+
 A writing station registers a patient through the services twice a second and notes when each
 write was committed (the service returned) and its audit event's id. Propagation is then, for
 each write and each workstation, the time from that commit to the end of the first feed read on
@@ -28,6 +33,7 @@ from clinic_desktop.models import AuditEvent, bind_database, make_database
 from clinic_desktop.services.core import change_listener
 from clinic_desktop.services.core import changes as change_feed
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.transaction import close_thread_connection
 from clinic_desktop.services.patients import patients
 from clinic_desktop.services.worklists import worklists
 
@@ -59,7 +65,7 @@ class StationFigures:
 
 
 def run_workstations(url: str, push: bool, count: int, as_of, signals: Signals,
-                     coalesce_seconds: float = change_listener.COALESCE_SECONDS) -> None:
+                     coalesce_seconds: float = change_listener.COALESCE_SECONDS, fresh_connections: bool = False) -> None:
     """``count`` workstations in this process, until ``signals.stop``; their figures go to ``signals.results``.
 
     ``coalesce_seconds``: the listeners' gathering window, the app's unless a run compares another.
@@ -68,7 +74,8 @@ def run_workstations(url: str, push: bool, count: int, as_of, signals: Signals,
     bind_database(make_database(url))
     figures = [StationFigures() for _ in range(count)]
     connected = threading.Barrier(count + 1)
-    threads = [threading.Thread(target=_workstation, args=(push, as_of, signals, connected, mine), daemon=True)
+    threads = [threading.Thread(target=_workstation, args=(push, as_of, signals, connected, mine, fresh_connections),
+                                daemon=True)
                for mine in figures]
     for thread in threads:
         thread.start()
@@ -87,7 +94,10 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _workstation(push: bool, as_of, signals: Signals, connected: threading.Barrier, mine: StationFigures) -> None:
+def _workstation(push: bool, as_of, signals: Signals, connected: threading.Barrier, mine: StationFigures,
+                 fresh_connections: bool) -> None:
+    # What an Op's thread does when its call is over: the next read connects afresh.
+    done = close_thread_connection if fresh_connections else (lambda: None)
     start = change_feed.starting_point(MANAGER)
     newest, newest_hash = start.newest_id, start.newest_hash
     seen: deque[int] = deque(sorted(start.event_ids), maxlen=2 * change_feed.LOOK_BACK)
@@ -116,6 +126,8 @@ def _workstation(push: bool, as_of, signals: Signals, connected: threading.Barri
             except Exception as error:  # noqa: BLE001 - counted and reported, the run goes on
                 mine.errors.append(str(error))
                 continue
+            finally:
+                done()
             ended = time.time()
             mine.reads_ms.append((time.perf_counter() - began) * 1000)
             newest, newest_hash = feed.newest_id, feed.newest_hash
@@ -125,6 +137,7 @@ def _workstation(push: bool, as_of, signals: Signals, connected: threading.Barri
             if feed.event_ids:
                 began = time.perf_counter()
                 worklists.overdue(MANAGER, as_of=as_of, limit=PAGE)
+                done()
                 mine.rereads_ms.append((time.perf_counter() - began) * 1000)
     finally:
         if listener is not None:
