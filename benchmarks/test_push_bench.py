@@ -139,7 +139,9 @@ def _sample_connections(url: str, until: float) -> dict:
 
 
 def _server_cpu_seconds(server: ThrowawayPostgres) -> float:
-    """CPU time used so far by the server's postmaster and every process it started (from /proc)."""
+    """CPU time used so far by the server's postmaster and every process it started (from /proc):
+    those still running, and those ended (a session per read), which the postmaster's own count of
+    its waited-for children holds."""
     postmaster = int((Path(server.datadir) / "postmaster.pid").read_text().split()[0])
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
@@ -151,6 +153,8 @@ def _server_cpu_seconds(server: ThrowawayPostgres) -> float:
         pid, parent = int(stat.parent.name), int(fields[1])
         if postmaster in (pid, parent):
             total += int(fields[11]) + int(fields[12])  # utime, stime
+        if pid == postmaster:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime: its children that ended
     return total / ticks
 
 

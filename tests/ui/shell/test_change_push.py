@@ -10,6 +10,7 @@ from datetime import date
 
 import psycopg2
 import pytest
+from postgres_server import free_port
 
 from clinic_desktop.models import bind_database, make_database
 from clinic_desktop.services.admin.settings import load_settings
@@ -161,6 +162,25 @@ def test_behind_a_transaction_pooler_no_listen_is_issued_and_the_timer_keeps_its
         qtbot.wait(500)
         assert not hub.push.listening and hub.polls_every() == 3
         assert _server_sessions(postgres_url, "query ILIKE 'LISTEN%'") == []
+    finally:
+        hub.stop()
+        pooled.close()
+        bind_database(database)
+
+
+@on_postgresql
+def test_listen_host_and_port_take_the_listening_connection_there_and_nowhere_else(
+        qtbot, staff, hubs, postgres_url, database):
+    """Behind a pooler the listening connection goes straight to the server the option names: here a
+    port where nothing answers, so the window, whose reads still work, polls at its usual pace."""
+    nowhere = free_port()
+    pooled = make_database(f"{postgres_url}?listen=127.0.0.1:{nowhere}")
+    bind_database(pooled)
+    try:
+        hub = hubs(staff.receptionist, poll_seconds=3)
+        qtbot.wait(1_000)
+        assert not hub.push.listening and hub.polls_every() == 3 and hub.poll()
+        assert _server_sessions(postgres_url, f"application_name = '{change_listener.LISTENER_NAME}'") == []
     finally:
         hub.stop()
         pooled.close()
