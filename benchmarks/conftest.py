@@ -23,6 +23,7 @@ for folder in (_HERE, _HERE.parent / "tests"):
 
 import bulk_data  # noqa: E402
 import measuring  # noqa: E402
+import push_table  # noqa: E402
 import stall_table  # noqa: E402
 
 
@@ -80,5 +81,5 @@ def postgres_clinic(postgres_clinic_built):
 
 def pytest_terminal_summary(terminalreporter):
     _postgres_summary(terminalreporter)
-    for line in measuring.summary_lines() + stall_table.lines():
+    for line in measuring.summary_lines() + stall_table.lines() + push_table.lines():
         terminalreporter.write_line(line)

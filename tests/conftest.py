@@ -120,14 +120,16 @@ def private_window_layout(tmp_path):
 
 @pytest.fixture(autouse=True)
 def quiet_change_hubs(monkeypatch):
-    """A hub in a test polls the database only when the test asks it to (poll_seconds=…).
+    """A hub in a test polls the database only when the test asks it to (poll_seconds=…), and
+    listens for the server's announcements only when asked (listen=True).
 
     Otherwise a window left over from one test would keep reading every 3 s, into the
-    next test's database.
+    next test's database, or keep a listening connection and its thread open.
     """
     from clinic_desktop.ui.shell import change_hub
 
     monkeypatch.setattr(change_hub, "POLL_SECONDS", 3600)
+    monkeypatch.setattr(change_hub, "LISTEN", False)
 
 
 @pytest.fixture(autouse=True)

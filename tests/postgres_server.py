@@ -97,7 +97,8 @@ class ThrowawayPostgres:
         """``password_auth``: TCP logins must give their password (SCRAM), as on a clinic's server,
         and the superuser's URL carries one; otherwise every local login is trusted. ``settings``:
         server settings of the test's own, given after the defaults so they win (``max_connections``,
-        ``fsync=on`` for a server as durable as a clinic's)."""
+        ``fsync=on`` for a server as durable as a clinic's, ``{"max_connections": "500"}`` for a
+        benchmark of many workstations)."""
         self.settings = dict(settings or {})
         if external_url is None:
             external_url = os.environ.get(ENV_URL) or None
@@ -252,7 +253,7 @@ class ThrowawayPostgres:
                         "-c fsync=off",
                         "-c synchronous_commit=off",
                         "-c full_page_writes=off",
-                        *(f"-c {name}={value}" for name, value in self.settings.items()),
+                        *(f"-c {name}={shlex.quote(value)}" for name, value in self.settings.items()),
                     ]
                 )
                 result = self._run(

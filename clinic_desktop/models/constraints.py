@@ -10,6 +10,11 @@ The SQLite triggers compare instants as text, which is time order only while eve
 has the one form the app writes; so on SQLite every UTC column refuses any other form
 (instant_statements), whatever program writes it. PostgreSQL's timestamptz needs no such
 rule: it stores instants, not text.
+
+On PostgreSQL each audit event, once committed, is also announced on ``CHANGE_CHANNEL``
+(NOTIFY), so that open windows learn of a change within milliseconds instead of at their
+next poll (services/core/change_listener.py). The announcement is installed here, and
+again, idempotently, by ``install_change_notice`` on a database made before it existed.
 """
 from __future__ import annotations
 
@@ -62,6 +67,26 @@ SQLITE_STATEMENTS = (
     ),
 )
 
+
+# Every audit event appended is told, at its commit, to whoever LISTENs on this channel; NOTIFY
+# is per database, so two clinics on one server do not hear each other. The payload is small
+# (far under NOTIFY's 8000 bytes): the event's id, so a window that has already read it skips it,
+# and its kind and patient, for a listener that wants to decide without reading. The feed
+# (services/core/changes.py) stays the truth: a notice is only a prompt to read it.
+CHANGE_CHANNEL = "clinic_change"
+CHANGE_NOTICE_TRIGGER = "audit_event_announce"
+CHANGE_NOTICE_STATEMENTS = (
+    f"""CREATE OR REPLACE FUNCTION announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('{CHANGE_CHANNEL}', json_build_object(
+                'id', NEW.id, 'entity', NEW.entity, 'patient', NEW.patient_id)::text);
+            RETURN NULL;
+        END $$""",
+    f"""CREATE OR REPLACE TRIGGER {CHANGE_NOTICE_TRIGGER} AFTER INSERT ON audit_event
+        FOR EACH ROW EXECUTE FUNCTION announce_change()""",
+)
+
+
 # int4range on the clinician id lets plain GiST (no btree_gist extension) compare
 # clinicians for equality while tstzrange compares the times for overlap.
 POSTGRES_STATEMENTS = (
@@ -86,7 +111,34 @@ POSTGRES_STATEMENTS = (
                 FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('{why}')""",
         )
     ),
+    *CHANGE_NOTICE_STATEMENTS,
 )
+
+
+def change_notice_installed(database) -> bool:
+    """Whether this PostgreSQL database announces its audit events (a window listens only then)."""
+    row = database.execute_sql("SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgrelid = 'audit_event'::regclass",
+                               (CHANGE_NOTICE_TRIGGER,)).fetchone()
+    return row is not None
+
+
+def install_change_notice(database) -> bool:
+    """Put the announcement on a PostgreSQL database made before it existed, if this login may;
+    whether it is there now.
+
+    Only the audit table's owner (or a superuser) may add a trigger: setup-postgres does it on a
+    server that enforces the staff roles, and a shared-login server's workstation on opening it.
+    A staff login cannot, and its windows keep polling every few seconds until it is done.
+    """
+    if change_notice_installed(database):
+        return True
+    may = database.execute_sql(
+        "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = 'audit_event'::regclass").fetchone()[0]
+    if not may:
+        return False
+    for statement in CHANGE_NOTICE_STATEMENTS:
+        database.execute_sql(statement)
+    return True
 
 
 def replace_double_booking_guard(database) -> None:

@@ -234,6 +234,24 @@ class StaffLoginDatabase(ClinicServerDatabase):
         return self._state.closed
 
 
+# The URL option saying where a window listens for changes (services/core/change_listener.py).
+# PgBouncer in transaction mode hands each transaction to any server connection, so a LISTEN made
+# through it is heard by nobody: behind such a pooler the administrator writes ``listen=off`` (the
+# windows poll) or ``listen=HOST:PORT``, the server itself, reached directly for that one connection.
+LISTEN_OPTION = "listen"
+LISTEN_OFF = "off"
+
+
+def listen_route(database) -> str | None:
+    """Where ``database``'s windows listen: None for nowhere (SQLite, or ``listen=off``), "" for the
+    server the URL names, or the ``HOST:PORT`` its ``listen`` option names."""
+    database = getattr(database, "obj", database)
+    if not isinstance(database, PostgresqlDatabase):
+        return None
+    route = getattr(database, "listen_at", "")
+    return None if route == LISTEN_OFF else route
+
+
 def signs_in_to_server(location: str) -> bool:
     """Whether ``location`` is a PostgreSQL URL without a user: each person then connects as themselves."""
     return location.startswith(("postgresql://", "postgres://")) and not urlparse(location).username
@@ -245,6 +263,7 @@ def _postgres_from_url(url: str, staff_sign_in: bool) -> ClinicServerDatabase:
     if not name:
         raise DatabaseUrlError(f"the PostgreSQL URL names no database: {url}")
     options = dict(parse_qsl(parsed.query))
+    listen_at = _listen_at(options.pop(LISTEN_OPTION, "").strip(), url)
     if parsed.username:
         options["user"] = unquote(parsed.username)
     if parsed.password:
@@ -259,7 +278,20 @@ def _postgres_from_url(url: str, staff_sign_in: bool) -> ClinicServerDatabase:
     for option, value in _NETWORK_TIMEOUTS.items():
         options.setdefault(option, value)
     kind = StaffLoginDatabase if staff_sign_in else ClinicServerDatabase
-    return kind(unquote(name), field_types=FIELD_TYPES_POSTGRES, **options)
+    database = kind(unquote(name), field_types=FIELD_TYPES_POSTGRES, **options)
+    database.listen_at = listen_at
+    return database
+
+
+def _listen_at(value: str, url: str) -> str:
+    """The ``listen`` option checked: empty, ``off`` or ``HOST:PORT``."""
+    if value in ("", LISTEN_OFF):
+        return value
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise DatabaseUrlError(f"the URL's listen option must be 'off' or the server's HOST:PORT, not '{value}': "
+                               f"{shown_location(url)}")
+    return value
 
 
 def is_sqlite(database=None) -> bool:

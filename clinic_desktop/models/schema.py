@@ -637,6 +637,7 @@ def prepare_database(database: Database, target: int = SCHEMA_VERSION, steps=Non
     if version > target:
         raise _newer(version, target)
     if version == target:
+        _announce_changes(database)
         return SchemaReport(created=False, upgraded_from=None, backup=None)
     missing = [number for number in range(version + 1, target + 1) if number not in steps]
     if missing:
@@ -647,7 +648,16 @@ def prepare_database(database: Database, target: int = SCHEMA_VERSION, steps=Non
         for number in range(version + 1, target + 1):
             steps[number](migrator, database)
         SchemaVersion.update(version=target).execute()
+    _announce_changes(database)
     return SchemaReport(created=False, upgraded_from=version, backup=backup)
+
+
+def _announce_changes(database: Database) -> None:
+    """A PostgreSQL database made before audit events were announced gets the trigger now, where
+    this login may add it (constraints.install_change_notice): no schema version needed, since a
+    database without it works exactly as before, its windows polling."""
+    if not is_sqlite(database):
+        constraints.install_change_notice(database)
 
 
 def check_sqlite_file(path: Path, target: int = SCHEMA_VERSION) -> None:

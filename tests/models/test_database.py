@@ -10,6 +10,7 @@ from clinic_desktop.models.database import (
     DatabaseUrlError,
     database_location,
     default_database_path,
+    listen_route,
     make_database,
 )
 
@@ -117,3 +118,19 @@ def test_the_user_data_folder_is_the_default(monkeypatch, platformdirs_isolated)
     expected = Path(platformdirs_isolated) / "user_data" / "clinic-desktop" / "clinic.sqlite3"
     assert default_database_path() == expected
     assert database_location() == str(expected)
+
+
+def test_a_server_url_is_listened_to_where_it_points_unless_it_says_otherwise(tmp_path):
+    """Behind PgBouncer in transaction mode a LISTEN is heard by nobody: the URL says so, or names the server."""
+    assert listen_route(make_database("postgresql://db.example.internal/clinic")) == ""
+    assert listen_route(make_database("postgresql://pooler:6432/clinic?listen=off")) is None
+    direct = make_database("postgresql://pooler:6432/clinic?listen=db.example.internal:5432&sslmode=require")
+    assert listen_route(direct) == "db.example.internal:5432"
+    assert "listen" not in direct.connect_params and direct.connect_params["sslmode"] == "require"
+    assert listen_route(make_database(str(tmp_path / "clinic.sqlite3"))) is None
+
+
+@pytest.mark.parametrize("value", ["yes", "db.example.internal", ":5432", "db:99999"])
+def test_a_listen_option_that_is_neither_off_nor_host_and_port_is_refused_in_words(value):
+    with pytest.raises(DatabaseUrlError, match=f"listen option must be 'off' or the server's HOST:PORT, not '{value}'"):
+        make_database(f"postgresql://pooler:6432/clinic?listen={value}")

@@ -15,6 +15,9 @@ dropped, so nothing is announced twice.
 While the database cannot be read the hub waits longer after each failure (3, 6, 12 … 60 s,
 each ±20 %) and says when it will try again (``next_try``); the first read that works brings
 back the normal interval.
+
+On PostgreSQL the server also announces each change as it is committed (ui/shell/change_push.py):
+the hub then reads at once, and its timer is only a safety net.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.shell.change_push import PushedChanges
 
 POLL_SECONDS = 3
 # Backing off while the database cannot be read: a server out of connection slots was retried every 3 s by
@@ -39,6 +43,7 @@ POLL_SECONDS = 3
 # The first retry comes when the next poll would have; each failure doubles the wait, up to:
 RETRY_LONGEST_SECONDS = 60  # (±20 %) a window sees the server back within about a minute of its return
 RETRY_JITTER = 0.2  # each wait ±20 %: windows refused at the same moment do not all return in the same second
+LISTEN = True  # whether a hub listens for the server's announcements where it can (tests: off unless asked)
 _REMEMBERED = 2 * change_feed.LOOK_BACK
 
 
@@ -68,7 +73,7 @@ class ChangeHub(QObject):
     reachable = Signal()
     replaced = Signal()  # another database is in place (a restored backup): nothing shown can be trusted
 
-    def __init__(self, actor: Actor, poll_seconds: float | None = None, parent=None):
+    def __init__(self, actor: Actor, poll_seconds: float | None = None, parent=None, listen: bool | None = None):
         super().__init__(parent)
         self._actor = actor
         self._zone = load_settings().zone
@@ -82,21 +87,43 @@ class ChangeHub(QObject):
         self.next_try: datetime | None = None  # while failing, when the hub reads again (the window says so)
         self._reads = 0  # feeds taken in so far: a background read started before the last one is stale
         self._reading: Op | None = None
+        self._again = False  # a read was asked for while one was under way: read once more after it
+        self._stopped = False
         self._in_background = change_feed.read_over_the_network()
+        poll_seconds = POLL_SECONDS if poll_seconds is None else poll_seconds
         self._timer = QTimer(self)
-        self._interval_ms = int((POLL_SECONDS if poll_seconds is None else poll_seconds) * 1000)
-        self._timer.setInterval(self._interval_ms)
+        self._interval_ms = 0
+        self.poll_every(poll_seconds)
         self._timer.timeout.connect(self.poll_soon)
         self._timer.start()
+        listening = LISTEN if listen is None else listen
+        self.push = PushedChanges(self, actor, poll_seconds) if listening and self._in_background else None
 
     def after_change(self) -> None:
         """Call after every successful write made here: the views redraw at once."""
         self.poll()
 
     def stop(self) -> None:
+        self._stopped = True
         self._timer.stop()
+        if self.push is not None:
+            self.push.stop()
         if self._reading is not None:
             self._reading.wait()
+
+    def poll_every(self, seconds: float) -> None:
+        """Read every ``seconds`` from now on; while backing off from failures, from the next read that works."""
+        self._interval_ms = int(seconds * 1000)
+        if not self._failing:
+            self._timer.setInterval(self._interval_ms)
+
+    def polls_every(self) -> float:
+        """Seconds between the timer's reads while the database answers."""
+        return self._interval_ms / 1000
+
+    def has_seen(self, event_ids: frozenset[int]) -> bool:
+        """Whether every one of these events was already read (and announced) here."""
+        return event_ids.issubset(self._seen)
 
     def poll(self, everything: bool = False) -> bool:
         """Read what changed now and announce it; ``everything``: announce a full redraw anyway (F5).
@@ -109,11 +136,18 @@ class ChangeHub(QObject):
         self._take(feed, everything)
         return True
 
-    def poll_soon(self) -> None:
-        """The timer's read: at once on SQLite; on PostgreSQL off the window's thread, one at a time."""
+    def poll_soon(self, announced: bool = False) -> None:
+        """The timer's read: at once on SQLite; on PostgreSQL off the window's thread, one at a time.
+
+        ``announced``: the server announced a change, which the read under way may have begun too
+        early to see, so it is followed by one more (a timer's tick then is simply dropped)."""
+        if self._stopped:
+            return
         if not self._in_background:
             self.poll()
-        elif self._reading is None:
+        elif self._reading is not None:
+            self._again = self._again or announced
+        else:
             started_after = self._reads
             self._reading = (Op(self, self._read)
                              .success(lambda feed: self._take(feed) if self._reads == started_after else None)
@@ -127,6 +161,9 @@ class ChangeHub(QObject):
 
     def _read_done(self) -> None:
         self._reading = None  # the op let go of the hub when it finished: nothing is kept
+        if self._again:
+            self._again = False
+            self.poll_soon()
 
     def _read(self) -> change_feed.ChangeFeed:
         return change_feed.changes_since(self._actor, self._newest, frozenset(self._seen), self._newest_hash)
