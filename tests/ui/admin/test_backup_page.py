@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
 
 from clinic_desktop.models import Patient
@@ -190,8 +191,11 @@ def test_the_kept_daily_copies_are_listed_newest_first(qtbot, page, sqlite_staff
 
 
 def test_every_input_has_an_accessible_name(page):
+    """The name a screen reader says: its own, or its words (the check box is named by what it shows)."""
     for widget in (page.daily_check, page.folder_edit, page.copies_spin, page.copies_table):
-        assert widget.accessibleName()
+        assert QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+    assert QAccessible.queryAccessibleInterface(page.daily_check).text(QAccessible.Text.Name) == \
+        "Back up automatically once a day while the app is open"
 
 
 def test_the_screenshot_shows_a_finished_backup(qtbot, sqlite_staff, tmp_path):
