@@ -28,6 +28,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -50,11 +51,14 @@ class SmokeFailure(Exception):
 
 
 class Install:
-    """The bundle copied to a folder of its own, and a clinic PC's clean environment to run it in."""
+    """The bundle installed in a folder of its own, and a clinic PC's clean environment to run it in.
 
-    def __init__(self, built: Path, place: Path):
-        self.built = built
-        self.folder = place / "Clinic Desktop"
+    Linux gets the .tar.gz unpacked (what a clinic is given); elsewhere the built folder is copied.
+    """
+
+    def __init__(self, bundle: Path, place: Path):
+        self.bundle = bundle
+        self.place = place
         self.home = place / "home"
         self.work = place / "work"  # the current folder of every run: whatever lands here is a bug too
         self.home.mkdir()
@@ -62,21 +66,44 @@ class Install:
         self.install()
 
     def install(self) -> None:
-        """A fresh copy of the built folder, as an installer or an update leaves it."""
-        shutil.rmtree(self.folder, ignore_errors=True)
-        shutil.copytree(self.built, self.folder, symlinks=True)
+        """A fresh copy of the bundle, as an installer or an update leaves it: the old folder replaced."""
+        installed = self.place / "installed"
+        shutil.rmtree(installed, ignore_errors=True)
+        if self.bundle.name.endswith(".tar.gz"):
+            with tarfile.open(self.bundle) as archive:
+                archive.extractall(installed, filter="tar")
+            self.folder = installed / PROGRAM
+        else:
+            self.folder = installed / self.bundle.name
+            shutil.copytree(self.bundle, self.folder, symlinks=True)
         self.fingerprint = fingerprint(self.folder)
 
     @property
+    def program(self) -> Path:
+        return self.folder / (f"{PROGRAM}.exe" if sys.platform == "win32" else PROGRAM)
+
+    @property
     def data(self) -> Path:
-        return self.home / ".local" / "share" / PROGRAM  # platformdirs' user data folder on Linux
+        """Where platformdirs puts the user's data on this system, in the clean HOME."""
+        if sys.platform == "win32":
+            return self.home / "AppData" / "Local" / PROGRAM
+        if sys.platform == "darwin":
+            return self.home / "Library" / "Application Support" / PROGRAM
+        return self.home / ".local" / "share" / PROGRAM
 
     def environment(self, **extra: str) -> dict[str, str]:
+        """Nothing of the build machine's: a system PATH, the new HOME (Windows: its profile folders)."""
+        if sys.platform == "win32":
+            system = os.environ.get("SYSTEMROOT", r"C:\Windows")
+            return {"SYSTEMROOT": system, "PATH": rf"{system}\System32;{system}", "USERPROFILE": str(self.home),
+                    "LOCALAPPDATA": str(self.home / "AppData" / "Local"),
+                    "APPDATA": str(self.home / "AppData" / "Roaming"), "TEMP": str(self.work.parent / "temp"),
+                    "TMP": str(self.work.parent / "temp"), **extra}
         return {"PATH": "/usr/bin:/bin", "HOME": str(self.home), **extra}
 
     def run(self, *arguments: str, timeout: float = 300, **extra: str) -> str:
         """Run the bundle; its standard output, or SmokeFailure with what it said."""
-        command = [str(self.folder / PROGRAM), *arguments]
+        command = [str(self.program), *arguments]
         done = subprocess.run(command, cwd=self.work, env=self.environment(**extra), capture_output=True, text=True,
                               timeout=timeout)
         if done.returncode != 0 or "Traceback" in done.stderr:
@@ -116,6 +143,34 @@ def step(name: str):
             print(f"ok   {name} ({time.monotonic() - started:.1f} s){': ' + said if said else ''}", flush=True)
         return run
     return wrap
+
+
+@step("the .desktop file and icon")
+def has_a_desktop_entry(install: Install) -> str:
+    """The launcher entry names the program and icon where the documented install puts them (/opt)."""
+    entry = (install.folder / f"{PROGRAM}.desktop").read_text(encoding="utf-8").splitlines()
+    fields = dict(line.split("=", 1) for line in entry if "=" in line)
+    for field in ("Exec", "Icon"):
+        if not fields.get(field, "").startswith(f"/opt/{PROGRAM}/") or not (
+                install.folder / Path(fields[field]).name).is_file():
+            raise SmokeFailure(f"the .desktop file's {field}={fields.get(field)} is not a file of the bundle in /opt")
+    return f"Exec={fields['Exec']}, Icon={fields['Icon']}"
+
+
+@step("every library finds what it links to (ldd)")
+def finds_every_library(install: Install) -> str:
+    """A library left out, or one whose only user was left out, shows here before any run needs it."""
+    inside = install.folder / "_internal"
+    search = f"{inside}:{inside / 'PySide6' / 'Qt' / 'lib'}"
+    libraries = [path for path in inside.rglob("*.so*") if path.is_file()]
+    missing = set()
+    for library in libraries:
+        linked = subprocess.run(["ldd", str(library)], capture_output=True, text=True,
+                                env={"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": search})
+        missing |= {f"{library.name}: {line.split()[0]}" for line in linked.stdout.splitlines() if "not found" in line}
+    if missing:
+        raise SmokeFailure(f"libraries not found: {sorted(missing)}")
+    return f"{len(libraries)} libraries"
 
 
 @step("--version")
@@ -201,7 +256,10 @@ def backs_up(install: Install, out: Path) -> str:
 
 @step("the window on an X display (xvfb-run)")
 def opens_the_window(install: Install, pictures: Path) -> str:
-    """Xvfb through xvfb-run, the window driven by xdotool from a child of it (this script, --window)."""
+    """Xvfb through xvfb-run, the window driven by xdotool from a child of it (this script, --window).
+    Linux only: elsewhere the workflow's runner has a desktop of its own, not an X server."""
+    if not sys.platform.startswith("linux"):
+        return "not run: Linux only (X11)"
     for tool in ("xvfb-run", "xdotool"):
         if shutil.which(tool) is None:
             raise SmokeFailure(f"{tool} is needed for the window step: apt-get install xvfb xauth xdotool")
@@ -336,13 +394,13 @@ def compares_start_times(install: Install) -> str:
             times.append(time.perf_counter() - started)
         return statistics.median(times)
 
-    bundle = median([str(install.folder / PROGRAM), "--version"], install.environment())
+    bundle = median([str(install.program), "--version"], install.environment())
     virtualenv = median([sys.executable, "-m", "clinic_desktop", "--version"], {**os.environ, "PYTHONPATH": str(ROOT)})
     return f"bundle {bundle * 1000:.0f} ms, virtualenv {virtualenv * 1000:.0f} ms"
 
 
 def smoke(built: Path, pictures: Path) -> None:
-    if not (built / PROGRAM).is_file():
+    if not built.exists():
         raise SmokeFailure(f"no bundle at {built}: run 'make bundle' first")
     pictures.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="clinic-bundle-smoke-") as place:
@@ -350,6 +408,10 @@ def smoke(built: Path, pictures: Path) -> None:
         install = Install(built, place)
         out = place / "out"
         out.mkdir()
+        (place / "temp").mkdir()
+        if built.name.endswith(".tar.gz"):
+            has_a_desktop_entry(install)
+            finds_every_library(install)
         says_its_version(install)
         builds_the_demo_clinic(install)
         draws_every_view(install, pictures)
