@@ -101,7 +101,7 @@ $(BUNDLE_STAMP): $(STAMP)
 bundle: $(BUNDLE_STAMP)
 	rm -rf $(BUNDLE) build/bundle $(LINUX_STAGE) dist/clinic-desktop-*.tar.gz
 	@started=$$(date +%s); \
-	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/bundle \
+	$(VENV_PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/bundle \
 		packaging/clinic-desktop.spec || exit 1; \
 	echo "Built $(BUNDLE) in $$(( $$(date +%s) - started )) s: $$(du -sh $(BUNDLE) | cut -f1)"
 	@if [ "$$(uname -s)" = Linux ]; then \
