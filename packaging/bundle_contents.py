@@ -23,7 +23,11 @@ METADATA = ("fhir.resources", "pyhanko", "keyring", "notifications-python-client
 # and QtCharts; QtCharts needs QtOpenGL and QtOpenGLWidgets, the SVG plugins QtSvg: those stay).
 EXCLUDED_MODULES = ("PySide6.QtQuick", "PySide6.QtQml", "PySide6.QtQuickWidgets", "PySide6.QtNetwork",
                     "PySide6.QtPdf", "PySide6.QtWebEngineCore", "PySide6.QtMultimedia", "PySide6.QtVirtualKeyboard",
-                    "tkinter", "IPython", "matplotlib", "pytest", "hypothesis")
+                    "tkinter", "IPython", "matplotlib", "pytest", "hypothesis",
+                    # cffi's compiler support (never used: argon2's bindings come compiled) pulls in
+                    # setuptools, whose runtime hooks would import pkg_resources at every start (a third
+                    # of a second of CPU before --version answers).
+                    "setuptools", "pkg_resources", "distutils")
 
 # Qt plugins ("type/file"): of the platforms, xcb (X11, and Wayland desktops through XWayland) and
 # offscreen (--screenshot) on Linux, the system's own elsewhere; no virtual keyboard, PDF image
