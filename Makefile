@@ -114,7 +114,8 @@ bundle: $(BUNDLE_STAMP)
 
 .PHONY: bundle-test
 bundle-test: $(BUNDLE_STAMP)
-	$(VENV_PY) packaging/bundle_smoke.py $(if $(filter Linux,$(shell uname -s)),$(TARBALL),$(BUNDLE))
+	$(VENV_PY) packaging/bundle_smoke.py $(if $(filter Linux,$(shell uname -s)),$(TARBALL),$(BUNDLE)) \
+		--views $(SCREENSHOT_VIEWS)
 
 .PHONY: clean
 clean:
