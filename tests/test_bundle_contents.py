@@ -14,8 +14,9 @@ from pathlib import Path
 
 import platformdirs
 import pytest
+from database_fixtures import open_test_database
 
-from clinic_desktop.models.database import default_database_path
+from clinic_desktop.models.database import database_location, default_database_path
 from clinic_desktop.services.admin.backup_schedule import backup_folder
 from clinic_desktop.services.admin.settings import ClinicSettings
 from clinic_desktop.ui.shell.warm_up import LIBRARIES
@@ -67,5 +68,6 @@ def test_the_clinic_database_and_its_backups_live_in_the_users_data_folder(tmp_p
     monkeypatch.delenv("CLINIC_DESKTOP_DATABASE", raising=False)
     data = Path(platformdirs.user_data_dir("clinic-desktop", appauthor=False))
     assert data.is_relative_to(tmp_path)
-    assert default_database_path().parent == data
+    assert database_location() == str(default_database_path()) and default_database_path().parent == data
+    open_test_database(database_location())  # the embedded database, opened as the app opens it
     assert backup_folder(ClinicSettings(backup_folder="")) == data / "backups"
