@@ -9,6 +9,10 @@
 #   make screenshot  docs/screenshots/<view>.png of each main view of a demo clinic, rendered offscreen,
 #                    and the first page of a signed letter (pdftoppm); SCREENSHOT_SIZE=960x540@2 on that screen,
 #                    SCREENSHOT_FONT=14 with the system font at 14 pt, SCREENSHOT_PALETTE=dark in a dark desktop's colours
+#   make bundle      the self-contained one-folder app for this OS in dist/ (PyInstaller,
+#                    packaging/clinic-desktop.spec); on Linux also dist/clinic-desktop-<version>-linux-<arch>.tar.gz
+#   make bundle-test the bundle's smoke test in a clean environment (packaging/bundle_smoke.py;
+#                    needs xvfb-run and xdotool); not part of make test
 #   make clean       remove the venv and caches
 
 PYTHON ?= python3
@@ -82,6 +86,38 @@ screenshot: $(STAMP)
 	$(VENV)/bin/clinic-desktop --database $(SCREENSHOT_CLINIC)/clinic.sqlite3 letters export --signed-unsent $(SCREENSHOT_CLINIC)/letters
 	pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$$(ls $(SCREENSHOT_CLINIC)/letters/*_v2.pdf | head -n 1)" docs/screenshots/letter-page
 	rm -rf $(SCREENSHOT_CLINIC)
+
+# PyInstaller is the bundle's alone: an optional extra, installed on top of the dev set-up.
+BUNDLE_STAMP = $(VENV)/.bundle-installed
+BUNDLE = dist/clinic-desktop
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)".*/\1/p' clinic_desktop/__init__.py)
+TARBALL = dist/clinic-desktop-$(VERSION)-linux-$(shell uname -m).tar.gz
+LINUX_STAGE = build/bundle-linux
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(VENV_PY) -m pip install -e '.[dev,bundle]'
+	touch $@
+
+# The Linux .tar.gz unpacks to clinic-desktop/ (for /opt): the folder, its .desktop file and icon.
+.PHONY: bundle
+bundle: $(BUNDLE_STAMP)
+	rm -rf $(BUNDLE) build/bundle $(LINUX_STAGE) dist/clinic-desktop-*.tar.gz
+	@started=$$(date +%s); \
+	$(VENV_PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/bundle \
+		packaging/clinic-desktop.spec || exit 1; \
+	echo "Built $(BUNDLE) in $$(( $$(date +%s) - started )) s: $$(du -sh $(BUNDLE) | cut -f1)"
+	@if [ "$$(uname -s)" = Linux ]; then \
+		mkdir -p $(LINUX_STAGE) && cp -a $(BUNDLE) $(LINUX_STAGE)/clinic-desktop && \
+		cp packaging/linux/clinic-desktop.desktop clinic_desktop/resources/clinic-desktop.png \
+			$(LINUX_STAGE)/clinic-desktop/ && \
+		tar -C $(LINUX_STAGE) --sort=name --owner=0 --group=0 --numeric-owner -czf $(TARBALL) clinic-desktop && \
+		echo "Packed $(TARBALL): $$(du -h $(TARBALL) | cut -f1)"; \
+	fi
+
+.PHONY: bundle-test
+bundle-test: $(BUNDLE_STAMP)
+	$(VENV_PY) packaging/bundle_smoke.py $(if $(filter Linux,$(shell uname -s)),$(TARBALL),$(BUNDLE)) \
+		--views $(SCREENSHOT_VIEWS)
 
 .PHONY: clean
 clean:

@@ -7,4 +7,6 @@ the sentence meant for them.
 """
 import logging
 
+__version__ = "0.1.0"  # the one place it is written: pyproject.toml, --version and the bundle read it
+
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 
+from clinic_desktop import __version__
 from clinic_desktop.cli import (
     audit_command,
     backup_command,
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         f"as their own login; a command names one: postgresql://db.user@host/db) "
         f"(default: ${DATABASE_ENV}, else the embedded file in your data folder)",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="say which version this is and exit")
     window_command.add_window_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo_command.register(commands)

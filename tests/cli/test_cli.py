@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -241,3 +242,14 @@ def test_without_a_display_the_window_says_how_to_run_it(tmp_path):
         "clinic-desktop: no display found (DISPLAY is not set): run it in a desktop session, under a "
         f"virtual display with 'xvfb-run -a python -m clinic_desktop --database {tmp_path / 'c.sqlite3'}', "
         "or take a picture with 'python -m clinic_desktop --screenshot FILE.png'"]
+
+
+def test_version_says_which_release_this_is_from_the_one_place_it_is_written(capsys):
+    """Support asks a desk which version it runs; the bundle, the wheel and --version read clinic_desktop.__version__."""
+    from clinic_desktop import __version__
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"clinic-desktop {__version__}"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)

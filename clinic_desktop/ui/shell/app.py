@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.services.admin import server_logins, users
@@ -22,6 +23,11 @@ def application() -> QApplication:
     if not isinstance(app.style(), FocusRingStyle):
         app.setStyle(FocusRingStyle(app.style().name()))
         use_palette(app)
+    # The icon every window carries (packaging/icons/make_icons.py draws it), read as a packaged
+    # resource so that the bundle finds it too; the desktop file name ties the windows to the
+    # launcher entry the Linux bundle installs (packaging/linux/clinic-desktop.desktop).
+    app.setWindowIcon(QIcon(str(resources.files("clinic_desktop").joinpath("resources", "clinic-desktop.png"))))
+    app.setDesktopFileName("clinic-desktop")
     return app
 
 

@@ -10,6 +10,7 @@ from screen_reader import announcements
 
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.ui.shell.app import application
 from clinic_desktop.ui.shell.first_run_dialog import FirstRunDialog
 from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog
 
@@ -111,3 +112,13 @@ def test_first_run_says_why_an_account_is_refused(qtbot, sqlite_database):
     qtbot.waitUntil(lambda: dialog.message.text() != "Checking…")
     assert dialog.message.text() == "A username is letters, digits, dots, dashes or underscores."
     assert dialog.actor is None and not users.has_users()
+
+
+def test_the_sign_in_window_carries_the_apps_icon(qtbot):
+    """The taskbar and the window switcher show Clinic Desktop's icon, in the bundle as from source."""
+    application()
+    dialog = SignInDialog("Riverside MSK")
+    qtbot.addWidget(dialog)
+    icon = dialog.windowIcon()
+    assert not icon.isNull()
+    assert icon.pixmap(64, 64).toImage().pixelColor(32, 8).name() == "#2a74a8"  # the icon's blue, not a default
