@@ -178,3 +178,4 @@ def background_work_done_within_its_test():
 
     Op.settle()
     Readers.stop()  # their kept connections would hold the test's database open
+    Readers.resume()

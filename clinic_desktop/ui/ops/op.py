@@ -120,19 +120,19 @@ class Op(QObject):
         whose caller shows the wait itself (a sign-in dialog says "Checking…" under its fields),
         and for what the user did not ask for and need not wait for (a redraw, the change poll).
         """
-        context = self._start(label, cancellable)
-        thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label or 'quiet'}", daemon=True)
-        thread.start()
+        self._run_on_own_thread(self._start(label, cancellable), label)
         return self
 
     def read_in_background(self, label: str | None = None) -> Op:
         """As ``in_background``, for a call that only reads (a list's reload, the change feed): on a
         server it runs on one of the readers' kept connections (ui/ops/readers.py), and is run once
-        more if that connection turns out to have been dropped. Never for a call that writes."""
+        more if that connection turns out to have been dropped. Never for a call that writes.
+        While the readers are stopped (the window closed), as ``in_background``."""
         if not keeps_connections():
             return self.in_background(label)
         context = self._start(label, cancellable=False)
-        Readers.run(lambda read: context.run(self._work, read))
+        if not Readers.run(lambda read: context.run(self._work, read)):
+            self._run_on_own_thread(context, label)
         return self
 
     def _start(self, label: str | None, cancellable: bool) -> contextvars.Context:
@@ -146,6 +146,9 @@ class Op(QObject):
             self._dialog = self._progress_dialog(label, cancellable)
             QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
         return contextvars.copy_context()
+
+    def _run_on_own_thread(self, context: contextvars.Context, label: str | None) -> None:
+        threading.Thread(target=context.run, args=(self._work,), name=f"op: {label or 'quiet'}", daemon=True).start()
 
     def is_running(self) -> bool:
         return self.ok is None and self._started

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
     def __init__(self, actor: Actor, settings: ClinicSettings, location: str = "", hub: ChangeHub | None = None,
                  parent=None):
         super().__init__(parent)
+        Readers.resume()  # stopped when the window before this one closed
         self.actor = actor
         self._settings = settings
         self._location = location
