@@ -19,8 +19,7 @@ from clinic_desktop.services.core.errors import DatabaseUnavailable
 from clinic_desktop.services.core.kept_connection import READER_NAME
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.ops.readers import READERS, Readers
-from clinic_desktop.ui.shell.change_hub import ChangeHub
-from clinic_desktop.ui.shell.main_window import MainWindow
+from clinic_desktop.ui.shell.session import DesktopSession
 
 CLINIC_TIME = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # every test here (tests/conftest.py: clinic_clock)
 
@@ -96,19 +95,22 @@ def test_a_read_that_fails_on_a_live_connection_is_run_once_and_its_reason_shown
     assert (op.ok, len(attempts), label.text()) == (False, 1, "the database server could not be reached")
 
 
-def test_closing_the_window_leaves_no_reader_connection_on_the_server(qtbot, server):
-    manager = make_staff().manager
-    window = MainWindow(manager, load_settings(), "", ChangeHub(manager, poll_seconds=3600))
-    qtbot.addWidget(window)
-    window.show()
-    window.hub.poll_soon()  # the change feed, read by a reader
-    qtbot.waitUntil(lambda: not window.hub.is_reading(), timeout=10_000)
-    assert reader_sessions(server)
-    window.close()  # what signing out, a restored database and quitting do
+def test_signing_out_leaves_no_reader_connection_on_the_server(qtbot, server):
+    """Signing out, another user at the lock screen, a restored database and quitting all close the window."""
+    session = DesktopSession(load_settings(), "clinic", idle_ms=3_600_000)
+    window = session.start(make_staff().receptionist)
+    qtbot.waitUntil(lambda: all(widget.is_read() for widget in window.worklists.lists if widget.isVisible()))
+    assert 1 <= len(reader_sessions(server)) <= READERS  # the lists were read on kept connections
+
+    session.sign_out()
+
     assert Readers.running() == 0
-    qtbot.waitUntil(lambda: not reader_sessions(server), timeout=10_000)
+    qtbot.waitUntil(lambda: not reader_sessions(server), timeout=10_000)  # the server ends a closed session soon after
     Op.settle()  # the closed window's lists: an answer that came back as it closed may ask for more
     assert Readers.running() == 0 and not reader_sessions(server)
+    session._idle.stop()
+    session.sign_in.hide()
+    session.sign_in.deleteLater()
 
 
 def test_on_sqlite_each_background_read_keeps_a_thread_and_connection_of_its_own(qtbot, sqlite_database, label):
