@@ -17,8 +17,8 @@ share of one core).
 ``PUSH_BENCH_WORKSTATIONS=10,50`` chooses the sizes, ``PUSH_BENCH_SECONDS`` a run's length (30),
 ``PUSH_BENCH_APPOINTMENTS`` the clinic's size (1,000,000, with a tenth as many patients),
 ``PUSH_BENCH_COALESCE=0.2,0.5`` the listeners' gathering windows to compare (the app's alone), and
-``PUSH_BENCH_CONNECTIONS=kept`` keeps one connection a workstation for its reads (the app's Op opens
-one a read: the default).
+``PUSH_BENCH_CONNECTIONS=per-read`` opens a connection a read, as the window's reads did before they
+ran on kept reader connections (ui/ops/readers.py); the default, ``kept``, is what the app does.
 """
 from __future__ import annotations
 
@@ -44,8 +44,8 @@ WORKSTATIONS = [int(size) for size in os.environ.get("PUSH_BENCH_WORKSTATIONS", 
 RUN_SECONDS = float(os.environ.get("PUSH_BENCH_SECONDS", "30"))
 _APPOINTMENTS = int(os.environ.get("PUSH_BENCH_APPOINTMENTS", bulk_data.POSTGRES_SCALE.appointments))
 SCALE = bulk_data.Scale(_APPOINTMENTS // 10, _APPOINTMENTS)  # a tenth as many patients, as the clinic has
-# "kept": each workstation keeps one connection for its reads, instead of one a read as the app's Op does.
-FRESH_CONNECTIONS = os.environ.get("PUSH_BENCH_CONNECTIONS", "per-read") != "kept"
+# "kept", the app's way: each workstation keeps a connection for its reads; "per-read": one a read, as before.
+FRESH_CONNECTIONS = os.environ.get("PUSH_BENCH_CONNECTIONS", "kept") == "per-read"
 # The listeners' gathering windows to compare: the app's, and any others asked for ("0.2,0.5").
 WINDOWS = [float(seconds) for seconds in os.environ.get("PUSH_BENCH_COALESCE", str(COALESCE_SECONDS)).split(",")]
 WRITERS, WRITES_PER_SECOND = 10, 2.0

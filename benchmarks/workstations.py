@@ -7,10 +7,10 @@ and whenever the feed brings something new it re-reads the practice manager's ov
 (``worklists.overdue``, first page of 100 and its count), as the home tab does. Workstations
 run as threads, a few dozen to a process, so the GIL of one process does not queue 200 of them.
 
-The window runs each of those reads as a background ``Op`` (ui/ops/op.py), on a thread that
-opens its own connection and closes it when done; ``fresh_connections`` does the same here, so
-each read also pays for a new server session, as the app's do. Without it a workstation keeps
-one connection, as a window whose reads had a thread of their own would.
+The window runs each of those reads as a background ``Op`` on one of its reader threads
+(ui/ops/readers.py), whose server connection is kept from read to read; a workstation here
+likewise keeps one connection for its reads. ``fresh_connections`` opens one a read and closes
+it, as the window's reads did before the readers (issue 19's "before").
 
 A writing station registers a patient through the services twice a second and notes when each
 write was committed (the service returned) and its audit event's id. Propagation is then, for
@@ -96,7 +96,7 @@ def _cpu_seconds() -> float:
 
 def _workstation(push: bool, as_of, signals: Signals, connected: threading.Barrier, mine: StationFigures,
                  fresh_connections: bool) -> None:
-    # What an Op's thread does when its call is over: the next read connects afresh.
+    # What an Op's own thread did when its call was over (before the readers): the next read connects afresh.
     done = close_thread_connection if fresh_connections else (lambda: None)
     start = change_feed.starting_point(MANAGER)
     newest, newest_hash = start.newest_id, start.newest_hash

@@ -174,5 +174,8 @@ def background_work_done_within_its_test():
     that test, not on into the next test's database."""
     yield
     from clinic_desktop.ui.ops.op import Op
+    from clinic_desktop.ui.ops.readers import Readers
 
     Op.settle()
+    Readers.stop()  # their kept connections would hold the test's database open
+    Readers.resume()

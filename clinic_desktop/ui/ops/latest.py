@@ -2,8 +2,9 @@
 
 A letter redrawn as the user types, or the free slots of the clinician just chosen: the
 user may ask again before the last answer comes back, and an older answer arriving late
-would show the wrong thing. Each read runs as an ``Op`` in the background; an answer that
-was superseded meanwhile is dropped.
+would show the wrong thing. Each read runs as an ``Op`` in the background (on a server, on a
+reader's kept connection: ``Op.read_in_background``); an answer that was superseded meanwhile
+is dropped.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class LatestOp:
         op = self._current = Op(self._parent, call)
         op.success(lambda result: self._arrived(op, lambda: show(result)))
         op.failure(lambda text: self._arrived(op, lambda: failed(text)))
-        return op.in_background(self._label)
+        return op.read_in_background(self._label)
 
     def is_running(self) -> bool:
         """The latest read has not come back yet: what is shown is not its answer."""

@@ -12,8 +12,9 @@ An ``Op`` owns everything around the call, so no view writes it by hand:
   change);
 - the thread: ``in_background()`` runs the call on a thread of its own with its own
   database connection (peewee keeps one per thread) and the caller's context (the
-  frozen clock of a test, the progress watcher). The call must not touch widgets; its
-  result comes back to ``success()`` on the window's thread.
+  frozen clock of a test, the progress watcher); ``read_in_background()`` runs a read on
+  one of the readers' kept server connections instead (ui/ops/readers.py). The call must
+  not touch widgets; its result comes back to ``success()`` on the window's thread.
 
     Op(self, lambda: appointments.book(actor, ...), hub=hub).success(self.close).run()
     Op(self, lambda: audit_chain.verify(actor)).success(self.show_result).in_background("Checking the audit trail…", cancellable=True)
@@ -30,9 +31,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from clinic_desktop.services.core.errors import ServiceError
+from clinic_desktop.services.core.kept_connection import keeps_connections
 from clinic_desktop.services.core.progress import Cancelled, Watcher, watched_by
 from clinic_desktop.services.core.transaction import close_thread_connection
 from clinic_desktop.ui.ops.messages import show_refusal
+from clinic_desktop.ui.ops.readers import Readers
 
 __all__ = ["Op", "SHOW_PROGRESS_AFTER_MS"]
 
@@ -64,7 +67,8 @@ class Op(QObject):
         self._on_failure: Callable[[str], None] = self._show_refusal
         self._on_refused: Callable[[ServiceError], None] | None = None
         self._on_cancelled: Callable[[], None] = lambda: None
-        self._thread: threading.Thread | None = None
+        self._started = False
+        self._over = threading.Event()  # the worker is done with the call
         self._watcher: Watcher | None = None
         self._dialog: QProgressDialog | None = None
         self._last_report = 0.0
@@ -116,21 +120,38 @@ class Op(QObject):
         whose caller shows the wait itself (a sign-in dialog says "Checking…" under its fields),
         and for what the user did not ask for and need not wait for (a redraw, the change poll).
         """
+        self._run_on_own_thread(self._start(label, cancellable), label)
+        return self
+
+    def read_in_background(self, label: str | None = None) -> Op:
+        """As ``in_background``, for a call that only reads (a list's reload, the change feed): on a
+        server it runs on one of the readers' kept connections (ui/ops/readers.py), and is run once
+        more if that connection turns out to have been dropped. Never for a call that writes.
+        While the readers are stopped (the window closed), as ``in_background``."""
+        if not keeps_connections():
+            return self.in_background(label)
+        context = self._start(label, cancellable=False)
+        if not Readers.run(lambda read: context.run(self._work, read)):
+            self._run_on_own_thread(context, label)
+        return self
+
+    def _start(self, label: str | None, cancellable: bool) -> contextvars.Context:
+        """Get ready to hear from the worker; the context it is to run in (the caller's)."""
         Op._live.add(self)
+        self._started = True
         self._watcher = Watcher(self._report)
         self._done.connect(self._conclude)
         self._progressed.connect(self._show_progress)
         if label is not None:
             self._dialog = self._progress_dialog(label, cancellable)
             QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
-        context = contextvars.copy_context()
-        self._thread = threading.Thread(target=context.run, args=(self._work,), name=f"op: {label or 'quiet'}",
-                                        daemon=True)
-        self._thread.start()
-        return self
+        return contextvars.copy_context()
+
+    def _run_on_own_thread(self, context: contextvars.Context, label: str | None) -> None:
+        threading.Thread(target=context.run, args=(self._work,), name=f"op: {label or 'quiet'}", daemon=True).start()
 
     def is_running(self) -> bool:
-        return self.ok is None and self._thread is not None
+        return self.ok is None and self._started
 
     def cancel(self) -> None:
         if self._watcher is not None:
@@ -153,21 +174,26 @@ class Op(QObject):
     def wait(self, seconds: float = 120) -> None:
         """Block until the thread is done (closing the app, screenshots); the outcome is
         delivered when the event loop next runs."""
-        if self._thread is not None:
-            self._thread.join(seconds)
+        if self._started:
+            self._over.wait(seconds)
 
     # -- inside ------------------------------------------------------------------------------
 
-    def _work(self) -> None:
+    def _work(self, read: Callable[[Callable[[], Any]], Any] | None = None) -> None:
+        """On the worker: the call, through ``read`` (a reader's kept connection) or on this
+        thread's own connection, closed after it."""
         with watched_by(self._watcher):
             try:
-                result, problem = _outcome(self._call, catch_all=True)
+                result, problem = _outcome(lambda: read(self._call) if read else self._call(), catch_all=True)
             finally:
-                close_thread_connection()
+                if read is None:
+                    close_thread_connection()
         try:
             self._done.emit(result, problem)
         except RuntimeError:
             pass  # the window closed meanwhile; the work itself is complete (or rolled back)
+        finally:
+            self._over.set()  # after the outcome is on its way: a waiter then finds it queued
 
     def _report(self, done: int, total: int, text: str) -> None:
         """From the worker thread: pass a step on, at most every 50 ms (and the last one)."""

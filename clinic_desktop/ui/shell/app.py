@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from clinic_desktop.services.admin import server_logins, users
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.ui.ops.readers import Readers
 from clinic_desktop.ui.shell.first_run_dialog import FirstRunDialog
 from clinic_desktop.ui.shell.session import DesktopSession
 from clinic_desktop.ui.shell.sign_in_dialog import SignInDialog
@@ -67,3 +68,4 @@ def run_application(database_location: str, *, demo_if_empty: bool = False) -> i
         return app.exec()
     finally:
         session.stop_daily_backup()
+        Readers.stop()

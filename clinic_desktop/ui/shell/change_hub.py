@@ -153,7 +153,7 @@ class ChangeHub(QObject):
                              .success(lambda feed: self._take(feed) if self._reads == started_after else None)
                              .failure(self._report_failure))
             self._reading.finished.connect(self._read_done)
-            self._reading.in_background()
+            self._reading.read_in_background()
 
     def is_reading(self) -> bool:
         """Whether a background read is under way (the next tick waits for it)."""

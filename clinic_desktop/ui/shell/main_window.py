@@ -38,6 +38,7 @@ from clinic_desktop.ui.forms.pathway_notices import PathwayNoticeBar
 from clinic_desktop.ui.letters.letter_batch_dialog import LetterBatchDialog
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.ops.readers import Readers
 from clinic_desktop.ui.shell import urgent_banner
 from clinic_desktop.ui.shell.actions import MENU_TITLES, ActionSet, menu_places
 from clinic_desktop.ui.shell.change_hub import ChangeHub
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     def __init__(self, actor: Actor, settings: ClinicSettings, location: str = "", hub: ChangeHub | None = None,
                  parent=None):
         super().__init__(parent)
+        Readers.resume()  # stopped when the window before this one closed
         self.actor = actor
         self._settings = settings
         self._location = location
@@ -397,4 +399,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.hub.stop()
+        Readers.stop()  # signing out, a restored database, quitting: no reader's session stays on the server
         super().closeEvent(event)
