@@ -1,61 +1,20 @@
-"""What the accessibility tests share: one demo clinic, each view as its user opens it, and the
-system font at the size a person with low vision sets it (9 pt is the desktops' usual size)."""
+"""What the accessibility tests share (the demo clinic and its views come from tests/ui/conftest.py): the
+system font at the size a person with low vision sets it (9 pt is the desktops' usual size), and each
+page of a role's main window."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from database_fixtures import background_work_settled, open_test_database
-from demo_moment import CLINIC_TIME
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
+from window_pages import pages
 
-from clinic_desktop.demo.clinic_story import build_demo
-from clinic_desktop.models.schema import prepare_database
 from clinic_desktop.services.admin import users
 from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.core.clock import frozen_at
+from clinic_desktop.ui.patients.patient_view import pick_demo_patient
 from clinic_desktop.ui.shell.change_hub import ChangeHub
-from clinic_desktop.ui.shell.screenshots import VIEWS
-
-
-@pytest.fixture(scope="package")
-def demo_file(tmp_path_factory) -> Path:
-    """One demo clinic for these tests, built once: each test works on a copy of it."""
-    path = tmp_path_factory.mktemp("demo") / "clinic.sqlite3"
-    database = open_test_database(str(path))
-    prepare_database(database)
-    with frozen_at(CLINIC_TIME):
-        build_demo(40)  # enough of a clinic that every list has rows and a letter awaits signing
-    database.close()
-    return path
-
-
-@pytest.fixture
-def demo_clinic(demo_file, tmp_path):
-    copy = tmp_path / "clinic.sqlite3"
-    shutil.copy(demo_file, copy)
-    database = open_test_database(str(copy))
-    yield
-    background_work_settled()
-    database.close()
-
-
-@pytest.fixture
-def open_view(qtbot, demo_clinic):
-    """``open_view(name)``: the screenshot view ``name`` (ui/shell/screenshots.py), built as its user sees it."""
-
-    def opened(name: str) -> QWidget:
-        view = VIEWS[name]
-        actor = users.first_active_user(view.role)
-        hub = ChangeHub(actor, poll_seconds=3600)
-        widget = view.build(actor, load_settings(), hub, "clinic.sqlite3")
-        qtbot.addWidget(widget)
-        hub.setParent(widget)
-        return widget
-
-    return opened
+from clinic_desktop.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -72,3 +31,23 @@ def system_font():
 
     yield set_size
     app.setFont(before)
+
+
+@pytest.fixture
+def problems_on_every_page(qtbot, demo_clinic):
+    """``problems_on_every_page(role, check)``: the role's main window on a laptop's screen with a patient
+    open, ``check(window)`` run on each page it can show; each problem found, named by its page."""
+
+    def look(role: str, check: Callable[[QWidget], list[str]]) -> list[str]:
+        actor = users.first_active_user(role)
+        window = MainWindow(actor, load_settings(), "clinic.sqlite3", ChangeHub(actor, poll_seconds=3600))
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitExposed(window)
+        window.open_patient(pick_demo_patient(actor))
+        problems: list[str] = []
+        pages(window, lambda page: problems.extend(f"{page}: {problem}" for problem in check(window)))
+        return problems
+
+    return look

@@ -14,13 +14,6 @@ from demo_moment import CLINIC_TIME, ROLES  # noqa: F401 (the clinic's clock: te
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from test_keyboard_walk import DIALOGS
-from window_pages import pages
-
-from clinic_desktop.services.admin import users
-from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.ui.patients.patient_view import pick_demo_patient
-from clinic_desktop.ui.shell.change_hub import ChangeHub
-from clinic_desktop.ui.shell.main_window import MainWindow
 
 
 def hidden_labels(window: QWidget) -> list[str]:
@@ -43,16 +36,8 @@ def _words(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_says_what_it_shows(qtbot, demo_clinic, role):
-    actor = users.first_active_user(role)
-    window = MainWindow(actor, load_settings(), "clinic.sqlite3", ChangeHub(actor, poll_seconds=3600))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_patient(pick_demo_patient(actor))
-    problems: list[str] = []
-    pages(window, lambda page: problems.extend(f"{page}: {problem}" for problem in hidden_labels(window)))
+def test_every_page_says_what_it_shows(problems_on_every_page, role):
+    problems = problems_on_every_page(role, hidden_labels)
     assert not problems, "\n".join(problems)
 
 

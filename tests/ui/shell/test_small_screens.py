@@ -6,26 +6,14 @@ buttons that finish a dialog must be in sight, and the patient page's list keeps
 """
 from __future__ import annotations
 
-import shutil
-from datetime import datetime, timezone
-from pathlib import Path
-
 import pytest
-from database_fixtures import background_work_settled, open_test_database
+from demo_moment import CLINIC_TIME  # noqa: F401 (the clinic's clock: tests/conftest.py clinic_clock)
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QWidget
 
-from clinic_desktop.demo.clinic_story import build_demo
-from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services.admin import users
-from clinic_desktop.services.admin.settings import load_settings
-from clinic_desktop.services.core.clock import frozen_at
 from clinic_desktop.ui.ops.op import Op
-from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.shell.screenshots import VIEWS
-
-CLINIC_TIME = datetime(2026, 11, 25, 7, 30, tzinfo=timezone.utc)
 
 # The screen, and the rows of the patient page's list a user sees there at least.
 SCREENS = {"1366x768": (QSize(1366, 768), 12), "960x540": (QSize(960, 540), 6)}
@@ -46,38 +34,6 @@ def screen(request, monkeypatch) -> tuple[QSize, int]:
     return size, rows
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    """One demo clinic for the module, built once: each test works on a copy of it."""
-    path = tmp_path_factory.mktemp("demo") / "clinic.sqlite3"
-    database = open_test_database(str(path))
-    prepare_database(database)
-    with frozen_at(CLINIC_TIME):
-        build_demo(40)  # enough of a clinic that a letter awaits every clinician's signature
-    database.close()
-    return path
-
-
-@pytest.fixture
-def demo_clinic(demo_file, tmp_path):
-    copy = tmp_path / "clinic.sqlite3"
-    shutil.copy(demo_file, copy)
-    database = open_test_database(str(copy))
-    yield
-    background_work_settled()
-    database.close()
-
-
-def _open(qtbot, name: str) -> QWidget:
-    view = VIEWS[name]
-    actor = users.first_active_user(view.role)
-    hub = ChangeHub(actor, poll_seconds=3600)
-    widget = view.build(actor, load_settings(), hub, "clinic.sqlite3")
-    qtbot.addWidget(widget)
-    hub.setParent(widget)
-    return widget
-
-
 def _buttons(dialog: QWidget) -> list[QPushButton]:
     """Its buttons (Save, Cancel, Print…) but those in a part that scrolls."""
     return [button for button in dialog.findChildren(QPushButton)
@@ -94,9 +50,9 @@ def _scrolled(widget: QWidget, top: QWidget) -> bool:
 
 
 @pytest.mark.parametrize("name", WINDOWS)
-def test_each_main_view_fits_the_screen(qtbot, demo_clinic, screen, name):
+def test_each_main_view_fits_the_screen(qtbot, open_view, screen, name):
     size, _rows = screen
-    window = _open(qtbot, name)
+    window = open_view(name)
     window.resize(size)
     window.show()
     Op.settle()
@@ -104,9 +60,9 @@ def test_each_main_view_fits_the_screen(qtbot, demo_clinic, screen, name):
 
 
 @pytest.mark.parametrize("name", DIALOGS)
-def test_each_dialog_fits_the_screen_with_its_buttons_in_sight(qtbot, demo_clinic, screen, name):
+def test_each_dialog_fits_the_screen_with_its_buttons_in_sight(qtbot, open_view, screen, name):
     size, _rows = screen
-    dialog = _open(qtbot, name)
+    dialog = open_view(name)
     dialog.show()  # at the size it asks for, as Qt opens it
     qtbot.waitExposed(dialog)
     Op.settle()
@@ -118,9 +74,9 @@ def test_each_dialog_fits_the_screen_with_its_buttons_in_sight(qtbot, demo_clini
         assert dialog.rect().contains(place), f"{button.text()!r} is cut off at {place}"
 
 
-def test_the_patient_page_gives_its_list_the_rows(qtbot, demo_clinic, screen):
+def test_the_patient_page_gives_its_list_the_rows(qtbot, open_view, screen):
     size, rows = screen
-    window = _open(qtbot, "patient")
+    window = open_view("patient")
     window.resize(size)
     window.show()
     Op.settle()
@@ -130,10 +86,10 @@ def test_the_patient_page_gives_its_list_the_rows(qtbot, demo_clinic, screen):
     assert not view.charts.isVisible() and view.charts.toggle.text() == "Show chart"
 
 
-def test_a_tall_screen_shows_the_charts_above_the_list_until_hidden(qtbot, demo_clinic, monkeypatch):
+def test_a_tall_screen_shows_the_charts_above_the_list_until_hidden(qtbot, open_view, monkeypatch):
     tall = QSize(1920, 1200)
     monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(QPoint(0, 0), tall))
-    window = _open(qtbot, "patient")
+    window = open_view("patient")
     window.resize(tall)
     window.show()
     Op.settle()
