@@ -37,6 +37,7 @@ from window_clinic import (  # noqa: F401 - the fixtures are used by name
 from clinic_desktop.models import AuditEvent, Patient
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core.actor import Actor
+from clinic_desktop.services.core.change_reach import reached_by
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.patients.nhs_number import format_nhs_number
 from clinic_desktop.services.patients.patient_search import search_patients
@@ -248,7 +249,7 @@ def test_home_tab_redraw_after_a_change(benchmark, request, qapp, hub, backend):
     manager_hub = hub(MANAGER)
     panel = _shown(WorklistsPanel(MANAGER, load_settings(), manager_hub), qapp)
     _read(panel, qapp, panel.currentWidget().is_read)
-    booked = Changes(frozenset({4242}), frozenset({Entity.APPOINTMENT}))
+    booked = Changes(reached_by(Entity.APPOINTMENT, "book_appointment", 4242))
 
     def change_arrives():
         manager_hub.changed.emit(booked)

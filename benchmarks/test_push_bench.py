@@ -4,8 +4,8 @@ One throw-away PostgreSQL server (max_connections raised to 500: a pushing works
 connections) holds the clinic at 100,000 patients / 1,000,000 appointments and a 20,000-event
 audit log. W simulated workstations (workstations.py, a few dozen threads to a process) read the
 change feed every 3 s (``poll``) or when their own listener hears a change (``push``), and re-read
-the overdue list when the feed brings something new; 10 writing stations register a patient
-twice a second each. Reported for each run, not asserted: the server's connections, feed reads a
+the overdue list when the feed brings a change that can touch it; 10 writing stations register a
+patient twice a second each. Reported for each run, not asserted: the server's connections, feed reads a
 second and their median, re-reads of the overdue list and their median, change propagation
 p50/p99 (commit to the end of each other workstation's read that brought it), writes not seen by
 some workstation before the run ended (``missed``), and the server's CPU (all its processes, as a
@@ -19,6 +19,10 @@ share of one core).
 ``PUSH_BENCH_COALESCE=0.2,0.5`` the listeners' gathering windows to compare (the app's alone), and
 ``PUSH_BENCH_CONNECTIONS=per-read`` opens a connection a read, as the window's reads did before they
 ran on kept reader connections (ui/ops/readers.py); the default, ``kept``, is what the app does.
+``PUSH_BENCH_RELEVANCE=off`` re-reads the overdue list after every change, as the window did before
+a list asked whether a change could touch it (issue 19's "before"). ``PUSH_BENCH_WRITES=follow-up``
+has the writing stations add a follow-up review to an open episode instead of registering a patient:
+a change every list of care must show, so every wake-up re-reads the overdue list (the dearest case).
 """
 from __future__ import annotations
 
@@ -48,6 +52,8 @@ SCALE = bulk_data.Scale(_APPOINTMENTS // 10, _APPOINTMENTS)  # a tenth as many p
 FRESH_CONNECTIONS = os.environ.get("PUSH_BENCH_CONNECTIONS", "kept") == "per-read"
 # The listeners' gathering windows to compare: the app's, and any others asked for ("0.2,0.5").
 WINDOWS = [float(seconds) for seconds in os.environ.get("PUSH_BENCH_COALESCE", str(COALESCE_SECONDS)).split(",")]
+RELEVANCE = os.environ.get("PUSH_BENCH_RELEVANCE", "on") != "off"
+WRITES = os.environ.get("PUSH_BENCH_WRITES", "register")  # or "follow-up" (workstations.py)
 WRITERS, WRITES_PER_SECOND = 10, 2.0
 STATIONS_PER_PROCESS = 25
 SETTLE_SECONDS = 5  # a write this close to the end may not be read before the workstations stop
@@ -92,9 +98,9 @@ def _simulate(server: ThrowawayPostgres, url: str, window: float | None, worksta
     groups = _split(workstations, math.ceil(workstations / STATIONS_PER_PROCESS))
     processes = [context.Process(target=run_workstations,
                                  args=(url, push, size, bulk_data.BENCH_TODAY, signals, window or COALESCE_SECONDS,
-                                       FRESH_CONNECTIONS))
+                                       FRESH_CONNECTIONS, RELEVANCE))
                  for size in groups]
-    processes.append(context.Process(target=run_writers, args=(url, WRITERS, WRITES_PER_SECOND, signals)))
+    processes.append(context.Process(target=run_writers, args=(url, WRITERS, WRITES_PER_SECOND, signals, WRITES)))
     for process in processes:
         process.start()
     try:
@@ -194,7 +200,7 @@ def _figures(window: float | None, workstations: int, results: list[dict], conne
         workstation_cpu_percent=100 * sum(r["cpu_s"] for r in results if r["kind"] == "workstations") / seconds,
         station_errors=sum(len(station["errors"]) for station in stations), writer_errors=len(writers["errors"]),
         load_average=os.getloadavg()[0], scale=SCALE.label,
-        connection_per_read=FRESH_CONNECTIONS,
+        connection_per_read=FRESH_CONNECTIONS, write_kind=WRITES, reread_on="relevant" if RELEVANCE else "every",
     )
 
 

@@ -10,14 +10,22 @@ reads (``Record``), and the kinds that concern it are worked out here from ``REA
 table for the whole app. tests/services/episodes/test_change_reach_machine.py drives every
 service at random and checks that no write changes a record its event's kind does not reach,
 nor (for the kinds that name their patient) another patient's records.
+
+Two refinements keep a whole-clinic list from re-reading after every registration at 200
+workstations (issue 19): an action may change less than its kind (``_NARROWER``: a patient
+just registered has no care yet, so no pathway runs), and a list whose rows are items of care
+shows a patient's details only on that patient's rows, so a change to nothing but the details
+of a patient not on its rows read so far leaves it as it is (``concerns``, ``shown_patients``).
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
+from typing import NamedTuple
 
 from clinic_desktop.services.core.entity import Entity
 
-__all__ = ["NAMES_ITS_PATIENT", "REACH", "Record", "kinds_changing", "kinds_changing_unnamed"]
+__all__ = ["NAMES_ITS_PATIENT", "REACH", "Reached", "Record", "concerns", "reached_by"]
 
 
 class Record(StrEnum):
@@ -71,12 +79,43 @@ REACH: dict[Entity, frozenset[Record]] = {kind: records | {Record.AUDIT} for kin
 NAMES_ITS_PATIENT = frozenset({Entity.APPOINTMENT, Entity.EPISODE, Entity.PATIENT, Entity.REFERRAL})
 
 
-def kinds_changing(*records: Record) -> tuple[Entity, ...]:
-    """The kinds of event that may change any of these records, in a steady order."""
-    wanted = set(records)
-    return tuple(kind for kind in Entity if REACH[kind] & wanted)
+# Actions whose write changes less than their kind reaches, and what it does change (the audit trail aside).
+_NARROWER: dict[str, frozenset[Record]] = {
+    "register_patient": frozenset({Record.PATIENT}),  # a new patient: no episode yet, so no pathway to run
+}
 
 
-def kinds_changing_unnamed(*records: Record) -> tuple[Entity, ...]:
-    """Of those, the kinds whose events do not say which patient they changed."""
-    return tuple(kind for kind in kinds_changing(*records) if kind not in NAMES_ITS_PATIENT)
+class Reached(NamedTuple):
+    """A record one event may have changed, and whose: the patient its event names, for the kinds that
+    name theirs (``NAMES_ITS_PATIENT``); None when it does not say, which any view must take as its own."""
+
+    record: Record
+    patient: int | None
+
+
+def reached_by(kind: Entity, action: str, patient: int | None) -> frozenset[Reached]:
+    """What an event of this kind and action, naming this patient (or none), may have changed."""
+    records = _NARROWER[action] | {Record.AUDIT} if action in _NARROWER else REACH[kind]
+    whose = patient if kind in NAMES_ITS_PATIENT else None
+    return frozenset(Reached(record, whose) for record in records)
+
+
+def concerns(reached: Collection[Reached], records: Collection[Record], *, patient: int | None = None,
+             shown_patients: Collection[int] | None = None) -> bool:
+    """Whether changes that reached these may alter a view that reads ``records``.
+
+    ``patient``: the view shows that one patient, so changes that name another leave it alone.
+    ``shown_patients``: the view lists items of care, each on its patient's row, in an order and a
+    number that patients' details do not decide (no filter by name is on), and these are the
+    patients on the rows it has read; a change to the details of anyone else cannot alter it.
+    """
+    for record, whose in reached:
+        if record not in records:
+            continue
+        if patient is not None and whose is not None and whose != patient:
+            continue
+        if (record is Record.PATIENT and shown_patients is not None and whose is not None
+                and whose not in shown_patients):
+            continue
+        return True
+    return False

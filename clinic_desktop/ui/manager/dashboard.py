@@ -331,7 +331,7 @@ class DashboardView(QWidget):
         return self._reads.run(lambda: dashboard.dashboard(actor), self._show_board, self._unread)
 
     def _on_changes(self, changes: Changes) -> None:
-        if READS.concerned(changes):
+        if READS.concerned(changes, self.list.model.patients_shown()):  # figures count items, not patients
             self.reload_in_background()
 
     def _unread(self, reason: str) -> None:

@@ -3,7 +3,7 @@
 After a write made in this window, and every few seconds for writes made on other
 workstations, the hub reads the new audit events and announces a ``Changes``; each view
 decides for itself whether it is concerned (Anki's ``OpChanges``, fed by the database),
-in ``Entity`` kinds, never bare strings. The clinic's date changing at midnight is a
+in the records each event may have changed (services/core/change_reach.py), never bare strings. The clinic's date changing at midnight is a
 change too: what was due today is overdue now, even if nobody touched anything, and a
 window is often left open overnight.
 
@@ -32,7 +32,7 @@ from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core import changes as change_feed
 from clinic_desktop.services.core import clock
 from clinic_desktop.services.core.actor import Actor
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.change_reach import Reached
 from clinic_desktop.services.core.errors import ServiceError
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_push import PushedChanges
@@ -49,22 +49,17 @@ _REMEMBERED = 2 * change_feed.LOOK_BACK
 
 @dataclass(frozen=True)
 class Changes:
-    patient_ids: frozenset[int]
-    entities: frozenset[Entity]
-    everything: bool = False
+    """What the events read since the last announcement may have changed, and whose (change_reach.py);
+    each view asks ``Reads.concerned`` (view_reads.py) whether that is something it shows."""
+
+    reached: frozenset[Reached]
+    everything: bool = False  # too many, or of a kind this version does not know: every view reads again
     new_day: bool = False  # the clinic's date moved on since the last announcement
-
-    def touches(self, *entities: Entity) -> bool:
-        """Whether any record of these kinds may have changed (everything does)."""
-        return self.everything or not self.entities.isdisjoint(entities)
-
-    def touches_patient(self, patient_id: int) -> bool:
-        return self.everything or patient_id in self.patient_ids
 
     def merged(self, later: Changes) -> Changes:
         """These changes and ``later`` ones as one (what a hidden view is handed when shown)."""
-        return Changes(self.patient_ids | later.patient_ids, self.entities | later.entities,
-                       self.everything or later.everything, self.new_day or later.new_day)
+        return Changes(self.reached | later.reached, self.everything or later.everything,
+                       self.new_day or later.new_day)
 
 
 class ChangeHub(QObject):
@@ -185,9 +180,9 @@ class ChangeHub(QObject):
         day = clock.today(self._zone)
         if day != self._day:
             self._day = day
-            self.changed.emit(Changes(feed.patient_ids, feed.entities, everything=True, new_day=True))
+            self.changed.emit(Changes(feed.reached, everything=True, new_day=True))
         elif feed.event_ids or everything:
-            self.changed.emit(Changes(feed.patient_ids, feed.entities, feed.everything or everything))
+            self.changed.emit(Changes(feed.reached, feed.everything or everything))
 
     def _report_failure(self, reason: str) -> None:
         """Wait longer before the next read, then say why it failed (the window adds when it will try again)."""

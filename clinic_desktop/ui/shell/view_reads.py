@@ -2,18 +2,19 @@
 
 At 200 workstations most changes concern few of the lists on screen: re-reading the overdue
 list after every booking anywhere cost five times the poll itself (issue 19). A list re-reads
-only when the change can touch it: an event of a kind that may change a record it reads
-(services/core/change_reach.py works the kinds out from the records), and, for a view of one
-patient, an event about that patient or one that does not say which patients it changed. A
-change too big to list (``everything``), the clinic's new day and a replaced database always
-make it read again.
+only when the change can touch it: an event that may change a record it reads
+(services/core/change_reach.py works that out from each event's kind and action); for a view
+of one patient, an event about that patient or one that does not say which patients it
+changed; for a list of items of care, a change to nothing but a patient's details only when
+that patient is on the rows it has read. A change too big to list (``everything``), the
+clinic's new day and a replaced database always make it read again.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from clinic_desktop.services.core.change_reach import Record, kinds_changing, kinds_changing_unnamed
-from clinic_desktop.services.core.entity import Entity
+from clinic_desktop.services.core.change_reach import Record, concerns
 from clinic_desktop.ui.shell.change_hub import Changes
 
 __all__ = ["Reads"]
@@ -28,16 +29,11 @@ class Reads:
     def __init__(self, *records: Record):
         object.__setattr__(self, "records", frozenset(records))
 
-    @property
-    def kinds(self) -> tuple[Entity, ...]:
-        """The kinds of change that may alter what the view shows."""
-        return kinds_changing(*self.records)
-
-    def concerned(self, changes: Changes) -> bool:
-        """Whether these changes may alter what the view shows."""
-        return changes.touches(*self.kinds)
+    def concerned(self, changes: Changes, shown_patients: Collection[int] | None = None) -> bool:
+        """Whether these changes may alter what the view shows. ``shown_patients``: for a list of items of
+        care with no filter by name on, the patients on the rows it has read (change_reach.concerns)."""
+        return changes.everything or concerns(changes.reached, self.records, shown_patients=shown_patients)
 
     def concerned_with_patient(self, changes: Changes, patient_id: int) -> bool:
         """For a view of one patient: a change about them, or one that does not say whom it changed."""
-        return (changes.touches(*kinds_changing_unnamed(*self.records))
-                or (changes.touches_patient(patient_id) and self.concerned(changes)))
+        return changes.everything or concerns(changes.reached, self.records, patient=patient_id)

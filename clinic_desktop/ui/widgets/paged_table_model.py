@@ -64,6 +64,12 @@ class PagedTableModel(QAbstractTableModel):
         self._unfiltered = getattr(page, "unfiltered", None)
         self.endResetModel()
 
+    def patients_shown(self) -> frozenset[int] | None:
+        """The patients on the rows read so far, for a list of items of care (ui/shell/view_reads.py);
+        None when a row names no patient, so no change can be ruled out by whose it is."""
+        patients = {getattr(row, "patient_id", None) for row in self._rows}
+        return None if None in patients else frozenset(patients)
+
     def row_at(self, row_number: int) -> Any:
         """The service's row object behind a table row (what an action acts on)."""
         return self._rows[row_number]

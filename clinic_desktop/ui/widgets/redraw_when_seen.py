@@ -5,7 +5,7 @@ each view redrew inside the hub's signal, shown or not, and a change from anothe
 workstation froze the window for up to 0.8 s. Now a view hidden behind another tab only
 keeps what changed (merged with anything else that changed meanwhile) and is handed it
 once, when it is next shown; a view on screen is handed each change as it comes. The view
-itself still decides whether the change concerns it (``Changes.touches``).
+itself still decides whether the change concerns it (``Reads.concerned``, ui/shell/view_reads.py).
 """
 from __future__ import annotations
 

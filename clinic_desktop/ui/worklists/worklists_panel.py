@@ -8,8 +8,10 @@ above it (book, arrived, did not attend, record the finding, acknowledge), enabl
 selected row. The list on screen redraws when the change hub reports a change to what it
 lists, keeping the selected row and the scroll position, so a receptionist's place
 survives another workstation's booking; a change that cannot touch a list (its ``reads``,
-ui/shell/view_reads.py) neither re-reads it nor counts it again. A list behind another tab redraws when it is
-chosen; meanwhile only its count in the tab title is read again, off the window's thread.
+ui/shell/view_reads.py: a booking for the warnings list, a registration for any list
+whose rows that patient is not on) neither re-reads it nor counts it again. A list behind
+another tab redraws when it is chosen; meanwhile only its count in the tab title is read
+again, off the window's thread.
 
 Every read runs off the window's thread (at clinic scale a first page takes up to a third
 of a second): a list being read for the first time says "Loading…", one being read again
@@ -132,6 +134,10 @@ class WorklistTable(QWidget):
         page = self._read(0, 1)
         return page.total, page.unfiltered
 
+    def patients_shown(self) -> frozenset[int] | None:
+        """The patients on its rows read so far, while no filter by words is on (it matches their names)."""
+        return None if self._text else self.model.patients_shown()
+
     def _read(self, offset: int, limit: int) -> worklists.Page:
         """A page as the filter box narrows it; the first page of a filtered list says the whole count too,
         counted again only when the list itself may have changed (not at every keystroke)."""
@@ -232,6 +238,7 @@ class ListByKind(QWidget):
         self.item_requested = self.list.item_requested
         self.total_changed = self.list.total_changed
         self.count = self.list.count
+        self.patients_shown = self.list.patients_shown
         self.view = view
         self.model = self.list.model
         self.table = self.list.table
@@ -396,13 +403,13 @@ class WorklistsPanel(QTabWidget):
         return next(widget for widget in self.lists if widget.view.key == key)
 
     def _redraw(self, widget: WorklistTable | ListByKind, changes: Changes) -> None:
-        if widget.view.reads.concerned(changes):
+        if widget.view.reads.concerned(changes, widget.patients_shown()):
             self._unread.discard(self.lists.index(widget))
             widget.reload()
 
     def _recount_hidden(self, changes: Changes) -> None:
         self._recount([tab for tab, widget in enumerate(self.lists)
-                       if not widget.isVisible() and widget.view.reads.concerned(changes)])
+                       if not widget.isVisible() and widget.view.reads.concerned(changes, widget.patients_shown())])
 
     def _recount(self, tabs: list[int]) -> None:
         """The counts of the lists behind other tabs, read one after the other on one thread of

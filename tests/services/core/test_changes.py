@@ -10,6 +10,7 @@ import pytest
 from clinic_desktop.models import AuditEvent
 from clinic_desktop.services.audit import audit
 from clinic_desktop.services.core import changes
+from clinic_desktop.services.core.change_reach import Reached, Record
 from clinic_desktop.services.core.clock import now_utc
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.patients import patients
@@ -30,13 +31,15 @@ def test_a_new_window_starts_after_the_newest_change(staff):
     assert feed.event_ids == frozenset() and feed.newest_id == start.newest_id
 
 
-def test_changes_name_the_patients_and_kinds_of_record_touched(staff):
+def test_changes_name_the_patients_and_records_touched(staff):
     start = changes.starting_point(staff.receptionist)
     smith = _register(staff, "Smith")
     jones = _register(staff, "Jones")
     feed = changes.changes_since(staff.receptionist, start.newest_id, start.event_ids)
-    assert feed.patient_ids == {smith.id, jones.id}
-    assert feed.entities == {Entity.PATIENT} and all(type(kind) is Entity for kind in feed.entities)
+    # A registration changes nothing but the new patient's details (and adds to the audit trail).
+    assert feed.reached == {Reached(record, patient.id) for record in (Record.PATIENT, Record.AUDIT)
+                            for patient in (smith, jones)}
+    assert all(type(reach.record) is Record for reach in feed.reached)
     assert feed.newest_id > start.newest_id and not feed.everything
 
 
@@ -49,7 +52,7 @@ def test_an_event_that_commits_late_below_the_newest_seen_is_still_reported(staf
     # The window saw Jones's event (the newer id) but not yet Smith's.
     seen = changes.starting_point(staff.receptionist).event_ids - {smith_event}
     feed = changes.changes_since(staff.receptionist, jones_event, seen)
-    assert feed.patient_ids == {smith.id} and smith_event in feed.event_ids
+    assert {reach.patient for reach in feed.reached} == {smith.id} and feed.event_ids == {smith_event}
 
 
 def test_an_event_about_a_kind_this_version_does_not_know_redraws_everything(staff):
@@ -58,7 +61,7 @@ def test_an_event_about_a_kind_this_version_does_not_know_redraws_everything(sta
     AuditEvent.append_many([dict(at=now_utc(), actor_label="newer version", action="invent", entity="invention",
                                  summary="something new")])
     feed = changes.changes_since(staff.receptionist, start.newest_id, start.event_ids)
-    assert feed.everything and feed.entities == frozenset()
+    assert feed.everything and feed.reached == frozenset()
 
 
 def test_rows_written_before_the_enum_read_back_as_its_kinds(staff):

@@ -4,8 +4,9 @@ The shown lists decide from ``REACH`` whether a change concerns them: a write th
 event's kind does not reach would leave a list stale. The safety-net state machine drives every clinical
 service at random (bookings, facts, discharge, hand-overs, leave, timings, closures); here each of its
 changing calls is watched: every row of every table before and after, and the records that changed
-must be within the reach of the kind its one audit event names. For the kinds that name their patient,
-every patient-scoped row that changed must be that patient's (a view of one patient ignores the rest).
+must be within the reach of the kind its one audit event names, or of its action where that changes
+less (a registration). For the kinds that name their patient, every patient-scoped row that changed
+must be that patient's (a view of one patient ignores the rest).
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ from clinic_desktop.models import (
     WaitingListEntry,
 )
 from clinic_desktop.models.schema import prepare_database
-from clinic_desktop.services.core.change_reach import NAMES_ITS_PATIENT, REACH, Record
+from clinic_desktop.services.core.change_reach import NAMES_ITS_PATIENT, REACH, Record, reached_by
 from clinic_desktop.services.core.entity import Entity
 
 TABLES = {
@@ -101,8 +102,9 @@ class ReachWatched(SafetyNet):
         changed = {model: {key for key in before[model].keys() | after[model].keys()
                            if before[model].get(key) != after[model].get(key)} for model in RECORD_OF}
         records = {RECORD_OF[model] for model, keys in changed.items() if keys}
-        assert records <= REACH[kind], (f"{service.__name__} wrote a {kind} event but changed "
-                                        f"{sorted(records - REACH[kind])}: add them to REACH[{kind}]")
+        reach = {reached.record for reached in reached_by(kind, event["action"], event["patient"])}
+        assert records <= reach, (f"{service.__name__} wrote a {kind} event ({event['action']}) but changed "
+                                  f"{sorted(records - reach)}: add them to its reach (change_reach.py)")
         if kind in NAMES_ITS_PATIENT:
             patients = {_patient_of(model, after[model].get(key) or before[model][key], after | {
                 parent: before[parent] | after[parent] for parent in _TOWARDS_PATIENT.values()})

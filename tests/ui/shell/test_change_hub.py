@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from clinic_desktop.services.core import changes as change_feed
+from clinic_desktop.services.core.change_reach import Reached, Record
 from clinic_desktop.services.core.clock import frozen_at
-from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -29,7 +29,7 @@ def test_a_change_names_the_patient_it_touched(qtbot, sqlite_staff):
     patient = patients.register_patient(sqlite_staff.receptionist, family_name="Smith", given_name="Ann",
                                         date_of_birth=date(1970, 1, 1))
     hub.after_change()
-    assert len(seen) == 1 and seen[0].touches_patient(patient.id) and not seen[0].touches_patient(patient.id + 1)
+    assert len(seen) == 1 and Reached(Record.PATIENT, patient.id) in seen[0].reached and Reached(Record.PATIENT, patient.id + 1) not in seen[0].reached
 
 
 def test_nothing_new_announces_nothing(qtbot, sqlite_staff):
@@ -52,13 +52,14 @@ def test_midnight_redraws_everything_though_nobody_changed_anything(qtbot, sqlit
     assert len(seen) == 1 and seen[0].everything and seen[0].new_day
 
 
-def test_changes_are_told_in_entity_kinds(qtbot, sqlite_staff):
+def test_changes_are_told_in_the_records_they_may_have_changed(qtbot, sqlite_staff):
+    """A registration changes the new patient's details (and the audit trail) and nothing of anyone's care."""
     hub = ChangeHub(sqlite_staff.receptionist)
     seen = _announced(hub)
-    patients.register_patient(sqlite_staff.receptionist, family_name="Smith", given_name="Ann",
-                              date_of_birth=date(1970, 1, 1))
+    patient = patients.register_patient(sqlite_staff.receptionist, family_name="Smith", given_name="Ann",
+                                        date_of_birth=date(1970, 1, 1))
     hub.after_change()
-    assert seen[0].touches(Entity.PATIENT) and not seen[0].touches(Entity.APPOINTMENT, Entity.USER)
+    assert seen[0].reached == {Reached(Record.PATIENT, patient.id), Reached(Record.AUDIT, patient.id)}
 
 
 class _Counted(QWidget):
@@ -85,7 +86,7 @@ def test_a_hidden_view_is_not_redrawn_until_it_is_shown(qtbot, sqlite_staff):
     view.show()
 
     assert len(view.handed) == 1 and not view.redraws.stale  # once, for both changes
-    assert view.handed[0].touches_patient(smith.id) and view.handed[0].touches_patient(jones.id)
+    assert Reached(Record.PATIENT, smith.id) in view.handed[0].reached and Reached(Record.PATIENT, jones.id) in view.handed[0].reached
     view.hide()
     view.show()
     assert len(view.handed) == 1  # shown again with nothing new: no redraw
@@ -126,5 +127,5 @@ def test_on_postgresql_the_poll_reads_off_the_window_thread_one_read_at_a_time(q
     let_go.set()
 
     qtbot.waitUntil(lambda: len(seen) == 1)
-    assert reads == [False] and seen[0].touches_patient(patient.id)
+    assert reads == [False] and Reached(Record.PATIENT, patient.id) in seen[0].reached
     qtbot.waitUntil(lambda: not hub.is_reading())

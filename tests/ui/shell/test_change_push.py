@@ -16,6 +16,7 @@ from clinic_desktop.models import bind_database, make_database
 from clinic_desktop.services.admin.settings import load_settings
 from clinic_desktop.services.core import change_listener
 from clinic_desktop.services.core import changes as change_feed
+from clinic_desktop.services.core.change_reach import Reached, Record
 from clinic_desktop.services.patients import patients
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell import change_hub
@@ -92,7 +93,7 @@ def test_a_write_elsewhere_reaches_the_window_at_once_though_its_timer_waits_an_
     patient = _register(staff.clinician, "Smith")  # another connection: this test's own, not the hub's
 
     qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
-    assert seen[0].touches_patient(patient.id) and hub.polls_every() == 3600
+    assert Reached(Record.PATIENT, patient.id) in seen[0].reached and hub.polls_every() == 3600
 
 
 @on_postgresql
@@ -110,7 +111,7 @@ def test_five_writes_in_a_burst_are_read_once_and_announced_once(qtbot, staff, h
     qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
     qtbot.wait(1_500)  # a second wake-up, had there been one, would have come by now
     assert len(counted_reads) == 1 and len(seen) == 1
-    assert all(seen[0].touches_patient(patient.id) for patient in burst)
+    assert all(Reached(Record.PATIENT, patient.id) in seen[0].reached for patient in burst)
 
 
 @on_postgresql
@@ -202,7 +203,7 @@ def test_on_a_server_enforcing_the_roles_a_window_listens_as_its_own_staff_login
 
     patient = _register(enforcing_clinic.staff.clinician, "Smith")
     qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
-    assert seen[0].touches_patient(patient.id)
+    assert Reached(Record.PATIENT, patient.id) in seen[0].reached
 
 
 @on_postgresql

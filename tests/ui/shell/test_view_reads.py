@@ -15,6 +15,7 @@ import pytest
 from patient_story import build_story
 
 from clinic_desktop.services.admin.settings import load_settings
+from clinic_desktop.services.core.change_reach import Reached, Record, reached_by
 from clinic_desktop.services.core.entity import Entity
 from clinic_desktop.services.episodes import episodes
 from clinic_desktop.services.patients import patients
@@ -51,9 +52,9 @@ WORKLISTS = {
 }
 
 
-def told(hub: ChangeHub, kind: Entity, patient_id: int | None = None, **flags) -> None:
-    hub.changed.emit(Changes(frozenset() if patient_id is None else frozenset({patient_id}), frozenset({kind}),
-                             **flags))
+def told(hub: ChangeHub, kind: Entity, patient_id: int | None = None, action: str = "", **flags) -> None:
+    """As the hub tells of one event of ``kind`` (``action``: one that changes less than its kind may)."""
+    hub.changed.emit(Changes(reached_by(kind, action, patient_id), **flags))
 
 
 def counted(monkeypatch, owner, name: str) -> list:
@@ -262,3 +263,57 @@ def test_a_red_flag_recorded_on_another_workstation_reaches_the_urgent_banner(qt
     window.hub.poll()
     qtbot.waitUntil(lambda: not window.urgent.isHidden())
     assert "EVANS" in window.urgent.summary.text().upper()
+
+
+def _register_elsewhere(staff) -> int:
+    """A patient registered on another workstation: nobody's care yet."""
+    return patients.register_patient(staff.receptionist, family_name="Newcomer", given_name="Nia",
+                                     date_of_birth=date(1990, 7, 8)).id
+
+
+def test_a_registration_reads_no_list_of_care_again_unless_its_patient_is_on_the_rows(
+        qtbot, main_window, sqlite_staff, rows_shown, monkeypatch):
+    """At 200 workstations a whole-clinic list re-read after every registration anywhere cost five times the
+    poll (issue 19); a patient just registered is on nobody's list, and a change to a patient's details
+    alone matters to a list only where that patient is on its rows."""
+    story = build_story(sqlite_staff)
+    window = main_window(sqlite_staff.manager, shown=True)
+    overdue = rows_shown(window.worklists.list_for("overdue"))
+    assert story.patient_id in overdue.patients_shown()
+    reads = counted(monkeypatch, overdue, "reload")
+    _register_elsewhere(sqlite_staff)
+    window.hub.poll()
+    assert reads == []
+    window.hub.changed.emit(Changes(frozenset({Reached(Record.PATIENT, story.patient_id)})))  # her details alone
+    assert len(reads) == 1
+    qtbot.waitUntil(overdue.is_read)
+
+
+def test_while_a_list_is_filtered_by_words_a_registration_reads_it_again(qtbot, main_window, sqlite_staff,
+                                                                          rows_shown, monkeypatch):
+    """The words match patients' names: whose details changed decides what the filter keeps."""
+    build_story(sqlite_staff)
+    window = main_window(sqlite_staff.manager, shown=True)
+    overdue = rows_shown(window.worklists.list_for("overdue"))
+    overdue.list.filter.setText("Smi")
+    qtbot.waitUntil(overdue.is_read)
+    reads = counted(monkeypatch, overdue, "reload")
+    _register_elsewhere(sqlite_staff)
+    window.hub.poll()
+    assert len(reads) == 1
+    qtbot.waitUntil(overdue.is_read)
+
+
+def test_the_dashboard_does_not_read_again_for_a_registration(qtbot, sqlite_staff, hub, monkeypatch):
+    story = build_story(sqlite_staff)
+    reads = counted(monkeypatch, DashboardView, "reload_in_background")
+    view = shown(qtbot, DashboardView(sqlite_staff.manager, load_settings(), hub))
+    hub.poll()  # the story, written after the hub started
+    qtbot.waitUntil(lambda: not view.is_reading())
+    reads.clear()
+    _register_elsewhere(sqlite_staff)
+    hub.poll()
+    assert reads == []
+    told(hub, Entity.APPOINTMENT, patient_id=story.patient_id)  # a booking: it counts those
+    assert len(reads) == 1
+    qtbot.waitUntil(lambda: not view.is_reading())

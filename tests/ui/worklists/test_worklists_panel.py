@@ -481,8 +481,7 @@ def test_a_shown_list_keeps_its_place_past_the_first_page(qtbot, rows_shown, sql
     to_book.table.scrollToBottom()
     _select(to_book, 110)
     chosen, scrolled = to_book.selected_row(), to_book.table.verticalScrollBar().value()
-    patients.register_patient(sqlite_staff.manager, family_name="Newcomer", given_name="Ann",
-                              date_of_birth=date(1970, 1, 1))  # a change the list is redrawn for
+    patients.edit_patient(sqlite_staff.manager, chosen.patient_id, telephone="01632 960123")  # redrawn for
 
     with qtbot.waitSignal(to_book.total_changed):  # redrawn
         hub.after_change()
