@@ -135,8 +135,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.try_now)
         self._apply_palette()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply_palette)
-        self.hub.changed.connect(
-            lambda changes: self._show_urgent() if urgent_banner.READS.concerned(changes) else None)
+        self.hub.changed.connect(  # on every window: not re-read for a registration (view_reads.py)
+            lambda changes: self._show_urgent() if urgent_banner.READS.concerned(
+                changes, frozenset(self._urgent_patients)) else None)
         self.hub.unreachable.connect(self._database_unreachable)
         self.hub.replaced.connect(self.database_restored)  # e.g. `clinic-desktop restore` while this was open
         self.hub.reachable.connect(self._database_reachable)

@@ -317,3 +317,14 @@ def test_the_dashboard_does_not_read_again_for_a_registration(qtbot, sqlite_staf
     told(hub, Entity.APPOINTMENT, patient_id=story.patient_id)  # a booking: it counts those
     assert len(reads) == 1
     qtbot.waitUntil(lambda: not view.is_reading())
+
+
+def test_the_urgent_banner_on_every_window_is_not_read_again_for_a_registration(qtbot, main_window, sqlite_staff,
+                                                                               monkeypatch):
+    window = main_window(sqlite_staff.receptionist, shown=True)
+    reads = counted(monkeypatch, window, "_show_urgent")
+    _register_elsewhere(sqlite_staff)
+    window.hub.poll()
+    assert reads == []
+    told(window.hub, Entity.EPISODE, patient_id=1)  # a clinical fact, about anyone: a red flag, maybe
+    assert len(reads) == 1
