@@ -144,7 +144,7 @@ class Op(QObject):
         self._progressed.connect(self._show_progress)
         if label is not None:
             self._dialog = self._progress_dialog(label, cancellable)
-            QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
+            QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self, self._reveal_dialog)
         return contextvars.copy_context()
 
     def _run_on_own_thread(self, context: contextvars.Context, label: str | None) -> None:
