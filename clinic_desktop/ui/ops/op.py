@@ -14,7 +14,11 @@ An ``Op`` owns everything around the call, so no view writes it by hand:
   database connection (peewee keeps one per thread) and the caller's context (the
   frozen clock of a test, the progress watcher); ``read_in_background()`` runs a read on
   one of the readers' kept server connections instead (ui/ops/readers.py). The call must
-  not touch widgets; its result comes back to ``success()`` on the window's thread.
+  not touch widgets; its result comes back to ``success()`` on the window's thread;
+- the lifetime: an op belongs to the widget it was started for and goes with it. An outcome
+  that comes back after the widget was deleted (signing out while the first lists are being
+  read) reaches nothing: the worker hands it to ``_Outcomes``, which lives as long as the
+  process, and only an op still there hears of it.
 
     Op(self, lambda: appointments.book(actor, ...), hub=hub).success(self.close).run()
     Op(self, lambda: audit_chain.verify(actor)).success(self.show_result).in_background("Checking the audit trail…", cancellable=True)
@@ -27,6 +31,7 @@ import threading
 import time
 from typing import Any, Callable, ClassVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
@@ -50,8 +55,6 @@ class Op(QObject):
     """One service call from the window: chain ``success``/``failure``/``cancelled``, then ``run``."""
 
     finished = Signal()  # after the outcome's callbacks ran (tests wait on it; so may a caller)
-    _done = Signal(object, object)  # (result, the refusal, a failure in words or a Cancelled), from the worker
-    _progressed = Signal(int, int, str)
 
     _live: ClassVar[set[Op]] = set()  # ops under way, kept from the garbage collector until they finish
 
@@ -140,11 +143,10 @@ class Op(QObject):
         Op._live.add(self)
         self._started = True
         self._watcher = Watcher(self._report)
-        self._done.connect(self._conclude)
-        self._progressed.connect(self._show_progress)
+        _Outcomes.ready()
         if label is not None:
             self._dialog = self._progress_dialog(label, cancellable)
-            QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._reveal_dialog)
+            QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self, self._reveal_dialog)
         return contextvars.copy_context()
 
     def _run_on_own_thread(self, context: contextvars.Context, label: str | None) -> None:
@@ -189,9 +191,7 @@ class Op(QObject):
                 if read is None:
                     close_thread_connection()
         try:
-            self._done.emit(result, problem)
-        except RuntimeError:
-            pass  # the window closed meanwhile; the work itself is complete (or rolled back)
+            _Outcomes.instance.done.emit(self, result, problem)
         finally:
             self._over.set()  # after the outcome is on its way: a waiter then finds it queued
 
@@ -200,10 +200,7 @@ class Op(QObject):
         moment = time.monotonic()
         if moment - self._last_report >= _REPORT_EVERY_S or (total and done >= total):
             self._last_report = moment
-            try:
-                self._progressed.emit(done, total, text)
-            except RuntimeError:
-                pass
+            _Outcomes.instance.progressed.emit(self, done, total, text)
 
     def _progress_dialog(self, label: str, cancellable: bool) -> QProgressDialog:
         dialog = QProgressDialog(label, "Cancel" if cancellable else None, 0, 0, self._parent)
@@ -263,6 +260,40 @@ class Op(QObject):
 
     def _show_refusal(self, text: str) -> None:
         show_refusal(self._parent, text, self._refusal_title)
+
+
+class _Outcomes(QObject):
+    """Carries each worker's outcome and steps to the window's thread, to the op if it is still there.
+
+    The worker cannot signal on the op itself: the op may be deleted with its widget on the window's
+    thread at that very moment (a signal emitted on an object being deleted on another thread is a
+    crash waiting to happen). This one object lives as long as the process, so the worker always
+    has something whole to signal on; on the window's thread, an op deleted meanwhile is only taken
+    off the ops under way (nobody is left to tell, and a screenshot must not wait for it forever).
+    """
+
+    done = Signal(object, object, object)  # (op, result, None or the refusal, a failure in words, a Cancelled)
+    progressed = Signal(object, int, int, str)  # (op, done, total, text)
+
+    instance: ClassVar[_Outcomes | None] = None
+
+    @classmethod
+    def ready(cls) -> None:
+        """Made on the window's thread (where the first op starts), so its signals are delivered there."""
+        if cls.instance is None:
+            cls.instance = cls()
+            cls.instance.done.connect(cls.instance._deliver)
+            cls.instance.progressed.connect(cls.instance._step)
+
+    def _deliver(self, op: Op, result, problem) -> None:
+        if shiboken6.isValid(op):
+            op._conclude(result, problem)
+        else:
+            Op._live.discard(op)
+
+    def _step(self, op: Op, done: int, total: int, text: str) -> None:
+        if shiboken6.isValid(op):
+            op._show_progress(done, total, text)
 
 
 def _outcome(call: Callable[[], Any], catch_all: bool) -> tuple[Any, ServiceError | str | Cancelled | None]:

@@ -119,7 +119,7 @@ class _FittingScrollArea(QScrollArea):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self._widen_window)  # once the window is shown at the size Qt gave it
+        QTimer.singleShot(0, self, self._widen_window)  # once the window is shown at the size Qt gave it
 
     def _widen_window(self) -> None:
         """A dialog given a fixed minimum width no longer grows with its layout's needs (Qt leaves

@@ -379,7 +379,7 @@ class WorklistsPanel(QTabWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and (self.currentIndex() in self._unread or not self._counted):
-            QTimer.singleShot(0, self._read_shown)  # once painted: the window shows before anything is read
+            QTimer.singleShot(0, self, self._read_shown)  # once painted: the window shows before anything is read
         return False
 
     def _read_shown(self) -> None:
@@ -420,7 +420,7 @@ class WorklistsPanel(QTabWidget):
         self._recount_waiting = tabs
         shown = self.currentWidget()
         if not shown.isVisible() or shown.is_read():
-            QTimer.singleShot(0, self._start_recount)  # once the list on screen has painted
+            QTimer.singleShot(0, self, self._start_recount)  # once the list on screen has painted
         # otherwise started when the list on screen shows its rows (total_changed)
 
     def _start_recount(self) -> None:

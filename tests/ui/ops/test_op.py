@@ -5,8 +5,8 @@ import threading
 from datetime import date, datetime, timezone
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog, QPushButton, QWidget
 
 from clinic_desktop.services.core import progress
 from clinic_desktop.services.core.clock import frozen_at, now_utc
@@ -233,3 +233,23 @@ def test_a_form_learns_which_field_was_refused(window):
     Op(window, refused).refused(lambda error: said.append((str(error), error.field))).run()
     assert said == [("the NHS number is not valid", "nhs_number")]
     assert window.findChild(QMessageBox, "refusal") is None
+
+
+def test_an_op_whose_window_is_deleted_while_it_runs_reaches_nothing_and_is_over(qtbot):
+    """Signing out deletes the window while its reads run: what comes back, and the progress
+    dialog's moment to show, must reach no deleted widget (pytest-qt fails on an exception there)."""
+    closing, release, heard = QWidget(), threading.Event(), []
+    closing.show()
+
+    def stepped():
+        release.wait(10)
+        progress.step(1, 2, "Step 1 of 2")
+        return "read"
+
+    Op(closing, stepped).success(heard.append).failure(heard.append).in_background("Reading…")
+    closing.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    qtbot.waitUntil(lambda: not Op.any_running(), timeout=10_000)
+    qtbot.wait(SHOW_PROGRESS_AFTER_MS + 100)  # the dialog's moment passes with nothing to show it over
+    assert heard == []
