@@ -5,11 +5,11 @@ connections) holds the clinic at 100,000 patients / 1,000,000 appointments and a
 audit log. W simulated workstations (workstations.py, a few dozen threads to a process) read the
 change feed every 3 s (``poll``) or when their own listener hears a change (``push``), and re-read
 the overdue list when the feed brings a change that can touch it; 10 writing stations register a
-patient twice a second each. Reported for each run, not asserted: the server's connections, feed reads a
-second and their median, re-reads of the overdue list and their median, change propagation
-p50/p99 (commit to the end of each other workstation's read that brought it), writes not seen by
-some workstation before the run ended (``missed``), and the server's CPU (all its processes, as a
-share of one core).
+patient twice a second each. Reported for each run, not asserted: the server's connections, feed
+reads a second and their median, re-reads of the overdue list and their median, change
+propagation p50/p99 (commit to each other workstation's screen showing it: the end of the read
+that brought it, or of the list's re-read it caused), writes not seen by some workstation before
+the run ended (``missed``), and the server's CPU (all its processes, as a share of one core).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest benchmarks/test_push_bench.py \\
         --benchmark-enable --benchmark-only -p no:randomly -s

@@ -18,9 +18,10 @@ it, as the window's reads did before the readers (issue 19's "before").
 A writing station writes through the services twice a second, and notes when each write was
 committed (the service returned) and its audit event's id: ``register`` registers a patient (the
 issue's measure), ``follow-up`` adds a follow-up review to an open episode, a write every list of
-care must show, so every wake-up re-reads the overdue list. Propagation is then, for
-each write and each workstation, the time from that commit to the end of the first feed read on
-that workstation that brought the event: when its screen could first show it.
+care must show, so every wake-up re-reads the overdue list. Propagation is then, for each write
+and each workstation, the time from that commit to the moment that workstation's screen shows
+it: the end of the first feed read that brought the event, or of the overdue list's re-read
+after it when the change touched the list.
 """
 from __future__ import annotations
 
@@ -138,18 +139,18 @@ def _workstation(push: bool, as_of, signals: Signals, connected: threading.Barri
                 continue
             finally:
                 done()
-            ended = time.time()
             mine.reads_ms.append((time.perf_counter() - began) * 1000)
             newest, newest_hash = feed.newest_id, feed.newest_hash
             seen.extend(sorted(feed.event_ids))
-            for event_id in feed.event_ids:
-                mine.seen_at[event_id] = ended
             if feed.event_ids and (not relevance or feed.everything
                                    or concerns(feed.reached, OVERDUE.reads.records, shown_patients=shown)):
                 began = time.perf_counter()
                 shown = _overdue_patients(as_of)
                 done()
                 mine.rereads_ms.append((time.perf_counter() - began) * 1000)
+            shows = time.time()  # the screen shows the change: its list read again if the change touched it
+            for event_id in feed.event_ids:
+                mine.seen_at[event_id] = shows
     finally:
         if listener is not None:
             listener.stop()
