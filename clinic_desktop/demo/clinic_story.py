@@ -121,6 +121,7 @@ class _ClinicStory:
         self.today = today(self.zone)
         self.staff: DemoStaff | None = None
         self.taken: set[tuple[int, date, time]] = set()
+        self.nhs_numbers: set[str] = set()  # issued so far: each patient's is their own
         self.latest: datetime = datetime.min  # local moment; a patient's paperwork never goes back in time
         self.imaging_requested = False
 
@@ -136,7 +137,7 @@ class _ClinicStory:
         self.latest = datetime.min
         days_ago = 1 if red_flag_yesterday else rng.randint(1, 130)
         first_contact = self._working_day_before(self.today - timedelta(days=days_ago))
-        person = make_person(rng, self.today)
+        person = make_person(rng, self.today, self.nhs_numbers)
         clinician = rng.choice(self.staff.clinicians)
         with self.at(first_contact, time(8, 45)):
             record = patients.register_patient(

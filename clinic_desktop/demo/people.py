@@ -52,18 +52,22 @@ class Person:
     interpreter_language: str | None = None
 
 
-def nhs_number(rng: random.Random) -> str:
-    """A number that passes the Modulus 11 check (the 999 range is reserved for tests)."""
+def nhs_number(rng: random.Random, taken: set[str]) -> str:
+    """A number that passes the Modulus 11 check (the 999 range is reserved for tests), not among
+    ``taken``, to which it is added: the registration refuses a number already registered, and a
+    million numbers drawn at random repeat within a few hundred patients (birthday odds)."""
     while True:
         digits = [9, 9, 9] + [rng.randrange(10) for _ in range(6)]
         check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1))) % 11
         if check == 11:
             check = 0
-        if check != 10:
-            return "".join(map(str, digits)) + str(check)
+        number = "".join(map(str, digits)) + str(check)
+        if check != 10 and number not in taken:
+            taken.add(number)
+            return number
 
 
-def make_person(rng: random.Random, today: date) -> Person:
+def make_person(rng: random.Random, today: date, nhs_numbers_taken: set[str]) -> Person:
     town, area = rng.choice(TOWNS)
     age_days = rng.randint(19 * 365, 88 * 365)
     family, given, born = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES), today - timedelta(days=age_days)
@@ -72,7 +76,7 @@ def make_person(rng: random.Random, today: date) -> Person:
         given_name=given,
         date_of_birth=born,
         sex=rng.choice(("female", "male")),
-        nhs_number=nhs_number(rng) if rng.random() < 0.93 else None,
+        nhs_number=nhs_number(rng, nhs_numbers_taken) if rng.random() < 0.93 else None,
         address=f"{rng.randint(1, 180)} {rng.choice(STREETS)}\n{town}",
         postcode=f"{area}{rng.randint(1, 16)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
                  f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
