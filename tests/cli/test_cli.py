@@ -11,6 +11,7 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
@@ -173,6 +174,23 @@ def test_a_screenshot_at_a_large_font_draws_the_words_larger(demo_file, tmp_path
 def test_a_font_size_not_understood_is_refused(demo_file, tmp_path, capsys, points):
     assert main(["--database", str(demo_file), "--screenshot", str(tmp_path / "s.png"), "--font-size", points]) == 2
     assert "--font-size is a number of points from 6 to 48" in capsys.readouterr().err
+
+
+def test_a_screenshot_leaves_the_users_own_layout_as_it_was(demo_file, tmp_path):
+    """A picture is drawn as a new user sees the window, and the widths it settles on are not kept
+    as the user's (they were: every screenshot changed the columns of whoever took it)."""
+    from clinic_desktop.ui.shell.app import application
+
+    application()  # the application's name: where its settings are kept
+    mine = QSettings()
+    mine.setValue("mainWindow/geometry", b"where I left it")
+    mine.sync()
+    before = {key: mine.value(key) for key in mine.allKeys()}
+
+    assert main(["--database", str(demo_file), "--screenshot", str(tmp_path / "s.png")]) == 0
+
+    mine = QSettings()
+    assert {key: mine.value(key) for key in mine.allKeys()} == before
 
 
 def test_a_screenshot_in_the_dark_palette_is_dark(demo_file, tmp_path):

@@ -27,6 +27,7 @@ from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.app import application, use_palette
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.palette import dark_palette
+from clinic_desktop.ui.widgets.window_layout import layouts_set_aside
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,13 @@ def save_screenshot(target: Path, database_location: str, view_name: str = "work
     """Render one view to a PNG file; ``screen`` (width, height, scale): on a screen of that many
     logical pixels at that scale, the main windows filling it (without it, 1280×800); ``font_points``:
     with the system font at that size, as a person with low vision sets it (issue 16); ``dark``: in a
-    dark desktop's palette."""
+    dark desktop's palette. Drawn with a new user's layout, leaving the user's own as it was."""
+    with layouts_set_aside():
+        _draw(target, database_location, view_name, screen, font_points, dark)
+
+
+def _draw(target: Path, database_location: str, view_name: str, screen: tuple[int, int, int] | None,
+          font_points: float | None, dark: bool) -> None:
     view = VIEWS[view_name]
     configured = _offscreen_screen(*screen) if screen is not None else None
     qInstallMessageHandler(_quiet_offscreen_notes)

@@ -1,9 +1,14 @@
 """Remembering where the user left windows, splitters and column widths (QSettings).
 
 Kept per workstation user account, not in the clinic database: a layout is personal to
-the screen it was made on.
+the screen it was made on. A picture (``--screenshot``) is drawn as a new user would see it
+and changes nobody's layout (``layouts_set_aside``).
 """
 from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
@@ -11,6 +16,21 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 def _store() -> QSettings:
     return QSettings()
+
+
+@contextmanager
+def layouts_set_aside() -> Iterator[None]:
+    """Within it, windows, splitters and columns start as a new user's and are remembered in a
+    folder removed at the end: drawing a picture with the widths a user once dragged would make
+    every picture different, and saving the picture's would change theirs. (An ini file in a
+    folder of its own: on Windows the native store is the registry, which has no folder to move.)"""
+    with tempfile.TemporaryDirectory(prefix="clinic-desktop-layouts-") as folder:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        try:
+            yield
+        finally:
+            QSettings.setDefaultFormat(QSettings.Format.NativeFormat)
 
 
 def save_window(window: QMainWindow, key: str) -> None:
