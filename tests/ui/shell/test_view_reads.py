@@ -307,6 +307,19 @@ def test_while_a_list_is_filtered_by_words_a_registration_reads_it_again(qtbot, 
     qtbot.waitUntil(overdue.is_read)
 
 
+def test_while_a_list_of_care_is_being_read_a_registration_reads_it_again(qtbot, main_window, sqlite_staff,
+                                                                          rows_shown, monkeypatch):
+    """The rows on their way were read before the change was announced and may be that patient's."""
+    window = main_window(sqlite_staff.receptionist, shown=True)
+    to_book = rows_shown(window.worklists.list_for("to_book"))
+    reads = counted(monkeypatch, to_book, "reload")
+    to_book.reload()
+    assert not to_book.is_read()
+    told(window.hub, Entity.PATIENT, patient_id=_register_elsewhere(sqlite_staff), action="register_patient")
+    assert len(reads) == 2
+    qtbot.waitUntil(to_book.is_read)
+
+
 def test_the_dashboard_does_not_read_again_for_a_registration(qtbot, sqlite_staff, hub, monkeypatch):
     story = build_story(sqlite_staff)
     reads = counted(monkeypatch, DashboardView, "reload_in_background")
