@@ -112,6 +112,11 @@ class BookDay:
     def slots_labelled(self, label: str) -> tuple[BookSlot, ...]:
         return tuple(slot for slot in self.slots if slot.label == label)
 
+    @property
+    def patients(self) -> frozenset[int]:
+        """Whose appointments the day holds: the only patients whose details (their names) it shows."""
+        return frozenset(slot.appointment.patient_id for slot in self.slots if slot.appointment is not None)
+
 
 @dataclass(frozen=True)
 class BookWeek:

@@ -4,8 +4,8 @@ The slots, their times and whether they are free all come from services/appointm
 the table models (ui/book/appointment_book_models.py) only lay them out, in words and colour
 together. The clinic's day, a column per clinician, is ui/book/clinic_day_view.py. Actions on the selected appointment (open the patient, reschedule, cancel the
 booking, arrived, did not attend) are QActions shared by the buttons, the context menu
-and their shortcuts; the book redraws on every change the hub reports, this
-workstation's or another's.
+and their shortcuts; the book redraws on every change the hub reports that can touch it, this
+workstation's or another's (a patient's details only when that patient is on the book shown).
 """
 from __future__ import annotations
 
@@ -195,8 +195,16 @@ class AppointmentBookView(QWidget):
             if self.shown_day() == was_today:
                 self.step(0)  # the date change redraws the book
                 return
-        if READS.concerned(changes):
+        if READS.concerned(changes, self.patients_shown()):
             self.reload()
+
+    def patients_shown(self) -> frozenset[int] | None:
+        """The patients of the appointments on the book shown: the book lists appointments by time, whoever
+        they are for, so a change to nobody's details but another patient's leaves it as it is. None while
+        the clinic's day is being read: the day coming may hold other patients."""
+        if self.clinic_mode.isChecked():
+            return None if self.clinic_day_reading() else self.clinic.model.patients_shown()
+        return (self.week_model if self.week_mode.isChecked() else self.day_model).patients_shown()
 
     def _apply_palette(self, _scheme=None) -> None:
         self.banner.setStyleSheet(banner_style("bookBanner", "info"))

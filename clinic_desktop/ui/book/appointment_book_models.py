@@ -55,11 +55,17 @@ class DayBookModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._slots: tuple[BookSlot, ...] = ()
+        self._patients: frozenset[int] = frozenset()
 
     def set_day(self, book_day: BookDay | None) -> None:
         self.beginResetModel()
         self._slots = book_day.slots if book_day else ()
+        self._patients = book_day.patients if book_day else frozenset()
         self.endResetModel()
+
+    def patients_shown(self) -> frozenset[int]:
+        """The patients of the day's appointments (ui/shell/view_reads.py)."""
+        return self._patients
 
     def slot_at(self, row: int) -> BookSlot | None:
         return self._slots[row] if 0 <= row < len(self._slots) else None
@@ -127,6 +133,10 @@ class WeekBookModel(QAbstractTableModel):
     @property
     def days(self) -> tuple[BookDay, ...]:
         return self._week.days if self._week else ()
+
+    def patients_shown(self) -> frozenset[int]:
+        """The patients of the week's appointments (ui/shell/view_reads.py)."""
+        return frozenset().union(*(day.patients for day in self.days))
 
     def slots_at(self, row: int, column: int) -> tuple[BookSlot, ...]:
         if not self._week or not 0 <= row < len(self._week.rows) or not 0 <= column < len(self.days):

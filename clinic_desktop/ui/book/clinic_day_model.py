@@ -88,6 +88,11 @@ class ClinicDayModel(QAbstractTableModel):
     def clinic_day(self) -> ClinicDay | None:
         return self._day
 
+    def patients_shown(self) -> frozenset[int]:
+        """The patients of every clinician's appointments on the day (ui/shell/view_reads.py)."""
+        columns = self._day.columns if self._day else ()
+        return frozenset().union(*(column.book.patients for column in columns))
+
     def cell_at(self, row: int, column: int) -> GridCell | None:
         if 0 <= column < len(self._cells) and 0 <= row < len(self._cells[column]):
             return self._cells[column][row]

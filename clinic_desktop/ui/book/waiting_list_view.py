@@ -69,8 +69,15 @@ class WaitingListView(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_patient())
         self.table.itemSelectionChanged.connect(self._enable)
         self.filter.textChanged.connect(lambda _text: self._fill())
-        self.redraws = RedrawWhenSeen(self, hub, lambda changes: READS.concerned(changes) and self.reload())
+        self.redraws = RedrawWhenSeen(self, hub, lambda changes: READS.concerned(changes, self.patients_shown())
+                                      and self.reload())
         self.reload()
+
+    def patients_shown(self) -> frozenset[int]:
+        """The patients of every entry read, those the filter hides too. The whole list is read and filtered
+        here, and patients' details decide neither who waits nor in what order: a change to another patient's
+        details cannot bring them onto the list, filtered or not."""
+        return frozenset(entry.patient_id for entry in self._entries)
 
     def reload(self) -> None:
         Op(self, lambda: waiting_list.waiting_list(self._actor)).success(self._loaded).run()

@@ -182,8 +182,13 @@ class LetterBatchDialog(QDialog):
         return self._run is not None
 
     def _changed(self, changes) -> None:
-        if TO_SEND_READS.concerned(changes):
+        if TO_SEND_READS.concerned(changes, self.patients_shown()):
             self.reload()
+
+    def patients_shown(self) -> frozenset[int] | None:
+        """The patients on the letters read so far: the To send list, in its order (urgent, then due), with no
+        filter by words, so a change to another patient's details cannot alter it (ui/shell/view_reads.py)."""
+        return self.model.patients_shown()
 
     def reload(self) -> None:
         """Read the list again (not while a run is working through it)."""

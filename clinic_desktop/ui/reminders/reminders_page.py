@@ -88,6 +88,8 @@ class RemindersPage(QWidget):
         layout.addWidget(self.status)
         self.sending: Op | None = None
         self.refresh()
+        # Every change to a patient's details concerns it, whoever's: consent and a number or address decide
+        # which reminders are due, so a patient not listed may have one due after a change to their details.
         self.redraws = RedrawWhenSeen(self, hub, lambda changes: self.refresh() if READS.concerned(changes)
                                       else None)
 

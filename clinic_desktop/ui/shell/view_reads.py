@@ -6,8 +6,9 @@ only when the change can touch it: an event that may change a record it reads
 (services/core/change_reach.py works that out from each event's kind and action); for a view
 of one patient, an event about that patient or one that does not say which patients it
 changed; for a list of items of care, a change to nothing but a patient's details only when
-that patient is on the rows it has read. A change too big to list (``everything``), the
-clinic's new day and a replaced database always make it read again.
+that patient is on the rows it has read, or a read is under way (the rows on their way were
+read before the change was announced, and its patients are not known yet). A change too big to
+list (``everything``), the clinic's new day and a replaced database always make it read again.
 """
 from __future__ import annotations
 

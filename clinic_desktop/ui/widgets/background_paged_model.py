@@ -38,6 +38,11 @@ class BackgroundPagedModel(PagedTableModel):
     def is_reading(self) -> bool:
         return self._reads.is_running()
 
+    def patients_shown(self) -> frozenset[int] | None:
+        """None while a read is under way: the rows on their way, read before a change now announced,
+        may be other patients' (ui/shell/view_reads.py)."""
+        return None if self._reads.is_running() else super().patients_shown()
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not self._reads.is_running() and super().canFetchMore(parent)
 
