@@ -43,6 +43,7 @@ from clinic_desktop.ui.book.day_list_window import open_day_list
 from clinic_desktop.ui.book.freed_slot_dialog import FreedSlotDialog, offer_freed_slot
 from clinic_desktop.ui.book.waiting_list_view import WaitingListView
 from clinic_desktop.ui.ops.latest import LatestOp
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.palette import banner_style
@@ -252,7 +253,7 @@ class AppointmentBookView(QWidget):
         else:
             op = Op(self, lambda: appointment_book.clinician_week(self._actor, clinician_id, day))
             op.success(self._show_week)
-        if op.failure(lambda error: self._show_banner(f"⚠ The book cannot be read: {error}")).run():
+        if op.failure(self._unreadable).run():
             self._keep_selected(table, kept, kept_label)
 
     def open_day_list(self) -> None:
@@ -267,7 +268,7 @@ class AppointmentBookView(QWidget):
         self.stack.setCurrentWidget(self.clinic)
         actor, day = self._actor, self.shown_day()
         self._clinic_reads.run(lambda: clinic_day.clinic_day(actor, day), self._show_clinic_day,
-                               lambda error: self._show_banner(f"⚠ The book cannot be read: {error}"))
+                               self._unreadable)
 
     def clinic_day_reading(self) -> bool:
         """The clinic's day asked for is still being read (tests, pictures wait for it)."""
@@ -308,6 +309,12 @@ class AppointmentBookView(QWidget):
         free = sum(1 for slot in slots if slot.bookable)
         self.summary.setText(f"{booked} appointment{'s' if booked != 1 else ''} · {free} free slot"
                              f"{'s' if free != 1 else ''}")
+
+    def _unreadable(self, reason: str) -> None:
+        """The book as it was stays, saying why it may be out of date; read again when the database answers."""
+        self._show_banner(f"⚠ The book cannot be read. {sentence(reason)} It is read again as soon as the database "
+                          "answers.")
+        self.redraws.read_failed()
 
     def _show_banner(self, text: str | None) -> None:
         self.banner.setText(text or "")

@@ -335,7 +335,9 @@ class DashboardView(QWidget):
             self.reload_in_background()
 
     def _unread(self, reason: str) -> None:
-        self.summary.setText(f"⚠ The dashboard could not be read, so it may be out of date. {sentence(reason)}")
+        self.summary.setText(f"⚠ The dashboard could not be read, so it may be out of date. {sentence(reason)} "
+                             "It is read again as soon as the database answers.")
+        self.redraws.read_failed()
 
     def _show_board(self, board: dashboard.Dashboard) -> None:
         self.board = board

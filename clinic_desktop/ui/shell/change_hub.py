@@ -66,6 +66,7 @@ class ChangeHub(QObject):
     changed = Signal(object)  # a Changes
     unreachable = Signal(str)  # the database could not be read; the reason, in words
     reachable = Signal()
+    answered = Signal()  # a read of the feed went through: the database answers (views whose read failed retry)
     replaced = Signal()  # another database is in place (a restored backup): nothing shown can be trusted
 
     def __init__(self, actor: Actor, poll_seconds: float | None = None, parent=None, listen: bool | None = None):
@@ -183,6 +184,7 @@ class ChangeHub(QObject):
             self.changed.emit(Changes(feed.reached, everything=True, new_day=True))
         elif feed.event_ids or everything:
             self.changed.emit(Changes(feed.reached, feed.everything or everything))
+        self.answered.emit()
 
     def _report_failure(self, reason: str) -> None:
         """Wait longer before the next read, then say why it failed (the window adds when it will try again)."""

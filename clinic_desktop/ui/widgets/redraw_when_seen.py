@@ -6,16 +6,22 @@ workstation froze the window for up to 0.8 s. Now a view hidden behind another t
 keeps what changed (merged with anything else that changed meanwhile) and is handed it
 once, when it is next shown; a view on screen is handed each change as it comes. The view
 itself still decides whether the change concerns it (``Reads.concerned``, ui/shell/view_reads.py).
+
+A view whose read failed (the server dropped the connection, or was restarting) says so on
+screen and tells its ``RedrawWhenSeen`` (``read_failed``): at the hub's next read that goes
+through (every 3 s, or the 30 s safety net while the server announces changes; longer while
+the hub backs off from a server it cannot reach) it is handed a change to everything and reads
+again. Before, it waited for the next change that concerned it, which might not come for hours,
+and kept showing a list it knew might be out of date.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
-if TYPE_CHECKING:
-    from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
+from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
 
 __all__ = ["RedrawWhenSeen"]
 
@@ -31,13 +37,24 @@ class RedrawWhenSeen(QObject):
         self._view = view
         self._on_changes = on_changes
         self._pending: Changes | None = None
+        self._retry = False  # the view's last read failed: read everything again once the database answers
         hub.changed.connect(self._arrived)
+        hub.answered.connect(self._answered)
         view.installEventFilter(self)
 
     @property
     def stale(self) -> bool:
         """Whether changes are waiting for the view to be shown."""
         return self._pending is not None
+
+    def read_failed(self, _reason: str = "") -> None:
+        """The view could not read what it shows: hand it everything when the database next answers."""
+        self._retry = True
+
+    def _answered(self) -> None:
+        if self._retry:
+            self._retry = False
+            self._arrived(Changes(frozenset(), everything=True))
 
     def _arrived(self, changes: Changes) -> None:
         if self._view.isVisible():

@@ -187,7 +187,8 @@ class WorklistTable(QWidget):
 
     def _out_of_date(self, error: str) -> None:
         """The rows shown stay, and the list says it may be out of date."""
-        self._empty.setText(f"⚠ This list could not be read again, so it may be out of date. {sentence(error)}")
+        self._empty.setText(f"⚠ This list could not be read again, so it may be out of date. {sentence(error)} "
+                            "It is read again as soon as the database answers.")
         self._empty.show()
 
     def save_layout(self) -> None:
@@ -361,6 +362,7 @@ class WorklistsPanel(QTabWidget):
                 tab, (self.lists[tab].model.total, self.lists[tab].model.unfiltered)))
             widget.total_changed.connect(self._start_recount)
             widget.redraws = RedrawWhenSeen(widget, hub, lambda changes, shown=widget: self._redraw(shown, changes))
+            widget.model.failed.connect(widget.redraws.read_failed)  # read again when the database answers
             widget.table.viewport().installEventFilter(self)  # its first paint starts its first read
             self.lists.append(widget)
             self.addTab(widget, view.title)

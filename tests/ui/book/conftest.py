@@ -7,10 +7,16 @@ from clinic_desktop.ui.shell.change_hub import ChangeHub
 
 
 @pytest.fixture
-def book_view(qtbot, sqlite_staff):
+def book_hub(sqlite_staff):
+    """The book's change hub, reading the feed only when a test asks (``poll``)."""
     hub = ChangeHub(sqlite_staff.receptionist, poll_seconds=600)
-    view = AppointmentBookView(sqlite_staff.receptionist, load_settings(), hub)
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def book_view(qtbot, sqlite_staff, book_hub):
+    view = AppointmentBookView(sqlite_staff.receptionist, load_settings(), book_hub)
     qtbot.addWidget(view)
     view.show()
-    yield view
-    hub.stop()
+    return view

@@ -207,14 +207,21 @@ def test_a_booking_that_cannot_be_read_is_refused_in_a_box_before_asking_why(boo
     assert Appointment.get_by_id(review).status == "booked"
 
 
-def test_a_day_that_cannot_be_read_says_so_above_the_book(book_view, monkeypatch):
+def test_a_day_that_cannot_be_read_says_so_and_is_read_again_once_the_database_answers(book_view, book_hub,
+                                                                                        monkeypatch):
     def unreachable(*args, **kwargs):
         raise DatabaseUnavailable("the database server could not be reached")
 
     monkeypatch.setattr(appointment_book, "clinician_book", unreachable)
     book_view.step(1)
-    assert book_view.banner.text() == "⚠ The book cannot be read: the database server could not be reached"
+    assert book_view.banner.text() == ("⚠ The book cannot be read. The database server could not be reached. "
+                                       "It is read again as soon as the database answers.")
     assert book_view.banner.isVisible()
+
+    monkeypatch.undo()  # the server is back
+    book_hub.poll()  # the hub's next read goes through: nothing new, but the database answers
+
+    assert book_view.banner.isHidden() and book_view.day_model.rowCount() > 0
 
 
 def test_did_not_attend_is_recorded_from_the_book(book_view, sqlite_staff):

@@ -230,12 +230,18 @@ def test_a_list_that_cannot_be_read_says_so_and_keeps_its_rows(qtbot, view, monk
     assert view.list.model.rowCount() == 3 and view.list.heading.text() == "15–28 days overdue: 3 overdue"
 
 
-def test_a_dashboard_that_cannot_be_read_again_says_so_and_keeps_its_figures(qtbot, view, monkeypatch):
+def test_a_dashboard_that_cannot_be_read_again_says_so_keeps_its_figures_and_is_read_once_the_database_answers(
+        qtbot, view, monkeypatch):
     monkeypatch.setattr(dashboard, "dashboard", unreachable)
 
     with qtbot.waitSignal(view.reload_in_background().finished, timeout=10_000):
         pass
 
     assert view.summary.text() == ("⚠ The dashboard could not be read, so it may be out of date. The database "
-                                   "server could not be reached.")
+                                   "server could not be reached. It is read again as soon as the database answers.")
     assert figures(view.by_band)["15-28"] == "3"
+
+    monkeypatch.undo()  # the server is back
+    view.findChild(ChangeHub).poll()  # the hub's next read goes through
+    qtbot.waitUntil(lambda: not view.is_reading())
+    assert "could not be read" not in view.summary.text() and figures(view.by_band)["15-28"] == "3"

@@ -293,7 +293,8 @@ def test_a_clinician_has_no_to_send_list_and_no_batch_action(qtbot, rows_shown, 
     assert "&Print or export all…" not in offered and "&Mark sent" not in offered
 
 
-def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, rows_shown, sqlite_staff, monkeypatch):
+def test_a_list_that_cannot_be_read_keeps_its_rows_says_so_and_is_read_again_once_the_database_answers(
+        qtbot, rows_shown, sqlite_staff, monkeypatch):
     _episode(sqlite_staff, "Smith", date(2026, 11, 20))
     panel, hub = _panel(qtbot, sqlite_staff.receptionist)
     to_book = rows_shown(panel.list_for("to_book"))
@@ -308,6 +309,12 @@ def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot, rows_shown
     assert to_book.model.rowCount() == 2
     message = to_book.findChild(type(to_book._empty), "emptyList")
     assert message.isVisible() and "could not be read again, so it may be out of date" in message.text()
+    assert "It is read again as soon as the database answers." in message.text()
+
+    monkeypatch.undo()  # the server is back
+    hub.poll()  # the hub's next read goes through, with no change to tell of
+    rows_shown(to_book)
+    assert message.isHidden() and to_book.model.rowCount() == 2
 
 
 # --- the safety net's lists: each offers the action that closes its item ---
