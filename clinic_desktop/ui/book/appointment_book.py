@@ -47,7 +47,7 @@ from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.palette import banner_style
-from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.tab_order import in_tab_order
 from clinic_desktop.ui.widgets.time_format import weekday_date
 from clinic_desktop.ui.widgets.wrapping_tool_bar import FlowLayout
@@ -312,8 +312,7 @@ class AppointmentBookView(QWidget):
 
     def _unreadable(self, reason: str) -> None:
         """The book as it was stays, saying why it may be out of date; read again when the database answers."""
-        self._show_banner(f"⚠ The book cannot be read. {sentence(reason)} It is read again as soon as the database "
-                          "answers.")
+        self._show_banner(f"⚠ The book cannot be read. {sentence(reason)} {READ_AGAIN}")
         self.redraws.read_failed()
 
     def _show_banner(self, text: str | None) -> None:

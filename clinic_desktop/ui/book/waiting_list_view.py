@@ -17,9 +17,10 @@ from clinic_desktop.services.appointments.waiting_list import WaitingEntry
 from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.core.permissions import allowed
 from clinic_desktop.ui.book.freed_slot_dialog import entry_cells, entry_table, fill_table
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.view_reads import Reads
-from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.tab_order import in_tab_order
 
 TITLE = "Waiting for an earlier appointment"
@@ -37,6 +38,7 @@ class WaitingListView(QWidget):
         self._shown: list[WaitingEntry] = []
         self.setAccessibleName("Waiting list")
         self.title = QLabel()
+        self.title.setWordWrap(True)  # a warning may follow the title
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter: patient, review, booking or note")
         self.filter.setAccessibleName("Filter the waiting list")
@@ -80,7 +82,13 @@ class WaitingListView(QWidget):
         return frozenset(entry.patient_id for entry in self._entries)
 
     def reload(self) -> None:
-        Op(self, lambda: waiting_list.waiting_list(self._actor)).success(self._loaded).run()
+        Op(self, lambda: waiting_list.waiting_list(self._actor)).success(self._loaded).failure(self._unreadable).run()
+
+    def _unreadable(self, reason: str) -> None:
+        """The entries as they were stay, saying why they may be out of date; read again when the database answers."""
+        self.title.setText(f"<b>{TITLE}</b> ⚠ could not be read again, so it may be out of date. {sentence(reason)} "
+                           f"{READ_AGAIN}")
+        self.redraws.read_failed()
 
     def _loaded(self, entries: tuple[WaitingEntry, ...]) -> None:
         chosen = self.selected()

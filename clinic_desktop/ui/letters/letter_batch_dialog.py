@@ -54,7 +54,7 @@ from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import ChangeHub
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.palette import banner_style
-from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.screen_fit import fit_on_screen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.worklists.worklist_views import TO_SEND_READS, to_send_view
@@ -194,7 +194,8 @@ class LetterBatchDialog(QDialog):
         """Read the list again (not while a run is working through it)."""
         if self.running:
             return
-        self.model.reload()
+        if not Op(self, self.model.reload).failure(self._unreadable).run():
+            return
         total = self.model.total
         if total:
             letters = "letter is" if total == 1 else "letters are"
@@ -205,6 +206,12 @@ class LetterBatchDialog(QDialog):
             self.heading.setText("<b>No signed letters are waiting to be sent.</b>")
         self.print_button.setEnabled(total > 0)
         self.export_button.setEnabled(total > 0)
+
+    def _unreadable(self, reason: str) -> None:
+        """The letters as they were stay, saying why they may be out of date; read again when the database answers."""
+        self.heading.setText(f"<b>⚠ The letters to send could not be read again, so this list may be out of date.</b> "
+                             f"{sentence(reason)} {READ_AGAIN}")
+        self.redraws.read_failed()
 
     # --- starting a run ---
 

@@ -42,7 +42,7 @@ from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
 from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour
-from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import short_date
 from clinic_desktop.ui.worklists.column_fit import fit_columns
@@ -336,7 +336,7 @@ class DashboardView(QWidget):
 
     def _unread(self, reason: str) -> None:
         self.summary.setText(f"⚠ The dashboard could not be read, so it may be out of date. {sentence(reason)} "
-                             "It is read again as soon as the database answers.")
+                             f"{READ_AGAIN}")
         self.redraws.read_failed()
 
     def _show_board(self, board: dashboard.Dashboard) -> None:

@@ -15,9 +15,10 @@ from clinic_desktop.services.core.actor import Actor
 from clinic_desktop.services.core.change_reach import Record
 from clinic_desktop.services.reminders import reminder_lists, reminder_sending
 from clinic_desktop.ui.admin.admin_form import RecordTableModel, StatusLine
+from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.view_reads import Reads
-from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
 
@@ -87,20 +88,30 @@ class RemindersPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         self.sending: Op | None = None
-        self.refresh()
+        self._said_unread = False  # the status line says the lists could not be read
         # Every change to a patient's details concerns it, whoever's: consent and a number or address decide
         # which reminders are due, so a patient not listed may have one due after a change to their details.
         self.redraws = RedrawWhenSeen(self, hub, lambda changes: self.refresh() if READS.concerned(changes)
                                       else None)
+        self.refresh()
 
     def refresh(self) -> None:
         """Read the lists again (and the days ahead, which the manager may have changed on another workstation)."""
         actor = self._actor
         Op(self, lambda: (load_settings(), reminder_lists.due_reminders(actor), reminder_lists.sent_reminders(actor),
-                          reminder_lists.failed_reminders(actor))).success(self._show).failure(self.status.refuse).run()
+                          reminder_lists.failed_reminders(actor))).success(self._show).failure(self._unreadable).run()
+
+    def _unreadable(self, reason: str) -> None:
+        """The lists as they were stay, saying why; read again when the database answers."""
+        self.status.refuse(f"{sentence(reason)} {READ_AGAIN}")
+        self._said_unread = True
+        self.redraws.read_failed()
 
     def _show(self, read) -> None:
         settings, *lists = read
+        if self._said_unread:  # read at last: the warning goes (what an action said stays)
+            self._said_unread = False
+            self.status.tell("")
         days = settings.reminder_days_before
         self.intro.setText(f"Reminders go to patients who consented, by SMS and e-mail, for appointments up to "
                            f"{days} day{'s' if days != 1 else ''} ahead. They say only the date, time and place. "

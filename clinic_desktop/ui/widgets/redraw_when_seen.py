@@ -23,7 +23,9 @@ from PySide6.QtWidgets import QWidget
 
 from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
 
-__all__ = ["RedrawWhenSeen"]
+__all__ = ["READ_AGAIN", "RedrawWhenSeen"]
+
+READ_AGAIN = "It is read again as soon as the database answers."  # said under a view whose read failed
 
 
 class RedrawWhenSeen(QObject):

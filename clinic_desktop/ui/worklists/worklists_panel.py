@@ -47,7 +47,7 @@ from clinic_desktop.ui.patients.item_target import of_row
 from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
 from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
 from clinic_desktop.ui.widgets.filter_box import filter_box
-from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
+from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
 from clinic_desktop.ui.worklists.column_fit import fit_columns
@@ -188,7 +188,7 @@ class WorklistTable(QWidget):
     def _out_of_date(self, error: str) -> None:
         """The rows shown stay, and the list says it may be out of date."""
         self._empty.setText(f"⚠ This list could not be read again, so it may be out of date. {sentence(error)} "
-                            "It is read again as soon as the database answers.")
+                            f"{READ_AGAIN}")
         self._empty.show()
 
     def save_layout(self) -> None:
