@@ -17,6 +17,7 @@ from clinic_desktop.ui.admin.admin_form import AdminListPage
 from clinic_desktop.ui.admin.admin_user_dialogs import DeactivateDialog, PasswordDialog, UserDialog
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.view_reads import Reads
+from clinic_desktop.ui.worklists.column_fit import keep_fitted
 
 _COLUMNS = (
     ("Name", lambda user: user.full_name),
@@ -26,6 +27,10 @@ _COLUMNS = (
     ("Registration number", lambda user: user.registration_number or ""),
     ("Status", lambda user: "active" if user.active else "deactivated: cannot sign in"),
 )
+
+# At a large font, first to narrow first (their tooltips have it all); the name never narrows, and
+# whether the account may sign in narrows last.
+_GIVES_WAY = ("Username", "Professional title", "Role", "Registration number", "Status")
 
 
 class UsersPage(AdminListPage):
@@ -40,6 +45,7 @@ class UsersPage(AdminListPage):
         self.password_button = self.add_button("Re&set password…", self.reset_password)
         self.add_active_toggle()
         self.buttons.addStretch(1)
+        keep_fitted(self.table, _GIVES_WAY)
         self.reload()
 
     def load(self):
