@@ -17,7 +17,6 @@ from clinic_desktop.ui.admin.admin_form import AdminListPage
 from clinic_desktop.ui.admin.admin_user_dialogs import DeactivateDialog, PasswordDialog, UserDialog
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.view_reads import Reads
-from clinic_desktop.ui.worklists.column_fit import keep_fitted
 
 _COLUMNS = (
     ("Name", lambda user: user.full_name),
@@ -37,7 +36,7 @@ class UsersPage(AdminListPage):
     def __init__(self, actor: Actor, hub, parent=None):
         super().__init__(hub, "Staff accounts. Deactivated accounts are kept (greyed) so the record still names "
                          "who did what; reactivate one to let the person sign in again.", "Staff accounts",
-                         _COLUMNS, Reads(Record.STAFF), parent)
+                         _COLUMNS, Reads(Record.STAFF), parent, gives_way=_GIVES_WAY)
         self.actor = actor
         self.confirmation: DeactivateDialog | None = None  # the open "Deactivate …?" dialog
         self.new_button = self.add_button("&New user…", self.new_user, needs_selection=False)
@@ -45,7 +44,6 @@ class UsersPage(AdminListPage):
         self.password_button = self.add_button("Re&set password…", self.reset_password)
         self.add_active_toggle()
         self.buttons.addStretch(1)
-        keep_fitted(self.table, _GIVES_WAY)
         self.reload()
 
     def load(self):

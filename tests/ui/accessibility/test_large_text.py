@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QScreen
 from test_keyboard_walk import DIALOGS
 from text_fit import cut_text, scrolls_sideways
-from window_pages import settle
+from window_pages import pages, settle
 
 from clinic_desktop.ui.shell.screenshots import VIEWS
 
@@ -37,6 +37,18 @@ def test_each_main_view_reflows_at_a_large_font(qtbot, open_view, large_font, na
     settle()  # the lists have read their rows: their columns are sized to them
     assert window.size() == LAPTOP, f"at {large_font} pt it needs {window.minimumSizeHint()}"
     problems = cut_text(window) + scrolls_sideways(window, STILL_SCROLL_SIDEWAYS)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_administration_page_reflows_at_a_large_font(qtbot, open_view, large_font):
+    """The view shows one page of the list (Users); each of the others is looked at in turn."""
+    window = open_view("administration")
+    window.resize(LAPTOP)
+    window.show()
+    qtbot.waitExposed(window)
+    problems: list[str] = []
+    pages(window.manager.admin, lambda page: problems.extend(
+        f"{page}: {problem}" for problem in cut_text(window) + scrolls_sideways(window)))
     assert not problems, "\n".join(problems)
 
 
