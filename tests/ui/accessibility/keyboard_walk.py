@@ -131,9 +131,9 @@ def actions(window: QWidget) -> list[QWidget]:
             continue  # a table's corner button (select all): one row at a time is chosen here
         if isinstance(widget, (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
                                QTextEdit, QPlainTextEdit, QTabBar)) or _has_links(widget):
-            if isinstance(widget, (QTextEdit, QPlainTextEdit)) and widget.isReadOnly() \
+            if isinstance(widget, (QTextEdit, QPlainTextEdit, QAbstractSpinBox)) and widget.isReadOnly() \
                     and widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
-                continue  # text shown, not a control
+                continue  # text or a value shown, not a control (the red-flag timing the guidance fixes)
             found.append(widget)
     return found
 
