@@ -41,6 +41,8 @@ _COLUMNS = (
     ("Takes", lambda record: _kinds(record.kinds, short=True)),
     ("Telephone", lambda record: record.telephone),
 )
+# At a large font, first to narrow first (their tooltips have it all); the name never narrows.
+_GIVES_WAY = ("Telephone", "Takes", "Department", "Usual destination for", "Status")
 
 
 class DestinationDialog(AdminDialog):
@@ -107,7 +109,7 @@ class DestinationsPage(AdminListPage):
     def __init__(self, actor: Actor, hub, parent=None):
         super().__init__(hub, "Where referral letters go. Deactivate a destination that no longer takes "
                          "referrals: letters already addressed to it keep its address.", "Referral destinations",
-                         _COLUMNS, Reads(Record.DESTINATION), parent, widest=240)
+                         _COLUMNS, Reads(Record.DESTINATION), parent, gives_way=_GIVES_WAY)
         self.actor = actor
         self.add_button("&New destination…", self.new_destination, needs_selection=False)
         self.add_button("&Edit…", self.edit_selected)

@@ -29,6 +29,7 @@ from clinic_desktop.ui.widgets.form_dialog import lay_out_form_dialog, show_as_r
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
+from clinic_desktop.ui.worklists.column_fit import keep_fitted
 
 Column = tuple[str, Callable[[object], str]]  # header, the cell's text for a record
 
@@ -112,15 +113,19 @@ class RecordTableModel(QAbstractTableModel):
 
 
 class AdminListPage(QWidget):
-    """A list of records with buttons under it; subclasses say how to load and what to do."""
+    """A list of records with buttons under it; subclasses say how to load and what to do.
+
+    The list fits its columns to its width (``gives_way``: the titles first to narrow at a large font,
+    column_fit.keep_fitted), so it never scrolls sideways."""
 
     def __init__(self, hub, intro: str, accessible_name: str, columns: Sequence[Column],
-                 reads: Reads, parent=None, *, widest: int = 320):
+                 reads: Reads, parent=None, *, gives_way: Sequence[str]):
         super().__init__(parent)
         self.hub = hub
         self._reads = reads  # the records listed: which changes make the list read again
         self.model = RecordTableModel(columns, self)
-        self.table = read_only_table(self.model, accessible_name, fit_contents=True, widest=widest)
+        self.table = read_only_table(self.model, accessible_name)
+        keep_fitted(self.table, gives_way)
         self.table.activated.connect(lambda _index: self.edit_selected())  # double-click or Enter
         self.status = StatusLine()
         self._selection_buttons: list[QPushButton] = []

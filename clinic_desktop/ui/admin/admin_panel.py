@@ -19,6 +19,7 @@ from clinic_desktop.ui.admin.admin_sessions import SessionsPage
 from clinic_desktop.ui.admin.admin_timings import TimingsPage
 from clinic_desktop.ui.admin.admin_users import UsersPage
 from clinic_desktop.ui.widgets.lazy_tabs import LazyPage
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 
 
 class AdminPanel(QWidget):
@@ -37,6 +38,7 @@ class AdminPanel(QWidget):
         self.pages.setAccessibleName("Administration pages")
         self.pages.setSpacing(3)
         self.stack = QStackedWidget()
+        name_pages(self.stack, "Administration pages")
         self._users = LazyPage(lambda: UsersPage(actor, hub))
         self._sessions = LazyPage(lambda: SessionsPage(actor, settings, hub))
         self._clinic = LazyPage(lambda: ClinicPage(actor, settings, hub))

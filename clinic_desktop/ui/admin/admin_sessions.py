@@ -46,6 +46,7 @@ from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.text_size import at_least_characters_wide
+from clinic_desktop.ui.worklists.column_fit import keep_fitted
 
 _READS = Reads(Record.STAFF, Record.ROTA, Record.SETTING)  # the clinicians, their sessions and leave, the hours
 _SESSION_COLUMNS = (
@@ -60,6 +61,10 @@ _LEAVE_COLUMNS = (
     ("When", lambda record: record.span),
     ("Note", lambda record: record.note),
 )
+# At a large font, first to narrow first (their tooltips have it all): when a session runs and when
+# the clinician is away never narrow.
+_SESSIONS_GIVE_WAY = ("Dates", "Takes", "Slot", "Hours")
+_LEAVE_GIVES_WAY = ("Note", "Reason")
 _EVERY = ("Every week", "Every 2nd week", "Every 3rd week", "Every 4th week")
 
 
@@ -93,6 +98,8 @@ class SessionsPage(QWidget):
         self.sessions_table = read_only_table(self.sessions_model, "Sessions", fit_contents=True, widest=360)
         self.leave_model = RecordTableModel(_LEAVE_COLUMNS, self)
         self.leave_table = read_only_table(self.leave_model, "Leave", fit_contents=True, widest=420)
+        keep_fitted(self.sessions_table, _SESSIONS_GIVE_WAY)
+        keep_fitted(self.leave_table, _LEAVE_GIVES_WAY)
         self.status = StatusLine()
         heading = QLabel("When each clinician works: only these sessions, and never their leave, are offered for "
                          "booking. A new clinician works the opening hours every weekday until you change it. "

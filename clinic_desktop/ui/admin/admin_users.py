@@ -27,12 +27,16 @@ _COLUMNS = (
     ("Status", lambda user: "active" if user.active else "deactivated: cannot sign in"),
 )
 
+# At a large font, first to narrow first (their tooltips have it all); the name never narrows, and
+# whether the account may sign in narrows last.
+_GIVES_WAY = ("Username", "Professional title", "Role", "Registration number", "Status")
+
 
 class UsersPage(AdminListPage):
     def __init__(self, actor: Actor, hub, parent=None):
         super().__init__(hub, "Staff accounts. Deactivated accounts are kept (greyed) so the record still names "
                          "who did what; reactivate one to let the person sign in again.", "Staff accounts",
-                         _COLUMNS, Reads(Record.STAFF), parent)
+                         _COLUMNS, Reads(Record.STAFF), parent, gives_way=_GIVES_WAY)
         self.actor = actor
         self.confirmation: DeactivateDialog | None = None  # the open "Deactivate …?" dialog
         self.new_button = self.add_button("&New user…", self.new_user, needs_selection=False)

@@ -46,6 +46,7 @@ from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.view_reads import Reads
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.tab_order import in_tab_order
@@ -122,6 +123,7 @@ class AppointmentBookView(QWidget):
         self.week_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.week_table.setWordWrap(True)
         self.stack = QStackedWidget()
+        name_pages(self.stack, "Appointment book views")
         self.stack.addWidget(self.day_table)
         self.stack.addWidget(self.week_table)
         self.clinic = ClinicDayView(actor, settings, hub)

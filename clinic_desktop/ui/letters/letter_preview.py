@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from clinic_desktop.ui.ops.latest import LatestOp
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 
 SCREEN_PIXELS_PER_POINT = 96 / 72  # 100 %: the paper's real size on a 96 dpi screen
 ZOOM_STEPS = (0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
@@ -178,6 +179,7 @@ class LetterPreview(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleDescription("Why the letter is not shown")
         self.stack = QStackedWidget()
+        name_pages(self.stack, "The letter, or why it is not shown")
         self.stack.addWidget(self.scroll)
         self.stack.addWidget(self.message)
         self.page_label = QLabel()

@@ -40,6 +40,7 @@ from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
 from clinic_desktop.ui.shell.view_reads import Reads
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 from clinic_desktop.ui.widgets.paged_table_model import PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour
 from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
@@ -277,6 +278,7 @@ class DashboardView(QWidget):
         measures.setFrameShape(QScrollArea.Shape.NoFrame)
         measures.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the charts in it, and it scrolls to them
         self.tabs = QTabWidget()
+        name_pages(self.tabs, "Pathway measures and the overdue list")
         self.tabs.addTab(measures, "Pathway &measures")
         self.tabs.addTab(self.list, "&Overdue list")
         self.tabs.currentChanged.connect(self._tab_shown)

@@ -49,6 +49,7 @@ from clinic_desktop.ui.patients.contact_fields import (
 )
 from clinic_desktop.ui.patients.patient_form_notices import DuplicatePanel, FieldNote
 from clinic_desktop.ui.widgets.form_dialog import keep_wide_enough, lay_out_form_dialog
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 from clinic_desktop.ui.widgets.time_format import short_date
 
 SEXES = (("", "Not recorded"), ("female", "Female"), ("male", "Male"), ("other", "Other"))
@@ -146,6 +147,7 @@ class PatientDialog(QDialog):
             self._add_row(contact, label, self._field(name), name)
         self.notes["interpreter_language"].show_hint(INTERPRETER_HINT)
         self.tabs = QTabWidget()
+        name_pages(self.tabs, "Patient and contact details")
         for title, fields in (("Patient", form), ("Contact", contact)):
             page = QWidget()
             page.setLayout(fields)

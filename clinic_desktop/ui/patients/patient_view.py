@@ -48,6 +48,7 @@ from clinic_desktop.ui.patients.timeline_chart import TimelineChart, attention_o
 from clinic_desktop.ui.shell.view_reads import Reads
 from clinic_desktop.ui.widgets.eliding_button import ElidingButton
 from clinic_desktop.ui.widgets.filter_box import filter_box
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 from clinic_desktop.ui.widgets.paged_table_model import Column, PagedTableModel
 from clinic_desktop.ui.widgets.palette import attention_colour, banner_style
 from clinic_desktop.ui.widgets.redraw_when_seen import RedrawWhenSeen
@@ -127,6 +128,7 @@ class PatientView(QWidget):
         self.reviews_table = read_only_table(self.reviews_model, "Reviews", fit_contents=True, widest=360)
         self.referrals_table = read_only_table(self.referrals_model, "Referrals", fit_contents=True, widest=360)
         self.tabs = QTabWidget()
+        name_pages(self.tabs, "Time line, reviews and referrals")
         self.tabs.addTab(self.timeline_table, "Ti&me line")
         self.reviews_tab = self.actions.list_with_buttons(self.reviews_table, "review")
         self.referrals_tab = self.actions.list_with_buttons(self.referrals_table, "referral")

@@ -18,6 +18,7 @@ from clinic_desktop.ui.admin.admin_form import RecordTableModel, StatusLine
 from clinic_desktop.ui.ops.messages import sentence
 from clinic_desktop.ui.ops.op import Op
 from clinic_desktop.ui.shell.view_reads import Reads
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.time_format import local_time, weekday_date
@@ -56,6 +57,7 @@ class RemindersPage(QWidget):
                                         ("Reason", lambda item: item.failure or ""),
                                         ("Attempts", lambda item: str(item.attempts))), self)
         self.lists = QTabWidget()
+        name_pages(self.lists, "Reminders due, sent and failed")
         self.tables = {}
         for key, model, name in (("due", self.due, "Reminders due"), ("sent", self.sent, "Reminders sent"),
                                  ("failed", self.failed, "Reminders failed")):

@@ -47,6 +47,7 @@ from clinic_desktop.ui.shell.patient_menu import PatientMenu
 from clinic_desktop.ui.shell.urgent_banner import UrgentBanner
 from clinic_desktop.ui.shell.warm_up import warm_up_later
 from clinic_desktop.ui.widgets.lazy_tabs import LazyPage, LazyTabs
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 from clinic_desktop.ui.widgets.palette import banner_style
 from clinic_desktop.ui.widgets.window_layout import restore_window, save_window
 from clinic_desktop.ui.worklists.worklists_panel import WorklistsPanel
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._book_tab = LazyPage(self._build_book)
 
         self.tabs = LazyTabs()
+        name_pages(self.tabs, "Pages of the window")
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._close_patient_tab)

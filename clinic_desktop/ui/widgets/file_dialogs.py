@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QStackedWidget, QWidget
+
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 
 
 def save_file_dialog(parent: QWidget, title: str, start: Path | str, name_filter: str, suffix: str,
@@ -47,4 +49,5 @@ def _dialog(parent: QWidget, title: str, start: Path | str, name_filter: str,
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.fileSelected.connect(lambda path: chosen(Path(path)))
+    name_pages(dialog.findChild(QStackedWidget, "stackedWidget"), "Files and folders")  # Qt's list or detail view
     return dialog

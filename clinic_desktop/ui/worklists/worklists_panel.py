@@ -47,6 +47,7 @@ from clinic_desktop.ui.patients.item_target import of_row
 from clinic_desktop.ui.shell.change_hub import ChangeHub, Changes
 from clinic_desktop.ui.widgets.background_paged_model import BackgroundPagedModel
 from clinic_desktop.ui.widgets.filter_box import filter_box
+from clinic_desktop.ui.widgets.page_stacks import name_pages
 from clinic_desktop.ui.widgets.redraw_when_seen import READ_AGAIN, RedrawWhenSeen
 from clinic_desktop.ui.widgets.tables import read_only_table
 from clinic_desktop.ui.widgets.window_layout import restore_header, save_header
@@ -344,6 +345,7 @@ class WorklistsPanel(QTabWidget):
         super().__init__(parent)
         self.setDocumentMode(True)
         self.setAccessibleName("Worklists")
+        name_pages(self, "Worklists")
         self.row_actions = RowActions(actor, settings, hub, self)
         self.lists: list[WorklistTable | ListByKind] = []
         self._recounting = LatestOp(self, None)  # the counts of the lists behind: only the latest answer is shown

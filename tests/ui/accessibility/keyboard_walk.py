@@ -7,7 +7,8 @@ The walk starts where focus is and presses Tab until focus comes back there. On 
   as text), or focus taken out of the window;
 - in a list or table that has rows but no row chosen, the walk presses Down first, as a
   person does to choose a row, so the actions that a chosen row enables are then due;
-- an **unnamed** control is one that took focus but tells assistive technology no name.
+- an **unnamed** control is one that took focus but tells assistive technology no name; a stack
+  of pages on show with no name is unnamed too (Orca says only "layered pane" going into it).
 After one round, every action the window shows enabled (a button, a box, a list, a link)
 must have had focus: one that did not is **unreachable**. An action a row enabled that sits
 before its list in the Tab order is unreachable too (Tab would have to go round again).
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QRadioButton,
     QScrollBar,
+    QStackedWidget,
     QTabBar,
     QTextEdit,
     QWidget,
@@ -63,6 +65,13 @@ def accessible_name(widget: QWidget) -> str:
     """The name a screen reader says for the widget (its own, or its label's, as Qt works it out)."""
     interface = QAccessible.queryAccessibleInterface(widget)
     return (interface.text(QAccessible.Text.Name) if interface is not None and interface.isValid() else "").strip()
+
+
+def unnamed_page_stacks(window: QWidget) -> list[str]:
+    """Each stack of pages on show that tells assistive technology no name: Orca says only "layered
+    pane" as focus enters it, not what its pages are (a tab widget's own stack included)."""
+    return [f"the stack of pages in {describe(stack.parentWidget())}"
+            for stack in window.findChildren(QStackedWidget) if stack.isVisible() and not accessible_name(stack)]
 
 
 def describe(widget: QWidget | None) -> str:
@@ -111,6 +120,7 @@ def walk(window: QWidget, *, settle=None) -> Walk:
         result.traps.append(f"Tab never comes back to {describe(start)} in {MOST_PRESSES} presses")
     result.reached = [describe(widget) for widget in reached]
     result.unnamed = [describe(widget) for widget in _unique(reached) if not accessible_name(widget)]
+    result.unnamed += unnamed_page_stacks(window)
     stops = {id(_stop(widget)) for widget in reached}
     result.unreachable = [describe(widget) for widget in actions(window) if id(_stop(widget)) not in stops]
     return result
@@ -131,9 +141,9 @@ def actions(window: QWidget) -> list[QWidget]:
             continue  # a table's corner button (select all): one row at a time is chosen here
         if isinstance(widget, (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
                                QTextEdit, QPlainTextEdit, QTabBar)) or _has_links(widget):
-            if isinstance(widget, (QTextEdit, QPlainTextEdit)) and widget.isReadOnly() \
+            if isinstance(widget, (QTextEdit, QPlainTextEdit, QAbstractSpinBox)) and widget.isReadOnly() \
                     and widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
-                continue  # text shown, not a control
+                continue  # text or a value shown, not a control (the red-flag timing the guidance fixes)
             found.append(widget)
     return found
 

@@ -1,5 +1,5 @@
 """Every page and dialog of every role, walked with real Tab presses (WCAG 2.1.1, 2.1.2, 2.4.3):
-no trap, every action reached, every control named (keyboard_walk.py says how)."""
+no trap, every action reached, every control and every stack of pages named (keyboard_walk.py says how)."""
 from __future__ import annotations
 
 import pytest

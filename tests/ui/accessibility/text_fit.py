@@ -7,7 +7,15 @@ column's header is cut when its section is narrower than its title.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QStyle, QStyleOptionHeader, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QLabel,
+    QStyle,
+    QStyleOptionHeader,
+    QTableView,
+    QWidget,
+)
 
 from clinic_desktop.ui.widgets.tables import ElidedTextTooltips
 
@@ -29,6 +37,14 @@ def cut_text(window: QWidget) -> list[str]:
             if _matters(text) and not (isinstance(widget, QLabel) and widget.wordWrap()) and _cut(widget, text):
                 found.append(f"{type(widget).__name__} cuts {text!r}")
     return found
+
+
+def scrolls_sideways(window: QWidget, let_off: tuple[str, ...] = ()) -> list[str]:
+    """Each list or scrolled page on show that scrolls sideways, in words; those named in ``let_off``
+    (by accessible name) aside."""
+    return [f"{area.accessibleName() or type(area).__name__!r} scrolls sideways"
+            for area in window.findChildren(QAbstractScrollArea)
+            if area.isVisible() and area.horizontalScrollBar().isVisible() and area.accessibleName() not in let_off]
 
 
 def _cut_in_table(table: QTableView) -> list[str]:

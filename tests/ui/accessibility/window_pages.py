@@ -2,7 +2,8 @@
 
 A page holder is a tab widget or a stack of pages (the Administration list's, the appointment
 book's day, week and clinic views). The outermost holders are turned through; inside each page,
-the holders it shows in turn, so each page a user can reach is visited once.
+the holders it shows in turn, so each page a user can reach is visited once. A page built only when
+first chosen (``LazyPage``) is built as it is turned to, as choosing it does.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from PySide6.QtWidgets import QApplication, QStackedWidget, QTabWidget, QWidget
 
 from clinic_desktop.ui.ops.op import Op
+from clinic_desktop.ui.widgets.lazy_tabs import LazyPage
 
 
 def pages(root: QWidget, visit: Callable[[str], None], path: str = "") -> None:
@@ -22,8 +24,10 @@ def pages(root: QWidget, visit: Callable[[str], None], path: str = "") -> None:
     holder = holders[0]
     for index, title in _titles(holder):
         holder.setCurrentIndex(index)
-        settle()
         page = holder.widget(index)
+        if isinstance(page, LazyPage):
+            page.page()  # built, as choosing it in its list does (a stack shows an empty stand-in till then)
+        settle()
         pages(page, visit, f"{path} › {title}" if path else title)
 
 
